@@ -1,0 +1,112 @@
+# neurodyn — build, install, test, run.  `make run` and `make test` are all a user needs.
+
+CC       ?= cc
+PYTHON   := /usr/bin/python3
+BUILD    := build
+ASAN_BUILD := build-asan
+
+CFLAGS_COMMON := -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
+                 -Wall -Wextra -Werror=implicit-function-declaration -MMD -MP -fPIC
+CFLAGS   ?= -O2 -g
+LIBS     := -lzmq -ljansson -lcrypto -lpthread -lm
+ASAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
+              -fno-sanitize-recover=undefined
+
+LIB_SRC    := $(shell find lib -name '*.c' | sort)
+KERNEL_SRC := $(filter-out kernel/main.c,$(sort $(wildcard kernel/*.c)))
+UNIT_SRC   := $(sort $(wildcard tests/unit/*.c))
+
+obj = $(patsubst %.c,$(1)/obj/%.o,$(2))
+
+LIB_OBJ    := $(call obj,$(BUILD),$(LIB_SRC))
+KERNEL_OBJ := $(call obj,$(BUILD),$(KERNEL_SRC))
+UNIT_OBJ   := $(call obj,$(BUILD),$(UNIT_SRC))
+
+ASAN_OBJ   := $(call obj,$(ASAN_BUILD),$(LIB_SRC) $(KERNEL_SRC) $(UNIT_SRC))
+
+DEB_PACKAGES := build-essential libzmq3-dev libjansson-dev libssl-dev libopenblas-dev \
+                liblapacke-dev libsundials-dev gnuplot-nox jupyter-notebook jupyter-client \
+                jupyter-nbconvert python3-nbclient python3-jupyter-kernel-test \
+                python3-pytest python3-ipykernel
+
+KERNEL_DIR := $(BUILD)/kernelspec/neurodyn
+
+.PHONY: all deps install run test unit asan-unit pytest bench clean notebooks
+
+all: $(BUILD)/neurodyn $(BUILD)/libneurodyn.a $(BUILD)/libneurodyn.so
+
+$(BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -c $< -o $@
+
+$(ASAN_BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_COMMON) $(ASAN_FLAGS) -c $< -o $@
+
+$(BUILD)/libneurodyn.a: $(LIB_OBJ)
+	@mkdir -p $(dir $@)
+	rm -f $@ && ar rcs $@ $^
+
+$(BUILD)/libneurodyn.so: $(LIB_OBJ)
+	$(CC) -shared -o $@ $^ $(LIBS)
+
+$(BUILD)/neurodyn: $(call obj,$(BUILD),kernel/main.c) $(KERNEL_OBJ) $(BUILD)/libneurodyn.a
+	$(CC) -o $@ $^ $(LIBS)
+
+$(BUILD)/unit-tests: $(UNIT_OBJ) $(KERNEL_OBJ) $(BUILD)/libneurodyn.a
+	$(CC) -o $@ $^ $(LIBS)
+
+$(ASAN_BUILD)/unit-tests: $(ASAN_OBJ)
+	$(CC) -fsanitize=address,undefined -o $@ $^ $(LIBS)
+
+# Installs the Debian packages that are missing (idempotent; sudo when not root).
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do \
+	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed$$' || echo $$p; \
+	  done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:" $$missing; \
+	  sudo=; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  $$sudo apt-get update -q && \
+	  DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -q $$missing; \
+	else echo "all Debian packages present"; fi
+
+# The kernelspec points at this checkout's binary, so `make` after a change is enough.
+$(KERNEL_DIR)/kernel.json: kernelspec/kernel.json $(BUILD)/neurodyn
+	@mkdir -p $(KERNEL_DIR)
+	sed 's|@ND_BIN@|$(abspath $(BUILD)/neurodyn)|' $< > $@
+	cp kernelspec/logo-*.png $(KERNEL_DIR)/ 2>/dev/null || true
+
+install: $(KERNEL_DIR)/kernel.json
+	jupyter kernelspec install --user --replace --name neurodyn $(KERNEL_DIR)
+
+run: deps all install
+	jupyter notebook --notebook-dir=notebooks
+
+unit: $(BUILD)/unit-tests
+	$(BUILD)/unit-tests
+
+asan-unit: $(ASAN_BUILD)/unit-tests
+	ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1 $(ASAN_BUILD)/unit-tests
+
+pytest: all install
+	$(PYTHON) -m pytest -q tests/python
+
+# Every test: C unit tests, the same under ASan+UBSan, then the real-client suites.
+test: deps all install $(BUILD)/unit-tests $(ASAN_BUILD)/unit-tests
+	@tests/run_all.sh
+
+bench: deps all install
+	$(PYTHON) bench/kernel_latency.py
+
+clean:
+	rm -rf $(BUILD) $(ASAN_BUILD)
+
+-include $(shell find $(BUILD)/obj $(ASAN_BUILD)/obj -name '*.d' 2>/dev/null)
+
+# Re-executes every notebook in place, storing fresh outputs (without timing metadata).
+notebooks: all install
+	for nb in notebooks/*.ipynb; do \
+	  jupyter nbconvert --to notebook --execute --inplace \
+	    --ExecutePreprocessor.kernel_name=neurodyn --ExecutePreprocessor.record_timing=False "$$nb" || exit 1; \
+	done

@@ -1,0 +1,147 @@
+#!/usr/bin/python3
+"""Kernel latency: neurodyn against Debian's ipykernel, through jupyter_client.
+
+Two numbers per kernel, measured in one run with the same client:
+
+  startup   time from asking KernelManager to start the kernel process to the first
+            kernel_info_reply (median of --starts fresh kernels);
+  execute   round trip of a trivial cell (`1`): execute_request sent -> execute_reply on
+            shell and status idle on iopub received (median of --runs after a warm-up).
+
+Run it with `make bench` (builds and installs the neurodyn kernelspec first) or directly:
+`/usr/bin/python3 bench/kernel_latency.py [--starts 10] [--runs 200]`.
+The neurodyn kernel writes its history to a temporary file, never to the user's.
+"""
+
+import argparse
+import os
+import queue
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+
+_TMP = tempfile.mkdtemp(prefix="neurodyn-bench-")
+os.environ["NEURODYN_HISTORY"] = os.path.join(_TMP, "history.jsonl")
+os.environ["JUPYTER_RUNTIME_DIR"] = os.path.join(_TMP, "runtime")
+os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")   # quiets debugpy's notice
+
+from jupyter_client.kernelspec import KernelSpecManager  # noqa: E402
+from jupyter_client.manager import KernelManager  # noqa: E402
+
+KERNELS = [("neurodyn", "neurodyn", "1"), ("ipykernel", "python3", "1")]
+
+
+def ensure_specs():
+    specs = KernelSpecManager().find_kernel_specs()
+    if "python3" not in specs:
+        print("installing the ipykernel kernelspec (python3) for this user", file=sys.stderr)
+        subprocess.run(["/usr/bin/python3", "-m", "ipykernel", "install", "--user"], check=True)
+    if "neurodyn" not in KernelSpecManager().find_kernel_specs():
+        sys.exit("the neurodyn kernelspec is not installed: run `make all install`")
+
+
+def start(kernel_name):
+    km = KernelManager(kernel_name=kernel_name)
+    km.start_kernel(stderr=subprocess.DEVNULL)
+    kc = km.client()
+    kc.start_channels()
+    return km, kc
+
+
+def stop(km, kc):
+    kc.stop_channels()
+    km.shutdown_kernel(now=True)
+
+
+def time_startup(kernel_name, starts):
+    """Median seconds from start_kernel to the first kernel_info_reply."""
+    times = []
+    for _ in range(starts):
+        t0 = time.perf_counter()
+        km, kc = start(kernel_name)
+        msg_id = kc.kernel_info()
+        while True:
+            reply = kc.get_shell_msg(timeout=60)
+            if reply["parent_header"].get("msg_id") == msg_id:
+                break
+        times.append(time.perf_counter() - t0)
+        stop(km, kc)
+    return statistics.median(times), times
+
+
+def execute_once(kc, code):
+    msg_id = kc.execute(code, store_history=False)
+    reply = None
+    idle = False
+    while reply is None:
+        msg = kc.get_shell_msg(timeout=30)
+        if msg["parent_header"].get("msg_id") == msg_id:
+            reply = msg
+    while not idle:
+        msg = kc.get_iopub_msg(timeout=30)
+        idle = (msg["parent_header"].get("msg_id") == msg_id and msg["msg_type"] == "status"
+                and msg["content"]["execution_state"] == "idle")
+    if reply["content"]["status"] != "ok":
+        raise RuntimeError(f"{code!r} failed: {reply['content']}")
+
+
+def time_execute(kernel_name, code, runs, warmup=20):
+    """Median seconds of an execute round trip (reply and idle) of code."""
+    km, kc = start(kernel_name)
+    try:
+        kc.wait_for_ready(timeout=60)
+        for _ in range(warmup):
+            execute_once(kc, code)
+        times = []
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            execute_once(kc, code)
+            times.append(time.perf_counter() - t0)
+    finally:
+        stop(km, kc)
+    return statistics.median(times), times
+
+
+def fmt(seconds):
+    return f"{seconds * 1000:9.2f} ms"
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--starts", type=int, default=10, help="kernel starts per kernel")
+    ap.add_argument("--runs", type=int, default=200, help="timed executes per kernel")
+    args = ap.parse_args()
+    ensure_specs()
+
+    rows = {}
+    for label, name, code in KERNELS:
+        t0 = time.perf_counter()
+        startup, _ = time_startup(name, args.starts)
+        execute, ex_times = time_execute(name, code, args.runs)
+        rows[label] = (startup, execute, statistics.quantiles(ex_times, n=20)[18])
+        print(f"  measured {label:<9} in {time.perf_counter() - t0:5.1f} s", file=sys.stderr)
+
+    nd, ipk = rows["neurodyn"], rows["ipykernel"]
+    print()
+    print(f"{'':34}{'neurodyn':>12}{'ipykernel':>12}{'ipykernel/neurodyn':>20}")
+    print(f"{'startup -> first kernel_info_reply':34}{fmt(nd[0])}{fmt(ipk[0])}"
+          f"{ipk[0] / nd[0]:19.1f}x")
+    print(f"{'  (median of %d starts)' % args.starts:34}")
+    print(f"{'execute `1` round trip, median':34}{fmt(nd[1])}{fmt(ipk[1])}"
+          f"{ipk[1] / nd[1]:19.1f}x")
+    print(f"{'execute `1` round trip, p95':34}{fmt(nd[2])}{fmt(ipk[2])}"
+          f"{ipk[2] / nd[2]:19.1f}x")
+    print(f"{'  (%d runs after 20 warm-up runs)' % args.runs:34}")
+    print()
+    print(f"client: jupyter_client {__import__('jupyter_client').__version__} blocking client,"
+          f" Python {sys.version.split()[0]}")
+
+
+if __name__ == "__main__":
+    try:
+        main()
+    finally:
+        shutil.rmtree(_TMP, ignore_errors=True)

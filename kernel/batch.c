@@ -1,0 +1,128 @@
+/* The terminal sink and the SIGINT wiring of batch runs. */
+#include "batch.h"
+
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../lib/base/strbuf.h"
+#include "../lib/neurodyn.h"
+
+typedef struct terminal {
+    FILE *out, *err;
+} terminal;
+
+static void put_text(FILE *f, const char *text)
+{
+    size_t n = strlen(text);
+    fputs(text, f);
+    if (n == 0 || text[n - 1] != '\n') fputc('\n', f);
+    fflush(f);
+}
+
+static void put_plain(FILE *f, const nd_bundle *b)
+{
+    const char *text = nd_bundle_get(b, "text/plain");
+    if (text) put_text(f, text);
+}
+
+static void term_stream(void *ctx, nd_stream which, const char *text)
+{
+    terminal *t = ctx;
+    FILE *f = which == ND_STREAM_ERR ? t->err : t->out;
+    fputs(text, f);
+    fflush(f);
+}
+
+static void term_display(void *ctx, const nd_bundle *b, const char *display_id, int update)
+{
+    (void)display_id;
+    (void)update;
+    put_plain(((terminal *)ctx)->out, b);
+}
+
+static void term_result(void *ctx, const nd_bundle *b)
+{
+    put_plain(((terminal *)ctx)->out, b);
+}
+
+static void term_clear(void *ctx, int wait)
+{
+    /* A terminal cannot take back what it printed. */
+    (void)ctx;
+    (void)wait;
+}
+
+/* Reads the whole stream; NULL when out of memory or on a read error. */
+static char *read_all(FILE *f)
+{
+    nd_sb sb;
+    nd_sb_init(&sb);
+    char buf[8192];
+    size_t n;
+    while ((n = fread(buf, 1, sizeof buf, f)) > 0) nd_sb_putn(&sb, buf, n);
+    if (ferror(f)) {
+        nd_sb_free(&sb);
+        return NULL;
+    }
+    return nd_sb_take(&sb);
+}
+
+/* The interpreter the SIGINT handler talks to; set only while a run is in progress. */
+static nd_interp *volatile running;
+
+static void on_sigint(int sig)
+{
+    (void)sig;
+    nd_interp *in = running;
+    if (in) nd_interp_interrupt(in);
+}
+
+static char *load(const char *path, FILE *err)
+{
+    int use_stdin = strcmp(path, "-") == 0;
+    FILE *f = use_stdin ? stdin : fopen(path, "rb");
+    if (!f) {
+        fprintf(err, "IOError: cannot open '%s'\n", path);
+        return NULL;
+    }
+    char *code = read_all(f);
+    if (!use_stdin) fclose(f);
+    if (!code) fprintf(err, "IOError: cannot read '%s'\n", path);
+    return code;
+}
+
+int nd_batch_run(const char *path, FILE *out, FILE *err)
+{
+    char *code = load(path, err);
+    if (!code) return 1;
+    nd_interp *in = nd_interp_create();
+    if (!in) {
+        free(code);
+        fputs("MemoryError: cannot create the interpreter\n", err);
+        return 1;
+    }
+    terminal term = {out, err};
+    nd_sink sink = {&term, term_stream, term_display, term_result, term_clear, term_result};
+
+    struct sigaction sa, old;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_sigint;
+    sigemptyset(&sa.sa_mask);
+    running = in;
+    sigaction(SIGINT, &sa, &old);
+
+    nd_error e;
+    nd_status st = nd_interp_exec(in, code, &sink, &e);
+
+    sigaction(SIGINT, &old, NULL);
+    running = NULL;
+    if (st != ND_OK) {
+        char *tb = nd_error_traceback(&e, code);
+        put_text(err, tb ? tb : e.msg);
+        free(tb);
+    }
+    nd_interp_free(in);
+    free(code);
+    return st == ND_OK ? 0 : 1;
+}

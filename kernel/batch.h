@@ -1,0 +1,13 @@
+/* Headless runs: `neurodyn run FILE.nd` executes a file as one cell on a terminal. */
+#ifndef ND_KERNEL_BATCH_H
+#define ND_KERNEL_BATCH_H
+
+#include <stdio.h>
+
+/* Runs the file at path ("-" = standard input) as one cell: streams go to out and err,
+   displays, results and help pages as their text/plain to out. Ctrl-C interrupts the
+   running statement. On failure writes the traceback to err and returns 1; returns 0 on
+   success. */
+int nd_batch_run(const char *path, FILE *out, FILE *err);
+
+#endif

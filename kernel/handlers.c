@@ -1,0 +1,275 @@
+/* One function per Jupyter request type; nd_handle_request dispatches and wraps each
+   request in busy/idle so that every output of a request precedes its idle. */
+#include "handlers.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "display.h"
+#include "utf8.h"
+
+static const char *str_field(const json_t *content, const char *key)
+{
+    return json_string_value(json_object_get(content, key));
+}
+
+static int bool_field(const json_t *content, const char *key, int fallback)
+{
+    json_t *v = json_object_get(content, key);
+    return json_is_boolean(v) ? json_is_true(v) : fallback;
+}
+
+static int int_field(const json_t *content, const char *key, int fallback)
+{
+    json_t *v = json_object_get(content, key);
+    return json_is_number(v) ? (int)json_number_value(v) : fallback;
+}
+
+/* The error fields shared by error replies and the iopub error message. */
+static json_t *error_content(const char *ename, const char *evalue, const char *traceback)
+{
+    json_t *lines = json_array();
+    const char *p = traceback ? traceback : "";
+    while (*p) {
+        const char *nl = strchr(p, '\n');
+        size_t n = nl ? (size_t)(nl - p) : strlen(p);
+        char *line = strndup(p, n);
+        json_array_append_new(lines, nd_json_text(line));
+        free(line);
+        p += n + (nl ? 1 : 0);
+    }
+    return json_pack("{s:s, s:o, s:o}", "ename", ename, "evalue", nd_json_text(evalue),
+                     "traceback", lines);
+}
+
+static json_t *protocol_error(const char *what)
+{
+    json_t *c = error_content("ProtocolError", what, what);
+    json_object_set_new(c, "status", json_string("error"));
+    return c;
+}
+
+json_t *nd_kernel_info(void)
+{
+    return json_pack(
+        "{s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s, s:s, s:s}, s:s, s:[{s:s, s:s}], s:b}",
+        "status", "ok", "protocol_version", "5.3", "implementation", "neurodyn",
+        "implementation_version", ND_VERSION,
+        "language_info", "name", "neurodyn", "version", ND_VERSION, "mimetype",
+        "text/x-neurodyn", "file_extension", ".nd", "pygments_lexer", "text",
+        "banner", "neurodyn " ND_VERSION " — neuron dynamics and scientific machine learning.\n"
+                  "Type `help` for the commands, `help CMD` or `CMD?` for one of them.",
+        "help_links", "text", "neurodyn language reference",
+        "url", "https://github.com/neurodyn/neurodyn/blob/main/docs/language.md",
+        "debugger", 0);
+}
+
+/* Evaluates each user expression after a successful cell. */
+static json_t *user_expressions(nd_server *s, const json_t *exprs)
+{
+    json_t *out = json_object();
+    const char *name;
+    json_t *value;
+    json_object_foreach((json_t *)exprs, name, value) {
+        const char *code = json_string_value(value);
+        nd_error err;
+        nd_error_clear(&err);
+        nd_bundle *b = code ? nd_interp_eval(s->interp, code, &err) : NULL;
+        if (b) {
+            json_object_set_new(out, name, json_pack("{s:s, s:o, s:{}}", "status", "ok", "data",
+                                                     nd_display_data(b), "metadata"));
+            nd_bundle_free(b);
+        } else {
+            if (!code) nd_error_fail(&err, ND_ETYPE, "a user expression must be a string");
+            char *evalue = nd_error_value(&err);
+            json_t *e = error_content(nd_status_name(err.code), evalue, evalue);
+            json_object_set_new(e, "status", json_string("error"));
+            json_object_set_new(out, name, e);
+            free(evalue);
+        }
+    }
+    return out;
+}
+
+/* Runs a cell; returns 1 when it failed and queued cells must be aborted. */
+static int handle_execute(nd_server *s, void *sock, const nd_msg *req)
+{
+    const char *code = str_field(req->content, "code");
+    if (!code) {
+        nd_server_reply(s, sock, req, "execute_reply", protocol_error("execute_request without code"));
+        return 0;
+    }
+    int silent = bool_field(req->content, "silent", 0);
+    int store = !silent && bool_field(req->content, "store_history", 1);
+    int stop_on_error = bool_field(req->content, "stop_on_error", 1);
+    if (store) s->execution_count++;
+    int count = s->execution_count;
+
+    if (!silent)
+        nd_server_publish(s, req, "execute_input",
+                          json_pack("{s:o, s:i}", "code", nd_json_text(code), "execution_count", count));
+
+    nd_cell_output out = {.server = s, .parent = req, .silent = silent, .execution_count = count};
+    nd_sink sink = nd_display_sink(&out);
+    nd_error err;
+    nd_error_clear(&err);
+    nd_interp_clear_interrupt(s->interp);
+    nd_status st = nd_interp_exec(s->interp, code, &sink, &err);
+
+    json_t *reply;
+    if (st == ND_OK) {
+        json_t *exprs = json_object_get(req->content, "user_expressions");
+        reply = json_pack("{s:s, s:i, s:o, s:o}", "status", "ok", "execution_count", count,
+                          "payload", out.payload ? json_incref(out.payload) : json_array(),
+                          "user_expressions",
+                          json_is_object(exprs) ? user_expressions(s, exprs) : json_object());
+    } else {
+        char *evalue = nd_error_value(&err);
+        char *traceback = nd_error_traceback(&err, code);
+        const char *ename = nd_status_name(err.code);
+        if (!silent) nd_server_publish(s, req, "error", error_content(ename, evalue, traceback));
+        reply = error_content(ename, evalue, traceback);
+        json_object_set_new(reply, "status", json_string("error"));
+        json_object_set_new(reply, "execution_count", json_integer(count));
+        json_object_set_new(reply, "payload", json_array());
+        json_object_set_new(reply, "user_expressions", json_object());
+        free(evalue);
+        free(traceback);
+    }
+    if (store) nd_history_add(s->history, count, code, out.result_text);
+    nd_cell_output_clear(&out);
+    nd_server_reply(s, sock, req, "execute_reply", reply);
+    return st != ND_OK && stop_on_error;
+}
+
+void nd_handle_abort(nd_server *s, void *sock, const nd_msg *req)
+{
+    nd_server_status(s, req, "busy");
+    nd_server_reply(s, sock, req, "execute_reply",
+                    json_pack("{s:s, s:i}", "status", "aborted", "execution_count", s->execution_count));
+    nd_server_status(s, req, "idle");
+}
+
+static void handle_complete(nd_server *s, void *sock, const nd_msg *req)
+{
+    const char *code = str_field(req->content, "code");
+    if (!code) code = "";
+    int pos = int_field(req->content, "cursor_pos", -1);
+    size_t cursor = pos < 0 ? strlen(code) : nd_utf8_offset(code, (size_t)pos);
+    nd_completion c = {0};
+    json_t *matches = json_array();
+    size_t start = cursor, end = cursor;
+    if (nd_interp_complete(s->interp, code, cursor, &c) == ND_OK) {
+        for (size_t i = 0; i < c.count; i++) json_array_append_new(matches, nd_json_text(c.matches[i]));
+        start = c.start;
+        end = c.end;
+    }
+    nd_completion_free(&c);
+    nd_server_reply(s, sock, req, "complete_reply",
+                    json_pack("{s:s, s:o, s:I, s:I, s:{}}", "status", "ok", "matches", matches,
+                              "cursor_start", (json_int_t)nd_utf8_count(code, start),
+                              "cursor_end", (json_int_t)nd_utf8_count(code, end), "metadata"));
+}
+
+static void handle_inspect(nd_server *s, void *sock, const nd_msg *req)
+{
+    const char *code = str_field(req->content, "code");
+    if (!code) code = "";
+    int pos = int_field(req->content, "cursor_pos", -1);
+    size_t cursor = pos < 0 ? strlen(code) : nd_utf8_offset(code, (size_t)pos);
+    nd_bundle *b = nd_interp_inspect(s->interp, code, cursor, int_field(req->content, "detail_level", 0));
+    nd_server_reply(s, sock, req, "inspect_reply",
+                    json_pack("{s:s, s:b, s:o, s:{}}", "status", "ok", "found", b != NULL,
+                              "data", b ? nd_display_data(b) : json_object(), "metadata"));
+    nd_bundle_free(b);
+}
+
+static void handle_is_complete(nd_server *s, void *sock, const nd_msg *req)
+{
+    const char *code = str_field(req->content, "code");
+    char indent[64] = "";
+    static const char *names[] = {"complete", "incomplete", "invalid"};
+    nd_completeness c = code ? nd_interp_is_complete(s->interp, code, indent, sizeof indent)
+                             : ND_CODE_INVALID;
+    json_t *content = json_pack("{s:s}", "status", names[c]);
+    if (c == ND_CODE_INCOMPLETE) json_object_set_new(content, "indent", json_string(indent));
+    nd_server_reply(s, sock, req, "is_complete_reply", content);
+}
+
+static void handle_history(nd_server *s, void *sock, const nd_msg *req)
+{
+    const json_t *c = req->content;
+    const char *type = str_field(c, "hist_access_type");
+    int output = bool_field(c, "output", 0);
+    json_t *history = NULL;
+    if (type && strcmp(type, "tail") == 0) {
+        history = nd_history_tail(s->history, int_field(c, "n", 10), output);
+    } else if (type && strcmp(type, "range") == 0) {
+        history = nd_history_range(s->history, int_field(c, "session", 0), int_field(c, "start", 1),
+                                   int_field(c, "stop", 0), output);
+    } else if (type && strcmp(type, "search") == 0) {
+        const char *pattern = str_field(c, "pattern");
+        history = nd_history_search(s->history, pattern ? pattern : "*", int_field(c, "n", 0),
+                                    bool_field(c, "unique", 0), output);
+    }
+    nd_server_reply(s, sock, req, "history_reply",
+                    json_pack("{s:s, s:o}", "status", "ok", "history", history ? history : json_array()));
+}
+
+static void handle_shutdown(nd_server *s, void *sock, const nd_msg *req)
+{
+    int restart = bool_field(req->content, "restart", 0);
+    atomic_store(&s->restart, restart);
+    atomic_store(&s->stopping, 1);
+    nd_interp_interrupt(s->interp);    /* a running cell must not hold the shutdown up */
+    nd_server_reply(s, sock, req, "shutdown_reply",
+                    json_pack("{s:s, s:b}", "status", "ok", "restart", restart));
+}
+
+static void handle_interrupt(nd_server *s, void *sock, const nd_msg *req)
+{
+    nd_interp_interrupt(s->interp);
+    nd_server_reply(s, sock, req, "interrupt_reply", json_pack("{s:s}", "status", "ok"));
+}
+
+/* No comm targets exist, so a comm_open is closed at once, as the spec asks. */
+static void handle_comm_open(nd_server *s, const nd_msg *req)
+{
+    const char *id = str_field(req->content, "comm_id");
+    if (id)
+        nd_server_publish(s, req, "comm_close", json_pack("{s:s, s:{}}", "comm_id", id, "data"));
+}
+
+void nd_handle_request(nd_server *s, void *sock, const nd_msg *req)
+{
+    const char *type = nd_msg_type(req);
+    int abort_queue = 0;
+    nd_server_status(s, req, "busy");
+    if (strcmp(type, "execute_request") == 0)
+        abort_queue = handle_execute(s, sock, req);
+    else if (strcmp(type, "kernel_info_request") == 0)
+        nd_server_reply(s, sock, req, "kernel_info_reply", nd_kernel_info());
+    else if (strcmp(type, "complete_request") == 0)
+        handle_complete(s, sock, req);
+    else if (strcmp(type, "inspect_request") == 0)
+        handle_inspect(s, sock, req);
+    else if (strcmp(type, "is_complete_request") == 0)
+        handle_is_complete(s, sock, req);
+    else if (strcmp(type, "history_request") == 0)
+        handle_history(s, sock, req);
+    else if (strcmp(type, "comm_info_request") == 0)
+        nd_server_reply(s, sock, req, "comm_info_reply", json_pack("{s:s, s:{}}", "status", "ok", "comms"));
+    else if (strcmp(type, "comm_open") == 0)
+        handle_comm_open(s, req);
+    else if (strcmp(type, "comm_msg") == 0 || strcmp(type, "comm_close") == 0)
+        ;   /* no comm is ever open */
+    else if (strcmp(type, "shutdown_request") == 0)
+        handle_shutdown(s, sock, req);
+    else if (strcmp(type, "interrupt_request") == 0)
+        handle_interrupt(s, sock, req);
+    else
+        fprintf(stderr, "neurodyn: ignored a message of unknown type '%s'\n", type);
+    nd_server_status(s, req, "idle");
+    if (abort_queue) nd_server_abort_queue(s);
+}

@@ -1,0 +1,17 @@
+/* Answers to each Jupyter request type (messaging protocol 5.3). */
+#ifndef ND_KERNEL_HANDLERS_H
+#define ND_KERNEL_HANDLERS_H
+
+#include "server.h"
+
+/* Handles one decoded request that arrived on sock (shell or control), wrapping it in
+   busy/idle on iopub. Unknown types are logged and ignored. */
+void nd_handle_request(nd_server *s, void *sock, const nd_msg *req);
+
+/* Replies "aborted" to an execute_request queued behind a failed cell (stop_on_error). */
+void nd_handle_abort(nd_server *s, void *sock, const nd_msg *req);
+
+/* Returns the kernel_info_reply content (new reference). */
+json_t *nd_kernel_info(void);
+
+#endif

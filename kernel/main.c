@@ -1,0 +1,34 @@
+/* neurodyn: the Jupyter kernel (`neurodyn kernel -f FILE`) and the batch runner
+   (`neurodyn run FILE.nd`). */
+#include <stdio.h>
+#include <string.h>
+
+#include "../lib/neurodyn.h"
+#include "batch.h"
+#include "server.h"
+
+static int usage(FILE *to)
+{
+    fprintf(to,
+            "neurodyn " ND_VERSION " — neuron dynamics and scientific machine learning\n"
+            "usage:\n"
+            "  neurodyn run FILE.nd        run a script (FILE '-' reads standard input)\n"
+            "  neurodyn kernel -f CONN     serve Jupyter on a connection file\n"
+            "  neurodyn --version          print the version\n");
+    return to == stderr ? 2 : 0;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc >= 2 && strcmp(argv[1], "--version") == 0) {
+        printf("neurodyn %s\n", ND_VERSION);
+        return 0;
+    }
+    if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
+        return usage(stdout);
+    if (argc == 3 && strcmp(argv[1], "run") == 0)
+        return nd_batch_run(argv[2], stdout, stderr);
+    if (argc == 4 && strcmp(argv[1], "kernel") == 0 && strcmp(argv[2], "-f") == 0)
+        return nd_server_run(argv[3]);
+    return usage(stderr);
+}

@@ -1,0 +1,13 @@
+/* Number formatting that reads back to the same double and stays short. */
+#ifndef ND_BASE_NUMFMT_H
+#define ND_BASE_NUMFMT_H
+
+#include <stddef.h>
+
+#define ND_NUMFMT_CAP 32
+
+/* Writes the shortest of %.15g / %.17g that round-trips x ("inf", "-inf", "nan" for
+   non-finite values) into buf (at least ND_NUMFMT_CAP bytes) and returns buf. */
+char *nd_numfmt(double x, char *buf);
+
+#endif

@@ -1,0 +1,60 @@
+/* HTML and JSON escaping, and the display width used to align plain-text tables. */
+#include "textfmt.h"
+
+#include <math.h>
+
+#include "numfmt.h"
+
+void nd_html_escape(nd_sb *sb, const char *s)
+{
+    for (; *s; s++) {
+        switch (*s) {
+        case '&':  nd_sb_puts(sb, "&amp;"); break;
+        case '<':  nd_sb_puts(sb, "&lt;"); break;
+        case '>':  nd_sb_puts(sb, "&gt;"); break;
+        case '"':  nd_sb_puts(sb, "&quot;"); break;
+        case '\'': nd_sb_puts(sb, "&#39;"); break;
+        default:   nd_sb_putc(sb, *s);
+        }
+    }
+}
+
+void nd_json_string(nd_sb *sb, const char *s)
+{
+    nd_sb_putc(sb, '"');
+    for (; *s; s++) {
+        unsigned char c = (unsigned char)*s;
+        switch (c) {
+        case '"':  nd_sb_puts(sb, "\\\""); break;
+        case '\\': nd_sb_puts(sb, "\\\\"); break;
+        case '\n': nd_sb_puts(sb, "\\n"); break;
+        case '\t': nd_sb_puts(sb, "\\t"); break;
+        case '\r': nd_sb_puts(sb, "\\r"); break;
+        default:
+            if (c < 0x20) nd_sb_printf(sb, "\\u%04x", c);
+            else nd_sb_putc(sb, (char)c);
+        }
+    }
+    nd_sb_putc(sb, '"');
+}
+
+void nd_json_number(nd_sb *sb, double x)
+{
+    char buf[ND_NUMFMT_CAP];
+    nd_numfmt(x, buf);
+    if (isfinite(x)) nd_sb_puts(sb, buf);
+    else nd_sb_printf(sb, "\"%s\"", buf);
+}
+
+size_t nd_utf8_width_n(const char *s, size_t n)
+{
+    size_t w = 0;
+    for (size_t i = 0; i < n && s[i]; i++)
+        if (((unsigned char)s[i] & 0xC0) != 0x80) w++;
+    return w;
+}
+
+size_t nd_utf8_width(const char *s)
+{
+    return nd_utf8_width_n(s, (size_t)-1);
+}

@@ -1,0 +1,23 @@
+/* Escaping of user text for the formats a result is rendered in (HTML, JSON). */
+#ifndef ND_BASE_TEXTFMT_H
+#define ND_BASE_TEXTFMT_H
+
+#include "strbuf.h"
+
+/* Appends s with & < > " ' replaced by HTML entities. */
+void nd_html_escape(nd_sb *sb, const char *s);
+
+/* Appends s as a quoted JSON string literal. */
+void nd_json_string(nd_sb *sb, const char *s);
+
+/* Appends x as a JSON number; non-finite values become the strings "inf", "-inf", "nan"
+   because JSON has no literal for them. */
+void nd_json_number(nd_sb *sb, double x);
+
+/* Returns the number of code points in the UTF-8 text s (its width on a terminal). */
+size_t nd_utf8_width(const char *s);
+
+/* Returns the number of code points among the first n bytes of s. */
+size_t nd_utf8_width_n(const char *s, size_t n);
+
+#endif

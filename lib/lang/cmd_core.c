@@ -1,0 +1,325 @@
+/* The skeleton commands: help, vars, print, warn, let, del, sleep, repeat, clear. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "../base/strbuf.h"
+#include "../base/table.h"
+#include "../base/textfmt.h"
+#include "args.h"
+#include "commands.h"
+#include "eval.h"
+#include "help.h"
+#include "modules.h"
+
+/* ---- help ---- */
+
+static nd_status run_help(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
+{
+    (void)result;
+    nd_status st = nd_arg_expect(ctx, 0, 1, err);
+    if (st != ND_OK) return st;
+    const nd_arg *a = nd_arg_pos(ctx, 0);
+    if (!a) return nd_cmd_display(ctx, nd_help_overview(ctx->registry), err);
+    const char *name;
+    if ((st = nd_arg_name(ctx, a, &name, err)) != ND_OK) return st;
+    nd_bundle *b = nd_help_topic(ctx->registry, ctx->ws, name);
+    if (!b) return nd_help_unknown(ctx->registry, ctx->ws, name, a->line, a->col, a->span, err);
+    return nd_cmd_display(ctx, b, err);
+}
+
+static const nd_command cmd_help = {
+    "help", "list the commands, or show the help of one", "help [NAME]",
+    "Without an argument, shows a table of all commands with a one-line description.\n\n"
+    "With a NAME, shows its help: for a command its usage, description, options with "
+    "their defaults and examples; for a function its signature; for a workspace name its "
+    "type and summary.\n\n"
+    "`? NAME` and `NAME?` show the same help in the pager instead of the cell.",
+    NULL, "help\nhelp sleep\nhelp sqrt", 0, run_help
+};
+
+/* ---- vars ---- */
+
+static nd_bundle *empty_workspace(void)
+{
+    nd_bundle *b = nd_bundle_create();
+    if (b && (nd_bundle_set(b, "text/plain", "The workspace is empty.") ||
+              nd_bundle_set(b, "text/html", "<p><i>The workspace is empty.</i></p>") ||
+              nd_bundle_set(b, "application/vnd.neurodyn+json", "{\"type\":\"workspace\",\"vars\":[]}"))) {
+        nd_bundle_free(b);
+        b = NULL;
+    }
+    return b;
+}
+
+static nd_bundle *workspace_table(const nd_ws *ws)
+{
+    static const char *const headers[] = {"name", "type", "summary"};
+    nd_table *t = nd_table_create(3, headers);
+    if (!t) return NULL;
+    nd_sb plain, html, json;
+    nd_sb_init(&plain);
+    nd_sb_init(&html);
+    nd_sb_init(&json);
+    nd_sb_puts(&json, "{\"type\":\"workspace\",\"vars\":[");
+    for (size_t i = 0; i < nd_ws_count(ws); i++) {
+        const nd_value *v = nd_ws_value(ws, i);
+        char *summary = nd_value_summary(v);
+        const char *row[] = {nd_ws_name(ws, i), nd_value_type_name(v), summary};
+        if (!summary || nd_table_add_row(t, row) != 0) plain.oom = 1;
+        nd_sb_puts(&json, i ? ",{\"name\":" : "{\"name\":");
+        nd_json_string(&json, row[0]);
+        nd_sb_puts(&json, ",\"type\":");
+        nd_json_string(&json, row[1]);
+        nd_sb_puts(&json, ",\"summary\":");
+        nd_json_string(&json, summary ? summary : "");
+        nd_sb_putc(&json, '}');
+        free(summary);
+    }
+    nd_sb_puts(&json, "]}");
+    nd_table_text(t, &plain);
+    nd_table_html(t, &html);
+    nd_table_free(t);
+    char *p = nd_sb_take(&plain), *h = nd_sb_take(&html), *j = nd_sb_take(&json);
+    nd_bundle *b = p && h && j ? nd_bundle_create() : NULL;
+    if (b && (nd_bundle_set(b, "text/plain", p) || nd_bundle_set(b, "text/html", h) ||
+              nd_bundle_set(b, "application/vnd.neurodyn+json", j))) {
+        nd_bundle_free(b);
+        b = NULL;
+    }
+    free(p);
+    free(h);
+    free(j);
+    return b;
+}
+
+static nd_status run_vars(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
+{
+    (void)result;
+    nd_status st = nd_arg_expect(ctx, 0, 0, err);
+    if (st != ND_OK) return st;
+    nd_bundle *b = nd_ws_count(ctx->ws) ? workspace_table(ctx->ws) : empty_workspace();
+    return nd_cmd_display(ctx, b, err);
+}
+
+static const nd_command cmd_vars = {
+    "vars", "list the workspace: names, types and summaries", "vars",
+    "Shows a table of every name bound in the workspace, in alphabetical order, with its "
+    "type and a one-line summary.",
+    NULL, "x = 3\nvars", 0, run_vars
+};
+
+/* ---- print, warn ---- */
+
+static nd_status write_values(nd_cmd_ctx *ctx, nd_stream which, nd_error *err)
+{
+    nd_sb line;
+    nd_sb_init(&line);
+    for (size_t i = 0; i < nd_arg_count(ctx); i++) {
+        nd_value *v;
+        nd_status st = nd_arg_value(ctx, nd_arg_pos(ctx, i), &v, err);
+        if (st != ND_OK) {
+            nd_sb_free(&line);
+            return st;
+        }
+        if (i) nd_sb_putc(&line, ' ');
+        nd_value_to_text(v, 0, &line);
+        nd_value_unref(v);
+    }
+    nd_sb_putc(&line, '\n');
+    char *text = nd_sb_take(&line);
+    if (!text) return nd_error_fail(err, ND_ENOMEM, "out of memory while printing");
+    ctx->sink->stream(ctx->sink->ctx, which, text);
+    free(text);
+    return ND_OK;
+}
+
+static nd_status run_print(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
+{
+    (void)result;
+    return write_values(ctx, ND_STREAM_OUT, err);
+}
+
+static nd_status run_warn(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
+{
+    (void)result;
+    return write_values(ctx, ND_STREAM_ERR, err);
+}
+
+static const nd_command cmd_print = {
+    "print", "write values to the cell's output", "print EXPR [, EXPR ...]",
+    "Evaluates each expression and writes the values on one line, separated by spaces. "
+    "Strings are written without quotes. Commas between the expressions are optional.",
+    NULL, "print 1 + 2\nprint \"V =\", -65, \"mV\"", 0, run_print
+};
+
+static const nd_command cmd_warn = {
+    "warn", "write values to the cell's error stream", "warn EXPR [, EXPR ...]",
+    "Like print, but writes to the standard error stream (shown in red in notebooks). "
+    "The cell does not fail.",
+    NULL, "warn \"step size is large:\", 0.5", 0, run_warn
+};
+
+/* ---- let, del ---- */
+
+static nd_status run_let(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
+{
+    (void)result;
+    const nd_arg *pos = nd_arg_pos(ctx, 0);
+    if (pos) return nd_arg_error(pos, err, ND_ESYNTAX, "let expects NAME = EXPR");
+    if (ctx->call->nargs == 0)
+        return nd_error_set(err, ND_ESYNTAX, ctx->call->line, ctx->call->col, 3,
+                            "let expects NAME = EXPR");
+    /* One binding at a time, so that "let a = 1, b = a + 1" sees a. */
+    for (size_t i = 0; i < ctx->call->nargs; i++) {
+        const nd_arg *a = &ctx->call->args[i];
+        nd_status st = nd_cmd_check_bind_name(ctx->registry, a->key, a->line, a->col, a->span, err);
+        nd_value *v = NULL;
+        if (st == ND_OK) st = nd_arg_value(ctx, a, &v, err);
+        if (st == ND_OK && nd_ws_set(ctx->ws, a->key, v) != 0)
+            st = nd_error_fail(err, ND_ENOMEM, "out of memory while binding '%s'", a->key);
+        nd_value_unref(v);
+        if (st != ND_OK) return st;
+    }
+    return ND_OK;
+}
+
+static const nd_command cmd_let = {
+    "let", "bind names to values in the workspace", "let NAME = EXPR [, NAME = EXPR ...]",
+    "Evaluates each expression and binds its value to the name, left to right. "
+    "`NAME = EXPR` without `let` does the same for one name, and `NAME = COMMAND ...` "
+    "binds the result of a command.\n\n"
+    "Names are letters, digits and underscores (not starting with a digit). Command "
+    "names and the words and, or, not, true, false, none cannot be bound.",
+    NULL, "let x = 3\nlet a = 1, b = a + 1\ny = 2 * x", ND_CMD_ANY_OPTIONS, run_let
+};
+
+static nd_status run_del(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
+{
+    (void)result;
+    nd_status st = nd_arg_expect(ctx, 1, -1, err);
+    if (st != ND_OK) return st;
+    /* Check every name first: a failed del removes nothing. */
+    for (size_t i = 0; i < nd_arg_count(ctx); i++) {
+        const nd_arg *a = nd_arg_pos(ctx, i);
+        const char *name;
+        if ((st = nd_arg_name(ctx, a, &name, err)) != ND_OK) return st;
+        if (!nd_ws_get(ctx->ws, name))
+            return nd_arg_error(a, err, ND_ENAME, "name '%s' is not defined", name);
+    }
+    for (size_t i = 0; i < nd_arg_count(ctx); i++)
+        nd_ws_del(ctx->ws, nd_arg_pos(ctx, i)->value->str);
+    return ND_OK;
+}
+
+static const nd_command cmd_del = {
+    "del", "remove names from the workspace", "del NAME [NAME ...]",
+    "Removes each name from the workspace. If one of them is not defined, nothing is "
+    "removed and the cell fails with a NameError.",
+    NULL, "del x\ndel a, b", 0, run_del
+};
+
+/* ---- sleep ---- */
+
+static double now_seconds(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+static nd_status run_sleep(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
+{
+    (void)result;
+    double seconds;
+    nd_status st = nd_arg_expect(ctx, 1, 1, err);
+    if (st == ND_OK) st = nd_arg_number(ctx, nd_arg_pos(ctx, 0), &seconds, err);
+    if (st != ND_OK) return st;
+    if (!isfinite(seconds) || seconds < 0)
+        return nd_arg_error(nd_arg_pos(ctx, 0), err, ND_EVALUE,
+                            "sleep expects a finite number of seconds >= 0");
+    double deadline = now_seconds() + seconds;
+    for (;;) {
+        if ((st = nd_cmd_check_interrupt(ctx, err)) != ND_OK) return st;
+        double left = deadline - now_seconds();
+        if (left <= 0) return ND_OK;
+        /* Short naps keep an interrupt's latency under 10 ms. */
+        double nap = left < 0.005 ? left : 0.005;
+        struct timespec ts = {0, (long)(nap * 1e9)};
+        nanosleep(&ts, NULL);
+    }
+}
+
+static const nd_command cmd_sleep = {
+    "sleep", "wait for a number of seconds", "sleep SECONDS",
+    "Waits for SECONDS seconds (a finite number >= 0). An interrupt stops the wait "
+    "at once.",
+    NULL, "sleep 0.5", 0, run_sleep
+};
+
+/* ---- repeat ---- */
+
+static nd_status run_repeat(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
+{
+    (void)result;
+    double n;
+    nd_status st = nd_arg_expect(ctx, 1, 1, err);
+    if (st == ND_OK) st = nd_arg_number(ctx, nd_arg_pos(ctx, 0), &n, err);
+    if (st != ND_OK) return st;
+    if (!(n >= 0 && n <= 9007199254740992.0 && n == floor(n)))
+        return nd_arg_error(nd_arg_pos(ctx, 0), err, ND_EVALUE,
+                            "repeat expects a whole number of times >= 0");
+    nd_program *body;
+    if ((st = nd_cmd_parse_block(ctx, &body, err)) != ND_OK) return st;
+    for (double i = 0; i < n && st == ND_OK; i++) {
+        st = nd_cmd_check_interrupt(ctx, err);
+        if (st == ND_OK) st = nd_cmd_run(ctx, body, err);
+    }
+    nd_program_free(body);
+    return st;
+}
+
+static const nd_command cmd_repeat = {
+    "repeat", "run a block of statements N times", "repeat N { STATEMENTS }",
+    "Runs the statements between the braces N times (N a whole number >= 0). The block "
+    "may span many lines and contain other repeat blocks. Values of statements inside the "
+    "block are not shown; use print.",
+    NULL, "i = 0\nrepeat 3 {\n  i = i + 1\n  print \"step\", i\n}", ND_CMD_BLOCK, run_repeat
+};
+
+/* ---- clear ---- */
+
+static const nd_option clear_options[] = {
+    {"wait", "false", "keep the old output until new output arrives (avoids flicker)"},
+    {NULL, NULL, NULL}
+};
+
+static nd_status run_clear(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
+{
+    (void)result;
+    int wait;
+    nd_status st = nd_arg_expect(ctx, 0, 0, err);
+    if (st == ND_OK) st = nd_arg_opt_bool(ctx, "wait", 0, &wait, err);
+    if (st == ND_OK) ctx->sink->clear(ctx->sink->ctx, wait);
+    return st;
+}
+
+static const nd_command cmd_clear = {
+    "clear", "clear the cell's output", "clear [wait=true]",
+    "Removes what the cell has shown so far.",
+    clear_options, "print \"gone\"\nclear\nprint \"stays\"", 0, run_clear
+};
+
+nd_status nd_cmd_register_core(nd_cmd_registry *reg, nd_error *err)
+{
+    static const nd_command *const all[] = {
+        &cmd_help, &cmd_vars, &cmd_print, &cmd_warn, &cmd_let, &cmd_del, &cmd_sleep,
+        &cmd_repeat, &cmd_clear,
+    };
+    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
+        nd_status st = nd_cmd_register(reg, all[i], err);
+        if (st != ND_OK) return st;
+    }
+    return ND_OK;
+}

@@ -1,0 +1,288 @@
+/* A direct tree walk: command-language expressions are small and run once, so there is
+   nothing to gain from compiling them. Arithmetic is IEEE (1/0 is inf). */
+#include "eval.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/strbuf.h"
+#include "../base/suggest.h"
+#include "../expr/functions.h"
+#include "../expr/parse.h"
+
+static const char *const literal_names[] = {"true", "false", "none"};
+
+int nd_eval_is_reserved(const char *name)
+{
+    for (size_t i = 0; i < 3; i++)
+        if (strcmp(name, literal_names[i]) == 0) return 1;
+    return nd_expr_is_keyword(name);
+}
+
+static nd_status at(const nd_expr *e, nd_error *err, nd_status code, const char *msg)
+{
+    return nd_error_set(err, code, e->line, e->col, e->span, "%s", msg);
+}
+
+static nd_status oom(nd_error *err)
+{
+    return nd_error_fail(err, ND_ENOMEM, "out of memory while evaluating");
+}
+
+/* Wraps a freshly made value: NULL means the allocation failed. */
+static nd_status made(nd_value *v, nd_value **out, nd_error *err)
+{
+    *out = v;
+    return v ? ND_OK : oom(err);
+}
+
+/* "a number", "an object": messages read as English. */
+static const char *a_type(const nd_value *v, char *buf, size_t cap)
+{
+    const char *t = nd_value_type_name(v);
+    snprintf(buf, cap, "%s %s", strchr("aeiou", t[0]) ? "an" : "a", t);
+    return buf;
+}
+
+static nd_status eval_name(const nd_expr *e, const nd_ws *ws, nd_value **out, nd_error *err)
+{
+    nd_value *v = nd_ws_get(ws, e->str);
+    if (v) return made(nd_value_ref(v), out, err);
+    double x;
+    if (nd_const_find(e->str, &x)) return made(nd_value_number(x), out, err);
+    if (strcmp(e->str, "true") == 0) return made(nd_value_bool(1), out, err);
+    if (strcmp(e->str, "false") == 0) return made(nd_value_bool(0), out, err);
+    if (strcmp(e->str, "none") == 0) return made(nd_value_none(), out, err);
+
+    nd_suggest s;
+    nd_suggest_init(&s, e->str);
+    for (size_t i = 0; i < nd_ws_count(ws); i++) nd_suggest_offer(&s, nd_ws_name(ws, i));
+    for (size_t i = 0; nd_const_name(i); i++) nd_suggest_offer(&s, nd_const_name(i));
+    for (size_t i = 0; i < 3; i++) nd_suggest_offer(&s, literal_names[i]);
+    const char *best = nd_suggest_best(&s);
+    if (best)
+        return nd_error_set(err, ND_ENAME, e->line, e->col, e->span,
+                            "name '%s' is not defined; did you mean '%s'?", e->str, best);
+    return nd_error_set(err, ND_ENAME, e->line, e->col, e->span, "name '%s' is not defined", e->str);
+}
+
+static nd_status eval_call(const nd_expr *e, const nd_ws *ws, nd_value **out, nd_error *err)
+{
+    const nd_func *f = nd_func_find(e->str);
+    if (!f) {
+        nd_suggest s;
+        nd_suggest_init(&s, e->str);
+        for (size_t i = 0; i < nd_func_count(); i++) nd_suggest_offer(&s, nd_func_at(i)->name);
+        const char *best = nd_suggest_best(&s);
+        return nd_error_set(err, ND_ENAME, e->line, e->col, (int)strlen(e->str),
+                            "unknown function '%s'%s%s%s", e->str, best ? "; did you mean '" : "",
+                            best ? best : "", best ? "'?" : "");
+    }
+    if (!nd_func_accepts(f, (int)e->nitems)) {
+        const char *count = f->max_args < 0 ? "at least " : "";
+        return nd_error_set(err, ND_ETYPE, e->line, e->col, e->span,
+                            "%s() takes %s%d argument%s (%zu given)", f->name, count,
+                            f->min_args, f->min_args == 1 ? "" : "s", e->nitems);
+    }
+    double args[16], *a = e->nitems <= 16 ? args : malloc(e->nitems * sizeof *a);
+    if (!a) return oom(err);
+    nd_status st = ND_OK;
+    for (size_t i = 0; i < e->nitems && st == ND_OK; i++) {
+        nd_value *v;
+        st = nd_eval(e->items[i], ws, &v, err);
+        if (st != ND_OK) break;
+        if (v->kind == ND_VAL_NUMBER) a[i] = v->as.num;
+        else {
+            char t[64];
+            const nd_expr *x = e->items[i];
+            st = nd_error_set(err, ND_ETYPE, x->line, x->col, x->span,
+                              "argument %zu of %s() must be a number, not %s", i + 1, f->name,
+                              a_type(v, t, sizeof t));
+        }
+        nd_value_unref(v);
+    }
+    if (st == ND_OK) st = made(nd_value_number(f->eval(a, (int)e->nitems)), out, err);
+    if (a != args) free(a);
+    return st;
+}
+
+static nd_status eval_list(const nd_expr *e, const nd_ws *ws, nd_value **out, nd_error *err)
+{
+    nd_value **items = e->nitems ? calloc(e->nitems, sizeof *items) : NULL;
+    if (e->nitems && !items) return oom(err);
+    for (size_t i = 0; i < e->nitems; i++) {
+        nd_status st = nd_eval(e->items[i], ws, &items[i], err);
+        if (st != ND_OK) {
+            while (i-- > 0) nd_value_unref(items[i]);
+            free(items);
+            return st;
+        }
+    }
+    nd_status st = made(nd_value_list(items, e->nitems), out, err);
+    free(items);
+    return st;
+}
+
+/* TypeError "<what> a number and a string <tail>" located at e. */
+static nd_status type_error2(const nd_expr *e, const char *what, const nd_value *a,
+                             const nd_value *b, const char *tail, nd_error *err)
+{
+    char ta[64], tb[64];
+    return nd_error_set(err, ND_ETYPE, e->line, e->col, e->span, "%s %s and %s%s", what,
+                        a_type(a, ta, sizeof ta), a_type(b, tb, sizeof tb), tail);
+}
+
+static nd_status compare(const nd_expr *e, const nd_value *a, const nd_value *b,
+                         nd_value **out, nd_error *err)
+{
+    if (e->op == ND_OP_EQ || e->op == ND_OP_NE) {
+        int eq = nd_value_equal(a, b);
+        return made(nd_value_bool(e->op == ND_OP_EQ ? eq : !eq), out, err);
+    }
+    if (a->kind == ND_VAL_NUMBER && b->kind == ND_VAL_NUMBER) {
+        /* With nan every ordering is false, as IEEE says. */
+        double x = a->as.num, y = b->as.num;
+        int r = e->op == ND_OP_LT ? x < y : e->op == ND_OP_LE ? x <= y : e->op == ND_OP_GT ? x > y : x >= y;
+        return made(nd_value_bool(r), out, err);
+    }
+    if (a->kind == ND_VAL_STRING && b->kind == ND_VAL_STRING) {
+        int c = strcmp(a->as.str, b->as.str);
+        int r = e->op == ND_OP_LT ? c < 0 : e->op == ND_OP_LE ? c <= 0 : e->op == ND_OP_GT ? c > 0 : c >= 0;
+        return made(nd_value_bool(r), out, err);
+    }
+    char tail[32];
+    snprintf(tail, sizeof tail, " with '%s'", nd_expr_op_name(e->op));
+    return type_error2(e, "cannot compare", a, b, tail, err);
+}
+
+static nd_status concat(const nd_value *a, const nd_value *b, nd_value **out, nd_error *err)
+{
+    nd_sb sb;
+    nd_sb_init(&sb);
+    nd_sb_puts(&sb, a->as.str);
+    nd_sb_puts(&sb, b->as.str);
+    char *s = nd_sb_take(&sb);
+    nd_status st = s ? made(nd_value_string(s), out, err) : oom(err);
+    free(s);
+    return st;
+}
+
+static nd_status arithmetic(const nd_expr *e, const nd_value *a, const nd_value *b,
+                            nd_value **out, nd_error *err)
+{
+    if (e->op == ND_OP_ADD && a->kind == ND_VAL_STRING && b->kind == ND_VAL_STRING)
+        return concat(a, b, out, err);
+    if (a->kind != ND_VAL_NUMBER || b->kind != ND_VAL_NUMBER) {
+        char what[32];
+        snprintf(what, sizeof what, "cannot apply '%s' to", nd_expr_op_name(e->op));
+        return type_error2(e, what, a, b, "", err);
+    }
+    double x = a->as.num, y = b->as.num, r;
+    switch (e->op) {
+    case ND_OP_ADD: r = x + y; break;
+    case ND_OP_SUB: r = x - y; break;
+    case ND_OP_MUL: r = x * y; break;
+    case ND_OP_DIV: r = x / y; break;
+    default:        r = pow(x, y); break;
+    }
+    return made(nd_value_number(r), out, err);
+}
+
+/* and / or look at their right side only when the left does not decide. */
+static nd_status logic(const nd_expr *e, const nd_ws *ws, nd_value **out, nd_error *err)
+{
+    const char *op = nd_expr_op_name(e->op);
+    for (int side = 0; side < 2; side++) {
+        const nd_expr *x = side ? e->b : e->a;
+        nd_value *v;
+        nd_status st = nd_eval(x, ws, &v, err);
+        if (st != ND_OK) return st;
+        if (v->kind != ND_VAL_BOOL) {
+            char t[64];
+            nd_error_set(err, ND_ETYPE, x->line, x->col, x->span,
+                         "'%s' expects true or false, not %s", op, a_type(v, t, sizeof t));
+            nd_value_unref(v);
+            return ND_ETYPE;
+        }
+        int decided = e->op == ND_OP_AND ? !v->as.truth : v->as.truth;
+        if (decided || side == 1) {
+            *out = v;
+            return ND_OK;
+        }
+        nd_value_unref(v);
+    }
+    return ND_OK;
+}
+
+static nd_status eval_binary(const nd_expr *e, const nd_ws *ws, nd_value **out, nd_error *err)
+{
+    if (e->op == ND_OP_AND || e->op == ND_OP_OR) return logic(e, ws, out, err);
+    nd_value *a, *b;
+    nd_status st = nd_eval(e->a, ws, &a, err);
+    if (st != ND_OK) return st;
+    st = nd_eval(e->b, ws, &b, err);
+    if (st != ND_OK) {
+        nd_value_unref(a);
+        return st;
+    }
+    if (e->op >= ND_OP_LT) st = compare(e, a, b, out, err);
+    else st = arithmetic(e, a, b, out, err);
+    nd_value_unref(a);
+    nd_value_unref(b);
+    return st;
+}
+
+static nd_status eval_unary(const nd_expr *e, const nd_ws *ws, nd_value **out, nd_error *err)
+{
+    nd_value *v;
+    nd_status st = nd_eval(e->a, ws, &v, err);
+    if (st != ND_OK) return st;
+    int neg = e->kind == ND_EXPR_NEG;
+    if (neg && v->kind == ND_VAL_NUMBER) st = made(nd_value_number(-v->as.num), out, err);
+    else if (!neg && v->kind == ND_VAL_BOOL) st = made(nd_value_bool(!v->as.truth), out, err);
+    else {
+        char t[64];
+        st = nd_error_set(err, ND_ETYPE, e->line, e->col, e->span, "cannot apply '%s' to %s",
+                          neg ? "-" : "not", a_type(v, t, sizeof t));
+    }
+    nd_value_unref(v);
+    return st;
+}
+
+static nd_status eval_range(const nd_expr *e, const nd_ws *ws, nd_value **out, nd_error *err)
+{
+    nd_value *a, *b;
+    nd_status st = nd_eval(e->a, ws, &a, err);
+    if (st != ND_OK) return st;
+    st = nd_eval(e->b, ws, &b, err);
+    if (st != ND_OK) {
+        nd_value_unref(a);
+        return st;
+    }
+    if (a->kind == ND_VAL_NUMBER && b->kind == ND_VAL_NUMBER)
+        st = made(nd_value_range(a->as.num, b->as.num), out, err);
+    else
+        st = type_error2(e, "the bounds of a range must be numbers, not", a, b, "", err);
+    nd_value_unref(a);
+    nd_value_unref(b);
+    return st;
+}
+
+nd_status nd_eval(const nd_expr *e, const nd_ws *ws, nd_value **out, nd_error *err)
+{
+    *out = NULL;
+    switch (e->kind) {
+    case ND_EXPR_NUMBER: return made(nd_value_number(e->num), out, err);
+    case ND_EXPR_STRING: return made(nd_value_string(e->str), out, err);
+    case ND_EXPR_NAME:   return eval_name(e, ws, out, err);
+    case ND_EXPR_NEG:
+    case ND_EXPR_NOT:    return eval_unary(e, ws, out, err);
+    case ND_EXPR_BINARY: return eval_binary(e, ws, out, err);
+    case ND_EXPR_CALL:   return eval_call(e, ws, out, err);
+    case ND_EXPR_LIST:   return eval_list(e, ws, out, err);
+    case ND_EXPR_RANGE:  return eval_range(e, ws, out, err);
+    }
+    return at(e, err, ND_EINTERNAL, "unknown expression kind");
+}

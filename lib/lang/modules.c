@@ -1,0 +1,19 @@
+/* Adding a module of commands = one line in this table (and its register function). */
+#include "modules.h"
+
+#include <stddef.h>
+
+typedef nd_status (*register_fn)(nd_cmd_registry *reg, nd_error *err);
+
+static const register_fn modules[] = {
+    nd_cmd_register_core,
+};
+
+nd_status nd_cmd_register_all(nd_cmd_registry *reg, nd_error *err)
+{
+    for (size_t i = 0; i < sizeof modules / sizeof modules[0]; i++) {
+        nd_status st = modules[i](reg, err);
+        if (st != ND_OK) return st;
+    }
+    return ND_OK;
+}

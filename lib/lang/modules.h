@@ -1,0 +1,15 @@
+/* The list of command modules an interpreter starts with. */
+#ifndef ND_LANG_MODULES_H
+#define ND_LANG_MODULES_H
+
+#include "../base/error.h"
+#include "commands.h"
+
+/* Registers the skeleton commands (help, vars, print, warn, let, del, sleep, repeat,
+   clear). */
+nd_status nd_cmd_register_core(nd_cmd_registry *reg, nd_error *err);
+
+/* Registers the commands of every module; stops at the first failure. */
+nd_status nd_cmd_register_all(nd_cmd_registry *reg, nd_error *err);
+
+#endif

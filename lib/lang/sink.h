@@ -1,0 +1,25 @@
+/* The output interface: the only way the interpreter talks to the outside world.
+   The kernel turns these calls into Jupyter messages, the batch runner into terminal text. */
+#ifndef ND_LANG_SINK_H
+#define ND_LANG_SINK_H
+
+#include "../base/bundle.h"
+
+typedef enum nd_stream { ND_STREAM_OUT, ND_STREAM_ERR } nd_stream;
+
+typedef struct nd_sink {
+    void *ctx;
+    /* Appends text to the standard output or error stream of the cell. */
+    void (*stream)(void *ctx, nd_stream which, const char *text);
+    /* Shows a bundle. display_id NULL: a plain display. Otherwise update = 0 creates the
+       display with that id, update = 1 replaces its content in place. */
+    void (*display)(void *ctx, const nd_bundle *b, const char *display_id, int update);
+    /* Shows the value of the cell (at most once per cell, after its other outputs). */
+    void (*result)(void *ctx, const nd_bundle *b);
+    /* Clears the cell's output; wait = 1 defers clearing until the next output arrives. */
+    void (*clear)(void *ctx, int wait);
+    /* Shows a bundle in the front end's pager (help text), outside the cell's output. */
+    void (*page)(void *ctx, const nd_bundle *b);
+} nd_sink;
+
+#endif

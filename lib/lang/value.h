@@ -1,0 +1,82 @@
+/* Values of the command language: immutable, reference-counted, tagged. Objects
+   (datasets, models, networks ...) plug in through a small vtable. */
+#ifndef ND_LANG_VALUE_H
+#define ND_LANG_VALUE_H
+
+#include <stddef.h>
+#include "../base/bundle.h"
+#include "../base/strbuf.h"
+
+typedef enum nd_value_kind {
+    ND_VAL_NONE, ND_VAL_NUMBER, ND_VAL_BOOL, ND_VAL_STRING, ND_VAL_RANGE, ND_VAL_LIST,
+    ND_VAL_OBJECT
+} nd_value_kind;
+
+/* What a kind of object must provide; all callbacks receive the object's data pointer. */
+typedef struct nd_object_type {
+    const char *type_name;                        /* "dataset", "model" ... */
+    char *(*summary)(const void *data);           /* one line, malloc'ed (NULL: ENOMEM) */
+    nd_bundle *(*to_bundle)(const void *data);    /* full rendering, or NULL: use summary */
+    void (*free)(void *data);                     /* releases data when the last ref goes */
+} nd_object_type;
+
+typedef struct nd_value nd_value;
+struct nd_value {
+    nd_value_kind kind;
+    int refs;
+    union {
+        double num;                               /* NUMBER */
+        int truth;                                /* BOOL */
+        char *str;                                /* STRING */
+        struct { double lo, hi; } range;          /* RANGE */
+        struct { nd_value **items; size_t n; } list;
+        struct { const nd_object_type *type; void *data; } obj;
+    } as;
+};
+
+/* Constructors return a value with one reference, or NULL when out of memory. */
+
+/* Returns the none value. */
+nd_value *nd_value_none(void);
+/* Returns a number. */
+nd_value *nd_value_number(double x);
+/* Returns true (b != 0) or false. */
+nd_value *nd_value_bool(int b);
+/* Returns a string holding a copy of s. */
+nd_value *nd_value_string(const char *s);
+/* Returns the range lo..hi. */
+nd_value *nd_value_range(double lo, double hi);
+/* Returns a list that takes over the n references in items (the array is copied). On
+   failure the references are released. */
+nd_value *nd_value_list(nd_value **items, size_t n);
+/* Returns an object of the given type owning data; on failure data is freed by type. */
+nd_value *nd_value_object(const nd_object_type *type, void *data);
+
+/* Adds a reference and returns v. */
+nd_value *nd_value_ref(nd_value *v);
+
+/* Drops a reference, freeing v with the last one; NULL is allowed. */
+void nd_value_unref(nd_value *v);
+
+/* Returns the name of v's type ("number", "string", ..., or the object's type_name). */
+const char *nd_value_type_name(const nd_value *v);
+
+/* Appends v as text: strings quoted when quote is set (and always inside lists), numbers
+   in round-trip form, objects as their summary. */
+void nd_value_to_text(const nd_value *v, int quote, nd_sb *sb);
+
+/* Appends v's machine-readable JSON ({"type":"number","value":3} ...). */
+void nd_value_to_json(const nd_value *v, nd_sb *sb);
+
+/* Returns a one-line description for tables (text of short values, summary of objects);
+   malloc'ed, NULL on ENOMEM. */
+char *nd_value_summary(const nd_value *v);
+
+/* Renders v as a bundle with a non-empty text/plain and application/vnd.neurodyn+json;
+   NULL on ENOMEM. */
+nd_bundle *nd_value_to_bundle(const nd_value *v);
+
+/* Returns 1 when a and b are equal values (same kind and content; objects by identity). */
+int nd_value_equal(const nd_value *a, const nd_value *b);
+
+#endif

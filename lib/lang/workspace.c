@@ -1,0 +1,109 @@
+/* A sorted array with binary search: listings come out in order for free, and a
+   session holds tens of names, not millions. */
+#include "workspace.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct binding {
+    char *name;
+    nd_value *value;
+} binding;
+
+struct nd_ws {
+    binding *items;
+    size_t count, cap;
+};
+
+nd_ws *nd_ws_create(void)
+{
+    return calloc(1, sizeof(nd_ws));
+}
+
+void nd_ws_free(nd_ws *ws)
+{
+    if (!ws) return;
+    for (size_t i = 0; i < ws->count; i++) {
+        free(ws->items[i].name);
+        nd_value_unref(ws->items[i].value);
+    }
+    free(ws->items);
+    free(ws);
+}
+
+/* Returns the index of name, or of where it would be inserted; *found says which. */
+static size_t search(const nd_ws *ws, const char *name, int *found)
+{
+    size_t lo = 0, hi = ws->count;
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        int c = strcmp(ws->items[mid].name, name);
+        if (c == 0) {
+            *found = 1;
+            return mid;
+        }
+        if (c < 0) lo = mid + 1;
+        else hi = mid;
+    }
+    *found = 0;
+    return lo;
+}
+
+nd_value *nd_ws_get(const nd_ws *ws, const char *name)
+{
+    int found;
+    size_t i = search(ws, name, &found);
+    return found ? ws->items[i].value : NULL;
+}
+
+int nd_ws_set(nd_ws *ws, const char *name, nd_value *v)
+{
+    int found;
+    size_t i = search(ws, name, &found);
+    if (found) {
+        nd_value *old = ws->items[i].value;
+        ws->items[i].value = nd_value_ref(v);
+        nd_value_unref(old);
+        return 0;
+    }
+    if (ws->count == ws->cap) {
+        size_t cap = ws->cap ? 2 * ws->cap : 16;
+        binding *items = realloc(ws->items, cap * sizeof *items);
+        if (!items) return -1;
+        ws->items = items;
+        ws->cap = cap;
+    }
+    char *copy = strdup(name);
+    if (!copy) return -1;
+    memmove(&ws->items[i + 1], &ws->items[i], (ws->count - i) * sizeof *ws->items);
+    ws->items[i] = (binding){copy, nd_value_ref(v)};
+    ws->count++;
+    return 0;
+}
+
+int nd_ws_del(nd_ws *ws, const char *name)
+{
+    int found;
+    size_t i = search(ws, name, &found);
+    if (!found) return -1;
+    free(ws->items[i].name);
+    nd_value_unref(ws->items[i].value);
+    memmove(&ws->items[i], &ws->items[i + 1], (ws->count - i - 1) * sizeof *ws->items);
+    ws->count--;
+    return 0;
+}
+
+size_t nd_ws_count(const nd_ws *ws)
+{
+    return ws->count;
+}
+
+const char *nd_ws_name(const nd_ws *ws, size_t i)
+{
+    return ws->items[i].name;
+}
+
+nd_value *nd_ws_value(const nd_ws *ws, size_t i)
+{
+    return ws->items[i].value;
+}

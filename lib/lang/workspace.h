@@ -1,0 +1,35 @@
+/* The workspace: the named values a session has bound, kept sorted by name. */
+#ifndef ND_LANG_WORKSPACE_H
+#define ND_LANG_WORKSPACE_H
+
+#include <stddef.h>
+#include "value.h"
+
+typedef struct nd_ws nd_ws;
+
+/* Returns an empty workspace, or NULL when out of memory. */
+nd_ws *nd_ws_create(void);
+
+/* Frees the workspace and drops its references; NULL is allowed. */
+void nd_ws_free(nd_ws *ws);
+
+/* Returns the value bound to name (borrowed), or NULL. */
+nd_value *nd_ws_get(const nd_ws *ws, const char *name);
+
+/* Binds name to v (taking a new reference), replacing an earlier binding; 0 on success,
+   -1 on ENOMEM (the workspace is unchanged then). */
+int nd_ws_set(nd_ws *ws, const char *name, nd_value *v);
+
+/* Removes name; returns 0, or -1 when it was not bound. */
+int nd_ws_del(nd_ws *ws, const char *name);
+
+/* Returns the number of bindings. */
+size_t nd_ws_count(const nd_ws *ws);
+
+/* Returns the name of binding i in sorted order (i < count). */
+const char *nd_ws_name(const nd_ws *ws, size_t i);
+
+/* Returns the value of binding i in sorted order (i < count; borrowed). */
+nd_value *nd_ws_value(const nd_ws *ws, size_t i);
+
+#endif

@@ -1,0 +1,43 @@
+#!/usr/bin/env bash
+# Runs every test suite and ends with one line the CI reads: "N passed, N failed".
+# Suites: C unit tests, the same under ASan+UBSan, then the real-client Python suites.
+set -u
+cd "$(dirname "$0")/.."
+
+passed=0
+failed=0
+status=0
+
+# Adds the "N passed, N failed" counts found in a suite's output to the totals.
+count() {
+    local out=$1 p f e
+    p=$(grep -oE '[0-9]+ passed' "$out" | tail -n 1 | grep -oE '[0-9]+' || true)
+    f=$(grep -oE '[0-9]+ failed' "$out" | tail -n 1 | grep -oE '[0-9]+' || true)
+    e=$(grep -oE '[0-9]+ errors?' "$out" | tail -n 1 | grep -oE '[0-9]+' || true)
+    passed=$((passed + ${p:-0}))
+    failed=$((failed + ${f:-0} + ${e:-0}))
+}
+
+run_suite() {
+    local name=$1; shift
+    local out
+    out=$(mktemp)
+    echo "=== $name"
+    "$@" 2>&1 | tee "$out"
+    local rc=${PIPESTATUS[0]}
+    count "$out"
+    if [ "$rc" -ne 0 ]; then
+        status=1
+        # A suite that died without reporting its own failures still counts as one.
+        grep -qE '[1-9][0-9]* (failed|errors?)' "$out" || failed=$((failed + 1))
+    fi
+    rm -f "$out"
+}
+
+run_suite "unit tests" build/unit-tests
+run_suite "unit tests (ASan+UBSan)" env ASAN_OPTIONS=detect_leaks=1 \
+    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 build-asan/unit-tests
+run_suite "Jupyter client tests" /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/python
+
+echo "$passed passed, $failed failed"
+exit $status

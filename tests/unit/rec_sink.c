@@ -1,0 +1,80 @@
+/* The recording sink used by the interpreter tests. */
+#include "rec_sink.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+static rec_event *add(rec_sink *r, const char *kind)
+{
+    if (r->n == 64) return NULL;
+    rec_event *e = &r->ev[r->n++];
+    memset(e, 0, sizeof *e);
+    strncpy(e->kind, kind, sizeof e->kind - 1);
+    return e;
+}
+
+static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
+
+static void add_bundle(rec_sink *r, const char *kind, const nd_bundle *b)
+{
+    rec_event *e = add(r, kind);
+    if (!e) return;
+    e->text = dup_or_null(nd_bundle_get(b, "text/plain"));
+    e->html = dup_or_null(nd_bundle_get(b, "text/html"));
+    e->json = dup_or_null(nd_bundle_get(b, "application/vnd.neurodyn+json"));
+}
+
+static void on_stream(void *ctx, nd_stream which, const char *text)
+{
+    rec_event *e = add(ctx, which == ND_STREAM_OUT ? "out" : "err");
+    if (e) e->text = strdup(text);
+}
+
+static void on_display(void *ctx, const nd_bundle *b, const char *id, int update)
+{
+    (void)id;
+    (void)update;
+    add_bundle(ctx, "display", b);
+}
+
+static void on_result(void *ctx, const nd_bundle *b) { add_bundle(ctx, "result", b); }
+static void on_page(void *ctx, const nd_bundle *b) { add_bundle(ctx, "page", b); }
+
+static void on_clear(void *ctx, int wait)
+{
+    rec_event *e = add(ctx, "clear");
+    if (e) e->wait = wait;
+}
+
+void rec_init(rec_sink *r)
+{
+    memset(r, 0, sizeof *r);
+    r->sink = (nd_sink){r, on_stream, on_display, on_result, on_clear, on_page};
+}
+
+void rec_clear(rec_sink *r)
+{
+    for (int i = 0; i < r->n; i++) {
+        free(r->ev[i].text);
+        free(r->ev[i].html);
+        free(r->ev[i].json);
+    }
+    r->n = 0;
+}
+
+const char *rec_kinds(const rec_sink *r)
+{
+    static char buf[1024];
+    buf[0] = '\0';
+    for (int i = 0; i < r->n; i++) {
+        if (i) strcat(buf, "|");
+        strcat(buf, r->ev[i].kind);
+    }
+    return buf;
+}
+
+nd_status rec_run(nd_interp *in, const char *code, rec_sink *r, nd_error *err)
+{
+    rec_clear(r);
+    return nd_interp_exec(in, code, &r->sink, err);
+}

@@ -1,0 +1,33 @@
+/* A sink that records every output of a cell, for assertions on routing and content. */
+#ifndef ND_TEST_REC_SINK_H
+#define ND_TEST_REC_SINK_H
+
+#include "../../lib/neurodyn.h"
+
+typedef struct rec_event {
+    char kind[16];      /* "out", "err", "display", "result", "clear", "page" */
+    char *text;         /* stream text, or the bundle's text/plain */
+    char *html;         /* bundle's text/html (or NULL) */
+    char *json;         /* bundle's application/vnd.neurodyn+json (or NULL) */
+    int wait;           /* clear */
+} rec_event;
+
+typedef struct rec_sink {
+    nd_sink sink;
+    rec_event ev[64];
+    int n;
+} rec_sink;
+
+/* Prepares r to record (sink points at r). */
+void rec_init(rec_sink *r);
+
+/* Frees recorded texts and empties r. */
+void rec_clear(rec_sink *r);
+
+/* Returns the kinds of the recorded events joined by '|' (static buffer). */
+const char *rec_kinds(const rec_sink *r);
+
+/* Runs code on in with a fresh recording into r (cleared first). */
+nd_status rec_run(nd_interp *in, const char *code, rec_sink *r, nd_error *err);
+
+#endif
