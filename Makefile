@@ -81,7 +81,7 @@ install: $(KERNEL_DIR)/kernel.json
 	jupyter kernelspec install --user --replace --name neurodyn $(KERNEL_DIR)
 
 run: deps all install
-	jupyter notebook --notebook-dir=notebooks
+	jupyter notebook --notebook-dir=notebooks $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 unit: $(BUILD)/unit-tests
 	$(BUILD)/unit-tests

@@ -1,4 +1,5 @@
-/* %.15g hides binary noise (0.1 + 0.2 shows as 0.3 only when that is exact enough). */
+/* 15 digits first: they hide binary noise whenever that loses nothing (0.1 shows as
+   0.1), and up to 17 when needed to read back exactly (0.1 + 0.2 = 0.30000000000000004). */
 #include "numfmt.h"
 
 #include <math.h>
@@ -12,8 +13,10 @@ char *nd_numfmt(double x, char *buf)
     } else if (isinf(x)) {
         snprintf(buf, ND_NUMFMT_CAP, x > 0 ? "inf" : "-inf");
     } else {
-        snprintf(buf, ND_NUMFMT_CAP, "%.15g", x);
-        if (strtod(buf, NULL) != x) snprintf(buf, ND_NUMFMT_CAP, "%.17g", x);
+        for (int digits = 15; digits <= 17; digits++) {
+            snprintf(buf, ND_NUMFMT_CAP, "%.*g", digits, x);
+            if (strtod(buf, NULL) == x) break;
+        }
     }
     return buf;
 }

@@ -6,7 +6,7 @@
 
 #define ND_NUMFMT_CAP 32
 
-/* Writes the shortest of %.15g / %.17g that round-trips x ("inf", "-inf", "nan" for
+/* Writes the shortest of %.15g, %.16g, %.17g that reads back as x ("inf", "-inf", "nan" for
    non-finite values) into buf (at least ND_NUMFMT_CAP bytes) and returns buf. */
 char *nd_numfmt(double x, char *buf);
 

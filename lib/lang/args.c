@@ -83,9 +83,10 @@ static nd_status eval_kind(const nd_cmd_ctx *ctx, const nd_arg *arg, nd_value_ki
     nd_status st = nd_arg_value(ctx, arg, out, err);
     if (st != ND_OK) return st;
     if ((*out)->kind == kind) return ND_OK;
-    char who[96];
-    st = nd_arg_error(arg, err, ND_ETYPE, "%s expects %s, not a %s",
-                      describe(ctx, arg, who, sizeof who), expected, nd_value_type_name(*out));
+    char who[96], got[64];
+    st = nd_arg_error(arg, err, ND_ETYPE, "%s expects %s, not %s",
+                      describe(ctx, arg, who, sizeof who), expected,
+                      nd_value_a_type(*out, got, sizeof got));
     nd_value_unref(*out);
     *out = NULL;
     return st;

@@ -44,14 +44,19 @@ nd_status nd_arg_range(const nd_cmd_ctx *ctx, const nd_arg *arg, double *lo, dou
    delete); *out points into the call and lives as long as it. */
 nd_status nd_arg_name(const nd_cmd_ctx *ctx, const nd_arg *arg, const char **out, nd_error *err);
 
-/* Option lookups: the option's value when given, else dflt. */
+/* Sets *out to option key's number when given, else to dflt. */
 nd_status nd_arg_opt_number(const nd_cmd_ctx *ctx, const char *key, double dflt, double *out,
                             nd_error *err);
+
+/* Sets *out to option key's truth value when given, else to dflt. */
 nd_status nd_arg_opt_bool(const nd_cmd_ctx *ctx, const char *key, int dflt, int *out,
                           nd_error *err);
-/* *out is malloc'ed (a copy of dflt when the option is absent; NULL stays NULL). */
+/* Sets *out to a malloc'ed copy of option key's string, or of dflt when it is absent
+   (dflt NULL gives NULL). */
 nd_status nd_arg_opt_string(const nd_cmd_ctx *ctx, const char *key, const char *dflt,
                             char **out, nd_error *err);
+
+/* Sets *lo, *hi to option key's range when given, else to dflt_lo, dflt_hi. */
 nd_status nd_arg_opt_range(const nd_cmd_ctx *ctx, const char *key, double dflt_lo,
                            double dflt_hi, double *lo, double *hi, nd_error *err);
 

@@ -38,12 +38,16 @@ static nd_status made(nd_value *v, nd_value **out, nd_error *err)
     return v ? ND_OK : oom(err);
 }
 
-/* "a number", "an object": messages read as English. */
-static const char *a_type(const nd_value *v, char *buf, size_t cap)
+/* NameError for e's name, with the closest candidate offered to s when there is one. */
+static nd_status unknown(const nd_expr *e, int span, const char *what, const nd_suggest *s,
+                         nd_error *err)
 {
-    const char *t = nd_value_type_name(v);
-    snprintf(buf, cap, "%s %s", strchr("aeiou", t[0]) ? "an" : "a", t);
-    return buf;
+    char msg[256];
+    snprintf(msg, sizeof msg, what, e->str);
+    const char *best = nd_suggest_best(s);
+    if (best)
+        return nd_error_set(err, ND_ENAME, e->line, e->col, span, "%s; did you mean '%s'?", msg, best);
+    return nd_error_set(err, ND_ENAME, e->line, e->col, span, "%s", msg);
 }
 
 static nd_status eval_name(const nd_expr *e, const nd_ws *ws, nd_value **out, nd_error *err)
@@ -61,11 +65,7 @@ static nd_status eval_name(const nd_expr *e, const nd_ws *ws, nd_value **out, nd
     for (size_t i = 0; i < nd_ws_count(ws); i++) nd_suggest_offer(&s, nd_ws_name(ws, i));
     for (size_t i = 0; nd_const_name(i); i++) nd_suggest_offer(&s, nd_const_name(i));
     for (size_t i = 0; i < 3; i++) nd_suggest_offer(&s, literal_names[i]);
-    const char *best = nd_suggest_best(&s);
-    if (best)
-        return nd_error_set(err, ND_ENAME, e->line, e->col, e->span,
-                            "name '%s' is not defined; did you mean '%s'?", e->str, best);
-    return nd_error_set(err, ND_ENAME, e->line, e->col, e->span, "name '%s' is not defined", e->str);
+    return unknown(e, (int)strlen(e->str), "name '%s' is not defined", &s, err);
 }
 
 static nd_status eval_call(const nd_expr *e, const nd_ws *ws, nd_value **out, nd_error *err)
@@ -75,10 +75,7 @@ static nd_status eval_call(const nd_expr *e, const nd_ws *ws, nd_value **out, nd
         nd_suggest s;
         nd_suggest_init(&s, e->str);
         for (size_t i = 0; i < nd_func_count(); i++) nd_suggest_offer(&s, nd_func_at(i)->name);
-        const char *best = nd_suggest_best(&s);
-        return nd_error_set(err, ND_ENAME, e->line, e->col, (int)strlen(e->str),
-                            "unknown function '%s'%s%s%s", e->str, best ? "; did you mean '" : "",
-                            best ? best : "", best ? "'?" : "");
+        return unknown(e, (int)strlen(e->str), "unknown function '%s'", &s, err);
     }
     if (!nd_func_accepts(f, (int)e->nitems)) {
         const char *count = f->max_args < 0 ? "at least " : "";
@@ -99,7 +96,7 @@ static nd_status eval_call(const nd_expr *e, const nd_ws *ws, nd_value **out, nd
             const nd_expr *x = e->items[i];
             st = nd_error_set(err, ND_ETYPE, x->line, x->col, x->span,
                               "argument %zu of %s() must be a number, not %s", i + 1, f->name,
-                              a_type(v, t, sizeof t));
+                              nd_value_a_type(v, t, sizeof t));
         }
         nd_value_unref(v);
     }
@@ -131,7 +128,18 @@ static nd_status type_error2(const nd_expr *e, const char *what, const nd_value 
 {
     char ta[64], tb[64];
     return nd_error_set(err, ND_ETYPE, e->line, e->col, e->span, "%s %s and %s%s", what,
-                        a_type(a, ta, sizeof ta), a_type(b, tb, sizeof tb), tail);
+                        nd_value_a_type(a, ta, sizeof ta), nd_value_a_type(b, tb, sizeof tb), tail);
+}
+
+/* Applies an ordering operator to the sign c of a three-way comparison. */
+static int ordered(nd_binop op, int c)
+{
+    switch (op) {
+    case ND_OP_LT: return c < 0;
+    case ND_OP_LE: return c <= 0;
+    case ND_OP_GT: return c > 0;
+    default:       return c >= 0;
+    }
 }
 
 static nd_status compare(const nd_expr *e, const nd_value *a, const nd_value *b,
@@ -142,16 +150,13 @@ static nd_status compare(const nd_expr *e, const nd_value *a, const nd_value *b,
         return made(nd_value_bool(e->op == ND_OP_EQ ? eq : !eq), out, err);
     }
     if (a->kind == ND_VAL_NUMBER && b->kind == ND_VAL_NUMBER) {
-        /* With nan every ordering is false, as IEEE says. */
         double x = a->as.num, y = b->as.num;
-        int r = e->op == ND_OP_LT ? x < y : e->op == ND_OP_LE ? x <= y : e->op == ND_OP_GT ? x > y : x >= y;
+        /* With nan every ordering is false, as IEEE says. */
+        int r = !isnan(x) && !isnan(y) && ordered(e->op, (x > y) - (x < y));
         return made(nd_value_bool(r), out, err);
     }
-    if (a->kind == ND_VAL_STRING && b->kind == ND_VAL_STRING) {
-        int c = strcmp(a->as.str, b->as.str);
-        int r = e->op == ND_OP_LT ? c < 0 : e->op == ND_OP_LE ? c <= 0 : e->op == ND_OP_GT ? c > 0 : c >= 0;
-        return made(nd_value_bool(r), out, err);
-    }
+    if (a->kind == ND_VAL_STRING && b->kind == ND_VAL_STRING)
+        return made(nd_value_bool(ordered(e->op, strcmp(a->as.str, b->as.str))), out, err);
     char tail[32];
     snprintf(tail, sizeof tail, " with '%s'", nd_expr_op_name(e->op));
     return type_error2(e, "cannot compare", a, b, tail, err);
@@ -202,7 +207,7 @@ static nd_status logic(const nd_expr *e, const nd_ws *ws, nd_value **out, nd_err
         if (v->kind != ND_VAL_BOOL) {
             char t[64];
             nd_error_set(err, ND_ETYPE, x->line, x->col, x->span,
-                         "'%s' expects true or false, not %s", op, a_type(v, t, sizeof t));
+                         "'%s' expects true or false, not %s", op, nd_value_a_type(v, t, sizeof t));
             nd_value_unref(v);
             return ND_ETYPE;
         }
@@ -245,7 +250,7 @@ static nd_status eval_unary(const nd_expr *e, const nd_ws *ws, nd_value **out, n
     else {
         char t[64];
         st = nd_error_set(err, ND_ETYPE, e->line, e->col, e->span, "cannot apply '%s' to %s",
-                          neg ? "-" : "not", a_type(v, t, sizeof t));
+                          neg ? "-" : "not", nd_value_a_type(v, t, sizeof t));
     }
     nd_value_unref(v);
     return st;

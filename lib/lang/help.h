@@ -16,9 +16,8 @@ nd_bundle *nd_help_overview(const nd_cmd_registry *reg);
    examples (text/plain, text/html, JSON); NULL on ENOMEM. */
 nd_bundle *nd_help_command(const nd_command *cmd);
 
-/* Returns help for name, looked up as a command, a workspace name, a function, a
-   constant, or an option of the command called cmd_name (when not NULL); NULL when
-   nothing is known by that name (or on ENOMEM). */
+/* Returns help for name, looked up as a command, a workspace name, a function or a
+   constant; NULL when nothing is known by that name (or on ENOMEM). */
 nd_bundle *nd_help_topic(const nd_cmd_registry *reg, const nd_ws *ws, const char *name);
 
 /* Like nd_help_topic, also trying name as an option of command cmd (may be NULL). */

@@ -115,3 +115,8 @@ nd_ws *nd_interp_workspace(nd_interp *in)
 {
     return in->ws;
 }
+
+nd_cmd_registry *nd_interp_registry(nd_interp *in)
+{
+    return in->registry;
+}

@@ -55,6 +55,10 @@ nd_bundle *nd_interp_inspect(nd_interp *in, const char *code, size_t cursor, int
    bind or inspect values directly. */
 struct nd_ws *nd_interp_workspace(nd_interp *in);
 
+/* Returns the interpreter's command registry (borrowed), so that a program or test can
+   add commands of its own with nd_cmd_register (lib/lang/commands.h). */
+struct nd_cmd_registry *nd_interp_registry(nd_interp *in);
+
 typedef enum nd_completeness { ND_CODE_COMPLETE, ND_CODE_INCOMPLETE, ND_CODE_INVALID } nd_completeness;
 
 /* Says whether code is ready to run; for ND_CODE_INCOMPLETE writes the indentation to

@@ -2,6 +2,7 @@
    never change after construction, so sharing is always safe. */
 #include "value.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -119,6 +120,13 @@ const char *nd_value_type_name(const nd_value *v)
     case ND_VAL_OBJECT: return v->as.obj.type->type_name;
     }
     return "?";
+}
+
+const char *nd_value_a_type(const nd_value *v, char *buf, size_t cap)
+{
+    const char *t = nd_value_type_name(v);
+    snprintf(buf, cap, "%s %s", strchr("aeiou", t[0]) ? "an" : "a", t);
+    return buf;
 }
 
 static void put_object_summary(const nd_value *v, nd_sb *sb)

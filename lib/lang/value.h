@@ -61,6 +61,9 @@ void nd_value_unref(nd_value *v);
 /* Returns the name of v's type ("number", "string", ..., or the object's type_name). */
 const char *nd_value_type_name(const nd_value *v);
 
+/* Writes v's type with its article ("a number", "an object") into buf and returns buf. */
+const char *nd_value_a_type(const nd_value *v, char *buf, size_t cap);
+
 /* Appends v as text: strings quoted when quote is set (and always inside lists), numbers
    in round-trip form, objects as their summary. */
 void nd_value_to_text(const nd_value *v, int quote, nd_sb *sb);

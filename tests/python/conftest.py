@@ -41,17 +41,18 @@ TIMEOUT = 10.0
 MEASUREMENTS = []
 
 
-def record(name, seconds):
-    """Keeps a measured duration for the summary at the end of the run."""
-    MEASUREMENTS.append((name, seconds))
+def record(name, seconds, unit="ms"):
+    """Keeps a measured value (seconds, or a fraction with unit "%") for the summary."""
+    MEASUREMENTS.append((name, seconds, unit))
 
 
 def pytest_terminal_summary(terminalreporter):
     if not MEASUREMENTS:
         return
     terminalreporter.section("neurodyn measured latencies")
-    for name, seconds in MEASUREMENTS:
-        terminalreporter.write_line(f"{name:<58} {seconds * 1000:8.1f} ms")
+    for name, value, unit in MEASUREMENTS:
+        shown = value * 1000 if unit == "ms" else value * 100
+        terminalreporter.write_line(f"{name:<58} {shown:8.1f} {unit}")
 
 
 def tmp_path_for(name):
@@ -171,7 +172,8 @@ class Kernel:
                 raise AssertionError(
                     f"no status idle for {msg_id} within {timeout}s; got "
                     f"{[m['msg_type'] for m in self.iopub[msg_id]]}")
-            self._pump_iopub(min(left, 0.5))
+            if not self._pump_iopub(min(left, 0.25)):
+                self._check_alive(msg_id)
         return list(self.iopub[msg_id])
 
     def wait_iopub(self, msg_id, msg_type, timeout=TIMEOUT):
@@ -181,7 +183,8 @@ class Kernel:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise AssertionError(f"no {msg_type} for {msg_id} within {timeout}s")
-            self._pump_iopub(min(left, 0.5))
+            if not self._pump_iopub(min(left, 0.25)):
+                self._check_alive(msg_id)
         return [m for m in self.iopub[msg_id] if m["msg_type"] == msg_type][0]
 
     def wait_reply(self, msg_id, channel="shell", timeout=TIMEOUT):
@@ -190,8 +193,20 @@ class Kernel:
             left = deadline - time.monotonic()
             if left <= 0:
                 raise AssertionError(f"no {channel} reply to {msg_id} within {timeout}s")
-            self._pump_channel(channel, min(left, 0.5))
+            if not self._pump_channel(channel, min(left, 0.25)):
+                self._check_alive(msg_id)
         return self.replies[msg_id]
+
+    def _check_alive(self, msg_id):
+        status = self.exit_status()
+        if status is not None:
+            raise AssertionError(f"the kernel died (exit status {status}; -11 is SIGSEGV) "
+                                 f"while a test waited for messages of {msg_id}")
+
+    def exit_status(self):
+        """None while the kernel process runs, else its exit status."""
+        proc = self.km.provisioner.process if self.km.provisioner else None
+        return proc.poll() if proc is not None else None
 
     # -- sending --
 

@@ -7,11 +7,13 @@ import datetime
 import hashlib
 import hmac
 import json
+import os
 import re
 import time
 
 import pytest
 import zmq
+from jupyter_client import BlockingKernelClient
 from jupyter_client.session import Session
 
 from conftest import HISTORY_FILE, record, spec_manager_with, start_kernel
@@ -562,6 +564,93 @@ def test_unicode_round_trip(kernel):
     assert text in r.text
 
 
+def test_nul_character_in_code_is_answered(fresh_kernel):
+    """A NUL is valid JSON (\\u0000); the front end must get a reply, not wait forever."""
+    k = fresh_kernel
+    k.ok("let before_nul = 1")
+    msg_id = k.send_execute('print "a\u0000b"')
+    reply = k.wait_reply(msg_id, timeout=5)
+    assert reply["content"]["status"] in ("ok", "error")
+    k.wait_idle(msg_id)
+    assert k.ok("before_nul").text == "1"
+
+
+@pytest.mark.parametrize("code", [
+    "(" * 100000 + "1" + ")" * 100000,
+    "-" * 100000 + "1",
+    "2^" * 100000 + "1",
+    "[" * 100000 + "]" * 100000,
+], ids=["parens", "unary-minus", "power", "lists"])
+def test_deeply_nested_expression_is_an_error_not_a_crash(fresh_kernel, code):
+    k = fresh_kernel
+    k.ok("let before_deep = 1")
+    msg_id = k.send_execute(code)
+    reply = k.wait_reply(msg_id, timeout=10)
+    assert reply["content"]["status"] in ("ok", "error")
+    assert k.ok("before_deep").text == "1"
+
+
+def test_requests_on_control_while_a_cell_runs_do_not_crash(fresh_kernel):
+    """Control is served by its own thread while a cell runs; requests other than
+    interrupt/shutdown sent there must not run the interpreter concurrently with it."""
+    k = fresh_kernel
+    k.ok("let x = 0")
+    msg_id = k.send_execute("repeat 1e9 { let x = x + 1 }")
+    k.wait_iopub(msg_id, "execute_input")
+    for i in range(20):
+        k.send("execute_request", {"code": f"let from_control_{i} = x", "silent": False,
+                                   "store_history": True, "user_expressions": {},
+                                   "allow_stdin": False, "stop_on_error": True},
+               channel="control")
+        k.send("complete_request", {"code": "from_", "cursor_pos": 5}, channel="control")
+        k.send("inspect_request", {"code": "x", "cursor_pos": 1, "detail_level": 0},
+               channel="control")
+    time.sleep(1.0)
+    assert k.process.poll() is None, f"kernel died (exit status {k.process.poll()})"
+    k.km.interrupt_kernel()
+    r = k.finish(msg_id)
+    assert r.content["ename"] == "Interrupted"
+    assert neurodyn_json(k.ok("x").result)["value"] > 0
+
+
+def test_two_clients_share_iopub(kernel):
+    # A client of its own session (km.client() would share the manager's session, whose
+    # id is also the ZeroMQ identity, and ROUTER drops a second peer with the same one).
+    other = BlockingKernelClient()
+    other.load_connection_info(kernel.km.get_connection_info())
+    assert other.session.session != kernel.kc.session.session
+    other.start_channels()
+    try:
+        msg_id = other.execute('print "from the other client"\n5*5')
+        reply = other.get_shell_msg(timeout=10)
+        assert reply["parent_header"]["msg_id"] == msg_id
+        assert reply["content"]["status"] == "ok"
+        # our client sees the other client's outputs on iopub but gets no shell reply
+        msgs = kernel.wait_idle(msg_id)
+        assert [m["msg_type"] for m in msgs] == ["status", "execute_input", "stream",
+                                                 "execute_result", "status"]
+        kernel.sync()
+        assert msg_id not in kernel.replies
+    finally:
+        other.stop_channels()
+
+
+def test_idle_kernel_uses_little_cpu(kernel):
+    pid = kernel.process.pid
+    clk = os.sysconf("SC_CLK_TCK")
+
+    def cpu():
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / clk
+
+    c0, t0 = cpu(), time.monotonic()
+    time.sleep(1.0)
+    used = (cpu() - c0) / (time.monotonic() - t0)
+    record("idle kernel CPU use", used, unit="%")
+    assert used < 0.05, f"idle kernel uses {used * 100:.1f}% of a CPU"
+
+
 # ---------------------------------------------------------------- heartbeat
 
 def test_heartbeat_while_busy(kernel):
@@ -740,6 +829,20 @@ def test_workspace_survives_errors(kernel):
         "bindings before the failing line are kept"
 
 
+def test_interrupt_aborts_the_queued_cells(kernel):
+    """Run all, then interrupt: the running cell ends Interrupted, the rest is aborted."""
+    msg_id = kernel.send_execute("sleep 5")
+    queued = [kernel.send_execute("let after_interrupt = 1"), kernel.send_execute("2")]
+    kernel.wait_iopub(msg_id, "execute_input")
+    time.sleep(0.2)
+    kernel.km.interrupt_kernel()
+    assert kernel.finish(msg_id).content["ename"] == "Interrupted"
+    for q in queued:
+        assert kernel.wait_reply(q)["content"]["status"] == "aborted"
+        kernel.wait_idle(q)
+    assert kernel.execute("after_interrupt").content["ename"] == "NameError"
+
+
 def test_interrupted_error_shape(kernel):
     r, _ = run_and_interrupt(kernel, "sleep 5", kernel.km.interrupt_kernel,
                              "interrupt (signal) during sleep 5, again")
@@ -797,6 +900,9 @@ def test_clear_output(kernel):
     r = kernel.ok('print "before"\nclear\nprint "after"')
     assert [m["msg_type"] for m in r.outputs] == ["stream", "clear_output", "stream"]
     assert r.of_type("clear_output")[0]["content"] == {"wait": False}
+    assert r.stream("stdout") == "before\nafter\n"
+    r = kernel.ok("clear wait=true")
+    assert [m["content"] for m in r.outputs] == [{"wait": True}]
 
 
 def test_is_complete(kernel):

@@ -1,0 +1,192 @@
+/* lib/base: errors, bundles, strings, number formatting, tables, suggestions, escaping. */
+#include "test.h"
+
+#include <stdlib.h>
+
+#include "../../lib/base/bundle.h"
+#include "../../lib/base/error.h"
+#include "../../lib/base/numfmt.h"
+#include "../../lib/base/strbuf.h"
+#include "../../lib/base/suggest.h"
+#include "../../lib/base/table.h"
+#include "../../lib/base/textfmt.h"
+
+TEST(error_set_and_clear)
+{
+    nd_error e;
+    CHECK_INT(nd_error_set(&e, ND_EVALUE, 3, 4, 0, "bad %d", 7), ND_EVALUE);
+    CHECK_STR(e.msg, "bad 7");
+    CHECK_INT(e.line, 3);
+    CHECK_INT(e.col, 4);
+    CHECK_INT(e.span, 1);   /* a located error underlines at least one column */
+    CHECK_INT(nd_error_fail(&e, ND_EIO, "no file"), ND_EIO);
+    CHECK_INT(e.line, 0);
+    CHECK_INT(e.col, 0);
+    CHECK_INT(nd_error_set(NULL, ND_ENAME, 1, 1, 1, "ignored"), ND_ENAME);
+    nd_error_clear(&e);
+    CHECK_INT(e.code, ND_OK);
+    CHECK_STR(e.msg, "");
+}
+
+TEST(error_value_and_traceback_without_location)
+{
+    nd_error e;
+    nd_error_fail(&e, ND_EIO, "cannot open 'x'");
+    char *v = nd_error_value(&e);
+    CHECK_STR(v, "cannot open 'x'");
+    free(v);
+    char *tb = nd_error_traceback(&e, "whatever");
+    CHECK_STR(tb, "IOError: cannot open 'x'");
+    free(tb);
+    nd_error_set(&e, ND_ESOLVER, 2, 0, 0, "blow-up");
+    v = nd_error_value(&e);
+    CHECK_STR(v, "blow-up (line 2)");
+    free(v);
+    tb = nd_error_traceback(&e, "a\nsimulate t=1\n");
+    CHECK_STR(tb, "  line 2\n    simulate t=1\nSolverError: blow-up");
+    free(tb);
+    /* The source may be missing or shorter than the error's line. */
+    nd_error_set(&e, ND_ENAME, 5, 2, 3, "gone");
+    tb = nd_error_traceback(&e, NULL);
+    CHECK_STR(tb, "  line 5, column 2\nNameError: gone");
+    free(tb);
+    tb = nd_error_traceback(&e, "one line");
+    CHECK_STR(tb, "  line 5, column 2\nNameError: gone");
+    free(tb);
+}
+
+TEST(error_traceback_carets)
+{
+    nd_error e;
+    nd_error_set(&e, ND_ETYPE, 1, 5, 3, "m");
+    char *tb = nd_error_traceback(&e, "x = abc + 1\r\n");
+    CHECK_STR(tb, "  line 1, column 5\n    x = abc + 1\n        ^^^\nTypeError: m");
+    free(tb);
+    /* A span running past the line end is cut; a column past it still shows a caret. */
+    nd_error_set(&e, ND_ESYNTAX, 1, 3, 40, "m");
+    tb = nd_error_traceback(&e, "abcd");
+    CHECK_STR(tb, "  line 1, column 3\n    abcd\n      ^^\nSyntaxError: m");
+    free(tb);
+    nd_error_set(&e, ND_ESYNTAX, 1, 5, 1, "m");
+    tb = nd_error_traceback(&e, "abcd");
+    CHECK_STR(tb, "  line 1, column 5\n    abcd\n        ^\nSyntaxError: m");
+    free(tb);
+    /* Multi-byte characters take one column each. */
+    nd_error_set(&e, ND_ESYNTAX, 1, 9, 3, "m");
+    tb = nd_error_traceback(&e, "\"\xc2\xb5V\" + \xe2\x88\x92");
+    CHECK_STR(tb, "  line 1, column 9\n    \"\xc2\xb5V\" + \xe2\x88\x92\n           ^\nSyntaxError: m");
+    free(tb);
+}
+
+TEST(bundle_set_get_replace)
+{
+    nd_bundle *b = nd_bundle_create();
+    CHECK_INT(nd_bundle_count(b), 0);
+    CHECK(nd_bundle_get(b, "text/plain") == NULL);
+    CHECK_INT(nd_bundle_set(b, "text/plain", "one"), 0);
+    CHECK_INT(nd_bundle_setf(b, "text/html", "<b>%d</b>", 2), 0);
+    CHECK_INT(nd_bundle_set(b, "text/plain", "three"), 0);
+    CHECK_INT(nd_bundle_count(b), 2);
+    CHECK_STR(nd_bundle_mime(b, 0), "text/plain");
+    CHECK_STR(nd_bundle_text(b, 0), "three");
+    CHECK_STR(nd_bundle_mime(b, 1), "text/html");
+    CHECK_STR(nd_bundle_get(b, "text/html"), "<b>2</b>");
+    nd_bundle_free(b);
+    nd_bundle_free(NULL);
+}
+
+TEST(strbuf_appends)
+{
+    nd_sb sb;
+    nd_sb_init(&sb);
+    CHECK_STR(nd_sb_str(&sb), "");
+    nd_sb_puts(&sb, "ab");
+    nd_sb_putc(&sb, 'c');
+    nd_sb_putn(&sb, "defgh", 2);
+    nd_sb_printf(&sb, "%d-%s", 42, "x");
+    nd_sb_repeat(&sb, '.', 3);
+    for (int i = 0; i < 100; i++) nd_sb_puts(&sb, "0123456789");
+    CHECK_INT(sb.len, 12 + 1000);
+    char *s = nd_sb_take(&sb);
+    CHECK(strncmp(s, "abcde42-x...0123", 16) == 0);
+    free(s);
+    CHECK_INT(sb.len, 0);
+    s = nd_sb_take(&sb);
+    CHECK_STR(s, "");
+    free(s);
+}
+
+TEST(numfmt_round_trips)
+{
+    char buf[ND_NUMFMT_CAP];
+    CHECK_STR(nd_numfmt(3, buf), "3");
+    CHECK_STR(nd_numfmt(0.1, buf), "0.1");
+    CHECK_STR(nd_numfmt(0.1 + 0.2, buf), "0.30000000000000004");
+    CHECK_STR(nd_numfmt(1.0 / 3.0, buf), "0.3333333333333333");
+    CHECK_STR(nd_numfmt(-65.0, buf), "-65");
+    CHECK_STR(nd_numfmt(1e-7, buf), "1e-07");
+    CHECK_STR(nd_numfmt(INFINITY, buf), "inf");
+    CHECK_STR(nd_numfmt(-INFINITY, buf), "-inf");
+    CHECK_STR(nd_numfmt(NAN, buf), "nan");
+    CHECK_STR(nd_numfmt(1.7976931348623157e308, buf), "1.7976931348623157e+308");
+}
+
+TEST(suggest_closest_names)
+{
+    CHECK_INT(nd_edit_distance("kitten", "sitting"), 3);
+    CHECK_INT(nd_edit_distance("", "abc"), 3);
+    CHECK_INT(nd_edit_distance("same", "same"), 0);
+    nd_suggest s;
+    nd_suggest_init(&s, "simulte");
+    nd_suggest_offer(&s, "simulate");
+    nd_suggest_offer(&s, "sleep");
+    CHECK_STR(nd_suggest_best(&s), "simulate");
+    nd_suggest_init(&s, "xyz");
+    nd_suggest_offer(&s, "sleep");
+    CHECK(nd_suggest_best(&s) == NULL);
+    nd_suggest_init(&s, "a");   /* a one-letter word is never "close" to another */
+    nd_suggest_offer(&s, "a");
+    nd_suggest_offer(&s, "bc");
+    CHECK(nd_suggest_best(&s) == NULL);
+}
+
+TEST(table_text_and_html)
+{
+    const char *headers[] = {"name", "value"};
+    nd_table *t = nd_table_create(2, headers);
+    const char *r1[] = {"gNa", "120"};
+    const char *r2[] = {"\xc2\xb5", "<1 & \"2\">"};
+    const char *r3[] = {NULL, "x"};
+    nd_table_add_row(t, r1);
+    nd_table_add_row(t, r2);
+    nd_table_add_row(t, r3);
+    CHECK_INT(nd_table_rows(t), 3);
+    nd_sb sb;
+    nd_sb_init(&sb);
+    nd_table_text(t, &sb);
+    CHECK_STR(nd_sb_str(&sb), "name  value\n----  ---------\ngNa   120\n\xc2\xb5     <1 & \"2\">\n      x");
+    nd_sb_free(&sb);
+    nd_table_html(t, &sb);
+    CHECK_CONTAINS(nd_sb_str(&sb), "<th style=\"text-align:left\">name</th>");
+    CHECK_CONTAINS(nd_sb_str(&sb), "<td style=\"text-align:left\">&lt;1 &amp; &quot;2&quot;&gt;</td>");
+    nd_sb_free(&sb);
+    nd_table_free(t);
+}
+
+TEST(text_escaping)
+{
+    nd_sb sb;
+    nd_sb_init(&sb);
+    nd_html_escape(&sb, "<a href='x'>&</a>");
+    CHECK_STR(nd_sb_str(&sb), "&lt;a href=&#39;x&#39;&gt;&amp;&lt;/a&gt;");
+    nd_sb_free(&sb);
+    nd_json_string(&sb, "q\"b\\n\n\t\x01");
+    CHECK_STR(nd_sb_str(&sb), "\"q\\\"b\\\\n\\n\\t\\u0001\"");
+    nd_sb_free(&sb);
+    nd_json_number(&sb, 2.5);
+    nd_sb_putc(&sb, ' ');
+    nd_json_number(&sb, -INFINITY);
+    CHECK_STR(nd_sb_str(&sb), "2.5 \"-inf\"");
+    nd_sb_free(&sb);
+    CHECK_INT(nd_utf8_width("a\xc2\xb5\xe2\x88\x92"), 3);
+}
