@@ -105,3 +105,17 @@ const char *nd_bundle_get(const nd_bundle *b, const char *mime)
     const entry *e = find(b, mime);
     return e ? e->text : NULL;
 }
+
+nd_bundle *nd_bundle_take3(char *plain, char *html, char *json)
+{
+    nd_bundle *b = plain && html && json ? nd_bundle_create() : NULL;
+    if (b && (nd_bundle_set(b, "text/plain", plain) || nd_bundle_set(b, "text/html", html) ||
+              nd_bundle_set(b, ND_MIME_JSON, json))) {
+        nd_bundle_free(b);
+        b = NULL;
+    }
+    free(plain);
+    free(html);
+    free(json);
+    return b;
+}

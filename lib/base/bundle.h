@@ -6,6 +6,9 @@
 
 typedef struct nd_bundle nd_bundle;
 
+/* The MIME type of neurodyn's machine-readable values, carried by every result. */
+#define ND_MIME_JSON "application/vnd.neurodyn+json"
+
 /* Returns an empty bundle, or NULL when out of memory. */
 nd_bundle *nd_bundle_create(void);
 
@@ -19,6 +22,10 @@ int nd_bundle_set(nd_bundle *b, const char *mime, const char *text);
 /* printf-style nd_bundle_set. */
 int nd_bundle_setf(nd_bundle *b, const char *mime, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
+
+/* Returns a bundle of text/plain, text/html and ND_MIME_JSON made from the three texts,
+   taking ownership of them (all freed); NULL if any is NULL or memory runs out. */
+nd_bundle *nd_bundle_take3(char *plain, char *html, char *json);
 
 /* Returns the number of entries. */
 size_t nd_bundle_count(const nd_bundle *b);

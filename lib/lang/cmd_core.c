@@ -46,7 +46,7 @@ static nd_bundle *empty_workspace(void)
     nd_bundle *b = nd_bundle_create();
     if (b && (nd_bundle_set(b, "text/plain", "The workspace is empty.") ||
               nd_bundle_set(b, "text/html", "<p><i>The workspace is empty.</i></p>") ||
-              nd_bundle_set(b, "application/vnd.neurodyn+json", "{\"type\":\"workspace\",\"vars\":[]}"))) {
+              nd_bundle_set(b, ND_MIME_JSON, "{\"type\":\"workspace\",\"vars\":[]}"))) {
         nd_bundle_free(b);
         b = NULL;
     }
@@ -81,17 +81,7 @@ static nd_bundle *workspace_table(const nd_ws *ws)
     nd_table_text(t, &plain);
     nd_table_html(t, &html);
     nd_table_free(t);
-    char *p = nd_sb_take(&plain), *h = nd_sb_take(&html), *j = nd_sb_take(&json);
-    nd_bundle *b = p && h && j ? nd_bundle_create() : NULL;
-    if (b && (nd_bundle_set(b, "text/plain", p) || nd_bundle_set(b, "text/html", h) ||
-              nd_bundle_set(b, "application/vnd.neurodyn+json", j))) {
-        nd_bundle_free(b);
-        b = NULL;
-    }
-    free(p);
-    free(h);
-    free(j);
-    return b;
+    return nd_bundle_take3(nd_sb_take(&plain), nd_sb_take(&html), nd_sb_take(&json));
 }
 
 static nd_status run_vars(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)

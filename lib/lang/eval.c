@@ -221,17 +221,23 @@ static nd_status logic(const nd_expr *e, const nd_ws *ws, nd_value **out, nd_err
     return ND_OK;
 }
 
+/* Evaluates both operands of a binary node; on failure nothing is left to free. */
+static nd_status eval_operands(const nd_expr *e, const nd_ws *ws, nd_value **a, nd_value **b,
+                               nd_error *err)
+{
+    nd_status st = nd_eval(e->a, ws, a, err);
+    if (st != ND_OK) return st;
+    st = nd_eval(e->b, ws, b, err);
+    if (st != ND_OK) nd_value_unref(*a);
+    return st;
+}
+
 static nd_status eval_binary(const nd_expr *e, const nd_ws *ws, nd_value **out, nd_error *err)
 {
     if (e->op == ND_OP_AND || e->op == ND_OP_OR) return logic(e, ws, out, err);
     nd_value *a, *b;
-    nd_status st = nd_eval(e->a, ws, &a, err);
+    nd_status st = eval_operands(e, ws, &a, &b, err);
     if (st != ND_OK) return st;
-    st = nd_eval(e->b, ws, &b, err);
-    if (st != ND_OK) {
-        nd_value_unref(a);
-        return st;
-    }
     if (e->op >= ND_OP_LT) st = compare(e, a, b, out, err);
     else st = arithmetic(e, a, b, out, err);
     nd_value_unref(a);
@@ -259,13 +265,8 @@ static nd_status eval_unary(const nd_expr *e, const nd_ws *ws, nd_value **out, n
 static nd_status eval_range(const nd_expr *e, const nd_ws *ws, nd_value **out, nd_error *err)
 {
     nd_value *a, *b;
-    nd_status st = nd_eval(e->a, ws, &a, err);
+    nd_status st = eval_operands(e, ws, &a, &b, err);
     if (st != ND_OK) return st;
-    st = nd_eval(e->b, ws, &b, err);
-    if (st != ND_OK) {
-        nd_value_unref(a);
-        return st;
-    }
     if (a->kind == ND_VAL_NUMBER && b->kind == ND_VAL_NUMBER)
         st = made(nd_value_range(a->as.num, b->as.num), out, err);
     else

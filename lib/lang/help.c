@@ -11,22 +11,10 @@
 #include "../base/textfmt.h"
 #include "../expr/functions.h"
 
-#define ND_JSON_MIME "application/vnd.neurodyn+json"
-
 /* Moves the three renderings into a new bundle; NULL if any of them ran out of memory. */
 static nd_bundle *make_bundle(nd_sb *plain, nd_sb *html, nd_sb *json)
 {
-    char *p = nd_sb_take(plain), *h = nd_sb_take(html), *j = nd_sb_take(json);
-    nd_bundle *b = p && h && j ? nd_bundle_create() : NULL;
-    if (b && (nd_bundle_set(b, "text/plain", p) || nd_bundle_set(b, "text/html", h) ||
-              nd_bundle_set(b, ND_JSON_MIME, j))) {
-        nd_bundle_free(b);
-        b = NULL;
-    }
-    free(p);
-    free(h);
-    free(j);
-    return b;
+    return nd_bundle_take3(nd_sb_take(plain), nd_sb_take(html), nd_sb_take(json));
 }
 
 static void init3(nd_sb *a, nd_sb *b, nd_sb *c)

@@ -9,7 +9,6 @@
 #include "../base/numfmt.h"
 #include "../base/textfmt.h"
 
-#define ND_JSON_MIME "application/vnd.neurodyn+json"
 
 static nd_value *alloc(nd_value_kind kind)
 {
@@ -238,11 +237,11 @@ static int complete_bundle(nd_bundle *b, const nd_value *v)
         rc |= text ? nd_bundle_set(b, "text/plain", *text ? text : "(empty)") : -1;
         free(text);
     }
-    if (!nd_bundle_get(b, ND_JSON_MIME)) {
+    if (!nd_bundle_get(b, ND_MIME_JSON)) {
         nd_sb_init(&sb);
         nd_value_to_json(v, &sb);
         char *json = nd_sb_take(&sb);
-        rc |= json ? nd_bundle_set(b, ND_JSON_MIME, json) : -1;
+        rc |= json ? nd_bundle_set(b, ND_MIME_JSON, json) : -1;
         free(json);
     }
     return rc;
