@@ -6,7 +6,9 @@ Two numbers per kernel, measured in one run with the same client:
   startup   time from asking KernelManager to start the kernel process to the first
             kernel_info_reply (median of --starts fresh kernels);
   execute   round trip of a trivial cell (`1`): execute_request sent -> execute_reply on
-            shell and status idle on iopub received (median of --runs after a warm-up).
+            shell and status idle on iopub received (median of --runs after a warm-up),
+            through jupyter_client's blocking client and, as a floor, with bare pyzmq
+            sockets (jupyter_client 7's blocking client runs every call through asyncio).
 
 Run it with `make bench` (builds and installs the neurodyn kernelspec first) or directly:
 `/usr/bin/python3 bench/kernel_latency.py [--starts 10] [--runs 200]`.
@@ -28,8 +30,10 @@ os.environ["NEURODYN_HISTORY"] = os.path.join(_TMP, "history.jsonl")
 os.environ["JUPYTER_RUNTIME_DIR"] = os.path.join(_TMP, "runtime")
 os.environ.setdefault("PYDEVD_DISABLE_FILE_VALIDATION", "1")   # quiets debugpy's notice
 
+import zmq  # noqa: E402
 from jupyter_client.kernelspec import KernelSpecManager  # noqa: E402
 from jupyter_client.manager import KernelManager  # noqa: E402
+from jupyter_client.session import Session  # noqa: E402
 
 KERNELS = [("neurodyn", "neurodyn", "1"), ("ipykernel", "python3", "1")]
 
@@ -105,6 +109,58 @@ def time_execute(kernel_name, code, runs, warmup=20):
     return statistics.median(times), times
 
 
+def time_execute_raw(kernel_name, code, runs, warmup=20):
+    """The same round trip with bare pyzmq sockets: the floor without jupyter_client's
+    asyncio wrapping, closer to what the kernel itself costs."""
+    km, kc = start(kernel_name)
+    ctx = zmq.Context()
+    try:
+        kc.wait_for_ready(timeout=60)
+        kc.stop_channels()
+        info = km.get_connection_info()
+        url = "%s://%s:%%d" % (info["transport"], info["ip"])
+        shell = ctx.socket(zmq.DEALER)
+        iopub = ctx.socket(zmq.SUB)
+        iopub.setsockopt(zmq.SUBSCRIBE, b"")
+        shell.connect(url % info["shell_port"])
+        iopub.connect(url % info["iopub_port"])
+        session = Session(key=info["key"], signature_scheme=info["signature_scheme"])
+
+        def recv(sock):
+            _, frames = session.feed_identities(sock.recv_multipart())
+            return session.deserialize(frames, content=False)
+
+        def roundtrip(msg_type, content, idle_timeout_ms=None):
+            msg_id = session.send(shell, msg_type, content)["header"]["msg_id"]
+            while recv(shell)["parent_header"].get("msg_id") != msg_id:
+                pass
+            while True:
+                if idle_timeout_ms is not None and not iopub.poll(idle_timeout_ms):
+                    return False
+                m = recv(iopub)
+                if (m["parent_header"].get("msg_id") == msg_id and m["msg_type"] == "status"
+                        and b"idle" in m["content"]):
+                    return True
+
+        while not roundtrip("kernel_info_request", {}, idle_timeout_ms=500):
+            pass   # until the iopub subscription is live
+        content = {"code": code, "silent": False, "store_history": False,
+                   "user_expressions": {}, "allow_stdin": False, "stop_on_error": True}
+        for _ in range(warmup):
+            roundtrip("execute_request", content)
+        times = []
+        for _ in range(runs):
+            t0 = time.perf_counter()
+            roundtrip("execute_request", content)
+            times.append(time.perf_counter() - t0)
+        shell.close(0)
+        iopub.close(0)
+    finally:
+        ctx.term()
+        km.shutdown_kernel(now=True)
+    return statistics.median(times), times
+
+
 def fmt(seconds):
     return f"{seconds * 1000:9.2f} ms"
 
@@ -121,7 +177,8 @@ def main():
         t0 = time.perf_counter()
         startup, _ = time_startup(name, args.starts)
         execute, ex_times = time_execute(name, code, args.runs)
-        rows[label] = (startup, execute, statistics.quantiles(ex_times, n=20)[18])
+        raw, _ = time_execute_raw(name, code, args.runs)
+        rows[label] = (startup, execute, statistics.quantiles(ex_times, n=20)[18], raw)
         print(f"  measured {label:<9} in {time.perf_counter() - t0:5.1f} s", file=sys.stderr)
 
     nd, ipk = rows["neurodyn"], rows["ipykernel"]
@@ -135,6 +192,8 @@ def main():
     print(f"{'execute `1` round trip, p95':34}{fmt(nd[2])}{fmt(ipk[2])}"
           f"{ipk[2] / nd[2]:19.1f}x")
     print(f"{'  (%d runs after 20 warm-up runs)' % args.runs:34}")
+    print(f"{'execute `1`, bare pyzmq, median':34}{fmt(nd[3])}{fmt(ipk[3])}"
+          f"{ipk[3] / nd[3]:19.1f}x")
     print()
     print(f"client: jupyter_client {__import__('jupyter_client').__version__} blocking client,"
           f" Python {sys.version.split()[0]}")

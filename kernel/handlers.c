@@ -82,7 +82,7 @@ static json_t *user_expressions(nd_server *s, const json_t *exprs)
             nd_bundle_free(b);
         } else {
             if (!code) nd_error_fail(&err, ND_ETYPE, "a user expression must be a string");
-            char *evalue = nd_error_value(&err);
+            char *evalue = nd_error_value(&err, code);
             json_t *e = error_content(nd_status_name(err.code), evalue, evalue);
             json_object_set_new(e, "status", json_string("error"));
             json_object_set_new(out, name, e);
@@ -95,7 +95,8 @@ static json_t *user_expressions(nd_server *s, const json_t *exprs)
 /* Runs a cell; returns 1 when it failed and queued cells must be aborted. */
 static int handle_execute(nd_server *s, void *sock, const nd_msg *req)
 {
-    const char *code = str_field(req->content, "code");
+    json_t *code_field = json_object_get(req->content, "code");
+    const char *code = json_string_value(code_field);
     if (!code) {
         nd_server_reply(s, sock, req, "execute_reply", protocol_error("execute_request without code"));
         return 0;
@@ -115,7 +116,12 @@ static int handle_execute(nd_server *s, void *sock, const nd_msg *req)
     nd_error err;
     nd_error_clear(&err);
     nd_interp_clear_interrupt(s->interp);
-    nd_status st = nd_interp_exec(s->interp, code, &sink, &err);
+    nd_status st;
+    if (strlen(code) != json_string_length(code_field))
+        st = nd_error_fail(&err, ND_EVALUE, "the cell contains a NUL character (U+0000), "
+                           "which is not text neurodyn can read");
+    else
+        st = nd_interp_exec(s->interp, code, &sink, &err);
 
     json_t *reply;
     if (st == ND_OK) {
@@ -125,7 +131,7 @@ static int handle_execute(nd_server *s, void *sock, const nd_msg *req)
                           "user_expressions",
                           json_is_object(exprs) ? user_expressions(s, exprs) : json_object());
     } else {
-        char *evalue = nd_error_value(&err);
+        char *evalue = nd_error_value(&err, code);
         char *traceback = nd_error_traceback(&err, code);
         const char *ename = nd_status_name(err.code);
         if (!silent) nd_server_publish(s, req, "error", error_content(ename, evalue, traceback));
@@ -272,4 +278,31 @@ void nd_handle_request(nd_server *s, void *sock, const nd_msg *req)
         fprintf(stderr, "neurodyn: ignored a message of unknown type '%s'\n", type);
     nd_server_status(s, req, "idle");
     if (abort_queue) nd_server_abort_queue(s);
+}
+
+/* Only requests that never touch the interpreter are served on control: control runs in
+   its own thread while a cell may be running on shell. */
+void nd_handle_control(nd_server *s, const nd_msg *req)
+{
+    static const char *const served[] = {"kernel_info_request", "interrupt_request",
+                                         "shutdown_request", "comm_info_request"};
+    const char *type = nd_msg_type(req);
+    for (size_t i = 0; i < sizeof served / sizeof *served; i++) {
+        if (strcmp(type, served[i]) == 0) {
+            nd_handle_request(s, s->control, req);
+            return;
+        }
+    }
+    size_t n = strlen(type);
+    if (n <= 8 || strcmp(type + n - 8, "_request") != 0) {
+        fprintf(stderr, "neurodyn: ignored a '%s' message on control\n", type);
+        return;
+    }
+    char reply_type[128], why[256];
+    snprintf(reply_type, sizeof reply_type, "%.*s_reply", (int)(n - 8), type);
+    snprintf(why, sizeof why, "%s is served on the shell channel; control serves "
+             "kernel_info, interrupt, shutdown and comm_info", type);
+    nd_server_status(s, req, "busy");
+    nd_server_reply(s, s->control, req, reply_type, protocol_error(why));
+    nd_server_status(s, req, "idle");
 }

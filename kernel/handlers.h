@@ -8,6 +8,10 @@
    busy/idle on iopub. Unknown types are logged and ignored. */
 void nd_handle_request(nd_server *s, void *sock, const nd_msg *req);
 
+/* Handles a request that arrived on control: those that do not need the interpreter are
+   served, any other request gets an error reply naming the shell channel. */
+void nd_handle_control(nd_server *s, const nd_msg *req);
+
 /* Replies "aborted" to an execute_request queued behind a failed cell (stop_on_error). */
 void nd_handle_abort(nd_server *s, void *sock, const nd_msg *req);
 

@@ -11,9 +11,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "ids.h"
 #include "utf8.h"
 
 /* Entries kept in memory: older ones are dropped in batches of MAX_ENTRIES / 8, so that
@@ -145,11 +147,20 @@ static int push(nd_history *h, int session, int line, const char *input, const c
 
 /* ---- the file ---- */
 
+static int append_claim(nd_history *h);
+
 /* Adds the entry held in one JSON line; 0 ok, -1 when the line is corrupt. */
 static int load_line(nd_history *h, const char *text, size_t len)
 {
     json_t *j = json_loadb(text, len, 0, NULL);
     json_t *session = json_object_get(j, "session"), *line = json_object_get(j, "line");
+    if (json_is_integer(session) && json_object_get(j, "started") && !line) {
+        /* A session claimed by a kernel that may not have run a cell yet. */
+        json_int_t claimed = json_integer_value(session);
+        if (claimed >= h->session && claimed < 1000000000) h->session = (int)claimed + 1;
+        json_decref(j);
+        return 0;
+    }
     json_t *input = json_object_get(j, "input"), *output = json_object_get(j, "output");
     int ok = json_is_integer(session) && json_is_integer(line) && json_is_string(input) &&
              (!output || json_is_null(output) || json_is_string(output)) &&
@@ -187,22 +198,36 @@ static size_t load_file(nd_history *h, FILE *f)
 static void attach_file(nd_history *h, const char *path, char *err, size_t errcap)
 {
     make_parents(path);
-    FILE *f = fopen(path, "r");
+    int fd = open(path, O_RDWR | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) {
+        int why = errno;
+        FILE *f = fopen(path, "r");    /* still show what an unwritable file holds */
+        if (f) {
+            load_file(h, f);
+            fclose(f);
+        }
+        note(err, errcap, "cannot write %s (%s); history is kept in memory only", path,
+             strerror(why));
+        return;
+    }
+    /* The lock makes "read the highest session, claim the next" one step, so kernels
+       started together (a restored workspace) get different sessions. */
+    flock(fd, LOCK_EX);
+    FILE *f = fdopen(dup(fd), "r");
     size_t corrupt = f ? load_file(h, f) : 0;
-    int unreadable = f ? ferror(f) : errno != ENOENT;
-    int why = errno;
+    int unreadable = !f || ferror(f), why = errno;
     if (f) fclose(f);
     if (unreadable) {
         /* Appending without knowing the sessions in the file would reuse their numbers. */
         note(err, errcap, "cannot read %s (%s); history is kept in memory only", path,
              strerror(why));
+        close(fd);
         return;
     }
     if (corrupt) note(err, errcap, "skipped %zu corrupt lines in %s", corrupt, path);
-    h->fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
-    if (h->fd < 0)
-        note(err, errcap, "cannot write %s (%s); history is kept in memory only", path,
-             strerror(errno));
+    h->fd = fd;
+    if (append_claim(h) != 0) note(err, errcap, "cannot write %s (%s)", path, strerror(errno));
+    flock(fd, LOCK_UN);
 }
 
 /* Writes all of buf with one write() where possible: O_APPEND makes each write land
@@ -239,6 +264,18 @@ static int append_record(nd_history *h, const entry *e)
     free(line);
     free(text);
     return rc;
+}
+
+/* Records that this kernel uses the next session number (before any cell runs). */
+static int append_claim(nd_history *h)
+{
+    char started[40], line[128];
+    nd_ids_now(started);
+    int n = snprintf(line, sizeof line, "%s{\"session\":%d,\"started\":\"%s\"}\n",
+                     h->needs_newline ? "\n" : "", h->session, started);
+    if (write_all(h->fd, line, (size_t)n) != 0) return -1;
+    h->needs_newline = 0;
+    return 0;
 }
 
 /* ---- open, add, close ---- */

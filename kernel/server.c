@@ -201,7 +201,7 @@ static void *control_main(void *arg)
         int rc = next_request(s, s->control, &m);
         if (rc < 0) break;
         if (rc == 1) {
-            nd_handle_request(s, s->control, &m);
+            nd_handle_control(s, &m);
             nd_msg_clear(&m);
         }
     }

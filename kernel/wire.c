@@ -20,11 +20,13 @@ static int is_delimiter(const nd_frame *f)
 }
 
 /* Parses one dict frame; NULL with a message when it is not a JSON object (jansson also
-   rejects invalid UTF-8 and nesting deep enough to exhaust the stack). */
+   rejects invalid UTF-8 and nesting deep enough to exhaust the stack). "\u0000" is valid
+   JSON, so it is accepted here: the request gets an answer and its handler says what is
+   wrong with the text. */
 static json_t *parse_dict(const nd_frame *f, const char *name, char *err, size_t errcap)
 {
     json_error_t je;
-    json_t *j = json_loadb(f->data ? (const char *)f->data : "", f->len, 0, &je);
+    json_t *j = json_loadb(f->data ? (const char *)f->data : "", f->len, JSON_ALLOW_NUL, &je);
     if (!j) {
         snprintf(err, errcap, "%s is not valid JSON: %s", name, je.text);
         return NULL;

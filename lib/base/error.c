@@ -64,18 +64,6 @@ nd_status nd_error_fail(nd_error *err, nd_status code, const char *fmt, ...)
     return code;
 }
 
-char *nd_error_value(const nd_error *err)
-{
-    nd_sb sb;
-    nd_sb_init(&sb);
-    nd_sb_puts(&sb, err->msg);
-    if (err->line > 0 && err->col > 0)
-        nd_sb_printf(&sb, " (line %d, column %d)", err->line, err->col);
-    else if (err->line > 0)
-        nd_sb_printf(&sb, " (line %d)", err->line);
-    return nd_sb_take(&sb);
-}
-
 /* Finds line number `line` (1-based) of source; sets *len to its length without "\r\n". */
 static const char *find_line(const char *source, int line, size_t *len)
 {
@@ -93,6 +81,32 @@ static const char *find_line(const char *source, int line, size_t *len)
 
 /* UTF-8 continuation bytes take no column on a terminal, so they get no padding or caret. */
 static int is_continuation(unsigned char c) { return (c & 0xC0) == 0x80; }
+
+/* Converts err's byte column to the character column a reader counts (the columns in
+   nd_error are bytes, which is what the lexer can locate cheaply). */
+static int char_column(const nd_error *err, const char *source)
+{
+    size_t len = 0;
+    const char *text = source ? find_line(source, err->line, &len) : NULL;
+    if (!text) return err->col;
+    int col = 1;
+    for (size_t i = 0; i + 1 < (size_t)err->col && i < len; i++)
+        if (!is_continuation((unsigned char)text[i + 1])) col++;
+    return col;
+}
+
+char *nd_error_value(const nd_error *err, const char *source)
+{
+    nd_sb sb;
+    nd_sb_init(&sb);
+    nd_sb_puts(&sb, err->msg);
+    if (err->line > 0 && err->col > 0)
+        nd_sb_printf(&sb, " (line %d, column %d)", err->line, char_column(err, source));
+    else if (err->line > 0)
+        nd_sb_printf(&sb, " (line %d)", err->line);
+    return nd_sb_take(&sb);
+}
+
 
 static void put_caret_line(nd_sb *sb, const char *text, size_t len, int col, int span)
 {
@@ -119,7 +133,8 @@ char *nd_error_traceback(const nd_error *err, const char *source)
     nd_sb sb;
     nd_sb_init(&sb);
     if (err->line > 0) {
-        if (err->col > 0) nd_sb_printf(&sb, "  line %d, column %d\n", err->line, err->col);
+        if (err->col > 0)
+            nd_sb_printf(&sb, "  line %d, column %d\n", err->line, char_column(err, source));
         else nd_sb_printf(&sb, "  line %d\n", err->line);
         size_t len = 0;
         const char *text = source ? find_line(source, err->line, &len) : NULL;

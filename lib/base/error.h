@@ -41,8 +41,9 @@ nd_status nd_error_set(nd_error *err, nd_status code, int line, int col, int spa
 nd_status nd_error_fail(nd_error *err, nd_status code, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* Returns "message (line L, column C)" or just the message when not located; caller frees. */
-char *nd_error_value(const nd_error *err);
+/* Returns "message (line L, column C)" or just the message when not located, the column
+   counted in characters of source (bytes when source is NULL); caller frees. */
+char *nd_error_value(const nd_error *err, const char *source);
 
 /* Returns the traceback lines (offending source line and a caret under the column, then
    "Name: message"), newline-separated; caller frees. source may be NULL. */

@@ -9,7 +9,12 @@ typedef struct parser {
     const nd_tokens *toks;
     size_t pos;
     nd_error *err;
+    int depth;        /* nested sub-expressions being parsed */
 } parser;
+
+/* Deeper nesting is refused: the parser, the evaluator and the model compiler recurse,
+   and hostile input must not exhaust the C stack. */
+enum { MAX_DEPTH = 200 };
 
 enum {
     BP_RANGE = 1, BP_OR = 2, BP_AND = 3, BP_NOT = 4, BP_CMP = 5,
@@ -19,6 +24,7 @@ enum {
 static const nd_token *cur(const parser *p) { return &p->toks->items[p->pos]; }
 
 static nd_expr *parse_expr(parser *p, int min_bp, const nd_token *after);
+static nd_expr *parse_binary(parser *p, int min_bp, const nd_token *after);
 
 int nd_expr_is_keyword(const char *name)
 {
@@ -227,6 +233,19 @@ static int binary_power(const nd_token *t, nd_binop *op, int *right_bp)
 
 static nd_expr *parse_expr(parser *p, int min_bp, const nd_token *after)
 {
+    if (p->depth >= MAX_DEPTH) {
+        nd_error_set(p->err, ND_ESYNTAX, cur(p)->line, cur(p)->col, 1,
+                     "expression nested more than %d deep", MAX_DEPTH);
+        return NULL;
+    }
+    p->depth++;
+    nd_expr *e = parse_binary(p, min_bp, after);
+    p->depth--;
+    return e;
+}
+
+static nd_expr *parse_binary(parser *p, int min_bp, const nd_token *after)
+{
     size_t first = p->pos;
     nd_expr *left = parse_prefix(p, after);
     while (left) {
@@ -257,7 +276,7 @@ static nd_expr *parse_expr(parser *p, int min_bp, const nd_token *after)
 
 nd_expr *nd_expr_parse(const nd_tokens *toks, size_t *pos, nd_error *err)
 {
-    parser p = {toks, *pos, err};
+    parser p = {toks, *pos, err, 0};
     nd_expr *e = parse_expr(&p, 0, NULL);
     if (e) *pos = p.pos;
     return e;

@@ -155,7 +155,15 @@ nd_status nd_cmd_parse_block(const nd_cmd_ctx *ctx, nd_program **out, nd_error *
 
 nd_status nd_cmd_run(const nd_cmd_ctx *ctx, const nd_program *prog, nd_error *err)
 {
-    return nd_exec_program(ctx->exec, prog, 0, err);
+    nd_exec *ex = ctx->exec;
+    if (ex->depth >= ND_MAX_BLOCK_DEPTH)
+        return nd_error_set(err, ND_ESYNTAX, ctx->call->line, ctx->call->col,
+                            (int)strlen(ctx->call->name),
+                            "blocks are nested more than %d deep", ND_MAX_BLOCK_DEPTH);
+    ex->depth++;
+    nd_status st = nd_exec_program(ex, prog, 0, err);
+    ex->depth--;
+    return st;
 }
 
 nd_status nd_cmd_display(const nd_cmd_ctx *ctx, nd_bundle *b, nd_error *err)

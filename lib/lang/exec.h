@@ -15,7 +15,11 @@ struct nd_exec {
     const nd_cmd_registry *registry;
     const atomic_int *interrupt;   /* nonzero: stop at the next safe point */
     nd_output *out;
+    int depth;                     /* blocks being run inside one another */
 };
+
+/* Deeper nesting than this is refused, so hostile input cannot exhaust the C stack. */
+enum { ND_MAX_BLOCK_DEPTH = 64 };
 
 /* Runs the statements of prog in order, stopping at the first failure (located in err).
    show_values: statement values that are not bound and not none are shown through out

@@ -50,7 +50,7 @@ nd_status nd_interp_exec(nd_interp *in, const char *code, const nd_sink *sink, n
     if (st != ND_OK) return st;
     nd_output out;
     nd_output_init(&out, sink);
-    nd_exec ex = {in->ws, in->registry, &in->interrupt, &out};
+    nd_exec ex = {in->ws, in->registry, &in->interrupt, &out, 0};
     st = nd_exec_program(&ex, prog, 1, err);
     if (st == ND_OK) nd_output_finish(&out);
     else nd_output_flush(&out);

@@ -31,6 +31,27 @@ os.environ["JUPYTER_RUNTIME_DIR"] = os.path.join(_TMP, "runtime")
 os.makedirs(os.environ["JUPYTER_RUNTIME_DIR"], exist_ok=True)
 
 from jupyter_client.kernelspec import KernelSpecManager, NoSuchKernel  # noqa: E402
+
+
+def _use_test_binary():
+    """NEURODYN_TEST_BINARY=/path/to/neurodyn runs every test against that binary (e.g. an
+    ASan build) through a copy of the installed kernelspec put first on JUPYTER_PATH."""
+    binary = os.environ.get("NEURODYN_TEST_BINARY")
+    if not binary:
+        return
+    spec = KernelSpecManager().get_kernel_spec("neurodyn")
+    root = os.path.join(_TMP, "jupyter-path")
+    d = os.path.join(root, "kernels", "neurodyn")
+    os.makedirs(d)
+    data = spec.to_dict()
+    data["argv"] = [os.path.abspath(binary)] + data["argv"][1:]
+    with open(os.path.join(d, "kernel.json"), "w") as f:
+        json.dump(data, f)
+    os.environ["JUPYTER_PATH"] = os.pathsep.join(
+        [root] + [p for p in os.environ.get("JUPYTER_PATH", "").split(os.pathsep) if p])
+
+
+_use_test_binary()
 from jupyter_client.manager import KernelManager  # noqa: E402
 from jupyter_kernel_test.msgspec_v5 import validate_message  # noqa: E402
 

@@ -32,14 +32,14 @@ TEST(error_value_and_traceback_without_location)
 {
     nd_error e;
     nd_error_fail(&e, ND_EIO, "cannot open 'x'");
-    char *v = nd_error_value(&e);
+    char *v = nd_error_value(&e, NULL);
     CHECK_STR(v, "cannot open 'x'");
     free(v);
     char *tb = nd_error_traceback(&e, "whatever");
     CHECK_STR(tb, "IOError: cannot open 'x'");
     free(tb);
     nd_error_set(&e, ND_ESOLVER, 2, 0, 0, "blow-up");
-    v = nd_error_value(&e);
+    v = nd_error_value(&e, NULL);
     CHECK_STR(v, "blow-up (line 2)");
     free(v);
     tb = nd_error_traceback(&e, "a\nsimulate t=1\n");
@@ -71,10 +71,10 @@ TEST(error_traceback_carets)
     tb = nd_error_traceback(&e, "abcd");
     CHECK_STR(tb, "  line 1, column 5\n    abcd\n        ^\nSyntaxError: m");
     free(tb);
-    /* Multi-byte characters take one column each. */
+    /* Multi-byte characters take one column each, in the caret line and in the column. */
     nd_error_set(&e, ND_ESYNTAX, 1, 9, 3, "m");
     tb = nd_error_traceback(&e, "\"\xc2\xb5V\" + \xe2\x88\x92");
-    CHECK_STR(tb, "  line 1, column 9\n    \"\xc2\xb5V\" + \xe2\x88\x92\n           ^\nSyntaxError: m");
+    CHECK_STR(tb, "  line 1, column 8\n    \"\xc2\xb5V\" + \xe2\x88\x92\n           ^\nSyntaxError: m");
     free(tb);
 }
 
@@ -189,4 +189,22 @@ TEST(text_escaping)
     CHECK_STR(nd_sb_str(&sb), "2.5 \"-inf\"");
     nd_sb_free(&sb);
     CHECK_INT(nd_utf8_width("a\xc2\xb5\xe2\x88\x92"), 3);
+}
+
+TEST(error_column_counts_characters_of_the_source)
+{
+    /* "ä" and "ö" are two bytes each: byte column 13 is character column 11. */
+    const char *src = "x = 1\nlet s = \"äö\" + y";
+    nd_error e;
+    nd_error_set(&e, ND_ENAME, 2, 17, 1, "unknown name 'y'");
+    char *v = nd_error_value(&e, src);
+    CHECK_STR(v, "unknown name 'y' (line 2, column 15)");
+    free(v);
+    v = nd_error_value(&e, NULL);
+    CHECK_STR(v, "unknown name 'y' (line 2, column 17)");
+    free(v);
+    char *tb = nd_error_traceback(&e, src);
+    CHECK_CONTAINS(tb, "line 2, column 15\n");
+    CHECK_CONTAINS(tb, "\n                  ^\n");
+    free(tb);
 }

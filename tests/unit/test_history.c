@@ -57,9 +57,14 @@ TEST(history_starts_at_session_1_and_writes_json_lines)
     CHECK_STR(text(nd_history_tail(h, 10, 0)), "[[1,1,\"x = 1\"],[1,2,\"x + 1\"]]");
     CHECK_STR(text(nd_history_tail(h, 10, 1)),
               "[[1,1,[\"x = 1\",null]],[1,2,[\"x + 1\",\"2\"]]]");
+    /* The first line claims the session, before any cell has run. */
     char *file = nd_tempdir_read(s.path);
-    CHECK_STR(file, "{\"session\":1,\"line\":1,\"input\":\"x = 1\",\"output\":null}\n"
-                    "{\"session\":1,\"line\":2,\"input\":\"x + 1\",\"output\":\"2\"}\n");
+    static const char claim[] = "{\"session\":1,\"started\":\"";
+    CHECK(strncmp(file, claim, sizeof claim - 1) == 0);
+    const char *cells = strchr(file, '\n');
+    CHECK_STR(cells ? cells + 1 : NULL,
+              "{\"session\":1,\"line\":1,\"input\":\"x = 1\",\"output\":null}\n"
+              "{\"session\":1,\"line\":2,\"input\":\"x + 1\",\"output\":\"2\"}\n");
     free(file);
     nd_history_close(h);
     nd_tempdir_remove(s.dir);
@@ -216,7 +221,7 @@ TEST(history_falls_back_to_memory_when_the_file_is_unusable)
     nd_tempdir_path(path, sizeof path, blocker, "history.jsonl");
     nd_history *h = nd_history_open(path, err, sizeof err);
     CHECK(h != NULL);
-    CHECK_CONTAINS(err, "cannot read");
+    CHECK_CONTAINS(err, "cannot write");
     CHECK_CONTAINS(err, "Not a directory");
     CHECK_CONTAINS(err, "memory only");
     CHECK_INT(nd_history_session(h), 1);
@@ -225,7 +230,7 @@ TEST(history_falls_back_to_memory_when_the_file_is_unusable)
     nd_history_close(h);
 
     h = nd_history_open(s.dir, err, sizeof err);   /* a directory */
-    CHECK_CONTAINS(err, "cannot read");
+    CHECK_CONTAINS(err, "cannot write");
     CHECK_CONTAINS(err, "Is a directory");
     nd_history_close(h);
 
@@ -329,7 +334,7 @@ TEST(history_concurrent_writers_never_interleave_lines)
     scratch s = scratch_make();
     nd_history *a = open_quiet(s.path), *b = open_quiet(s.path);   /* two kernels */
     CHECK_INT(nd_history_session(a), 1);
-    CHECK_INT(nd_history_session(b), 1);
+    CHECK_INT(nd_history_session(b), 2);   /* started together, still distinct sessions */
     pthread_t t[4];
     writer w[4] = {{a, 1}, {a, 1001}, {b, 2001}, {b, 3001}};
     for (int i = 0; i < 4; i++) pthread_create(&t[i], NULL, write_lines, &w[i]);

@@ -437,7 +437,7 @@ TEST(interp_traceback_format)
     char *tb = nd_error_traceback(&f.e, code);
     CHECK_STR(tb, "  line 2, column 9\n    print 1 +\n            ^\nSyntaxError: expected an expression after '+'");
     free(tb);
-    char *v = nd_error_value(&f.e);
+    char *v = nd_error_value(&f.e, code);
     CHECK_STR(v, "expected an expression after '+' (line 2, column 9)");
     free(v);
     code = "\tx = 1 + \"ab\"";
@@ -536,4 +536,48 @@ TEST(interp_status_names)
     CHECK_STR(nd_status_name(ND_ESOLVER), "SolverError");
     CHECK_STR(nd_status_name(ND_EINTERRUPT), "Interrupted");
     CHECK_STR(nd_status_name(ND_EINTERNAL), "InternalError");
+}
+
+/* Builds prefix * n + middle + suffix * n in a buffer the caller frees. */
+static char *nested(const char *prefix, const char *middle, const char *suffix, int n)
+{
+    size_t lp = strlen(prefix), lm = strlen(middle), ls = strlen(suffix);
+    char *s = malloc((lp + ls) * (size_t)n + lm + 1), *p = s;
+    for (int i = 0; i < n; i++, p += lp) memcpy(p, prefix, lp);
+    memcpy(p, middle, lm);
+    p += lm;
+    for (int i = 0; i < n; i++, p += ls) memcpy(p, suffix, ls);
+    *p = '\0';
+    return s;
+}
+
+TEST(interp_deep_nesting_is_a_syntax_error_not_a_crash)
+{
+    static const struct { const char *pre, *mid, *post; } cases[] = {
+        {"(", "1", ")"}, {"-", "1", ""}, {"2^", "1", ""}, {"[", "", "]"}, {"not ", "true", ""},
+        {"max(1, ", "1", ")"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char *code = nested(cases[i].pre, cases[i].mid, cases[i].post, 100000);
+        CHECK_CONTAINS(value_of(code), "SyntaxError: expression nested more than 200 deep");
+        free(code);
+        /* Nesting well inside the limit still works. */
+        code = nested(cases[i].pre, cases[i].mid, cases[i].post, 50);
+        CHECK(strstr(value_of(code), "Error") == NULL);
+        free(code);
+    }
+}
+
+TEST(interp_deep_block_nesting_is_refused)
+{
+    char *code = nested("repeat 1 { ", "let x = 1", " }", 1000);
+    CHECK_STR(value_of(code), "SyntaxError: blocks are nested more than 64 deep");
+    free(code);
+    code = nested("repeat 1 { ", "let x = 2", " }", 60);
+    fixture f;
+    setup(&f);
+    CHECK_INT(run(&f, code), ND_OK);
+    CHECK_NEAR(ws_number(f.in, "x"), 2, 0);
+    teardown(&f);
+    free(code);
 }
