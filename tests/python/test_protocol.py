@@ -215,7 +215,7 @@ def test_history_goes_to_the_env_file(kernel):
     kernel.ok("let env_history_marker = 41")
     with open(HISTORY_FILE) as f:
         records = [json.loads(line) for line in f if line.strip()]
-    mine = [r for r in records if r["input"] == "let env_history_marker = 41"]
+    mine = [r for r in records if r.get("input") == "let env_history_marker = 41"]
     assert mine and isinstance(mine[-1]["session"], int) and isinstance(mine[-1]["line"], int)
 
 
