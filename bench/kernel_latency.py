@@ -17,7 +17,6 @@ The neurodyn kernel writes its history to a temporary file, never to the user's.
 
 import argparse
 import os
-import queue
 import shutil
 import statistics
 import subprocess

@@ -4,7 +4,8 @@ import unittest
 
 import jupyter_kernel_test
 
-import conftest  # noqa: F401  (isolation: NEURODYN_HISTORY is set before any kernel starts)
+# conftest.py (loaded by pytest before this module) points NEURODYN_HISTORY at a temporary
+# file before any kernel starts.
 
 
 class NeurodynKernelTests(jupyter_kernel_test.KernelTests):

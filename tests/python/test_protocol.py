@@ -584,9 +584,11 @@ def test_nul_character_in_code_is_answered(fresh_kernel):
 def test_deeply_nested_expression_is_an_error_not_a_crash(fresh_kernel, code):
     k = fresh_kernel
     k.ok("let before_deep = 1")
-    msg_id = k.send_execute(code)
-    reply = k.wait_reply(msg_id, timeout=10)
-    assert reply["content"]["status"] in ("ok", "error")
+    r = k.finish(k.send_execute(code), timeout=10)
+    assert r.status in ("ok", "error")
+    if r.status == "error":
+        assert r.content["ename"] in ("SyntaxError", "ValueError")
+        assert len(r.content["evalue"]) < 1000, "the error message repeats the huge input"
     assert k.ok("before_deep").text == "1"
 
 
@@ -755,6 +757,13 @@ def test_complete_commands_options_and_names(kernel):
     c = kernel.request("complete_request", {"code": "print zeta_", "cursor_pos": 11}).content
     assert c["matches"] == ["zeta_one", "zeta_two"]
     assert (c["cursor_start"], c["cursor_end"]) == (6, 11)
+    # help topics are commands; options of the command under the cursor end in "="
+    c = kernel.request("complete_request", {"code": "help sl", "cursor_pos": 7}).content
+    assert (c["matches"], c["cursor_start"], c["cursor_end"]) == (["sleep"], 5, 7)
+    c = kernel.request("complete_request", {"code": "clear wa", "cursor_pos": 8}).content
+    assert (c["matches"], c["cursor_start"], c["cursor_end"]) == (["wait="], 6, 8)
+    c = kernel.request("complete_request", {"code": "print ab", "cursor_pos": 8}).content
+    assert "abs" in c["matches"]
 
 
 # ---------------------------------------------------------------- errors
@@ -917,6 +926,24 @@ def test_is_complete(kernel):
     assert check("repeat 2 {\n  print 1")["status"] == "incomplete"
     assert check("1 + 2)")["status"] == "invalid"
     assert check(")")["status"] == "invalid"
+    # brackets inside strings and comments do not count
+    assert check('print "{"') == {"status": "complete"}
+    assert check("# {") == {"status": "complete"}
+    assert check('repeat 2 { print "}"') == {"status": "incomplete", "indent": "  "}
+    # nested blocks indent one more level each
+    assert check("repeat 2 {\n  repeat 3 {") == {"status": "incomplete", "indent": "    "}
+    assert check("print [1,\n2")["status"] == "incomplete"
+    assert check("repeat 2 {\n  print 1\n}\n}")["status"] == "invalid"
+    assert check("(]")["status"] == "invalid"
+
+
+def test_unterminated_string_is_invalid_not_incomplete(kernel):
+    """Strings cannot span lines, so no further line can finish `print "abc`; a console
+    told "incomplete" would only wait for a line that cannot help."""
+    r = kernel.execute('print "abc\ndef"')
+    assert r.content["ename"] == "SyntaxError"       # the language has no multi-line strings
+    c = kernel.request("is_complete_request", {"code": 'print "abc'}).content
+    assert c["status"] == "invalid", c
 
 
 def test_inspect(kernel):
