@@ -108,6 +108,13 @@ def time_execute(kernel_name, code, runs, warmup=20):
     return statistics.median(times), times
 
 
+def process_cpu(pid):
+    """CPU seconds (user + system) the process has used so far, from /proc."""
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def time_execute_raw(kernel_name, code, runs, warmup=20):
     """The same round trip with bare pyzmq sockets: the floor without jupyter_client's
     asyncio wrapping, closer to what the kernel itself costs."""
@@ -148,16 +155,18 @@ def time_execute_raw(kernel_name, code, runs, warmup=20):
         for _ in range(warmup):
             roundtrip("execute_request", content)
         times = []
+        cpu0 = process_cpu(km.provisioner.process.pid)
         for _ in range(runs):
             t0 = time.perf_counter()
             roundtrip("execute_request", content)
             times.append(time.perf_counter() - t0)
+        cpu = (process_cpu(km.provisioner.process.pid) - cpu0) / runs
         shell.close(0)
         iopub.close(0)
     finally:
         ctx.term()
         km.shutdown_kernel(now=True)
-    return statistics.median(times), times
+    return statistics.median(times), cpu
 
 
 def fmt(seconds):
@@ -176,8 +185,8 @@ def main():
         t0 = time.perf_counter()
         startup, _ = time_startup(name, args.starts)
         execute, ex_times = time_execute(name, code, args.runs)
-        raw, _ = time_execute_raw(name, code, args.runs)
-        rows[label] = (startup, execute, statistics.quantiles(ex_times, n=20)[18], raw)
+        raw, cpu = time_execute_raw(name, code, 5 * args.runs)
+        rows[label] = (startup, execute, statistics.quantiles(ex_times, n=20)[18], raw, cpu)
         print(f"  measured {label:<9} in {time.perf_counter() - t0:5.1f} s", file=sys.stderr)
 
     nd, ipk = rows["neurodyn"], rows["ipykernel"]
@@ -193,6 +202,10 @@ def main():
     print(f"{'  (%d runs after 20 warm-up runs)' % args.runs:34}")
     print(f"{'execute `1`, bare pyzmq, median':34}{fmt(nd[3])}{fmt(ipk[3])}"
           f"{ipk[3] / nd[3]:19.1f}x")
+    print(f"{'kernel CPU per execute (bare)':34}{fmt(nd[4])}{fmt(ipk[4])}"
+          f"{ipk[4] / max(nd[4], 1e-9):19.1f}x")
+    print("  (bare pyzmq rows: %d runs; CPU from /proc of the kernel process alone -- the rest\n"
+          "   of a round trip is the client's)" % (5 * args.runs))
     print()
     print(f"client: jupyter_client {__import__('jupyter_client').__version__} blocking client,"
           f" Python {sys.version.split()[0]}")

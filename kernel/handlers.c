@@ -92,14 +92,15 @@ static json_t *user_expressions(nd_server *s, const json_t *exprs)
     return out;
 }
 
-/* Runs a cell; returns 1 when it failed and queued cells must be aborted. */
-static int handle_execute(nd_server *s, void *sock, const nd_msg *req)
+/* Runs a cell and replies. When it failed with stop_on_error, the requests queued behind
+   it are taken into aborted before the reply goes out. */
+static void handle_execute(nd_server *s, void *sock, const nd_msg *req, nd_queue *aborted)
 {
     json_t *code_field = json_object_get(req->content, "code");
     const char *code = json_string_value(code_field);
     if (!code) {
         nd_server_reply(s, sock, req, "execute_reply", protocol_error("execute_request without code"));
-        return 0;
+        return;
     }
     int silent = bool_field(req->content, "silent", 0);
     int store = !silent && bool_field(req->content, "store_history", 1);
@@ -145,8 +146,8 @@ static int handle_execute(nd_server *s, void *sock, const nd_msg *req)
     }
     if (store) nd_history_add(s->history, count, code, out.result_text);
     nd_cell_output_clear(&out);
+    if (st != ND_OK && stop_on_error && sock == s->shell) nd_server_take_queue(s, aborted);
     nd_server_reply(s, sock, req, "execute_reply", reply);
-    return st != ND_OK && stop_on_error;
 }
 
 void nd_handle_abort(nd_server *s, void *sock, const nd_msg *req)
@@ -250,10 +251,10 @@ static void handle_comm_open(nd_server *s, const nd_msg *req)
 void nd_handle_request(nd_server *s, void *sock, const nd_msg *req)
 {
     const char *type = nd_msg_type(req);
-    int abort_queue = 0;
+    nd_queue aborted = {0};
     nd_server_status(s, req, "busy");
     if (strcmp(type, "execute_request") == 0)
-        abort_queue = handle_execute(s, sock, req);
+        handle_execute(s, sock, req, &aborted);
     else if (strcmp(type, "kernel_info_request") == 0)
         nd_server_reply(s, sock, req, "kernel_info_reply", nd_kernel_info());
     else if (strcmp(type, "complete_request") == 0)
@@ -277,7 +278,7 @@ void nd_handle_request(nd_server *s, void *sock, const nd_msg *req)
     else
         fprintf(stderr, "neurodyn: ignored a message of unknown type '%s'\n", type);
     nd_server_status(s, req, "idle");
-    if (abort_queue) nd_server_abort_queue(s);
+    nd_server_serve_aborting(s, &aborted);
 }
 
 /* Only requests that never touch the interpreter are served on control: control runs in

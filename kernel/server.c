@@ -159,22 +159,41 @@ static int next_request(nd_server *s, void *sock, nd_msg *m)
     return 1;
 }
 
-/* Takes the execute_requests queued behind a failed cell and aborts them; anything else
-   that was queued is served normally. */
-void nd_server_abort_queue(nd_server *s)
+void nd_server_take_queue(nd_server *s, nd_queue *q)
 {
+    q->msgs = NULL;
+    q->n = 0;
+    size_t cap = 0;
     for (;;) {
         zmq_pollitem_t item = {s->shell, 0, ZMQ_POLLIN, 0};
         if (zmq_poll(&item, 1, 0) <= 0) return;
         nd_msg m = {0};
-        if (next_request(s, s->shell, &m) == 1) {
-            if (strcmp(nd_msg_type(&m), "execute_request") == 0)
-                nd_handle_abort(s, s->shell, &m);
-            else
-                nd_handle_request(s, s->shell, &m);
-            nd_msg_clear(&m);
+        if (next_request(s, s->shell, &m) != 1) continue;
+        if (q->n == cap) {
+            cap = cap ? 2 * cap : 8;
+            nd_msg *grown = realloc(q->msgs, cap * sizeof *grown);
+            if (!grown) {   /* out of memory: the request is lost, the kernel is not */
+                nd_msg_clear(&m);
+                return;
+            }
+            q->msgs = grown;
         }
+        q->msgs[q->n++] = m;
     }
+}
+
+void nd_server_serve_aborting(nd_server *s, nd_queue *q)
+{
+    for (size_t i = 0; i < q->n; i++) {
+        if (strcmp(nd_msg_type(&q->msgs[i]), "execute_request") == 0)
+            nd_handle_abort(s, s->shell, &q->msgs[i]);
+        else
+            nd_handle_request(s, s->shell, &q->msgs[i]);
+        nd_msg_clear(&q->msgs[i]);
+    }
+    free(q->msgs);
+    q->msgs = NULL;
+    q->n = 0;
 }
 
 static void *heartbeat_main(void *arg)

@@ -41,9 +41,19 @@ int nd_server_reply(nd_server *s, void *sock, const nd_msg *parent, const char *
 /* Publishes msg_type with content (owned) on iopub, with parent as parent_header. */
 int nd_server_publish(nd_server *s, const nd_msg *parent, const char *msg_type, json_t *content);
 
-/* Aborts the execute_requests queued behind a failed cell (stop_on_error) and serves
-   any other queued request normally. */
-void nd_server_abort_queue(nd_server *s);
+/* Requests taken off the shell socket to be served later, in arrival order. */
+typedef struct nd_queue {
+    nd_msg *msgs;
+    size_t n;
+} nd_queue;
+
+/* Takes every request already waiting on shell (stop_on_error: the cells queued behind a
+   failed one are exactly those that arrived before its reply went out). */
+void nd_server_take_queue(nd_server *s, nd_queue *q);
+
+/* Replies "aborted" to the execute_requests of q, serves its other requests normally,
+   and empties q. */
+void nd_server_serve_aborting(nd_server *s, nd_queue *q);
 
 /* Publishes status busy/idle for parent. */
 void nd_server_status(nd_server *s, const nd_msg *parent, const char *state);

@@ -126,8 +126,8 @@ static nd_status lex_string(lexer *lx)
     for (;;) {
         int c = peek(lx, 0);
         if (at_end(lx) || c == '\n') {
+            /* Strings never span lines, so no further input can close this one. */
             nd_sb_free(&value);
-            lx->out->incomplete = at_end(lx);
             return fail_at(lx, line, col, 1, "unterminated string");
         }
         if (c == '"') break;
@@ -138,10 +138,7 @@ static nd_status lex_string(lexer *lx)
             char ch = e == 'n' ? '\n' : e == 't' ? '\t' : e == '"' ? '"' : e == '\\' ? '\\' : 0;
             if (!ch) {
                 nd_sb_free(&value);
-                if (at_end(lx) || e == '\n') {
-                    lx->out->incomplete = at_end(lx);
-                    return fail_at(lx, line, col, 1, "unterminated string");
-                }
+                if (at_end(lx) || e == '\n') return fail_at(lx, line, col, 1, "unterminated string");
                 return nd_error_set(lx->err, ND_ESYNTAX, eline, ecol, 2,
                                     "unknown escape '\\%c' in string (use \\n \\t \\\" \\\\)", e);
             }

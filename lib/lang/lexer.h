@@ -36,7 +36,7 @@ typedef struct nd_token {
 typedef struct nd_tokens {
     nd_token *items;     /* always ends with an EOF token after a successful lex */
     size_t count, cap;
-    int incomplete;      /* after a failure: more input could fix it (open string, trailing \) */
+    int incomplete;      /* after a failure: more input could fix it (a trailing \) */
 } nd_tokens;
 
 /* Splits src[0..len) into tokens; line and col give the position of src[0] in the

@@ -149,7 +149,7 @@ TEST(is_complete_cases)
     CHECK_STR(completeness("print (1 +"), "incomplete[]");
     CHECK_STR(completeness("x = [1,"), "incomplete[]");
     CHECK_STR(completeness("x = 1 + \\"), "incomplete[]");
-    CHECK_STR(completeness("print \"abc"), "incomplete[]");
+    CHECK_STR(completeness("print \"abc"), "invalid[]");   /* strings never span lines */
     CHECK_STR(completeness(")"), "invalid[]");
     CHECK_STR(completeness("x = (1 ]"), "invalid[]");
     CHECK_STR(completeness("repeat 3 { print ) }"), "invalid[]");

@@ -222,12 +222,13 @@ TEST(lexer_error_strings)
     CHECK_INT(e.line, 1);
     CHECK_INT(e.col, 5);
     CHECK_INT(incomplete, 0);
+    /* Strings never span lines: more input cannot close one open at the end either. */
     e = lex_fail("print \"abc", &incomplete);
     CHECK_STR(e.msg, "unterminated string");
-    CHECK_INT(incomplete, 1);
+    CHECK_INT(incomplete, 0);
     e = lex_fail("print \"ab\\", &incomplete);
     CHECK_STR(e.msg, "unterminated string");
-    CHECK_INT(incomplete, 1);
+    CHECK_INT(incomplete, 0);
     e = lex_fail("\"a\\qb\"", &incomplete);
     CHECK_STR(e.msg, "unknown escape '\\q' in string (use \\n \\t \\\" \\\\)");
     CHECK_INT(e.col, 3);
