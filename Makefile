@@ -8,7 +8,9 @@ ASAN_BUILD := build-asan
 CFLAGS_COMMON := -std=c11 -D_DEFAULT_SOURCE -D_POSIX_C_SOURCE=200809L \
                  -Wall -Wextra -Werror=implicit-function-declaration -MMD -MP -fPIC
 CFLAGS   ?= -O2 -g
-LIBS     := -lzmq -ljansson -lcrypto -lpthread -lm
+LIBS     := -lzmq -ljansson -lcrypto \
+            -lsundials_cvode -lsundials_nvecserial -lsundials_sunlinsoldense \
+            -lsundials_sunmatrixdense -lsundials_generic -llapacke -lopenblas -lpthread -lm
 ASAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
               -fno-sanitize-recover=undefined
 
