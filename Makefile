@@ -20,11 +20,16 @@ UNIT_SRC   := $(sort $(wildcard tests/unit/*.c))
 
 obj = $(patsubst %.c,$(1)/obj/%.o,$(2))
 
-LIB_OBJ    := $(call obj,$(BUILD),$(LIB_SRC))
+# The built-in models are model-language files embedded into the library as C strings.
+MODEL_TEXTS := $(sort $(wildcard lib/models/*.nd))
+GEN_SRC    := $(BUILD)/gen/model_texts.c
+
+LIB_OBJ    := $(call obj,$(BUILD),$(LIB_SRC)) $(BUILD)/obj/gen/model_texts.o
 KERNEL_OBJ := $(call obj,$(BUILD),$(KERNEL_SRC))
 UNIT_OBJ   := $(call obj,$(BUILD),$(UNIT_SRC))
 
-ASAN_OBJ   := $(call obj,$(ASAN_BUILD),$(LIB_SRC) $(KERNEL_SRC) $(UNIT_SRC))
+ASAN_OBJ   := $(call obj,$(ASAN_BUILD),$(LIB_SRC) $(KERNEL_SRC) $(UNIT_SRC)) \
+              $(ASAN_BUILD)/obj/gen/model_texts.o
 
 DEB_PACKAGES := build-essential libzmq3-dev libjansson-dev libssl-dev libopenblas-dev \
                 liblapacke-dev libsundials-dev gnuplot-nox jupyter-notebook jupyter-client \
@@ -42,6 +47,18 @@ $(BUILD)/obj/%.o: %.c
 	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -c $< -o $@
 
 $(ASAN_BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_COMMON) $(ASAN_FLAGS) -c $< -o $@
+
+$(GEN_SRC): $(MODEL_TEXTS) lib/models/embed.sh
+	@mkdir -p $(dir $@)
+	sh lib/models/embed.sh $(MODEL_TEXTS) > $@
+
+$(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
+	@mkdir -p $(dir $@)
+	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -c $< -o $@
+
+$(ASAN_BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_COMMON) $(ASAN_FLAGS) -c $< -o $@
 
