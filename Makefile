@@ -34,7 +34,7 @@ ASAN_OBJ   := $(call obj,$(ASAN_BUILD),$(LIB_SRC) $(KERNEL_SRC) $(UNIT_SRC)) \
 DEB_PACKAGES := build-essential libzmq3-dev libjansson-dev libssl-dev libopenblas-dev \
                 liblapacke-dev libsundials-dev gnuplot-nox jupyter-notebook jupyter-client \
                 jupyter-nbconvert python3-nbclient python3-jupyter-kernel-test \
-                python3-pytest python3-ipykernel
+                python3-pytest python3-ipykernel python3-scipy
 
 KERNEL_DIR := $(BUILD)/kernelspec/neurodyn
 
@@ -56,11 +56,11 @@ $(GEN_SRC): $(MODEL_TEXTS) lib/models/embed.sh
 
 $(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -c $< -o $@
+	$(CC) $(CFLAGS_COMMON) $(CFLAGS) -I. -c $< -o $@
 
 $(ASAN_BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
 	@mkdir -p $(dir $@)
-	$(CC) $(CFLAGS_COMMON) $(ASAN_FLAGS) -c $< -o $@
+	$(CC) $(CFLAGS_COMMON) $(ASAN_FLAGS) -I. -c $< -o $@
 
 $(BUILD)/libneurodyn.a: $(LIB_OBJ)
 	@mkdir -p $(dir $@)

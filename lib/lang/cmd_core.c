@@ -307,9 +307,5 @@ nd_status nd_cmd_register_core(nd_cmd_registry *reg, nd_error *err)
         &cmd_help, &cmd_vars, &cmd_print, &cmd_warn, &cmd_let, &cmd_del, &cmd_sleep,
         &cmd_repeat, &cmd_clear,
     };
-    for (size_t i = 0; i < sizeof all / sizeof all[0]; i++) {
-        nd_status st = nd_cmd_register(reg, all[i], err);
-        if (st != ND_OK) return st;
-    }
-    return ND_OK;
+    return nd_cmd_register_list(reg, all, sizeof all / sizeof all[0], err);
 }

@@ -173,3 +173,13 @@ nd_status nd_cmd_display(const nd_cmd_ctx *ctx, nd_bundle *b, nd_error *err)
     nd_bundle_free(b);
     return ND_OK;
 }
+
+nd_status nd_cmd_register_list(nd_cmd_registry *reg, const nd_command *const *cmds, size_t n,
+                               nd_error *err)
+{
+    for (size_t i = 0; i < n; i++) {
+        nd_status st = nd_cmd_register(reg, cmds[i], err);
+        if (st != ND_OK) return st;
+    }
+    return ND_OK;
+}

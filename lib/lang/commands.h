@@ -61,6 +61,10 @@ void nd_cmd_registry_free(nd_cmd_registry *reg);
    of that name exists, ND_ENOMEM when out of memory. */
 nd_status nd_cmd_register(nd_cmd_registry *reg, const nd_command *cmd, nd_error *err);
 
+/* Registers the n commands of a module in order; stops at the first failure. */
+nd_status nd_cmd_register_list(nd_cmd_registry *reg, const nd_command *const *cmds, size_t n,
+                               nd_error *err);
+
 /* Returns the command called name, or NULL. */
 const nd_command *nd_cmd_find(const nd_cmd_registry *reg, const char *name);
 

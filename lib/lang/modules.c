@@ -7,6 +7,7 @@ typedef nd_status (*register_fn)(nd_cmd_registry *reg, nd_error *err);
 
 static const register_fn modules[] = {
     nd_cmd_register_core,
+    nd_cmd_register_data,
 };
 
 nd_status nd_cmd_register_all(nd_cmd_registry *reg, nd_error *err)

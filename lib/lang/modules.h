@@ -9,6 +9,9 @@
    clear). */
 nd_status nd_cmd_register_core(nd_cmd_registry *reg, nd_error *err);
 
+/* Registers the dataset file commands (save, load). */
+nd_status nd_cmd_register_data(nd_cmd_registry *reg, nd_error *err);
+
 /* Registers the commands of every module; stops at the first failure. */
 nd_status nd_cmd_register_all(nd_cmd_registry *reg, nd_error *err);
 
