@@ -2,6 +2,7 @@
 #include "ast.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "../base/numfmt.h"
 #include "../base/textfmt.h"
@@ -81,4 +82,47 @@ void nd_expr_format(const nd_expr *e, nd_sb *sb)
         nd_sb_putc(sb, ']');
         break;
     }
+}
+
+/* Copies one node's own fields (no children) so that copy and subst share the recursion. */
+static nd_expr *copy_node(const nd_expr *e)
+{
+    nd_expr *c = nd_expr_new(e->kind, e->line, e->col, e->span);
+    if (!c) return NULL;
+    c->num = e->num;
+    c->op = e->op;
+    if (e->str && !(c->str = strdup(e->str))) {
+        free(c);
+        return NULL;
+    }
+    return c;
+}
+
+nd_expr *nd_expr_subst(const nd_expr *e, const char *const *names,
+                       const nd_expr *const *repl, size_t n)
+{
+    if (!e) return NULL;
+    if (e->kind == ND_EXPR_NAME)
+        for (size_t i = 0; i < n; i++)
+            if (strcmp(e->str, names[i]) == 0) return nd_expr_copy(repl[i]);
+    nd_expr *c = copy_node(e);
+    if (!c) return NULL;
+    if ((e->a && !(c->a = nd_expr_subst(e->a, names, repl, n))) ||
+        (e->b && !(c->b = nd_expr_subst(e->b, names, repl, n))))
+        goto fail;
+    if (e->nitems) {
+        if (!(c->items = calloc(e->nitems, sizeof *c->items))) goto fail;
+        c->nitems = e->nitems;
+        for (size_t i = 0; i < e->nitems; i++)
+            if (!(c->items[i] = nd_expr_subst(e->items[i], names, repl, n))) goto fail;
+    }
+    return c;
+fail:
+    nd_expr_free(c);
+    return NULL;
+}
+
+nd_expr *nd_expr_copy(const nd_expr *e)
+{
+    return nd_expr_subst(e, NULL, NULL, 0);
 }

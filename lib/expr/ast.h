@@ -48,4 +48,21 @@ const char *nd_expr_op_name(nd_binop op);
 /* Appends a fully parenthesised rendering of e, e.g. "(1 + (2 * x))" (tests, messages). */
 void nd_expr_format(const nd_expr *e, nd_sb *sb);
 
+/* Returns a deep copy of e (locations included), or NULL on ENOMEM or when e is NULL. */
+nd_expr *nd_expr_copy(const nd_expr *e);
+
+/* Returns a deep copy of e in which every NAME equal to names[i] is replaced by a copy of
+   repl[i] (the first match wins; call names are left alone), or NULL on ENOMEM. */
+nd_expr *nd_expr_subst(const nd_expr *e, const char *const *names,
+                       const nd_expr *const *repl, size_t n);
+
+/* The two renderers below live in render.c. */
+
+/* Appends e as infix text with only the parentheses its structure needs ("3 * x^2"). */
+void nd_expr_text(const nd_expr *e, nd_sb *sb);
+
+/* Appends e as LaTeX: \frac for division, x^{2}, \exp\left(...\right), g_{\mathrm{Na}}
+   for gNa, \alpha for alpha. */
+void nd_expr_latex(const nd_expr *e, nd_sb *sb);
+
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 
 static double f_exp(const double *a, int n)   { (void)n; return exp(a[0]); }
+static double f_expm1(const double *a, int n) { (void)n; return expm1(a[0]); }
 static double f_log(const double *a, int n)   { (void)n; return log(a[0]); }
 static double f_log10(const double *a, int n) { (void)n; return log10(a[0]); }
 static double f_sqrt(const double *a, int n)  { (void)n; return sqrt(a[0]); }
@@ -61,6 +62,7 @@ static const nd_func functions[] = {
     {"cos", 1, 1, f_cos, "cos(x)", "cosine of x (radians)"},
     {"cosh", 1, 1, f_cosh, "cosh(x)", "hyperbolic cosine"},
     {"exp", 1, 1, f_exp, "exp(x)", "e raised to the power x"},
+    {"expm1", 1, 1, f_expm1, "expm1(x)", "exp(x) - 1, accurate for small x"},
     {"floor", 1, 1, f_floor, "floor(x)", "largest integer not above x"},
     {"heaviside", 1, 1, f_heaviside, "heaviside(x)", "step function: 0 for x < 0, 1 for x > 0, 0.5 at 0"},
     {"log", 1, 1, f_log, "log(x)", "natural logarithm"},

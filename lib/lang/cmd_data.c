@@ -4,34 +4,7 @@
 #include "args.h"
 #include "modules.h"
 #include "objects.h"
-
-/* Evaluates positional argument i to a dataset (borrowed through *holder, which the caller
-   releases). */
-static nd_status arg_dataset(const nd_cmd_ctx *ctx, size_t i, nd_value **holder,
-                             nd_dataset **out, nd_error *err)
-{
-    const nd_arg *a = nd_arg_pos(ctx, i);
-    nd_status st = nd_arg_value(ctx, a, holder, err);
-    if (st != ND_OK) return st;
-    *out = nd_value_as_dataset(*holder);
-    if (*out) return ND_OK;
-    char kind[64];
-    st = nd_arg_error(a, err, ND_ETYPE, "'%s' expects a dataset here, not %s", ctx->cmd->name,
-                      nd_value_a_type(*holder, kind, sizeof kind));
-    nd_value_unref(*holder);
-    *holder = NULL;
-    return st;
-}
-
-/* Points an error that the data module could not place (a file problem) at argument a. */
-static void locate(nd_error *err, const nd_arg *a)
-{
-    if (err && err->line == 0) {
-        err->line = a->line;
-        err->col = a->col;
-        err->span = a->span;
-    }
-}
+#include "target.h"
 
 static nd_status run_save(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
 {
@@ -40,7 +13,7 @@ static nd_status run_save(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     if (st != ND_OK) return st;
     nd_value *holder;
     nd_dataset *ds;
-    if ((st = arg_dataset(ctx, 0, &holder, &ds, err)) != ND_OK) return st;
+    if ((st = nd_target_dataset(ctx, nd_arg_pos(ctx, 0), &holder, &ds, err)) != ND_OK) return st;
     char *path = NULL;
     st = nd_arg_string(ctx, nd_arg_pos(ctx, 1), &path, err);
     if (st == ND_OK) st = nd_ds_save_csv(ds, path, err);
@@ -49,7 +22,7 @@ static nd_status run_save(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
         ctx->sink->stream(ctx->sink->ctx, ND_STREAM_OUT, path);
         ctx->sink->stream(ctx->sink->ctx, ND_STREAM_OUT, "\n");
     } else {
-        locate(err, nd_arg_pos(ctx, 1));
+        nd_target_locate(err, nd_arg_pos(ctx, 1));
     }
     free(path);
     nd_value_unref(holder);
@@ -75,7 +48,7 @@ static nd_status run_load(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     nd_dataset *ds = nd_ds_load_csv(path, err);
     free(path);
     if (!ds) {
-        locate(err, a);
+        nd_target_locate(err, a);
         return err ? err->code : ND_EIO;
     }
     *result = nd_value_dataset(ds);

@@ -12,6 +12,15 @@ nd_status nd_cmd_register_core(nd_cmd_registry *reg, nd_error *err);
 /* Registers the dataset file commands (save, load). */
 nd_status nd_cmd_register_data(nd_cmd_registry *reg, nd_error *err);
 
+/* Registers the model commands (model, use, show, explain, set, init, stim). */
+nd_status nd_cmd_register_model(nd_cmd_registry *reg, nd_error *err);
+
+/* Registers the simulation and spike commands (simulate, spikes). */
+nd_status nd_cmd_register_sim(nd_cmd_registry *reg, nd_error *err);
+
+/* Registers the plot command. */
+nd_status nd_cmd_register_plot(nd_cmd_registry *reg, nd_error *err);
+
 /* Registers the commands of every module; stops at the first failure. */
 nd_status nd_cmd_register_all(nd_cmd_registry *reg, nd_error *err);
 

@@ -2,6 +2,10 @@
    summary, display and free functions, so lib/data, lib/models ... stay language-free. */
 #include "objects.h"
 
+#include <stdlib.h>
+
+#include "../base/strbuf.h"
+
 static char *dataset_summary(const void *data) { return nd_ds_summary(data); }
 static nd_bundle *dataset_bundle(const void *data) { return nd_ds_bundle(data); }
 static void dataset_free(void *data) { nd_ds_free(data); }
@@ -18,4 +22,61 @@ nd_dataset *nd_value_as_dataset(const nd_value *v)
 {
     return v && v->kind == ND_VAL_OBJECT && v->as.obj.type == &dataset_type ? v->as.obj.data
                                                                              : NULL;
+}
+
+static char *model_summary(const void *data)
+{
+    const nd_model_obj *mo = data;
+    const nd_model *m = mo->model;
+    nd_sb sb;
+    nd_sb_init(&sb);
+    nd_sb_printf(&sb, "model %s: %zu states (", nd_model_name(m),
+                 nd_model_count(m, ND_MODEL_STATE));
+    for (size_t i = 0; i < nd_model_count(m, ND_MODEL_STATE); i++)
+        nd_sb_printf(&sb, "%s%s", i ? ", " : "", nd_model_item_at(m, ND_MODEL_STATE, i)->name);
+    nd_sb_printf(&sb, "), %zu parameters", nd_model_count(m, ND_MODEL_PAR));
+    return nd_sb_take(&sb);
+}
+
+static nd_bundle *model_bundle(const void *data)
+{
+    return nd_model_table(((const nd_model_obj *)data)->model, ND_MODEL_PAR);
+}
+
+static void model_free(void *data)
+{
+    nd_model_obj *mo = data;
+    nd_model_free(mo->model);
+    nd_stim_free(mo->stim);
+    free(mo);
+}
+
+static const nd_object_type model_type = {"model", model_summary, model_bundle, model_free};
+
+nd_value *nd_value_model(nd_model *m)
+{
+    nd_model_obj *mo = calloc(1, sizeof *mo);
+    if (!mo) {
+        nd_model_free(m);
+        return NULL;
+    }
+    mo->model = m;
+    mo->stim_par = -1;
+    return nd_value_object(&model_type, mo);
+}
+
+nd_model_obj *nd_value_as_model(const nd_value *v)
+{
+    return v && v->kind == ND_VAL_OBJECT && v->as.obj.type == &model_type ? v->as.obj.data
+                                                                           : NULL;
+}
+
+nd_stim *nd_model_obj_stim(const nd_model_obj *mo, int *par)
+{
+    if (mo->stim) {
+        *par = mo->stim_par;
+        return nd_stim_copy(mo->stim);
+    }
+    *par = nd_model_stim_par(mo->model);
+    return *par >= 0 ? nd_model_stim(mo->model) : NULL;
 }

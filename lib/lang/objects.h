@@ -4,12 +4,31 @@
 #define ND_LANG_OBJECTS_H
 
 #include "../data/dataset.h"
+#include "../models/model.h"
+#include "../ode/stim.h"
 #include "value.h"
+
+/* A model in the workspace, with the stimulus protocol the user set for it. */
+typedef struct nd_model_obj {
+    nd_model *model;
+    nd_stim *stim;      /* set by `stim`; NULL: the model's own default protocol, if any */
+    int stim_par;       /* the parameter stim drives (when stim is not NULL) */
+} nd_model_obj;
 
 /* Returns a value owning ds (freed with the value; on failure ds is freed), or NULL. */
 nd_value *nd_value_dataset(nd_dataset *ds);
 
 /* Returns the dataset held by v, or NULL when v is not a dataset. */
 nd_dataset *nd_value_as_dataset(const nd_value *v);
+
+/* Returns a value owning model m (freed with the value; on failure m is freed), or NULL. */
+nd_value *nd_value_model(nd_model *m);
+
+/* Returns the model object held by v, or NULL when v is not a model. */
+nd_model_obj *nd_value_as_model(const nd_value *v);
+
+/* Returns the stimulus in force for mo (its own or the model's default; caller frees) and
+   the parameter it drives in *par; NULL when there is none (or memory ran out). */
+nd_stim *nd_model_obj_stim(const nd_model_obj *mo, int *par);
 
 #endif

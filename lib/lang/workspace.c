@@ -13,6 +13,7 @@ typedef struct binding {
 struct nd_ws {
     binding *items;
     size_t count, cap;
+    char *current_model;   /* the name `use` or `model` made current, or NULL */
 };
 
 nd_ws *nd_ws_create(void)
@@ -28,7 +29,22 @@ void nd_ws_free(nd_ws *ws)
         nd_value_unref(ws->items[i].value);
     }
     free(ws->items);
+    free(ws->current_model);
     free(ws);
+}
+
+const char *nd_ws_current_model(const nd_ws *ws)
+{
+    return ws->current_model && nd_ws_get(ws, ws->current_model) ? ws->current_model : NULL;
+}
+
+int nd_ws_set_current_model(nd_ws *ws, const char *name)
+{
+    char *copy = strdup(name);
+    if (!copy) return -1;
+    free(ws->current_model);
+    ws->current_model = copy;
+    return 0;
 }
 
 /* Returns the index of name, or of where it would be inserted; *found says which. */

@@ -32,4 +32,11 @@ const char *nd_ws_name(const nd_ws *ws, size_t i);
 /* Returns the value of binding i in sorted order (i < count; borrowed). */
 nd_value *nd_ws_value(const nd_ws *ws, size_t i);
 
+/* Returns the name of the current model (what model commands act on when no model is
+   named), or NULL when none is set or its binding is gone. */
+const char *nd_ws_current_model(const nd_ws *ws);
+
+/* Makes the binding called name the current model; 0, or -1 on ENOMEM. */
+int nd_ws_set_current_model(nd_ws *ws, const char *name);
+
 #endif

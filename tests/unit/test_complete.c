@@ -36,8 +36,11 @@ TEST(complete_command_position)
     nd_interp *in = with_vars();
     CHECK_STR(complete_str(in, "pr"), "0-2: print");
     CHECK_STR(complete_str(in, "x"), "0-1: x1 x2");
-    CHECK_STR(complete_str(in, "s"), "0-1: sin sleep speed");
-    CHECK_STR(complete_str(in, ""), "0-0: clear del help let print repeat sin sleep speed vars warn x1 x2");
+    CHECK_STR(complete_str(in, "sl"), "0-2: sleep");
+    CHECK_STR(complete_str(in, "s"), "0-1: save set show simulate sin sleep speed stim");
+    CHECK_STR(complete_str(in, ""), "0-0: clear del explain help init let load model plot print "
+                                    "repeat save set show simulate sin sleep speed stim use "
+                                    "vars warn x1 x2");
     CHECK_STR(complete_str(in, "x = 1\n  re"), "8-10: repeat");
     CHECK_STR(complete_str(in, "x = 1; wa"), "7-9: warn");
     nd_interp_free(in);
@@ -47,7 +50,7 @@ TEST(complete_arguments_offer_options_names_functions)
 {
     nd_interp *in = with_vars();
     CHECK_STR(complete_str(in, "clear w"), "6-7: wait=");
-    CHECK_STR(complete_str(in, "clear "), "6-6: abs acos asin atan atan2 ceil cos cosh exp false floor heaviside inf log log10 max min nan none pi pow round sign sin sinh speed sqrt tan tanh true wait= x1 x2");
+    CHECK_STR(complete_str(in, "clear "), "6-6: abs acos asin atan atan2 ceil cos cosh exp expm1 false floor heaviside inf log log10 max min nan none pi pow round sign sin sinh speed sqrt tan tanh true wait= x1 x2");
     /* sin is both a function and a workspace name: it appears once. */
     CHECK_STR(complete_str(in, "print s"), "6-7: sign sin sinh speed sqrt");
     CHECK_STR(complete_str(in, "print 1 + x"), "10-11: x1 x2");
@@ -58,11 +61,12 @@ TEST(complete_arguments_offer_options_names_functions)
 TEST(complete_help_topics_and_bindings)
 {
     nd_interp *in = with_vars();
-    CHECK_STR(complete_str(in, "help s"), "5-6: sleep");
-    CHECK_STR(complete_str(in, "? s"), "2-3: sleep");
+    CHECK_STR(complete_str(in, "help sl"), "5-7: sleep");
+    CHECK_STR(complete_str(in, "help s"), "5-6: save set show simulate sleep stim");
+    CHECK_STR(complete_str(in, "? s"), "2-3: save set show simulate sleep stim");
     CHECK_STR(complete_str(in, "?re"), "1-3: repeat");
     /* After "NAME =" both commands and expressions are possible. */
-    CHECK_STR(complete_str(in, "y = s"), "4-5: sign sin sinh sleep speed sqrt");
+    CHECK_STR(complete_str(in, "y = s"), "4-5: save set show sign simulate sin sinh sleep speed sqrt stim");
     CHECK_STR(complete_str(in, "y = print s"), "10-11: sign sin sinh speed sqrt");
     CHECK_STR(complete_str(in, "y = x"), "4-5: x1 x2");
     CHECK_STR(complete_str(in, "y == x"), "5-6: x1 x2");

@@ -246,7 +246,8 @@ TEST(interp_help_command)
     setup(&f);
     CHECK_INT(run(&f, "help"), ND_OK);
     CHECK_STR(rec_kinds(&f.r), "display");
-    CHECK_CONTAINS(f.r.ev[0].text, "repeat   run a block of statements N times");
+    CHECK_CONTAINS(f.r.ev[0].text, "\nrepeat  ");
+    CHECK_CONTAINS(f.r.ev[0].text, "  run a block of statements N times\n");
     CHECK_CONTAINS(f.r.ev[0].html, "<td style=\"text-align:left\">sleep</td>");
     CHECK_CONTAINS(f.r.ev[0].json, "{\"name\":\"clear\",\"synopsis\":\"clear the cell's output\"}");
     CHECK_INT(run(&f, "help sleep"), ND_OK);

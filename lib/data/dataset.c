@@ -1,0 +1,277 @@
+/* The dataset container: one malloc'ed array per column (so a column is contiguous and can
+   be handed to solvers and plots as is), all sharing one row capacity. */
+#include "dataset.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+struct nd_dataset {
+    size_t ncols, nrows, cap;
+    char **names;
+    char **units;      /* NULL entries: unknown unit */
+    double **cols;
+    size_t nmeta, capmeta;
+    char **keys, **values;
+};
+
+static int valid_name(const char *s)
+{
+    return s && *s && !strpbrk(s, "\r\n");
+}
+
+/* Units are written inside "[...]" in CSV headers, so brackets would make them ambiguous. */
+static int valid_unit(const char *s)
+{
+    return !s || !strpbrk(s, "[]\r\n");
+}
+
+static char *dup_unit(const char *unit, int *oom)
+{
+    if (!unit || !*unit) return NULL;
+    char *u = strdup(unit);
+    if (!u) *oom = 1;
+    return u;
+}
+
+nd_dataset *nd_ds_create(size_t ncols, const char *const *names, const char *const *units)
+{
+    if (ncols == 0 || !names) return NULL;
+    for (size_t j = 0; j < ncols; j++) {
+        if (!valid_name(names[j]) || !valid_unit(units ? units[j] : NULL)) return NULL;
+        for (size_t k = 0; k < j; k++)
+            if (strcmp(names[k], names[j]) == 0) return NULL;
+    }
+    nd_dataset *ds = calloc(1, sizeof *ds);
+    if (!ds) return NULL;
+    ds->names = calloc(ncols, sizeof *ds->names);
+    ds->units = calloc(ncols, sizeof *ds->units);
+    ds->cols = calloc(ncols, sizeof *ds->cols);
+    if (!ds->names || !ds->units || !ds->cols) {
+        nd_ds_free(ds);
+        return NULL;
+    }
+    ds->ncols = ncols;
+    int oom = 0;
+    for (size_t j = 0; j < ncols; j++) {
+        ds->names[j] = strdup(names[j]);
+        if (!ds->names[j]) oom = 1;
+        ds->units[j] = dup_unit(units ? units[j] : NULL, &oom);
+    }
+    if (oom) {
+        nd_ds_free(ds);
+        return NULL;
+    }
+    return ds;
+}
+
+void nd_ds_free(nd_dataset *ds)
+{
+    if (!ds) return;
+    for (size_t j = 0; j < ds->ncols; j++) {
+        if (ds->names) free(ds->names[j]);
+        if (ds->units) free(ds->units[j]);
+        if (ds->cols) free(ds->cols[j]);
+    }
+    for (size_t i = 0; i < ds->nmeta; i++) {
+        free(ds->keys[i]);
+        free(ds->values[i]);
+    }
+    free(ds->names);
+    free(ds->units);
+    free(ds->cols);
+    free(ds->keys);
+    free(ds->values);
+    free(ds);
+}
+
+nd_dataset *nd_ds_copy(const nd_dataset *ds)
+{
+    nd_dataset *c = nd_ds_create(ds->ncols, (const char *const *)ds->names,
+                                 (const char *const *)ds->units);
+    if (!c || nd_ds_reserve(c, ds->nrows) != 0) {
+        nd_ds_free(c);
+        return NULL;
+    }
+    for (size_t j = 0; j < ds->ncols; j++)
+        if (ds->nrows) memcpy(c->cols[j], ds->cols[j], ds->nrows * sizeof(double));
+    c->nrows = ds->nrows;
+    for (size_t i = 0; i < ds->nmeta; i++) {
+        if (nd_ds_set_meta(c, ds->keys[i], ds->values[i]) != ND_OK) {
+            nd_ds_free(c);
+            return NULL;
+        }
+    }
+    return c;
+}
+
+int nd_ds_reserve(nd_dataset *ds, size_t rows)
+{
+    if (rows <= ds->cap) return 0;
+    if (rows > (size_t)-1 / sizeof(double)) return -1;
+    /* Columns grown so far keep their larger blocks on failure; cap only moves when all did. */
+    for (size_t j = 0; j < ds->ncols; j++) {
+        double *p = realloc(ds->cols[j], rows * sizeof(double));
+        if (!p) return -1;
+        ds->cols[j] = p;
+    }
+    ds->cap = rows;
+    return 0;
+}
+
+int nd_ds_append(nd_dataset *ds, const double *row)
+{
+    if (ds->nrows == ds->cap && nd_ds_reserve(ds, ds->cap ? 2 * ds->cap : 64) != 0) return -1;
+    for (size_t j = 0; j < ds->ncols; j++) ds->cols[j][ds->nrows] = row[j];
+    ds->nrows++;
+    return 0;
+}
+
+size_t nd_ds_rows(const nd_dataset *ds)
+{
+    return ds->nrows;
+}
+
+size_t nd_ds_cols(const nd_dataset *ds)
+{
+    return ds->ncols;
+}
+
+const double *nd_ds_col(const nd_dataset *ds, size_t j)
+{
+    return ds->cols[j];
+}
+
+double *nd_ds_col_mut(nd_dataset *ds, size_t j)
+{
+    return ds->cols[j];
+}
+
+const char *nd_ds_name(const nd_dataset *ds, size_t j)
+{
+    return ds->names[j];
+}
+
+const char *nd_ds_unit(const nd_dataset *ds, size_t j)
+{
+    return ds->units[j];
+}
+
+int nd_ds_find(const nd_dataset *ds, const char *name)
+{
+    for (size_t j = 0; j < ds->ncols; j++)
+        if (strcmp(ds->names[j], name) == 0) return (int)j;
+    return -1;
+}
+
+int nd_ds_add_column(nd_dataset *ds, const char *name, const char *unit, const double *values)
+{
+    if (!valid_name(name) || !valid_unit(unit) || nd_ds_find(ds, name) >= 0) return -1;
+    size_t n = ds->ncols + 1;
+    char **names = realloc(ds->names, n * sizeof *names);
+    if (!names) return -1;
+    ds->names = names;
+    char **units = realloc(ds->units, n * sizeof *units);
+    if (!units) return -1;
+    ds->units = units;
+    double **cols = realloc(ds->cols, n * sizeof *cols);
+    if (!cols) return -1;
+    ds->cols = cols;
+    int oom = 0;
+    char *nm = strdup(name);
+    char *un = dup_unit(unit, &oom);
+    double *col = malloc((ds->cap ? ds->cap : 1) * sizeof(double));
+    if (!nm || oom || !col) {
+        free(nm);
+        free(un);
+        free(col);
+        return -1;
+    }
+    if (values) memcpy(col, values, ds->nrows * sizeof(double));
+    else memset(col, 0, ds->nrows * sizeof(double));
+    names[ds->ncols] = nm;
+    units[ds->ncols] = un;
+    cols[ds->ncols] = col;
+    ds->ncols = n;
+    return 0;
+}
+
+static int valid_key(const char *k)
+{
+    if (!k || !*k) return 0;
+    for (; *k; k++)
+        if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.", *k))
+            return 0;
+    return 1;
+}
+
+static long meta_index(const nd_dataset *ds, const char *key)
+{
+    for (size_t i = 0; i < ds->nmeta; i++)
+        if (strcmp(ds->keys[i], key) == 0) return (long)i;
+    return -1;
+}
+
+nd_status nd_ds_set_meta(nd_dataset *ds, const char *key, const char *value)
+{
+    if (!valid_key(key) || (value && strpbrk(value, "\r\n"))) return ND_EVALUE;
+    long i = meta_index(ds, key);
+    if (!value) {
+        if (i < 0) return ND_OK;
+        free(ds->keys[i]);
+        free(ds->values[i]);
+        size_t tail = ds->nmeta - (size_t)i - 1;
+        memmove(ds->keys + i, ds->keys + i + 1, tail * sizeof *ds->keys);
+        memmove(ds->values + i, ds->values + i + 1, tail * sizeof *ds->values);
+        ds->nmeta--;
+        return ND_OK;
+    }
+    char *v = strdup(value);
+    if (!v) return ND_ENOMEM;
+    if (i >= 0) {
+        free(ds->values[i]);
+        ds->values[i] = v;
+        return ND_OK;
+    }
+    if (ds->nmeta == ds->capmeta) {
+        size_t cap = ds->capmeta ? 2 * ds->capmeta : 8;
+        char **keys = realloc(ds->keys, cap * sizeof *keys);
+        if (keys) ds->keys = keys;
+        char **values = keys ? realloc(ds->values, cap * sizeof *values) : NULL;
+        if (values) ds->values = values;
+        if (!keys || !values) {
+            free(v);
+            return ND_ENOMEM;
+        }
+        ds->capmeta = cap;
+    }
+    char *k = strdup(key);
+    if (!k) {
+        free(v);
+        return ND_ENOMEM;
+    }
+    ds->keys[ds->nmeta] = k;
+    ds->values[ds->nmeta] = v;
+    ds->nmeta++;
+    return ND_OK;
+}
+
+const char *nd_ds_meta(const nd_dataset *ds, const char *key)
+{
+    long i = meta_index(ds, key);
+    return i >= 0 ? ds->values[i] : NULL;
+}
+
+size_t nd_ds_meta_count(const nd_dataset *ds)
+{
+    return ds->nmeta;
+}
+
+const char *nd_ds_meta_key(const nd_dataset *ds, size_t i)
+{
+    return ds->keys[i];
+}
+
+const char *nd_ds_meta_value(const nd_dataset *ds, size_t i)
+{
+    return ds->values[i];
+}

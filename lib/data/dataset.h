@@ -1,0 +1,88 @@
+/* A dataset: a table of named double columns with units, the first column being time
+   "t", plus ordered key/value metadata (model, method, stimulus, noise, seed ...).
+   Names are non-empty, distinct and single-line; units (optional) hold no '[', ']' or line
+   break, because a CSV header writes them as "V [mV]". */
+#ifndef ND_DATA_DATASET_H
+#define ND_DATA_DATASET_H
+
+#include <stddef.h>
+
+#include "../base/bundle.h"
+#include "../base/error.h"
+
+typedef struct nd_dataset nd_dataset;
+
+/* Returns an empty dataset of ncols >= 1 columns (units NULL, or an entry NULL or "",
+   means unknown); NULL for invalid names or units, or on ENOMEM. */
+nd_dataset *nd_ds_create(size_t ncols, const char *const *names, const char *const *units);
+
+/* Frees the dataset; NULL is allowed. */
+void nd_ds_free(nd_dataset *ds);
+
+/* Returns an independent deep copy (values, names, units, metadata), or NULL on ENOMEM. */
+nd_dataset *nd_ds_copy(const nd_dataset *ds);
+
+/* Makes room for at least rows rows so that appends up to there cannot fail; 0 ok, -1 ENOMEM. */
+int nd_ds_reserve(nd_dataset *ds, size_t rows);
+
+/* Appends one row of nd_ds_cols(ds) values; 0 ok, -1 ENOMEM (the dataset is unchanged). */
+int nd_ds_append(nd_dataset *ds, const double *row);
+
+/* Returns the number of rows. */
+size_t nd_ds_rows(const nd_dataset *ds);
+
+/* Returns the number of columns, time included. */
+size_t nd_ds_cols(const nd_dataset *ds);
+
+/* Returns column j's nd_ds_rows contiguous values; valid until append/reserve/add_column. */
+const double *nd_ds_col(const nd_dataset *ds, size_t j);
+
+/* Same as nd_ds_col, writable. */
+double *nd_ds_col_mut(nd_dataset *ds, size_t j);
+
+/* Returns the name of column j. */
+const char *nd_ds_name(const nd_dataset *ds, size_t j);
+
+/* Returns the unit of column j, or NULL when unknown. */
+const char *nd_ds_unit(const nd_dataset *ds, size_t j);
+
+/* Returns the index of the column called name, or -1. */
+int nd_ds_find(const nd_dataset *ds, const char *name);
+
+/* Appends a column of nd_ds_rows values (copied; NULL: zeros); 0 ok, -1 for an invalid or
+   taken name, an invalid unit, or ENOMEM. */
+int nd_ds_add_column(nd_dataset *ds, const char *name, const char *unit, const double *values);
+
+/* Sets key ([A-Za-z0-9_.-]+) to a single-line value, or removes it when value is NULL;
+   keys keep first-set order. ND_EVALUE for a bad key or value, ND_ENOMEM. */
+nd_status nd_ds_set_meta(nd_dataset *ds, const char *key, const char *value);
+
+/* Returns the value stored for key, or NULL. */
+const char *nd_ds_meta(const nd_dataset *ds, const char *key);
+
+/* Returns the number of metadata entries. */
+size_t nd_ds_meta_count(const nd_dataset *ds);
+
+/* Returns the key of metadata entry i (i < count), in first-set order. */
+const char *nd_ds_meta_key(const nd_dataset *ds, size_t i);
+
+/* Returns the value of metadata entry i (i < count). */
+const char *nd_ds_meta_value(const nd_dataset *ds, size_t i);
+
+/* Writes ds to path as exactly re-loadable CSV, atomically (never a partial file);
+   ND_EIO with the reason. Format in csv_save.c. */
+nd_status nd_ds_save_csv(const nd_dataset *ds, const char *path, nd_error *err);
+
+/* Reads a CSV saved by nd_ds_save_csv or a plain one; NULL with err naming the file, line
+   and column of the first problem. Accepted format in csv_load.c. */
+nd_dataset *nd_ds_load_csv(const char *path, nd_error *err);
+
+/* Returns "dataset 2001 rows × 5 columns (t 0..200 ms): V, m, h, n, I" (columns besides
+   time); caller frees; NULL on ENOMEM. */
+char *nd_ds_summary(const nd_dataset *ds);
+
+/* Returns the display bundle (summary, metadata, first/last rows, and ND_MIME_JSON
+   {"type":"dataset","rows","columns":[{"name","unit","min","max"}],"meta"}); NULL on ENOMEM. */
+nd_bundle *nd_ds_bundle(const nd_dataset *ds);
+
+#endif

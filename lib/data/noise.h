@@ -1,0 +1,15 @@
+/* Measurement noise for synthetic data: "5 % noise" means Gaussian noise whose standard
+   deviation is 5 % of the column's range (max - min), so the same setting gives the same
+   visual noise on a voltage trace (~100 mV range) as on a gating variable (range < 1). */
+#ifndef ND_DATA_NOISE_H
+#define ND_DATA_NOISE_H
+
+#include "../base/error.h"
+#include "dataset.h"
+
+/* Adds N(0, (rel_sigma × range)^2) to each finite value of col, the same for a seed on every
+   machine, and notes it in the "noise" metadata; ND_ENAME, or ND_EVALUE for rel_sigma < 0. */
+nd_status nd_ds_add_noise(nd_dataset *ds, const char *col, double rel_sigma,
+                          unsigned long seed, nd_error *err);
+
+#endif

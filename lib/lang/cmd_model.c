@@ -1,0 +1,431 @@
+/* Commands about models: model (define), use, show, explain, set, init, stim. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/strbuf.h"
+#include "args.h"
+#include "modules.h"
+#include "target.h"
+#include "workspace.h"
+
+static void say(const nd_cmd_ctx *ctx, nd_stream which, const char *text)
+{
+    ctx->sink->stream(ctx->sink->ctx, which, text);
+}
+
+/* Warns (stderr) about what reading the model noticed, e.g. defaulted initial values. */
+static void report_notes(const nd_cmd_ctx *ctx, const nd_model *m)
+{
+    const char *notes = nd_model_notes(m);
+    if (!notes[0]) return;
+    nd_sb sb;
+    nd_sb_init(&sb);
+    nd_sb_printf(&sb, "note (model %s): %s%s", nd_model_name(m), notes,
+                 notes[strlen(notes) - 1] == '\n' ? "" : "\n");
+    if (sb.data) say(ctx, ND_STREAM_ERR, sb.data);
+    nd_sb_free(&sb);
+}
+
+/* Binds m under name and makes it the current model. */
+static nd_status bind_current(const nd_cmd_ctx *ctx, const char *name, nd_model *m,
+                              nd_error *err)
+{
+    nd_value *v = nd_value_model(m);
+    int failed = !v || nd_ws_set(ctx->ws, name, v) != 0 ||
+                 nd_ws_set_current_model(ctx->ws, name) != 0;
+    nd_value_unref(v);
+    return failed ? nd_error_fail(err, ND_ENOMEM, "out of memory while binding '%s'", name)
+                  : ND_OK;
+}
+
+/* ---- model NAME { … } ---- */
+
+static nd_status run_model(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
+{
+    (void)result;
+    nd_status st = nd_arg_expect(ctx, 1, 1, err);
+    if (st != ND_OK) return st;
+    const char *name;
+    if ((st = nd_arg_name(ctx, nd_arg_pos(ctx, 0), &name, err)) != ND_OK) return st;
+    const nd_arg *a = nd_arg_pos(ctx, 0);
+    if ((st = nd_cmd_check_bind_name(ctx->registry, name, a->line, a->col, a->span, err)) != ND_OK)
+        return st;
+    const nd_block *b = &ctx->call->block;
+    if (!b->text)
+        return nd_arg_error(nd_arg_pos(ctx, 0), err, ND_ESYNTAX,
+                            "'model %s' needs its equations in a { … } block", name);
+    nd_model *m = nd_model_parse(name, b->text, b->len, b->line, b->col, err);
+    if (!m) return err ? err->code : ND_ESYNTAX;
+    report_notes(ctx, m);
+    return bind_current(ctx, name, m, err);
+}
+
+static const nd_command cmd_model = {
+    "model", "define a model in the model language", "model NAME { … }",
+    "Reads the block as a model (see docs/models.md): equations `dX/dt = …` or `X' = …`, "
+    "terms `NAME = …`, `par`, `init`, `fn`, `when` resets, a default `stim`, `doc` and "
+    "parameter `set`s. The model is compiled once, with its Jacobians, bound under NAME "
+    "and becomes the current model for `set`, `simulate`, `show` …",
+    NULL,
+    "model fhn2 {\n  dv/dt = v - v^3/3 - w + I\n  dw/dt = eps*(v + a - b*w)\n"
+    "  par a = 0.7, b = 0.8, eps = 0.08, I = 0.5\n  init v = -1.2, w = -0.6\n}",
+    ND_CMD_BLOCK, run_model
+};
+
+/* ---- use ---- */
+
+static nd_status run_use(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
+{
+    (void)result;
+    nd_status st = nd_arg_expect(ctx, 1, 1, err);
+    if (st != ND_OK) return st;
+    const nd_arg *a = nd_arg_pos(ctx, 0);
+    nd_model_obj *mo;
+    if ((st = nd_target_model(ctx, a, &mo, err)) != ND_OK) return st;
+    const char *name;
+    if ((st = nd_arg_name(ctx, a, &name, err)) != ND_OK) return st;
+    if (nd_ws_set_current_model(ctx->ws, name) != 0)
+        return nd_error_fail(err, ND_ENOMEM, "out of memory");
+    const nd_arg *set = nd_arg_opt(ctx, "set");
+    if (set) {
+        const char *which;
+        if ((st = nd_arg_name(ctx, set, &which, err)) != ND_OK) return st;
+        if ((st = nd_model_apply_set(mo->model, which, err)) != ND_OK) {
+            nd_target_locate(err, set);
+            return st;
+        }
+    }
+    const nd_model *m = mo->model;
+    nd_sb sb;
+    nd_sb_init(&sb);
+    const char *doc = nd_model_doc(m);
+    size_t first_line = strcspn(doc, "\n");
+    nd_sb_printf(&sb, "using %s", nd_model_name(m));
+    if (first_line) nd_sb_printf(&sb, ": %.*s", (int)first_line, doc);
+    nd_sb_printf(&sb, " (%zu states, %zu parameters)\n", nd_model_count(m, ND_MODEL_STATE),
+                 nd_model_count(m, ND_MODEL_PAR));
+    if (sb.data) say(ctx, ND_STREAM_OUT, sb.data);
+    nd_sb_free(&sb);
+    return ND_OK;
+}
+
+static const nd_option use_options[] = {
+    {"set", NULL, "apply one of the model's named parameter sets (e.g. ml's snic)"},
+    {NULL, NULL, NULL}
+};
+
+static const nd_command cmd_use = {
+    "use", "make a model the current one", "use MODEL [set=NAME]",
+    "Makes MODEL the current model: a model you defined, or a built-in (hh, hh_rinzel, "
+    "hh_minf_hinf, fhn, ml, izh, lif), which is loaded and bound under its own name. "
+    "`set`, `init`, `stim`, `simulate`, `show` and `explain` then act on it.",
+    use_options, "use hh\nuse ml set=snic", 0, run_use
+};
+
+/* ---- show ---- */
+
+static nd_status run_show(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
+{
+    (void)result;
+    nd_status st = nd_arg_expect(ctx, 0, 1, err);
+    if (st != ND_OK) return st;
+    nd_model_obj *mo;
+    if ((st = nd_target_model(ctx, nd_arg_pos(ctx, 0), &mo, err)) != ND_OK) return st;
+    const nd_model *m = mo->model;
+
+    /* Equations and tables go out as separate displays: front ends prefer HTML over
+       LaTeX in one bundle, and both should show. */
+    char *latex = nd_model_latex(m);
+    nd_sb plain, tex;
+    nd_sb_init(&plain);
+    nd_sb_init(&tex);
+    nd_sb_printf(&plain, "model %s\n", nd_model_name(m));
+    if (nd_model_doc(m)[0]) nd_sb_printf(&plain, "%s\n", nd_model_doc(m));
+    static const nd_model_kind kinds[] = {ND_MODEL_STATE, ND_MODEL_TERM};
+    for (size_t k = 0; k < 2; k++) {
+        for (size_t i = 0; i < nd_model_count(m, kinds[k]); i++) {
+            const nd_model_item *it = nd_model_item_at(m, kinds[k], i);
+            if (kinds[k] == ND_MODEL_STATE)
+                nd_sb_printf(&plain, "  d%s/dt = %s\n", it->name, it->text);
+            else
+                nd_sb_printf(&plain, "  %s = %s\n", it->name, it->text);
+        }
+    }
+    for (size_t k = 0; k < nd_model_nwhens(m); k++)
+        nd_sb_printf(&plain, "  %s\n", nd_model_when_text(m, k));
+    int par;
+    nd_stim *stim = nd_model_obj_stim(mo, &par);
+    if (stim) {
+        char *d = nd_stim_describe(stim);
+        nd_sb_printf(&plain, "  stimulus on %s: %s\n",
+                     nd_model_item_at(m, ND_MODEL_PAR, (size_t)par)->name, d ? d : "?");
+        free(d);
+        nd_stim_free(stim);
+    }
+    nd_sb_printf(&tex, "$$%s$$", latex ? latex : "");
+    free(latex);
+    nd_bundle *eq = nd_bundle_create();
+    if (!eq || !plain.data || !tex.data || nd_bundle_set(eq, "text/plain", plain.data) ||
+        nd_bundle_set(eq, "text/latex", tex.data)) {
+        nd_bundle_free(eq);
+        eq = NULL;
+    }
+    nd_sb_free(&plain);
+    nd_sb_free(&tex);
+    if ((st = nd_cmd_display(ctx, eq, err)) != ND_OK) return st;
+    if ((st = nd_cmd_display(ctx, nd_model_table(m, ND_MODEL_PAR), err)) != ND_OK) return st;
+    return nd_cmd_display(ctx, nd_model_table(m, ND_MODEL_STATE), err);
+}
+
+static const nd_command cmd_show = {
+    "show", "show a model's equations, parameters and states", "show [MODEL]",
+    "Shows the equations of MODEL (default: the current model) as LaTeX, then a table of "
+    "its parameters (value, unit, meaning) and one of its states (initial value, unit, "
+    "meaning). `explain NAME` tells what one of them does.",
+    NULL, "use hh\nshow", 0, run_show
+};
+
+/* ---- explain ---- */
+
+static nd_status run_explain(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
+{
+    (void)result;
+    nd_status st = nd_arg_expect(ctx, 1, 1, err);
+    if (st != ND_OK) return st;
+    const nd_arg *a = nd_arg_pos(ctx, 0);
+    const char *name;
+    if ((st = nd_arg_name(ctx, a, &name, err)) != ND_OK) return st;
+    nd_model_obj *mo;
+    if ((st = nd_target_model(ctx, NULL, &mo, err)) != ND_OK) return st;
+    char *text = nd_model_explain(mo->model, name);
+    if (!text)
+        return nd_arg_error(a, err, ND_ENAME, "model %s has no '%s' (see `show`)",
+                            nd_model_name(mo->model), name);
+    nd_bundle *b = nd_bundle_create();
+    if (b && nd_bundle_set(b, "text/plain", text)) {
+        nd_bundle_free(b);
+        b = NULL;
+    }
+    free(text);
+    return nd_cmd_display(ctx, b, err);
+}
+
+static const nd_command cmd_explain = {
+    "explain", "what a parameter, current, gate or variable means", "explain NAME",
+    "Explains NAME of the current model: its definition, value and unit, and its role in "
+    "the biophysics of the spike (for the built-in models).",
+    NULL, "use hh\nexplain gNa\nexplain h", 0, run_explain
+};
+
+/* ---- set, init ---- */
+
+/* Applies every option of the call as NAME = number through apply. */
+static nd_status assign_options(nd_cmd_ctx *ctx, nd_model *m,
+                                nd_status (*apply)(nd_model *, const char *, double, nd_error *),
+                                nd_error *err)
+{
+    for (size_t i = 0; i < ctx->call->nargs; i++) {
+        const nd_arg *a = &ctx->call->args[i];
+        if (!a->key) continue;
+        double x;
+        nd_status st = nd_arg_number(ctx, a, &x, err);
+        if (st != ND_OK) return st;
+        if (!isfinite(x))
+            return nd_arg_error(a, err, ND_EVALUE, "%s must be a finite number", a->key);
+        if ((st = apply(m, a->key, x, err)) != ND_OK) {
+            err->line = a->line;
+            err->col = a->col;
+            err->span = (int)strlen(a->key);
+            return st;
+        }
+    }
+    return ND_OK;
+}
+
+static nd_status run_set(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
+{
+    (void)result;
+    nd_model_obj *mo;
+    nd_status st = nd_target_model(ctx, NULL, &mo, err);
+    if (st != ND_OK) return st;
+    /* Positional names are parameter sets, applied before the single values. */
+    for (size_t i = 0; i < nd_arg_count(ctx); i++) {
+        const char *which;
+        if ((st = nd_arg_name(ctx, nd_arg_pos(ctx, i), &which, err)) != ND_OK) return st;
+        if ((st = nd_model_apply_set(mo->model, which, err)) != ND_OK) {
+            nd_target_locate(err, nd_arg_pos(ctx, i));
+            return st;
+        }
+    }
+    if (ctx->call->nargs == 0)
+        return nd_error_set(err, ND_ESYNTAX, ctx->call->line, ctx->call->col, 3,
+                            "set expects parameter values (set I = 10) or a parameter set");
+    return assign_options(ctx, mo->model, nd_model_set_par, err);
+}
+
+static const nd_command cmd_set = {
+    "set", "set parameters of the current model", "set [SETNAME] NAME = VALUE [, …]",
+    "Sets parameters of the current model (`set I = 10, gNa = 100`). A bare name applies "
+    "one of the model's named parameter sets first (`set snic` for ml).",
+    NULL, "use hh\nset I = 10\nuse ml\nset snic I = 40", ND_CMD_ANY_OPTIONS, run_set
+};
+
+static nd_status run_init(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
+{
+    (void)result;
+    nd_model_obj *mo;
+    nd_status st = nd_target_model(ctx, NULL, &mo, err);
+    if (st != ND_OK) return st;
+    if ((st = nd_arg_expect(ctx, 0, 0, err)) != ND_OK) return st;
+    if (ctx->call->nargs == 0)
+        return nd_error_set(err, ND_ESYNTAX, ctx->call->line, ctx->call->col, 4,
+                            "init expects initial values (init V = -70)");
+    return assign_options(ctx, mo->model, nd_model_set_init, err);
+}
+
+static const nd_command cmd_init = {
+    "init", "set initial values of the current model", "init NAME = VALUE [, …]",
+    "Sets the initial values of state variables of the current model.",
+    NULL, "use hh\ninit V = -70", ND_CMD_ANY_OPTIONS, run_init
+};
+
+/* ---- stim ---- */
+
+static nd_status add_component(nd_cmd_ctx *ctx, nd_stim *s, const char *kind,
+                               const nd_arg *at, nd_error *err)
+{
+    double a = 0, b = 0, c = 0, d = 0, e = 0;
+    nd_status st = ND_OK;
+    int rc;
+#define OPT(key, dflt, var) \
+    if (st == ND_OK) st = nd_arg_opt_number(ctx, key, dflt, &var, err)
+    if (strcmp(kind, "step") == 0) {
+        OPT("at", 0, a); OPT("dur", INFINITY, b); OPT("amp", 10, c);
+        rc = st == ND_OK ? nd_stim_add_step(s, a, b, c) : 0;
+    } else if (strcmp(kind, "pulses") == 0) {
+        OPT("start", 0, a); OPT("width", 1, b); OPT("period", 10, c); OPT("count", 1, d);
+        OPT("amp", 10, e);
+        rc = st == ND_OK ? nd_stim_add_pulses(s, a, b, c, (int)d, e) : 0;
+    } else if (strcmp(kind, "ramp") == 0) {
+        OPT("from", 0, a); OPT("to", 100, b); OPT("a0", 0, c); OPT("a1", 10, d);
+        rc = st == ND_OK ? nd_stim_add_ramp(s, a, b, c, d) : 0;
+    } else if (strcmp(kind, "noise") == 0) {
+        OPT("mean", 0, a); OPT("sigma", 1, b); OPT("tau", 5, c); OPT("seed", 1, d);
+        OPT("dt", 0.05, e);
+        rc = st == ND_OK ? nd_stim_add_ou(s, a, b, c, (unsigned long)d, e) : 0;
+    } else {
+        return nd_arg_error(at, err, ND_ENAME, "unknown stimulus '%s' (step, pulses, ramp, "
+                            "noise, data, none)", kind);
+    }
+#undef OPT
+    if (st != ND_OK) return st;
+    if (rc != ND_OK)
+        return nd_arg_error(at, err, rc == ND_ENOMEM ? ND_ENOMEM : ND_EVALUE,
+                            "these %s parameters do not make a stimulus (see `help stim`)",
+                            kind);
+    return ND_OK;
+}
+
+/* stim data DATASET COLUMN: the samples of a dataset column as the input. */
+static nd_status add_data(nd_cmd_ctx *ctx, nd_stim *s, nd_error *err)
+{
+    nd_status st = nd_arg_expect(ctx, 3, 3, err);
+    if (st != ND_OK) return st;
+    nd_value *holder;
+    nd_dataset *ds;
+    if ((st = nd_target_dataset(ctx, nd_arg_pos(ctx, 1), &holder, &ds, err)) != ND_OK)
+        return st;
+    const char *col;
+    st = nd_arg_name(ctx, nd_arg_pos(ctx, 2), &col, err);
+    int j = st == ND_OK ? nd_ds_find(ds, col) : -1;
+    if (st == ND_OK && j < 0)
+        st = nd_arg_error(nd_arg_pos(ctx, 2), err, ND_ENAME, "the dataset has no column '%s'",
+                          col);
+    if (st == ND_OK && nd_stim_add_samples(s, nd_ds_col(ds, 0), nd_ds_col(ds, (size_t)j),
+                                           nd_ds_rows(ds)) != ND_OK)
+        st = nd_arg_error(nd_arg_pos(ctx, 1), err, ND_EVALUE, "the dataset has no rows");
+    nd_value_unref(holder);
+    return st;
+}
+
+static nd_status run_stim(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
+{
+    (void)result;
+    nd_model_obj *mo;
+    nd_status st = nd_target_model(ctx, NULL, &mo, err);
+    if (st != ND_OK) return st;
+    if ((st = nd_arg_expect(ctx, 1, 3, err)) != ND_OK) return st;
+    const nd_arg *kind_arg = nd_arg_pos(ctx, 0);
+    const char *kind;
+    if ((st = nd_arg_name(ctx, kind_arg, &kind, err)) != ND_OK) return st;
+
+    char *par_name = NULL;
+    if ((st = nd_arg_opt_string(ctx, "par", "I", &par_name, err)) != ND_OK) return st;
+    int par = nd_model_index(mo->model, ND_MODEL_PAR, par_name);
+    if (par < 0) {
+        const nd_arg *pa = nd_arg_opt(ctx, "par");
+        st = nd_error_set(err, ND_ENAME, pa ? pa->line : ctx->call->line,
+                          pa ? pa->col : ctx->call->col, 3,
+                          "model %s has no parameter '%s' for the stimulus to drive",
+                          nd_model_name(mo->model), par_name);
+        free(par_name);
+        return st;
+    }
+    free(par_name);
+
+    int add = 0;
+    if ((st = nd_arg_opt_bool(ctx, "add", 0, &add, err)) != ND_OK) return st;
+    if (strcmp(kind, "none") == 0) {
+        nd_stim_free(mo->stim);
+        mo->stim = nd_stim_create();   /* an empty protocol overrides the model's default */
+        mo->stim_par = par;
+        return mo->stim ? ND_OK : nd_error_fail(err, ND_ENOMEM, "out of memory");
+    }
+    nd_stim *s = add && mo->stim ? nd_stim_copy(mo->stim) : nd_stim_create();
+    if (!s) return nd_error_fail(err, ND_ENOMEM, "out of memory");
+    st = strcmp(kind, "data") == 0 ? add_data(ctx, s, err)
+                                   : add_component(ctx, s, kind, kind_arg, err);
+    if (st != ND_OK) {
+        nd_stim_free(s);
+        return st;
+    }
+    nd_stim_free(mo->stim);
+    mo->stim = s;
+    mo->stim_par = par;
+    return ND_OK;
+}
+
+static const nd_option stim_options[] = {
+    {"par", "I", "the parameter the stimulus drives (added to its value)"},
+    {"add", "false", "add this component to the current protocol instead of replacing it"},
+    {"at", "0", "step: start time"}, {"dur", "inf", "step: duration"},
+    {"amp", "10", "step, pulses: amplitude"}, {"start", "0", "pulses: first pulse"},
+    {"width", "1", "pulses: pulse width"}, {"period", "10", "pulses: period"},
+    {"count", "1", "pulses: number of pulses"}, {"from", "0", "ramp: start time"},
+    {"to", "100", "ramp: end time"}, {"a0", "0", "ramp: value at the start"},
+    {"a1", "10", "ramp: value at the end"}, {"mean", "0", "noise: mean"},
+    {"sigma", "1", "noise: standard deviation"}, {"tau", "5", "noise: correlation time"},
+    {"seed", "1", "noise: random seed (same numbers on every machine)"},
+    {"dt", "0.05", "noise: time grid"},
+    {NULL, NULL, NULL}
+};
+
+static const nd_command cmd_stim = {
+    "stim", "set the stimulus protocol of the current model",
+    "stim step|pulses|ramp|noise|data|none [options]",
+    "Sets the time course u(t) added to a parameter (default I) of the current model: "
+    "`step at= dur= amp=`, `pulses start= width= period= count= amp=`, `ramp from= to= "
+    "a0= a1=`, `noise mean= sigma= tau= seed= dt=` (Ornstein–Uhlenbeck, reproducible from "
+    "its seed), `data DATASET COLUMN` (samples, linearly interpolated) or `none`. With "
+    "add=true the component is added to the protocol instead of replacing it.",
+    stim_options, "use hh\nstim step at=10 dur=50 amp=10\nstim noise sigma=2 add=true",
+    0, run_stim
+};
+
+nd_status nd_cmd_register_model(nd_cmd_registry *reg, nd_error *err)
+{
+    static const nd_command *const all[] = {&cmd_model, &cmd_use, &cmd_show, &cmd_explain,
+                                            &cmd_set, &cmd_init, &cmd_stim};
+    return nd_cmd_register_list(reg, all, sizeof all / sizeof all[0], err);
+}

@@ -1,0 +1,239 @@
+/* plot: variables of datasets against time (stacked panels, overlays across datasets)
+   or against each other (trajectories). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/strbuf.h"
+#include "../plot/figure.h"
+#include "args.h"
+#include "modules.h"
+#include "target.h"
+#include "workspace.h"
+
+enum { MAX_SOURCES = 8, MAX_VARS = 8 };
+
+/* One dataset named in the call and the variables asked of it. */
+typedef struct source {
+    const char *name;          /* its workspace name */
+    const nd_dataset *ds;
+    const nd_arg *vars[MAX_VARS];
+    size_t nvars;
+} source;
+
+typedef struct plot_request {
+    source src[MAX_SOURCES];
+    size_t nsrc;
+    const nd_arg *vs;          /* the x variable of a trajectory, or NULL for time */
+} plot_request;
+
+static const nd_dataset *bound_dataset(const nd_cmd_ctx *ctx, const nd_arg *a, const char **name)
+{
+    if (a->value->kind != ND_EXPR_NAME) return NULL;
+    *name = a->value->str;
+    return nd_value_as_dataset(nd_ws_get(ctx->ws, *name));
+}
+
+/* Splits the positional items into datasets, each followed by its variables. */
+static nd_status read_request(const nd_cmd_ctx *ctx, plot_request *rq, nd_error *err)
+{
+    memset(rq, 0, sizeof *rq);
+    size_t n = nd_arg_count(ctx);
+    if (n == 0)
+        return nd_error_set(err, ND_ESYNTAX, ctx->call->line, ctx->call->col, 4,
+                            "plot expects a dataset and variables: plot sim V");
+    for (size_t i = 0; i < n; i++) {
+        const nd_arg *a = nd_arg_pos(ctx, i);
+        const char *name = NULL;
+        const nd_dataset *ds = bound_dataset(ctx, a, &name);
+        if (ds) {
+            if (rq->nsrc == MAX_SOURCES)
+                return nd_arg_error(a, err, ND_EVALUE, "at most %d datasets in one plot",
+                                    MAX_SOURCES);
+            rq->src[rq->nsrc++] = (source){name, ds, {0}, 0};
+            continue;
+        }
+        if (a->value->kind != ND_EXPR_NAME)
+            return nd_arg_error(a, err, ND_ESYNTAX, "expected a dataset or a variable name");
+        if (rq->nsrc == 0)
+            return nd_arg_error(a, err, ND_ENAME, "'%s' is not a dataset in the workspace; "
+                                "plot expects a dataset first (plot sim V)", a->value->str);
+        if (strcmp(a->value->str, "vs") == 0) {
+            const nd_arg *x = nd_arg_pos(ctx, ++i);
+            if (!x || x->value->kind != ND_EXPR_NAME)
+                return nd_arg_error(a, err, ND_ESYNTAX, "'vs' needs a variable after it");
+            rq->vs = x;
+            continue;
+        }
+        source *s = &rq->src[rq->nsrc - 1];
+        if (s->nvars == MAX_VARS)
+            return nd_arg_error(a, err, ND_EVALUE, "at most %d variables per dataset",
+                                MAX_VARS);
+        s->vars[s->nvars++] = a;
+    }
+    for (size_t k = 0; k < rq->nsrc; k++) {
+        source *s = &rq->src[k];
+        /* A dataset without variables shows what the first one showed (overlay), or its
+           first variable. */
+        if (s->nvars == 0 && k > 0) {
+            memcpy(s->vars, rq->src[0].vars, sizeof s->vars);
+            s->nvars = rq->src[0].nvars;
+        }
+        for (size_t v = 0; v < s->nvars; v++) {
+            if (nd_ds_find(s->ds, s->vars[v]->value->str) < 1)
+                return nd_arg_error(s->vars[v], err, ND_ENAME, "dataset %s has no variable '%s'",
+                                    s->name, s->vars[v]->value->str);
+        }
+        if (rq->vs && nd_ds_find(s->ds, rq->vs->value->str) < 0)
+            return nd_arg_error(rq->vs, err, ND_ENAME, "dataset %s has no variable '%s'",
+                                s->name, rq->vs->value->str);
+    }
+    if (rq->src[0].nvars == 0) {
+        rq->src[0].nvars = 1;
+        rq->src[0].vars[0] = NULL;   /* its first variable */
+    }
+    return ND_OK;
+}
+
+static const char *var_name(const source *s, size_t v)
+{
+    return s->vars[v] ? s->vars[v]->value->str : nd_ds_name(s->ds, 1);
+}
+
+/* "V [mV]", or just "V" when the unit is unknown. */
+static char *axis_label(const nd_dataset *ds, int col)
+{
+    nd_sb sb;
+    nd_sb_init(&sb);
+    const char *unit = nd_ds_unit(ds, (size_t)col);
+    nd_sb_printf(&sb, unit && unit[0] && strcmp(unit, "1") != 0 ? "%s [%s]" : "%s",
+                 nd_ds_name(ds, (size_t)col), unit);
+    return nd_sb_take(&sb);
+}
+
+/* Noisy measurements are drawn as dots, simulations as lines. */
+static nd_fig_style style_for(const nd_dataset *ds)
+{
+    nd_fig_style st = {0};
+    if (nd_ds_meta(ds, "noise")) {
+        st.line = ND_FIG_NOLINE;
+        st.marker = ND_FIG_DOT;
+    }
+    return st;
+}
+
+/* Finds the panel for a variable, adding one when it is new. */
+static int panel_for(nd_figure *fig, const char **names, int *npanels, const char *var,
+                     const char *xlabel, const nd_dataset *ds, int col)
+{
+    for (int p = 0; p < *npanels; p++)
+        if (strcmp(names[p], var) == 0) return p;
+    char *ylabel = axis_label(ds, col);
+    int p = nd_fig_add_panel(fig, xlabel, ylabel);
+    free(ylabel);
+    if (p >= 0) names[(*npanels)++] = var;
+    return p;
+}
+
+static nd_status build(const nd_cmd_ctx *ctx, const plot_request *rq, const char *title,
+                       nd_figure **out, nd_error *err)
+{
+    nd_figure *fig = nd_fig_create(title);
+    if (!fig) return nd_error_fail(err, ND_ENOMEM, "out of memory");
+    const char *panels[MAX_SOURCES * MAX_VARS];
+    int npanels = 0, labelled = rq->nsrc > 1;
+    for (size_t k = 0; k < rq->nsrc; k++) {
+        const source *s = &rq->src[k];
+        int xcol = rq->vs ? nd_ds_find(s->ds, rq->vs->value->str) : 0;
+        char *xlabel = axis_label(s->ds, xcol);
+        for (size_t v = 0; v < s->nvars; v++) {
+            const char *var = var_name(s, v);
+            int col = nd_ds_find(s->ds, var);
+            /* A trajectory puts every variable in one panel; time series get one each. */
+            int p = rq->vs ? (npanels ? 0 : panel_for(fig, panels, &npanels, var, xlabel, s->ds, col))
+                           : panel_for(fig, panels, &npanels, var, xlabel, s->ds, col);
+            nd_sb label;
+            nd_sb_init(&label);
+            if (labelled && rq->vs && s->nvars > 1) nd_sb_printf(&label, "%s %s", s->name, var);
+            else if (labelled) nd_sb_printf(&label, "%s", s->name);
+            else if (rq->vs && s->nvars > 1) nd_sb_printf(&label, "%s", var);
+            int ok = p >= 0 &&
+                     nd_fig_add_series(fig, p, label.data, nd_ds_col(s->ds, (size_t)xcol),
+                                       nd_ds_col(s->ds, (size_t)col), nd_ds_rows(s->ds),
+                                       style_for(s->ds)) >= 0;
+            nd_sb_free(&label);
+            if (!ok) {
+                free(xlabel);
+                nd_fig_free(fig);
+                return nd_error_fail(err, ND_ENOMEM, "out of memory");
+            }
+        }
+        free(xlabel);
+    }
+    const nd_arg *range = nd_arg_opt(ctx, "t");
+    if (range) {
+        double lo, hi;
+        nd_status st = nd_arg_range(ctx, range, &lo, &hi, err);
+        if (st != ND_OK) {
+            nd_fig_free(fig);
+            return st;
+        }
+        nd_fig_set_xrange(fig, lo, hi);
+    }
+    *out = fig;
+    return ND_OK;
+}
+
+static nd_status run_plot(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
+{
+    (void)result;
+    plot_request rq;
+    nd_status st = read_request(ctx, &rq, err);
+    if (st != ND_OK) return st;
+    char *title = NULL;
+    const char *model = nd_ds_meta(rq.src[0].ds, "model");
+    if ((st = nd_arg_opt_string(ctx, "title", model ? model : rq.src[0].name, &title, err)))
+        return st;
+    nd_figure *fig = NULL;
+    st = build(ctx, &rq, title, &fig, err);
+    free(title);
+    if (st != ND_OK) return st;
+    double w, h;
+    if ((st = nd_arg_opt_number(ctx, "width", 0, &w, err)) == ND_OK &&
+        (st = nd_arg_opt_number(ctx, "height", 0, &h, err)) == ND_OK && (w > 0 || h > 0))
+        nd_fig_set_size(fig, w > 0 ? (int)w : 720, h > 0 ? (int)h : 420);
+    nd_bundle *b = NULL;
+    if (st == ND_OK) st = nd_fig_render(fig, &b, err);
+    nd_fig_free(fig);
+    if (st != ND_OK) {
+        nd_target_locate(err, &(nd_arg){.line = ctx->call->line, .col = ctx->call->col,
+                                        .span = (int)strlen(ctx->call->name)});
+        return st;
+    }
+    return nd_cmd_display(ctx, b, err);
+}
+
+static const nd_option plot_options[] = {
+    {"title", "the model's name", "the figure's title"},
+    {"t", "all", "the range of the x axis (t=0..50)"},
+    {"width", "720", "width in pixels"},
+    {"height", "420 + 170 per extra panel", "height in pixels"},
+    {NULL, NULL, NULL}
+};
+
+static const nd_command cmd_plot = {
+    "plot", "plot variables of datasets",
+    "plot DATASET VAR [VAR …] [DATASET [VAR …] …] [vs X] [title= t= width= height=]",
+    "Plots variables of one or more datasets against time, one panel per variable "
+    "(`plot sim V m h n`); a second dataset overlays the same variables (`plot sim V data`), "
+    "noisy data as dots. `vs X` plots against X instead of time: a trajectory in the "
+    "phase plane (`plot sim V vs n`). Long traces are thinned to min/max per pixel column, "
+    "so no spike is lost.",
+    plot_options, "plot sim V\nplot sim V m h n\nplot sim V vs n\nplot sim V data V", 0, run_plot
+};
+
+nd_status nd_cmd_register_plot(nd_cmd_registry *reg, nd_error *err)
+{
+    static const nd_command *const all[] = {&cmd_plot};
+    return nd_cmd_register_list(reg, all, sizeof all / sizeof all[0], err);
+}

@@ -1,0 +1,179 @@
+/* A model: ODEs, named terms, parameters, functions, resets and a default stimulus, read
+   from the model language (docs/models.md), compiled once, and evaluated with its
+   symbolic Jacobians. The object is opaque; copies share the compiled code and differ
+   only in their parameter and initial values. */
+#ifndef ND_MODELS_MODEL_H
+#define ND_MODELS_MODEL_H
+
+#include <stddef.h>
+
+#include "../base/bundle.h"
+#include "../base/error.h"
+#include "../expr/ast.h"
+#include "../ode/problem.h"
+#include "../ode/stim.h"
+
+typedef struct nd_model nd_model;
+
+/* The kinds of named things a model defines. */
+typedef enum nd_model_kind {
+    ND_MODEL_STATE,   /* a state variable X with dX/dt = ... */
+    ND_MODEL_PAR,     /* a parameter (par) */
+    ND_MODEL_TERM,    /* a named intermediate term NAME = ... */
+    ND_MODEL_FN       /* a user function fn f(a, b) = ... */
+} nd_model_kind;
+
+/* What a model says about one of its names (read-only; valid while the model lives). */
+typedef struct nd_model_item {
+    nd_model_kind kind;
+    const char *name;
+    const char *unit;     /* "" when none was written (states take theirs from init) */
+    const char *summary;  /* the short description string on the definition, or "" */
+    const char *doc;      /* the paragraphs of its doc statements, or "" */
+    const char *text;     /* the definition as written: a state's right-hand side, a term's
+                             expression, "f(a, b) = body" for a function, "" for a parameter */
+    const char *latex;    /* the same in LaTeX (state: "\frac{dV}{dt} = ...") */
+    const nd_expr *expr;  /* the parsed definition (state RHS, term, fn body), NULL for a par */
+    const char *const *params;  /* a function's parameter names */
+    size_t nparams;
+    int line, col;        /* where it is defined in the parsed text */
+} nd_model_item;
+
+/* Parses and compiles the model-language text[0..len) whose first byte sits at (line,
+   col) of the cell; NULL with a located error (SyntaxError, NameError, ValueError). */
+nd_model *nd_model_parse(const char *name, const char *text, size_t len, int line, int col,
+                         nd_error *err);
+
+/* Returns a new copy of the built-in model called name, or NULL with a NameError. */
+nd_model *nd_model_builtin(const char *name, nd_error *err);
+
+/* Returns the number of built-in models. */
+size_t nd_model_builtin_count(void);
+
+/* Returns built-in model i's name (i < count), or NULL. */
+const char *nd_model_builtin_name(size_t i);
+
+/* Returns the source text of the built-in model called name, or NULL. */
+const char *nd_model_builtin_text(const char *name);
+
+/* Returns a copy sharing the compiled code, with its own parameter and initial values;
+   NULL on ENOMEM. */
+nd_model *nd_model_copy(const nd_model *m);
+
+/* Frees the model; NULL is allowed. */
+void nd_model_free(nd_model *m);
+
+/* Returns the model's name. */
+const char *nd_model_name(const nd_model *m);
+
+/* Returns the model-level description (its unnamed doc statements), or "". */
+const char *nd_model_doc(const nd_model *m);
+
+/* Returns notes from reading the model, one per line ("init of n defaults to 0"), or "". */
+const char *nd_model_notes(const nd_model *m);
+
+/* Returns how many names of the kind the model defines. */
+size_t nd_model_count(const nd_model *m, nd_model_kind kind);
+
+/* Returns item i (i < count) of the kind, in order of definition, or NULL. */
+const nd_model_item *nd_model_item_at(const nd_model *m, nd_model_kind kind, size_t i);
+
+/* Finds name among states, parameters, terms and functions; returns the item (with
+   *index set when index is not NULL) or NULL. */
+const nd_model_item *nd_model_find(const nd_model *m, const char *name, size_t *index);
+
+/* Returns the index of state/parameter/term name, or -1. */
+int nd_model_index(const nd_model *m, nd_model_kind kind, const char *name);
+
+/* Returns the current parameter values (npar of them, in definition order). */
+const double *nd_model_pars(const nd_model *m);
+
+/* Returns the current initial values (nstates of them). */
+const double *nd_model_inits(const nd_model *m);
+
+/* Sets parameter name to value; ND_OK or a NameError (with a suggestion). */
+nd_status nd_model_set_par(nd_model *m, const char *name, double value, nd_error *err);
+
+/* Sets the initial value of state name; ND_OK or a NameError. */
+nd_status nd_model_set_init(nd_model *m, const char *name, double value, nd_error *err);
+
+/* Restores every parameter and initial value to what the model text says. */
+void nd_model_reset_values(nd_model *m);
+
+/* Returns the number of named parameter sets. */
+size_t nd_model_nsets(const nd_model *m);
+
+/* Returns set i's name, description ("" when none) and its assignments as text
+   ("gCa = 4, phi = 1/15"); NULL for i out of range. */
+const char *nd_model_set_name(const nd_model *m, size_t i);
+const char *nd_model_set_summary(const nd_model *m, size_t i);
+const char *nd_model_set_text(const nd_model *m, size_t i);
+
+/* Applies the named parameter set (its values replace the current ones); ND_OK or a
+   NameError listing the sets. */
+nd_status nd_model_apply_set(nd_model *m, const char *name, nd_error *err);
+
+/* Returns the number of `when` resets (events). */
+size_t nd_model_nwhens(const nd_model *m);
+
+/* Returns `when` k as text ("when v >= 30 { v = c; u = u + d }"), or NULL. */
+const char *nd_model_when_text(const nd_model *m, size_t k);
+
+/* Returns the parameter index the default stimulus drives, or -1 when there is none. */
+int nd_model_stim_par(const nd_model *m);
+
+/* Returns the default stimulus as written ("step(at=10, dur=50, amp=10)"), or NULL. */
+const char *nd_model_stim_text(const nd_model *m);
+
+/* Returns a new stimulus built from the model's default protocol (caller frees), or NULL
+   when the model has none or memory runs out. */
+nd_stim *nd_model_stim(const nd_model *m);
+
+/* The compiled evaluations. y has nstates values, p has npar values (p[i] of the driven
+   parameter is the input's value at t). Each returns 0 (values may be non-finite; solvers
+   judge them), or -1 when the model has no such code (jac/jacp: see nd_model_has_jac). */
+
+/* Writes dy/dt at (t, y) into dydt. Thread-safe. */
+int nd_model_rhs(const nd_model *m, double t, const double *y, const double *p, double *dydt);
+
+/* Writes the Jacobian df/dy, row-major n x n (J[i*n + j] = dfi/dyj). */
+int nd_model_jac(const nd_model *m, double t, const double *y, const double *p, double *J);
+
+/* Writes df/dp, row-major n x npar (Jp[i*npar + k] = dfi/dpk). */
+int nd_model_jacp(const nd_model *m, double t, const double *y, const double *p, double *Jp);
+
+/* Returns 1 when the symbolic Jacobians were compiled (0: a function in the model could
+   not be differentiated; nd_model_notes says which). */
+int nd_model_has_jac(const nd_model *m);
+
+/* Writes the value of every term (nd_model_count(TERM) of them) at (t, y). */
+int nd_model_terms(const nd_model *m, double t, const double *y, const double *p,
+                   double *terms);
+
+/* Writes each `when`'s event function g_k (g crosses zero upward at the event). */
+int nd_model_events(const nd_model *m, double t, const double *y, const double *p, double *g);
+
+/* Applies `when` k's assignments to y in place, all computed from the pre-reset values. */
+int nd_model_apply_reset(const nd_model *m, size_t k, double t, double *y, const double *p);
+
+/* Returns a new tree for e (written over the model's names) with the model's functions
+   and constants inlined and every term replaced by its definition except those named in
+   keep[0..nkeep); NULL with a located error when e calls an unknown function or an
+   argument count is wrong. Names that are not terms stay names. */
+nd_expr *nd_model_inline(const nd_model *m, const nd_expr *e, const char *const *keep,
+                         size_t nkeep, nd_error *err);
+
+/* Returns the equations as a LaTeX aligned block: the ODEs, the terms, the resets; caller
+   frees; NULL on ENOMEM. */
+char *nd_model_latex(const nd_model *m);
+
+/* Returns a table bundle of the parameters (name, value, unit, description) or, for
+   ND_MODEL_STATE, of the states (name, initial value, unit, description); NULL on
+   ENOMEM or for another kind. */
+nd_bundle *nd_model_table(const nd_model *m, nd_model_kind kind);
+
+/* Returns a plain-text explanation of name (kind, value or definition, unit, summary,
+   doc), caller frees; NULL when the model has no such name. */
+char *nd_model_explain(const nd_model *m, const char *name);
+
+#endif

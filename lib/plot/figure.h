@@ -1,0 +1,79 @@
+/* Figures: panels stacked vertically over a shared x axis, each holding data series,
+   rendered through gnuplot into one MIME bundle (SVG, PNG, a text description, JSON). */
+#ifndef ND_PLOT_FIGURE_H
+#define ND_PLOT_FIGURE_H
+
+#include <stddef.h>
+
+#include "../base/bundle.h"
+#include "../base/error.h"
+
+typedef struct nd_figure nd_figure;
+
+typedef enum nd_fig_line {
+    ND_FIG_SOLID = 0,
+    ND_FIG_DASHED,
+    ND_FIG_DOTTED,
+    ND_FIG_NOLINE          /* markers only */
+} nd_fig_line;
+
+typedef enum nd_fig_marker {
+    ND_FIG_NOMARK = 0,
+    ND_FIG_DOT,            /* small filled dot, for dense scatter */
+    ND_FIG_CIRCLE,         /* filled circle: stable equilibrium */
+    ND_FIG_OPEN_CIRCLE,    /* open circle: unstable equilibrium */
+    ND_FIG_SQUARE,
+    ND_FIG_TRIANGLE,
+    ND_FIG_CROSS
+} nd_fig_marker;
+
+/* Colours of the Okabe–Ito palette (readable with every common colour-vision deficiency);
+   ND_FIG_AUTO takes the next colour of the panel's cycle (blue, vermillion, green, purple,
+   orange, sky blue, black). */
+typedef enum nd_fig_color {
+    ND_FIG_AUTO = 0,
+    ND_FIG_BLUE, ND_FIG_VERMILLION, ND_FIG_GREEN, ND_FIG_PURPLE, ND_FIG_ORANGE,
+    ND_FIG_SKYBLUE, ND_FIG_BLACK, ND_FIG_YELLOW, ND_FIG_GRAY,
+    ND_FIG_NCOLORS
+} nd_fig_color;
+
+/* How a series is drawn; an all-zero style is a solid line in the next cycle colour. */
+typedef struct nd_fig_style {
+    nd_fig_line line;
+    nd_fig_marker marker;
+    nd_fig_color color;
+    double width;          /* line width in px; 0 means 1.5 */
+} nd_fig_style;
+
+/* Returns an empty figure (title may be NULL), or NULL on ENOMEM. */
+nd_figure *nd_fig_create(const char *title);
+
+/* Frees the figure and its copies of the data; NULL is allowed. */
+void nd_fig_free(nd_figure *fig);
+
+/* Adds a panel below the others (labels with units, e.g. "V [mV]", or NULL); returns its
+   index, or -1 on ENOMEM. Only the bottom panel shows its x label. */
+int nd_fig_add_panel(nd_figure *fig, const char *xlabel, const char *ylabel);
+
+/* Adds n points (copied; x NULL: 0..n-1; NaN/inf: a gap), in the legend when labelled;
+   returns the series' index in the panel, or -1 for a bad panel or ENOMEM. */
+int nd_fig_add_series(nd_figure *fig, int panel, const char *label, const double *x,
+                      const double *y, size_t n, nd_fig_style style);
+
+/* Fixes the x range shared by all panels (default: the data's range); an empty or
+   non-finite range is ignored. */
+void nd_fig_set_xrange(nd_figure *fig, double lo, double hi);
+
+/* Fixes the y range of a panel (default: the data's range plus 5 % above and below); an
+   empty or non-finite range, or a bad panel, is ignored. */
+void nd_fig_set_yrange(nd_figure *fig, int panel, double lo, double hi);
+
+/* Sets the image size in pixels (default 720 wide, 420 high for one panel, 170 more per
+   extra panel); the width is clamped to 300..4000, the height to 200..4000. */
+void nd_fig_set_size(nd_figure *fig, int width_px, int height_px);
+
+/* Renders into a bundle of image/svg+xml, image/png (base64), text/plain and ND_MIME_JSON
+   (see describe.c); ND_EIO when gnuplot is missing, fails or takes over 20 s. */
+nd_status nd_fig_render(const nd_figure *fig, nd_bundle **out, nd_error *err);
+
+#endif

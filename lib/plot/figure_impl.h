@@ -1,0 +1,70 @@
+/* The inside of a figure and of its render plan, shared by the files of lib/plot only. */
+#ifndef ND_PLOT_FIGURE_IMPL_H
+#define ND_PLOT_FIGURE_IMPL_H
+
+#include <stddef.h>
+
+#include "figure.h"
+
+typedef struct nd_fig_series {
+    char *label;           /* NULL: not in the legend */
+    double *x, *y;         /* own copies */
+    size_t n;
+    nd_fig_style style;
+} nd_fig_series;
+
+typedef struct nd_fig_panel {
+    char *xlabel, *ylabel;
+    nd_fig_series *series;
+    size_t nseries, cap;
+    int fixed_y;
+    double ylo, yhi;
+} nd_fig_panel;
+
+struct nd_figure {
+    char *title;
+    nd_fig_panel *panels;
+    size_t npanels, cap;
+    int fixed_x;
+    double xlo, xhi;
+    int width, height;     /* 0: default */
+};
+
+/* The y axis of one panel: autoscaled by gnuplot (to tick marks), or fixed to [lo, hi]
+   (set by the user, or [0, 1] when nothing finite is visible, which gnuplot refuses). */
+typedef struct nd_fig_yaxis {
+    int fixed;
+    double lo, hi;
+} nd_fig_yaxis;
+
+/* What one render draws: the size and margins in pixels, the shared x range, each panel's
+   y axis, and for every series (in panel order) the indices of the points kept after
+   decimation. */
+typedef struct nd_fig_plan {
+    int width, height;
+    double left, right, top, bottom, gap, panel_h;   /* pixels */
+    double xlo, xhi;
+    nd_fig_yaxis *y;       /* one per panel */
+    size_t **keep;         /* keep[k][0..nkeep[k]) for the k-th series overall */
+    size_t *nkeep;
+    size_t nseries;
+} nd_fig_plan;
+
+/* Fills plan for fig (size, x range, decimated points); 0 ok, -1 ENOMEM. */
+int nd_fig_plan_make(const nd_figure *fig, nd_fig_plan *plan);
+
+/* Releases what nd_fig_plan_make allocated. */
+void nd_fig_plan_free(nd_fig_plan *plan);
+
+/* Returns the gnuplot script that draws fig as planned, writing the SVG to /dev/fd/3 and
+   the PNG to /dev/fd/4; caller frees; NULL on ENOMEM. */
+char *nd_fig_script(const nd_figure *fig, const nd_fig_plan *plan);
+
+/* Returns the text/plain description of fig (title, panels, series with point counts and
+   ranges); caller frees; NULL on ENOMEM. */
+char *nd_fig_describe_text(const nd_figure *fig);
+
+/* Returns the ND_MIME_JSON text of fig; caller frees; NULL on ENOMEM. */
+char *nd_fig_describe_json(const nd_figure *fig, const nd_fig_plan *plan);
+
+#endif
