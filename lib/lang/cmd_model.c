@@ -99,12 +99,15 @@ static nd_status run_use(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     const nd_model *m = mo->model;
     nd_sb sb;
     nd_sb_init(&sb);
+    /* The model's doc opens with what it is ("The Hodgkin–Huxley model: …"). */
     const char *doc = nd_model_doc(m);
-    size_t first_line = strcspn(doc, "\n");
+    size_t title = strcspn(doc, ":.(\n");
+    while (title > 0 && doc[title - 1] == ' ') title--;
     nd_sb_printf(&sb, "using %s", nd_model_name(m));
-    if (first_line) nd_sb_printf(&sb, ": %.*s", (int)first_line, doc);
-    nd_sb_printf(&sb, " (%zu states, %zu parameters)\n", nd_model_count(m, ND_MODEL_STATE),
-                 nd_model_count(m, ND_MODEL_PAR));
+    if (title) nd_sb_printf(&sb, ": %.*s", (int)title, doc);
+    size_t ns = nd_model_count(m, ND_MODEL_STATE), np = nd_model_count(m, ND_MODEL_PAR);
+    nd_sb_printf(&sb, " (%zu state%s, %zu parameter%s)\n", ns, ns == 1 ? "" : "s", np,
+                 np == 1 ? "" : "s");
     if (sb.data) say(ctx, ND_STREAM_OUT, sb.data);
     nd_sb_free(&sb);
     return ND_OK;

@@ -11,6 +11,7 @@ static const register_fn modules[] = {
     nd_cmd_register_model,
     nd_cmd_register_sim,
     nd_cmd_register_plot,
+    nd_cmd_register_analysis,
 };
 
 nd_status nd_cmd_register_all(nd_cmd_registry *reg, nd_error *err)

@@ -21,6 +21,9 @@ nd_status nd_cmd_register_sim(nd_cmd_registry *reg, nd_error *err);
 /* Registers the plot command. */
 nd_status nd_cmd_register_plot(nd_cmd_registry *reg, nd_error *err);
 
+/* Registers the analysis commands (spikes, rates). */
+nd_status nd_cmd_register_analysis(nd_cmd_registry *reg, nd_error *err);
+
 /* Registers the commands of every module; stops at the first failure. */
 nd_status nd_cmd_register_all(nd_cmd_registry *reg, nd_error *err);
 
