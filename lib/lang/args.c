@@ -178,3 +178,13 @@ nd_status nd_arg_opt_range(const nd_cmd_ctx *ctx, const char *key, double dflt_l
     *hi = dflt_hi;
     return a ? nd_arg_range(ctx, a, lo, hi, err) : ND_OK;
 }
+
+nd_status nd_arg_opt_word(const nd_cmd_ctx *ctx, const char *key, const char *dflt,
+                          char **out, nd_error *err)
+{
+    const nd_arg *a = nd_arg_opt(ctx, key);
+    if (a && a->value->kind != ND_EXPR_NAME) return nd_arg_string(ctx, a, out, err);
+    const char *word = a ? a->value->str : dflt;
+    *out = word ? strdup(word) : NULL;
+    return word && !*out ? nd_error_fail(err, ND_ENOMEM, "out of memory") : ND_OK;
+}

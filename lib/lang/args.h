@@ -60,4 +60,9 @@ nd_status nd_arg_opt_string(const nd_cmd_ctx *ctx, const char *key, const char *
 nd_status nd_arg_opt_range(const nd_cmd_ctx *ctx, const char *key, double dflt_lo,
                            double dflt_hi, double *lo, double *hi, nd_error *err);
 
+/* Sets *out to a malloc'ed copy of option key's word — a bare name (method=rk4) or a
+   string (method="rk4") — or of dflt when the option is absent (dflt NULL gives NULL). */
+nd_status nd_arg_opt_word(const nd_cmd_ctx *ctx, const char *key, const char *dflt,
+                          char **out, nd_error *err);
+
 #endif

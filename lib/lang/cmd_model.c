@@ -364,7 +364,7 @@ static nd_status run_stim(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     if ((st = nd_arg_name(ctx, kind_arg, &kind, err)) != ND_OK) return st;
 
     char *par_name = NULL;
-    if ((st = nd_arg_opt_string(ctx, "par", "I", &par_name, err)) != ND_OK) return st;
+    if ((st = nd_arg_opt_word(ctx, "par", "I", &par_name, err)) != ND_OK) return st;
     int par = nd_model_index(mo->model, ND_MODEL_PAR, par_name);
     if (par < 0) {
         const nd_arg *pa = nd_arg_opt(ctx, "par");

@@ -111,7 +111,7 @@ static nd_status read_request(nd_cmd_ctx *ctx, sim_request *rq, nd_error *err)
     if (!(rq->sample > 0) || !isfinite(rq->sample))
         return nd_arg_error(nd_arg_opt(ctx, "sample"), err, ND_EVALUE,
                             "sample must be a positive interval");
-    if ((st = nd_arg_opt_string(ctx, "method", "dp5", &rq->method, err)) != ND_OK) return st;
+    if ((st = nd_arg_opt_word(ctx, "method", "dp5", &rq->method, err)) != ND_OK) return st;
     if (nd_ode_method_parse(rq->method, &rq->opt.method) != 0)
         return nd_arg_error(nd_arg_opt(ctx, "method"), err, ND_EVALUE,
                             "unknown method '%s' (euler, rk4, expeuler, dp5, tsit5, bdf, adams)",
