@@ -30,9 +30,7 @@ static void teardown(fixture *f)
 
 static nd_status run(fixture *f, const char *code)
 {
-    nd_status st = rec_run(f->in, code, &f->r, &f->e);
-    if (st != ND_OK) fprintf(stderr, "  (cell failed: %s)\n", f->e.msg);
-    return st;
+    return rec_run(f->in, code, &f->r, &f->e);
 }
 
 static const nd_dataset *dataset(fixture *f, const char *name)
