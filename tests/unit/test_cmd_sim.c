@@ -271,3 +271,16 @@ TEST(cmd_show_and_plot_render)
     CHECK_CONTAINS(f.r.ev[f.r.n - 1].text, "panel 2: y m");
     teardown(&f);
 }
+
+TEST(cmd_plot_titles_cannot_run_anything)
+{
+    fixture f;
+    setup(&f);
+    unlink("/tmp/neurodyn-pwned");
+    CHECK_INT(run(&f, "use fhn\nsim = simulate t=10\n"
+                      "plot sim v title=\"`touch /tmp/neurodyn-pwned` ' . system(\\\"touch "
+                      "/tmp/neurodyn-pwned\\\") . ' \\n set output '/tmp/neurodyn-pwned'\""), ND_OK);
+    CHECK(access("/tmp/neurodyn-pwned", F_OK) != 0);
+    CHECK_CONTAINS(f.r.ev[f.r.n - 1].text, "touch /tmp/neurodyn-pwned");
+    teardown(&f);
+}
