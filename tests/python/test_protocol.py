@@ -317,6 +317,16 @@ def test_interrupt_signal_mode_busy_loop(kernel):
                            "interrupt (signal) during busy repeat")
 
 
+def test_interrupt_signal_mode_during_a_simulation(kernel):
+    """A long solve stops at its next step, and the model and data bound before stay."""
+    kernel.ok("use hh\nset I = 10\nbefore_sim = simulate t=20")
+    run_and_interrupt(kernel, "long = simulate t=1e6 sample=100", kernel.km.interrupt_kernel,
+                      "interrupt (signal) during simulate")
+    assert "dataset" in kernel.ok("before_sim").text
+    assert kernel.execute("long").content["ename"] == "NameError"
+    assert "spike" in kernel.ok("spikes before_sim").of_type("display_data")[0]["content"]["data"]["text/plain"]
+
+
 def test_interrupt_while_idle_is_harmless(kernel):
     kernel.ok("let idle_marker = 3")
     for _ in range(3):
