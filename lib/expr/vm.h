@@ -48,6 +48,13 @@ struct nd_code {
     size_t nout;
     size_t nregs;
     size_t nslots;         /* highest slot read + 1 */
+    /* The same program as machine code (native.c), or NULL to run on the loop above. */
+    void (*native)(const double *slots, double *out);
+    void *dl;              /* the dlopen handle native came from, closed with the code */
+    char backend[256];     /* "native", or "vm: " and why not */
 };
+
+/* Runs c on the interpreter loop alone, without the 0/0 repair (for tests and native.c). */
+void nd_vm_run_raw(const nd_code *c, const double *slots, double *out);
 
 #endif

@@ -78,3 +78,21 @@ nd_status rec_run(nd_interp *in, const char *code, rec_sink *r, nd_error *err)
     rec_clear(r);
     return nd_interp_exec(in, code, &r->sink, err);
 }
+
+void rec_fixture_setup(rec_fixture *f)
+{
+    f->in = nd_interp_create();
+    rec_init(&f->r);
+    nd_error_clear(&f->e);
+}
+
+void rec_fixture_teardown(rec_fixture *f)
+{
+    rec_clear(&f->r);
+    nd_interp_free(f->in);
+}
+
+nd_status rec_fixture_run(rec_fixture *f, const char *code)
+{
+    return rec_run(f->in, code, &f->r, &f->e);
+}

@@ -30,4 +30,20 @@ const char *rec_kinds(const rec_sink *r);
 /* Runs code on in with a fresh recording into r (cleared first). */
 nd_status rec_run(nd_interp *in, const char *code, rec_sink *r, nd_error *err);
 
+/* A fresh interpreter with a recorder, for tests that run cells. */
+typedef struct rec_fixture {
+    nd_interp *in;
+    rec_sink r;
+    nd_error e;
+} rec_fixture;
+
+/* Creates the interpreter and empties the recorder and error. */
+void rec_fixture_setup(rec_fixture *f);
+
+/* Frees what setup and the runs made. */
+void rec_fixture_teardown(rec_fixture *f);
+
+/* Runs code in f's interpreter, recording into f->r and failing into f->e. */
+nd_status rec_fixture_run(rec_fixture *f, const char *code);
+
 #endif

@@ -9,37 +9,14 @@
 #include "../../lib/lang/workspace.h"
 #include "rec_sink.h"
 
-typedef struct fixture {
-    nd_interp *in;
-    rec_sink r;
-    nd_error e;
-} fixture;
 
-static void setup(fixture *f)
-{
-    f->in = nd_interp_create();
-    rec_init(&f->r);
-    nd_error_clear(&f->e);
-}
-
-static void teardown(fixture *f)
-{
-    rec_clear(&f->r);
-    nd_interp_free(f->in);
-}
-
-static nd_status run(fixture *f, const char *code)
-{
-    return rec_run(f->in, code, &f->r, &f->e);
-}
-
-static const nd_dataset *dataset(fixture *f, const char *name)
+static const nd_dataset *dataset(rec_fixture *f, const char *name)
 {
     return nd_value_as_dataset(nd_ws_get(nd_interp_workspace(f->in), name));
 }
 
 /* Column var of dataset name, with its row count in *n. */
-static const double *column(fixture *f, const char *name, const char *var, size_t *n)
+static const double *column(rec_fixture *f, const char *name, const char *var, size_t *n)
 {
     const nd_dataset *ds = dataset(f, name);
     int j = ds ? nd_ds_find(ds, var) : -1;
@@ -47,14 +24,14 @@ static const double *column(fixture *f, const char *name, const char *var, size_
     return j >= 0 ? nd_ds_col(ds, (size_t)j) : NULL;
 }
 
-static double last(fixture *f, const char *name, const char *var)
+static double last(rec_fixture *f, const char *name, const char *var)
 {
     size_t n;
     const double *x = column(f, name, var, &n);
     return x && n ? x[n - 1] : NAN;
 }
 
-static double extreme(fixture *f, const char *name, const char *var, double from, int max)
+static double extreme(rec_fixture *f, const char *name, const char *var, double from, int max)
 {
     size_t n;
     const double *x = column(f, name, var, &n), *t = column(f, name, "t", &n);
@@ -66,67 +43,67 @@ static double extreme(fixture *f, const char *name, const char *var, double from
 
 TEST(cmd_hh_rests_at_the_reference_state)
 {
-    fixture f;
-    setup(&f);
-    CHECK_INT(run(&f, "use hh\nsim = simulate t=50"), ND_OK);
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    CHECK_INT(rec_fixture_run(&f, "use hh\nsim = simulate t=50"), ND_OK);
     CHECK_NEAR(last(&f, "sim", "V"), -65.0, 0.01 / 65);
     CHECK_NEAR(last(&f, "sim", "m"), 0.053, 0.001);
     CHECK_NEAR(last(&f, "sim", "h"), 0.596, 0.001);
     CHECK_NEAR(last(&f, "sim", "n"), 0.318, 0.001);
-    teardown(&f);
+    rec_fixture_teardown(&f);
 }
 
 TEST(cmd_hh_first_spike_peak_and_afterhyperpolarisation)
 {
-    fixture f;
-    setup(&f);
-    CHECK_INT(run(&f, "use hh\nset I = 10\nsim = simulate t=15"), ND_OK);
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    CHECK_INT(rec_fixture_run(&f, "use hh\nset I = 10\nsim = simulate t=15"), ND_OK);
     double peak = extreme(&f, "sim", "V", 0, 1);
     CHECK(peak > 38 && peak < 42);                 /* "peaks near +40 mV" */
     double ahp = extreme(&f, "sim", "V", 3, 0);
     CHECK(ahp > -78 && ahp < -72);                 /* "afterhyperpolarisation near -75 mV" */
     /* The solver's work is recorded: dp5 at 1e-6 over 100 ms needs ~5,000-6,000 evaluations. */
-    CHECK_INT(run(&f, "sim = simulate t=100"), ND_OK);
+    CHECK_INT(rec_fixture_run(&f, "sim = simulate t=100"), ND_OK);
     long evals = atol(nd_ds_meta(dataset(&f, "sim"), "rhs_evals"));
     CHECK(evals > 4000 && evals < 7000);
-    teardown(&f);
+    rec_fixture_teardown(&f);
 }
 
 TEST(cmd_hh_minf_hinf_only_makes_an_abortive_spike)
 {
-    fixture f;
-    setup(&f);
-    CHECK_INT(run(&f, "use hh_minf_hinf\nstim pulses start=5 width=1 count=1 amp=20\n"
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    CHECK_INT(rec_fixture_run(&f, "use hh_minf_hinf\nstim pulses start=5 width=1 count=1 amp=20\n"
                       "sim = simulate t=30"), ND_OK);
     double peak = extreme(&f, "sim", "V", 0, 1);
     CHECK(peak < 0);           /* "peak well below 0 mV" */
     CHECK(peak > -60);         /* but the pulse did depolarise it */
     /* The full model fires with the same pulse. */
-    CHECK_INT(run(&f, "use hh\nstim pulses start=5 width=1 count=1 amp=20\nsim2 = simulate t=30"),
+    CHECK_INT(rec_fixture_run(&f, "use hh\nstim pulses start=5 width=1 count=1 amp=20\nsim2 = simulate t=30"),
               ND_OK);
     CHECK(extreme(&f, "sim2", "V", 0, 1) > 20);
-    teardown(&f);
+    rec_fixture_teardown(&f);
 }
 
 TEST(cmd_izhikevich_rest_and_resets)
 {
-    fixture f;
-    setup(&f);
-    CHECK_INT(run(&f, "use izh\nsim = simulate t=300"), ND_OK);
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    CHECK_INT(rec_fixture_run(&f, "use izh\nsim = simulate t=300"), ND_OK);
     CHECK_NEAR(last(&f, "sim", "v"), -70, 1e-4);
     CHECK_NEAR(last(&f, "sim", "u"), -14, 1e-4);
-    CHECK_INT(run(&f, "set I = 10\nsim = simulate t=200\nspikes sim v threshold=0"), ND_OK);
+    CHECK_INT(rec_fixture_run(&f, "set I = 10\nsim = simulate t=200\nspikes sim v threshold=0"), ND_OK);
     CHECK_CONTAINS(f.r.ev[f.r.n - 1].json, "\"type\":\"spikes\"");
     CHECK(strstr(f.r.ev[f.r.n - 1].json, "\"count\":0,") == NULL);
     CHECK(extreme(&f, "sim", "v", 0, 1) <= 30 + 1e-9);   /* reset at the threshold */
-    teardown(&f);
+    rec_fixture_teardown(&f);
 }
 
 TEST(cmd_rates_time_constants_at_rest)
 {
-    fixture f;
-    setup(&f);
-    CHECK_INT(run(&f, "use hh\nr = rates V=-65..-64 n=2 plot=false"), ND_OK);
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    CHECK_INT(rec_fixture_run(&f, "use hh\nr = rates V=-65..-64 n=2 plot=false"), ND_OK);
     size_t n;
     const double *tm = column(&f, "r", "tau_m", &n), *th = column(&f, "r", "tau_h", &n),
                  *tn = column(&f, "r", "tau_n", &n);
@@ -136,47 +113,47 @@ TEST(cmd_rates_time_constants_at_rest)
         CHECK_NEAR(th[0], 8.5, 0.1 / 8.5);
         CHECK_NEAR(tn[0], 5.5, 0.1 / 5.5);
     }
-    teardown(&f);
+    rec_fixture_teardown(&f);
 }
 
 TEST(cmd_spikes_of_hh_at_i10)
 {
-    fixture f;
-    setup(&f);
-    CHECK_INT(run(&f, "use hh\nset I = 10\nsim = simulate t=100\nspikes sim"), ND_OK);
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    CHECK_INT(rec_fixture_run(&f, "use hh\nset I = 10\nsim = simulate t=100\nspikes sim"), ND_OK);
     CHECK_CONTAINS(f.r.ev[f.r.n - 1].text, "7 spikes of V in [0, 100]");
     CHECK_CONTAINS(f.r.ev[f.r.n - 1].json, "\"count\":7,");
-    teardown(&f);
+    rec_fixture_teardown(&f);
 }
 
 TEST(cmd_fixed_step_beyond_stability_is_a_solver_error)
 {
-    fixture f;
-    setup(&f);
-    CHECK_INT(run(&f, "use hh\nset I = 10\nx = 1\nsim = simulate t=50 method=rk4 dt=0.1"),
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    CHECK_INT(rec_fixture_run(&f, "use hh\nset I = 10\nx = 1\nsim = simulate t=50 method=rk4 dt=0.1"),
               ND_ESOLVER);
     CHECK_CONTAINS(f.e.msg, "V");
     CHECK_INT(f.e.line, 4);
     CHECK(nd_ws_get(nd_interp_workspace(f.in), "x") != NULL);   /* the workspace is kept */
-    CHECK_INT(run(&f, "sim = simulate t=50 method=rk4 dt=0.05"), ND_OK);
-    CHECK_INT(run(&f, "sim = simulate t=50 method=expeuler dt=0.1"), ND_OK);
-    teardown(&f);
+    CHECK_INT(rec_fixture_run(&f, "sim = simulate t=50 method=rk4 dt=0.05"), ND_OK);
+    CHECK_INT(rec_fixture_run(&f, "sim = simulate t=50 method=expeuler dt=0.1"), ND_OK);
+    rec_fixture_teardown(&f);
 }
 
 TEST(cmd_huge_request_is_refused_before_allocating)
 {
-    fixture f;
-    setup(&f);
-    CHECK_INT(run(&f, "use hh\nsim = simulate t=1e12 sample=1e-6"), ND_ENOMEM);
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    CHECK_INT(rec_fixture_run(&f, "use hh\nsim = simulate t=1e12 sample=1e-6"), ND_ENOMEM);
     CHECK_CONTAINS(f.e.msg, "would store");
-    teardown(&f);
+    rec_fixture_teardown(&f);
 }
 
 TEST(cmd_observe_noise_and_seed)
 {
-    fixture f;
-    setup(&f);
-    CHECK_INT(run(&f, "use hh\nset I = 10\n"
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    CHECK_INT(rec_fixture_run(&f, "use hh\nset I = 10\n"
                       "a = simulate t=20 sample=0.1 observe=V noise=0.05 seed=42\n"
                       "b = simulate t=20 sample=0.1 observe=V noise=0.05 seed=42\n"
                       "c = simulate t=20 sample=0.1 observe=V noise=0.05 seed=43\n"
@@ -198,22 +175,22 @@ TEST(cmd_observe_noise_and_seed)
     CHECK(differ);
     /* 5 % of the range (about 115 mV) is about 5.8 mV of noise. */
     CHECK_NEAR(sqrt(ss / (double)n), 0.05 * 115, 0.25);
-    CHECK_INT(run(&f, "d = simulate t=20 observe=Q"), ND_ENAME);
+    CHECK_INT(rec_fixture_run(&f, "d = simulate t=20 observe=Q"), ND_ENAME);
     CHECK_CONTAINS(f.e.msg, "no variable 'Q'");
-    teardown(&f);
+    rec_fixture_teardown(&f);
 }
 
 TEST(cmd_save_and_load_round_trip)
 {
-    fixture f;
-    setup(&f);
+    rec_fixture f;
+    rec_fixture_setup(&f);
     char path[] = "/tmp/neurodyn-cmd-XXXXXX";
     int fd = mkstemp(path);
     close(fd);
     char code[256];
     snprintf(code, sizeof code, "use fhn\nsim = simulate t=50\nsave sim \"%s\"\nback = load \"%s\"",
              path, path);
-    CHECK_INT(run(&f, code), ND_OK);
+    CHECK_INT(rec_fixture_run(&f, code), ND_OK);
     const nd_dataset *a = dataset(&f, "sim"), *b = dataset(&f, "back");
     CHECK(a && b && nd_ds_rows(a) == nd_ds_rows(b) && nd_ds_cols(a) == nd_ds_cols(b));
     int same = 1;
@@ -222,65 +199,65 @@ TEST(cmd_save_and_load_round_trip)
     CHECK(same);
     CHECK_STR(nd_ds_meta(b, "model"), "fhn");
     unlink(path);
-    CHECK_INT(run(&f, "x = load \"/nonexistent/dir/file.csv\""), ND_EIO);
+    CHECK_INT(rec_fixture_run(&f, "x = load \"/nonexistent/dir/file.csv\""), ND_EIO);
     CHECK_INT(f.e.line, 1);
     CHECK_INT(f.e.col, 10);
-    teardown(&f);
+    rec_fixture_teardown(&f);
 }
 
 TEST(cmd_user_model_block)
 {
-    fixture f;
-    setup(&f);
-    CHECK_INT(run(&f, "model osc {\n  dv/dt = v - v^3/3 - w + I\n  dw/dt = eps*(v + a - b*w)\n"
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    CHECK_INT(rec_fixture_run(&f, "model osc {\n  dv/dt = v - v^3/3 - w + I\n  dw/dt = eps*(v + a - b*w)\n"
                       "  par a = 0.7, b = 0.8, eps = 0.08, I = 0.5\n  init v = -1.2, w = -0.6\n}\n"
                       "sim = simulate t=300\nspikes sim v"), ND_OK);
     CHECK_CONTAINS(f.r.ev[f.r.n - 1].json, "\"type\":\"spikes\"");
     CHECK(strstr(f.r.ev[f.r.n - 1].json, "\"count\":0,") == NULL);   /* I = 0.5 oscillates */
-    CHECK_INT(run(&f, "model bad {\n  dv/dt = v + q\n}"), ND_ENAME);
+    CHECK_INT(rec_fixture_run(&f, "model bad {\n  dv/dt = v + q\n}"), ND_ENAME);
     CHECK_INT(f.e.line, 2);
-    teardown(&f);
+    rec_fixture_teardown(&f);
 }
 
 TEST(cmd_model_errors_are_clear)
 {
-    fixture f;
-    setup(&f);
-    CHECK_INT(run(&f, "set I = 3"), ND_ENAME);
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    CHECK_INT(rec_fixture_run(&f, "set I = 3"), ND_ENAME);
     CHECK_CONTAINS(f.e.msg, "use NAME");
-    CHECK_INT(run(&f, "use hhh"), ND_ENAME);
+    CHECK_INT(rec_fixture_run(&f, "use hhh"), ND_ENAME);
     CHECK_CONTAINS(f.e.msg, "did you mean 'hh'");
-    CHECK_INT(run(&f, "use hh\nsim = simulate method=rk5"), ND_EVALUE);
+    CHECK_INT(rec_fixture_run(&f, "use hh\nsim = simulate method=rk5"), ND_EVALUE);
     CHECK_INT(f.e.line, 2);
-    CHECK_INT(run(&f, "set gNaa = 1"), ND_ENAME);
+    CHECK_INT(rec_fixture_run(&f, "set gNaa = 1"), ND_ENAME);
     CHECK_CONTAINS(f.e.msg, "did you mean 'gNa'");
-    CHECK_INT(run(&f, "explain nothing_here"), ND_ENAME);
-    CHECK_INT(run(&f, "plot nothing V"), ND_ENAME);
-    teardown(&f);
+    CHECK_INT(rec_fixture_run(&f, "explain nothing_here"), ND_ENAME);
+    CHECK_INT(rec_fixture_run(&f, "plot nothing V"), ND_ENAME);
+    rec_fixture_teardown(&f);
 }
 
 TEST(cmd_show_and_plot_render)
 {
-    fixture f;
-    setup(&f);
-    CHECK_INT(run(&f, "use hh\nshow"), ND_OK);
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    CHECK_INT(rec_fixture_run(&f, "use hh\nshow"), ND_OK);
     CHECK_STR(rec_kinds(&f.r), "out|display|display|display");
     CHECK_CONTAINS(f.r.ev[1].text, "dV/dt = (I - INa - IK - IL) / C");
-    CHECK_INT(run(&f, "set I = 10\nsim = simulate t=50\nplot sim V m"), ND_OK);
+    CHECK_INT(rec_fixture_run(&f, "set I = 10\nsim = simulate t=50\nplot sim V m"), ND_OK);
     CHECK_CONTAINS(f.r.ev[f.r.n - 1].json, "\"type\":\"figure\"");
     CHECK_CONTAINS(f.r.ev[f.r.n - 1].text, "panel 2: y m");
-    teardown(&f);
+    rec_fixture_teardown(&f);
 }
 
 TEST(cmd_plot_titles_cannot_run_anything)
 {
-    fixture f;
-    setup(&f);
+    rec_fixture f;
+    rec_fixture_setup(&f);
     unlink("/tmp/neurodyn-pwned");
-    CHECK_INT(run(&f, "use fhn\nsim = simulate t=10\n"
+    CHECK_INT(rec_fixture_run(&f, "use fhn\nsim = simulate t=10\n"
                       "plot sim v title=\"`touch /tmp/neurodyn-pwned` ' . system(\\\"touch "
                       "/tmp/neurodyn-pwned\\\") . ' \\n set output '/tmp/neurodyn-pwned'\""), ND_OK);
     CHECK(access("/tmp/neurodyn-pwned", F_OK) != 0);
     CHECK_CONTAINS(f.r.ev[f.r.n - 1].text, "touch /tmp/neurodyn-pwned");
-    teardown(&f);
+    rec_fixture_teardown(&f);
 }

@@ -7,45 +7,22 @@
 #include "rec_sink.h"
 
 /* A fresh interpreter and recorder per test. */
-typedef struct fixture {
-    nd_interp *in;
-    rec_sink r;
-    nd_error e;
-} fixture;
-
-static void setup(fixture *f)
-{
-    f->in = nd_interp_create();
-    rec_init(&f->r);
-    nd_error_clear(&f->e);
-}
-
-static void teardown(fixture *f)
-{
-    rec_clear(&f->r);
-    nd_interp_free(f->in);
-}
-
-static nd_status run(fixture *f, const char *code)
-{
-    return rec_run(f->in, code, &f->r, &f->e);
-}
 
 /* Runs code in a fresh interpreter; returns the result's text/plain, "(no result)", or
    "Name: message" of the error. */
 static const char *value_of(const char *code)
 {
     static char out[1024];
-    fixture f;
-    setup(&f);
-    if (run(&f, code) != ND_OK) {
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    if (rec_fixture_run(&f, code) != ND_OK) {
         snprintf(out, sizeof out, "%s: %s", nd_status_name(f.e.code), f.e.msg);
     } else if (f.r.n > 0 && strcmp(f.r.ev[f.r.n - 1].kind, "result") == 0) {
         snprintf(out, sizeof out, "%s", f.r.ev[f.r.n - 1].text);
     } else {
         snprintf(out, sizeof out, "(no result)");
     }
-    teardown(&f);
+    rec_fixture_teardown(&f);
     return out;
 }
 
@@ -53,12 +30,12 @@ static const char *value_of(const char *code)
 static const char *json_of(const char *code)
 {
     static char out[1024];
-    fixture f;
-    setup(&f);
+    rec_fixture f;
+    rec_fixture_setup(&f);
     out[0] = '\0';
-    if (run(&f, code) == ND_OK && f.r.n > 0 && f.r.ev[f.r.n - 1].json)
+    if (rec_fixture_run(&f, code) == ND_OK && f.r.n > 0 && f.r.ev[f.r.n - 1].json)
         snprintf(out, sizeof out, "%s", f.r.ev[f.r.n - 1].json);
-    teardown(&f);
+    rec_fixture_teardown(&f);
     return out;
 }
 
@@ -136,18 +113,18 @@ TEST(interp_json_of_values)
 
 TEST(interp_type_errors_are_located)
 {
-    fixture f;
-    setup(&f);
-    CHECK_INT(run(&f, "x = 1\ny = x + \"a\""), ND_ETYPE);
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    CHECK_INT(rec_fixture_run(&f, "x = 1\ny = x + \"a\""), ND_ETYPE);
     CHECK_STR(f.e.msg, "cannot apply '+' to a number and a string");
     CHECK_INT(f.e.line, 2);
     CHECK_INT(f.e.col, 5);
     CHECK_INT(f.e.span, 7);
-    CHECK_INT(run(&f, "sqrt(\"a\")"), ND_ETYPE);
+    CHECK_INT(rec_fixture_run(&f, "sqrt(\"a\")"), ND_ETYPE);
     CHECK_STR(f.e.msg, "argument 1 of sqrt() must be a number, not a string");
     CHECK_INT(f.e.col, 6);
     CHECK_INT(f.e.span, 3);
-    teardown(&f);
+    rec_fixture_teardown(&f);
     CHECK_STR(value_of("-\"a\""), "TypeError: cannot apply '-' to a string");
     CHECK_STR(value_of("not 1"), "TypeError: cannot apply 'not' to a number");
     CHECK_STR(value_of("1 < \"a\""), "TypeError: cannot compare a number and a string with '<'");
@@ -170,9 +147,9 @@ TEST(interp_name_errors_suggest)
 
 TEST(interp_bindings)
 {
-    fixture f;
-    setup(&f);
-    CHECK_INT(run(&f, "x = 2\nlet y = x * 10\nlet a = 1, b = a + 1\nz = none"), ND_OK);
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    CHECK_INT(rec_fixture_run(&f, "x = 2\nlet y = x * 10\nlet a = 1, b = a + 1\nz = none"), ND_OK);
     CHECK_INT(f.r.n, 0);
     CHECK_NEAR(ws_number(f.in, "x"), 2, 0);
     CHECK_NEAR(ws_number(f.in, "y"), 20, 0);
@@ -180,15 +157,15 @@ TEST(interp_bindings)
     nd_value *z = nd_ws_get(nd_interp_workspace(f.in), "z");
     CHECK(z && z->kind == ND_VAL_NONE);
     /* Rebinding replaces; the workspace persists across cells. */
-    CHECK_INT(run(&f, "x = \"s\""), ND_OK);
-    CHECK_INT(run(&f, "x + \"t\""), ND_OK);
+    CHECK_INT(rec_fixture_run(&f, "x = \"s\""), ND_OK);
+    CHECK_INT(rec_fixture_run(&f, "x + \"t\""), ND_OK);
     CHECK_STR(f.r.ev[0].text, "\"st\"");
     /* Binding a command's result: vars returns none. */
-    CHECK_INT(run(&f, "v = vars"), ND_OK);
+    CHECK_INT(rec_fixture_run(&f, "v = vars"), ND_OK);
     CHECK_STR(rec_kinds(&f.r), "display");
     z = nd_ws_get(nd_interp_workspace(f.in), "v");
     CHECK(z && z->kind == ND_VAL_NONE);
-    teardown(&f);
+    rec_fixture_teardown(&f);
     CHECK_STR(value_of("let 5"), "SyntaxError: let expects NAME = EXPR");
     CHECK_STR(value_of("let"), "SyntaxError: let expects NAME = EXPR");
     CHECK_STR(value_of("let print = 1"), "SyntaxError: cannot bind 'print': it is the name of a command");
@@ -197,111 +174,111 @@ TEST(interp_bindings)
 
 TEST(interp_last_value_is_the_result)
 {
-    fixture f;
-    setup(&f);
-    CHECK_INT(run(&f, "1\n2\n3"), ND_OK);
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    CHECK_INT(rec_fixture_run(&f, "1\n2\n3"), ND_OK);
     CHECK_STR(rec_kinds(&f.r), "display|display|result");
     CHECK_STR(f.r.ev[0].text, "1");
     CHECK_STR(f.r.ev[2].text, "3");
-    CHECK_INT(run(&f, "1\nx = 2"), ND_OK);
+    CHECK_INT(rec_fixture_run(&f, "1\nx = 2"), ND_OK);
     CHECK_STR(rec_kinds(&f.r), "result");
-    CHECK_INT(run(&f, "print 1\n2"), ND_OK);
+    CHECK_INT(rec_fixture_run(&f, "print 1\n2"), ND_OK);
     CHECK_STR(rec_kinds(&f.r), "out|result");
     /* An earlier value goes out before later outputs, as a display. */
-    CHECK_INT(run(&f, "2\nprint 1"), ND_OK);
+    CHECK_INT(rec_fixture_run(&f, "2\nprint 1"), ND_OK);
     CHECK_STR(rec_kinds(&f.r), "display|out");
-    CHECK_INT(run(&f, "none\nx = 1"), ND_OK);
+    CHECK_INT(rec_fixture_run(&f, "none\nx = 1"), ND_OK);
     CHECK_STR(rec_kinds(&f.r), "");
-    CHECK_INT(run(&f, "1\n? sleep"), ND_OK);
+    CHECK_INT(rec_fixture_run(&f, "1\n? sleep"), ND_OK);
     CHECK_STR(rec_kinds(&f.r), "page|result");
     /* A value computed before a failure is still shown. */
-    CHECK_INT(run(&f, "5\nnosuch"), ND_ENAME);
+    CHECK_INT(rec_fixture_run(&f, "5\nnosuch"), ND_ENAME);
     CHECK_STR(rec_kinds(&f.r), "display");
     CHECK_STR(f.r.ev[0].text, "5");
     /* clear wipes the value not yet shown. */
-    CHECK_INT(run(&f, "1\nclear"), ND_OK);
+    CHECK_INT(rec_fixture_run(&f, "1\nclear"), ND_OK);
     CHECK_STR(rec_kinds(&f.r), "clear");
-    teardown(&f);
+    rec_fixture_teardown(&f);
 }
 
 TEST(interp_print_and_warn)
 {
-    fixture f;
-    setup(&f);
-    CHECK_INT(run(&f, "print \"V =\", -65, \"mV\"\nwarn 1 + 1, [\"a\"]\nprint"), ND_OK);
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    CHECK_INT(rec_fixture_run(&f, "print \"V =\", -65, \"mV\"\nwarn 1 + 1, [\"a\"]\nprint"), ND_OK);
     CHECK_STR(rec_kinds(&f.r), "out|err|out");
     CHECK_STR(f.r.ev[0].text, "V = -65 mV\n");
     CHECK_STR(f.r.ev[1].text, "2 [\"a\"]\n");
     CHECK_STR(f.r.ev[2].text, "\n");
-    CHECK_INT(run(&f, "\"hi\""), ND_OK);
+    CHECK_INT(rec_fixture_run(&f, "\"hi\""), ND_OK);
     CHECK_STR(f.r.ev[0].text, "\"hi\"");
-    CHECK_INT(run(&f, "print nosuch"), ND_ENAME);
+    CHECK_INT(rec_fixture_run(&f, "print nosuch"), ND_ENAME);
     CHECK_STR(rec_kinds(&f.r), "");
-    teardown(&f);
+    rec_fixture_teardown(&f);
 }
 
 TEST(interp_help_command)
 {
-    fixture f;
-    setup(&f);
-    CHECK_INT(run(&f, "help"), ND_OK);
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    CHECK_INT(rec_fixture_run(&f, "help"), ND_OK);
     CHECK_STR(rec_kinds(&f.r), "display");
     CHECK_CONTAINS(f.r.ev[0].text, "\nrepeat  ");
     CHECK_CONTAINS(f.r.ev[0].text, "  run a block of statements N times\n");
     CHECK_CONTAINS(f.r.ev[0].html, "<td style=\"text-align:left\">sleep</td>");
     CHECK_CONTAINS(f.r.ev[0].json, "{\"name\":\"clear\",\"synopsis\":\"clear the cell's output\"}");
-    CHECK_INT(run(&f, "help sleep"), ND_OK);
+    CHECK_INT(rec_fixture_run(&f, "help sleep"), ND_OK);
     CHECK_STR(rec_kinds(&f.r), "display");
     CHECK_CONTAINS(f.r.ev[0].text, "sleep SECONDS\n  wait for a number of seconds");
     CHECK_CONTAINS(f.r.ev[0].text, "Examples:\n  sleep 0.5");
     CHECK_CONTAINS(f.r.ev[0].html, "<h3><code>sleep SECONDS</code></h3>");
     CHECK_CONTAINS(f.r.ev[0].json, "\"kind\":\"command\",\"name\":\"sleep\"");
-    CHECK_INT(run(&f, "help clear"), ND_OK);
+    CHECK_INT(rec_fixture_run(&f, "help clear"), ND_OK);
     CHECK_CONTAINS(f.r.ev[0].text, "wait    false    keep the old output");
     CHECK_CONTAINS(f.r.ev[0].json, "\"options\":[{\"name\":\"wait\",\"default\":\"false\"");
-    CHECK_INT(run(&f, "help sqrt"), ND_OK);
+    CHECK_INT(rec_fixture_run(&f, "help sqrt"), ND_OK);
     CHECK_CONTAINS(f.r.ev[0].text, "sqrt(x)\n  square root");
-    CHECK_INT(run(&f, "help slep"), ND_ENAME);
+    CHECK_INT(rec_fixture_run(&f, "help slep"), ND_ENAME);
     CHECK_STR(f.e.msg, "no help for 'slep': it is not a command, function or workspace name; did you mean 'sleep'?");
     CHECK_INT(f.e.col, 6);
-    CHECK_INT(run(&f, "help 1"), ND_ESYNTAX);
+    CHECK_INT(rec_fixture_run(&f, "help 1"), ND_ESYNTAX);
     CHECK_STR(f.e.msg, "argument 1 of 'help' expects a name");
-    CHECK_INT(run(&f, "help a b"), ND_ESYNTAX);
+    CHECK_INT(rec_fixture_run(&f, "help a b"), ND_ESYNTAX);
     CHECK_STR(f.e.msg, "too many arguments for 'help' (usage: help [NAME])");
     CHECK_INT(f.e.col, 8);
-    teardown(&f);
+    rec_fixture_teardown(&f);
 }
 
 TEST(interp_question_mark_help_goes_to_the_pager)
 {
-    fixture f;
-    setup(&f);
-    CHECK_INT(run(&f, "? repeat"), ND_OK);
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    CHECK_INT(rec_fixture_run(&f, "? repeat"), ND_OK);
     CHECK_STR(rec_kinds(&f.r), "page");
     CHECK_CONTAINS(f.r.ev[0].text, "repeat N { STATEMENTS }");
     CHECK(f.r.ev[0].html != NULL);
-    CHECK_INT(run(&f, "sqrt?"), ND_OK);
+    CHECK_INT(rec_fixture_run(&f, "sqrt?"), ND_OK);
     CHECK_CONTAINS(f.r.ev[0].text, "sqrt(x)");
-    CHECK_INT(run(&f, "x = 1..2\nx?"), ND_OK);
+    CHECK_INT(rec_fixture_run(&f, "x = 1..2\nx?"), ND_OK);
     CHECK_STR(f.r.ev[0].text, "x: range (workspace)\n  1..2");
-    CHECK_INT(run(&f, "pi?"), ND_OK);
+    CHECK_INT(rec_fixture_run(&f, "pi?"), ND_OK);
     CHECK_CONTAINS(f.r.ev[0].text, "a numeric constant");
-    CHECK_INT(run(&f, "x = 1\n? nosuch"), ND_ENAME);
+    CHECK_INT(rec_fixture_run(&f, "x = 1\n? nosuch"), ND_ENAME);
     CHECK_INT(f.e.line, 2);
     CHECK_INT(f.e.col, 3);
     CHECK_INT(f.e.span, 6);
-    teardown(&f);
+    rec_fixture_teardown(&f);
 }
 
 TEST(interp_vars)
 {
-    fixture f;
-    setup(&f);
-    CHECK_INT(run(&f, "vars"), ND_OK);
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    CHECK_INT(rec_fixture_run(&f, "vars"), ND_OK);
     CHECK_STR(rec_kinds(&f.r), "display");
     CHECK_STR(f.r.ev[0].text, "The workspace is empty.");
     CHECK_CONTAINS(f.r.ev[0].json, "\"vars\":[]");
-    CHECK_INT(run(&f, "x = 3\nlabel = \"spike\"\nr = 0..1\nvars"), ND_OK);
+    CHECK_INT(rec_fixture_run(&f, "x = 3\nlabel = \"spike\"\nr = 0..1\nvars"), ND_OK);
     CHECK_STR(f.r.ev[0].text,
               "name   type    summary\n"
               "-----  ------  -------\n"
@@ -310,26 +287,26 @@ TEST(interp_vars)
               "x      number  3");
     CHECK_CONTAINS(f.r.ev[0].html, "<td style=\"text-align:left\">label</td>");
     CHECK_CONTAINS(f.r.ev[0].json, "{\"name\":\"x\",\"type\":\"number\",\"summary\":\"3\"}");
-    CHECK_INT(run(&f, "vars x"), ND_ESYNTAX);
-    teardown(&f);
+    CHECK_INT(rec_fixture_run(&f, "vars x"), ND_ESYNTAX);
+    rec_fixture_teardown(&f);
 }
 
 TEST(interp_del)
 {
-    fixture f;
-    setup(&f);
-    CHECK_INT(run(&f, "x = 1\ny = 2\nz = 3\ndel x, y"), ND_OK);
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    CHECK_INT(rec_fixture_run(&f, "x = 1\ny = 2\nz = 3\ndel x, y"), ND_OK);
     CHECK(nd_ws_get(nd_interp_workspace(f.in), "x") == NULL);
     CHECK(nd_ws_get(nd_interp_workspace(f.in), "y") == NULL);
-    CHECK_INT(run(&f, "del z nosuch"), ND_ENAME);
+    CHECK_INT(rec_fixture_run(&f, "del z nosuch"), ND_ENAME);
     CHECK_STR(f.e.msg, "name 'nosuch' is not defined");
     CHECK_INT(f.e.col, 7);
     CHECK(nd_ws_get(nd_interp_workspace(f.in), "z") != NULL);  /* nothing was removed */
-    CHECK_INT(run(&f, "del 1"), ND_ESYNTAX);
+    CHECK_INT(rec_fixture_run(&f, "del 1"), ND_ESYNTAX);
     CHECK_STR(f.e.msg, "argument 1 of 'del' expects a name");
-    CHECK_INT(run(&f, "del"), ND_ESYNTAX);
+    CHECK_INT(rec_fixture_run(&f, "del"), ND_ESYNTAX);
     CHECK_STR(f.e.msg, "too few arguments for 'del' (usage: del NAME [NAME ...])");
-    teardown(&f);
+    rec_fixture_teardown(&f);
 }
 
 TEST(interp_sleep)
@@ -340,101 +317,101 @@ TEST(interp_sleep)
     CHECK_STR(value_of("sleep nan"), "ValueError: sleep expects a finite number of seconds >= 0");
     CHECK_STR(value_of("sleep \"a\""), "TypeError: argument 1 of 'sleep' expects a number, not a string");
     CHECK_STR(value_of("sleep"), "SyntaxError: too few arguments for 'sleep' (usage: sleep SECONDS)");
-    fixture f;
-    setup(&f);
-    CHECK_INT(run(&f, "sleep 1 2"), ND_ESYNTAX);
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    CHECK_INT(rec_fixture_run(&f, "sleep 1 2"), ND_ESYNTAX);
     CHECK_INT(f.e.col, 9);
-    teardown(&f);
+    rec_fixture_teardown(&f);
 }
 
 TEST(interp_repeat)
 {
-    fixture f;
-    setup(&f);
-    CHECK_INT(run(&f, "i = 0\nrepeat 3 { i = i + 1 }\ni"), ND_OK);
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    CHECK_INT(rec_fixture_run(&f, "i = 0\nrepeat 3 { i = i + 1 }\ni"), ND_OK);
     CHECK_STR(rec_kinds(&f.r), "result");
     CHECK_STR(f.r.ev[0].text, "3");
-    CHECK_INT(run(&f, "n = 0\nrepeat 3 {\n  repeat 4 { n = n + 1 }\n  let n = n + 100\n}"), ND_OK);
+    CHECK_INT(rec_fixture_run(&f, "n = 0\nrepeat 3 {\n  repeat 4 { n = n + 1 }\n  let n = n + 100\n}"), ND_OK);
     CHECK_NEAR(ws_number(f.in, "n"), 312, 0);
-    CHECK_INT(run(&f, "repeat 2 { print \"x\"; 5 }"), ND_OK);
+    CHECK_INT(rec_fixture_run(&f, "repeat 2 { print \"x\"; 5 }"), ND_OK);
     CHECK_STR(rec_kinds(&f.r), "out|out");   /* values inside a block are not shown */
-    CHECK_INT(run(&f, "repeat 0 { print 1 }"), ND_OK);
+    CHECK_INT(rec_fixture_run(&f, "repeat 0 { print 1 }"), ND_OK);
     CHECK_STR(rec_kinds(&f.r), "");
-    CHECK_INT(run(&f, "repeat -1 { }"), ND_EVALUE);
+    CHECK_INT(rec_fixture_run(&f, "repeat -1 { }"), ND_EVALUE);
     CHECK_STR(f.e.msg, "repeat expects a whole number of times >= 0");
-    CHECK_INT(run(&f, "repeat 1.5 { }"), ND_EVALUE);
-    CHECK_INT(run(&f, "repeat 2"), ND_ESYNTAX);
+    CHECK_INT(rec_fixture_run(&f, "repeat 1.5 { }"), ND_EVALUE);
+    CHECK_INT(rec_fixture_run(&f, "repeat 2"), ND_ESYNTAX);
     CHECK_STR(f.e.msg, "'repeat' needs a { ... } block");
-    CHECK_INT(run(&f, "print 1 { }"), ND_ESYNTAX);
+    CHECK_INT(rec_fixture_run(&f, "print 1 { }"), ND_ESYNTAX);
     CHECK_STR(f.e.msg, "'print' does not take a { } block");
     CHECK_INT(f.e.col, 9);
-    teardown(&f);
+    rec_fixture_teardown(&f);
 }
 
 TEST(interp_errors_inside_blocks_are_located_in_the_cell)
 {
-    fixture f;
-    setup(&f);
-    CHECK_INT(run(&f, "x = 1\nrepeat 2 {\n  print 1\n  print y\n}"), ND_ENAME);
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    CHECK_INT(rec_fixture_run(&f, "x = 1\nrepeat 2 {\n  print 1\n  print y\n}"), ND_ENAME);
     CHECK_INT(f.e.line, 4);
     CHECK_INT(f.e.col, 9);
     CHECK_STR(rec_kinds(&f.r), "out");   /* the first print ran once */
-    CHECK_INT(run(&f, "repeat 2 {\n  repeat 1 { print 1 +\n}}"), ND_ESYNTAX);
+    CHECK_INT(rec_fixture_run(&f, "repeat 2 {\n  repeat 1 { print 1 +\n}}"), ND_ESYNTAX);
     CHECK_INT(f.e.line, 2);
     CHECK_INT(f.e.col, 22);
     CHECK_STR(f.e.msg, "expected an expression after '+'");
     CHECK_STR(rec_kinds(&f.r), "");
-    CHECK_INT(run(&f, "repeat 1 {\tx = 1 + \"a\" }"), ND_ETYPE);
+    CHECK_INT(rec_fixture_run(&f, "repeat 1 {\tx = 1 + \"a\" }"), ND_ETYPE);
     CHECK_INT(f.e.line, 1);
     CHECK_INT(f.e.col, 16);
-    teardown(&f);
+    rec_fixture_teardown(&f);
 }
 
 TEST(interp_clear_and_options)
 {
-    fixture f;
-    setup(&f);
-    CHECK_INT(run(&f, "print 1\nclear\nclear wait=true"), ND_OK);
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    CHECK_INT(rec_fixture_run(&f, "print 1\nclear\nclear wait=true"), ND_OK);
     CHECK_STR(rec_kinds(&f.r), "out|clear|clear");
     CHECK_INT(f.r.ev[1].wait, 0);
     CHECK_INT(f.r.ev[2].wait, 1);
-    CHECK_INT(run(&f, "clear wiat=true"), ND_ENAME);
+    CHECK_INT(rec_fixture_run(&f, "clear wiat=true"), ND_ENAME);
     CHECK_STR(f.e.msg, "unknown option 'wiat' for 'clear'; did you mean 'wait'? (options: wait)");
     CHECK_INT(f.e.col, 7);
     CHECK_INT(f.e.span, 4);
-    CHECK_INT(run(&f, "clear speed=1"), ND_ENAME);
+    CHECK_INT(rec_fixture_run(&f, "clear speed=1"), ND_ENAME);
     CHECK_STR(f.e.msg, "unknown option 'speed' for 'clear' (options: wait)");
-    CHECK_INT(run(&f, "clear wait=1"), ND_ETYPE);
+    CHECK_INT(rec_fixture_run(&f, "clear wait=1"), ND_ETYPE);
     CHECK_STR(f.e.msg, "option 'wait' expects true or false, not a number");
     CHECK_INT(f.e.col, 12);
-    CHECK_INT(run(&f, "clear wait=true wait=false"), ND_ESYNTAX);
+    CHECK_INT(rec_fixture_run(&f, "clear wait=true wait=false"), ND_ESYNTAX);
     CHECK_STR(f.e.msg, "option 'wait' is given twice");
-    CHECK_INT(run(&f, "print x=1"), ND_ENAME);
+    CHECK_INT(rec_fixture_run(&f, "print x=1"), ND_ENAME);
     CHECK_STR(f.e.msg, "'print' takes no options (got 'x')");
-    teardown(&f);
+    rec_fixture_teardown(&f);
 }
 
 TEST(interp_errors_keep_earlier_bindings)
 {
-    fixture f;
-    setup(&f);
-    CHECK_INT(run(&f, "a = 1\nb = nosuch\nc = 3"), ND_ENAME);
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    CHECK_INT(rec_fixture_run(&f, "a = 1\nb = nosuch\nc = 3"), ND_ENAME);
     CHECK_INT(f.e.line, 2);
     CHECK_NEAR(ws_number(f.in, "a"), 1, 0);
     CHECK(nd_ws_get(nd_interp_workspace(f.in), "b") == NULL);
     CHECK(nd_ws_get(nd_interp_workspace(f.in), "c") == NULL);
     /* A syntax error anywhere in the cell stops it before anything runs. */
-    CHECK_INT(run(&f, "d = 1\nprint 1 +"), ND_ESYNTAX);
+    CHECK_INT(rec_fixture_run(&f, "d = 1\nprint 1 +"), ND_ESYNTAX);
     CHECK(nd_ws_get(nd_interp_workspace(f.in), "d") == NULL);
-    teardown(&f);
+    rec_fixture_teardown(&f);
 }
 
 TEST(interp_traceback_format)
 {
-    fixture f;
-    setup(&f);
+    rec_fixture f;
+    rec_fixture_setup(&f);
     const char *code = "x = 1\nprint 1 +";
-    CHECK_INT(run(&f, code), ND_ESYNTAX);
+    CHECK_INT(rec_fixture_run(&f, code), ND_ESYNTAX);
     char *tb = nd_error_traceback(&f.e, code);
     CHECK_STR(tb, "  line 2, column 9\n    print 1 +\n            ^\nSyntaxError: expected an expression after '+'");
     free(tb);
@@ -442,18 +419,18 @@ TEST(interp_traceback_format)
     CHECK_STR(v, "expected an expression after '+' (line 2, column 9)");
     free(v);
     code = "\tx = 1 + \"ab\"";
-    CHECK_INT(run(&f, code), ND_ETYPE);
+    CHECK_INT(rec_fixture_run(&f, code), ND_ETYPE);
     tb = nd_error_traceback(&f.e, code);
     CHECK_STR(tb, "  line 1, column 6\n    \tx = 1 + \"ab\"\n    \t    ^^^^^^^^\nTypeError: cannot apply '+' to a number and a string");
     free(tb);
-    teardown(&f);
+    rec_fixture_teardown(&f);
 }
 
 TEST(interp_eval_for_user_expressions)
 {
-    fixture f;
-    setup(&f);
-    CHECK_INT(run(&f, "x = 20"), ND_OK);
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    CHECK_INT(rec_fixture_run(&f, "x = 20"), ND_OK);
     nd_bundle *b = nd_interp_eval(f.in, "x / 8", &f.e);
     CHECK(b != NULL);
     if (b) {
@@ -470,7 +447,7 @@ TEST(interp_eval_for_user_expressions)
     b = nd_interp_eval(f.in, "none", &f.e);
     CHECK_STR(b ? nd_bundle_get(b, "text/plain") : NULL, "none");
     nd_bundle_free(b);
-    teardown(&f);
+    rec_fixture_teardown(&f);
 }
 
 /* ---- objects: the vtable and the reference count ---- */
@@ -501,29 +478,29 @@ static const nd_object_type probe_type = {"probe", probe_summary, probe_bundle, 
 
 TEST(interp_objects)
 {
-    fixture f;
-    setup(&f);
+    rec_fixture f;
+    rec_fixture_setup(&f);
     objects_freed = 0;
     int *data = malloc(sizeof *data);
     *data = 7;
     nd_value *v = nd_value_object(&probe_type, data);
     CHECK_INT(nd_ws_set(nd_interp_workspace(f.in), "p", v), 0);
     nd_value_unref(v);
-    CHECK_INT(run(&f, "q = p\np"), ND_OK);
+    CHECK_INT(rec_fixture_run(&f, "q = p\np"), ND_OK);
     CHECK_STR(f.r.ev[0].text, "probe #7");   /* text/plain falls back to the summary */
     CHECK_STR(f.r.ev[0].html, "<b>probe 7</b>");
     CHECK_STR(f.r.ev[0].json, "{\"type\":\"probe\",\"summary\":\"probe #7\"}");
-    CHECK_INT(run(&f, "vars"), ND_OK);
+    CHECK_INT(rec_fixture_run(&f, "vars"), ND_OK);
     CHECK_CONTAINS(f.r.ev[0].text, "p     probe  probe #7");
-    CHECK_INT(run(&f, "print p, 1"), ND_OK);
+    CHECK_INT(rec_fixture_run(&f, "print p, 1"), ND_OK);
     CHECK_STR(f.r.ev[0].text, "probe #7 1\n");
-    CHECK_INT(run(&f, "p + 1"), ND_ETYPE);
+    CHECK_INT(rec_fixture_run(&f, "p + 1"), ND_ETYPE);
     CHECK_STR(f.e.msg, "cannot apply '+' to a probe and a number");
-    CHECK_INT(run(&f, "del p"), ND_OK);
+    CHECK_INT(rec_fixture_run(&f, "del p"), ND_OK);
     CHECK_INT(objects_freed, 0);             /* q still refers to it */
-    CHECK_INT(run(&f, "del q"), ND_OK);
+    CHECK_INT(rec_fixture_run(&f, "del q"), ND_OK);
     CHECK_INT(objects_freed, 1);
-    teardown(&f);
+    rec_fixture_teardown(&f);
 }
 
 TEST(interp_status_names)
@@ -575,10 +552,10 @@ TEST(interp_deep_block_nesting_is_refused)
     CHECK_STR(value_of(code), "SyntaxError: blocks are nested more than 64 deep");
     free(code);
     code = nested("repeat 1 { ", "let x = 2", " }", 60);
-    fixture f;
-    setup(&f);
-    CHECK_INT(run(&f, code), ND_OK);
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    CHECK_INT(rec_fixture_run(&f, code), ND_OK);
     CHECK_NEAR(ws_number(f.in, "x"), 2, 0);
-    teardown(&f);
+    rec_fixture_teardown(&f);
     free(code);
 }
