@@ -116,7 +116,12 @@ test: deps all install $(BUILD)/unit-tests $(ASAN_BUILD)/unit-tests
 	@tests/run_all.sh
 
 bench: deps all install
+	@mkdir -p $(BUILD)/bench
+	$(CC) -std=c11 -O2 -D_DEFAULT_SOURCE -o $(BUILD)/bench/ode_hh bench/ode_hh.c \
+	    $(BUILD)/libneurodyn.a $(LIBS)
 	$(PYTHON) bench/kernel_latency.py
+	$(PYTHON) bench/ode.py
+	$(PYTHON) bench/cell_latency.py
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -9,7 +9,7 @@
 
    For every entry:
      time   median wall time of one complete solve (set-up included), over enough repeats
-            for >= --min-time seconds in total (at least 3);
+            for >= --min-time seconds in total, taken in 3 rounds through all entries;
      evals  right-hand-side evaluations of one solve (finite-difference Jacobians included);
      err_v  max |V - Vref| over the output grid;
      err_spike  max |ts - ts_ref| over the upward -20 mV crossings (Infinity when the
@@ -332,45 +332,72 @@ static int cmp_double(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Median seconds of one solve, over >= min_time seconds of repeats (at least 3). */
-static double time_solve(solve_fn fn, const void *job, trace *tr, int *reps_out)
-{
-    double t0 = now();
-    fn(job, tr);                                   /* warm-up, and the repeat count */
-    double one = now() - t0;
-    long reps = (long)ceil(min_time / fmax(one, 1e-7));
-    if (reps < 3) reps = 3;
-    if (reps > 100000) reps = 100000;
-    double *ts = malloc(reps * sizeof *ts);
-    for (long r = 0; r < reps; r++) {
-        t0 = now();
-        fn(job, tr);
-        ts[r] = now() - t0;
-    }
-    qsort(ts, reps, sizeof *ts, cmp_double);
-    double med = reps % 2 ? ts[reps / 2] : 0.5 * (ts[reps / 2 - 1] + ts[reps / 2]);
-    free(ts);
-    *reps_out = (int)reps;
-    return med;
-}
-
 static trace ref, timed, acc;
 
-/* Times one entry, then measures its accuracy, and prints its line. */
-static void entry(const char *solver, const char *method, const char *model, double tol,
-                  solve_fn fn, void *job, int *events_flag)
+/* One benchmark entry: a solver configuration and the wall times of its timed solves. */
+typedef struct {
+    const char *solver, *method, *model;
+    double tol;
+    solve_fn fn;
+    nd_job nd;
+    cv_job cv;
+    long per_round;         /* timed solves per round */
+    double *times;
+    long ntimes;
+} bench_entry;
+
+enum { ROUNDS = 3, MAXENTRIES = 128 };
+
+static bench_entry entries[MAXENTRIES];
+static int nentries;
+
+static const void *entry_job(bench_entry *e) { return e->fn == solve_nd ? (void *)&e->nd : (void *)&e->cv; }
+static int *entry_events(bench_entry *e) { return e->fn == solve_nd ? &e->nd.events : &e->cv.events; }
+
+/* Times every entry: a warm-up solve each (which sets how many solves a round needs for
+   min_time / ROUNDS seconds), then ROUNDS rounds going through all entries in turn, so
+   that a passing disturbance on a shared machine spreads over the entries instead of
+   spoiling one. Each entry's time is the median of its >= ROUNDS timed solves. */
+static void time_all(void)
 {
-    int reps;
-    *events_flag = 0;
-    double t = time_solve(fn, job, &timed, &reps);
-    *events_flag = 1;
-    fn(job, &acc);
-    *events_flag = 0;
+    for (int i = 0; i < nentries; i++) {
+        bench_entry *e = &entries[i];
+        double t0 = now();
+        e->fn(entry_job(e), &timed);
+        double one = now() - t0;
+        e->per_round = (long)ceil(min_time / ROUNDS / fmax(one, 1e-7));
+        if (e->per_round > 30000) e->per_round = 30000;
+        e->times = malloc(ROUNDS * e->per_round * sizeof *e->times);
+        e->ntimes = 0;
+    }
+    for (int round = 0; round < ROUNDS; round++)
+        for (int i = 0; i < nentries; i++) {
+            bench_entry *e = &entries[i];
+            for (long r = 0; r < e->per_round; r++) {
+                double t0 = now();
+                e->fn(entry_job(e), &timed);
+                e->times[e->ntimes++] = now() - t0;
+            }
+        }
+}
+
+/* Prints entry e's line: its median time, then its accuracy from one more solve without
+   and one with the spike event. */
+static void report(bench_entry *e)
+{
+    qsort(e->times, e->ntimes, sizeof *e->times, cmp_double);
+    long n = e->ntimes;
+    double med = n % 2 ? e->times[n / 2] : 0.5 * (e->times[n / 2 - 1] + e->times[n / 2]);
+    const void *job = entry_job(e);
+    e->fn(job, &timed);
+    *entry_events(e) = 1;
+    e->fn(job, &acc);
+    *entry_events(e) = 0;
     printf("{\"kind\": \"run\", \"solver\": \"%s\", \"method\": \"%s\", \"model\": \"%s\"",
-           solver, method, model);
-    pnum("tol", tol);
-    pnum("time", timed.ok ? t : NAN);
-    printf(", \"repeats\": %d, \"evals\": %ld, \"ok\": %s", reps, timed.evals,
+           e->solver, e->method, e->model);
+    pnum("tol", e->tol);
+    pnum("time", timed.ok ? med : NAN);
+    printf(", \"repeats\": %ld, \"evals\": %ld, \"ok\": %s", n, timed.evals,
            timed.ok && acc.ok ? "true" : "false");
     pnum("err_v", err_v(&timed, &ref));
     pnum("err_spike", err_spike(&acc, &ref));
@@ -378,11 +405,33 @@ static void entry(const char *solver, const char *method, const char *model, dou
     pnum("event_shift", err_v(&timed, &acc));
     printf("}\n");
     fflush(stdout);
+    free(e->times);
 }
 
 /* ---- RHS cost ------------------------------------------------------------------------- */
 
-typedef enum { RHS_HAND, RHS_HAND_PTR, RHS_MODEL, RHS_MODEL_IVP } rhs_kind;
+typedef enum { RHS_HAND, RHS_HAND_EXP, RHS_HAND_PTR, RHS_MODEL, RHS_MODEL_IVP } rhs_kind;
+
+/* hh_rhs with the textbook x / (1 - exp(-x/k)) in place of hh_vtrap's expm1 (which is
+   slower than exp in glibc), guarded at the removable singularity: shows what expm1 costs
+   the hand-written baseline. */
+static inline double vtrap_exp(double x, double k)
+{
+    return fabs(x) < 1e-9 ? k : x / (1 - exp(-x / k));
+}
+
+static inline void hh_rhs_exp(double I, const double *y, double *dy)
+{
+    const double V = y[0], m = y[1], h = y[2], n = y[3];
+    const double am = 0.1 * vtrap_exp(V + 40, 10), bm = 4 * exp(-(V + 65) / 18);
+    const double ah = 0.07 * exp(-(V + 65) / 20), bh = 1 / (1 + exp(-(V + 35) / 10));
+    const double an = 0.01 * vtrap_exp(V + 55, 10), bn = 0.125 * exp(-(V + 65) / 80);
+    const double m3h = m * m * m * h, n4 = (n * n) * (n * n);
+    dy[0] = I - 120 * m3h * (V - 50) - 36 * n4 * (V + 77) - 0.3 * (V + 54.387);
+    dy[1] = am * (1 - m) - bm * m;
+    dy[2] = ah * (1 - h) - bh * h;
+    dy[3] = an * (1 - n) - bn * n;
+}
 
 static double sweep(rhs_kind kind, const nd_model *m, const double *pars,
                     const nd_ode_problem *ivp, long reps)
@@ -394,6 +443,7 @@ static double sweep(rhs_kind kind, const nd_model *m, const double *pars,
             const double *y = ref.Y[i];
             switch (kind) {
             case RHS_HAND: hh_rhs(I_STIM, y, out); break;
+            case RHS_HAND_EXP: hh_rhs_exp(I_STIM, y, out); break;
             case RHS_HAND_PTR: hp->rhs(hp->ctx, tout[i], y, out); break;
             case RHS_MODEL: nd_model_rhs(m, tout[i], y, pars, out); break;
             case RHS_MODEL_IVP: ivp->rhs(ivp->ctx, tout[i], y, out); break;
@@ -518,6 +568,8 @@ int main(int argc, char **argv)
         pnum("err_spike", err_spike(&acc, &ref));
         printf("}\n");
     }
+    printf("{\"kind\": \"info\", \"what\": \"sundials\", \"version\": \"%s\"}\n",
+           SUNDIALS_VERSION);
     printf("{\"kind\": \"info\", \"what\": \"jacobian_check\"");
     pnum("max_rel_err", check_jac(&ref));
     printf("}\n");
@@ -547,27 +599,32 @@ int main(int argc, char **argv)
         {ND_ODE_DP5, "dp5"}, {ND_ODE_TSIT5, "tsit5"}, {ND_ODE_BDF, "bdf"}};
     for (int mi = 0; mi < 3; mi++)
         for (int model_i = 0; model_i < 2; model_i++)
-            for (int k = 0; k < n_nd; k++) {
-                nd_job j = {model_i ? model_problem : &hand_problem, nd_methods[mi].m,
-                            nd_tols[k], 0};
-                entry("neurodyn", nd_methods[mi].name, model_i ? "hh" : "hand", nd_tols[k],
-                      solve_nd, &j, &j.events);
-            }
+            for (int k = 0; k < n_nd && nentries < MAXENTRIES; k++)
+                entries[nentries++] = (bench_entry){
+                    .solver = "neurodyn", .method = nd_methods[mi].name,
+                    .model = model_i ? "hh" : "hand", .tol = nd_tols[k], .fn = solve_nd,
+                    .nd = {model_i ? model_problem : &hand_problem, nd_methods[mi].m,
+                           nd_tols[k], 0}};
 
     /* CVODE directly, Adams and BDF with the analytic Jacobian, and BDF with CVODE's own
        difference-quotient Jacobian (what a user who writes no Jacobian gets). */
     static const struct { int lmm, jac; const char *name; } cv_methods[] = {
         {CV_ADAMS, 1, "adams"}, {CV_BDF, 1, "bdf"}, {CV_BDF, 0, "bdf-dqjac"}};
     for (int mi = 0; mi < 3; mi++)
-        for (int k = 0; k < n_peer; k++) {
-            cv_job j = {cv_methods[mi].lmm, peer_tols[k], cv_methods[mi].jac, 0};
-            entry("cvode", cv_methods[mi].name, "hand", peer_tols[k], solve_cv, &j, &j.events);
-        }
+        for (int k = 0; k < n_peer && nentries < MAXENTRIES; k++)
+            entries[nentries++] = (bench_entry){
+                .solver = "cvode", .method = cv_methods[mi].name, .model = "hand",
+                .tol = peer_tols[k], .fn = solve_cv,
+                .cv = {cv_methods[mi].lmm, peer_tols[k], cv_methods[mi].jac, 0}};
+
+    time_all();
+    for (int i = 0; i < nentries; i++) report(&entries[i]);
 
     /* One right-hand-side evaluation. */
     const double *pars = nd_model_pars(model);
     printf("{\"kind\": \"rhs\"");
     pnum("hand_ns", time_rhs(RHS_HAND, model, pars, model_problem));
+    pnum("hand_exp_ns", time_rhs(RHS_HAND_EXP, model, pars, model_problem));
     pnum("hand_ptr_ns", time_rhs(RHS_HAND_PTR, model, pars, model_problem));
     pnum("model_ns", time_rhs(RHS_MODEL, model, pars, model_problem));
     pnum("model_ivp_ns", time_rhs(RHS_MODEL_IVP, model, pars, model_problem));

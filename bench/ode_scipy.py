@@ -9,7 +9,8 @@ arithmetic with the math module on Python floats, a list returned, no Jacobian (
 forms its own by differences, as it does for most users).
 
 Prints one JSON object per line (kind = "run"), the same fields as ode_hh.c: time (median
-wall time of one solve_ivp call over >= --min-time seconds of repeats, at least 3), evals
+wall time of one solve_ivp call over >= --min-time seconds of repeats, taken in 3 rounds
+through all entries), evals
 (nfev), err_v (max |V - Vref| on the grid), err_spike (max difference of the upward
 -20 mV crossing times, from a second solve with an event, which leaves the steps alone),
 nspikes, event_shift.
@@ -30,6 +31,7 @@ import scipy
 from scipy.integrate import solve_ivp
 
 I_STIM = 10.0
+ROUNDS = 3
 exp, expm1 = math.exp, math.expm1
 
 
@@ -84,30 +86,40 @@ def main():
                       "numpy": np.__version__}), flush=True)
     warnings.simplefilter("ignore")   # LSODA's "excess work" chatter at tight tolerances
 
-    for method in args.methods.split(","):
-        for tol in tols:
-            t0 = time.perf_counter()
-            sol = solve(method, tol, y0, ref["t_end"], grid)          # warm-up
-            one = time.perf_counter() - t0
-            reps = max(3, min(10000, math.ceil(args.min_time / one)))
-            times = []
-            for _ in range(reps):
+    # A warm-up solve per entry sets its solves per round (min_time / ROUNDS seconds);
+    # then ROUNDS rounds through all entries, so that a passing disturbance on a shared
+    # machine spreads over the entries; each time is the median of its >= ROUNDS solves.
+    entries = [(m, tol) for m in args.methods.split(",") for tol in tols]
+    per_round, times = {}, {}
+    for e in entries:
+        t0 = time.perf_counter()
+        solve(*e, y0, ref["t_end"], grid)
+        one = time.perf_counter() - t0
+        per_round[e] = max(1, min(3000, math.ceil(args.min_time / ROUNDS / one)))
+        times[e] = []
+    for _ in range(ROUNDS):
+        for e in entries:
+            for _ in range(per_round[e]):
                 t0 = time.perf_counter()
-                sol = solve(method, tol, y0, ref["t_end"], grid)
-                times.append(time.perf_counter() - t0)
-            acc = solve(method, tol, y0, ref["t_end"], grid, events=True)
-            ok = bool(sol.success and acc.success and sol.y.shape[1] == len(grid))
-            err_v = float(np.max(np.abs(sol.y[0] - vref))) if ok else math.inf
-            st = acc.t_events[0]
-            err_s = (float(np.max(np.abs(st - sref))) if ok and len(st) == len(sref)
-                     else math.inf)
-            shift = float(np.max(np.abs(sol.y[0] - acc.y[0]))) if ok else math.inf
-            print(json.dumps({"kind": "run", "solver": "scipy", "method": method.lower(),
-                              "model": "python", "tol": tol,
-                              "time": statistics.median(times), "repeats": reps,
-                              "evals": int(sol.nfev), "ok": ok, "err_v": err_v,
-                              "err_spike": err_s, "nspikes": len(st),
-                              "event_shift": shift}), flush=True)
+                solve(*e, y0, ref["t_end"], grid)
+                times[e].append(time.perf_counter() - t0)
+
+    for method, tol in entries:
+        sol = solve(method, tol, y0, ref["t_end"], grid)
+        acc = solve(method, tol, y0, ref["t_end"], grid, events=True)
+        ok = bool(sol.success and acc.success and sol.y.shape[1] == len(grid))
+        err_v = float(np.max(np.abs(sol.y[0] - vref))) if ok else math.inf
+        st = acc.t_events[0]
+        err_s = (float(np.max(np.abs(st - sref))) if ok and len(st) == len(sref)
+                 else math.inf)
+        shift = float(np.max(np.abs(sol.y[0] - acc.y[0]))) if ok else math.inf
+        print(json.dumps({"kind": "run", "solver": "scipy", "method": method.lower(),
+                          "model": "python", "tol": tol,
+                          "time": statistics.median(times[(method, tol)]),
+                          "repeats": len(times[(method, tol)]),
+                          "evals": int(sol.nfev), "ok": ok, "err_v": err_v,
+                          "err_spike": err_s, "nspikes": len(st),
+                          "event_shift": shift}), flush=True)
 
 
 if __name__ == "__main__":

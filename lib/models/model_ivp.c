@@ -31,9 +31,13 @@ typedef enum op { OP_RHS, OP_JAC, OP_EVENTS, OP_RESET } op;
    of ordinary size). OP_RESET changes out (the state) in place. */
 static int call(const nd_model_ivp *v, op what, size_t k, double t, const double *y, double *out)
 {
-    double stack[STACK_PARS], *p = v->np <= STACK_PARS ? stack : malloc(v->np * sizeof *p);
-    if (!p) return -1;
-    nd_model_ivp_pars_at(v, t, p);
+    /* Without a stimulus the parameters never change: no copy on the hot path. */
+    double stack[STACK_PARS], *p = !v->stim ? v->p
+                                   : v->np <= STACK_PARS ? stack : malloc(v->np * sizeof *p);
+    if (v->stim) {
+        if (!p) return -1;
+        nd_model_ivp_pars_at(v, t, p);
+    }
     int rc = -1;
     switch (what) {
     case OP_RHS:    rc = nd_model_rhs(v->m, t, y, p, out); break;
@@ -41,7 +45,7 @@ static int call(const nd_model_ivp *v, op what, size_t k, double t, const double
     case OP_EVENTS: rc = nd_model_events(v->m, t, y, p, out); break;
     case OP_RESET:  rc = nd_model_apply_reset(v->m, k, t, out, p); break;
     }
-    if (p != stack) free(p);
+    if (p != stack && p != v->p) free(p);
     return rc;
 }
 
