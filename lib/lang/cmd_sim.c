@@ -69,7 +69,7 @@ static nd_dataset *new_dataset(const nd_model *m, int input, int terms)
     nd_dataset *ds = NULL;
     if (names && units) {
         names[k] = "t";
-        units[k++] = NULL;
+        units[k++] = nd_model_time_unit(m);
         for (size_t i = 0; i < n; i++, k++) {
             names[k] = nd_model_item_at(m, ND_MODEL_STATE, i)->name;
             units[k] = nd_model_item_at(m, ND_MODEL_STATE, i)->unit;

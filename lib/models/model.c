@@ -13,7 +13,7 @@
 int md_is_reserved(const char *name)
 {
     static const char *const words[] = {
-        "t", "par", "init", "fn", "when", "stim", "doc", "set", "and", "or", "not", "pi", "inf", "nan",
+        "t", "par", "init", "fn", "when", "stim", "doc", "set", "time", "and", "or", "not", "pi", "inf", "nan",
     };
     for (size_t i = 0; i < sizeof words / sizeof words[0]; i++)
         if (strcmp(words[i], name) == 0) return 1;
@@ -118,7 +118,7 @@ void md_def_free(md_def *def)
     free_refs(&def->inits);
     free_refs(&def->docs);
     free(def->name), free(def->doc), free(def->notes), free(def->stim_target);
-    free(def->stim_text), free(def->stim);
+    free(def->stim_text), free(def->stim), free(def->time_unit);
     nd_code_free(def->rhs), nd_code_free(def->jac), nd_code_free(def->jacp);
     nd_code_free(def->terms), nd_code_free(def->events);
     free(def);
@@ -230,6 +230,10 @@ void nd_model_free(nd_model *m)
 const char *nd_model_name(const nd_model *m) { return m->def->name; }
 const char *nd_model_doc(const nd_model *m) { return m->def->doc ? m->def->doc : ""; }
 const char *nd_model_notes(const nd_model *m) { return m->def->notes ? m->def->notes : ""; }
+const char *nd_model_time_unit(const nd_model *m)
+{
+    return m->def->time_unit ? m->def->time_unit : "";
+}
 
 size_t nd_model_count(const nd_model *m, nd_model_kind kind)
 {

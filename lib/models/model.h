@@ -66,6 +66,9 @@ void nd_model_free(nd_model *m);
 /* Returns the model's name. */
 const char *nd_model_name(const nd_model *m);
 
+/* Returns the unit of time the model declares (`time ms`), or "" when it declares none. */
+const char *nd_model_time_unit(const nd_model *m);
+
 /* Returns the model-level description (its unnamed doc statements), or "". */
 const char *nd_model_doc(const nd_model *m);
 

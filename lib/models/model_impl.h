@@ -81,6 +81,7 @@ typedef struct md_def {
     size_t nwhens;
     md_set *sets;
     size_t nsets;
+    char *time_unit;      /* `time UNIT`, or NULL */
     char *stim_target, *stim_text;
     int stim_line, stim_col, stim_span, stim_par;
     md_stim_part *stim;

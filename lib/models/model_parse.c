@@ -404,6 +404,19 @@ static int at_ode(const md_cursor *c)
            md_ahead(c, 3)->kind == ND_TOK_ASSIGN;
 }
 
+/* time UNIT: the unit of t (ms for the neuron models), for datasets and axes. */
+static nd_status parse_time(md_cursor *c)
+{
+    const nd_token *at = md_cur(c);
+    c->pos++;
+    if (c->def->time_unit)
+        return md_fail(c, at, ND_ESYNTAX, "the time unit is already given");
+    nd_status st = parse_unit(c, &c->def->time_unit);
+    if (st) return st;
+    if (!c->def->time_unit[0]) return md_expected(c, "a unit after 'time' (time ms)");
+    return md_expect_end(c);
+}
+
 static nd_status parse_statement(md_cursor *c)
 {
     const nd_token *t = md_cur(c);
@@ -412,7 +425,7 @@ static nd_status parse_statement(md_cursor *c)
         nd_status (*parse)(md_cursor *);
     } keywords[] = {
         {"fn", parse_fn}, {"when", parse_when}, {"stim", md_parse_stim},
-        {"doc", parse_doc}, {"set", parse_set},
+        {"doc", parse_doc}, {"set", parse_set}, {"time", parse_time},
     };
     if (t->kind == ND_TOK_NAME && md_ahead(c, 1)->kind != ND_TOK_ASSIGN) {
         if (nd_lex_is_word(t, "par")) return parse_values(c, 0);
@@ -426,7 +439,7 @@ static nd_status parse_statement(md_cursor *c)
         return parse_ode(c, 1);
     if (t->kind == ND_TOK_NAME && md_ahead(c, 1)->kind == ND_TOK_ASSIGN) return parse_term(c);
     return md_expected(c, "a model statement (dX/dt = ..., X' = ..., NAME = ..., par, init, "
-                          "fn, when, stim, doc or set)");
+                          "fn, when, stim, doc, set or time)");
 }
 
 nd_status md_parse(md_def *def, const nd_tokens *toks, nd_error *err)

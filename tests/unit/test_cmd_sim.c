@@ -50,6 +50,7 @@ TEST(cmd_hh_rests_at_the_reference_state)
     CHECK_NEAR(last(&f, "sim", "m"), 0.053, 0.001);
     CHECK_NEAR(last(&f, "sim", "h"), 0.596, 0.001);
     CHECK_NEAR(last(&f, "sim", "n"), 0.318, 0.001);
+    CHECK_STR(nd_ds_unit(dataset(&f, "sim"), 0), "ms");   /* hh says `time ms` */
     rec_fixture_teardown(&f);
 }
 
@@ -214,6 +215,11 @@ TEST(cmd_user_model_block)
                       "sim = simulate t=300\nspikes sim v"), ND_OK);
     CHECK_CONTAINS(f.r.ev[f.r.n - 1].json, "\"type\":\"spikes\"");
     CHECK(strstr(f.r.ev[f.r.n - 1].json, "\"count\":0,") == NULL);   /* I = 0.5 oscillates */
+    CHECK(nd_ds_unit(dataset(&f, "sim"), 0) == NULL);      /* no `time` statement */
+    CHECK_INT(rec_fixture_run(&f, "model timed {\n  x' = -x\n  time s\n}\nz = simulate t=1"), ND_OK);
+    CHECK_STR(nd_ds_unit(dataset(&f, "z"), 0), "s");
+    CHECK_INT(rec_fixture_run(&f, "model twice {\n  x' = -x\n  time s\n  time ms\n}"), ND_ESYNTAX);
+    CHECK_INT(f.e.line, 4);
     CHECK_INT(rec_fixture_run(&f, "model bad {\n  dv/dt = v + q\n}"), ND_ENAME);
     CHECK_INT(f.e.line, 2);
     rec_fixture_teardown(&f);
