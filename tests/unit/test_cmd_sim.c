@@ -267,3 +267,41 @@ TEST(cmd_plot_titles_cannot_run_anything)
     CHECK_CONTAINS(f.r.ev[f.r.n - 1].text, "touch /tmp/neurodyn-pwned");
     rec_fixture_teardown(&f);
 }
+
+/* Largest |a - b| between two same-grid columns. */
+static double max_diff(rec_fixture *f, const char *a, const char *b, const char *var)
+{
+    size_t na, nb;
+    const double *x = column(f, a, var, &na), *y = column(f, b, var, &nb);
+    double d = x && y && na == nb ? 0 : INFINITY;
+    for (size_t i = 0; x && y && i < na && i < nb; i++) d = fmax(d, fabs(x[i] - y[i]));
+    return d;
+}
+
+TEST(cmd_fhn_every_method_against_a_tight_reference)
+{
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    CHECK_INT(rec_fixture_run(&f, "use fhn\nset I = 0.5\n"
+                                  "ref = simulate t=200 sample=0.5 rtol=1e-12 atol=1e-12\n"
+                                  "tsit = simulate t=200 sample=0.5 method=tsit5 rtol=1e-12 atol=1e-12\n"
+                                  "dp5 = simulate t=200 sample=0.5 rtol=1e-8\n"
+                                  "ts5 = simulate t=200 sample=0.5 method=tsit5 rtol=1e-8\n"
+                                  "bdf = simulate t=200 sample=0.5 method=bdf rtol=1e-10\n"
+                                  "adams = simulate t=200 sample=0.5 method=adams rtol=1e-10\n"
+                                  "rk4 = simulate t=200 sample=0.5 method=rk4 dt=0.01\n"
+                                  "ee = simulate t=200 sample=0.5 method=expeuler dt=0.001"),
+              ND_OK);
+    /* The two 5th-order pairs agree at 1e-12: the reference is itself accurate. */
+    /* Measured: tsit5 6e-11; dp5 3.5e-7, tsit5 6e-8 at 1e-8; bdf 6.6e-7, adams 1.7e-7 at
+       1e-10; rk4 2.8e-9; expeuler 5.3e-3. The bounds leave a margin of a few times. */
+    CHECK(max_diff(&f, "ref", "tsit", "v") < 1e-9);
+    CHECK(max_diff(&f, "ref", "dp5", "v") < 2e-6);
+    CHECK(max_diff(&f, "ref", "ts5", "v") < 2e-6);
+    CHECK(max_diff(&f, "ref", "bdf", "v") < 5e-6);
+    CHECK(max_diff(&f, "ref", "adams", "v") < 5e-6);
+    CHECK(max_diff(&f, "ref", "rk4", "v") < 2e-8);     /* rk4 at 0.01: error ~ dt^4 */
+    CHECK(max_diff(&f, "ref", "ee", "v") < 2e-2);      /* first order in dt = 0.001 */
+    CHECK(max_diff(&f, "ref", "ee", "v") > 1e-3);      /* ... and visibly so */
+    rec_fixture_teardown(&f);
+}
