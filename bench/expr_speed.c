@@ -1,15 +1,21 @@
 /* Compiled model expressions vs the same function written by hand in C: the
-   Hodgkin-Huxley right-hand side (4 states, 6 exponentials, shared subexpressions).
+   Hodgkin-Huxley right-hand side (4 states, 6 exponentials, shared subexpressions), on the
+   interpreter and as native code (lib/expr/native.c).
 
    Build and run from the top of the checkout (after `make build/libneurodyn.a`):
        cc -std=c11 -O2 -D_DEFAULT_SOURCE -o build/expr_speed bench/expr_speed.c \
-          build/libneurodyn.a -lm && build/expr_speed
-   Prints ns per evaluation for both and their ratio (target: compiled <= 1.5 x hand). */
+          build/libneurodyn.a -lcrypto -lm && build/expr_speed
+   Prints ns per evaluation of each and their ratio to hand-written C (target: compiled
+   <= 1.5 x hand), and the time nd_code_compile takes with a cold and a warm cache (the
+   cold one in a temporary XDG_CACHE_HOME, removed afterwards). */
+#define _XOPEN_SOURCE 700                /* nftw */
+#include <ftw.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "../lib/expr/ast.h"
 #include "../lib/expr/compile.h"
@@ -86,6 +92,23 @@ static double time_it(const nd_code *code, long reps, double *checksum)
     return best;
 }
 
+static int remove_entry(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+    (void)st, (void)flag, (void)ftw;
+    return remove(path);
+}
+
+/* Compiles the HH right-hand side; *seconds gets the time nd_code_compile took. */
+static nd_code *compile_hh(nd_expr **rhs, double *seconds)
+{
+    nd_error err;
+    double t0 = now();
+    nd_code *code = nd_code_compile((const nd_expr *const *)rhs, 4, resolve, NULL, &err);
+    *seconds = now() - t0;
+    if (!code) fprintf(stderr, "compile failed: %s\n", err.msg);
+    return code;
+}
+
 int main(void)
 {
     nd_error err;
@@ -96,11 +119,18 @@ int main(void)
         rhs[i] = nd_expr_subst(raw, term_names, (const nd_expr *const *)terms, 6);
         nd_expr_free(raw);
     }
-    nd_code *code = nd_code_compile((const nd_expr *const *)rhs, 4, resolve, NULL, &err);
-    if (!code) {
-        fprintf(stderr, "compile failed: %s\n", err.msg);
-        return 1;
-    }
+    /* the interpreter, then native code into an empty cache (cold), then again (warm) */
+    double t_vm_compile, t_cold, t_warm;
+    setenv("NEURODYN_NATIVE", "0", 1);
+    nd_code *vm = compile_hh(rhs, &t_vm_compile);
+    unsetenv("NEURODYN_NATIVE");
+    char cache[] = "/tmp/neurodyn-bench-XXXXXX";
+    if (!mkdtemp(cache)) return 1;
+    setenv("XDG_CACHE_HOME", cache, 1);
+    nd_code *native = compile_hh(rhs, &t_cold);
+    nd_code_free(native);
+    native = compile_hh(rhs, &t_warm);
+    if (!vm || !native) return 1;
     srand(1);
     for (int i = 0; i < NPTS; i++) {
         double par[] = {120, 36, 0.3, 50, -77, -54.387, 1, 10};
@@ -108,21 +138,33 @@ int main(void)
         for (int j = 1; j < 4; j++) pts[i][j] = (double)rand() / RAND_MAX;
         memcpy(&pts[i][4], par, sizeof par);
     }
-    double maxdiff = 0, a[4], b[4];
+    double maxdiff = 0, a[4], b[4], c[4];
+    int identical = 1;
     for (int i = 0; i < NPTS; i++) {
-        nd_code_eval(code, pts[i], a);
+        nd_code_eval(vm, pts[i], a);
+        nd_code_eval(native, pts[i], c);
         hh_by_hand(pts[i], b);
+        identical &= memcmp(a, c, sizeof a) == 0;
         for (int k = 0; k < 4; k++) maxdiff = fmax(maxdiff, fabs(a[k] - b[k]) / fmax(1, fabs(b[k])));
     }
     long reps = 2000;
-    double cs1, cs2;
-    double t_hand = time_it(NULL, reps, &cs1), t_code = time_it(code, reps, &cs2);
-    printf("HH right-hand side: %zu instructions\n", nd_code_size(code));
-    printf("hand-written C : %7.2f ns/eval\n", t_hand);
-    printf("compiled (VM)  : %7.2f ns/eval\n", t_code);
-    printf("ratio          : %7.2f   (max relative difference %.2g, checksums %.6g %.6g)\n",
-           t_code / t_hand, maxdiff, cs1, cs2);
-    nd_code_free(code);
+    double cs1, cs2, cs3;
+    double t_hand = time_it(NULL, reps, &cs1), t_vm = time_it(vm, reps, &cs2),
+           t_native = time_it(native, reps, &cs3);
+    printf("HH right-hand side: %zu instructions\n", nd_code_size(vm));
+    printf("                    ns/eval   x hand\n");
+    printf("hand-written C    : %7.2f    %5.2f\n", t_hand, 1.0);
+    printf("compiled, VM      : %7.2f    %5.2f\n", t_vm, t_vm / t_hand);
+    printf("compiled, native  : %7.2f    %5.2f   (%s)\n", t_native, t_native / t_hand,
+           nd_code_backend(native));
+    printf("native == VM bit for bit: %s; max relative difference to hand %.2g; "
+           "checksums %.6g %.6g %.6g\n", identical ? "yes" : "NO", maxdiff, cs1, cs2, cs3);
+    printf("nd_code_compile: VM %.2f ms, native cold cache %.1f ms, warm cache %.2f ms\n",
+           1e3 * t_vm_compile, 1e3 * t_cold, 1e3 * t_warm);
+    nd_code_free(vm);
+    nd_code_free(native);
+    if (nftw(cache, remove_entry, 16, FTW_DEPTH | FTW_PHYS) != 0)
+        fprintf(stderr, "could not remove %s\n", cache);
     for (int i = 0; i < 6; i++) nd_expr_free(terms[i]);
     for (int i = 0; i < 4; i++) nd_expr_free(rhs[i]);
     return 0;

@@ -36,7 +36,11 @@
    slots into registers and followed by a scatter of the outputs. vm.c runs it with
    threaded dispatch over a register file on the stack: no allocation and no mutable
    state in nd_code, so many threads may evaluate one program. A 0/0 met at run time is
-   repaired there, off the fast path (see vm.c). */
+   repaired there, off the fast path (see vm.c).
+
+   Native code. The same instruction list is then printed as C, built by the system's cc
+   and loaded (native.c): nd_code_eval runs that machine code instead of the loop, with
+   bit-identical results, and falls back to the loop when no compiler is at hand. */
 #include "compile.h"
 
 #include <limits.h>
@@ -46,6 +50,7 @@
 #include <string.h>
 
 #include "functions.h"
+#include "native.h"
 #include "vm.h"
 
 enum { OP_INPUT = VM_NOPS };    /* a node reading slot `slot` (loaded by the prologue) */
@@ -557,6 +562,8 @@ static nd_code *assemble(builder *B, const int *outs, size_t nouts)
             nd_error_fail(B->err, ND_ENOMEM, "model too large to compile (%zu registers)", nregs);
         else if (!(c = emit(B, &P, outs, nouts, nregs)))
             oom(B);
+        else
+            nd_native_attach(c);
     } else {
         oom(B);
     }
@@ -603,9 +610,15 @@ size_t nd_code_size(const nd_code *c)
     return c->nins;
 }
 
+const char *nd_code_backend(const nd_code *c)
+{
+    return c->backend;
+}
+
 void nd_code_free(nd_code *c)
 {
     if (!c) return;
+    nd_native_release(c);
     free(c->ins);
     free(c->in_reg);
     free(c->in_slot);

@@ -37,18 +37,36 @@ static double f_heaviside(const double *a, int n)
     return a[0] > 0 ? 1.0 : a[0] < 0 ? 0.0 : a[0] == 0 ? 0.5 : a[0];
 }
 
-/* nan propagates: a minimum over values with a nan is not a number. */
+/* One step of min and max: nan when either is nan (fmin would drop it), and -0 below
+   +0. fmin and fmax may return either zero, and the compiler may swap their arguments
+   (it treats them as commutative), so leaving equal zeros to them would make the sign of
+   the result depend on the build: the native code of compiled expressions would differ
+   from the interpreter in it. Compares decide every case here. */
+static double min2(double m, double a)
+{
+    if (isnan(m) || isnan(a)) return NAN;
+    if (m != a) return m < a ? m : a;
+    return signbit(m) ? m : a;
+}
+
+static double max2(double m, double a)
+{
+    if (isnan(m) || isnan(a)) return NAN;
+    if (m != a) return m > a ? m : a;
+    return signbit(m) ? a : m;
+}
+
 static double f_min(const double *a, int n)
 {
     double m = a[0];
-    for (int i = 1; i < n; i++) m = (isnan(m) || isnan(a[i])) ? NAN : fmin(m, a[i]);
+    for (int i = 1; i < n; i++) m = min2(m, a[i]);
     return m;
 }
 
 static double f_max(const double *a, int n)
 {
     double m = a[0];
-    for (int i = 1; i < n; i++) m = (isnan(m) || isnan(a[i])) ? NAN : fmax(m, a[i]);
+    for (int i = 1; i < n; i++) m = max2(m, a[i]);
     return m;
 }
 

@@ -1,5 +1,8 @@
 /* Running compiled expressions: the interpreter loop, and the repair of removable
-   singularities (0/0 replaced by the mean of the values at nearby inputs). */
+   singularities (0/0 replaced by the mean of the values at nearby inputs). A program with
+   a native body (native.c) runs that instead, and comes back here only when an output is
+   nan: the interpreter is what notices a 0/0 on the way, and its values equal the
+   native ones. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -147,7 +150,12 @@ static void repair(const nd_code *c, const double *slots, double *r, double *out
     free(plus);
 }
 
-void nd_code_eval(const nd_code *c, const double *slots, double *out)
+/* The interpreter's path, with the repair. Kept out of line so that the native fast path
+   has no 4 KB register file. */
+#if defined(__GNUC__)
+__attribute__((noinline))
+#endif
+static void eval_vm(const nd_code *c, const double *slots, double *out)
 {
     double stack[STACK_REGS];
     double *r = c->nregs <= STACK_REGS ? stack : malloc(c->nregs * sizeof *r);
@@ -161,5 +169,34 @@ void nd_code_eval(const nd_code *c, const double *slots, double *out)
             repair(c, slots, r, out);
             break;
         }
+    if (r != stack) free(r);
+}
+
+/* A nan out of native code sends the whole evaluation to the interpreter: it gives the
+   same values, notices a 0/0 on the way and repairs it (and it stands in when a large
+   native body could not allocate its array of values). Rare, so not worth a shortcut. */
+void nd_code_eval(const nd_code *c, const double *slots, double *out)
+{
+    if (c->native) {
+        c->native(slots, out);
+        for (size_t k = 0; k < c->nout; k++)
+            if (isnan(out[k])) {
+                eval_vm(c, slots, out);
+                return;
+            }
+        return;
+    }
+    eval_vm(c, slots, out);
+}
+
+void nd_vm_run_raw(const nd_code *c, const double *slots, double *out)
+{
+    double stack[STACK_REGS];
+    double *r = c->nregs <= STACK_REGS ? stack : malloc(c->nregs * sizeof *r);
+    if (!r) {
+        for (size_t k = 0; k < c->nout; k++) out[k] = NAN;
+        return;
+    }
+    run_fast(c, slots, r, out);
     if (r != stack) free(r);
 }

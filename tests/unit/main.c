@@ -40,6 +40,10 @@ static int by_file_then_name(const void *a, const void *b)
 
 int main(int argc, char **argv)
 {
+    /* Compiled programs run on the interpreter here, so that the suite's thousands of small
+       programs do not each start cc and fill the user's cache; native code has its own
+       tests (test_expr_native.c), and NEURODYN_NATIVE=1 runs the whole suite native. */
+    setenv("NEURODYN_NATIVE", "0", 0);
     const char *filter = argc > 1 ? argv[1] : NULL;
     int passed = 0, failed = 0;
     qsort(cases, ncases, sizeof *cases, by_file_then_name);
