@@ -305,3 +305,17 @@ TEST(cmd_fhn_every_method_against_a_tight_reference)
     CHECK(max_diff(&f, "ref", "ee", "v") > 1e-3);      /* ... and visibly so */
     rec_fixture_teardown(&f);
 }
+
+TEST(cmd_spikes_count_correctly_into_depolarisation_block)
+{
+    /* At I = 200 HH fires once, then rings down to a depolarised rest near -41 mV: the
+       damped oscillations are not spikes, with the default threshold or a low one. */
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    CHECK_INT(rec_fixture_run(&f, "use hh\nset I = 200\nsim = simulate t=100\nspikes sim"), ND_OK);
+    CHECK_CONTAINS(f.r.ev[f.r.n - 1].json, "\"count\":1,");
+    CHECK_INT(rec_fixture_run(&f, "spikes sim threshold=-45 hysteresis=10"), ND_OK);
+    CHECK_CONTAINS(f.r.ev[f.r.n - 1].json, "\"count\":1,");
+    CHECK_NEAR(last(&f, "sim", "V"), -40.7, 0.01);
+    rec_fixture_teardown(&f);
+}
