@@ -7,6 +7,7 @@
 #include "../base/strbuf.h"
 #include "../plot/figure.h"
 #include "args.h"
+#include "bif_plot.h"
 #include "modules.h"
 #include "target.h"
 #include "workspace.h"
@@ -187,6 +188,8 @@ static nd_status build(const nd_cmd_ctx *ctx, const plot_request *rq, const char
 static nd_status run_plot(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
 {
     (void)result;
+    const nd_bif_result *bif = nd_plot_bif_target(ctx);
+    if (bif) return nd_plot_bif(ctx, bif, err);
     plot_request rq;
     nd_status st = read_request(ctx, &rq, err);
     if (st != ND_OK) return st;
@@ -228,7 +231,9 @@ static const nd_command cmd_plot = {
     "(`plot sim V m h n`); a second dataset overlays the same variables (`plot sim V data`), "
     "noisy data as dots. `vs X` plots against X instead of time: a trajectory in the "
     "phase plane (`plot sim V vs n`). Long traces are thinned to min/max per pixel column, "
-    "so no spike is lost.",
+    "so no spike is lost. `plot BIF [VAR]` with a result of `continue` draws its bifurcation "
+    "diagram: VAR against the parameter, stable equilibria solid, unstable dashed, special "
+    "points marked.",
     plot_options, "plot sim V\nplot sim V m h n\nplot sim V vs n\nplot sim V data V", 0, run_plot
 };
 

@@ -24,6 +24,15 @@ nd_status nd_cmd_register_plot(nd_cmd_registry *reg, nd_error *err);
 /* Registers the analysis commands (spikes, rates). */
 nd_status nd_cmd_register_analysis(nd_cmd_registry *reg, nd_error *err);
 
+/* Registers the F-I curve command (fi). */
+nd_status nd_cmd_register_fi(nd_cmd_registry *reg, nd_error *err);
+
+/* Registers the phase-plane commands (fixed, stability, phase). */
+nd_status nd_cmd_register_phase(nd_cmd_registry *reg, nd_error *err);
+
+/* Registers the continuation command (continue). */
+nd_status nd_cmd_register_continue(nd_cmd_registry *reg, nd_error *err);
+
 /* Registers the commands of every module; stops at the first failure. */
 nd_status nd_cmd_register_all(nd_cmd_registry *reg, nd_error *err);
 

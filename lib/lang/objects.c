@@ -4,6 +4,7 @@
 
 #include <stdlib.h>
 
+#include "../analysis/bif_view.h"
 #include "../base/strbuf.h"
 
 static char *dataset_summary(const void *data) { return nd_ds_summary(data); }
@@ -79,4 +80,21 @@ nd_stim *nd_model_obj_stim(const nd_model_obj *mo, int *par)
     }
     *par = nd_model_stim_par(mo->model);
     return *par >= 0 ? nd_model_stim(mo->model) : NULL;
+}
+
+static char *bif_summary(const void *data) { return nd_bif_summary(data); }
+static nd_bundle *bif_bundle(const void *data) { return nd_bif_bundle(data); }
+static void bif_free(void *data) { nd_bif_free(data); }
+
+static const nd_object_type bif_type = {"bifurcation diagram", bif_summary, bif_bundle,
+                                        bif_free};
+
+nd_value *nd_value_bif(nd_bif_result *r)
+{
+    return nd_value_object(&bif_type, r);
+}
+
+nd_bif_result *nd_value_as_bif(const nd_value *v)
+{
+    return v && v->kind == ND_VAL_OBJECT && v->as.obj.type == &bif_type ? v->as.obj.data : NULL;
 }

@@ -3,6 +3,7 @@
 #ifndef ND_LANG_OBJECTS_H
 #define ND_LANG_OBJECTS_H
 
+#include "../analysis/continuation.h"
 #include "../data/dataset.h"
 #include "../models/model.h"
 #include "../ode/stim.h"
@@ -30,5 +31,12 @@ nd_model_obj *nd_value_as_model(const nd_value *v);
 /* Returns the stimulus in force for mo (its own or the model's default; caller frees) and
    the parameter it drives in *par; NULL when there is none (or memory ran out). */
 nd_stim *nd_model_obj_stim(const nd_model_obj *mo, int *par);
+
+/* Returns a value owning bifurcation result r (freed with the value; on failure r is
+   freed), or NULL. */
+nd_value *nd_value_bif(nd_bif_result *r);
+
+/* Returns the bifurcation result held by v, or NULL when v is not one. */
+nd_bif_result *nd_value_as_bif(const nd_value *v);
 
 #endif

@@ -1,0 +1,178 @@
+/* Nullcline contouring, slices and the phase-plane commands (fixed, stability, phase). */
+#include "test.h"
+
+#include <math.h>
+#include <stdlib.h>
+
+#include "../../lib/analysis/contour.h"
+#include "../../lib/analysis/slice.h"
+#include "rec_sink.h"
+
+/* ---- contour ---- */
+
+static double fhn_fv(void *ctx, double v, double w)
+{
+    double I = *(double *)ctx;
+    return v - v * v * v / 3 - w + I;
+}
+
+TEST(contour_fhn_v_nullcline_is_the_cubic_in_one_piece)
+{
+    double I = 0.5;
+    nd_contour c = {0};
+    CHECK_INT(nd_contour_zero(fhn_fv, &I, -2.5, 2.5, -1, 2, 101, 101, &c, NULL), ND_OK);
+    CHECK_INT(c.nlines, 1);        /* every branch of the N, joined */
+    size_t pts = 0;
+    for (size_t i = 0; i < c.n; i++) {
+        if (isnan(c.x[i])) continue;
+        pts++;
+        CHECK_NEAR(c.y[i], c.x[i] - c.x[i] * c.x[i] * c.x[i] / 3 + I, 1e-9);
+    }
+    CHECK(pts > 150);
+    nd_contour_free(&c);
+}
+
+static double hyperbola(void *ctx, double x, double y)
+{
+    (void)ctx;
+    return y - 1 / x;   /* changes sign through the pole at x = 0 too */
+}
+
+TEST(contour_rejects_sign_changes_through_a_pole)
+{
+    nd_contour c = {0};
+    CHECK_INT(nd_contour_zero(hyperbola, NULL, -2.05, 2.05, -3, 3, 80, 80, &c, NULL), ND_OK);
+    CHECK_INT(c.nlines, 2);        /* the two branches, no vertical line at x = 0 */
+    for (size_t i = 0; i < c.n; i++)
+        if (!isnan(c.x[i])) {
+            CHECK(fabs(c.x[i]) > 0.3);
+            CHECK_NEAR(c.y[i], 1 / c.x[i], 1e-8);
+        }
+    nd_contour_free(&c);
+}
+
+static double circle(void *ctx, double x, double y)
+{
+    (void)ctx;
+    return x * x + y * y - 1;
+}
+
+TEST(contour_closes_loops)
+{
+    nd_contour c = {0};
+    CHECK_INT(nd_contour_zero(circle, NULL, -2, 2, -2, 2, 41, 41, &c, NULL), ND_OK);
+    CHECK_INT(c.nlines, 1);
+    CHECK(c.n > 10);
+    CHECK_NEAR(c.x[0], c.x[c.n - 2], 1e-12);   /* the last point before the NaN is the first */
+    CHECK_NEAR(c.y[0], c.y[c.n - 2], 1e-12);
+    nd_contour_free(&c);
+}
+
+/* ---- slices ---- */
+
+TEST(slice_hh_qss_plane_has_the_rest_state_and_n_inf_nullcline)
+{
+    nd_error e;
+    nd_model *m = nd_model_builtin("hh", &e);
+    int iv = nd_model_index(m, ND_MODEL_STATE, "V"), in = nd_model_index(m, ND_MODEL_STATE, "n");
+    nd_slice s;
+    CHECK_INT(nd_slice_init(&s, m, nd_model_pars(m), iv, in, nd_model_inits(m), 1, &e), ND_OK);
+    double lo[2] = {-90, 0}, hi[2] = {50, 1};
+    nd_eq_list l;
+    nd_eq_list_init(&l, 2);
+    CHECK_INT(nd_slice_equilibria(&s, lo, hi, &l, &e), ND_OK);
+    CHECK_INT(l.count, 1);
+    CHECK_NEAR(l.x[0], -65.0, 0.01 / 65);
+    CHECK_NEAR(l.x[1], 0.318, 0.001);
+    CHECK(nd_eq_kind_stable(l.kind[0]));
+    /* at quasi-steady state m = m_inf(V): dm/dt vanishes at any (V, n) */
+    double state[4], f[4];
+    CHECK_INT(nd_slice_state(&s, -40, 0.5, state), 0);
+    nd_model_rhs(m, 0, state, nd_model_pars(m), f);
+    CHECK(fabs(f[1]) < 1e-10 && fabs(f[2]) < 1e-10);
+    CHECK(state[1] > 0 && state[1] < 1);
+    nd_eq_list_free(&l);
+    nd_slice_free(&s);
+    nd_model_free(m);
+}
+
+/* ---- commands ---- */
+
+static const char *last_json(rec_fixture *f)
+{
+    return f->r.n ? f->r.ev[f->r.n - 1].json : NULL;
+}
+
+TEST(cmd_fixed_lists_equilibria_with_kinds_and_json)
+{
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    CHECK_INT(rec_fixture_run(&f, "use fhn\nfixed"), ND_OK);
+    const char *j = last_json(&f);
+    CHECK_CONTAINS(j, "{\"type\":\"equilibria\",\"model\":\"fhn\"");
+    CHECK_CONTAINS(j, "\"points\":[{\"state\":{\"v\":-1.1994");
+    CHECK_CONTAINS(j, "\"kind\":\"stable focus\"");
+    CHECK_CONTAINS(f.r.ev[f.r.n - 1].text, "stable focus");
+    CHECK_CONTAINS(f.r.ev[f.r.n - 1].html, "<table");
+    CHECK_INT(rec_fixture_run(&f, "fixed izh"), ND_OK);
+    j = last_json(&f);
+    CHECK_CONTAINS(f.r.ev[f.r.n - 1].text, "1  -70  -14");   /* table rows, 6 digits */
+    CHECK_CONTAINS(f.r.ev[f.r.n - 1].text, "2  -50  -10");
+    CHECK_CONTAINS(j, "\"kind\":\"saddle\"");
+    CHECK_INT(rec_fixture_run(&f, "use ml\nset snic\nfixed I=10"), ND_OK);
+    CHECK_CONTAINS(f.r.ev[f.r.n - 1].text, "3 equilibria");
+    CHECK_CONTAINS(f.r.ev[f.r.n - 1].text, "saddle");
+    CHECK_INT(rec_fixture_run(&f, "fixed nosuch=1"), ND_ENAME);
+    rec_fixture_teardown(&f);
+}
+
+TEST(cmd_fixed_finds_the_hh_rest_state)
+{
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    CHECK_INT(rec_fixture_run(&f, "fixed hh"), ND_OK);
+    CHECK_CONTAINS(f.r.ev[f.r.n - 1].text, "1 equilibrium of hh");
+    CHECK_CONTAINS(last_json(&f), "\"stable\":true");
+    CHECK_CONTAINS(last_json(&f), "\"V\":-64.99");
+    rec_fixture_teardown(&f);
+}
+
+TEST(cmd_stability_at_a_state_and_nearest)
+{
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    CHECK_INT(rec_fixture_run(&f, "use fhn\nstability at v=-1"), ND_OK);
+    CHECK_CONTAINS(f.r.ev[f.r.n - 1].text, "not an equilibrium");
+    CHECK_CONTAINS(last_json(&f), "{\"type\":\"stability\"");
+    CHECK_INT(rec_fixture_run(&f, "stability at v=-1 nearest=true"), ND_OK);
+    CHECK_CONTAINS(last_json(&f), "\"v\":-1.1994");
+    CHECK_CONTAINS(last_json(&f), "stable focus");
+    CHECK_INT(rec_fixture_run(&f, "stability at v=0.5 I=0.5 nearest=true"), ND_OK);
+    CHECK_CONTAINS(last_json(&f), "unstable focus");
+    rec_fixture_teardown(&f);
+}
+
+TEST(cmd_phase_draws_nullclines_field_trajectories_and_equilibria)
+{
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    CHECK_INT(rec_fixture_run(&f, "use fhn\nphase v w v=-2.5..2.5 w=-1..2 nullclines field "
+                                  "traj=3 I=0.5"), ND_OK);
+    const char *t = f.r.ev[f.r.n - 1].text;
+    CHECK_CONTAINS(t, "v-nullcline (dv/dt = 0)");
+    CHECK_CONTAINS(t, "w-nullcline (dw/dt = 0)");
+    CHECK_CONTAINS(t, "trajectories");
+    CHECK_CONTAINS(t, "unstable equilibrium");
+    CHECK_CONTAINS(t, "v = -0.804848, w = -0.13106: unstable focus");
+    CHECK_CONTAINS(last_json(&f), "\"phase\":{\"model\":\"fhn\",\"x\":\"v\",\"y\":\"w\"");
+    CHECK_CONTAINS(last_json(&f), "\"kind\":\"unstable focus\"");
+    CHECK_INT(rec_fixture_run(&f, "phase V n hh others=qss V=-90..50 n=0..1 traj=[[-60, 0.3]] t=20"),
+              ND_OK);
+    CHECK_CONTAINS(f.r.ev[f.r.n - 1].text, "of the 2-D slice");
+    CHECK_CONTAINS(f.r.ev[f.r.n - 1].text, "stable");
+    CHECK_INT(rec_fixture_run(&f, "phase v v"), ND_EVALUE);
+    CHECK_INT(rec_fixture_run(&f, "phase v q fhn"), ND_ENAME);
+    CHECK_INT(rec_fixture_run(&f, "phase v w fhn others=bogus"), ND_EVALUE);
+    CHECK_INT(rec_fixture_run(&f, "phase v w fhn traj=[[1]]"), ND_EVALUE);
+    rec_fixture_teardown(&f);
+}
