@@ -159,6 +159,7 @@ nd_bif_result *nd_bif_create(const nd_model *m, int par, double lo, double hi)
     if (!r) return NULL;
     size_t n = nd_model_count(m, ND_MODEL_STATE);
     const nd_model_item *pi = nd_model_item_at(m, ND_MODEL_PAR, (size_t)par);
+    r->par_index = par;
     r->lo = lo;
     r->hi = hi;
     r->model = dup(nd_model_name(m));

@@ -31,7 +31,11 @@ typedef struct cont {
     double *p;           /* the parameter vector; p[par] follows λ */
     int par;
     size_t n, N, npar;   /* states, unknowns (n + 1), parameters */
-    double *A, *rhs, *J, *Jp, *F, *v, *re, *im;
+    double *A, *rhs;     /* the bordered matrix (N x N) and right-hand side (N) */
+    double *v;           /* N values of scratch for the λ-differences of fill_jac */
+    double *J, *Jp;      /* ∂f/∂x (n x n), ∂f/∂p (n x npar) */
+    double *F;           /* f (n values), then ∂f/∂λ (n values) */
+    double *re, *im;     /* eigenvalues (n each) */
     double *tt, *wt;     /* scratch of N values for the locating (tangent, trial point) */
     lapack_int *piv;
     double tol;
@@ -39,7 +43,6 @@ typedef struct cont {
 
 /* What the detection needs of a branch point. */
 typedef struct bpoint {
-    double *u, *t;       /* N values each */
     int nu_real, nu_cplx;  /* eigenvalues right of the axis: real, complex */
     double lead_re, lead_im;
 } bpoint;
@@ -54,7 +57,8 @@ static int cont_init(cont *c, const nd_model *m, int par, double tol)
     c->npar = nd_model_count(m, ND_MODEL_PAR);
     c->tol = tol;
     size_t n = c->n, N = c->N;
-    c->p = malloc((c->npar + N * N + 2 * N + n * n + n * c->npar + 2 * n + 3 * n + 2 * N) * sizeof(double));
+    size_t total = c->npar + N * N + 2 * N + n * n + n * c->npar + 2 * n + 2 * n + 2 * N;
+    c->p = malloc(total * sizeof(double));
     c->piv = malloc(N * sizeof *c->piv);
     if (!c->p || !c->piv) return -1;
     memcpy(c->p, nd_model_pars(m), c->npar * sizeof *c->p);
@@ -232,7 +236,7 @@ static int locate(cont *c, nd_bif_kind kind, const double *a, const double *ta, 
         if (!(s > fmin(s0, s1) && s < fmax(s0, s1))) s = 0.5 * (s0 + s1);
         double g = test_at(c, kind, a, ta, s, w, tr, ti);
         if (isnan(g)) return -1;
-        if (g == 0 || fabs(s1 - s0) < 1e-13 * fabs(ds)) break;
+        if (g == 0) break;
         if ((g > 0) == (g1 > 0)) {
             s1 = s, g1 = g;
             if (side == -1) g0 /= 2;
@@ -382,7 +386,7 @@ static nd_status trace(walk *k, double *u, double *t, const nd_cont_options *o, 
     if (!w) return nd_error_fail(err, ND_ENOMEM, "out of memory");
     double *tw = w + N, *e0 = tw + N, *e1 = e0 + N;
     event ev[2] = {{.w = e0}, {.w = e1}};
-    bpoint pa = {.u = u, .t = t}, pb = {.u = w, .t = tw};
+    bpoint pa, pb;
     nd_status st = spectrum(c, u, &pa) ? nd_error_fail(err, ND_ESOLVER, "eigenvalues failed")
                                        : ND_OK;
     while (st == ND_OK) {

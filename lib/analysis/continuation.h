@@ -58,6 +58,7 @@ typedef struct nd_cycle_branch {
 typedef struct nd_bif_result {
     char *model;              /* the model's name */
     char *param;              /* the continued parameter's name */
+    int par_index;            /* its index among the model's parameters */
     char *param_unit;         /* its unit, or "" */
     size_t dim;               /* number of states */
     char **names;             /* [dim] state names */

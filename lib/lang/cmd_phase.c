@@ -46,7 +46,7 @@ static nd_status run_fixed(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     if (st == ND_OK) {
         nd_error ignored;
         size_t ntraj = TRAJ_SEEDS;
-        if (t1 == 0 || nd_phase_integrate(ctx, &s, s.x0, t1, ntraj, traj, &ignored) != ND_OK) {
+        if (t1 == 0 || nd_phase_integrate(ctx, &s, s.x0, t1, ntraj, traj, NULL, &ignored) != ND_OK) {
             if (t1 > 0 && ignored.code == ND_EINTERRUPT) st = nd_error_fail(err, ND_EINTERRUPT, "%s", ignored.msg);
             ntraj = 0;   /* a trajectory that blows up seeds nothing: the grid still does */
         }
@@ -175,8 +175,8 @@ static const nd_command cmd_phase = {
     "Draws the (X, Y) phase plane: the X- and Y-nullclines (where dX/dt = 0 and dY/dt = 0, "
     "contoured on a grid with every branch), a direction field of arrows of equal length, "
     "trajectories from given or spread starting points, and the equilibria (filled circle: "
-    "stable, open circle: unstable) with their type listed under the figure. Without "
-    "nullclines, field or traj= it draws nullclines and field.\n\n"
+    "stable, open circle: unstable) with their type listed under the figure. Without the "
+    "words nullclines or field it draws both.\n\n"
     "For a model with more than two states the plane is a slice: the other states are held "
     "at their initial values (or at values given as h=0.6), or with others=qss each is put "
     "at its quasi-steady state, solved from dz/dt = 0 for the given X and Y (as if it were "

@@ -186,7 +186,8 @@ static nd_status add_trajectories(const nd_cmd_ctx *ctx, nd_figure *fig, int pan
                                   nd_error *err)
 {
     if (!q->ntraj) return ND_OK;
-    size_t n = q->s.n, len = q->ntraj * (TRAJ_PTS + 1), m = 0, ns = 0;
+    size_t n = q->s.n, len = q->ntraj * 2 * (TRAJ_PTS + 1), m = 0, ns = 0;
+    unsigned char brk[TRAJ_PTS];
     double *y0 = malloc(n * sizeof *y0), *out = malloc(TRAJ_PTS * n * sizeof *out);
     double *px = malloc(len * sizeof *px), *py = malloc(len * sizeof *py);
     double *sx = malloc(q->ntraj * sizeof *sx), *sy = malloc(q->ntraj * sizeof *sy);
@@ -197,11 +198,12 @@ static nd_status add_trajectories(const nd_cmd_ctx *ctx, nd_figure *fig, int pan
         sx[ns] = q->starts[2 * k];
         sy[ns++] = q->starts[2 * k + 1];
         nd_error e2;
-        if (nd_phase_integrate(ctx, &q->s, y0, q->t1, TRAJ_PTS, out, &e2) == ND_EINTERRUPT)
+        if (nd_phase_integrate(ctx, &q->s, y0, q->t1, TRAJ_PTS, out, brk, &e2) == ND_EINTERRUPT)
             st = nd_error_fail(err, ND_EINTERRUPT, "%s", e2.msg);
-        for (size_t i = 0; i < TRAJ_PTS; i++, m++) {   /* a blow-up keeps the part before it */
+        for (size_t i = 0; i < TRAJ_PTS; i++) {   /* a blow-up keeps the part before it */
             px[m] = out[i * n + (size_t)q->ix];
-            py[m] = out[i * n + (size_t)q->iy];
+            py[m++] = out[i * n + (size_t)q->iy];
+            if (brk[i]) px[m] = py[m] = NAN, m++;   /* a reset: a jump, not a path */
         }
         px[m] = py[m] = NAN;
         m++;
@@ -210,7 +212,7 @@ static nd_status add_trajectories(const nd_cmd_ctx *ctx, nd_figure *fig, int pan
     nd_fig_style start = {ND_FIG_NOLINE, ND_FIG_DOT, ND_FIG_BLACK, 0};
     if (st == ND_OK && ns &&
         (nd_fig_add_series(fig, panel, "trajectories", px, py, m, line) < 0 ||
-         nd_fig_add_series(fig, panel, NULL, sx, sy, ns, start) < 0))
+         nd_fig_add_series(fig, panel, "starts", sx, sy, ns, start) < 0))
         st = nd_error_fail(err, ND_ENOMEM, "out of memory");
     free(y0);
     free(out);
@@ -248,8 +250,11 @@ static int describe_equilibria(nd_bundle *b, const phase_req *q, const nd_eq_lis
     nd_sb sb;
     nd_sb_init(&sb);
     nd_sb_puts(&sb, nd_bundle_get(b, "text/plain"));
-    nd_sb_printf(&sb, "\n%zu equilibri%s%s:", l->count, l->count == 1 ? "um" : "a",
-                 q->s.n > 2 ? " of the 2-D slice" : "");
+    if (l->count)
+        nd_sb_printf(&sb, "\n%zu equilibri%s%s:", l->count, l->count == 1 ? "um" : "a",
+                     q->s.n > 2 ? " of the 2-D slice" : "");
+    else
+        nd_sb_puts(&sb, "\nno equilibrium in the plotted box");
     for (size_t i = 0; i < l->count; i++) {
         nd_sb_printf(&sb, "\n  %s = %.6g, %s = %.6g: %s (", names[0], l->x[2 * i], names[1],
                      l->x[2 * i + 1], nd_eq_kind_name(l->kind[i]));

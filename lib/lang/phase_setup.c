@@ -96,21 +96,30 @@ nd_status nd_phase_setup_read(const nd_cmd_ctx *ctx, const nd_arg *model_arg,
 typedef struct sampler {
     double *out;
     size_t n;
+    unsigned char *breaks;
+    size_t last;    /* index of the last sample taken */
 } sampler;
 
 static int take_sample(void *ctx, double t, const double *y, int event, size_t which)
 {
     (void)t;
     sampler *sp = ctx;
-    if (!event) memcpy(sp->out + which * sp->n, y, sp->n * sizeof *y);
+    if (!event) {
+        memcpy(sp->out + which * sp->n, y, sp->n * sizeof *y);
+        sp->last = which;
+    } else if (sp->breaks) {
+        sp->breaks[sp->last] = 1;
+    }
     return 0;
 }
 
 nd_status nd_phase_integrate(const nd_cmd_ctx *ctx, const nd_phase_setup *s, const double *y0,
-                             double t1, size_t npts, double *out, nd_error *err)
+                             double t1, size_t npts, double *out, unsigned char *breaks,
+                             nd_error *err)
 {
     size_t n = s->n;
     for (size_t i = 0; i < n * npts; i++) out[i] = NAN;
+    if (breaks) memset(breaks, 0, npts);
     double *tout = malloc(npts * sizeof *tout), *y = malloc(n * sizeof *y);
     nd_model_ivp *ivp = nd_model_ivp_create(s->m, s->p, NULL, -1, 0, t1, err);
     nd_status st = ND_OK;
@@ -125,7 +134,7 @@ nd_status nd_phase_integrate(const nd_cmd_ctx *ctx, const nd_phase_setup *s, con
         o.rtol = o.atol = 1e-8;
         o.max_steps = 1000000;
         o.interrupt = ctx->exec->interrupt;
-        sampler sp = {out, n};
+        sampler sp = {out, n, breaks, 0};
         st = nd_ode_solve(nd_model_ivp_problem(ivp), 0, t1, y, &o, tout, npts, take_sample,
                           &sp, NULL, err);
     }

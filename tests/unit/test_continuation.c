@@ -109,6 +109,8 @@ TEST(continuation_hh_hopf_points_and_criticality)
         CHECK(fabs(h1->param - 9.78) <= 0.01);      /* REFERENCE.md */
         CHECK(hh_lead_re(h1->param - 0.01) < 0);    /* independent: stability changes there */
         CHECK(hh_lead_re(h1->param + 0.01) > 0);
+        CHECK(hh_lead_re(h1->param - 1e-6) < 0);    /* located far better than asked */
+        CHECK(hh_lead_re(h1->param + 1e-6) > 0);
         CHECK(h1->l1 > 0);                          /* subcritical: bistable window below */
         CHECK(h1->omega > 0.5 && h1->omega < 0.7);  /* ~10.7 ms period: class 2 onset */
         CHECK(fabs(h2->param - 154.5) < 0.1);       /* depolarisation block */

@@ -157,3 +157,21 @@ TEST(eq_newton_reports_failure_without_a_root)
     CHECK_INT(nd_eq_newton(m, nd_model_pars(m), &x, 1e-12, 50, &e), ND_ESOLVER);
     nd_model_free(m);
 }
+
+TEST(eq_ml_snic_node_and_saddle_merge_near_i_40)
+{
+    double lo[2] = {-80, 0}, hi[2] = {40, 1};
+    nd_eq_list l;
+    nd_model *m = find("ml", "snic", 39, lo, hi, &l);
+    CHECK_INT(l.count, 3);
+    CHECK_INT(l.kind[0], ND_EQ_STABLE_NODE);
+    CHECK_INT(l.kind[1], ND_EQ_SADDLE);
+    CHECK(l.x[2] - l.x[0] < 10);   /* node (V) and saddle (V) within a few mV */
+    nd_eq_list_free(&l);
+    nd_model_free(m);
+    m = find("ml", "snic", 41, lo, hi, &l);
+    CHECK_INT(l.count, 1);          /* gone: the saddle-node on the invariant circle */
+    CHECK_INT(l.kind[0], ND_EQ_UNSTABLE_FOCUS);
+    nd_eq_list_free(&l);
+    nd_model_free(m);
+}

@@ -176,3 +176,17 @@ TEST(cmd_phase_draws_nullclines_field_trajectories_and_equilibria)
     CHECK_INT(rec_fixture_run(&f, "phase v w fhn traj=[[1]]"), ND_EVALUE);
     rec_fixture_teardown(&f);
 }
+
+TEST(cmd_fixed_and_phase_work_on_a_user_model)
+{
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    CHECK_INT(rec_fixture_run(&f, "model osc {\n  dx/dt = y\n  dy/dt = -k*x\n  par k = 4\n"
+                                  "  init x = 1, y = 0\n}\nfixed"), ND_OK);
+    CHECK_CONTAINS(last_json(&f), "\"kind\":\"centre\"");
+    CHECK_CONTAINS(f.r.ev[f.r.n - 1].text, "0 \u00b1 2i");
+    CHECK_INT(rec_fixture_run(&f, "phase y x traj=[[1, 0]] t=3.2 k=1"), ND_OK);
+    CHECK_CONTAINS(f.r.ev[f.r.n - 1].text, "y-nullcline (dy/dt = 0)");
+    CHECK_CONTAINS(f.r.ev[f.r.n - 1].text, "y = 0, x = 0: centre");
+    rec_fixture_teardown(&f);
+}
