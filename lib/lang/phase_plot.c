@@ -79,6 +79,41 @@ static nd_status read_traj(const nd_cmd_ctx *ctx, phase_req *q, nd_error *err)
 }
 
 /* Reads X, Y, the optional model and the words nullclines / field. */
+/* Frames the axes the user gave no range for around where the dynamics go: the box of a
+   trajectory from the initial state (its first t1), padded; a trajectory that hardly moves
+   (a stable rest) gets a window of a quarter of its value either side. */
+static nd_status frame(const nd_cmd_ctx *ctx, phase_req *q, nd_error *err)
+{
+    int axis[2] = {q->ix, q->iy};
+    if (q->s.ranged[axis[0]] && q->s.ranged[axis[1]]) return ND_OK;
+    enum { NPTS = 2001 };
+    double *path = malloc(NPTS * q->s.n * sizeof *path);
+    if (!path) return nd_error_fail(err, ND_ENOMEM, "out of memory");
+    nd_status st = nd_phase_integrate(ctx, &q->s, q->s.x0, q->t1, NPTS, path, NULL, err);
+    for (int k = 0; st == ND_OK && k < 2; k++) {
+        if (q->s.ranged[axis[k]]) continue;
+        double lo = INFINITY, hi = -INFINITY, x0 = q->s.x0[axis[k]];
+        for (size_t i = 0; i < NPTS; i++) {
+            double v = path[i * q->s.n + (size_t)axis[k]];
+            if (isfinite(v)) lo = fmin(lo, v), hi = fmax(hi, v);
+        }
+        double scale = fmax(fabs(lo), fabs(hi));
+        if (!(hi - lo > 1e-3 * fmax(1, scale))) {
+            double r = fmax(0.5, 0.25 * fabs(x0));
+            lo = x0 - r;
+            hi = x0 + r;
+        } else {
+            double pad = 0.15 * (hi - lo);
+            lo -= pad;
+            hi += pad;
+        }
+        q->lo[k] = lo;
+        q->hi[k] = hi;
+    }
+    free(path);
+    return st;
+}
+
 static nd_status read_request(const nd_cmd_ctx *ctx, phase_req *q, nd_error *err)
 {
     nd_status st = nd_arg_expect(ctx, 2, 5, err);
@@ -123,6 +158,7 @@ static nd_status read_request(const nd_cmd_ctx *ctx, phase_req *q, nd_error *err
     if (st == ND_OK && !(q->t1 > 0 && q->t1 < 1e7))
         st = nd_arg_error(nd_arg_opt(ctx, "t"), err, ND_EVALUE, "t= must be > 0");
     q->grid = (size_t)grid;
+    if (st == ND_OK) st = frame(ctx, q, err);
     if (st == ND_OK) st = read_traj(ctx, q, err);
     if (st == ND_OK) st = nd_slice_init(&q->sl, q->s.m, q->s.p, q->ix, q->iy, q->s.x0, qss, err);
     return st;
