@@ -130,3 +130,19 @@ TEST(fi_cmd_interrupt_stops_a_long_sweep)
     CHECK(dataset(&f, "f") == NULL);
     rec_fixture_teardown(&f);
 }
+
+TEST(fi_cmd_plots_with_the_bifurcation_diagram)
+{
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    CHECK_INT(rec_fixture_run(&f, "use hh\nbif = continue I 0..20\n"
+                                  "f = fi I 5..12 step=1 plot=false\nplot bif V f"), ND_OK);
+    const char *json = f.r.ev[f.r.n - 1].json;
+    CHECK_CONTAINS(json, "\"type\":\"figure\"");
+    CHECK_CONTAINS(json, "\"ylabel\":\"firing rate [Hz]\"");
+    CHECK_CONTAINS(json, "\"label\":\"rate, up sweep\"");
+    CHECK_CONTAINS(json, "\"label\":\"rate, down sweep\"");
+    CHECK_INT(rec_fixture_run(&f, "g = simulate t=10\nplot bif V g"), ND_EVALUE);
+    CHECK_CONTAINS(f.e.msg, "not an F-I result");
+    rec_fixture_teardown(&f);
+}
