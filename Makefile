@@ -115,13 +115,20 @@ pytest: all install
 test: deps all install $(BUILD)/unit-tests $(ASAN_BUILD)/unit-tests
 	@tests/run_all.sh
 
-bench: deps all install
-	@mkdir -p $(BUILD)/bench
-	$(CC) -std=c11 -O2 -D_DEFAULT_SOURCE -o $(BUILD)/bench/ode_hh bench/ode_hh.c \
-	    $(BUILD)/libneurodyn.a $(LIBS)
+BENCH_C := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
+
+$(BUILD)/bench/%: bench/%.c $(BUILD)/libneurodyn.a
+	@mkdir -p $(dir $@)
+	$(CC) -std=c11 -O2 -D_DEFAULT_SOURCE -I. -o $@ $< $(BUILD)/libneurodyn.a $(LIBS)
+
+# Benchmarks against the peers, side by side with ratios (see bench/README.md); not tests.
+bench: deps all install $(BENCH_C)
 	$(PYTHON) bench/kernel_latency.py
 	$(PYTHON) bench/ode.py
 	$(PYTHON) bench/cell_latency.py
+	$(BUILD)/bench/expr_speed
+	$(BUILD)/bench/continuation
+	$(BUILD)/bench/fi_onset
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD)

@@ -2,7 +2,7 @@
    continuation. nd_fi_onset refines a bracket of I by up-sweeps of tenths (each probe one
    simulation continuing from rest at the bracket's silent end) until it is narrower than
    the tolerance; the full F-I sweep (0..20 step 0.5, up and down) is timed too. Compare
-   with the continuation benchmark of issue 4, which locates the Hopf point (I = 9.7796)
+   with the continuation benchmark of issue 4, which locates the Hopf point (I = 9.7754)
    directly.
 
    Build and run from the top of the checkout (after `make build/libneurodyn.a`):
