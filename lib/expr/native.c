@@ -44,23 +44,19 @@
 
 #include <dlfcn.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <math.h>
 #include <openssl/evp.h>
-#include <poll.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "../base/proc.h"
 #include "../base/strbuf.h"
 #include "vm.h"
 
@@ -423,126 +419,19 @@ char *nd_native_source(const nd_code *c)
 
 /* ---- cc ---- */
 
-static long long now_ms(void)
+/* Runs cc at path with argv under the time limit, stdout and stderr together into r (the
+   first MAX_DIAG bytes: enough for the first error line; cc's stderr interleaved with its
+   stdout as written, --version's text as before). 0 when it ran (see r), -1 with why (when
+   not NULL) set. */
+static int run_cc(const char *path, char *const argv[], nd_proc_result *r, char *why,
+                  size_t cap)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/* The first executable `name` in the directories of PATH (malloc'ed), or NULL. Resolved
-   here rather than by execvp so that the key names the very compiler that runs. */
-static char *find_on_path(const char *name)
-{
-    const char *path = getenv("PATH");
-    if (!path) path = "/usr/local/bin:/usr/bin:/bin";
-    for (const char *p = path;;) {
-        size_t len = strcspn(p, ":");
-        nd_sb sb;
-        nd_sb_init(&sb);
-        if (len) nd_sb_putn(&sb, p, len);
-        else nd_sb_putc(&sb, '.');   /* an empty PATH entry means the current directory */
-        nd_sb_printf(&sb, "/%s", name);
-        char *full = nd_sb_take(&sb);
-        struct stat st;
-        if (full && stat(full, &st) == 0 && S_ISREG(st.st_mode) && access(full, X_OK) == 0)
-            return full;
-        free(full);
-        if (!p[len]) return NULL;
-        p += len + 1;
-    }
-}
-
-/* Moves fd to a number >= 10 (close-on-exec), so that the child's dup2 onto 0..2 cannot
-   overwrite another of its sources when this process runs with 0..2 closed. */
-static int lift(int fd)
-{
-    if (fd < 0) return -1;
-    int high = fcntl(fd, F_DUPFD_CLOEXEC, 10);
-    close(fd);
-    return high;
-}
-
-/* In the child: async-signal-safe calls only until exec (other threads of the parent may
-   have held locks at the fork). Own process group: a Jupyter interrupt, sent to the
-   kernel's group, must not kill the compiler half-way. */
-static void exec_child(const char *path, char *const argv[], int in, int out)
-{
-    sigset_t none;
-    sigemptyset(&none);
-    sigprocmask(SIG_SETMASK, &none, NULL);
-    setpgid(0, 0);
-    if (dup2(in, 0) < 0 || dup2(out, 1) < 0 || dup2(out, 2) < 0) _exit(127);
-    if (close_range(3, ~0U, 0) != 0)
-        for (int fd = 3; fd < 1024; fd++) close(fd);
-    execv(path, argv);
-    _exit(127);
-}
-
-static void kill_group(pid_t pid)
-{
-    if (kill(-pid, SIGKILL) != 0) kill(pid, SIGKILL);
-}
-
-/* Runs path with argv, no shell: stdin /dev/null, stdout and stderr into out (the first
-   MAX_DIAG bytes), killed with its whole group after limit_ms. Returns the wait status,
-   -1 when it could not be started, -2 when it ran out of time. */
-static int run_child(const char *path, char *const argv[], int limit_ms, nd_sb *out)
-{
-    int p[2] = {-1, -1};
-    int in = lift(open("/dev/null", O_RDONLY | O_CLOEXEC));
-    if (in < 0 || pipe2(p, O_CLOEXEC)) {
-        if (in >= 0) close(in);
-        return -1;
-    }
-    int rd = p[0], wr = lift(p[1]);
-    if (wr < 0) {
-        close(in);
-        close(rd);
-        return -1;
-    }
-    pid_t pid = fork();
-    if (pid == 0) exec_child(path, argv, in, wr);
-    close(in);
-    close(wr);
-    if (pid < 0) {
-        close(rd);
-        return -1;
-    }
-    setpgid(pid, pid);          /* also here: whichever runs first, the group exists */
-    long long deadline = now_ms() + limit_ms;
-    int late = 0;
-    char buf[4096];
-    for (;;) {                  /* until every writer (cc, cc1, as, ld) has closed the pipe */
-        long long left = deadline - now_ms();
-        if (left <= 0) {
-            late = 1;
-            break;
-        }
-        struct pollfd pf = {rd, POLLIN, 0};
-        int n = poll(&pf, 1, (int)(left > 1000 ? 1000 : left));
-        if (n < 0 && errno != EINTR) break;
-        if (n <= 0) continue;
-        ssize_t got = read(rd, buf, sizeof buf);
-        if (got < 0 && errno == EINTR) continue;
-        if (got <= 0) break;
-        if (out->len < MAX_DIAG) nd_sb_putn(out, buf, (size_t)got);
-    }
-    close(rd);
-    int status = -1;
-    for (;;) {
-        pid_t r = waitpid(pid, &status, WNOHANG);
-        if (r == pid) break;
-        if (r < 0 && errno != EINTR) return -1;
-        if (late || now_ms() >= deadline) {
-            late = 1;
-            kill_group(pid);
-            while (waitpid(pid, &status, 0) < 0 && errno == EINTR) {}
-            break;
-        }
-        nanosleep(&(struct timespec){0, 1000000}, NULL);
-    }
-    return late ? -2 : status;
+    nd_proc_opts o = {.timeout_ms = atomic_load(&timeout_ms), .merge_stderr = 1,
+                      .max_output = MAX_DIAG};
+    nd_error err;
+    if (nd_proc_run(path, argv, &o, r, &err) == ND_OK) return 0;
+    if (why && cap) snprintf(why, cap, "%.*s", (int)(cap - 1), err.msg);   /* cut to fit */
+    return -1;
 }
 
 /* cc --version, by cc's identity: asked once per compiler per process. */
@@ -569,11 +458,11 @@ static char *cc_version(const char *cc)
         text = strdup(version_memo.text);
     } else {
         char *argv[] = {"cc", "--version", NULL};
-        nd_sb out;
-        nd_sb_init(&out);
-        int status = run_child(cc, argv, atomic_load(&timeout_ms), &out);
-        char *got = nd_sb_take(&out);
-        if (got && status >= 0 && WIFEXITED(status) && WEXITSTATUS(status) == 0) {
+        nd_proc_result r;
+        int ok = run_cc(cc, argv, &r, NULL, 0) == 0 && r.exit_code == 0 && !r.timed_out;
+        char *got = nd_sb_take(&r.out[1]);
+        nd_proc_result_free(&r);
+        if (got && ok) {
             char *path = strdup(cc), *memo = strdup(got);
             if (path && memo) {
                 free(version_memo.path);
@@ -744,25 +633,24 @@ static int build(const char *dir, const char *key, const char *cc, const char *s
     argv[n++] = src;
     argv[n++] = "-lm";
     argv[n] = NULL;
-    nd_sb diag;
-    nd_sb_init(&diag);
+    nd_proc_result r;
     atomic_fetch_add(&compiles, 1);
     int limit = atomic_load(&timeout_ms);
-    int status = run_child(cc, argv, limit, &diag);
+    int ran = run_cc(cc, argv, &r, why, cap) == 0;
     unlink(src);
     char line[160];
-    first_line(nd_sb_str(&diag), line, sizeof line);
-    nd_sb_free(&diag);
+    first_line(nd_sb_str(&r.out[1]), line, sizeof line);
     int st = -1;
-    if (status == -1) snprintf(why, cap, "cannot run cc (%s)", cc);
-    else if (status == -2) snprintf(why, cap, "cc took longer than %.3g s", limit / 1000.0);
-    else if (WIFSIGNALED(status)) snprintf(why, cap, "cc was killed by signal %d", WTERMSIG(status));
-    else if (WEXITSTATUS(status) != 0)
-        snprintf(why, cap, "cc failed (exit %d)%s%s", WEXITSTATUS(status), *line ? ": " : "", line);
+    if (!ran) {}                                  /* why says it */
+    else if (r.timed_out) snprintf(why, cap, "cc took longer than %.3g s", limit / 1000.0);
+    else if (r.signal) snprintf(why, cap, "cc was killed by signal %d", r.signal);
+    else if (r.exit_code != 0)
+        snprintf(why, cap, "cc failed (exit %d)%s%s", r.exit_code, *line ? ": " : "", line);
     else if (rename(tmp, so) != 0)
         snprintf(why, cap, "cannot store compiled code: %s", strerror(errno));
     else st = 0;
     if (st) unlink(tmp);
+    nd_proc_result_free(&r);
     return st;
 }
 
@@ -789,7 +677,9 @@ void nd_native_attach(nd_code *c)
         snprintf(reason, sizeof reason, "out of memory");
         goto fallback;
     }
-    if (!(cc = find_on_path("cc"))) {
+    /* resolved here rather than by the runner, so that the key names the very compiler
+       that runs */
+    if (!(cc = nd_proc_find("cc"))) {
         snprintf(reason, sizeof reason, "no C compiler (cc) on PATH");
         goto fallback;
     }
