@@ -554,7 +554,7 @@ static int cache_dir(char *dir, size_t cap, char *why, size_t whycap)
     for (int i = 0; i < 3; i++) {
         snprintf(dir + base, cap - base, "%s", parts[i]);
         if (make_dir(dir)) {
-            snprintf(why, whycap, "cache directory unusable: %s: %s", dir, strerror(errno));
+            snprintf(why, whycap, "cache directory unusable: %.120s: %s", dir, strerror(errno));
             return -1;
         }
     }
@@ -608,18 +608,21 @@ static int build(const char *dir, const char *key, const char *cc, const char *s
                  const char *so, char *why, size_t cap)
 {
     char src[PATH_MAX], tmp[PATH_MAX];
-    snprintf(src, sizeof src, "%s/%s.XXXXXX.c", dir, key);
-    snprintf(tmp, sizeof tmp, "%s/%s.XXXXXX.so", dir, key);
+    if (snprintf(src, sizeof src, "%s/%s.XXXXXX.c", dir, key) >= (int)sizeof src ||
+        snprintf(tmp, sizeof tmp, "%s/%s.XXXXXX.so", dir, key) >= (int)sizeof tmp) {
+        snprintf(why, cap, "cache directory path too long");
+        return -1;
+    }
     int fd = mkstemps(src, 2);
     if (fd < 0) {
-        snprintf(why, cap, "cache directory unwritable: %s: %s", dir, strerror(errno));
+        snprintf(why, cap, "cache directory unwritable: %.120s: %s", dir, strerror(errno));
         return -1;
     }
     int werr = write_all(fd, source, strlen(source));
     werr = close(fd) || werr;
     int ofd = werr ? -1 : mkstemps(tmp, 3);
     if (ofd < 0) {
-        snprintf(why, cap, "cache directory unwritable: %s: %s", dir, strerror(errno));
+        snprintf(why, cap, "cache directory unwritable: %.120s: %s", dir, strerror(errno));
         unlink(src);
         return -1;
     }
@@ -692,7 +695,10 @@ void nd_native_attach(nd_code *c)
         goto fallback;
     }
     if (cache_dir(dir, sizeof dir, reason, sizeof reason)) goto fallback;
-    snprintf(so, sizeof so, "%s/%s.so", dir, key);
+    if (snprintf(so, sizeof so, "%s/%s.so", dir, key) >= (int)sizeof so) {
+        snprintf(reason, sizeof reason, "cache directory path too long");
+        goto fallback;
+    }
     if (load(c, so, key, reason, sizeof reason) == 0) goto native;
     nd_sb_puts(&sb, body);
     nd_sb_printf(&sb, "const char nd_native_key[] = \"%s\";\n", key);
