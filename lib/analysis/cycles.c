@@ -1,6 +1,6 @@
-/* One periodic orbit at fixed parameters: Newton on (x0, T) with the phase condition
-   ⟨f(x_guess), x0 − x_guess⟩ = 0 (x0 stays on the plane through the guess across the
-   flow), then the Floquet multipliers of the converged orbit. */
+/* One periodic orbit at fixed parameters: multiple shooting from segment starts spread
+   along the trajectory of the guess, Newton with the phase pinned to that trajectory,
+   then the Floquet multipliers of the converged orbit. */
 #include "cycles.h"
 
 #include <math.h>
@@ -31,18 +31,20 @@ nd_status nd_cycle_find(const nd_model *m, const double *p, const double *x0, do
     if (n == 0 || !(T > 0 && isfinite(T)))
         return nd_error_fail(err, ND_EVALUE, "a cycle needs states and a positive period");
     nd_shoot s;
-    double *u = malloc((7 * n + 1) * sizeof *u);
-    if (!u || nd_shoot_init(&s, m, p, -1)) {
+    size_t L = ND_CYCLE_SEGMENTS * n;
+    double *u = malloc((3 * L + 1) * sizeof *u);
+    if (!u || nd_shoot_init(&s, m, p, -1, ND_CYCLE_SEGMENTS)) {
         free(u);
         nd_shoot_free(&s);
         return nd_error_fail(err, ND_ENOMEM, "out of memory");
     }
-    double *fref = u + n + 1;
-    memcpy(u, x0, n * sizeof *u);
-    u[n] = T;
-    nd_model_rhs(m, 0, x0, p, fref);
+    double *fref = u + L + 1, *xref = fref + L;
+    u[L] = T;
+    int ok = nd_shoot_spread(&s, x0, T, 0, u) == 0;
+    memcpy(xref, u, L * sizeof *u);
+    for (size_t k = 0; k < L; k += n) nd_model_rhs(m, 0, xref + k, p, fref + k);
     nd_status st = ND_OK;
-    if (nd_shoot_newton(&s, u, n + 1, x0, fref, NULL, 0) < 0) {
+    if (!ok || nd_shoot_newton(&s, u, L + 1, xref, fref, NULL, 0) < 0) {
         st = nd_error_fail(err, ND_ESOLVER, "no periodic orbit found near the guess (Newton "
                            "on the shooting map did not converge)");
     } else {
@@ -52,8 +54,9 @@ nd_status nd_cycle_find(const nd_model *m, const double *p, const double *x0, do
         if (flat) st = nd_error_fail(err, ND_ESOLVER, "the guess converged to an equilibrium");
     }
     if (st == ND_OK) {
-        double period = u[n];
-        /* one allocation: x0, xmin, xmax, mult_re, mult_im (u is reused for x0) */
+        double period = u[L];
+        /* one allocation: x0, xmin, xmax, mult_re, mult_im (u, whose first n values are
+           x_0, is reused) */
         double *buf = realloc(u, 5 * n * sizeof *buf);
         if (!buf) {
             st = nd_error_fail(err, ND_ENOMEM, "out of memory");

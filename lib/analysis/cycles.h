@@ -35,7 +35,9 @@ void nd_cycle_free(nd_cycle *c);
 
 /* Options of the cycle continuation; nd_cycle_options_default fills them. */
 typedef struct nd_cycle_options {
-    double ds;            /* first arclength step; 0: 1/200 of the parameter interval */
+    double ds;            /* first arclength step in scaled unknowns (each state by
+                             max(1, |x*|), the period by the Hopf period, the parameter by
+                             the interval's length); 0: 0.02. Steps adapt up to 0.1 */
     size_t max_points;    /* per branch; 0: 400 */
     double max_period;    /* stop when the period exceeds this times the Hopf period; 0: 50 */
     /* Called between points; a non-OK status (an interrupt) stops the work with it. */

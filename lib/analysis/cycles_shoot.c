@@ -1,7 +1,8 @@
-/* The shooting map and its Newton. The variational equations X' = J(x) X, X(0) = I and
+/* Multiple shooting. The variational equations X' = J(x) X, X(0) = I and
    s' = J(x) s + ∂f/∂λ, s(0) = 0 ride along with x as one (n + n² + n)-dimensional problem,
-   so one adaptive solve gives x(T), the monodromy matrix and the parameter sensitivity
-   at the same accuracy; the extent of the orbit is sampled on the dense output. */
+   so one adaptive solve per segment gives its end, its monodromy matrix and its parameter
+   sensitivity at the same accuracy; the extent of the orbit is sampled on the dense
+   output. The bordered Newton matrix is small (nseg·n + 2) and solved densely. */
 #include "cycles_shoot.h"
 
 #include <lapacke.h>
@@ -12,24 +13,31 @@
 #include "../ode/solve.h"
 #include "equilibria.h"
 
-/* Samples of the dense pass for min/max: the peak of a 1 ms spike in a 15 ms period is
-   then missed by well under 0.1 mV. */
-enum { NTOUT = 400, MAX_NEWTON = 10 };
+/* Samples of the dense pass for min/max, per orbit: the peak of a 1 ms spike in a 15 ms
+   period is then missed by well under 0.1 mV. */
+enum { NSAMPLES = 400, MAX_NEWTON = 10 };
 
 /* Newton stops when every correction is below this (relative); the shot then lies a
    quadratically small distance from the converged point. */
-static const double NEWTON_TOL = 1e-7;
+static const double NEWTON_TOL = 1e-6;
 
-int nd_shoot_init(nd_shoot *s, const nd_model *m, const double *p, int par)
+static size_t seg_samples(size_t nseg)
+{
+    return NSAMPLES / nseg > 2 ? NSAMPLES / nseg : 2;
+}
+
+int nd_shoot_init(nd_shoot *s, const nd_model *m, const double *p, int par, size_t nseg)
 {
     memset(s, 0, sizeof *s);
     s->m = m;
     s->par = par;
     s->n = nd_model_count(m, ND_MODEL_STATE);
     s->npar = nd_model_count(m, ND_MODEL_PAR);
-    size_t n = s->n, N = n + 2;
-    size_t total = s->npar + (2 * n + n * n) + n * n + n * s->npar + 5 * n + n * n + N * N + N +
-                   NTOUT;
+    s->nseg = nseg;
+    s->L = nseg * s->n;
+    size_t n = s->n, L = s->L, N = L + 2;
+    size_t total = s->npar + (2 * n + n * n) + n * n + n * s->npar + 3 * L + nseg * n * n +
+                   2 * n + N * N + N + 2 * n * n + seg_samples(nseg);
     s->p = malloc((total ? total : 1) * sizeof(double));
     s->piv = malloc(N * sizeof *s->piv);
     if (!s->p || !s->piv) return -1;
@@ -38,14 +46,16 @@ int nd_shoot_init(nd_shoot *s, const nd_model *m, const double *p, int par)
     s->J = s->y + 2 * n + n * n;
     s->Jp = s->J + n * n;
     s->xT = s->Jp + n * s->npar;
-    s->sT = s->xT + n;
-    s->fT = s->sT + n;
-    s->xmin = s->fT + n;
+    s->sT = s->xT + L;
+    s->fT = s->sT + L;
+    s->M = s->fT + L;
+    s->xmin = s->M + nseg * n * n;
     s->xmax = s->xmin + n;
-    s->M = s->xmax + n;
-    s->A = s->M + n * n;
+    s->A = s->xmax + n;
     s->b = s->A + N * N;
-    s->tout = s->b + N;
+    s->P = s->b + N;
+    s->Q = s->P + n * n;
+    s->tout = s->Q + n * n;
     return 0;
 }
 
@@ -117,48 +127,75 @@ static int extent(void *ctx, double t, const double *y, int event, size_t which)
     return 0;
 }
 
-int nd_shoot_run(nd_shoot *s, const double *x0, double T, double lam)
+/* One segment from x0 over [0, dt]: its end, monodromy, sensitivity into seg k. */
+static int run_segment(nd_shoot *s, size_t k, const double *x0, double dt)
 {
-    size_t n = s->n;
-    if (!(T > 0 && isfinite(T))) return -1;
-    if (s->par >= 0) s->p[s->par] = lam;
+    size_t n = s->n, ns = seg_samples(s->nseg);
     memcpy(s->y, x0, n * sizeof *x0);
     memset(s->y + n, 0, (n * n + n) * sizeof *s->y);
-    for (size_t i = 0; i < n; i++) {
-        s->y[n + i * n + i] = 1;
-        s->xmin[i] = s->xmax[i] = x0[i];
-    }
-    for (size_t k = 0; k < NTOUT; k++) s->tout[k] = T * (double)k / (NTOUT - 1);
+    for (size_t i = 0; i < n; i++) s->y[n + i * n + i] = 1;
+    /* j·dt/(ns−1) may round above dt, which the solver refuses */
+    for (size_t j = 0; j < ns; j++) s->tout[j] = fmin(dt, dt * (double)j / (double)(ns - 1));
     nd_ode_problem pr = {.n = 2 * n + n * n, .ctx = s, .rhs = aug_rhs};
     nd_ode_options o;
     nd_ode_options_default(&o);
     o.rtol = 1e-9;
     o.atol = 1e-10;
     o.max_steps = 200000;
-    if (nd_ode_solve(&pr, 0, T, s->y, &o, s->tout, NTOUT, extent, s, NULL, NULL) != ND_OK)
+    if (nd_ode_solve(&pr, 0, dt, s->y, &o, s->tout, ns, extent, s, NULL, NULL) != ND_OK)
         return -1;
-    memcpy(s->xT, s->y, n * sizeof *s->xT);
-    memcpy(s->M, s->y + n, n * n * sizeof *s->M);
-    memcpy(s->sT, s->y + n + n * n, n * sizeof *s->sT);
-    nd_model_rhs(s->m, 0, s->xT, s->p, s->fT);
+    memcpy(s->xT + k * n, s->y, n * sizeof *s->xT);
+    memcpy(s->M + k * n * n, s->y + n, n * n * sizeof *s->M);
+    memcpy(s->sT + k * n, s->y + n + n * n, n * sizeof *s->sT);
+    nd_model_rhs(s->m, 0, s->xT + k * n, s->p, s->fT + k * n);
     for (size_t i = 0; i < n; i++)
-        if (!isfinite(s->xT[i]) || !isfinite(s->fT[i])) return -1;
+        if (!isfinite(s->xT[k * n + i]) || !isfinite(s->fT[k * n + i])) return -1;
     return 0;
 }
 
-/* Fills the first n + 1 rows of the bordered matrix (nu columns) from the last shot. */
-static void fill_rows(nd_shoot *s, size_t nu, const double *fref)
+int nd_shoot_run(nd_shoot *s, const double *X, double T, double lam)
 {
     size_t n = s->n;
-    for (size_t i = 0; i < n; i++) {
-        double *a = s->A + i * nu;
-        for (size_t j = 0; j < n; j++) a[j] = s->M[i * n + j] - (i == j);
-        a[n] = s->fT[i];
-        if (nu > n + 1) a[n + 1] = s->sT[i];
+    if (!(T > 0 && isfinite(T))) return -1;
+    if (s->par >= 0) s->p[s->par] = lam;
+    for (size_t i = 0; i < n; i++) s->xmin[i] = s->xmax[i] = X[i];
+    for (size_t k = 0; k < s->nseg; k++)
+        if (run_segment(s, k, X + k * n, T / (double)s->nseg)) return -1;
+    return 0;
+}
+
+int nd_shoot_spread(nd_shoot *s, const double *x0, double T, double lam, double *X)
+{
+    size_t n = s->n;
+    if (!(T > 0 && isfinite(T))) return -1;
+    if (s->par >= 0) s->p[s->par] = lam;
+    for (size_t i = 0; i < n; i++) s->xmin[i] = s->xmax[i] = x0[i];
+    memmove(X, x0, n * sizeof *X);   /* x0 may be X itself */
+    for (size_t k = 0; k + 1 < s->nseg; k++) {
+        if (run_segment(s, k, X + k * n, T / (double)s->nseg)) return -1;
+        memcpy(X + (k + 1) * n, s->xT + k * n, n * sizeof *X);
     }
-    double *a = s->A + n * nu;
-    memcpy(a, fref, n * sizeof *a);
-    for (size_t j = n; j < nu; j++) a[j] = 0;
+    return 0;
+}
+
+/* Fills the first L + 1 rows of the bordered matrix (nu columns) from the last shot:
+   segment k's rows hold M_k at its own start, −I at the next start (x_0 after the last),
+   f(end)/nseg for T (a segment lasts T/nseg) and the sensitivity for λ. */
+static void fill_rows(nd_shoot *s, size_t nu, const double *fref)
+{
+    size_t n = s->n, L = s->L;
+    memset(s->A, 0, (L + 1) * nu * sizeof *s->A);
+    for (size_t k = 0; k < s->nseg; k++) {
+        size_t next = (k + 1) % s->nseg;
+        for (size_t i = 0; i < n; i++) {
+            double *a = s->A + (k * n + i) * nu;
+            for (size_t j = 0; j < n; j++) a[k * n + j] += s->M[k * n * n + i * n + j];
+            a[next * n + i] -= 1;
+            a[L] = s->fT[k * n + i] / (double)s->nseg;
+            if (nu > L + 1) a[L + 1] = s->sT[k * n + i];
+        }
+    }
+    memcpy(s->A + L * nu, fref, L * sizeof *s->A);
 }
 
 static int solve(nd_shoot *s, size_t nu)
@@ -167,7 +204,7 @@ static int solve(nd_shoot *s, size_t nu)
                          s->b, 1) == 0 ? 0 : -1;
 }
 
-static double dot(const double *a, const double *b, size_t n)
+double nd_shoot_dot(const double *a, const double *b, size_t n)
 {
     double d = 0;
     for (size_t i = 0; i < n; i++) d += a[i] * b[i];
@@ -177,18 +214,21 @@ static double dot(const double *a, const double *b, size_t n)
 int nd_shoot_newton(nd_shoot *s, double *u, size_t nu, const double *xref, const double *fref,
                     const double *row, double rowval)
 {
-    size_t n = s->n;
+    size_t n = s->n, L = s->L;
     double lam = s->par >= 0 ? s->p[s->par] : 0;
     for (int it = 1; it <= MAX_NEWTON; it++) {
-        if (nd_shoot_run(s, u, u[n], nu > n + 1 ? u[n + 1] : lam)) return -1;
+        if (nd_shoot_run(s, u, u[L], nu > L + 1 ? u[L + 1] : lam)) return -1;
         fill_rows(s, nu, fref);
-        for (size_t i = 0; i < n; i++) s->b[i] = u[i] - s->xT[i];
+        for (size_t k = 0; k < s->nseg; k++) {
+            const double *next = u + ((k + 1) % s->nseg) * n;
+            for (size_t i = 0; i < n; i++) s->b[k * n + i] = next[i] - s->xT[k * n + i];
+        }
         double ph = 0;
-        for (size_t i = 0; i < n; i++) ph += fref[i] * (u[i] - xref[i]);
-        s->b[n] = -ph;
-        if (nu > n + 1) {
-            memcpy(s->A + (n + 1) * nu, row, nu * sizeof *row);
-            s->b[n + 1] = rowval - dot(row, u, nu);
+        for (size_t i = 0; i < L; i++) ph += fref[i] * (u[i] - xref[i]);
+        s->b[L] = -ph;
+        if (nu > L + 1) {
+            memcpy(s->A + (L + 1) * nu, row, nu * sizeof *row);
+            s->b[L + 1] = rowval - nd_shoot_dot(row, u, nu);
         }
         if (solve(s, nu)) return -1;
         int small = 1;
@@ -196,7 +236,7 @@ int nd_shoot_newton(nd_shoot *s, double *u, size_t nu, const double *xref, const
             u[i] += s->b[i];
             if (!(fabs(s->b[i]) <= NEWTON_TOL * (1 + fabs(u[i])))) small = 0;
         }
-        if (!(u[n] > 0)) return -1;
+        if (!(u[L] > 0)) return -1;
         if (small) return it;
     }
     return -1;
@@ -204,16 +244,15 @@ int nd_shoot_newton(nd_shoot *s, double *u, size_t nu, const double *xref, const
 
 int nd_shoot_tangent(nd_shoot *s, const double *fref, const double *dir, double *t)
 {
-    size_t n = s->n, nu = n + 2;
+    size_t L = s->L, nu = L + 2;
     fill_rows(s, nu, fref);
-    memcpy(s->A + (n + 1) * nu, dir, nu * sizeof *dir);
+    memcpy(s->A + (L + 1) * nu, dir, nu * sizeof *dir);
     memset(s->b, 0, nu * sizeof *s->b);
-    s->b[n + 1] = 1;
+    s->b[L + 1] = 1;
     if (solve(s, nu)) return -1;
-    double norm = sqrt(dot(s->b, s->b, nu));
+    double norm = sqrt(nd_shoot_dot(s->b, s->b, nu));
     if (!(norm > 0 && isfinite(norm))) return -1;
-    double sg = dot(s->b, dir, nu) < 0 ? -1 : 1;
-    for (size_t i = 0; i < nu; i++) t[i] = sg * s->b[i] / norm;
+    for (size_t i = 0; i < nu; i++) t[i] = s->b[i] / norm;
     return 0;
 }
 
@@ -221,8 +260,19 @@ int nd_shoot_floquet(nd_shoot *s, double *re, double *im, size_t *trivial, int *
                      double *mult_max)
 {
     size_t n = s->n;
-    memcpy(s->A, s->M, n * n * sizeof *s->A);   /* dgeev destroys its matrix */
-    if (LAPACKE_dgeev(LAPACK_ROW_MAJOR, 'N', 'N', (lapack_int)n, s->A, (lapack_int)n, re, im,
+    memcpy(s->P, s->M, n * n * sizeof *s->P);
+    for (size_t k = 1; k < s->nseg; k++) {   /* P ← M_k P */
+        const double *Mk = s->M + k * n * n;
+        for (size_t i = 0; i < n; i++)
+            for (size_t j = 0; j < n; j++) {
+                double a = 0;
+                for (size_t l = 0; l < n; l++) a += Mk[i * n + l] * s->P[l * n + j];
+                s->Q[i * n + j] = a;
+            }
+        memcpy(s->P, s->Q, n * n * sizeof *s->P);
+    }
+    /* dgeev destroys its matrix: P is scratch from here */
+    if (LAPACKE_dgeev(LAPACK_ROW_MAJOR, 'N', 'N', (lapack_int)n, s->P, (lapack_int)n, re, im,
                       NULL, 1, NULL, 1))
         return -1;
     size_t k = 0;

@@ -1,11 +1,13 @@
 /* continue: the equilibrium branch of a model in one parameter, with its fold and Hopf
-   points, as a bifurcation-diagram object that `plot` draws. */
+   points and the branches of periodic orbits born at the Hopf points, as a
+   bifurcation-diagram object that `plot` draws. */
 #include <math.h>
 #include <stdio.h>
 #include <string.h>
 
 #include "../analysis/bif_view.h"
 #include "../analysis/continuation.h"
+#include "../analysis/cycles.h"
 #include "args.h"
 #include "modules.h"
 #include "target.h"
@@ -70,10 +72,12 @@ static nd_status run_continue(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     double lo, hi;
     size_t pos = 0;
     nd_cont_options o;
+    int cycles;
     nd_status st = read_param(ctx, &pname, &where, &lo, &hi, &pos, err);
     if (st == ND_OK && pos == 0) st = nd_arg_expect(ctx, 0, 1, err);
     if (st != ND_OK || (st = nd_target_model(ctx, nd_arg_pos(ctx, pos), &mo, err)) != ND_OK ||
-        (st = read_options(ctx, &o, err)) != ND_OK)
+        (st = read_options(ctx, &o, err)) != ND_OK ||
+        (st = nd_arg_opt_bool(ctx, "cycles", 1, &cycles, err)) != ND_OK)
         return st;
     int par = nd_model_index(mo->model, ND_MODEL_PAR, pname);
     if (par < 0)
@@ -87,6 +91,16 @@ static nd_status run_continue(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
         if (st != ND_EINTERRUPT) nd_target_locate(err, where);
         return st;
     }
+    if (cycles) {
+        nd_cycle_options co;
+        nd_cycle_options_default(&co);
+        co.check = check_interrupt;
+        co.check_ctx = ctx;
+        if ((st = nd_bif_continue_cycles(mo->model, r, &co, err)) != ND_OK) {
+            nd_bif_free(r);
+            return st;
+        }
+    }
     if ((st = nd_cmd_display(ctx, nd_bif_bundle(r), err)) != ND_OK) {
         nd_bif_free(r);
         return st;
@@ -98,12 +112,14 @@ static nd_status run_continue(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
 static const nd_option continue_options[] = {
     {"ds", "1/100 of the range", "the first arclength step (it adapts between ds·1e-6 and 1/20 of the range)"},
     {"maxpoints", "2000", "stop after this many points on the branch"},
+    {"cycles", "true", "also follow the periodic orbits born at each Hopf point (period, "
+                       "min/max, Floquet multipliers, folds of cycles)"},
     {NULL, NULL, NULL}
 };
 
 static const nd_command cmd_continue = {
     "continue", "equilibria against a parameter: folds, Hopf points, the bifurcation diagram",
-    "[NAME =] continue PARAM a..b [MODEL] [ds= maxpoints=]   (or PARAM=a..b)",
+    "[NAME =] continue PARAM a..b [MODEL] [ds= maxpoints= cycles=]   (or PARAM=a..b)",
     "Follows the equilibrium of the model (found from its initial values at PARAM = a) as "
     "PARAM goes from a to b, by pseudo-arclength continuation: the branch may turn around "
     "at a fold and come back. Shows the special points: folds (saddle-nodes: two "
@@ -111,7 +127,11 @@ static const nd_command cmd_continue = {
     "eigenvalues crosses the imaginary axis, oscillations are born at frequency ω), with "
     "the first Lyapunov coefficient l1: l1 < 0 supercritical (small stable oscillations "
     "grow from the point), l1 > 0 subcritical (a jump to large oscillations and a bistable "
-    "window before it). `plot NAME [VAR]` draws the diagram. See docs/bifurcations.md.",
+    "window before it). From each Hopf point the branch of periodic orbits is followed "
+    "(cycles=false skips it): its period, the min and max of each variable, its stability "
+    "from the Floquet multipliers, and its folds of cycles (where a stable and an unstable "
+    "cycle meet: the edge of the bistable window). `plot NAME [VAR]` draws the diagram. "
+    "See docs/bifurcations.md.",
     continue_options, "bif = continue I 0..200 hh\nplot bif V\nbif = continue I 0..2 fhn ds=0.01\n"
     "b = continue r=-2..2",
     ND_CMD_ANY_OPTIONS, run_continue

@@ -20,7 +20,7 @@ TEST(cmd_continue_binds_a_diagram_and_shows_the_points)
 {
     rec_fixture f;
     rec_fixture_setup(&f);
-    CHECK_INT(rec_fixture_run(&f, "bif = continue I 0..2 fhn"), ND_OK);
+    CHECK_INT(rec_fixture_run(&f, "bif = continue I 0..2 fhn cycles=false"), ND_OK);
     const nd_bif_result *r = bound(&f, "bif");
     CHECK(r != NULL);
     if (r) CHECK_INT((int)r->npoints, 2);

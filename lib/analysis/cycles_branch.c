@@ -1,0 +1,446 @@
+/* Branches of periodic orbits from Hopf points. The unknown is u = (X, T, λ), X the
+   starts x_0 … x_7 of the shooting segments. The first orbit is found at a fixed small
+   amplitude ε along the real part a of the critical eigenvector q (⟨a, x_0 − x*⟩ = ε,
+   ⟨b, x_0 − x*⟩ = 0 with b the part of Im q orthogonal to a): this excludes the
+   equilibrium itself and lets Newton choose the side of λ_H where the cycles exist, so
+   sub- and supercritical points need no case distinction. Then pseudo-arclength steps in
+   scaled unknowns with the phase condition Σ_k ⟨f(x_k_prev), x_k − x_k_prev⟩ = 0. A fold
+   of cycles is where the λ-component of the tangent changes sign; it is located by the
+   Illinois method on the arclength of the step. A branch ends at the interval's edges,
+   when the period blows up (homoclinic approach), or when it shrinks back to an
+   equilibrium (another Hopf point, which then starts no branch of its own). */
+#include "cycles.h"
+
+#include <lapacke.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cycles_shoot.h"
+#include "equilibria.h"
+
+enum { MAX_LOCATE = 40 };
+
+/* Beyond this Floquet multiplier, errors of the integration are amplified past what
+   Newton on the shooting map can correct (orbits lingering near a saddle). */
+static const double MAX_MULT = 1e9;
+
+/* Smallest cosine between consecutive tangents (about 14°) before the step is
+   shortened: the segment starts make the tangent turn more than an equilibrium's. */
+static const double MIN_COS = 0.97;
+
+/* The first orbit's amplitude along a, relative to max(1, |x*|). */
+static const double START_AMP = 1e-2;
+
+typedef struct cwalk {
+    nd_shoot s;
+    nd_bif_result *r;
+    const nd_cycle_options *o;
+    size_t n, L, nu;     /* states, segment starts (L = nseg·n), unknowns (L + 2) */
+    size_t ci;           /* the cycle branch (index: r->cycles may move) */
+    double lo, hi;
+    double *fu;          /* [L] f at the current segment starts (the phase reference) */
+    double *re, *im;     /* [n] multipliers */
+    double *sc;          /* [nu] scales of the arclength: states, period, parameter */
+    double *row;         /* [nu] the arclength row in unscaled unknowns */
+    double *tt;          /* [nu] scratch tangent of the locating */
+    double *w2;          /* [nu] scratch point of the locating */
+} cwalk;
+
+/* f at each segment start of u into out (L values). */
+static void flow(cwalk *k, const double *u, double *out)
+{
+    k->s.p[k->s.par] = u[k->L + 1];
+    for (size_t i = 0; i < k->L; i += k->n) nd_model_rhs(k->s.m, 0, u + i, k->s.p, out + i);
+}
+
+/* Euclidean size of the orbit's extent from the last shot. */
+static double extent(const cwalk *k)
+{
+    double a = 0;
+    for (size_t i = 0; i < k->n; i++) {
+        double d = k->s.xmax[i] - k->s.xmin[i];
+        a += d * d;
+    }
+    return sqrt(a);
+}
+
+/* Appends the orbit of the last shot at u to the branch; 0 or -1. */
+static int push_orbit(cwalk *k, const double *u, double *mx)
+{
+    size_t triv;
+    int stable;
+    if (nd_shoot_floquet(&k->s, k->re, k->im, &triv, &stable, mx)) return -1;
+    return nd_cycle_branch_push(&k->r->cycles[k->ci], k->n, u[k->L + 1], u[k->L], k->s.xmin,
+                                k->s.xmax, stable, *mx);
+}
+
+/* Tangents t live in scaled unknowns (u_i / sc_i), so that a millivolt, a millisecond
+   and a µA/cm² do not weigh the same; k->row becomes t in unscaled form. */
+static void set_row(cwalk *k, const double *t)
+{
+    for (size_t i = 0; i < k->nu; i++) k->row[i] = t[i] / k->sc[i];
+}
+
+/* Corrects the prediction at scaled arclength s along t from u (phase reference u,
+   k->fu) into w; iterations or -1. */
+static int correct(cwalk *k, const double *u, const double *t, double s, double *w)
+{
+    set_row(k, t);
+    for (size_t i = 0; i < k->nu; i++) w[i] = u[i] + s * k->sc[i] * t[i];
+    return nd_shoot_newton(&k->s, w, k->nu, u, k->fu, k->row, nd_shoot_dot(k->row, u, k->nu) + s);
+}
+
+/* The scaled unit tangent at w just corrected (phase reference f(w)), oriented along the
+   scaled tangent dir; its λ-component, or NAN. */
+static double tangent_at(cwalk *k, const double *w, const double *dir, double *tw, double *fw)
+{
+    flow(k, w, fw);
+    set_row(k, dir);
+    if (nd_shoot_tangent(&k->s, fw, k->row, tw)) return NAN;
+    for (size_t i = 0; i < k->nu; i++) tw[i] /= k->sc[i];
+    double norm = sqrt(nd_shoot_dot(tw, tw, k->nu));
+    for (size_t i = 0; i < k->nu; i++) tw[i] /= norm;
+    return tw[k->L + 1];
+}
+
+/* Locates the fold between u (tangent t, λ-component g0) and the point at arclength ds
+   (g1) into k->w2; 0 or -1. The shot of w2 is the last one taken. */
+static int locate_fold(cwalk *k, const double *u, const double *t, double ds, double g0,
+                       double g1, double *fw)
+{
+    double s0 = 0, s1 = ds, s = ds / 2;
+    int side = 0;
+    for (int it = 0; it < MAX_LOCATE; it++) {
+        s = (g1 != g0) ? s1 - g1 * (s1 - s0) / (g1 - g0) : 0.5 * (s0 + s1);
+        if (!(s > fmin(s0, s1) && s < fmax(s0, s1))) s = 0.5 * (s0 + s1);
+        if (correct(k, u, t, s, k->w2) < 0) return -1;
+        double g = tangent_at(k, k->w2, t, k->tt, fw);
+        if (isnan(g)) return -1;
+        if (g == 0 || fabs(s1 - s0) < 1e-9 * fabs(ds)) break;
+        if ((g > 0) == (g1 > 0)) {
+            s1 = s, g1 = g;
+            if (side == -1) g0 /= 2;
+            side = -1;
+        } else {
+            s0 = s, g0 = g;
+            if (side == 1) g1 /= 2;
+            side = 1;
+        }
+    }
+    return 0;
+}
+
+/* Records the fold at k->w2 (its shot is the last) on the branch and as a special point. */
+static nd_status push_fold(cwalk *k, nd_error *err)
+{
+    const double *w = k->w2;
+    double mx;
+    if (push_orbit(k, w, &mx)) return nd_error_fail(err, ND_ENOMEM, "out of memory");
+    nd_bif_point pt = {.kind = ND_BIF_CYCLE_FOLD, .param = w[k->L + 1], .omega = NAN,
+                       .l1 = NAN, .period = w[k->L], .on_cycle = 1, .branch = k->ci,
+                       .index = k->r->cycles[k->ci].n - 1};
+    if (nd_bif_add_point(k->r, &pt, w)) return nd_error_fail(err, ND_ENOMEM, "out of memory");
+    return ND_OK;
+}
+
+static void note(nd_bif_result *r, const char *text)
+{
+    size_t a = strlen(r->notes), b = strlen(text);
+    char *s = realloc(r->notes, a + b + 2);
+    if (!s) return;
+    memcpy(s + a, text, b);
+    s[a + b] = '\n';
+    s[a + b + 1] = 0;
+    r->notes = s;
+}
+
+/* The real and (orthogonalised) imaginary parts a, b of the eigenvector of J at the Hopf
+   point for the eigenvalue nearest iω, both unit vectors; 0 or -1. */
+static int hopf_plane(cwalk *k, const nd_bif_point *h, double *a, double *b)
+{
+    size_t n = k->n;
+    double *w = malloc((2 * n + 2 * n * n) * sizeof *w);
+    if (!w) return -1;
+    double *wr = w, *wi = wr + n, *J = wi + n, *vr = J + n * n;
+    k->s.p[k->s.par] = h->param;
+    int rc = -1;
+    if (nd_eq_jacobian(k->s.m, k->s.p, h->state, J, NULL) == ND_OK &&
+        LAPACKE_dgeev(LAPACK_ROW_MAJOR, 'N', 'V', (lapack_int)n, J, (lapack_int)n, wr, wi, NULL,
+                      1, vr, (lapack_int)n) == 0) {
+        size_t c = n;
+        double best = INFINITY;
+        for (size_t i = 0; i + 1 < n; i++)
+            if (wi[i] > 0 && hypot(wr[i], wi[i] - h->omega) < best)
+                best = hypot(wr[i], wi[i] - h->omega), c = i;
+        if (c < n) {
+            /* columns c, c+1 hold Re q, Im q; rotate q so its largest entry is real, so
+               that a carries the oscillation's main component */
+            size_t big = 0;
+            for (size_t i = 1; i < n; i++)
+                if (hypot(vr[i * n + c], vr[i * n + c + 1]) >
+                    hypot(vr[big * n + c], vr[big * n + c + 1]))
+                    big = i;
+            double cr = vr[big * n + c], ci = -vr[big * n + c + 1], mod = hypot(cr, ci);
+            for (size_t i = 0; i < n; i++) {
+                double qr = vr[i * n + c], qi = vr[i * n + c + 1];
+                a[i] = (qr * cr - qi * ci) / mod;
+                b[i] = (qr * ci + qi * cr) / mod;
+            }
+            double na = sqrt(nd_shoot_dot(a, a, n));
+            for (size_t i = 0; i < n; i++) a[i] /= na;
+            double pr = nd_shoot_dot(a, b, n);
+            for (size_t i = 0; i < n; i++) b[i] -= pr * a[i];
+            double nb = sqrt(nd_shoot_dot(b, b, n));
+            if (nb > 0) {
+                for (size_t i = 0; i < n; i++) b[i] /= nb;
+                rc = 0;
+            }
+        }
+    }
+    free(w);
+    return rc;
+}
+
+/* The first orbit near Hopf point h into u, with its tangent (growing amplitude) into t;
+   0 or -1. */
+static int start(cwalk *k, const nd_bif_point *h, double *u, double *t)
+{
+    size_t n = k->n, L = k->L, nu = k->nu;
+    double *ab = malloc((3 * L + nu) * sizeof *ab);
+    if (!ab) return -1;
+    /* a, b padded with zeros to L values: the conditions involve x_0 only */
+    double *a = ab, *b = a + L, *xs = b + L, *row = xs + L;
+    memset(ab, 0, 2 * L * sizeof *ab);
+    int rc = hopf_plane(k, h, a, b);
+    for (size_t i = 0; i < L; i++) xs[i] = h->state[i % n];
+    double scale = 1, T0 = 2 * M_PI / h->omega;
+    /* the states appear nseg times among the unknowns: together they weigh as one */
+    for (size_t i = 0; i < n; i++) scale = fmax(scale, fabs(h->state[i]));
+    for (size_t i = 0; i < L; i++)
+        k->sc[i] = fmax(1, fabs(h->state[i % n])) * sqrt((double)k->s.nseg);
+    k->sc[L] = T0;
+    k->sc[L + 1] = k->hi - k->lo;
+    memset(row, 0, nu * sizeof *row);
+    memcpy(row, a, n * sizeof *row);
+    /* smaller amplitudes if Newton misses: the normal form holds closer to the point */
+    for (double eps = START_AMP * scale, tries = 0; rc == 0 && tries < 3; tries++, eps /= 4) {
+        for (size_t i = 0; i < n; i++) u[i] = h->state[i] + eps * a[i];
+        u[L] = T0;
+        u[L + 1] = h->param;
+        if (nd_shoot_spread(&k->s, u, T0, h->param, u) == 0 &&
+            nd_shoot_newton(&k->s, u, nu, xs, b, row, nd_shoot_dot(a, h->state, n) + eps) >= 0)
+            break;
+        if (tries == 2) rc = -1;
+    }
+    /* the growing amplitude as a scaled direction: its unscaled row is (a, 0, …, 0) */
+    for (size_t i = 0; i < nu; i++) row[i] *= k->sc[i];
+    if (rc == 0) rc = isnan(tangent_at(k, u, row, t, k->fu)) ? -1 : 0;
+    free(ab);
+    return rc;
+}
+
+/* Ends the branch exactly on the interval's edge between u (inside) and w (outside):
+   interpolates, corrects with λ fixed there, and appends that orbit (nothing when Newton
+   fails). 0, or -1 on ENOMEM. */
+static int end_on_edge(cwalk *k, const double *u, double *w, double edge)
+{
+    size_t L = k->L, nu = k->nu;
+    double f = (edge - u[L + 1]) / (w[L + 1] - u[L + 1]), mx;
+    for (size_t i = 0; i < nu; i++) {
+        w[i] = u[i] + f * (w[i] - u[i]);
+        k->row[i] = i == L + 1;
+    }
+    if (nd_shoot_newton(&k->s, w, nu, u, k->fu, k->row, edge) < 0) return 0;
+    return push_orbit(k, w, &mx);
+}
+
+/* Ends the branch at the Hopf point nearest in λ to where it shrank: marks it reached and
+   closes the branch with that point as an orbit of zero extent (stability as the last
+   orbit), so the diagram's cycle curves meet the equilibria there. With no Hopf point
+   nearby (within 2 % of the interval) the corrector has fallen onto an equilibrium: that
+   is noted instead. 0, or -1 on ENOMEM. */
+static int reach_hopf(cwalk *k, double lam, int *reached)
+{
+    const nd_bif_result *r = k->r;
+    size_t best = r->npoints;
+    for (size_t i = 0; i < r->npoints; i++)
+        if (r->points[i].kind == ND_BIF_HOPF &&
+            (best == r->npoints ||
+             fabs(r->points[i].param - lam) < fabs(r->points[best].param - lam)))
+            best = i;
+    nd_cycle_branch *c = &k->r->cycles[k->ci];
+    if (c->n == 0) return 0;
+    if (best == r->npoints || fabs(r->points[best].param - lam) > 0.02 * (k->hi - k->lo)) {
+        char msg[160];
+        snprintf(msg, sizeof msg, "the cycle branch stops at %s = %.6g: the next orbit "
+                 "collapsed onto an equilibrium away from any Hopf point", r->param,
+                 c->param[c->n - 1]);
+        note(k->r, msg);
+        return 0;
+    }
+    reached[best] = 1;
+    const nd_bif_point *h = &r->points[best];
+    return nd_cycle_branch_push(c, k->n, h->param, h->period, h->state, h->state,
+                                c->stable[c->n - 1], c->mult_max[c->n - 1]);
+}
+
+/* The walk from the first orbit u (tangent t) of the branch from Hopf point h. */
+static nd_status trace(cwalk *k, const nd_bif_point *h, double *u, double *t, int *reached,
+                       nd_error *err)
+{
+    size_t L = k->L, nu = k->nu;
+    size_t maxp = k->o->max_points ? k->o->max_points : 400;
+    double T0 = 2 * M_PI / h->omega;
+    double tmax = (k->o->max_period > 0 ? k->o->max_period : 50) * T0;
+    double ds = k->o->ds > 0 ? k->o->ds : 0.02, ds_max = fmax(ds, 0.1), ds_min = ds * 1e-5;
+    double *w = malloc((2 * nu + k->L) * sizeof *w);
+    if (!w) return nd_error_fail(err, ND_ENOMEM, "out of memory");
+    double *tw = w + nu, *fw = tw + nu;
+    double amp0 = extent(k), amp_big = amp0, last_fold = NAN;
+    char msg[200];
+    double mx0;
+    nd_status st = push_orbit(k, u, &mx0) ? nd_error_fail(err, ND_ENOMEM, "out of memory") : ND_OK;
+    while (st == ND_OK) {
+        if (k->r->cycles[k->ci].n >= maxp) {
+            snprintf(msg, sizeof msg, "the cycle branch from %s = %.6g stopped after %zu orbits",
+                     k->r->param, h->param, maxp);
+            note(k->r, msg);
+            break;
+        }
+        if (k->o->check && (st = k->o->check(k->o->check_ctx, err)) != ND_OK) break;
+        int its = correct(k, u, t, ds, w);
+        int ok = its >= 0 && !isnan(tangent_at(k, w, t, tw, fw));
+        double turn = ok ? nd_shoot_dot(t, tw, nu) : 0;
+        if (ok && turn < MIN_COS && ds > 16 * ds_min) ok = 0;
+        if (!ok) {
+            ds /= 2;
+            if (ds < ds_min) {
+                snprintf(msg, sizeof msg, "the cycle branch from %s = %.6g stops at %s = %.6g: "
+                         "the corrector failed", k->r->param, h->param, k->r->param, u[L + 1]);
+                note(k->r, msg);
+                break;
+            }
+            continue;
+        }
+        double lam = w[L + 1], amp = extent(k);
+        if (lam < k->lo || lam > k->hi) {
+            if (end_on_edge(k, u, w, lam > k->hi ? k->hi : k->lo))
+                st = nd_error_fail(err, ND_ENOMEM, "out of memory");
+            break;
+        }
+        /* shrunk back to an equilibrium: the branch has reached a Hopf point */
+        if (amp_big > 8 * amp0 && amp < fmax(0.5 * amp0, 0.02 * amp_big)) {
+            if (reach_hopf(k, lam, reached)) st = nd_error_fail(err, ND_ENOMEM, "out of memory");
+            break;
+        }
+        if (w[L] > tmax) {
+            snprintf(msg, sizeof msg, "the cycle branch from %s = %.6g ends near %s = %.6g "
+                     "where its period grows without bound (a homoclinic orbit?)", k->r->param,
+                     h->param, k->r->param, lam);
+            note(k->r, msg);
+            break;
+        }
+        amp_big = fmax(amp_big, amp);
+        /* the fold lies before w in arclength, so it goes first; the locating overwrites
+           the shot, so w is shot again (folds are rare). A turn at a tiny amplitude is the
+           branch passing through a Hopf point: it ends there. */
+        if ((t[L + 1] > 0) != (tw[L + 1] > 0)) {
+            if (locate_fold(k, u, t, ds, t[L + 1], tw[L + 1], fw) == 0) {
+                if (extent(k) < 0.1 * amp_big) {
+                    if (reach_hopf(k, k->w2[L + 1], reached))
+                        st = nd_error_fail(err, ND_ENOMEM, "out of memory");
+                    break;
+                }
+                /* along a canard λ is constant to ~1e-9 and its sign flips are noise:
+                   one fold there, not ten */
+                if (!(fabs(k->w2[L + 1] - last_fold) < 1e-6 * (k->hi - k->lo))) {
+                    last_fold = k->w2[L + 1];
+                    if ((st = push_fold(k, err)) != ND_OK) break;
+                }
+            }
+            if (nd_shoot_run(&k->s, w, w[L], lam)) {
+                snprintf(msg, sizeof msg, "the cycle branch from %s = %.6g stops at %s = %.6g: "
+                         "the integration failed", k->r->param, h->param, k->r->param, lam);
+                note(k->r, msg);
+                break;
+            }
+        }
+        double mx;
+        if (push_orbit(k, w, &mx)) st = nd_error_fail(err, ND_ENOMEM, "out of memory");
+        if (st == ND_OK && mx > MAX_MULT) {
+            snprintf(msg, sizeof msg, "the cycle branch from %s = %.6g stops at %s = %.6g: its "
+                     "cycles grow too unstable (Floquet multiplier %.3g) for shooting",
+                     k->r->param, h->param, k->r->param, lam, mx);
+            note(k->r, msg);
+            break;
+        }
+        memcpy(u, w, nu * sizeof *u);
+        memcpy(t, tw, nu * sizeof *t);
+        flow(k, u, k->fu);
+        if (its <= 3 && turn > 0.99) ds = fmin(ds * 1.5, ds_max);
+        else if (its > 5) ds *= 0.6;
+    }
+    free(w);
+    return st;
+}
+
+nd_status nd_bif_continue_cycles(const nd_model *m, nd_bif_result *r,
+                                 const nd_cycle_options *o, nd_error *err)
+{
+    if (nd_model_nwhens(m) > 0) {
+        /* shooting follows the smooth flow only; a reset would need the event map */
+        note(r, "periodic orbits are not followed for models with resets (when …)");
+        return ND_OK;
+    }
+    nd_cycle_options dflt;
+    if (!o) {
+        nd_cycle_options_default(&dflt);
+        o = &dflt;
+    }
+    cwalk k = {.r = r, .o = o, .n = r->dim, .L = ND_CYCLE_SEGMENTS * r->dim,
+               .nu = ND_CYCLE_SEGMENTS * r->dim + 2, .lo = fmin(r->lo, r->hi),
+               .hi = fmax(r->lo, r->hi)};
+    size_t n = k.n, nu = k.nu, np = r->npoints;
+    double *buf = malloc((k.L + 2 * n + 6 * nu) * sizeof *buf);
+    int *reached = calloc(np ? np : 1, sizeof *reached);
+    if (!buf || !reached ||
+        nd_shoot_init(&k.s, m, nd_model_pars(m), r->par_index, ND_CYCLE_SEGMENTS)) {
+        free(buf);
+        free(reached);
+        nd_shoot_free(&k.s);
+        return nd_error_fail(err, ND_ENOMEM, "out of memory");
+    }
+    k.fu = buf;
+    k.re = k.fu + k.L;
+    k.im = k.re + n;
+    k.sc = k.im + n;
+    k.row = k.sc + nu;
+    k.tt = k.row + nu;
+    k.w2 = k.tt + nu;
+    double *u = k.w2 + nu, *t = u + nu;
+    nd_status st = ND_OK;
+    for (size_t i = 0; i < np && st == ND_OK; i++) {
+        nd_bif_point h = r->points[i];   /* a copy: r->points grows with folds */
+        if (h.kind != ND_BIF_HOPF || reached[i] || !(h.omega > 0)) continue;
+        reached[i] = 1;
+        if (start(&k, &h, u, t)) {
+            char msg[160];
+            snprintf(msg, sizeof msg, "no cycle could be started from the Hopf point at %s = "
+                     "%.6g", r->param, h.param);
+            note(r, msg);
+            continue;
+        }
+        if (!nd_bif_add_cycle_branch(r, i)) {
+            st = nd_error_fail(err, ND_ENOMEM, "out of memory");
+            break;
+        }
+        k.ci = r->ncycles - 1;
+        st = trace(&k, &h, u, t, reached, err);
+    }
+    free(buf);
+    free(reached);
+    nd_shoot_free(&k.s);
+    return st;
+}
