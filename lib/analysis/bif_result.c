@@ -184,3 +184,14 @@ nd_bif_result *nd_bif_create(const nd_model *m, int par, double lo, double hi)
     }
     return r;
 }
+
+void nd_bif_note(nd_bif_result *r, const char *text)
+{
+    size_t a = strlen(r->notes), b = strlen(text);
+    char *s = realloc(r->notes, a + b + 2);
+    if (!s) return;   /* a note lost to a full memory is not worth failing the result for */
+    memcpy(s + a, text, b);
+    s[a + b] = '\n';
+    s[a + b + 1] = 0;
+    r->notes = s;
+}

@@ -365,17 +365,6 @@ static int rest_by_simulation(walk *k, double *u)
     return st == ND_OK ? 0 : -1;
 }
 
-static void note(nd_bif_result *r, const char *text)
-{
-    size_t a = strlen(r->notes), b = strlen(text);
-    char *s = realloc(r->notes, a + b + 2);
-    if (!s) return;
-    memcpy(s + a, text, b);
-    s[a + b] = '\n';
-    s[a + b + 1] = 0;
-    r->notes = s;
-}
-
 /* The walk from u (with tangent t) until the interval's end, max_points, or failure. */
 static nd_status trace(walk *k, double *u, double *t, const nd_cont_options *o, double ds,
                        double ds_min, double ds_max, size_t max_points, nd_error *err)
@@ -391,7 +380,7 @@ static nd_status trace(walk *k, double *u, double *t, const nd_cont_options *o, 
                                        : ND_OK;
     while (st == ND_OK) {
         if (k->b->n >= max_points) {
-            note(k->r, "stopped at the maximum number of points (maxpoints=)");
+            nd_bif_note(k->r, "stopped at the maximum number of points (maxpoints=)");
             break;
         }
         if (o->check && (st = o->check(o->check_ctx, err)) != ND_OK) break;
@@ -407,7 +396,7 @@ static nd_status trace(walk *k, double *u, double *t, const nd_cont_options *o, 
                 char msg[160];
                 snprintf(msg, sizeof msg, "the corrector failed near %s = %.6g; the branch "
                          "stops there", k->r->param, u[c->n]);
-                note(k->r, msg);
+                nd_bif_note(k->r, msg);
                 break;
             }
             continue;

@@ -129,4 +129,7 @@ int nd_cycle_branch_push(nd_cycle_branch *c, size_t dim, double param, double pe
 /* Appends a special point (state: dim values, copied); 0, or -1 on ENOMEM. */
 int nd_bif_add_point(nd_bif_result *r, const nd_bif_point *pt, const double *state);
 
+/* Appends one line of text to r's notes (what the continuation noticed). */
+void nd_bif_note(nd_bif_result *r, const char *text);
+
 #endif

@@ -145,17 +145,6 @@ static nd_status push_fold(cwalk *k, nd_error *err)
     return ND_OK;
 }
 
-static void note(nd_bif_result *r, const char *text)
-{
-    size_t a = strlen(r->notes), b = strlen(text);
-    char *s = realloc(r->notes, a + b + 2);
-    if (!s) return;
-    memcpy(s + a, text, b);
-    s[a + b] = '\n';
-    s[a + b + 1] = 0;
-    r->notes = s;
-}
-
 /* The real and (orthogonalised) imaginary parts a, b of the eigenvector of J at the Hopf
    point for the eigenvalue nearest iω, both unit vectors; 0 or -1. */
 static int hopf_plane(cwalk *k, const nd_bif_point *h, double *a, double *b)
@@ -277,7 +266,7 @@ static int reach_hopf(cwalk *k, double lam, int *reached)
         snprintf(msg, sizeof msg, "the cycle branch stops at %s = %.6g: the next orbit "
                  "collapsed onto an equilibrium away from any Hopf point", r->param,
                  c->param[c->n - 1]);
-        note(k->r, msg);
+        nd_bif_note(k->r, msg);
         return 0;
     }
     reached[best] = 1;
@@ -306,7 +295,7 @@ static nd_status trace(cwalk *k, const nd_bif_point *h, double *u, double *t, in
         if (k->r->cycles[k->ci].n >= maxp) {
             snprintf(msg, sizeof msg, "the cycle branch from %s = %.6g stopped after %zu orbits",
                      k->r->param, h->param, maxp);
-            note(k->r, msg);
+            nd_bif_note(k->r, msg);
             break;
         }
         if (k->o->check && (st = k->o->check(k->o->check_ctx, err)) != ND_OK) break;
@@ -319,7 +308,7 @@ static nd_status trace(cwalk *k, const nd_bif_point *h, double *u, double *t, in
             if (ds < ds_min) {
                 snprintf(msg, sizeof msg, "the cycle branch from %s = %.6g stops at %s = %.6g: "
                          "the corrector failed", k->r->param, h->param, k->r->param, u[L + 1]);
-                note(k->r, msg);
+                nd_bif_note(k->r, msg);
                 break;
             }
             continue;
@@ -339,7 +328,7 @@ static nd_status trace(cwalk *k, const nd_bif_point *h, double *u, double *t, in
             snprintf(msg, sizeof msg, "the cycle branch from %s = %.6g ends near %s = %.6g "
                      "where its period grows without bound (a homoclinic orbit?)", k->r->param,
                      h->param, k->r->param, lam);
-            note(k->r, msg);
+            nd_bif_note(k->r, msg);
             break;
         }
         amp_big = fmax(amp_big, amp);
@@ -363,7 +352,7 @@ static nd_status trace(cwalk *k, const nd_bif_point *h, double *u, double *t, in
             if (nd_shoot_run(&k->s, w, w[L], lam)) {
                 snprintf(msg, sizeof msg, "the cycle branch from %s = %.6g stops at %s = %.6g: "
                          "the integration failed", k->r->param, h->param, k->r->param, lam);
-                note(k->r, msg);
+                nd_bif_note(k->r, msg);
                 break;
             }
         }
@@ -373,7 +362,7 @@ static nd_status trace(cwalk *k, const nd_bif_point *h, double *u, double *t, in
             snprintf(msg, sizeof msg, "the cycle branch from %s = %.6g stops at %s = %.6g: its "
                      "cycles grow too unstable (Floquet multiplier %.3g) for shooting",
                      k->r->param, h->param, k->r->param, lam, mx);
-            note(k->r, msg);
+            nd_bif_note(k->r, msg);
             break;
         }
         memcpy(u, w, nu * sizeof *u);
@@ -391,7 +380,7 @@ nd_status nd_bif_continue_cycles(const nd_model *m, nd_bif_result *r,
 {
     if (nd_model_nwhens(m) > 0) {
         /* shooting follows the smooth flow only; a reset would need the event map */
-        note(r, "periodic orbits are not followed for models with resets (when …)");
+        nd_bif_note(r, "periodic orbits are not followed for models with resets (when …)");
         return ND_OK;
     }
     nd_cycle_options dflt;
@@ -429,7 +418,7 @@ nd_status nd_bif_continue_cycles(const nd_model *m, nd_bif_result *r,
             char msg[160];
             snprintf(msg, sizeof msg, "no cycle could be started from the Hopf point at %s = "
                      "%.6g", r->param, h.param);
-            note(r, msg);
+            nd_bif_note(r, msg);
             continue;
         }
         if (!nd_bif_add_cycle_branch(r, i)) {
