@@ -1,5 +1,6 @@
-/* Continuation of the HH equilibria over I = 0..200 (equilibria only, with the fold/Hopf
-   tests, location and l1): wall time per run, median of repeated runs.
+/* Continuation of HH over I = 0..200: the equilibria (with the fold/Hopf tests, location
+   and l1; median of repeated runs), then the periodic orbits from the Hopf points (one
+   timed run: multiple shooting, Floquet multipliers, folds of cycles).
 
    Build and run from the top of the checkout (after `make build/libneurodyn.a`):
        cc -std=c11 -O2 -D_DEFAULT_SOURCE -o build/bench_continuation bench/continuation.c \
@@ -12,7 +13,8 @@
    until the onset is bracketed to 0.01 µA/cm². Its answer depends on both choices: near a
    Hopf point the kick grows at a rate ∝ I − I_H (short T: onset too high), and below a
    subcritical Hopf point a large kick jumps past the small unstable cycle (onset too low).
-   On the development machine: continuation 0.35 ms; kick 1 mV / 2 s: [9.707, 9.717];
+   On the development machine: equilibria 0.35 ms, cycles 1.12 s (94 orbits, folds of
+   cycles at 6.2603, 7.8423, 7.9178); kick 1 mV / 2 s: [9.707, 9.717];
    0.01 mV / 2 s: [9.902, 9.912]; 0.01 mV / 40 s: [9.775, 9.785] in 184 ms. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,6 +22,7 @@
 #include <time.h>
 
 #include "../lib/analysis/continuation.h"
+#include "../lib/analysis/cycles.h"
 #include "../lib/analysis/equilibria.h"
 #include "../lib/models/model_ivp.h"
 #include "../lib/ode/solve.h"
@@ -109,6 +112,23 @@ int main(void)
         printf("  %s at I = %.8f  omega = %.6f  l1 = %.4g %s\n",
                nd_bif_kind_name(r->points[i].kind), r->points[i].param, r->points[i].omega,
                r->points[i].l1, nd_bif_criticality(&r->points[i]));
+    /* The cycles from both Hopf points: the part of the diagram that costs. */
+    double c0 = now();
+    nd_cycle_options co;
+    nd_cycle_options_default(&co);
+    if (nd_bif_continue_cycles(m, r, &co, &err) != ND_OK) {
+        fprintf(stderr, "%s\n", err.msg);
+        return 1;
+    }
+    double tc = now() - c0;
+    size_t orbits = 0;
+    for (size_t i = 0; i < r->ncycles; i++) orbits += r->cycles[i].n;
+    printf("hh cycles from the Hopf points: %.3f s for %zu orbits; equilibria + cycles %.3f s\n",
+           tc, orbits, tc + t[RUNS / 2]);
+    for (size_t i = 0; i < r->npoints; i++)
+        if (r->points[i].kind == ND_BIF_CYCLE_FOLD)
+            printf("  fold of cycles at I = %.6f (period %.3f ms)\n", r->points[i].param,
+                   r->points[i].period);
     nd_bif_free(r);
     nd_model_free(m);
     brute_force(2000, 1);
