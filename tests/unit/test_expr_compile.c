@@ -12,55 +12,11 @@
 
 /* ---- a small deterministic generator of random trees over x, y, z ---- */
 
-static uint64_t rng_state;
-
-static unsigned rnd(unsigned n)
-{
-    rng_state = rng_state * 6364136223846793005ull + 1442695040888963407ull;
-    return (unsigned)(rng_state >> 33) % n;
-}
-
-static double rnd_unit(void) { return rnd(1u << 30) / (double)(1u << 30); }
-
-static nd_expr *leaf(void)
-{
-    /* no integer constants: x^3 compiles to multiplications, which may differ from pow()
-       in the last bit, and 1 - exp(z) is rewritten on purpose; both are tested apart */
-    static const double consts[] = {0.3, 2.5, -1.7, 4.25, 0.5, 1.5, 0.1};
-    static const char *const names[] = {"x", "y", "z"};
-    if (rnd(3) == 0) {
-        nd_expr *e = nd_expr_new(ND_EXPR_NUMBER, 1, 1, 1);
-        e->num = consts[rnd(7)];
-        return e;
-    }
-    nd_expr *e = nd_expr_new(ND_EXPR_NAME, 1, 1, 1);
-    e->str = strdup(names[rnd(3)]);
-    return e;
-}
-
-static nd_expr *random_tree(int depth)
-{
-    if (depth == 0 || rnd(5) == 0) return leaf();
-    unsigned pick = rnd(10);
-    nd_expr *e;
-    if (pick < 5) {
-        e = nd_expr_new(ND_EXPR_BINARY, 1, 1, 1);
-        e->op = (nd_binop)(pick < 3 ? rnd(5) : rnd(13));
-        e->a = random_tree(depth - 1);
-        e->b = random_tree(depth - 1);
-    } else if (pick < 7) {
-        e = nd_expr_new(rnd(4) ? ND_EXPR_NEG : ND_EXPR_NOT, 1, 1, 1);
-        e->a = random_tree(depth - 1);
-    } else {
-        const nd_func *f = nd_func_at(rnd((unsigned)nd_func_count()));
-        e = nd_expr_new(ND_EXPR_CALL, 1, 1, 1);
-        e->str = strdup(f->name);
-        e->nitems = (size_t)(f->max_args < 0 ? f->min_args + (int)rnd(3) : f->min_args);
-        e->items = calloc(e->nitems, sizeof *e->items);
-        for (size_t i = 0; i < e->nitems; i++) e->items[i] = random_tree(depth - 1);
-    }
-    return e;
-}
+/* No integer constants: x^3 compiles to multiplications, which may differ from pow() in
+   the last bit, and 1 - exp(z) is rewritten on purpose; both are tested apart. */
+static const double consts[] = {0.3, 2.5, -1.7, 4.25, 0.5, 1.5, 0.1};
+static const char *const names[] = {"x", "y", "z"};
+static const fx_leaves leaves = {consts, 7, names, 3, 0};
 
 static int same(double a, double b)
 {
@@ -89,16 +45,16 @@ static double eval1(const nd_code *c, const double *slots)
 
 TEST(expr_compile_matches_tree_evaluator_on_random_trees)
 {
-    rng_state = 42;
+    fx_seed(42);
     int compared = 0, mismatches = 0;
     for (int t = 0; t < 3000; t++) {
-        nd_expr *e = random_tree(5);
+        nd_expr *e = fx_random_tree(5, &leaves);
         nd_error err;
         const nd_expr *list[] = {e};
         nd_code *c = nd_code_compile(list, 1, fx_resolve, NULL, &err);
         CHECK(c != NULL);
         for (int p = 0; c && p < 8; p++) {
-            double s[3] = {6 * rnd_unit() - 3, 6 * rnd_unit() - 3, 6 * rnd_unit() - 3};
+            double s[3] = {6 * fx_rnd_unit() - 3, 6 * fx_rnd_unit() - 3, 6 * fx_rnd_unit() - 3};
             double ref = nd_expr_eval_num(e, fx_resolve, NULL, s), got = eval1(c, s);
             compared++;
             /* a 0/0 gives nan in the tree but is repaired (to a limit) in compiled code */

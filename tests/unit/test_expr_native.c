@@ -208,55 +208,11 @@ TEST(expr_native_repairs_removable_singularities)
 
 /* ---- random expressions ---- */
 
-static uint64_t rng_state;
-
-static unsigned rnd(unsigned n)
-{
-    rng_state = rng_state * 6364136223846793005ull + 1442695040888963407ull;
-    return (unsigned)(rng_state >> 33) % n;
-}
-
-static double rnd_unit(void) { return rnd(1u << 30) / (double)(1u << 30); }
-
-static nd_expr *leaf(void)
-{
-    /* integers too (powers become multiplications, 1 - exp(z) becomes expm1): the native
-       code must follow the interpreter through every rewrite */
-    static const double consts[] = {0.3, 2.5, -1.7, 4.25, 0.5, 1, 2, 3, -1, 0, 40, 1e-300, 1e300};
-    static const char *const names[] = {"x", "y", "z", "pi", "inf", "nan"};
-    if (rnd(3) == 0) {
-        nd_expr *e = nd_expr_new(ND_EXPR_NUMBER, 1, 1, 1);
-        e->num = consts[rnd(sizeof consts / sizeof consts[0])];
-        return e;
-    }
-    nd_expr *e = nd_expr_new(ND_EXPR_NAME, 1, 1, 1);
-    e->str = strdup(names[rnd(20) == 0 ? 3 + rnd(3) : rnd(3)]);
-    return e;
-}
-
-static nd_expr *random_tree(int depth)
-{
-    if (depth == 0 || rnd(5) == 0) return leaf();
-    unsigned pick = rnd(10);
-    nd_expr *e;
-    if (pick < 5) {
-        e = nd_expr_new(ND_EXPR_BINARY, 1, 1, 1);
-        e->op = (nd_binop)(pick < 3 ? rnd(5) : rnd(13));
-        e->a = random_tree(depth - 1);
-        e->b = random_tree(depth - 1);
-    } else if (pick < 7) {
-        e = nd_expr_new(rnd(4) ? ND_EXPR_NEG : ND_EXPR_NOT, 1, 1, 1);
-        e->a = random_tree(depth - 1);
-    } else {
-        const nd_func *f = nd_func_at(rnd((unsigned)nd_func_count()));
-        e = nd_expr_new(ND_EXPR_CALL, 1, 1, 1);
-        e->str = strdup(f->name);
-        e->nitems = (size_t)(f->max_args < 0 ? f->min_args + (int)rnd(3) : f->min_args);
-        e->items = calloc(e->nitems, sizeof *e->items);
-        for (size_t i = 0; i < e->nitems; i++) e->items[i] = random_tree(depth - 1);
-    }
-    return e;
-}
+/* Integers too (powers become multiplications, 1 - exp(z) becomes expm1): the native code
+   must follow the interpreter through every rewrite. */
+static const double consts[] = {0.3, 2.5, -1.7, 4.25, 0.5, 1, 2, 3, -1, 0, 40, 1e-300, 1e300};
+static const char *const names[] = {"x", "y", "z", "pi", "inf", "nan"};
+static const fx_leaves leaves = {consts, 13, names, 6, 3};
 
 typedef struct random_program {
     nd_expr *e[400];
@@ -279,10 +235,10 @@ TEST(expr_native_random_expressions_are_bit_identical)
     static random_program rp[NPROG];
     sandbox s;
     sandbox_open(&s);
-    rng_state = 7;
+    fx_seed(7);
     pthread_t th[NPROG];
     for (int prog = 0; prog < NPROG; prog++) {
-        for (int i = 0; i < NEXPR; i++) rp[prog].e[i] = random_tree(5);
+        for (int i = 0; i < NEXPR; i++) rp[prog].e[i] = fx_random_tree(5, &leaves);
         pthread_create(&th[prog], NULL, compile_random, &rp[prog]);
     }
     int bad = 0, programs = 0;
@@ -295,7 +251,7 @@ TEST(expr_native_random_expressions_are_bit_identical)
             static const double special[] = {0, -0.0, 1, -1, 0.5, 1e-300, -1e300, INFINITY, -INFINITY, NAN};
             double sl[3];
             for (int j = 0; j < 3; j++)
-                sl[j] = p < 8 ? special[rnd(10)] : p < 24 ? 6 * rnd_unit() - 3 : 200 * rnd_unit() - 100;
+                sl[j] = p < 8 ? special[fx_rnd(10)] : p < 24 ? 6 * fx_rnd_unit() - 3 : 200 * fx_rnd_unit() - 100;
             bad += compare(c, sl, "random expressions");
         }
         nd_code_free(c);
