@@ -135,10 +135,10 @@ nd_eq_kind nd_eq_classify(const double *re, const double *im, size_t n)
     if (n == 0) return ND_EQ_NONHYPERBOLIC;
     if (zero == n && zero_real == 0) return ND_EQ_CENTER;
     if (zero) return ND_EQ_NONHYPERBOLIC;
-    if (pos && neg) return ND_EQ_SADDLE;
     /* the leading eigenvalue (largest real part) decides how trajectories approach (or,
        for unstable points, leave): spiralling when it is one of a complex pair */
     int complex_lead = fabs(im[0]) > eps;
+    if (pos && neg) return complex_lead ? ND_EQ_SADDLE_FOCUS : ND_EQ_SADDLE;
     if (neg) return complex_lead ? ND_EQ_STABLE_FOCUS : ND_EQ_STABLE_NODE;
     return complex_lead ? ND_EQ_UNSTABLE_FOCUS : ND_EQ_UNSTABLE_NODE;
 }
@@ -146,7 +146,7 @@ nd_eq_kind nd_eq_classify(const double *re, const double *im, size_t n)
 const char *nd_eq_kind_name(nd_eq_kind k)
 {
     static const char *const names[] = {"stable node", "stable focus", "unstable node",
-                                        "unstable focus", "saddle", "centre",
+                                        "unstable focus", "saddle", "saddle-focus", "centre",
                                         "non-hyperbolic"};
     return (unsigned)k < sizeof names / sizeof names[0] ? names[k] : "?";
 }

@@ -32,6 +32,8 @@ typedef enum nd_eq_kind {
     ND_EQ_UNSTABLE_NODE,   /* every Re > 0, leading eigenvalue real */
     ND_EQ_UNSTABLE_FOCUS,  /* every Re > 0, leading eigenvalue complex */
     ND_EQ_SADDLE,          /* some Re > 0 and some Re < 0 (none on the axis) */
+    ND_EQ_SADDLE_FOCUS,    /* a saddle whose leading (unstable) eigenvalues are a complex
+                              pair: trajectories spiral out along it (HH just past its Hopf) */
     ND_EQ_CENTER,          /* every eigenvalue purely imaginary (linear centre) */
     ND_EQ_NONHYPERBOLIC    /* some eigenvalue on the imaginary axis otherwise (zero: fold) */
 } nd_eq_kind;

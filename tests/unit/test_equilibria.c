@@ -175,3 +175,13 @@ TEST(eq_ml_snic_node_and_saddle_merge_near_i_40)
     nd_eq_list_free(&l);
     nd_model_free(m);
 }
+
+TEST(eq_saddle_focus_is_named)
+{
+    /* HH rest just past its Hopf point: an unstable complex pair, two stable reals. */
+    const double re[] = {0.0042, 0.0042, -0.1389, -4.774}, im[] = {0.5884, -0.5884, 0, 0};
+    CHECK_STR(nd_eq_kind_name(nd_eq_classify(re, im, 4)), "saddle-focus");
+    const double re2[] = {0.5, -0.1389, -4.774}, im2[] = {0, 0, 0};
+    CHECK_STR(nd_eq_kind_name(nd_eq_classify(re2, im2, 3)), "saddle");
+    CHECK(!nd_eq_kind_stable(ND_EQ_SADDLE_FOCUS));
+}
