@@ -34,11 +34,12 @@ ASAN_OBJ   := $(call obj,$(ASAN_BUILD),$(LIB_SRC) $(KERNEL_SRC) $(UNIT_SRC)) \
 DEB_PACKAGES := build-essential libzmq3-dev libjansson-dev libssl-dev libopenblas-dev \
                 liblapacke-dev libsundials-dev gnuplot-nox jupyter-notebook jupyter-client \
                 jupyter-nbconvert python3-nbclient python3-jupyter-kernel-test \
-                python3-pytest python3-ipykernel python3-scipy
+                python3-pytest python3-ipykernel python3-scipy \
+                chromium chromium-driver python3-selenium
 
 KERNEL_DIR := $(BUILD)/kernelspec/neurodyn
 
-.PHONY: all deps install run test unit asan-unit pytest bench clean notebooks
+.PHONY: all deps install run test unit asan-unit pytest bench clean notebooks report
 
 all: $(BUILD)/neurodyn $(BUILD)/libneurodyn.a $(BUILD)/libneurodyn.so
 
@@ -141,3 +142,9 @@ notebooks: all install
 	  jupyter nbconvert --to notebook --execute --inplace \
 	    --ExecutePreprocessor.kernel_name=neurodyn --ExecutePreprocessor.record_timing=False "$$nb" || exit 1; \
 	done
+
+# Executes every notebook into build/report/ (one HTML page each + index.html; the committed
+# notebooks are not touched). Template, MathJax copy and index: docs/report/ (README "The report").
+report: all install
+	rm -rf $(BUILD)/report
+	$(PYTHON) docs/report/build.py --execute $(BUILD)/report notebooks/*.ipynb
