@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/root.h"
 #include "equilibria.h"
 #include "hopf.h"
 #include "../models/model_ivp.h"
@@ -224,32 +225,28 @@ static double test_at(cont *c, nd_bif_kind kind, const double *a, const double *
     return hopf_test(c, w, tr, ti);
 }
 
-/* Finds s in (0, ds) where the test changes sign (g0 at 0, g1 at ds) by the Illinois
-   variant of regula falsi; the point goes to w, its s to *s_out. 0, or -1 on failure. */
+/* What the root finder needs to evaluate the test function along the step. */
+typedef struct probe {
+    cont *c;
+    nd_bif_kind kind;
+    const double *a, *ta;
+    double *w, *tr, *ti;
+} probe;
+
+static double probe_test(void *ctx, double s)
+{
+    probe *p = ctx;
+    return test_at(p->c, p->kind, p->a, p->ta, s, p->w, p->tr, p->ti);
+}
+
+/* Finds s in (0, ds) where the test changes sign (g0 at 0, g1 at ds); the point goes to
+   w, its s to *s_out. 0, or -1 on failure. */
 static int locate(cont *c, nd_bif_kind kind, const double *a, const double *ta, double ds,
                   double g0, double g1, double *w, double *s_out, double *tr, double *ti)
 {
-    double s0 = 0, s1 = ds, s = ds / 2;
-    int side = 0;
-    for (int it = 0; it < MAX_LOCATE; it++) {
-        s = (g1 != g0) ? s1 - g1 * (s1 - s0) / (g1 - g0) : 0.5 * (s0 + s1);
-        if (!(s > fmin(s0, s1) && s < fmax(s0, s1))) s = 0.5 * (s0 + s1);
-        double g = test_at(c, kind, a, ta, s, w, tr, ti);
-        if (isnan(g)) return -1;
-        if (g == 0) break;
-        if ((g > 0) == (g1 > 0)) {
-            s1 = s, g1 = g;
-            if (side == -1) g0 /= 2;
-            side = -1;
-        } else {
-            s0 = s, g0 = g;
-            if (side == 1) g1 /= 2;
-            side = 1;
-        }
-        if (fabs(s1 - s0) < 1e-12 * fabs(ds)) break;
-    }
-    *s_out = s;
-    return 0;
+    probe p = {c, kind, a, ta, w, tr, ti};
+    return nd_root_illinois(probe_test, &p, 0, g0, ds, g1, 1e-12 * fabs(ds), MAX_LOCATE,
+                            s_out);
 }
 
 /* ---- the walk ---- */

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/root.h"
 #include "cycles_shoot.h"
 #include "equilibria.h"
 
@@ -105,31 +106,28 @@ static double tangent_at(cwalk *k, const double *w, const double *dir, double *t
     return tw[k->L + 1];
 }
 
+/* What the root finder needs to evaluate the λ-component of the tangent along the step. */
+typedef struct fold_probe {
+    cwalk *k;
+    const double *u, *t;
+    double *fw;
+} fold_probe;
+
+static double fold_test(void *ctx, double s)
+{
+    fold_probe *p = ctx;
+    if (correct(p->k, p->u, p->t, s, p->k->w2) < 0) return NAN;
+    return tangent_at(p->k, p->k->w2, p->t, p->k->tt, p->fw);
+}
+
 /* Locates the fold between u (tangent t, λ-component g0) and the point at arclength ds
    (g1) into k->w2; 0 or -1. The shot of w2 is the last one taken. */
 static int locate_fold(cwalk *k, const double *u, const double *t, double ds, double g0,
                        double g1, double *fw)
 {
-    double s0 = 0, s1 = ds, s = ds / 2;
-    int side = 0;
-    for (int it = 0; it < MAX_LOCATE; it++) {
-        s = (g1 != g0) ? s1 - g1 * (s1 - s0) / (g1 - g0) : 0.5 * (s0 + s1);
-        if (!(s > fmin(s0, s1) && s < fmax(s0, s1))) s = 0.5 * (s0 + s1);
-        if (correct(k, u, t, s, k->w2) < 0) return -1;
-        double g = tangent_at(k, k->w2, t, k->tt, fw);
-        if (isnan(g)) return -1;
-        if (g == 0 || fabs(s1 - s0) < 1e-9 * fabs(ds)) break;
-        if ((g > 0) == (g1 > 0)) {
-            s1 = s, g1 = g;
-            if (side == -1) g0 /= 2;
-            side = -1;
-        } else {
-            s0 = s, g0 = g;
-            if (side == 1) g1 /= 2;
-            side = 1;
-        }
-    }
-    return 0;
+    fold_probe p = {k, u, t, fw};
+    double s;
+    return nd_root_illinois(fold_test, &p, 0, g0, ds, g1, 1e-9 * fabs(ds), MAX_LOCATE, &s);
 }
 
 /* Records the fold at k->w2 (its shot is the last) on the branch and as a special point. */

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "../../lib/base/bundle.h"
+#include "../../lib/base/root.h"
 #include "../../lib/base/error.h"
 #include "../../lib/base/numfmt.h"
 #include "../../lib/base/strbuf.h"
@@ -207,4 +208,32 @@ TEST(error_column_counts_characters_of_the_source)
     CHECK_CONTAINS(tb, "line 2, column 15\n");
     CHECK_CONTAINS(tb, "\n                  ^\n");
     free(tb);
+}
+
+static int root_calls;
+
+static double cube_minus_two(void *ctx, double s)
+{
+    (void)ctx;
+    root_calls++;
+    return s * s * s - 2;
+}
+
+static double nan_past_one(void *ctx, double s)
+{
+    (void)ctx;
+    return s > 1 ? NAN : s - 5;
+}
+
+TEST(root_illinois_finds_the_sign_change)
+{
+    double s;
+    root_calls = 0;
+    CHECK_INT(nd_root_illinois(cube_minus_two, NULL, 0, -2, 2, 6, 1e-13, 100, &s), 0);
+    CHECK_NEAR(s, cbrt(2), 1e-12);
+    CHECK(root_calls < 20);          /* superlinear, unlike bisection's ~44 */
+    /* a bracket given from the positive end works the same */
+    CHECK_INT(nd_root_illinois(cube_minus_two, NULL, 2, 6, 0, -2, 1e-13, 100, &s), 0);
+    CHECK_NEAR(s, cbrt(2), 1e-12);
+    CHECK_INT(nd_root_illinois(nan_past_one, NULL, 0, -5, 10, 5, 1e-9, 100, &s), -1);
 }
