@@ -422,15 +422,7 @@ static inline double vtrap_exp(double x, double k)
 
 static inline void hh_rhs_exp(double I, const double *y, double *dy)
 {
-    const double V = y[0], m = y[1], h = y[2], n = y[3];
-    const double am = 0.1 * vtrap_exp(V + 40, 10), bm = 4 * exp(-(V + 65) / 18);
-    const double ah = 0.07 * exp(-(V + 65) / 20), bh = 1 / (1 + exp(-(V + 35) / 10));
-    const double an = 0.01 * vtrap_exp(V + 55, 10), bn = 0.125 * exp(-(V + 65) / 80);
-    const double m3h = m * m * m * h, n4 = (n * n) * (n * n);
-    dy[0] = I - 120 * m3h * (V - 50) - 36 * n4 * (V + 77) - 0.3 * (V + 54.387);
-    dy[1] = am * (1 - m) - bm * m;
-    dy[2] = ah * (1 - h) - bh * h;
-    dy[3] = an * (1 - n) - bn * n;
+    hh_rhs_with(vtrap_exp, I, y, dy);
 }
 
 static double sweep(rhs_kind kind, const nd_model *m, const double *pars,
