@@ -118,7 +118,7 @@ void md_def_free(md_def *def)
     free_refs(&def->inits);
     free_refs(&def->docs);
     free(def->name), free(def->doc), free(def->notes), free(def->stim_target);
-    free(def->stim_text), free(def->stim), free(def->time_unit);
+    free(def->stim_text), free(def->stim), free(def->time_unit), free(def->source);
     nd_code_free(def->rhs), nd_code_free(def->jac), nd_code_free(def->jacp);
     nd_code_free(def->terms), nd_code_free(def->events);
     free(def);
@@ -172,8 +172,8 @@ static nd_model *wrap(md_def *def)
     return m;
 }
 
-nd_model *nd_model_parse(const char *name, const char *text, size_t len, int line, int col,
-                         nd_error *err)
+nd_model *md_parse_with(const char *name, const char *text, size_t len, int line, int col,
+                        md_edit edit, void *edit_ctx, nd_error *err)
 {
     nd_error local;
     if (!err) err = &local;
@@ -181,15 +181,17 @@ nd_model *nd_model_parse(const char *name, const char *text, size_t len, int lin
     nd_tokens toks;
     if (nd_lex_all(text, len, line, col, &toks, err)) return NULL;
     md_def *def = calloc(1, sizeof *def);
-    nd_status st = def && (def->name = strdup(name ? name : "model")) ? ND_OK
+    nd_status st = def && (def->name = strdup(name ? name : "model")) &&
+                   (def->source = strndup(text, len)) ? ND_OK
                  : nd_error_fail(err, ND_ENOMEM, "out of memory while reading the model");
     if (!st) {
         atomic_init(&def->refs, 0);
+        def->source_len = len;
         def->stim_par = -1;
         def->line = line;
         def->col = col;
-        if (!(st = md_parse(def, &toks, err)) && !(st = md_check(def, err)) &&
-            !(st = md_build(def, err)))
+        if (!(st = md_parse(def, &toks, err)) && !(st = edit ? edit(def, edit_ctx, err) : ND_OK) &&
+            !(st = md_check(def, err)) && !(st = md_build(def, err)))
             st = md_render_items(def, err);
     }
     nd_lex_free(&toks);
@@ -204,6 +206,12 @@ nd_model *nd_model_parse(const char *name, const char *text, size_t len, int lin
     }
     if (!m) md_def_free(def);
     return m;
+}
+
+nd_model *nd_model_parse(const char *name, const char *text, size_t len, int line, int col,
+                         nd_error *err)
+{
+    return md_parse_with(name, text, len, line, col, NULL, NULL, err);
 }
 
 nd_model *nd_model_copy(const nd_model *m)
@@ -230,6 +238,14 @@ void nd_model_free(nd_model *m)
 const char *nd_model_name(const nd_model *m) { return m->def->name; }
 const char *nd_model_doc(const nd_model *m) { return m->def->doc ? m->def->doc : ""; }
 const char *nd_model_notes(const nd_model *m) { return m->def->notes ? m->def->notes : ""; }
+const char *nd_model_source(const nd_model *m, size_t *len, int *line, int *col)
+{
+    if (len) *len = m->def->source_len;
+    if (line) *line = m->def->line;
+    if (col) *col = m->def->col;
+    return m->def->source;
+}
+
 const char *nd_model_time_unit(const nd_model *m)
 {
     return m->def->time_unit ? m->def->time_unit : "";

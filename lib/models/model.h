@@ -60,6 +60,13 @@ const char *nd_model_builtin_text(const char *name);
    NULL on ENOMEM. */
 nd_model *nd_model_copy(const nd_model *m);
 
+/* Returns a variant of m in which each of names[0..n) — a term, or a state variable meaning
+   its right-hand side — is defined as a new parameter instead (named NAME_net, made unique
+   with underscores; appended after m's parameters in the order given, value 0), keeping m's
+   current parameter and initial values; NULL with a NameError for a name that is neither,
+   ValueError for a repeated name, or ENOMEM. */
+nd_model *nd_model_open(const nd_model *m, const char *const *names, size_t n, nd_error *err);
+
 /* Frees the model; NULL is allowed. */
 void nd_model_free(nd_model *m);
 
@@ -68,6 +75,10 @@ const char *nd_model_name(const nd_model *m);
 
 /* Returns the unit of time the model declares (`time ms`), or "" when it declares none. */
 const char *nd_model_time_unit(const nd_model *m);
+
+/* Returns the text m was read from (*len bytes) and where it started in its cell (for
+   rebuilding it elsewhere with nd_model_parse). */
+const char *nd_model_source(const nd_model *m, size_t *len, int *line, int *col);
 
 /* Returns the model-level description (its unnamed doc statements), or "". */
 const char *nd_model_doc(const nd_model *m);

@@ -82,6 +82,8 @@ typedef struct md_def {
     md_set *sets;
     size_t nsets;
     char *time_unit;      /* `time UNIT`, or NULL */
+    char *source;         /* the text the model was read from, so variants can re-read it */
+    size_t source_len;
     char *stim_target, *stim_text;
     int stim_line, stim_col, stim_span, stim_par;
     md_stim_part *stim;
@@ -95,6 +97,13 @@ struct nd_model {
     md_def *def;
     double *pars, *inits;
 };
+
+/* Changes a freshly parsed definition before it is checked and compiled (a variant). */
+typedef nd_status (*md_edit)(md_def *def, void *ctx, nd_error *err);
+
+/* nd_model_parse with edit (NULL: none) applied between parsing and checking. */
+nd_model *md_parse_with(const char *name, const char *text, size_t len, int line, int col,
+                        md_edit edit, void *edit_ctx, nd_error *err);
 
 /* Builds def from the tokens of a model text (statements only, no checks across them);
    ND_OK or a located error. */

@@ -1,0 +1,187 @@
+/* Universal differential equations: a model in which chosen terms (or, for a neural ODE,
+   every state's right-hand side) are the outputs of a dense network of chosen inputs,
+   while the rest of the model stays the physics as written.
+
+   The model is opened (nd_model_open): each replaced definition reads a new parameter,
+   and the network's output k is written into that parameter before every evaluation, so
+   the compiled right-hand side and its symbolic Jacobians serve the hybrid unchanged.
+   Network inputs are state variables, parameters (a stimulated parameter carries the
+   stimulus: p + u(t)) and the time "t".
+
+   Scaling: inputs and outputs are standardised inside the network (nd_mlp_set_scaling).
+   nd_ude_scale_from sets them from a dataset: observed variables from the data, the rest
+   from a simulation of the model as written (its scale only — the values of a replaced
+   term are never a training target). */
+#ifndef ND_LEARN_UDE_H
+#define ND_LEARN_UDE_H
+
+#include <jansson.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../base/error.h"
+#include "../data/dataset.h"
+#include "../models/model.h"
+#include "../ode/problem.h"
+#include "../ode/stim.h"
+#include "act.h"
+#include "mlp.h"
+#include "optim.h"
+
+typedef struct nd_ude nd_ude;
+
+typedef struct nd_ude_spec {
+    const char *const *replace;  /* terms, or state variables (their right-hand sides) */
+    size_t nreplace;
+    const char *const *inputs;   /* state variables, parameters, "t"; NULL: every state */
+    size_t ninputs;
+    const size_t *hidden;        /* hidden-layer widths */
+    size_t nhidden;
+    nd_act act;
+    uint64_t seed;
+} nd_ude_spec;
+
+/* Builds the hybrid of m (copied with its current values) described by s; NULL with a
+   NameError (unknown replace/input name, with a suggestion) or ValueError (no layers, a
+   repeated name, an output activation) or ENOMEM. */
+nd_ude *nd_ude_create(const nd_model *m, const nd_ude_spec *s, nd_error *err);
+
+/* Builds a neural ODE of m: every state's right-hand side is the network's output. */
+nd_ude *nd_ude_create_node(const nd_model *m, const nd_ude_spec *s, nd_error *err);
+
+/* Returns an independent deep copy (NULL on ENOMEM). */
+nd_ude *nd_ude_copy(const nd_ude *u);
+
+/* Frees u (NULL is fine). */
+void nd_ude_free(nd_ude *u);
+
+/* Returns 1 for a neural ODE (nd_ude_create_node), 0 for a UDE. */
+int nd_ude_is_node(const nd_ude *u);
+
+/* Returns the opened model: its replaced terms read the network (valid while u lives). */
+const nd_model *nd_ude_model(const nd_ude *u);
+
+/* Returns the model as written, the "truth" a replaced term can be compared with. */
+const nd_model *nd_ude_truth(const nd_ude *u);
+
+/* Returns the network (writable: training and loading change its parameters). */
+nd_mlp *nd_ude_net(nd_ude *u);
+const nd_mlp *nd_ude_net_const(const nd_ude *u);
+
+/* Returns the number of replaced names and name i. */
+size_t nd_ude_nreplace(const nd_ude *u);
+const char *nd_ude_replace(const nd_ude *u, size_t i);
+
+/* Returns the number of network inputs and input i's name. */
+size_t nd_ude_ninputs(const nd_ude *u);
+const char *nd_ude_input(const nd_ude *u, size_t i);
+
+/* Sets the stimulus (copied; NULL: none) driving parameter par of the model. ValueError
+   for a parameter index out of range. */
+nd_status nd_ude_set_stim(nd_ude *u, const nd_stim *stim, int par, nd_error *err);
+
+/* Returns the stimulus (NULL: none) and its parameter in *par. */
+const nd_stim *nd_ude_stim(const nd_ude *u, int *par);
+
+/* Sets a parameter or initial value of the hybrid (and of its truth); NameError when the
+   name is neither or is a network output. */
+nd_status nd_ude_set_value(nd_ude *u, const char *name, double value, nd_error *err);
+
+/* Standardises the network's inputs and outputs for data (see the header comment). */
+nd_status nd_ude_scale_from(nd_ude *u, const nd_dataset *data, nd_error *err);
+
+/* Writes the network inputs at (t, y) with parameters p (stimulus included) into x. */
+void nd_ude_inputs_at(const nd_ude *u, double t, const double *y, const double *p, double *x);
+
+/* Evaluates the network on batch input rows x (batch × ninputs) into z (batch × nreplace). */
+nd_status nd_ude_net_eval(const nd_ude *u, const double *x, size_t batch, double *z,
+                          nd_error *err);
+
+/* ---- the hybrid as an initial-value problem for lib/ode ---- */
+
+typedef struct nd_ude_ivp nd_ude_ivp;
+
+/* Returns a problem integrating the hybrid over [t0, t1] under stim (NULL: u's own), with
+   the model's resets as events, the stimulus edges as breakpoints and the symbolic
+   Jacobian composed with the network's; NULL with an error. u must outlive it. */
+nd_ude_ivp *nd_ude_ivp_create(const nd_ude *u, const nd_stim *stim, int stim_par, double t0,
+                              double t1, nd_error *err);
+void nd_ude_ivp_free(nd_ude_ivp *v);
+const nd_ode_problem *nd_ude_ivp_problem(const nd_ude_ivp *v);
+
+/* Writes the value of every term of the opened model at (t, y) (replaced terms = the
+   network's outputs) into terms (nd_model_count(model, TERM) values). */
+int nd_ude_ivp_terms(nd_ude_ivp *v, double t, const double *y, double *terms);
+
+/* ---- training ---- */
+
+typedef struct nd_ude_fit_options {
+    const char *const *observe;  /* observed state variables; NULL: every state in the data */
+    size_t nobserve;
+    size_t segments;             /* multiple shooting segments (1: single shooting) */
+    double continuity;           /* weight of the continuity penalty between segments */
+    double l2;                   /* weight of ‖network parameters‖² */
+    double dt;                   /* integration step; 0: the data's sample spacing */
+    const char *method;          /* fixed-step scheme: "rk4" (default), "midpoint", "euler" */
+} nd_ude_fit_options;
+
+/* Fills o with defaults: every state in the data observed, 1 segment, continuity 1, l2 0,
+   dt 0 (the data spacing), rk4. */
+void nd_ude_fit_options_default(nd_ude_fit_options *o);
+
+typedef struct nd_ude_fit nd_ude_fit;
+
+/* Prepares the loss of u on data (a column "t" plus observed state columns): the time grid,
+   the segments and their starting states (kept in u, so training resumes where it
+   stopped); NULL with an error naming the problem (no time column, an observed variable
+   missing from the data or not a state, a model with resets, a step that does not divide
+   the data spacing ...). u must outlive it. */
+nd_ude_fit *nd_ude_fit_create(nd_ude *u, const nd_dataset *data, const nd_ude_fit_options *o,
+                              nd_error *err);
+void nd_ude_fit_free(nd_ude_fit *f);
+
+/* Returns the length of θ: the network's parameters followed by the segment starts. */
+size_t nd_ude_fit_nparams(const nd_ude_fit *f);
+
+/* Writes the current θ (network parameters, normalised segment starts). */
+void nd_ude_fit_theta(const nd_ude_fit *f, double *theta);
+
+/* The loss at θ and, when grad is not NULL, its exact gradient for the discretised
+   problem (discrete adjoint through the fixed-step scheme); an nd_objective: returns 0,
+   or nonzero when the solve produced non-finite values. */
+int nd_ude_fit_loss(void *fit, const double *theta, double *loss, double *grad);
+
+/* Runs iters iterations of kind from the current θ, writes the best θ back into the network
+   and the segment starts, and appends the losses to u's history. Errors as nd_optim_run
+   (ND_EINTERRUPT keeps the best point). */
+nd_status nd_ude_fit_run(nd_ude_fit *f, nd_optim_kind kind, const nd_optim_options *o,
+                         long iters, const nd_optim_callbacks *cb, nd_error *err);
+
+/* What the last loss evaluation consisted of. */
+typedef struct nd_ude_fit_parts {
+    double data;          /* mean squared normalised error on the observed samples */
+    double continuity;    /* the weighted continuity penalty */
+    double l2;            /* the weighted L2 penalty */
+    long rhs_evals;       /* right-hand-side evaluations of the last forward solve */
+} nd_ude_fit_parts;
+nd_ude_fit_parts nd_ude_fit_last(const nd_ude_fit *f);
+
+/* ---- history and persistence ---- */
+
+/* Returns the loss after every training iteration so far, oldest first. */
+const double *nd_ude_history(const nd_ude *u, size_t *len);
+
+/* Returns the number of training stages run and stage i's description ("adam 2000") and
+   first iteration index in the history. */
+size_t nd_ude_nstages(const nd_ude *u);
+const char *nd_ude_stage(const nd_ude *u, size_t i, size_t *first);
+
+/* Returns u as a new JSON object: the model's text and values, the spec, the network
+   (weights, scaling), the stimulus-free training state (history, stages, segment starts);
+   NULL on ENOMEM or non-finite weights. */
+json_t *nd_ude_to_json(const nd_ude *u);
+
+/* Rebuilds a hybrid from nd_ude_to_json's form; NULL with a ValueError naming the field. */
+nd_ude *nd_ude_from_json(const json_t *j, nd_error *err);
+
+#endif
