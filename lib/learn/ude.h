@@ -166,6 +166,10 @@ typedef struct nd_ude_fit_parts {
 } nd_ude_fit_parts;
 nd_ude_fit_parts nd_ude_fit_last(const nd_ude_fit *f);
 
+/* Returns the optimizer's counters of the last nd_ude_fit_run (iterations, evaluations,
+   rejected evaluations, why it stopped). */
+nd_optim_info nd_ude_fit_info(const nd_ude_fit *f);
+
 /* ---- history and persistence ---- */
 
 /* Returns the loss after every training iteration so far, oldest first. */

@@ -1,0 +1,257 @@
+/* The training loss of a UDE on a dataset and its exact gradient.
+
+   The hybrid is integrated on a fixed grid (each sample interval split into equal
+   substeps) by an explicit Runge–Kutta scheme, optionally in segments whose starting
+   states are trained too (multiple shooting). The gradient is the discrete adjoint of
+   that scheme, so it is exact for the discretised problem:
+     forward  K_s = f(t + c_s h, Y_s),  Y_s = y + h Σ_{j<s} a_sj K_j,  y' = y + h Σ b_s K_s
+     reverse  K̄_s = h b_s ȳ',  then for s = last..first:  Ȳ_s = J_sᵀ K̄_s,  ȳ += Ȳ_s,
+              K̄_j += h a_sj Ȳ_s (j < s),  and the network output's cotangent F_sᵀ K̄_s.
+   The network is evaluated one sample at a time along the solve (the stages depend on
+   each other), but everything the adjoint needs from it afterwards — its input Jacobian at
+   every stage and the parameter gradient — is computed in batches over all stages. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ude_fit_impl.h"
+
+void nd_ude_fit_free(nd_ude_fit *f)
+{
+    if (!f) return;
+    ude_eval_free(&f->ev);
+    nd_stim_free(f->stim);
+    nd_mlp_work_free(f->wb);
+    free(f->t), free(f->d), free(f->observed), free(f->sub), free(f->seg), free(f->seg_stage);
+    free(f->c), free(f->sc), free(f->X), free(f->Jm), free(f->Fz), free(f->dzdx), free(f->DZ);
+    free(f->Zb), free(f->E), free(f->DX), free(f->ypred), free(f->yend), free(f->starts);
+    free(f->K), free(f->Ys), free(f->ybar), free(f->Kbar), free(f->Ybar), free(f->dy);
+    free(f);
+}
+
+size_t nd_ude_fit_nparams(const nd_ude_fit *f) { return f->ntheta; }
+nd_ude_fit_parts nd_ude_fit_last(const nd_ude_fit *f) { return f->last; }
+
+/* ---- the forward solve ---- */
+
+/* Stage time and state of stage s of the step from (t, y) with step h. */
+static void stage_state(const nd_ude_fit *f, int s, double h, const double *y, double *Ys)
+{
+    size_t n = f->n;
+    memcpy(Ys, y, n * sizeof *Ys);
+    for (int j = 0; j < s; j++) {
+        double a = f->rk->a[s][j];
+        if (a != 0)
+            for (size_t i = 0; i < n; i++) Ys[i] += h * a * f->K[j * n + i];
+    }
+}
+
+/* Linear interpolation of observed column i between samples j and j + 1. */
+static double data_at(const nd_ude_fit *f, size_t j, size_t i, double t)
+{
+    double d0 = f->d[j * f->n + i], d1 = f->d[(j + 1) * f->n + i];
+    if (!isfinite(d1)) return d0;
+    if (!isfinite(d0)) return d1;
+    double w = (t - f->t[j]) / (f->t[j + 1] - f->t[j]);
+    return d0 + w * (d1 - d0);
+}
+
+int ude_rk_step(nd_ude_fit *f, size_t j, double t, double h, double *y, int record, size_t q,
+                int forced)
+{
+    size_t n = f->n;
+    for (int s = 0; s < f->rk->s; s++) {
+        double ts = t + f->rk->c[s] * h;
+        stage_state(f, s, h, y, f->Ys);
+        if (forced)
+            for (size_t i = 0; i < n; i++)
+                if (f->observed[i]) f->Ys[i] = data_at(f, j, i, ts);
+        double *K = f->K + (size_t)s * n;
+        if (ude_eval_rhs(&f->ev, ts, f->Ys, K)) return -1;
+        if (record) {
+            size_t at = q + (size_t)s;
+            memcpy(f->X + at * f->nin, f->ev.x, f->nin * sizeof *f->X);
+            if (nd_model_jac(f->u->open, ts, f->Ys, f->ev.p, f->Jm + at * n * n) ||
+                nd_model_jacp(f->u->open, ts, f->Ys, f->ev.p, f->ev.Jp))
+                return -1;
+            double *Fz = f->Fz + at * n * f->nout;
+            for (size_t i = 0; i < n; i++)
+                for (size_t k = 0; k < f->nout; k++)
+                    Fz[i * f->nout + k] = f->ev.Jp[i * f->ev.npar + f->u->rep_par[k]];
+        }
+    }
+    for (int s = 0; s < f->rk->s; s++) {
+        double b = f->rk->b[s];
+        if (b != 0)
+            for (size_t i = 0; i < n; i++) y[i] += h * b * f->K[(size_t)s * n + i];
+    }
+    for (size_t i = 0; i < n; i++)
+        if (!isfinite(y[i]) || fabs(y[i]) > 1e12) return -1;
+    if (forced)
+        for (size_t i = 0; i < n; i++)
+            if (f->observed[i] && isfinite(f->d[(j + 1) * n + i])) y[i] = f->d[(j + 1) * n + i];
+    return 0;
+}
+
+/* Integrates every segment from its start, filling ypred and yend (and the tape). */
+static int forward(nd_ude_fit *f, int record)
+{
+    size_t n = f->n, q = 0;
+    double *y = f->dy;   /* scratch */
+    memcpy(f->ypred, f->starts, n * sizeof *f->ypred);
+    for (size_t k = 0; k < f->S; k++) {
+        memcpy(y, f->starts + k * n, n * sizeof *y);
+        for (size_t j = f->seg[k]; j < f->seg[k + 1]; j++) {
+            double h = (f->t[j + 1] - f->t[j]) / (double)f->sub[j];
+            for (size_t m = 0; m < f->sub[j]; m++, q += (size_t)f->rk->s)
+                if (ude_rk_step(f, j, f->t[j] + (double)m * h, h, y, record, q, 0)) return -1;
+            memcpy(f->ypred + (j + 1) * n, y, n * sizeof *y);
+        }
+        memcpy(f->yend + k * n, y, n * sizeof *y);
+    }
+    return 0;
+}
+
+/* ---- the loss and its adjoint ---- */
+
+void ude_fit_set_theta(nd_ude_fit *f, const double *theta)
+{
+    nd_mlp_set_params(f->u->net, theta);
+    size_t n = f->n;
+    for (size_t k = 1; k < f->S; k++)
+        for (size_t i = 0; i < n; i++)
+            f->starts[k * n + i] = f->c[i] + f->sc[i] * theta[f->npar_net + (k - 1) * n + i];
+}
+
+void nd_ude_fit_theta(const nd_ude_fit *f, double *theta)
+{
+    memcpy(theta, nd_mlp_params(f->u->net), f->npar_net * sizeof *theta);
+    size_t n = f->n;
+    for (size_t k = 1; k < f->S; k++)
+        for (size_t i = 0; i < n; i++)
+            theta[f->npar_net + (k - 1) * n + i] =
+                (f->starts[k * n + i] - f->c[i]) / f->sc[i];
+}
+
+/* Adds ∂(data loss)/∂y at sample j to ybar. */
+static void add_data_grad(const nd_ude_fit *f, size_t j, double *ybar)
+{
+    size_t n = f->n;
+    for (size_t i = 0; i < n; i++) {
+        double d = f->d[j * n + i];
+        if (f->observed[i] && isfinite(d))
+            ybar[i] += 2 * (f->ypred[j * n + i] - d) / (f->sc[i] * f->sc[i] * (double)f->nobs);
+    }
+}
+
+/* Reverse sweep over one RK step whose stages start at tape index q. */
+static void rk_adjoint(nd_ude_fit *f, double h, size_t q, double *ybar)
+{
+    size_t n = f->n, nout = f->nout, nin = f->nin;
+    int S = f->rk->s;
+    for (int s = 0; s < S; s++)
+        for (size_t i = 0; i < n; i++) f->Kbar[(size_t)s * n + i] = h * f->rk->b[s] * ybar[i];
+    for (int s = S - 1; s >= 0; s--) {
+        size_t at = q + (size_t)s;
+        const double *Kb = f->Kbar + (size_t)s * n, *J = f->Jm + at * n * n;
+        const double *Fz = f->Fz + at * n * nout, *D = f->dzdx + at * nout * nin;
+        double *dz = f->DZ + at * nout;
+        for (size_t i = 0; i < n; i++) {
+            double acc = 0;
+            for (size_t r = 0; r < n; r++) acc += J[r * n + i] * Kb[r];
+            f->Ybar[i] = acc;
+        }
+        for (size_t k = 0; k < nout; k++) {
+            double acc = 0;
+            for (size_t r = 0; r < n; r++) acc += Fz[r * nout + k] * Kb[r];
+            dz[k] = acc;
+            if (acc != 0)
+                for (size_t m = 0; m < nin; m++)
+                    if (f->u->in_kind[m] == UDE_IN_STATE)
+                        f->Ybar[f->u->in_index[m]] += acc * D[k * nin + m];
+        }
+        for (size_t i = 0; i < n; i++) ybar[i] += f->Ybar[i];
+        for (int j = 0; j < s; j++) {
+            double a = f->rk->a[s][j];
+            if (a != 0)
+                for (size_t i = 0; i < n; i++) f->Kbar[(size_t)j * n + i] += h * a * f->Ybar[i];
+        }
+    }
+}
+
+/* The network's input Jacobian at every taped stage, in one batch per output. */
+static int batch_jacobians(nd_ude_fit *f)
+{
+    size_t N = f->nstages, nout = f->nout, nin = f->nin;
+    if (nd_mlp_forward(f->u->net, f->X, N, f->Zb, f->wb)) return -1;
+    for (size_t k = 0; k < nout; k++) {
+        memset(f->E, 0, N * nout * sizeof *f->E);
+        for (size_t q = 0; q < N; q++) f->E[q * nout + k] = 1;
+        if (nd_mlp_backward(f->u->net, f->wb, N, f->E, NULL, f->DX)) return -1;
+        for (size_t q = 0; q < N; q++)
+            memcpy(f->dzdx + (q * nout + k) * nin, f->DX + q * nin, nin * sizeof *f->DX);
+    }
+    return 0;
+}
+
+int nd_ude_fit_loss(void *fit, const double *theta, double *loss, double *grad)
+{
+    nd_ude_fit *f = fit;
+    size_t n = f->n, S = f->S, P = f->npar_net;
+    ude_fit_set_theta(f, theta);
+    if (forward(f, grad != NULL)) return 1;
+    double data = 0, cont = 0, l2 = 0;
+    for (size_t j = 0; j < f->rows; j++)
+        for (size_t i = 0; i < n; i++) {
+            double d = f->d[j * n + i];
+            if (f->observed[i] && isfinite(d)) {
+                double r = (f->ypred[j * n + i] - d) / f->sc[i];
+                data += r * r;
+            }
+        }
+    data /= (double)f->nobs;
+    double wc = S > 1 ? f->continuity / (double)(S - 1) : 0;
+    for (size_t k = 1; k < S; k++)
+        for (size_t i = 0; i < n; i++) {
+            double r = (f->yend[(k - 1) * n + i] - f->starts[k * n + i]) / f->sc[i];
+            cont += wc * r * r;
+        }
+    for (size_t i = 0; i < P; i++) l2 += f->l2 * theta[i] * theta[i];
+    f->last = (nd_ude_fit_parts){data, cont, l2,
+                                 (long)(f->nstages)};
+    *loss = data + cont + l2;
+    if (!isfinite(*loss)) return 1;
+    if (!grad) return 0;
+
+    if (batch_jacobians(f)) return 1;
+    memset(grad, 0, f->ntheta * sizeof *grad);
+    for (size_t k = 0; k < S; k++) {
+        double *ybar = f->ybar;
+        memset(ybar, 0, n * sizeof *ybar);
+        size_t last = f->seg[k + 1];
+        add_data_grad(f, last, ybar);
+        if (k + 1 < S)
+            for (size_t i = 0; i < n; i++)
+                ybar[i] += 2 * wc * (f->yend[k * n + i] - f->starts[(k + 1) * n + i]) /
+                           (f->sc[i] * f->sc[i]);
+        size_t q = f->seg_stage[k + 1];
+        for (size_t j = last; j-- > f->seg[k];) {
+            double h = (f->t[j + 1] - f->t[j]) / (double)f->sub[j];
+            for (size_t m = 0; m < f->sub[j]; m++) {
+                q -= (size_t)f->rk->s;
+                rk_adjoint(f, h, q, ybar);
+            }
+            if (j > f->seg[k]) add_data_grad(f, j, ybar);
+        }
+        if (k > 0)
+            for (size_t i = 0; i < n; i++) {
+                double dstart = ybar[i] - 2 * wc * (f->yend[(k - 1) * n + i] -
+                                                    f->starts[k * n + i]) / (f->sc[i] * f->sc[i]);
+                grad[P + (k - 1) * n + i] = f->sc[i] * dstart;
+            }
+    }
+    /* The activations in wb are still those of the batch forward over the tape. */
+    if (nd_mlp_backward(f->u->net, f->wb, f->nstages, f->DZ, grad, NULL)) return 1;
+    for (size_t i = 0; i < P; i++) grad[i] += 2 * f->l2 * theta[i];
+    return 0;
+}

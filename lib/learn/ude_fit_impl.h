@@ -1,0 +1,60 @@
+/* The inside of a UDE fit, shared by ude_fit.c (loss and adjoint) and ude_fit_setup.c
+   (grid, segments, scaling, starts, runs). Not a public header. */
+#ifndef ND_LEARN_UDE_FIT_IMPL_H
+#define ND_LEARN_UDE_FIT_IMPL_H
+
+#include "ude_impl.h"
+
+typedef struct rk_scheme {
+    const char *name;
+    int s;
+    double c[4], a[4][4], b[4];
+} rk_scheme;
+
+struct nd_ude_fit {
+    nd_ude *u;
+    const rk_scheme *rk;
+    size_t n, nin, nout, npar_net, S, ntheta;
+    size_t rows;
+    double *t;            /* rows sample times */
+    double *d;            /* rows × n data, NaN where unobserved or missing */
+    int *observed;        /* n flags */
+    size_t nobs;          /* finite observed values */
+    size_t *sub;          /* substeps of each of the rows - 1 intervals */
+    size_t *seg;          /* S + 1 boundaries (sample indices) */
+    size_t *seg_stage;    /* S + 1: index of each segment's first stage */
+    size_t nstages;
+    double *c, *sc;       /* n: the centre and scale of each state */
+    double continuity, l2;
+    nd_stim *stim;
+    int stim_par;
+    ude_eval ev;
+    /* the tape */
+    double *X;            /* nstages × nin network inputs */
+    double *Jm;           /* nstages × n × n: the model's df/dy with the outputs held */
+    double *Fz;           /* nstages × n × nout: df/dz */
+    double *dzdx;         /* nstages × nout × nin */
+    double *DZ;           /* nstages × nout output cotangents */
+    double *Zb, *E, *DX;  /* batch buffers */
+    nd_mlp_work *wb;
+    double *ypred;        /* rows × n */
+    double *yend;         /* S × n */
+    double *starts;       /* S × n starting states */
+    double *K, *Ys, *ybar, *Kbar, *Ybar, *dy;
+    nd_ude_fit_parts last;
+    nd_optim_info info;   /* of the last run */
+};
+
+/* Returns the scheme called name, or NULL. */
+const rk_scheme *ude_scheme(const char *name);
+
+/* One step of the scheme from y (overwritten by the result) over sample interval j from
+   t with step h. With record, stores the tape from stage index q on; with forced, the
+   observed components are replaced by the data (teacher forcing). Returns 0 or -1. */
+int ude_rk_step(nd_ude_fit *f, size_t j, double t, double h, double *y, int record, size_t q,
+                int forced);
+
+/* Writes θ into the network and the starting states of segments 1... */
+void ude_fit_set_theta(nd_ude_fit *f, const double *theta);
+
+#endif
