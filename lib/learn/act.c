@@ -57,16 +57,16 @@ void nd_act_apply(nd_act act, double *z, size_t n)
     }
 }
 
-void nd_act_backprop(nd_act act, const double *z, double *d, size_t n)
+void nd_act_backprop(nd_act act, const double *z, const double *a, double *d, size_t n)
 {
     for (size_t i = 0; i < n; i++) {
-        double x = z[i], s, t;
+        double x = z[i], s;
         switch (act) {
-        case ND_ACT_TANH: t = tanh(x); d[i] *= 1.0 - t * t; break;
+        case ND_ACT_TANH: d[i] *= 1.0 - a[i] * a[i]; break;
         case ND_ACT_RELU: d[i] = x > 0 ? d[i] : 0.0; break;
         case ND_ACT_SOFTPLUS: d[i] *= sigmoid(x); break;
-        case ND_ACT_SIGMOID: s = sigmoid(x); d[i] *= s * (1.0 - s); break;
-        case ND_ACT_GAUSSIAN: d[i] *= -2.0 * x * exp(-x * x); break;
+        case ND_ACT_SIGMOID: d[i] *= a[i] * (1.0 - a[i]); break;
+        case ND_ACT_GAUSSIAN: d[i] *= -2.0 * x * a[i]; break;
         case ND_ACT_SWISH: s = sigmoid(x); d[i] *= s + x * s * (1.0 - s); break;
         default: break;
         }

@@ -29,7 +29,8 @@ const char *nd_act_names(void);
 /* Overwrites each of the n values of z with act(z). */
 void nd_act_apply(nd_act act, double *z, size_t n);
 
-/* Multiplies each of the n values of d by act'(z) at the matching pre-activation z. */
-void nd_act_backprop(nd_act act, const double *z, double *d, size_t n);
+/* Multiplies each of the n values of d by act'(z) at the matching pre-activation z, with
+   a = act(z) (the derivative of tanh, sigmoid and gaussian is cheapest from it). */
+void nd_act_backprop(nd_act act, const double *z, const double *a, double *d, size_t n);
 
 #endif

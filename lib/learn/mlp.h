@@ -90,6 +90,16 @@ void nd_mlp_work_free(nd_mlp_work *w);
 nd_status nd_mlp_forward(const nd_mlp *m, const double *x, size_t batch, double *y,
                          nd_mlp_work *w);
 
+/* Computes one sample x into y (nout values) and keeps its activations as row `row` of w,
+   for batches assembled one row at a time (each row may depend on the previous ones'
+   outputs, as along an ODE solve); ND_EVALUE for a row beyond w's capacity or a mismatched
+   shape. Declare the assembled batch with nd_mlp_work_set_batch before nd_mlp_backward. */
+nd_status nd_mlp_forward_row(const nd_mlp *m, const double *x, double *y, nd_mlp_work *w,
+                             size_t row);
+
+/* Declares that rows 0 .. batch-1 of w hold forward passes (ND_EVALUE beyond capacity). */
+nd_status nd_mlp_work_set_batch(nd_mlp_work *w, size_t batch);
+
 /* Reverse mode for the last nd_mlp_forward on w: given dy = ∂L/∂y (batch × nout), adds
    ∂L/∂params to grad_params and stores ∂L/∂x in dx (batch × nin); either output may be
    NULL (skipping the parameter gradient makes the input pullback for one sample cheap).

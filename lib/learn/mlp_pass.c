@@ -84,26 +84,52 @@ static void affine(const double *W, const double *b, const double *a, double *z,
                     1.0, a, (int)fin, W, (int)fin, 1.0, z, (int)fout);
 }
 
+/* The forward pass of rows row0 .. row0 + batch - 1 of w. */
+static void forward_rows(const nd_mlp *m, const double *x, size_t batch, double *y,
+                         nd_mlp_work *w, size_t row0)
+{
+    size_t L = m->nlayers, nin = m->width[0], nout = m->width[L];
+    double *a0 = w->a[0] + row0 * nin;
+    for (size_t r = 0; r < batch; r++)
+        for (size_t i = 0; i < nin; i++)
+            a0[r * nin + i] = (x[r * nin + i] - m->in_mean[i]) / m->in_std[i];
+    for (size_t l = 0; l < L; l++) {
+        size_t fin = m->width[l], fout = m->width[l + 1];
+        const double *W = m->params + m->off[l];
+        double *z = w->z[l + 1] + row0 * fout;
+        affine(W, W + fout * fin, w->a[l] + row0 * fin, z, batch, fin, fout);
+        if (l + 1 < L) {
+            double *a = w->a[l + 1] + row0 * fout;
+            memcpy(a, z, batch * fout * sizeof *a);
+            nd_act_apply(m->act, a, batch * fout);
+        }
+    }
+    const double *zL = w->z[L] + row0 * nout;
+    for (size_t r = 0; r < batch; r++)
+        for (size_t k = 0; k < nout; k++)
+            y[r * nout + k] = m->out_mean[k] + m->out_std[k] * zL[r * nout + k];
+}
+
 nd_status nd_mlp_forward(const nd_mlp *m, const double *x, size_t batch, double *y,
                          nd_mlp_work *w)
 {
     if (batch == 0 || batch > w->max_batch || !same_shape(m, w)) return ND_EVALUE;
-    size_t L = m->nlayers, nin = m->width[0], nout = m->width[L];
-    for (size_t r = 0; r < batch; r++)
-        for (size_t i = 0; i < nin; i++)
-            w->a[0][r * nin + i] = (x[r * nin + i] - m->in_mean[i]) / m->in_std[i];
-    for (size_t l = 0; l < L; l++) {
-        size_t fin = m->width[l], fout = m->width[l + 1];
-        const double *W = m->params + m->off[l];
-        affine(W, W + fout * fin, w->a[l], w->z[l + 1], batch, fin, fout);
-        if (l + 1 < L) {
-            memcpy(w->a[l + 1], w->z[l + 1], batch * fout * sizeof *w->a[l + 1]);
-            nd_act_apply(m->act, w->a[l + 1], batch * fout);
-        }
-    }
-    for (size_t r = 0; r < batch; r++)
-        for (size_t k = 0; k < nout; k++)
-            y[r * nout + k] = m->out_mean[k] + m->out_std[k] * w->z[L][r * nout + k];
+    forward_rows(m, x, batch, y, w, 0);
+    w->batch = batch;
+    return ND_OK;
+}
+
+nd_status nd_mlp_forward_row(const nd_mlp *m, const double *x, double *y, nd_mlp_work *w,
+                             size_t row)
+{
+    if (row >= w->max_batch || !same_shape(m, w)) return ND_EVALUE;
+    forward_rows(m, x, 1, y, w, row);
+    return ND_OK;
+}
+
+nd_status nd_mlp_work_set_batch(nd_mlp_work *w, size_t batch)
+{
+    if (batch == 0 || batch > w->max_batch) return ND_EVALUE;
     w->batch = batch;
     return ND_OK;
 }
@@ -149,7 +175,7 @@ nd_status nd_mlp_backward(const nd_mlp *m, nd_mlp_work *w, size_t batch, const d
         if (grad_params) layer_grad(delta, w->a[l], grad_params + m->off[l], batch, fin, fout);
         if (l == 0 && !dx) break;
         pullback(W, delta, next, batch, fin, fout);
-        if (l > 0) nd_act_backprop(m->act, w->z[l], next, batch * fin);
+        if (l > 0) nd_act_backprop(m->act, w->z[l], w->a[l], next, batch * fin);
         double *t = delta;
         delta = next;
         next = t;

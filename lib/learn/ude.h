@@ -151,6 +151,13 @@ void nd_ude_fit_theta(const nd_ude_fit *f, double *theta);
    or nonzero when the solve produced non-finite values. */
 int nd_ude_fit_loss(void *fit, const double *theta, double *loss, double *grad);
 
+/* Switches the loss between the trajectory loss (on = 0, the default) and derivative
+   matching (on = 1, "collocation"): the network fitted directly to the values of the
+   replaced terms that the data imply along the guessed trajectory — no solve, cheap, and a
+   good start for trajectory training. ValueError when the data imply no such values (no
+   observed state depends on an output). */
+nd_status nd_ude_fit_set_collocation(nd_ude_fit *f, int on, nd_error *err);
+
 /* Runs iters iterations of kind from the current θ, writes the best θ back into the network
    and the segment starts, and appends the losses to u's history. Errors as nd_optim_run
    (ND_EINTERRUPT keeps the best point). */

@@ -40,14 +40,24 @@ nd_status ude_eval_init(ude_eval *e, const nd_ude *u, const nd_stim *stim, int s
     return ND_OK;
 }
 
-void ude_eval_point(ude_eval *e, double t, const double *y)
+void ude_eval_inputs(ude_eval *e, double t, const double *y)
 {
     const nd_ude *u = e->u;
     memcpy(e->p, nd_model_pars(u->open), e->npar * sizeof *e->p);
     if (e->stim) e->p[e->stim_par] += nd_stim_eval(e->stim, t);
     nd_ude_inputs_at(u, t, y, e->p, e->x);
-    nd_mlp_forward(u->net, e->x, 1, e->z, e->w);
-    for (size_t k = 0; k < u->nrep; k++) e->p[u->rep_par[k]] = e->z[k];
+}
+
+void ude_eval_outputs(ude_eval *e)
+{
+    for (size_t k = 0; k < e->u->nrep; k++) e->p[e->u->rep_par[k]] = e->z[k];
+}
+
+void ude_eval_point(ude_eval *e, double t, const double *y)
+{
+    ude_eval_inputs(e, t, y);
+    nd_mlp_forward(e->u->net, e->x, 1, e->z, e->w);
+    ude_eval_outputs(e);
 }
 
 int ude_eval_rhs(ude_eval *e, double t, const double *y, double *dydt)

@@ -22,9 +22,11 @@ void nd_ude_fit_free(nd_ude_fit *f)
     ude_eval_free(&f->ev);
     nd_stim_free(f->stim);
     nd_mlp_work_free(f->wb);
+    nd_mlp_work_free(f->wc);
+    free(f->Xc), free(f->Zc);
     free(f->t), free(f->d), free(f->observed), free(f->sub), free(f->seg), free(f->seg_stage);
-    free(f->c), free(f->sc), free(f->X), free(f->Jm), free(f->Fz), free(f->dzdx), free(f->DZ);
-    free(f->Zb), free(f->E), free(f->DX), free(f->ypred), free(f->yend), free(f->starts);
+    free(f->c), free(f->sc), free(f->Jm), free(f->Fz), free(f->dzdx), free(f->DZ);
+    free(f->E), free(f->DX), free(f->ypred), free(f->yend), free(f->starts);
     free(f->K), free(f->Ys), free(f->ybar), free(f->Kbar), free(f->Ybar), free(f->dy);
     free(f);
 }
@@ -67,11 +69,17 @@ int ude_rk_step(nd_ude_fit *f, size_t j, double t, double h, double *y, int reco
             for (size_t i = 0; i < n; i++)
                 if (f->observed[i]) f->Ys[i] = data_at(f, j, i, ts);
         double *K = f->K + (size_t)s * n;
-        if (ude_eval_rhs(&f->ev, ts, f->Ys, K)) return -1;
-        if (record) {
+        if (!record) {
+            if (ude_eval_rhs(&f->ev, ts, f->Ys, K)) return -1;
+        } else {
+            /* The network's activations stay in row `at` of the batch workspace, for the
+               batched reverse passes after the solve. */
             size_t at = q + (size_t)s;
-            memcpy(f->X + at * f->nin, f->ev.x, f->nin * sizeof *f->X);
-            if (nd_model_jac(f->u->open, ts, f->Ys, f->ev.p, f->Jm + at * n * n) ||
+            ude_eval_inputs(&f->ev, ts, f->Ys);
+            nd_mlp_forward_row(f->u->net, f->ev.x, f->ev.z, f->wb, at);
+            ude_eval_outputs(&f->ev);
+            if (nd_model_rhs(f->u->open, ts, f->Ys, f->ev.p, K) ||
+                nd_model_jac(f->u->open, ts, f->Ys, f->ev.p, f->Jm + at * n * n) ||
                 nd_model_jacp(f->u->open, ts, f->Ys, f->ev.p, f->ev.Jp))
                 return -1;
             double *Fz = f->Fz + at * n * f->nout;
@@ -183,7 +191,7 @@ static void rk_adjoint(nd_ude_fit *f, double h, size_t q, double *ybar)
 static int batch_jacobians(nd_ude_fit *f)
 {
     size_t N = f->nstages, nout = f->nout, nin = f->nin;
-    if (nd_mlp_forward(f->u->net, f->X, N, f->Zb, f->wb)) return -1;
+    if (nd_mlp_work_set_batch(f->wb, N)) return -1;
     for (size_t k = 0; k < nout; k++) {
         memset(f->E, 0, N * nout * sizeof *f->E);
         for (size_t q = 0; q < N; q++) f->E[q * nout + k] = 1;
@@ -197,6 +205,7 @@ static int batch_jacobians(nd_ude_fit *f)
 int nd_ude_fit_loss(void *fit, const double *theta, double *loss, double *grad)
 {
     nd_ude_fit *f = fit;
+    if (f->colloc) return ude_colloc_loss(f, theta, loss, grad);
     size_t n = f->n, S = f->S, P = f->npar_net;
     ude_fit_set_theta(f, theta);
     if (forward(f, grad != NULL)) return 1;
@@ -250,7 +259,7 @@ int nd_ude_fit_loss(void *fit, const double *theta, double *loss, double *grad)
                 grad[P + (k - 1) * n + i] = f->sc[i] * dstart;
             }
     }
-    /* The activations in wb are still those of the batch forward over the tape. */
+    /* wb still holds the activations taped along the solve. */
     if (nd_mlp_backward(f->u->net, f->wb, f->nstages, f->DZ, grad, NULL)) return 1;
     for (size_t i = 0; i < P; i++) grad[i] += 2 * f->l2 * theta[i];
     return 0;

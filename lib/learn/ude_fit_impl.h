@@ -30,19 +30,23 @@ struct nd_ude_fit {
     int stim_par;
     ude_eval ev;
     /* the tape */
-    double *X;            /* nstages × nin network inputs */
     double *Jm;           /* nstages × n × n: the model's df/dy with the outputs held */
     double *Fz;           /* nstages × n × nout: df/dz */
     double *dzdx;         /* nstages × nout × nin */
     double *DZ;           /* nstages × nout output cotangents */
-    double *Zb, *E, *DX;  /* batch buffers */
-    nd_mlp_work *wb;
+    double *E, *DX;       /* batch buffers */
+    nd_mlp_work *wb;      /* nstages rows: the network's activations along the solve */
     double *ypred;        /* rows × n */
     double *yend;         /* S × n */
     double *starts;       /* S × n starting states */
     double *K, *Ys, *ybar, *Kbar, *Ybar, *dy;
     nd_ude_fit_parts last;
     nd_optim_info info;   /* of the last run */
+    /* derivative matching (collocation): inputs and implied outputs along the guess */
+    int colloc;           /* 1: the loss is the collocation loss */
+    size_t ncol;          /* rows with a target for every output; 0: unavailable */
+    double *Xc, *Zc;      /* ncol × nin, ncol × nout */
+    nd_mlp_work *wc;
 };
 
 /* Returns the scheme called name, or NULL. */
@@ -53,6 +57,18 @@ const rk_scheme *ude_scheme(const char *name);
    observed components are replaced by the data (teacher forcing). Returns 0 or -1. */
 int ude_rk_step(nd_ude_fit *f, size_t j, double t, double h, double *y, int record, size_t q,
                 int forced);
+
+/* Estimates output k along the guessed trajectory traj from the data (ude_fit_setup.c):
+   rows values in zk (NaN where unknown), avg and rate are rows-long scratch; -1 when no
+   observed state depends on the output. */
+int ude_estimate_output(nd_ude_fit *f, size_t k, const double *traj, double *zk, double *avg,
+                        double *rate);
+
+/* The collocation loss at θ (grad may be NULL); an nd_objective. */
+int ude_colloc_loss(nd_ude_fit *f, const double *theta, double *loss, double *grad);
+
+/* Fills the collocation targets from the guessed trajectory traj (rows × n). */
+nd_status ude_colloc_targets(nd_ude_fit *f, const double *traj, nd_error *err);
 
 /* Writes θ into the network and the starting states of segments 1... */
 void ude_fit_set_theta(nd_ude_fit *f, const double *theta);

@@ -127,12 +127,10 @@ static nd_status alloc_tape(nd_ude_fit *f, nd_error *err)
 {
     size_t n = f->n, N = f->nstages, nin = f->nin, nout = f->nout, s = (size_t)f->rk->s;
     f->ntheta = f->npar_net + (f->S - 1) * n;
-    f->X = malloc(N * nin * sizeof *f->X);
     f->Jm = malloc(N * n * n * sizeof *f->Jm);
     f->Fz = malloc(N * n * nout * sizeof *f->Fz);
     f->dzdx = malloc(N * nout * nin * sizeof *f->dzdx);
     f->DZ = malloc(N * nout * sizeof *f->DZ);
-    f->Zb = malloc(N * nout * sizeof *f->Zb);
     f->E = malloc(N * nout * sizeof *f->E);
     f->DX = malloc(N * nin * sizeof *f->DX);
     f->ypred = malloc(f->rows * n * sizeof *f->ypred);
@@ -146,7 +144,7 @@ static nd_status alloc_tape(nd_ude_fit *f, nd_error *err)
     f->ybar = malloc(n * sizeof *f->ybar);
     f->Ybar = malloc(n * sizeof *f->Ybar);
     f->dy = malloc(n * sizeof *f->dy);
-    if (!f->X || !f->Jm || !f->Fz || !f->dzdx || !f->DZ || !f->Zb || !f->E || !f->DX ||
+    if (!f->Jm || !f->Fz || !f->dzdx || !f->DZ || !f->E || !f->DX ||
         !f->ypred || !f->yend || !f->starts || !f->c || !f->sc || !f->K || !f->Kbar ||
         !f->Ys || !f->ybar || !f->Ybar || !f->dy)
         return nd_error_fail(err, ND_ENOMEM, "out of memory for the training tape (%zu stages)",
@@ -255,40 +253,68 @@ static void state_scales(nd_ude_fit *f, const double *traj)
         mean_std(f->observed[i] ? f->d + i : traj + i, f->rows, f->n, &f->c[i], &f->sc[i]);
 }
 
-/* The spread of observed state i's rate of change: central differences of its 5-point
-   moving average (the average keeps the noise from dominating). */
-static double rate_spread(const nd_ude_fit *f, size_t i)
+/* Observed state i's rate of change at every sample (NaN at the ends): central
+   differences of its 5-point moving average, so the noise does not dominate. */
+static void data_rates(const nd_ude_fit *f, size_t i, double *avg, double *r)
 {
     size_t n = f->n, R = f->rows;
-    double *avg = malloc(R * sizeof *avg), *r = malloc(R * sizeof *r);
-    double spread = 0;
-    if (avg && r && R >= 3) {
-        for (size_t j = 0; j < R; j++) {
-            double s = 0;
-            int k = 0;
-            for (size_t m = j >= 2 ? j - 2 : 0; m <= j + 2 && m < R; m++)
-                if (isfinite(f->d[m * n + i])) s += f->d[m * n + i], k++;
-            avg[j] = k ? s / k : NAN;
-        }
-        for (size_t j = 1; j + 1 < R; j++)
-            r[j - 1] = (avg[j + 1] - avg[j - 1]) / (f->t[j + 1] - f->t[j - 1]);
-        double mean;
-        mean_std(r, R - 2, 1, &mean, &spread);
+    for (size_t j = 0; j < R; j++) {
+        double s = 0;
+        int k = 0;
+        for (size_t m = j >= 2 ? j - 2 : 0; m <= j + 2 && m < R; m++)
+            if (isfinite(f->d[m * n + i])) s += f->d[m * n + i], k++;
+        avg[j] = k ? s / k : NAN;
     }
-    free(avg), free(r);
-    return spread;
+    r[0] = r[R - 1] = NAN;
+    for (size_t j = 1; j + 1 < R; j++)
+        r[j] = (avg[j + 1] - avg[j - 1]) / (f->t[j + 1] - f->t[j - 1]);
+}
+
+/* Estimates output k along the guessed trajectory from the data: the value z that makes
+   the observed state i it moves most change as fast as the data do, f_i(y, z) = dy_i/dt,
+   solved through the linearisation in z (exact when the term enters linearly, as
+   currents do). Writes rows values (NaN where unknown); returns -1 when no observed state
+   depends on the output. */
+int ude_estimate_output(nd_ude_fit *f, size_t k, const double *traj, double *zk,
+                           double *avg, double *rate)
+{
+    nd_ude *u = f->u;
+    size_t n = f->n, np = f->ev.npar, pk = u->rep_par[k];
+    ude_eval_point(&f->ev, f->t[0], traj);
+    nd_model_jacp(u->open, f->t[0], traj, f->ev.p, f->ev.Jp);
+    double best = 0;
+    size_t bi = 0;
+    for (size_t i = 0; i < n; i++) {
+        double g = fabs(f->ev.Jp[i * np + pk]) / f->sc[i];
+        if (f->observed[i] && g > best) best = g, bi = i;
+    }
+    if (best == 0) return -1;
+    data_rates(f, bi, avg, rate);
+    for (size_t j = 0; j < f->rows; j++) {
+        const double *y = traj + j * n;
+        ude_eval_point(&f->ev, f->t[j], y);
+        for (size_t m = 0; m < u->nrep; m++) f->ev.p[u->rep_par[m]] = 0;
+        zk[j] = NAN;
+        if (nd_model_rhs(u->open, f->t[j], y, f->ev.p, f->K) ||
+            nd_model_jacp(u->open, f->t[j], y, f->ev.p, f->ev.Jp))
+            continue;
+        double g = f->ev.Jp[bi * np + pk];
+        if (g != 0 && isfinite(rate[j])) zk[j] = (rate[j] - f->K[bi]) / g;
+    }
+    return 0;
 }
 
 /* Standardises the network's inputs and outputs (see ude.h). */
-static nd_status set_scaling(nd_ude_fit *f, nd_error *err)
+static nd_status set_scaling(nd_ude_fit *f, const double *traj, nd_error *err)
 {
     nd_ude *u = f->u;
-    size_t nin = u->nin, nout = u->nrep, n = f->n;
+    size_t nin = u->nin, nout = u->nrep, R = f->rows;
     double *im = malloc(nin * sizeof *im), *is = malloc(nin * sizeof *is);
     double *om = calloc(nout, sizeof *om), *os = malloc(nout * sizeof *os);
-    double *pv = malloc(f->rows * sizeof *pv);
+    double *pv = malloc(R * sizeof *pv), *zk = malloc(R * sizeof *zk);
+    double *avg = malloc(R * sizeof *avg), *rate = malloc(R * sizeof *rate);
     nd_status st = ND_OK;
-    if (!im || !is || !om || !os || !pv) {
+    if (!im || !is || !om || !os || !pv || !zk || !avg || !rate) {
         st = nd_error_fail(err, ND_ENOMEM, "out of memory");
         goto done;
     }
@@ -305,25 +331,14 @@ static nd_status set_scaling(nd_ude_fit *f, nd_error *err)
             break;
         }
     }
-    /* The output's scale is what it takes to move the observed rates as much as the data
-       moves: |df_i/dz_k| · std(z_k) ≈ std(dy_i/dt) for the observed state that z_k moves
-       most (relative to its scale). */
-    ude_eval_point(&f->ev, f->t[0], f->starts);
-    nd_model_jacp(u->open, f->t[0], f->starts, f->ev.p, f->ev.Jp);
     for (size_t k = 0; k < nout; k++) {
-        double best = 0;
-        size_t bi = 0;
-        for (size_t i = 0; i < n; i++) {
-            double g = fabs(f->ev.Jp[i * f->ev.npar + u->rep_par[k]]) / f->sc[i];
-            if (f->observed[i] && g > best) best = g, bi = i;
-        }
-        double spread = best > 0 ? rate_spread(f, bi) : 0;
-        os[k] = spread > 0 ? spread / (best * f->sc[bi]) : 1;
+        if (ude_estimate_output(f, k, traj, zk, avg, rate)) om[k] = 0, os[k] = 1;
+        else mean_std(zk, f->rows, 1, &om[k], &os[k]);
     }
     st = nd_mlp_set_scaling(u->net, im, is, om, os, err);
     if (!st) u->scaled = 1;
 done:
-    free(im), free(is), free(om), free(os), free(pv);
+    free(im), free(is), free(om), free(os), free(pv), free(zk), free(avg), free(rate);
     return st;
 }
 
@@ -344,7 +359,7 @@ nd_status nd_ude_scale_from(nd_ude *u, const nd_dataset *data, nd_error *err)
     if (!f) return err->code;
     double *traj = NULL;
     nd_status st = guess(f, &traj, err);
-    if (!st) st = set_scaling(f, err);
+    if (!st) st = set_scaling(f, traj, err);
     free(traj);
     nd_ude_fit_free(f);
     return st;
@@ -357,10 +372,11 @@ nd_ude_fit *nd_ude_fit_create(nd_ude *u, const nd_dataset *data, const nd_ude_fi
     if (!f) return NULL;
     double *traj = NULL;
     nd_status st = guess(f, &traj, err);
-    if (!st && !u->scaled && !(st = set_scaling(f, err))) {
+    if (!st && !u->scaled && !(st = set_scaling(f, traj, err))) {
         free(traj);
         st = guess(f, &traj, err);   /* the outputs changed with the scaling */
     }
+    if (!st) st = ude_colloc_targets(f, traj, err);
     if (!st) {
         size_t n = f->n;
         ude_starts *s = &u->starts;

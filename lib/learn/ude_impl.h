@@ -57,6 +57,12 @@ nd_status ude_eval_init(ude_eval *e, const nd_ude *u, const nd_stim *stim, int s
                         nd_error *err);
 void ude_eval_free(ude_eval *e);
 
+/* Sets e->p for time t (stimulus added) and e->x to the inputs at (t, y). */
+void ude_eval_inputs(ude_eval *e, double t, const double *y);
+
+/* Writes the network outputs e->z into e->p. */
+void ude_eval_outputs(ude_eval *e);
+
 /* Sets e->p for time t (stimulus added), e->x to the inputs at (t, y), e->z to the
    network outputs and writes them into e->p. */
 void ude_eval_point(ude_eval *e, double t, const double *y);

@@ -118,7 +118,7 @@ TEST(mlp_activations_stay_finite_far_out)
         double v[4], d[4] = {1, 1, 1, 1};
         memcpy(v, z, sizeof z);
         nd_act_apply((nd_act)a, v, 4);
-        nd_act_backprop((nd_act)a, z, d, 4);
+        nd_act_backprop((nd_act)a, z, v, d, 4);
         for (int i = 0; i < 4; i++) CHECK(isfinite(v[i]) && isfinite(d[i]));
     }
 }
