@@ -21,7 +21,7 @@
 /* Rows shown in the spike table; the JSON always carries every spike. */
 enum { SHOWN_SPIKES = 20 };
 
-static void json_array(nd_sb *sb, const char *key, const double *x, size_t n)
+static void json_number_list(nd_sb *sb, const char *key, const double *x, size_t n)
 {
     nd_sb_printf(sb, ",\"%s\":[", key);
     for (size_t i = 0; i < n; i++) {
@@ -83,9 +83,9 @@ static nd_bundle *spikes_bundle(const nd_spikes *s, const char *var, double t0, 
     nd_json_number(&json, s->threshold);
     nd_sb_puts(&json, ",\"rate_hz\":");
     nd_json_number(&json, s->n ? nd_spikes_rate(s, t0, t1) : 0);
-    json_array(&json, "times", s->times, s->n);
-    json_array(&json, "peak_times", s->peak_times, s->n);
-    json_array(&json, "peaks", s->peaks, s->n);
+    json_number_list(&json, "times", s->times, s->n);
+    json_number_list(&json, "peak_times", s->peak_times, s->n);
+    json_number_list(&json, "peaks", s->peaks, s->n);
     nd_sb_puts(&json, ",\"isi_mean\":");
     nd_json_number(&json, nd_spikes_isi_mean(s));
     nd_sb_puts(&json, ",\"block_start\":");

@@ -323,3 +323,89 @@ char *nd_stim_describe(const nd_stim *s)
     }
     return nd_sb_take(&sb);
 }
+
+/* ---- JSON: one object per component, rebuilt through the add functions ---- */
+
+static const char *const kind_names[] = {"step", "pulses", "ramp", "ou", "samples"};
+
+static json_t *numbers(const double *v, size_t n)
+{
+    json_t *a = json_array();
+    for (size_t i = 0; a && i < n; i++)
+        if (json_array_append_new(a, json_real(v[i]))) {
+            json_decref(a);
+            return NULL;
+        }
+    return a;
+}
+
+json_t *nd_stim_to_json(const nd_stim *s)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; arr && s && i < s->n; i++) {
+        const part *q = &s->parts[i];
+        json_t *o = json_pack("{s:s, s:o}", "kind", kind_names[q->kind], "p", numbers(q->p, 5));
+        if (o && q->kind == PULSES) json_object_set_new(o, "count", json_integer(q->count));
+        if (o && q->kind == OU) json_object_set_new(o, "seed", json_integer((json_int_t)q->seed));
+        if (o && q->kind == SAMPLES) {
+            json_object_set_new(o, "t", numbers(q->t, q->n));
+            json_object_set_new(o, "u", numbers(q->u, q->n));
+        }
+        if (!o || json_array_append_new(arr, o)) {
+            json_decref(arr);
+            return NULL;
+        }
+    }
+    return arr;
+}
+
+static int read_numbers(const json_t *a, double *out, size_t n)
+{
+    if (!json_is_array(a) || json_array_size(a) != n) return -1;
+    for (size_t i = 0; i < n; i++) {
+        const json_t *v = json_array_get(a, i);
+        if (!json_is_number(v)) return -1;
+        out[i] = json_number_value(v);
+    }
+    return 0;
+}
+
+nd_stim *nd_stim_from_json(const json_t *j, nd_error *err)
+{
+    nd_stim *s = nd_stim_create();
+    if (!s || !json_is_array(j)) {
+        nd_stim_free(s);
+        nd_error_fail(err, s ? ND_EVALUE : ND_ENOMEM, "a stimulus must be a list of components");
+        return NULL;
+    }
+    for (size_t i = 0; i < json_array_size(j); i++) {
+        const json_t *o = json_array_get(j, i);
+        const char *k = json_string_value(json_object_get(o, "kind"));
+        double p[5];
+        int rc = -1;
+        if (k && !read_numbers(json_object_get(o, "p"), p, 5)) {
+            json_int_t count = json_integer_value(json_object_get(o, "count"));
+            json_int_t seed = json_integer_value(json_object_get(o, "seed"));
+            const json_t *t = json_object_get(o, "t"), *u = json_object_get(o, "u");
+            size_t n = json_array_size(t);
+            if (strcmp(k, "step") == 0) rc = nd_stim_add_step(s, p[0], p[1], p[2]);
+            else if (strcmp(k, "pulses") == 0)
+                rc = nd_stim_add_pulses(s, p[0], p[1], p[2], (int)count, p[4]);
+            else if (strcmp(k, "ramp") == 0) rc = nd_stim_add_ramp(s, p[0], p[1], p[2], p[3]);
+            else if (strcmp(k, "ou") == 0)
+                rc = nd_stim_add_ou(s, p[0], p[1], p[2], (unsigned long)seed, p[3]);
+            else if (strcmp(k, "samples") == 0 && n && json_array_size(u) == n) {
+                double *tv = malloc(n * sizeof *tv), *uv = malloc(n * sizeof *uv);
+                if (tv && uv && !read_numbers(t, tv, n) && !read_numbers(u, uv, n))
+                    rc = nd_stim_add_samples(s, tv, uv, n);
+                free(tv), free(uv);
+            }
+        }
+        if (rc) {
+            nd_stim_free(s);
+            nd_error_fail(err, ND_EVALUE, "stimulus component %zu is malformed", i + 1);
+            return NULL;
+        }
+    }
+    return s;
+}

@@ -6,6 +6,8 @@
 
 #include <stddef.h>
 
+#include <jansson.h>
+
 #include "../base/error.h"
 
 typedef struct nd_stim nd_stim;
@@ -66,5 +68,12 @@ size_t nd_stim_count(const nd_stim *s);
 /* Returns a description, one line per component ("step 10 on [5, 105)"), for `show` and
    plots; caller frees; NULL when memory runs out. An empty stimulus is "none". */
 char *nd_stim_describe(const nd_stim *s);
+
+/* Returns the protocol as a new JSON list of components (NULL on ENOMEM). */
+json_t *nd_stim_to_json(const nd_stim *s);
+
+/* Rebuilds a protocol from nd_stim_to_json's form; NULL with a ValueError naming the
+   malformed component. */
+nd_stim *nd_stim_from_json(const json_t *j, nd_error *err);
 
 #endif
