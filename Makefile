@@ -126,6 +126,7 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/libneurodyn.a
 bench: deps all install $(BENCH_C)
 	$(PYTHON) bench/kernel_latency.py
 	$(PYTHON) bench/ode.py
+	$(PYTHON) bench/ude.py
 	$(PYTHON) bench/cell_latency.py
 	$(BUILD)/bench/expr_speed
 	$(BUILD)/bench/continuation

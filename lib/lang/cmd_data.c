@@ -1,5 +1,10 @@
-/* Commands that move datasets between the workspace and files: save, load. */
+/* Commands that move datasets (CSV) and networks (JSON) between the workspace and files:
+   save, load. */
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "../learn/ude_extra.h"
 
 #include "args.h"
 #include "modules.h"
@@ -11,12 +16,22 @@ static nd_status run_save(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     (void)result;
     nd_status st = nd_arg_expect(ctx, 2, 2, err);
     if (st != ND_OK) return st;
-    nd_value *holder;
-    nd_dataset *ds;
-    if ((st = nd_target_dataset(ctx, nd_arg_pos(ctx, 0), &holder, &ds, err)) != ND_OK) return st;
+    nd_value *holder = NULL;
+    nd_dataset *ds = NULL;
+    nd_ude *net = nd_target_ude(ctx, nd_arg_pos(ctx, 0));
+    if (!net &&
+        (st = nd_target_dataset(ctx, nd_arg_pos(ctx, 0), &holder, &ds, err)) != ND_OK) {
+        char *here = st == ND_ETYPE ? strstr(err->msg, " here, not ") : NULL;
+        if (here) {   /* "… expects a dataset or a network here, not a number" */
+            char rest[sizeof err->msg];
+            snprintf(rest, sizeof rest, "%s", here);
+            snprintf(here, sizeof err->msg - (size_t)(here - err->msg), " or a network%s", rest);
+        }
+        return st;
+    }
     char *path = NULL;
     st = nd_arg_string(ctx, nd_arg_pos(ctx, 1), &path, err);
-    if (st == ND_OK) st = nd_ds_save_csv(ds, path, err);
+    if (st == ND_OK) st = net ? nd_ude_save(net, path, err) : nd_ds_save_csv(ds, path, err);
     if (st == ND_OK) {
         ctx->sink->stream(ctx->sink->ctx, ND_STREAM_OUT, "saved ");
         ctx->sink->stream(ctx->sink->ctx, ND_STREAM_OUT, path);
@@ -30,12 +45,16 @@ static nd_status run_save(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
 }
 
 static const nd_command cmd_save = {
-    "save", "write a dataset to a CSV file", "save DATASET \"file.csv\"",
+    "save", "write a dataset to a CSV file, or a network to a JSON file",
+    "save DATASET \"file.csv\" | save NET \"file.json\"",
     "Writes the dataset as CSV: '# key: value' lines with its metadata (model, method, "
     "stimulus ...), a header row with each column's name and unit (\"V [mV]\"), and the "
     "numbers in the shortest form that reads back to the same bits, so `load` gives the "
-    "identical dataset. The file is written whole or not at all.",
-    NULL, "sim = simulate t=50\nsave sim \"sim.csv\"", 0, run_save
+    "identical dataset. The file is written whole or not at all.\n\n"
+    "A network (from `ude` or `node`) is written as JSON: the model's text and values, "
+    "the architecture, the weights and scaling (exact to the bit), the stimulus and the "
+    "training history, so that `load` gives it back ready to plot or to train further.",
+    NULL, "sim = simulate t=50\nsave sim \"sim.csv\"\nsave net \"net.json\"", 0, run_save
 };
 
 static nd_status run_load(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
@@ -45,6 +64,17 @@ static nd_status run_load(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     char *path = NULL;
     const nd_arg *a = nd_arg_pos(ctx, 0);
     if ((st = nd_arg_string(ctx, a, &path, err)) != ND_OK) return st;
+    size_t len = strlen(path);
+    if (len > 5 && strcmp(path + len - 5, ".json") == 0) {
+        nd_ude *u = nd_ude_load(path, err);
+        free(path);
+        if (!u) {
+            nd_target_locate(err, a);
+            return err ? err->code : ND_EIO;
+        }
+        *result = nd_value_ude(u);
+        return *result ? ND_OK : nd_error_fail(err, ND_ENOMEM, "out of memory");
+    }
     nd_dataset *ds = nd_ds_load_csv(path, err);
     free(path);
     if (!ds) {
@@ -56,11 +86,13 @@ static nd_status run_load(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
 }
 
 static const nd_command cmd_load = {
-    "load", "read a dataset from a CSV file", "NAME = load \"file.csv\"",
+    "load", "read a dataset from a CSV file, or a network from a JSON file",
+    "NAME = load \"file.csv\" | NAME = load \"file.json\"",
     "Reads a CSV file with a header row into a dataset: files written by `save` (with "
     "their metadata and units) and plain CSV files alike. Errors name the line and column "
-    "of the first problem in the file.",
-    NULL, "data = load \"sim.csv\"", 0, run_load
+    "of the first problem in the file. A file ending in .json is a network saved by "
+    "`save NET \"file.json\"` and loads as one.",
+    NULL, "data = load \"sim.csv\"\nnet2 = load \"net.json\"", 0, run_load
 };
 
 nd_status nd_cmd_register_data(nd_cmd_registry *reg, nd_error *err)

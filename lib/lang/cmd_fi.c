@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "../analysis/fi.h"
 #include "../base/numfmt.h"
@@ -15,49 +14,27 @@
 #include "args.h"
 #include "exec.h"
 #include "modules.h"
+#include "progress.h"
 #include "target.h"
 
 /* Progress shows only for sweeps that take a while, and then a few times a second. */
 #define PROGRESS_DELAY 0.5
 #define PROGRESS_EVERY 0.25
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 typedef struct progress {
-    const nd_cmd_ctx *ctx;
+    nd_progress pr;
     const char *par;
-    double start, last;
-    int shown;
-    char id[64];
 } progress;
-
-static void show_progress(progress *pr, const char *text)
-{
-    nd_bundle *b = nd_bundle_create();
-    if (!b || nd_bundle_set(b, "text/plain", text) != 0) {
-        nd_bundle_free(b);
-        return;
-    }
-    pr->ctx->sink->display(pr->ctx->sink->ctx, b, pr->id, pr->shown);
-    pr->shown = 1;
-    nd_bundle_free(b);
-}
 
 static void on_progress(void *ctx, size_t done, size_t total, int up, double value)
 {
-    progress *pr = ctx;
-    double t = now();
-    if (t - pr->start < PROGRESS_DELAY || t - pr->last < PROGRESS_EVERY) return;
-    pr->last = t;
+    progress *p = ctx;
+    if (!nd_progress_due(&p->pr, PROGRESS_DELAY, PROGRESS_EVERY)) return;
     char text[160], v[ND_NUMFMT_CAP];
     snprintf(text, sizeof text, "fi: %s sweep at %s = %s (%zu of %zu runs, %.1f s)",
-             up ? "up" : "down", pr->par, nd_numfmt(value, v), done + 1, total, t - pr->start);
-    show_progress(pr, text);
+             up ? "up" : "down", p->par, nd_numfmt(value, v), done + 1, total,
+             p->pr.last - p->pr.start);
+    nd_progress_text(&p->pr, text);
 }
 
 /* ---- reading the call ---- */
@@ -286,17 +263,17 @@ static nd_status run_fi(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     const nd_model *m = mo->model;
     fi_call fc;
     if ((st = read_call(ctx, m, &fc, err)) != ND_OK) return st;
-    progress pr = {ctx, fc.par, now(), 0, 0, ""};
-    snprintf(pr.id, sizeof pr.id, "fi-progress-%p-%.6f", (void *)ctx, pr.start);
+    progress pr = {.par = fc.par};
+    nd_progress_init(&pr.pr, ctx, "fi-progress");
     fc.o.progress = on_progress;
     fc.o.progress_ctx = &pr;
     nd_fi_result r;
     st = nd_fi_sweep(m, &fc.o, &r, err);
-    if (pr.shown) {
+    if (pr.pr.shown) {
         char text[96];
         snprintf(text, sizeof text, st == ND_OK ? "fi: done in %.1f s" : "fi: stopped after %.1f s",
-                 now() - pr.start);
-        show_progress(&pr, text);
+                 nd_progress_now() - pr.pr.start);
+        nd_progress_text(&pr.pr, text);
     }
     if (st == ND_EINTERRUPT) {
         nd_cmd_check_interrupt(ctx, err);   /* the usual located message, when still pending */

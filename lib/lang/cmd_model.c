@@ -7,6 +7,8 @@
 #include "args.h"
 #include "modules.h"
 #include "target.h"
+#include "../learn/ude.h"
+#include "ude_view.h"
 #include "workspace.h"
 
 static void say(const nd_cmd_ctx *ctx, nd_stream which, const char *text)
@@ -128,17 +130,24 @@ static const nd_command cmd_use = {
 
 /* ---- show ---- */
 
-static nd_status run_show(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
+/* Appends "network(V, n)" when name is an output of net (not NULL), and returns 1. */
+static int put_learned(nd_sb *sb, const nd_ude *net, const char *name)
 {
-    (void)result;
-    nd_status st = nd_arg_expect(ctx, 0, 1, err);
-    if (st != ND_OK) return st;
-    nd_model_obj *mo;
-    if ((st = nd_target_model(ctx, nd_arg_pos(ctx, 0), &mo, err)) != ND_OK) return st;
-    const nd_model *m = mo->model;
+    for (size_t i = 0; net && i < nd_ude_nreplace(net); i++) {
+        if (strcmp(nd_ude_replace(net, i), name) != 0) continue;
+        nd_sb_puts(sb, "network(");
+        for (size_t k = 0; k < nd_ude_ninputs(net); k++)
+            nd_sb_printf(sb, "%s%s", k ? ", " : "", nd_ude_input(net, k));
+        nd_sb_puts(sb, ")\n");
+        return 1;
+    }
+    return 0;
+}
 
-    /* Equations and tables go out as separate displays: front ends prefer HTML over
-       LaTeX in one bundle, and both should show. */
+/* The equations of m as text/plain and text/latex, with the stimulus in force; the
+   outputs of net (NULL: none) are shown as such. */
+static nd_bundle *equations(const nd_model *m, const nd_stim *stim, int par, const nd_ude *net)
+{
     char *latex = nd_model_latex(m);
     nd_sb plain, tex;
     nd_sb_init(&plain);
@@ -150,21 +159,19 @@ static nd_status run_show(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
         for (size_t i = 0; i < nd_model_count(m, kinds[k]); i++) {
             const nd_model_item *it = nd_model_item_at(m, kinds[k], i);
             if (kinds[k] == ND_MODEL_STATE)
-                nd_sb_printf(&plain, "  d%s/dt = %s\n", it->name, it->text);
+                nd_sb_printf(&plain, "  d%s/dt = ", it->name);
             else
-                nd_sb_printf(&plain, "  %s = %s\n", it->name, it->text);
+                nd_sb_printf(&plain, "  %s = ", it->name);
+            if (!put_learned(&plain, net, it->name)) nd_sb_printf(&plain, "%s\n", it->text);
         }
     }
     for (size_t k = 0; k < nd_model_nwhens(m); k++)
         nd_sb_printf(&plain, "  %s\n", nd_model_when_text(m, k));
-    int par;
-    nd_stim *stim = nd_model_obj_stim(mo, &par);
-    if (stim) {
+    if (stim && nd_stim_count(stim)) {
         char *d = nd_stim_describe(stim);
         nd_sb_printf(&plain, "  stimulus on %s: %s\n",
                      nd_model_item_at(m, ND_MODEL_PAR, (size_t)par)->name, d ? d : "?");
         free(d);
-        nd_stim_free(stim);
     }
     nd_sb_printf(&tex, "$$%s$$", latex ? latex : "");
     free(latex);
@@ -176,16 +183,45 @@ static nd_status run_show(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     }
     nd_sb_free(&plain);
     nd_sb_free(&tex);
+    return eq;
+}
+
+static nd_status run_show(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
+{
+    (void)result;
+    nd_status st = nd_arg_expect(ctx, 0, 1, err);
+    if (st != ND_OK) return st;
+    /* A network: the opened model (replaced terms read the network), then the network. */
+    nd_ude *net = nd_target_ude(ctx, nd_arg_pos(ctx, 0));
+    if (net) {
+        int par;
+        const nd_stim *stim = nd_ude_stim(net, &par);
+        if ((st = nd_cmd_display(ctx, equations(nd_ude_model(net), stim, par, net), err)) != ND_OK)
+            return st;
+        return nd_cmd_display(ctx, nd_ude_view_bundle(net), err);
+    }
+    nd_model_obj *mo;
+    if ((st = nd_target_model(ctx, nd_arg_pos(ctx, 0), &mo, err)) != ND_OK) return st;
+    const nd_model *m = mo->model;
+
+    /* Equations and tables go out as separate displays: front ends prefer HTML over
+       LaTeX in one bundle, and both should show. */
+    int par;
+    nd_stim *stim = nd_model_obj_stim(mo, &par);
+    nd_bundle *eq = equations(m, stim, par, NULL);
+    nd_stim_free(stim);
     if ((st = nd_cmd_display(ctx, eq, err)) != ND_OK) return st;
     if ((st = nd_cmd_display(ctx, nd_model_table(m, ND_MODEL_PAR), err)) != ND_OK) return st;
     return nd_cmd_display(ctx, nd_model_table(m, ND_MODEL_STATE), err);
 }
 
 static const nd_command cmd_show = {
-    "show", "show a model's equations, parameters and states", "show [MODEL]",
+    "show", "show a model's equations, parameters and states", "show [MODEL|NET]",
     "Shows the equations of MODEL (default: the current model) as LaTeX, then a table of "
     "its parameters (value, unit, meaning) and one of its states (initial value, unit, "
-    "meaning). `explain NAME` tells what one of them does.",
+    "meaning). `explain NAME` tells what one of them does. For a network (from `ude` or "
+    "`node`) it shows the model with the replaced terms reading the network, then the "
+    "network: inputs, layers, number of parameters, stimulus and training so far.",
     NULL, "use hh\nshow", 0, run_show
 };
 
@@ -330,24 +366,24 @@ static nd_status add_component(nd_cmd_ctx *ctx, nd_stim *s, const char *kind,
     return ND_OK;
 }
 
-/* stim data DATASET COLUMN: the samples of a dataset column as the input. */
-static nd_status add_data(nd_cmd_ctx *ctx, nd_stim *s, nd_error *err)
+/* stim [NET] data DATASET COLUMN: the samples of a dataset column as the input; the
+   positionals start at first. */
+static nd_status add_data(nd_cmd_ctx *ctx, size_t first, nd_stim *s, nd_error *err)
 {
-    nd_status st = nd_arg_expect(ctx, 3, 3, err);
+    nd_status st = nd_arg_expect(ctx, first + 3, (long)first + 3, err);
     if (st != ND_OK) return st;
     nd_value *holder;
     nd_dataset *ds;
-    if ((st = nd_target_dataset(ctx, nd_arg_pos(ctx, 1), &holder, &ds, err)) != ND_OK)
-        return st;
+    const nd_arg *da = nd_arg_pos(ctx, first + 1), *ca = nd_arg_pos(ctx, first + 2);
+    if ((st = nd_target_dataset(ctx, da, &holder, &ds, err)) != ND_OK) return st;
     const char *col;
-    st = nd_arg_name(ctx, nd_arg_pos(ctx, 2), &col, err);
+    st = nd_arg_name(ctx, ca, &col, err);
     int j = st == ND_OK ? nd_ds_find(ds, col) : -1;
     if (st == ND_OK && j < 0)
-        st = nd_arg_error(nd_arg_pos(ctx, 2), err, ND_ENAME, "the dataset has no column '%s'",
-                          col);
+        st = nd_arg_error(ca, err, ND_ENAME, "the dataset has no column '%s'", col);
     if (st == ND_OK && nd_stim_add_samples(s, nd_ds_col(ds, 0), nd_ds_col(ds, (size_t)j),
                                            nd_ds_rows(ds)) != ND_OK)
-        st = nd_arg_error(nd_arg_pos(ctx, 1), err, ND_EVALUE, "the dataset has no rows");
+        st = nd_arg_error(da, err, ND_EVALUE, "the dataset has no rows");
     nd_value_unref(holder);
     return st;
 }
@@ -355,23 +391,28 @@ static nd_status add_data(nd_cmd_ctx *ctx, nd_stim *s, nd_error *err)
 static nd_status run_stim(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
 {
     (void)result;
-    nd_model_obj *mo;
-    nd_status st = nd_target_model(ctx, NULL, &mo, err);
+    /* `stim NET …` sets a network's stimulus (a generalisation test); else the current
+       model's. */
+    nd_ude *net = nd_target_ude(ctx, nd_arg_pos(ctx, 0));
+    nd_model_obj *mo = NULL;
+    nd_status st = net ? ND_OK : nd_target_model(ctx, NULL, &mo, err);
     if (st != ND_OK) return st;
-    if ((st = nd_arg_expect(ctx, 1, 3, err)) != ND_OK) return st;
-    const nd_arg *kind_arg = nd_arg_pos(ctx, 0);
+    const nd_model *m = net ? nd_ude_truth(net) : mo->model;
+    size_t first = net ? 1 : 0;
+    if ((st = nd_arg_expect(ctx, first + 1, (long)first + 3, err)) != ND_OK) return st;
+    const nd_arg *kind_arg = nd_arg_pos(ctx, first);
     const char *kind;
     if ((st = nd_arg_name(ctx, kind_arg, &kind, err)) != ND_OK) return st;
 
     char *par_name = NULL;
     if ((st = nd_arg_opt_word(ctx, "par", "I", &par_name, err)) != ND_OK) return st;
-    int par = nd_model_index(mo->model, ND_MODEL_PAR, par_name);
+    int par = nd_model_index(m, ND_MODEL_PAR, par_name);
     if (par < 0) {
         const nd_arg *pa = nd_arg_opt(ctx, "par");
         st = nd_error_set(err, ND_ENAME, pa ? pa->line : ctx->call->line,
                           pa ? pa->col : ctx->call->col, 3,
                           "model %s has no parameter '%s' for the stimulus to drive",
-                          nd_model_name(mo->model), par_name);
+                          nd_model_name(m), par_name);
         free(par_name);
         return st;
     }
@@ -380,16 +421,20 @@ static nd_status run_stim(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     int add = 0;
     if ((st = nd_arg_opt_bool(ctx, "add", 0, &add, err)) != ND_OK) return st;
     if (strcmp(kind, "none") == 0) {
+        if (net) return nd_ude_set_stim(net, NULL, -1, err);
         nd_stim_free(mo->stim);
         mo->stim = nd_stim_create();   /* an empty protocol overrides the model's default */
         mo->stim_par = par;
         return mo->stim ? ND_OK : nd_error_fail(err, ND_ENOMEM, "out of memory");
     }
-    nd_stim *s = add && mo->stim ? nd_stim_copy(mo->stim) : nd_stim_create();
+    int old_par;
+    const nd_stim *old = net ? nd_ude_stim(net, &old_par) : mo->stim;
+    nd_stim *s = add && old ? nd_stim_copy(old) : nd_stim_create();
     if (!s) return nd_error_fail(err, ND_ENOMEM, "out of memory");
-    st = strcmp(kind, "data") == 0 ? add_data(ctx, s, err)
+    st = strcmp(kind, "data") == 0 ? add_data(ctx, first, s, err)
                                    : add_component(ctx, s, kind, kind_arg, err);
-    if (st != ND_OK) {
+    if (st == ND_OK && net) st = nd_ude_set_stim(net, s, par, err);
+    if (st != ND_OK || net) {
         nd_stim_free(s);
         return st;
     }
@@ -415,14 +460,19 @@ static const nd_option stim_options[] = {
 };
 
 static const nd_command cmd_stim = {
-    "stim", "set the stimulus protocol of the current model",
-    "stim step|pulses|ramp|noise|data|none [options]",
+    "stim", "set the stimulus protocol of the current model (or of a network)",
+    "stim [NET] step|pulses|ramp|noise|data|none [options]",
     "Sets the time course u(t) added to a parameter (default I) of the current model: "
     "`step at= dur= amp=`, `pulses start= width= period= count= amp=`, `ramp from= to= "
     "a0= a1=`, `noise mean= sigma= tau= seed= dt=` (Ornstein–Uhlenbeck, reproducible from "
     "its seed), `data DATASET COLUMN` (samples, linearly interpolated) or `none`. With "
-    "add=true the component is added to the protocol instead of replacing it.",
-    stim_options, "use hh\nstim step at=10 dur=50 amp=10\nstim noise sigma=2 add=true",
+    "add=true the component is added to the protocol instead of replacing it. "
+    "`stim NET …` sets the stimulus of a network (from `ude` or `node`) instead, e.g. to "
+    "test with `simulate NET` how a trained network generalises to a new input; set the "
+    "training stimulus back before training it again.",
+    stim_options,
+    "use hh\nstim step at=10 dur=50 amp=10\nstim noise sigma=2 add=true\n"
+    "stim net pulses start=5 width=1 period=15 count=3 amp=20",
     0, run_stim
 };
 

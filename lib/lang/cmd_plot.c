@@ -8,6 +8,7 @@
 #include "../plot/figure.h"
 #include "args.h"
 #include "bif_plot.h"
+#include "learn_cmd.h"
 #include "modules.h"
 #include "target.h"
 #include "workspace.h"
@@ -188,10 +189,17 @@ static nd_status build(const nd_cmd_ctx *ctx, const plot_request *rq, const char
 static nd_status run_plot(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
 {
     (void)result;
+    /* A network's comparison plots also take the model's inputs as options (V=-90..40);
+       every other plot checks its options as declared. */
+    if (nd_plot_net_target(ctx)) return nd_plot_net(ctx, err);
+    nd_command strict = *ctx->cmd;
+    strict.flags &= ~(unsigned)ND_CMD_ANY_OPTIONS;
+    nd_status st = nd_cmd_check_call(&strict, ctx->call, err);
+    if (st != ND_OK) return st;
     const nd_bif_result *bif = nd_plot_bif_target(ctx);
     if (bif) return nd_plot_bif(ctx, bif, err);
     plot_request rq;
-    nd_status st = read_request(ctx, &rq, err);
+    st = read_request(ctx, &rq, err);
     if (st != ND_OK) return st;
     char *title = NULL;
     const char *model = nd_ds_meta(rq.src[0].ds, "model");
@@ -226,15 +234,28 @@ static const nd_option plot_options[] = {
 
 static const nd_command cmd_plot = {
     "plot", "plot variables of datasets",
-    "plot DATASET VAR [VAR …] [DATASET [VAR …] …] [vs X] [title= t= width= height=]",
+    "plot DATASET VAR [VAR …] [DATASET [VAR …] …] [vs X] [title= t= width= height=] | "
+    "plot NET DATA | plot NET.TERM vs TERM V=a..b",
     "Plots variables of one or more datasets against time, one panel per variable "
     "(`plot sim V m h n`); a second dataset overlays the same variables (`plot sim V data`), "
     "noisy data as dots. `vs X` plots against X instead of time: a trajectory in the "
     "phase plane (`plot sim V vs n`). Long traces are thinned to min/max per pixel column, "
     "so no spike is lost. `plot BIF [VAR]` with a result of `continue` draws its bifurcation "
     "diagram: VAR against the parameter, stable equilibria solid, unstable dashed, special "
-    "points marked.",
-    plot_options, "plot sim V\nplot sim V m h n\nplot sim V vs n\nplot sim V data V", 0, run_plot
+    "points marked.\n\n"
+    "With a network (from `ude` or `node`): `plot NET DATA [STATE …]` integrates the "
+    "hybrid from its initial state over the data's time span and draws the prediction over "
+    "the observed columns (data as dots), with the RMS error per variable. `plot NET.TERM "
+    "[vs TERM] V=a..b [n=0.4 …]` draws what the network learned for TERM against the "
+    "model's true TERM as one input sweeps a..b (the other states and parameters at the "
+    "values given, else the model's initial values); `plot NET.TERM [vs TERM] DATASET` "
+    "follows a dataset holding every state (a noise-free simulation) and plots both "
+    "against time. The caption gives the RMS difference and its fraction of the true "
+    "term's range.",
+    plot_options,
+    "plot sim V\nplot sim V m h n\nplot sim V vs n\nplot sim V data V\nplot net data\n"
+    "plot net.INa vs INa V=-90..40 n=0.4\nplot net.INa vs INa truth",
+    ND_CMD_ANY_OPTIONS, run_plot
 };
 
 nd_status nd_cmd_register_plot(nd_cmd_registry *reg, nd_error *err)

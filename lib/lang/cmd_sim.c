@@ -10,6 +10,7 @@
 #include "../base/table.h"
 #include "../base/textfmt.h"
 #include "../data/noise.h"
+#include "../learn/ude.h"
 #include "../models/model_ivp.h"
 #include "../ode/solve.h"
 #include "args.h"
@@ -27,7 +28,9 @@
 typedef struct recorder {
     nd_dataset *ds;
     const nd_model *m;
-    const nd_model_ivp *ivp;
+    const nd_model_ivp *ivp;  /* a model's problem, or NULL for a network's: */
+    nd_ude_ivp *uivp;         /* a network's problem, its terms ... */
+    const nd_stim *stim;      /* ... and its prepared stimulus */
     size_t n, npar, nterms;
     int input;            /* parameter index of the driven input, or -1 */
     double *row, *p, *terms;
@@ -42,10 +45,13 @@ static int record(void *ctx, double t, const double *y, int event, size_t which)
     r->row[k++] = t;
     memcpy(r->row + k, y, r->n * sizeof *y);
     k += r->n;
-    if (r->input >= 0 || r->nterms) nd_model_ivp_pars_at(r->ivp, t, r->p);
+    if (r->ivp && (r->input >= 0 || r->nterms)) nd_model_ivp_pars_at(r->ivp, t, r->p);
+    if (!r->ivp && r->input >= 0)
+        r->p[r->input] = nd_model_pars(r->m)[r->input] + nd_stim_eval(r->stim, t);
     if (r->input >= 0) r->row[k++] = r->p[r->input];
     if (r->nterms) {
-        nd_model_terms(r->m, t, y, r->p, r->terms);
+        if (r->ivp) nd_model_terms(r->m, t, y, r->p, r->terms);
+        else nd_ude_ivp_terms(r->uivp, t, y, r->terms);
         memcpy(r->row + k, r->terms, r->nterms * sizeof *y);
     }
     return nd_ds_append(r->ds, r->row);
@@ -228,9 +234,11 @@ static nd_status run_simulate(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
 {
     nd_status st = nd_arg_expect(ctx, 0, 1, err);
     if (st != ND_OK) return st;
-    nd_model_obj *mo;
-    if ((st = nd_target_model(ctx, nd_arg_pos(ctx, 0), &mo, err)) != ND_OK) return st;
-    const nd_model *m = mo->model;
+    /* A network (ude, node) simulates like its model, with the network in the loop. */
+    nd_ude *net = nd_target_ude(ctx, nd_arg_pos(ctx, 0));
+    nd_model_obj *mo = NULL;
+    if (!net && (st = nd_target_model(ctx, nd_arg_pos(ctx, 0), &mo, err)) != ND_OK) return st;
+    const nd_model *m = net ? nd_ude_model(net) : mo->model;
     sim_request rq;
     if ((st = read_request(ctx, &rq, err)) != ND_OK) {
         free(rq.method);
@@ -240,7 +248,9 @@ static nd_status run_simulate(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     rq.opt.interrupt = ctx->exec->interrupt;
 
     int input;
-    nd_stim *stim = nd_model_obj_stim(mo, &input);
+    nd_stim *stim = net ? NULL : nd_model_obj_stim(mo, &input);
+    if (net && nd_ude_stim(net, &input) && !(stim = nd_stim_copy(nd_ude_stim(net, &input))))
+        return nd_error_fail(err, ND_ENOMEM, "out of memory");
     if (stim && nd_stim_count(stim) == 0) {   /* `stim none` */
         nd_stim_free(stim);
         stim = NULL;
@@ -258,23 +268,36 @@ static nd_status run_simulate(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
                             rows * cols, rows * cols * 8e-9, MAX_VALUES);
     }
 
-    nd_model_ivp *ivp = nd_model_ivp_create(m, NULL, stim, input, 0, rq.t_end, err);
-    nd_dataset *ds = ivp ? new_dataset(m, input, rq.terms) : NULL;
+    nd_model_ivp *ivp = NULL;
+    nd_ude_ivp *uivp = NULL;
+    if (net) {
+        if ((uivp = nd_ude_ivp_create(net, stim, input, 0, rq.t_end, err)) && stim &&
+            nd_stim_prepare(stim, rq.t_end, err) != ND_OK) {
+            nd_ude_ivp_free(uivp);
+            uivp = NULL;
+        }
+    } else {
+        ivp = nd_model_ivp_create(m, NULL, stim, input, 0, rq.t_end, err);
+    }
+    const nd_ode_problem *prob = ivp    ? nd_model_ivp_problem(ivp)
+                                 : uivp ? nd_ude_ivp_problem(uivp)
+                                        : NULL;
+    nd_dataset *ds = prob ? new_dataset(m, input, rq.terms) : NULL;
     size_t nrows = (size_t)rows, npar = nd_model_count(m, ND_MODEL_PAR);
     double *tout = malloc(nrows * sizeof *tout), *y = malloc(n * sizeof *y);
     double *row = malloc((size_t)cols * sizeof *row), *p = malloc((npar + 1) * sizeof *p);
     double *terms = malloc((nterms + 1) * sizeof *terms);
-    if (ivp && (!ds || !tout || !y || !row || !p || !terms || nd_ds_reserve(ds, nrows) != 0))
+    if (prob && (!ds || !tout || !y || !row || !p || !terms || nd_ds_reserve(ds, nrows) != 0))
         st = nd_error_fail(err, ND_ENOMEM, "out of memory for the simulation");
-    else if (!ivp)
+    else if (!prob)
         st = err ? err->code : ND_ENOMEM;
     nd_ode_stats stats = {0};
     if (st == ND_OK) {
         for (size_t i = 0; i < nrows; i++) tout[i] = fmin((double)i * rq.sample, rq.t_end);
         memcpy(y, nd_model_inits(m), n * sizeof *y);
-        recorder rec = {ds, m, ivp, n, npar, nterms, input, row, p, terms};
-        st = nd_ode_solve(nd_model_ivp_problem(ivp), 0, rq.t_end, y, &rq.opt, tout, nrows,
-                          record, &rec, &stats, err);
+        recorder rec = {ds, m, ivp, uivp, stim, n, npar, nterms, input, row, p, terms};
+        st = nd_ode_solve(prob, 0, rq.t_end, y, &rq.opt, tout, nrows, record, &rec, &stats,
+                          err);
         if (st != ND_OK && err && err->line == 0) nd_target_locate(err, &(nd_arg){
             .line = ctx->call->line, .col = ctx->call->col, .span = (int)strlen(ctx->call->name)});
     }
@@ -285,6 +308,7 @@ static nd_status run_simulate(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     }
     if (st == ND_OK) {
         describe_run(ds, m, &rq, stim, &stats);
+        if (net) nd_ds_set_meta(ds, "network", nd_arg_pos(ctx, 0)->value->str);
         const char *in_name = input >= 0 ? nd_model_item_at(m, ND_MODEL_PAR, (size_t)input)->name : NULL;
         st = observe(ctx, &rq, in_name, &ds, err);
     }
@@ -295,6 +319,7 @@ static nd_status run_simulate(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     }
     nd_ds_free(ds);
     nd_model_ivp_free(ivp);
+    nd_ude_ivp_free(uivp);
     nd_stim_free(stim);
     free(tout);
     free(y);
@@ -320,13 +345,17 @@ static const nd_option simulate_options[] = {
 
 static const nd_command cmd_simulate = {
     "simulate", "integrate a model over time into a dataset",
-    "NAME = simulate [MODEL] t=… [method= rtol= atol= dt= sample= observe= noise= seed= terms=]",
+    "NAME = simulate [MODEL|NET] t=… [method= rtol= atol= dt= sample= observe= noise= seed= "
+    "terms=]",
     "Integrates MODEL (default: the current model) from its initial values with its "
     "parameters and stimulus, and returns a dataset sampled every `sample` time units: "
     "t, the states, the driven input, and the terms with terms=true. The solver's work "
     "(right-hand-side evaluations, accepted and rejected steps) is kept in the dataset's "
     "metadata; a fixed step beyond the method's stability limit is warned about, and a "
-    "blow-up stops with a SolverError naming the time and variable.",
+    "blow-up stops with a SolverError naming the time and variable.\n\n"
+    "A network from `ude` or `node` simulates the same way, with the network in the loop "
+    "and its own stimulus (change it with `stim NET …` to test generalisation); the "
+    "dataset's metadata names the network, and terms=true stores the learned terms too.",
     simulate_options,
     "use hh\nset I = 10\nsim = simulate t=100\ndata = simulate t=50 sample=0.1 observe=V noise=0.05 seed=42",
     0, run_simulate

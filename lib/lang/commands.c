@@ -111,10 +111,15 @@ nd_status nd_cmd_check_call(const nd_command *cmd, const nd_call *call, nd_error
         if (!a->key) continue;
         if (!(cmd->flags & ND_CMD_ANY_OPTIONS) && !nd_cmd_option(cmd, a->key))
             return unknown_option(cmd, a, err);
-        for (size_t j = 0; j < i; j++)
-            if (call->args[j].key && strcmp(call->args[j].key, a->key) == 0)
+        for (size_t j = i; j-- > 0;) {
+            const nd_arg *b = &call->args[j];
+            if ((cmd->flags & ND_CMD_STAGES) && !b->key && b->value->kind == ND_EXPR_NAME &&
+                strcmp(b->value->str, "then") == 0)
+                break;
+            if (b->key && strcmp(b->key, a->key) == 0)
                 return nd_error_set(err, ND_ESYNTAX, a->line, a->col, a->span,
                                     "option '%s' is given twice", a->key);
+        }
     }
     if (call->block.text && !(cmd->flags & ND_CMD_BLOCK))
         return nd_error_set(err, ND_ESYNTAX, call->block.line, call->block.col - 1, 1,

@@ -15,6 +15,7 @@ static const register_fn modules[] = {
     nd_cmd_register_continue,
     nd_cmd_register_fi,
     nd_cmd_register_phase,
+    nd_cmd_register_learn,
 };
 
 nd_status nd_cmd_register_all(nd_cmd_registry *reg, nd_error *err)

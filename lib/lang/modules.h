@@ -33,6 +33,9 @@ nd_status nd_cmd_register_phase(nd_cmd_registry *reg, nd_error *err);
 /* Registers the continuation command (continue). */
 nd_status nd_cmd_register_continue(nd_cmd_registry *reg, nd_error *err);
 
+/* Registers the network commands (ude, node, train). */
+nd_status nd_cmd_register_learn(nd_cmd_registry *reg, nd_error *err);
+
 /* Registers the commands of every module; stops at the first failure. */
 nd_status nd_cmd_register_all(nd_cmd_registry *reg, nd_error *err);
 

@@ -6,6 +6,8 @@
 
 #include "../analysis/bif_view.h"
 #include "../base/strbuf.h"
+#include "../learn/ude.h"
+#include "ude_view.h"
 
 static char *dataset_summary(const void *data) { return nd_ds_summary(data); }
 static nd_bundle *dataset_bundle(const void *data) { return nd_ds_bundle(data); }
@@ -97,4 +99,20 @@ nd_value *nd_value_bif(nd_bif_result *r)
 nd_bif_result *nd_value_as_bif(const nd_value *v)
 {
     return v && v->kind == ND_VAL_OBJECT && v->as.obj.type == &bif_type ? v->as.obj.data : NULL;
+}
+
+static char *ude_summary(const void *data) { return nd_ude_view_summary(data); }
+static nd_bundle *ude_bundle(const void *data) { return nd_ude_view_bundle(data); }
+static void ude_free(void *data) { nd_ude_free(data); }
+
+static const nd_object_type ude_type = {"network", ude_summary, ude_bundle, ude_free};
+
+nd_value *nd_value_ude(nd_ude *u)
+{
+    return nd_value_object(&ude_type, u);
+}
+
+nd_ude *nd_value_as_ude(const nd_value *v)
+{
+    return v && v->kind == ND_VAL_OBJECT && v->as.obj.type == &ude_type ? v->as.obj.data : NULL;
 }

@@ -9,6 +9,8 @@
 #include "../ode/stim.h"
 #include "value.h"
 
+typedef struct nd_ude nd_ude;   /* lib/learn/ude.h (not included: it brings jansson) */
+
 /* A model in the workspace, with the stimulus protocol the user set for it. */
 typedef struct nd_model_obj {
     nd_model *model;
@@ -38,5 +40,12 @@ nd_value *nd_value_bif(nd_bif_result *r);
 
 /* Returns the bifurcation result held by v, or NULL when v is not one. */
 nd_bif_result *nd_value_as_bif(const nd_value *v);
+
+/* Returns a value owning the hybrid u (a `ude` or `node` network; freed with the value; on
+   failure u is freed), or NULL. */
+nd_value *nd_value_ude(nd_ude *u);
+
+/* Returns the hybrid held by v, or NULL when v is not a network. */
+nd_ude *nd_value_as_ude(const nd_value *v);
 
 #endif

@@ -33,6 +33,12 @@ int nd_target_is_model(const nd_cmd_ctx *ctx, const nd_arg *arg)
     return name && (bound_model(ctx->ws, name) || is_builtin(name));
 }
 
+nd_ude *nd_target_ude(const nd_cmd_ctx *ctx, const nd_arg *arg)
+{
+    const char *name = bare_name(arg);
+    return name ? nd_value_as_ude(nd_ws_get(ctx->ws, name)) : NULL;
+}
+
 static nd_status unknown_model(const nd_arg *arg, const char *name, nd_error *err)
 {
     nd_sb list;

@@ -14,6 +14,9 @@ nd_status nd_target_model(const nd_cmd_ctx *ctx, const nd_arg *arg, nd_model_obj
 /* Returns 1 when arg is a bare name that nd_target_model would accept as a model. */
 int nd_target_is_model(const nd_cmd_ctx *ctx, const nd_arg *arg);
 
+/* Returns the network (a `ude` or `node` result) bound under arg's bare name, or NULL. */
+nd_ude *nd_target_ude(const nd_cmd_ctx *ctx, const nd_arg *arg);
+
 /* Evaluates arg to a dataset: *holder is a new reference the caller releases, *out the
    dataset it holds. TypeError when arg is something else. */
 nd_status nd_target_dataset(const nd_cmd_ctx *ctx, const nd_arg *arg, nd_value **holder,

@@ -121,12 +121,15 @@ typedef struct nd_ude_fit_options {
     size_t segments;             /* multiple shooting segments (1: single shooting) */
     double continuity;           /* weight of the continuity penalty between segments */
     double l2;                   /* weight of ‖network parameters‖² */
+    double collocation;          /* weight of the derivative-matching loss added to the
+                                    trajectory loss (keeps the learned term near what the
+                                    data imply; 0: none) */
     double dt;                   /* integration step; 0: the data's sample spacing */
     const char *method;          /* fixed-step scheme: "rk4" (default), "midpoint", "euler" */
 } nd_ude_fit_options;
 
 /* Fills o with defaults: every state in the data observed, 1 segment, continuity 1, l2 0,
-   dt 0 (the data spacing), rk4. */
+   collocation 0, dt 0 (the data spacing), rk4. */
 void nd_ude_fit_options_default(nd_ude_fit_options *o);
 
 typedef struct nd_ude_fit nd_ude_fit;
@@ -166,8 +169,10 @@ nd_status nd_ude_fit_run(nd_ude_fit *f, nd_optim_kind kind, const nd_optim_optio
 
 /* What the last loss evaluation consisted of. */
 typedef struct nd_ude_fit_parts {
-    double data;          /* mean squared normalised error on the observed samples */
+    double data;          /* mean squared normalised error on the observed samples (or
+                             the collocation loss, in collocation mode) */
     double continuity;    /* the weighted continuity penalty */
+    double collocation;   /* the weighted derivative-matching term */
     double l2;            /* the weighted L2 penalty */
     long rhs_evals;       /* right-hand-side evaluations of the last forward solve */
 } nd_ude_fit_parts;

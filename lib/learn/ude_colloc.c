@@ -15,8 +15,9 @@ nd_status ude_colloc_targets(nd_ude_fit *f, const double *traj, nd_error *err)
     double *rate = malloc(R * sizeof *rate), *zk = malloc(R * sizeof *zk);
     f->Xc = malloc(R * nin * sizeof *f->Xc);
     f->Zc = malloc(R * nout * sizeof *f->Zc);
+    f->Dc = malloc(R * nout * sizeof *f->Dc);
     nd_status st = ND_OK;
-    if (!z || !avg || !rate || !zk || !f->Xc || !f->Zc) {
+    if (!z || !avg || !rate || !zk || !f->Xc || !f->Zc || !f->Dc) {
         st = nd_error_fail(err, ND_ENOMEM, "out of memory");
         goto done;
     }
@@ -48,28 +49,22 @@ nd_status nd_ude_fit_set_collocation(nd_ude_fit *f, int on, nd_error *err)
     return ND_OK;
 }
 
-int ude_colloc_loss(nd_ude_fit *f, const double *theta, double *loss, double *grad)
+int ude_colloc_add(nd_ude_fit *f, const double *theta, double w, double *loss, double *grad)
 {
-    size_t N = f->ncol, nout = f->nout, P = f->npar_net;
+    size_t N = f->ncol, nout = f->nout;
     nd_mlp *net = f->u->net;
     nd_mlp_set_params(net, theta);
     const double *os;
     nd_mlp_scaling(net, NULL, NULL, NULL, &os);
-    if (nd_mlp_forward(net, f->Xc, N, f->DZ, f->wc)) return 1;
-    double sum = 0, l2 = 0;
+    if (nd_mlp_forward(net, f->Xc, N, f->Dc, f->wc)) return 1;
+    double sum = 0;
     for (size_t j = 0; j < N; j++)
         for (size_t k = 0; k < nout; k++) {
-            double r = (f->DZ[j * nout + k] - f->Zc[j * nout + k]) / os[k];
+            double r = (f->Dc[j * nout + k] - f->Zc[j * nout + k]) / os[k];
             sum += r * r;
-            f->DZ[j * nout + k] = 2 * r / (os[k] * (double)N);   /* ∂loss/∂z */
+            f->Dc[j * nout + k] = 2 * w * r / (os[k] * (double)N);   /* ∂(w·loss)/∂z */
         }
-    for (size_t i = 0; i < P; i++) l2 += f->l2 * theta[i] * theta[i];
-    *loss = sum / (double)N + l2;
-    f->last = (nd_ude_fit_parts){sum / (double)N, 0, l2, 0};
+    *loss += w * sum / (double)N;
     if (!isfinite(*loss)) return 1;
-    if (!grad) return 0;
-    memset(grad, 0, f->ntheta * sizeof *grad);
-    if (nd_mlp_backward(net, f->wc, N, f->DZ, grad, NULL)) return 1;
-    for (size_t i = 0; i < P; i++) grad[i] += 2 * f->l2 * theta[i];
-    return 0;
+    return grad && nd_mlp_backward(net, f->wc, N, f->Dc, grad, NULL) ? 1 : 0;
 }

@@ -23,7 +23,7 @@ void nd_ude_fit_free(nd_ude_fit *f)
     nd_stim_free(f->stim);
     nd_mlp_work_free(f->wb);
     nd_mlp_work_free(f->wc);
-    free(f->Xc), free(f->Zc);
+    free(f->Xc), free(f->Zc), free(f->Dc);
     free(f->t), free(f->d), free(f->observed), free(f->sub), free(f->seg), free(f->seg_stage);
     free(f->c), free(f->sc), free(f->Jm), free(f->Fz), free(f->dzdx), free(f->DZ);
     free(f->E), free(f->DX), free(f->ypred), free(f->yend), free(f->starts);
@@ -205,8 +205,19 @@ static int batch_jacobians(nd_ude_fit *f)
 int nd_ude_fit_loss(void *fit, const double *theta, double *loss, double *grad)
 {
     nd_ude_fit *f = fit;
-    if (f->colloc) return ude_colloc_loss(f, theta, loss, grad);
     size_t n = f->n, S = f->S, P = f->npar_net;
+    if (f->colloc) {
+        double l2 = 0;
+        for (size_t i = 0; i < P; i++) l2 += f->l2 * theta[i] * theta[i];
+        *loss = l2;
+        if (grad) {
+            memset(grad, 0, f->ntheta * sizeof *grad);
+            for (size_t i = 0; i < P; i++) grad[i] = 2 * f->l2 * theta[i];
+        }
+        if (ude_colloc_add(f, theta, 1, loss, grad)) return 1;
+        f->last = (nd_ude_fit_parts){*loss - l2, 0, 0, l2, 0};
+        return 0;
+    }
     ude_fit_set_theta(f, theta);
     if (forward(f, grad != NULL)) return 1;
     double data = 0, cont = 0, l2 = 0;
@@ -226,9 +237,10 @@ int nd_ude_fit_loss(void *fit, const double *theta, double *loss, double *grad)
             cont += wc * r * r;
         }
     for (size_t i = 0; i < P; i++) l2 += f->l2 * theta[i] * theta[i];
-    f->last = (nd_ude_fit_parts){data, cont, l2,
-                                 (long)(f->nstages)};
-    *loss = data + cont + l2;
+    double colloc = 0;
+    if (f->colloc_weight > 0 && ude_colloc_add(f, theta, f->colloc_weight, &colloc, NULL)) return 1;
+    f->last = (nd_ude_fit_parts){data, cont, colloc, l2, (long)f->nstages};
+    *loss = data + cont + colloc + l2;
     if (!isfinite(*loss)) return 1;
     if (!grad) return 0;
 
@@ -262,5 +274,6 @@ int nd_ude_fit_loss(void *fit, const double *theta, double *loss, double *grad)
     /* wb still holds the activations taped along the solve. */
     if (nd_mlp_backward(f->u->net, f->wb, f->nstages, f->DZ, grad, NULL)) return 1;
     for (size_t i = 0; i < P; i++) grad[i] += 2 * f->l2 * theta[i];
+    if (f->colloc_weight > 0 && ude_colloc_add(f, theta, f->colloc_weight, &colloc, grad)) return 1;
     return 0;
 }

@@ -45,7 +45,8 @@ struct nd_ude_fit {
     /* derivative matching (collocation): inputs and implied outputs along the guess */
     int colloc;           /* 1: the loss is the collocation loss */
     size_t ncol;          /* rows with a target for every output; 0: unavailable */
-    double *Xc, *Zc;      /* ncol × nin, ncol × nout */
+    double *Xc, *Zc, *Dc; /* ncol × nin, ncol × nout, ncol × nout */
+    double colloc_weight; /* of the collocation loss added to the trajectory loss */
     nd_mlp_work *wc;
 };
 
@@ -64,8 +65,9 @@ int ude_rk_step(nd_ude_fit *f, size_t j, double t, double h, double *y, int reco
 int ude_estimate_output(nd_ude_fit *f, size_t k, const double *traj, double *zk, double *avg,
                         double *rate);
 
-/* The collocation loss at θ (grad may be NULL); an nd_objective. */
-int ude_colloc_loss(nd_ude_fit *f, const double *theta, double *loss, double *grad);
+/* The collocation loss at θ (network part only, without L2), added with weight w to *loss
+   and, when grad is not NULL, to grad; 0, or nonzero when it is not finite. */
+int ude_colloc_add(nd_ude_fit *f, const double *theta, double w, double *loss, double *grad);
 
 /* Fills the collocation targets from the guessed trajectory traj (rows × n). */
 nd_status ude_colloc_targets(nd_ude_fit *f, const double *traj, nd_error *err);

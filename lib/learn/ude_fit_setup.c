@@ -26,7 +26,7 @@ const rk_scheme *ude_scheme(const char *name)
 
 void nd_ude_fit_options_default(nd_ude_fit_options *o)
 {
-    *o = (nd_ude_fit_options){NULL, 0, 1, 1.0, 0.0, 0.0, "rk4"};
+    *o = (nd_ude_fit_options){NULL, 0, 1, 1.0, 0.0, 0.0, 0.0, "rk4"};
 }
 
 nd_optim_info nd_ude_fit_info(const nd_ude_fit *f) { return f->info; }
@@ -89,8 +89,9 @@ static nd_status read_grid(nd_ude_fit *f, const nd_dataset *data, const nd_ude_f
     if (o->segments < 1 || o->segments > f->rows - 1)
         return nd_error_fail(err, ND_EVALUE, "segments must be between 1 and %zu (the number "
                              "of sample intervals)", f->rows - 1);
-    if (!(o->continuity >= 0) || !isfinite(o->continuity) || !(o->l2 >= 0) || !isfinite(o->l2))
-        return nd_error_fail(err, ND_EVALUE, "continuity and l2 must be finite and ≥ 0");
+    if (!(o->continuity >= 0) || !isfinite(o->continuity) || !(o->l2 >= 0) || !isfinite(o->l2) ||
+        !(o->collocation >= 0) || !isfinite(o->collocation))
+        return nd_error_fail(err, ND_EVALUE, "continuity, l2 and collocation must be finite and ≥ 0");
     f->t = malloc(f->rows * sizeof *f->t);
     f->sub = malloc((f->rows - 1) * sizeof *f->sub);
     if (!f->t || !f->sub) return nd_error_fail(err, ND_ENOMEM, "out of memory for the fit");
@@ -175,6 +176,7 @@ static nd_ude_fit *fit_build(nd_ude *u, const nd_dataset *data, const nd_ude_fit
     f->npar_net = nd_mlp_nparams(u->net);
     f->continuity = o->continuity;
     f->l2 = o->l2;
+    f->colloc_weight = o->collocation;
     f->stim_par = u->stim_par;
     nd_status st = ND_OK;
     if (nd_model_nwhens(m))
@@ -377,6 +379,9 @@ nd_ude_fit *nd_ude_fit_create(nd_ude *u, const nd_dataset *data, const nd_ude_fi
         st = guess(f, &traj, err);   /* the outputs changed with the scaling */
     }
     if (!st) st = ude_colloc_targets(f, traj, err);
+    if (!st && f->colloc_weight > 0 && !f->ncol)
+        st = nd_error_fail(err, ND_EVALUE, "collocation needs an observed state whose rate of "
+                           "change depends on the network's output");
     if (!st) {
         size_t n = f->n;
         ude_starts *s = &u->starts;

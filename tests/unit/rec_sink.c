@@ -15,13 +15,14 @@ static rec_event *add(rec_sink *r, const char *kind)
 
 static char *dup_or_null(const char *s) { return s ? strdup(s) : NULL; }
 
-static void add_bundle(rec_sink *r, const char *kind, const nd_bundle *b)
+static rec_event *add_bundle(rec_sink *r, const char *kind, const nd_bundle *b)
 {
     rec_event *e = add(r, kind);
-    if (!e) return;
+    if (!e) return NULL;
     e->text = dup_or_null(nd_bundle_get(b, "text/plain"));
     e->html = dup_or_null(nd_bundle_get(b, "text/html"));
     e->json = dup_or_null(nd_bundle_get(b, "application/vnd.neurodyn+json"));
+    return e;
 }
 
 static void on_stream(void *ctx, nd_stream which, const char *text)
@@ -32,9 +33,10 @@ static void on_stream(void *ctx, nd_stream which, const char *text)
 
 static void on_display(void *ctx, const nd_bundle *b, const char *id, int update)
 {
-    (void)id;
-    (void)update;
-    add_bundle(ctx, "display", b);
+    rec_event *e = add_bundle(ctx, "display", b);
+    if (!e) return;
+    if (id) strncpy(e->id, id, sizeof e->id - 1);
+    e->update = update;
 }
 
 static void on_result(void *ctx, const nd_bundle *b) { add_bundle(ctx, "result", b); }

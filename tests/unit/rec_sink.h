@@ -10,6 +10,8 @@ typedef struct rec_event {
     char *html;         /* bundle's text/html (or NULL) */
     char *json;         /* bundle's application/vnd.neurodyn+json (or NULL) */
     int wait;           /* clear */
+    char id[96];        /* display: its display_id ("" for a plain display) */
+    int update;         /* display: 1 for an update in place */
 } rec_event;
 
 typedef struct rec_sink {

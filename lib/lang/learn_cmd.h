@@ -1,0 +1,21 @@
+/* What the network commands (cmd_learn.c, cmd_train.c, learn_plot.c) share with each
+   other and with the generic commands that accept a network (plot). */
+#ifndef ND_LANG_LEARN_CMD_H
+#define ND_LANG_LEARN_CMD_H
+
+#include "commands.h"
+
+/* The train command (cmd_train.c). */
+extern const nd_command nd_cmd_train;
+
+/* Places an error that has no location yet on the command's name. */
+void nd_learn_locate_call(const nd_cmd_ctx *ctx, nd_error *err);
+
+/* Returns 1 when the call's first positional is a network or NET.TERM (plot's dispatch). */
+int nd_plot_net_target(const nd_cmd_ctx *ctx);
+
+/* `plot NET DATA` (fit against data) and `plot NET.TERM vs TERM …` (learned against true
+   term), with plot's title=, width=, height= options. */
+nd_status nd_plot_net(const nd_cmd_ctx *ctx, nd_error *err);
+
+#endif

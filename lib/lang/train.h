@@ -1,0 +1,41 @@
+/* The train command's parts shared by cmd_train.c (running, progress, summary) and
+   train_args.c (reading the call). */
+#ifndef ND_LANG_TRAIN_H
+#define ND_LANG_TRAIN_H
+
+#include "../learn/ude.h"
+#include "commands.h"
+
+enum { ND_TRAIN_MAX_STAGES = 16, ND_TRAIN_MAX_OBSERVE = 64 };
+
+/* One optimizer run: what the call asked, then what happened. */
+typedef struct nd_train_stage {
+    nd_optim_kind kind;
+    const nd_arg *at;         /* the stage's word (NULL for the default stage) */
+    long iters;
+    nd_optim_options o;
+    int colloc;               /* derivative matching instead of the trajectory loss */
+    const nd_arg *colloc_at;
+    long done;                /* iterations run */
+    double loss, seconds;
+    nd_optim_stop stop;
+    long failures;            /* rejected evaluations */
+    int ran;
+} nd_train_stage;
+
+typedef struct nd_train_call {
+    nd_ude *u;
+    const char *net_name;
+    nd_value *data_holder;    /* a reference the caller releases */
+    nd_dataset *data;
+    nd_ude_fit_options fo;
+    const char *observe[ND_TRAIN_MAX_OBSERVE];
+    nd_train_stage st[ND_TRAIN_MAX_STAGES];
+    size_t nst;
+} nd_train_call;
+
+/* Reads `train NET DATA [options] [STAGE [options]] [then STAGE …]` into tc; errors are
+   located on the offending word or option (tc->data_holder may be set on failure too). */
+nd_status nd_train_read_call(const nd_cmd_ctx *ctx, nd_train_call *tc, nd_error *err);
+
+#endif

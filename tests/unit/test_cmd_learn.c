@@ -1,0 +1,304 @@
+/* The network commands end to end: ude, node, train (stages, live display, interrupt,
+   errors), plot NET DATA, plot NET.TERM, simulate NET, stim NET, show NET, save/load. */
+#include "test.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../lib/lang/objects.h"
+#include "../../lib/lang/workspace.h"
+#include "../../lib/learn/ude.h"
+#include "rec_sink.h"
+#include "tempdir.h"
+
+/* Oscillating FitzHugh–Nagumo (I = 0.5), v observed: small and fast to fit. */
+#define SETUP "use fhn\nset I = 0.5\ndata = simulate t=20 sample=0.5 observe=v\n"
+
+static nd_ude *net(rec_fixture *f, const char *name)
+{
+    return nd_value_as_ude(nd_ws_get(nd_interp_workspace(f->in), name));
+}
+
+static size_t history_len(rec_fixture *f, const char *name)
+{
+    size_t n = 0;
+    nd_ude *u = net(f, name);
+    if (u) nd_ude_history(u, &n);
+    return n;
+}
+
+/* The last recorded event of kind "display" whose JSON contains needle, or NULL. */
+static const rec_event *display_json(const rec_fixture *f, const char *needle)
+{
+    for (int i = f->r.n - 1; i >= 0; i--)
+        if (strcmp(f->r.ev[i].kind, "display") == 0 && f->r.ev[i].json &&
+            strstr(f->r.ev[i].json, needle))
+            return &f->r.ev[i];
+    return NULL;
+}
+
+TEST(cmd_learn_ude_and_node_describe_and_bind)
+{
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    CHECK_INT(rec_fixture_run(&f, SETUP "n1 = ude replace=v inputs=v,w hidden=8 seed=3"), ND_OK);
+    nd_ude *u = net(&f, "n1");
+    CHECK(u != NULL);
+    if (u) {
+        CHECK_INT(nd_ude_is_node(u), 0);
+        CHECK_INT(nd_ude_ninputs(u), 2);
+        CHECK_INT(nd_mlp_nparams(nd_ude_net(u)), 2 * 8 + 8 + 8 + 1);
+        CHECK_INT(nd_mlp_seed(nd_ude_net(u)), 3);
+    }
+    const rec_event *d = display_json(&f, "\"type\":\"network\"");
+    CHECK(d != NULL);
+    if (d) {
+        CHECK_CONTAINS(d->text, "universal differential equation of fhn");
+        CHECK_CONTAINS(d->text, "2 → 8 → 1");
+        CHECK_CONTAINS(d->text, "parameters: 33");
+        CHECK_CONTAINS(d->json, "\"replace\":[\"v\"]");
+    }
+    /* Defaults: every state as input, 16,16 tanh. */
+    CHECK_INT(rec_fixture_run(&f, "n2 = node fhn"), ND_OK);
+    u = net(&f, "n2");
+    CHECK(u && nd_ude_is_node(u));
+    if (u) {
+        CHECK_INT(nd_ude_ninputs(u), 2);
+        CHECK_INT(nd_mlp_nhidden(nd_ude_net(u)), 2);
+        CHECK_INT(nd_mlp_hidden(nd_ude_net(u), 1), 16);
+        CHECK_INT(nd_mlp_act(nd_ude_net(u)), ND_ACT_TANH);
+    }
+    CHECK_INT(rec_fixture_run(&f, "vars"), ND_OK);
+    CHECK_CONTAINS(f.r.ev[0].text, "node of fhn");
+    rec_fixture_teardown(&f);
+}
+
+TEST(cmd_learn_ude_errors_are_located)
+{
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    CHECK_INT(rec_fixture_run(&f, "use hh_rinzel"), ND_OK);
+    CHECK_INT(rec_fixture_run(&f, "n = ude replace=INaa inputs=V"), ND_ENAME);
+    CHECK_INT(f.e.col, 17);
+    CHECK_CONTAINS(f.e.msg, "INaa");
+    CHECK_INT(rec_fixture_run(&f, "n = ude replace=INa inputs=V,q"), ND_ENAME);
+    CHECK_INT(f.e.col, 30);
+    CHECK_INT(rec_fixture_run(&f, "n = ude replace=INa act=bogus"), ND_EVALUE);
+    CHECK_CONTAINS(f.e.msg, "tanh");
+    CHECK_CONTAINS(f.e.msg, "swish");
+    CHECK_INT(f.e.col, 25);
+    CHECK_INT(rec_fixture_run(&f, "n = ude replace=INa hidden=0"), ND_EVALUE);
+    CHECK_INT(f.e.col, 28);
+    CHECK_INT(rec_fixture_run(&f, "n = ude inputs=V"), ND_ESYNTAX);
+    CHECK_CONTAINS(f.e.msg, "replace=");
+    CHECK_INT(rec_fixture_run(&f, "n = ude replace=INa bogus=1"), ND_ENAME);
+    CHECK(nd_ws_get(nd_interp_workspace(f.in), "n") == NULL);
+    rec_fixture_teardown(&f);
+}
+
+TEST(cmd_learn_train_stages_decrease_the_loss_in_one_display)
+{
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    CHECK_INT(rec_fixture_run(&f, SETUP "net = ude replace=v inputs=v,w hidden=8"), ND_OK);
+    CHECK_INT(rec_fixture_run(&f, "train net data adam lr=0.01 iters=20 then lbfgs iters=10"),
+              ND_OK);
+    CHECK_INT(history_len(&f, "net"), 30);
+    nd_ude *u = net(&f, "net");
+    if (u) {
+        size_t n;
+        const double *h = nd_ude_history(u, &n);
+        CHECK(n == 30 && h[29] < h[0]);
+        CHECK_INT(nd_ude_nstages(u), 2);
+    }
+    /* The progress display: created once, then only updated, all under one id. */
+    int created = 0, updates = 0;
+    const char *id = NULL;
+    for (int i = 0; i < f.r.n; i++) {
+        const rec_event *e = &f.r.ev[i];
+        if (strcmp(e->kind, "display") != 0 || !e->id[0]) continue;
+        if (!id) id = e->id;
+        CHECK_STR(e->id, id);
+        if (e->update) updates++;
+        else created++;
+    }
+    CHECK_INT(created, 1);
+    CHECK(updates >= 1);
+    const rec_event *last = NULL;
+    for (int i = 0; i < f.r.n; i++)
+        if (f.r.ev[i].id[0]) last = &f.r.ev[i];
+    if (last) {
+        CHECK_CONTAINS(last->text, "stage lbfgs · iteration 10/10 · loss");
+        CHECK_CONTAINS(last->text, "done");
+        CHECK_CONTAINS(last->json, "\"type\":\"figure\"");
+    }
+    const rec_event *sum = display_json(&f, "\"type\":\"training\"");
+    CHECK(sum != NULL);
+    if (sum) {
+        CHECK_CONTAINS(sum->text, "adam");
+        CHECK_CONTAINS(sum->text, "lbfgs");
+        CHECK_CONTAINS(sum->text, "iteration limit");
+        CHECK_CONTAINS(sum->json, "\"history\":[");
+        CHECK_CONTAINS(sum->json, "\"iterations\":30");
+        CHECK_CONTAINS(sum->json, "\"stage\":\"lbfgs\",\"colloc\":false,\"iterations\":10");
+    }
+    /* Training again continues the history; a derivative-matching stage first. */
+    CHECK_INT(rec_fixture_run(&f, "train net data adam colloc=true iters=5 then adamw "
+                                  "iters=5 wd=0.001"), ND_OK);
+    CHECK_INT(history_len(&f, "net"), 40);
+    sum = display_json(&f, "\"type\":\"training\"");
+    if (sum) {
+        CHECK_CONTAINS(sum->text, "adam (colloc)");
+        CHECK_CONTAINS(sum->json, "\"stage\":\"adam\",\"colloc\":true");
+    }
+    rec_fixture_teardown(&f);
+}
+
+TEST(cmd_learn_train_errors_leave_the_workspace)
+{
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    CHECK_INT(rec_fixture_run(&f, SETUP "net = ude replace=v inputs=v,w hidden=8\n"
+                                        "wonly = simulate t=20 sample=0.5 observe=w"), ND_OK);
+    CHECK_INT(rec_fixture_run(&f, "train net wonly observe=v adam iters=5"), ND_EVALUE);
+    CHECK_CONTAINS(f.e.msg, "no column 'v'");
+    CHECK_INT(f.e.col, 11);
+    CHECK_INT(history_len(&f, "net"), 0);
+    CHECK(net(&f, "net") != NULL);
+    CHECK_INT(rec_fixture_run(&f, "train net data lr=0.1 adam"), ND_ESYNTAX);
+    CHECK_INT(f.e.col, 19);
+    CHECK_INT(rec_fixture_run(&f, "train net data adam iters=5 lbfgs"), ND_ESYNTAX);
+    CHECK_CONTAINS(f.e.msg, "then");
+    CHECK_INT(rec_fixture_run(&f, "train net data adam iters=5 then"), ND_ESYNTAX);
+    CHECK_INT(rec_fixture_run(&f, "train net data adam iters=5 iters=6"), ND_ESYNTAX);
+    CHECK_INT(rec_fixture_run(&f, "train net data lbfgs lr=0.1"), ND_EVALUE);
+    CHECK_INT(rec_fixture_run(&f, "train net data adam iters=0"), ND_EVALUE);
+    CHECK_INT(rec_fixture_run(&f, "train net data sgd"), ND_ESYNTAX);
+    CHECK_INT(rec_fixture_run(&f, "train data net"), ND_ETYPE);
+    CHECK_INT(rec_fixture_run(&f, "train net fhn"), ND_ETYPE);
+    CHECK_INT(rec_fixture_run(&f, "train net data adam iters=5 then adam segments=2"),
+              ND_ESYNTAX);
+    CHECK_INT(history_len(&f, "net"), 0);
+    rec_fixture_teardown(&f);
+}
+
+/* A sink that interrupts the interpreter at the first in-place progress update, i.e.
+   after at least one training iteration, however slow the build. */
+static nd_interp *to_interrupt;
+static void (*recorded_display)(void *, const nd_bundle *, const char *, int);
+
+static void display_then_interrupt(void *ctx, const nd_bundle *b, const char *id, int update)
+{
+    recorded_display(ctx, b, id, update);
+    if (update) nd_interp_interrupt(to_interrupt);
+}
+
+TEST(cmd_learn_train_interrupt_keeps_the_best_parameters)
+{
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    CHECK_INT(rec_fixture_run(&f, SETUP "net = ude replace=v inputs=v,w hidden=8"), ND_OK);
+    to_interrupt = f.in;
+    recorded_display = f.r.sink.display;
+    f.r.sink.display = display_then_interrupt;
+    nd_status st = rec_fixture_run(&f, "train net data adam iters=100000000");
+    f.r.sink.display = recorded_display;
+    CHECK_INT(st, ND_EINTERRUPT);
+    CHECK_CONTAINS(f.e.msg, "interrupted at iteration");
+    CHECK_CONTAINS(f.e.msg, "keeps the best parameters");
+    CHECK_CONTAINS(f.e.msg, "run train again to continue");
+    size_t n = history_len(&f, "net");
+    CHECK(n > 0);
+    const rec_event *sum = display_json(&f, "\"type\":\"training\"");
+    CHECK(sum != NULL);
+    if (sum) CHECK_CONTAINS(sum->text, "interrupted");
+    nd_interp_clear_interrupt(f.in);
+    CHECK_INT(rec_fixture_run(&f, "train net data adam iters=3"), ND_OK);
+    CHECK_INT(history_len(&f, "net"), n + 3);
+    rec_fixture_teardown(&f);
+}
+
+TEST(cmd_learn_plot_fit_and_learned_term)
+{
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    CHECK_INT(rec_fixture_run(&f, SETUP "net = ude replace=v inputs=v,w hidden=8\n"
+                                        "train net data adam iters=10"), ND_OK);
+    CHECK_INT(rec_fixture_run(&f, "plot net data"), ND_OK);
+    CHECK_STR(rec_kinds(&f.r), "display");
+    CHECK_CONTAINS(f.r.ev[0].json, "\"type\":\"figure\"");
+    CHECK_CONTAINS(f.r.ev[0].json, "\"fit\":{\"network\":\"net\",\"rms\":{\"v\":");
+    CHECK_CONTAINS(f.r.ev[0].text, "v RMS error");
+    /* A hidden state: its prediction alone, in its own panel. */
+    CHECK_INT(rec_fixture_run(&f, "plot net data v w"), ND_OK);
+    CHECK_CONTAINS(f.r.ev[0].text, "panel 2: y w");
+    CHECK_CONTAINS(f.r.ev[0].json, "\"rms\":{\"v\":");
+    CHECK_INT(rec_fixture_run(&f, "plot net.v vs v v=-2..2 w=0.5"), ND_OK);
+    CHECK_CONTAINS(f.r.ev[0].json, "\"rms_over_range\":");
+    CHECK_CONTAINS(f.r.ev[0].text, "RMS difference");
+    CHECK_CONTAINS(f.r.ev[0].text, "401 points, x -2..2");
+    CHECK_INT(rec_fixture_run(&f, "truth = simulate t=20 sample=0.5\nplot net.v truth"), ND_OK);
+    CHECK_CONTAINS(f.r.ev[0].text, "along the trajectory");
+    CHECK_INT(rec_fixture_run(&f, "plot net.w vs v v=-2..2"), ND_ENAME);
+    CHECK_INT(rec_fixture_run(&f, "plot net.v vs v q=-2..2"), ND_ENAME);
+    CHECK_INT(rec_fixture_run(&f, "plot net.v vs v w=1"), ND_ESYNTAX);
+    CHECK_INT(rec_fixture_run(&f, "plot net.v data"), ND_EVALUE);   /* no w column */
+    CHECK_INT(rec_fixture_run(&f, "plot net"), ND_ESYNTAX);
+    /* Ordinary plots still check their options. */
+    CHECK_INT(rec_fixture_run(&f, "plot data v v=1"), ND_ENAME);
+    rec_fixture_teardown(&f);
+}
+
+TEST(cmd_learn_simulate_stim_and_show)
+{
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    CHECK_INT(rec_fixture_run(&f, SETUP "net = ude replace=v inputs=v,w hidden=8\n"
+                                        "s = simulate net t=30 terms=true\nspikes s"), ND_OK);
+    const nd_dataset *ds = nd_value_as_dataset(nd_ws_get(nd_interp_workspace(f.in), "s"));
+    CHECK(ds != NULL);
+    if (ds) {
+        CHECK_STR(nd_ds_meta(ds, "network"), "net");
+        CHECK(nd_ds_find(ds, "v") > 0 && nd_ds_find(ds, "w") > 0);
+    }
+    CHECK_INT(rec_fixture_run(&f, "stim net step at=5 dur=10 amp=1\ns2 = simulate net t=30"),
+              ND_OK);
+    ds = nd_value_as_dataset(nd_ws_get(nd_interp_workspace(f.in), "s2"));
+    CHECK(ds && nd_ds_find(ds, "I") > 0);
+    CHECK_INT(rec_fixture_run(&f, "show net"), ND_OK);
+    CHECK_STR(rec_kinds(&f.r), "display|display");
+    CHECK_CONTAINS(f.r.ev[0].text, "dv/dt = network(v, w)");
+    CHECK_CONTAINS(f.r.ev[0].text, "stimulus on I: step");
+    CHECK_CONTAINS(f.r.ev[1].json, "\"type\":\"network\"");
+    CHECK_INT(rec_fixture_run(&f, "stim net none\nstim net bogus"), ND_ENAME);
+    rec_fixture_teardown(&f);
+}
+
+TEST(cmd_learn_save_load_round_trip)
+{
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    char dir[64], code[1024];
+    CHECK(nd_tempdir_make(dir) == 0);
+    CHECK_INT(rec_fixture_run(&f, SETUP "net = ude replace=v inputs=v,w hidden=8\n"
+                                        "train net data adam iters=5"), ND_OK);
+    snprintf(code, sizeof code, "save net \"%s/net.json\"\nnet2 = load \"%s/net.json\"", dir,
+             dir);
+    CHECK_INT(rec_fixture_run(&f, code), ND_OK);
+    nd_ude *a = net(&f, "net"), *b = net(&f, "net2");
+    CHECK(a && b);
+    if (a && b) {
+        size_t n = nd_mlp_nparams(nd_ude_net(a));
+        CHECK_INT(nd_mlp_nparams(nd_ude_net(b)), n);
+        if (nd_mlp_nparams(nd_ude_net(b)) == n)
+            CHECK(memcmp(nd_mlp_params(nd_ude_net(a)), nd_mlp_params(nd_ude_net(b)),
+                         n * sizeof(double)) == 0);
+        CHECK_INT(history_len(&f, "net2"), 5);
+    }
+    snprintf(code, sizeof code, "x = load \"%s/missing.json\"", dir);
+    CHECK_INT(rec_fixture_run(&f, code), ND_EIO);
+    CHECK_INT(rec_fixture_run(&f, "save 3 \"x.json\""), ND_ETYPE);
+    CHECK_CONTAINS(f.e.msg, "a dataset or a network here, not a number");
+    nd_tempdir_remove(dir);
+    rec_fixture_teardown(&f);
+}
