@@ -132,6 +132,12 @@ nd_mlp *nd_mlp_create(size_t nin, const size_t *hidden, size_t nhidden, size_t n
     return m;
 }
 
+void nd_mlp_reinit(nd_mlp *m, uint64_t seed)
+{
+    m->seed = seed;
+    init_weights(m);
+}
+
 nd_mlp *nd_mlp_copy(const nd_mlp *m)
 {
     nd_mlp *c = alloc_layout(m->width, m->nlayers, m->act, m->seed);

@@ -34,6 +34,9 @@ nd_mlp *nd_mlp_create(size_t nin, const size_t *hidden, size_t nhidden, size_t n
 /* Returns an independent deep copy of m (NULL when out of memory). */
 nd_mlp *nd_mlp_copy(const nd_mlp *m);
 
+/* Draws fresh weights from seed exactly as nd_mlp_create would, keeping shape and scaling. */
+void nd_mlp_reinit(nd_mlp *m, uint64_t seed);
+
 /* Frees m (NULL is fine). */
 void nd_mlp_free(nd_mlp *m);
 

@@ -182,6 +182,43 @@ nd_ude_fit_parts nd_ude_fit_last(const nd_ude_fit *f);
    rejected evaluations, why it stopped). */
 nd_optim_info nd_ude_fit_info(const nd_ude_fit *f);
 
+/* ---- the default recipe ---- */
+
+typedef struct nd_ude_auto_options {
+    nd_ude_fit_options fit;   /* observe, dt, method, continuity, l2 (segments: planned) */
+    long colloc_iters;        /* L-BFGS iterations of derivative matching (0: skip) */
+    long iters;               /* per multiple-shooting stage */
+    long final_iters;         /* of the single-shooting stage */
+    int attempts;             /* fresh starts allowed when the result misses its target */
+} nd_ude_auto_options;
+
+/* Fills o: the fit defaults with l2 = 1e-4, 300 collocation iterations, 500 per stage, 300
+   for the last, 3 attempts. */
+void nd_ude_auto_options_default(nd_ude_auto_options *o);
+
+/* Called when a stage starts: the attempt (1, 2, ...), "collocation" or "trajectory", and
+   the number of segments. */
+typedef void (*nd_ude_auto_stage_fn)(void *ctx, int attempt, const char *stage,
+                                     size_t segments);
+
+typedef struct nd_ude_auto_result {
+    int attempts;             /* made */
+    uint64_t seed;            /* of the weights kept */
+    double loss;              /* their single-shooting data loss */
+    double target;            /* twice what the short-segment stage reached */
+    int reached;              /* loss <= target */
+} nd_ude_auto_result;
+
+/* Trains u on data with the default recipe (see ude_auto.c): collocation, then L-BFGS on
+   the trajectory loss with about rows/10, rows/60, 2 and 1 segments; when the single-
+   shooting loss misses twice the short-segment loss it starts again from weights drawn
+   with seed + 1 ... and keeps the best attempt. o NULL: defaults; cb, on_stage, res may be
+   NULL. Errors: ND_EINTERRUPT (u keeps the best parameters of the running stage), fit
+   errors (nd_ude_fit_create), ND_ENOMEM. */
+nd_status nd_ude_train_auto(nd_ude *u, const nd_dataset *data, const nd_ude_auto_options *o,
+                            const nd_optim_callbacks *cb, nd_ude_auto_stage_fn on_stage,
+                            void *stage_ctx, nd_ude_auto_result *res, nd_error *err);
+
 /* ---- history and persistence ---- */
 
 /* Returns the loss after every training iteration so far, oldest first. */
