@@ -32,10 +32,15 @@ void nd_learn_locate_call(const nd_cmd_ctx *ctx, nd_error *err)
 
 /* ---- live progress ---- */
 
-/* "adam", or "adam (colloc)" for a derivative-matching stage. */
+/* "adam", "lbfgs (colloc)" for derivative matching, "lbfgs ×10" with 10 segments,
+   "… attempt 2" in the default recipe. */
 static const char *stage_name(const nd_train_stage *s, char *buf, size_t cap)
 {
-    snprintf(buf, cap, "%s%s", nd_optim_kind_name(s->kind), s->colloc ? " (colloc)" : "");
+    char seg[32] = "", att[32] = "";
+    if (s->segments > 1 && !s->colloc) snprintf(seg, sizeof seg, " ×%zu", s->segments);
+    if (s->attempt > 1) snprintf(att, sizeof att, " attempt %d", s->attempt);
+    snprintf(buf, cap, "%s%s%s%s", nd_optim_kind_name(s->kind), s->colloc ? " (colloc)" : "",
+             seg, att);
     return buf;
 }
 
@@ -68,7 +73,7 @@ static void status_line(const live *lv, const char *state, nd_sb *sb)
 {
     char f[32] = "…";
     if (lv->n) snprintf(f, sizeof f, "%.3g", lv->loss[lv->n - 1]);
-    char name[32];
+    char name[64];
     nd_sb_printf(sb, "training %s: stage %s · iteration %ld/%ld · loss %s · %.1f s%s",
                  lv->net_name, stage_name(lv->cur, name, sizeof name), lv->iter, lv->cur->iters, f,
                  nd_progress_now() - lv->pr.start, state);
@@ -142,7 +147,8 @@ static const char *stop_text(nd_optim_stop s)
     }
 }
 
-static nd_bundle *summary_bundle(const nd_train_call *tc, const nd_cmd_ctx *ctx)
+static nd_bundle *summary_bundle(const nd_train_call *tc, const nd_cmd_ctx *ctx,
+                                 const nd_ude_auto_result *res)
 {
     static const char *const headers[] = {"stage", "iterations", "final loss", "time",
                                           "stopped"};
@@ -165,14 +171,15 @@ static nd_bundle *summary_bundle(const nd_train_call *tc, const nd_cmd_ctx *ctx)
         snprintf(it, sizeof it, "%ld", s->done);
         snprintf(loss, sizeof loss, "%.4g", s->loss);
         snprintf(secs, sizeof secs, "%.1f s", s->seconds);
-        char name[32];
+        char name[64];
         const char *row[] = {stage_name(s, name, sizeof name), it, loss, secs,
                              stop_text(s->stop)};
         if (nd_table_add_row(t, row) != 0) plain.oom = 1;
         nd_sb_puts(&json, i ? ",{\"stage\":" : "{\"stage\":");
         nd_json_string(&json, nd_optim_kind_name(s->kind));
-        nd_sb_printf(&json, ",\"colloc\":%s,\"iterations\":%ld,\"loss\":",
-                     s->colloc ? "true" : "false", s->done);
+        nd_sb_printf(&json, ",\"colloc\":%s,\"segments\":%zu,\"attempt\":%d,"
+                     "\"iterations\":%ld,\"loss\":", s->colloc ? "true" : "false",
+                     s->segments ? s->segments : 1, s->attempt, s->done);
         nd_json_number(&json, s->loss);
         nd_sb_puts(&json, ",\"seconds\":");
         nd_json_number(&json, s->seconds);
@@ -191,6 +198,15 @@ static nd_bundle *summary_bundle(const nd_train_call *tc, const nd_cmd_ctx *ctx)
         nd_sb_printf(&html, "<p>%ld step%s rejected: the solve blew up (non-finite values); "
                      "the optimizer stepped back</p>", rejected, rejected == 1 ? "" : "s");
     }
+    if (res && res->attempts) {
+        char line[256];
+        snprintf(line, sizeof line, "default recipe: attempt %d kept (weights seed %llu); "
+                 "single-shooting error %.4g, target %.4g: %s", res->attempts,
+                 (unsigned long long)res->seed, res->loss, res->target,
+                 res->reached ? "reached" : "NOT reached (try more data, segments or l2)");
+        nd_sb_printf(&plain, "%s\n", line);
+        nd_sb_printf(&html, "<p>%s</p>", line);
+    }
     size_t n;
     const double *h = nd_ude_history(tc->u, &n);
     nd_sb_printf(&json, "],\"rejected\":%ld,\"iterations\":%zu,\"loss\":", rejected, n);
@@ -201,41 +217,116 @@ static nd_bundle *summary_bundle(const nd_train_call *tc, const nd_cmd_ctx *ctx)
         if (i) nd_sb_putc(&json, ',');
         nd_json_number(&json, h[i]);
     }
-    nd_sb_puts(&json, "]}");
+    nd_sb_puts(&json, "]");
+    if (res && res->attempts) {
+        nd_sb_printf(&json, ",\"recipe\":{\"attempts\":%d,\"seed\":%llu,\"loss\":",
+                     res->attempts, (unsigned long long)res->seed);
+        nd_json_number(&json, res->loss);
+        nd_sb_puts(&json, ",\"target\":");
+        nd_json_number(&json, res->target);
+        nd_sb_printf(&json, ",\"reached\":%s}", res->reached ? "true" : "false");
+    }
+    nd_sb_puts(&json, "}");
     return nd_bundle_take3(nd_sb_take(&plain), nd_sb_take(&html), nd_sb_take(&json));
 }
 
 /* ---- running ---- */
 
-static nd_status run_stages(const nd_cmd_ctx *ctx, nd_train_call *tc, nd_ude_fit *fit, live *lv,
-                            nd_error *err)
+/* Ends the running stage's record: iterations, final loss, time, why it stopped. */
+static void close_stage(live *lv, nd_train_stage *s, nd_status st, const nd_optim_info *info,
+                        double t0)
+{
+    s->ran = 1;
+    s->done = (long)(lv->n - lv->stage_first);
+    s->seconds = nd_progress_now() - t0;
+    s->stop = st == ND_EINTERRUPT ? ND_OPTIM_INTERRUPTED
+            : st != ND_OK         ? ND_OPTIM_RUNNING
+            : info                ? info->stop
+                                  : ND_OPTIM_ITERS;
+    s->failures = info ? info->failures : 0;
+    s->loss = lv->n > lv->stage_first ? lv->loss[lv->n - 1] : NAN;
+}
+
+/* The explicit stages, each on a fit with its own segments and collocation weight. */
+static nd_status run_stages(const nd_cmd_ctx *ctx, nd_train_call *tc, live *lv, nd_error *err)
 {
     nd_optim_callbacks cb = {ctx->exec->interrupt, on_progress, lv, NULL, NULL};
-    for (size_t i = 0; i < tc->nst; i++) {
+    nd_ude_fit *fit = NULL;
+    nd_ude_fit_options fo = tc->fo;
+    nd_status st = ND_OK;
+    for (size_t i = 0; i < tc->nst && st == ND_OK; i++) {
         nd_train_stage *s = &tc->st[i];
+        size_t S = s->segments ? s->segments : tc->fo.segments;
+        double cw = s->collocation >= 0 ? s->collocation : tc->fo.collocation;
+        s->segments = S;
+        if (!fit || S != fo.segments || cw != fo.collocation) {
+            nd_ude_fit_free(fit);
+            fo.segments = S;
+            fo.collocation = cw;
+            if (!(fit = nd_ude_fit_create(tc->u, tc->data, &fo, err))) {
+                st = err->code;
+                nd_target_locate(err, s->at ? s->at : nd_arg_pos(ctx, 1));
+                break;
+            }
+        }
         lv->cur = s;
         lv->iter = 0;
+        lv->stage_first = lv->n;
         double t0 = nd_progress_now();
-        size_t before = lv->stage_first = lv->n;
-        nd_status st = nd_ude_fit_set_collocation(fit, s->colloc, err);
-        if (st != ND_OK) {
+        if ((st = nd_ude_fit_set_collocation(fit, s->colloc, err)) != ND_OK) {
             nd_target_locate(err, s->colloc_at);
-            return st;
+            break;
         }
         st = nd_ude_fit_run(fit, s->kind, &s->o, s->iters, &cb, err);
         nd_optim_info info = nd_ude_fit_info(fit);
-        s->ran = 1;
-        s->done = (long)(lv->n - before);
-        s->seconds = nd_progress_now() - t0;
-        s->stop = st == ND_EINTERRUPT ? ND_OPTIM_INTERRUPTED : st != ND_OK ? ND_OPTIM_RUNNING
-                                                                           : info.stop;
-        s->failures = info.failures;
-        size_t n;
-        const double *h = nd_ude_history(tc->u, &n);
-        s->loss = n ? h[n - 1] : NAN;
-        if (st != ND_OK) return st;
+        close_stage(lv, s, st, &info, t0);
     }
-    return ND_OK;
+    nd_ude_fit_free(fit);
+    return st;
+}
+
+/* ---- the default recipe ---- */
+
+typedef struct recipe_ctx {
+    nd_train_call *tc;
+    live *lv;
+    double t0;
+} recipe_ctx;
+
+/* A stage of nd_ude_train_auto begins: closes the previous record, opens the next. */
+static void on_recipe_stage(void *ctx, int attempt, const char *stage, size_t segments)
+{
+    recipe_ctx *r = ctx;
+    nd_train_call *tc = r->tc;
+    if (tc->nst) close_stage(r->lv, &tc->st[tc->nst - 1], ND_OK, NULL, r->t0);
+    if (tc->nst == ND_TRAIN_MAX_STAGES) return;   /* the records stop; training goes on */
+    nd_train_stage *s = &tc->st[tc->nst++];
+    memset(s, 0, sizeof *s);
+    s->kind = ND_OPTIM_LBFGS;
+    s->colloc = strcmp(stage, "collocation") == 0;
+    s->segments = segments;
+    s->attempt = attempt;
+    s->collocation = -1;
+    s->iters = s->colloc ? 300 : segments == 1 ? 300 : 500;
+    r->lv->cur = s;
+    r->lv->iter = 0;
+    r->lv->stage_first = r->lv->n;
+    r->t0 = nd_progress_now();
+}
+
+static nd_status run_recipe(const nd_cmd_ctx *ctx, nd_train_call *tc, live *lv,
+                            nd_ude_auto_result *res, nd_error *err)
+{
+    nd_ude_auto_options ao;
+    nd_ude_auto_options_default(&ao);
+    double l2 = ao.fit.l2;
+    ao.fit = tc->fo;
+    if (!tc->l2_given) ao.fit.l2 = l2;
+    nd_optim_callbacks cb = {ctx->exec->interrupt, on_progress, lv, NULL, NULL};
+    recipe_ctx r = {tc, lv, nd_progress_now()};
+    nd_status st = nd_ude_train_auto(tc->u, tc->data, &ao, &cb, on_recipe_stage, &r, res, err);
+    if (tc->nst && !tc->st[tc->nst - 1].ran) close_stage(lv, &tc->st[tc->nst - 1], st, NULL, r.t0);
+    return st;
 }
 
 static nd_status run_train(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
@@ -243,26 +334,31 @@ static nd_status run_train(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     (void)result;
     nd_train_call tc;
     nd_status st = nd_train_read_call(ctx, &tc, err);
-    nd_ude_fit *fit = NULL;
-    if (st == ND_OK && !(fit = nd_ude_fit_create(tc.u, tc.data, &tc.fo, err))) {
+    /* Checks the data and options once, before any display. */
+    nd_ude_fit *probe = NULL;
+    if (st == ND_OK && !(probe = nd_ude_fit_create(tc.u, tc.data, &tc.fo, err))) {
         st = err ? err->code : ND_ENOMEM;
         const nd_arg *obs = nd_arg_opt(ctx, "observe");
         nd_target_locate(err, st == ND_ENAME && obs ? obs : nd_arg_pos(ctx, 1));
     }
-    live lv = {.net_name = tc.net_name, .cur = &tc.st[0]};
+    nd_ude_fit_free(probe);
+    nd_train_stage starting = {.kind = ND_OPTIM_LBFGS, .collocation = -1};
+    live lv = {.net_name = tc.net_name, .cur = tc.nst ? &tc.st[0] : &starting};
+    nd_ude_auto_result res = {0};
     if (st == ND_OK) {
         size_t n;
         const double *h = nd_ude_history(tc.u, &n);
         for (size_t i = 0; i < n && push_loss(&lv, h[i]) == 0; i++) {}
         nd_progress_init(&lv.pr, ctx, "train-progress");
         nd_progress_text(&lv.pr, "training: starting…");
-        st = run_stages(ctx, &tc, fit, &lv, err);
+        st = tc.recipe ? run_recipe(ctx, &tc, &lv, &res, err) : run_stages(ctx, &tc, &lv, err);
         live_show(&lv, st == ND_OK            ? " · done"
                        : st == ND_EINTERRUPT ? " · interrupted"
                                              : " · stopped");
         /* The summary shows also after an interrupt or a failure, whose error stays. */
         nd_error keep = *err;
-        nd_status shown = nd_cmd_display(ctx, summary_bundle(&tc, ctx), err);
+        nd_status shown = nd_cmd_display(ctx, summary_bundle(&tc, ctx, tc.recipe ? &res : NULL),
+                                         err);
         if (st != ND_OK) *err = keep;
         else st = shown;
     }
@@ -277,7 +373,6 @@ static nd_status run_train(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     } else if (st != ND_OK) {
         nd_learn_locate_call(ctx, err);
     }
-    nd_ude_fit_free(fit);
     nd_value_unref(tc.data_holder);
     free(lv.loss);
     return st;
@@ -287,9 +382,13 @@ static const nd_option train_options[] = {
     {"observe", "every state in the data", "the state variables the loss compares with the "
                                            "data (observe=V); the others are hidden"},
     {"segments", "1", "multiple shooting: the data is cut into this many pieces, each "
-                      "starting from a learned state (use 10 or more for spike trains)"},
+                      "starting from a learned state (use 10 or more for spike trains); "
+                      "before the stages for all of them, or on one stage"},
+    {"collocation", "0", "weight of derivative matching added to the trajectory loss (keeps "
+                         "the learned term near what the data imply); all stages or one"},
     {"continuity", "1", "weight of the penalty joining the segments"},
-    {"l2", "0", "weight of the L2 penalty on the network's parameters"},
+    {"l2", "0 (1e-4 in the default recipe)", "weight of the L2 penalty on the network's "
+                                               "parameters"},
     {"dt", "the data's spacing", "the integration step (it must divide the spacing)"},
     {"method", "rk4", "fixed-step scheme: rk4, midpoint or euler"},
     {"iters", "1000 (adam, adamw), 200 (lbfgs)", "stage option: iterations of the stage"},

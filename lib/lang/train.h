@@ -16,6 +16,9 @@ typedef struct nd_train_stage {
     nd_optim_options o;
     int colloc;               /* derivative matching instead of the trajectory loss */
     const nd_arg *colloc_at;
+    size_t segments;          /* 0: the training's */
+    double collocation;       /* weight of derivative matching added; < 0: the training's */
+    int attempt;              /* the default recipe's attempt (0: not the recipe) */
     long done;                /* iterations run */
     double loss, seconds;
     nd_optim_stop stop;
@@ -32,6 +35,8 @@ typedef struct nd_train_call {
     const char *observe[ND_TRAIN_MAX_OBSERVE];
     nd_train_stage st[ND_TRAIN_MAX_STAGES];
     size_t nst;
+    int recipe;               /* no stage given: the default recipe (nd_ude_train_auto) */
+    int l2_given;
 } nd_train_call;
 
 /* Reads `train NET DATA [options] [STAGE [options]] [then STAGE …]` into tc; errors are

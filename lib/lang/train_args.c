@@ -26,6 +26,31 @@ static int parse_kind(const nd_arg *a, nd_optim_kind *k)
     return 0;
 }
 
+/* Options that may be given to the whole training or to one stage. */
+static int is_either_option(const char *key)
+{
+    return strcmp(key, "segments") == 0 || strcmp(key, "collocation") == 0;
+}
+
+/* segments= (a whole number ≥ 1) or collocation= (a weight ≥ 0) into *segments / *w. */
+static nd_status either_option(const nd_cmd_ctx *ctx, const nd_arg *a, size_t *segments,
+                               double *w, nd_error *err)
+{
+    double x;
+    nd_status st = nd_arg_number(ctx, a, &x, err);
+    if (st != ND_OK) return st;
+    if (strcmp(a->key, "segments") == 0) {
+        if (!(x >= 1 && x <= 1e6) || x != floor(x))
+            return nd_arg_error(a, err, ND_EVALUE, "segments must be a whole number >= 1");
+        *segments = (size_t)x;
+    } else {
+        if (!(x >= 0) || !isfinite(x))
+            return nd_arg_error(a, err, ND_EVALUE, "collocation must be a finite weight >= 0");
+        *w = x;
+    }
+    return ND_OK;
+}
+
 static int is_stage_option(const char *key)
 {
     static const char *const keys[] = {"iters", "lr", "wd", "memory", "gtol", "colloc"};
@@ -77,14 +102,17 @@ static void stage_defaults(nd_train_stage *s, nd_optim_kind kind, const nd_arg *
     memset(s, 0, sizeof *s);
     s->kind = kind;
     s->at = at;
+    s->collocation = -1;
     nd_optim_options_default(&s->o);
     if (kind != ND_OPTIM_LBFGS) s->o.lr = 1e-2;
     s->iters = kind == ND_OPTIM_LBFGS ? 200 : 1000;
 }
 
 /* Walks the arguments after NET DATA: global options first, then STAGE [options]
-   [then STAGE [options]]…; no stage means one adam stage with its defaults. */
-static nd_status read_stages(const nd_cmd_ctx *ctx, nd_train_call *tc, nd_error *err)
+   [then STAGE [options]]…; no stage means the default recipe. segments= and collocation=
+   go either before the stages (all of them) or on one stage. */
+static nd_status read_stages(const nd_cmd_ctx *ctx, nd_train_call *tc, size_t *segments,
+                             double *collocation, nd_error *err)
 {
     size_t npos = 0;
     int after_then = 0;
@@ -92,6 +120,13 @@ static nd_status read_stages(const nd_cmd_ctx *ctx, nd_train_call *tc, nd_error 
     tc->nst = 0;
     for (size_t i = 0; i < ctx->call->nargs; i++) {
         const nd_arg *a = &ctx->call->args[i];
+        if (a->key && is_either_option(a->key)) {
+            nd_train_stage *s = tc->nst ? &tc->st[tc->nst - 1] : NULL;
+            nd_status st = either_option(ctx, a, s ? &s->segments : segments,
+                                         s ? &s->collocation : collocation, err);
+            if (st != ND_OK) return st;
+            continue;
+        }
         if (a->key) {
             int staged = is_stage_option(a->key);
             if (staged && tc->nst == 0)
@@ -130,7 +165,7 @@ static nd_status read_stages(const nd_cmd_ctx *ctx, nd_train_call *tc, nd_error 
     if (after_then)
         return nd_arg_error(then_arg, err, ND_ESYNTAX, "'then' needs a stage after it "
                             "(adam, adamw or lbfgs)");
-    if (tc->nst == 0) stage_defaults(&tc->st[tc->nst++], ND_OPTIM_ADAM, NULL);
+    tc->recipe = tc->nst == 0;
     return ND_OK;
 }
 
@@ -153,13 +188,8 @@ static nd_status read_fit_options(const nd_cmd_ctx *ctx, nd_train_call *tc, nd_e
         o->observe = tc->observe;
         o->nobserve = k;
     }
-    double seg;
-    nd_status st = nd_arg_opt_number(ctx, "segments", (double)o->segments, &seg, err);
-    if (st != ND_OK) return st;
-    if (!(seg >= 1 && seg <= 1e6) || seg != floor(seg))
-        return nd_arg_error(nd_arg_opt(ctx, "segments"), err, ND_EVALUE,
-                            "segments must be a whole number >= 1");
-    o->segments = (size_t)seg;
+    nd_status st;
+    tc->l2_given = nd_arg_opt(ctx, "l2") != NULL;
     static const struct { const char *key; size_t off; } nums[] = {
         {"continuity", offsetof(nd_ude_fit_options, continuity)},
         {"l2", offsetof(nd_ude_fit_options, l2)},
@@ -202,8 +232,12 @@ nd_status nd_train_read_call(const nd_cmd_ctx *ctx, nd_train_call *tc, nd_error 
         return st;
     }
     tc->net_name = na->value->str;
-    nd_status st = read_stages(ctx, tc, err);
+    size_t segments = 1;
+    double collocation = 0;
+    nd_status st = read_stages(ctx, tc, &segments, &collocation, err);
     if (st == ND_OK) st = read_fit_options(ctx, tc, err);
+    tc->fo.segments = segments;
+    tc->fo.collocation = collocation;
     if (st == ND_OK) st = nd_target_dataset(ctx, da, &tc->data_holder, &tc->data, err);
     return st;
 }

@@ -140,7 +140,8 @@ TEST(cmd_learn_train_stages_decrease_the_loss_in_one_display)
         CHECK_CONTAINS(sum->text, "iteration limit");
         CHECK_CONTAINS(sum->json, "\"history\":[");
         CHECK_CONTAINS(sum->json, "\"iterations\":30");
-        CHECK_CONTAINS(sum->json, "\"stage\":\"lbfgs\",\"colloc\":false,\"iterations\":10");
+        CHECK_CONTAINS(sum->json, "\"stage\":\"lbfgs\",\"colloc\":false,\"segments\":1,"
+                                  "\"attempt\":0,\"iterations\":10");
     }
     /* Training again continues the history; a derivative-matching stage first. */
     CHECK_INT(rec_fixture_run(&f, "train net data adam colloc=true iters=5 then adamw "
@@ -176,8 +177,10 @@ TEST(cmd_learn_train_errors_leave_the_workspace)
     CHECK_INT(rec_fixture_run(&f, "train net data sgd"), ND_ESYNTAX);
     CHECK_INT(rec_fixture_run(&f, "train data net"), ND_ETYPE);
     CHECK_INT(rec_fixture_run(&f, "train net fhn"), ND_ETYPE);
-    CHECK_INT(rec_fixture_run(&f, "train net data adam iters=5 then adam segments=2"),
+    CHECK_INT(rec_fixture_run(&f, "train net data adam iters=5 then adam continuity=2"),
               ND_ESYNTAX);
+    CHECK_INT(rec_fixture_run(&f, "train net data adam iters=5 segments=0"), ND_EVALUE);
+    CHECK_INT(rec_fixture_run(&f, "train net data collocation=-1"), ND_EVALUE);
     CHECK_INT(history_len(&f, "net"), 0);
     rec_fixture_teardown(&f);
 }
@@ -300,5 +303,35 @@ TEST(cmd_learn_save_load_round_trip)
     CHECK_INT(rec_fixture_run(&f, "save 3 \"x.json\""), ND_ETYPE);
     CHECK_CONTAINS(f.e.msg, "a dataset or a network here, not a number");
     nd_tempdir_remove(dir);
+    rec_fixture_teardown(&f);
+}
+
+TEST(cmd_learn_train_stage_segments_and_the_default_recipe)
+{
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    CHECK_INT(rec_fixture_run(&f, SETUP "net = ude replace=v inputs=v,w hidden=6 seed=2"), ND_OK);
+    /* Each stage may cut the data differently: one fit per stage. */
+    CHECK_INT(rec_fixture_run(&f, "train net data lbfgs segments=8 iters=5 then lbfgs iters=5"),
+              ND_OK);
+    const rec_event *sum = display_json(&f, "\"type\":\"training\"");
+    CHECK(sum != NULL);
+    if (sum) {
+        CHECK_CONTAINS(sum->text, "lbfgs ×8");
+        CHECK_CONTAINS(sum->json, "\"segments\":8");
+        CHECK_CONTAINS(sum->json, "\"segments\":1");
+    }
+    /* No stage: collocation, then 4 and 1 segments on these 41 samples; the summary says
+       whether the single-shooting error reached its target. */
+    CHECK_INT(rec_fixture_run(&f, "net2 = ude fhn replace=v inputs=v,w hidden=6 seed=2\n"
+                                  "train net2 data"), ND_OK);
+    sum = display_json(&f, "\"recipe\":");
+    CHECK(sum != NULL);
+    if (sum) {
+        CHECK_CONTAINS(sum->text, "lbfgs (colloc)");
+        CHECK_CONTAINS(sum->text, "lbfgs ×4");
+        CHECK_CONTAINS(sum->text, "default recipe: attempt");
+        CHECK_CONTAINS(sum->json, "\"reached\":true");
+    }
     rec_fixture_teardown(&f);
 }
