@@ -15,7 +15,8 @@
                 cost relative to one forward solve";
      adam       seconds per Adam iteration (lr 0.01), --adam-iters iterations, single
                 shooting: the same thing PyTorch is timed on;
-     flagship   the full training recipe (--recipe, stages as data), wall time, then the
+     flagship   the full training — the default recipe (nd_ude_train_auto, what `train NET
+                DATA` runs) or --recipe's stages — wall time, then the
                 errors: RMS of the learned INa against the true INa along the noise-free
                 trajectory divided by the true INa's range, and the upward −20 mV crossing
                 times of the trained hybrid (dp5, 1e-8, from the true initial state) against
@@ -32,6 +33,7 @@
    Build: `make build/bench/ude` (the Makefile builds every C file of bench/ against
    build/libneurodyn.a). Run: build/bench/ude [--problem FILE] [--torch-iters 10]
        [--adam-iters 200] [--min-time 0.5] [--recipe "adam,25,0.005,1000;lbfgs,25,0,300"]
+       (without --recipe: the default recipe)
        (stages KIND,SEGMENTS,LR,ITERS[,CONTINUITY]; lr is ignored by lbfgs)
        [--no-flagship] */
 #include <jansson.h>
@@ -51,31 +53,31 @@
 #include "../lib/ode/solve.h"
 #include "../lib/ode/stim.h"
 
-#define T_END 50.0
+#define T_END 60.0
 #define SAMPLE 0.1
-#define NSAMPLES 501          /* t = 0, 0.1, ..., 50 */
+#define NSAMPLES 601          /* t = 0, 0.1, ..., 60 */
 #define DT 0.05               /* RK4 step of the loss: 2 per sample */
 #define NOISE 0.05            /* σ = 5 % of V's range */
 #define NOISE_SEED 42
 #define LR 0.01
 
-/* The training stimulus (step on [at, at + dur)) and the generalisation test's. */
+/* The training stimulus (steps on [at, at + dur), added) and the generalisation test's:
+   the same as the flagship test (tests/python/test_ude_flagship.py). */
 #define STIM_AT 5.0
-#define STIM_DUR 40.0
+#define STIM_DUR 50.0
 #define STIM_AMP 10.0
+#define STIM2_AT 30.0
+#define STIM2_DUR 25.0
+#define STIM2_AMP 5.0
 #define TEST_AT 10.0
-#define TEST_DUR 35.0
-#define TEST_AMP 15.0
+#define TEST_DUR 60.0
+#define TEST_AMP 12.0
 
 #define FINE 0.01             /* grid on which spike crossings are located (ms) */
-#define NFINE 5001
+#define NFINE 8001           /* 80 ms */
 #define MAXSPIKES 64
 #define MAXSTAGES 8
 
-/* The flagship recipe (see parse_recipe): Adam on 25 segments, then L-BFGS tightening
-   the continuity (weights 10, 100), then single shooting. */
-#define DEFAULT_RECIPE \
-    "adam,25,0.005,1000;lbfgs,25,0,300,10;lbfgs,25,0,300,100;lbfgs,1,0,300"
 
 static double min_time = 0.5;
 
@@ -252,6 +254,7 @@ static void problem_build(problem *P)
     if (!(P->m = nd_model_builtin("hh_rinzel", &err))) die("hh_rinzel", &err);
     P->par = nd_model_index(P->m, ND_MODEL_PAR, "I");
     P->stim = step_stim(STIM_AT, STIM_DUR, STIM_AMP);
+    if (nd_stim_add_step(P->stim, STIM2_AT, STIM2_DUR, STIM2_AMP) != ND_OK) die("stimulus", NULL);
     P->truth = malloc(sizeof *P->truth);
     simulate_truth(P->m, P->stim, P->par, SAMPLE, NSAMPLES, P->truth);
     const char *names[] = {"t", "V"}, *units[] = {"ms", "mV"};
@@ -305,7 +308,8 @@ static void write_problem(const problem *P, const char *path, int torch_iters)
     for (size_t i = 0; i < nd_model_count(m, ND_MODEL_PAR); i++)
         json_object_set_new(pars, nd_model_item_at(m, ND_MODEL_PAR, i)->name,
                             json_real(nd_model_pars(m)[i]));
-    json_t *stim = json_pack("[[f,f,f]]", STIM_AT, STIM_AT + STIM_DUR, STIM_AMP);
+    json_t *stim = json_pack("[[f,f,f],[f,f,f]]", STIM_AT, STIM_AT + STIM_DUR, STIM_AMP,
+                             STIM2_AT, STIM2_AT + STIM2_DUR, STIM2_AMP);
     json_t *net = nd_mlp_to_json(nd_ude_net_const(P->u));
     nd_optim_options oo;
     nd_optim_options_default(&oo);
@@ -385,7 +389,7 @@ static int parse_recipe(const char *s, stage *st)
 int main(int argc, char **argv)
 {
     const char *problem_path = NULL;
-    const char *recipe = DEFAULT_RECIPE;
+    const char *recipe = NULL;   /* NULL: the default recipe (nd_ude_train_auto) */
     int torch_iters = 10, flagship = 1;
     long adam_iters = 200;
     for (int i = 1; i < argc; i++) {
@@ -403,8 +407,8 @@ int main(int argc, char **argv)
         }
     }
     stage stages[MAXSTAGES];
-    int nstages = parse_recipe(recipe, stages);
-    if (nstages <= 0) {
+    int nstages = recipe ? parse_recipe(recipe, stages) : 0;
+    if (recipe && nstages <= 0) {
         fprintf(stderr, "ude bench: bad --recipe '%s'\n", recipe);
         return 2;
     }
@@ -427,7 +431,9 @@ int main(int argc, char **argv)
                               "nparams_net", (int)nd_mlp_nparams(nd_ude_net_const(P.u)),
                               "loss_scale", sc, "spikes", json_vec(sa, (size_t)ns),
                               "build_seconds", t_build, "noise_floor", floor_ * floor_);
-        json_object_set_new(o, "stim", json_pack("[f,f,f]", STIM_AT, STIM_AT + STIM_DUR, STIM_AMP));
+        json_object_set_new(o, "stim", json_pack("[[f,f,f],[f,f,f]]", STIM_AT, STIM_AT + STIM_DUR,
+                                                 STIM_AMP, STIM2_AT, STIM2_AT + STIM2_DUR,
+                                                 STIM2_AMP));
         json_object_set_new(o, "test_stim", json_pack("[f,f,f]", TEST_AT, TEST_AT + TEST_DUR,
                                                       TEST_AMP));
         char *s = json_dumps(o, JSON_COMPACT | JSON_REAL_PRECISION(17));
@@ -491,6 +497,16 @@ int main(int argc, char **argv)
         json_t *st = json_array();
         size_t nh0 = 0;
         double t0 = now();
+        if (!recipe) {
+            nd_error err = {0};
+            nd_ude_auto_result res;
+            nd_status rc = nd_ude_train_auto(u, P.data, NULL, NULL, NULL, NULL, &res, &err);
+            json_array_append_new(
+                st, json_pack("{s:s,s:i,s:I,s:f,s:f,s:b,s:s}", "kind", "default recipe",
+                              "attempts", res.attempts, "seed", (json_int_t)res.seed,
+                              "final_loss", res.loss, "target", res.target, "reached",
+                              res.reached, "status", rc == ND_OK ? "ok" : err.msg));
+        }
         for (int k = 0; k < nstages; k++) {
             double ts = now();
             nd_ude_fit *f = fit_for(u, P.data, stages[k].segments, stages[k].continuity);

@@ -128,8 +128,9 @@ def main():
     print(f"UDE flagship: hh_rinzel, INa replaced by a 2-16-16-1 tanh network of (V, n) "
           f"({npn} parameters);")
     print(f"data: V every 0.1 ms over {p['t_end']:g} ms ({p['samples']} samples), "
-          f"{p['noise'] * 100:g} % noise, n unobserved; stimulus {p['stim'][2]:g} uA/cm^2 on "
-          f"[{p['stim'][0]:g}, {p['stim'][1]:g}) ms, {len(p['spikes'])} spikes")
+          f"{p['noise'] * 100:g} % noise, n unobserved; stimulus "
+          + " + ".join(f"{a:g} uA/cm^2 on [{t0:g}, {t1:g})" for t0, t1, a in p["stim"])
+          + f" ms, {len(p['spikes'])} spikes")
     print(f"loss: single shooting, mean ((V - V_data) / {p['loss_scale']:.4g})^2, RK4 dt = "
           f"{p['dt']:g} ms ({th['nsteps'] if th else '?'} steps); Adam lr 0.01; one core")
     print()
@@ -181,6 +182,12 @@ def main():
         print()
         print(f"3. flagship training: {fl['seconds']:.2f} s wall on one core (aim < 30 s)")
         for s in fl["stages"]:
+            if s["kind"] == "default recipe":
+                print(f"  default recipe (collocation, then L-BFGS on ~rows/10, rows/60, 2 and 1 "
+                      f"segments): {s['attempts']} attempt(s), weights seed {s['seed']}, "
+                      f"single-shooting loss {s['final_loss']:.4g} (target {s['target']:.4g}: "
+                      f"{'reached' if s['reached'] else 'NOT reached'})  {s['status']}")
+                continue
             lr = f" lr {s['lr']:g}" if s["kind"] != "lbfgs" else ""
             cont = f" continuity {s['continuity']:g}" if s["segments"] > 1 else ""
             print(f"  {s['kind']:<6} segments {s['segments']:<3}{lr:<10}{cont:<16}"
