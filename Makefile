@@ -37,6 +37,9 @@ DEB_PACKAGES := build-essential libzmq3-dev libjansson-dev libssl-dev libopenbla
                 python3-pytest python3-ipykernel python3-scipy \
                 chromium chromium-driver python3-selenium
 
+# The peers the benchmarks compare against (not needed to build or test).
+BENCH_PACKAGES := python3-torch
+
 KERNEL_DIR := $(BUILD)/kernelspec/neurodyn
 
 .PHONY: all deps install run test unit asan-unit pytest bench clean notebooks report
@@ -81,7 +84,7 @@ $(ASAN_BUILD)/unit-tests: $(ASAN_OBJ)
 
 # Installs the Debian packages that are missing (idempotent; sudo when not root).
 deps:
-	@missing=$$(for p in $(DEB_PACKAGES); do \
+	@missing=$$(for p in $(DEB_PACKAGES) $(EXTRA_PACKAGES); do \
 	    dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q '^install ok installed$$' || echo $$p; \
 	  done); \
 	if [ -n "$$missing" ]; then \
@@ -123,6 +126,7 @@ $(BUILD)/bench/%: bench/%.c $(BUILD)/libneurodyn.a
 	$(CC) -std=c11 -O2 -D_DEFAULT_SOURCE -I. -o $@ $< $(BUILD)/libneurodyn.a $(LIBS)
 
 # Benchmarks against the peers, side by side with ratios (see bench/README.md); not tests.
+bench: EXTRA_PACKAGES = $(BENCH_PACKAGES)
 bench: deps all install $(BENCH_C)
 	$(PYTHON) bench/kernel_latency.py
 	$(PYTHON) bench/ode.py

@@ -58,6 +58,10 @@ static nd_status open_edit(md_def *def, void *ctx, nd_error *err)
         it = &def->list[kind].items[index];   /* md_add_item may have moved the list */
         nd_expr_free(it->expr);
         it->expr = ref;
+        char *text = strdup(par);
+        if (!text) return nd_error_fail(err, ND_ENOMEM, "out of memory while opening the model");
+        free(it->text);
+        it->text = text;
     }
     return ND_OK;
 }

@@ -31,6 +31,9 @@ TEST(model_open_turns_a_term_into_a_parameter)
     size_t np = nd_model_count(m, ND_MODEL_PAR);
     CHECK_INT(nd_model_count(o, ND_MODEL_PAR), np + 1);
     CHECK_STR(nd_model_item_at(o, ND_MODEL_PAR, np)->name, "INa_net");
+    const nd_model_item *ina = nd_model_find(o, "INa", NULL);
+    CHECK_STR(ina->text, "INa_net");
+    CHECK_CONTAINS(ina->latex, "INa");
     CHECK_NEAR(nd_model_pars(o)[nd_model_index(o, ND_MODEL_PAR, "I")], 7, 0);
     /* With the parameter set to the true INa, the variant is the model. */
     double y[2] = {-50, 0.4}, p[32], terms[16], f0[2], f1[2];
@@ -370,4 +373,78 @@ TEST(ude_lotka_volterra_reference_case)
     CHECK(d > 0.005 && d < 0.05);
     if (!(e1 < 0.12 && e2 < 0.12))
         nd_test_fail(__FILE__, __LINE__, "5 %% noise: U recovered to %.3f and %.3f of the range", e1, e2);
+}
+
+TEST(ude_blown_up_solves_are_rejected_not_fatal)
+{
+    nd_dataset *data;
+    nd_ude *u = small_ude(&data, 4);
+    nd_ude_fit_options o;
+    nd_ude_fit_options_default(&o);
+    o.segments = 2;
+    nd_ude_fit *f = nd_ude_fit_create(u, data, &o, NULL);
+    size_t P = nd_ude_fit_nparams(f);
+    double *th = malloc(P * sizeof *th), *th0 = malloc(P * sizeof *th0), loss;
+    nd_ude_fit_theta(f, th0);
+    double ok_loss;
+    CHECK_INT(nd_ude_fit_loss(f, th0, &ok_loss, NULL), 0);
+    memcpy(th, th0, P * sizeof *th);
+    for (size_t i = 0; i < nd_mlp_nparams(nd_ude_net(u)); i++) th[i] *= 1e4;
+    CHECK(nd_ude_fit_loss(f, th, &loss, NULL) != 0);   /* INa ~1e4 times too large: V explodes */
+    /* Adam with a reckless learning rate steps into such regions; those steps are rejected
+       and the run goes on from the best point. */
+    CHECK_INT(nd_ude_fit_loss(f, th0, &loss, NULL), 0);   /* back at the start */
+    nd_optim_options oo;
+    nd_optim_options_default(&oo);
+    oo.lr = 50;
+    nd_error err = {0};
+    nd_status st = nd_ude_fit_run(f, ND_OPTIM_ADAM, &oo, 30, NULL, &err);
+    nd_optim_info info = nd_ude_fit_info(f);
+    CHECK_INT(st, ND_OK);
+    CHECK(info.failures > 0);
+    double best;
+    nd_ude_fit_theta(f, th);
+    CHECK_INT(nd_ude_fit_loss(f, th, &best, NULL), 0);
+    CHECK(best <= ok_loss);
+    free(th), free(th0);
+    nd_ude_fit_free(f);
+    nd_ude_free(u);
+    nd_ds_free(data);
+}
+
+TEST(ude_neural_ode_learns_the_whole_right_hand_side)
+{
+    nd_model *m = lv_model();
+    nd_dataset *data = ude_fx_simulate(m, NULL, -1, 3, 0.1);
+    size_t hidden[] = {8, 8};
+    nd_ude_spec s = {NULL, 0, NULL, 0, hidden, 2, ND_ACT_TANH, 2};
+    nd_error err = {0};
+    nd_ude *u = nd_ude_create_node(m, &s, &err);
+    CHECK(u != NULL);
+    CHECK_INT(nd_ude_is_node(u), 1);
+    CHECK_INT(nd_ude_nreplace(u), 2);
+    CHECK_STR(nd_ude_replace(u, 1), "y");
+    nd_ude_fit_options o;
+    nd_ude_fit_options_default(&o);
+    o.dt = 0.05;
+    o.segments = 3;
+    nd_ude_fit *f = nd_ude_fit_create(u, data, &o, &err);
+    CHECK(f != NULL);
+    nd_optim_options oo;
+    nd_optim_options_default(&oo);
+    double before = 0, after;
+    size_t P = nd_ude_fit_nparams(f);
+    double *th = malloc(P * sizeof *th);
+    nd_ude_fit_theta(f, th);
+    nd_ude_fit_loss(f, th, &before, NULL);
+    CHECK_INT(nd_ude_fit_run(f, ND_OPTIM_LBFGS, &oo, 400, NULL, &err), ND_OK);
+    after = nd_ude_fit_last(f).data;
+    /* From a network that knows nothing to a fit of the noise-free data. */
+    CHECK(before > 0.1);
+    CHECK(after < 1e-3);
+    free(th);
+    nd_ude_fit_free(f);
+    nd_ude_free(u);
+    nd_ds_free(data);
+    nd_model_free(m);
 }
