@@ -1,0 +1,36 @@
+/* Derivatives of sampled signals for SINDy: central finite differences, Savitzky–Golay
+   (a local polynomial fit), and total-variation regularised differentiation (Chartrand
+   2011: the derivative u minimising α·TV(u) + ½‖∫u − (x − x₀)‖², for noisy data). */
+#ifndef ND_LEARN_DERIV_H
+#define ND_LEARN_DERIV_H
+
+#include <stddef.h>
+
+#include "../base/error.h"
+
+typedef enum nd_deriv_method { ND_DERIV_FD, ND_DERIV_SAVGOL, ND_DERIV_TV } nd_deriv_method;
+
+typedef struct nd_deriv_options {
+    nd_deriv_method method;
+    int window;        /* Savitzky–Golay: odd number of samples in each fit (default 9) */
+    int order;         /* Savitzky–Golay: polynomial degree, < window (default 3) */
+    double alpha;      /* TV: regularisation weight (0: chosen from the data's noise) */
+    int iters;         /* TV: outer iterations (default 20) */
+} nd_deriv_options;
+
+/* Fills o with the defaults for method. */
+void nd_deriv_options_default(nd_deriv_options *o, nd_deriv_method method);
+
+/* Returns "fd", "savgol" or "tv". */
+const char *nd_deriv_name(nd_deriv_method m);
+
+/* Sets *m from a name ("fd", "savgol", "tv"); 0, or -1 when unknown. */
+int nd_deriv_parse(const char *name, nd_deriv_method *m);
+
+/* Writes dx/dt at the n samples (t increasing; FD accepts uneven spacing, Savitzky–Golay
+   and TV need an even one to 1e-6 relative). ValueError for n < 3 (or < window), uneven
+   spacing where it matters, non-finite values, bad options; ENOMEM. */
+nd_status nd_deriv(const double *t, const double *x, size_t n, const nd_deriv_options *o,
+                   double *dx, nd_error *err);
+
+#endif

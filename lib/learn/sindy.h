@@ -1,0 +1,128 @@
+/* Sparse identification of nonlinear dynamics (SINDy): a library of candidate terms
+   evaluated on samples, and sparse regression of targets (estimated derivatives, or a
+   network's outputs) on it.
+
+   Regression works on the Gram matrix ΘᵀΘ (p × p) and ΘᵀY, formed once with BLAS, so each
+   thresholding iteration, each threshold of a sweep and each ensemble member costs
+   O(p³) rather than O(N p²). With normalisation (the default) every column and target is
+   divided by its root mean square over the samples, the thresholds apply to these
+   dimensionless coefficients ("a term must move the target by at least threshold × its
+   typical size per typical size of the term"), and results are reported back in original
+   units. */
+#ifndef ND_LEARN_SINDY_H
+#define ND_LEARN_SINDY_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "../base/error.h"
+#include "../expr/ast.h"
+#include "../models/model.h"
+
+/* ---- the library ---- */
+
+typedef struct nd_sindy_lib nd_sindy_lib;
+
+/* Returns an empty library over the variables vars[0..nvars) (the columns of the sample
+   matrices given to nd_sindy_lib_eval, in that order); NULL on ENOMEM. */
+nd_sindy_lib *nd_sindy_lib_create(const char *const *vars, size_t nvars);
+
+/* Frees lib (NULL is fine). */
+void nd_sindy_lib_free(nd_sindy_lib *lib);
+
+/* Adds every monomial of total degree 0..degree in the named variables (NULL: all of
+   them), constant first, then by degree, variables in order ("1", "v", "w", "v^2",
+   "v*w", ...); a term already present is not added twice. ValueError for degree < 0 or
+   > 10, NameError for an unknown variable. */
+nd_status nd_sindy_lib_add_poly(nd_sindy_lib *lib, int degree, const char *const *vars,
+                                size_t n, nd_error *err);
+
+/* Adds the expression e over the variables as one candidate; m (may be NULL) supplies
+   functions and parameter values (mInf(V), ENa), inlined. NameError (located in e) for
+   a name that is neither a variable nor known to m; ValueError for a duplicate. */
+nd_status nd_sindy_lib_add_expr(nd_sindy_lib *lib, const nd_expr *e, const nd_model *m,
+                                nd_error *err);
+
+/* Adds the product of every term of a with every term of b (both over the same
+   variables), skipping duplicates. ValueError when the variables differ. */
+nd_status nd_sindy_lib_add_product(nd_sindy_lib *lib, const nd_sindy_lib *a,
+                                   const nd_sindy_lib *b, nd_error *err);
+
+/* Returns the number of terms. */
+size_t nd_sindy_lib_size(const nd_sindy_lib *lib);
+
+/* Returns term j as text ("v^3", "mInf(V)^3*(V - ENa)") and LaTeX, and its tree (over the
+   variables, functions and parameters as written), valid while lib lives. */
+const char *nd_sindy_lib_text(const nd_sindy_lib *lib, size_t j);
+const char *nd_sindy_lib_latex(const nd_sindy_lib *lib, size_t j);
+const nd_expr *nd_sindy_lib_expr(const nd_sindy_lib *lib, size_t j);
+
+/* Returns the number of variables and variable i's name. */
+size_t nd_sindy_lib_nvars(const nd_sindy_lib *lib);
+const char *nd_sindy_lib_var(const nd_sindy_lib *lib, size_t i);
+
+/* Writes Θ (rows × p, row-major) from the samples X (rows × nvars, row-major). ValueError
+   naming the term and the row where a term is not finite. */
+nd_status nd_sindy_lib_eval(const nd_sindy_lib *lib, const double *X, size_t rows,
+                            double *theta, nd_error *err);
+
+/* ---- sparse regression ---- */
+
+typedef enum nd_sindy_optimizer { ND_SINDY_STLSQ, ND_SINDY_SR3 } nd_sindy_optimizer;
+
+typedef struct nd_sindy_options {
+    nd_sindy_optimizer optimizer;
+    double threshold;     /* STLSQ: |coefficient| below it is set to 0; SR3: the L0
+                             threshold, penalty threshold²/(2ν) */
+    double ridge;         /* STLSQ: ridge weight in the least squares (normalised units) */
+    double nu;            /* SR3: relaxation (default 1) */
+    int normalize;        /* 1: columns and targets divided by their RMS (default) */
+    int max_iter;         /* STLSQ and SR3 iterations (default 20 and 100) */
+    size_t ensemble;      /* bagging: number of models fitted on resampled rows (0: none) */
+    uint64_t seed;        /* of the resampling */
+} nd_sindy_options;
+
+/* Fills o: STLSQ, threshold 0.1, ridge 1e-6, nu 1, normalised, max_iter 0 (= the
+   optimizer's default), no ensemble, seed 1. */
+void nd_sindy_options_default(nd_sindy_options *o);
+
+typedef struct nd_sindy_fit nd_sindy_fit;
+
+/* Fits every target column of Y (rows × m, row-major) on Θ (rows × p): coefficients in
+   original units. ValueError for rows < p (too few samples), a zero column (a term that
+   is 0 on every sample), a singular library (naming two terms that are proportional or
+   the combination that is dependent), non-finite data, bad options. */
+nd_sindy_fit *nd_sindy_regress(const double *theta, size_t rows, size_t p, const double *Y,
+                               size_t m, const nd_sindy_options *o, nd_error *err);
+
+/* Frees f (NULL is fine). */
+void nd_sindy_fit_free(nd_sindy_fit *f);
+
+/* Returns the p × m coefficient matrix (column k: target k), row-major. */
+const double *nd_sindy_coef(const nd_sindy_fit *f);
+
+/* With an ensemble: each coefficient's standard deviation over the members and the
+   fraction of members that kept the term (p × m each); NULL without an ensemble. The
+   coefficients are then the members' medians. */
+const double *nd_sindy_coef_std(const nd_sindy_fit *f);
+const double *nd_sindy_inclusion(const nd_sindy_fit *f);
+
+/* Returns target k's residual RMS, and its R² (1 − SSres/SStot). */
+double nd_sindy_rms(const nd_sindy_fit *f, size_t k);
+double nd_sindy_r2(const nd_sindy_fit *f, size_t k);
+
+/* Returns the number of nonzero coefficients of target k. */
+size_t nd_sindy_nterms(const nd_sindy_fit *f, size_t k);
+
+/* Threshold sweep: for each threshold[i] (with the other options of o, no ensemble),
+   the number of nonzero coefficients over all targets (nterms[i]) and the relative
+   residual sqrt(SSres/SStot) summed over targets (error[i]). Returns the index of the
+   knee: the point farthest from the straight line joining the two ends of the curve
+   (log error against number of terms), or 0 with fewer than 3 points. Errors as
+   nd_sindy_regress. */
+nd_status nd_sindy_sweep(const double *theta, size_t rows, size_t p, const double *Y,
+                         size_t m, const nd_sindy_options *o, const double *threshold,
+                         size_t n, size_t *nterms, double *error, size_t *knee,
+                         nd_error *err);
+
+#endif
