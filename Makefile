@@ -131,6 +131,7 @@ bench: deps all install $(BENCH_C)
 	$(PYTHON) bench/kernel_latency.py
 	$(PYTHON) bench/ode.py
 	$(PYTHON) bench/ude.py
+	$(PYTHON) bench/sindy.py
 	$(PYTHON) bench/cell_latency.py
 	$(BUILD)/bench/expr_speed
 	$(BUILD)/bench/continuation
