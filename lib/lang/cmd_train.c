@@ -68,15 +68,18 @@ static int push_loss(live *lv, double f)
     return 0;
 }
 
-/* "stage adam · iteration 1200/2000 · loss 3.1e-3 · 4.2 s" */
+/* "stage adam · iteration 1200/2000 · loss 3.1e-3 · 4.2 s" while it runs; without the
+   time once it ended (state not ""), so that what stays in a notebook is the same on
+   every run. */
 static void status_line(const live *lv, const char *state, nd_sb *sb)
 {
     char f[32] = "…";
     if (lv->n) snprintf(f, sizeof f, "%.3g", lv->loss[lv->n - 1]);
-    char name[64];
-    nd_sb_printf(sb, "training %s: stage %s · iteration %ld/%ld · loss %s · %.1f s%s",
-                 lv->net_name, stage_name(lv->cur, name, sizeof name), lv->iter, lv->cur->iters, f,
-                 nd_progress_now() - lv->pr.start, state);
+    char name[64], secs[32] = "";
+    if (!*state) snprintf(secs, sizeof secs, " · %.1f s", nd_progress_now() - lv->pr.start);
+    nd_sb_printf(sb, "training %s: stage %s · iteration %ld/%ld · loss %s%s%s", lv->net_name,
+                 stage_name(lv->cur, name, sizeof name), lv->iter, lv->cur->iters, f, secs,
+                 state);
 }
 
 /* The loss curve (log10) and the status line as one bundle; text alone when there is
@@ -150,9 +153,10 @@ static const char *stop_text(nd_optim_stop s)
 static nd_bundle *summary_bundle(const nd_train_call *tc, const nd_cmd_ctx *ctx,
                                  const nd_ude_auto_result *res)
 {
-    static const char *const headers[] = {"stage", "iterations", "final loss", "time",
-                                          "stopped"};
-    nd_table *t = nd_table_create(5, headers);
+    /* No wall-clock times: the summary stays in the notebook and must be the same on
+       every run (the live display shows the time while training runs). */
+    static const char *const headers[] = {"stage", "iterations", "final loss", "stopped"};
+    nd_table *t = nd_table_create(4, headers);
     nd_sb plain, html, json;
     nd_sb_init(&plain);
     nd_sb_init(&html);
@@ -167,13 +171,11 @@ static nd_bundle *summary_bundle(const nd_train_call *tc, const nd_cmd_ctx *ctx,
     for (size_t i = 0; i < tc->nst; i++) {
         const nd_train_stage *s = &tc->st[i];
         if (!s->ran) continue;
-        char it[32], loss[32], secs[32];
+        char it[32], loss[32];
         snprintf(it, sizeof it, "%ld", s->done);
         snprintf(loss, sizeof loss, "%.4g", s->loss);
-        snprintf(secs, sizeof secs, "%.1f s", s->seconds);
         char name[64];
-        const char *row[] = {stage_name(s, name, sizeof name), it, loss, secs,
-                             stop_text(s->stop)};
+        const char *row[] = {stage_name(s, name, sizeof name), it, loss, stop_text(s->stop)};
         if (nd_table_add_row(t, row) != 0) plain.oom = 1;
         nd_sb_puts(&json, i ? ",{\"stage\":" : "{\"stage\":");
         nd_json_string(&json, nd_optim_kind_name(s->kind));
@@ -181,8 +183,6 @@ static nd_bundle *summary_bundle(const nd_train_call *tc, const nd_cmd_ctx *ctx,
                      "\"iterations\":%ld,\"loss\":", s->colloc ? "true" : "false",
                      s->segments ? s->segments : 1, s->attempt, s->done);
         nd_json_number(&json, s->loss);
-        nd_sb_puts(&json, ",\"seconds\":");
-        nd_json_number(&json, s->seconds);
         nd_sb_puts(&json, ",\"stop\":");
         nd_json_string(&json, stop_text(s->stop));
         nd_sb_printf(&json, ",\"rejected\":%ld}", s->failures);
@@ -232,13 +232,11 @@ static nd_bundle *summary_bundle(const nd_train_call *tc, const nd_cmd_ctx *ctx,
 
 /* ---- running ---- */
 
-/* Ends the running stage's record: iterations, final loss, time, why it stopped. */
-static void close_stage(live *lv, nd_train_stage *s, nd_status st, const nd_optim_info *info,
-                        double t0)
+/* Ends the running stage's record: iterations, final loss, why it stopped. */
+static void close_stage(live *lv, nd_train_stage *s, nd_status st, const nd_optim_info *info)
 {
     s->ran = 1;
     s->done = (long)(lv->n - lv->stage_first);
-    s->seconds = nd_progress_now() - t0;
     s->stop = st == ND_EINTERRUPT ? ND_OPTIM_INTERRUPTED
             : st != ND_OK         ? ND_OPTIM_RUNNING
             : info                ? info->stop
@@ -272,14 +270,13 @@ static nd_status run_stages(const nd_cmd_ctx *ctx, nd_train_call *tc, live *lv, 
         lv->cur = s;
         lv->iter = 0;
         lv->stage_first = lv->n;
-        double t0 = nd_progress_now();
         if ((st = nd_ude_fit_set_collocation(fit, s->colloc, err)) != ND_OK) {
             nd_target_locate(err, s->colloc_at);
             break;
         }
         st = nd_ude_fit_run(fit, s->kind, &s->o, s->iters, &cb, err);
         nd_optim_info info = nd_ude_fit_info(fit);
-        close_stage(lv, s, st, &info, t0);
+        close_stage(lv, s, st, &info);
     }
     nd_ude_fit_free(fit);
     return st;
@@ -290,7 +287,6 @@ static nd_status run_stages(const nd_cmd_ctx *ctx, nd_train_call *tc, live *lv, 
 typedef struct recipe_ctx {
     nd_train_call *tc;
     live *lv;
-    double t0;
 } recipe_ctx;
 
 /* A stage of nd_ude_train_auto begins: closes the previous record, opens the next. */
@@ -298,7 +294,7 @@ static void on_recipe_stage(void *ctx, int attempt, const char *stage, size_t se
 {
     recipe_ctx *r = ctx;
     nd_train_call *tc = r->tc;
-    if (tc->nst) close_stage(r->lv, &tc->st[tc->nst - 1], ND_OK, NULL, r->t0);
+    if (tc->nst) close_stage(r->lv, &tc->st[tc->nst - 1], ND_OK, NULL);
     if (tc->nst == ND_TRAIN_MAX_STAGES) return;   /* the records stop; training goes on */
     nd_train_stage *s = &tc->st[tc->nst++];
     memset(s, 0, sizeof *s);
@@ -311,7 +307,6 @@ static void on_recipe_stage(void *ctx, int attempt, const char *stage, size_t se
     r->lv->cur = s;
     r->lv->iter = 0;
     r->lv->stage_first = r->lv->n;
-    r->t0 = nd_progress_now();
 }
 
 static nd_status run_recipe(const nd_cmd_ctx *ctx, nd_train_call *tc, live *lv,
@@ -323,9 +318,9 @@ static nd_status run_recipe(const nd_cmd_ctx *ctx, nd_train_call *tc, live *lv,
     ao.fit = tc->fo;
     if (!tc->l2_given) ao.fit.l2 = l2;
     nd_optim_callbacks cb = {ctx->exec->interrupt, on_progress, lv, NULL, NULL};
-    recipe_ctx r = {tc, lv, nd_progress_now()};
+    recipe_ctx r = {tc, lv};
     nd_status st = nd_ude_train_auto(tc->u, tc->data, &ao, &cb, on_recipe_stage, &r, res, err);
-    if (tc->nst && !tc->st[tc->nst - 1].ran) close_stage(lv, &tc->st[tc->nst - 1], st, NULL, r.t0);
+    if (tc->nst && !tc->st[tc->nst - 1].ran) close_stage(lv, &tc->st[tc->nst - 1], st, NULL);
     return st;
 }
 

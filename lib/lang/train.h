@@ -20,7 +20,7 @@ typedef struct nd_train_stage {
     double collocation;       /* weight of derivative matching added; < 0: the training's */
     int attempt;              /* the default recipe's attempt (0: not the recipe) */
     long done;                /* iterations run */
-    double loss, seconds;
+    double loss;
     nd_optim_stop stop;
     long failures;            /* rejected evaluations */
     int ran;
