@@ -5,6 +5,7 @@
 
 #include "../lib/neurodyn.h"
 #include "batch.h"
+#include "blas_pin.h"
 #include "server.h"
 
 static int usage(FILE *to)
@@ -20,6 +21,7 @@ static int usage(FILE *to)
 
 int main(int argc, char **argv)
 {
+    nd_blas_pin(argv);
     if (argc >= 2 && strcmp(argv[1], "--version") == 0) {
         printf("neurodyn %s\n", ND_VERSION);
         return 0;
