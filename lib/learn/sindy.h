@@ -77,7 +77,7 @@ typedef struct nd_sindy_options {
     double ridge;         /* STLSQ: ridge weight in the least squares (normalised units) */
     double nu;            /* SR3: relaxation (default 1) */
     int normalize;        /* 1: columns and targets divided by their RMS (default) */
-    int max_iter;         /* STLSQ and SR3 iterations (default 20 and 100) */
+    int max_iter;         /* STLSQ and SR3 iterations (default 20 and 1000) */
     size_t ensemble;      /* bagging: number of models fitted on resampled rows (0: none) */
     uint64_t seed;        /* of the resampling */
 } nd_sindy_options;

@@ -9,9 +9,11 @@
    stimulus: p + u(t)) and the time "t".
 
    Scaling: inputs and outputs are standardised inside the network (nd_mlp_set_scaling).
-   nd_ude_scale_from sets them from a dataset: observed variables from the data, the rest
-   from a simulation of the model as written (its scale only — the values of a replaced
-   term are never a training target). */
+   nd_ude_scale_from sets them from a dataset: observed states from the data, hidden ones
+   from a teacher-forced run (the hybrid integrated with its observed states held to the
+   data), parameters from their values over the data, and each output from the values
+   the data imply for it (the z that makes f(y, z) match the observed rates). The model
+   as written is never used for a replaced term. */
 #ifndef ND_LEARN_UDE_H
 #define ND_LEARN_UDE_H
 
