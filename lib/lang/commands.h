@@ -29,6 +29,7 @@ typedef struct nd_cmd_ctx {
     const nd_cmd_registry *registry;   /* all commands (help) */
     const nd_command *cmd;             /* the command being run */
     const nd_call *call;               /* its unevaluated arguments */
+    const char *bind;                  /* NAME of "NAME = command …", or NULL */
 } nd_cmd_ctx;
 
 /* Runs a command. On success may set *result to a new value (the statement's value);

@@ -11,14 +11,15 @@ nd_status nd_exec_check_interrupt(const nd_exec *ex, int line, int col, nd_error
     return nd_error_set(err, ND_EINTERRUPT, line, col, 1, "interrupted by the user");
 }
 
-static nd_status run_command(nd_exec *ex, const nd_call *call, nd_value **out, nd_error *err)
+static nd_status run_command(nd_exec *ex, const nd_call *call, const char *bind, nd_value **out,
+                             nd_error *err)
 {
     const nd_command *cmd = nd_cmd_find(ex->registry, call->name);
     if (!cmd)
         return nd_error_set(err, ND_ENAME, call->line, call->col, 1, "unknown command '%s'", call->name);
     nd_status st = nd_cmd_check_call(cmd, call, err);
     if (st != ND_OK) return st;
-    nd_cmd_ctx ctx = {ex, ex->ws, nd_output_sink(ex->out), ex->registry, cmd, call};
+    nd_cmd_ctx ctx = {ex, ex->ws, nd_output_sink(ex->out), ex->registry, cmd, call, bind};
     st = cmd->run(&ctx, out, err);
     if (st != ND_OK) {
         nd_value_unref(*out);
@@ -53,7 +54,7 @@ static nd_status run_statement(nd_exec *ex, const nd_stmt *s, int show_values, n
     nd_status st;
     switch (s->kind) {
     case ND_STMT_HELP: return run_help(ex, s, err);
-    case ND_STMT_CMD:  st = run_command(ex, &s->call, &v, err); break;
+    case ND_STMT_CMD:  st = run_command(ex, &s->call, s->bind, &v, err); break;
     default:           st = nd_eval(s->expr, ex->ws, &v, err); break;
     }
     if (st != ND_OK) return st;

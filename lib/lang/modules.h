@@ -36,6 +36,12 @@ nd_status nd_cmd_register_continue(nd_cmd_registry *reg, nd_error *err);
 /* Registers the network commands (ude, node, train). */
 nd_status nd_cmd_register_learn(nd_cmd_registry *reg, nd_error *err);
 
+/* sindy: sparse identification of equations (cmd_sindy.c). */
+nd_status nd_cmd_register_sindy(nd_cmd_registry *reg, nd_error *err);
+
+/* Registers the derivative command (deriv, cmd_deriv.c). */
+nd_status nd_cmd_register_deriv(nd_cmd_registry *reg, nd_error *err);
+
 /* Registers the commands of every module; stops at the first failure. */
 nd_status nd_cmd_register_all(nd_cmd_registry *reg, nd_error *err);
 

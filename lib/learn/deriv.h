@@ -33,4 +33,14 @@ int nd_deriv_parse(const char *name, nd_deriv_method *m);
 nd_status nd_deriv(const double *t, const double *x, size_t n, const nd_deriv_options *o,
                    double *dx, nd_error *err);
 
+/* What a derivative was computed with, for reports. */
+typedef struct nd_deriv_info {
+    double alpha;      /* TV: the weight used (the chosen one when o->alpha is 0); else 0 */
+    double sigma;      /* TV: the noise level estimated from the data; else 0 */
+} nd_deriv_info;
+
+/* Same as nd_deriv, also filling *info (when not NULL). */
+nd_status nd_deriv_ex(const double *t, const double *x, size_t n, const nd_deriv_options *o,
+                      double *dx, nd_deriv_info *info, nd_error *err);
+
 #endif

@@ -5,6 +5,7 @@
 #include <cblas.h>
 #include <lapacke.h>
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -20,7 +21,7 @@ struct nd_sindy_fit {
 
 void nd_sindy_options_default(nd_sindy_options *o)
 {
-    *o = (nd_sindy_options){ND_SINDY_STLSQ, 0.1, 1e-6, 1.0, 1, 0, 0, 1};
+    *o = (nd_sindy_options){ND_SINDY_STLSQ, 0.1, 1e-6, 100.0, 1, 0, 0, 1, NULL};
 }
 
 void nd_sindy_fit_free(nd_sindy_fit *f)
@@ -155,7 +156,12 @@ static int fit_target(const gram *g, size_t k, const nd_sindy_options *o, double
        the support of w, so that the coefficients are not shrunk. */
     int iters = o->max_iter > 0 ? o->max_iter : 1000;
     double inu = 1.0 / o->nu;
-    for (size_t j = 0; j < p; j++) w->w[j] = 0;
+    /* Start from the thresholded least squares, as the relaxation would otherwise first
+       spread the weight over correlated terms and settle on a wrong support. */
+    for (size_t j = 0; j < p; j++) w->act[j] = 1;
+    if (solve_active(g, k, w->act, o->ridge, w->w, w->M, w->v, w->map)) return -1;
+    for (size_t j = 0; j < p; j++)
+        if (fabs(w->w[j]) < o->threshold) w->w[j] = 0;
     for (int it = 0; it < iters; it++) {
         for (size_t a = 0; a < p; a++) {
             for (size_t c = 0; c < p; c++) w->M[a * p + c] = g->G[a * p + c];
@@ -195,6 +201,14 @@ static double ssres(const gram *g, size_t k, const double *xi)
 
 /* ---- checks and scales ---- */
 
+/* "'v^2'" when the terms have names, else "3" (counting from 1), into buf. */
+static const char *term_name(const nd_sindy_options *o, size_t j, char *buf, size_t cap)
+{
+    if (o->names && o->names[j]) snprintf(buf, cap, "'%s'", o->names[j]);
+    else snprintf(buf, cap, "%zu", j + 1);
+    return buf;
+}
+
 static nd_status check_inputs(const double *theta, size_t rows, size_t p, const double *Y,
                               size_t m, const nd_sindy_options *o, nd_error *err)
 {
@@ -207,10 +221,11 @@ static nd_status check_inputs(const double *theta, size_t rows, size_t p, const 
         return nd_error_fail(err, ND_EVALUE, "the threshold must be a finite number >= 0");
     if (!(o->ridge >= 0) || !isfinite(o->ridge) || !(o->nu > 0) || !isfinite(o->nu))
         return nd_error_fail(err, ND_EVALUE, "ridge must be >= 0 and nu > 0");
+    char nm[160];
     for (size_t i = 0; i < rows * p; i++)
         if (!isfinite(theta[i]))
-            return nd_error_fail(err, ND_EVALUE, "library term %zu is not finite at sample %zu",
-                                 i % p + 1, i / p + 1);
+            return nd_error_fail(err, ND_EVALUE, "library term %s is not finite at sample %zu",
+                                 term_name(o, i % p, nm, sizeof nm), i / p + 1);
     for (size_t i = 0; i < rows * m; i++)
         if (!isfinite(Y[i]))
             return nd_error_fail(err, ND_EVALUE, "target %zu is not finite at sample %zu",
@@ -218,31 +233,36 @@ static nd_status check_inputs(const double *theta, size_t rows, size_t p, const 
     return ND_OK;
 }
 
-/* RMS of every column (1 without normalisation); ValueError for a zero column. */
-static nd_status scales(const double *A, size_t rows, size_t cols, int normalize, int library,
-                        double *s, nd_error *err)
+/* RMS of every column (1 without normalisation); ValueError for a zero library column. */
+static nd_status scales(const double *A, size_t rows, size_t cols, const nd_sindy_options *o,
+                        int library, double *s, nd_error *err)
 {
+    int normalize = o->normalize;
+    char nm[160];
     for (size_t j = 0; j < cols; j++) {
         double ss = 0;
         for (size_t r = 0; r < rows; r++) ss += A[r * cols + j] * A[r * cols + j];
         double rms = sqrt(ss / (double)rows);
         if (library && rms == 0)
-            return nd_error_fail(err, ND_EVALUE, "library term %zu is 0 on every sample", j + 1);
+            return nd_error_fail(err, ND_EVALUE, "library term %s is 0 on every sample",
+                                 term_name(o, j, nm, sizeof nm));
         s[j] = normalize && rms > 0 ? rms : 1;
     }
     return ND_OK;
 }
 
 /* Explains a singular library: two proportional terms, or one that the others make up. */
-static nd_status singular(const gram *g, nd_error *err)
+static nd_status singular(const gram *g, const nd_sindy_options *o, nd_error *err)
 {
     size_t p = g->p;
+    char a[160], b[160];
     for (size_t i = 0; i < p; i++)
         for (size_t j = i + 1; j < p; j++) {
             double c = g->G[i * p + j] / sqrt(g->G[i * p + i] * g->G[j * p + j]);
             if (fabs(c) > 1 - 1e-10)
-                return nd_error_fail(err, ND_EVALUE, "the library is singular: terms %zu and "
-                                     "%zu are proportional on these samples", i + 1, j + 1);
+                return nd_error_fail(err, ND_EVALUE, "the library is singular: terms %s and "
+                                     "%s are proportional on these samples",
+                                     term_name(o, i, a, sizeof a), term_name(o, j, b, sizeof b));
         }
     double *A = malloc(p * p * sizeof *A);
     lapack_int *piv = malloc(p * sizeof *piv), rank = (lapack_int)p;
@@ -253,8 +273,9 @@ static nd_status singular(const gram *g, nd_error *err)
     size_t dep = rank < (lapack_int)p && piv ? (size_t)piv[rank] : 0;   /* 1-based */
     free(A), free(piv);
     if (dep >= 1 && dep <= p)
-        return nd_error_fail(err, ND_EVALUE, "the library is singular: term %zu is a "
-                             "combination of the others on these samples", dep);
+        return nd_error_fail(err, ND_EVALUE, "the library is singular: term %s is a "
+                             "combination of the others on these samples",
+                             term_name(o, dep - 1, a, sizeof a));
     return nd_error_fail(err, ND_EVALUE, "the library is singular on these samples");
 }
 
@@ -301,12 +322,11 @@ static nd_status problem_init(problem *P, const double *theta, size_t rows, size
     P->sy = malloc(m * sizeof *P->sy);
     if (!P->s || !P->sy || work_init(&P->w, p))
         return nd_error_fail(err, ND_ENOMEM, "out of memory");
-    if ((st = scales(theta, rows, p, o->normalize, 1, P->s, err)) ||
-        (st = scales(Y, rows, m, o->normalize, 0, P->sy, err)))
+    if ((st = scales(theta, rows, p, o, 1, P->s, err)) || (st = scales(Y, rows, m, o, 0, P->sy, err)))
         return st;
     if (gram_build(&P->g, theta, Y, rows, p, m, P->s, P->sy, NULL, rows))
         return nd_error_fail(err, ND_ENOMEM, "out of memory for the library's Gram matrix");
-    return is_singular(&P->g) ? singular(&P->g, err) : ND_OK;
+    return is_singular(&P->g) ? singular(&P->g, o, err) : ND_OK;
 }
 
 /* Fits every target on g into xi (p × m, normalised). */
@@ -318,7 +338,7 @@ static nd_status fit_all(const gram *g, const nd_sindy_options *o, work *w, doub
     nd_status st = ND_OK;
     for (size_t k = 0; k < g->m && !st; k++) {
         if (fit_target(g, k, o, col, w)) {
-            st = singular(g, err);
+            st = singular(g, o, err);
             break;
         }
         for (size_t j = 0; j < g->p; j++) xi[j * g->m + k] = col[j];

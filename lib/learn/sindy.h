@@ -75,15 +75,17 @@ typedef struct nd_sindy_options {
     double threshold;     /* STLSQ: |coefficient| below it is set to 0; SR3: the L0
                              threshold, penalty threshold²/(2ν) */
     double ridge;         /* STLSQ: ridge weight in the least squares (normalised units) */
-    double nu;            /* SR3: relaxation (default 1) */
+    double nu;            /* SR3: relaxation, in normalised units (default 100: the relaxed
+                             coefficients stay close to the sparse ones) */
     int normalize;        /* 1: columns and targets divided by their RMS (default) */
     int max_iter;         /* STLSQ and SR3 iterations (default 20 and 1000) */
     size_t ensemble;      /* bagging: number of models fitted on resampled rows (0: none) */
     uint64_t seed;        /* of the resampling */
+    const char *const *names;  /* the terms' names for messages (NULL: "term 3") */
 } nd_sindy_options;
 
-/* Fills o: STLSQ, threshold 0.1, ridge 1e-6, nu 1, normalised, max_iter 0 (= the
-   optimizer's default), no ensemble, seed 1. */
+/* Fills o: STLSQ, threshold 0.1, ridge 1e-6, nu 100, normalised, max_iter 0 (= the
+   optimizer's default), no ensemble, seed 1, no names. */
 void nd_sindy_options_default(nd_sindy_options *o);
 
 typedef struct nd_sindy_fit nd_sindy_fit;

@@ -67,6 +67,19 @@ nd_model *nd_model_copy(const nd_model *m);
    ValueError for a repeated name, or ENOMEM. */
 nd_model *nd_model_open(const nd_model *m, const char *const *names, size_t n, nd_error *err);
 
+/* Returns a variant of m in which each of names[0..n) — a term, or a state variable meaning
+   its right-hand side — is defined by exprs[i] (written over m's names: states, parameters,
+   terms, functions), re-read from m's text and compiled like it, keeping m's current
+   parameter and initial values; NULL with a NameError for a name that is neither (or an
+   unknown name inside an expression), ValueError for a repeated name, or ENOMEM. */
+nd_model *nd_model_redefine(const nd_model *m, const char *const *names,
+                            const nd_expr *const *exprs, size_t n, nd_error *err);
+
+/* nd_model_redefine, the variant called name and described by doc (NULL: m's). */
+nd_model *nd_model_redefine_named(const nd_model *m, const char *name, const char *doc,
+                                  const char *const *names, const nd_expr *const *exprs,
+                                  size_t n, nd_error *err);
+
 /* Frees the model; NULL is allowed. */
 void nd_model_free(nd_model *m);
 

@@ -45,7 +45,7 @@ TEST(complete_command_position)
     CHECK_CONTAINS(all, " continue ");
     CHECK_CONTAINS(all, " del ");
     CHECK_CONTAINS(all, " help ");
-    CHECK_CONTAINS(all, " sin sleep speed ");
+    CHECK_CONTAINS(all, " sin sindy sleep speed ");
     CHECK_CONTAINS(all, " vars warn x1 x2");
     CHECK(strstr(all, "sqrt") == NULL);
     CHECK_STR(complete_str(in, "x = 1\n  re"), "8-10: repeat");
@@ -73,7 +73,7 @@ TEST(complete_help_topics_and_bindings)
     CHECK_STR(complete_str(in, "? sle"), "2-5: sleep");
     CHECK_STR(complete_str(in, "?re"), "1-3: repeat");
     /* After "NAME =" both commands and expressions are possible. */
-    CHECK_STR(complete_str(in, "y = si"), "4-6: sign simulate sin sinh");
+    CHECK_STR(complete_str(in, "y = si"), "4-6: sign simulate sin sindy sinh");
     CHECK_STR(complete_str(in, "y = print s"), "10-11: sign sin sinh speed sqrt");
     CHECK_STR(complete_str(in, "y = x"), "4-5: x1 x2");
     CHECK_STR(complete_str(in, "y == x"), "5-6: x1 x2");

@@ -118,11 +118,11 @@ TEST(sindy_recovers_fitzhugh_nagumo)
     size_t p = nd_sindy_lib_size(lib);
     double *th = malloc(s.n * p * sizeof *th);
     CHECK_INT(nd_sindy_lib_eval(lib, s.X, s.n, th, NULL), ND_OK);
-    for (int opt = 0; opt < 2; opt++) {
+    for (int opt = 0; opt < 4; opt++) {
         nd_sindy_options o;
         nd_sindy_options_default(&o);
-        o.optimizer = opt ? ND_SINDY_SR3 : ND_SINDY_STLSQ;
-        o.threshold = 0.05;
+        o.optimizer = opt % 2 ? ND_SINDY_SR3 : ND_SINDY_STLSQ;
+        o.threshold = opt < 2 ? 0.05 : 0.1;
         nd_sindy_fit *f = nd_sindy_regress(th, s.n, p, s.Y, 2, &o, NULL);
         CHECK(f != NULL);
         if (!f) continue;
@@ -223,6 +223,11 @@ TEST(sindy_bad_requests_say_what_is_wrong)
     nd_error err = {0};
     CHECK(nd_sindy_regress(th, 6, 2, Y, 1, NULL, &err) == NULL);
     CHECK_CONTAINS(err.msg, "terms 1 and 2 are proportional");
+    nd_sindy_options named;
+    nd_sindy_options_default(&named);
+    named.names = (const char *const[]){"v", "2*v"};
+    CHECK(nd_sindy_regress(th, 6, 2, Y, 1, &named, &err) == NULL);
+    CHECK_CONTAINS(err.msg, "terms 'v' and '2*v' are proportional");
     for (int r = 0; r < 6; r++) th[r * 2 + 1] = 0;
     CHECK(nd_sindy_regress(th, 6, 2, Y, 1, NULL, &err) == NULL);
     CHECK_CONTAINS(err.msg, "term 2 is 0 on every sample");

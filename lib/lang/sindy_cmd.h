@@ -1,0 +1,56 @@
+/* The parts of `sindy` (cmd_sindy.c reads the request and gathers the samples,
+   sindy_out.c shows the result and builds the recovered model). Not a public header. */
+#ifndef ND_LANG_SINDY_CMD_H
+#define ND_LANG_SINDY_CMD_H
+
+#include <stddef.h>
+
+#include "../learn/sindy.h"
+#include "commands.h"
+#include "objects.h"
+
+enum { ND_SINDY_MAX_NAMES = 64, ND_SINDY_SWEEP = 50 };
+
+/* One sindy request and what it produced. */
+typedef struct nd_sindy_job {
+    const char *name;              /* the bound name, or "sindy" */
+    int term_mode;                 /* 1: TARGET was NET.TERM */
+    const char *net_name;          /* term mode: the network's name (points into buf) */
+    char net_buf[256];
+    const nd_ude *net;             /* term mode */
+    const nd_model *fnmodel;       /* functions and parameters for the library (or NULL) */
+    const nd_model_obj *model_obj; /* the workspace model behind a dataset, or NULL */
+    const char *deriv_name;        /* "fd", "savgol", "tv" (dataset mode) */
+    /* samples */
+    size_t nvars, ntargets, rows;
+    const char *vars[ND_SINDY_MAX_NAMES];
+    const char *targets[ND_SINDY_MAX_NAMES];
+    int target_is_state[ND_SINDY_MAX_NAMES];  /* a state (dX/dt) or a term */
+    double *X, *Y, *theta;         /* rows × nvars, rows × ntargets, rows × p */
+    double *first;                 /* the first sample of each variable */
+    /* the regression */
+    nd_sindy_lib *lib;
+    const char **term_names;       /* the library's terms as text, for messages */
+    nd_sindy_options opt;
+    int threshold_given;
+    nd_sindy_fit *fit, *full;      /* at the threshold; unthresholded least squares */
+    double *col_rms, *y_rms;       /* for normalised coefficients */
+    /* sweep */
+    int sweep;
+    double thr[ND_SINDY_SWEEP], err[ND_SINDY_SWEEP];
+    size_t nterms[ND_SINDY_SWEEP], nsweep, knee;
+    double suggested;              /* mid-way (geometrically) through the thresholds that
+                                      give the knee's number of terms */
+} nd_sindy_job;
+
+/* Shows the equations, the coefficient table and (with a sweep) the Pareto figure, and
+   sets *model to the recovered model (NULL with a note when none can be built); returns
+   an error only when showing failed. */
+nd_status nd_sindy_show(const nd_cmd_ctx *ctx, nd_sindy_job *job, nd_model **model,
+                        nd_error *err);
+
+/* Returns the recovered right-hand side of target k as a new tree over the library's
+   names (coefficients as numbers), or NULL on ENOMEM. */
+nd_expr *nd_sindy_job_expr(const nd_sindy_job *job, size_t k);
+
+#endif

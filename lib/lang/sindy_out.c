@@ -1,0 +1,584 @@
+/* What `sindy` shows — the recovered equations (LaTeX and text), the coefficient table
+   with R² and residual RMS, notes on thresholding, the Pareto figure of a sweep — and the
+   recovered model it binds. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../base/strbuf.h"
+#include "../base/table.h"
+#include "../base/textfmt.h"
+#include "../learn/ude.h"
+#include "../plot/figure.h"
+#include "args.h"
+#include "learn_plot.h"
+#include "sindy_cmd.h"
+
+/* ---- formatting ---- */
+
+/* A coefficient to four significant digits, trailing zeros kept ("1.000", "-0.3333"). */
+static void coef_text(char *buf, size_t cap, double c)
+{
+    snprintf(buf, cap, "%#.4g", c);
+    size_t n = strlen(buf);
+    if (n && buf[n - 1] == '.') buf[n - 1] = '\0';
+}
+
+static void coef_latex(nd_sb *sb, double c)
+{
+    char buf[64];
+    coef_text(buf, sizeof buf, c);
+    char *e = strchr(buf, 'e');
+    if (!e) {
+        nd_sb_puts(sb, buf);
+        return;
+    }
+    *e = '\0';
+    int x = atoi(e + 1);
+    nd_sb_printf(sb, "%s \\times 10^{%d}", buf, x);
+}
+
+static int is_one(const nd_sindy_job *job, size_t j)
+{
+    const nd_expr *e = nd_sindy_lib_expr(job->lib, j);
+    return e && e->kind == ND_EXPR_NUMBER && e->num == 1;
+}
+
+/* "dv/dt" for a state, "INa" for a term. */
+static void lhs_text(const nd_sindy_job *job, size_t k, char *buf, size_t cap)
+{
+    if (job->target_is_state[k]) snprintf(buf, cap, "d%s/dt", job->targets[k]);
+    else snprintf(buf, cap, "%s", job->targets[k]);
+}
+
+static void name_latex(nd_sb *sb, const char *name)
+{
+    nd_expr e = {.kind = ND_EXPR_NAME, .str = (char *)name, .span = 1};
+    nd_expr_latex(&e, sb);
+}
+
+static void equation_text(const nd_sindy_job *job, size_t k, nd_sb *sb)
+{
+    const double *c = nd_sindy_coef(job->fit);
+    size_t p = nd_sindy_lib_size(job->lib), m = job->ntargets;
+    char lhs[300], num[64];
+    lhs_text(job, k, lhs, sizeof lhs);
+    nd_sb_printf(sb, "%s = ", lhs);
+    int any = 0;
+    for (size_t j = 0; j < p; j++) {
+        double v = c[j * m + k];
+        if (v == 0) continue;
+        coef_text(num, sizeof num, any ? fabs(v) : v);
+        if (any) nd_sb_puts(sb, v < 0 ? " - " : " + ");
+        nd_sb_puts(sb, num);
+        if (!is_one(job, j)) nd_sb_printf(sb, " %s", nd_sindy_lib_text(job->lib, j));
+        any = 1;
+    }
+    if (!any) nd_sb_puts(sb, "0");
+}
+
+static void equation_latex(const nd_sindy_job *job, size_t k, nd_sb *sb)
+{
+    const double *c = nd_sindy_coef(job->fit);
+    size_t p = nd_sindy_lib_size(job->lib), m = job->ntargets;
+    if (job->target_is_state[k]) {
+        nd_sb_puts(sb, "\\frac{d");
+        name_latex(sb, job->targets[k]);
+        nd_sb_puts(sb, "}{dt}");
+    } else {
+        name_latex(sb, job->targets[k]);
+    }
+    nd_sb_puts(sb, " &= ");
+    int any = 0;
+    for (size_t j = 0; j < p; j++) {
+        double v = c[j * m + k];
+        if (v == 0) continue;
+        if (any) nd_sb_puts(sb, v < 0 ? " - " : " + ");
+        coef_latex(sb, any ? fabs(v) : v);
+        if (!is_one(job, j)) nd_sb_printf(sb, "\\, %s", nd_sindy_lib_latex(job->lib, j));
+        any = 1;
+    }
+    if (!any) nd_sb_puts(sb, "0");
+}
+
+/* The scale that turns coefficient (j, k) into the units the threshold applies to. */
+static double scale(const nd_sindy_job *job, size_t j, size_t k)
+{
+    if (!job->opt.normalize || !(job->y_rms[k] > 0)) return 1;
+    return job->col_rms[j] / job->y_rms[k];
+}
+
+/* The scale of normalised units, whether or not the threshold applied to them. */
+static double scale_norm(const nd_sindy_job *job, size_t j, size_t k)
+{
+    return job->y_rms[k] > 0 ? job->col_rms[j] / job->y_rms[k] : 1;
+}
+
+/* Notes: how thresholds were applied, and equations that lost every term. */
+static void notes(const nd_sindy_job *job, nd_sb *text, nd_sb *json)
+{
+    size_t p = nd_sindy_lib_size(job->lib), m = job->ntargets;
+    const double *full = nd_sindy_coef(job->full);
+    int n = 0;
+    char lhs[300];
+    for (size_t k = 0; k < m; k++) {
+        if (nd_sindy_nterms(job->fit, k) > 0) continue;
+        double big = 0;
+        for (size_t j = 0; j < p; j++) big = fmax(big, fabs(full[j * m + k]) * scale(job, j, k));
+        lhs_text(job, k, lhs, sizeof lhs);
+        nd_sb s;
+        nd_sb_init(&s);
+        nd_sb_printf(&s, "%s: every term fell below threshold %.4g (largest |coefficient| "
+                     "%.3g%s): lower the threshold", lhs, job->opt.threshold, big,
+                     job->opt.normalize ? ", normalised" : "");
+        nd_sb_printf(text, "note: %s\n", nd_sb_str(&s));
+        nd_sb_puts(json, n++ ? "," : "");
+        nd_json_string(json, nd_sb_str(&s));
+        nd_sb_free(&s);
+    }
+    /* The kept coefficient closest to the threshold: how much room the choice had. */
+    const double *c = nd_sindy_coef(job->fit);
+    double small = INFINITY;
+    size_t sj = 0, sk = 0;
+    for (size_t k = 0; k < m; k++)
+        for (size_t j = 0; j < p; j++) {
+            double a = fabs(c[j * m + k]) * scale(job, j, k);
+            if (c[j * m + k] != 0 && a < small) small = a, sj = j, sk = k;
+        }
+    nd_sb s;
+    nd_sb_init(&s);
+    if (isfinite(small)) {
+        lhs_text(job, sk, lhs, sizeof lhs);
+        nd_sb_printf(text, "smallest kept coefficient: %s in %s, %.3g %s\n",
+                     nd_sindy_lib_text(job->lib, sj), lhs, small,
+                     job->opt.normalize ? "normalised" : "in original units");
+    }
+    if (job->opt.normalize)
+        nd_sb_printf(&s, "threshold %.4g applied to normalised coefficients (every term and "
+                     "target divided by its RMS over the %zu samples); coefficients shown in "
+                     "original units", job->opt.threshold, job->rows);
+    else
+        nd_sb_printf(&s, "threshold %.4g applied to coefficients in original units "
+                     "(normalize=false): terms of small or large magnitude are judged by "
+                     "their units, not their effect", job->opt.threshold);
+    nd_sb_printf(text, "%s\n", nd_sb_str(&s));
+    nd_sb_puts(json, n++ ? "," : "");
+    nd_json_string(json, nd_sb_str(&s));
+    nd_sb_free(&s);
+}
+
+static void put_array(nd_sb *sb, const double *a, size_t n, size_t stride, size_t off)
+{
+    nd_sb_putc(sb, '[');
+    for (size_t i = 0; i < n; i++) {
+        if (i) nd_sb_putc(sb, ',');
+        nd_json_number(sb, a[i * stride + off]);
+    }
+    nd_sb_putc(sb, ']');
+}
+
+static void result_json(const nd_cmd_ctx *ctx, const nd_sindy_job *job, const char *model,
+                        const char *notes_json, nd_sb *j)
+{
+    size_t p = nd_sindy_lib_size(job->lib), m = job->ntargets;
+    const double *c = nd_sindy_coef(job->fit), *sd = nd_sindy_coef_std(job->fit);
+    const double *inc = nd_sindy_inclusion(job->fit);
+    nd_sb_puts(j, "{\"type\":\"sindy\",\"source\":");
+    nd_sb_puts(j, job->term_mode ? "\"network\"" : "\"dataset\"");
+    nd_sb_puts(j, ",\"target\":");
+    nd_json_string(j, nd_arg_pos(ctx, 0)->value->str ? nd_arg_pos(ctx, 0)->value->str : "");
+    nd_sb_puts(j, ",\"variables\":[");
+    for (size_t i = 0; i < job->nvars; i++) {
+        if (i) nd_sb_putc(j, ',');
+        nd_json_string(j, job->vars[i]);
+    }
+    nd_sb_puts(j, "],\"library\":[");
+    for (size_t i = 0; i < p; i++) {
+        if (i) nd_sb_putc(j, ',');
+        nd_json_string(j, nd_sindy_lib_text(job->lib, i));
+    }
+    nd_sb_printf(j, "],\"rows\":%zu,\"deriv\":", job->rows);
+    if (job->deriv_name) nd_json_string(j, job->deriv_name);
+    else nd_sb_puts(j, "null");
+    nd_sb_printf(j, ",\"optimizer\":\"%s\",\"threshold\":",
+                 job->opt.optimizer == ND_SINDY_SR3 ? "sr3" : "stlsq");
+    nd_json_number(j, job->opt.threshold);
+    nd_sb_printf(j, ",\"normalized\":%s,\"ensemble\":%zu,\"equations\":[",
+                 job->opt.normalize ? "true" : "false", job->opt.ensemble);
+    char lhs[300];
+    for (size_t k = 0; k < m; k++) {
+        nd_sb eq;
+        nd_sb_init(&eq);
+        equation_text(job, k, &eq);
+        lhs_text(job, k, lhs, sizeof lhs);
+        nd_sb_puts(j, k ? ",{\"target\":" : "{\"target\":");
+        nd_json_string(j, job->targets[k]);
+        nd_sb_puts(j, ",\"lhs\":");
+        nd_json_string(j, lhs);
+        nd_sb_puts(j, ",\"text\":");
+        nd_json_string(j, nd_sb_str(&eq));
+        nd_sb_free(&eq);
+        nd_sb_puts(j, ",\"coefficients\":");
+        put_array(j, c, p, m, k);
+        nd_sb_puts(j, ",\"normalized_coefficients\":[");
+        for (size_t i = 0; i < p; i++) {
+            if (i) nd_sb_putc(j, ',');
+            nd_json_number(j, c[i * m + k] * scale_norm(job, i, k));
+        }
+        nd_sb_putc(j, ']');
+        if (sd) {
+            nd_sb_puts(j, ",\"std\":");
+            put_array(j, sd, p, m, k);
+        }
+        if (inc) {
+            nd_sb_puts(j, ",\"inclusion\":");
+            put_array(j, inc, p, m, k);
+        }
+        nd_sb_printf(j, ",\"nterms\":%zu,\"r2\":", nd_sindy_nterms(job->fit, k));
+        nd_json_number(j, nd_sindy_r2(job->fit, k));
+        nd_sb_puts(j, ",\"rms\":");
+        nd_json_number(j, nd_sindy_rms(job->fit, k));
+        nd_sb_putc(j, '}');
+    }
+    nd_sb_puts(j, "]");
+    if (job->nsweep) {
+        nd_sb_puts(j, ",\"sweep\":{\"thresholds\":");
+        put_array(j, job->thr, job->nsweep, 1, 0);
+        nd_sb_puts(j, ",\"nterms\":[");
+        for (size_t i = 0; i < job->nsweep; i++)
+            nd_sb_printf(j, "%s%zu", i ? "," : "", job->nterms[i]);
+        nd_sb_puts(j, "],\"error\":");
+        put_array(j, job->err, job->nsweep, 1, 0);
+        nd_sb_printf(j, ",\"knee\":%zu,\"suggested\":", job->knee);
+        nd_json_number(j, job->suggested);
+        nd_sb_putc(j, '}');
+    }
+    nd_sb_printf(j, ",\"notes\":[%s],\"model\":", notes_json);
+    if (model) nd_json_string(j, model);
+    else nd_sb_puts(j, "null");
+    nd_sb_putc(j, '}');
+}
+
+/* ---- the coefficient table ---- */
+
+static nd_bundle *table_bundle(const nd_sindy_job *job, const char *json)
+{
+    size_t p = nd_sindy_lib_size(job->lib), m = job->ntargets;
+    const double *c = nd_sindy_coef(job->fit), *sd = nd_sindy_coef_std(job->fit);
+    const double *inc = nd_sindy_inclusion(job->fit);
+    const char *head[ND_SINDY_MAX_NAMES + 1];
+    char lhs[ND_SINDY_MAX_NAMES][300];
+    head[0] = "term";
+    for (size_t k = 0; k < m; k++) {
+        lhs_text(job, k, lhs[k], sizeof lhs[k]);
+        head[k + 1] = lhs[k];
+    }
+    nd_table *t = nd_table_create(m + 1, head);
+    if (!t) return NULL;
+    const char *cells[ND_SINDY_MAX_NAMES + 1];
+    char buf[ND_SINDY_MAX_NAMES][160];
+    int fail = 0;
+    for (size_t j = 0; j < p && !fail; j++) {
+        cells[0] = nd_sindy_lib_text(job->lib, j);
+        for (size_t k = 0; k < m; k++) {
+            double v = c[j * m + k];
+            char a[64], b[64];
+            coef_text(a, sizeof a, v);
+            if (v == 0 && !(inc && inc[j * m + k] > 0)) snprintf(buf[k], sizeof buf[k], "·");
+            else if (sd) {
+                coef_text(b, sizeof b, sd[j * m + k]);
+                snprintf(buf[k], sizeof buf[k], "%s ± %s (%.0f %%)", v == 0 ? "0" : a, b,
+                         100 * inc[j * m + k]);
+            } else snprintf(buf[k], sizeof buf[k], "%s", a);
+            cells[k + 1] = buf[k];
+        }
+        fail = nd_table_add_row(t, cells) != 0;
+    }
+    cells[0] = "R²";
+    for (size_t k = 0; k < m; k++) {
+        snprintf(buf[k], sizeof buf[k], "%.6f", nd_sindy_r2(job->fit, k));
+        cells[k + 1] = buf[k];
+    }
+    fail = fail || nd_table_add_row(t, cells) != 0;
+    cells[0] = "residual RMS";
+    for (size_t k = 0; k < m; k++) {
+        snprintf(buf[k], sizeof buf[k], "%.4g", nd_sindy_rms(job->fit, k));
+        cells[k + 1] = buf[k];
+    }
+    fail = fail || nd_table_add_row(t, cells) != 0;
+    nd_sb plain, html;
+    nd_sb_init(&plain);
+    nd_sb_init(&html);
+    nd_sb_printf(&plain, "SINDy coefficients (%s%s)\n", sd ? "median ± std over the ensemble, "
+                 "(how often the term was kept); " : "", "original units");
+    nd_table_text(t, &plain);
+    nd_table_html(t, &html);
+    nd_table_free(t);
+    char *pl = nd_sb_take(&plain), *ht = nd_sb_take(&html), *js = strdup(json);
+    nd_sb_free(&plain);
+    nd_sb_free(&html);
+    if (fail) {
+        free(pl), free(ht), free(js);
+        return NULL;
+    }
+    return nd_bundle_take3(pl, ht, js);
+}
+
+/* ---- the sweep ---- */
+
+static nd_status show_sweep(const nd_cmd_ctx *ctx, const nd_sindy_job *job, nd_error *err)
+{
+    size_t n = job->nsweep;
+    double x[ND_SINDY_SWEEP], y[ND_SINDY_SWEEP];
+    /* Thresholds increase, so terms decrease: reversed, x increases. */
+    for (size_t i = 0; i < n; i++) {
+        x[n - 1 - i] = (double)job->nterms[i];
+        y[n - 1 - i] = log10(fmax(job->err[i], 1e-16));
+    }
+    size_t kn = n - 1 - job->knee;
+    nd_status st;
+    nd_figure *fig = nd_learn_plot_figure(ctx, "SINDy threshold sweep (Pareto front)", &st, err);
+    if (!fig) return st;
+    int p = nd_fig_add_panel(fig, "number of terms", "log10 relative residual");
+    if (p < 0 ||
+        nd_fig_add_series(fig, p, "thresholds", x, y, n,
+                          (nd_fig_style){ND_FIG_DOTTED, ND_FIG_CIRCLE, ND_FIG_BLUE, 0}) < 0 ||
+        nd_fig_add_series(fig, p, "knee", x + kn, y + kn, 1,
+                          (nd_fig_style){ND_FIG_NOLINE, ND_FIG_SQUARE, ND_FIG_VERMILLION, 0}) < 0) {
+        nd_fig_free(fig);
+        return nd_error_fail(err, ND_ENOMEM, "out of memory");
+    }
+    nd_sb cap;
+    nd_sb_init(&cap);
+    nd_sb_printf(&cap, "threshold sweep over %zu values %.3g … %.3g%s: the knee is at %zu terms "
+                 "(relative residual %.3g), suggested threshold %.4g%s", n, job->thr[0],
+                 job->thr[n - 1], job->opt.normalize ? " (normalised)" : "",
+                 job->nterms[job->knee], job->err[job->knee], job->suggested,
+                 job->threshold_given ? " (the fit shown uses the threshold given)"
+                                      : " (used for the fit shown)");
+    st = nd_learn_plot_show(ctx, fig, nd_sb_str(&cap), "", err);
+    nd_sb_free(&cap);
+    return st;
+}
+
+/* ---- the recovered model ---- */
+
+nd_expr *nd_sindy_job_expr(const nd_sindy_job *job, size_t k)
+{
+    const double *c = nd_sindy_coef(job->fit);
+    size_t p = nd_sindy_lib_size(job->lib), m = job->ntargets;
+    nd_expr *acc = NULL;
+    for (size_t j = 0; j < p; j++) {
+        double v = c[j * m + k];
+        if (v == 0) continue;
+        nd_expr *num = nd_expr_new(ND_EXPR_NUMBER, 1, 1, 1), *node = num;
+        if (!num) goto fail;
+        /* Ten significant digits: exact enough, and the model's text stays readable. */
+        char digits[32];
+        snprintf(digits, sizeof digits, "%.10g", fabs(v));
+        num->num = strtod(digits, NULL);
+        if (!acc && v < 0) num->num = -num->num;   /* a leading minus on the literal */
+        if (!is_one(job, j)) {
+            nd_expr *term = nd_expr_copy(nd_sindy_lib_expr(job->lib, j));
+            node = nd_expr_new(ND_EXPR_BINARY, 1, 1, 1);
+            if (!term || !node) {
+                nd_expr_free(term), nd_expr_free(node), nd_expr_free(num);
+                goto fail;
+            }
+            node->op = ND_OP_MUL;
+            node->a = num;
+            node->b = term;
+        }
+        if (!acc) {
+            acc = node;
+            continue;
+        }
+        nd_expr *top = nd_expr_new(ND_EXPR_BINARY, 1, 1, 1);
+        if (!top) {
+            nd_expr_free(node);
+            goto fail;
+        }
+        top->op = v < 0 ? ND_OP_SUB : ND_OP_ADD;
+        top->a = acc;
+        top->b = node;
+        acc = top;
+    }
+    if (!acc && (acc = nd_expr_new(ND_EXPR_NUMBER, 1, 1, 1))) acc->num = 0;
+    return acc;
+fail:
+    nd_expr_free(acc);
+    return NULL;
+}
+
+static int uses_name(const nd_expr *e, const char *name)
+{
+    if (!e) return 0;
+    if (e->kind == ND_EXPR_NAME && strcmp(e->str, name) == 0) return 1;
+    if (uses_name(e->a, name) || uses_name(e->b, name)) return 1;
+    for (size_t i = 0; i < e->nitems; i++)
+        if (uses_name(e->items[i], name)) return 1;
+    return 0;
+}
+
+static int is_target(const nd_sindy_job *job, const char *name)
+{
+    for (size_t k = 0; k < job->ntargets; k++)
+        if (strcmp(job->targets[k], name) == 0) return 1;
+    return 0;
+}
+
+/* A new model of the targets, written in the model language. */
+static nd_model *model_from_text(const nd_sindy_job *job, nd_sb *why, nd_error *err)
+{
+    size_t p = nd_sindy_lib_size(job->lib), m = job->ntargets;
+    const double *c = nd_sindy_coef(job->fit);
+    /* Every variable the equations use must be one of the states. */
+    for (size_t j = 0; j < p; j++)
+        for (size_t k = 0; k < m; k++) {
+            if (c[j * m + k] == 0) continue;
+            for (size_t i = 0; i < job->nvars; i++)
+                if (!is_target(job, job->vars[i]) &&
+                    uses_name(nd_sindy_lib_expr(job->lib, j), job->vars[i])) {
+                    nd_sb_printf(why, "the equations use %s, which is not a fitted variable "
+                                 "(include it among the targets to get a model)", job->vars[i]);
+                    return NULL;
+                }
+        }
+    nd_sb t;
+    nd_sb_init(&t);
+    nd_sb_printf(&t, "doc \"Recovered by sindy (%s, threshold %.4g) from %zu samples.\"\n",
+                 job->opt.optimizer == ND_SINDY_SR3 ? "SR3" : "STLSQ", job->opt.threshold,
+                 job->rows);
+    for (size_t k = 0; k < m; k++) {
+        nd_sb_printf(&t, "d%s/dt = ", job->targets[k]);
+        int any = 0;
+        for (size_t j = 0; j < p; j++) {
+            double v = c[j * m + k];
+            if (v == 0) continue;
+            nd_sb_printf(&t, "%s%.10g", any ? (v < 0 ? " - " : " + ") : (v < 0 ? "-" : ""),
+                         fabs(v));
+            if (!is_one(job, j)) nd_sb_printf(&t, "*(%s)", nd_sindy_lib_text(job->lib, j));
+            any = 1;
+        }
+        nd_sb_puts(&t, any ? "\n" : "0\n");
+    }
+    nd_sb_puts(&t, "init ");
+    for (size_t k = 0; k < m; k++) {
+        size_t i;
+        for (i = 0; i < job->nvars && strcmp(job->vars[i], job->targets[k]) != 0; i++) {}
+        nd_sb_printf(&t, "%s%s = %.10g", k ? ", " : "", job->targets[k],
+                     i < job->nvars ? job->first[i] : 0.0);
+    }
+    nd_sb_putc(&t, '\n');
+    nd_model *model = nd_model_parse(job->name, nd_sb_str(&t), strlen(nd_sb_str(&t)), 1, 1, err);
+    nd_sb_free(&t);
+    if (!model) nd_sb_printf(why, "%s", err ? err->msg : "out of memory");
+    return model;
+}
+
+static nd_model *recovered_model(const nd_sindy_job *job, nd_sb *why, nd_error *err)
+{
+    const nd_model *base = job->term_mode ? nd_ude_truth(job->net)
+                           : job->model_obj ? job->model_obj->model : NULL;
+    if (base && !job->term_mode)
+        for (size_t k = 0; base && k < job->ntargets; k++)
+            if (nd_model_index(base, ND_MODEL_STATE, job->targets[k]) < 0) base = NULL;
+    if (!base) return model_from_text(job, why, err);
+    nd_expr *ex[ND_SINDY_MAX_NAMES];
+    size_t n = 0;
+    nd_model *model = NULL;
+    for (; n < job->ntargets; n++)
+        if (!(ex[n] = nd_sindy_job_expr(job, n))) break;
+    nd_sb doc;
+    nd_sb_init(&doc);
+    nd_sb_printf(&doc, "Recovered by sindy (%s, threshold %.4g, %zu samples): %s with ",
+                 job->opt.optimizer == ND_SINDY_SR3 ? "SR3" : "STLSQ", job->opt.threshold,
+                 job->rows, nd_model_name(base));
+    for (size_t k = 0; k < job->ntargets; k++) {
+        char lhs[300];
+        lhs_text(job, k, lhs, sizeof lhs);
+        nd_sb_printf(&doc, "%s%s", k ? ", " : "", lhs);
+    }
+    nd_sb_printf(&doc, " as recovered%s; the rest is %s as written.",
+                 job->term_mode ? " from the network" : " from the data", nd_model_name(base));
+    if (n == job->ntargets)
+        model = nd_model_redefine_named(base, job->name, nd_sb_str(&doc), job->targets,
+                                        (const nd_expr *const *)ex, n, err);
+    nd_sb_free(&doc);
+    if (!model) nd_sb_printf(why, "%s", err && err->msg[0] ? err->msg : "out of memory");
+    for (size_t i = 0; i < n; i++) nd_expr_free(ex[i]);
+    return model;
+}
+
+/* ---- everything ---- */
+
+nd_status nd_sindy_show(const nd_cmd_ctx *ctx, nd_sindy_job *job, nd_model **model,
+                        nd_error *err)
+{
+    *model = NULL;
+    nd_sb why, plain, tex, nj, nt, js;
+    nd_sb_init(&why);
+    nd_sb_init(&plain);
+    nd_sb_init(&tex);
+    nd_sb_init(&nj);
+    nd_sb_init(&nt);
+    nd_sb_init(&js);
+    if (ctx->bind) {
+        nd_error merr = {0};
+        *model = recovered_model(job, &why, &merr);
+    }
+    notes(job, &nt, &nj);
+    if (ctx->bind && !*model)
+        nd_sb_printf(&nt, "note: no model could be built (%s); %s is bound to nothing\n",
+                     nd_sb_str(&why), job->name);
+    /* The equations. */
+    nd_sb_printf(&plain, "SINDy: %s recovered from %zu samples%s%s%s\n",
+                 job->ntargets == 1 ? "equation" : "equations", job->rows,
+                 job->term_mode ? " of " : "", job->term_mode ? job->net_name : "",
+                 job->term_mode ? "'s learned term" : "");
+    nd_sb_puts(&tex, "$$\\begin{aligned}\n");
+    for (size_t k = 0; k < job->ntargets; k++) {
+        nd_sb_puts(&plain, "  ");
+        equation_text(job, k, &plain);
+        nd_sb_printf(&plain, "    (R² %.6f, residual RMS %.3g)\n", nd_sindy_r2(job->fit, k),
+                     nd_sindy_rms(job->fit, k));
+        if (k) nd_sb_puts(&tex, " \\\\\n");
+        equation_latex(job, k, &tex);
+    }
+    nd_sb_puts(&tex, "\n");
+    nd_sb_puts(&tex, "\\end{aligned}$$");
+    nd_sb_puts(&plain, nd_sb_str(&nt));
+    if (job->nsweep)
+        nd_sb_printf(&plain, "sweep: the knee of error against number of terms is at %zu terms; "
+                     "suggested threshold %.4g%s\n", job->nterms[job->knee], job->suggested,
+                     job->threshold_given ? " (not used: threshold= was given)"
+                                          : " (used above)");
+    if (*model)
+        nd_sb_printf(&plain, "%s: the recovered model (simulate %s, show %s)\n", job->name,
+                     job->name, job->name);
+    result_json(ctx, job, *model ? job->name : NULL, nd_sb_str(&nj), &js);
+    nd_bundle *b = nd_bundle_create();
+    size_t pl = strlen(nd_sb_str(&plain));
+    if (b && pl && plain.data[pl - 1] == '\n') plain.data[pl - 1] = '\0';
+    if (b && (nd_bundle_set(b, "text/plain", nd_sb_str(&plain)) ||
+              nd_bundle_set(b, "text/latex", nd_sb_str(&tex)) ||
+              nd_bundle_set(b, ND_MIME_JSON, nd_sb_str(&js)))) {
+        nd_bundle_free(b);
+        b = NULL;
+    }
+    nd_status st = nd_cmd_display(ctx, b, err);
+    if (st == ND_OK) st = nd_cmd_display(ctx, table_bundle(job, nd_sb_str(&js)), err);
+    if (st == ND_OK && job->nsweep) st = show_sweep(ctx, job, err);
+    nd_sb_free(&why);
+    nd_sb_free(&plain);
+    nd_sb_free(&tex);
+    nd_sb_free(&nj);
+    nd_sb_free(&nt);
+    nd_sb_free(&js);
+    if (st != ND_OK) {
+        nd_model_free(*model);
+        *model = NULL;
+    }
+    return st;
+}
