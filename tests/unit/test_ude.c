@@ -4,6 +4,7 @@
 #include <stdlib.h>
 
 #include "../../lib/data/noise.h"
+#include "../../lib/learn/sindy.h"
 #include "../../lib/learn/ude.h"
 #include "test.h"
 #include "ude_fixture.h"
@@ -319,7 +320,8 @@ static double lv_term_error(const nd_ude *u, const nd_dataset *truth, size_t k)
 
 /* Trains the LV UDE of REFERENCE.md (U: 2 → 5 → 5 → 5 → 2 gaussian; Adam then L-BFGS)
    on data with the given relative noise; returns the final data loss and U's errors. */
-static double lv_train(double noise, double l2, long lbfgs_iters, double *e1, double *e2)
+static double lv_train(double noise, double l2, long lbfgs_iters, double *e1, double *e2,
+                       nd_ude **keep)
 {
     nd_model *m = lv_model();
     nd_dataset *truth = ude_fx_simulate(m, NULL, -1, 3, 0.1);
@@ -351,7 +353,8 @@ static double lv_train(double noise, double l2, long lbfgs_iters, double *e1, do
     CHECK_INT(nd_ude_nstages(u), 2);
     CHECK(len >= 300);
     nd_ude_fit_free(f);
-    nd_ude_free(u);
+    if (keep) *keep = u;
+    else nd_ude_free(u);
     nd_ds_free(data);
     nd_ds_free(truth);
     nd_model_free(m);
@@ -362,14 +365,42 @@ TEST(ude_lotka_volterra_reference_case)
 {
     double e1, e2;
     /* Without noise the network becomes the interaction terms. */
-    double d = lv_train(0, 0, 1000, &e1, &e2);
+    nd_ude *u = NULL;
+    double d = lv_train(0, 0, 1000, &e1, &e2, &u);
     CHECK(d < 1e-5);
     if (!(e1 < 0.02 && e2 < 0.02))
         nd_test_fail(__FILE__, __LINE__, "noise-free: U recovered to %.3f and %.3f of the range", e1, e2);
     /* With 5 % noise (of each series' range) on 31 samples, a little L2 keeps the 87
        weights from fitting the noise: the fit sits at the noise level and U within about
        a tenth of its range (measured: 0.065 and 0.090). */
-    d = lv_train(0.05, 1e-4, 1000, &e1, &e2);
+    /* REFERENCE.md: SINDy on U's outputs recovers −βxy and γxy. */
+    nd_model *m = lv_model();
+    nd_dataset *truth = ude_fx_simulate(m, NULL, -1, 3, 0.01);
+    size_t R = nd_ds_rows(truth);
+    double *X = malloc(2 * R * sizeof *X), *Z = malloc(2 * R * sizeof *Z);
+    for (size_t j = 0; j < R; j++) X[2 * j] = nd_ds_col(truth, 1)[j], X[2 * j + 1] = nd_ds_col(truth, 2)[j];
+    nd_ude_net_eval(u, X, R, Z, NULL);
+    nd_sindy_lib *lib = nd_sindy_lib_create((const char *const[]){"x", "y"}, 2);
+    nd_sindy_lib_add_poly(lib, 2, NULL, 0, NULL);
+    size_t p = nd_sindy_lib_size(lib);
+    double *th = malloc(R * p * sizeof *th);
+    nd_sindy_lib_eval(lib, X, R, th, NULL);
+    nd_sindy_fit *sf = nd_sindy_regress(th, R, p, Z, 2, NULL, NULL);
+    CHECK(sf != NULL);
+    if (sf) {
+        CHECK_INT(nd_sindy_nterms(sf, 0), 1);
+        CHECK_INT(nd_sindy_nterms(sf, 1), 1);
+        CHECK_STR(nd_sindy_lib_text(lib, 4), "x * y");
+        CHECK_NEAR(nd_sindy_coef(sf)[4 * 2], -0.9, 0.02);
+        CHECK_NEAR(nd_sindy_coef(sf)[4 * 2 + 1], 0.8, 0.02);
+    }
+    nd_sindy_fit_free(sf);
+    nd_sindy_lib_free(lib);
+    free(X), free(Z), free(th);
+    nd_ds_free(truth);
+    nd_model_free(m);
+    nd_ude_free(u);
+    d = lv_train(0.05, 1e-4, 1000, &e1, &e2, NULL);
     CHECK(d > 0.005 && d < 0.05);
     if (!(e1 < 0.12 && e2 < 0.12))
         nd_test_fail(__FILE__, __LINE__, "5 %% noise: U recovered to %.3f and %.3f of the range", e1, e2);
