@@ -289,13 +289,15 @@ typedef struct recipe_ctx {
     live *lv;
 } recipe_ctx;
 
-/* A stage of nd_ude_train_auto begins: closes the previous record, opens the next. */
-static void on_recipe_stage(void *ctx, int attempt, const char *stage, size_t segments)
+/* A stage of nd_ude_train_auto begins (or, stage NULL, the last one ended): closes the
+   previous record with its counters and opens the next. */
+static void on_recipe_stage(void *ctx, int attempt, const char *stage, size_t segments,
+                            const nd_optim_info *ended)
 {
     recipe_ctx *r = ctx;
     nd_train_call *tc = r->tc;
-    if (tc->nst) close_stage(r->lv, &tc->st[tc->nst - 1], ND_OK, NULL);
-    if (tc->nst == ND_TRAIN_MAX_STAGES) return;   /* the records stop; training goes on */
+    if (tc->nst && !tc->st[tc->nst - 1].ran) close_stage(r->lv, &tc->st[tc->nst - 1], ND_OK, ended);
+    if (!stage || tc->nst == ND_TRAIN_MAX_STAGES) return;   /* the records stop; training goes on */
     nd_train_stage *s = &tc->st[tc->nst++];
     memset(s, 0, sizeof *s);
     s->kind = ND_OPTIM_LBFGS;

@@ -198,10 +198,11 @@ typedef struct nd_ude_auto_options {
    for the last, 3 attempts. */
 void nd_ude_auto_options_default(nd_ude_auto_options *o);
 
-/* Called when a stage starts: the attempt (1, 2, ...), "collocation" or "trajectory", and
-   the number of segments. */
+/* Called when a stage starts — the attempt (1, 2, ...), "collocation" or "trajectory", and
+   the number of segments — with the counters of the stage that just ended (NULL before
+   the first); and once more at the end with stage NULL, to close the last one. */
 typedef void (*nd_ude_auto_stage_fn)(void *ctx, int attempt, const char *stage,
-                                     size_t segments);
+                                     size_t segments, const nd_optim_info *ended);
 
 typedef struct nd_ude_auto_result {
     int attempts;             /* made */

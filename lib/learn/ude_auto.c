@@ -48,11 +48,13 @@ typedef struct attempt_ctx {
     const nd_optim_callbacks *cb;
     nd_ude_auto_stage_fn on_stage;
     void *stage_ctx;
+    nd_optim_info ended;      /* the counters of the last stage run */
+    int any;                  /* a stage has run */
 } attempt_ctx;
 
 /* Runs one stage on a fresh fit with S segments; *data_loss gets the data part at the end.
    ND_ESOLVER when the hybrid cannot be integrated from where the stage starts. */
-static nd_status run_stage(const attempt_ctx *a, int attempt, size_t S, int colloc, long iters,
+static nd_status run_stage(attempt_ctx *a, int attempt, size_t S, int colloc, long iters,
                            double *data_loss, nd_error *err)
 {
     nd_ude_fit_options fo = a->o->fit;
@@ -66,10 +68,14 @@ static nd_status run_stage(const attempt_ctx *a, int attempt, size_t S, int coll
         *data_loss = NAN;
         return ND_OK;
     }
-    if (a->on_stage) a->on_stage(a->stage_ctx, attempt, colloc ? "collocation" : "trajectory", S);
+    if (a->on_stage)
+        a->on_stage(a->stage_ctx, attempt, colloc ? "collocation" : "trajectory", S,
+                    a->any ? &a->ended : NULL);
     nd_optim_options oo;
     nd_optim_options_default(&oo);
     if (!st) st = nd_ude_fit_run(f, ND_OPTIM_LBFGS, &oo, iters, a->cb, err);
+    a->ended = nd_ude_fit_info(f);
+    a->any = 1;
     *data_loss = nd_ude_fit_last(f).data;
     nd_ude_fit_free(f);
     return st;
@@ -107,7 +113,7 @@ nd_status nd_ude_train_auto(nd_ude *u, const nd_dataset *data, const nd_ude_auto
     }
     if (o->attempts < 1 || o->iters < 1 || o->final_iters < 1 || o->colloc_iters < 0)
         return nd_error_fail(err, ND_EVALUE, "the recipe needs at least one attempt and iteration");
-    attempt_ctx a = {u, data, o, cb, on_stage, stage_ctx};
+    attempt_ctx a = {u, data, o, cb, on_stage, stage_ctx, {0}, 0};
     size_t segs[4], nseg = plan_segments(nd_ds_rows(data) < 2 ? 2 : nd_ds_rows(data), segs);
     uint64_t seed0 = nd_mlp_seed(u->net);
     size_t P = nd_mlp_nparams(u->net);
@@ -157,6 +163,7 @@ nd_status nd_ude_train_auto(nd_ude *u, const nd_dataset *data, const nd_ude_auto
         r.reached = best_loss <= r.target;
     }
     r.seed = nd_mlp_seed(u->net);
+    if (on_stage && a.any) on_stage(stage_ctx, r.attempts, NULL, 0, &a.ended);
     free(best);
     if (res) *res = r;
     return st;
