@@ -1,6 +1,8 @@
 /* The terminal sink and the SIGINT wiring of batch runs. */
 #include "batch.h"
 
+#include "../lib/lang/help.h"
+
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
@@ -125,4 +127,15 @@ int nd_batch_run(const char *path, FILE *out, FILE *err)
     nd_interp_free(in);
     free(code);
     return st == ND_OK ? 0 : 1;
+}
+
+int nd_batch_reference(FILE *out, FILE *err)
+{
+    nd_interp *in = nd_interp_create();
+    char *md = in ? nd_help_reference(nd_interp_registry(in)) : NULL;
+    if (md) fputs(md, out);
+    else fputs("MemoryError: cannot build the reference\n", err);
+    free(md);
+    nd_interp_free(in);
+    return md ? 0 : 1;
 }

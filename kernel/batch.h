@@ -10,4 +10,8 @@
    success. */
 int nd_batch_run(const char *path, FILE *out, FILE *err);
 
+/* Writes the Markdown reference of every command (docs/commands.md) to out; 0, or 1 with a
+   message on err. */
+int nd_batch_reference(FILE *out, FILE *err);
+
 #endif

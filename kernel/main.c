@@ -15,6 +15,7 @@ static int usage(FILE *to)
             "usage:\n"
             "  neurodyn run FILE.nd        run a script (FILE '-' reads standard input)\n"
             "  neurodyn kernel -f CONN     serve Jupyter on a connection file\n"
+            "  neurodyn reference          print the command reference (docs/commands.md)\n"
             "  neurodyn --version          print the version\n");
     return to == stderr ? 2 : 0;
 }
@@ -28,6 +29,7 @@ int main(int argc, char **argv)
     }
     if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
         return usage(stdout);
+    if (argc == 2 && strcmp(argv[1], "reference") == 0) return nd_batch_reference(stdout, stderr);
     if (argc == 3 && strcmp(argv[1], "run") == 0)
         return nd_batch_run(argv[2], stdout, stderr);
     if (argc == 4 && strcmp(argv[1], "kernel") == 0 && strcmp(argv[2], "-f") == 0)

@@ -16,6 +16,11 @@ nd_bundle *nd_help_overview(const nd_cmd_registry *reg);
    examples (text/plain, text/html, JSON); NULL on ENOMEM. */
 nd_bundle *nd_help_command(const nd_command *cmd);
 
+/* Returns the reference of every command as Markdown — each command's help text exactly as
+   nd_help_command's text/plain shows it — for docs/commands.md; caller frees (NULL on
+   ENOMEM). */
+char *nd_help_reference(const nd_cmd_registry *reg);
+
 /* Returns help for name, looked up as a command, a workspace name, a function or a
    constant; NULL when nothing is known by that name (or on ENOMEM). */
 nd_bundle *nd_help_topic(const nd_cmd_registry *reg, const nd_ws *ws, const char *name);
