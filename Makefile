@@ -41,6 +41,10 @@ DEB_PACKAGES := build-essential libzmq3-dev libjansson-dev libssl-dev libopenbla
 BENCH_PACKAGES := python3-torch
 
 KERNEL_DIR := $(BUILD)/kernelspec/neurodyn
+# OpenBLAS's kernel family, fixed so that results are the same on every machine (see
+# kernel/blas_pin.c, which does the same for runs outside Jupyter): set in the kernelspec,
+# it spares the kernel re-executing itself at start.
+ND_CORETYPE := $(shell grep -qw avx2 /proc/cpuinfo 2>/dev/null && grep -qw fma /proc/cpuinfo 2>/dev/null && echo Haswell || echo Nehalem)
 
 .PHONY: all deps install run test unit asan-unit pytest bench clean notebooks report
 
@@ -97,7 +101,7 @@ deps:
 # The kernelspec points at this checkout's binary, so `make` after a change is enough.
 $(KERNEL_DIR)/kernel.json: kernelspec/kernel.json $(BUILD)/neurodyn
 	@mkdir -p $(KERNEL_DIR)
-	sed 's|@ND_BIN@|$(abspath $(BUILD)/neurodyn)|' $< > $@
+	sed -e 's|@ND_BIN@|$(abspath $(BUILD)/neurodyn)|' -e "s|@ND_CORETYPE@|$(ND_CORETYPE)|" $< > $@
 	cp kernelspec/logo-*.png $(KERNEL_DIR)/ 2>/dev/null || true
 
 install: $(KERNEL_DIR)/kernel.json
