@@ -217,8 +217,6 @@ static void describe_run(nd_dataset *ds, const nd_model *m, const sim_request *r
     }
     if (stim) {
         char *d = nd_stim_describe(stim);
-        for (char *c = d; c && *c; c++)
-            if (*c == '\n') *c = ';';
         nd_ds_set_meta(ds, "stimulus", d);
         free(d);
     }

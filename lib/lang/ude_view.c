@@ -74,13 +74,9 @@ void nd_ude_view_describe(const nd_ude *u, nd_sb *sb)
     const nd_stim *stim = nd_ude_stim(u, &par);
     if (stim && nd_stim_count(stim)) {
         char *d = nd_stim_describe(stim);
-        nd_sb_printf(sb, "  stimulus:   on %s: ",
-                     nd_model_item_at(nd_ude_model(u), ND_MODEL_PAR, (size_t)par)->name);
-        for (const char *c = d ? d : "?"; *c; c++) {   /* one component per line → "; " */
-            if (*c == '\n') nd_sb_puts(sb, "; ");
-            else nd_sb_putc(sb, *c);
-        }
-        nd_sb_putc(sb, '\n');
+        nd_sb_printf(sb, "  stimulus:   on %s: %s\n",
+                     nd_model_item_at(nd_ude_model(u), ND_MODEL_PAR, (size_t)par)->name,
+                     d ? d : "?");
         free(d);
     }
     size_t iters;

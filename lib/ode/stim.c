@@ -318,7 +318,7 @@ char *nd_stim_describe(const nd_stim *s)
     nd_sb_init(&sb);
     if (!s || !s->n) nd_sb_puts(&sb, "none");
     for (size_t i = 0; s && i < s->n; i++) {
-        if (i) nd_sb_putc(&sb, '\n');
+        if (i) nd_sb_puts(&sb, "; ");
         describe_part(&s->parts[i], &sb);
     }
     return nd_sb_take(&sb);

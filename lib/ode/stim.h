@@ -65,8 +65,9 @@ size_t nd_stim_breaks(const nd_stim *s, double t0, double t1, double *out, size_
 /* Returns the number of components. */
 size_t nd_stim_count(const nd_stim *s);
 
-/* Returns a description, one line per component ("step 10 on [5, 105)"), for `show` and
-   plots; caller frees; NULL when memory runs out. An empty stimulus is "none". */
+/* Returns a one-line description, components separated by "; " ("step 10 on [5, 55); step
+   5 on [30, 55)"), for `show` and metadata; caller frees; NULL when memory runs out. An
+   empty stimulus is "none". */
 char *nd_stim_describe(const nd_stim *s);
 
 /* Returns the protocol as a new JSON list of components (NULL on ENOMEM). */

@@ -212,7 +212,7 @@ TEST(stim_describe_and_copy)
     CHECK_INT(nd_stim_add_pulses(s, 0, 1, 10, 5, 20), ND_OK);
     CHECK_INT(nd_stim_add_ramp(s, 0, 50, 0, 15), ND_OK);
     d = nd_stim_describe(s);
-    CHECK_STR(d, "step 10 on [10, 110)\n5 pulses of 20, width 1, every 10 from t = 0\n"
+    CHECK_STR(d, "step 10 on [10, 110); 5 pulses of 20, width 1, every 10 from t = 0; "
                  "ramp from 0 to 15 on [0, 50)");
     free(d);
     nd_stim *c = nd_stim_copy(s);
