@@ -94,11 +94,17 @@ nd_status nd_ode_run_poll(nd_ode_run *r, double t)
 {
     if (r->opt->interrupt && atomic_load(r->opt->interrupt))
         return nd_error_fail(r->err, ND_EINTERRUPT, "interrupted at t = %g", t);
-    if (r->st->steps >= r->opt->max_steps)
+    if (r->st->steps >= r->opt->max_steps) {
+        /* bdf is already the remedy for stiffness: then the tolerances are the suspect. */
+        int implicit = r->opt->method == ND_ODE_BDF;
         return nd_error_fail(r->err, ND_ESOLVER,
-                             "more than %ld steps before t = %g (%s): the problem may be "
-                             "stiff (try method=bdf) or the tolerances too tight; raise "
-                             "max_steps to go on", r->opt->max_steps, t, r->method);
+                             "more than %ld steps before t = %g (%s): %s; raise max_steps to "
+                             "go on", r->opt->max_steps, t, r->method,
+                             implicit ? "the tolerances may be too tight, or the solution "
+                                        "very fast (an unbounded growth?)"
+                                      : "the problem may be stiff (try method=bdf) or the "
+                                        "tolerances too tight");
+    }
     return ND_OK;
 }
 

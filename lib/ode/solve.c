@@ -63,6 +63,13 @@ static nd_status check_args(const nd_ode_problem *p, double t0, double t1, const
     }
     if (o->max_steps <= 0)
         return nd_error_fail(err, ND_EVALUE, "max_steps must be positive");
+    /* A fixed step knows its step count in advance: refuse at once what would only fail
+       after max_steps steps (plus one per breakpoint, which the grid also steps onto). */
+    if (nd_ode_method_is_fixed(o->method) &&
+        (t1 - t0) / o->dt > (double)o->max_steps + (double)p->nbreaks + 1)
+        return nd_error_fail(err, ND_EVALUE, "%s with dt = %g needs %.3g steps for t from %g "
+                             "to %g, more than max_steps = %ld: use a larger dt or a shorter "
+                             "time", m, o->dt, (t1 - t0) / o->dt, t0, t1, o->max_steps);
     for (size_t i = 0; tout && i < ntout; i++) {
         if (!(tout[i] >= t0 && tout[i] <= t1))
             return nd_error_fail(err, ND_EVALUE, "output time %g is outside [%g, %g]",
