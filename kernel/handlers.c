@@ -2,6 +2,7 @@
    request in busy/idle so that every output of a request precedes its idle. */
 #include "handlers.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,10 +21,14 @@ static int bool_field(const json_t *content, const char *key, int fallback)
     return json_is_boolean(v) ? json_is_true(v) : fallback;
 }
 
+/* A number field as an int: fallback when it is not a number, clamped to the range of
+   int (converting an out-of-range double to int is undefined behaviour). */
 static int int_field(const json_t *content, const char *key, int fallback)
 {
     json_t *v = json_object_get(content, key);
-    return json_is_number(v) ? (int)json_number_value(v) : fallback;
+    if (!json_is_number(v)) return fallback;
+    double x = json_number_value(v);
+    return x >= INT_MAX ? INT_MAX : x <= INT_MIN ? INT_MIN : (int)x;
 }
 
 /* The error fields shared by error replies and the iopub error message. */
@@ -99,7 +104,8 @@ static void handle_execute(nd_server *s, void *sock, const nd_msg *req, nd_queue
     json_t *code_field = json_object_get(req->content, "code");
     const char *code = json_string_value(code_field);
     if (!code) {
-        nd_server_reply(s, sock, req, "execute_reply", protocol_error("execute_request without code"));
+        nd_server_reply(s, sock, req, "execute_reply",
+                        protocol_error("execute_request without a string 'code'"));
         return;
     }
     int silent = bool_field(req->content, "silent", 0);
@@ -276,7 +282,7 @@ void nd_handle_request(nd_server *s, void *sock, const nd_msg *req)
     else if (strcmp(type, "interrupt_request") == 0)
         handle_interrupt(s, sock, req);
     else
-        fprintf(stderr, "neurodyn: ignored a message of unknown type '%s'\n", type);
+        fprintf(stderr, "neurodyn: ignored a message of unknown type '%.80s'\n", type);
     nd_server_status(s, req, "idle");
     nd_server_serve_aborting(s, &aborted);
 }
@@ -294,16 +300,39 @@ void nd_handle_control(nd_server *s, const nd_msg *req)
             return;
         }
     }
-    size_t n = strlen(type);
-    if (n <= 8 || strcmp(type + n - 8, "_request") != 0) {
-        fprintf(stderr, "neurodyn: ignored a '%s' message on control\n", type);
+    /* The shell's other requests get an error naming the right channel; anything else
+       is ignored, as an unknown type is on shell. */
+    static const char *const shell_only[] = {"execute_request", "complete_request",
+                                             "inspect_request", "is_complete_request",
+                                             "history_request"};
+    int on_shell = 0;
+    for (size_t i = 0; i < sizeof shell_only / sizeof *shell_only; i++)
+        on_shell |= strcmp(type, shell_only[i]) == 0;
+    if (!on_shell) {
+        fprintf(stderr, "neurodyn: ignored a message of unknown type '%.80s' on control\n", type);
         return;
     }
-    char reply_type[128], why[256];
-    snprintf(reply_type, sizeof reply_type, "%.*s_reply", (int)(n - 8), type);
+    char why[256];
     snprintf(why, sizeof why, "%s is served on the shell channel; control serves "
              "kernel_info, interrupt, shutdown and comm_info", type);
+    nd_handle_refused(s, s->control, req, why);
+}
+
+void nd_handle_refused(nd_server *s, void *sock, const nd_msg *req, const char *why)
+{
+    const char *type = nd_msg_type(req);
+    size_t n = strlen(type);
+    if (n <= 8 || n > 100 || strcmp(type + n - 8, "_request") != 0) return;
+    char reply_type[128];
+    snprintf(reply_type, sizeof reply_type, "%.*s_reply", (int)(n - 8), type);
+    json_t *content = protocol_error(why);
+    if (strcmp(type, "execute_request") == 0 && sock == s->shell) {
+        /* the fields every execute_reply has (the count is the shell thread's) */
+        json_object_set_new(content, "execution_count", json_integer(s->execution_count));
+        json_object_set_new(content, "payload", json_array());
+        json_object_set_new(content, "user_expressions", json_object());
+    }
     nd_server_status(s, req, "busy");
-    nd_server_reply(s, s->control, req, reply_type, protocol_error(why));
+    nd_server_reply(s, sock, req, reply_type, content);
     nd_server_status(s, req, "idle");
 }

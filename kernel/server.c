@@ -7,6 +7,7 @@
 #include "server.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +18,13 @@
 #include "ids.h"
 
 enum { POLL_MS = 20, MAX_FRAMES = 4096 };
+
+/* The largest message accepted by default, and the most NEURODYN_MAX_MESSAGE may set
+   (the wire decoder's own limit). ZeroMQ refuses single frames above
+   HARD_LIMIT_FACTOR times the maximum by itself (it drops that connection; the client
+   reconnects), so that no peer can make the kernel buffer gigabytes. */
+#define MAX_MESSAGE_DEFAULT ((size_t)64 << 20)
+enum { HARD_LIMIT_FACTOR = 4 };
 
 /* The interpreter the SIGINT handler interrupts (signal-mode interrupts). */
 static nd_interp *volatile signal_target;
@@ -35,44 +43,53 @@ static void log_msg(const char *fmt, const char *detail)
     fputc('\n', stderr);
 }
 
-/* Receives one multipart message; returns the number of frames, 0 when none is waiting
-   (or it was interrupted), -1 on a socket error. */
-static int recv_frames(void *sock, nd_frame **out)
+/* One received multipart message, not copied: frames[i] views the bytes of parts[i]. */
+typedef struct incoming {
+    zmq_msg_t parts[MAX_FRAMES];
+    nd_frame frames[MAX_FRAMES];
+    size_t n;          /* parts kept (at most MAX_FRAMES) */
+    size_t count;      /* parts received, including those past MAX_FRAMES */
+    size_t total;      /* bytes received in all parts */
+} incoming;
+
+static void incoming_close(incoming *in)
 {
-    size_t n = 0, cap = 8;
-    nd_frame *frames = calloc(cap, sizeof *frames);
+    for (size_t i = 0; i < in->n; i++) zmq_msg_close(&in->parts[i]);
+    in->n = 0;
+}
+
+/* Receives one multipart message into in; returns 1 with one, 0 when none is waiting (or
+   it was interrupted), -1 on a socket error. */
+static int recv_message(void *sock, incoming *in)
+{
+    static unsigned char empty[1];
+    in->n = in->count = in->total = 0;
     int more = 1;
-    if (!frames) return -1;
     while (more) {
-        zmq_msg_t part;
-        zmq_msg_init(&part);
-        if (zmq_msg_recv(&part, sock, n == 0 ? ZMQ_DONTWAIT : 0) < 0) {
+        zmq_msg_t spare;                  /* for the parts past MAX_FRAMES */
+        zmq_msg_t *part = in->n < MAX_FRAMES ? &in->parts[in->n] : &spare;
+        zmq_msg_init(part);
+        if (zmq_msg_recv(part, sock, in->count == 0 ? ZMQ_DONTWAIT : 0) < 0) {
             int e = errno;
-            zmq_msg_close(&part);
-            if (n == 0 && (e == EAGAIN || e == EINTR)) { free(frames); return 0; }
+            zmq_msg_close(part);
+            if (in->count == 0 && (e == EAGAIN || e == EINTR)) return 0;
             if (e == EINTR) continue;     /* mid-message: the rest is already queued */
-            nd_frames_free(frames, n);
+            incoming_close(in);
             return -1;
         }
-        more = zmq_msg_more(&part);
-        if (n < MAX_FRAMES) {
-            if (n == cap) {
-                nd_frame *grown = realloc(frames, 2 * cap * sizeof *frames);
-                if (!grown) { zmq_msg_close(&part); nd_frames_free(frames, n); return -1; }
-                frames = grown;
-                cap *= 2;
-            }
-            size_t len = zmq_msg_size(&part);
-            frames[n].data = malloc(len ? len : 1);
-            if (!frames[n].data) { zmq_msg_close(&part); nd_frames_free(frames, n); return -1; }
-            memcpy(frames[n].data, zmq_msg_data(&part), len);
-            frames[n].len = len;
-            n++;
+        more = zmq_msg_more(part);
+        size_t len = zmq_msg_size(part);
+        in->count++;
+        in->total = len > SIZE_MAX - in->total ? SIZE_MAX : in->total + len;
+        if (part == &spare) {             /* counted, not kept: the message is refused */
+            zmq_msg_close(part);
+            continue;
         }
-        zmq_msg_close(&part);
+        in->frames[in->n].data = len ? zmq_msg_data(part) : empty;
+        in->frames[in->n].len = len;
+        in->n++;
     }
-    *out = frames;
-    return (int)n;
+    return 1;
 }
 
 static int send_frames(void *sock, const nd_frame *frames, size_t n)
@@ -137,6 +154,38 @@ void nd_server_status(nd_server *s, const nd_msg *parent, const char *state)
     nd_server_publish(s, parent, "status", json_pack("{s:s}", "execution_state", state));
 }
 
+/* The index of the "<IDS|MSG>" delimiter among the frames, or n when there is none. */
+static size_t find_delimiter(const nd_frame *frames, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (frames[i].len == 9 && memcmp(frames[i].data, "<IDS|MSG>", 9) == 0) return i;
+    return n;
+}
+
+/* Answers a message that is not served (too large, or its dicts are malformed) with an
+   error reply saying why, when that is safe: the signature must verify, the message must
+   not be a replay, and its header must be a JSON object with a string msg_type and msg_id
+   (the reply needs them). Anything else stays unanswered, as a forged message must. */
+static void refuse(nd_server *s, void *sock, const incoming *in, const char *why)
+{
+    const nd_frame *f = in->frames;
+    size_t d = find_delimiter(f, in->n);
+    if (in->count != in->n || d == in->n || in->n - d - 1 < 5) return;
+    if (!nd_signer_verify(s->signer, &f[d + 2], &f[d + 1])) return;
+    if (nd_signer_enabled(s->signer) && nd_replay_seen(s->replay, f[d + 1].data, f[d + 1].len))
+        return;
+    if (f[d + 2].len > s->max_message) return;
+    nd_msg m = {0};
+    m.header = json_loadb((const char *)f[d + 2].data, f[d + 2].len, 0, NULL);
+    if (json_is_object(m.header) && json_is_string(json_object_get(m.header, "msg_type")) &&
+        json_is_string(json_object_get(m.header, "msg_id")) &&
+        nd_frames_copy(f, d, &m.idents) == 0) {
+        m.n_idents = d;
+        nd_handle_refused(s, sock, &m, why);
+    }
+    nd_msg_clear(&m);
+}
+
 /* Waits up to POLL_MS for sock to become readable, then decodes one message into m.
    Returns 1 with a message, 0 with none (or one that was dropped), -1 on socket failure. */
 static int next_request(nd_server *s, void *sock, nd_msg *m)
@@ -146,14 +195,40 @@ static int next_request(nd_server *s, void *sock, nd_msg *m)
     if (rc < 0) return errno == EINTR ? 0 : -1;
     if (rc == 0) return 0;
 
-    nd_frame *frames = NULL;
-    int n = recv_frames(sock, &frames);
-    if (n <= 0) return n;
+    incoming *in = sock == s->shell ? s->in_shell : s->in_control;
+    rc = recv_message(sock, in);
+    if (rc <= 0) return rc;
+    if (in->count > MAX_FRAMES) {
+        fprintf(stderr, "neurodyn: dropped a message of %zu frames: the maximum is %d\n",
+                in->count, MAX_FRAMES);
+        incoming_close(in);
+        return 0;
+    }
     char err[256];
-    nd_wire_status st = nd_wire_decode(s->signer, frames, (size_t)n, m, err, sizeof err);
-    nd_frames_free(frames, (size_t)n);
+    if (in->total > s->max_message) {
+        fprintf(stderr, "neurodyn: dropped a message of %zu bytes: the maximum is %zu "
+                "(NEURODYN_MAX_MESSAGE)\n", in->total, s->max_message);
+        snprintf(err, sizeof err, "the message is %zu bytes, more than the maximum of %zu "
+                 "bytes: it was not read", in->total, s->max_message);
+        refuse(s, sock, in, err);
+        incoming_close(in);
+        return 0;
+    }
+    nd_wire_status st = nd_wire_decode(s->signer, in->frames, in->n, m, err, sizeof err);
     if (st != ND_WIRE_OK) {
         log_msg("dropped a message: %s", err);
+        if (st == ND_WIRE_MALFORMED) refuse(s, sock, in, err);
+        incoming_close(in);
+        return 0;
+    }
+    /* The signature verified: a message is accepted once (the spec's digest history). */
+    const nd_frame *sig = &in->frames[find_delimiter(in->frames, in->n) + 1];
+    int replayed = nd_signer_enabled(s->signer) && nd_replay_seen(s->replay, sig->data, sig->len);
+    incoming_close(in);
+    if (replayed) {
+        fprintf(stderr, "neurodyn: dropped a replayed message (%.80s): its signature was "
+                "accepted before\n", nd_msg_type(m));
+        nd_msg_clear(m);
         return 0;
     }
     return 1;
@@ -234,6 +309,10 @@ static void *open_socket(nd_server *s, int type, int port, const char *name)
     if (!sock) return NULL;
     int linger = 1000;
     zmq_setsockopt(sock, ZMQ_LINGER, &linger, sizeof linger);
+    if (type == ZMQ_ROUTER) {
+        int64_t hard = (int64_t)s->max_message * HARD_LIMIT_FACTOR;
+        zmq_setsockopt(sock, ZMQ_MAXMSGSIZE, &hard, sizeof hard);
+    }
     if (nd_connection_endpoint(&s->conn, port, endpoint, sizeof endpoint) != 0 ||
         zmq_bind(sock, endpoint) != 0) {
         fprintf(stderr, "neurodyn: cannot bind the %s socket to %s: %s\n", name, endpoint,
@@ -276,6 +355,30 @@ static int start_thread(pthread_t *t, void *(*fn)(void *), void *arg)
     return rc;
 }
 
+/* NEURODYN_MAX_MESSAGE: bytes, with an optional K, M or G (binary) suffix; at most the
+   default. */
+static size_t max_message_from_env(void)
+{
+    const char *v = getenv("NEURODYN_MAX_MESSAGE");
+    if (!v || !*v) return MAX_MESSAGE_DEFAULT;
+    char *end;
+    errno = 0;
+    unsigned long long n = strtoull(v, &end, 10);
+    int shift = *end == 'K' || *end == 'k' ? 10 : *end == 'M' ? 20 : *end == 'G' ? 30 : 0;
+    if (shift) end++;
+    if (errno || end == v || *end || *v == '-' || n == 0) {
+        fprintf(stderr, "neurodyn: NEURODYN_MAX_MESSAGE=%s is not a size in bytes; "
+                "using %zu\n", v, MAX_MESSAGE_DEFAULT);
+        return MAX_MESSAGE_DEFAULT;
+    }
+    if (n > (MAX_MESSAGE_DEFAULT >> shift)) {
+        fprintf(stderr, "neurodyn: NEURODYN_MAX_MESSAGE=%s is above the limit; using %zu\n",
+                v, MAX_MESSAGE_DEFAULT);
+        return MAX_MESSAGE_DEFAULT;
+    }
+    return (size_t)n << shift;
+}
+
 static int setup(nd_server *s, const char *connection_file)
 {
     char err[512];
@@ -292,8 +395,12 @@ static int setup(nd_server *s, const char *connection_file)
         return -1;
     }
     nd_ids_uuid(s->session);
+    s->max_message = max_message_from_env();
+    s->replay = nd_replay_create(ND_REPLAY_CAPACITY);
+    s->in_shell = malloc(sizeof *s->in_shell);
+    s->in_control = malloc(sizeof *s->in_control);
     s->interp = nd_interp_create();
-    if (!s->interp) return -1;
+    if (!s->replay || !s->in_shell || !s->in_control || !s->interp) return -1;
 
     char *path = nd_history_default_path();
     s->history = nd_history_open(path, err, sizeof err);
@@ -345,6 +452,9 @@ done:
     nd_history_close(s.history);
     nd_interp_free(s.interp);
     nd_signer_free(s.signer);
+    nd_replay_free(s.replay);
+    free(s.in_shell);
+    free(s.in_control);
     nd_connection_clear(&s.conn);
     pthread_mutex_destroy(&s.iopub_lock);
     return status;

@@ -9,12 +9,16 @@
 #include "../lib/neurodyn.h"
 #include "connfile.h"
 #include "history.h"
+#include "replay.h"
 #include "wire.h"
 
 typedef struct nd_server {
     nd_connection conn;
     nd_signer *signer;
     char session[37];            /* this kernel's session id, in every header it sends */
+    nd_replay *replay;           /* signatures accepted so far (replays are dropped) */
+    size_t max_message;          /* bytes; larger messages are refused (NEURODYN_MAX_MESSAGE) */
+    struct incoming *in_shell, *in_control;   /* receive buffers of the two request threads */
 
     void *zctx;
     void *shell, *control, *iopub, *stdin_sock, *hb;
