@@ -31,11 +31,24 @@ UNIT_OBJ   := $(call obj,$(BUILD),$(UNIT_SRC))
 ASAN_OBJ   := $(call obj,$(ASAN_BUILD),$(LIB_SRC) $(KERNEL_SRC) $(UNIT_SRC)) \
               $(ASAN_BUILD)/obj/gen/model_texts.o
 
+# libFuzzer targets (fuzz/, see docs/fuzzing.md): Debian's clang, the library and the
+# kernel's parsers compiled with the same coverage and sanitizer instrumentation.
+FUZZ_BUILD   := build-fuzz
+FUZZ_CC      := clang
+FUZZ_FLAGS   := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+                -fno-sanitize-recover=undefined
+FUZZ_TARGETS := wire connfile cell model
+FUZZ_SECONDS ?= 60
+FUZZ_KERNEL_SRC := kernel/wire.c kernel/frame.c kernel/signer.c kernel/ids.c kernel/connfile.c
+FUZZ_LIB_OBJ := $(call obj,$(FUZZ_BUILD),$(LIB_SRC)) $(FUZZ_BUILD)/obj/gen/model_texts.o
+FUZZ_BINS    := $(patsubst %,$(FUZZ_BUILD)/fuzz-%,$(FUZZ_TARGETS))
+
 DEB_PACKAGES := build-essential libzmq3-dev libjansson-dev libssl-dev libopenblas-dev \
                 liblapacke-dev libsundials-dev gnuplot-nox jupyter-notebook jupyter-client \
                 jupyter-nbconvert python3-nbclient python3-jupyter-kernel-test \
                 python3-pytest python3-ipykernel python3-scipy \
-                chromium chromium-driver python3-selenium
+                chromium chromium-driver python3-selenium \
+                clang libclang-rt-dev
 
 # The peers the benchmarks compare against (not needed to build or test).
 BENCH_PACKAGES := python3-torch
@@ -46,7 +59,7 @@ KERNEL_DIR := $(BUILD)/kernelspec/neurodyn
 # it spares the kernel re-executing itself at start.
 ND_CORETYPE := $(shell grep -qw avx2 /proc/cpuinfo 2>/dev/null && grep -qw fma /proc/cpuinfo 2>/dev/null && echo Haswell || echo Nehalem)
 
-.PHONY: all deps install run test unit asan-unit pytest bench clean notebooks report
+.PHONY: all deps install run test unit asan-unit pytest bench clean notebooks report fuzz fuzz-build
 
 all: $(BUILD)/neurodyn $(BUILD)/libneurodyn.a $(BUILD)/libneurodyn.so
 
@@ -57,6 +70,10 @@ $(BUILD)/obj/%.o: %.c
 $(ASAN_BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_COMMON) $(ASAN_FLAGS) -c $< -o $@
+
+$(FUZZ_BUILD)/obj/%.o: %.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CFLAGS_COMMON) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -c $< -o $@
 
 $(GEN_SRC): $(MODEL_TEXTS) lib/models/embed.sh
 	@mkdir -p $(dir $@)
@@ -69,6 +86,18 @@ $(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
 $(ASAN_BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
 	@mkdir -p $(dir $@)
 	$(CC) $(CFLAGS_COMMON) $(ASAN_FLAGS) -I. -c $< -o $@
+
+$(FUZZ_BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(CFLAGS_COMMON) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -I. -c $< -o $@
+
+$(FUZZ_BUILD)/libneurodyn.a: $(FUZZ_LIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+$(FUZZ_BUILD)/fuzz-%: fuzz/%.c fuzz/common.h $(call obj,$(FUZZ_BUILD),$(FUZZ_KERNEL_SRC)) \
+                      $(FUZZ_BUILD)/libneurodyn.a
+	$(FUZZ_CC) -std=c11 -D_DEFAULT_SOURCE $(FUZZ_FLAGS) -fsanitize=fuzzer -o $@ $< \
+	  $(call obj,$(FUZZ_BUILD),$(FUZZ_KERNEL_SRC)) $(FUZZ_BUILD)/libneurodyn.a $(LIBS)
 
 $(BUILD)/libneurodyn.a: $(LIB_OBJ)
 	@mkdir -p $(dir $@)
@@ -119,9 +148,17 @@ asan-unit: $(ASAN_BUILD)/unit-tests
 pytest: all install
 	$(PYTHON) -m pytest -q tests/python
 
-# Every test: C unit tests, the same under ASan+UBSan, then the real-client suites.
-test: deps all install $(BUILD)/unit-tests $(ASAN_BUILD)/unit-tests
+# Every test: C unit tests, the same under ASan+UBSan, the real-client suites, then a short
+# smoke run of every fuzz target (with its regression inputs).
+test: deps all install $(BUILD)/unit-tests $(ASAN_BUILD)/unit-tests $(FUZZ_BINS)
 	@tests/run_all.sh
+
+fuzz-build: $(FUZZ_BINS)
+
+# Runs every fuzz target for FUZZ_SECONDS (default 60) after replaying its regression
+# inputs, and reports executions and coverage (docs/fuzzing.md). Not part of `make test`.
+fuzz: deps $(FUZZ_BINS)
+	fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
 
 BENCH_C := $(patsubst bench/%.c,$(BUILD)/bench/%,$(wildcard bench/*.c))
 
@@ -142,9 +179,9 @@ bench: deps all install $(BENCH_C)
 	$(BUILD)/bench/fi_onset
 
 clean:
-	rm -rf $(BUILD) $(ASAN_BUILD)
+	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
 
--include $(shell find $(BUILD)/obj $(ASAN_BUILD)/obj -name '*.d' 2>/dev/null)
+-include $(shell find $(BUILD)/obj $(ASAN_BUILD)/obj $(FUZZ_BUILD)/obj -name '*.d' 2>/dev/null)
 
 # Re-executes every notebook in place, storing fresh outputs (without timing metadata).
 notebooks: all install
@@ -158,3 +195,11 @@ notebooks: all install
 report: all install
 	rm -rf $(BUILD)/report
 	$(PYTHON) docs/report/build.py --execute $(BUILD)/report notebooks/*.ipynb
+
+# The protocol path under valgrind (kernel_info, execute, complete, inspect, history,
+# interrupt, shutdown): no memcheck error and no definitely lost block. Slow, so not part of
+# `make test`. The wrapper and the test: tests/valgrind/.
+.PHONY: valgrind
+valgrind: EXTRA_PACKAGES = valgrind
+valgrind: deps all install
+	$(PYTHON) -m pytest -q -s -p no:cacheprovider tests/valgrind

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test suite and ends with one line the CI reads: "N passed, N failed".
-# Suites: C unit tests, the same under ASan+UBSan, then the real-client Python suites.
+# Suites: C unit tests, the same under ASan+UBSan, the real-client Python suites, then a
+# 2-second smoke run of every libFuzzer target with its regression inputs (fuzz/run.sh).
 set -u
 cd "$(dirname "$0")/.."
 
@@ -38,6 +39,7 @@ run_suite "unit tests" build/unit-tests
 run_suite "unit tests (ASan+UBSan)" env ASAN_OPTIONS=detect_leaks=1 \
     UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 build-asan/unit-tests
 run_suite "Jupyter client tests" /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/python
+run_suite "fuzz smoke (libFuzzer)" fuzz/run.sh --smoke
 
 echo "$passed passed, $failed failed"
 exit $status

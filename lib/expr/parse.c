@@ -10,11 +10,14 @@ typedef struct parser {
     size_t pos;
     nd_error *err;
     int depth;        /* nested sub-expressions being parsed */
+    int height;       /* the tallest tree parse_expr returned since it was last reset */
 } parser;
 
 /* Deeper nesting is refused: the parser, the evaluator and the model compiler recurse,
-   and hostile input must not exhaust the C stack. */
-enum { MAX_DEPTH = 200 };
+   and hostile input must not exhaust the C stack. MAX_DEPTH bounds the parser's own
+   recursion; MAX_HEIGHT the height of the tree it builds, which a flat chain such as
+   1+1+...+1 makes tall without any nesting (one level per operator). */
+enum { MAX_DEPTH = 200, MAX_HEIGHT = 1000 };
 
 enum {
     BP_RANGE = 1, BP_OR = 2, BP_AND = 3, BP_NOT = 4, BP_CMP = 5,
@@ -244,19 +247,35 @@ static nd_expr *parse_expr(parser *p, int min_bp, const nd_token *after)
     return e;
 }
 
+/* Parses a prefix and the binary operators that follow it. The height of the result
+   is bounded from above (a node is one taller than the tallest sub-expression parsed
+   for it) and reported to the caller through p->height, which it only raises. */
 static nd_expr *parse_binary(parser *p, int min_bp, const nd_token *after)
 {
     size_t first = p->pos;
+    int outer = p->height;
+    p->height = 0;
     nd_expr *left = parse_prefix(p, after);
+    int height = p->height + 1;
     while (left) {
         const nd_token *t = cur(p);
         nd_binop op = ND_OP_ADD;
         int right_bp, bp = binary_power(t, &op, &right_bp);
         if (bp == 0 || bp < min_bp) break;
         p->pos++;
+        p->height = 0;
         nd_expr *right = parse_expr(p, right_bp, t);
         if (!right) {
             nd_expr_free(left);
+            return NULL;
+        }
+        height = (height > p->height ? height : p->height) + 1;
+        if (height > MAX_HEIGHT) {
+            nd_error_set(p->err, ND_ESYNTAX, t->line, t->col, (int)t->len,
+                         "expression is too deep: more than %d operations chained or nested "
+                         "(split it into named parts)", MAX_HEIGHT);
+            nd_expr_free(left);
+            nd_expr_free(right);
             return NULL;
         }
         int range = t->kind == ND_TOK_DOTDOT;
@@ -271,12 +290,13 @@ static nd_expr *parse_binary(parser *p, int min_bp, const nd_token *after)
         e->b = right;
         left = finish(p, e, first);
     }
+    p->height = outer > height ? outer : height;
     return left;
 }
 
 nd_expr *nd_expr_parse(const nd_tokens *toks, size_t *pos, nd_error *err)
 {
-    parser p = {toks, *pos, err, 0};
+    parser p = {toks, *pos, err, 0, 0};
     nd_expr *e = parse_expr(&p, 0, NULL);
     if (e) *pos = p.pos;
     return e;

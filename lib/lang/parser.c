@@ -163,7 +163,11 @@ static nd_status parse_block(parser *p, nd_block *block)
     const nd_token *close = &p->toks->items[p->pos - 1];
     const char *start = open->text + 1;
     block->len = (size_t)(close->text - start);
-    block->text = strndup(start, block->len);
+    /* A copy of all len bytes (not strndup, which stops at a NUL the text may hold). */
+    if ((block->text = malloc(block->len + 1))) {
+        memcpy(block->text, start, block->len);
+        block->text[block->len] = '\0';
+    }
     block->line = open->line;
     block->col = open->col + 1;
     return block->text ? ND_OK : oom(p);

@@ -105,6 +105,7 @@ typedef struct dfs {
     char *color;          /* 0 unvisited, 1 on the path, 2 done */
     size_t *path;
     size_t depth;
+    size_t nesting;       /* visit and visit_refs frames on the stack */
     nd_error *err;
 } dfs;
 
@@ -113,12 +114,21 @@ static nd_status visit(dfs *g, size_t i);
 static nd_status visit_refs(dfs *g, const nd_expr *e)
 {
     if (!e) return ND_OK;
+    if (g->nesting >= MD_MAX_NESTING) {
+        const md_item *it = &g->def->list[g->kind].items[g->path[0]];
+        return nd_error_set(g->err, ND_EVALUE, it->pub.line, it->pub.col, (int)strlen(it->name),
+                            "'%s' nests more than %d levels deep once its %s are expanded",
+                            it->name, MD_MAX_NESTING,
+                            g->kind == ND_MODEL_TERM ? "terms" : "functions");
+    }
+    g->nesting++;
     int match = g->kind == ND_MODEL_TERM ? e->kind == ND_EXPR_NAME : e->kind == ND_EXPR_CALL;
     int j = match ? md_index(g->def, g->kind, e->str) : -1;
     nd_status st = j >= 0 ? visit(g, (size_t)j) : ND_OK;
     if (!st) st = visit_refs(g, e->a);
     if (!st) st = visit_refs(g, e->b);
     for (size_t i = 0; i < e->nitems && !st; i++) st = visit_refs(g, e->items[i]);
+    g->nesting--;
     return st;
 }
 
@@ -156,7 +166,7 @@ static nd_status check_acyclic(const md_def *def, nd_model_kind kind, nd_error *
 {
     size_t n = def->list[kind].count;
     if (!n) return ND_OK;
-    dfs g = {def, kind, calloc(n, 1), malloc(n * sizeof(size_t)), 0, err};
+    dfs g = {def, kind, calloc(n, 1), malloc(n * sizeof(size_t)), 0, 0, err};
     nd_status st = g.color && g.path ? ND_OK : nd_error_fail(err, ND_ENOMEM, "out of memory");
     for (size_t i = 0; i < n && !st; i++) st = visit(&g, i);
     free(g.color);

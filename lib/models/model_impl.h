@@ -10,6 +10,15 @@
 #include "../lang/lexer.h"
 #include "model.h"
 
+/* How deep a definition may nest once its terms and functions are expanded (tree levels
+   plus the term and function references followed): checking, inlining, differentiating
+   and compiling recurse that deep, and hostile text must not exhaust the C stack. */
+enum { MD_MAX_NESTING = 2000 };
+
+/* How many definitions of each kind (states, parameters, terms, functions) a model may
+   have: the Jacobians are states x states and states x parameters. */
+enum { MD_MAX_ITEMS = 1000 };
+
 /* One named definition with its owned strings (the public item points into them). */
 typedef struct md_item {
     nd_model_item pub;

@@ -17,6 +17,7 @@ typedef struct inliner {
     const char *const *keep;
     size_t nkeep;
     size_t budget;
+    int depth;          /* expand frames on the stack: the height of the tree so far */
     nd_error *err;
 } inliner;
 
@@ -104,6 +105,9 @@ static nd_expr *expand_call(inliner *x, const nd_expr *e, const md_item *fn, nd_
     return out;
 }
 
+static nd_expr *expand_node(inliner *x, const nd_expr *e, const md_item *fn,
+                           nd_expr *const *args);
+
 static nd_expr *expand(inliner *x, const nd_expr *e, const md_item *fn, nd_expr *const *args)
 {
     if (x->budget == 0) {
@@ -111,7 +115,21 @@ static nd_expr *expand(inliner *x, const nd_expr *e, const md_item *fn, nd_expr 
                       "are inlined (over %d nodes)", NODE_BUDGET);
         return NULL;
     }
+    if (x->depth >= MD_MAX_NESTING) {
+        nd_error_set(x->err, ND_EVALUE, e->line, e->col, e->span, "the model nests more than "
+                     "%d levels deep once its terms and functions are inlined", MD_MAX_NESTING);
+        return NULL;
+    }
     x->budget--;
+    x->depth++;
+    nd_expr *n = expand_node(x, e, fn, args);
+    x->depth--;
+    return n;
+}
+
+static nd_expr *expand_node(inliner *x, const nd_expr *e, const md_item *fn,
+                            nd_expr *const *args)
+{
     if (e->kind == ND_EXPR_NAME) return expand_name(x, e, fn, args);
     if (e->kind == ND_EXPR_CALL) return expand_call(x, e, fn, args);
     nd_expr *n = shallow(x, e);
@@ -138,7 +156,7 @@ static nd_expr *expand(inliner *x, const nd_expr *e, const md_item *fn, nd_expr 
 nd_expr *md_inline(const md_def *def, const nd_expr *e, const char *const *keep, size_t nkeep,
                    nd_error *err)
 {
-    inliner x = {def, keep, nkeep, NODE_BUDGET, err};
+    inliner x = {def, keep, nkeep, NODE_BUDGET, 0, err};
     return expand(&x, e, NULL, NULL);
 }
 

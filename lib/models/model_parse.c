@@ -22,6 +22,15 @@ static nd_status define(md_cursor *c, nd_model_kind kind, char *name, const nd_t
         free(name);
         return st;
     }
+    if (c->def->list[kind].count >= MD_MAX_ITEMS) {
+        /* Checking and compiling cost grows with the square of these counts (name
+           lookups, the n x n Jacobian): hostile text must not make the kernel hang. */
+        nd_status st = nd_error_set(c->err, ND_EVALUE, at->line, at->col + col_shift,
+                                    (int)strlen(name), "a model defines at most %d %ss",
+                                    MD_MAX_ITEMS, kind_names[kind]);
+        free(name);
+        return st;
+    }
     md_item *it = md_add_item(c->def, kind);
     if (!it) {
         free(name);
