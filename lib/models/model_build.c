@@ -91,11 +91,34 @@ static nd_status add_note(md_def *d, const char *note, nd_error *err)
     return ND_OK;
 }
 
+/* Beyond this many nodes in the inlined right-hand sides the symbolic derivatives (whose
+   size grows with the square of a product's length) are not attempted: a machine-made
+   model of a few kB could otherwise need gigabytes. */
+enum { JACOBIAN_MAX_NODES = 100000 };
+
+/* Counts the nodes of e, stopping once the count passes limit. */
+static size_t count_nodes(const nd_expr *e, size_t limit)
+{
+    if (!e) return 0;
+    size_t n = 1;
+    if (n <= limit) n += count_nodes(e->a, limit - n);
+    if (n <= limit) n += count_nodes(e->b, limit - n);
+    for (size_t i = 0; i < e->nitems && n <= limit; i++) n += count_nodes(e->items[i], limit - n);
+    return n;
+}
+
 /* Jacobians are a convenience (solvers fall back to finite differences), so a model with a
-   function the differentiator does not know still compiles, with a note. */
+   function the differentiator does not know, or too large to differentiate, still compiles,
+   with a note. */
 static nd_status build_jacobians(md_def *d, nd_expr *const *f, nd_error *err)
 {
-    size_t n = d->list[ND_MODEL_STATE].count, np = d->list[ND_MODEL_PAR].count;
+    size_t n = d->list[ND_MODEL_STATE].count, np = d->list[ND_MODEL_PAR].count, nodes = 0;
+    for (size_t i = 0; i < n && nodes <= JACOBIAN_MAX_NODES; i++)
+        nodes += count_nodes(f[i], JACOBIAN_MAX_NODES - nodes);
+    if (nodes > JACOBIAN_MAX_NODES)
+        return add_note(d, "no symbolic Jacobian (the right-hand sides, with terms and "
+                           "functions expanded, exceed 100000 operations); solvers use "
+                           "finite differences", err);
     nd_error derr;
     nd_error_clear(&derr);
     nd_expr **J = derivatives(d, f, ND_MODEL_STATE, &derr);
