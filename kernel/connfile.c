@@ -98,7 +98,9 @@ int nd_connection_parse(const char *json_text, nd_connection *out, char *err, si
     if (errcap) err[0] = '\0';
     json_error_t je;
     json_t *root = json_loads(json_text ? json_text : "", 0, &je);
-    if (!root) return fail(err, errcap, "invalid JSON at line %d: %s", je.line, je.text);
+    /* Not je.text: jansson quotes the offending token ("near '...'"), which can be the key. */
+    if (!root)
+        return fail(err, errcap, "invalid JSON at line %d, column %d", je.line, je.column);
     int rc = read_fields(root, out, err, errcap);
     json_decref(root);
     if (rc != 0) nd_connection_clear(out);

@@ -12,6 +12,8 @@
      reading its input shows up as EPIPE rather than killing the kernel.
    - An exec failure comes back through a close-on-exec pipe, so "not installed" or "not
      executable" is an error message, not an exit status 127 to guess from.
+   - When the child itself has exited, what is left of its group (a background job still
+     holding the pipes open) is killed at once, rather than waited for until the limit.
    - The child is always reaped, on every path. */
 #define _GNU_SOURCE
 #include "proc.h"
@@ -193,12 +195,25 @@ static void keep(nd_proc_result *r, int s, const char *chunk, size_t got, size_t
     if (got) nd_sb_putn(&r->out[s], chunk, got);
 }
 
+/* Whether the child has exited, without reaping it (so its group id stays its own). */
+static int child_exited(pid_t pid)
+{
+    siginfo_t si;
+    si.si_pid = 0;
+    return waitid(P_PID, (id_t)pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 && si.si_pid == pid;
+}
+
+/* How often pump looks whether the child exited while its pipes stay open. */
+enum { EXIT_CHECK_MS = 20 };
+
 /* Feeds stdin and drains every output until all the pipes are closed (PUMP_DONE), time is
    up (PUMP_LATE), an output overflows with stop_on_overflow (PUMP_OVERFLOW), or polling or
-   memory fails (PUMP_FAILED, err set). */
+   memory fails (PUMP_FAILED, err set). Once the child has exited, the rest of its group
+   (which alone can still hold the pipes open) is killed, and the pipes drain to their end. */
 static int pump(run *p, const nd_proc_opts *o, nd_proc_result *r, long long deadline,
                 const char *name, nd_error *err)
 {
+    int group_killed = 0;
     for (;;) {
         struct pollfd pf[NSTREAMS];
         int map[NSTREAMS], n = 0;
@@ -210,6 +225,11 @@ static int pump(run *p, const nd_proc_opts *o, nd_proc_result *r, long long dead
         if (n == 0) return PUMP_DONE;
         long long left = deadline - now_ms();
         if (left <= 0) return PUMP_LATE;
+        if (!group_killed && child_exited(p->pid)) {
+            kill_group(p->pid);
+            group_killed = 1;
+        }
+        if (!group_killed && left > EXIT_CHECK_MS) left = EXIT_CHECK_MS;
         int k = poll(pf, (nfds_t)n, left > INT_MAX ? INT_MAX : (int)left);
         if (k < 0 && errno != EINTR) {
             p->failure = nd_error_fail(err, ND_EIO, "waiting for %s: %s", name,

@@ -40,7 +40,9 @@ char *nd_proc_find(const char *name);
 /* Runs path (searched with nd_proc_find when it has no '/') with argv, no shell, and fills
    r (always, to be freed with nd_proc_result_free). ND_OK when the program ran, however it
    ended (see r); ND_EIO when it is not installed or could not be started (err names
-   argv[0]), ND_ENOMEM when its output did not fit in memory. The child is always reaped. */
+   argv[0]), ND_ENOMEM when its output did not fit in memory. Once the program has exited,
+   what is left of its process group (a background job holding the pipes) is killed. The
+   child is always reaped. */
 nd_status nd_proc_run(const char *path, char *const argv[], const nd_proc_opts *o,
                       nd_proc_result *r, nd_error *err);
 

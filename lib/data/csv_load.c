@@ -25,7 +25,16 @@ typedef struct loader {
     double *row;
     nd_dataset *ds;
     nd_error *err;
+    const atomic_int *interrupt;   /* optional: nonzero stops the load (ND_EINTERRUPT) */
 } loader;
+
+/* Whether the user interrupted the load; sets the error then. */
+static int interrupted(loader *L)
+{
+    if (!L->interrupt || !atomic_load(L->interrupt)) return 0;
+    nd_error_fail(L->err, ND_EINTERRUPT, "interrupted while loading '%s'", L->path);
+    return 1;
+}
 
 static int grow(void *pp, size_t *cap, size_t need, size_t size)
 {
@@ -48,6 +57,10 @@ static int read_all(loader *L)
     }
     size_t cap = 0;
     for (;;) {
+        if (interrupted(L)) {
+            fclose(f);
+            return -1;
+        }
         if (grow(&L->text, &cap, L->len + 65537, 1) != 0) {
             fclose(f);
             nd_error_fail(L->err, ND_ENOMEM, "'%s' is too large to load", L->path);
@@ -253,6 +266,7 @@ static int parse_lines(loader *L)
     char *p = L->text;
     if (strncmp(p, "\xEF\xBB\xBF", 3) == 0) p += 3;   /* spreadsheet programs add a BOM */
     for (int lineno = 1; p < L->text + L->len; lineno++) {
+        if (lineno % 4096 == 0 && interrupted(L)) return -1;
         char *nl = strchr(p, '\n');
         char *next = nl ? nl + 1 : L->text + L->len;
         if (nl) *nl = '\0';
@@ -285,7 +299,12 @@ static int parse_lines(loader *L)
 
 nd_dataset *nd_ds_load_csv(const char *path, nd_error *err)
 {
-    loader L = {.path = path, .err = err};
+    return nd_ds_load_csv_until(path, NULL, err);
+}
+
+nd_dataset *nd_ds_load_csv_until(const char *path, const atomic_int *interrupt, nd_error *err)
+{
+    loader L = {.path = path, .err = err, .interrupt = interrupt};
     int ok = read_all(&L) == 0 && parse_lines(&L) == 0;
     free(L.text);
     free(L.cells);

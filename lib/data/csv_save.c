@@ -70,11 +70,19 @@ static const char *cell_text(double x, char *buf)
     return nd_numfmt(x, buf);
 }
 
-static int write_rows(FILE *f, const nd_dataset *ds)
+/* Rows between two looks at the interrupt flag (a few milliseconds of formatting). */
+enum { ROWS_PER_CHECK = 4096 };
+
+/* 0 ok; -1 with errno set, EINTR when *interrupt became nonzero. */
+static int write_rows(FILE *f, const nd_dataset *ds, const atomic_int *interrupt)
 {
     char buf[ND_NUMFMT_CAP];
     size_t ncols = nd_ds_cols(ds);
     for (size_t i = 0; i < nd_ds_rows(ds); i++) {
+        if (interrupt && i % ROWS_PER_CHECK == 0 && atomic_load(interrupt)) {
+            errno = EINTR;
+            return -1;
+        }
         for (size_t j = 0; j < ncols; j++) {
             if (j && putc(',', f) == EOF) return -1;
             if (fputs(cell_text(nd_ds_col(ds, j)[i], buf), f) == EOF) return -1;
@@ -85,12 +93,12 @@ static int write_rows(FILE *f, const nd_dataset *ds)
 }
 
 /* Writes everything to the open temporary file and closes it; 0 ok, else errno is set. */
-static int write_file(FILE *f, const nd_dataset *ds)
+static int write_file(FILE *f, const nd_dataset *ds, const atomic_int *interrupt)
 {
     char *head = preamble(ds);
     int rc = -1;
     if (!head) errno = ENOMEM;
-    else if (fputs(head, f) != EOF && write_rows(f, ds) == 0 && fflush(f) == 0 &&
+    else if (fputs(head, f) != EOF && write_rows(f, ds, interrupt) == 0 && fflush(f) == 0 &&
              fsync(fileno(f)) == 0)
         rc = 0;
     free(head);
@@ -101,6 +109,12 @@ static int write_file(FILE *f, const nd_dataset *ds)
 }
 
 nd_status nd_ds_save_csv(const nd_dataset *ds, const char *path, nd_error *err)
+{
+    return nd_ds_save_csv_until(ds, path, NULL, err);
+}
+
+nd_status nd_ds_save_csv_until(const nd_dataset *ds, const char *path,
+                               const atomic_int *interrupt, nd_error *err)
 {
     size_t len = strlen(path);
     char *tmp = malloc(len + sizeof ".tmp-XXXXXX");
@@ -123,10 +137,12 @@ nd_status nd_ds_save_csv(const nd_dataset *ds, const char *path, nd_error *err)
         free(tmp);
         return nd_error_fail(err, ND_EIO, "cannot write '%s': %s", path, strerror(e));
     }
-    if (write_file(f, ds) != 0 || rename(tmp, path) != 0) {
+    if (write_file(f, ds, interrupt) != 0 || rename(tmp, path) != 0) {
         int e = errno;
         unlink(tmp);
         free(tmp);
+        if (e == EINTR && interrupt && atomic_load(interrupt))
+            return nd_error_fail(err, ND_EINTERRUPT, "interrupted: '%s' was not written", path);
         return nd_error_fail(err, ND_EIO, "cannot write '%s': %s", path, strerror(e));
     }
     free(tmp);

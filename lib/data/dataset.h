@@ -5,6 +5,7 @@
 #ifndef ND_DATA_DATASET_H
 #define ND_DATA_DATASET_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include "../base/bundle.h"
@@ -73,9 +74,18 @@ const char *nd_ds_meta_value(const nd_dataset *ds, size_t i);
    ND_EIO with the reason. Format in csv_save.c. */
 nd_status nd_ds_save_csv(const nd_dataset *ds, const char *path, nd_error *err);
 
+/* nd_ds_save_csv that stops when *interrupt (optional) becomes nonzero, checked every few
+   thousand rows: ND_EINTERRUPT, and nothing is written (an older file stays as it was). */
+nd_status nd_ds_save_csv_until(const nd_dataset *ds, const char *path,
+                               const atomic_int *interrupt, nd_error *err);
+
 /* Reads a CSV saved by nd_ds_save_csv or a plain one; NULL with err naming the file, line
    and column of the first problem. Accepted format in csv_load.c. */
 nd_dataset *nd_ds_load_csv(const char *path, nd_error *err);
+
+/* nd_ds_load_csv that stops when *interrupt (optional) becomes nonzero: NULL with
+   ND_EINTERRUPT. */
+nd_dataset *nd_ds_load_csv_until(const char *path, const atomic_int *interrupt, nd_error *err);
 
 /* Returns "dataset 2001 rows × 5 columns (t 0..200 ms): V, m, h, n, I" (columns besides
    time); caller frees; NULL on ENOMEM. */

@@ -3,10 +3,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../learn/ude_extra.h"
 
 #include "args.h"
+#include "exec.h"
 #include "modules.h"
 #include "objects.h"
 #include "target.h"
@@ -31,7 +33,15 @@ static nd_status run_save(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     }
     char *path = NULL;
     st = nd_arg_string(ctx, nd_arg_pos(ctx, 1), &path, err);
-    if (st == ND_OK) st = net ? nd_ude_save(net, path, err) : nd_ds_save_csv(ds, path, err);
+    /* the file is written under a temporary name and renamed over the path: that would
+       replace a device (/dev/null, /dev/full) or a pipe by a plain file, so refuse those */
+    struct stat sb;
+    if (st == ND_OK && stat(path, &sb) == 0 && !S_ISREG(sb.st_mode))
+        st = nd_error_fail(err, ND_EIO, "cannot write '%s': it is %s, not a regular file", path,
+                           S_ISDIR(sb.st_mode) ? "a directory" : "a device or pipe");
+    if (st == ND_OK)
+        st = net ? nd_ude_save(net, path, err)
+                 : nd_ds_save_csv_until(ds, path, ctx->exec->interrupt, err);
     if (st == ND_OK) {
         ctx->sink->stream(ctx->sink->ctx, ND_STREAM_OUT, "saved ");
         ctx->sink->stream(ctx->sink->ctx, ND_STREAM_OUT, path);
@@ -50,7 +60,10 @@ static const nd_command cmd_save = {
     "Writes the dataset as CSV: '# key: value' lines with its metadata (model, method, "
     "stimulus ...), a header row with each column's name and unit (\"V [mV]\"), and the "
     "numbers in the shortest form that reads back to the same bits, so `load` gives the "
-    "identical dataset. The file is written whole or not at all.\n\n"
+    "identical dataset. The file is written whole or not at all (under a temporary name "
+    "next to it, then renamed), and only to the path named: a relative path is relative "
+    "to the kernel's working directory (the notebook's folder under Jupyter), and a path "
+    "that is a directory, device or pipe is refused.\n\n"
     "A network (from `ude` or `node`) is written as JSON: the model's text and values, "
     "the architecture, the weights and scaling (exact to the bit), the stimulus and the "
     "training history, so that `load` gives it back ready to plot or to train further.",
@@ -64,6 +77,15 @@ static nd_status run_load(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     char *path = NULL;
     const nd_arg *a = nd_arg_pos(ctx, 0);
     if ((st = nd_arg_string(ctx, a, &path, err)) != ND_OK) return st;
+    /* a device (/dev/zero, /dev/urandom) never ends and a pipe blocks the kernel: files only */
+    struct stat sb;
+    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+        st = nd_error_fail(err, ND_EIO, "cannot read '%s': it is %s, not a regular file", path,
+                           S_ISDIR(sb.st_mode) ? "a directory" : "a device or pipe");
+        free(path);
+        nd_target_locate(err, a);
+        return st;
+    }
     size_t len = strlen(path);
     if (len > 5 && strcmp(path + len - 5, ".json") == 0) {
         nd_ude *u = nd_ude_load(path, err);
@@ -75,7 +97,7 @@ static nd_status run_load(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
         *result = nd_value_ude(u);
         return *result ? ND_OK : nd_error_fail(err, ND_ENOMEM, "out of memory");
     }
-    nd_dataset *ds = nd_ds_load_csv(path, err);
+    nd_dataset *ds = nd_ds_load_csv_until(path, ctx->exec->interrupt, err);
     free(path);
     if (!ds) {
         nd_target_locate(err, a);

@@ -3,6 +3,7 @@
 #include "test.h"
 
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../../lib/base/proc.h"
@@ -126,6 +127,47 @@ TEST(proc_timeout_kills_a_grandchild_too)
     char *const argv2[] = {"sh", "-c", "exec >/dev/null 2>&1; /bin/sleep 30", NULL};
     CHECK_INT(nd_proc_run("/bin/sh", argv2, &o, &r, &err), ND_OK);
     CHECK(r.timed_out);
+    nd_proc_result_free(&r);
+    CHECK_INT(nd_test_zombie_children(), 0);
+    nd_tempdir_remove(dir);
+}
+
+/* The program is gone but a background job it started holds the pipes: the job is killed
+   at once, not waited for until the limit (a gnuplot killed half-way must not hang). */
+TEST(proc_exited_program_does_not_wait_for_its_background_job)
+{
+    char dir[64], script[300];
+    CHECK_INT(nd_tempdir_make(dir), 0);
+    snprintf(script, sizeof script,
+             "/bin/sleep 30 & echo $! > %s/child.pid; echo bye; kill -9 $$", dir);
+    char *const argv[] = {"sh", "-c", script, NULL};
+    nd_proc_opts o = {.timeout_ms = 10000};
+    nd_proc_result r;
+    nd_error err;
+    struct timespec t0, t1;
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    CHECK_INT(nd_proc_run("/bin/sh", argv, &o, &r, &err), ND_OK);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    double secs = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) * 1e-9;
+    CHECK(secs < 2);
+    CHECK(!r.timed_out);
+    CHECK_INT(r.signal, 9);
+    CHECK_STR(nd_sb_str(&r.out[1]), "bye\n");
+    long child_pid = read_pid(dir, "child.pid");
+    CHECK(child_pid > 0);
+    for (int i = 0; i < 100 && !nd_test_process_gone(child_pid); i++) usleep(10000);
+    CHECK(nd_test_process_gone(child_pid));
+    nd_proc_result_free(&r);
+
+    /* a normal exit whose job lingers with the pipes: the same, and the output is kept */
+    snprintf(script, sizeof script, "/bin/sleep 30 & echo done; exit 3");
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    CHECK_INT(nd_proc_run("/bin/sh", argv, &o, &r, &err), ND_OK);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    secs = (double)(t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) * 1e-9;
+    CHECK(secs < 2);
+    CHECK_INT(r.exit_code, 3);
+    CHECK_STR(nd_sb_str(&r.out[1]), "done\n");
     nd_proc_result_free(&r);
     CHECK_INT(nd_test_zombie_children(), 0);
     nd_tempdir_remove(dir);
