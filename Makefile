@@ -155,6 +155,10 @@ test: deps all install $(BUILD)/unit-tests $(ASAN_BUILD)/unit-tests $(FUZZ_BINS)
 
 fuzz-build: $(FUZZ_BINS)
 
+# Built only as prerequisites of the pattern rule above: kept, so that make neither
+# rebuilds nor deletes them (a deletion would print after the test summary).
+.SECONDARY: $(call obj,$(FUZZ_BUILD),$(FUZZ_KERNEL_SRC))
+
 # Runs every fuzz target for FUZZ_SECONDS (default 60) after replaying its regression
 # inputs, and reports executions and coverage (docs/fuzzing.md). Not part of `make test`.
 fuzz: deps $(FUZZ_BINS)
