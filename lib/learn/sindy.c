@@ -55,9 +55,8 @@ static void gram_free(gram *g)
 
 /* Forms the Gram data of the rows idx[0..n) (idx NULL: all rows) with column scales s and
    target scales sy. Returns 0 or -1 (ENOMEM). */
-static int gram_build(gram *g, const double *theta, const double *Y, size_t rows, size_t p,
-                      size_t m, const double *s, const double *sy, const size_t *idx,
-                      size_t n)
+static int gram_build(gram *g, const double *theta, const double *Y, size_t p, size_t m,
+                      const double *s, const double *sy, const size_t *idx, size_t n)
 {
     g->p = p, g->m = m;
     g->G = calloc(p * p, sizeof *g->G);
@@ -74,7 +73,6 @@ static int gram_build(gram *g, const double *theta, const double *Y, size_t rows
         for (size_t j = 0; j < p; j++) A[r * p + j] = theta[src * p + j] / s[j];
         for (size_t k = 0; k < m; k++) B[r * m + k] = Y[src * m + k] / sy[k];
     }
-    (void)rows;
     double w = 1.0 / (double)n;
     cblas_dsyrk(CblasRowMajor, CblasUpper, CblasTrans, (int)p, (int)n, w, A, (int)p, 0.0, g->G,
                 (int)p);
@@ -251,6 +249,24 @@ static nd_status scales(const double *A, size_t rows, size_t cols, const nd_sind
     return ND_OK;
 }
 
+/* The rank test of G by pivoted Cholesky: returns 0 when G has full rank, else the
+   (1-based) index of a term that the others make up, or p + 1 when none could be named
+   (or memory ran out). */
+static size_t dependent_term(const gram *g)
+{
+    size_t p = g->p, dep = 0;
+    double *A = malloc(p * p * sizeof *A);
+    lapack_int *piv = malloc(p * sizeof *piv), rank = (lapack_int)p;
+    if (!A || !piv) dep = p + 1;
+    else {
+        memcpy(A, g->G, p * p * sizeof *A);
+        LAPACKE_dpstrf(LAPACK_ROW_MAJOR, 'U', (lapack_int)p, A, (lapack_int)p, piv, &rank, 1e-12);
+        if (rank < (lapack_int)p) dep = piv[rank] >= 1 ? (size_t)piv[rank] : p + 1;
+    }
+    free(A), free(piv);
+    return dep;
+}
+
 /* Explains a singular library: two proportional terms, or one that the others make up. */
 static nd_status singular(const gram *g, const nd_sindy_options *o, nd_error *err)
 {
@@ -264,33 +280,12 @@ static nd_status singular(const gram *g, const nd_sindy_options *o, nd_error *er
                                      "%s are proportional on these samples",
                                      term_name(o, i, a, sizeof a), term_name(o, j, b, sizeof b));
         }
-    double *A = malloc(p * p * sizeof *A);
-    lapack_int *piv = malloc(p * sizeof *piv), rank = (lapack_int)p;
-    if (A && piv) {
-        memcpy(A, g->G, p * p * sizeof *A);
-        LAPACKE_dpstrf(LAPACK_ROW_MAJOR, 'U', (lapack_int)p, A, (lapack_int)p, piv, &rank, 1e-12);
-    }
-    size_t dep = rank < (lapack_int)p && piv ? (size_t)piv[rank] : 0;   /* 1-based */
-    free(A), free(piv);
+    size_t dep = dependent_term(g);
     if (dep >= 1 && dep <= p)
         return nd_error_fail(err, ND_EVALUE, "the library is singular: term %s is a "
                              "combination of the others on these samples",
                              term_name(o, dep - 1, a, sizeof a));
     return nd_error_fail(err, ND_EVALUE, "the library is singular on these samples");
-}
-
-/* Whether G is numerically singular (pivoted Cholesky rank below p). */
-static int is_singular(const gram *g)
-{
-    size_t p = g->p;
-    double *A = malloc(p * p * sizeof *A);
-    lapack_int *piv = malloc(p * sizeof *piv), rank = (lapack_int)p;
-    if (A && piv) {
-        memcpy(A, g->G, p * p * sizeof *A);
-        LAPACKE_dpstrf(LAPACK_ROW_MAJOR, 'U', (lapack_int)p, A, (lapack_int)p, piv, &rank, 1e-12);
-    }
-    free(A), free(piv);
-    return rank < (lapack_int)p;
 }
 
 /* ---- fits ---- */
@@ -324,9 +319,9 @@ static nd_status problem_init(problem *P, const double *theta, size_t rows, size
         return nd_error_fail(err, ND_ENOMEM, "out of memory");
     if ((st = scales(theta, rows, p, o, 1, P->s, err)) || (st = scales(Y, rows, m, o, 0, P->sy, err)))
         return st;
-    if (gram_build(&P->g, theta, Y, rows, p, m, P->s, P->sy, NULL, rows))
+    if (gram_build(&P->g, theta, Y, p, m, P->s, P->sy, NULL, rows))
         return nd_error_fail(err, ND_ENOMEM, "out of memory for the library's Gram matrix");
-    return is_singular(&P->g) ? singular(&P->g, o, err) : ND_OK;
+    return dependent_term(&P->g) ? singular(&P->g, o, err) : ND_OK;
 }
 
 /* Fits every target on g into xi (p × m, normalised). */
@@ -367,7 +362,7 @@ static nd_status ensemble(problem *P, const nd_sindy_options *o, nd_sindy_fit *f
     for (size_t b = 0; b < B && !st; b++) {
         for (size_t r = 0; r < n; r++) idx[r] = (size_t)(nd_rng_uniform(&rng) * (double)n) % n;
         gram g;
-        if (gram_build(&g, P->theta, P->Y, n, p, m, P->s, P->sy, idx, n)) {
+        if (gram_build(&g, P->theta, P->Y, p, m, P->s, P->sy, idx, n)) {
             gram_free(&g);
             st = nd_error_fail(err, ND_ENOMEM, "out of memory");
             break;
