@@ -176,6 +176,7 @@ bench: deps all install $(BENCH_C)
 	$(PYTHON) bench/kernel_latency.py
 	$(PYTHON) bench/ode.py
 	$(PYTHON) bench/ude.py
+	OPENBLAS_CORETYPE=$(ND_CORETYPE) $(BUILD)/bench/ude_seeds
 	$(PYTHON) bench/sindy.py
 	$(PYTHON) bench/cell_latency.py
 	$(BUILD)/bench/expr_speed
