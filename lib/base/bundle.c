@@ -32,6 +32,17 @@ void nd_bundle_free(nd_bundle *b)
     free(b);
 }
 
+nd_bundle *nd_bundle_copy(const nd_bundle *b)
+{
+    nd_bundle *c = nd_bundle_create();
+    for (size_t i = 0; c && i < b->count; i++)
+        if (nd_bundle_set(c, b->items[i].mime, b->items[i].text) != 0) {
+            nd_bundle_free(c);
+            c = NULL;
+        }
+    return c;
+}
+
 static entry *find(const nd_bundle *b, const char *mime)
 {
     for (size_t i = 0; i < b->count; i++)

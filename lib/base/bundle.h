@@ -27,6 +27,9 @@ int nd_bundle_setf(nd_bundle *b, const char *mime, const char *fmt, ...)
    taking ownership of them (all freed); NULL if any is NULL or memory runs out. */
 nd_bundle *nd_bundle_take3(char *plain, char *html, char *json);
 
+/* Returns a deep copy of b, or NULL on ENOMEM. */
+nd_bundle *nd_bundle_copy(const nd_bundle *b);
+
 /* Returns the number of entries. */
 size_t nd_bundle_count(const nd_bundle *b);
 

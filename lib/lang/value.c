@@ -7,7 +7,11 @@
 #include <string.h>
 
 #include "../base/numfmt.h"
+#include "../base/table.h"
 #include "../base/textfmt.h"
+
+/* A vector's text shows this many numbers, then how many there are. */
+enum { VECTOR_SHOWN = 8 };
 
 
 static nd_value *alloc(nd_value_kind kind)
@@ -86,6 +90,84 @@ nd_value *nd_value_object(const nd_object_type *type, void *data)
     return v;
 }
 
+nd_value *nd_value_vector(const double *x, size_t n)
+{
+    nd_value *v = alloc(ND_VAL_VECTOR);
+    double *copy = malloc((n ? n : 1) * sizeof *copy);
+    if (!v || !copy) {
+        free(v);
+        free(copy);
+        return NULL;
+    }
+    if (n) memcpy(copy, x, n * sizeof *copy);
+    v->as.vec.x = copy;
+    v->as.vec.n = n;
+    return v;
+}
+
+nd_value *nd_value_record(const char *type, nd_bundle *view)
+{
+    nd_value *v = alloc(ND_VAL_RECORD);
+    char *t = strdup(type);
+    if (!v || !t) {
+        free(v);
+        free(t);
+        nd_bundle_free(view);
+        return NULL;
+    }
+    v->as.rec.type = t;
+    v->as.rec.view = view;
+    return v;
+}
+
+int nd_record_add(nd_value *r, const char *name, nd_value *v)
+{
+    if (!v) return -1;
+    if (r->as.rec.n == r->as.rec.cap) {
+        size_t cap = r->as.rec.cap ? 2 * r->as.rec.cap : 8;
+        char **names = realloc(r->as.rec.names, cap * sizeof *names);
+        if (names) r->as.rec.names = names;
+        nd_value **items = names ? realloc(r->as.rec.items, cap * sizeof *items) : NULL;
+        if (items) r->as.rec.items = items;
+        if (!items) {
+            nd_value_unref(v);
+            return -1;
+        }
+        r->as.rec.cap = cap;
+    }
+    char *copy = strdup(name);
+    if (!copy) {
+        nd_value_unref(v);
+        return -1;
+    }
+    r->as.rec.names[r->as.rec.n] = copy;
+    r->as.rec.items[r->as.rec.n++] = v;
+    return 0;
+}
+
+int nd_record_add_number(nd_value *r, const char *name, double x)
+{
+    return nd_record_add(r, name, nd_value_number(x));
+}
+
+int nd_record_add_vector(nd_value *r, const char *name, const double *x, size_t n)
+{
+    return nd_record_add(r, name, nd_value_vector(x, n));
+}
+
+int nd_record_add_string(nd_value *r, const char *name, const char *s)
+{
+    return nd_record_add(r, name, nd_value_string(s));
+}
+
+nd_value *nd_record_get(const nd_value *r, const char *name)
+{
+    if (r->kind != ND_VAL_RECORD) return NULL;
+    for (size_t i = 0; i < r->as.rec.n; i++)
+        if (strcmp(r->as.rec.names[i], name) == 0) return r->as.rec.items[i];
+    return NULL;
+}
+
 nd_value *nd_value_ref(nd_value *v)
 {
     v->refs++;
@@ -102,6 +184,17 @@ void nd_value_unref(nd_value *v)
         free(v->as.list.items);
         break;
     case ND_VAL_OBJECT: v->as.obj.type->free(v->as.obj.data); break;
+    case ND_VAL_VECTOR: free(v->as.vec.x); break;
+    case ND_VAL_RECORD:
+        for (size_t i = 0; i < v->as.rec.n; i++) {
+            free(v->as.rec.names[i]);
+            nd_value_unref(v->as.rec.items[i]);
+        }
+        free(v->as.rec.names);
+        free(v->as.rec.items);
+        free(v->as.rec.type);
+        nd_bundle_free(v->as.rec.view);
+        break;
     default: break;
     }
     free(v);
@@ -117,6 +210,8 @@ const char *nd_value_type_name(const nd_value *v)
     case ND_VAL_RANGE:  return "range";
     case ND_VAL_LIST:   return "list";
     case ND_VAL_OBJECT: return v->as.obj.type->type_name;
+    case ND_VAL_VECTOR: return "vector";
+    case ND_VAL_RECORD: return v->as.rec.type;
     }
     return "?";
 }
@@ -134,6 +229,34 @@ static void put_object_summary(const nd_value *v, nd_sb *sb)
     if (s && *s) nd_sb_puts(sb, s);
     else nd_sb_printf(sb, "<%s>", v->as.obj.type->type_name);
     free(s);
+}
+
+static void put_vector(const nd_value *v, nd_sb *sb)
+{
+    char num[ND_NUMFMT_CAP];
+    size_t n = v->as.vec.n, shown = n <= VECTOR_SHOWN + 2 ? n : VECTOR_SHOWN;
+    nd_sb_putc(sb, '[');
+    for (size_t i = 0; i < shown; i++)
+        nd_sb_printf(sb, "%s%s", i ? ", " : "", nd_numfmt(v->as.vec.x[i], num));
+    if (shown < n) nd_sb_printf(sb, ", … (%zu numbers)", n);
+    nd_sb_putc(sb, ']');
+}
+
+/* A record's text is its view's, or its fields one per line. */
+static void put_record(const nd_value *v, nd_sb *sb)
+{
+    const char *plain = v->as.rec.view ? nd_bundle_get(v->as.rec.view, "text/plain") : NULL;
+    if (plain && *plain) {
+        size_t len = strlen(plain);
+        while (len && plain[len - 1] == '\n') len--;
+        nd_sb_printf(sb, "%.*s", (int)len, plain);
+        return;
+    }
+    nd_sb_printf(sb, "%s:", v->as.rec.type);
+    for (size_t i = 0; i < v->as.rec.n; i++) {
+        nd_sb_printf(sb, "%s%s = ", i ? ", " : " ", v->as.rec.names[i]);
+        nd_value_to_text(v->as.rec.items[i], 1, sb);
+    }
 }
 
 void nd_value_to_text(const nd_value *v, int quote, nd_sb *sb)
@@ -161,6 +284,8 @@ void nd_value_to_text(const nd_value *v, int quote, nd_sb *sb)
         nd_sb_putc(sb, ']');
         break;
     case ND_VAL_OBJECT: put_object_summary(v, sb); break;
+    case ND_VAL_VECTOR: put_vector(v, sb); break;
+    case ND_VAL_RECORD: put_record(v, sb); break;
     }
 }
 
@@ -205,6 +330,24 @@ void nd_value_to_json(const nd_value *v, nd_sb *sb)
         nd_sb_free(&text);
         break;
     }
+    case ND_VAL_VECTOR:
+        nd_sb_puts(sb, ",\"values\":[");
+        for (size_t i = 0; i < v->as.vec.n; i++) {
+            if (i) nd_sb_putc(sb, ',');
+            nd_json_number(sb, v->as.vec.x[i]);
+        }
+        nd_sb_putc(sb, ']');
+        break;
+    case ND_VAL_RECORD:
+        nd_sb_puts(sb, ",\"fields\":{");
+        for (size_t i = 0; i < v->as.rec.n; i++) {
+            if (i) nd_sb_putc(sb, ',');
+            nd_json_string(sb, v->as.rec.names[i]);
+            nd_sb_putc(sb, ':');
+            nd_value_to_json(v->as.rec.items[i], sb);
+        }
+        nd_sb_putc(sb, '}');
+        break;
     }
     nd_sb_putc(sb, '}');
 }
@@ -217,7 +360,7 @@ char *nd_value_summary(const nd_value *v)
     /* A table cell must stay one line. */
     for (size_t i = 0; i < sb.len; i++)
         if (sb.data[i] == '\n') sb.data[i] = ' ';
-    if (sb.len > 80 && v->kind != ND_VAL_OBJECT) {
+    if (sb.len > 80 && v->kind != ND_VAL_OBJECT && v->kind != ND_VAL_RECORD) {
         sb.len = 77;
         nd_sb_puts(&sb, "...");
     }
@@ -247,11 +390,45 @@ static int complete_bundle(nd_bundle *b, const nd_value *v)
     return rc;
 }
 
+/* A record without a view of its own: its fields as a table. */
+static nd_bundle *record_table(const nd_value *v)
+{
+    static const char *const headers[] = {"field", "value"};
+    nd_table *t = nd_table_create(2, headers);
+    int ok = t != NULL;
+    for (size_t i = 0; ok && i < v->as.rec.n; i++) {
+        char *text = nd_value_summary(v->as.rec.items[i]);
+        const char *row[] = {v->as.rec.names[i], text ? text : ""};
+        ok = text && nd_table_add_row(t, row) == 0;
+        free(text);
+    }
+    nd_sb plain, html;
+    nd_sb_init(&plain);
+    nd_sb_init(&html);
+    if (ok) {
+        nd_sb_printf(&plain, "%s\n", v->as.rec.type);
+        nd_table_text(t, &plain);
+        nd_table_html(t, &html);
+    }
+    nd_table_free(t);
+    nd_bundle *b = ok ? nd_bundle_create() : NULL;
+    if (b && (nd_bundle_set(b, "text/plain", nd_sb_str(&plain)) != 0 ||
+              nd_bundle_set(b, "text/html", nd_sb_str(&html)) != 0 || plain.oom || html.oom)) {
+        nd_bundle_free(b);
+        b = NULL;
+    }
+    nd_sb_free(&plain);
+    nd_sb_free(&html);
+    return b;
+}
+
 nd_bundle *nd_value_to_bundle(const nd_value *v)
 {
     nd_bundle *b = NULL;
     if (v->kind == ND_VAL_OBJECT && v->as.obj.type->to_bundle)
         b = v->as.obj.type->to_bundle(v->as.obj.data);
+    if (v->kind == ND_VAL_RECORD)
+        b = v->as.rec.view ? nd_bundle_copy(v->as.rec.view) : record_table(v);
     if (!b) b = nd_bundle_create();
     if (b && complete_bundle(b, v) != 0) {
         nd_bundle_free(b);
@@ -276,6 +453,10 @@ int nd_value_equal(const nd_value *a, const nd_value *b)
             if (!nd_value_equal(a->as.list.items[i], b->as.list.items[i])) return 0;
         return 1;
     case ND_VAL_OBJECT: return a->as.obj.data == b->as.obj.data;
+    case ND_VAL_VECTOR:
+        return a->as.vec.n == b->as.vec.n &&
+               (a->as.vec.n == 0 || memcmp(a->as.vec.x, b->as.vec.x, a->as.vec.n * sizeof(double)) == 0);
+    case ND_VAL_RECORD: return a == b;
     }
     return 0;
 }

@@ -9,7 +9,9 @@
 
 typedef enum nd_value_kind {
     ND_VAL_NONE, ND_VAL_NUMBER, ND_VAL_BOOL, ND_VAL_STRING, ND_VAL_RANGE, ND_VAL_LIST,
-    ND_VAL_OBJECT
+    ND_VAL_OBJECT,
+    ND_VAL_VECTOR,    /* numbers stored flat: a dataset column, spike times */
+    ND_VAL_RECORD     /* what a computing command binds: named fields and how it is shown */
 } nd_value_kind;
 
 /* What a kind of object must provide; all callbacks receive the object's data pointer. */
@@ -31,6 +33,14 @@ struct nd_value {
         struct { double lo, hi; } range;          /* RANGE */
         struct { nd_value **items; size_t n; } list;
         struct { const nd_object_type *type; void *data; } obj;
+        struct { double *x; size_t n; } vec;          /* VECTOR */
+        struct {                                      /* RECORD */
+            char *type;                               /* "spikes", "fixed points" ... */
+            char **names;                             /* field names, in the order added */
+            nd_value **items;
+            size_t n, cap;
+            nd_bundle *view;                          /* how it is shown; may be NULL */
+        } rec;
     } as;
 };
 
@@ -51,6 +61,26 @@ nd_value *nd_value_range(double lo, double hi);
 nd_value *nd_value_list(nd_value **items, size_t n);
 /* Returns an object of the given type owning data; on failure data is freed by type. */
 nd_value *nd_value_object(const nd_object_type *type, void *data);
+
+/* Returns a vector holding a copy of the n numbers x (x may be NULL when n is 0). */
+nd_value *nd_value_vector(const double *x, size_t n);
+
+/* Returns an empty record of the given type, shown as view (taken over, freed on
+   failure; NULL: shown as a table of its fields). Fields are added with nd_record_add*
+   while it is built, before it is shared. */
+nd_value *nd_value_record(const char *type, nd_bundle *view);
+
+/* Adds the field name = v to record r, taking over v's reference (released on failure;
+   v NULL counts as a failure); 0, or -1 on ENOMEM. */
+int nd_record_add(nd_value *r, const char *name, nd_value *v);
+
+/* nd_record_add of a number, a vector of n numbers, a string; 0, or -1 on ENOMEM. */
+int nd_record_add_number(nd_value *r, const char *name, double x);
+int nd_record_add_vector(nd_value *r, const char *name, const double *x, size_t n);
+int nd_record_add_string(nd_value *r, const char *name, const char *s);
+
+/* Returns record r's field called name (borrowed), or NULL when r has none. */
+nd_value *nd_record_get(const nd_value *r, const char *name);
 
 /* Adds a reference and returns v. */
 nd_value *nd_value_ref(nd_value *v);
