@@ -133,7 +133,14 @@ $(KERNEL_DIR)/kernel.json: kernelspec/kernel.json $(BUILD)/neurodyn
 	sed -e 's|@ND_BIN@|$(abspath $(BUILD)/neurodyn)|' -e "s|@ND_CORETYPE@|$(ND_CORETYPE)|" $< > $@
 	cp kernelspec/logo-*.png $(KERNEL_DIR)/ 2>/dev/null || true
 
-install: $(KERNEL_DIR)/kernel.json
+# The highlighters (kernel.js for the Notebook, the Pygments lexer for nbconvert and the
+# report) are filled with the words of `neurodyn lexicon`; see kernelspec/install_highlighting.py.
+$(KERNEL_DIR)/kernel.js: kernelspec/kernel.js kernelspec/neurodyn_pygments.py \
+                         kernelspec/install_highlighting.py $(BUILD)/neurodyn
+	@mkdir -p $(KERNEL_DIR)
+	$(PYTHON) kernelspec/install_highlighting.py $(BUILD)/neurodyn $(KERNEL_DIR)
+
+install: $(KERNEL_DIR)/kernel.json $(KERNEL_DIR)/kernel.js
 	jupyter kernelspec install --user --replace --name neurodyn $(KERNEL_DIR)
 
 run: deps all install

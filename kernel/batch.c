@@ -2,6 +2,7 @@
 #include "batch.h"
 
 #include "../lib/lang/help.h"
+#include "../lib/lang/lexicon.h"
 
 #include <signal.h>
 #include <stdlib.h>
@@ -129,13 +130,27 @@ int nd_batch_run(const char *path, FILE *out, FILE *err)
     return st == ND_OK ? 0 : 1;
 }
 
-int nd_batch_reference(FILE *out, FILE *err)
+/* Writes what make builds from a fresh interpreter's registry; 0, or 1 with a message. */
+static int print_generated(char *(*make)(const struct nd_cmd_registry *), const char *what,
+                           FILE *out, FILE *err)
 {
     nd_interp *in = nd_interp_create();
-    char *md = in ? nd_help_reference(nd_interp_registry(in)) : NULL;
-    if (md) fputs(md, out);
-    else fputs("MemoryError: cannot build the reference\n", err);
-    free(md);
+    char *text = in ? make(nd_interp_registry(in)) : NULL;
+    if (text) fputs(text, out);
+    else fprintf(err, "MemoryError: cannot build the %s\n", what);
+    free(text);
     nd_interp_free(in);
-    return md ? 0 : 1;
+    return text ? 0 : 1;
+}
+
+int nd_batch_reference(FILE *out, FILE *err)
+{
+    return print_generated(nd_help_reference, "reference", out, err);
+}
+
+int nd_batch_lexicon(FILE *out, FILE *err)
+{
+    int rc = print_generated(nd_lexicon_json, "lexicon", out, err);
+    if (rc == 0) fputc('\n', out);
+    return rc;
 }

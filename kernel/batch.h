@@ -14,4 +14,8 @@ int nd_batch_run(const char *path, FILE *out, FILE *err);
    message on err. */
 int nd_batch_reference(FILE *out, FILE *err);
 
+/* Writes the words of the language as JSON (commands, options, keywords, functions: what
+   the highlighters of kernel.js and the Pygments lexer are built from); 0, or 1. */
+int nd_batch_lexicon(FILE *out, FILE *err);
+
 #endif

@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../lib/base/base64.h"
+#include "../lib/base/strbuf.h"
+#include "../lib/base/textfmt.h"
 #include "utf8.h"
 
 static int is_json_mime(const char *mime)
@@ -13,12 +16,35 @@ static int is_json_mime(const char *mime)
     return n >= 4 && strcmp(mime + n - 4, "json") == 0;
 }
 
+/* A figure's SVG as an <img> of a data URI, described by its text/plain. Inline SVG
+   (image/svg+xml) is what viewers handle worst: nbconvert 6's stock HTML export draws it
+   blank, nbviewer's sanitiser breaks it, and nbconvert's LaTeX/PDF export needs inkscape for
+   it. Every HTML viewer draws an <img>; viewers that do not show HTML (an untrusted
+   Notebook, LaTeX) take the PNG that every figure also carries. */
+static json_t *svg_as_img(const char *svg, const char *alt)
+{
+    char *b64 = nd_base64_encode(svg, strlen(svg));
+    nd_sb sb;
+    nd_sb_init(&sb);
+    nd_sb_puts(&sb, "<img class=\"nd-figure\" alt=\"");
+    nd_html_escape(&sb, alt ? alt : "figure");
+    nd_sb_printf(&sb, "\" src=\"data:image/svg+xml;base64,%s\">", b64 ? b64 : "");
+    json_t *html = b64 && !sb.oom ? nd_json_text(nd_sb_str(&sb)) : NULL;
+    free(b64);
+    nd_sb_free(&sb);
+    return html;
+}
+
 json_t *nd_display_data(const nd_bundle *b)
 {
     json_t *data = json_object();
     for (size_t i = 0; b && i < nd_bundle_count(b); i++) {
         const char *mime = nd_bundle_mime(b, i), *text = nd_bundle_text(b, i);
         json_t *value = NULL;
+        if (strcmp(mime, "image/svg+xml") == 0 && !nd_bundle_get(b, "text/html")) {
+            json_object_set_new(data, "text/html", svg_as_img(text, nd_bundle_get(b, "text/plain")));
+            continue;
+        }
         if (is_json_mime(mime)) value = json_loads(text, JSON_DECODE_ANY, NULL);
         if (!value) value = nd_json_text(text);
         json_object_set_new(data, mime, value);

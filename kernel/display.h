@@ -19,7 +19,8 @@ nd_sink nd_display_sink(nd_cell_output *out);
 /* Frees what the sink collected (result text, payload). */
 void nd_cell_output_clear(nd_cell_output *out);
 
-/* Converts a bundle to a Jupyter data dict; JSON mime types are embedded as objects. */
+/* Converts a bundle to a Jupyter data dict; JSON mime types are embedded as objects, and a
+   figure's image/svg+xml becomes a text/html <img> of it (the PNG stays the fallback). */
 json_t *nd_display_data(const nd_bundle *b);
 
 #endif

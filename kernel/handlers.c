@@ -58,11 +58,12 @@ static json_t *protocol_error(const char *what)
 json_t *nd_kernel_info(void)
 {
     return json_pack(
-        "{s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s, s:s, s:s}, s:s, s:[{s:s, s:s}], s:b}",
+        "{s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s, s:s, s:s, s:s}, s:s, s:[{s:s, s:s}], s:b}",
         "status", "ok", "protocol_version", "5.3", "implementation", "neurodyn",
         "implementation_version", ND_VERSION,
         "language_info", "name", "neurodyn", "version", ND_VERSION, "mimetype",
-        "text/x-neurodyn", "file_extension", ".nd", "pygments_lexer", "text",
+        "text/x-neurodyn", "file_extension", ".nd", "pygments_lexer", "neurodyn",
+        "codemirror_mode", "neurodyn",
         "banner", "neurodyn " ND_VERSION " — neuron dynamics and scientific machine learning.\n"
                   "Type `help` for the commands, `help CMD` or `CMD?` for one of them.",
         "help_links", "text", "neurodyn language reference",

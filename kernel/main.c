@@ -16,6 +16,7 @@ static int usage(FILE *to)
             "  neurodyn run FILE.nd        run a script (FILE '-' reads standard input)\n"
             "  neurodyn kernel -f CONN     serve Jupyter on a connection file\n"
             "  neurodyn reference          print the command reference (docs/commands.md)\n"
+            "  neurodyn lexicon            print the language's words as JSON (highlighters)\n"
             "  neurodyn --version          print the version\n");
     return to == stderr ? 2 : 0;
 }
@@ -30,6 +31,7 @@ int main(int argc, char **argv)
     if (argc >= 2 && (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0))
         return usage(stdout);
     if (argc == 2 && strcmp(argv[1], "reference") == 0) return nd_batch_reference(stdout, stderr);
+    if (argc == 2 && strcmp(argv[1], "lexicon") == 0) return nd_batch_lexicon(stdout, stderr);
     if (argc == 3 && strcmp(argv[1], "run") == 0)
         return nd_batch_run(argv[2], stdout, stderr);
     if (argc == 4 && strcmp(argv[1], "kernel") == 0 && strcmp(argv[2], "-f") == 0)

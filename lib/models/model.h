@@ -44,6 +44,10 @@ typedef struct nd_model_item {
 nd_model *nd_model_parse(const char *name, const char *text, size_t len, int line, int col,
                          nd_error *err);
 
+/* Returns the i-th keyword that starts a model statement ("par", "init", "fn" ...), or
+   NULL past the last (for highlighters and completion). */
+const char *nd_model_keyword(size_t i);
+
 /* Returns a new copy of the built-in model called name, or NULL with a NameError. */
 nd_model *nd_model_builtin(const char *name, nd_error *err);
 

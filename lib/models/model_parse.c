@@ -426,19 +426,27 @@ static nd_status parse_time(md_cursor *c)
     return md_expect_end(c);
 }
 
+static nd_status parse_par(md_cursor *c) { return parse_values(c, 0); }
+static nd_status parse_init(md_cursor *c) { return parse_values(c, 1); }
+
+/* The statements that start with a keyword (the others are equations and terms). */
+static const struct {
+    const char *word;
+    nd_status (*parse)(md_cursor *);
+} keywords[] = {
+    {"par", parse_par}, {"init", parse_init}, {"fn", parse_fn}, {"when", parse_when},
+    {"stim", md_parse_stim}, {"doc", parse_doc}, {"set", parse_set}, {"time", parse_time},
+};
+
+const char *nd_model_keyword(size_t i)
+{
+    return i < sizeof keywords / sizeof keywords[0] ? keywords[i].word : NULL;
+}
+
 static nd_status parse_statement(md_cursor *c)
 {
     const nd_token *t = md_cur(c);
-    static const struct {
-        const char *word;
-        nd_status (*parse)(md_cursor *);
-    } keywords[] = {
-        {"fn", parse_fn}, {"when", parse_when}, {"stim", md_parse_stim},
-        {"doc", parse_doc}, {"set", parse_set}, {"time", parse_time},
-    };
     if (t->kind == ND_TOK_NAME && md_ahead(c, 1)->kind != ND_TOK_ASSIGN) {
-        if (nd_lex_is_word(t, "par")) return parse_values(c, 0);
-        if (nd_lex_is_word(t, "init")) return parse_values(c, 1);
         for (size_t i = 0; i < sizeof keywords / sizeof keywords[0]; i++)
             if (nd_lex_is_word(t, keywords[i].word)) return keywords[i].parse(c);
     }

@@ -9,7 +9,8 @@ and /usr/bin/chromedriver.
   in build/test-artifacts/browser_00_start_here.png.
 - test_untrusted_notebook_shows_png: opens a copy of the committed notebook without running
   it (a fresh server whose signature database is empty, so the notebook is untrusted): the
-  Notebook drops SVG from untrusted outputs, so every figure must show as its PNG fallback.
+  Notebook sanitises untrusted outputs; every figure must still draw (its <img> of the SVG
+  survives the sanitiser; the PNG is the fallback).
   Screenshot: build/test-artifacts/browser_00_start_here_untrusted.png.
 
 Nothing is written outside temporary directories and build/test-artifacts/: the server works
@@ -18,6 +19,7 @@ and the server, its kernels, chromedriver and Chromium are stopped by process id
 case. The tests are skipped only when chromium, chromedriver or selenium are missing."""
 import json
 import os
+import re
 import secrets
 import shutil
 import signal
@@ -281,17 +283,20 @@ return Jupyter.notebook.get_cells().filter(function (c) { return c.cell_type ===
       return Array.prototype.filter.call(nodes, function (n) {
         var r = n.getBoundingClientRect(); return r.width > 10 && r.height > 10; }).length;
     }
-    var svgs = el.querySelectorAll('.output_area .output_svg svg');
+    // A figure is an <img> of its SVG (text/html); decoded means it really draws.
+    var svgs = el.querySelectorAll('.output_area .output_html img.nd-figure[src^="data:image/svg+xml"]');
+    var inline = el.querySelectorAll('.output_area .output_svg svg');
     return {
       tags: (c.metadata && c.metadata.tags) || [],
       prompt: (el.querySelector('.input_prompt') || {}).textContent || '',
       errors: el.querySelectorAll('.output_area .output_error').length,
       error_text: Array.prototype.map.call(el.querySelectorAll('.output_error'),
                                            function (n) { return n.textContent; }).join('\\n'),
-      svgs: svgs.length,
-      visible_svgs: visible(svgs),
-      svg_marks: Array.prototype.reduce.call(svgs, function (a, s) {
-        return a + s.querySelectorAll('path, polyline, line, circle, rect').length; }, 0),
+      svgs: svgs.length + inline.length,
+      visible_svgs: visible(svgs) + visible(inline),
+      svg_decoded: Array.prototype.filter.call(svgs, function (i) {
+        return i.complete && i.naturalWidth > 0 && i.naturalHeight > 0; }).length,
+      highlighted: el.querySelectorAll('.input_area .cm-keyword').length,
       pngs: el.querySelectorAll('.output_area .output_png img[src^="data:image/png"]').length,
       visible_pngs: visible(el.querySelectorAll(
         '.output_area .output_png img[src^="data:image/png"]')),
@@ -311,7 +316,7 @@ def stored_code_cells():
 
 def figure_count(cell):
     return sum(1 for o in cell.get("outputs", [])
-               if "image/svg+xml" in o.get("data", {}) or "image/png" in o.get("data", {}))
+               if "image/png" in o.get("data", {}))
 
 
 def copy_notebook():
@@ -386,10 +391,13 @@ def test_run_all_renders_figures():
             assert cell["svgs"] >= want, \
                 f"{where}: {cell['svgs']} inline SVG figures, the notebook stores {want}"
             assert cell["visible_svgs"] >= want, f"{where}: an SVG figure has no size on the page"
-            if want:
-                assert cell["svg_marks"] > 0, f"{where}: the SVG figure draws nothing"
+            assert cell["svg_decoded"] >= want, f"{where}: the SVG figure does not decode"
+            if source.lstrip().split(None, 1)[0] in ("use", "help", "spikes", "let", "vars"):
+                assert cell["highlighted"] > 0, f"{where}: no command highlighted (kernel.js mode)"
         total = sum(c["svgs"] for c in cells)
         assert total >= sum(expected_figures)
+        mode = driver.execute_script("return Jupyter.notebook.codemirror_mode;")
+        assert mode == "neurodyn", f"the notebook's CodeMirror mode is {mode!r}"
         record("browser: server start (jupyter notebook answers)", t_server - t0)
         record("browser: notebook open + kernel connected", t_ready - t_server)
         record("browser: Run All of 00_start_here.ipynb", t_run - t_ready)
@@ -422,13 +430,77 @@ def test_untrusted_notebook_shows_png():
         assert len(cells) == len(stored)
         for i, (cell, want) in enumerate(zip(cells, expected_figures)):
             assert cell["prompt"].strip() != "In [*]:", f"code cell {i} was executed"
-            assert cell["svgs"] == 0, f"code cell {i}: SVG shown in an untrusted notebook"
-            assert cell["pngs"] >= want, \
-                f"code cell {i}: {cell['pngs']} PNG figures, the notebook stores {want}"
-            assert cell["visible_pngs"] >= want, f"code cell {i}: a PNG figure has no size"
+            # The Notebook sanitises untrusted HTML; an <img> of an SVG survives it (an SVG
+            # shown as an image runs no script), and where it would not, the PNG is next.
+            assert cell["svg_decoded"] + cell["visible_pngs"] >= want, \
+                f"code cell {i}: {want} figures stored, fewer drawn untrusted"
             if "raises-exception" not in cell["tags"]:
                 assert cell["errors"] == 0, f"code cell {i} shows an error:\n{cell['error_text']}"
     finally:
         stop_browser(driver)
         server.stop()
     assert not [p for p in server.pids if _alive(p)], "server processes left running"
+
+
+# --- the standard exports, without the project's report template --------------------------
+
+def _stock_html(tmp):
+    """00_start_here.ipynb exported by Debian's stock `jupyter nbconvert --to html`."""
+    shutil.copy(NOTEBOOK, tmp)
+    r = subprocess.run(["jupyter", "nbconvert", "--to", "html", os.path.basename(NOTEBOOK)],
+                       cwd=tmp, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    return os.path.join(tmp, os.path.basename(NOTEBOOK).replace(".ipynb", ".html"))
+
+
+def test_stock_nbconvert_html_draws_figures_and_highlights():
+    """Stock nbconvert 6.5 drops inline SVG; the figures must still draw (an <img> of the SVG)
+    and the cells be highlighted by the installed Pygments lexer 'neurodyn'."""
+    stored = stored_code_cells()
+    want = sum(figure_count(c) for c in stored)
+    with open(NOTEBOOK) as f:
+        lang = json.load(f)["metadata"]["language_info"]
+    assert lang.get("pygments_lexer") == "neurodyn" and lang.get("codemirror_mode") == "neurodyn"
+    page = _stock_html(tmp_path_for("stock-html"))
+    driver = start_browser()
+    try:
+        driver.get("file://" + page)
+        wait_for(driver, "document.readyState === 'complete'", PAGE_TIMEOUT, "the page to load")
+        seen = driver.execute_script("""
+          var imgs = document.querySelectorAll('img[src^="data:image/svg+xml"]');
+          return {
+            figures: imgs.length,
+            drawn: Array.prototype.filter.call(imgs, function (i) {
+              var r = i.getBoundingClientRect();
+              return i.complete && i.naturalWidth > 100 && r.width > 100 && r.height > 100;
+            }).length,
+            blank_svg: document.querySelectorAll('.jp-RenderedSVG').length,
+            keywords: document.querySelectorAll('.jp-InputArea .highlight .k').length,
+            comments: document.querySelectorAll('.jp-InputArea .highlight .c1').length,
+            options: document.querySelectorAll('.jp-InputArea .highlight .na').length
+          };""")
+        full_page_screenshot(driver, os.path.join(ARTIFACTS, "stock_nbconvert_00_start_here.png"))
+    finally:
+        stop_browser(driver)
+    assert want >= 1
+    assert seen["figures"] == want and seen["drawn"] == want, seen
+    assert seen["blank_svg"] == 0, "an inline SVG output that stock nbconvert draws blank"
+    assert seen["keywords"] > 0 and seen["comments"] > 0 and seen["options"] > 0, seen
+
+
+def test_stock_nbconvert_latex_takes_the_png():
+    """`--to latex` used to fail asking for inkscape (an image/svg+xml output); every figure
+    must now be included from its PNG."""
+    tmp = tmp_path_for("stock-latex")
+    shutil.copy(NOTEBOOK, tmp)
+    r = subprocess.run(["jupyter", "nbconvert", "--to", "latex", os.path.basename(NOTEBOOK)],
+                       cwd=tmp, capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    with open(os.path.join(tmp, os.path.basename(NOTEBOOK).replace(".ipynb", ".tex"))) as f:
+        tex = f.read()
+    figures = sum(figure_count(c) for c in stored_code_cells())
+    pngs = re.findall(r"\\(?:includegraphics|adjustimage)\b[^\n]*?\{([^{}\n]+\.png)\}", tex)
+    assert len(pngs) == figures, pngs
+    for p in pngs:
+        with open(os.path.join(tmp, p), "rb") as f:
+            assert f.read(8) == b"\x89PNG\r\n\x1a\n"
