@@ -54,9 +54,8 @@ DEB_PACKAGES := build-essential libzmq3-dev libjansson-dev libssl-dev libopenbla
 BENCH_PACKAGES := python3-torch
 
 KERNEL_DIR := $(BUILD)/kernelspec/neurodyn
-# OpenBLAS's kernel family, fixed so that results are the same on every machine (see
-# kernel/blas_pin.c, which does the same for runs outside Jupyter): set in the kernelspec,
-# it spares the kernel re-executing itself at start.
+# OpenBLAS's kernel family for the benchmarks run outside the kernel (the kernel and the
+# batch runner choose it themselves at start, kernel/blas_pin.c).
 ND_CORETYPE := $(shell grep -qw avx2 /proc/cpuinfo 2>/dev/null && grep -qw fma /proc/cpuinfo 2>/dev/null && echo Haswell || echo Nehalem)
 
 .PHONY: all deps install run test unit asan-unit pytest bench clean notebooks report fuzz fuzz-build
@@ -130,8 +129,8 @@ deps:
 # The kernelspec points at this checkout's binary, so `make` after a change is enough.
 $(KERNEL_DIR)/kernel.json: kernelspec/kernel.json $(BUILD)/neurodyn
 	@mkdir -p $(KERNEL_DIR)
-	sed -e 's|@ND_BIN@|$(abspath $(BUILD)/neurodyn)|' -e "s|@ND_CORETYPE@|$(ND_CORETYPE)|" $< > $@
-	cp kernelspec/logo-*.png $(KERNEL_DIR)/ 2>/dev/null || true
+	sed -e 's|@ND_BIN@|$(abspath $(BUILD)/neurodyn)|' $< > $@
+	cp kernelspec/logo-*.png kernelspec/logo-svg.svg $(KERNEL_DIR)/
 
 # The highlighters (kernel.js for the Notebook, the Pygments lexer for nbconvert and the
 # report) are filled with the words of `neurodyn lexicon`; see kernelspec/install_highlighting.py.
@@ -140,7 +139,13 @@ $(KERNEL_DIR)/kernel.js: kernelspec/kernel.js kernelspec/neurodyn_pygments.py \
 	@mkdir -p $(KERNEL_DIR)
 	$(PYTHON) kernelspec/install_highlighting.py $(BUILD)/neurodyn $(KERNEL_DIR)
 
-install: $(KERNEL_DIR)/kernel.json $(KERNEL_DIR)/kernel.js
+# The docs as HTML pages inside the kernelspec: the kernel's help_links (Help menu) point
+# at them, served by the Notebook at /kernelspecs/neurodyn/docs/.
+$(KERNEL_DIR)/docs/index.html: $(wildcard docs/*.md) kernelspec/install_docs.py
+	@mkdir -p $(KERNEL_DIR)
+	$(PYTHON) kernelspec/install_docs.py docs $(KERNEL_DIR)
+
+install: $(KERNEL_DIR)/kernel.json $(KERNEL_DIR)/kernel.js $(KERNEL_DIR)/docs/index.html
 	jupyter kernelspec install --user --replace --name neurodyn $(KERNEL_DIR)
 
 run: deps all install

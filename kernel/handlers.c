@@ -55,10 +55,14 @@ static json_t *protocol_error(const char *what)
     return c;
 }
 
+/* The docs installed in the kernelspec (make install), as the Notebook and JupyterLab serve
+   a kernelspec's files; relative to the server's root, the default base URL. */
+#define ND_HELP_ROOT "/kernelspecs/neurodyn/docs/"
+
 json_t *nd_kernel_info(void)
 {
     return json_pack(
-        "{s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s, s:s, s:s, s:s}, s:s, s:[{s:s, s:s}], s:b}",
+        "{s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s, s:s, s:s, s:s}, s:s, s:[{s:s, s:s}, {s:s, s:s}, {s:s, s:s}], s:b}",
         "status", "ok", "protocol_version", "5.3", "implementation", "neurodyn",
         "implementation_version", ND_VERSION,
         "language_info", "name", "neurodyn", "version", ND_VERSION, "mimetype",
@@ -66,8 +70,9 @@ json_t *nd_kernel_info(void)
         "codemirror_mode", "neurodyn",
         "banner", "neurodyn " ND_VERSION " — neuron dynamics and scientific machine learning.\n"
                   "Type `help` for the commands, `help CMD` or `CMD?` for one of them.",
-        "help_links", "text", "neurodyn language reference",
-        "url", "https://github.com/neurodyn/neurodyn/blob/main/docs/language.md",
+        "help_links", "text", "neurodyn language", "url", ND_HELP_ROOT "language.html",
+        "text", "neurodyn commands", "url", ND_HELP_ROOT "commands.html",
+        "text", "neurodyn documentation", "url", ND_HELP_ROOT "index.html",
         "debugger", 0);
 }
 

@@ -375,7 +375,15 @@ def test_run_all_renders_figures():
             " $('#kernel_indicator .kernel_indicator_name').text(),"
             " $('.kernel_indicator_name').text()];")
         full_page_screenshot(driver, os.path.join(ARTIFACTS, "browser_00_start_here.png"))
+        links = driver.execute_script("return Jupyter.notebook.kernel.info_reply.help_links;")
+        served = {}
+        for link in links + [{"url": "/kernelspecs/neurodyn/logo-svg.svg"}]:
+            with server.api("GET", link["url"]) as r:
+                served[link["url"]] = (r.status, r.read().decode("utf-8", "replace"))
 
+        assert len(links) >= 2, links
+        for url, (status, body) in served.items():   # the Help menu's pages exist, offline
+            assert status == 200 and ("<title>" in body or "<svg" in body), url
         assert kernel[0] == "neurodyn", f"the notebook runs kernel {kernel[0]!r}"
         assert "neurodyn" in kernel[1], f"the kernel indicator shows {kernel[1]!r}"
         assert len(cells) == len(stored)
