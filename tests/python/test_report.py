@@ -108,7 +108,7 @@ def test_no_external_resources(report, nb_path):
 def test_index_lists_every_page_in_order(report):
     with open(os.path.join(report, "index.html"), encoding="utf-8") as f:
         index = f.read()
-    links = re.findall(r'<li><a href="([^"]+)">([^<]*)</a></li>', index)
+    links = re.findall(r'<li><a href="([^"]+)">([^<]*)</a>', index)
     assert [h for h, _ in links] == [os.path.splitext(os.path.basename(p))[0] + ".html"
                                      for p in NOTEBOOKS]
     for (href, title), p in zip(links, NOTEBOOKS):
@@ -117,3 +117,36 @@ def test_index_lists_every_page_in_order(report):
                        for line in _text(c["source"]).splitlines() if line.startswith("#"))
         assert html.unescape(title) == heading
         assert os.path.isfile(os.path.join(report, href))
+
+
+def test_index_summarises_every_page(report):
+    """Each entry carries the first paragraph under the notebook's title (its objective)."""
+    with open(os.path.join(report, "index.html"), encoding="utf-8") as f:
+        index = f.read()
+    summaries = re.findall(r'<div class="nd-summary">(.*?)</div></li>', index, re.S)
+    assert len(summaries) == len(NOTEBOOKS)
+    for text, p in zip(summaries, NOTEBOOKS):
+        nb, _ = _outputs(p)
+        first = next(par for c in nb["cells"] if c["cell_type"] == "markdown"
+                     for par in re.split(r"\n\s*\n", _text(c["source"]))
+                     if par.strip() and not par.lstrip().startswith("#"))
+        words = re.sub(r"[*`_]", "", first).split()[:6]
+        plain = html.unescape(re.sub(r"<[^>]+>", "", text))
+        assert " ".join(words) in " ".join(plain.split()), (words, plain[:120])
+
+
+@pytest.mark.parametrize("i", range(len(NOTEBOOKS)))
+def test_pages_link_in_order_with_contents(report, i):
+    pages = [os.path.splitext(os.path.basename(p))[0] + ".html" for p in NOTEBOOKS]
+    page = _page(report, NOTEBOOKS[i])
+    nav = re.findall(r'<nav class="nd-pages">(.*?)</nav>', page, re.S)
+    assert len(nav) == 2 and nav[0] == nav[1], "navigation at the top and the bottom"
+    prev = re.findall(r'rel="prev" href="([^"]+)"', nav[0])
+    nxt = re.findall(r'rel="next" href="([^"]+)"', nav[0])
+    assert prev == pages[i - 1:i] if i else prev == []
+    assert nxt == pages[i + 1:i + 2]
+    assert 'href="index.html"' in nav[0]
+    # the contents list every section heading of the page, in order, and link to it
+    anchors = re.findall(r'<h2 id="([^"]+)">', page)
+    toc = re.findall(r'<li class="nd-toc-h2"><a href="#([^"]+)">', page)
+    assert anchors and toc == anchors
