@@ -74,3 +74,22 @@ void ode_hh_rest(double y[4])
     y[2] = r.ah / (r.ah + r.bh);
     y[3] = r.an / (r.an + r.bn);
 }
+
+double ode_hh_equilibrium_voltage(double I)
+{
+    /* With every gate at its steady state the net current falls with V on [-100, 50]
+       (one equilibrium for every I in the tests), so bisection finds it. */
+    double lo = -100, hi = 50;
+    ode_hh hh = {I};
+    for (int it = 0; it < 200; it++) {
+        double V = 0.5 * (lo + hi), y[4], f[4];
+        rates r = hh_rates(V);
+        y[0] = V;
+        y[1] = r.am / (r.am + r.bm);
+        y[2] = r.ah / (r.ah + r.bh);
+        y[3] = r.an / (r.an + r.bn);
+        hh_rhs(&hh, 0, y, f);
+        if (f[0] > 0) lo = V; else hi = V;
+    }
+    return 0.5 * (lo + hi);
+}

@@ -1,4 +1,4 @@
-/* sindy end to end: FitzHugh–Nagumo of REFERENCE.md (clean and with 1 % noise), Lorenz, the
+/* sindy end to end: FitzHugh–Nagumo of docs/science.md (clean and with 1 % noise), Lorenz, the
    UDE bridge (a network fitted to the true INa, its coefficient gNa recovered), the sweep
    and the ensemble, the recovered model simulated, and located errors. */
 #include "test.h"

@@ -1,5 +1,5 @@
 /* Continuation of equilibria: fold and Hopf points against analytic values (FHN, Izhikevich,
-   a normal form), HH against REFERENCE.md with an independent eigenvalue check, and l1. */
+   a normal form), HH against docs/science.md with an independent eigenvalue check, and l1. */
 #include "test.h"
 
 #include <lapacke.h>
@@ -106,7 +106,7 @@ TEST(continuation_hh_hopf_points_and_criticality)
     const nd_bif_point *h1 = point(r, ND_BIF_HOPF, 0), *h2 = point(r, ND_BIF_HOPF, 1);
     CHECK(h1 && h2);
     if (h1 && h2) {
-        CHECK(fabs(h1->param - 9.78) <= 0.01);      /* REFERENCE.md */
+        CHECK(fabs(h1->param - 9.78) <= 0.01);      /* docs/science.md */
         CHECK(hh_lead_re(h1->param - 0.01) < 0);    /* independent: stability changes there */
         CHECK(hh_lead_re(h1->param + 0.01) > 0);
         CHECK(hh_lead_re(h1->param - 1e-6) < 0);    /* located far better than asked */

@@ -1,5 +1,5 @@
 /* Equilibria, eigenvalues and classification (lib/analysis/equilibria.h) against
-   REFERENCE.md and against independent computations done here by another route. */
+   docs/science.md and against independent computations done here by another route. */
 #include "test.h"
 
 #include <math.h>

@@ -78,7 +78,9 @@ TEST(fi_ml_snic_rates_rise_from_zero)
         CHECK(r.rate_up[i] - r.rate_up[i - 1] < 1);
         CHECK_NEAR(r.rate_up[i], r.rate_down[i], 0.01);  /* no hysteresis */
     }
-    CHECK(r.rate_up[r.n - 1] > 4.5 && r.rate_up[r.n - 1] < 6);   /* 5.1 Hz at I = 41 */
+    /* bounds only: the rate at I = 41 itself is pinned to 1 % against an independent RK4
+       integration in test_model_ml.c */
+    CHECK(r.rate_up[r.n - 1] > 4.5 && r.rate_up[r.n - 1] < 6);
     nd_fi_result_clear(&r);
     nd_model_free(m);
 }

@@ -1,5 +1,5 @@
 /* The built-in models: they parse and compile, their right-hand sides match hand-computed
-   values, their equilibria match REFERENCE.md, their symbolic Jacobians match finite
+   values, their equilibria match docs/science.md, their symbolic Jacobians match finite
    differences, and their resets, parameter sets, LaTeX and tables work. */
 #include "test.h"
 

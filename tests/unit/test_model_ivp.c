@@ -158,7 +158,7 @@ out:
 
 TEST(model_ivp_hh_family_science)
 {
-    /* REFERENCE.md: a step to I = 10 from rest peaks near +40 mV, AHP near -75 mV. */
+    /* docs/science.md: a step to I = 10 from rest peaks near +40 mV, AHP near -75 mV. */
     peak hh = run_step("hh", 0, 30, 10, 30);
     CHECK(hh.vmax > 30 && hh.vmax < 50);
     CHECK(hh.vmin_after < -70 && hh.vmin_after > -80);

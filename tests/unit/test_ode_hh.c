@@ -1,4 +1,4 @@
-/* The solvers on Hodgkin–Huxley at I = 10 (REFERENCE.md): work, spike shape, agreement
+/* The solvers on Hodgkin–Huxley at I = 10 (docs/science.md): work, spike shape, agreement
    between methods, and the fixed-step stability story. */
 #include "test.h"
 

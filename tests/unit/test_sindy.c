@@ -1,4 +1,4 @@
-/* SINDy's library and sparse regression: the FHN case of REFERENCE.md, Lorenz, SR3,
+/* SINDy's library and sparse regression: the FHN case of docs/science.md, Lorenz, SR3,
    ensembles, the threshold sweep, and the errors of bad requests. */
 #include <stdlib.h>
 
@@ -108,7 +108,7 @@ TEST(sindy_library_polynomials_products_and_expressions)
 
 TEST(sindy_recovers_fitzhugh_nagumo)
 {
-    /* REFERENCE.md: every 0.1 over [0, 300], I = 0.5, noise-free, poly(3), central
+    /* docs/science.md: every 0.1 over [0, 300], I = 0.5, noise-free, poly(3), central
        differences; the true support and coefficients to 1e-2. */
     nd_dataset *d = fhn_data();
     samples s = central(d);

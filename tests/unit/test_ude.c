@@ -1,6 +1,6 @@
 /* Universal differential equations: the opened model, the hybrid's Jacobian, the exact
    gradient of the training loss (against finite differences), JSON round trips, and the
-   Lotka–Volterra case of REFERENCE.md trained end to end. */
+   Lotka–Volterra case of docs/science.md trained end to end. */
 #include <stdlib.h>
 
 #include "../../lib/data/noise.h"
@@ -318,7 +318,7 @@ static double lv_term_error(const nd_ude *u, const nd_dataset *truth, size_t k)
     return sqrt(se / (double)R) / (hi - lo);
 }
 
-/* Trains the LV UDE of REFERENCE.md (U: 2 → 5 → 5 → 5 → 2 gaussian; Adam then L-BFGS)
+/* Trains the LV UDE of docs/science.md (U: 2 → 5 → 5 → 5 → 2 gaussian; Adam then L-BFGS)
    on data with the given relative noise; returns the final data loss and U's errors. */
 static double lv_train(double noise, double l2, long lbfgs_iters, double *e1, double *e2,
                        nd_ude **keep)
@@ -373,7 +373,7 @@ TEST(ude_lotka_volterra_reference_case)
     /* With 5 % noise (of each series' range) on 31 samples, a little L2 keeps the 87
        weights from fitting the noise: the fit sits at the noise level and U within about
        a tenth of its range (measured: 0.065 and 0.090). */
-    /* REFERENCE.md: SINDy on U's outputs recovers −βxy and γxy. */
+    /* docs/science.md: SINDy on U's outputs recovers −βxy and γxy. */
     nd_model *m = lv_model();
     nd_dataset *truth = ude_fx_simulate(m, NULL, -1, 3, 0.01);
     size_t R = nd_ds_rows(truth);
