@@ -53,10 +53,22 @@ static nd_bundle *empty_workspace(void)
     return b;
 }
 
+/* Appends v's field names, comma-separated ("" when it has none). */
+static void field_list(const nd_value *v, nd_sb *sb)
+{
+    const char *f;
+    for (size_t i = 0; (f = nd_value_field_name(v, i)); i++)
+        nd_sb_printf(sb, "%s%s", i ? ", " : "", f);
+}
+
 static nd_bundle *workspace_table(const nd_ws *ws)
 {
-    static const char *const headers[] = {"name", "type", "summary"};
-    nd_table *t = nd_table_create(3, headers);
+    /* A fields column appears when some value has fields (what NAME.FIELD can read). */
+    int with_fields = 0;
+    for (size_t i = 0; i < nd_ws_count(ws); i++)
+        with_fields |= nd_value_field_name(nd_ws_value(ws, i), 0) != NULL;
+    static const char *const headers[] = {"name", "type", "summary", "fields"};
+    nd_table *t = nd_table_create(with_fields ? 4 : 3, headers);
     if (!t) return NULL;
     nd_sb plain, html, json;
     nd_sb_init(&plain);
@@ -66,15 +78,29 @@ static nd_bundle *workspace_table(const nd_ws *ws)
     for (size_t i = 0; i < nd_ws_count(ws); i++) {
         const nd_value *v = nd_ws_value(ws, i);
         char *summary = nd_value_summary(v);
-        const char *row[] = {nd_ws_name(ws, i), nd_value_type_name(v), summary};
-        if (!summary || nd_table_add_row(t, row) != 0) plain.oom = 1;
+        nd_sb fields;
+        nd_sb_init(&fields);
+        field_list(v, &fields);
+        const char *row[] = {nd_ws_name(ws, i), nd_value_type_name(v), summary,
+                             nd_sb_str(&fields)};
+        if (!summary || fields.oom || nd_table_add_row(t, row) != 0) plain.oom = 1;
         nd_sb_puts(&json, i ? ",{\"name\":" : "{\"name\":");
         nd_json_string(&json, row[0]);
         nd_sb_puts(&json, ",\"type\":");
         nd_json_string(&json, row[1]);
         nd_sb_puts(&json, ",\"summary\":");
         nd_json_string(&json, summary ? summary : "");
+        if (fields.len) {
+            nd_sb_puts(&json, ",\"fields\":[");
+            const char *f;
+            for (size_t k = 0; (f = nd_value_field_name(v, k)); k++) {
+                if (k) nd_sb_putc(&json, ',');
+                nd_json_string(&json, f);
+            }
+            nd_sb_putc(&json, ']');
+        }
         nd_sb_putc(&json, '}');
+        nd_sb_free(&fields);
         free(summary);
     }
     nd_sb_puts(&json, "]}");
@@ -96,7 +122,8 @@ static nd_status run_vars(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
 static const nd_command cmd_vars = {
     "vars", "list the workspace: names, types and summaries", "vars",
     "Shows a table of every name bound in the workspace, in alphabetical order, with its "
-    "type and a one-line summary.",
+    "type and a one-line summary, and, for results with fields (records, datasets, "
+    "diagrams), the fields NAME.FIELD reads; `show NAME` lists them with their values.",
     NULL, "x = 3\nvars", 0, run_vars
 };
 

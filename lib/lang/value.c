@@ -384,11 +384,14 @@ char *nd_value_summary(const nd_value *v)
     nd_sb sb;
     nd_sb_init(&sb);
     nd_value_to_text(v, 1, &sb);
-    /* A table cell must stay one line. */
+    /* A table cell must stay one line: a record shown as a table gives its heading. */
+    char *nl = sb.data ? memchr(sb.data, '\n', sb.len) : NULL;
+    if (nl && v->kind == ND_VAL_RECORD) sb.len = (size_t)(nl - sb.data);
     for (size_t i = 0; i < sb.len; i++)
         if (sb.data[i] == '\n') sb.data[i] = ' ';
-    if (sb.len > 80 && v->kind != ND_VAL_OBJECT && v->kind != ND_VAL_RECORD) {
+    if (sb.len > 80 && v->kind != ND_VAL_OBJECT) {
         sb.len = 77;
+        while (sb.len > 0 && ((unsigned char)sb.data[sb.len] & 0xC0) == 0x80) sb.len--;
         nd_sb_puts(&sb, "...");
     }
     return nd_sb_take(&sb);
