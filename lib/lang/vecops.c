@@ -158,14 +158,14 @@ nd_status nd_vec_map(double (*f)(const double *, int), const nd_value *const *ar
 /* ---- reductions ---- */
 
 static const struct { const char *name, *doc; } reductions[] = {
-    {"len", "len(x): how many items a list, or numbers a vector, has"},
-    {"max", "max(x): the largest number of a vector or list (nan if any is nan); "
+    {"len", "how many items a list, or numbers a vector, has"},
+    {"max", "the largest number of a vector or list (nan if any is nan); "
             "max(a, b, …) of numbers"},
-    {"mean", "mean(x): the arithmetic mean of a vector or list of numbers"},
-    {"min", "min(x): the smallest number of a vector or list (nan if any is nan); "
+    {"mean", "the arithmetic mean of a vector or list of numbers"},
+    {"min", "the smallest number of a vector or list (nan if any is nan); "
             "min(a, b, …) of numbers"},
-    {"std", "std(x): the sample standard deviation, sqrt(sum((x - mean)^2) / (n - 1))"},
-    {"sum", "sum(x): the sum of a vector or list of numbers (0 when empty)"},
+    {"std", "the sample standard deviation, sqrt(sum((x - mean)^2) / (n - 1))"},
+    {"sum", "the sum of a vector or list of numbers (0 when empty)"},
 };
 
 enum { NREDUCTIONS = sizeof reductions / sizeof reductions[0] };

@@ -53,7 +53,7 @@ nd_status nd_reduce(const char *name, const nd_value *v, nd_value **out, char *m
 /* The reductions, for help and completion: name i, NULL past the last. */
 const char *nd_reduce_name(size_t i);
 
-/* Returns the one-line description of reduction name ("std(x): sample standard ..."), or
+/* Returns the one-line description of reduction name ("the sample standard …"), or
    NULL. */
 const char *nd_reduce_doc(const char *name);
 
