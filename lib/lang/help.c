@@ -11,6 +11,7 @@
 #include "../base/table.h"
 #include "../base/textfmt.h"
 #include "../expr/functions.h"
+#include "fields.h"
 #include "vecops.h"
 
 /* Moves the three renderings into a new bundle; NULL if any of them ran out of memory. */
@@ -265,6 +266,14 @@ nd_bundle *nd_help_topic(const nd_cmd_registry *reg, const nd_ws *ws, const char
     if (cmd) return nd_help_command(cmd);
     const nd_value *v = nd_ws_get(ws, name);
     if (v) return value_help(name, v);
+    nd_value *field = NULL;
+    nd_error ignored;
+    if (strchr(name, '.') && nd_fields_resolve(ws, name, 0, 0, &field, &ignored) == ND_OK &&
+        field) {
+        nd_bundle *b = value_help(name, field);   /* sim.V?: what that field holds */
+        nd_value_unref(field);
+        return b;
+    }
     const char *reduction = nd_reduce_doc(name);
     if (reduction) {
         char signature[32];

@@ -379,6 +379,11 @@ TEST(values_vars_show_and_completion_list_fields)
     CHECK_INT(rec_fixture_run(&f, "show tab"), ND_OK);
     CHECK_CONTAINS(f.r.ev[0].text, "tab (dataset) — fields:");
     CHECK_CONTAINS(f.r.ev[0].json, "{\"name\":\"err\",\"type\":\"vector\",\"summary\":\"[3, 4]\"}");
+    CHECK_INT(rec_fixture_run(&f, "help tab.err"), ND_OK);
+    CHECK_CONTAINS(f.r.ev[0].text, "tab.err: vector");
+    CHECK_CONTAINS(f.r.ev[0].text, "[3, 4]");
+    CHECK_INT(rec_fixture_run(&f, "help tab"), ND_OK);
+    CHECK_CONTAINS(f.r.ev[0].text, "fields: tab.n, tab.err");
     nd_completion c;
     CHECK_INT(nd_interp_complete(f.in, "print tab.e", 11, &c), ND_OK);
     CHECK_INT(c.count, 1);
