@@ -37,6 +37,18 @@ const char *nd_expr_op_name(nd_binop op)
     return names[op];
 }
 
+const char *nd_expr_kind_noun(nd_expr_kind kind)
+{
+    switch (kind) {
+    case ND_EXPR_STRING: return "a string";
+    case ND_EXPR_LIST:   return "a list";
+    case ND_EXPR_RANGE:  return "a range";
+    case ND_EXPR_INDEX:  return "an index x[i] (indexing is for results in the command language)";
+    case ND_EXPR_FIELD:  return "a field access (fields are for results in the command language)";
+    default:             return "an expression";
+    }
+}
+
 static void format_items(const nd_expr *e, nd_sb *sb)
 {
     for (size_t i = 0; i < e->nitems; i++) {
@@ -80,6 +92,16 @@ void nd_expr_format(const nd_expr *e, nd_sb *sb)
         nd_sb_putc(sb, '[');
         format_items(e, sb);
         nd_sb_putc(sb, ']');
+        break;
+    case ND_EXPR_INDEX:
+        nd_expr_format(e->a, sb);
+        nd_sb_putc(sb, '[');
+        nd_expr_format(e->b, sb);
+        nd_sb_putc(sb, ']');
+        break;
+    case ND_EXPR_FIELD:
+        nd_expr_format(e->a, sb);
+        nd_sb_printf(sb, ".%s", e->str);
         break;
     }
 }

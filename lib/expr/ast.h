@@ -14,7 +14,10 @@ typedef enum nd_expr_kind {
     ND_EXPR_BINARY,   /* a op b */
     ND_EXPR_CALL,     /* name(items...) */
     ND_EXPR_LIST,     /* [items...] */
-    ND_EXPR_RANGE     /* a .. b */
+    ND_EXPR_RANGE,    /* a .. b */
+    ND_EXPR_INDEX,    /* a[b]: command language only (the model compiler refuses it) */
+    ND_EXPR_FIELD     /* a.str after an index or a bracket (c.hopf[1].I); a dotted name
+                         such as sim.V stays one NAME */
 } nd_expr_kind;
 
 typedef enum nd_binop {
@@ -29,9 +32,9 @@ struct nd_expr {
     int line, col;       /* where the expression starts */
     int span;            /* columns it covers on that line (at least 1) */
     double num;          /* NUMBER */
-    char *str;           /* STRING value, NAME or CALL name */
+    char *str;           /* STRING value, NAME or CALL name, FIELD name */
     nd_binop op;         /* BINARY */
-    nd_expr *a, *b;      /* operands: NEG/NOT use a; RANGE is a..b */
+    nd_expr *a, *b;      /* operands: NEG/NOT/FIELD use a; RANGE is a..b; INDEX is a[b] */
     nd_expr **items;     /* CALL arguments, LIST elements */
     size_t nitems;
 };
@@ -44,6 +47,11 @@ void nd_expr_free(nd_expr *e);
 
 /* Returns the operator's spelling ("+", "<=", "and"). */
 const char *nd_expr_op_name(nd_binop op);
+
+/* Names what a non-numeric node is, for the errors of numeric-only consumers (model
+   compiler, differentiation): "a string", "a list", "a range", "an index x[i] (indexing is
+   for results in the command language)", "a field access (...)"; "an expression" else. */
+const char *nd_expr_kind_noun(nd_expr_kind kind);
 
 /* Appends a fully parenthesised rendering of e, e.g. "(1 + (2 * x))" (tests, messages). */
 void nd_expr_format(const nd_expr *e, nd_sb *sb);

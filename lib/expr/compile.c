@@ -391,8 +391,7 @@ static int lower(builder *B, const nd_expr *e)
     case ND_EXPR_CALL:   return lower_call(B, e);
     default:
         nd_error_set(B->err, ND_ETYPE, e->line, e->col, e->span,
-                     "expected a number, found %s", e->kind == ND_EXPR_STRING ? "a string"
-                     : e->kind == ND_EXPR_LIST ? "a list" : "a range");
+                     "expected a number, found %s", nd_expr_kind_noun(e->kind));
         return -1;
     }
 }

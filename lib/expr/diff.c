@@ -202,10 +202,10 @@ static nd_expr *d(const nd_expr *e, const char *var)
 static nd_status validate(const nd_expr *e, nd_error *err)
 {
     switch (e->kind) {
-    case ND_EXPR_STRING: case ND_EXPR_LIST: case ND_EXPR_RANGE:
+    case ND_EXPR_STRING: case ND_EXPR_LIST: case ND_EXPR_RANGE: case ND_EXPR_INDEX:
+    case ND_EXPR_FIELD:
         return nd_error_set(err, ND_ETYPE, e->line, e->col, e->span,
-                            "cannot differentiate %s", e->kind == ND_EXPR_STRING ? "a string"
-                            : e->kind == ND_EXPR_LIST ? "a list" : "a range");
+                            "cannot differentiate %s", nd_expr_kind_noun(e->kind));
     case ND_EXPR_CALL: {
         const nd_func *f = nd_func_find(e->str);
         if (!f)

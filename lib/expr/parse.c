@@ -28,6 +28,7 @@ static const nd_token *cur(const parser *p) { return &p->toks->items[p->pos]; }
 
 static nd_expr *parse_expr(parser *p, int min_bp, const nd_token *after);
 static nd_expr *parse_binary(parser *p, int min_bp, const nd_token *after);
+static nd_expr *parse_atom(parser *p, const nd_token *after);
 
 int nd_expr_is_keyword(const char *name)
 {
@@ -126,7 +127,70 @@ fail:
     return NULL;
 }
 
+/* Wraps e in a postfix node of kind (INDEX or FIELD) starting where e starts. */
+static nd_expr *wrap(parser *p, nd_expr *e, nd_expr_kind kind)
+{
+    nd_expr *w = nd_expr_new(kind, e->line, e->col, e->span);
+    if (!w) {
+        nd_expr_free(e);
+        return oom(p);
+    }
+    w->a = e;
+    return w;
+}
+
+/* An index x[i] (the bracket touching what it indexes, so that `print x [1, 2]` keeps
+   two arguments) or a field .name after a bracket, as often as they follow. */
+static nd_expr *parse_postfix(parser *p, nd_expr *e, size_t first)
+{
+    while (e) {
+        const nd_token *t = cur(p), *prev = &p->toks->items[p->pos - 1];
+        if (t->kind == ND_TOK_LBRACKET && t->off == prev->off + prev->len) {
+            p->pos++;
+            if (!(e = wrap(p, e, ND_EXPR_INDEX))) return NULL;
+            if (!(e->b = parse_expr(p, 0, t))) {
+                nd_expr_free(e);
+                return NULL;
+            }
+            if (cur(p)->kind != ND_TOK_RBRACKET) {
+                nd_expr_free(e);
+                return unclosed(p, t, ND_TOK_RBRACKET);
+            }
+            p->pos++;
+        } else if (t->kind == ND_TOK_DOT) {
+            const nd_token *name = &p->toks->items[p->pos + 1];
+            if (name->kind != ND_TOK_NAME) {
+                nd_expr_free(e);
+                return fail(p, t, "expected a field name after %s", "'.'");
+            }
+            p->pos += 2;
+            /* The lexer keeps ".a.b" as one name; each part is a field of its own. */
+            for (size_t i = 0; i < name->len;) {
+                size_t j = i;
+                while (j < name->len && name->text[j] != '.') j++;
+                if (!(e = wrap(p, e, ND_EXPR_FIELD))) return NULL;
+                if (!(e->str = strndup(name->text + i, j - i))) {
+                    nd_expr_free(e);
+                    return oom(p);
+                }
+                i = j + 1;
+            }
+        } else {
+            return e;
+        }
+        finish(p, e, first);
+    }
+    return NULL;
+}
+
 static nd_expr *parse_primary(parser *p, const nd_token *after)
+{
+    size_t first = p->pos;
+    nd_expr *e = parse_atom(p, after);
+    return e ? parse_postfix(p, e, first) : NULL;
+}
+
+static nd_expr *parse_atom(parser *p, const nd_token *after)
 {
     size_t first = p->pos;
     const nd_token *t = cur(p);

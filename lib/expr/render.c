@@ -60,6 +60,7 @@ static int needs_parens(const nd_expr *p, const nd_expr *c, int right, const sty
     if (p->kind == ND_EXPR_NEG) return cp < P_NEG || is_negative(c);
     if (p->kind == ND_EXPR_NOT) return cp < P_NOT;
     if (p->kind == ND_EXPR_RANGE) return cp <= P_RANGE;
+    if (p->kind == ND_EXPR_INDEX || p->kind == ND_EXPR_FIELD) return !right && cp < P_ATOM;
     if (p->kind != ND_EXPR_BINARY) return 0;
     if (st->latex && p->op == ND_OP_DIV) return 0;           /* inside \frac */
     if (p->op == ND_OP_POW) {
@@ -294,6 +295,16 @@ static void render(const nd_expr *e, nd_sb *sb, const style *st)
         nd_sb_puts(sb, st->latex ? "\\left[" : "[");
         render_items(e, sb, st);
         nd_sb_puts(sb, st->latex ? "\\right]" : "]");
+        break;
+    case ND_EXPR_INDEX:
+        render_child(e, e->a, 0, sb, st);
+        nd_sb_puts(sb, st->latex ? "_{" : "[");
+        render(e->b, sb, st);
+        nd_sb_puts(sb, st->latex ? "}" : "]");
+        break;
+    case ND_EXPR_FIELD:
+        render_child(e, e->a, 0, sb, st);
+        nd_sb_printf(sb, st->latex ? ".\\mathrm{%s}" : ".%s", e->str);
         break;
     }
 }

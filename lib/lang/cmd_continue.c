@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../analysis/bif_view.h"
 #include "../analysis/continuation.h"
 #include "../analysis/cycles.h"
 #include "args.h"
@@ -101,12 +100,7 @@ static nd_status run_continue(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
             return st;
         }
     }
-    if ((st = nd_cmd_display(ctx, nd_bif_bundle(r), err)) != ND_OK) {
-        nd_bif_free(r);
-        return st;
-    }
-    *result = nd_value_bif(r);
-    return *result ? ND_OK : nd_error_fail(err, ND_ENOMEM, "out of memory");
+    return nd_cmd_give(ctx, nd_value_bif(r), result, err);
 }
 
 static const nd_option continue_options[] = {

@@ -1,4 +1,4 @@
-/* The skeleton commands: help, vars, print, warn, let, del, sleep, repeat, clear. */
+/* The skeleton commands: help, vars, print, warn, let, del, sleep, repeat, for, clear. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -53,10 +53,22 @@ static nd_bundle *empty_workspace(void)
     return b;
 }
 
+/* Appends v's field names, comma-separated ("" when it has none). */
+static void field_list(const nd_value *v, nd_sb *sb)
+{
+    const char *f;
+    for (size_t i = 0; (f = nd_value_field_name(v, i)); i++)
+        nd_sb_printf(sb, "%s%s", i ? ", " : "", f);
+}
+
 static nd_bundle *workspace_table(const nd_ws *ws)
 {
-    static const char *const headers[] = {"name", "type", "summary"};
-    nd_table *t = nd_table_create(3, headers);
+    /* A fields column appears when some value has fields (what NAME.FIELD can read). */
+    int with_fields = 0;
+    for (size_t i = 0; i < nd_ws_count(ws); i++)
+        with_fields |= nd_value_field_name(nd_ws_value(ws, i), 0) != NULL;
+    static const char *const headers[] = {"name", "type", "summary", "fields"};
+    nd_table *t = nd_table_create(with_fields ? 4 : 3, headers);
     if (!t) return NULL;
     nd_sb plain, html, json;
     nd_sb_init(&plain);
@@ -66,15 +78,29 @@ static nd_bundle *workspace_table(const nd_ws *ws)
     for (size_t i = 0; i < nd_ws_count(ws); i++) {
         const nd_value *v = nd_ws_value(ws, i);
         char *summary = nd_value_summary(v);
-        const char *row[] = {nd_ws_name(ws, i), nd_value_type_name(v), summary};
-        if (!summary || nd_table_add_row(t, row) != 0) plain.oom = 1;
+        nd_sb fields;
+        nd_sb_init(&fields);
+        field_list(v, &fields);
+        const char *row[] = {nd_ws_name(ws, i), nd_value_type_name(v), summary,
+                             nd_sb_str(&fields)};
+        if (!summary || fields.oom || nd_table_add_row(t, row) != 0) plain.oom = 1;
         nd_sb_puts(&json, i ? ",{\"name\":" : "{\"name\":");
         nd_json_string(&json, row[0]);
         nd_sb_puts(&json, ",\"type\":");
         nd_json_string(&json, row[1]);
         nd_sb_puts(&json, ",\"summary\":");
         nd_json_string(&json, summary ? summary : "");
+        if (fields.len) {
+            nd_sb_puts(&json, ",\"fields\":[");
+            const char *f;
+            for (size_t k = 0; (f = nd_value_field_name(v, k)); k++) {
+                if (k) nd_sb_putc(&json, ',');
+                nd_json_string(&json, f);
+            }
+            nd_sb_putc(&json, ']');
+        }
         nd_sb_putc(&json, '}');
+        nd_sb_free(&fields);
         free(summary);
     }
     nd_sb_puts(&json, "]}");
@@ -96,7 +122,8 @@ static nd_status run_vars(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
 static const nd_command cmd_vars = {
     "vars", "list the workspace: names, types and summaries", "vars",
     "Shows a table of every name bound in the workspace, in alphabetical order, with its "
-    "type and a one-line summary.",
+    "type and a one-line summary, and, for results with fields (records, datasets, "
+    "diagrams), the fields NAME.FIELD reads; `show NAME` lists them with their values.",
     NULL, "x = 3\nvars", 0, run_vars
 };
 
@@ -278,6 +305,108 @@ static const nd_command cmd_repeat = {
     NULL, "i = 0\nrepeat 3 {\n  i = i + 1\n  print \"step\", i\n}", ND_CMD_BLOCK, run_repeat
 };
 
+/* ---- for ---- */
+
+/* The values a for loop takes: a list's items, a vector's numbers, or a range's steps. */
+typedef struct loop_values {
+    const nd_value *v;
+    double lo, step;
+    size_t n;
+} loop_values;
+
+static nd_status read_loop_values(nd_cmd_ctx *ctx, const nd_arg *a, const nd_value *v,
+                                  loop_values *lv, nd_error *err)
+{
+    const nd_arg *step_arg = nd_arg_opt(ctx, "step");
+    *lv = (loop_values){v, 0, 0, 0};
+    if (v->kind == ND_VAL_LIST) lv->n = v->as.list.n;
+    else if (v->kind == ND_VAL_VECTOR) lv->n = v->as.vec.n;
+    else if (v->kind != ND_VAL_RANGE) {
+        char t[64];
+        return nd_arg_error(a, err, ND_ETYPE, "for runs over a list, a vector or a range "
+                            "lo..hi, not %s", nd_value_a_type(v, t, sizeof t));
+    }
+    if (v->kind != ND_VAL_RANGE) {
+        return step_arg ? nd_arg_error(step_arg, err, ND_EVALUE, "step= is for a range "
+                                       "(for x in 0..1 step=0.25)") : ND_OK;
+    }
+    double lo = v->as.range.lo, hi = v->as.range.hi, step;
+    nd_status st = nd_arg_opt_number(ctx, "step", hi >= lo ? 1 : -1, &step, err);
+    if (st != ND_OK) return st;
+    if (!isfinite(lo) || !isfinite(hi))
+        return nd_arg_error(a, err, ND_EVALUE, "a loop's range must have finite ends");
+    if (!isfinite(step) || step == 0 || (hi - lo) * step < 0)
+        return nd_arg_error(step_arg ? step_arg : a, err, ND_EVALUE, "step must be a finite "
+                            "number, not 0, going from %g towards %g", lo, hi);
+    /* The end is included when the steps reach it up to rounding (0..1 step=0.1). */
+    double count = floor((hi - lo) / step * (1 + 1e-12) + 1e-9) + 1;
+    if (count > 1e9)
+        return nd_arg_error(a, err, ND_EVALUE, "the loop would run %.3g times (at most 1e9)",
+                            count);
+    lv->lo = lo;
+    lv->step = step;
+    lv->n = (size_t)count;
+    return ND_OK;
+}
+
+static nd_value *loop_value(const loop_values *lv, size_t i)
+{
+    const nd_value *v = lv->v;
+    if (v->kind == ND_VAL_LIST) return nd_value_ref(v->as.list.items[i]);
+    if (v->kind == ND_VAL_VECTOR) return nd_value_number(v->as.vec.x[i]);
+    return nd_value_number(lv->lo + (double)i * lv->step);
+}
+
+static nd_status run_for(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
+{
+    (void)result;
+    nd_status st = nd_arg_expect(ctx, 3, 3, err);
+    const nd_arg *var = nd_arg_pos(ctx, 0), *in = nd_arg_pos(ctx, 1), *over = nd_arg_pos(ctx, 2);
+    const char *name;
+    if (st == ND_OK) st = nd_arg_name(ctx, var, &name, err);
+    if (st == ND_OK)
+        st = nd_cmd_check_bind_name(ctx->registry, name, var->line, var->col, var->span, err);
+    if (st == ND_OK && !(in->value->kind == ND_EXPR_NAME && strcmp(in->value->str, "in") == 0))
+        st = nd_arg_error(in, err, ND_ESYNTAX, "expected 'in' (for NAME in VALUES { … })");
+    nd_value *v = NULL;
+    if (st == ND_OK) st = nd_arg_value(ctx, over, &v, err);
+    loop_values lv;
+    if (st == ND_OK) st = read_loop_values(ctx, over, v, &lv, err);
+    nd_program *body = NULL;
+    if (st == ND_OK) st = nd_cmd_parse_block(ctx, &body, err);
+    for (size_t i = 0; st == ND_OK && i < lv.n; i++) {
+        st = nd_cmd_check_interrupt(ctx, err);
+        nd_value *x = st == ND_OK ? loop_value(&lv, i) : NULL;
+        if (st == ND_OK && (!x || nd_ws_set(ctx->ws, name, x) != 0))
+            st = nd_error_fail(err, ND_ENOMEM, "out of memory while binding '%s'", name);
+        nd_value_unref(x);
+        if (st == ND_OK) st = nd_cmd_run(ctx, body, err);
+    }
+    nd_program_free(body);
+    nd_value_unref(v);
+    return st;
+}
+
+static const nd_option for_options[] = {
+    {"step", "1 (-1 when hi < lo)", "the step through a range lo..hi (its end included "
+                                    "when a step lands on it)"},
+    {NULL, NULL, NULL}
+};
+
+static const nd_command cmd_for = {
+    "for", "run a block once for each value of a list, vector or range",
+    "for NAME in VALUES [step=] { STATEMENTS }",
+    "Binds NAME to each value in turn and runs the statements between the braces. VALUES "
+    "is a list ([600, 300, 150, 75]), a vector (sim.V, s.times) or a range lo..hi, which "
+    "runs lo, lo + step, … up to hi included (step= 1 by default, -1 when hi < lo).\n\n"
+    "NAME stays bound to the last value afterwards. An interrupt stops the loop between "
+    "statements; an error stops it at its line in the cell, and whatever earlier "
+    "iterations bound (rows added to a table) stays. Values of statements inside the "
+    "block are not shown; use print, or collect them with `row`.",
+    for_options, "for n in [600, 300, 150, 75] {\n  print n, sqrt(n)\n}\n"
+    "for x in 0..1 step=0.25 {\n  row tab x=x y=x^2\n}", ND_CMD_BLOCK, run_for
+};
+
 /* ---- clear ---- */
 
 static const nd_option clear_options[] = {
@@ -305,7 +434,7 @@ nd_status nd_cmd_register_core(nd_cmd_registry *reg, nd_error *err)
 {
     static const nd_command *const all[] = {
         &cmd_help, &cmd_vars, &cmd_print, &cmd_warn, &cmd_let, &cmd_del, &cmd_sleep,
-        &cmd_repeat, &cmd_clear,
+        &cmd_repeat, &cmd_for, &cmd_clear,
     };
     return nd_cmd_register_list(reg, all, sizeof all / sizeof all[0], err);
 }

@@ -234,7 +234,10 @@ static nd_status figure(const nd_cmd_ctx *ctx, const nd_model *m, const fi_call 
     return st == ND_OK ? nd_cmd_display(ctx, b, err) : st;
 }
 
-static nd_dataset *to_dataset(const nd_model *m, const fi_call *fc, const nd_fi_result *r)
+/* The dataset `r = fi …` binds: the sweep as columns, and what was found as metadata,
+   which are fields too (r.onset, r.I, r.rate_up). */
+static nd_dataset *to_dataset(const nd_model *m, const fi_call *fc, const nd_fi_result *r,
+                              const fi_findings *f)
 {
     const nd_model_item *it = nd_model_item_at(m, ND_MODEL_PAR, (size_t)fc->o.par);
     const char *names[] = {fc->par, "rate_up", "rate_down"};
@@ -251,6 +254,14 @@ static nd_dataset *to_dataset(const nd_model *m, const fi_call *fc, const nd_fi_
     nd_ds_set_meta(ds, "threshold", nd_numfmt(r->threshold, buf));
     snprintf(buf, sizeof buf, "%ld", r->rhs_evals);
     nd_ds_set_meta(ds, "rhs_evals", buf);
+    const struct { const char *key; long i; const double *x; } found[] = {
+        {"onset", f->onset, r->value}, {"onset_rate", f->onset, r->rate_up},
+        {"offset", f->offset, r->value}, {"bistable_from", f->bist_lo, r->value},
+        {"bistable_to", f->bist_hi, r->value},
+    };
+    for (size_t k = 0; k < sizeof found / sizeof found[0]; k++)
+        nd_ds_set_meta(ds, found[k].key, nd_numfmt(found[k].i >= 0 ? found[k].x[found[k].i]
+                                                                   : NAN, buf));
     return ds;
 }
 
@@ -288,7 +299,7 @@ static nd_status run_fi(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     fi_findings f = find(&r);
     st = nd_cmd_display(ctx, summary_bundle(m, &fc, &r, &f), err);
     if (st == ND_OK && fc.plot) st = figure(ctx, m, &fc, &r, err);
-    nd_dataset *ds = st == ND_OK ? to_dataset(m, &fc, &r) : NULL;
+    nd_dataset *ds = st == ND_OK ? to_dataset(m, &fc, &r, &f) : NULL;
     if (st == ND_OK && !ds) st = nd_error_fail(err, ND_ENOMEM, "out of memory");
     if (ds && !(*result = nd_value_dataset(ds))) st = nd_error_fail(err, ND_ENOMEM, "out of memory");
     nd_fi_result_clear(&r);
@@ -319,7 +330,9 @@ static const nd_command cmd_fi = {
     "at a and continues each value from the state the previous one left; the down sweep "
     "does the same from b back to a. Where the two differ the neuron is bistable: it "
     "rests going up and keeps firing coming down (hysteresis). Rates are per second for "
-    "a millisecond time axis. Returns a dataset with columns PARAM, rate_up, rate_down.",
+    "a millisecond time axis. Returns a dataset with columns PARAM, rate_up, rate_down "
+    "and, as metadata (also fields: `f.onset`), onset, onset_rate, offset, bistable_from "
+    "and bistable_to (nan when there is none).",
     fi_options, "use hh\nf = fi I 0..20 step=0.5\nuse ml set=snic\nfi I 35..60 step=1",
     0, run_fi
 };

@@ -5,6 +5,7 @@
 
 #include "../base/strbuf.h"
 #include "args.h"
+#include "fields.h"
 #include "modules.h"
 #include "target.h"
 #include "../learn/ude.h"
@@ -186,11 +187,44 @@ static nd_bundle *equations(const nd_model *m, const nd_stim *stim, int par, con
     return eq;
 }
 
+/* The value `show X` names when it is a result with fields (a record, a dataset, a
+   diagram …) rather than a model or network; NULL otherwise (a new reference). */
+static nd_value *shown_result(const nd_cmd_ctx *ctx, const nd_arg *a)
+{
+    nd_value *v = NULL;
+    nd_error ignored;
+    if (!a || nd_arg_value(ctx, a, &v, &ignored) != ND_OK) return NULL;
+    if (nd_value_as_model(v) || nd_value_as_ude(v) || !nd_value_field_name(v, 0)) {
+        nd_value_unref(v);
+        return NULL;
+    }
+    return v;
+}
+
+/* The fields of a model's fit (a model from sindy), after its equations. */
+static nd_status show_fit(const nd_cmd_ctx *ctx, const nd_model_obj *mo, const char *name,
+                          nd_error *err)
+{
+    if (!mo->fit) return ND_OK;
+    return nd_cmd_display(ctx, nd_fields_bundle(mo->fit, name), err);
+}
+
 static nd_status run_show(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
 {
     (void)result;
     nd_status st = nd_arg_expect(ctx, 0, 1, err);
     if (st != ND_OK) return st;
+    nd_value *res = shown_result(ctx, nd_arg_pos(ctx, 0));
+    if (res) {
+        nd_sb what;
+        nd_sb_init(&what);
+        nd_expr_text(nd_arg_pos(ctx, 0)->value, &what);
+        st = what.oom ? nd_error_fail(err, ND_ENOMEM, "out of memory")
+                      : nd_cmd_display(ctx, nd_fields_bundle(res, nd_sb_str(&what)), err);
+        nd_sb_free(&what);
+        nd_value_unref(res);
+        return st;
+    }
     /* A network: the opened model (replaced terms read the network), then the network. */
     nd_ude *net = nd_target_ude(ctx, nd_arg_pos(ctx, 0));
     if (net) {
@@ -212,17 +246,23 @@ static nd_status run_show(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     nd_stim_free(stim);
     if ((st = nd_cmd_display(ctx, eq, err)) != ND_OK) return st;
     if ((st = nd_cmd_display(ctx, nd_model_table(m, ND_MODEL_PAR), err)) != ND_OK) return st;
-    return nd_cmd_display(ctx, nd_model_table(m, ND_MODEL_STATE), err);
+    if ((st = nd_cmd_display(ctx, nd_model_table(m, ND_MODEL_STATE), err)) != ND_OK) return st;
+    return show_fit(ctx, mo, nd_arg_pos(ctx, 0) ? nd_arg_pos(ctx, 0)->value->str : "model", err);
 }
 
 static const nd_command cmd_show = {
-    "show", "show a model's equations, parameters and states", "show [MODEL|NET]",
+    "show", "show a model's equations, parameters and states, or a result's fields",
+    "show [MODEL|NET|RESULT]",
     "Shows the equations of MODEL (default: the current model) as LaTeX, then a table of "
     "its parameters (value, unit, meaning) and one of its states (initial value, unit, "
     "meaning). `explain NAME` tells what one of them does. For a network (from `ude` or "
     "`node`) it shows the model with the replaced terms reading the network, then the "
-    "network: inputs, layers, number of parameters, stimulus and training so far.",
-    NULL, "use hh\nshow", 0, run_show
+    "network: inputs, layers, number of parameters, stimulus and training so far.\n\n"
+    "For a result with fields (a record such as `s = spikes …` or `f = fixed`, a dataset, "
+    "a diagram from `continue`, or a field of one: `show c.hopf[1]`) it lists the fields "
+    "with their types and values, which read as NAME.FIELD; a model made by `sindy` "
+    "also lists its fit's fields.",
+    NULL, "use hh\nshow\nsim = simulate t=50\nshow sim", 0, run_show
 };
 
 /* ---- explain ---- */

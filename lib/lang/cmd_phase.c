@@ -25,7 +25,6 @@ static void describe_box(nd_sb *sb, const nd_phase_setup *s)
 
 static nd_status run_fixed(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
 {
-    (void)result;
     nd_status st = nd_arg_expect(ctx, 0, 1, err);
     nd_phase_setup s;
     if (st != ND_OK || (st = nd_phase_setup_read(ctx, nd_arg_pos(ctx, 0), &s, err)) != ND_OK)
@@ -62,8 +61,10 @@ static nd_status run_fixed(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
         nd_sb_printf(&h, "%s)%s", t1 > 0 ? ", and along a trajectory" : "",
                      l.count ? ":" : " — try wider ranges");
         char *heading = nd_sb_take(&h);
-        st = nd_cmd_display(ctx, heading ? nd_eq_show_bundle(s.m, s.p, &l, "equilibria",
-                                                             heading) : NULL, err);
+        nd_bundle *view = heading ? nd_eq_show_bundle(s.m, s.p, &l, "equilibria", heading)
+                                  : NULL;
+        st = nd_cmd_give(ctx, view ? nd_eq_list_record(s.m, &l, "equilibria", view) : NULL,
+                         result, err);
         free(heading);
     }
     nd_eq_list_free(&l);
@@ -95,9 +96,31 @@ static const nd_command cmd_fixed = {
 
 /* ---- stability ---- */
 
+/* What `st = stability …` binds: the one point's fields, and how far from rest it is. */
+static nd_value *stability_record(const nd_phase_setup *s, const nd_eq_list *l,
+                                  double max_rate, nd_bundle *view)
+{
+    nd_value *point = view ? nd_eq_point_record(s->m, l, 0) : NULL;
+    if (!point) {
+        nd_bundle_free(view);
+        return NULL;
+    }
+    nd_value *rec = nd_value_record("stability", view);
+    int rc = rec ? 0 : -1;
+    for (size_t i = 0; rc == 0 && i < point->as.rec.n; i++)
+        rc = nd_record_add(rec, point->as.rec.names[i], nd_value_ref(point->as.rec.items[i]));
+    if (rc == 0 && !nd_record_get(rec, "max_rate"))
+        rc = nd_record_add_number(rec, "max_rate", max_rate);
+    nd_value_unref(point);
+    if (rc != 0) {
+        nd_value_unref(rec);
+        return NULL;
+    }
+    return rec;
+}
+
 static nd_status run_stability(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
 {
-    (void)result;
     nd_status st = nd_arg_expect(ctx, 0, 2, err);
     if (st != ND_OK) return st;
     const nd_arg *model_arg = NULL;
@@ -133,8 +156,9 @@ static nd_status run_stability(nd_cmd_ctx *ctx, nd_value **result, nd_error *err
                          "describes the local linear flow; add nearest=true to move to one",
                          fmax_);
         char *heading = nd_sb_take(&h);
-        st = nd_cmd_display(ctx, heading ? nd_eq_show_bundle(s.m, s.p, &l, "stability",
-                                                             heading) : NULL, err);
+        nd_bundle *view = heading ? nd_eq_show_bundle(s.m, s.p, &l, "stability", heading)
+                                  : NULL;
+        st = nd_cmd_give(ctx, stability_record(&s, &l, fmax_, view), result, err);
         free(heading);
     }
     nd_eq_list_free(&l);

@@ -592,7 +592,12 @@ static nd_status run_sindy(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
         } else {
             nd_stim_free(stim);
         }
+        if (mo && !(mo->fit = nd_sindy_fit_record(&job)))
+            st = nd_error_fail(err, ND_ENOMEM, "out of memory");
         *result = v;
+    } else if (st == ND_OK && ctx->bind && !(*result = nd_sindy_fit_record(&job))) {
+        /* No model could be built: the name still gets the fit. */
+        st = nd_error_fail(err, ND_ENOMEM, "out of memory");
     }
     nd_model_free(model);
     if (st != ND_OK && err && err->line == 0) nd_learn_locate_call(ctx, err);
@@ -652,7 +657,9 @@ static const nd_command cmd_sindy = {
     "per target; EQ is bound to the recovered model: the dataset's model (or, for NET.TERM, "
     "the network's model as written) with the recovered right-hand sides (or term), or a "
     "new model of the targets started at the data's first row, which `simulate`, `plot`, "
-    "`show`, `spikes` and `continue` accept.",
+    "`show`, `spikes` and `continue` accept. Its fields are the fit's: EQ.coefficients.V "
+    "(per target, a vector over EQ.library's terms), EQ.equations, EQ.r2, EQ.rms, "
+    "EQ.nterms (per target), EQ.targets, EQ.threshold.",
     sindy_options,
     "use fhn\nset I = 0.5\ndata = simulate t=300 sample=0.1\n"
     "eq = sindy data library=[poly(3)] threshold=0.05\n"

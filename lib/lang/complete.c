@@ -7,6 +7,8 @@
 
 #include "../expr/functions.h"
 #include "context.h"
+#include "fields.h"
+#include "vecops.h"
 
 typedef struct matches {
     const char *prefix;
@@ -55,8 +57,43 @@ static void offer_expression_names(matches *m, const nd_ws *ws)
     static const char *const literals[] = {"true", "false", "none"};
     offer_workspace(m, ws);
     for (size_t i = 0; i < nd_func_count(); i++) offer(m, nd_func_at(i)->name, "");
+    for (size_t i = 0; nd_reduce_name(i); i++) offer(m, nd_reduce_name(i), "");
     for (size_t i = 0; nd_const_name(i); i++) offer(m, nd_const_name(i), "");
     for (size_t i = 0; i < 3; i++) offer(m, literals[i], "");
+}
+
+/* After "name." (sim.V, c.hopf): the fields of what the name before the last dot holds,
+   offered as whole dotted names. Returns 1 when the word is such a name. */
+static int offer_fields(matches *m, const nd_ws *ws)
+{
+    const char *dot = strrchr(m->prefix, '.');
+    if (!dot || dot == m->prefix) return 0;
+    char *base = strndup(m->prefix, (size_t)(dot - m->prefix));
+    if (!base) {
+        m->oom = 1;
+        return 1;
+    }
+    nd_value *v = nd_ws_get(ws, base);
+    nd_error ignored;
+    if (v) nd_value_ref(v);
+    else if (nd_fields_resolve(ws, base, 0, 0, &v, &ignored) != ND_OK) v = NULL;
+    const char *f;
+    for (size_t i = 0; v && (f = nd_value_field_name(v, i)); i++) {
+        size_t n = strlen(base);
+        char *full = malloc(n + strlen(f) + 2);
+        if (!full) {
+            m->oom = 1;
+            break;
+        }
+        memcpy(full, base, n);
+        full[n] = '.';
+        strcpy(full + n + 1, f);
+        offer(m, full, "");
+        free(full);
+    }
+    nd_value_unref(v);
+    free(base);
+    return 1;
 }
 
 static int by_name(const void *a, const void *b)
@@ -90,6 +127,8 @@ nd_status nd_complete(const nd_cmd_registry *reg, const nd_ws *ws, const char *c
     if (!prefix) return ND_ENOMEM;
     matches m = {prefix, cursor - start, NULL, 0, 0, 0};
     nd_context ctx = nd_context_at(reg, code, start);
+    if (ctx.kind != ND_CTX_NONE && ctx.kind != ND_CTX_TOPIC && offer_fields(&m, ws))
+        ctx.kind = ND_CTX_NONE;
     switch (ctx.kind) {
     case ND_CTX_NONE: break;
     case ND_CTX_COMMAND:

@@ -6,6 +6,7 @@
 #include "../analysis/equilibria.h"
 #include "../base/bundle.h"
 #include "../base/strbuf.h"
+#include "value.h"
 
 /* Appends the eigenvalues re/im[0..n) as text: "-0.0365 ± 0.2938i, -1.2". */
 void nd_eq_show_eigen(nd_sb *sb, const double *re, const double *im, size_t n);
@@ -21,5 +22,15 @@ void nd_eq_show_json_points(nd_sb *sb, const nd_model *m, const char *const *nam
    "points":[…]}; NULL on ENOMEM. */
 nd_bundle *nd_eq_show_bundle(const nd_model *m, const double *p, const nd_eq_list *l,
                              const char *type, const char *heading);
+
+/* Returns point k of l as a record of type "equilibrium": each state by name (from m),
+   re and im (the eigenvalues, vectors), type ("stable focus" …) and stable (a bool); NULL
+   on ENOMEM. */
+nd_value *nd_eq_point_record(const nd_model *m, const nd_eq_list *l, size_t k);
+
+/* Returns what `fixed` binds: a record of the given type shown as view (taken over)
+   with fields count and points (a list of point records); NULL on ENOMEM. */
+nd_value *nd_eq_list_record(const nd_model *m, const nd_eq_list *l, const char *type,
+                            nd_bundle *view);
 
 #endif

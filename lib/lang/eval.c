@@ -11,6 +11,8 @@
 #include "../base/suggest.h"
 #include "../expr/functions.h"
 #include "../expr/parse.h"
+#include "fields.h"
+#include "vecops.h"
 
 static const char *const literal_names[] = {"true", "false", "none"};
 
@@ -50,10 +52,29 @@ static nd_status unknown(const nd_expr *e, int span, const char *what, const nd_
     return nd_error_set(err, ND_ENAME, e->line, e->col, span, "%s", msg);
 }
 
+/* A failure of vecops (code and message) located at e. */
+static nd_status vec_error(const nd_expr *e, nd_status st, const char *msg, nd_error *err)
+{
+    return st == ND_ENOMEM ? oom(err) : at(e, err, st, msg);
+}
+
 static nd_status eval_name(const nd_expr *e, const nd_ws *ws, nd_value **out, nd_error *err)
 {
     nd_value *v = nd_ws_get(ws, e->str);
     if (v) return made(nd_value_ref(v), out, err);
+    const char *dot = strchr(e->str, '.');
+    if (dot) {
+        nd_status st = nd_fields_resolve(ws, e->str, e->line, e->col, out, err);
+        if (st != ND_OK || *out) return st;
+        /* Nothing before the dot is bound: report that first part. */
+        nd_expr head = *e;
+        char *name = strndup(e->str, (size_t)(dot - e->str));
+        if (!name) return oom(err);
+        head.str = name;
+        st = eval_name(&head, ws, out, err);
+        free(name);
+        return st;
+    }
     double x;
     if (nd_const_find(e->str, &x)) return made(nd_value_number(x), out, err);
     if (strcmp(e->str, "true") == 0) return made(nd_value_bool(1), out, err);
@@ -68,9 +89,42 @@ static nd_status eval_name(const nd_expr *e, const nd_ws *ws, nd_value **out, nd
     return unknown(e, (int)strlen(e->str), "name '%s' is not defined", &s, err);
 }
 
+/* min max mean std sum len of one vector or list. */
+static nd_status eval_reduce(const nd_expr *e, const nd_ws *ws, nd_value **out, nd_error *err)
+{
+    if (e->nitems != 1)
+        return nd_error_set(err, ND_ETYPE, e->line, e->col, e->span,
+                            "%s() takes 1 argument (%zu given)", e->str, e->nitems);
+    nd_value *v;
+    nd_status st = nd_eval(e->items[0], ws, &v, err);
+    if (st != ND_OK) return st;
+    char msg[256];
+    st = nd_reduce(e->str, v, out, msg, sizeof msg);
+    nd_value_unref(v);
+    return st == ND_OK ? ND_OK : vec_error(e->items[0], st, msg, err);
+}
+
+/* Evaluates the arguments of a call into vals (all of them, or none on failure). */
+static nd_status eval_args(const nd_expr *e, const nd_ws *ws, nd_value **vals, nd_error *err)
+{
+    for (size_t i = 0; i < e->nitems; i++) {
+        nd_status st = nd_eval(e->items[i], ws, &vals[i], err);
+        if (st != ND_OK) {
+            while (i-- > 0) {
+                nd_value_unref(vals[i]);
+                vals[i] = NULL;
+            }
+            return st;
+        }
+    }
+    return ND_OK;
+}
+
 static nd_status eval_call(const nd_expr *e, const nd_ws *ws, nd_value **out, nd_error *err)
 {
+    if (nd_reduce_applies(e->str, e->nitems)) return eval_reduce(e, ws, out, err);
     const nd_func *f = nd_func_find(e->str);
+    if (!f && nd_reduce_doc(e->str)) return eval_reduce(e, ws, out, err);
     if (!f) {
         nd_suggest s;
         nd_suggest_init(&s, e->str);
@@ -83,25 +137,32 @@ static nd_status eval_call(const nd_expr *e, const nd_ws *ws, nd_value **out, nd
                             "%s() takes %s%d argument%s (%zu given)", f->name, count,
                             f->min_args, f->min_args == 1 ? "" : "s", e->nitems);
     }
-    double args[16], *a = e->nitems <= 16 ? args : malloc(e->nitems * sizeof *a);
-    if (!a) return oom(err);
-    nd_status st = ND_OK;
-    for (size_t i = 0; i < e->nitems && st == ND_OK; i++) {
-        nd_value *v;
-        st = nd_eval(e->items[i], ws, &v, err);
-        if (st != ND_OK) break;
-        if (v->kind == ND_VAL_NUMBER) a[i] = v->as.num;
+    size_t n = e->nitems;
+    double args[16], *a = n <= 16 ? args : malloc(n * sizeof *a);
+    nd_value *vstack[16] = {0}, **vals = n <= 16 ? vstack : calloc(n, sizeof *vals);
+    nd_status st = a && vals ? eval_args(e, ws, vals, err) : oom(err);
+    int mapped = 0;
+    for (size_t i = 0; st == ND_OK && i < n; i++) {
+        if (vals[i]->kind == ND_VAL_NUMBER) a[i] = vals[i]->as.num;
+        else if (nd_vec_like(vals[i])) mapped = 1;   /* the function maps over its numbers */
         else {
             char t[64];
             const nd_expr *x = e->items[i];
             st = nd_error_set(err, ND_ETYPE, x->line, x->col, x->span,
-                              "argument %zu of %s() must be a number, not %s", i + 1, f->name,
-                              nd_value_a_type(v, t, sizeof t));
+                              "argument %zu of %s() must be a number or a vector, not %s", i + 1,
+                              f->name, nd_value_a_type(vals[i], t, sizeof t));
         }
-        nd_value_unref(v);
     }
-    if (st == ND_OK) st = made(nd_value_number(f->eval(a, (int)e->nitems)), out, err);
+    if (st == ND_OK && mapped) {
+        char msg[256];
+        st = nd_vec_map(f->eval, (const nd_value *const *)vals, n, out, msg, sizeof msg);
+        if (st != ND_OK) st = vec_error(e, st, msg, err);
+    } else if (st == ND_OK) {
+        st = made(nd_value_number(f->eval(a, (int)n)), out, err);
+    }
+    for (size_t i = 0; vals && i < n; i++) nd_value_unref(vals[i]);
     if (a != args) free(a);
+    if (vals != vstack) free(vals);
     return st;
 }
 
@@ -179,6 +240,11 @@ static nd_status arithmetic(const nd_expr *e, const nd_value *a, const nd_value 
 {
     if (e->op == ND_OP_ADD && a->kind == ND_VAL_STRING && b->kind == ND_VAL_STRING)
         return concat(a, b, out, err);
+    if (nd_vec_like(a) || nd_vec_like(b)) {
+        char msg[256];
+        nd_status st = nd_vec_binop(e->op, a, b, out, msg, sizeof msg);
+        return st == ND_OK ? ND_OK : vec_error(e, st, msg, err);
+    }
     if (a->kind != ND_VAL_NUMBER || b->kind != ND_VAL_NUMBER) {
         char what[32];
         snprintf(what, sizeof what, "cannot apply '%s' to", nd_expr_op_name(e->op));
@@ -252,6 +318,10 @@ static nd_status eval_unary(const nd_expr *e, const nd_ws *ws, nd_value **out, n
     if (st != ND_OK) return st;
     int neg = e->kind == ND_EXPR_NEG;
     if (neg && v->kind == ND_VAL_NUMBER) st = made(nd_value_number(-v->as.num), out, err);
+    else if (neg && nd_vec_like(v)) {
+        char msg[256];
+        if ((st = nd_vec_neg(v, out, msg, sizeof msg)) != ND_OK) st = vec_error(e, st, msg, err);
+    }
     else if (!neg && v->kind == ND_VAL_BOOL) st = made(nd_value_bool(!v->as.truth), out, err);
     else {
         char t[64];
@@ -276,6 +346,43 @@ static nd_status eval_range(const nd_expr *e, const nd_ws *ws, nd_value **out, n
     return st;
 }
 
+/* x[i]: 1-based, negative from the end. */
+static nd_status eval_index(const nd_expr *e, const nd_ws *ws, nd_value **out, nd_error *err)
+{
+    nd_value *a, *b;
+    nd_status st = eval_operands(e, ws, &a, &b, err);
+    if (st != ND_OK) return st;
+    char msg[256];
+    if (b->kind != ND_VAL_NUMBER) {
+        char t[64];
+        st = nd_error_set(err, ND_ETYPE, e->b->line, e->b->col, e->b->span,
+                          "an index must be a number, not %s", nd_value_a_type(b, t, sizeof t));
+    } else if ((st = nd_value_index(a, b->as.num, out, msg, sizeof msg)) != ND_OK) {
+        st = vec_error(st == ND_ETYPE ? e->a : e->b, st, msg, err);
+    }
+    nd_value_unref(a);
+    nd_value_unref(b);
+    return st;
+}
+
+/* (x).name after an index or bracket: the field name closes the node. */
+static nd_status eval_field(const nd_expr *e, const nd_ws *ws, nd_value **out, nd_error *err)
+{
+    nd_value *v;
+    nd_status st = nd_eval(e->a, ws, &v, err);
+    if (st != ND_OK) return st;
+    nd_sb what;
+    nd_sb_init(&what);
+    nd_expr_text(e->a, &what);
+    int len = (int)strlen(e->str);
+    int col = e->span > len ? e->col + e->span - len : e->col;
+    st = what.oom ? oom(err)
+                  : nd_fields_get(v, nd_sb_str(&what), e->str, e->line, col, len, out, err);
+    nd_sb_free(&what);
+    nd_value_unref(v);
+    return st;
+}
+
 nd_status nd_eval(const nd_expr *e, const nd_ws *ws, nd_value **out, nd_error *err)
 {
     *out = NULL;
@@ -289,6 +396,8 @@ nd_status nd_eval(const nd_expr *e, const nd_ws *ws, nd_value **out, nd_error *e
     case ND_EXPR_CALL:   return eval_call(e, ws, out, err);
     case ND_EXPR_LIST:   return eval_list(e, ws, out, err);
     case ND_EXPR_RANGE:  return eval_range(e, ws, out, err);
+    case ND_EXPR_INDEX:  return eval_index(e, ws, out, err);
+    case ND_EXPR_FIELD:  return eval_field(e, ws, out, err);
     }
     return at(e, err, ND_EINTERNAL, "unknown expression kind");
 }

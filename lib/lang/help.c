@@ -2,6 +2,7 @@
    plain text (terminals, pagers) and HTML (notebooks). */
 #include "help.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -10,6 +11,8 @@
 #include "../base/table.h"
 #include "../base/textfmt.h"
 #include "../expr/functions.h"
+#include "fields.h"
+#include "vecops.h"
 
 /* Moves the three renderings into a new bundle; NULL if any of them ran out of memory. */
 static nd_bundle *make_bundle(nd_sb *plain, nd_sb *html, nd_sb *json)
@@ -213,6 +216,17 @@ static nd_bundle *value_help(const char *name, const nd_value *v)
 {
     char *summary = nd_value_summary(v);
     if (!summary) return NULL;
+    if (nd_value_field_name(v, 0)) {
+        /* What can be read from it by dot, so fields are found from help too. */
+        nd_sb with;
+        nd_sb_init(&with);
+        nd_sb_printf(&with, "%s\nfields:", summary);
+        const char *f;
+        for (size_t i = 0; (f = nd_value_field_name(v, i)); i++)
+            nd_sb_printf(&with, "%s %s.%s", i ? "," : "", name, f);
+        free(summary);
+        if (!(summary = nd_sb_take(&with))) return NULL;
+    }
     nd_sb title;
     nd_sb_init(&title);
     nd_sb_printf(&title, "%s: %s (workspace)", name, nd_value_type_name(v));
@@ -252,6 +266,20 @@ nd_bundle *nd_help_topic(const nd_cmd_registry *reg, const nd_ws *ws, const char
     if (cmd) return nd_help_command(cmd);
     const nd_value *v = nd_ws_get(ws, name);
     if (v) return value_help(name, v);
+    nd_value *field = NULL;
+    nd_error ignored;
+    if (strchr(name, '.') && nd_fields_resolve(ws, name, 0, 0, &field, &ignored) == ND_OK &&
+        field) {
+        nd_bundle *b = value_help(name, field);   /* sim.V?: what that field holds */
+        nd_value_unref(field);
+        return b;
+    }
+    const char *reduction = nd_reduce_doc(name);
+    if (reduction) {
+        char signature[32];
+        snprintf(signature, sizeof signature, "%s(x)", name);
+        return short_help("function", name, signature, reduction);
+    }
     const nd_func *f = nd_func_find(name);
     if (f) return short_help("function", name, f->signature, f->doc);
     double x;

@@ -240,6 +240,12 @@ static nd_status lex_one(lexer *lx)
     if (c == '"') return lex_string(lx);
     if (isdigit(c) || (c == '.' && isdigit(peek(lx, 1)))) return lex_number(lx);
     if (is_name_start(c)) return lex_name(lx);
+    if (c == '.' && is_name_start(peek(lx, 1))) {
+        size_t off = lx->pos;
+        int line = lx->line, col = lx->col;
+        advance(lx);
+        return push(lx, ND_TOK_DOT, off, line, col) ? ND_OK : ND_ENOMEM;
+    }
     return lex_operator(lx);
 }
 
@@ -302,6 +308,7 @@ const char *nd_lex_kind_name(nd_tok_kind kind)
     case ND_TOK_QUESTION: return "'?'";
     case ND_TOK_QUOTE:    return "\"'\"";
     case ND_TOK_SEMI:     return "';'";
+    case ND_TOK_DOT:      return "'.'";
     }
     return "a token";
 }

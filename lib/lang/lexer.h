@@ -21,7 +21,9 @@ typedef enum nd_tok_kind {
     ND_TOK_DOTDOT,    /* .. */
     ND_TOK_QUESTION,  /* ? */
     ND_TOK_QUOTE,     /* ' (the model language's v' = ...) */
-    ND_TOK_SEMI
+    ND_TOK_SEMI,
+    ND_TOK_DOT        /* . before a field name after ] or ) (c.hopf[1].I); a dot inside a
+                         name (net.INa) stays part of the NAME */
 } nd_tok_kind;
 
 typedef struct nd_token {

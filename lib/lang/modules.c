@@ -7,6 +7,7 @@ typedef nd_status (*register_fn)(nd_cmd_registry *reg, nd_error *err);
 
 static const register_fn modules[] = {
     nd_cmd_register_core,
+    nd_cmd_register_table,
     nd_cmd_register_data,
     nd_cmd_register_model,
     nd_cmd_register_sim,

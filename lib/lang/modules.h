@@ -6,8 +6,11 @@
 #include "commands.h"
 
 /* Registers the skeleton commands (help, vars, print, warn, let, del, sleep, repeat,
-   clear). */
+   for, clear). */
 nd_status nd_cmd_register_core(nd_cmd_registry *reg, nd_error *err);
+
+/* Registers the table commands (row, table: results collected into a dataset). */
+nd_status nd_cmd_register_table(nd_cmd_registry *reg, nd_error *err);
 
 /* Registers the dataset file commands (save, load). */
 nd_status nd_cmd_register_data(nd_cmd_registry *reg, nd_error *err);

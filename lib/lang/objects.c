@@ -3,18 +3,46 @@
 #include "objects.h"
 
 #include <stdlib.h>
+#include <string.h>
 
 #include "../analysis/bif_view.h"
 #include "../base/strbuf.h"
 #include "../learn/ude.h"
+#include "bif_fields.h"
 #include "ude_view.h"
 
 static char *dataset_summary(const void *data) { return nd_ds_summary(data); }
 static nd_bundle *dataset_bundle(const void *data) { return nd_ds_bundle(data); }
 static void dataset_free(void *data) { nd_ds_free(data); }
 
+/* A dataset's fields: its columns, then its metadata (model, seed …). */
+static const char *dataset_field_name(const void *data, size_t i)
+{
+    const nd_dataset *ds = data;
+    if (i < nd_ds_cols(ds)) return nd_ds_name(ds, i);
+    i -= nd_ds_cols(ds);
+    return i < nd_ds_meta_count(ds) ? nd_ds_meta_key(ds, i) : NULL;
+}
+
+/* A column is a vector; a metadata value a number when it reads as one, else a string. */
+static int dataset_field(const void *data, const char *name, nd_value **out)
+{
+    const nd_dataset *ds = data;
+    int j = nd_ds_find(ds, name);
+    if (j >= 0) {
+        *out = nd_value_vector(nd_ds_col(ds, (size_t)j), nd_ds_rows(ds));
+        return *out ? 1 : -1;
+    }
+    const char *meta = nd_ds_meta(ds, name);
+    if (!meta) return 0;
+    char *end;
+    double x = strtod(meta, &end);
+    *out = *meta && !*end ? nd_value_number(x) : nd_value_string(meta);
+    return *out ? 1 : -1;
+}
+
 static const nd_object_type dataset_type = {"dataset", dataset_summary, dataset_bundle,
-                                            dataset_free};
+                                            dataset_free, dataset_field_name, dataset_field};
 
 nd_value *nd_value_dataset(nd_dataset *ds)
 {
@@ -49,12 +77,28 @@ static nd_bundle *model_bundle(const void *data)
 static void model_free(void *data)
 {
     nd_model_obj *mo = data;
+    nd_value_unref(mo->fit);
     nd_model_free(mo->model);
     nd_stim_free(mo->stim);
     free(mo);
 }
 
-static const nd_object_type model_type = {"model", model_summary, model_bundle, model_free};
+/* A model's fields are those of the fit that made it (a model from `sindy`), if any. */
+static const char *model_field_name(const void *data, size_t i)
+{
+    const nd_model_obj *mo = data;
+    return mo->fit ? nd_value_field_name(mo->fit, i) : NULL;
+}
+
+static int model_field(const void *data, const char *name, nd_value **out)
+{
+    const nd_model_obj *mo = data;
+    *out = NULL;
+    return mo->fit ? nd_value_field(mo->fit, name, out) : 0;
+}
+
+static const nd_object_type model_type = {"model", model_summary, model_bundle, model_free,
+                                          model_field_name, model_field};
 
 nd_value *nd_value_model(nd_model *m)
 {
@@ -88,8 +132,18 @@ static char *bif_summary(const void *data) { return nd_bif_summary(data); }
 static nd_bundle *bif_bundle(const void *data) { return nd_bif_bundle(data); }
 static void bif_free(void *data) { nd_bif_free(data); }
 
+static const char *bif_field_name(const void *data, size_t i)
+{
+    return nd_bif_field_name(data, i);
+}
+
+static int bif_field(const void *data, const char *name, nd_value **out)
+{
+    return nd_bif_field(data, name, out);
+}
+
 static const nd_object_type bif_type = {"bifurcation diagram", bif_summary, bif_bundle,
-                                        bif_free};
+                                        bif_free, bif_field_name, bif_field};
 
 nd_value *nd_value_bif(nd_bif_result *r)
 {
@@ -105,7 +159,8 @@ static char *ude_summary(const void *data) { return nd_ude_view_summary(data); }
 static nd_bundle *ude_bundle(const void *data) { return nd_ude_view_bundle(data); }
 static void ude_free(void *data) { nd_ude_free(data); }
 
-static const nd_object_type ude_type = {"network", ude_summary, ude_bundle, ude_free};
+static const nd_object_type ude_type = {"network", ude_summary, ude_bundle, ude_free, NULL,
+                                        NULL};
 
 nd_value *nd_value_ude(nd_ude *u)
 {

@@ -16,6 +16,8 @@ typedef struct nd_model_obj {
     nd_model *model;
     nd_stim *stim;      /* set by `stim`; NULL: the model's own default protocol, if any */
     int stim_par;       /* the parameter stim drives (when stim is not NULL) */
+    nd_value *fit;      /* the result that made the model (a `sindy` fit: its fields are the
+                           model's fields), or NULL */
 } nd_model_obj;
 
 /* Returns a value owning ds (freed with the value; on failure ds is freed), or NULL. */

@@ -53,4 +53,10 @@ nd_status nd_sindy_show(const nd_cmd_ctx *ctx, nd_sindy_job *job, nd_model **mod
    names (coefficients as numbers), or NULL on ENOMEM. */
 nd_expr *nd_sindy_job_expr(const nd_sindy_job *job, size_t k);
 
+/* Returns the fit as a record (the fields of the model `eq = sindy …` binds): library and
+   targets (lists of strings), coefficients (per target: a vector over the library's
+   terms), equations (per target: its text), r2, rms, nterms (per target: numbers) and
+   threshold; NULL on ENOMEM. */
+nd_value *nd_sindy_fit_record(const nd_sindy_job *job);
+
 #endif

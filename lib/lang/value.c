@@ -2,6 +2,7 @@
    never change after construction, so sharing is always safe. */
 #include "value.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -90,18 +91,23 @@ nd_value *nd_value_object(const nd_object_type *type, void *data)
     return v;
 }
 
-nd_value *nd_value_vector(const double *x, size_t n)
+nd_value *nd_value_vector_alloc(size_t n)
 {
-    nd_value *v = alloc(ND_VAL_VECTOR);
-    double *copy = malloc((n ? n : 1) * sizeof *copy);
-    if (!v || !copy) {
+    nd_value *v = n < SIZE_MAX / sizeof(double) ? alloc(ND_VAL_VECTOR) : NULL;
+    double *x = v ? malloc((n ? n : 1) * sizeof *x) : NULL;
+    if (!x) {
         free(v);
-        free(copy);
         return NULL;
     }
-    if (n) memcpy(copy, x, n * sizeof *copy);
-    v->as.vec.x = copy;
+    v->as.vec.x = x;
     v->as.vec.n = n;
+    return v;
+}
+
+nd_value *nd_value_vector(const double *x, size_t n)
+{
+    nd_value *v = nd_value_vector_alloc(n);
+    if (v && n) memcpy(v->as.vec.x, x, n * sizeof *x);
     return v;
 }
 
@@ -166,6 +172,27 @@ nd_value *nd_record_get(const nd_value *r, const char *name)
     for (size_t i = 0; i < r->as.rec.n; i++)
         if (strcmp(r->as.rec.names[i], name) == 0) return r->as.rec.items[i];
     return NULL;
+}
+
+const char *nd_value_field_name(const nd_value *v, size_t i)
+{
+    if (v->kind == ND_VAL_RECORD) return i < v->as.rec.n ? v->as.rec.names[i] : NULL;
+    if (v->kind == ND_VAL_OBJECT && v->as.obj.type->field_name)
+        return v->as.obj.type->field_name(v->as.obj.data, i);
+    return NULL;
+}
+
+int nd_value_field(const nd_value *v, const char *name, nd_value **out)
+{
+    *out = NULL;
+    if (v->kind == ND_VAL_RECORD) {
+        nd_value *f = nd_record_get(v, name);
+        if (f) *out = nd_value_ref(f);
+        return f != NULL;
+    }
+    if (v->kind == ND_VAL_OBJECT && v->as.obj.type->field)
+        return v->as.obj.type->field(v->as.obj.data, name, out);
+    return 0;
 }
 
 nd_value *nd_value_ref(nd_value *v)
@@ -357,11 +384,14 @@ char *nd_value_summary(const nd_value *v)
     nd_sb sb;
     nd_sb_init(&sb);
     nd_value_to_text(v, 1, &sb);
-    /* A table cell must stay one line. */
+    /* A table cell must stay one line: a record shown as a table gives its heading. */
+    char *nl = sb.data ? memchr(sb.data, '\n', sb.len) : NULL;
+    if (nl && v->kind == ND_VAL_RECORD) sb.len = (size_t)(nl - sb.data);
     for (size_t i = 0; i < sb.len; i++)
         if (sb.data[i] == '\n') sb.data[i] = ' ';
-    if (sb.len > 80 && v->kind != ND_VAL_OBJECT && v->kind != ND_VAL_RECORD) {
+    if (sb.len > 80 && v->kind != ND_VAL_OBJECT) {
         sb.len = 77;
+        while (sb.len > 0 && ((unsigned char)sb.data[sb.len] & 0xC0) == 0x80) sb.len--;
         nd_sb_puts(&sb, "...");
     }
     return nd_sb_take(&sb);

@@ -14,15 +14,20 @@ typedef enum nd_value_kind {
     ND_VAL_RECORD     /* what a computing command binds: named fields and how it is shown */
 } nd_value_kind;
 
+typedef struct nd_value nd_value;
+
 /* What a kind of object must provide; all callbacks receive the object's data pointer. */
 typedef struct nd_object_type {
     const char *type_name;                        /* "dataset", "model" ... */
     char *(*summary)(const void *data);           /* one line, malloc'ed (NULL: ENOMEM) */
     nd_bundle *(*to_bundle)(const void *data);    /* full rendering, or NULL: use summary */
     void (*free)(void *data);                     /* releases data when the last ref goes */
+    /* Optional (NULL: the object has no fields): the name of field i, NULL past the last. */
+    const char *(*field_name)(const void *data, size_t i);
+    /* Optional: field name as a new value in *out: 1, 0 when there is none, -1 on ENOMEM. */
+    int (*field)(const void *data, const char *name, nd_value **out);
 } nd_object_type;
 
-typedef struct nd_value nd_value;
 struct nd_value {
     nd_value_kind kind;
     int refs;
@@ -65,6 +70,10 @@ nd_value *nd_value_object(const nd_object_type *type, void *data);
 /* Returns a vector holding a copy of the n numbers x (x may be NULL when n is 0). */
 nd_value *nd_value_vector(const double *x, size_t n);
 
+/* Returns a vector of n numbers left for the caller to fill (as.vec.x) before it is
+   shared. */
+nd_value *nd_value_vector_alloc(size_t n);
+
 /* Returns an empty record of the given type, shown as view (taken over, freed on
    failure; NULL: shown as a table of its fields). Fields are added with nd_record_add*
    while it is built, before it is shared. */
@@ -81,6 +90,14 @@ int nd_record_add_string(nd_value *r, const char *name, const char *s);
 
 /* Returns record r's field called name (borrowed), or NULL when r has none. */
 nd_value *nd_record_get(const nd_value *r, const char *name);
+
+/* Returns the name of v's field i (a record's fields, an object's fields: a dataset's
+   columns ...) for i below the number of fields, else NULL. */
+const char *nd_value_field_name(const nd_value *v, size_t i);
+
+/* Looks up the field v.name: 1 with *out a new reference, 0 when v has no such field,
+   -1 on ENOMEM. */
+int nd_value_field(const nd_value *v, const char *name, nd_value **out);
 
 /* Adds a reference and returns v. */
 nd_value *nd_value_ref(nd_value *v);

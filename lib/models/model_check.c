@@ -1,6 +1,7 @@
 /* Checks that run once the whole model text is read: every name resolves, terms and
    functions do not depend on themselves, and the statements that name things defined
    elsewhere (init, doc, when, set, stim) find them. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,6 +88,13 @@ static nd_status check_expr(const scope *s, const nd_expr *e, nd_error *err)
     case ND_EXPR_STRING: return at_expr(err, ND_ETYPE, e, "a model equation holds numbers, not strings");
     case ND_EXPR_LIST:   return at_expr(err, ND_ETYPE, e, "a model equation holds numbers, not lists");
     case ND_EXPR_RANGE:  return at_expr(err, ND_ETYPE, e, "a model equation holds numbers, not ranges");
+    case ND_EXPR_INDEX:
+    case ND_EXPR_FIELD: {
+        char msg[160];
+        snprintf(msg, sizeof msg, "a model equation holds numbers, not %s",
+                 nd_expr_kind_noun(e->kind));
+        return at_expr(err, ND_ETYPE, e, msg);
+    }
     case ND_EXPR_NAME:   return check_name(s, e, err);
     case ND_EXPR_CALL:
         if ((st = check_call(s, e, err))) return st;

@@ -57,9 +57,9 @@ TEST(complete_arguments_offer_options_names_functions)
 {
     nd_interp *in = with_vars();
     CHECK_STR(complete_str(in, "clear w"), "6-7: wait=");
-    CHECK_STR(complete_str(in, "clear "), "6-6: abs acos asin atan atan2 ceil cos cosh exp expm1 false floor heaviside inf log log10 max min nan none pi pow round sign sin sinh speed sqrt tan tanh true wait= x1 x2");
+    CHECK_STR(complete_str(in, "clear "), "6-6: abs acos asin atan atan2 ceil cos cosh exp expm1 false floor heaviside inf len log log10 max mean min nan none pi pow round sign sin sinh speed sqrt std sum tan tanh true wait= x1 x2");
     /* sin is both a function and a workspace name: it appears once. */
-    CHECK_STR(complete_str(in, "print s"), "6-7: sign sin sinh speed sqrt");
+    CHECK_STR(complete_str(in, "print s"), "6-7: sign sin sinh speed sqrt std sum");
     CHECK_STR(complete_str(in, "print 1 + x"), "10-11: x1 x2");
     CHECK_STR(complete_str(in, "clear wait=t"), "11-12: tan tanh true");
     nd_interp_free(in);
@@ -74,7 +74,7 @@ TEST(complete_help_topics_and_bindings)
     CHECK_STR(complete_str(in, "?re"), "1-3: repeat");
     /* After "NAME =" both commands and expressions are possible. */
     CHECK_STR(complete_str(in, "y = si"), "4-6: sign simulate sin sindy sinh");
-    CHECK_STR(complete_str(in, "y = print s"), "10-11: sign sin sinh speed sqrt");
+    CHECK_STR(complete_str(in, "y = print s"), "10-11: sign sin sinh speed sqrt std sum");
     CHECK_STR(complete_str(in, "y = x"), "4-5: x1 x2");
     CHECK_STR(complete_str(in, "y == x"), "5-6: x1 x2");
     nd_interp_free(in);

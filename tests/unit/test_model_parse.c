@@ -178,6 +178,9 @@ TEST(model_parse_errors_are_located_in_the_cell)
 {
     /* First line of the text is line 3 of the cell, starting at column 10. */
     ERR("dx/dt = y", ND_ENAME, 3, 18, "unknown name 'y'");
+    /* Indexing and fields are the command language's: a model refuses them, located. */
+    ERR("dx/dt = x[1]", ND_ETYPE, 3, 18, "not an index x[i]");
+    ERR("dx/dt = (x).a", ND_ETYPE, 3, 19, "not a field access");
     ERR("dx/dt = -xx\npar x0 = 1", ND_ENAME, 3, 19, "did you mean 'x'");
     ERR("dx/dt = 1\npar a = 1\npar a = 2", ND_EVALUE, 5, 5, "'a' is already defined as a parameter at line 4, column 5");
     ERR("dx/dt = 1\nx = 2", ND_EVALUE, 4, 1, "already defined as a state variable");

@@ -91,6 +91,22 @@ TEST(parse_expr_calls_lists_ranges_strings)
     CHECK_STR(expr_str("(1 +\n 2)"), "(1 + 2)");
 }
 
+TEST(parse_expr_index_and_fields)
+{
+    CHECK_STR(expr_str("x[1]"), "x[1]");
+    CHECK_STR(expr_str("x[-1] + 1"), "(x[(-1)] + 1)");
+    CHECK_STR(expr_str("c.hopf[1].I"), "c.hopf[1].I");
+    CHECK_STR(expr_str("c.hopf[1].a.b"), "c.hopf[1].a.b");
+    CHECK_STR(expr_str("f(x)[2]"), "f(x)[2]");
+    CHECK_STR(expr_str("[1, 2][n + 1]"), "[1, 2][(n + 1)]");
+    CHECK_STR(expr_str("-x[1]^2"), "(-(x[1] ^ 2))");
+    CHECK_STR(expr_str("x[1"), "error 1:2:1 unclosed '['");
+    CHECK_STR(expr_str("x[1]."), "error 1:5:1 unexpected character '.'");
+    /* A bracket after a space starts a new list: command arguments stay apart. */
+    CHECK_STR(parse_str("print x [1, 2]"), "cmd print [x] [[1, 2]]");
+    CHECK_STR(parse_str("print x[1, 2]"), "error 1:10:1 expected ']' to close '[' from line 1, column 8, found ','");
+}
+
 TEST(parse_expr_spans)
 {
     nd_error err;
