@@ -92,7 +92,7 @@ double nd_compare_rms(const double *ta, const double *va, size_t na, const doubl
         double lo = fmax(t0, tb[0]), hi = fmin(t1, tb[nb - 1]);
         for (size_t i = 0; i < na; i++) {
             if (ta[i] < lo || ta[i] > hi) continue;
-            while (j + 1 < nb && tb[j + 1] < ta[i]) j++;
+            while (j + 1 < nb && tb[j + 1] <= ta[i]) j++;
             double v = vb[j];
             if (j + 1 < nb && tb[j + 1] > tb[j] && ta[i] > tb[j])
                 v += (vb[j + 1] - vb[j]) * (ta[i] - tb[j]) / (tb[j + 1] - tb[j]);
