@@ -69,9 +69,9 @@ static void summarize(nd_sb *sb, const spike_report *r)
     nd_sb_printf(sb, "%zu spike%s of %s in [%s, %s]", s->n, s->n == 1 ? "" : "s", r->var,
                  nd_numfmt(r->t0, a), nd_numfmt(r->t1, b));
     if (s->n > 1)
-        nd_sb_printf(sb, ": rate %.4g %s (1000/mean ISI; count/window %.4g), mean ISI %.4g",
+        nd_sb_printf(sb, ": rate %.4g %s (1000/mean ISI; count/window %.4g %s), mean ISI %.4g",
                      nd_spikes_isi_rate(s), r->rate_unit, nd_spikes_rate(s, r->t0, r->t1),
-                     nd_spikes_isi_mean(s));
+                     r->rate_unit, nd_spikes_isi_mean(s));
     else if (s->n == 1)
         nd_sb_printf(sb, ": count/window %.4g %s (one spike: no interval)",
                      nd_spikes_rate(s, r->t0, r->t1), r->rate_unit);
