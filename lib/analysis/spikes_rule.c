@@ -67,14 +67,14 @@ void nd_spikes_rule_describe(const nd_spikes_rule *r, const char *unit, char *bu
                  r->threshold - r->hysteresis, u, r->min_amplitude, u);
         break;
     case ND_SPIKES_SCALED:
-        snprintf(buf, cap, "crossing the mid-range %.4g%s%s upwards, back below %.4g, at "
-                 "least %.3g above the trough before (the default for a dimensionless "
+        snprintf(buf, cap, "crossing the mid-range %.4g%s%s upwards, back below %.4g%s%s, "
+                 "at least %.3g%s%s above the trough before (the default for a dimensionless "
                  "variable: max(1, half the range))", r->threshold, sp, u,
-                 r->threshold - r->hysteresis, r->min_amplitude);
+                 r->threshold - r->hysteresis, sp, u, r->min_amplitude, sp, u);
         break;
     default:
-        snprintf(buf, cap, "crossing %g%s%s upwards, back below %g (given)", r->threshold, sp,
-                 u, r->threshold - r->hysteresis);
+        snprintf(buf, cap, "crossing %g%s%s upwards, back below %g%s%s (given)", r->threshold,
+                 sp, u, r->threshold - r->hysteresis, sp, u);
         break;
     }
 }
