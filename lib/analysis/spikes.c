@@ -144,6 +144,30 @@ static void parabola_peak(const double *t, const double *v, size_t n, size_t i,
     *vp = v[i] + a * x * x + b * x;
 }
 
+/* Is point k+1 a reset of the variable: the same instant, a lower value? */
+static int is_reset(const double *tk, const double *vk, size_t k)
+{
+    return tk[k + 1] == tk[k] && vk[k + 1] < vk[k];
+}
+
+/* A spike at each reset of the variable, peaking at the value before it. */
+static nd_status find_resets(const double *tk, const double *vk, size_t m, nd_spikes *out,
+                             nd_error *err)
+{
+    marks ms = {.block_up = SIZE_MAX};
+    nd_status st = ND_OK;
+    for (size_t k = 0; k + 1 < m && st == ND_OK; k++)
+        if (is_reset(tk, vk, k) && push_mark(&ms, k, k) != 0)
+            st = nd_error_fail(err, ND_ENOMEM, "out of memory while collecting spikes");
+    if (st == ND_OK) st = prepare(out, &ms, tk, vk, NAN, err);
+    for (size_t j = 0; st == ND_OK && j < ms.n; j++) {
+        out->times[j] = out->peak_times[j] = tk[ms.m[j].peak];
+        out->peaks[j] = vk[ms.m[j].peak];
+    }
+    free(ms.m);
+    return st;
+}
+
 /* Detection on the solver's points, crossings and peaks on its continuous solution. */
 static nd_status find_dense(const nd_dense *d, size_t var, const nd_spikes_rule *rule,
                             nd_spikes *out, nd_error *err)
@@ -153,6 +177,12 @@ static nd_status find_dense(const nd_dense *d, size_t var, const nd_spikes_rule 
     double *vk = malloc((m ? m : 1) * sizeof *vk);
     if (!vk) return nd_error_fail(err, ND_ENOMEM, "out of memory while collecting spikes");
     nd_dense_values(d, var, vk);
+    if (rule->kind == ND_SPIKES_RESET) {
+        nd_status st = find_resets(tk, vk, m, out, err);
+        if (st == ND_OK) out->dense = 1;
+        free(vk);
+        return st;
+    }
     marks ms;
     nd_status st = scan(vk, m, rule->threshold, rule->hysteresis, rule->min_amplitude, &ms,
                         err);
@@ -187,6 +217,9 @@ nd_status nd_spikes_find(const double *t, const double *v, size_t n, const nd_de
     out->threshold = rule->threshold;
     int var = dense && name ? nd_dense_find(dense, name) : -1;
     if (var >= 0 && nd_dense_count(dense) >= 2) return find_dense(dense, (size_t)var, rule, out, err);
+    if (rule->kind == ND_SPIKES_RESET)
+        return nd_error_fail(err, ND_EVALUE, "spikes at resets need the solver's continuous "
+                             "solution (a simulation); give a threshold instead");
     marks ms;
     nd_status st = scan(v, n, rule->threshold, rule->hysteresis, rule->min_amplitude, &ms, err);
     if (st == ND_OK) st = prepare(out, &ms, t, v, rule->threshold, err);
@@ -205,11 +238,28 @@ nd_status nd_spikes_dataset(const nd_dataset *ds, size_t col, const nd_spikes_ru
     size_t n = nd_ds_rows(ds);
     nd_spikes_rule def;
     if (!rule) {
-        nd_spikes_rule_default(nd_ds_name(ds, col), nd_ds_unit(ds, col), v, n, &def);
+        nd_spikes_rule_for(ds, col, &def);
         rule = &def;
     }
     if (used) *used = *rule;
     return nd_spikes_find(t, v, n, nd_ds_dense(ds), nd_ds_name(ds, col), rule, out, err);
+}
+
+void nd_spikes_rule_for(const nd_dataset *ds, size_t col, nd_spikes_rule *out)
+{
+    const nd_dense *d = nd_ds_dense(ds);
+    int var = d ? nd_dense_find(d, nd_ds_name(ds, col)) : -1;
+    size_t m = d ? nd_dense_count(d) : 0;
+    double *vk = var >= 0 && m >= 2 ? malloc(m * sizeof *vk) : NULL;
+    int resets = 0;
+    if (vk) {
+        nd_dense_values(d, (size_t)var, vk);
+        for (size_t k = 0; k + 1 < m && !resets; k++) resets = is_reset(nd_dense_times(d), vk, k);
+        free(vk);
+    }
+    if (resets) *out = (nd_spikes_rule){ND_SPIKES_RESET, NAN, 0, 0};
+    else nd_spikes_rule_default(nd_ds_name(ds, col), nd_ds_unit(ds, col), nd_ds_col(ds, col),
+                                nd_ds_rows(ds), out);
 }
 
 double nd_spikes_rate(const nd_spikes *s, double t0, double t1)

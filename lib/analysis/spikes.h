@@ -32,7 +32,8 @@ nd_status nd_spikes_detect(const double *t, const double *v, size_t n, double th
 typedef enum nd_spikes_kind {
     ND_SPIKES_GIVEN,        /* threshold and hysteresis given by the user */
     ND_SPIKES_VOLTAGE,      /* a membrane potential in mV: absolute, physiological */
-    ND_SPIKES_SCALED        /* a dimensionless variable: relative to its order-one scale */
+    ND_SPIKES_SCALED,       /* a dimensionless variable: relative to its order-one scale */
+    ND_SPIKES_RESET         /* a variable the model resets (lif, izh): each reset is a spike */
 } nd_spikes_kind;
 
 typedef struct nd_spikes_rule {
@@ -49,6 +50,14 @@ typedef struct nd_spikes_rule {
 void nd_spikes_rule_default(const char *name, const char *unit, const double *v, size_t n,
                             nd_spikes_rule *out);
 
+/* A plain crossing of threshold (kind GIVEN): hysteresis a tenth of the trace's range, no
+   minimum amplitude. */
+void nd_spikes_rule_given(const double *v, size_t n, double threshold, nd_spikes_rule *out);
+
+/* The default rule for column col (>= 1) of ds: RESET when its continuous solution shows
+   the variable reset (a drop at one instant), else nd_spikes_rule_default. */
+void nd_spikes_rule_for(const nd_dataset *ds, size_t col, nd_spikes_rule *out);
+
 /* Writes a one-line description of the rule ("crossing -20 mV upwards, back below -30 mV,
    at least 30 mV high (the physiological default for mV)") into buf of cap bytes. */
 void nd_spikes_rule_describe(const nd_spikes_rule *r, const char *unit, char *buf,
@@ -56,14 +65,15 @@ void nd_spikes_rule_describe(const nd_spikes_rule *r, const char *unit, char *bu
 
 /* Finds the spikes of v(t) by rule. With dense (NULL: none) holding the variable called
    name, detection runs on the solver's points and crossings and peaks are located on its
-   continuous solution; otherwise on the samples, each peak refined by the parabola through
-   the highest sample and its neighbours. Fills out (clear it after). */
+   continuous solution (RESET: a spike at each reset, peaking at the value before it);
+   otherwise on the samples, each peak refined by the parabola through the highest sample
+   and its neighbours (RESET then fails with ND_EVALUE). Fills out (clear it after). */
 nd_status nd_spikes_find(const double *t, const double *v, size_t n, const nd_dense *dense,
                          const char *name, const nd_spikes_rule *rule, nd_spikes *out,
                          nd_error *err);
 
 /* nd_spikes_find on column col (>= 1) of ds, with its continuous solution when it has one;
-   rule NULL: the default for that column (written to *used when used is not NULL). */
+   rule NULL: nd_spikes_rule_for that column (written to *used when used is not NULL). */
 nd_status nd_spikes_dataset(const nd_dataset *ds, size_t col, const nd_spikes_rule *rule,
                             nd_spikes *out, nd_spikes_rule *used, nd_error *err);
 

@@ -54,6 +54,14 @@ void nd_spikes_rule_default(const char *name, const char *unit, const double *v,
                             fmax(SCALED_FLOOR, 0.5 * range)};
 }
 
+void nd_spikes_rule_given(const double *v, size_t n, double threshold, nd_spikes_rule *out)
+{
+    double lo = 0, hi = 0;
+    if (nd_finite_range(v, n, &lo, &hi) == 0) lo = hi = 0;
+    /* The old default: enough to ride over noise, small enough for any spike. */
+    *out = (nd_spikes_rule){ND_SPIKES_GIVEN, threshold, 0.1 * (hi - lo), 0};
+}
+
 void nd_spikes_rule_describe(const nd_spikes_rule *r, const char *unit, char *buf,
                              size_t cap)
 {
@@ -71,6 +79,10 @@ void nd_spikes_rule_describe(const nd_spikes_rule *r, const char *unit, char *bu
                  "at least %.3g%s%s above the trough before (the default for a dimensionless "
                  "variable: max(1, half the range))", r->threshold, sp, u,
                  r->threshold - r->hysteresis, sp, u, r->min_amplitude, sp, u);
+        break;
+    case ND_SPIKES_RESET:
+        snprintf(buf, cap, "each reset of the variable by the model is a spike, at the "
+                 "reset's time and the value before it (the default for a model that resets)");
         break;
     default:
         snprintf(buf, cap, "crossing %g%s%s upwards, back below %g%s%s (given)", r->threshold,

@@ -87,7 +87,8 @@ static void summarize(nd_sb *sb, const spike_report *r)
 
 static const char *kind_name(nd_spikes_kind k)
 {
-    return k == ND_SPIKES_VOLTAGE ? "voltage" : k == ND_SPIKES_SCALED ? "scaled" : "given";
+    return k == ND_SPIKES_VOLTAGE ? "voltage" : k == ND_SPIKES_SCALED ? "scaled"
+         : k == ND_SPIKES_RESET ? "reset" : "given";
 }
 
 static nd_bundle *spikes_bundle(const spike_report *r)
@@ -181,19 +182,21 @@ static nd_status pick_column(const nd_cmd_ctx *ctx, const nd_dataset *ds, const 
               : nd_arg_error(dsa, err, ND_EVALUE, "the dataset has no variable");
 }
 
-/* The rule: the default for the column, with threshold= and hysteresis= overriding it
-   (a given threshold is a plain crossing: no minimum amplitude). */
+/* The rule: the default for the column, or a plain crossing of threshold=; hysteresis=
+   overrides either. */
 static nd_status pick_rule(const nd_cmd_ctx *ctx, const nd_dataset *ds, int col,
                            nd_spikes_rule *rule, nd_error *err)
 {
-    nd_spikes_rule_default(nd_ds_name(ds, (size_t)col), nd_ds_unit(ds, (size_t)col),
-                           nd_ds_col(ds, (size_t)col), nd_ds_rows(ds), rule);
+    nd_spikes_rule_for(ds, (size_t)col, rule);
     nd_status st;
     if (nd_arg_opt(ctx, "threshold")) {
-        if ((st = nd_arg_opt_number(ctx, "threshold", 0, &rule->threshold, err))) return st;
-        rule->kind = ND_SPIKES_GIVEN;
-        rule->min_amplitude = 0;
+        double thr;
+        if ((st = nd_arg_opt_number(ctx, "threshold", 0, &thr, err))) return st;
+        nd_spikes_rule_given(nd_ds_col(ds, (size_t)col), nd_ds_rows(ds), thr, rule);
     }
+    if (rule->kind == ND_SPIKES_RESET && nd_arg_opt(ctx, "hysteresis"))
+        return nd_arg_error(nd_arg_opt(ctx, "hysteresis"), err, ND_EVALUE, "hysteresis "
+                            "needs a threshold: here each reset is a spike");
     return nd_arg_opt_number(ctx, "hysteresis", rule->hysteresis, &rule->hysteresis, err);
 }
 
@@ -234,8 +237,8 @@ static nd_status run_spikes(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
 static const nd_option spikes_options[] = {
     {"threshold", "-20 for mV; mid-range for dimensionless", "a spike starts where the trace "
      "crosses it upwards (given: no minimum amplitude)"},
-    {"hysteresis", "10 mV; a tenth of the range", "how far below the threshold a spike must "
-     "fall back to end"},
+    {"hysteresis", "10 mV; else a tenth of the range", "how far below the threshold a spike "
+     "must fall back to end"},
     {NULL, NULL, NULL}
 };
 
@@ -247,7 +250,8 @@ static const nd_command cmd_spikes = {
     "the trough before it, so a resting, drifting, noisy or subthreshold trace has none. "
     "For a dimensionless variable (fhn's v) the threshold is the mid-range and a spike must "
     "rise at least max(1, half the range): an order-one excursion, which a flat or slowly "
-    "drifting trace does not make. threshold= (and hysteresis=) replace the rule by a plain "
+    "drifting trace does not make. In a model that resets (lif, izh) each reset is a spike. "
+    "threshold= (and hysteresis=, default a tenth of the range) replace the rule by a plain "
     "crossing. A trace that rises and never comes back down is a depolarisation block, "
     "reported but not counted.\n\n"
     "On a simulation, crossings and peaks come from the solver's continuous solution, so "

@@ -8,9 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* Beyond this many stored numbers (~400 MB) the record gives up rather than exhaust
+/* Beyond this many stored numbers (160 MB) the record gives up rather than exhaust
    memory; the callers then fall back on the output samples. */
-#define MAX_NUMBERS 50000000.0
+#define MAX_NUMBERS 20000000.0
 
 struct nd_dense {
     size_t n, count, cap;

@@ -157,3 +157,27 @@ TEST(cmd_spikes_explicit_threshold_overrides)
     CHECK_INT(rec_fixture_run(&f, "spikes sim threshold=\"high\""), ND_ETYPE);
     rec_fixture_teardown(&f);
 }
+
+TEST(cmd_spikes_resets_are_spikes)
+{
+    /* LIF with R I = 20 mV: V relaxes from -65 towards -45 with tau = 10 ms and resets at
+       -50, so it fires every 10 ln(20/5) = 13.863 ms: 7 resets in 100 ms, none of them
+       reaching -20 mV (the rule for a model that resets: each reset is a spike). */
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    CHECK_INT(rec_fixture_run(&f, "use lif\nset I = 2\nsim = simulate t=100\ns = spikes sim"),
+              ND_OK);
+    CHECK_NEAR(field(&f, "s", "count"), 7, 0);
+    size_t n;
+    const double *t = vec(&f, "s", "times", &n), *p = vec(&f, "s", "peaks", &n);
+    for (size_t i = 0; t && p && i < n; i++) {
+        CHECK_NEAR(t[i], 10 * log(4) * (double)(i + 1), 1e-3);
+        CHECK_NEAR(p[i], -50, 1e-6);
+    }
+    CHECK_CONTAINS(f.r.ev[f.r.n - 1].json, "\"kind\":\"reset\"");
+    /* A given threshold still works as a plain crossing (hysteresis: a tenth of the range). */
+    CHECK_INT(rec_fixture_run(&f, "s = spikes sim threshold=-55"), ND_OK);
+    CHECK_NEAR(field(&f, "s", "count"), 7, 0);
+    CHECK_INT(rec_fixture_run(&f, "spikes sim hysteresis=2"), ND_EVALUE);
+    rec_fixture_teardown(&f);
+}
