@@ -14,6 +14,7 @@
 #include "../base/textfmt.h"
 #include "args.h"
 #include "modules.h"
+#include "objects.h"
 #include "target.h"
 
 /* Rows shown in a table; the JSON and the record always carry every spike. */
@@ -271,7 +272,7 @@ static const nd_command cmd_spikes = {
    dataset's trace when there is one. */
 typedef struct side {
     nd_value *holder;
-    nd_dataset *ds;         /* NULL for a spike record */
+    const nd_dataset *ds;   /* NULL for a spike record */
     int col;
     nd_spikes s;            /* found in ds */
     const double *times;
@@ -306,9 +307,11 @@ static nd_status read_side(nd_cmd_ctx *ctx, const nd_arg *a, const nd_arg *va, s
         if ((st = record_number(v, "t_start", &sd->t0, a, err))) return st;
         return record_number(v, "t_end", &sd->t1, a, err);
     }
-    nd_value_unref(sd->holder);
-    sd->holder = NULL;
-    if ((st = nd_target_dataset(ctx, a, &sd->holder, &sd->ds, err)) != ND_OK) return st;
+    if (!(sd->ds = nd_value_as_dataset(v))) {
+        char buf[48];
+        return nd_arg_error(a, err, ND_ETYPE, "compare takes datasets or spike records "
+                            "(s = spikes …), not %s", nd_value_a_type(v, buf, sizeof buf));
+    }
     if ((st = pick_column(ctx, sd->ds, a, va, &sd->col, err)) != ND_OK) return st;
     if ((st = nd_spikes_dataset(sd->ds, (size_t)sd->col, NULL, &sd->s, NULL, err)) != ND_OK) {
         nd_target_locate(err, a);

@@ -124,3 +124,29 @@ def test_fhn_spikes_and_rest(k):
     assert len(complete) >= 7
     rest = spikes_of(k, "set I = 0\nr = simulate t=300\nspikes r")
     assert rest["count"] == 0
+
+
+def test_compare_gamma_by_the_formula(k):
+    """Γ of hh at I = 10 against I = 10.5 recomputed here from the two spike trains:
+    greedy nearest matching within Δ = 2 ms, then Jolivet et al. (2008)."""
+    a = spikes_of(k, "use hh\nset I = 10\na = simulate t=200\nspikes a")
+    b = spikes_of(k, "set I = 10.5\nb = simulate t=200\nspikes b")
+    r = k.execute("c = compare a b")
+    assert r.status == "ok", r.content
+    c = neurodyn_json(r, "compare")
+    ta, tb, delta, T = a["times"], b["times"], 2.0, 200.0
+    taken, dts = set(), []
+    for t in ta:
+        cands = [(abs(u - t), j) for j, u in enumerate(tb) if j not in taken and abs(u - t) <= delta]
+        if cands:
+            _, j = min(cands)
+            taken.add(j)
+            dts.append(tb[j] - t)
+    na, nb, nc = len(ta), len(tb), len(dts)
+    nu = nb / T
+    gamma = (nc - 2 * nu * delta * na) / (0.5 * (na + nb) * (1 - 2 * nu * delta))
+    assert (c["count_a"], c["count_b"], c["matched"]) == (na, nb, nc)
+    assert c["missing"] == na - nc and c["extra"] == nb - nc
+    assert abs(c["gamma"] - gamma) < 1e-12
+    assert np.allclose(c["dt"], dts, atol=1e-12)
+    assert 0 < c["rms"] < 60

@@ -157,3 +157,14 @@ TEST(cmd_compare_datasets_and_records)
     CHECK_INT(rec_fixture_run(&f, "compare a b Q"), ND_ENAME);
     rec_fixture_teardown(&f);
 }
+
+TEST(cmd_compare_wrong_kinds_are_type_errors)
+{
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    CHECK_INT(rec_fixture_run(&f, "use hh\na = simulate t=10\nlet x = 3"), ND_OK);
+    CHECK_INT(rec_fixture_run(&f, "compare a x"), ND_ETYPE);
+    CHECK_CONTAINS(f.e.msg, "datasets or spike records");
+    CHECK_INT(f.e.col, 11);
+    rec_fixture_teardown(&f);
+}
