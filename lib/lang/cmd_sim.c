@@ -374,7 +374,9 @@ static const nd_command cmd_simulate = {
     "t, the states, the driven input, and the terms with terms=true. The solver's work "
     "(right-hand-side evaluations, accepted and rejected steps) is kept in the dataset's "
     "metadata; a fixed step beyond the method's stability limit is warned about, and a "
-    "blow-up stops with a SolverError naming the time and variable.\n\n"
+    "blow-up stops with a SolverError naming the time and variable. The dataset also keeps "
+    "the solver's continuous solution (every computed point with its slope), so `spikes` "
+    "places crossings and peaks between the samples; noise= drops it.\n\n"
     "A network from `ude` or `node` simulates the same way, with the network in the loop "
     "and its own stimulus (change it with `stim NET …` to test generalisation); the "
     "dataset's metadata names the network, and terms=true stores the learned terms too.",
