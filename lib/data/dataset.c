@@ -12,6 +12,7 @@ struct nd_dataset {
     double **cols;
     size_t nmeta, capmeta;
     char **keys, **values;
+    nd_dense *dense;   /* the solver's continuous solution of the state columns, or NULL */
 };
 
 static int valid_name(const char *s)
@@ -81,6 +82,7 @@ void nd_ds_free(nd_dataset *ds)
     free(ds->cols);
     free(ds->keys);
     free(ds->values);
+    nd_dense_free(ds->dense);
     free(ds);
 }
 
@@ -100,6 +102,10 @@ nd_dataset *nd_ds_copy(const nd_dataset *ds)
             nd_ds_free(c);
             return NULL;
         }
+    }
+    if (ds->dense && !(c->dense = nd_dense_copy(ds->dense))) {
+        nd_ds_free(c);
+        return NULL;
     }
     return c;
 }
@@ -143,7 +149,20 @@ const double *nd_ds_col(const nd_dataset *ds, size_t j)
 
 double *nd_ds_col_mut(nd_dataset *ds, size_t j)
 {
+    /* Changed values (noise added) no longer lie on the solution the solver computed. */
+    nd_ds_set_dense(ds, NULL);
     return ds->cols[j];
+}
+
+void nd_ds_set_dense(nd_dataset *ds, nd_dense *d)
+{
+    nd_dense_free(ds->dense);
+    ds->dense = d;
+}
+
+const nd_dense *nd_ds_dense(const nd_dataset *ds)
+{
+    return ds->dense;
 }
 
 const char *nd_ds_name(const nd_dataset *ds, size_t j)

@@ -10,6 +10,7 @@
 
 #include "../base/bundle.h"
 #include "../base/error.h"
+#include "../ode/dense.h"
 
 typedef struct nd_dataset nd_dataset;
 
@@ -38,8 +39,15 @@ size_t nd_ds_cols(const nd_dataset *ds);
 /* Returns column j's nd_ds_rows contiguous values; valid until append/reserve/add_column. */
 const double *nd_ds_col(const nd_dataset *ds, size_t j);
 
-/* Same as nd_ds_col, writable. */
+/* Same as nd_ds_col, writable; drops the attached continuous solution (nd_ds_dense). */
 double *nd_ds_col_mut(nd_dataset *ds, size_t j);
+
+/* Attaches d, the solver's continuous solution of the columns named like its variables
+   (taken over; NULL removes it). Copies keep it; CSV files do not. */
+void nd_ds_set_dense(nd_dataset *ds, nd_dense *d);
+
+/* Returns the attached continuous solution, or NULL (loaded or noisy data). */
+const nd_dense *nd_ds_dense(const nd_dataset *ds);
 
 /* Returns the name of column j. */
 const char *nd_ds_name(const nd_dataset *ds, size_t j);

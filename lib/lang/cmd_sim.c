@@ -1,10 +1,10 @@
-/* simulate: a model integrated over time into a dataset; spikes: what fired, and when. */
+/* simulate: a model integrated over time into a dataset, which keeps the solver's
+   continuous solution for the analyses that need more than the samples (spikes). */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../analysis/spikes.h"
 #include "../base/numfmt.h"
 #include "../base/strbuf.h"
 #include "../base/table.h"
@@ -12,6 +12,7 @@
 #include "../data/noise.h"
 #include "../learn/ude.h"
 #include "../models/model_ivp.h"
+#include "../ode/dense.h"
 #include "../ode/solve.h"
 #include "args.h"
 #include "exec.h"
@@ -95,6 +96,18 @@ static nd_dataset *new_dataset(const nd_model *m, int input, int terms)
     return ds;
 }
 
+/* An empty continuous solution for m's states, or NULL on ENOMEM. */
+static nd_dense *new_dense(const nd_model *m)
+{
+    size_t n = nd_model_count(m, ND_MODEL_STATE);
+    const char **names = malloc((n ? n : 1) * sizeof *names);
+    if (!names) return NULL;
+    for (size_t i = 0; i < n; i++) names[i] = nd_model_item_at(m, ND_MODEL_STATE, i)->name;
+    nd_dense *d = nd_dense_create(n, names);
+    free(names);
+    return d;
+}
+
 typedef struct sim_request {
     double t_end, sample, noise;
     double seed;
@@ -152,6 +165,9 @@ static nd_dataset *select_columns(const nd_dataset *src, const int *idx, size_t 
     }
     for (size_t m = 0; m < nd_ds_meta_count(src); m++)
         nd_ds_set_meta(out, nd_ds_meta_key(src, m), nd_ds_meta_value(src, m));
+    /* The solution of the states stays valid for the columns kept (a failed copy only
+       costs the analyses their precision). */
+    if (nd_ds_dense(src)) nd_ds_set_dense(out, nd_dense_copy(nd_ds_dense(src)));
     return out;
 }
 
@@ -290,12 +306,20 @@ static nd_status run_simulate(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     else if (!prob)
         st = err ? err->code : ND_ENOMEM;
     nd_ode_stats stats = {0};
+    nd_dense *dense = NULL;
     if (st == ND_OK) {
         for (size_t i = 0; i < nrows; i++) tout[i] = fmin((double)i * rq.sample, rq.t_end);
         memcpy(y, nd_model_inits(m), n * sizeof *y);
         recorder rec = {ds, m, ivp, uivp, stim, n, npar, nterms, input, row, p, terms};
+        dense = new_dense(m);
+        if (dense) nd_dense_attach(dense, prob, &rq.opt);
         st = nd_ode_solve(prob, 0, rq.t_end, y, &rq.opt, tout, nrows, record, &rec, &stats,
                           err);
+        /* Without its continuous solution (too long a run) the dataset is still whole. */
+        if (dense && nd_dense_detach(dense, &rq.opt) == 0 && st == ND_OK)
+            nd_ds_set_dense(ds, dense);
+        else
+            nd_dense_free(dense);
         if (st != ND_OK && err && err->line == 0) nd_target_locate(err, &(nd_arg){
             .line = ctx->call->line, .col = ctx->call->col, .span = (int)strlen(ctx->call->name)});
     }
@@ -350,7 +374,9 @@ static const nd_command cmd_simulate = {
     "t, the states, the driven input, and the terms with terms=true. The solver's work "
     "(right-hand-side evaluations, accepted and rejected steps) is kept in the dataset's "
     "metadata; a fixed step beyond the method's stability limit is warned about, and a "
-    "blow-up stops with a SolverError naming the time and variable.\n\n"
+    "blow-up stops with a SolverError naming the time and variable. The dataset also keeps "
+    "the solver's continuous solution (every computed point with its slope), so `spikes` "
+    "places crossings and peaks between the samples; noise= drops it.\n\n"
     "A network from `ude` or `node` simulates the same way, with the network in the loop "
     "and its own stimulus (change it with `stim NET …` to test generalisation); the "
     "dataset's metadata names the network, and terms=true stores the learned terms too.",

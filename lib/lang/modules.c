@@ -13,6 +13,7 @@ static const register_fn modules[] = {
     nd_cmd_register_sim,
     nd_cmd_register_plot,
     nd_cmd_register_analysis,
+    nd_cmd_register_spikes,
     nd_cmd_register_continue,
     nd_cmd_register_fi,
     nd_cmd_register_phase,

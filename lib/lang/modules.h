@@ -24,8 +24,11 @@ nd_status nd_cmd_register_sim(nd_cmd_registry *reg, nd_error *err);
 /* Registers the plot command. */
 nd_status nd_cmd_register_plot(nd_cmd_registry *reg, nd_error *err);
 
-/* Registers the analysis commands (spikes, rates). */
+/* Registers the analysis commands (rates). */
 nd_status nd_cmd_register_analysis(nd_cmd_registry *reg, nd_error *err);
+
+/* Registers the spike-train commands (spikes, compare; cmd_spikes.c). */
+nd_status nd_cmd_register_spikes(nd_cmd_registry *reg, nd_error *err);
 
 /* Registers the F-I curve command (fi). */
 nd_status nd_cmd_register_fi(nd_cmd_registry *reg, nd_error *err);

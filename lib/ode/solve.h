@@ -39,6 +39,12 @@ typedef struct nd_ode_options {
     double dt_max;          /* adaptive methods: largest step (0 = unlimited) */
     long max_steps;         /* attempted steps before giving up with a SolverError */
     const atomic_int *interrupt;  /* optional: nonzero stops the solve (Interrupted) */
+    /* Optional: called with every point of the computed solution in time order — t0, each
+       accepted step's end, each event before its reset and the state after it — so a
+       caller can keep the continuous solution (nd_dense). Nonzero stops the solve with a
+       SolverError. */
+    int (*on_point)(void *ctx, double t, const double *y);
+    void *point_ctx;
 } nd_ode_options;
 
 /* Fills o with the defaults: dp5, rtol = atol = 1e-6, dt = 0 (automatic first step),
