@@ -124,7 +124,7 @@ static nd_status observed(const nd_model *mod, const nd_dataset *data,
         const char *name = nd_model_item_at(mod, ND_MODEL_STATE, s)->name;
         int c = nd_ds_find(data, name), wanted = !observe;
         for (size_t k = 0; observe && k < nobserve; k++) wanted |= strcmp(observe[k], name) == 0;
-        if (!wanted) continue;
+        if (!wanted || (!observe && c < 1)) continue;
         if (c < 1)
             return nd_error_fail(err, ND_EVALUE, "the data has no column '%s' to compare with",
                                  name);

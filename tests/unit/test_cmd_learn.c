@@ -321,8 +321,8 @@ TEST(cmd_learn_train_stage_segments_and_the_default_recipe)
         CHECK_CONTAINS(sum->json, "\"segments\":8");
         CHECK_CONTAINS(sum->json, "\"segments\":1");
     }
-    /* No stage: collocation, then 4 and 1 segments on these 41 samples; the summary says
-       whether the single-shooting error reached its target. */
+    /* No stage: collocation, then 4 and 1 segments on these 41 samples; the summary gives
+       the verdict: this noise-free fit is judged against 1 % of the data's range. */
     CHECK_INT(rec_fixture_run(&f, "net2 = ude fhn replace=v inputs=v,w hidden=6 seed=2\n"
                                   "train net2 data"), ND_OK);
     sum = display_json(&f, "\"recipe\":");
@@ -330,8 +330,9 @@ TEST(cmd_learn_train_stage_segments_and_the_default_recipe)
     if (sum) {
         CHECK_CONTAINS(sum->text, "lbfgs (colloc)");
         CHECK_CONTAINS(sum->text, "lbfgs ×4");
-        CHECK_CONTAINS(sum->text, "default recipe: attempt");
-        CHECK_CONTAINS(sum->json, "\"reached\":true");
+        CHECK_CONTAINS(sum->text, "default recipe: 1 attempt, attempt 1 kept");
+        CHECK_CONTAINS(sum->text, "good fit: v residual RMS");
+        CHECK_CONTAINS(sum->json, "\"verdict\":{\"ok\":true");
     }
     rec_fixture_teardown(&f);
 }
