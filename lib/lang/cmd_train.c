@@ -331,6 +331,18 @@ const nd_command nd_cmd_train = {
     "keeps the best parameters so far, and `train` again continues from there. A step "
     "whose solve blows up is rejected, not fatal; the summary says how many were. The "
     "summary's JSON carries the whole loss history.\n\n"
+    "Without a stage, train runs the default recipe: derivative matching, then L-BFGS on "
+    "ever longer segments down to single shooting; a bad fit starts again from fresh "
+    "weights (at most 3 attempts; retry seeds are derived from the network's seed and "
+    "never equal a seed you type) and the best attempt is kept.\n\n"
+    "Every training ends with a verdict measured against the data: the network simulated "
+    "from its initial state at the data's samples must stay within 1.5 times the noise "
+    "level estimated from the data (residual RMS), and, where the data spikes, fire the "
+    "same spikes (each within 2 ms). The summary says plainly when the fit is not good and "
+    "why (missed or extra spikes with their times, the residual as a multiple of the "
+    "noise). `t = train …` binds the result: t.verdict, t.ok, t.loss, t.history, "
+    "t.stages, t.noise, t.residual_rms, t.rms_over_noise, t.data_spikes, t.model_spikes, "
+    "t.spike_time_errors, t.missed_spikes, t.extra_spikes.\n\n"
     "A stage with colloc=true fits the network directly to the values of the replaced "
     "terms that the data imply along a guessed trajectory (derivative matching): no "
     "solve, so it is cheap, and a good start: `adam colloc=true iters=500 then adam "
@@ -338,6 +350,7 @@ const nd_command nd_cmd_train = {
     train_options,
     "data = simulate hh_rinzel t=50 sample=0.1 observe=V noise=0.05\n"
     "net = ude hh_rinzel replace=INa inputs=V,n\n"
-    "train net data observe=V segments=10 adam lr=0.01 iters=2000 then lbfgs iters=300",
+    "train net data observe=V segments=10 adam lr=0.01 iters=2000 then lbfgs iters=300\n"
+    "fit = train net data observe=V",
     ND_CMD_STAGES, run_train
 };
