@@ -5,10 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../base/numfmt.h"
 #include "../base/strbuf.h"
-#include "../base/table.h"
-#include "../base/textfmt.h"
 #include "../learn/ude.h"
 #include "../plot/figure.h"
 #include "args.h"
