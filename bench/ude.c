@@ -502,10 +502,10 @@ int main(int argc, char **argv)
             nd_ude_auto_result res;
             nd_status rc = nd_ude_train_auto(u, P.data, NULL, NULL, NULL, NULL, &res, &err);
             json_array_append_new(
-                st, json_pack("{s:s,s:i,s:I,s:f,s:f,s:b,s:s}", "kind", "default recipe",
-                              "attempts", res.attempts, "seed", (json_int_t)res.seed,
-                              "final_loss", res.loss, "target", res.target, "reached",
-                              res.reached, "status", rc == ND_OK ? "ok" : err.msg));
+                st, json_pack("{s:s,s:i,s:i,s:I,s:f,s:b,s:s}", "kind", "default recipe",
+                              "attempts", res.attempts, "kept", res.kept, "seed",
+                              (json_int_t)res.seed, "final_loss", res.loss, "ok", res.ok,
+                              "status", rc == ND_OK ? "ok" : err.msg));
         }
         for (int k = 0; k < nstages; k++) {
             double ts = now();

@@ -184,9 +184,9 @@ def main():
         for s in fl["stages"]:
             if s["kind"] == "default recipe":
                 print(f"  default recipe (collocation, then L-BFGS on ~rows/10, rows/60, 2 and 1 "
-                      f"segments): {s['attempts']} attempt(s), weights seed {s['seed']}, "
-                      f"single-shooting loss {s['final_loss']:.4g} (target {s['target']:.4g}: "
-                      f"{'reached' if s['reached'] else 'NOT reached'})  {s['status']}")
+                      f"segments): {s['attempts']} attempt(s), attempt {s['kept']} kept, "
+                      f"single-shooting loss {s['final_loss']:.4g}, verdict "
+                      f"{'good fit' if s['ok'] else 'NOT a good fit'}  {s['status']}")
                 continue
             lr = f" lr {s['lr']:g}" if s["kind"] != "lbfgs" else ""
             cont = f" continuity {s['continuity']:g}" if s["segments"] > 1 else ""

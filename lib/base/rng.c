@@ -57,3 +57,12 @@ double nd_rng_normal(nd_rng *r)
     r->has_spare = 1;
     return u * m;
 }
+
+uint64_t nd_rng_derive(uint64_t seed, uint64_t k)
+{
+    /* Two rounds: the stream number is hashed on its own first, so that (seed, k) and
+       (seed + 1, k - 1) do not meet at the same input. */
+    uint64_t x = k, h = splitmix64(&x);
+    uint64_t y = seed ^ h;
+    return splitmix64(&y) | 0x8000000000000000ULL;
+}

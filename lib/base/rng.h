@@ -25,4 +25,9 @@ double nd_rng_uniform(nd_rng *r);
 /* Returns a standard normal deviate (mean 0, variance 1). */
 double nd_rng_normal(nd_rng *r);
 
+/* Returns the seed of sub-stream k of seed (a retry, an ensemble member): a splitmix64
+   hash of (seed, k) with the top bit set, so it never equals a seed below 2^63 (every
+   seed a user can type) nor seed + j, and differs from stream to stream. */
+uint64_t nd_rng_derive(uint64_t seed, uint64_t k);
+
 #endif

@@ -50,3 +50,39 @@ nd_status nd_ds_add_noise(nd_dataset *ds, const char *col, double rel_sigma,
         return nd_error_fail(err, ND_ENOMEM, "out of memory recording the noise");
     return ND_OK;
 }
+
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* Gasser, Sroka & Jennen-Steinmetz (1986): e_i = a y_{i-1} + b y_{i+1} - y_i with a, b the
+   linear-interpolation weights has variance (a² + b² + 1) σ² when y is noise on a locally
+   linear signal; the MAD of e / sqrt(a² + b² + 1), times 1.4826, estimates σ robustly. */
+double nd_noise_sd_estimate(const double *t, const double *y, size_t n)
+{
+    double *e = n >= 3 ? malloc((n - 2) * sizeof *e) : NULL;
+    if (!e) return NAN;
+    size_t m = 0, prev = n, cur = n;
+    for (size_t i = 0; i < n; i++) {
+        if (!isfinite(y[i]) || !isfinite(t[i])) continue;
+        if (prev < n) {
+            double h = t[i] - t[prev];
+            if (h > 0) {
+                double a = (t[i] - t[cur]) / h, b = (t[cur] - t[prev]) / h;
+                e[m++] = fabs(a * y[prev] + b * y[i] - y[cur]) / sqrt(a * a + b * b + 1);
+            }
+        }
+        prev = cur;
+        cur = i;
+    }
+    double sd = NAN;
+    if (m) {
+        qsort(e, m, sizeof *e, cmp_double);
+        double med = m % 2 ? e[m / 2] : 0.5 * (e[m / 2 - 1] + e[m / 2]);
+        sd = 1.482602218505602 * med;
+    }
+    free(e);
+    return sd;
+}

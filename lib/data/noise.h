@@ -12,4 +12,12 @@
 nd_status nd_ds_add_noise(nd_dataset *ds, const char *col, double rel_sigma,
                           unsigned long seed, nd_error *err);
 
+/* Estimates the standard deviation of white measurement noise on a sampled smooth signal
+   y(t) (n samples, t increasing, NaNs skipped) from Gasser's pseudo-residuals (the
+   deviation of each sample from the line through its neighbours, exact for uneven
+   spacing) and their median absolute value, so that the few samples on fast events
+   (spikes) do not inflate it. Biased upwards when the signal curves strongly from one
+   sample to the next (a coarse grid). NAN with fewer than 3 finite samples or no memory. */
+double nd_noise_sd_estimate(const double *t, const double *y, size_t n);
+
 #endif

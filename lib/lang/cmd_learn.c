@@ -199,6 +199,6 @@ static const nd_command cmd_node = {
 
 nd_status nd_cmd_register_learn(nd_cmd_registry *reg, nd_error *err)
 {
-    static const nd_command *const all[] = {&cmd_ude, &cmd_node, &nd_cmd_train};
+    static const nd_command *const all[] = {&cmd_ude, &cmd_node, &nd_cmd_train, &nd_cmd_eval};
     return nd_cmd_register_list(reg, all, sizeof all / sizeof all[0], err);
 }

@@ -5,10 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../base/numfmt.h"
 #include "../base/strbuf.h"
-#include "../base/table.h"
-#include "../base/textfmt.h"
 #include "../learn/ude.h"
 #include "../plot/figure.h"
 #include "args.h"
@@ -31,18 +28,6 @@ void nd_learn_locate_call(const nd_cmd_ctx *ctx, nd_error *err)
 
 
 /* ---- live progress ---- */
-
-/* "adam", "lbfgs (colloc)" for derivative matching, "lbfgs ×10" with 10 segments,
-   "… attempt 2" in the default recipe. */
-static const char *stage_name(const nd_train_stage *s, char *buf, size_t cap)
-{
-    char seg[32] = "", att[32] = "";
-    if (s->segments > 1 && !s->colloc) snprintf(seg, sizeof seg, " ×%zu", s->segments);
-    if (s->attempt > 1) snprintf(att, sizeof att, " attempt %d", s->attempt);
-    snprintf(buf, cap, "%s%s%s%s", nd_optim_kind_name(s->kind), s->colloc ? " (colloc)" : "",
-             seg, att);
-    return buf;
-}
 
 typedef struct live {
     nd_progress pr;
@@ -78,7 +63,7 @@ static void status_line(const live *lv, const char *state, nd_sb *sb)
     char name[64], secs[32] = "";
     if (!*state) snprintf(secs, sizeof secs, " · %.1f s", nd_progress_now() - lv->pr.start);
     nd_sb_printf(sb, "training %s: stage %s · iteration %ld/%ld · loss %s%s%s", lv->net_name,
-                 stage_name(lv->cur, name, sizeof name), lv->iter, lv->cur->iters, f, secs,
+                 nd_train_stage_name(lv->cur, name, sizeof name), lv->iter, lv->cur->iters, f, secs,
                  state);
 }
 
@@ -134,100 +119,6 @@ static void on_progress(void *ctx, long iter, double f, double gnorm, double ela
     push_loss(lv, f);
     if (nd_progress_due(&lv->pr, 0, fmax(PROGRESS_EVERY, PROGRESS_SHARE * lv->render_cost)))
         live_show(lv, "");
-}
-
-/* ---- the summary ---- */
-
-static const char *stop_text(nd_optim_stop s)
-{
-    switch (s) {
-    case ND_OPTIM_ITERS: return "iteration limit";
-    case ND_OPTIM_GTOL: return "gradient below gtol";
-    case ND_OPTIM_FTOL: return "converged (no further decrease)";
-    case ND_OPTIM_STALLED: return "stalled (no step decreases the loss)";
-    case ND_OPTIM_INTERRUPTED: return "interrupted";
-    default: return "failed (see the error)";
-    }
-}
-
-static nd_bundle *summary_bundle(const nd_train_call *tc, const nd_cmd_ctx *ctx,
-                                 const nd_ude_auto_result *res)
-{
-    /* No wall-clock times: the summary stays in the notebook and must be the same on
-       every run (the live display shows the time while training runs). */
-    static const char *const headers[] = {"stage", "iterations", "final loss", "stopped"};
-    nd_table *t = nd_table_create(4, headers);
-    nd_sb plain, html, json;
-    nd_sb_init(&plain);
-    nd_sb_init(&html);
-    nd_sb_init(&json);
-    if (!t) return NULL;
-    nd_sb_printf(&plain, "training %s on %s\n", tc->net_name, nd_arg_pos(ctx, 1)->value->kind ==
-                 ND_EXPR_NAME ? nd_arg_pos(ctx, 1)->value->str : "the data");
-    nd_sb_puts(&json, "{\"type\":\"training\",\"network\":");
-    nd_json_string(&json, tc->net_name);
-    nd_sb_puts(&json, ",\"stages\":[");
-    long rejected = 0;
-    for (size_t i = 0; i < tc->nst; i++) {
-        const nd_train_stage *s = &tc->st[i];
-        if (!s->ran) continue;
-        char it[32], loss[32];
-        snprintf(it, sizeof it, "%ld", s->done);
-        snprintf(loss, sizeof loss, "%.4g", s->loss);
-        char name[64];
-        const char *row[] = {stage_name(s, name, sizeof name), it, loss, stop_text(s->stop)};
-        if (nd_table_add_row(t, row) != 0) plain.oom = 1;
-        nd_sb_puts(&json, i ? ",{\"stage\":" : "{\"stage\":");
-        nd_json_string(&json, nd_optim_kind_name(s->kind));
-        nd_sb_printf(&json, ",\"colloc\":%s,\"segments\":%zu,\"attempt\":%d,"
-                     "\"iterations\":%ld,\"loss\":", s->colloc ? "true" : "false",
-                     s->segments ? s->segments : 1, s->attempt, s->done);
-        nd_json_number(&json, s->loss);
-        nd_sb_puts(&json, ",\"stop\":");
-        nd_json_string(&json, stop_text(s->stop));
-        nd_sb_printf(&json, ",\"rejected\":%ld}", s->failures);
-        rejected += s->failures;
-    }
-    nd_table_text(t, &plain);
-    nd_table_html(t, &html);
-    nd_table_free(t);
-    if (plain.len && plain.data[plain.len - 1] != '\n') nd_sb_putc(&plain, '\n');
-    if (rejected) {
-        nd_sb_printf(&plain, "%ld step%s rejected: the solve blew up (non-finite values); the "
-                     "optimizer stepped back\n", rejected, rejected == 1 ? "" : "s");
-        nd_sb_printf(&html, "<p>%ld step%s rejected: the solve blew up (non-finite values); "
-                     "the optimizer stepped back</p>", rejected, rejected == 1 ? "" : "s");
-    }
-    if (res && res->attempts) {
-        char line[256];
-        snprintf(line, sizeof line, "default recipe: attempt %d kept (weights seed %llu); "
-                 "single-shooting error %.4g, target %.4g: %s", res->attempts,
-                 (unsigned long long)res->seed, res->loss, res->target,
-                 res->reached ? "reached" : "NOT reached (try more data, segments or l2)");
-        nd_sb_printf(&plain, "%s\n", line);
-        nd_sb_printf(&html, "<p>%s</p>", line);
-    }
-    size_t n;
-    const double *h = nd_ude_history(tc->u, &n);
-    nd_sb_printf(&json, "],\"rejected\":%ld,\"iterations\":%zu,\"loss\":", rejected, n);
-    if (n) nd_json_number(&json, h[n - 1]);
-    else nd_sb_puts(&json, "null");
-    nd_sb_puts(&json, ",\"history\":[");
-    for (size_t i = 0; i < n; i++) {
-        if (i) nd_sb_putc(&json, ',');
-        nd_json_number(&json, h[i]);
-    }
-    nd_sb_puts(&json, "]");
-    if (res && res->attempts) {
-        nd_sb_printf(&json, ",\"recipe\":{\"attempts\":%d,\"seed\":%llu,\"loss\":",
-                     res->attempts, (unsigned long long)res->seed);
-        nd_json_number(&json, res->loss);
-        nd_sb_puts(&json, ",\"target\":");
-        nd_json_number(&json, res->target);
-        nd_sb_printf(&json, ",\"reached\":%s}", res->reached ? "true" : "false");
-    }
-    nd_sb_puts(&json, "}");
-    return nd_bundle_take3(nd_sb_take(&plain), nd_sb_take(&html), nd_sb_take(&json));
 }
 
 /* ---- running ---- */
@@ -326,9 +217,36 @@ static nd_status run_recipe(const nd_cmd_ctx *ctx, nd_train_call *tc, live *lv,
     return st;
 }
 
+/* Judges the trained network (the verdict) and shows the summary; a finished training
+   gives its record (bound by `t = train …`), an interrupted or failed one only shows what
+   it did and keeps its status. */
+static nd_status show_result(nd_cmd_ctx *ctx, nd_train_call *tc, const nd_ude_auto_result *res,
+                             nd_status st, nd_value **result, nd_error *err)
+{
+    const nd_arg *da = nd_arg_pos(ctx, 1);
+    const char *data_name = da->value->kind == ND_EXPR_NAME ? da->value->str : "the data";
+    nd_ude_verdict v = {0};
+    nd_status vs = st;
+    if (st == ND_OK) {
+        vs = nd_ude_verdict_compute(tc->u, tc->data, tc->fo.observe, tc->fo.nobserve,
+                                    ctx->exec->interrupt, &v, err);
+        if (vs == ND_EINTERRUPT) st = vs;
+    }
+    nd_bundle *view = nd_train_summary(tc, data_name, res, vs == ND_OK ? &v : NULL);
+    if (st == ND_OK && vs == ND_OK) {
+        st = nd_cmd_give(ctx, view ? nd_train_record(tc, view, res, &v) : NULL, result, err);
+    } else {
+        nd_error keep = *err;
+        nd_status shown = nd_cmd_display(ctx, view, err);
+        if (st == ND_OK) st = vs != ND_OK ? vs : shown;
+        if (vs != ND_OK) *err = keep;
+    }
+    nd_ude_verdict_clear(&v);
+    return st;
+}
+
 static nd_status run_train(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
 {
-    (void)result;
     nd_train_call tc;
     nd_status st = nd_train_read_call(ctx, &tc, err);
     /* Checks the data and options once, before any display. */
@@ -353,11 +271,7 @@ static nd_status run_train(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
                        : st == ND_EINTERRUPT ? " · interrupted"
                                              : " · stopped");
         /* The summary shows also after an interrupt or a failure, whose error stays. */
-        nd_error keep = *err;
-        nd_status shown = nd_cmd_display(ctx, summary_bundle(&tc, ctx, tc.recipe ? &res : NULL),
-                                         err);
-        if (st != ND_OK) *err = keep;
-        else st = shown;
+        st = show_result(ctx, &tc, tc.recipe ? &res : NULL, st, result, err);
     }
     if (st == ND_EINTERRUPT) {
         double best = INFINITY;   /* of the interrupted stage: the point it keeps */
@@ -414,6 +328,18 @@ const nd_command nd_cmd_train = {
     "keeps the best parameters so far, and `train` again continues from there. A step "
     "whose solve blows up is rejected, not fatal; the summary says how many were. The "
     "summary's JSON carries the whole loss history.\n\n"
+    "Without a stage, train runs the default recipe: derivative matching, then L-BFGS on "
+    "ever longer segments down to single shooting; a bad fit starts again from fresh "
+    "weights (at most 3 attempts; retry seeds are derived from the network's seed and "
+    "never equal a seed you type) and the best attempt is kept.\n\n"
+    "Every training ends with a verdict measured against the data: the network simulated "
+    "from its initial state at the data's samples must stay within 1.5 times the noise "
+    "level estimated from the data (residual RMS), and, where the data spikes, fire the "
+    "same spikes (each within 2 ms). The summary says plainly when the fit is not good and "
+    "why (missed or extra spikes with their times, the residual as a multiple of the "
+    "noise). `t = train …` binds the result: t.verdict, t.ok, t.loss, t.history, "
+    "t.stages, t.noise, t.residual_rms, t.rms_over_noise, t.data_spikes, t.model_spikes, "
+    "t.spike_time_errors, t.missed_spikes, t.extra_spikes.\n\n"
     "A stage with colloc=true fits the network directly to the values of the replaced "
     "terms that the data imply along a guessed trajectory (derivative matching): no "
     "solve, so it is cheap, and a good start: `adam colloc=true iters=500 then adam "
@@ -421,6 +347,7 @@ const nd_command nd_cmd_train = {
     train_options,
     "data = simulate hh_rinzel t=50 sample=0.1 observe=V noise=0.05\n"
     "net = ude hh_rinzel replace=INa inputs=V,n\n"
-    "train net data observe=V segments=10 adam lr=0.01 iters=2000 then lbfgs iters=300",
+    "train net data observe=V segments=10 adam lr=0.01 iters=2000 then lbfgs iters=300\n"
+    "fit = train net data observe=V",
     ND_CMD_STAGES, run_train
 };

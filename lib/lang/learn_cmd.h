@@ -4,9 +4,18 @@
 #define ND_LANG_LEARN_CMD_H
 
 #include "commands.h"
+#include "objects.h"
 
 /* The train command (cmd_train.c). */
 extern const nd_command nd_cmd_train;
+
+/* The eval command (cmd_eval.c). */
+extern const nd_command nd_cmd_eval;
+
+/* Returns the network named by the call's first positional (NET or NET.TERM), or NULL;
+   its name goes into name (cap bytes) and *term gets what follows the dot (NULL without
+   one). */
+nd_ude *nd_learn_net_of(const nd_cmd_ctx *ctx, const char **term, char *name, size_t cap);
 
 /* Places an error that has no location yet on the command's name. */
 void nd_learn_locate_call(const nd_cmd_ctx *ctx, nd_error *err);

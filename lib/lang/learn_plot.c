@@ -8,7 +8,7 @@
 #include "../base/strbuf.h"
 #include "../base/textfmt.h"
 #include "../learn/ude.h"
-#include "../ode/solve.h"
+#include "../learn/ude_verdict.h"
 #include "../plot/figure.h"
 #include "args.h"
 #include "exec.h"
@@ -19,9 +19,7 @@
 
 enum { MAX_VARS = 8, MAX_GRID = 20000 };
 
-/* The network named by the first positional (NET or NET.TERM); *term gets what follows
-   the dot (NULL without one). */
-static nd_ude *net_of(const nd_cmd_ctx *ctx, const char **term, char *name, size_t cap)
+nd_ude *nd_learn_net_of(const nd_cmd_ctx *ctx, const char **term, char *name, size_t cap)
 {
     const nd_arg *a = nd_arg_pos(ctx, 0);
     if (!a || a->value->kind != ND_EXPR_NAME) return NULL;
@@ -38,7 +36,7 @@ int nd_plot_net_target(const nd_cmd_ctx *ctx)
 {
     char name[256];
     const char *term;
-    return net_of(ctx, &term, name, sizeof name) != NULL;
+    return nd_learn_net_of(ctx, &term, name, sizeof name) != NULL;
 }
 
 int nd_learn_plot_option(const char *key)
@@ -102,46 +100,6 @@ void nd_learn_plot_label(char *buf, size_t cap, const char *name, const char *un
 
 /* ---- plot NET DATA: prediction against the data ---- */
 
-typedef struct grid_rec {
-    double *out;
-    size_t n, rows, cap;
-} grid_rec;
-
-static int record(void *ctx, double t, const double *y, int event, size_t which)
-{
-    (void)t;
-    (void)which;
-    grid_rec *r = ctx;
-    if (event || r->rows == r->cap) return 0;
-    memcpy(r->out + r->rows * r->n, y, r->n * sizeof *y);
-    r->rows++;
-    return 0;
-}
-
-/* Integrates u from its initial state over the grid t[0..m) with dp5 into out (m × n). */
-static nd_status predict(const nd_cmd_ctx *ctx, const nd_ude *u, const double *t, size_t m,
-                         double *out, nd_error *err)
-{
-    const nd_model *mod = nd_ude_model(u);
-    size_t n = nd_model_count(mod, ND_MODEL_STATE);
-    nd_ude_ivp *ivp = nd_ude_ivp_create(u, NULL, -1, t[0], t[m - 1], err);
-    if (!ivp) return err ? err->code : ND_ENOMEM;
-    nd_ode_options o;
-    nd_ode_options_default(&o);
-    nd_ode_method_parse("dp5", &o.method);
-    o.interrupt = ctx->exec->interrupt;
-    double y[n];
-    memcpy(y, nd_model_inits(mod), n * sizeof *y);
-    grid_rec r = {out, n, 0, m};
-    nd_ode_stats stats = {0};
-    nd_status st = nd_ode_solve(nd_ude_ivp_problem(ivp), t[0], t[m - 1], y, &o, t, m, record,
-                                &r, &stats, err);
-    for (size_t i = r.rows; st == ND_OK && i < m; i++)
-        for (size_t j = 0; j < n; j++) out[i * n + j] = NAN;
-    nd_ude_ivp_free(ivp);
-    return st;
-}
-
 static nd_status plot_fit(const nd_cmd_ctx *ctx, nd_ude *u, const char *net_name,
                           nd_error *err)
 {
@@ -197,7 +155,7 @@ static nd_status plot_fit(const nd_cmd_ctx *ctx, nd_ude *u, const char *net_name
     if (st == ND_OK) {
         for (size_t i = 0; i < m; i++)
             grid[i] = t[0] + (t[rows - 1] - t[0]) * (double)i / (double)(m - 1);
-        st = predict(ctx, u, grid, m, pred, err);
+        st = nd_ude_predict(u, grid, m, pred, ctx->exec->interrupt, err);
         if (st != ND_OK) nd_learn_locate_call(ctx, err);
     }
     nd_figure *fig = NULL;
@@ -274,7 +232,7 @@ nd_status nd_plot_net(const nd_cmd_ctx *ctx, nd_error *err)
 {
     char name[256];
     const char *term;
-    nd_ude *u = net_of(ctx, &term, name, sizeof name);
+    nd_ude *u = nd_learn_net_of(ctx, &term, name, sizeof name);
     if (!u) return nd_error_fail(err, ND_EINTERNAL, "plot: not a network");
     return term ? nd_learn_plot_term(ctx, u, name, term, err) : plot_fit(ctx, u, name, err);
 }

@@ -4,6 +4,7 @@
 #define ND_LANG_TRAIN_H
 
 #include "../learn/ude.h"
+#include "../learn/ude_verdict.h"
 #include "commands.h"
 
 enum { ND_TRAIN_MAX_STAGES = 16, ND_TRAIN_MAX_OBSERVE = 64 };
@@ -42,5 +43,23 @@ typedef struct nd_train_call {
 /* Reads `train NET DATA [options] [STAGE [options]] [then STAGE …]` into tc; errors are
    located on the offending word or option (tc->data_holder may be set on failure too). */
 nd_status nd_train_read_call(const nd_cmd_ctx *ctx, nd_train_call *tc, nd_error *err);
+
+/* Writes a stage's display name into buf: "adam", "lbfgs (colloc)" for derivative
+   matching, "lbfgs ×10" with 10 segments, "… attempt 2" in the default recipe. */
+const char *nd_train_stage_name(const nd_train_stage *s, char *buf, size_t cap);
+
+/* Returns why a stage stopped, in words ("iteration limit" …). */
+const char *nd_train_stop_text(nd_optim_stop s);
+
+/* The summary of a training on the data called data_name: the stages, the recipe's
+   attempts (res NULL or no attempts: explicit stages) and the verdict (v may be NULL when
+   it could not be computed), as text, HTML and JSON; NULL on ENOMEM. */
+nd_bundle *nd_train_summary(const nd_train_call *tc, const char *data_name,
+                            const nd_ude_auto_result *res, const nd_ude_verdict *v);
+
+/* The record `t = train …` binds, shown as view (taken over): verdict, ok, loss, history,
+   stages and the first observed variable's noise, residual and spikes; NULL on ENOMEM. */
+nd_value *nd_train_record(const nd_train_call *tc, nd_bundle *view,
+                          const nd_ude_auto_result *res, const nd_ude_verdict *v);
 
 #endif

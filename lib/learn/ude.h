@@ -191,7 +191,7 @@ typedef struct nd_ude_auto_options {
     long colloc_iters;        /* L-BFGS iterations of derivative matching (0: skip) */
     long iters;               /* per multiple-shooting stage */
     long final_iters;         /* of the single-shooting stage */
-    int attempts;             /* fresh starts allowed when the result misses its target */
+    int attempts;             /* fresh starts allowed when the result is not a good fit */
 } nd_ude_auto_options;
 
 /* Fills o: the fit defaults with l2 = 1e-4, 300 collocation iterations, 500 per stage, 300
@@ -206,18 +206,24 @@ typedef void (*nd_ude_auto_stage_fn)(void *ctx, int attempt, const char *stage,
 
 typedef struct nd_ude_auto_result {
     int attempts;             /* made */
-    uint64_t seed;            /* of the weights kept */
+    int kept;                 /* the attempt whose weights were kept */
+    uint64_t seed;            /* of the weights kept (nd_ude_attempt_seed) */
     double loss;              /* their single-shooting data loss */
-    double target;            /* twice what the short-segment stage reached */
-    int reached;              /* loss <= target */
+    int ok;                   /* they passed the training verdict (ude_verdict.h) */
 } nd_ude_auto_result;
 
+/* Returns the weights seed of the recipe's attempt (1, 2, ...) for a network seeded with
+   seed: seed itself first, then nd_rng_derive(seed, attempt - 1), never a seed a user
+   types, so retries never repeat another network's first attempt. */
+uint64_t nd_ude_attempt_seed(uint64_t seed, int attempt);
+
 /* Trains u on data with the default recipe (see ude_auto.c): collocation, then L-BFGS on
-   the trajectory loss with about rows/10, rows/60, 2 and 1 segments; when the single-
-   shooting loss misses twice the short-segment loss it starts again from weights drawn
-   with seed + 1 ... and keeps the best attempt. o NULL: defaults; cb, on_stage, res may be
-   NULL. Errors: ND_EINTERRUPT (u keeps the best parameters of the running stage), fit
-   errors (nd_ude_fit_create), ND_ENOMEM. */
+   the trajectory loss with about rows/10, rows/60, 2 and 1 segments; when the result fails
+   the training verdict (nd_ude_verdict_compute: residual against the data's noise, spikes
+   against the data's) it starts again from weights drawn with nd_ude_attempt_seed, and
+   keeps the best attempt (a good fit first, then the lowest loss). o NULL: defaults; cb,
+   on_stage, res may be NULL. Errors: ND_EINTERRUPT (u keeps the best parameters of the
+   running stage), fit errors (nd_ude_fit_create), ND_ENOMEM. */
 nd_status nd_ude_train_auto(nd_ude *u, const nd_dataset *data, const nd_ude_auto_options *o,
                             const nd_optim_callbacks *cb, nd_ude_auto_stage_fn on_stage,
                             void *stage_ctx, nd_ude_auto_result *res, nd_error *err);

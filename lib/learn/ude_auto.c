@@ -9,16 +9,19 @@
         then fewer and longer ones (about 60 samples, then 2 segments), then single
         shooting, each stage starting where the last one ended.
    Short segments never see slow drifts (a resting state that is slightly unstable), so a
-   later stage can still end in a poor minimum. The recipe therefore judges the result: the
-   single-shooting error must come within a factor of two of what the short-segment stage
-   reached (which is close to the noise level); otherwise it starts again from freshly
-   drawn weights (seed + 1, ...), and keeps the best attempt. */
+   later stage can still end in a poor minimum. The recipe therefore judges the result by
+   the training verdict (ude_verdict.h: residual against the data's noise, spikes against
+   the data's spikes); a bad fit starts again from freshly drawn weights, and the best
+   attempt is kept. The weights of attempt k > 1 come from nd_rng_derive(seed, k - 1), a
+   stream no user seed reaches, so that retries of seed 12 are not the weights of seed 13. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/rng.h"
 #include "ude_impl.h"
+#include "ude_verdict.h"
 
 void nd_ude_auto_options_default(nd_ude_auto_options *o)
 {
@@ -102,6 +105,25 @@ static double full_loss(const attempt_ctx *a, nd_error *err)
     return loss;
 }
 
+/* Whether the current network fits the data (the training verdict); -1 on an error
+   other than a bad fit (interrupt, memory). */
+static int fits(const attempt_ctx *a, nd_error *err)
+{
+    nd_ude_verdict v;
+    const atomic_int *stop = a->cb ? a->cb->interrupt : NULL;
+    if (nd_ude_verdict_compute(a->u, a->data, a->o->fit.observe, a->o->fit.nobserve, stop, &v,
+                               err) != ND_OK)
+        return -1;
+    int ok = v.ok;
+    nd_ude_verdict_clear(&v);
+    return ok;
+}
+
+uint64_t nd_ude_attempt_seed(uint64_t seed, int attempt)
+{
+    return attempt <= 1 ? seed : nd_rng_derive(seed, (uint64_t)(attempt - 1));
+}
+
 nd_status nd_ude_train_auto(nd_ude *u, const nd_dataset *data, const nd_ude_auto_options *o,
                             const nd_optim_callbacks *cb, nd_ude_auto_stage_fn on_stage,
                             void *stage_ctx, nd_ude_auto_result *res, nd_error *err)
@@ -118,49 +140,58 @@ nd_status nd_ude_train_auto(nd_ude *u, const nd_dataset *data, const nd_ude_auto
     uint64_t seed0 = nd_mlp_seed(u->net);
     size_t P = nd_mlp_nparams(u->net);
     double *best = malloc(P * sizeof *best), best_loss = INFINITY;
+    int best_ok = -1, best_attempt = 1;
     uint64_t best_seed = seed0;
     if (!best) return nd_error_fail(err, ND_ENOMEM, "out of memory");
-    nd_ude_auto_result r = {0, seed0, INFINITY, INFINITY, 0};
+    nd_ude_auto_result r = {0, 0, seed0, INFINITY, 0};
     nd_status st = ND_OK;
-    for (int k = 0; k < o->attempts && !r.reached; k++) {
+    for (int k = 0; k < o->attempts && !r.ok; k++) {
         if (k > 0) {
-            nd_mlp_reinit(u->net, seed0 + (uint64_t)k);
+            nd_mlp_reinit(u->net, nd_ude_attempt_seed(seed0, k + 1));
             free(u->starts.y);
             memset(&u->starts, 0, sizeof u->starts);
         }
         r.attempts = k + 1;
-        double dl, ref = NAN;
+        double dl;
         st = o->colloc_iters ? run_stage(&a, k + 1, segs[0], 1, o->colloc_iters, &dl, err) : ND_OK;
-        for (size_t i = 0; i < nseg && !st; i++) {
+        for (size_t i = 0; i < nseg && !st; i++)
             st = run_stage(&a, k + 1, segs[i], 0, i + 1 == nseg ? o->final_iters : o->iters,
                            &dl, err);
-            if (i == 0) ref = dl;
-        }
         if (st == ND_ESOLVER) {   /* this attempt diverged: the next one starts afresh */
             nd_error_clear(err);
             st = ND_OK;
         }
         if (st) break;
         double loss = full_loss(&a, err);
-        double target = 2 * (isfinite(ref) ? ref : loss);
-        if (loss < best_loss) {
+        int ok = fits(&a, err);
+        if (ok < 0) {
+            st = err->code;
+            break;
+        }
+        /* A good fit beats any bad one; among equals the lower loss wins. */
+        if (ok > best_ok || (ok == best_ok && loss < best_loss)) {
+            best_ok = ok;
             best_loss = loss;
+            best_attempt = k + 1;
             best_seed = nd_mlp_seed(u->net);
             memcpy(best, nd_mlp_params(u->net), P * sizeof *best);
         }
-        r.loss = loss;
-        r.target = target;
-        r.reached = loss <= target;
+        r.ok = ok;
     }
     /* An interrupted attempt keeps what it reached (the optimizer's best); otherwise the
        best attempt wins. */
-    if (!st && isfinite(best_loss) && nd_mlp_seed(u->net) != best_seed) {
-        nd_mlp_reinit(u->net, best_seed);
-        nd_mlp_set_params(u->net, best);
-        free(u->starts.y);   /* they belonged to the last attempt */
-        memset(&u->starts, 0, sizeof u->starts);
+    if (!st && best_ok >= 0) {
+        if (best_attempt != r.attempts) {
+            nd_mlp_reinit(u->net, best_seed);
+            nd_mlp_set_params(u->net, best);
+            free(u->starts.y);   /* they belonged to the last attempt */
+            memset(&u->starts, 0, sizeof u->starts);
+        }
+        r.kept = best_attempt;
         r.loss = best_loss;
-        r.reached = best_loss <= r.target;
+        r.ok = best_ok;
+    } else {
+        r.kept = r.attempts;
     }
     r.seed = nd_mlp_seed(u->net);
     if (on_stage && a.any) on_stage(stage_ctx, r.attempts, NULL, 0, &a.ended);

@@ -55,12 +55,21 @@ def trained():
         k.stop()
 
 
-def test_training_reaches_its_target(trained):
+def test_training_is_judged_a_good_fit(trained):
     k, summary = trained
-    recipe = summary["recipe"]
-    assert recipe["reached"], recipe
+    verdict = summary["verdict"]
+    assert verdict["ok"], verdict
+    assert summary["recipe"]["ok"], summary["recipe"]
+    v = verdict["variables"][0]
+    # The noise estimated from the data against the noise put in: 5 % of the noise-free
+    # V's range (122.5 mV in this setup): 6.13 mV.
+    assert 5.5 < v["noise"] < 6.7, v
+    # A good fit leaves the noise: a residual near 1 noise SD, and the 5 spikes in place.
+    assert v["rms_over_noise"] < 1.5, v
+    assert v["data_spikes"] == 5 and v["model_spikes"] == 5, v
+    assert max(abs(e) for e in v["spike_time_errors"]) < 0.2, v
     # The fit sits near the noise: 5 % noise of a ~115 mV range is ~0.04 of V's spread².
-    assert 0.02 < recipe["loss"] < 0.1, recipe
+    assert 0.02 < summary["recipe"]["loss"] < 0.1, summary["recipe"]
     assert summary["stages"][0]["colloc"] is True
 
 

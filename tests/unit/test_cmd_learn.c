@@ -321,8 +321,8 @@ TEST(cmd_learn_train_stage_segments_and_the_default_recipe)
         CHECK_CONTAINS(sum->json, "\"segments\":8");
         CHECK_CONTAINS(sum->json, "\"segments\":1");
     }
-    /* No stage: collocation, then 4 and 1 segments on these 41 samples; the summary says
-       whether the single-shooting error reached its target. */
+    /* No stage: collocation, then 4 and 1 segments on these 41 samples; the summary gives
+       the verdict: this noise-free fit is judged against 1 % of the data's range. */
     CHECK_INT(rec_fixture_run(&f, "net2 = ude fhn replace=v inputs=v,w hidden=6 seed=2\n"
                                   "train net2 data"), ND_OK);
     sum = display_json(&f, "\"recipe\":");
@@ -330,8 +330,74 @@ TEST(cmd_learn_train_stage_segments_and_the_default_recipe)
     if (sum) {
         CHECK_CONTAINS(sum->text, "lbfgs (colloc)");
         CHECK_CONTAINS(sum->text, "lbfgs ×4");
-        CHECK_CONTAINS(sum->text, "default recipe: attempt");
-        CHECK_CONTAINS(sum->json, "\"reached\":true");
+        CHECK_CONTAINS(sum->text, "default recipe: 1 attempt, attempt 1 kept");
+        CHECK_CONTAINS(sum->text, "good fit: v residual RMS");
+        CHECK_CONTAINS(sum->json, "\"verdict\":{\"ok\":true");
+    }
+    rec_fixture_teardown(&f);
+}
+
+TEST(cmd_learn_eval_gives_the_learned_term_as_a_dataset)
+{
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    CHECK_INT(rec_fixture_run(&f, SETUP "truth = simulate t=20 sample=0.5\n"
+                                  "net = ude replace=v inputs=v,w hidden=4 seed=3\n"
+                                  "y = eval net.v vs v truth"), ND_OK);
+    nd_ws *ws = nd_interp_workspace(f.in);
+    nd_dataset *y = nd_value_as_dataset(nd_ws_get(ws, "y"));
+    nd_dataset *tr = nd_value_as_dataset(nd_ws_get(ws, "truth"));
+    nd_ude *u = net(&f, "net");
+    CHECK(y && tr && u);
+    if (y && tr && u) {
+        CHECK_INT((int)nd_ds_cols(y), 3);
+        CHECK_STR(nd_ds_name(y, 1), "dv/dt");
+        CHECK_STR(nd_ds_name(y, 2), "true dv/dt");
+        CHECK_INT((int)nd_ds_rows(y), (int)nd_ds_rows(tr));
+        /* The truth, from FitzHugh–Nagumo's dv/dt = v - v³/3 - w + I written here, and the
+           network evaluated directly at each row's (v, w). */
+        const double *v = nd_ds_col(tr, (size_t)nd_ds_find(tr, "v"));
+        const double *w = nd_ds_col(tr, (size_t)nd_ds_find(tr, "w"));
+        double worst_true = 0, worst_net = 0;
+        for (size_t r = 0; r < nd_ds_rows(y); r++) {
+            double want = v[r] - v[r] * v[r] * v[r] / 3 - w[r] + 0.5, x[2] = {v[r], w[r]}, z;
+            nd_ude_net_eval(u, x, 1, &z, NULL);
+            worst_true = fmax(worst_true, fabs(nd_ds_col(y, 2)[r] - want));
+            worst_net = fmax(worst_net, fabs(nd_ds_col(y, 1)[r] - z));
+        }
+        CHECK(worst_true < 1e-12);
+        CHECK(worst_net < 1e-12);
+    }
+    /* The network reads w, which the observed data lack; a term it does not learn. */
+    CHECK_INT(rec_fixture_run(&f, "eval net.v data"), ND_EVALUE);
+    CHECK_CONTAINS(f.e.msg, "the dataset has no column 'w': the network needs");
+    CHECK_INT(rec_fixture_run(&f, "eval net.q truth"), ND_ENAME);
+    CHECK_CONTAINS(f.e.msg, "does not learn 'q' (it learns: v)");
+    CHECK_INT(rec_fixture_run(&f, "eval net truth"), ND_ETYPE);
+    rec_fixture_teardown(&f);
+}
+
+TEST(cmd_learn_train_binds_its_record)
+{
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    CHECK_INT(rec_fixture_run(&f, SETUP "net = ude replace=v inputs=v,w hidden=4 seed=3\n"
+                                  "t = train net data lbfgs iters=5"), ND_OK);
+    nd_value *t = nd_ws_get(nd_interp_workspace(f.in), "t");
+    CHECK(t && t->kind == ND_VAL_RECORD);
+    if (t && t->kind == ND_VAL_RECORD) {
+        nd_value *ok = nd_record_get(t, "ok"), *h = nd_record_get(t, "history");
+        nd_value *loss = nd_record_get(t, "loss"), *verdict = nd_record_get(t, "verdict");
+        CHECK(ok && ok->kind == ND_VAL_BOOL);
+        CHECK(h && h->kind == ND_VAL_VECTOR && h->as.vec.n == history_len(&f, "net"));
+        CHECK(loss && h && h->as.vec.n && loss->as.num == h->as.vec.x[h->as.vec.n - 1]);
+        CHECK(verdict && verdict->kind == ND_VAL_STRING);
+        /* 5 iterations cannot fit: the verdict says so */
+        CHECK(ok && !ok->as.truth);
+        CHECK(verdict && strncmp(verdict->as.str, "NOT a good fit", 14) == 0);
+        CHECK(nd_record_get(t, "noise") && nd_record_get(t, "residual_rms"));
+        nd_value *st = nd_record_get(t, "stages");
+        CHECK(st && st->kind == ND_VAL_LIST && st->as.list.n == 1);
     }
     rec_fixture_teardown(&f);
 }
