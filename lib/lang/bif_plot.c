@@ -7,6 +7,7 @@
 
 #include "../analysis/bif_view.h"
 #include "args.h"
+#include "figure_value.h"
 #include "target.h"
 #include "workspace.h"
 
@@ -72,7 +73,8 @@ static int add_fi_panel(nd_figure *fig, const nd_bif_result *r, const nd_dataset
     return 0;
 }
 
-nd_status nd_plot_bif(const nd_cmd_ctx *ctx, const nd_bif_result *r, nd_error *err)
+nd_status nd_plot_bif(const nd_cmd_ctx *ctx, const nd_bif_result *r, nd_value **result,
+                      nd_error *err)
 {
     size_t var;
     const nd_dataset *fi;
@@ -93,10 +95,8 @@ nd_status nd_plot_bif(const nd_cmd_ctx *ctx, const nd_bif_result *r, nd_error *e
     if (w > 0 || h > 0) nd_fig_set_size(fig, w > 0 ? (int)w : 720, h > 0 ? (int)h : 420);
     nd_bundle *b = NULL;
     st = nd_fig_render(fig, &b, err);
+    if (st != ND_OK) nd_target_locate(err, nd_arg_pos(ctx, 0));
+    else st = nd_cmd_give_figure(ctx, fig, b, result, err);
     nd_fig_free(fig);
-    if (st != ND_OK) {
-        nd_target_locate(err, nd_arg_pos(ctx, 0));
-        return st;
-    }
-    return nd_cmd_display(ctx, b, err);
+    return st;
 }

@@ -8,6 +8,7 @@
 #include "../plot/figure.h"
 #include "args.h"
 #include "bif_plot.h"
+#include "figure_value.h"
 #include "learn_cmd.h"
 #include "modules.h"
 #include "target.h"
@@ -188,16 +189,15 @@ static nd_status build(const nd_cmd_ctx *ctx, const plot_request *rq, const char
 
 static nd_status run_plot(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
 {
-    (void)result;
     /* A network's comparison plots also take the model's inputs as options (V=-90..40);
        every other plot checks its options as declared. */
-    if (nd_plot_net_target(ctx)) return nd_plot_net(ctx, err);
+    if (nd_plot_net_target(ctx)) return nd_plot_net(ctx, result, err);
     nd_command strict = *ctx->cmd;
     strict.flags &= ~(unsigned)ND_CMD_ANY_OPTIONS;
     nd_status st = nd_cmd_check_call(&strict, ctx->call, err);
     if (st != ND_OK) return st;
     const nd_bif_result *bif = nd_plot_bif_target(ctx);
-    if (bif) return nd_plot_bif(ctx, bif, err);
+    if (bif) return nd_plot_bif(ctx, bif, result, err);
     plot_request rq;
     st = read_request(ctx, &rq, err);
     if (st != ND_OK) return st;
@@ -215,13 +215,13 @@ static nd_status run_plot(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
         nd_fig_set_size(fig, w > 0 ? (int)w : 720, h > 0 ? (int)h : 420);
     nd_bundle *b = NULL;
     if (st == ND_OK) st = nd_fig_render(fig, &b, err);
-    nd_fig_free(fig);
-    if (st != ND_OK) {
+    if (st != ND_OK)
         nd_target_locate(err, &(nd_arg){.line = ctx->call->line, .col = ctx->call->col,
                                         .span = (int)strlen(ctx->call->name)});
-        return st;
-    }
-    return nd_cmd_display(ctx, b, err);
+    else
+        st = nd_cmd_give_figure(ctx, fig, b, result, err);
+    nd_fig_free(fig);
+    return st;
 }
 
 static const nd_option plot_options[] = {

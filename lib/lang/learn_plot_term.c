@@ -169,7 +169,7 @@ static nd_status evaluate(const nd_cmd_ctx *ctx, term_eval *te, const nd_dataset
 }
 
 nd_status nd_learn_plot_term(const nd_cmd_ctx *ctx, nd_ude *u, const char *net_name,
-                             const char *term, nd_error *err)
+                             const char *term, nd_value **result, nd_error *err)
 {
     const nd_arg *a0 = nd_arg_pos(ctx, 0);
     term_eval te = {u, nd_ude_model(u), nd_ude_truth(u), 0, 0, -1, 0, NULL, NULL, NULL, "x"};
@@ -297,7 +297,7 @@ nd_status nd_learn_plot_term(const nd_cmd_ctx *ctx, nd_ude *u, const char *net_n
         nd_json_number(&json, rel);
         nd_sb_printf(&json, ",\"points\":%zu}", cnt);
         st = nd_learn_plot_show(ctx, fig, cap.data ? cap.data : "", json.data ? json.data : "",
-                                err);
+                                result, err);
         fig = NULL;
         nd_sb_free(&cap);
         nd_sb_free(&json);

@@ -357,7 +357,7 @@ static nd_status show_sweep(const nd_cmd_ctx *ctx, const nd_sindy_job *job, nd_e
                  job->nterms[job->knee], job->err[job->knee], job->suggested,
                  job->threshold_given ? " (the fit shown uses the threshold given)"
                                       : " (used for the fit shown)");
-    st = nd_learn_plot_show(ctx, fig, nd_sb_str(&cap), "", err);
+    st = nd_learn_plot_show(ctx, fig, nd_sb_str(&cap), "", NULL, err);
     nd_sb_free(&cap);
     return st;
 }

@@ -129,3 +129,13 @@ void nd_fig_set_size(nd_figure *fig, int width_px, int height_px)
     fig->width = clamp_px(width_px, 300);
     fig->height = clamp_px(height_px, 200);
 }
+
+const char *nd_fig_title(const nd_figure *fig)
+{
+    return fig->title;
+}
+
+size_t nd_fig_panel_count(const nd_figure *fig)
+{
+    return fig->npanels;
+}
