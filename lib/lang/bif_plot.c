@@ -81,7 +81,7 @@ nd_status nd_plot_bif(const nd_cmd_ctx *ctx, const nd_bif_result *r, nd_value **
     char *title = NULL;
     double w = 0, h = 0;
     nd_status st = read_args(ctx, r, &var, &fi, err);
-    if (st == ND_OK) st = nd_arg_opt_string(ctx, "title", r->model, &title, err);
+    if (st == ND_OK) st = nd_arg_opt_string(ctx, "title", NULL, &title, err);
     if (st == ND_OK) st = nd_arg_opt_number(ctx, "width", 0, &w, err);
     if (st == ND_OK) st = nd_arg_opt_number(ctx, "height", 0, &h, err);
     nd_figure *fig = NULL;

@@ -205,6 +205,9 @@ static void describe_run(nd_dataset *ds, const nd_model *m, const sim_request *r
 {
     char buf[64];
     nd_ds_set_meta(ds, "model", nd_model_name(m));
+    char *changed = nd_model_changed_pars(m);
+    if (changed && *changed) nd_ds_set_meta(ds, "parameters", changed);
+    free(changed);
     nd_ds_set_meta(ds, "method", nd_ode_method_name(rq->opt.method));
     if (nd_ode_method_is_fixed(rq->opt.method)) {
         nd_numfmt(rq->opt.dt, buf);

@@ -101,7 +101,9 @@ nd_figure *nd_learn_plot_figure(const nd_cmd_ctx *ctx, const char *dflt, nd_stat
 /* "V [mV]" */
 void nd_learn_plot_label(char *buf, size_t cap, const char *name, const char *unit)
 {
-    snprintf(buf, cap, unit && unit[0] && strcmp(unit, "1") ? "%s [%s]" : "%s", name, unit);
+    char *label = nd_fig_label(name, unit);
+    snprintf(buf, cap, "%s", label ? label : name);
+    free(label);
 }
 
 /* ---- plot NET DATA: prediction against the data ---- */

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/strbuf.h"
+
 static char *dup_or_null(const char *s, int *oom)
 {
     if (!s || !*s) return NULL;
@@ -138,4 +140,13 @@ const char *nd_fig_title(const nd_figure *fig)
 size_t nd_fig_panel_count(const nd_figure *fig)
 {
     return fig->npanels;
+}
+
+char *nd_fig_label(const char *name, const char *unit)
+{
+    nd_sb sb;
+    nd_sb_init(&sb);
+    if (unit && unit[0] && strcmp(unit, "1") != 0) nd_sb_printf(&sb, "%s [%s]", name, unit);
+    else nd_sb_puts(&sb, name);
+    return nd_sb_take(&sb);
 }

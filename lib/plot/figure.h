@@ -85,6 +85,10 @@ int nd_fig_bundle_has_images(const nd_bundle *b);
    when the file cannot be written. */
 nd_status nd_fig_save(const nd_bundle *b, const char *path, nd_error *err);
 
+/* Returns an axis label "V [mV]": name and unit, or the name alone when the unit is empty,
+   NULL or "1" (dimensionless); caller frees; NULL on ENOMEM. */
+char *nd_fig_label(const char *name, const char *unit);
+
 /* Returns the figure's title, or NULL. */
 const char *nd_fig_title(const nd_figure *fig);
 
