@@ -5,7 +5,7 @@
    A header cell with a comma, quote or edge blank is "quoted"; NaN is nan (-nan keeps the
    sign), infinities inf and -inf. Times on a decimal grid (the first column, sampled
    every 0.1 ms) are written as the grid's values: 0.3, not the 0.30000000000000004 that
-   3 * 0.1 gives in binary (grid_time below). ND_CSV_NO_META leaves out the metadata
+   3 * 0.1 gives in binary (nd_grid_snap). ND_CSV_NO_META leaves out the metadata
    lines, for readers that do not skip comments. The file is replaced whole or not at all
    (nd_file_replace). */
 #include "dataset.h"
@@ -17,6 +17,7 @@
 #include <string.h>
 
 #include "../base/atomicfile.h"
+#include "../base/grid.h"
 #include "../base/numfmt.h"
 #include "../base/strbuf.h"
 
@@ -73,43 +74,12 @@ static const char *cell_text(double x, char *buf)
 /* Rows between two looks at the interrupt flag (a few milliseconds of formatting). */
 enum { ROWS_PER_CHECK = 4096 };
 
-/* The decimal grid of a time column: its step has `decimals` digits after the point
-   (0 when the column is not a grid, or one of fewer than two rows). */
-typedef struct time_grid {
-    double scale;       /* 10^decimals, or 0 when there is no grid */
-    double tol;         /* how far from a grid value a time may be and still be one */
-} time_grid;
-
-/* The fewest decimals (at most 15) that write the first time and the step to the second,
-   each within a billionth of the step; none when the step is not positive and finite. */
-static time_grid find_grid(const nd_dataset *ds)
+/* The decimal grid of a time column (the first), from its first two values. */
+static nd_grid find_grid(const nd_dataset *ds)
 {
-    time_grid g = {0, 0};
-    if (nd_ds_cols(ds) == 0 || nd_ds_rows(ds) < 2) return g;
+    if (nd_ds_cols(ds) == 0 || nd_ds_rows(ds) < 2) return (nd_grid){0, 0};
     const double *t = nd_ds_col(ds, 0);
-    double dt = t[1] - t[0];
-    if (!(dt > 0) || !isfinite(dt) || !isfinite(t[0])) return g;
-    double scale = 1;
-    for (int d = 0; d <= 15; d++, scale *= 10) {
-        if (fabs(round(dt * scale) / scale - dt) <= 1e-9 * dt &&
-            fabs(round(t[0] * scale) / scale - t[0]) <= 1e-9 * dt) {
-            g.scale = scale;
-            g.tol = 1e-9 * dt;
-            return g;
-        }
-    }
-    return g;
-}
-
-/* x as the grid value it stands for (k / 10^d, the double nearest to that decimal) when
-   it lies within the grid's tolerance of one; else x itself. */
-static double grid_time(const time_grid *g, double x)
-{
-    if (g->scale == 0 || !isfinite(x)) return x;
-    double k = round(x * g->scale);
-    if (fabs(k) > 9007199254740992.0) return x;   /* 2^53: k would not be exact */
-    double r = k / g->scale;
-    return fabs(r - x) <= g->tol ? r : x;
+    return nd_grid_of(t[0], t[1] - t[0]);
 }
 
 typedef struct csv_job {
@@ -124,7 +94,7 @@ static int write_rows(FILE *f, const csv_job *job)
     const nd_dataset *ds = job->ds;
     char buf[ND_NUMFMT_CAP];
     size_t ncols = nd_ds_cols(ds);
-    time_grid grid = find_grid(ds);
+    nd_grid grid = find_grid(ds);
     for (size_t i = 0; i < nd_ds_rows(ds); i++) {
         if (job->interrupt && i % ROWS_PER_CHECK == 0 && atomic_load(job->interrupt)) {
             errno = EINTR;
@@ -132,7 +102,7 @@ static int write_rows(FILE *f, const csv_job *job)
         }
         for (size_t j = 0; j < ncols; j++) {
             double x = nd_ds_col(ds, j)[i];
-            if (j == 0) x = grid_time(&grid, x);
+            if (j == 0) x = nd_grid_snap(&grid, x);
             if (j && putc(',', f) == EOF) return -1;
             if (fputs(cell_text(x, buf), f) == EOF) return -1;
         }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "../analysis/spikes.h"
+#include "../base/grid.h"
 #include "../base/numfmt.h"
 #include "../base/strbuf.h"
 #include "../base/table.h"
@@ -294,7 +295,10 @@ static nd_status run_simulate(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
         st = err ? err->code : ND_ENOMEM;
     nd_ode_stats stats = {0};
     if (st == ND_OK) {
-        for (size_t i = 0; i < nrows; i++) tout[i] = fmin((double)i * rq.sample, rq.t_end);
+        /* grid points as the decimals they stand for (0.3, not 3 * 0.1) */
+        nd_grid grid = nd_grid_of(0, rq.sample);
+        for (size_t i = 0; i < nrows; i++)
+            tout[i] = fmin(nd_grid_snap(&grid, (double)i * rq.sample), rq.t_end);
         memcpy(y, nd_model_inits(m), n * sizeof *y);
         recorder rec = {ds, m, ivp, uivp, stim, n, npar, nterms, input, row, p, terms};
         st = nd_ode_solve(prob, 0, rq.t_end, y, &rq.opt, tout, nrows, record, &rec, &stats,

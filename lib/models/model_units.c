@@ -1,7 +1,8 @@
 /* Units of terms, derived: only like quantities can be added or compared, so a term that
    is added to (or compared with) something of known unit has that unit. In hh,
    dV/dt = (I - INa - IK - IL)/C with I in uA/cm^2 gives INa, IK and IL in uA/cm^2. A term
-   defined as a sum takes the unit of its summands in the same way. Numbers adapt to the
+   defined as a sum takes the unit of its summands in the same way, and gives its own to
+   them (Itot = Ia + Ib). Numbers adapt to the
    unit around them (2*INa has INa's unit; 0.89 - 1.1*n has n's), dimensionless factors
    keep the other factor's unit, and nothing else is derived: a product of units is not
    simplified, so gNa*m^3*h*(V - ENa) alone says nothing. Units stay what they are
@@ -24,6 +25,12 @@ static const char *name_unit(const md_def *def, const char *name)
 static int is_dimensionless(const char *unit)
 {
     return unit && strcmp(unit, "1") == 0;
+}
+
+/* A plain number: 2, or -2 (which may parse as a negation). */
+static int is_number(const nd_expr *e)
+{
+    return e->kind == ND_EXPR_NUMBER || (e->kind == ND_EXPR_NEG && is_number(e->a));
 }
 
 static int is_additive(nd_binop op)
@@ -53,7 +60,7 @@ static const char *unit_of(const md_def *def, const nd_expr *e)
             const char *u = unit_of(def, e->a);
             return u ? u : unit_of(def, e->b);
         }
-        int a_num = e->a->kind == ND_EXPR_NUMBER, b_num = e->b->kind == ND_EXPR_NUMBER;
+        int a_num = is_number(e->a), b_num = is_number(e->b);
         if (e->op == ND_OP_MUL) {
             const char *ua = a_num ? NULL : unit_of(def, e->a);
             const char *ub = b_num ? NULL : unit_of(def, e->b);
@@ -76,8 +83,8 @@ static int give(md_def *def, const nd_expr *e, const char *unit)
     switch (e->kind) {
     case ND_EXPR_NEG: return give(def, e->a, unit);
     case ND_EXPR_BINARY:
-        if (e->op == ND_OP_MUL && e->a->kind == ND_EXPR_NUMBER) return give(def, e->b, unit);
-        if ((e->op == ND_OP_MUL || e->op == ND_OP_DIV) && e->b->kind == ND_EXPR_NUMBER)
+        if (e->op == ND_OP_MUL && is_number(e->a)) return give(def, e->b, unit);
+        if ((e->op == ND_OP_MUL || e->op == ND_OP_DIV) && is_number(e->b))
             return give(def, e->a, unit);
         return 0;
     case ND_EXPR_NAME: {
@@ -92,6 +99,17 @@ static int give(md_def *def, const nd_expr *e, const char *unit)
     }
     default: return 0;
     }
+}
+
+/* Gives unit to every summand of the sum e that stands for a term (a term defined as a
+   sum passes its unit on to its summands); the number given, or -1 on ENOMEM. */
+static int give_summands(md_def *def, const nd_expr *e, const char *unit)
+{
+    if (e->kind == ND_EXPR_BINARY && (e->op == ND_OP_ADD || e->op == ND_OP_SUB)) {
+        int a = give_summands(def, e->a, unit), b = a < 0 ? -1 : give_summands(def, e->b, unit);
+        return b < 0 ? -1 : a + b;
+    }
+    return give(def, e, unit);
 }
 
 /* Gives the terms added together (or compared) anywhere in e the unit of their sum;
@@ -142,6 +160,10 @@ static int pass(md_def *def)
                     it->unit = copy;
                     n++;
                 }
+            }
+            if (kind == ND_MODEL_TERM && it->unit && *it->unit) {
+                if ((k = give_summands(def, it->expr, it->unit)) < 0) return -1;
+                n += k;
             }
             if ((k = spread(def, it->expr)) < 0) return -1;
             n += k;
