@@ -202,7 +202,7 @@ static nd_status observe(nd_cmd_ctx *ctx, const sim_request *rq, const char *inp
 
 /* Writes the run's settings and solver counts into the dataset's metadata. */
 static void describe_run(nd_dataset *ds, const nd_model *m, const sim_request *rq,
-                         const nd_stim *stim, const nd_ode_stats *stats)
+                         const nd_stim *stim, int input, const nd_ode_stats *stats)
 {
     char buf[64];
     nd_ds_set_meta(ds, "model", nd_model_name(m));
@@ -223,6 +223,9 @@ static void describe_run(nd_dataset *ds, const nd_model *m, const sim_request *r
         char *d = nd_stim_describe(stim);
         nd_ds_set_meta(ds, "stimulus", d);
         free(d);
+        /* the column holding the driven parameter: an input, not a state (sindy) */
+        if (input >= 0)
+            nd_ds_set_meta(ds, "input", nd_model_item_at(m, ND_MODEL_PAR, (size_t)input)->name);
     }
     snprintf(buf, sizeof buf, "%ld", stats->rhs_evals);
     nd_ds_set_meta(ds, "rhs_evals", buf);
@@ -312,7 +315,7 @@ static nd_status run_simulate(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
         ctx->sink->stream(ctx->sink->ctx, ND_STREAM_ERR, "\n");
     }
     if (st == ND_OK) {
-        describe_run(ds, m, &rq, stim, &stats);
+        describe_run(ds, m, &rq, stim, input, &stats);
         if (net) nd_ds_set_meta(ds, "network", nd_arg_pos(ctx, 0)->value->str);
         const char *in_name = input >= 0 ? nd_model_item_at(m, ND_MODEL_PAR, (size_t)input)->name : NULL;
         st = observe(ctx, &rq, in_name, &ds, err);
