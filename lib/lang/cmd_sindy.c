@@ -620,8 +620,10 @@ static nd_status run_sindy(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
 
 static const nd_option sindy_options[] = {
     {"library", "[poly(3)]", "candidate terms: poly(D) or poly(D, v, w) (monomials up to "
-                             "degree D), prod(A, B) (every product of two libraries), or any "
-                             "expression (mInf(V)^3*hInf(V)*(V-ENa), exp(V/10))"},
+                             "degree D; poly(D) leaves out inputs such as the stimulus "
+                             "column I unless named), prod(A, B) (every product of two "
+                             "libraries), or any expression (mInf(V)^3*hInf(V)*(V-ENa), "
+                             "exp(V/10), I)"},
     {"optimizer", "stlsq", "stlsq (sequentially thresholded least squares) or sr3"},
     {"threshold", "0.1 (the knee with sweep=true)", "coefficients below it are dropped; "
                   "in normalised units unless normalize=false"},
@@ -654,7 +656,8 @@ static const nd_command cmd_sindy = {
     "Finds the few library terms that explain a target, by sparse regression (SINDy).\n\n"
     "With a dataset, the targets are the derivatives dX/dt of its variables (those named, "
     "else the states of the model it was simulated from, else every column besides t), "
-    "estimated with deriv=; the library is over the dataset's columns and may use the "
+    "estimated with deriv=; the library is over the dataset's columns (a stimulus column "
+    "is an input: poly(D) leaves it out, name it to fit it: library=[poly(3), I]) and may use the "
     "functions and parameters of that model (model= names another). With NET.TERM, the "
     "target is what network NET learned for TERM, evaluated at its inputs along DATA (which "
     "must hold every input), or along the network's own simulation over t= when no dataset "
