@@ -57,9 +57,9 @@ static int add_fi_panel(nd_figure *fig, const nd_bif_result *r, const nd_dataset
     const char *unit = nd_ds_unit(fi, (size_t)nd_ds_find(fi, "rate_up"));
     char ylabel[64];
     snprintf(ylabel, sizeof ylabel, unit && unit[0] ? "firing rate [%s]" : "firing rate", unit);
-    char xlabel[96];
-    snprintf(xlabel, sizeof xlabel, r->param_unit[0] ? "%s [%s]" : "%s", r->param, r->param_unit);
-    int p = nd_fig_add_panel(fig, xlabel, ylabel);
+    char *xlabel = nd_fig_label(r->param, r->param_unit);
+    int p = xlabel ? nd_fig_add_panel(fig, xlabel, ylabel) : -1;
+    free(xlabel);
     if (p < 0) return -1;
     const double *x = nd_ds_col(fi, 0);
     nd_fig_style up = {.marker = ND_FIG_CIRCLE}, down = {.line = ND_FIG_DASHED,

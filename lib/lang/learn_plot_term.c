@@ -266,7 +266,11 @@ nd_status nd_learn_plot_term(const nd_cmd_ctx *ctx, nd_ude *u, const char *net_n
         const nd_model_item *ti = nd_model_find(te.truth, true_name, NULL);
         char dname[300];
         snprintf(dname, sizeof dname, te.is_state ? "d%s/dt" : "%s", term);
-        nd_learn_plot_label(yl, sizeof yl, dname, ti && !te.is_state ? ti->unit : "");
+        /* a state's learned right-hand side is a rate: its unit per unit of time */
+        char *rate = te.is_state && ti ? nd_fig_unit_per(ti->unit, nd_model_time_unit(te.truth))
+                                       : NULL;
+        nd_learn_plot_label(yl, sizeof yl, dname, rate ? rate : ti && !te.is_state ? ti->unit : "");
+        free(rate);
         int p = nd_fig_add_panel(fig, xl, yl);
         char l1[300];
         snprintf(l1, sizeof l1, te.is_state ? "true d%s/dt" : "true %s", true_name);

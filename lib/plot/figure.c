@@ -150,3 +150,12 @@ char *nd_fig_label(const char *name, const char *unit)
     else nd_sb_puts(&sb, name);
     return nd_sb_take(&sb);
 }
+
+char *nd_fig_unit_per(const char *unit, const char *time_unit)
+{
+    if (!unit || !unit[0] || !time_unit || !time_unit[0]) return NULL;
+    nd_sb sb;
+    nd_sb_init(&sb);
+    nd_sb_printf(&sb, "%s/%s", unit, time_unit);
+    return nd_sb_take(&sb);
+}

@@ -89,6 +89,10 @@ nd_status nd_fig_save(const nd_bundle *b, const char *path, nd_error *err);
    NULL or "1" (dimensionless); caller frees; NULL on ENOMEM. */
 char *nd_fig_label(const char *name, const char *unit);
 
+/* Returns the unit of a rate of change, "mV/ms" for unit "mV" per time unit "ms"; NULL
+   when either is empty or NULL (unknown), or on ENOMEM. Caller frees. */
+char *nd_fig_unit_per(const char *unit, const char *time_unit);
+
 /* Returns the figure's title, or NULL. */
 const char *nd_fig_title(const nd_figure *fig);
 
