@@ -1,6 +1,8 @@
 /* Units of terms derived from the sums and comparisons they appear in (model_units.c). */
 #include "test.h"
 
+#include <stdlib.h>
+
 #include "../../lib/models/model.h"
 
 static const char *term_unit(const nd_model *m, const char *name)
@@ -17,6 +19,9 @@ TEST(model_units_of_builtin_currents)
     CHECK_STR(term_unit(hh, "INa"), "uA/cm^2");
     CHECK_STR(term_unit(hh, "IK"), "uA/cm^2");
     CHECK_STR(term_unit(hh, "IL"), "uA/cm^2");
+    char *text = nd_model_explain(hh, "INa");
+    CHECK_CONTAINS(text, "in uA/cm^2");
+    free(text);
     nd_model_free(hh);
     nd_model *ml = nd_model_builtin("ml", &err);
     CHECK_STR(term_unit(ml, "ICa"), "uA/cm^2");
