@@ -4,15 +4,28 @@
 #include "../lib/lang/help.h"
 #include "../lib/lang/lexicon.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "../lib/base/strbuf.h"
 #include "../lib/neurodyn.h"
+#include "../lib/plot/figure.h"
+
+/* A display shown with an id: its figure number, reused when it is updated in place. */
+typedef struct shown_id {
+    char *id;
+    int number;
+} shown_id;
 
 typedef struct terminal {
     FILE *out, *err;
+    const char *figures;   /* where figures go, or NULL */
+    int nfig;              /* figures written so far */
+    shown_id *ids;
+    size_t nids;
 } terminal;
 
 static void put_text(FILE *f, const char *text)
@@ -29,6 +42,48 @@ static void put_plain(FILE *f, const nd_bundle *b)
     if (text) put_text(f, text);
 }
 
+/* The number of the figure shown under display_id (NULL: a new one each time); 0 when
+   memory runs out. *fresh says whether the number is new. */
+static int figure_number(terminal *t, const char *display_id, int *fresh)
+{
+    *fresh = 1;
+    if (!display_id) return ++t->nfig;
+    for (size_t i = 0; i < t->nids; i++)
+        if (strcmp(t->ids[i].id, display_id) == 0) {
+            *fresh = 0;
+            return t->ids[i].number;
+        }
+    shown_id *grown = realloc(t->ids, (t->nids + 1) * sizeof *grown);
+    char *copy = strdup(display_id);
+    if (grown) t->ids = grown;
+    if (!grown || !copy) {
+        free(copy);
+        return 0;
+    }
+    t->ids[t->nids++] = (shown_id){copy, ++t->nfig};
+    return t->nfig;
+}
+
+/* Writes the images of a figure bundle as DIR/fig-NNN.svg and .png; a new figure says
+   where on out, a failure says why on err (the run goes on: the text was shown). */
+static void write_figure(terminal *t, const nd_bundle *b, const char *display_id)
+{
+    if (!t->figures || !nd_fig_bundle_has_images(b)) return;
+    int fresh, k = figure_number(t, display_id, &fresh);
+    if (k == 0) return;
+    char svg[4096], png[4096];
+    snprintf(svg, sizeof svg, "%s/fig-%03d.svg", t->figures, k);
+    snprintf(png, sizeof png, "%s/fig-%03d.png", t->figures, k);
+    nd_error e;
+    if (nd_fig_save(b, svg, &e) != ND_OK || nd_fig_save(b, png, &e) != ND_OK) {
+        fprintf(t->err, "figure %d not written: %s\n", k, e.msg);
+        fflush(t->err);
+    } else if (fresh) {
+        fprintf(t->out, "figure %d: %s, %s\n", k, svg, png);
+        fflush(t->out);
+    }
+}
+
 static void term_stream(void *ctx, nd_stream which, const char *text)
 {
     terminal *t = ctx;
@@ -39,12 +94,18 @@ static void term_stream(void *ctx, nd_stream which, const char *text)
 
 static void term_display(void *ctx, const nd_bundle *b, const char *display_id, int update)
 {
-    (void)display_id;
     (void)update;
     put_plain(((terminal *)ctx)->out, b);
+    write_figure(ctx, b, display_id);
 }
 
 static void term_result(void *ctx, const nd_bundle *b)
+{
+    put_plain(((terminal *)ctx)->out, b);
+    write_figure(ctx, b, NULL);
+}
+
+static void term_page(void *ctx, const nd_bundle *b)
 {
     put_plain(((terminal *)ctx)->out, b);
 }
@@ -95,8 +156,20 @@ static char *load(const char *path, FILE *err)
     return code;
 }
 
-int nd_batch_run(const char *path, FILE *out, FILE *err)
+/* Makes the figure directory (one level) unless it exists; 0, or 1 with a message. */
+static int make_figure_dir(const char *dir, FILE *err)
 {
+    struct stat sb;
+    if (stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode)) return 0;
+    if (mkdir(dir, 0755) == 0) return 0;
+    fprintf(err, "IOError: cannot make the figure directory '%s': %s\n", dir,
+            errno == EEXIST ? "a file of that name exists" : strerror(errno));
+    return 1;
+}
+
+int nd_batch_run(const char *path, const char *figures, FILE *out, FILE *err)
+{
+    if (figures && make_figure_dir(figures, err) != 0) return 1;
     char *code = load(path, err);
     if (!code) return 1;
     nd_interp *in = nd_interp_create();
@@ -105,8 +178,8 @@ int nd_batch_run(const char *path, FILE *out, FILE *err)
         fputs("MemoryError: cannot create the interpreter\n", err);
         return 1;
     }
-    terminal term = {out, err};
-    nd_sink sink = {&term, term_stream, term_display, term_result, term_clear, term_result};
+    terminal term = {out, err, figures, 0, NULL, 0};
+    nd_sink sink = {&term, term_stream, term_display, term_result, term_clear, term_page};
 
     struct sigaction sa, old;
     memset(&sa, 0, sizeof sa);
@@ -127,6 +200,8 @@ int nd_batch_run(const char *path, FILE *out, FILE *err)
     }
     nd_interp_free(in);
     free(code);
+    for (size_t i = 0; i < term.nids; i++) free(term.ids[i].id);
+    free(term.ids);
     return st == ND_OK ? 0 : 1;
 }
 

@@ -14,11 +14,24 @@ static int usage(FILE *to)
             "neurodyn " ND_VERSION " — neuron dynamics and scientific machine learning\n"
             "usage:\n"
             "  neurodyn run FILE.nd        run a script (FILE '-' reads standard input)\n"
+            "    [--figures DIR]           also write every figure as DIR/fig-001.svg, .png …\n"
             "  neurodyn kernel -f CONN     serve Jupyter on a connection file\n"
             "  neurodyn reference          print the command reference (docs/commands.md)\n"
             "  neurodyn lexicon            print the language's words as JSON (highlighters)\n"
             "  neurodyn --version          print the version\n");
     return to == stderr ? 2 : 0;
+}
+
+/* `run FILE [--figures DIR]`, the option before or after the file. */
+static int run(int argc, char **argv)
+{
+    const char *file = NULL, *figures = NULL;
+    for (int i = 0; i < argc; i++) {
+        if (strcmp(argv[i], "--figures") == 0 && i + 1 < argc && !figures) figures = argv[++i];
+        else if (!file && (argv[i][0] != '-' || strcmp(argv[i], "-") == 0)) file = argv[i];
+        else return usage(stderr);
+    }
+    return file ? nd_batch_run(file, figures, stdout, stderr) : usage(stderr);
 }
 
 int main(int argc, char **argv)
@@ -32,8 +45,7 @@ int main(int argc, char **argv)
         return usage(stdout);
     if (argc == 2 && strcmp(argv[1], "reference") == 0) return nd_batch_reference(stdout, stderr);
     if (argc == 2 && strcmp(argv[1], "lexicon") == 0) return nd_batch_lexicon(stdout, stderr);
-    if (argc == 3 && strcmp(argv[1], "run") == 0)
-        return nd_batch_run(argv[2], stdout, stderr);
+    if (argc >= 3 && strcmp(argv[1], "run") == 0) return run(argc - 2, argv + 2);
     if (argc == 4 && strcmp(argv[1], "kernel") == 0 && strcmp(argv[2], "-f") == 0)
         return nd_server_run(argv[3]);
     return usage(stderr);

@@ -5,6 +5,7 @@
 #include "bif_view.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "../base/strbuf.h"
@@ -117,21 +118,17 @@ static int add_points(nd_figure *fig, const nd_bif_result *r, size_t var)
     return 0;
 }
 
-static char *label(const char *name, const char *unit)
-{
-    nd_sb sb;
-    nd_sb_init(&sb);
-    nd_sb_printf(&sb, unit && unit[0] && unit[0] != '1' ? "%s [%s]" : "%s", name, unit);
-    return nd_sb_take(&sb);
-}
 
 nd_status nd_bif_figure(const nd_bif_result *r, size_t var, const char *title,
                         nd_figure **out, nd_error *err)
 {
     *out = NULL;
     if (var >= r->dim) return nd_error_fail(err, ND_EVALUE, "no state %zu to plot", var);
-    nd_figure *fig = nd_fig_create(title ? title : r->model);
-    char *xl = label(r->param, r->param_unit), *yl = label(r->names[var], r->units[var]);
+    char dflt[256];
+    snprintf(dflt, sizeof dflt, "%s: bifurcation diagram, %s against %s", r->model,
+             r->names[var], r->param);
+    nd_figure *fig = nd_fig_create(title ? title : dflt);
+    char *xl = nd_fig_label(r->param, r->param_unit), *yl = nd_fig_label(r->names[var], r->units[var]);
     int leq = 0, lcy = 0;   /* which legend entries are taken */
     int ok = fig && xl && yl && nd_fig_add_panel(fig, xl, yl) == 0 &&
              add_equilibria(fig, r, var, &leq) == 0 &&

@@ -18,7 +18,8 @@ nd_bundle *nd_bif_bundle(const nd_bif_result *r);
 
 /* Builds the diagram of state var against the parameter: equilibria stable solid,
    unstable dashed; cycles as their min and max; special points marked and named in the
-   legend. title may be NULL (the model's name). ND_EVALUE for a bad var, ND_ENOMEM. */
+   legend. title may be NULL ("hh: bifurcation diagram, V against I"). ND_EVALUE for a
+   bad var, ND_ENOMEM. */
 nd_status nd_bif_figure(const nd_bif_result *r, size_t var, const char *title,
                         nd_figure **out, nd_error *err);
 

@@ -70,10 +70,18 @@ nd_status nd_rates_compute(const nd_model *m, int vstate, double lo, double hi, 
             snprintf(names[0], sizeof names[0], "%s", vname);
             units[0] = nd_model_item_at(m, ND_MODEL_STATE, (size_t)vstate)->unit;
             static const char *const fmt[4] = {"alpha_%s", "beta_%s", "%s_inf", "tau_%s"};
+            /* rates per unit of time, x_inf a fraction, tau a time */
+            const char *time = nd_model_time_unit(m);
+            char per_time[72];
+            snprintf(per_time, sizeof per_time, "1/%s", time);
+            const char *qunit[4] = {*time ? per_time : NULL, *time ? per_time : NULL, "1",
+                                    *time ? time : NULL};
             for (size_t g = 0; g < ng; g++)
-                for (size_t q = 0; q < 4; q++)
+                for (size_t q = 0; q < 4; q++) {
                     snprintf(names[1 + 4 * g + q], sizeof names[0], fmt[q],
                              nd_model_item_at(m, ND_MODEL_STATE, gates[g])->name);
+                    units[1 + 4 * g + q] = qunit[q];
+                }
             for (size_t c = 0; c < ncols; c++) np[c] = names[c];
             ds = nd_ds_create(ncols, np, units);
         }

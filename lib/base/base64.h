@@ -9,4 +9,8 @@
    or NULL on ENOMEM. */
 char *nd_base64_encode(const void *data, size_t len);
 
+/* Decodes base64 text (padding optional, no other characters) into a new buffer the
+   caller frees, setting *len; NULL on malformed text or ENOMEM. */
+unsigned char *nd_base64_decode(const char *text, size_t *len);
+
 #endif

@@ -1,6 +1,7 @@
 /* Edit distance with a two-row table; names are short, so quadratic time is fine. */
 #include "suggest.h"
 
+#include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -36,9 +37,25 @@ void nd_suggest_init(nd_suggest *s, const char *word)
     s->best_distance = (size_t)-1;
 }
 
+/* 1 when a and b hold the same digits in the same order ("t0" and "T0"; not "t0" and
+   "to", nor "a0" and "a1"). */
+static int same_digits(const char *a, const char *b)
+{
+    for (;;) {
+        while (*a && !isdigit((unsigned char)*a)) a++;
+        while (*b && !isdigit((unsigned char)*b)) b++;
+        if (*a != *b) return 0;
+        if (!*a) return 1;
+        a++, b++;
+    }
+}
+
 void nd_suggest_offer(nd_suggest *s, const char *candidate)
 {
-    if (strcmp(candidate, s->word) == 0) return;
+    /* A digit is never a typo for a letter or another digit: names that differ in their
+       digits are different things (t0 the start, t1 the end, to a word), and suggesting
+       one for the other can invert what the user meant. */
+    if (strcmp(candidate, s->word) == 0 || !same_digits(candidate, s->word)) return;
     size_t d = nd_edit_distance(s->word, candidate);
     if (d < s->best_distance) {
         s->best = candidate;

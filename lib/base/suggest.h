@@ -17,7 +17,8 @@ size_t nd_edit_distance(const char *a, const char *b);
 /* Starts a search for names close to word. */
 void nd_suggest_init(nd_suggest *s, const char *word);
 
-/* Considers candidate (which must outlive the search). */
+/* Considers candidate (which must outlive the search); a candidate whose digits differ
+   from the word's (t0 for "to", a1 for "a0") is never suggested. */
 void nd_suggest_offer(nd_suggest *s, const char *candidate);
 
 /* Returns the closest candidate if it is close enough to be a likely typo, else NULL. */

@@ -3,10 +3,11 @@
      t [ms],V [mV],m             header: name, plus " [unit]" when known
      0,-65,0.052932              numbers in the shortest form that reads back exactly
    A header cell with a comma, quote or edge blank is "quoted"; NaN is nan (-nan keeps the
-   sign), infinities inf and -inf. The file is written next to its destination under a
-   temporary name and renamed over it only once every byte is flushed and synced, so a
-   failed save (disk full, quota) never leaves a truncated file that a later load would
-   misread. The file is made 0644 (readable like any file) regardless of umask. */
+   sign), infinities inf and -inf. Times on a decimal grid (the first column, sampled
+   every 0.1 ms) are written as the grid's values: 0.3, not the 0.30000000000000004 that
+   3 * 0.1 gives in binary (nd_grid_snap). ND_CSV_NO_META leaves out the metadata
+   lines, for readers that do not skip comments. The file is replaced whole or not at all
+   (nd_file_replace). */
 #include "dataset.h"
 
 #include <errno.h>
@@ -14,9 +15,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "../base/atomicfile.h"
+#include "../base/grid.h"
 #include "../base/numfmt.h"
 #include "../base/strbuf.h"
 
@@ -48,11 +49,11 @@ static void header_cell(nd_sb *sb, const char *name, const char *unit)
 }
 
 /* Metadata lines and the header row: small, so built in memory. */
-static char *preamble(const nd_dataset *ds)
+static char *preamble(const nd_dataset *ds, int meta)
 {
     nd_sb sb;
     nd_sb_init(&sb);
-    for (size_t i = 0; i < nd_ds_meta_count(ds); i++)
+    for (size_t i = 0; meta && i < nd_ds_meta_count(ds); i++)
         nd_sb_printf(&sb, "# %s: %s\n", nd_ds_meta_key(ds, i), nd_ds_meta_value(ds, i));
     for (size_t j = 0; j < nd_ds_cols(ds); j++) {
         if (j) nd_sb_putc(&sb, ',');
@@ -73,78 +74,72 @@ static const char *cell_text(double x, char *buf)
 /* Rows between two looks at the interrupt flag (a few milliseconds of formatting). */
 enum { ROWS_PER_CHECK = 4096 };
 
-/* 0 ok; -1 with errno set, EINTR when *interrupt became nonzero. */
-static int write_rows(FILE *f, const nd_dataset *ds, const atomic_int *interrupt)
+/* The decimal grid of a time column (the first), from its first two values. */
+static nd_grid find_grid(const nd_dataset *ds)
 {
+    if (nd_ds_cols(ds) == 0 || nd_ds_rows(ds) < 2) return (nd_grid){0, 0};
+    const double *t = nd_ds_col(ds, 0);
+    return nd_grid_of(t[0], t[1] - t[0]);
+}
+
+typedef struct csv_job {
+    const nd_dataset *ds;
+    unsigned flags;
+    const atomic_int *interrupt;
+} csv_job;
+
+/* 0 ok; -1 with errno set, EINTR when *interrupt became nonzero. */
+static int write_rows(FILE *f, const csv_job *job)
+{
+    const nd_dataset *ds = job->ds;
     char buf[ND_NUMFMT_CAP];
     size_t ncols = nd_ds_cols(ds);
+    nd_grid grid = find_grid(ds);
     for (size_t i = 0; i < nd_ds_rows(ds); i++) {
-        if (interrupt && i % ROWS_PER_CHECK == 0 && atomic_load(interrupt)) {
+        if (job->interrupt && i % ROWS_PER_CHECK == 0 && atomic_load(job->interrupt)) {
             errno = EINTR;
             return -1;
         }
         for (size_t j = 0; j < ncols; j++) {
+            double x = nd_ds_col(ds, j)[i];
+            if (j == 0) x = nd_grid_snap(&grid, x);
             if (j && putc(',', f) == EOF) return -1;
-            if (fputs(cell_text(nd_ds_col(ds, j)[i], buf), f) == EOF) return -1;
+            if (fputs(cell_text(x, buf), f) == EOF) return -1;
         }
         if (putc('\n', f) == EOF) return -1;
     }
     return 0;
 }
 
-/* Writes everything to the open temporary file and closes it; 0 ok, else errno is set. */
-static int write_file(FILE *f, const nd_dataset *ds, const atomic_int *interrupt)
+/* The nd_file_writer of a dataset. */
+static int write_csv(FILE *f, void *ctx)
 {
-    char *head = preamble(ds);
-    int rc = -1;
-    if (!head) errno = ENOMEM;
-    else if (fputs(head, f) != EOF && write_rows(f, ds, interrupt) == 0 && fflush(f) == 0 &&
-             fsync(fileno(f)) == 0)
-        rc = 0;
-    free(head);
+    const csv_job *job = ctx;
+    char *head = preamble(job->ds, !(job->flags & ND_CSV_NO_META));
+    if (!head) {
+        errno = ENOMEM;
+        return -1;
+    }
+    int rc = fputs(head, f) != EOF && write_rows(f, job) == 0 ? 0 : -1;
     int saved = errno;
-    if (fclose(f) != 0 && rc == 0) return -1;
+    free(head);
     errno = saved;
     return rc;
 }
 
 nd_status nd_ds_save_csv(const nd_dataset *ds, const char *path, nd_error *err)
 {
-    return nd_ds_save_csv_until(ds, path, NULL, err);
+    return nd_ds_save_csv_until(ds, path, 0, NULL, err);
 }
 
-nd_status nd_ds_save_csv_until(const nd_dataset *ds, const char *path,
+nd_status nd_ds_save_csv_until(const nd_dataset *ds, const char *path, unsigned flags,
                                const atomic_int *interrupt, nd_error *err)
 {
-    size_t len = strlen(path);
-    char *tmp = malloc(len + sizeof ".tmp-XXXXXX");
-    if (!tmp) return nd_error_fail(err, ND_ENOMEM, "out of memory saving '%s'", path);
-    memcpy(tmp, path, len);
-    memcpy(tmp + len, ".tmp-XXXXXX", sizeof ".tmp-XXXXXX");
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        nd_status st = nd_error_fail(err, ND_EIO, "cannot write '%s': %s", path, strerror(errno));
-        free(tmp);
-        return st;
-    }
-    /* mkstemp makes the file private; a saved dataset should be readable like any file. */
-    fchmod(fd, 0644);
-    FILE *f = fdopen(fd, "w");
-    if (!f) {
-        int e = errno;
-        close(fd);
-        unlink(tmp);
-        free(tmp);
-        return nd_error_fail(err, ND_EIO, "cannot write '%s': %s", path, strerror(e));
-    }
-    if (write_file(f, ds, interrupt) != 0 || rename(tmp, path) != 0) {
-        int e = errno;
-        unlink(tmp);
-        free(tmp);
-        if (e == EINTR && interrupt && atomic_load(interrupt))
-            return nd_error_fail(err, ND_EINTERRUPT, "interrupted: '%s' was not written", path);
-        return nd_error_fail(err, ND_EIO, "cannot write '%s': %s", path, strerror(e));
-    }
-    free(tmp);
-    return ND_OK;
+    csv_job job = {ds, flags, interrupt};
+    int e = nd_file_replace(path, write_csv, &job);
+    if (e == 0) return ND_OK;
+    if (e == EINTR && interrupt && atomic_load(interrupt))
+        return nd_error_fail(err, ND_EINTERRUPT, "interrupted: '%s' was not written", path);
+    if (e == ENOMEM) return nd_error_fail(err, ND_ENOMEM, "out of memory saving '%s'", path);
+    return nd_error_fail(err, ND_EIO, "cannot write '%s': %s", path, strerror(e));
 }

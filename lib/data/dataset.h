@@ -82,9 +82,13 @@ const char *nd_ds_meta_value(const nd_dataset *ds, size_t i);
    ND_EIO with the reason. Format in csv_save.c. */
 nd_status nd_ds_save_csv(const nd_dataset *ds, const char *path, nd_error *err);
 
-/* nd_ds_save_csv that stops when *interrupt (optional) becomes nonzero, checked every few
-   thousand rows: ND_EINTERRUPT, and nothing is written (an older file stays as it was). */
-nd_status nd_ds_save_csv_until(const nd_dataset *ds, const char *path,
+/* Flags of nd_ds_save_csv_until. */
+enum { ND_CSV_NO_META = 1   /* no "# key: value" lines: the header row comes first */ };
+
+/* nd_ds_save_csv with flags (ND_CSV_*) that stops when *interrupt (optional) becomes
+   nonzero, checked every few thousand rows: ND_EINTERRUPT, and nothing is written (an
+   older file stays as it was). */
+nd_status nd_ds_save_csv_until(const nd_dataset *ds, const char *path, unsigned flags,
                                const atomic_int *interrupt, nd_error *err);
 
 /* Reads a CSV saved by nd_ds_save_csv or a plain one; NULL with err naming the file, line

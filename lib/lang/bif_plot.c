@@ -7,6 +7,7 @@
 
 #include "../analysis/bif_view.h"
 #include "args.h"
+#include "figure_value.h"
 #include "target.h"
 #include "workspace.h"
 
@@ -56,9 +57,9 @@ static int add_fi_panel(nd_figure *fig, const nd_bif_result *r, const nd_dataset
     const char *unit = nd_ds_unit(fi, (size_t)nd_ds_find(fi, "rate_up"));
     char ylabel[64];
     snprintf(ylabel, sizeof ylabel, unit && unit[0] ? "firing rate [%s]" : "firing rate", unit);
-    char xlabel[96];
-    snprintf(xlabel, sizeof xlabel, r->param_unit[0] ? "%s [%s]" : "%s", r->param, r->param_unit);
-    int p = nd_fig_add_panel(fig, xlabel, ylabel);
+    char *xlabel = nd_fig_label(r->param, r->param_unit);
+    int p = xlabel ? nd_fig_add_panel(fig, xlabel, ylabel) : -1;
+    free(xlabel);
     if (p < 0) return -1;
     const double *x = nd_ds_col(fi, 0);
     nd_fig_style up = {.marker = ND_FIG_CIRCLE}, down = {.line = ND_FIG_DASHED,
@@ -72,14 +73,15 @@ static int add_fi_panel(nd_figure *fig, const nd_bif_result *r, const nd_dataset
     return 0;
 }
 
-nd_status nd_plot_bif(const nd_cmd_ctx *ctx, const nd_bif_result *r, nd_error *err)
+nd_status nd_plot_bif(const nd_cmd_ctx *ctx, const nd_bif_result *r, nd_value **result,
+                      nd_error *err)
 {
     size_t var;
     const nd_dataset *fi;
     char *title = NULL;
     double w = 0, h = 0;
     nd_status st = read_args(ctx, r, &var, &fi, err);
-    if (st == ND_OK) st = nd_arg_opt_string(ctx, "title", r->model, &title, err);
+    if (st == ND_OK) st = nd_arg_opt_string(ctx, "title", NULL, &title, err);
     if (st == ND_OK) st = nd_arg_opt_number(ctx, "width", 0, &w, err);
     if (st == ND_OK) st = nd_arg_opt_number(ctx, "height", 0, &h, err);
     nd_figure *fig = NULL;
@@ -93,10 +95,8 @@ nd_status nd_plot_bif(const nd_cmd_ctx *ctx, const nd_bif_result *r, nd_error *e
     if (w > 0 || h > 0) nd_fig_set_size(fig, w > 0 ? (int)w : 720, h > 0 ? (int)h : 420);
     nd_bundle *b = NULL;
     st = nd_fig_render(fig, &b, err);
+    if (st != ND_OK) nd_target_locate(err, nd_arg_pos(ctx, 0));
+    else st = nd_cmd_give_figure(ctx, fig, b, result, err);
     nd_fig_free(fig);
-    if (st != ND_OK) {
-        nd_target_locate(err, nd_arg_pos(ctx, 0));
-        return st;
-    }
-    return nd_cmd_display(ctx, b, err);
+    return st;
 }

@@ -11,6 +11,7 @@ const nd_bif_result *nd_plot_bif_target(const nd_cmd_ctx *ctx);
 /* Draws r's state VAR (a positional; default the first state) against its parameter,
    with an F-I dataset named among the positionals (from `fi`) in a second panel, the
    plot command's title=, width=, height= options, and shows it. */
-nd_status nd_plot_bif(const nd_cmd_ctx *ctx, const nd_bif_result *r, nd_error *err);
+nd_status nd_plot_bif(const nd_cmd_ctx *ctx, const nd_bif_result *r, nd_value **result,
+                      nd_error *err);
 
 #endif

@@ -20,15 +20,20 @@
 static nd_status rates_figure(const nd_cmd_ctx *ctx, const nd_dataset *ds, nd_error *err)
 {
     size_t ng = (nd_ds_cols(ds) - 1) / 4;
-    nd_figure *fig = nd_fig_create("gating kinetics");
-    char *xl = NULL;
-    nd_sb sb;
-    nd_sb_init(&sb);
-    const char *unit = nd_ds_unit(ds, 0);
-    nd_sb_printf(&sb, unit && unit[0] ? "%s [%s]" : "%s", nd_ds_name(ds, 0), unit);
-    xl = nd_sb_take(&sb);
-    int p1 = fig ? nd_fig_add_panel(fig, xl, "steady state x_inf") : -1;
-    int p2 = fig ? nd_fig_add_panel(fig, xl, "time constant tau_x") : -1;
+    const char *model = nd_ds_meta(ds, "model"), *v = nd_ds_name(ds, 0);
+    nd_sb title;
+    nd_sb_init(&title);
+    nd_sb_printf(&title, "%s: gate steady states x_inf and time constants tau_x against %s",
+                 model ? model : "the model", v);
+    nd_figure *fig = title.oom ? NULL : nd_fig_create(title.data);
+    nd_sb_free(&title);
+    /* tau's unit is the same for every gate: the first one's */
+    char *xl = nd_fig_label(v, nd_ds_unit(ds, 0)), *y1 = nd_fig_label("steady state x_inf", NULL);
+    char *y2 = nd_fig_label("time constant tau_x", nd_ds_unit(ds, 4));
+    int p1 = fig && xl && y1 ? nd_fig_add_panel(fig, xl, y1) : -1;
+    int p2 = fig && xl && y2 ? nd_fig_add_panel(fig, xl, y2) : -1;
+    free(y1);
+    free(y2);
     int ok = p1 >= 0 && p2 >= 0;
     for (size_t g = 0; ok && g < ng; g++) {
         const char *inf = nd_ds_name(ds, 1 + 4 * g + 2), *tau = nd_ds_name(ds, 1 + 4 * g + 3);

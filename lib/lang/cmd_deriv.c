@@ -160,12 +160,7 @@ static char *column_name(const char *var, const char *suffix)
 /* "mV/ms" when both units are known, else NULL (unknown). */
 static char *column_unit(const nd_dataset *ds, int col)
 {
-    const char *u = nd_ds_unit(ds, (size_t)col), *tu = nd_ds_unit(ds, 0);
-    if (!u || !u[0] || !tu || !tu[0]) return NULL;
-    nd_sb sb;
-    nd_sb_init(&sb);
-    nd_sb_printf(&sb, "%s/%s", u, tu);
-    return nd_sb_take(&sb);
+    return nd_fig_unit_per(nd_ds_unit(ds, (size_t)col), nd_ds_unit(ds, 0));
 }
 
 static nd_status compute(const nd_cmd_ctx *ctx, const deriv_call *c, deriv_out *out,

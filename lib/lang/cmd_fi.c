@@ -214,13 +214,15 @@ static nd_bundle *summary_bundle(const nd_model *m, const fi_call *fc, const nd_
 static nd_status figure(const nd_cmd_ctx *ctx, const nd_model *m, const fi_call *fc,
                         const nd_fi_result *r, nd_error *err)
 {
-    char title[160], xl[160], yl[64];
+    char title[160], yl[64];
     const nd_model_item *it = nd_model_item_at(m, ND_MODEL_PAR, (size_t)fc->o.par);
-    snprintf(title, sizeof title, "F-I curve of %s", nd_model_name(m));
-    snprintf(xl, sizeof xl, it->unit[0] ? "%s [%s]" : "%s", fc->par, it->unit);
+    snprintf(title, sizeof title, "%s: firing rate against %s (F-I curve)", nd_model_name(m),
+             fc->par);
+    char *xl = nd_fig_label(fc->par, it->unit);
     snprintf(yl, sizeof yl, "firing rate [%s]", fc->rate_unit);
-    nd_figure *fig = nd_fig_create(title);
+    nd_figure *fig = xl ? nd_fig_create(title) : NULL;
     int panel = fig ? nd_fig_add_panel(fig, xl, yl) : -1, ok = panel >= 0;
+    free(xl);
     if (ok && fc->o.up)
         ok = nd_fig_add_series(fig, panel, "up sweep", r->value, r->rate_up, r->n,
                                (nd_fig_style){ND_FIG_SOLID, ND_FIG_CIRCLE, ND_FIG_BLUE, 0}) >= 0;

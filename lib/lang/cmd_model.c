@@ -371,6 +371,91 @@ static const nd_command cmd_init = {
 
 /* ---- stim ---- */
 
+/* The components of `stim` and the options each takes: the names of the model language's
+   stim statement (docs/models.md), so one vocabulary serves both. The ramp's from= and
+   to= are the old names of t0= and t1=, kept as aliases. */
+enum { STIM_MAX_OPTS = 6 };
+static const struct stim_kind {
+    const char *name;
+    const char *opts[STIM_MAX_OPTS];
+    size_t nnamed;          /* the options named in messages (the rest are aliases) */
+} stim_kinds[] = {
+    {"step", {"at", "dur", "amp"}, 3},
+    {"pulses", {"start", "width", "period", "count", "amp"}, 5},
+    {"ramp", {"t0", "t1", "a0", "a1", "from", "to"}, 4},
+    {"noise", {"mean", "sigma", "tau", "seed", "dt"}, 5},
+    {"data", {NULL}, 0},
+    {"none", {NULL}, 0},
+};
+
+/* Options of every component. */
+static int stim_general(const char *name)
+{
+    return strcmp(name, "par") == 0 || strcmp(name, "add") == 0;
+}
+
+static const struct stim_kind *stim_kind_find(const char *name)
+{
+    for (size_t i = 0; i < sizeof stim_kinds / sizeof stim_kinds[0]; i++)
+        if (strcmp(stim_kinds[i].name, name) == 0) return &stim_kinds[i];
+    return NULL;
+}
+
+static int stim_kind_takes(const struct stim_kind *k, const char *opt)
+{
+    for (size_t i = 0; i < STIM_MAX_OPTS && k->opts[i]; i++)
+        if (strcmp(k->opts[i], opt) == 0) return 1;
+    return 0;
+}
+
+/* Number option key, or the value of its alias (NULL: none) when only that is given. */
+static nd_status stim_number(nd_cmd_ctx *ctx, const char *key, const char *alias, double dflt,
+                             double *out, nd_error *err)
+{
+    const nd_arg *a = nd_arg_opt(ctx, key), *b = alias ? nd_arg_opt(ctx, alias) : NULL;
+    if (a && b)
+        return nd_arg_error(b, err, ND_EVALUE, "%s= is another name for %s=: give one of them",
+                            alias, key);
+    return nd_arg_opt_number(ctx, b ? alias : key, dflt, out, err);
+}
+
+/* Checks the options against the component: one of another component is an error that
+   says whose it is, and an unknown one gets a suggestion among this component's only (a
+   suggestion from another component would name an option that does something else). */
+static nd_status stim_check_options(const nd_cmd_ctx *ctx, const struct stim_kind *k,
+                                    nd_error *err)
+{
+    nd_option mine[STIM_MAX_OPTS + 3];
+    size_t n = 0;
+    for (const nd_option *o = ctx->cmd->options; o->name; o++)
+        if (stim_general(o->name) || stim_kind_takes(k, o->name)) mine[n++] = *o;
+    mine[n] = (nd_option){NULL, NULL, NULL};
+    for (size_t i = 0; i < ctx->call->nargs; i++) {
+        const nd_arg *a = &ctx->call->args[i];
+        if (!a->key || stim_general(a->key) || stim_kind_takes(k, a->key) ||
+            !nd_cmd_option(ctx->cmd, a->key))
+            continue;
+        nd_sb whose, takes;
+        nd_sb_init(&whose);
+        nd_sb_init(&takes);
+        for (size_t j = 0; j < sizeof stim_kinds / sizeof stim_kinds[0]; j++)
+            if (stim_kind_takes(&stim_kinds[j], a->key))
+                nd_sb_printf(&whose, "%s%s", whose.len ? " and " : "", stim_kinds[j].name);
+        for (size_t j = 0; j < k->nnamed; j++)
+            nd_sb_printf(&takes, "%s%s=", j ? " " : "", k->opts[j]);
+        nd_status st = nd_arg_error(a, err, ND_ENAME, "%s= is an option of stim %s, not of stim "
+                                    "%s (%s takes %s)", a->key, nd_sb_str(&whose), k->name,
+                                    k->name, takes.len ? nd_sb_str(&takes) : "no options of its own");
+        nd_sb_free(&whose);
+        nd_sb_free(&takes);
+        return st;
+    }
+    nd_command strict = *ctx->cmd;
+    strict.options = mine;
+    strict.flags &= ~(unsigned)ND_CMD_ANY_OPTIONS;
+    return nd_cmd_check_call(&strict, ctx->call, err);
+}
+
 static nd_status add_component(nd_cmd_ctx *ctx, nd_stim *s, const char *kind,
                                const nd_arg *at, nd_error *err)
 {
@@ -387,15 +472,14 @@ static nd_status add_component(nd_cmd_ctx *ctx, nd_stim *s, const char *kind,
         OPT("amp", 10, e);
         rc = st == ND_OK ? nd_stim_add_pulses(s, a, b, c, (int)d, e) : 0;
     } else if (strcmp(kind, "ramp") == 0) {
-        OPT("from", 0, a); OPT("to", 100, b); OPT("a0", 0, c); OPT("a1", 10, d);
+        st = stim_number(ctx, "t0", "from", 0, &a, err);
+        if (st == ND_OK) st = stim_number(ctx, "t1", "to", 100, &b, err);
+        OPT("a0", 0, c); OPT("a1", 10, d);
         rc = st == ND_OK ? nd_stim_add_ramp(s, a, b, c, d) : 0;
-    } else if (strcmp(kind, "noise") == 0) {
+    } else {
         OPT("mean", 0, a); OPT("sigma", 1, b); OPT("tau", 5, c); OPT("seed", 1, d);
         OPT("dt", 0.05, e);
         rc = st == ND_OK ? nd_stim_add_ou(s, a, b, c, (unsigned long)d, e) : 0;
-    } else {
-        return nd_arg_error(at, err, ND_ENAME, "unknown stimulus '%s' (step, pulses, ramp, "
-                            "noise, data, none)", kind);
     }
 #undef OPT
     if (st != ND_OK) return st;
@@ -443,6 +527,11 @@ static nd_status run_stim(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     const nd_arg *kind_arg = nd_arg_pos(ctx, first);
     const char *kind;
     if ((st = nd_arg_name(ctx, kind_arg, &kind, err)) != ND_OK) return st;
+    const struct stim_kind *sk = stim_kind_find(kind);
+    if (!sk)
+        return nd_arg_error(kind_arg, err, ND_ENAME, "unknown stimulus '%s' (step, pulses, ramp, "
+                            "noise, data, none)", kind);
+    if ((st = stim_check_options(ctx, sk, err)) != ND_OK) return st;
 
     char *par_name = NULL;
     if ((st = nd_arg_opt_word(ctx, "par", "I", &par_name, err)) != ND_OK) return st;
@@ -490,12 +579,13 @@ static const nd_option stim_options[] = {
     {"at", "0", "step: start time"}, {"dur", "inf", "step: duration"},
     {"amp", "10", "step, pulses: amplitude"}, {"start", "0", "pulses: first pulse"},
     {"width", "1", "pulses: pulse width"}, {"period", "10", "pulses: period"},
-    {"count", "1", "pulses: number of pulses"}, {"from", "0", "ramp: start time"},
-    {"to", "100", "ramp: end time"}, {"a0", "0", "ramp: value at the start"},
+    {"count", "1", "pulses: number of pulses"}, {"t0", "0", "ramp: start time"},
+    {"t1", "100", "ramp: end time"}, {"a0", "0", "ramp: value at the start"},
     {"a1", "10", "ramp: value at the end"}, {"mean", "0", "noise: mean"},
     {"sigma", "1", "noise: standard deviation"}, {"tau", "5", "noise: correlation time"},
     {"seed", "1", "noise: random seed (same numbers on every machine)"},
     {"dt", "0.05", "noise: time grid"},
+    {"from", "0", "ramp: old name of t0"}, {"to", "100", "ramp: old name of t1"},
     {NULL, NULL, NULL}
 };
 
@@ -503,17 +593,22 @@ static const nd_command cmd_stim = {
     "stim", "set the stimulus protocol of the current model (or of a network)",
     "stim [NET] step|pulses|ramp|noise|data|none [options]",
     "Sets the time course u(t) added to a parameter (default I) of the current model: "
-    "`step at= dur= amp=`, `pulses start= width= period= count= amp=`, `ramp from= to= "
-    "a0= a1=`, `noise mean= sigma= tau= seed= dt=` (Ornstein–Uhlenbeck, reproducible from "
-    "its seed), `data DATASET COLUMN` (samples, linearly interpolated) or `none`. With "
+    "`step at= dur= amp=`, `pulses start= width= period= count= amp=`, `ramp t0= t1= "
+    "a0= a1=` (from a0 at t0 to a1 at t1), `noise mean= sigma= tau= seed= dt=` "
+    "(Ornstein–Uhlenbeck, reproducible from its seed), `data DATASET COLUMN` (samples, "
+    "linearly interpolated) or `none`: the same names as the model language's `stim` "
+    "statement (ramp(t0=, t1=, a0=, a1=)); `from=` and `to=` still work as old names of "
+    "t0= and t1=. Each component takes only its own options: `stim ramp at=5` is an error "
+    "naming the component at= belongs to. With "
     "add=true the component is added to the protocol instead of replacing it. "
     "`stim NET …` sets the stimulus of a network (from `ude` or `node`) instead, e.g. to "
     "test with `simulate NET` how a trained network generalises to a new input; set the "
     "training stimulus back before training it again.",
     stim_options,
     "use hh\nstim step at=10 dur=50 amp=10\nstim noise sigma=2 add=true\n"
+    "stim ramp t0=0 t1=100 a0=0 a1=15\n"
     "stim net pulses start=5 width=1 period=15 count=3 amp=20",
-    0, run_stim
+    ND_CMD_ANY_OPTIONS, run_stim
 };
 
 nd_status nd_cmd_register_model(nd_cmd_registry *reg, nd_error *err)

@@ -8,6 +8,7 @@
 #include "../plot/figure.h"
 #include "args.h"
 #include "bif_plot.h"
+#include "figure_value.h"
 #include "learn_cmd.h"
 #include "modules.h"
 #include "target.h"
@@ -105,12 +106,7 @@ static const char *var_name(const source *s, size_t v)
 /* "V [mV]", or just "V" when the unit is unknown. */
 static char *axis_label(const nd_dataset *ds, int col)
 {
-    nd_sb sb;
-    nd_sb_init(&sb);
-    const char *unit = nd_ds_unit(ds, (size_t)col);
-    nd_sb_printf(&sb, unit && unit[0] && strcmp(unit, "1") != 0 ? "%s [%s]" : "%s",
-                 nd_ds_name(ds, (size_t)col), unit);
-    return nd_sb_take(&sb);
+    return nd_fig_label(nd_ds_name(ds, (size_t)col), nd_ds_unit(ds, (size_t)col));
 }
 
 /* Noisy measurements are drawn as dots, simulations as lines. */
@@ -135,6 +131,31 @@ static int panel_for(nd_figure *fig, const char **names, int *npanels, const cha
     free(ylabel);
     if (p >= 0) names[(*npanels)++] = var;
     return p;
+}
+
+/* What the figure shows, for its title: "hh: V, m, h, n against time, I = 10, stimulus
+   step 10 on [5, 55)" (the model, or the dataset's name, then the variables, the x axis,
+   the parameters changed from the model's values and the stimulus); overlays of several
+   datasets name them ("hh: V against time; sim, data"). */
+static char *default_title(const plot_request *rq)
+{
+    const source *first = &rq->src[0];
+    const char *model = nd_ds_meta(first->ds, "model");
+    nd_sb sb;
+    nd_sb_init(&sb);
+    nd_sb_printf(&sb, "%s: ", model ? model : first->name);
+    for (size_t v = 0; v < first->nvars; v++)
+        nd_sb_printf(&sb, "%s%s", v ? ", " : "", var_name(first, v));
+    nd_sb_printf(&sb, " against %s", rq->vs ? rq->vs->value->str : "time");
+    const char *pars = nd_ds_meta(first->ds, "parameters"), *stim = nd_ds_meta(first->ds, "stimulus");
+    if (pars && *pars) nd_sb_printf(&sb, ", %s", pars);
+    if (stim && *stim && strcmp(stim, "none") != 0) nd_sb_printf(&sb, ", stimulus %s", stim);
+    if (rq->nsrc > 1) {
+        nd_sb_puts(&sb, ";");
+        for (size_t k = 0; k < rq->nsrc; k++)
+            nd_sb_printf(&sb, "%s %s", k ? "," : "", rq->src[k].name);
+    }
+    return nd_sb_take(&sb);
 }
 
 static nd_status build(const nd_cmd_ctx *ctx, const plot_request *rq, const char *title,
@@ -188,23 +209,23 @@ static nd_status build(const nd_cmd_ctx *ctx, const plot_request *rq, const char
 
 static nd_status run_plot(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
 {
-    (void)result;
     /* A network's comparison plots also take the model's inputs as options (V=-90..40);
        every other plot checks its options as declared. */
-    if (nd_plot_net_target(ctx)) return nd_plot_net(ctx, err);
+    if (nd_plot_net_target(ctx)) return nd_plot_net(ctx, result, err);
     nd_command strict = *ctx->cmd;
     strict.flags &= ~(unsigned)ND_CMD_ANY_OPTIONS;
     nd_status st = nd_cmd_check_call(&strict, ctx->call, err);
     if (st != ND_OK) return st;
     const nd_bif_result *bif = nd_plot_bif_target(ctx);
-    if (bif) return nd_plot_bif(ctx, bif, err);
+    if (bif) return nd_plot_bif(ctx, bif, result, err);
     plot_request rq;
     st = read_request(ctx, &rq, err);
     if (st != ND_OK) return st;
-    char *title = NULL;
-    const char *model = nd_ds_meta(rq.src[0].ds, "model");
-    if ((st = nd_arg_opt_string(ctx, "title", model ? model : rq.src[0].name, &title, err)))
-        return st;
+    char *title = NULL, *dflt = default_title(&rq);
+    if (!dflt) return nd_error_fail(err, ND_ENOMEM, "out of memory");
+    st = nd_arg_opt_string(ctx, "title", dflt, &title, err);
+    free(dflt);
+    if (st != ND_OK) return st;
     nd_figure *fig = NULL;
     st = build(ctx, &rq, title, &fig, err);
     free(title);
@@ -215,17 +236,18 @@ static nd_status run_plot(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
         nd_fig_set_size(fig, w > 0 ? (int)w : 720, h > 0 ? (int)h : 420);
     nd_bundle *b = NULL;
     if (st == ND_OK) st = nd_fig_render(fig, &b, err);
-    nd_fig_free(fig);
-    if (st != ND_OK) {
+    if (st != ND_OK)
         nd_target_locate(err, &(nd_arg){.line = ctx->call->line, .col = ctx->call->col,
                                         .span = (int)strlen(ctx->call->name)});
-        return st;
-    }
-    return nd_cmd_display(ctx, b, err);
+    else
+        st = nd_cmd_give_figure(ctx, fig, b, result, err);
+    nd_fig_free(fig);
+    return st;
 }
 
 static const nd_option plot_options[] = {
-    {"title", "the model's name", "the figure's title"},
+    {"title", "what is shown", "the figure's title (default: model, variables, changed "
+                               "parameters and stimulus: \"hh: V against time, I = 10\")"},
     {"t", "all", "the range of the x axis (t=0..50)"},
     {"width", "720", "width in pixels"},
     {"height", "420 + 170 per extra panel", "height in pixels"},

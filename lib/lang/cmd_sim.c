@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/grid.h"
 #include "../base/numfmt.h"
 #include "../base/strbuf.h"
 #include "../base/table.h"
@@ -217,10 +218,13 @@ static nd_status observe(nd_cmd_ctx *ctx, const sim_request *rq, const char *inp
 
 /* Writes the run's settings and solver counts into the dataset's metadata. */
 static void describe_run(nd_dataset *ds, const nd_model *m, const sim_request *rq,
-                         const nd_stim *stim, const nd_ode_stats *stats)
+                         const nd_stim *stim, int input, const nd_ode_stats *stats)
 {
     char buf[64];
     nd_ds_set_meta(ds, "model", nd_model_name(m));
+    char *changed = nd_model_changed_pars(m);
+    if (changed && *changed) nd_ds_set_meta(ds, "parameters", changed);
+    free(changed);
     nd_ds_set_meta(ds, "method", nd_ode_method_name(rq->opt.method));
     if (nd_ode_method_is_fixed(rq->opt.method)) {
         nd_numfmt(rq->opt.dt, buf);
@@ -235,6 +239,9 @@ static void describe_run(nd_dataset *ds, const nd_model *m, const sim_request *r
         char *d = nd_stim_describe(stim);
         nd_ds_set_meta(ds, "stimulus", d);
         free(d);
+        /* the column holding the driven parameter: an input, not a state (sindy) */
+        if (input >= 0)
+            nd_ds_set_meta(ds, "input", nd_model_item_at(m, ND_MODEL_PAR, (size_t)input)->name);
     }
     snprintf(buf, sizeof buf, "%ld", stats->rhs_evals);
     nd_ds_set_meta(ds, "rhs_evals", buf);
@@ -308,7 +315,10 @@ static nd_status run_simulate(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     nd_ode_stats stats = {0};
     nd_dense *dense = NULL;
     if (st == ND_OK) {
-        for (size_t i = 0; i < nrows; i++) tout[i] = fmin((double)i * rq.sample, rq.t_end);
+        /* grid points as the decimals they stand for (0.3, not 3 * 0.1) */
+        nd_grid grid = nd_grid_of(0, rq.sample);
+        for (size_t i = 0; i < nrows; i++)
+            tout[i] = fmin(nd_grid_snap(&grid, (double)i * rq.sample), rq.t_end);
         memcpy(y, nd_model_inits(m), n * sizeof *y);
         recorder rec = {ds, m, ivp, uivp, stim, n, npar, nterms, input, row, p, terms};
         dense = new_dense(m);
@@ -329,7 +339,7 @@ static nd_status run_simulate(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
         ctx->sink->stream(ctx->sink->ctx, ND_STREAM_ERR, "\n");
     }
     if (st == ND_OK) {
-        describe_run(ds, m, &rq, stim, &stats);
+        describe_run(ds, m, &rq, stim, input, &stats);
         if (net) nd_ds_set_meta(ds, "network", nd_arg_pos(ctx, 0)->value->str);
         const char *in_name = input >= 0 ? nd_model_item_at(m, ND_MODEL_PAR, (size_t)input)->name : NULL;
         st = observe(ctx, &rq, in_name, &ds, err);

@@ -84,14 +84,22 @@ static nd_status add_poly(nd_sindy_lib *lib, const nd_expr *e, nd_error *err)
     return st;
 }
 
+/* An empty library over the job's variables, its inputs marked; NULL on ENOMEM. */
+static nd_sindy_lib *new_library(const nd_sindy_job *job)
+{
+    nd_sindy_lib *lib = nd_sindy_lib_create(job->vars, job->nvars);
+    for (size_t i = 0; lib && i < job->nvars; i++)
+        if (job->is_input[i]) nd_sindy_lib_set_input(lib, job->vars[i]);
+    return lib;
+}
+
 static nd_status add_product(const nd_sindy_job *job, nd_sindy_lib *lib, const nd_expr *e,
                              nd_error *err)
 {
     if (e->nitems != 2)
         return nd_error_set(err, ND_ESYNTAX, e->line, e->col, e->span,
                             "prod takes two libraries: prod(poly(1), [exp(V/10), 1])");
-    nd_sindy_lib *part[2] = {nd_sindy_lib_create(job->vars, job->nvars),
-                             nd_sindy_lib_create(job->vars, job->nvars)};
+    nd_sindy_lib *part[2] = {new_library(job), new_library(job)};
     nd_status st = part[0] && part[1] ? ND_OK : nd_error_fail(err, ND_ENOMEM, "out of memory");
     for (int i = 0; st == ND_OK && i < 2; i++) st = add_items(job, part[i], e->items[i], err);
     if (st == ND_OK && (st = nd_sindy_lib_add_product(lib, part[0], part[1], err)) != ND_OK)
@@ -123,7 +131,7 @@ static nd_status add_items(const nd_sindy_job *job, nd_sindy_lib *lib, const nd_
 
 static nd_status build_library(const nd_cmd_ctx *ctx, nd_sindy_job *job, nd_error *err)
 {
-    if (!(job->lib = nd_sindy_lib_create(job->vars, job->nvars)))
+    if (!(job->lib = new_library(job)))
         return nd_error_fail(err, ND_ENOMEM, "out of memory");
     const nd_arg *a = nd_arg_opt(ctx, "library");
     if (!a) return nd_sindy_lib_add_poly(job->lib, 3, NULL, 0, err);
@@ -173,7 +181,17 @@ static nd_status dataset_samples(const nd_cmd_ctx *ctx, const nd_arg *a0, nd_dat
     if (cols - 1 > ND_SINDY_MAX_NAMES)
         return nd_arg_error(a0, err, ND_EVALUE, "the dataset has more than %d variables",
                             ND_SINDY_MAX_NAMES);
-    for (size_t j = 1; j < cols; j++) job->vars[job->nvars++] = nd_ds_name(ds, j);
+    /* Inputs: the stimulus column simulate marks ("input" metadata), and any column that is
+       a parameter of the dataset's model (a driven input recorded under its name). */
+    const char *input = nd_ds_meta(ds, "input");
+    for (size_t j = 1; j < cols; j++) {
+        const char *name = nd_ds_name(ds, j);
+        job->is_input[job->nvars] = (input && strcmp(input, name) == 0) ||
+                                    (job->fnmodel &&
+                                     nd_model_index(job->fnmodel, ND_MODEL_PAR, name) >= 0 &&
+                                     nd_model_index(job->fnmodel, ND_MODEL_STATE, name) < 0);
+        job->vars[job->nvars++] = name;
+    }
     /* Targets: the VARs named, else the columns that are the model's states (every
        column when no model is known). */
     for (size_t i = 1; i < nd_arg_count(ctx); i++) {
@@ -607,8 +625,10 @@ static nd_status run_sindy(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
 
 static const nd_option sindy_options[] = {
     {"library", "[poly(3)]", "candidate terms: poly(D) or poly(D, v, w) (monomials up to "
-                             "degree D), prod(A, B) (every product of two libraries), or any "
-                             "expression (mInf(V)^3*hInf(V)*(V-ENa), exp(V/10))"},
+                             "degree D; poly(D) leaves out inputs such as the stimulus "
+                             "column I unless named), prod(A, B) (every product of two "
+                             "libraries), or any expression (mInf(V)^3*hInf(V)*(V-ENa), "
+                             "exp(V/10), I)"},
     {"optimizer", "stlsq", "stlsq (sequentially thresholded least squares) or sr3"},
     {"threshold", "0.1 (the knee with sweep=true)", "coefficients below it are dropped; "
                   "in normalised units unless normalize=false"},
@@ -641,7 +661,8 @@ static const nd_command cmd_sindy = {
     "Finds the few library terms that explain a target, by sparse regression (SINDy).\n\n"
     "With a dataset, the targets are the derivatives dX/dt of its variables (those named, "
     "else the states of the model it was simulated from, else every column besides t), "
-    "estimated with deriv=; the library is over the dataset's columns and may use the "
+    "estimated with deriv=; the library is over the dataset's columns (a stimulus column "
+    "is an input: poly(D) leaves it out, name it to fit it: library=[poly(3), I]) and may use the "
     "functions and parameters of that model (model= names another). With NET.TERM, the "
     "target is what network NET learned for TERM, evaluated at its inputs along DATA (which "
     "must hold every input), or along the network's own simulation over t= when no dataset "

@@ -24,7 +24,8 @@ void nd_learn_locate_call(const nd_cmd_ctx *ctx, nd_error *err);
 int nd_plot_net_target(const nd_cmd_ctx *ctx);
 
 /* `plot NET DATA` (fit against data) and `plot NET.TERM vs TERM …` (learned against true
-   term), with plot's title=, width=, height= options. */
-nd_status nd_plot_net(const nd_cmd_ctx *ctx, nd_error *err);
+   term), with plot's title=, width=, height= options; *result (NULL: not wanted) gets
+   the figure when the statement binds it. */
+nd_status nd_plot_net(const nd_cmd_ctx *ctx, nd_value **result, nd_error *err);
 
 #endif

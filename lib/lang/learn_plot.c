@@ -11,6 +11,7 @@
 #include "../learn/ude_verdict.h"
 #include "../plot/figure.h"
 #include "args.h"
+#include "figure_value.h"
 #include "exec.h"
 #include "learn_cmd.h"
 #include "learn_plot.h"
@@ -47,7 +48,7 @@ int nd_learn_plot_option(const char *key)
 /* Renders fig with plot's size options, adds the caption to its text and the extra JSON
    members (",\"key\":…") to its JSON, and shows it; fig is freed. */
 nd_status nd_learn_plot_show(const nd_cmd_ctx *ctx, nd_figure *fig, const char *caption,
-                             const char *json_extra, nd_error *err)
+                             const char *json_extra, nd_value **result, nd_error *err)
 {
     double w, h;
     nd_status st = nd_arg_opt_number(ctx, "width", 0, &w, err);
@@ -56,8 +57,8 @@ nd_status nd_learn_plot_show(const nd_cmd_ctx *ctx, nd_figure *fig, const char *
         nd_fig_set_size(fig, w > 0 ? (int)w : 720, h > 0 ? (int)h : 420);
     nd_bundle *b = NULL;
     if (st == ND_OK) st = nd_fig_render(fig, &b, err);
-    nd_fig_free(fig);
     if (st != ND_OK) {
+        nd_fig_free(fig);
         nd_learn_locate_call(ctx, err);
         return st;
     }
@@ -78,7 +79,10 @@ nd_status nd_learn_plot_show(const nd_cmd_ctx *ctx, nd_figure *fig, const char *
     }
     nd_sb_free(&text);
     nd_sb_free(&json);
-    return nd_cmd_display(ctx, b, err);
+    st = b ? nd_cmd_give_figure(ctx, fig, b, result, err)
+           : nd_error_fail(err, ND_ENOMEM, "out of memory while rendering output");
+    nd_fig_free(fig);
+    return st;
 }
 
 nd_figure *nd_learn_plot_figure(const nd_cmd_ctx *ctx, const char *dflt, nd_status *st,
@@ -95,13 +99,15 @@ nd_figure *nd_learn_plot_figure(const nd_cmd_ctx *ctx, const char *dflt, nd_stat
 /* "V [mV]" */
 void nd_learn_plot_label(char *buf, size_t cap, const char *name, const char *unit)
 {
-    snprintf(buf, cap, unit && unit[0] && strcmp(unit, "1") ? "%s [%s]" : "%s", name, unit);
+    char *label = nd_fig_label(name, unit);
+    snprintf(buf, cap, "%s", label ? label : name);
+    free(label);
 }
 
 /* ---- plot NET DATA: prediction against the data ---- */
 
 static nd_status plot_fit(const nd_cmd_ctx *ctx, nd_ude *u, const char *net_name,
-                          nd_error *err)
+                          nd_value **result, nd_error *err)
 {
     for (size_t i = 0; i < ctx->call->nargs; i++)
         if (ctx->call->args[i].key && !nd_learn_plot_option(ctx->call->args[i].key))
@@ -215,7 +221,7 @@ static nd_status plot_fit(const nd_cmd_ctx *ctx, nd_ude *u, const char *net_name
     nd_sb_puts(&json, "}}");
     if (st == ND_OK) {
         st = nd_learn_plot_show(ctx, fig, cap.data ? cap.data : "", json.data ? json.data : "",
-                                err);
+                                result, err);
         fig = NULL;
     }
     nd_fig_free(fig);
@@ -228,11 +234,12 @@ static nd_status plot_fit(const nd_cmd_ctx *ctx, nd_ude *u, const char *net_name
     return st;
 }
 
-nd_status nd_plot_net(const nd_cmd_ctx *ctx, nd_error *err)
+nd_status nd_plot_net(const nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
 {
     char name[256];
     const char *term;
     nd_ude *u = nd_learn_net_of(ctx, &term, name, sizeof name);
     if (!u) return nd_error_fail(err, ND_EINTERNAL, "plot: not a network");
-    return term ? nd_learn_plot_term(ctx, u, name, term, err) : plot_fit(ctx, u, name, err);
+    return term ? nd_learn_plot_term(ctx, u, name, term, result, err)
+                : plot_fit(ctx, u, name, result, err);
 }

@@ -71,7 +71,7 @@ static nd_status read_sweep(const nd_cmd_ctx *ctx, const nd_model *truth, sweep_
 }
 
 nd_status nd_learn_plot_term(const nd_cmd_ctx *ctx, nd_ude *u, const char *net_name,
-                             const char *term, nd_error *err)
+                             const char *term, nd_value **result, nd_error *err)
 {
     const nd_arg *a0 = nd_arg_pos(ctx, 0);
     const nd_model *truth_model = nd_ude_truth(u);
@@ -152,7 +152,12 @@ nd_status nd_learn_plot_term(const nd_cmd_ctx *ctx, nd_ude *u, const char *net_n
         const nd_model_item *ti = nd_model_find(truth_model, true_name, NULL);
         char dname[300];
         snprintf(dname, sizeof dname, te.true_is_state ? "d%s/dt" : "%s", term);
-        nd_learn_plot_label(yl, sizeof yl, dname, ti && !te.true_is_state ? ti->unit : "");
+        /* a state's learned right-hand side is a rate: its unit per unit of time */
+        char *rate = te.true_is_state && ti
+                         ? nd_fig_unit_per(ti->unit, nd_model_time_unit(truth_model)) : NULL;
+        nd_learn_plot_label(yl, sizeof yl, dname,
+                            rate ? rate : ti && !te.true_is_state ? ti->unit : "");
+        free(rate);
         int p = nd_fig_add_panel(fig, xl, yl);
         char l1[300];
         snprintf(l1, sizeof l1, te.true_is_state ? "true d%s/dt" : "true %s", true_name);
@@ -183,7 +188,7 @@ nd_status nd_learn_plot_term(const nd_cmd_ctx *ctx, nd_ude *u, const char *net_n
         nd_json_number(&json, rel);
         nd_sb_printf(&json, ",\"points\":%zu}", cnt);
         st = nd_learn_plot_show(ctx, fig, cap.data ? cap.data : "", json.data ? json.data : "",
-                                err);
+                                result, err);
         fig = NULL;
         nd_sb_free(&cap);
         nd_sb_free(&json);

@@ -323,12 +323,7 @@ static int describe_equilibria(nd_bundle *b, const phase_req *q, const nd_eq_lis
 static char *axis_label(const nd_model *m, int i)
 {
     const nd_model_item *it = nd_model_item_at(m, ND_MODEL_STATE, (size_t)i);
-    nd_sb sb;
-    nd_sb_init(&sb);
-    /* "1" is how dimensionless models (fhn) declare their units: no bracket for it */
-    int unit = it->unit[0] && strcmp(it->unit, "1") != 0;
-    nd_sb_printf(&sb, unit ? "%s [%s]" : "%s", it->name, it->unit);
-    return nd_sb_take(&sb);
+    return nd_fig_label(it->name, it->unit);
 }
 
 static nd_status build_figure(nd_cmd_ctx *ctx, phase_req *q, nd_error *err)
@@ -349,8 +344,13 @@ static nd_status build_figure(nd_cmd_ctx *ctx, phase_req *q, nd_error *err)
     }
     nd_sb title;
     nd_sb_init(&title);
-    nd_sb_printf(&title, "%s phase plane", nd_model_name(q->s.m));
+    nd_sb_printf(&title, "%s phase plane: %s against %s", nd_model_name(q->s.m),
+                 nd_model_item_at(q->s.m, ND_MODEL_STATE, (size_t)q->iy)->name,
+                 nd_model_item_at(q->s.m, ND_MODEL_STATE, (size_t)q->ix)->name);
     if (q->s.n > 2) nd_sb_puts(&title, q->sl.qss ? " (others at quasi-steady state)" : " (others fixed)");
+    char *changed = nd_model_changed_pars(q->s.m);
+    if (changed && *changed) nd_sb_printf(&title, ", %s", changed);
+    free(changed);
     char *t = nd_sb_take(&title), *xl = axis_label(q->s.m, q->ix), *yl = axis_label(q->s.m, q->iy);
     nd_figure *fig = nd_fig_create(t);
     int panel = fig && xl && yl ? nd_fig_add_panel(fig, xl, yl) : -1;

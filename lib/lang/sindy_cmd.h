@@ -26,6 +26,7 @@ typedef struct nd_sindy_job {
     const char *vars[ND_SINDY_MAX_NAMES];
     const char *targets[ND_SINDY_MAX_NAMES];
     int target_is_state[ND_SINDY_MAX_NAMES];  /* a state (dX/dt) or a term */
+    int is_input[ND_SINDY_MAX_NAMES];         /* vars[i] is a stimulus column */
     double *X, *Y, *theta;         /* rows × nvars, rows × ntargets, rows × p */
     double *first;                 /* the first sample of each variable */
     /* the regression */

@@ -116,6 +116,24 @@ static double scale_norm(const nd_sindy_job *job, size_t j, size_t k)
 }
 
 /* Notes: how thresholds were applied, and equations that lost every term. */
+static int uses_name(const nd_expr *e, const char *name)
+{
+    if (!e) return 0;
+    if (e->kind == ND_EXPR_NAME && strcmp(e->str, name) == 0) return 1;
+    if (uses_name(e->a, name) || uses_name(e->b, name)) return 1;
+    for (size_t i = 0; i < e->nitems; i++)
+        if (uses_name(e->items[i], name)) return 1;
+    return 0;
+}
+
+/* 1 when some term of the library uses variable name. */
+static int library_uses(const nd_sindy_job *job, const char *name)
+{
+    for (size_t j = 0; j < nd_sindy_lib_size(job->lib); j++)
+        if (uses_name(nd_sindy_lib_expr(job->lib, j), name)) return 1;
+    return 0;
+}
+
 static void notes(const nd_sindy_job *job, nd_sb *text, nd_sb *json)
 {
     size_t p = nd_sindy_lib_size(job->lib), m = job->ntargets;
@@ -132,6 +150,19 @@ static void notes(const nd_sindy_job *job, nd_sb *text, nd_sb *json)
         nd_sb_printf(&s, "%s: every term fell below threshold %.4g (largest |coefficient| "
                      "%.3g%s): lower the threshold", lhs, job->opt.threshold, big,
                      job->opt.normalize ? ", normalised" : "");
+        nd_sb_printf(text, "note: %s\n", nd_sb_str(&s));
+        nd_sb_puts(json, n++ ? "," : "");
+        nd_json_string(json, nd_sb_str(&s));
+        nd_sb_free(&s);
+    }
+    /* An input left out of the library: say so, since its effect then lands elsewhere. */
+    for (size_t i = 0; i < job->nvars; i++) {
+        if (!job->is_input[i] || library_uses(job, job->vars[i])) continue;
+        nd_sb s;
+        nd_sb_init(&s);
+        nd_sb_printf(&s, "%s is an input (the stimulus column), so poly() leaves it out of the "
+                     "library; name it to fit its effect: library=[poly(3), %s]", job->vars[i],
+                     job->vars[i]);
         nd_sb_printf(text, "note: %s\n", nd_sb_str(&s));
         nd_sb_puts(json, n++ ? "," : "");
         nd_json_string(json, nd_sb_str(&s));
@@ -357,7 +388,7 @@ static nd_status show_sweep(const nd_cmd_ctx *ctx, const nd_sindy_job *job, nd_e
                  job->nterms[job->knee], job->err[job->knee], job->suggested,
                  job->threshold_given ? " (the fit shown uses the threshold given)"
                                       : " (used for the fit shown)");
-    st = nd_learn_plot_show(ctx, fig, nd_sb_str(&cap), "", err);
+    st = nd_learn_plot_show(ctx, fig, nd_sb_str(&cap), "", NULL, err);
     nd_sb_free(&cap);
     return st;
 }
@@ -409,16 +440,6 @@ nd_expr *nd_sindy_job_expr(const nd_sindy_job *job, size_t k)
 fail:
     nd_expr_free(acc);
     return NULL;
-}
-
-static int uses_name(const nd_expr *e, const char *name)
-{
-    if (!e) return 0;
-    if (e->kind == ND_EXPR_NAME && strcmp(e->str, name) == 0) return 1;
-    if (uses_name(e->a, name) || uses_name(e->b, name)) return 1;
-    for (size_t i = 0; i < e->nitems; i++)
-        if (uses_name(e->items[i], name)) return 1;
-    return 0;
 }
 
 static int is_target(const nd_sindy_job *job, const char *name)

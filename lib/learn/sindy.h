@@ -30,10 +30,16 @@ nd_sindy_lib *nd_sindy_lib_create(const char *const *vars, size_t nvars);
 /* Frees lib (NULL is fine). */
 void nd_sindy_lib_free(nd_sindy_lib *lib);
 
+/* Marks variable name as an input (a stimulus column such as I): it enters a library only
+   where it is named (poly(2, v, I), an expression), not through poly(D) over all the
+   variables, since an input is not part of the state whose dynamics are sought (and a
+   constant input would only duplicate the constant term). 0, or -1 for an unknown name. */
+int nd_sindy_lib_set_input(nd_sindy_lib *lib, const char *name);
+
 /* Adds every monomial of total degree 0..degree in the named variables (NULL: all of
-   them), constant first, then by degree, variables in order ("1", "v", "w", "v^2",
-   "v*w", ...); a term already present is not added twice. ValueError for degree < 0 or
-   > 10, NameError for an unknown variable. */
+   them but the inputs), constant first, then by degree, variables in order ("1", "v",
+   "w", "v^2", "v*w", ...); a term already present is not added twice. ValueError for
+   degree < 0 or > 10, NameError for an unknown variable. */
 nd_status nd_sindy_lib_add_poly(nd_sindy_lib *lib, int degree, const char *const *vars,
                                 size_t n, nd_error *err);
 

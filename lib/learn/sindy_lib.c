@@ -18,6 +18,7 @@ typedef struct term {
 
 struct nd_sindy_lib {
     char **vars;
+    int *input;           /* input[i]: variable i is an input (a stimulus), not a state */
     size_t nvars;
     term *terms;
     size_t n, cap;
@@ -36,6 +37,7 @@ void nd_sindy_lib_free(nd_sindy_lib *lib)
     if (!lib) return;
     for (size_t i = 0; i < lib->nvars; i++) free(lib->vars[i]);
     free(lib->vars);
+    free(lib->input);
     for (size_t j = 0; j < lib->n; j++) term_free(&lib->terms[j]);
     free(lib->terms);
     nd_code_free(lib->code);
@@ -45,7 +47,9 @@ void nd_sindy_lib_free(nd_sindy_lib *lib)
 nd_sindy_lib *nd_sindy_lib_create(const char *const *vars, size_t nvars)
 {
     nd_sindy_lib *lib = calloc(1, sizeof *lib);
-    if (!lib || !(lib->vars = calloc(nvars ? nvars : 1, sizeof *lib->vars))) {
+    if (!lib || !(lib->vars = calloc(nvars ? nvars : 1, sizeof *lib->vars)) ||
+        !(lib->input = calloc(nvars ? nvars : 1, sizeof *lib->input))) {
+        if (lib) free(lib->vars);
         free(lib);
         return NULL;
     }
@@ -69,6 +73,13 @@ static int var_index(const nd_sindy_lib *lib, const char *name)
     for (size_t i = 0; i < lib->nvars; i++)
         if (strcmp(lib->vars[i], name) == 0) return (int)i;
     return -1;
+}
+
+int nd_sindy_lib_set_input(nd_sindy_lib *lib, const char *name)
+{
+    int i = var_index(lib, name);
+    if (i >= 0) lib->input[i] = 1;
+    return i >= 0 ? 0 : -1;
 }
 
 static int resolve(void *ctx, const char *name) { return var_index(ctx, name); }
@@ -198,7 +209,7 @@ nd_status nd_sindy_lib_add_poly(nd_sindy_lib *lib, int degree, const char *const
     for (size_t i = 0; !st && i < (vars ? n : lib->nvars); i++) {
         int k = vars ? var_index(lib, vars[i]) : (int)i;
         if (k < 0) st = nd_error_fail(err, ND_ENAME, "'%s' is not a variable of the data", vars[i]);
-        else chosen[k] = 1;
+        else chosen[k] = vars || !lib->input[k];   /* inputs only when named */
     }
     for (int d = 0; !st && d <= degree; d++) st = monomials(lib, chosen, expo, 0, d, err);
     free(chosen), free(expo);

@@ -1,6 +1,8 @@
 /* Saving and loading hybrids as JSON files (the form is nd_ude_to_json's). */
 #include "ude_extra.h"
 
+#include "../base/atomicfile.h"
+
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,36 +20,14 @@ nd_status nd_ude_save(const nd_ude *u, const char *path, nd_error *err)
     char *text = json_dumps(j, JSON_INDENT(1) | JSON_REAL_PRECISION(17));
     json_decref(j);
     if (!text) return nd_error_fail(err, ND_ENOMEM, "out of memory saving '%s'", path);
-    size_t len = strlen(path);
-    char *tmp = malloc(len + sizeof ".tmp-XXXXXX");
-    int fd = -1;
-    if (tmp) {
-        memcpy(tmp, path, len);
-        memcpy(tmp + len, ".tmp-XXXXXX", sizeof ".tmp-XXXXXX");
-        fd = mkstemp(tmp);
-    }
-    nd_status st = ND_OK;
-    if (!tmp) {
-        st = nd_error_fail(err, ND_ENOMEM, "out of memory saving '%s'", path);
-    } else if (fd < 0) {
-        st = nd_error_fail(err, ND_EIO, "cannot write '%s': %s", path, strerror(errno));
-    } else {
-        fchmod(fd, 0644);
-        FILE *f = fdopen(fd, "w");
-        int ok = f && fputs(text, f) >= 0 && fputc('\n', f) != EOF && fflush(f) == 0 &&
-                 fsync(fileno(f)) == 0;
-        int e = errno;
-        if (f) ok = fclose(f) == 0 && ok;
-        else close(fd);
-        if (!ok || rename(tmp, path) != 0) {
-            e = ok ? errno : e;
-            unlink(tmp);
-            st = nd_error_fail(err, ND_EIO, "cannot write '%s': %s", path, strerror(e));
-        }
-    }
-    free(tmp);
+    /* the text plus its final newline, replaced whole or not at all */
+    size_t n = strlen(text);
+    text[n] = '\n';
+    int e = nd_file_replace_bytes(path, text, n + 1);
+    text[n] = '\0';
     free(text);
-    return st;
+    if (e == ENOMEM) return nd_error_fail(err, ND_ENOMEM, "out of memory saving '%s'", path);
+    return e ? nd_error_fail(err, ND_EIO, "cannot write '%s': %s", path, strerror(e)) : ND_OK;
 }
 
 static json_t *read_json(const char *path, nd_error *err)

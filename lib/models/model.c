@@ -3,6 +3,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/numfmt.h"
+#include "../base/strbuf.h"
 #include "../base/suggest.h"
 #include "../expr/functions.h"
 #include "../lang/lexer.h"
@@ -316,6 +318,21 @@ void nd_model_reset_values(nd_model *m)
     if (!m->pars && np) m->pars = calloc(np, sizeof *m->pars);
     for (size_t i = 0; m->inits && i < n; i++) m->inits[i] = d->list[ND_MODEL_STATE].items[i].value;
     for (size_t i = 0; m->pars && i < np; i++) m->pars[i] = d->list[ND_MODEL_PAR].items[i].value;
+}
+
+char *nd_model_changed_pars(const nd_model *m)
+{
+    const md_list *l = &m->def->list[ND_MODEL_PAR];
+    nd_sb sb;
+    nd_sb_init(&sb);
+    nd_sb_puts(&sb, "");
+    char num[ND_NUMFMT_CAP];
+    for (size_t i = 0, k = 0; i < l->count; i++) {
+        double v = m->pars[i], text = l->items[i].value;
+        if (v == text || (v != v && text != text)) continue;
+        nd_sb_printf(&sb, "%s%s = %s", k++ ? ", " : "", l->items[i].name, nd_numfmt(v, num));
+    }
+    return nd_sb_take(&sb);
 }
 
 size_t nd_model_nsets(const nd_model *m) { return m->def->nsets; }

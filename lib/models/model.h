@@ -128,6 +128,10 @@ nd_status nd_model_set_par(nd_model *m, const char *name, double value, nd_error
 /* Sets the initial value of state name; ND_OK or a NameError. */
 nd_status nd_model_set_init(nd_model *m, const char *name, double value, nd_error *err);
 
+/* Returns the parameters whose value differs from the model text's, as "I = 10, gNa = 100"
+   ("" when none), in definition order; caller frees; NULL on ENOMEM. */
+char *nd_model_changed_pars(const nd_model *m);
+
 /* Restores every parameter and initial value to what the model text says. */
 void nd_model_reset_values(nd_model *m);
 

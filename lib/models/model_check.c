@@ -332,5 +332,5 @@ nd_status md_check(md_def *def, nd_error *err)
             return st;
         def->stim_par = (int)idx;
     }
-    return ND_OK;
+    return md_infer_units(def, err);
 }

@@ -140,6 +140,10 @@ int md_resolve(void *ctx, const char *name);
 /* Returns the index of name in list kind of def, or -1. */
 int md_index(const md_def *def, nd_model_kind kind, const char *name);
 
+/* Gives terms without a unit the unit of what they are added to or compared with, and of
+   their summands (model_units.c); ND_OK or ND_ENOMEM. Runs on a checked definition. */
+nd_status md_infer_units(md_def *def, nd_error *err);
+
 /* Finds name in any list: returns the item and sets *kind, or NULL. */
 md_item *md_lookup(const md_def *def, const char *name, nd_model_kind *kind);
 

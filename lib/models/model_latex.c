@@ -171,6 +171,7 @@ char *nd_model_explain(const nd_model *m, const char *name)
         break;
     case ND_MODEL_TERM:
         nd_sb_printf(&sb, "\n  %s = %s", it->name, it->text);
+        if (unit) nd_sb_printf(&sb, "\n  in %s (from the sums it appears in)", unit);
         break;
     case ND_MODEL_FN:
         nd_sb_printf(&sb, "\n  %s", it->text);

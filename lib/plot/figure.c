@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/strbuf.h"
+
 static char *dup_or_null(const char *s, int *oom)
 {
     if (!s || !*s) return NULL;
@@ -128,4 +130,32 @@ void nd_fig_set_size(nd_figure *fig, int width_px, int height_px)
 {
     fig->width = clamp_px(width_px, 300);
     fig->height = clamp_px(height_px, 200);
+}
+
+const char *nd_fig_title(const nd_figure *fig)
+{
+    return fig->title;
+}
+
+size_t nd_fig_panel_count(const nd_figure *fig)
+{
+    return fig->npanels;
+}
+
+char *nd_fig_label(const char *name, const char *unit)
+{
+    nd_sb sb;
+    nd_sb_init(&sb);
+    if (unit && unit[0] && strcmp(unit, "1") != 0) nd_sb_printf(&sb, "%s [%s]", name, unit);
+    else nd_sb_puts(&sb, name);
+    return nd_sb_take(&sb);
+}
+
+char *nd_fig_unit_per(const char *unit, const char *time_unit)
+{
+    if (!unit || !unit[0] || !time_unit || !time_unit[0]) return NULL;
+    nd_sb sb;
+    nd_sb_init(&sb);
+    nd_sb_printf(&sb, "%s/%s", unit, time_unit);
+    return nd_sb_take(&sb);
 }

@@ -76,4 +76,30 @@ void nd_fig_set_size(nd_figure *fig, int width_px, int height_px);
    (see describe.c); ND_EIO when gnuplot is missing, fails or takes over 20 s. */
 nd_status nd_fig_render(const nd_figure *fig, nd_bundle **out, nd_error *err);
 
+/* Returns 1 when b (a rendered figure, or any result bundle) holds both images. */
+int nd_fig_bundle_has_images(const nd_bundle *b);
+
+/* Writes the image of a rendered bundle to path, the type from its extension (.svg: a
+   standalone SVG document; .png: the PNG bytes; case ignored), replacing the file whole
+   or not at all; ND_EVALUE for another extension or a bundle without that image, ND_EIO
+   when the file cannot be written. */
+nd_status nd_fig_save(const nd_bundle *b, const char *path, nd_error *err);
+
+/* Returns an axis label "V [mV]": name and unit, or the name alone when the unit is empty,
+   NULL or "1" (dimensionless); caller frees; NULL on ENOMEM. */
+char *nd_fig_label(const char *name, const char *unit);
+
+/* Returns the unit of a rate of change, "mV/ms" for unit "mV" per time unit "ms"; NULL
+   when either is empty or NULL (unknown), or on ENOMEM. Caller frees. */
+char *nd_fig_unit_per(const char *unit, const char *time_unit);
+
+/* Returns the figure's title, or NULL. */
+const char *nd_fig_title(const nd_figure *fig);
+
+/* Returns the number of panels. */
+size_t nd_fig_panel_count(const nd_figure *fig);
+
+/* Sets *width and *height to the image size in pixels the figure renders at. */
+void nd_fig_size(const nd_figure *fig, int *width, int *height);
+
 #endif

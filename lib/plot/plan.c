@@ -106,12 +106,17 @@ static double legend_width(const nd_figure *fig)
     return any ? 52 + 7.0 * (double)widest : 0;
 }
 
+void nd_fig_size(const nd_figure *fig, int *width, int *height)
+{
+    size_t np = fig->npanels ? fig->npanels : 1;
+    *width = fig->width ? fig->width : DEFAULT_WIDTH;
+    *height = fig->height ? fig->height : FIRST_PANEL_HEIGHT + MORE_PANEL_HEIGHT * (int)(np - 1);
+}
+
 static void layout(const nd_figure *fig, nd_fig_plan *plan)
 {
     size_t np = fig->npanels ? fig->npanels : 1;
-    plan->width = fig->width ? fig->width : DEFAULT_WIDTH;
-    plan->height = fig->height ? fig->height
-                               : FIRST_PANEL_HEIGHT + MORE_PANEL_HEIGHT * (int)(np - 1);
+    nd_fig_size(fig, &plan->width, &plan->height);
     int xlabel = fig->npanels && fig->panels[fig->npanels - 1].xlabel;
     plan->top = fig->title ? 38 : 14;
     plan->bottom = xlabel ? 52 : 34;

@@ -145,6 +145,24 @@ TEST(suggest_closest_names)
     nd_suggest_init(&s, "xyz");
     nd_suggest_offer(&s, "sleep");
     CHECK(nd_suggest_best(&s) == NULL);
+    /* digits are never typos: t0 (the start) is not suggested for to (the end) nor for t1,
+       but for T0 or t_0 it is */
+    static const char *const ramp[] = {"t0", "t1", "to", "from", "a0", "a1"};
+    nd_suggest_init(&s, "t2");
+    for (size_t i = 0; i < 6; i++) nd_suggest_offer(&s, ramp[i]);
+    CHECK(nd_suggest_best(&s) == NULL);
+    nd_suggest_init(&s, "tO");
+    nd_suggest_offer(&s, "t0");
+    CHECK(nd_suggest_best(&s) == NULL);
+    nd_suggest_init(&s, "T0");
+    for (size_t i = 0; i < 6; i++) nd_suggest_offer(&s, ramp[i]);
+    CHECK_STR(nd_suggest_best(&s), "t0");
+    nd_suggest_init(&s, "t_0");
+    for (size_t i = 0; i < 6; i++) nd_suggest_offer(&s, ramp[i]);
+    CHECK_STR(nd_suggest_best(&s), "t0");
+    nd_suggest_init(&s, "a_1");
+    for (size_t i = 0; i < 6; i++) nd_suggest_offer(&s, ramp[i]);
+    CHECK_STR(nd_suggest_best(&s), "a1");
     nd_suggest_init(&s, "a");   /* a one-letter word is never "close" to another */
     nd_suggest_offer(&s, "a");
     nd_suggest_offer(&s, "bc");

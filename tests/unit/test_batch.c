@@ -31,7 +31,7 @@ static batch_out run_file(const char *code)
     fputs(code, src);
     fclose(src);
     FILE *out = tmpfile(), *err = tmpfile();
-    r.rc = nd_batch_run(path, out, err);
+    r.rc = nd_batch_run(path, NULL, out, err);
     slurp(out, r.out, sizeof r.out);
     slurp(err, r.err, sizeof r.err);
     unlink(path);
@@ -65,7 +65,7 @@ TEST(batch_missing_file)
 {
     FILE *out = tmpfile(), *err = tmpfile();
     char o[256], e[256];
-    CHECK_INT(nd_batch_run("/nonexistent/dir/x.nd", out, err), 1);
+    CHECK_INT(nd_batch_run("/nonexistent/dir/x.nd", NULL, out, err), 1);
     slurp(out, o, sizeof o);
     slurp(err, e, sizeof e);
     CHECK_STR(o, "");

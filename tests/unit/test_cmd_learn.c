@@ -301,7 +301,7 @@ TEST(cmd_learn_save_load_round_trip)
     snprintf(code, sizeof code, "x = load \"%s/missing.json\"", dir);
     CHECK_INT(rec_fixture_run(&f, code), ND_EIO);
     CHECK_INT(rec_fixture_run(&f, "save 3 \"x.json\""), ND_ETYPE);
-    CHECK_CONTAINS(f.e.msg, "a dataset or a network here, not a number");
+    CHECK_CONTAINS(f.e.msg, "a dataset, a network or a figure here, not a number");
     nd_tempdir_remove(dir);
     rec_fixture_teardown(&f);
 }

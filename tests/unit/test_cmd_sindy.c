@@ -496,3 +496,51 @@ TEST(model_redefine_keeps_the_rest_and_the_values)
     nd_expr_free(r);
     nd_model_free(m);
 }
+
+/* A stimulus column is an input: poly(3) leaves it out (before, the constant stimulus
+   made 'I' and 'I^2' proportional to '1' and the library singular); named, it is fitted,
+   and the FitzHugh–Nagumo coefficients come back: dv/dt = v - v^3/3 - w + I,
+   dw/dt = eps (v + a - b w) with a = 0.7, b = 0.8, eps = 0.08 (the model's parameters). */
+TEST(cmd_sindy_stimulus_column_is_an_input)
+{
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    /* a constant stimulus: the old failure */
+    CHECK_INT(rec_fixture_run(&f, "use fhn\nstim step at=0 amp=0.5\n"
+                                  "data = simulate t=300 sample=0.1\n"
+                                  "sindy data v w library=[poly(3)]"), ND_OK);
+    json_t *j = sindy_json(&f);
+    CHECK(j && term_index(j, "I") < 0 && term_index(j, "I^2") < 0);
+    /* the constant input lands in the constant term: I = 0.5 */
+    if (j) check_support(j, 0, FHN_V, FHN_VC, 4, 0.02);
+    const rec_event *note = event_with(&f, "I is an input (the stimulus column)");
+    CHECK(note != NULL);
+    json_decref(j);
+    /* a ramp through the Hopf points: the input's own coefficient, named */
+    CHECK_INT(rec_fixture_run(&f, "stim ramp t0=0 t1=400 a0=0 a1=1\n"
+                                  "ramp = simulate t=400 sample=0.01\n"
+                                  "sindy ramp v w library=[poly(3), I]"), ND_OK);
+    j = sindy_json(&f);
+    static const char *const v_terms[] = {"v", "w", "v^3", "I"};
+    static const double v_coefs[] = {1, -1, -1.0 / 3, 1};
+    static const char *const w_terms[] = {"1", "v", "w"};
+    static const double w_coefs[] = {0.08 * 0.7, 0.08, -0.08 * 0.8};
+    if (j) {
+        check_support(j, 0, v_terms, v_coefs, 4, 0.002);
+        check_support(j, 1, w_terms, w_coefs, 3, 1e-4);
+    }
+    CHECK(j != NULL);
+    json_decref(j);
+    /* a loaded file keeps the mark (the "input" metadata line) */
+    char dir[64], path[128], code[512];
+    nd_tempdir_make(dir);
+    nd_tempdir_path(path, sizeof path, dir, "ramp.csv");
+    snprintf(code, sizeof code, "save ramp \"%s\"\nback = load \"%s\"\n"
+                                "sindy back v w library=[poly(3)]", path, path);
+    CHECK_INT(rec_fixture_run(&f, code), ND_OK);
+    j = sindy_json(&f);
+    CHECK(j && term_index(j, "I") < 0 && term_index(j, "v") >= 0);
+    json_decref(j);
+    nd_tempdir_remove(dir);
+    rec_fixture_teardown(&f);
+}

@@ -46,7 +46,7 @@ static int count_entries(const char *dir)
     return n;
 }
 
-TEST(csv_round_trip_is_bit_identical)
+TEST(csv_round_trip_is_bit_identical_times_on_their_grid)
 {
     const char *names[] = {"t", "V", "odd, \"name\"", "x [y]"};
     const char *units[] = {"ms", "mV", NULL, NULL};
@@ -79,9 +79,13 @@ TEST(csv_round_trip_is_bit_identical)
     for (size_t j = 0; back && j < 4; j++) {
         CHECK_STR(nd_ds_name(back, j), names[j]);
         CHECK((nd_ds_unit(back, j) == NULL) == (units[j] == NULL));
-        for (size_t i = 0; i < nv; i++)
-            if (!same_bits(nd_ds_col(back, j)[i], nd_ds_col(ds, j)[i]))
+        for (size_t i = 0; i < nv; i++) {
+            /* times on the 0.1 grid come back as the decimal grid values (i / 10 is the
+               double nearest to them); every other cell exactly as it was */
+            double want = j == 0 ? (double)i / 10 : nd_ds_col(ds, j)[i];
+            if (!same_bits(nd_ds_col(back, j)[i], want))
                 nd_test_fail(__FILE__, __LINE__, "cell %zu,%zu differs", i, j);
+        }
     }
     CHECK_STR(nd_ds_unit(back, 1), "mV");
     CHECK_INT(nd_ds_meta_count(back), 3);
@@ -260,4 +264,66 @@ TEST(csv_load_nul_byte_and_missing_file)
     CHECK_CONTAINS(err.msg, "cannot open");
     CHECK_CONTAINS(err.msg, "No such file");
     nd_tempdir_remove(dir);
+}
+
+/* Saves a two-column dataset t, x with t[i] = t0 + i*dt (computed in binary) and returns
+   the file's text (caller frees). */
+static char *save_grid(double t0, double dt, size_t n, unsigned flags)
+{
+    const char *names[] = {"t", "x"}, *units[] = {"ms", NULL};
+    nd_dataset *ds = nd_ds_create(2, names, units);
+    for (size_t i = 0; i < n; i++) {
+        double row[2] = {t0 + (double)i * dt, (double)i * dt};
+        nd_ds_append(ds, row);
+    }
+    nd_ds_set_meta(ds, "model", "test");
+    char dir[64], path[128];
+    nd_tempdir_make(dir);
+    nd_tempdir_path(path, sizeof path, dir, "g.csv");
+    nd_error err;
+    CHECK_INT(nd_ds_save_csv_until(ds, path, flags, NULL, &err), ND_OK);
+    char *text = nd_tempdir_read(path);
+    nd_ds_free(ds);
+    nd_tempdir_remove(dir);
+    return text;
+}
+
+TEST(csv_grid_times_are_written_as_the_grid_values)
+{
+    /* 3 * 0.1 = 0.30000000000000004 and 0.05 + 3 * 0.1 = 0.35000000000000003 in binary;
+       the time column says 0.3 and 0.35, the other column keeps every bit */
+    char *text = save_grid(0, 0.1, 8, 0);
+    CHECK_CONTAINS(text, "# model: test\nt [ms],x\n0,0\n0.1,0.1\n0.2,0.2\n"
+                         "0.3,0.30000000000000004\n0.4,0.4\n0.5,0.5\n0.6,0.6000000000000001\n"
+                         "0.7,0.7000000000000001\n");
+    free(text);
+    text = save_grid(0.05, 0.1, 4, 0);
+    CHECK_CONTAINS(text, "\n0.05,0\n0.15,0.1\n0.25,0.2\n0.35,0.30000000000000004\n");
+    free(text);
+    /* far along a long grid, i * 0.005 still comes out as its decimal */
+    text = save_grid(0, 0.005, 200001, 0);
+    CHECK_CONTAINS(text, "\n999.995,");
+    CHECK_CONTAINS(text, "\n1000,");
+    const char *line = text ? strstr(text, "t [ms],x\n") : NULL;
+    size_t rows = 0, off_grid = 0;
+    for (line = line ? strchr(line, '\n') + 1 : NULL; line && *line; rows++) {
+        /* the time: at most three decimals, and the double nearest to i / 200 */
+        const char *comma = strchr(line, ','), *dot = strchr(line, '.');
+        if (!comma || (dot && dot < comma && comma - dot - 1 > 3) ||
+            strtod(line, NULL) != (double)rows / 200)
+            off_grid++;
+        line = strchr(line, '\n');
+        line = line ? line + 1 : NULL;
+    }
+    CHECK_INT(rows, 200001);
+    CHECK_INT(off_grid, 0);
+    free(text);
+    /* a step that is no short decimal (1/3): times stay exactly as they are */
+    text = save_grid(0, 1.0 / 3.0, 4, 0);
+    CHECK_CONTAINS(text, "\n0.3333333333333333,0.3333333333333333\n0.6666666666666666,");
+    free(text);
+    /* without metadata the header row comes first */
+    text = save_grid(0, 0.025, 3, ND_CSV_NO_META);
+    CHECK_STR(text, "t [ms],x\n0,0\n0.025,0.025\n0.05,0.05\n");
+    free(text);
 }

@@ -69,14 +69,14 @@ TEST(save_and_load_stop_at_an_interrupt)
     atomic_int stop;
     atomic_init(&stop, 0);
     nd_error err;
-    CHECK_INT(nd_ds_save_csv_until(ds, path, &stop, &err), ND_OK);
+    CHECK_INT(nd_ds_save_csv_until(ds, path, 0, &stop, &err), ND_OK);
     nd_dataset *back = nd_ds_load_csv_until(path, &stop, &err);
     CHECK(back && nd_ds_rows(back) == 10000);
     nd_ds_free(back);
 
     atomic_store(&stop, 1);
     nd_tempdir_write(path, "t\n1\n");
-    CHECK_INT(nd_ds_save_csv_until(ds, path, &stop, &err), ND_EINTERRUPT);
+    CHECK_INT(nd_ds_save_csv_until(ds, path, 0, &stop, &err), ND_EINTERRUPT);
     CHECK_CONTAINS(err.msg, "was not written");
     char *text = nd_tempdir_read(path);
     CHECK_STR(text, "t\n1\n");
