@@ -272,6 +272,7 @@ double nd_spikes_rate(const nd_spikes *s, double t0, double t1)
 
 double nd_spikes_isi_rate(const nd_spikes *s)
 {
+    if (s->n == 0) return 0;   /* a silent trace fires at 0 Hz, not at an unknown rate */
     return 1000.0 / nd_spikes_isi_mean(s);
 }
 

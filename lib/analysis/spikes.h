@@ -83,8 +83,8 @@ void nd_spikes_clear(nd_spikes *s);
 /* Count-based firing rate in spikes per second over [t0, t1] given in milliseconds. */
 double nd_spikes_rate(const nd_spikes *s, double t0, double t1);
 
-/* Steady firing rate in spikes per second: 1000 / mean ISI in ms (NAN with fewer than two
-   spikes). Unlike the count over a window, it does not depend on where the window cuts
+/* Steady firing rate in spikes per second: 1000 / mean ISI in ms (0 without spikes, NAN
+   with one: a single spike has no interval). Unlike the count over a window, it does not depend on where the window cuts
    the train. */
 double nd_spikes_isi_rate(const nd_spikes *s);
 
