@@ -74,6 +74,18 @@ static nd_status read_request(const nd_cmd_ctx *ctx, plot_request *rq, nd_error 
                                 MAX_VARS);
         s->vars[s->nvars++] = a;
     }
+    /* plot tab n err: a first variable that is the dataset's x column (a table's first
+       column) is the axis the others are drawn against, as with vs. */
+    source *s0 = &rq->src[0];
+    if (!rq->vs && s0->nvars >= 1 && nd_ds_find(s0->ds, s0->vars[0]->value->str) == 0) {
+        if (s0->nvars == 1)
+            return nd_arg_error(s0->vars[0], err, ND_EVALUE, "'%s' is the x axis of %s; name "
+                                "what to plot against it (plot %s %s y)", s0->vars[0]->value->str,
+                                s0->name, s0->name, s0->vars[0]->value->str);
+        rq->vs = s0->vars[0];
+        memmove(s0->vars, s0->vars + 1, (s0->nvars - 1) * sizeof s0->vars[0]);
+        s0->nvars--;
+    }
     for (size_t k = 0; k < rq->nsrc; k++) {
         source *s = &rq->src[k];
         /* A dataset without variables shows what the first one showed (overlay), or its

@@ -1,10 +1,15 @@
 /* A small single-pass rewriter for the XML gnuplot writes: it walks tags and attributes
    (so that text a user typed, which gnuplot escapes, is never mistaken for markup) and
-   changes only id values and references to ids. */
+   changes only id values, references to ids, and the precision of path coordinates
+   (gnuplot writes hundredths of a pixel; a tenth is below what a screen shows and makes the
+   figure, stored in every notebook, a fifth smaller). */
 #include "svgfix.h"
 
+#include <ctype.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../base/strbuf.h"
@@ -53,9 +58,43 @@ static const char *skip_doctype(const char *p)
     return p;
 }
 
+/* Path data with every decimal number rounded to a tenth ("201.99" → "202", "38.02" → "38"). */
+static void put_path_data(nd_sb *sb, const char *v, size_t vlen)
+{
+    for (size_t i = 0; i < vlen; ) {
+        size_t j = i;
+        if (v[j] == '-') j++;
+        size_t digits = j;
+        while (j < vlen && isdigit((unsigned char)v[j])) j++;
+        if (j > digits && j < vlen && v[j] == '.') {
+            j++;
+            while (j < vlen && isdigit((unsigned char)v[j])) j++;
+            char num[64], out[64];
+            size_t len = j - i < sizeof num ? j - i : sizeof num - 1;
+            memcpy(num, v + i, len);
+            num[len] = '\0';
+            double x = round(strtod(num, NULL) * 10) / 10;
+            snprintf(out, sizeof out, "%.1f", x == 0 ? 0.0 : x);
+            size_t n = strlen(out);
+            if (n >= 2 && strcmp(out + n - 2, ".0") == 0) out[n - 2] = '\0';
+            nd_sb_puts(sb, out);
+            i = j;
+        } else if (j > digits) {
+            nd_sb_putn(sb, v + i, j - i);
+            i = j;
+        } else {
+            nd_sb_putc(sb, v[i++]);
+        }
+    }
+}
+
 static void rewrite_value(nd_sb *sb, const char *name, size_t nlen, const char *v, size_t vlen,
                           const char *prefix)
 {
+    if ((nlen == 1 && name[0] == 'd') || (nlen == 6 && strncmp(name, "points", 6) == 0)) {
+        put_path_data(sb, v, vlen);
+        return;
+    }
     int is_id = nlen == 2 && strncmp(name, "id", 2) == 0;
     int is_href = (nlen == 4 && strncmp(name, "href", 4) == 0) ||
                   (nlen > 5 && strncmp(name + nlen - 5, ":href", 5) == 0);

@@ -62,3 +62,16 @@ TEST(svgfix_prefix_is_a_stable_hash)
     nd_fig_id_prefix("", a);
     CHECK_STR(a, "ndcbf29ce484222325-");   /* FNV-1a 64 offset basis */
 }
+
+TEST(svgfix_rounds_path_coordinates_to_a_tenth)
+{
+    const char *in = "<svg><path d='M201.99,368.00 L-0.04,38.02 h2 M-1,-1 L12.36,7.449'/>"
+                     "<polyline points='1.25,2.75 3,4'/><text x='1.234'>12.345</text></svg>";
+    char *out = nd_fig_svg_fix(in, "p-", NULL);
+    CHECK(out != NULL);
+    /* round(x·10)/10 by hand; "-0.04" is 0, integers and commands stay as written */
+    CHECK_CONTAINS(out, "d='M202,368 L0,38 h2 M-1,-1 L12.4,7.4'");
+    CHECK_CONTAINS(out, "points='1.3,2.8 3,4'");
+    CHECK_CONTAINS(out, "x='1.234'>12.345</text>");   /* only path data is rounded */
+    free(out);
+}

@@ -147,6 +147,21 @@ TEST(values_table_needs_equal_lengths_and_numbers)
     CHECK_STR(printed("row t n=1 m=2\nrow t m=4 n=3\nprint t.m, t.n"), "[2, 4] [1, 3]");
 }
 
+/* plot tab n err: a table's first column named first is the x axis (as plot tab err vs n). */
+TEST(values_plot_of_a_table_against_its_first_column)
+{
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    CHECK_INT(rec_fixture_run(&f, "tab = table n=[600, 300, 150] err=[0.1, 0.2, 0.4]\n"
+                                  "plot tab n err"), ND_OK);
+    const char *fig = f.r.n ? f.r.ev[f.r.n - 1].text : "";
+    CHECK_CONTAINS(fig, "y err, x n");
+    CHECK_CONTAINS(fig, "3 points, x 150..600, y 0.1..0.4");
+    CHECK_INT(rec_fixture_run(&f, "plot tab n"), ND_EVALUE);
+    CHECK_CONTAINS(f.e.msg, "'n' is the x axis of tab; name what to plot against it");
+    rec_fixture_teardown(&f);
+}
+
 TEST(values_for_loop_builds_a_table_over_four_values)
 {
     rec_fixture f;
