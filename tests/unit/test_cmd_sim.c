@@ -65,7 +65,8 @@ TEST(cmd_hh_first_spike_peak_and_afterhyperpolarisation)
     CHECK(peak > 38 && peak < 42);                 /* "peaks near +40 mV" */
     double ahp = extreme(&f, "sim", "V", 3, 0);
     CHECK(ahp > -78 && ahp < -72);                 /* "afterhyperpolarisation near -75 mV" */
-    /* The solver's work is recorded: dp5 at 1e-6 over 100 ms needs ~5,000-6,000 evaluations. */
+    /* The solver's work is recorded: dp5 at 1e-6 over 100 ms needs ~5,000-6,000 evaluations.
+       regression pin: a count of this step-size controller, not a property of HH. */
     CHECK_INT(rec_fixture_run(&f, "sim = simulate t=100"), ND_OK);
     long evals = atol(nd_ds_meta(dataset(&f, "sim"), "rhs_evals"));
     CHECK(evals > 4000 && evals < 7000);
@@ -124,6 +125,7 @@ TEST(cmd_spikes_of_hh_at_i10)
     rec_fixture f;
     rec_fixture_setup(&f);
     CHECK_INT(rec_fixture_run(&f, "use hh\nset I = 10\nsim = simulate t=100\nspikes sim"), ND_OK);
+    /* 7: about 68 Hz (docs/science.md); SciPy's DOP853 finds the same 7 (test_spikes.py). */
     CHECK_CONTAINS(f.r.ev[f.r.n - 1].text, "7 spikes of V in [0, 100]");
     CHECK_CONTAINS(f.r.ev[f.r.n - 1].json, "\"count\":7,");
     rec_fixture_teardown(&f);
@@ -296,7 +298,9 @@ TEST(cmd_fhn_every_method_against_a_tight_reference)
               ND_OK);
     /* The two 5th-order pairs agree at 1e-12: the reference is itself accurate. */
     /* Measured: tsit5 6e-11; dp5 3.5e-7, tsit5 6e-8 at 1e-8; bdf 6.6e-7, adams 1.7e-7 at
-       1e-10; rk4 2.8e-9; expeuler 5.3e-3. The bounds leave a margin of a few times. */
+       1e-10; rk4 2.8e-9; expeuler 5.3e-3. The bounds leave a margin of a few times.
+       regression pin: the adaptive methods' bounds (tsit, dp5, ts5, bdf, adams) are measured
+       errors with margin; the tolerances asked do not fix them. */
     CHECK(max_diff(&f, "ref", "tsit", "v") < 1e-9);
     CHECK(max_diff(&f, "ref", "dp5", "v") < 2e-6);
     CHECK(max_diff(&f, "ref", "ts5", "v") < 2e-6);
