@@ -8,6 +8,7 @@
 
 #include "../../lib/models/model.h"
 #include "fhn_ref.h"
+#include "ode_hh.h"
 
 enum { MAXN = 8, MAXP = 32 };
 
@@ -104,14 +105,10 @@ TEST(model_builtin_hh_rhs_by_hand)
     /* INa = 120*0.1^3*0.5*(-110) = -6.6, IK = 36*0.4^4*17 = 15.6672,
        IL = 0.3*(-5.613) = -1.6839, dV = 5 + 6.6 - 15.6672 + 1.6839. */
     CHECK_NEAR(dy[0], -2.3833, 1e-12);
-    /* The gates from Hodgkin & Huxley's rates written here (docs/science.md §1.1). */
-    double V = y[0];
-    double am = 0.1 * (V + 40) / (1 - exp(-(V + 40) / 10)), bm = 4 * exp(-(V + 65) / 18);
-    double ah = 0.07 * exp(-(V + 65) / 20), bh = 1 / (1 + exp(-(V + 35) / 10));
-    double an = 0.01 * (V + 55) / (1 - exp(-(V + 55) / 10)), bn = 0.125 * exp(-(V + 65) / 80);
-    CHECK_NEAR(dy[1], am * (1 - y[1]) - bm * y[1], 1e-13);
-    CHECK_NEAR(dy[2], ah * (1 - y[2]) - bh * y[2], 1e-13);
-    CHECK_NEAR(dy[3], an * (1 - y[3]) - bn * y[3], 1e-13);
+    /* The gates from Hodgkin & Huxley's rates written by hand (ode_hh.c). */
+    double a[3], b[3];
+    ode_hh_gate_rates(y[0], a, b);
+    for (int g = 0; g < 3; g++) CHECK_NEAR(dy[g + 1], a[g] * (1 - y[g + 1]) - b[g] * y[g + 1], 1e-13);
     CHECK_INT(nd_model_terms(m, 0, y, p, terms), 0);
     CHECK_NEAR(terms[0], -6.6, 1e-12);
     CHECK_NEAR(terms[1], 15.6672, 1e-12);
