@@ -84,6 +84,8 @@ def test_hh_train_matches_scipy_whatever_the_sampling(k, sample):
     assert s["source"] == "dense"
     assert abs(s["times"][0] - crossings[0]) < 1e-3
     assert abs(s["peaks"][0] - peaks[0]) < 0.01
+    # regression pin of the reference itself: SciPy's first peak, 40.264 mV (docs/science.md
+    # §3.7), so that the reference cannot drift unnoticed.
     assert abs(peaks[0] - 40.26) < 0.01
     for got, want in zip(s["times"], crossings):
         assert abs(got - want) < 5e-3

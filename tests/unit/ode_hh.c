@@ -66,6 +66,13 @@ void ode_hh_problem(nd_ode_problem *p, ode_hh *hh, int with_jac)
                           .names = hh_names};
 }
 
+void ode_hh_gate_rates(double V, double alpha[3], double beta[3])
+{
+    rates r = hh_rates(V);
+    alpha[0] = r.am, alpha[1] = r.ah, alpha[2] = r.an;
+    beta[0] = r.bm, beta[1] = r.bh, beta[2] = r.bn;
+}
+
 void ode_hh_rest(double y[4])
 {
     rates r = hh_rates(-65);

@@ -1,6 +1,7 @@
 /* The recording sink used by the interpreter tests. */
 #include "rec_sink.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -97,4 +98,13 @@ void rec_fixture_teardown(rec_fixture *f)
 nd_status rec_fixture_run(rec_fixture *f, const char *code)
 {
     return rec_run(f->in, code, &f->r, &f->e);
+}
+
+double rec_json_number(const char *json, const char *key)
+{
+    const char *at = json && key ? strstr(json, key) : NULL;
+    if (!at) return NAN;
+    char *end;
+    double x = strtod(at + strlen(key), &end);
+    return end == at + strlen(key) ? NAN : x;
 }

@@ -29,6 +29,10 @@ void rec_clear(rec_sink *r);
 /* Returns the kinds of the recorded events joined by '|' (static buffer). */
 const char *rec_kinds(const rec_sink *r);
 
+/* Returns the number written right after the first occurrence of key in json or text
+   (e.g. key "\"v\":"), or NAN when key is absent or not followed by a number. */
+double rec_json_number(const char *json, const char *key);
+
 /* Runs code on in with a fresh recording into r (cleared first). */
 nd_status rec_run(nd_interp *in, const char *code, rec_sink *r, nd_error *err);
 

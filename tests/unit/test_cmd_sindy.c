@@ -4,6 +4,7 @@
 #include "test.h"
 
 #include <jansson.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -86,7 +87,7 @@ TEST(cmd_sindy_fhn_reference_case)
     rec_fixture f;
     rec_fixture_setup(&f);
     /* The smallest true coefficient, normalised by the RMS of its term and of dw/dt, is
-       about 0.46 (w in dw/dt); 0.05 is well below it. */
+       about 0.46 (w in dw/dt, computed below); 0.05 is well below it. */
     CHECK_INT(rec_fixture_run(&f, FHN "eq = sindy data library=[poly(3)] threshold=0.05 "
                                       "deriv=fd"), ND_OK);
     json_t *j = sindy_json(&f);
@@ -96,14 +97,27 @@ TEST(cmd_sindy_fhn_reference_case)
         check_support(j, 1, FHN_W, FHN_WC, 3, 1e-2);
         CHECK(json_is_true(json_object_get(j, "normalized")));
         CHECK_STR(json_string_value(json_object_get(j, "model")), "eq");
+        /* Normalised: −0.064 × RMS(w) / RMS(dw/dt), dw/dt = ε(v + a − b w) along the data. */
+        const nd_dataset *ds = nd_value_as_dataset(nd_ws_get(nd_interp_workspace(f.in), "data"));
+        double ss_w = 0, ss_dw = 0;
+        size_t rows = ds ? nd_ds_rows(ds) : 0;
+        const double *vs = ds ? nd_ds_col(ds, nd_ds_find(ds, "v")) : NULL;
+        const double *ws = ds ? nd_ds_col(ds, nd_ds_find(ds, "w")) : NULL;
+        for (size_t r = 0; r < rows; r++) {
+            double v = vs[r], w = ws[r];
+            ss_w += w * w;
+            ss_dw += pow(0.08 * (v + 0.7 - 0.8 * w), 2);
+        }
+        CHECK(rows > 0);
         double nw = coef(j, 1, "w", "normalized_coefficients");
-        CHECK(fabs(nw) > 0.3 && fabs(nw) < 0.6);
+        CHECK_NEAR(nw, -0.064 * sqrt(ss_w / ss_dw), 1e-3);
         json_decref(j);
     }
     const rec_event *e = event_with(&f, "dv/dt = ");
     CHECK(e != NULL);
     if (e) {
-        CHECK_CONTAINS(e->text, "dv/dt = 0.49");
+        /* The equation as shown: the constant term I = 0.5 first, −1/3 as "- 0.33". */
+        CHECK_NEAR(rec_json_number(e->text, "dv/dt = "), 0.5, 1e-2);
         CHECK_CONTAINS(e->text, " - 0.33");
         CHECK_CONTAINS(e->text, "v^3");
         CHECK_CONTAINS(e->text, "normalised");
@@ -131,8 +145,10 @@ TEST(cmd_sindy_fhn_reference_case)
     e = event_with(&f, "every term fell below");
     CHECK(e != NULL);
     if (e) {
+        /* The largest is ε = 0.08 of v (the others are εa = 0.056 and εb = 0.064). */
         CHECK_CONTAINS(e->text, "dw/dt: every term fell below threshold 0.1 (largest "
-                                "|coefficient| 0.07");
+                                "|coefficient| ");
+        CHECK_NEAR(rec_json_number(e->text, "(largest |coefficient| "), 0.08, 1e-3);
         CHECK_CONTAINS(e->text, "lower the threshold");
         CHECK_CONTAINS(e->text, "original units");
     }

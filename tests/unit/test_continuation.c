@@ -11,6 +11,7 @@
 #include "../../lib/analysis/bif_view.h"
 #include "../../lib/analysis/continuation.h"
 #include "../../lib/analysis/equilibria.h"
+#include "fhn_ref.h"
 
 /* Continues model name (parameter set set, may be NULL) in I over [lo, hi]. */
 static nd_bif_result *run(const char *name, const char *set, double lo, double hi)
@@ -40,13 +41,6 @@ static size_t count(const nd_bif_result *r, nd_bif_kind kind)
     return c;
 }
 
-/* FHN's Hopf points from v*² = 1 − bε and the equilibrium equations. */
-static double fhn_hopf_I(double sign)
-{
-    double a = 0.7, b = 0.8, eps = 0.08, v = sign * sqrt(1 - b * eps), w = (v + a) / b;
-    return w - v + v * v * v / 3;
-}
-
 TEST(continuation_fhn_hopf_points_match_the_analytic_values)
 {
     nd_bif_result *r = run("fhn", NULL, 0, 2);
@@ -56,8 +50,8 @@ TEST(continuation_fhn_hopf_points_match_the_analytic_values)
     const nd_bif_point *h1 = point(r, ND_BIF_HOPF, 0), *h2 = point(r, ND_BIF_HOPF, 1);
     CHECK(h1 && h2);
     if (h1 && h2) {
-        CHECK_NEAR(h1->param, fhn_hopf_I(-1), 1e-8);
-        CHECK_NEAR(h2->param, fhn_hopf_I(1), 1e-8);
+        CHECK_NEAR(h1->param, fhn_ref_hopf_I(-1), 1e-8);
+        CHECK_NEAR(h2->param, fhn_ref_hopf_I(1), 1e-8);
         CHECK_NEAR(h1->param, 0.3313, 1e-4);
         CHECK_NEAR(h2->param, 1.4187, 1e-4);
         CHECK_NEAR(h1->state[0], -sqrt(1 - 0.064), 1e-7);

@@ -3,12 +3,14 @@
 #include "test.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../../lib/analysis/bif_view.h"
 #include "../../lib/lang/objects.h"
 #include "../../lib/lang/workspace.h"
+#include "fhn_ref.h"
 #include "rec_sink.h"
 
 static const nd_bif_result *bound(rec_fixture *f, const char *name)
@@ -27,11 +29,16 @@ TEST(cmd_continue_binds_a_diagram_and_shows_the_points)
     CHECK_STR(rec_kinds(&f.r), "display");
     const rec_event *ev = &f.r.ev[f.r.n - 1];
     CHECK_CONTAINS(ev->json, "{\"type\":\"bifurcation\",\"model\":\"fhn\",\"parameter\":\"I\"");
-    CHECK_CONTAINS(ev->json, "\"points\":[{\"kind\":\"hopf\",\"param\":0.33128");
+    /* The lower Hopf point where v*² = 1 − bε (fhn_ref.c). */
+    CHECK_NEAR(rec_json_number(ev->json, "\"points\":[{\"kind\":\"hopf\",\"param\":"),
+               fhn_ref_hopf_I(-1), 1e-8);
     CHECK_CONTAINS(ev->json, "\"criticality\":\"subcritical\"");
-    CHECK_CONTAINS(ev->json, "\"state\":{\"v\":-0.9674");
+    const char *points = ev->json ? strstr(ev->json, "\"points\":") : NULL;
+    CHECK_NEAR(rec_json_number(points, "\"state\":{\"v\":"), fhn_ref_hopf_v(-1), 1e-7);
     CHECK_CONTAINS(ev->text, "2 Hopf, 0 fold");
-    CHECK_CONTAINS(ev->text, "I = 0.331281");
+    char want[64];
+    snprintf(want, sizeof want, "I = %.6f", fhn_ref_hopf_I(-1));
+    CHECK_CONTAINS(ev->text, want);
     CHECK_CONTAINS(ev->html, "<table");
     /* the diagram, default variable and a named one */
     CHECK_INT(rec_fixture_run(&f, "plot bif"), ND_OK);

@@ -216,7 +216,7 @@ TEST(cycles_hh_branch_has_the_bistable_window_and_its_fold)
     const nd_bif_point *lpc = f[0];
     /* the branch reaches back far below the Hopf point at 9.7754: the bistable window */
     CHECK(lpc->param > 6.0 && lpc->param < 6.5);
-    CHECK_NEAR(lpc->param, 6.2603, 1e-3);
+    CHECK_NEAR(lpc->param, 6.2603, 1e-3);   /* 6.26: Rinzel & Miller 1980 (docs/science.md) */
     CHECK(lpc->on_cycle && lpc->branch == 0);
     for (size_t i = 0; i < c->n; i++) CHECK(c->param[i] >= lpc->param - 1e-9);
     /* unstable cycles from the Hopf point down to the fold, stable ones above it */
@@ -270,6 +270,8 @@ TEST(cycles_continue_command_adds_cycle_branches)
     if (r) CHECK_INT((int)r->ncycles, 1);
     const rec_event *ev = &f.r.ev[f.r.n - 1];
     CHECK_CONTAINS(ev->json, "\"cycles\":[{\"from_point\":0,\"param\":[");
+    /* regression pin: the fold of cycles as the library finds it; its independent check is
+       the bracket (0.32, Hopf 0.3313) of cycles_fhn_branch_from_hopf_to_hopf. */
     CHECK_CONTAINS(ev->json, "{\"kind\":\"cycle fold\",\"param\":0.3241");
     CHECK_CONTAINS(ev->text, "1 cycle branch");
     CHECK_INT(rec_fixture_run(&f, "plot bif v"), ND_OK);

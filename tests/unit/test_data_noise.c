@@ -45,7 +45,7 @@ TEST(noise_is_deterministic_from_seed)
     nd_ds_add_noise(c, "V", 0.1, 8, NULL);
     CHECK(memcmp(nd_ds_col(a, 1), nd_ds_col(b, 1), 1000 * sizeof(double)) == 0);
     CHECK(memcmp(nd_ds_col(a, 1), nd_ds_col(c, 1), 1000 * sizeof(double)) != 0);
-    /* pinned values: the same on every machine (xoshiro256** + polar normals) */
+    /* regression pin: the same on every machine (xoshiro256** + polar normals) */
     CHECK_NEAR(nd_ds_col(a, 1)[0] - (-80.0), 11.57234223270622, 1e-12);
     nd_ds_free(a);
     nd_ds_free(b);

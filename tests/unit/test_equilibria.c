@@ -7,6 +7,7 @@
 
 #include "../../lib/analysis/equilibria.h"
 #include "../../lib/models/model.h"
+#include "fhn_ref.h"
 
 /* Finds all equilibria of a built-in model over lo/hi (n values each). */
 static nd_model *find(const char *name, const char *set, double I, const double *lo,
@@ -22,18 +23,6 @@ static nd_model *find(const char *name, const char *set, double I, const double 
     return m;
 }
 
-/* The FHN equilibrium by bisection on the cubic v - v^3/3 - (v + a)/b + I = 0. */
-static double fhn_vstar(double I)
-{
-    double a = 0.7, b = 0.8, lo = -3, hi = 3;
-    for (int k = 0; k < 200; k++) {
-        double mid = 0.5 * (lo + hi);
-        double g = mid - mid * mid * mid / 3 - (mid + a) / b + I;
-        if (g > 0) lo = mid; else hi = mid;   /* g decreases through its single root */
-    }
-    return 0.5 * (lo + hi);
-}
-
 TEST(eq_fhn_single_stable_focus_matches_the_2x2_formula)
 {
     double lo[2] = {-2.5, -1}, hi[2] = {2.5, 2};
@@ -42,7 +31,7 @@ TEST(eq_fhn_single_stable_focus_matches_the_2x2_formula)
     CHECK_INT(l.count, 1);
     CHECK_NEAR(l.x[0], -1.1994, 1e-4);
     CHECK_NEAR(l.x[1], -0.6243, 1e-4);
-    double v = fhn_vstar(0);
+    double v = fhn_ref_vstar(0);
     CHECK_NEAR(l.x[0], v, 1e-10);
     CHECK_INT(l.kind[0], ND_EQ_STABLE_FOCUS);
     /* J = [[1 - v^2, -1], [eps, -eps b]]: lambda = tr/2 +- i sqrt(det - tr^2/4) */
@@ -62,7 +51,7 @@ TEST(eq_fhn_between_the_hopf_points_is_an_unstable_focus)
     nd_eq_list l;
     nd_model *m = find("fhn", NULL, 0.5, lo, hi, &l);
     CHECK_INT(l.count, 1);
-    CHECK_NEAR(l.x[0], fhn_vstar(0.5), 1e-10);
+    CHECK_NEAR(l.x[0], fhn_ref_vstar(0.5), 1e-10);
     CHECK_INT(l.kind[0], ND_EQ_UNSTABLE_FOCUS);
     nd_eq_list_free(&l);
     nd_model_free(m);

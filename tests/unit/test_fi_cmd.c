@@ -38,6 +38,9 @@ TEST(fi_cmd_hh_dataset_summary_and_figure)
         CHECK_INT(nd_ds_rows(ds), 10);
     }
     const char *s = display_with(&f, "F-I curve of hh");
+    /* 68.… Hz = 1000 / the 14.6-ms period of HH's cycle at I = 10 (test_cycles.c checks it
+       against a simulation; test_notebook_facts.py against SciPy); onset and window: the
+       first grid values past the Hopf point 9.78 and the fold of cycles 6.26. */
     CHECK_CONTAINS(s, "Up sweep: starts firing at I = 10 at 68.");
     CHECK_CONTAINS(s, "class 2-like");
     CHECK_CONTAINS(s, "Down sweep: keeps firing down to I = 6.5");

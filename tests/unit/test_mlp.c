@@ -131,7 +131,7 @@ TEST(mlp_same_seed_same_bits_and_pinned_values)
     CHECK_INT(nd_mlp_nparams(a), 5 * 3 + 4 * 6 + 1 * 5);
     CHECK(memcmp(nd_mlp_params(a), nd_mlp_params(b), nd_mlp_nparams(a) * sizeof(double)) == 0);
     CHECK(memcmp(nd_mlp_params(a), nd_mlp_params(c), nd_mlp_nparams(a) * sizeof(double)) != 0);
-    /* Pinned: a change of the PRNG, the init rule or the layout must show here. */
+    /* regression pin: a change of the PRNG, the init rule or the layout must show here. */
     const double *p = nd_mlp_params(a);
     CHECK(p[0] == -0x1.8a83b3897c6efp-1);
     CHECK(p[17] == 0x1.f75e49d847a8dp-2);

@@ -3,9 +3,12 @@
    differences, and their resets, parameter sets, LaTeX and tables work. */
 #include "test.h"
 
+#include <math.h>
 #include <stdlib.h>
 
 #include "../../lib/models/model.h"
+#include "fhn_ref.h"
+#include "ode_hh.h"
 
 enum { MAXN = 8, MAXP = 32 };
 
@@ -102,9 +105,10 @@ TEST(model_builtin_hh_rhs_by_hand)
     /* INa = 120*0.1^3*0.5*(-110) = -6.6, IK = 36*0.4^4*17 = 15.6672,
        IL = 0.3*(-5.613) = -1.6839, dV = 5 + 6.6 - 15.6672 + 1.6839. */
     CHECK_NEAR(dy[0], -2.3833, 1e-12);
-    CHECK_NEAR(dy[1], -0.02125429440938842, 1e-13);
-    CHECK_NEAR(dy[2], -0.010671062603122599, 1e-13);
-    CHECK_NEAR(dy[3], -0.0007258306645698473, 1e-13);
+    /* The gates from Hodgkin & Huxley's rates written by hand (ode_hh.c). */
+    double a[3], b[3];
+    ode_hh_gate_rates(y[0], a, b);
+    for (int g = 0; g < 3; g++) CHECK_NEAR(dy[g + 1], a[g] * (1 - y[g + 1]) - b[g] * y[g + 1], 1e-13);
     CHECK_INT(nd_model_terms(m, 0, y, p, terms), 0);
     CHECK_NEAR(terms[0], -6.6, 1e-12);
     CHECK_NEAR(terms[1], 15.6672, 1e-12);
@@ -151,8 +155,10 @@ TEST(model_builtin_fhn_rest)
     if (!m) return;
     double y[2];
     rest(m, nd_model_pars(m), y);
-    CHECK_NEAR(y[0], -1.1994, 1e-4);
+    CHECK_NEAR(y[0], -1.1994, 1e-4);   /* docs/science.md */
     CHECK_NEAR(y[1], -0.6243, 1e-4);
+    CHECK_NEAR(y[0], fhn_ref_vstar(0), 1e-9);   /* the root of the cubic, by bisection */
+    CHECK_NEAR(y[1], fhn_ref_wstar(y[0]), 1e-9);
     nd_model_free(m);
 }
 
@@ -303,7 +309,7 @@ TEST(model_builtin_set_par_init_copy)
         CHECK_NEAR(nd_model_pars(m)[I], 10, 0);
         nd_model_reset_values(c);
         CHECK_NEAR(nd_model_pars(c)[I], 0, 0);
-        CHECK_NEAR(nd_model_inits(c)[0], -64.9964, 0);
+        CHECK_NEAR(nd_model_inits(c)[0], -64.9964, 0);   /* the value hh.nd writes */
     }
     nd_model_free(m);  /* the copy keeps the shared definition alive */
     if (c) {

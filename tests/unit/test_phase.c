@@ -2,10 +2,13 @@
 #include "test.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "../../lib/analysis/contour.h"
 #include "../../lib/analysis/slice.h"
+#include "fhn_ref.h"
+#include "ode_hh.h"
 #include "rec_sink.h"
 
 /* ---- contour ---- */
@@ -110,7 +113,7 @@ TEST(cmd_fixed_lists_equilibria_with_kinds_and_json)
     CHECK_INT(rec_fixture_run(&f, "use fhn\nfixed"), ND_OK);
     const char *j = last_json(&f);
     CHECK_CONTAINS(j, "{\"type\":\"equilibria\",\"model\":\"fhn\"");
-    CHECK_CONTAINS(j, "\"points\":[{\"state\":{\"v\":-1.1994");
+    CHECK_NEAR(rec_json_number(j, "\"points\":[{\"state\":{\"v\":"), fhn_ref_vstar(0), 1e-9);
     CHECK_CONTAINS(j, "\"kind\":\"stable focus\"");
     CHECK_CONTAINS(f.r.ev[f.r.n - 1].text, "stable focus");
     CHECK_CONTAINS(f.r.ev[f.r.n - 1].html, "<table");
@@ -133,7 +136,7 @@ TEST(cmd_fixed_finds_the_hh_rest_state)
     CHECK_INT(rec_fixture_run(&f, "fixed hh"), ND_OK);
     CHECK_CONTAINS(f.r.ev[f.r.n - 1].text, "1 equilibrium of hh");
     CHECK_CONTAINS(last_json(&f), "\"stable\":true");
-    CHECK_CONTAINS(last_json(&f), "\"V\":-64.99");
+    CHECK_NEAR(rec_json_number(last_json(&f), "\"V\":"), ode_hh_equilibrium_voltage(0), 1e-9);
     rec_fixture_teardown(&f);
 }
 
@@ -145,7 +148,7 @@ TEST(cmd_stability_at_a_state_and_nearest)
     CHECK_CONTAINS(f.r.ev[f.r.n - 1].text, "not an equilibrium");
     CHECK_CONTAINS(last_json(&f), "{\"type\":\"stability\"");
     CHECK_INT(rec_fixture_run(&f, "stability at v=-1 nearest=true"), ND_OK);
-    CHECK_CONTAINS(last_json(&f), "\"v\":-1.1994");
+    CHECK_NEAR(rec_json_number(last_json(&f), "\"v\":"), fhn_ref_vstar(0), 1e-9);
     CHECK_CONTAINS(last_json(&f), "stable focus");
     CHECK_INT(rec_fixture_run(&f, "stability at v=0.5 I=0.5 nearest=true"), ND_OK);
     CHECK_CONTAINS(last_json(&f), "unstable focus");
@@ -163,7 +166,11 @@ TEST(cmd_phase_draws_nullclines_field_trajectories_and_equilibria)
     CHECK_CONTAINS(t, "w-nullcline (dw/dt = 0)");
     CHECK_CONTAINS(t, "trajectories");
     CHECK_CONTAINS(t, "unstable equilibrium");
-    CHECK_CONTAINS(t, "v = -0.804848, w = -0.13106: unstable focus");
+    /* The equilibrium at I = 0.5, shown to 6 digits (regression pin: the %.6g format). */
+    char want[96];
+    double v = fhn_ref_vstar(0.5);
+    snprintf(want, sizeof want, "v = %.6g, w = %.6g: unstable focus", v, fhn_ref_wstar(v));
+    CHECK_CONTAINS(t, want);
     CHECK_CONTAINS(last_json(&f), "\"phase\":{\"model\":\"fhn\",\"x\":\"v\",\"y\":\"w\"");
     CHECK_CONTAINS(last_json(&f), "\"kind\":\"unstable focus\"");
     CHECK_INT(rec_fixture_run(&f, "phase V n hh others=qss V=-90..50 n=0..1 traj=[[-60, 0.3]] t=20"),

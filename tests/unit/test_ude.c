@@ -401,6 +401,8 @@ TEST(ude_lotka_volterra_reference_case)
     nd_model_free(m);
     nd_ude_free(u);
     d = lv_train(0.05, 1e-4, 1000, &e1, &e2, NULL);
+    /* regression pin: a measured optimizer loss (the band around the 5 % noise's level) and
+       U's measured 0.065 and 0.090 of its range under a 0.12 bound. */
     CHECK(d > 0.005 && d < 0.05);
     if (!(e1 < 0.12 && e2 < 0.12))
         nd_test_fail(__FILE__, __LINE__, "5 %% noise: U recovered to %.3f and %.3f of the range", e1, e2);
