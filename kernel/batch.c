@@ -106,7 +106,8 @@ int nd_batch_run(const char *path, FILE *out, FILE *err)
         return 1;
     }
     terminal term = {out, err};
-    nd_sink sink = {&term, term_stream, term_display, term_result, term_clear, term_result};
+    /* No sliders on a terminal: interact says so and runs its block once. */
+    nd_sink sink = {&term, term_stream, term_display, term_result, term_clear, term_result, NULL};
 
     struct sigaction sa, old;
     memset(&sa, 0, sizeof sa);
