@@ -231,7 +231,7 @@ void nd_comm_on_msg(nd_server *s, const nd_msg *req)
         if (c->kind == COMM_SLIDER && json_is_number(value))
             move_slider(s, req, c, json_number_value(value));
         else if (value)
-            log_comm("a slider value that is not a number", c->id);
+            log_comm("a value that is not a slider's number", c->id);
     } else if (!method || strcmp(method, "custom") != 0) {
         log_comm("a comm_msg without a known method", c->id);
     }
