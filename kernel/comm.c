@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "display.h"
 #include "ids.h"
@@ -25,10 +26,20 @@ typedef struct comm {
     json_t *state;      /* widgets: the model's full state; NULL for the version check */
 } comm;
 
+/* The full run owed to the interact last redrawn in draft (while its slider moved). */
+typedef struct owed_run {
+    int active;
+    int interact;
+    size_t slider;
+    double value;
+    double due;         /* CLOCK_MONOTONIC seconds */
+} owed_run;
+
 struct nd_comms {
     pthread_mutex_t lock;
     comm *items;        /* oldest first */
     size_t n, cap;
+    owed_run owed;
 };
 
 nd_comms *nd_comms_create(void)
@@ -179,19 +190,49 @@ static void log_comm(const char *what, const char *id)
     fprintf(stderr, "neurodyn: ignored %s (comm '%.64s')\n", what, id ? id : "");
 }
 
-/* A slider moved: its interact runs again, its output replaced in place. */
-static void move_slider(nd_server *s, const nd_msg *req, comm *c, double value)
+static double now_seconds(void)
 {
-    nd_cell_output out = {.server = s, .parent = req, .execution_count = s->execution_count};
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* Runs an interact again with slider k at value, its outputs parented to parent (NULL:
+   none); returns the value used. */
+static double rerun(nd_server *s, const nd_msg *parent, int interact, size_t k, double value,
+                    int quick)
+{
+    nd_cell_output out = {.server = s, .parent = parent, .execution_count = s->execution_count};
     nd_sink sink = nd_display_sink(&out);
     nd_error err;
     double applied = value;
     nd_interp_clear_interrupt(s->interp);
-    nd_status st = nd_interp_interact(s->interp, c->interact, c->slider, value, &sink,
-                                      &applied, &err);
+    nd_status st = nd_interp_interact(s->interp, interact, k, value, quick, &sink, &applied, &err);
     nd_cell_output_clear(&out);
     if (st != ND_OK)
-        fprintf(stderr, "neurodyn: interact %d: %s: %s\n", c->interact, nd_status_name(st), err.msg);
+        fprintf(stderr, "neurodyn: interact %d: %s: %s\n", interact, nd_status_name(st), err.msg);
+    return applied;
+}
+
+void nd_comm_settle(nd_server *s, int now)
+{
+    owed_run *o = &s->comms->owed;
+    if (!o->active || (!now && now_seconds() < o->due)) return;
+    o->active = 0;
+    /* Not an answer to any request: a status of its own, and no parent. */
+    nd_server_status(s, NULL, "busy");
+    rerun(s, NULL, o->interact, o->slider, o->value, 0);
+    nd_server_status(s, NULL, "idle");
+}
+
+/* A slider moved: its interact runs again at once in draft, its output replaced in place,
+   and completely once the slider has rested for ND_COMM_SETTLE_MS. */
+static void move_slider(nd_server *s, const nd_msg *req, comm *c, double value)
+{
+    owed_run *o = &s->comms->owed;
+    if (o->active && o->interact != c->interact) nd_comm_settle(s, 1);
+    double applied = rerun(s, req, c->interact, c->slider, value, 1);
+    *o = (owed_run){1, c->interact, c->slider, applied, now_seconds() + ND_COMM_SETTLE_MS / 1000.0};
     pthread_mutex_lock(&s->comms->lock);
     json_object_set_new(c->state, "value", json_real(applied));
     pthread_mutex_unlock(&s->comms->lock);

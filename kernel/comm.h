@@ -22,10 +22,20 @@ int nd_comm_open_sliders(nd_server *s, const nd_msg *parent, const nd_sliders *s
    the kernel opened is taken back (a reloaded page), anything else is closed at once. */
 void nd_comm_on_open(nd_server *s, const nd_msg *req);
 
-/* comm_msg: a slider's new value runs its interact again (outputs in place, parented to
-   req); request_state is answered with the model's state; other comms' messages and
-   unknown comm ids are ignored (the latter with a log line). */
+/* How long a slider must rest before its interact's draft redraw is completed. */
+enum { ND_COMM_SETTLE_MS = 250 };
+
+/* comm_msg: a slider's new value runs its interact again with draft figures (outputs in
+   place, parented to req) and owes it a full run (nd_comm_settle); request_state is
+   answered with the model's state; other comms' messages and unknown comm ids are ignored
+   (the latter with a log line). */
 void nd_comm_on_msg(nd_server *s, const nd_msg *req);
+
+/* Does the owed full run (figures with their PNG, replacing the draft in place, between a
+   busy and an idle without parent) when the slider has rested ND_COMM_SETTLE_MS, or at
+   once when now; nothing when none is owed. The shell loop calls it when idle and before
+   any request but a comm_msg, so a saved notebook keeps complete figures. */
+void nd_comm_settle(nd_server *s, int now);
 
 /* comm_close from the front end: the comm is forgotten (an unknown id is logged). */
 void nd_comm_on_close(nd_server *s, const nd_msg *req);

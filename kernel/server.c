@@ -438,6 +438,7 @@ int nd_server_run(const char *connection_file)
         nd_msg m = {0};
         int rc = next_request(&s, s.shell, &m);
         if (rc < 0) break;
+        nd_comm_settle(&s, rc == 1 && strcmp(nd_msg_type(&m), "comm_msg") != 0);
         if (rc == 1) {
             nd_handle_request(&s, s.shell, &m);
             nd_msg_clear(&m);

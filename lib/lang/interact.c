@@ -11,6 +11,7 @@
 
 #include "../base/strbuf.h"
 #include "../base/textfmt.h"
+#include "../plot/figure.h"
 #include "objects.h"
 #include "output.h"
 #include "workspace.h"
@@ -334,7 +335,7 @@ static nd_bundle *error_bundle(const nd_interact *it, const nd_error *err)
     return b;
 }
 
-nd_status nd_interact_move(const nd_exec *ex, int id, size_t k, double value,
+nd_status nd_interact_move(const nd_exec *ex, int id, size_t k, double value, int quick,
                            const nd_sink *sink, double *applied, nd_error *err)
 {
     nd_interact *it = nd_ws_interact(ex->ws, id);
@@ -350,7 +351,9 @@ nd_status nd_interact_move(const nd_exec *ex, int id, size_t k, double value,
     s->value = fmin(fmax(value, s->lo), s->hi);
     if (applied) *applied = s->value;
     nd_interact_outputs out = {0};
+    int was = nd_fig_draft(quick);
     nd_status st = nd_interact_run(ex, it, &out, err);
+    nd_fig_draft(was);
     if (st != ND_OK) push(&out, error_bundle(it, err));
     nd_interact_show(sink, it, &out, 1);
     nd_interact_outputs_clear(&out);

@@ -53,11 +53,11 @@ void nd_interact_show(const nd_sink *sink, nd_interact *it, const nd_interact_ou
                       int update);
 
 /* Moves slider k of interact id (in ex's workspace) to value, clamped into its range
-   (*applied receives the value used), runs the block again and replaces its displays in
-   place through sink; a failure of the block is shown in place of its output and also
-   returned. NameError when there is no interact id (never made, or long forgotten),
-   ValueError for a bad k or a value that is not finite. */
-nd_status nd_interact_move(const nd_exec *ex, int id, size_t k, double value,
+   (*applied receives the value used), runs the block again (figures in draft mode when
+   quick) and replaces its displays in place through sink; a failure of the block is shown
+   in place of its output and also returned. NameError when there is no interact id (never
+   made, or long forgotten), ValueError for a bad k or a value that is not finite. */
+nd_status nd_interact_move(const nd_exec *ex, int id, size_t k, double value, int quick,
                            const nd_sink *sink, double *applied, nd_error *err);
 
 #endif

@@ -59,14 +59,14 @@ nd_status nd_interp_exec(nd_interp *in, const char *code, const nd_sink *sink, n
     return st;
 }
 
-nd_status nd_interp_interact(nd_interp *in, int id, size_t k, double value, const nd_sink *sink,
-                             double *applied, nd_error *err)
+nd_status nd_interp_interact(nd_interp *in, int id, size_t k, double value, int quick,
+                             const nd_sink *sink, double *applied, nd_error *err)
 {
     nd_error local;
     if (!err) err = &local;
     nd_error_clear(err);
     nd_exec ex = {in->ws, in->registry, &in->interrupt, NULL, 0};
-    return nd_interact_move(&ex, id, k, value, sink, applied, err);
+    return nd_interact_move(&ex, id, k, value, quick, sink, applied, err);
 }
 
 void nd_interp_interrupt(nd_interp *in)

@@ -73,7 +73,14 @@ void nd_fig_set_yrange(nd_figure *fig, int panel, double lo, double hi);
 void nd_fig_set_size(nd_figure *fig, int width_px, int height_px);
 
 /* Renders into a bundle of image/svg+xml, image/png (base64), text/plain and ND_MIME_JSON
-   (see describe.c); ND_EIO when gnuplot is missing, fails or takes over 20 s. */
+   (see describe.c); ND_EIO when gnuplot is missing, fails or takes over 20 s. In draft
+   mode the bundle has no image/png. */
 nd_status nd_fig_render(const nd_figure *fig, nd_bundle **out, nd_error *err);
+
+/* Turns draft mode on or off for the calling thread and returns the previous mode. Draft
+   figures skip the PNG (the fallback of untrusted viewers and PDF export), which costs
+   about two thirds of a render: for redraws that a full render soon replaces, such as
+   interact's while a slider is dragged. */
+int nd_fig_draft(int on);
 
 #endif

@@ -246,17 +246,35 @@ def test_comm_close_forgets_and_bad_messages_crash_nothing(fresh_kernel):
     assert "ignored a comm_close for an unknown comm" in log
 
 
+def unparented_updates(kernel):
+    """update_display_data messages published without a parent (the settling full runs)."""
+    return [m for m in kernel.iopub[None] if m["msg_type"] == "update_display_data"]
+
+
 def test_hh_rinzel_phase_portrait_redraw_time(kernel):
-    """Measures (no threshold) how long a slider move takes, from the client's send to the
-    kernel's idle: the phase portrait of hh_rinzel, recomputed and redrawn."""
+    """Measures (no threshold) how long a slider move takes while dragging, from the client's
+    send to the kernel's idle: the phase portrait of hh_rinzel, recomputed and redrawn as a
+    draft (SVG only); then the slider rests and the full figure (with its PNG) follows."""
     kernel.ok("use hh_rinzel")
     it = Interact(kernel, "interact I=0..20 gK=20..40 { phase V n }")
+    assert "image/png" in it.displays[1]["content"]["data"]
+    settled = len(unparented_updates(kernel))
     times = []
     for i in range(12):
         t0 = time.perf_counter()
         _, iopub = it.move(kernel, 2.0 + i, slider=0)
         times.append(time.perf_counter() - t0)
         updates = [m for m in iopub if m["msg_type"] == "update_display_data"]
-        assert len(updates) == 2 and "image/png" in updates[1]["content"]["data"]
+        assert len(updates) == 2
+        figure = updates[1]["content"]["data"]
+        assert "image/png" not in figure and "data:image/svg+xml;base64," in figure["text/html"]
     record("interact: hh_rinzel phase portrait per slider move (median)", statistics.median(times))
     record("interact: hh_rinzel phase portrait per slider move (min)", min(times))
+    # At rest, the last value's figure is completed in place, PNG included.
+    deadline = time.monotonic() + 10
+    while len(unparented_updates(kernel)) < settled + 2 and time.monotonic() < deadline:
+        kernel._pump_iopub(0.1)
+    head, figure = unparented_updates(kernel)[settled:settled + 2]
+    assert [m["content"]["transient"]["display_id"] for m in (head, figure)] == it.ids
+    assert "I = 13.0 " in head["content"]["data"]["text/plain"]
+    assert "image/png" in figure["content"]["data"]

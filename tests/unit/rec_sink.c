@@ -23,6 +23,7 @@ static rec_event *add_bundle(rec_sink *r, const char *kind, const nd_bundle *b)
     e->text = dup_or_null(nd_bundle_get(b, "text/plain"));
     e->html = dup_or_null(nd_bundle_get(b, "text/html"));
     e->json = dup_or_null(nd_bundle_get(b, "application/vnd.neurodyn+json"));
+    e->png = nd_bundle_get(b, "image/png") != NULL;
     return e;
 }
 

@@ -14,6 +14,7 @@ typedef struct rec_event {
     char id[96];        /* display: its display_id ("" for a plain display) */
     int update;         /* display: 1 for an update in place */
     int interact;       /* sliders: the interact's id */
+    int png;            /* the bundle had an image/png */
 } rec_event;
 
 typedef struct rec_sink {

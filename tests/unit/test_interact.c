@@ -117,7 +117,7 @@ TEST(interact_moving_a_slider_reruns_the_block_in_place)
 
     rec_clear(&f.r);
     double applied = -1;
-    CHECK_INT(nd_interp_interact(f.in, id, 0, 1.0, &f.r.sink, &applied, &f.e), ND_OK);
+    CHECK_INT(nd_interp_interact(f.in, id, 0, 1.0, 0, &f.r.sink, &applied, &f.e), ND_OK);
     CHECK_NEAR(applied, 1.0, 0);
     CHECK_STR(rec_kinds(&f.r), "display|display");
     CHECK_STR(f.r.ev[0].id, head_id);
@@ -133,9 +133,28 @@ TEST(interact_moving_a_slider_reruns_the_block_in_place)
     CHECK_STR(nd_ws_current_model(nd_interp_workspace(f.in)), "hh");
 
     rec_clear(&f.r);   /* out of range: clamped, and the value used is reported */
-    CHECK_INT(nd_interp_interact(f.in, id, 0, 7.5, &f.r.sink, &applied, &f.e), ND_OK);
+    CHECK_INT(nd_interp_interact(f.in, id, 0, 7.5, 0, &f.r.sink, &applied, &f.e), ND_OK);
     CHECK_NEAR(applied, 2.0, 0);
     CHECK_NEAR(json_path_number(f.r.ev[1].json, "points", 0, "state", "v"), fhn_equilibrium_v(2.0), 1e-6);
+    rec_fixture_teardown(&f);
+}
+
+TEST(interact_quick_runs_draw_draft_figures)
+{
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    CHECK_INT(rec_fixture_run(&f, "use fhn\ninteract I=0..2 { phase v w }"), ND_OK);
+    int id = last_interact(&f.r);
+    CHECK(f.r.ev[f.r.n - 1].png);
+    rec_clear(&f.r);   /* a move while dragging: the SVG only */
+    CHECK_INT(nd_interp_interact(f.in, id, 0, 1, 1, &f.r.sink, NULL, &f.e), ND_OK);
+    CHECK_CONTAINS(f.r.ev[1].text, "fhn phase plane");
+    CHECK(!f.r.ev[1].png);
+    rec_clear(&f.r);   /* at rest: complete again, and figures elsewhere were never drafts */
+    CHECK_INT(nd_interp_interact(f.in, id, 0, 1, 0, &f.r.sink, NULL, &f.e), ND_OK);
+    CHECK(f.r.ev[1].png);
+    CHECK_INT(rec_fixture_run(&f, "phase v w"), ND_OK);
+    CHECK(f.r.ev[0].png);
     rec_fixture_teardown(&f);
 }
 
@@ -149,7 +168,7 @@ TEST(interact_binds_workspace_names_for_the_run_only)
     CHECK_INT(displays(&f.r, d, 4), 2);
     CHECK_STR(d[1]->text, "22\n");
     rec_clear(&f.r);
-    CHECK_INT(nd_interp_interact(f.in, id, 0, 5, &f.r.sink, NULL, &f.e), ND_OK);
+    CHECK_INT(nd_interp_interact(f.in, id, 0, 5, 0, &f.r.sink, NULL, &f.e), ND_OK);
     CHECK_STR(f.r.ev[1].text, "52\n");
     CHECK_INT(rec_fixture_run(&f, "print k"), ND_OK);
     CHECK_STR(f.r.ev[0].text, "2\n");
@@ -176,14 +195,14 @@ TEST(interact_rerun_errors_show_in_place_and_the_interact_survives)
     int id = last_interact(&f.r);
     CHECK_STR(f.r.ev[f.r.n - 1].text, "hi\nhi\n");
     rec_clear(&f.r);
-    CHECK_INT(nd_interp_interact(f.in, id, 0, 2.5, &f.r.sink, NULL, &f.e), ND_EVALUE);
+    CHECK_INT(nd_interp_interact(f.in, id, 0, 2.5, 0, &f.r.sink, NULL, &f.e), ND_EVALUE);
     CHECK_STR(rec_kinds(&f.r), "display|display");
     CHECK_INT(f.r.ev[1].update, 1);
     CHECK_CONTAINS(f.r.ev[1].text, "  repeat n { print \"hi\" }\n");   /* the line, located */
     CHECK_CONTAINS(f.r.ev[1].text, "ValueError: repeat expects a whole number");
     CHECK_CONTAINS(f.r.ev[1].json, "\"ename\":\"ValueError\"");
     rec_clear(&f.r);
-    CHECK_INT(nd_interp_interact(f.in, id, 0, 3, &f.r.sink, NULL, &f.e), ND_OK);
+    CHECK_INT(nd_interp_interact(f.in, id, 0, 3, 0, &f.r.sink, NULL, &f.e), ND_OK);
     CHECK_STR(f.r.ev[1].text, "hi\nhi\nhi\n");
     rec_fixture_teardown(&f);
 }
@@ -195,12 +214,12 @@ TEST(interact_rerun_keeps_the_number_of_displays)
     CHECK_INT(rec_fixture_run(&f, "use fhn\ninteract n=1..3 step=1 {\n  repeat n { fixed }\n}"), ND_OK);
     int id = last_interact(&f.r);
     rec_clear(&f.r);   /* n = 3: three tables into the one slot, as text */
-    CHECK_INT(nd_interp_interact(f.in, id, 0, 3, &f.r.sink, NULL, &f.e), ND_OK);
+    CHECK_INT(nd_interp_interact(f.in, id, 0, 3, 0, &f.r.sink, NULL, &f.e), ND_OK);
     CHECK_STR(rec_kinds(&f.r), "display|display|display");
     CHECK_CONTAINS(f.r.ev[2].text, "1 equilibrium of fhn");
     CHECK_CONTAINS(strstr(f.r.ev[2].text, "1 equilibrium of fhn") + 1, "1 equilibrium of fhn");
     rec_clear(&f.r);   /* n = 1: one table, and the second display blanked */
-    CHECK_INT(nd_interp_interact(f.in, id, 0, 1, &f.r.sink, NULL, &f.e), ND_OK);
+    CHECK_INT(nd_interp_interact(f.in, id, 0, 1, 0, &f.r.sink, NULL, &f.e), ND_OK);
     CHECK_STR(rec_kinds(&f.r), "display|display|display");
     CHECK_CONTAINS(f.r.ev[1].json, "\"type\":\"equilibria\"");
     CHECK_STR(f.r.ev[2].text, "");
@@ -214,11 +233,11 @@ TEST(interact_reports_a_model_that_is_gone)
     CHECK_INT(rec_fixture_run(&f, "use fhn\ninteract I=0..2 { fixed }\ndel fhn"), ND_OK);
     int id = last_interact(&f.r);
     rec_clear(&f.r);
-    CHECK_INT(nd_interp_interact(f.in, id, 0, 1, &f.r.sink, NULL, &f.e), ND_ENAME);
+    CHECK_INT(nd_interp_interact(f.in, id, 0, 1, 0, &f.r.sink, NULL, &f.e), ND_ENAME);
     CHECK_CONTAINS(f.r.ev[1].text, "the model 'fhn'");
-    CHECK_INT(nd_interp_interact(f.in, id + 1000, 0, 1, &f.r.sink, NULL, &f.e), ND_ENAME);
-    CHECK_INT(nd_interp_interact(f.in, id, 5, 1, &f.r.sink, NULL, &f.e), ND_EVALUE);
-    CHECK_INT(nd_interp_interact(f.in, id, 0, NAN, &f.r.sink, NULL, &f.e), ND_EVALUE);
+    CHECK_INT(nd_interp_interact(f.in, id + 1000, 0, 1, 0, &f.r.sink, NULL, &f.e), ND_ENAME);
+    CHECK_INT(nd_interp_interact(f.in, id, 5, 1, 0, &f.r.sink, NULL, &f.e), ND_EVALUE);
+    CHECK_INT(nd_interp_interact(f.in, id, 0, NAN, 0, &f.r.sink, NULL, &f.e), ND_EVALUE);
     rec_fixture_teardown(&f);
 }
 
