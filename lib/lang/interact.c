@@ -291,7 +291,7 @@ void nd_interact_show(const nd_sink *sink, nd_interact *it, const nd_interact_ou
 {
     if (!update) {
         make_key(it);
-        it->nslots = 1 + out->n;
+        it->nslots = 1 + (out->n ? out->n : 1);   /* a later run may show what this one did not */
     }
     nd_bundle *head = heading(it);
     emit(sink, it, 0, head, update);

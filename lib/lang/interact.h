@@ -46,9 +46,10 @@ nd_status nd_interact_run(const nd_exec *ex, nd_interact *it, nd_interact_output
                           nd_error *err);
 
 /* Shows a run's outputs as it's displays: the first of them a line with the sliders'
-   values (application/vnd.neurodyn+json type "interact"), then out's items. update = 0
-   creates the displays and fixes their number (it->nslots); update = 1 replaces them in
-   place: missing ones are blanked, extra ones folded into the last one as text. */
+   values (application/vnd.neurodyn+json type "interact"), then out's items (at least one
+   display, blank when there are none). update = 0 creates the displays and fixes their
+   number (it->nslots); update = 1 replaces them in place: missing ones are blanked, extra
+   ones folded into the last one as text. */
 void nd_interact_show(const nd_sink *sink, nd_interact *it, const nd_interact_outputs *out,
                       int update);
 

@@ -226,6 +226,36 @@ TEST(interact_rerun_keeps_the_number_of_displays)
     rec_fixture_teardown(&f);
 }
 
+TEST(interact_a_silent_first_run_keeps_room_for_later_output)
+{
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    CHECK_INT(rec_fixture_run(&f, "k = 1\ninteract k=1..3 step=1 {\n  repeat k - 1 { print k }\n}"), ND_OK);
+    int id = last_interact(&f.r);
+    CHECK_STR(rec_kinds(&f.r), "sliders|out|display|display");
+    CHECK_STR(f.r.ev[3].text, "");
+    rec_clear(&f.r);
+    CHECK_INT(nd_interp_interact(f.in, id, 0, 2, 0, &f.r.sink, NULL, &f.e), ND_OK);
+    CHECK_STR(f.r.ev[1].text, "2\n");
+    rec_fixture_teardown(&f);
+}
+
+TEST(interact_the_workspace_forgets_the_oldest)
+{
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    int first = 0;
+    for (int i = 0; i <= ND_WS_MAX_INTERACTS; i++) {
+        CHECK_INT(rec_fixture_run(&f, "interact x=0..1 { y = x }"), ND_OK);
+        if (i == 0) first = last_interact(&f.r);
+    }
+    int last = last_interact(&f.r);
+    CHECK_INT(nd_interp_interact(f.in, first, 0, 1, 0, &f.r.sink, NULL, &f.e), ND_ENAME);
+    CHECK_INT(nd_interp_interact(f.in, first + 1, 0, 1, 0, &f.r.sink, NULL, &f.e), ND_OK);
+    CHECK_INT(nd_interp_interact(f.in, last, 0, 1, 0, &f.r.sink, NULL, &f.e), ND_OK);
+    rec_fixture_teardown(&f);
+}
+
 TEST(interact_reports_a_model_that_is_gone)
 {
     rec_fixture f;
