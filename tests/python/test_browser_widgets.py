@@ -16,6 +16,7 @@ the system's notebook configuration."""
 import json
 import os
 import re
+import subprocess
 import time
 
 import pytest
@@ -58,6 +59,20 @@ def when(cond):
     """A JavaScript expression: cond (over s, the cell's state) when it holds, else null."""
     return "(function () { var s = (function () {%s})(); return (%s) ? s : null; })()" % (
         STATE_JS, cond)
+
+
+def joined(output, mime):
+    """An output's text for mime (nbformat may store it as a list of lines)."""
+    text = output.get("data", {}).get(mime, "")
+    return "".join(text) if isinstance(text, list) else text
+
+
+def stock_html(directory, name):
+    """The notebook as Debian's stock `jupyter nbconvert --to html` writes it."""
+    r = subprocess.run(["jupyter", "nbconvert", "--to", "html", "--stdout", name], cwd=directory,
+                       capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, r.stderr
+    return r.stdout
 
 
 def write_notebook(directory):
@@ -142,6 +157,36 @@ def test_dragging_a_slider_redraws_the_figure():
         assert after["figures"] == 1 and after["outputs"] == before["outputs"]
         assert after["errors"] == 0
         record("browser: slider drag to redrawn figure", t_redraw)
+
+        # At rest the figure is completed (PNG again); saved, the notebook keeps the last
+        # values' line and figure as ordinary outputs, which stock nbconvert draws.
+        wait_for(driver, "Jupyter.notebook.get_cell(0).output_area.outputs.some(function (o) {"
+                 " return o.data && o.data['image/png']; })", PAGE_TIMEOUT,
+                 "the completed figure (with its PNG) after the slider rested")
+        value = driver.execute_script(STATE_JS)["sliders"][0][1]
+        driver.execute_script("Jupyter.notebook.save_notebook();")
+        path = os.path.join(notebook_dir, name)
+        deadline = time.monotonic() + PAGE_TIMEOUT
+        while True:
+            try:
+                with open(path) as f:
+                    saved = json.load(f)
+            except ValueError:   # caught while the server writes it
+                assert time.monotonic() < deadline, f"{path} is not valid JSON"
+                time.sleep(0.2)
+                continue
+            texts = [joined(o, "text/plain") for o in saved["cells"][0]["outputs"]]
+            if any(f"I = {value} " in t for t in texts) or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        outputs = saved["cells"][0]["outputs"]
+        assert any(t.startswith(f"interact: I = {value} (0 \u2026 20)") for t in texts), texts
+        figures = [o for o in outputs if "image/png" in o.get("data", {})]
+        assert [o["output_type"] for o in outputs] == ["stream", "display_data", "display_data"]
+        assert len(figures) == 1
+        assert "data:image/svg+xml;base64," in joined(figures[0], "text/html")
+        html = stock_html(notebook_dir, name)
+        assert f"I = {value} (0 \u2026 20)" in html and 'img class="nd-figure"' in html
     finally:
         stop_browser(driver)
         server.stop()
