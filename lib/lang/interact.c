@@ -74,8 +74,9 @@ static void cap_stream(void *ctx, nd_stream which, const char *text)
     (void)which;
     nd_interact_outputs *o = ctx;
     if (!o->text_open) {
+        size_t before = o->n;
         push(o, text_bundle(text));
-        o->text_open = o->n > 0;
+        o->text_open = o->n > before;   /* not after a failed push: items[n - 1] is no text */
         return;
     }
     nd_sb sb;
