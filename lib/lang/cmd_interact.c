@@ -65,7 +65,7 @@ static nd_status read_slider(const nd_cmd_ctx *ctx, const nd_arg *a, const nd_mo
 {
     nd_status st = nd_arg_range(ctx, a, &s->lo, &s->hi, err);
     if (st != ND_OK) return st;
-    if (!(isfinite(s->lo) && isfinite(s->hi) && s->lo < s->hi))
+    if (!(isfinite(s->hi - s->lo) && s->lo < s->hi))
         return nd_arg_error(a, err, ND_EVALUE, "slider '%s' needs a range lo..hi with finite "
                             "lo < hi", a->key);
     s->step = step_arg ? step : nice_step(s->lo, s->hi);

@@ -277,6 +277,7 @@ TEST(interact_refuses_bad_declarations)
         {"interact { print 1 }", ND_ESYNTAX, "at least one slider"},
         {"interact x=0..1", ND_ESYNTAX, "needs a { ... } block"},
         {"interact x=2..1 { print x }", ND_EVALUE, "finite lo < hi"},
+        {"interact x=-1e308..1e308 { print x }", ND_EVALUE, "finite lo < hi"},
         {"interact x=3 { print x }", ND_ETYPE, "range"},
         {"interact x=0..1 step=2 { print x }", ND_EVALUE, "step="},
         {"interact x=0..1 7 { print x }", ND_ESYNTAX, "interact NAME=LO..HI"},
