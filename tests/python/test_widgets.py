@@ -93,6 +93,11 @@ class Interact:
         return msg_id, iopub
 
 
+def unparented_updates(kernel):
+    """update_display_data messages published without a parent (the settling full runs)."""
+    return [m for m in kernel.iopub[None] if m["msg_type"] == "update_display_data"]
+
+
 @pytest.fixture(scope="module")
 def fhn(kernel):
     kernel.ok("use fhn")
@@ -128,6 +133,7 @@ def test_the_box_is_displayed_in_the_cell(fhn):
 
 
 def test_moving_the_slider_updates_the_displays_in_place(kernel, fhn):
+    settled = len(unparented_updates(kernel))
     msg_id, iopub = fhn.move(kernel, 1.0)
     states = [m["content"]["execution_state"] for m in iopub if m["msg_type"] == "status"]
     assert states == ["busy", "idle"]
@@ -147,6 +153,11 @@ def test_moving_the_slider_updates_the_displays_in_place(kernel, fhn):
     r = kernel.ok("fixed")
     v = [m for m in r.of_type("display_data")][-1]["content"]["data"]
     assert v["application/vnd.neurodyn+json"]["parameters"]["I"] == 0
+    # the full run owed to the moved slider came first, before the cell, without a parent
+    head, table = unparented_updates(kernel)[settled:]
+    assert [m["content"]["transient"]["display_id"] for m in (head, table)] == fhn.ids
+    assert nd_json(head)["sliders"][0]["value"] == 1.0
+    assert kernel.seen.index(table) < kernel.seen.index(r.iopub[0])
 
 
 def test_an_out_of_range_value_is_clamped_and_sent_back(kernel, fhn):
@@ -245,11 +256,6 @@ def test_comm_close_forgets_and_bad_messages_crash_nothing(fresh_kernel):
     log = k.stderr_text()
     assert "ignored a comm_msg for an unknown comm (comm 'no-such-comm')" in log
     assert "ignored a comm_close for an unknown comm" in log
-
-
-def unparented_updates(kernel):
-    """update_display_data messages published without a parent (the settling full runs)."""
-    return [m for m in kernel.iopub[None] if m["msg_type"] == "update_display_data"]
 
 
 def cpu_seconds(pid):
