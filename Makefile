@@ -48,6 +48,7 @@ DEB_PACKAGES := build-essential libzmq3-dev libjansson-dev libssl-dev libopenbla
                 jupyter-nbconvert python3-nbclient python3-jupyter-kernel-test \
                 python3-pytest python3-ipykernel python3-scipy \
                 chromium chromium-driver python3-selenium \
+                jupyter-nbextension-jupyter-js-widgets python3-ipywidgets \
                 clang libclang-rt-dev
 
 # The peers the benchmarks compare against (not needed to build or test).

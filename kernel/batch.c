@@ -179,7 +179,8 @@ int nd_batch_run(const char *path, const char *figures, FILE *out, FILE *err)
         return 1;
     }
     terminal term = {out, err, figures, 0, NULL, 0};
-    nd_sink sink = {&term, term_stream, term_display, term_result, term_clear, term_page};
+    /* No sliders on a terminal: interact says so and runs its block once. */
+    nd_sink sink = {&term, term_stream, term_display, term_result, term_clear, term_page, NULL};
 
     struct sigaction sa, old;
     memset(&sa, 0, sizeof sa);

@@ -8,6 +8,7 @@
 #include "../lib/base/base64.h"
 #include "../lib/base/strbuf.h"
 #include "../lib/base/textfmt.h"
+#include "comm.h"
 #include "utf8.h"
 
 static int is_json_mime(const char *mime)
@@ -100,9 +101,15 @@ static void on_page(void *ctx, const nd_bundle *b)
                                                   nd_display_data(b), "start", 0));
 }
 
+static int on_sliders(void *ctx, const nd_sliders *sl)
+{
+    nd_cell_output *out = ctx;
+    return !out->silent && nd_comm_open_sliders(out->server, out->parent, sl);
+}
+
 nd_sink nd_display_sink(nd_cell_output *out)
 {
-    nd_sink sink = {out, on_stream, on_display, on_result, on_clear, on_page};
+    nd_sink sink = {out, on_stream, on_display, on_result, on_clear, on_page, on_sliders};
     return sink;
 }
 

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "comm.h"
 #include "display.h"
 #include "utf8.h"
 
@@ -252,14 +253,6 @@ static void handle_interrupt(nd_server *s, void *sock, const nd_msg *req)
     nd_server_reply(s, sock, req, "interrupt_reply", json_pack("{s:s}", "status", "ok"));
 }
 
-/* No comm targets exist, so a comm_open is closed at once, as the spec asks. */
-static void handle_comm_open(nd_server *s, const nd_msg *req)
-{
-    const char *id = str_field(req->content, "comm_id");
-    if (id)
-        nd_server_publish(s, req, "comm_close", json_pack("{s:s, s:{}}", "comm_id", id, "data"));
-}
-
 void nd_handle_request(nd_server *s, void *sock, const nd_msg *req)
 {
     const char *type = nd_msg_type(req);
@@ -278,11 +271,14 @@ void nd_handle_request(nd_server *s, void *sock, const nd_msg *req)
     else if (strcmp(type, "history_request") == 0)
         handle_history(s, sock, req);
     else if (strcmp(type, "comm_info_request") == 0)
-        nd_server_reply(s, sock, req, "comm_info_reply", json_pack("{s:s, s:{}}", "status", "ok", "comms"));
+        nd_server_reply(s, sock, req, "comm_info_reply",
+                        nd_comm_info(s, str_field(req->content, "target_name")));
     else if (strcmp(type, "comm_open") == 0)
-        handle_comm_open(s, req);
-    else if (strcmp(type, "comm_msg") == 0 || strcmp(type, "comm_close") == 0)
-        ;   /* no comm is ever open */
+        nd_comm_on_open(s, req);
+    else if (strcmp(type, "comm_msg") == 0)
+        nd_comm_on_msg(s, req);
+    else if (strcmp(type, "comm_close") == 0)
+        nd_comm_on_close(s, req);
     else if (strcmp(type, "shutdown_request") == 0)
         handle_shutdown(s, sock, req);
     else if (strcmp(type, "interrupt_request") == 0)

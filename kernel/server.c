@@ -14,6 +14,7 @@
 #include <string.h>
 #include <zmq.h>
 
+#include "comm.h"
 #include "handlers.h"
 #include "ids.h"
 
@@ -400,7 +401,8 @@ static int setup(nd_server *s, const char *connection_file)
     s->in_shell = malloc(sizeof *s->in_shell);
     s->in_control = malloc(sizeof *s->in_control);
     s->interp = nd_interp_create();
-    if (!s->replay || !s->in_shell || !s->in_control || !s->interp) return -1;
+    s->comms = nd_comms_create();
+    if (!s->replay || !s->in_shell || !s->in_control || !s->interp || !s->comms) return -1;
 
     char *path = nd_history_default_path();
     s->history = nd_history_open(path, err, sizeof err);
@@ -436,6 +438,7 @@ int nd_server_run(const char *connection_file)
         nd_msg m = {0};
         int rc = next_request(&s, s.shell, &m);
         if (rc < 0) break;
+        nd_comm_settle(&s, rc == 1 && strcmp(nd_msg_type(&m), "comm_msg") != 0);
         if (rc == 1) {
             nd_handle_request(&s, s.shell, &m);
             nd_msg_clear(&m);
@@ -451,6 +454,7 @@ done:
     close_sockets(&s);
     nd_history_close(s.history);
     nd_interp_free(s.interp);
+    nd_comms_free(s.comms);
     nd_signer_free(s.signer);
     nd_replay_free(s.replay);
     free(s.in_shell);

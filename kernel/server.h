@@ -25,6 +25,7 @@ typedef struct nd_server {
     pthread_mutex_t iopub_lock;  /* iopub is written by the shell and control threads */
 
     nd_interp *interp;
+    struct nd_comms *comms;      /* comm.h: the open comms (widgets of interact) */
     nd_history *history;
     int execution_count;
 

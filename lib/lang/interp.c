@@ -9,6 +9,7 @@
 #include "complete.h"
 #include "eval.h"
 #include "exec.h"
+#include "interact.h"
 #include "modules.h"
 #include "parser.h"
 
@@ -56,6 +57,16 @@ nd_status nd_interp_exec(nd_interp *in, const char *code, const nd_sink *sink, n
     else nd_output_flush(&out);
     nd_program_free(prog);
     return st;
+}
+
+nd_status nd_interp_interact(nd_interp *in, int id, size_t k, double value, int quick,
+                             const nd_sink *sink, double *applied, nd_error *err)
+{
+    nd_error local;
+    if (!err) err = &local;
+    nd_error_clear(err);
+    nd_exec ex = {in->ws, in->registry, &in->interrupt, NULL, 0};
+    return nd_interact_move(&ex, id, k, value, quick, sink, applied, err);
 }
 
 void nd_interp_interrupt(nd_interp *in)

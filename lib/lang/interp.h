@@ -20,6 +20,16 @@ void nd_interp_free(nd_interp *in);
    by the statements before the failure are kept. */
 nd_status nd_interp_exec(nd_interp *in, const char *code, const nd_sink *sink, nd_error *err);
 
+/* Answers a moved slider: sets slider k (0-based, as offered through sink->sliders) of
+   interact id to value (clamped into its range; *applied, when not NULL, receives the
+   value used) and runs the interact's block again, replacing its displays in place
+   through sink (display with update = 1). quick = 1 draws figures in draft mode (no PNG:
+   lib/plot/figure.h), for the moves of a drag; a run with quick = 0 once the slider rests
+   completes them. A failure of the block is shown in place of its output and returned;
+   NameError for an interact the workspace does not keep. */
+nd_status nd_interp_interact(nd_interp *in, int id, size_t k, double value, int quick,
+                             const nd_sink *sink, double *applied, nd_error *err);
+
 /* Asks the running cell to stop at its next safe point (within 100 ms) with
    ND_EINTERRUPT. Async-signal-safe and callable from any thread. */
 void nd_interp_interrupt(nd_interp *in);

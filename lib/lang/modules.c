@@ -20,6 +20,7 @@ static const register_fn modules[] = {
     nd_cmd_register_learn,
     nd_cmd_register_deriv,
     nd_cmd_register_sindy,
+    nd_cmd_register_interact,
 };
 
 nd_status nd_cmd_register_all(nd_cmd_registry *reg, nd_error *err)

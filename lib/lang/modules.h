@@ -48,6 +48,9 @@ nd_status nd_cmd_register_sindy(nd_cmd_registry *reg, nd_error *err);
 /* Registers the derivative command (deriv, cmd_deriv.c). */
 nd_status nd_cmd_register_deriv(nd_cmd_registry *reg, nd_error *err);
 
+/* Registers the interact command (cmd_interact.c). */
+nd_status nd_cmd_register_interact(nd_cmd_registry *reg, nd_error *err);
+
 /* Registers the commands of every module; stops at the first failure. */
 nd_status nd_cmd_register_all(nd_cmd_registry *reg, nd_error *err);
 

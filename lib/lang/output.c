@@ -50,11 +50,18 @@ static void fwd_page(void *ctx, const nd_bundle *b)
     if (o->target && o->target->page) o->target->page(o->target->ctx, b);
 }
 
+static int fwd_sliders(void *ctx, const nd_sliders *sl)
+{
+    nd_output *o = ctx;
+    send_pending(o, 0);
+    return o->target && o->target->sliders ? o->target->sliders(o->target->ctx, sl) : 0;
+}
+
 void nd_output_init(nd_output *o, const nd_sink *target)
 {
     o->target = target;
     o->pending = NULL;
-    o->sink = (nd_sink){o, fwd_stream, fwd_display, fwd_result, fwd_clear, fwd_page};
+    o->sink = (nd_sink){o, fwd_stream, fwd_display, fwd_result, fwd_clear, fwd_page, fwd_sliders};
 }
 
 const nd_sink *nd_output_sink(nd_output *o)

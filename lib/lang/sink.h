@@ -7,6 +7,21 @@
 
 typedef enum nd_stream { ND_STREAM_OUT, ND_STREAM_ERR } nd_stream;
 
+/* One slider of an `interact`: the name it binds, its range, step and current value. */
+typedef struct nd_slider {
+    const char *name;
+    double lo, hi, step, value;
+    int decimals;       /* digits after the point that show every value of the slider */
+} nd_slider;
+
+/* The sliders of one `interact`, offered to the front end. Moving slider k is answered by
+   nd_interp_interact(interp, id, k, value, ...) (lib/lang/interp.h). */
+typedef struct nd_sliders {
+    int id;                     /* the interact's number in the workspace */
+    size_t n;
+    const nd_slider *items;     /* borrowed for the duration of the call */
+} nd_sliders;
+
 typedef struct nd_sink {
     void *ctx;
     /* Appends text to the standard output or error stream of the cell. */
@@ -20,6 +35,9 @@ typedef struct nd_sink {
     void (*clear)(void *ctx, int wait);
     /* Shows a bundle in the front end's pager (help text), outside the cell's output. */
     void (*page)(void *ctx, const nd_bundle *b);
+    /* Shows sliders that re-run an interact's block when moved; returns 1 when the front
+       end shows them, 0 when it cannot (a terminal). NULL means it cannot. */
+    int (*sliders)(void *ctx, const nd_sliders *s);
 } nd_sink;
 
 #endif

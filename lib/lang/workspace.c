@@ -2,8 +2,11 @@
    session holds tens of names, not millions. */
 #include "workspace.h"
 
+#include <stdatomic.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "interact.h"
 
 typedef struct binding {
     char *name;
@@ -14,7 +17,13 @@ struct nd_ws {
     binding *items;
     size_t count, cap;
     char *current_model;   /* the name `use` or `model` made current, or NULL */
+    nd_interact *interacts[ND_WS_MAX_INTERACTS];   /* oldest first */
+    size_t ninteracts;
 };
+
+/* Interact ids are unique in the process, not per workspace, so that a kernel embedding
+   two interpreters never confuses their sliders. */
+static atomic_int last_interact_id;
 
 nd_ws *nd_ws_create(void)
 {
@@ -30,7 +39,27 @@ void nd_ws_free(nd_ws *ws)
     }
     free(ws->items);
     free(ws->current_model);
+    for (size_t i = 0; i < ws->ninteracts; i++) nd_interact_free(ws->interacts[i]);
     free(ws);
+}
+
+int nd_ws_add_interact(nd_ws *ws, nd_interact *it)
+{
+    if (ws->ninteracts == ND_WS_MAX_INTERACTS) {
+        nd_interact_free(ws->interacts[0]);
+        memmove(ws->interacts, ws->interacts + 1, (ND_WS_MAX_INTERACTS - 1) * sizeof *ws->interacts);
+        ws->ninteracts--;
+    }
+    it->id = atomic_fetch_add(&last_interact_id, 1) + 1;
+    ws->interacts[ws->ninteracts++] = it;
+    return it->id;
+}
+
+nd_interact *nd_ws_interact(const nd_ws *ws, int id)
+{
+    for (size_t i = 0; i < ws->ninteracts; i++)
+        if (ws->interacts[i]->id == id) return ws->interacts[i];
+    return NULL;
 }
 
 const char *nd_ws_current_model(const nd_ws *ws)
@@ -40,8 +69,8 @@ const char *nd_ws_current_model(const nd_ws *ws)
 
 int nd_ws_set_current_model(nd_ws *ws, const char *name)
 {
-    char *copy = strdup(name);
-    if (!copy) return -1;
+    char *copy = name ? strdup(name) : NULL;
+    if (name && !copy) return -1;
     free(ws->current_model);
     ws->current_model = copy;
     return 0;

@@ -6,6 +6,10 @@
 #include "value.h"
 
 typedef struct nd_ws nd_ws;
+typedef struct nd_interact nd_interact;   /* interact.h */
+
+/* The interacts a workspace keeps; older ones are forgotten (their sliders stop working). */
+enum { ND_WS_MAX_INTERACTS = 100 };
 
 /* Returns an empty workspace, or NULL when out of memory. */
 nd_ws *nd_ws_create(void);
@@ -36,7 +40,14 @@ nd_value *nd_ws_value(const nd_ws *ws, size_t i);
    named), or NULL when none is set or its binding is gone. */
 const char *nd_ws_current_model(const nd_ws *ws);
 
-/* Makes the binding called name the current model; 0, or -1 on ENOMEM. */
+/* Makes the binding called name the current model (NULL: none); 0, or -1 on ENOMEM. */
 int nd_ws_set_current_model(nd_ws *ws, const char *name);
+
+/* Keeps it (taking ownership), gives it a new id (> 0, unique in the process) and returns
+   the id; forgets the oldest interact beyond ND_WS_MAX_INTERACTS. */
+int nd_ws_add_interact(nd_ws *ws, nd_interact *it);
+
+/* Returns the interact with that id (borrowed), or NULL when there is none. */
+nd_interact *nd_ws_interact(const nd_ws *ws, int id);
 
 #endif

@@ -73,7 +73,8 @@ void nd_fig_set_yrange(nd_figure *fig, int panel, double lo, double hi);
 void nd_fig_set_size(nd_figure *fig, int width_px, int height_px);
 
 /* Renders into a bundle of image/svg+xml, image/png (base64), text/plain and ND_MIME_JSON
-   (see describe.c); ND_EIO when gnuplot is missing, fails or takes over 20 s. */
+   (see describe.c); ND_EIO when gnuplot is missing, fails or takes over 20 s. In draft
+   mode the bundle has no image/png. */
 nd_status nd_fig_render(const nd_figure *fig, nd_bundle **out, nd_error *err);
 
 /* Returns 1 when b (a rendered figure, or any result bundle) holds both images. */
@@ -101,5 +102,11 @@ size_t nd_fig_panel_count(const nd_figure *fig);
 
 /* Sets *width and *height to the image size in pixels the figure renders at. */
 void nd_fig_size(const nd_figure *fig, int *width, int *height);
+
+/* Turns draft mode on or off for the calling thread and returns the previous mode. Draft
+   figures skip the PNG (the fallback of untrusted viewers and PDF export), which costs
+   about two thirds of a render: for redraws that a full render soon replaces, such as
+   interact's while a slider is dragged. */
+int nd_fig_draft(int on);
 
 #endif

@@ -56,9 +56,9 @@ int nd_fig_plan_make(const nd_figure *fig, nd_fig_plan *plan);
 /* Releases what nd_fig_plan_make allocated. */
 void nd_fig_plan_free(nd_fig_plan *plan);
 
-/* Returns the gnuplot script that draws fig as planned, writing the SVG to /dev/fd/3 and
-   the PNG to /dev/fd/4; caller frees; NULL on ENOMEM. */
-char *nd_fig_script(const nd_figure *fig, const nd_fig_plan *plan);
+/* Returns the gnuplot script that draws fig as planned, writing the SVG to /dev/fd/3 and,
+   when with_png, the PNG to /dev/fd/4; caller frees; NULL on ENOMEM. */
+char *nd_fig_script(const nd_figure *fig, const nd_fig_plan *plan, int with_png);
 
 /* Returns the text/plain description of fig (title, panels, series with point counts and
    ranges); caller frees; NULL on ENOMEM. */

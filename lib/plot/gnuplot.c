@@ -36,7 +36,7 @@ static void first_error_line(const char *text, char *out, size_t cap)
     out[best_len] = '\0';
 }
 
-static nd_status judge(const nd_proc_result *r, int timeout_ms, nd_error *err)
+static nd_status judge(const nd_proc_result *r, int timeout_ms, int with_png, nd_error *err)
 {
     char line[400];
     first_error_line(nd_sb_str(&r->out[2]), line, sizeof line);
@@ -50,13 +50,14 @@ static nd_status judge(const nd_proc_result *r, int timeout_ms, nd_error *err)
     if (r->exit_code != 0)
         return nd_error_fail(err, ND_EIO, "gnuplot failed: %s",
                              *line ? line : "it exited with an error and no message");
-    if (r->out[3].len == 0 || r->out[4].len == 0)
+    if (r->out[3].len == 0 || (with_png && r->out[4].len == 0))
         return nd_error_fail(err, ND_EIO, "gnuplot produced no image%s%s",
                              *line ? ": " : "", line);
     return ND_OK;
 }
 
-nd_status nd_fig_gnuplot(const char *script, int timeout_ms, nd_fig_output *out, nd_error *err)
+nd_status nd_fig_gnuplot(const char *script, int timeout_ms, int with_png, nd_fig_output *out,
+                         nd_error *err)
 {
     memset(out, 0, sizeof *out);
     char *path = nd_proc_find("gnuplot");
@@ -71,7 +72,7 @@ nd_status nd_fig_gnuplot(const char *script, int timeout_ms, nd_fig_output *out,
     nd_proc_result r;
     nd_status st = nd_proc_run(path, argv, &o, &r, err);
     free(path);
-    if (st == ND_OK) st = judge(&r, timeout_ms, err);
+    if (st == ND_OK) st = judge(&r, timeout_ms, with_png, err);
     if (st == ND_OK) {
         out->fd3_len = r.out[3].len;
         out->fd3 = nd_sb_take(&r.out[3]);

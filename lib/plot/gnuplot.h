@@ -20,9 +20,10 @@ typedef struct nd_fig_output {
 
 /* Runs "gnuplot -d" (found on PATH, reading no init file) in its own process group with
    script on stdin, collecting fds 3 and 4; kills it after timeout_ms. ND_EIO when gnuplot
-   is missing, fails (with its first error line), is killed or times out; the child is
-   always reaped. out is zeroed on failure. */
-nd_status nd_fig_gnuplot(const char *script, int timeout_ms, nd_fig_output *out, nd_error *err);
+   is missing, fails (with its first error line), is killed, times out, or leaves fd 3 (or,
+   when with_png, fd 4) empty; the child is always reaped. out is zeroed on failure. */
+nd_status nd_fig_gnuplot(const char *script, int timeout_ms, int with_png, nd_fig_output *out,
+                         nd_error *err);
 
 /* Frees the outputs and zeroes out. */
 void nd_fig_output_free(nd_fig_output *out);

@@ -193,7 +193,7 @@ static void body(nd_sb *sb, const nd_figure *fig, const nd_fig_plan *plan)
     nd_sb_puts(sb, "unset multiplot\n");
 }
 
-char *nd_fig_script(const nd_figure *fig, const nd_fig_plan *plan)
+char *nd_fig_script(const nd_figure *fig, const nd_fig_plan *plan, int with_png)
 {
     nd_sb sb;
     nd_sb_init(&sb);
@@ -202,10 +202,13 @@ char *nd_fig_script(const nd_figure *fig, const nd_fig_plan *plan)
     nd_sb_printf(&sb, "set terminal svg size %d,%d fixed noenhanced font 'Helvetica,12' "
                       "background '#ffffff'\nset output '/dev/fd/3'\n", plan->width, plan->height);
     body(&sb, fig, plan);
-    nd_sb_printf(&sb, "unset output\nset terminal pngcairo size %d,%d noenhanced "
-                      "font 'Helvetica,10' background '#ffffff'\nset output '/dev/fd/4'\n",
-                 plan->width, plan->height);
-    body(&sb, fig, plan);
     nd_sb_puts(&sb, "unset output\n");
+    if (with_png) {
+        nd_sb_printf(&sb, "set terminal pngcairo size %d,%d noenhanced font 'Helvetica,10' "
+                          "background '#ffffff'\nset output '/dev/fd/4'\n",
+                     plan->width, plan->height);
+        body(&sb, fig, plan);
+        nd_sb_puts(&sb, "unset output\n");
+    }
     return nd_sb_take(&sb);
 }

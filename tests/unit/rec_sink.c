@@ -2,6 +2,7 @@
 #include "rec_sink.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -23,6 +24,7 @@ static rec_event *add_bundle(rec_sink *r, const char *kind, const nd_bundle *b)
     e->text = dup_or_null(nd_bundle_get(b, "text/plain"));
     e->html = dup_or_null(nd_bundle_get(b, "text/html"));
     e->json = dup_or_null(nd_bundle_get(b, "application/vnd.neurodyn+json"));
+    e->png = nd_bundle_get(b, "image/png") != NULL;
     return e;
 }
 
@@ -49,10 +51,27 @@ static void on_clear(void *ctx, int wait)
     if (e) e->wait = wait;
 }
 
+static int on_sliders(void *ctx, const nd_sliders *sl)
+{
+    rec_sink *r = ctx;
+    rec_event *e = add(r, "sliders");
+    if (!e) return 0;
+    e->interact = sl->id;
+    char line[256], *text = calloc(sl->n + 1, sizeof line);
+    for (size_t k = 0; text && k < sl->n; k++) {
+        const nd_slider *s = &sl->items[k];
+        snprintf(line, sizeof line, "%s=%g..%g step %g value %g decimals %d\n", s->name, s->lo,
+                 s->hi, s->step, s->value, s->decimals);
+        strcat(text, line);
+    }
+    e->text = text;
+    return r->shows_sliders;
+}
+
 void rec_init(rec_sink *r)
 {
     memset(r, 0, sizeof *r);
-    r->sink = (nd_sink){r, on_stream, on_display, on_result, on_clear, on_page};
+    r->sink = (nd_sink){r, on_stream, on_display, on_result, on_clear, on_page, on_sliders};
 }
 
 void rec_clear(rec_sink *r)

@@ -5,19 +5,23 @@
 #include "../../lib/neurodyn.h"
 
 typedef struct rec_event {
-    char kind[16];      /* "out", "err", "display", "result", "clear", "page" */
-    char *text;         /* stream text, or the bundle's text/plain */
+    char kind[16];      /* "out", "err", "display", "result", "clear", "page", "sliders" */
+    char *text;         /* stream text, the bundle's text/plain, or the sliders as
+                           "NAME=LO..HI step S value V decimals D" lines */
     char *html;         /* bundle's text/html (or NULL) */
     char *json;         /* bundle's application/vnd.neurodyn+json (or NULL) */
     int wait;           /* clear */
     char id[96];        /* display: its display_id ("" for a plain display) */
     int update;         /* display: 1 for an update in place */
+    int interact;       /* sliders: the interact's id */
+    int png;            /* the bundle had an image/png */
 } rec_event;
 
 typedef struct rec_sink {
     nd_sink sink;
     rec_event ev[64];
     int n;
+    int shows_sliders;  /* what the sliders callback answers (0, like a terminal) */
 } rec_sink;
 
 /* Prepares r to record (sink points at r). */

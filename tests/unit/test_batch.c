@@ -95,3 +95,13 @@ TEST(batch_sigint_interrupts)
     CHECK_CONTAINS(r.err, "Interrupted: interrupted by the user");
     CHECK((t1.tv_sec - t0.tv_sec) + (t1.tv_nsec - t0.tv_nsec) * 1e-9 < 1.0);
 }
+
+TEST(batch_runs_an_interact_block_once)
+{
+    batch_out r = run_file("use fhn\ninteract I=0..2 k=1..3 { print \"I is\", k * 0 + 1 }\n");
+    CHECK_INT(r.rc, 0);
+    CHECK_CONTAINS(r.out, "sliders need Jupyter");
+    CHECK_CONTAINS(r.out, "interact: I = 0.00 (0 \u2026 2), k = 2.00 (1 \u2026 3)\n");
+    CHECK_CONTAINS(r.out, "I is 1\n");
+    CHECK_STR(r.err, "");
+}

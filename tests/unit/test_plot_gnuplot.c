@@ -39,7 +39,7 @@ TEST(gnuplot_runs_and_returns_both_outputs)
     const char *script = "set terminal svg size 200,100\nset output '/dev/fd/3'\nplot x\n"
                          "unset output\nset terminal pngcairo size 200,100\n"
                          "set output '/dev/fd/4'\nplot x\nunset output\n";
-    CHECK_INT(nd_fig_gnuplot(script, 20000, &out, &err), ND_OK);
+    CHECK_INT(nd_fig_gnuplot(script, 20000, 1, &out, &err), ND_OK);
     CHECK_CONTAINS(out.fd3, "<svg");
     CHECK(out.fd4_len > 8 && memcmp(out.fd4, "\x89PNG\r\n\x1a\n", 8) == 0);
     nd_fig_output_free(&out);
@@ -52,7 +52,7 @@ TEST(gnuplot_error_reports_its_message)
     nd_fig_output out;
     nd_error err;
     CHECK_INT(nd_fig_gnuplot("set terminal svg\nset output '/dev/fd/3'\nplot $nosuch\n", 20000,
-                             &out, &err), ND_EIO);
+                             1, &out, &err), ND_EIO);
     CHECK_STR(err.msg, "gnuplot failed: line 0: no datablock named $nosuch");
     CHECK(out.fd3 == NULL && out.fd4 == NULL);
     CHECK_INT(nd_test_zombie_children(), 0);
@@ -62,7 +62,7 @@ TEST(gnuplot_without_image_is_an_error)
 {
     nd_fig_output out;
     nd_error err;
-    CHECK_INT(nd_fig_gnuplot("print 1\n", 20000, &out, &err), ND_EIO);
+    CHECK_INT(nd_fig_gnuplot("print 1\n", 20000, 1, &out, &err), ND_EIO);
     CHECK_CONTAINS(err.msg, "gnuplot produced no image");
 }
 
@@ -81,7 +81,7 @@ TEST(gnuplot_large_script_and_chatty_stderr)
                           "plot $d every 100 w l\nunset output\n");
     nd_fig_output out;
     nd_error err;
-    CHECK_INT(nd_fig_gnuplot(script, 20000, &out, &err), ND_OK);
+    CHECK_INT(nd_fig_gnuplot(script, 20000, 1, &out, &err), ND_OK);
     nd_fig_output_free(&out);
     free(script);
 }
@@ -122,11 +122,11 @@ TEST(gnuplot_fake_failure_and_crash)
     nd_test_fake_program(dir, "gnuplot",
                          "cat >/dev/null\necho '         ^' >&2\n"
                          "echo '         line 7: undefined variable: zzz' >&2\nexit 1");
-    CHECK_INT(nd_fig_gnuplot("plot zzz\n", 5000, &out, &err), ND_EIO);
+    CHECK_INT(nd_fig_gnuplot("plot zzz\n", 5000, 1, &out, &err), ND_EIO);
     CHECK_STR(err.msg, "gnuplot failed: line 7: undefined variable: zzz");
 
     nd_test_fake_program(dir, "gnuplot", "echo 'dying' >&2\nkill -9 $$");
-    CHECK_INT(nd_fig_gnuplot("plot x\n", 5000, &out, &err), ND_EIO);
+    CHECK_INT(nd_fig_gnuplot("plot x\n", 5000, 1, &out, &err), ND_EIO);
     CHECK_STR(err.msg, "gnuplot was killed by signal 9: dying");
 
     /* exits before reading its script: the write fails with EPIPE, not a SIGPIPE death */
@@ -134,7 +134,7 @@ TEST(gnuplot_fake_failure_and_crash)
     char *big = malloc(1 << 20);
     memset(big, '#', (1 << 20) - 1);
     big[(1 << 20) - 1] = '\0';
-    CHECK_INT(nd_fig_gnuplot(big, 5000, &out, &err), ND_EIO);
+    CHECK_INT(nd_fig_gnuplot(big, 5000, 1, &out, &err), ND_EIO);
     CHECK_CONTAINS(err.msg, "gnuplot failed");
     free(big);
 
@@ -161,7 +161,7 @@ TEST(gnuplot_timeout_kills_the_process_group)
     setenv("PATH", path, 1);
     nd_fig_output out;
     nd_error err;
-    nd_status st = nd_fig_gnuplot("plot x\n", 300, &out, &err);
+    nd_status st = nd_fig_gnuplot("plot x\n", 300, 1, &out, &err);
     nd_test_restore_path(old);
     CHECK_INT(st, ND_EIO);
     CHECK_STR(err.msg, "gnuplot did not finish within 0.3 s and was stopped");
@@ -190,7 +190,7 @@ TEST(gnuplot_runs_in_its_own_process_group)
     setenv("PATH", path, 1);
     nd_fig_output out;
     nd_error err;
-    nd_status st = nd_fig_gnuplot("plot x\n", 5000, &out, &err);
+    nd_status st = nd_fig_gnuplot("plot x\n", 5000, 1, &out, &err);
     nd_test_restore_path(old);
     CHECK_INT(st, ND_OK);
     CHECK_STR(out.fd3, "<svg/>");
@@ -199,4 +199,17 @@ TEST(gnuplot_runs_in_its_own_process_group)
     CHECK(pgid != (long)getpgrp());
     nd_fig_output_free(&out);
     nd_tempdir_remove(dir);
+}
+
+TEST(gnuplot_svg_only_when_no_png_is_asked_for)
+{
+    const char *script = "set terminal svg\nset output '/dev/fd/3'\nplot x\nunset output\n";
+    nd_fig_output out;
+    nd_error err;
+    CHECK_INT(nd_fig_gnuplot(script, 20000, 0, &out, &err), ND_OK);
+    CHECK(out.fd3_len > 0 && strstr(out.fd3, "<svg") != NULL);
+    CHECK_INT(out.fd4_len, 0);
+    nd_fig_output_free(&out);
+    CHECK_INT(nd_fig_gnuplot(script, 20000, 1, &out, &err), ND_EIO);
+    CHECK_CONTAINS(err.msg, "gnuplot produced no image");
 }
