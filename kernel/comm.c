@@ -137,9 +137,17 @@ static int open_model(nd_server *s, const nd_msg *parent, comm_kind kind, json_t
     if (!c) return -1;
     c->interact = interact;
     c->slider = slider;
+    /* ipywidgets 6's front end reads the state from data itself; later clients (nbclient,
+       which runs `make notebooks` and saves widget state) read data.state and
+       data.buffer_paths. Both forms travel, so both kinds of client work. */
+    json_t *data = json_deep_copy(state);
+    if (data) {
+        json_object_set(data, "state", state);
+        json_object_set_new(data, "buffer_paths", json_array());
+    }
     nd_server_publish(s, parent, "comm_open",
-                      json_pack("{s:s, s:s, s:O}", "comm_id", id, "target_name", ND_WIDGET_TARGET,
-                                "data", state));
+                      json_pack("{s:s, s:s, s:o*}", "comm_id", id, "target_name",
+                                ND_WIDGET_TARGET, "data", data));
     return 0;
 }
 

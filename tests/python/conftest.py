@@ -42,7 +42,8 @@ def _use_test_binary():
     spec = KernelSpecManager().get_kernel_spec("neurodyn")
     root = os.path.join(_TMP, "jupyter-path")
     d = os.path.join(root, "kernels", "neurodyn")
-    os.makedirs(d)
+    # the whole kernelspec (kernel.js, logos, the docs its help_links point at), then argv
+    shutil.copytree(spec.resource_dir, d)
     data = spec.to_dict()
     data["argv"] = [os.path.abspath(binary)] + data["argv"][1:]
     with open(os.path.join(d, "kernel.json"), "w") as f:

@@ -77,6 +77,13 @@ class Interact:
         check(r.iopub)
         self.reply = r
         self.opens = {m["content"]["comm_id"]: m["content"] for m in r.of_type("comm_open")}
+        for c in self.opens.values():
+            # the state travels flat (ipywidgets 6) and under "state" with "buffer_paths"
+            # (what nbclient reads when it executes a notebook): both, equal
+            data = dict(c["data"])
+            state, paths = data.pop("state"), data.pop("buffer_paths")
+            assert state == data and paths == []
+            c["data"] = data
         models = {cid: c["data"]["_model_name"] for cid, c in self.opens.items()}
         self.sliders = [cid for cid, name in models.items() if name == "FloatSliderModel"]
         self.boxes = [cid for cid, name in models.items() if name == "VBoxModel"]
