@@ -46,7 +46,7 @@ FUZZ_BINS    := $(patsubst %,$(FUZZ_BUILD)/fuzz-%,$(FUZZ_TARGETS))
 DEB_PACKAGES := build-essential libzmq3-dev libjansson-dev libssl-dev libopenblas-dev \
                 liblapacke-dev libsundials-dev gnuplot-nox jupyter-notebook jupyter-client \
                 jupyter-nbconvert python3-nbclient python3-jupyter-kernel-test \
-                python3-pytest python3-ipykernel python3-scipy \
+                python3-pytest python3-ipykernel python3-scipy jupyter-console python3-pexpect \
                 chromium chromium-driver python3-selenium \
                 jupyter-nbextension-jupyter-js-widgets python3-ipywidgets \
                 clang libclang-rt-dev
@@ -59,7 +59,7 @@ KERNEL_DIR := $(BUILD)/kernelspec/neurodyn
 # batch runner choose it themselves at start, kernel/blas_pin.c).
 ND_CORETYPE := $(shell grep -qw avx2 /proc/cpuinfo 2>/dev/null && grep -qw fma /proc/cpuinfo 2>/dev/null && echo Haswell || echo Nehalem)
 
-.PHONY: all deps install run test unit asan-unit pytest bench clean notebooks report fuzz fuzz-build
+.PHONY: all deps install run test unit asan-unit pytest bench clean notebooks report fuzz fuzz-build run-notebook
 
 all: $(BUILD)/neurodyn $(BUILD)/libneurodyn.a $(BUILD)/libneurodyn.so
 
@@ -207,6 +207,11 @@ notebooks: all install
 	  jupyter nbconvert --to notebook --execute --inplace \
 	    --ExecutePreprocessor.kernel_name=neurodyn --ExecutePreprocessor.record_timing=False "$$nb" || exit 1; \
 	done
+
+# Executes one notebook with other values for its `parameters` cell (the papermill
+# convention): make run-notebook NB=notebooks/x.ipynb OUT=build/x.ipynb P="I=12 seed=3"
+run-notebook: all install
+	$(PYTHON) docs/report/run_notebook.py $(NB) $(OUT) $(P)
 
 # Executes every notebook into build/report/ (one HTML page each + index.html; the committed
 # notebooks are not touched). Template, MathJax copy and index: docs/report/ (README "The report").

@@ -167,20 +167,36 @@ static int make_figure_dir(const char *dir, FILE *err)
     return 1;
 }
 
-int nd_batch_run(const char *path, const char *figures, FILE *out, FILE *err)
+/* Binds the -D parameters; 0, or -1 after the error on err. */
+static int define_all(nd_interp *in, const nd_batch_options *opts, FILE *err)
 {
+    for (size_t i = 0; opts && i < opts->ndefines; i++) {
+        nd_error e;
+        if (nd_interp_define(in, opts->defines[i], &e) != ND_OK) {
+            fprintf(err, "%s: -D %s: %s\n", nd_status_name(e.code), opts->defines[i], e.msg);
+            return -1;
+        }
+    }
+    return 0;
+}
+
+int nd_batch_run(const char *path, const nd_batch_options *opts, FILE *out, FILE *err)
+{
+    const char *figures = opts ? opts->figures : NULL;
     if (figures && make_figure_dir(figures, err) != 0) return 1;
     char *code = load(path, err);
     if (!code) return 1;
     nd_interp *in = nd_interp_create();
-    if (!in) {
+    if (!in || define_all(in, opts, err) != 0) {
+        if (!in) fputs("MemoryError: cannot create the interpreter\n", err);
+        nd_interp_free(in);
         free(code);
-        fputs("MemoryError: cannot create the interpreter\n", err);
         return 1;
     }
     terminal term = {out, err, figures, 0, NULL, 0};
     /* No sliders on a terminal: interact says so and runs its block once. */
-    nd_sink sink = {&term, term_stream, term_display, term_result, term_clear, term_page, NULL};
+    nd_sink sink = {&term, term_stream, term_display, term_result, term_clear, term_page, NULL,
+                    NULL};
 
     struct sigaction sa, old;
     memset(&sa, 0, sizeof sa);

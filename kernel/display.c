@@ -93,6 +93,15 @@ static void on_clear(void *ctx, int wait)
     nd_server_publish(out->server, out->parent, "clear_output", json_pack("{s:b}", "wait", wait));
 }
 
+/* jupyter console closes when an execute_reply carries this payload (as for IPython's exit). */
+static void on_end_session(void *ctx)
+{
+    nd_cell_output *out = ctx;
+    if (!out->payload) out->payload = json_array();
+    json_array_append_new(out->payload, json_pack("{s:s, s:b}", "source", "ask_exit",
+                                                  "keepkernel", 0));
+}
+
 static void on_page(void *ctx, const nd_bundle *b)
 {
     nd_cell_output *out = ctx;
@@ -109,7 +118,8 @@ static int on_sliders(void *ctx, const nd_sliders *sl)
 
 nd_sink nd_display_sink(nd_cell_output *out)
 {
-    nd_sink sink = {out, on_stream, on_display, on_result, on_clear, on_page, on_sliders};
+    nd_sink sink = {out, on_stream, on_display, on_result, on_clear, on_page, on_sliders,
+                   on_end_session};
     return sink;
 }
 

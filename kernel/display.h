@@ -10,7 +10,7 @@ typedef struct nd_cell_output {
     int silent;               /* silent cells publish nothing */
     int execution_count;
     char *result_text;        /* text/plain of the execute_result, kept for history */
-    json_t *payload;          /* execute_reply payload list (pager pages) */
+    json_t *payload;          /* execute_reply payload list (pager pages, ask_exit) */
 } nd_cell_output;
 
 /* Returns a sink that publishes into out (which must outlive the sink's use). */

@@ -15,6 +15,7 @@ static int usage(FILE *to)
             "usage:\n"
             "  neurodyn run FILE.nd        run a script (FILE '-' reads standard input)\n"
             "    [--figures DIR]           also write every figure as DIR/fig-001.svg, .png …\n"
+            "    [-D NAME=VALUE …]         bind NAME first; the file's own NAME = … keeps it\n"
             "  neurodyn kernel -f CONN     serve Jupyter on a connection file\n"
             "  neurodyn reference          print the command reference (docs/commands.md)\n"
             "  neurodyn lexicon            print the language's words as JSON (highlighters)\n"
@@ -22,16 +23,27 @@ static int usage(FILE *to)
     return to == stderr ? 2 : 0;
 }
 
-/* `run FILE [--figures DIR]`, the option before or after the file. */
+/* `run FILE [--figures DIR] [-D NAME=VALUE …]`, the options before or after the file. */
 static int run(int argc, char **argv)
 {
-    const char *file = NULL, *figures = NULL;
+    enum { MAX_DEFINES = 64 };
+    const char *file = NULL, *defines[MAX_DEFINES];
+    nd_batch_options opts = {NULL, defines, 0};
     for (int i = 0; i < argc; i++) {
-        if (strcmp(argv[i], "--figures") == 0 && i + 1 < argc && !figures) figures = argv[++i];
+        if (strncmp(argv[i], "-D", 2) == 0 && opts.ndefines == MAX_DEFINES) {
+            fprintf(stderr, "neurodyn: at most %d -D parameters\n", MAX_DEFINES);
+            return 2;
+        }
+        if (strcmp(argv[i], "--figures") == 0 && i + 1 < argc && !opts.figures)
+            opts.figures = argv[++i];
+        else if (strcmp(argv[i], "-D") == 0 && i + 1 < argc)
+            defines[opts.ndefines++] = argv[++i];
+        else if (strncmp(argv[i], "-D", 2) == 0 && argv[i][2])
+            defines[opts.ndefines++] = argv[i] + 2;
         else if (!file && (argv[i][0] != '-' || strcmp(argv[i], "-") == 0)) file = argv[i];
         else return usage(stderr);
     }
-    return file ? nd_batch_run(file, figures, stdout, stderr) : usage(stderr);
+    return file ? nd_batch_run(file, &opts, stdout, stderr) : usage(stderr);
 }
 
 int main(int argc, char **argv)

@@ -191,6 +191,7 @@ static nd_status run_let(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     /* One binding at a time, so that "let a = 1, b = a + 1" sees a. */
     for (size_t i = 0; i < ctx->call->nargs; i++) {
         const nd_arg *a = &ctx->call->args[i];
+        if (nd_cmd_keep_pinned(ctx->ws, ctx->sink, a->key, a->line)) continue;
         nd_status st = nd_cmd_check_bind_name(ctx->registry, a->key, a->line, a->col, a->span, err);
         nd_value *v = NULL;
         if (st == ND_OK) st = nd_arg_value(ctx, a, &v, err);
@@ -430,11 +431,36 @@ static const nd_command cmd_clear = {
     clear_options, "print \"gone\"\nclear\nprint \"stays\"", 0, run_clear
 };
 
+/* ---- exit, quit ---- */
+
+static nd_status run_exit(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
+{
+    (void)result;
+    nd_status st = nd_arg_expect(ctx, 0, 0, err);
+    if (st != ND_OK) return st;
+    if (ctx->sink->end_session) ctx->sink->end_session(ctx->sink->ctx);
+    else if (ctx->sink->stream)
+        ctx->sink->stream(ctx->sink->ctx, ND_STREAM_ERR,
+                          "exit ends an interactive session (jupyter console); here there is "
+                          "none, and the statements after it run on\n");
+    return ND_OK;
+}
+
+static const char exit_doc[] =
+    "Ends the session of a console front end (jupyter console closes, as after Ctrl-D); the "
+    "workspace goes with it when the kernel is shut down. A notebook keeps running: use "
+    "Kernel → Shutdown there. In a batch run (neurodyn run) there is no session to end.";
+
+static const nd_command cmd_exit = {"exit", "end a console session", "exit", exit_doc, NULL,
+                                    "exit", 0, run_exit};
+static const nd_command cmd_quit = {"quit", "end a console session (the same as exit)", "quit",
+                                    exit_doc, NULL, "quit", 0, run_exit};
+
 nd_status nd_cmd_register_core(nd_cmd_registry *reg, nd_error *err)
 {
     static const nd_command *const all[] = {
         &cmd_help, &cmd_vars, &cmd_print, &cmd_warn, &cmd_let, &cmd_del, &cmd_sleep,
-        &cmd_repeat, &cmd_for, &cmd_clear,
+        &cmd_repeat, &cmd_for, &cmd_clear, &cmd_exit, &cmd_quit,
     };
     return nd_cmd_register_list(reg, all, sizeof all / sizeof all[0], err);
 }

@@ -2,6 +2,7 @@
    helpers below are what every command shares (checks, blocks, interrupts). */
 #include "commands.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -177,6 +178,16 @@ nd_status nd_cmd_display(const nd_cmd_ctx *ctx, nd_bundle *b, nd_error *err)
     ctx->sink->display(ctx->sink->ctx, b, NULL, 0);
     nd_bundle_free(b);
     return ND_OK;
+}
+
+int nd_cmd_keep_pinned(nd_ws *ws, const nd_sink *sink, const char *name, int line)
+{
+    if (!nd_ws_pinned(ws, name)) return 0;
+    char msg[320];
+    snprintf(msg, sizeof msg, "%.200s is set from outside the program (-D); line %d keeps "
+             "that value\n", name, line);
+    if (sink && sink->stream) sink->stream(sink->ctx, ND_STREAM_ERR, msg);
+    return 1;
 }
 
 nd_status nd_cmd_give(const nd_cmd_ctx *ctx, nd_value *r, nd_value **result, nd_error *err)

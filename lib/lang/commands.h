@@ -104,6 +104,10 @@ nd_status nd_cmd_run(const nd_cmd_ctx *ctx, const nd_program *prog, nd_error *er
    MemoryError. */
 nd_status nd_cmd_display(const nd_cmd_ctx *ctx, nd_bundle *b, nd_error *err);
 
+/* Returns 1, after a note on sink's error stream, when name is pinned (set from outside
+   the program: the assignment at line is skipped); 0 when it may be bound. */
+int nd_cmd_keep_pinned(nd_ws *ws, const nd_sink *sink, const char *name, int line);
+
 /* Shows r (a result value, usually a record) in the cell and, when the statement binds a
    name, hands r over as its value (else releases it); r NULL gives MemoryError. */
 nd_status nd_cmd_give(const nd_cmd_ctx *ctx, nd_value *r, nd_value **result, nd_error *err);

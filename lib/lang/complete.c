@@ -6,8 +6,11 @@
 #include <string.h>
 
 #include "../expr/functions.h"
+#include "../learn/act.h"
+#include "../ode/solve.h"
 #include "context.h"
 #include "fields.h"
+#include "objects.h"
 #include "vecops.h"
 
 typedef struct matches {
@@ -96,6 +99,103 @@ static int offer_fields(matches *m, const nd_ws *ws)
     return 1;
 }
 
+/* The current model's states, parameters and terms, which most commands take by name
+   (set gNa=…, init V=…, plot sim V, ude replace=INa). */
+static void offer_model_names(matches *m, const nd_model *model, int terms_only)
+{
+    static const nd_model_kind kinds[] = {ND_MODEL_TERM, ND_MODEL_STATE, ND_MODEL_PAR};
+    for (size_t k = 0; model && k < (terms_only ? 1u : 3u); k++)
+        for (size_t i = 0; i < nd_model_count(model, kinds[k]); i++)
+            offer(m, nd_model_item_at(model, kinds[k], i)->name, "");
+}
+
+/* Commands whose arguments are values of the workspace only (print x, sleep 2): the
+   model's names would not mean anything there. */
+static int takes_model_names(const nd_command *cmd)
+{
+    static const char *const value_only[] = {"print", "warn", "let", "sleep", "repeat", "del",
+                                             "help", "clear", "save", "load", "vars", "for",
+                                             "row", "table"};
+    for (size_t i = 0; i < sizeof value_only / sizeof value_only[0]; i++)
+        if (strcmp(cmd->name, value_only[i]) == 0) return 0;
+    return 1;
+}
+
+/* The columns of every dataset named earlier in the statement (plot data V, spikes sim V). */
+static void offer_columns(matches *m, const nd_ws *ws, const char *code, size_t start)
+{
+    size_t from = start;
+    while (from > 0 && code[from - 1] != '\n' && code[from - 1] != ';') from--;
+    for (size_t i = from; i < start;) {
+        if (!nd_context_is_word_char((unsigned char)code[i])) {
+            i++;
+            continue;
+        }
+        size_t j = i;
+        while (j < start && nd_context_is_word_char((unsigned char)code[j])) j++;
+        char *word = strndup(code + i, j - i);
+        const nd_dataset *ds = word ? nd_value_as_dataset(nd_ws_get(ws, word)) : NULL;
+        for (size_t c = 1; ds && c < nd_ds_cols(ds); c++) offer(m, nd_ds_name(ds, c), "");
+        if (!word) m->oom = 1;
+        free(word);
+        i = j;
+    }
+}
+
+/* Offers the items of a ", "-separated list ("tanh, relu, …"). */
+static void offer_list(matches *m, const char *list)
+{
+    while (list && *list) {
+        size_t n = strcspn(list, ",");
+        char *item = strndup(list, n);
+        if (!item) {
+            m->oom = 1;
+            return;
+        }
+        offer(m, item, "");
+        free(item);
+        list += n;
+        list += strspn(list, ", ");
+    }
+}
+
+/* The values an option takes, where they are a fixed set or names of the model. Returns 1
+   when key is such an option (then only these are offered). */
+static int offer_option_values(matches *m, const nd_command *cmd, const char *key,
+                               const nd_ws *ws)
+{
+    if (strcmp(key, "method") == 0) {
+        if (strcmp(cmd->name, "train") == 0) offer_list(m, "rk4, midpoint, euler");
+        else
+            for (int i = 0; i < ND_ODE_NMETHODS; i++) offer(m, nd_ode_method_name((nd_ode_method)i), "");
+        return 1;
+    }
+    if (strcmp(key, "act") == 0) {
+        offer_list(m, nd_act_names());
+        return 1;
+    }
+    if (strcmp(key, "replace") == 0 || strcmp(key, "observe") == 0 ||
+        strcmp(key, "inputs") == 0) {
+        offer_model_names(m, nd_ws_model(ws), strcmp(key, "replace") == 0);
+        return 1;
+    }
+    return 0;
+}
+
+/* The option whose value is being typed ("method" in "simulate method=r|"), or NULL. */
+static char *option_before(const char *code, size_t start)
+{
+    size_t i = start;
+    while (i > 0 && (code[i - 1] == ' ' || code[i - 1] == '\t')) i--;
+    if (i == 0 || code[i - 1] != '=') return NULL;
+    if (i >= 2 && strchr("=<>!", code[i - 2])) return NULL;   /* ==, <=, >=, != */
+    i--;
+    while (i > 0 && (code[i - 1] == ' ' || code[i - 1] == '\t')) i--;
+    size_t end = i;
+    while (i > 0 && nd_context_is_word_char((unsigned char)code[i - 1]) && code[i - 1] != '.') i--;
+    return end > i ? strndup(code + i, end - i) : NULL;
+}
+
 static int by_name(const void *a, const void *b)
 {
     return strcmp(*(char *const *)a, *(char *const *)b);
@@ -140,10 +240,18 @@ nd_status nd_complete(const nd_cmd_registry *reg, const nd_ws *ws, const char *c
         offer_expression_names(&m, ws);
         break;
     case ND_CTX_TOPIC: offer_commands(&m, reg); break;
-    case ND_CTX_ARGS:
-        for (const nd_option *o = ctx.cmd->options; o && o->name; o++) offer(&m, o->name, "=");
-        offer_expression_names(&m, ws);
+    case ND_CTX_ARGS: {
+        char *key = option_before(code, start);
+        if (!key || !offer_option_values(&m, ctx.cmd, key, ws)) {
+            for (const nd_option *o = ctx.cmd->options; o && o->name; o++)
+                offer(&m, o->name, "=");
+            offer_expression_names(&m, ws);
+            if (takes_model_names(ctx.cmd)) offer_model_names(&m, nd_ws_model(ws), 0);
+            offer_columns(&m, ws, code, start);
+        }
+        free(key);
         break;
+    }
     case ND_CTX_EXPR: offer_expression_names(&m, ws); break;
     }
     free(prefix);

@@ -52,6 +52,10 @@ static nd_status run_statement(nd_exec *ex, const nd_stmt *s, int show_values, n
 {
     nd_value *v = NULL;
     nd_status st;
+    /* NAME = EXPR leaves a name set from outside the program (-D) as it is */
+    if (s->kind == ND_STMT_EXPR && s->bind &&
+        nd_cmd_keep_pinned(ex->ws, nd_output_sink(ex->out), s->bind, s->line))
+        return ND_OK;
     switch (s->kind) {
     case ND_STMT_HELP: return run_help(ex, s, err);
     case ND_STMT_CMD:  st = run_command(ex, &s->call, s->bind, &v, err); break;

@@ -6,6 +6,7 @@
 #include "complete.h"
 #include "context.h"
 #include "help.h"
+#include "objects.h"
 
 /* Finds the word at or just before cursor; in "f(|" the word before the parenthesis. */
 static int word_at(const char *code, size_t cursor, size_t *start, size_t *end)
@@ -22,6 +23,21 @@ static int word_at(const char *code, size_t cursor, size_t *start, size_t *end)
     return e > s;
 }
 
+/* A name of the current model (gNa, V, INa, am): what `explain` says of it — value or
+   definition, unit, meaning. */
+static nd_bundle *model_item(const nd_ws *ws, const char *name)
+{
+    const nd_model *m = nd_ws_model(ws);
+    char *text = m ? nd_model_explain(m, name) : NULL;
+    nd_bundle *b = text ? nd_bundle_create() : NULL;
+    if (b && nd_bundle_set(b, "text/plain", text) != 0) {
+        nd_bundle_free(b);
+        b = NULL;
+    }
+    free(text);
+    return b;
+}
+
 nd_bundle *nd_inspect(const nd_cmd_registry *reg, const nd_ws *ws, const char *code,
                       size_t cursor)
 {
@@ -32,6 +48,7 @@ nd_bundle *nd_inspect(const nd_cmd_registry *reg, const nd_ws *ws, const char *c
     char *name = strndup(code + start, end - start);
     if (!name) return NULL;
     nd_bundle *b = nd_help_topic_in(reg, ws, name, ctx.kind == ND_CTX_ARGS ? ctx.cmd : NULL);
+    if (!b) b = model_item(ws, name);
     free(name);
     return b;
 }

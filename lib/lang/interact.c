@@ -200,7 +200,8 @@ nd_status nd_interact_run(const nd_exec *ex, nd_interact *it, nd_interact_output
     }
     st = bind(ex, it, m, &sv, err);
     if (st == ND_OK) {
-        nd_sink capture = {out, cap_stream, cap_display, cap_result, cap_clear, cap_result, NULL};
+        nd_sink capture = {out, cap_stream, cap_display, cap_result, cap_clear, cap_result, NULL,
+                           NULL};
         nd_output o;
         nd_output_init(&o, &capture);
         /* depth 1: the block runs as a block, and an interact inside it is refused */

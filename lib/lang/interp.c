@@ -97,6 +97,44 @@ nd_bundle *nd_interp_eval(nd_interp *in, const char *expr, nd_error *err)
     return b;
 }
 
+/* The value of a -D VALUE: an expression of the language (12, 1e-3, [1, 2], "text"), or,
+   when it is a single word that names nothing, that word as a string (-D method=rk4). */
+static nd_status define_value(nd_interp *in, const char *text, nd_value **out, nd_error *err)
+{
+    if (!*text) return nd_error_fail(err, ND_ESYNTAX, "a value is missing after '='");
+    nd_expr *e = nd_parse_expression(text, err);
+    if (!e) return err->code;
+    nd_status st = nd_eval(e, in->ws, out, err);
+    if (st == ND_ENAME && e->kind == ND_EXPR_NAME) {
+        nd_error_clear(err);
+        *out = nd_value_string(text);
+        st = *out ? ND_OK : nd_error_fail(err, ND_ENOMEM, "out of memory");
+    }
+    nd_expr_free(e);
+    return st;
+}
+
+nd_status nd_interp_define(nd_interp *in, const char *assignment, nd_error *err)
+{
+    nd_error local;
+    if (!err) err = &local;
+    nd_error_clear(err);
+    const char *eq = strchr(assignment, '=');
+    size_t n = eq ? (size_t)(eq - assignment) : 0;
+    char name[128];
+    if (!eq || n == 0 || n >= sizeof name)
+        return nd_error_fail(err, ND_ESYNTAX, "-D expects NAME=VALUE, not '%.80s'", assignment);
+    memcpy(name, assignment, n);
+    name[n] = '\0';
+    nd_status st = nd_cmd_check_bind_name(in->registry, name, 0, 0, (int)n, err);
+    nd_value *v = NULL;
+    if (st == ND_OK) st = define_value(in, eq + 1, &v, err);
+    if (st == ND_OK && nd_ws_pin(in->ws, name, v) != 0)
+        st = nd_error_fail(err, ND_ENOMEM, "out of memory while binding '%s'", name);
+    nd_value_unref(v);
+    return st;
+}
+
 nd_status nd_interp_complete(nd_interp *in, const char *code, size_t cursor, nd_completion *out)
 {
     return nd_complete(in->registry, in->ws, code, cursor, out);

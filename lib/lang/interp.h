@@ -20,6 +20,13 @@ void nd_interp_free(nd_interp *in);
    by the statements before the failure are kept. */
 nd_status nd_interp_exec(nd_interp *in, const char *code, const nd_sink *sink, nd_error *err);
 
+/* Binds a parameter given from outside the program ("NAME=VALUE", as neurodyn run -D
+   takes it): VALUE is an expression of the language, or a single word that names nothing,
+   taken as a string (-D method=rk4). The name is pinned (workspace.h): the program's own NAME = … and let
+   keep it. SyntaxError for a malformed assignment, NameError for a name that cannot be
+   bound, or the evaluation's error. */
+nd_status nd_interp_define(nd_interp *in, const char *assignment, nd_error *err);
+
 /* Answers a moved slider: sets slider k (0-based, as offered through sink->sliders) of
    interact id to value (clamped into its range; *applied, when not NULL, receives the
    value used) and runs the interact's block again, replacing its displays in place

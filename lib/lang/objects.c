@@ -97,6 +97,13 @@ static int model_field(const void *data, const char *name, nd_value **out)
     return mo->fit ? nd_value_field(mo->fit, name, out) : 0;
 }
 
+const nd_model *nd_ws_model(const nd_ws *ws)
+{
+    const char *name = nd_ws_current_model(ws);
+    const nd_model_obj *mo = name ? nd_value_as_model(nd_ws_get(ws, name)) : NULL;
+    return mo ? mo->model : NULL;
+}
+
 static const nd_object_type model_type = {"model", model_summary, model_bundle, model_free,
                                           model_field_name, model_field};
 

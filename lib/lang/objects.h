@@ -8,6 +8,7 @@
 #include "../models/model.h"
 #include "../ode/stim.h"
 #include "value.h"
+#include "workspace.h"
 
 typedef struct nd_ude nd_ude;   /* lib/learn/ude.h (not included: it brings jansson) */
 
@@ -31,6 +32,9 @@ nd_value *nd_value_model(nd_model *m);
 
 /* Returns the model object held by v, or NULL when v is not a model. */
 nd_model_obj *nd_value_as_model(const nd_value *v);
+
+/* Returns the workspace's current model (what `use` or `model` made current), or NULL. */
+const nd_model *nd_ws_model(const nd_ws *ws);
 
 /* Returns the stimulus in force for mo (its own or the model's default; caller frees) and
    the parameter it drives in *par; NULL when there is none (or memory ran out). */

@@ -57,11 +57,18 @@ static int fwd_sliders(void *ctx, const nd_sliders *sl)
     return o->target && o->target->sliders ? o->target->sliders(o->target->ctx, sl) : 0;
 }
 
+static void fwd_end_session(void *ctx)
+{
+    nd_output *o = ctx;
+    if (o->target && o->target->end_session) o->target->end_session(o->target->ctx);
+}
+
 void nd_output_init(nd_output *o, const nd_sink *target)
 {
     o->target = target;
     o->pending = NULL;
-    o->sink = (nd_sink){o, fwd_stream, fwd_display, fwd_result, fwd_clear, fwd_page, fwd_sliders};
+    o->sink = (nd_sink){o, fwd_stream, fwd_display, fwd_result, fwd_clear, fwd_page, fwd_sliders,
+                        target && target->end_session ? fwd_end_session : NULL};
 }
 
 const nd_sink *nd_output_sink(nd_output *o)

@@ -38,6 +38,9 @@ typedef struct nd_sink {
     /* Shows sliders that re-run an interact's block when moved; returns 1 when the front
        end shows them, 0 when it cannot (a terminal). NULL means it cannot. */
     int (*sliders)(void *ctx, const nd_sliders *s);
+    /* Asks the front end to end the session (exit, quit): a console closes, the kernel
+       keeps running for other front ends. NULL where there is no session to end. */
+    void (*end_session)(void *ctx);
 } nd_sink;
 
 #endif

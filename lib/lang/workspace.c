@@ -11,6 +11,7 @@
 typedef struct binding {
     char *name;
     nd_value *value;
+    int pinned;        /* set from outside the program (neurodyn run -D): NAME = … keeps it */
 } binding;
 
 struct nd_ws {
@@ -121,7 +122,7 @@ int nd_ws_set(nd_ws *ws, const char *name, nd_value *v)
     char *copy = strdup(name);
     if (!copy) return -1;
     memmove(&ws->items[i + 1], &ws->items[i], (ws->count - i) * sizeof *ws->items);
-    ws->items[i] = (binding){copy, nd_value_ref(v)};
+    ws->items[i] = (binding){copy, nd_value_ref(v), 0};
     ws->count++;
     return 0;
 }
@@ -151,4 +152,19 @@ const char *nd_ws_name(const nd_ws *ws, size_t i)
 nd_value *nd_ws_value(const nd_ws *ws, size_t i)
 {
     return ws->items[i].value;
+}
+
+int nd_ws_pin(nd_ws *ws, const char *name, nd_value *v)
+{
+    if (nd_ws_set(ws, name, v) != 0) return -1;
+    int found;
+    ws->items[search(ws, name, &found)].pinned = 1;
+    return 0;
+}
+
+int nd_ws_pinned(const nd_ws *ws, const char *name)
+{
+    int found;
+    size_t i = search(ws, name, &found);
+    return found && ws->items[i].pinned;
 }

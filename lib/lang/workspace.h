@@ -24,6 +24,14 @@ nd_value *nd_ws_get(const nd_ws *ws, const char *name);
    -1 on ENOMEM (the workspace is unchanged then). */
 int nd_ws_set(nd_ws *ws, const char *name, nd_value *v);
 
+/* Binds name to v like nd_ws_set and pins it: the program's own assignments (NAME = EXPR,
+   let) leave a pinned name as it is, as make's command-line variables override the
+   makefile's. For parameters given from outside (neurodyn run -D NAME=VALUE). 0, or -1. */
+int nd_ws_pin(nd_ws *ws, const char *name, nd_value *v);
+
+/* Returns 1 when name is bound and pinned. */
+int nd_ws_pinned(const nd_ws *ws, const char *name);
+
 /* Removes name; returns 0, or -1 when it was not bound. */
 int nd_ws_del(nd_ws *ws, const char *name);
 

@@ -555,7 +555,7 @@ def test_foundations_instant_inactivation_aborts_the_spike():
 
 
 def test_foundations_rinzel_phase_plane_at_i10():
-    fig = result("phase1_foundations", "phase V n V=-90..50", "figure")
+    fig = result("phase1_foundations", ("phase V n V=-90..50", "t=40 I=10"), "figure")
     V = equilibrium_V(rinzel_iv, 10.0, -80, -30)
     check_points(fig["phase"], rinzel_f(10.0), "Vn", [[V, xinf(an, bn, V)]], "hh_rinzel, I = 10")
 

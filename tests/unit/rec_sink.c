@@ -68,10 +68,13 @@ static int on_sliders(void *ctx, const nd_sliders *sl)
     return r->shows_sliders;
 }
 
+static void on_end_session(void *ctx) { add(ctx, "end"); }
+
 void rec_init(rec_sink *r)
 {
     memset(r, 0, sizeof *r);
-    r->sink = (nd_sink){r, on_stream, on_display, on_result, on_clear, on_page, on_sliders};
+    r->sink = (nd_sink){r, on_stream, on_display, on_result, on_clear, on_page, on_sliders,
+                        on_end_session};
 }
 
 void rec_clear(rec_sink *r)

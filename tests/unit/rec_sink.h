@@ -5,7 +5,8 @@
 #include "../../lib/neurodyn.h"
 
 typedef struct rec_event {
-    char kind[16];      /* "out", "err", "display", "result", "clear", "page", "sliders" */
+    char kind[16];      /* "out", "err", "display", "result", "clear", "page", "sliders",
+                           "end" */
     char *text;         /* stream text, the bundle's text/plain, or the sliders as
                            "NAME=LO..HI step S value V decimals D" lines */
     char *html;         /* bundle's text/html (or NULL) */

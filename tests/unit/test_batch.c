@@ -22,7 +22,7 @@ static void slurp(FILE *f, char *buf, size_t cap)
     fclose(f);
 }
 
-static batch_out run_file(const char *code)
+static batch_out run_with(const char *code, const nd_batch_options *opts)
 {
     batch_out r;
     char path[] = "/tmp/nd_batch_XXXXXX";
@@ -31,11 +31,16 @@ static batch_out run_file(const char *code)
     fputs(code, src);
     fclose(src);
     FILE *out = tmpfile(), *err = tmpfile();
-    r.rc = nd_batch_run(path, NULL, out, err);
+    r.rc = nd_batch_run(path, opts, out, err);
     slurp(out, r.out, sizeof r.out);
     slurp(err, r.err, sizeof r.err);
     unlink(path);
     return r;
+}
+
+static batch_out run_file(const char *code)
+{
+    return run_with(code, NULL);
 }
 
 TEST(batch_runs_a_file)
@@ -59,6 +64,46 @@ TEST(batch_reports_errors_with_a_traceback)
     CHECK_INT(r.rc, 1);
     CHECK_STR(r.out, "1\n");
     CHECK_STR(r.err, "  line 2, column 7\n    print nosuch\n          ^^^^^^\nNameError: name 'nosuch' is not defined\n");
+}
+
+/* neurodyn run FILE -D NAME=VALUE: the parameter wins over the file's own assignment (as a
+   make command-line variable does), for NAME = … and let alike, with a note. */
+TEST(batch_defines_override_the_files_parameters)
+{
+    const char *code = "I = 10\nlet seed = 1, n = 5\nmethod = \"dp5\"\n"
+                       "print I * 2, seed, n, method\n";
+    const char *defs[] = {"I=12", "seed=3", "method=rk4"};
+    batch_out r = run_with(code, &(nd_batch_options){NULL, defs, 3});
+    CHECK_INT(r.rc, 0);
+    CHECK_STR(r.out, "24 3 5 rk4\n");
+    CHECK_CONTAINS(r.err, "I is set from outside the program (-D); line 1 keeps that value\n");
+    CHECK_CONTAINS(r.err, "seed is set from outside the program (-D); line 2 keeps that value\n");
+    /* without parameters the file's own values */
+    r = run_file(code);
+    CHECK_STR(r.out, "20 1 5 dp5\n");
+    /* expressions, lists and strings as values */
+    const char *defs2[] = {"I=2*3", "seed=[1, 2]", "method=\"a b\""};
+    r = run_with(code, &(nd_batch_options){NULL, defs2, 3});
+    CHECK_STR(r.out, "12 [1, 2] 5 a b\n");
+    /* a bad parameter stops the run before the file starts */
+    const char *bad[][1] = {{"I="}, {"I=sqrt(-"}, {"simulate=3"}, {"noequals"}};
+    const char *why[] = {"SyntaxError: -D I=: a value is missing after '='",
+                         "SyntaxError: -D I=sqrt(-:", "cannot bind 'simulate'",
+                         "-D expects NAME=VALUE, not 'noequals'"};
+    for (int k = 0; k < 4; k++) {
+        r = run_with(code, &(nd_batch_options){NULL, bad[k], 1});
+        CHECK_INT(r.rc, 1);
+        CHECK_STR(r.out, "");
+        CHECK_CONTAINS(r.err, why[k]);
+    }
+}
+
+TEST(batch_exit_has_no_session_to_end)
+{
+    batch_out r = run_file("print 1\nexit\nprint 2\n");
+    CHECK_INT(r.rc, 0);
+    CHECK_STR(r.out, "1\n2\n");
+    CHECK_CONTAINS(r.err, "exit ends an interactive session (jupyter console); here there is none");
 }
 
 TEST(batch_missing_file)

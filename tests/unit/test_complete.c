@@ -178,3 +178,37 @@ TEST(is_complete_small_indent_buffer)
     CHECK_STR(indent, "  ");
     nd_interp_free(in);
 }
+
+/* Where people reach for completion: the model's names after set/init/plot, option values
+   (method=, act=, replace=), a dataset's columns after it; Shift-Tab on a parameter. */
+TEST(complete_model_names_option_values_and_columns)
+{
+    nd_interp *in = nd_interp_create();
+    nd_error e;
+    CHECK_INT(nd_interp_exec(in, "use hh\nsim = simulate t=5", NULL, &e), ND_OK);
+    CHECK_STR(complete_str(in, "set gN"), "4-6: gNa");
+    CHECK_CONTAINS(complete_str(in, "init "), " V ");
+    CHECK_STR(complete_str(in, "set E"), "4-5: EK EL ENa");
+    CHECK_STR(complete_str(in, "simulate method=d"), "16-17: dp5");
+    CHECK_STR(complete_str(in, "simulate method = "),
+              "18-18: adams bdf dp5 euler expeuler rk4 tsit5");
+    CHECK_STR(complete_str(in, "train net data method="), "22-22: euler midpoint rk4");
+    CHECK_CONTAINS(complete_str(in, "net = ude hh act="), " gaussian ");
+    CHECK_STR(complete_str(in, "net = ude hh replace=I"), "21-22: IK IL INa");
+    /* the columns of a dataset named before the cursor */
+    CHECK_CONTAINS(complete_str(in, "plot sim "), " V ");
+    CHECK_STR(complete_str(in, "plot sim n"), "9-10: n nan none");   /* the column and constants */
+    /* value-only commands do not offer the model's names; comparisons are no option */
+    CHECK(strstr(complete_str(in, "print g"), "gNa") == NULL);
+    CHECK_CONTAINS(complete_str(in, "print 1 == s"), " sim ");
+    /* Shift-Tab on a parameter or a gate says what `explain` says */
+    nd_bundle *b = nd_interp_inspect(in, "set gNa = 100", 6, 0);
+    CHECK(b != NULL);
+    if (b) CHECK_CONTAINS(nd_bundle_get(b, "text/plain"), "maximal sodium conductance");
+    nd_bundle_free(b);
+    b = nd_interp_inspect(in, "plot sim h", 10, 0);
+    CHECK(b != NULL);
+    if (b) CHECK_CONTAINS(nd_bundle_get(b, "text/plain"), "inactivation");
+    nd_bundle_free(b);
+    nd_interp_free(in);
+}

@@ -142,7 +142,7 @@ TEST(batch_figures_writes_every_figure_of_a_run)
                      "net = ude hh_rinzel replace=INa inputs=V,n hidden=8 seed=1\n"
                      "train net d2 adam lr=0.01 iters=20\nplot net d2\n");
     FILE *out = fopen(out_path, "w+"), *err = tmpfile();
-    CHECK_INT(nd_batch_run(script, figdir, out, err), 0);
+    CHECK_INT(nd_batch_run(script, &(nd_batch_options){figdir, NULL, 0}, out, err), 0);
     fclose(out);
     fclose(err);
     char *text = nd_tempdir_read(out_path);
@@ -181,7 +181,7 @@ TEST(batch_figures_directory_that_cannot_be_made)
     nd_tempdir_write(file, "x");
     nd_tempdir_write(script, "print 1\n");
     FILE *out = tmpfile(), *err = tmpfile();
-    CHECK_INT(nd_batch_run(script, file, out, err), 1);
+    CHECK_INT(nd_batch_run(script, &(nd_batch_options){file, NULL, 0}, out, err), 1);
     rewind(err);
     char msg[256] = "";
     size_t n = fread(msg, 1, sizeof msg - 1, err);

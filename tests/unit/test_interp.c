@@ -560,3 +560,19 @@ TEST(interp_deep_block_nesting_is_refused)
     rec_fixture_teardown(&f);
     free(code);
 }
+
+/* exit and quit ask the front end to end the session (jupyter console closes); the
+   workspace is untouched and nothing else is shown. */
+TEST(interp_exit_and_quit_end_the_session)
+{
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    CHECK_INT(rec_fixture_run(&f, "x = 1\nexit"), ND_OK);
+    CHECK_STR(rec_kinds(&f.r), "end");
+    CHECK_INT(rec_fixture_run(&f, "quit\nquit"), ND_OK);
+    CHECK_STR(rec_kinds(&f.r), "end|end");
+    CHECK_INT(rec_fixture_run(&f, "exit 1"), ND_ESYNTAX);
+    CHECK_INT(rec_fixture_run(&f, "print x"), ND_OK);
+    CHECK_STR(f.r.ev[0].text, "1\n");
+    rec_fixture_teardown(&f);
+}
