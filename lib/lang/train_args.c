@@ -251,6 +251,10 @@ nd_status nd_train_read_call(const nd_cmd_ctx *ctx, nd_train_call *tc, nd_error 
     for (size_t k = 0; st == ND_OK && k < tc->ndata; k++) {
         const nd_arg *a = tc->data_arg[k];
         st = nd_target_dataset(ctx, a, &tc->data_holder[k], &tc->data[k], err);
+        /* An unknown word after the first dataset is more likely a misspelt stage. */
+        if (st == ND_ENAME && k > 0)
+            st = nd_arg_error(a, err, ND_ESYNTAX, "expected a dataset or a training stage "
+                              "(adam, adamw or lbfgs)");
         if (st == ND_OK && (st = nd_ude_experiment_of(tc->u, tc->data[k], &tc->ex[k], err)))
             nd_target_locate(err, a);
     }
