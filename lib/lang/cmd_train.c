@@ -328,14 +328,21 @@ static const nd_option train_options[] = {
 
 const nd_command nd_cmd_train = {
     "train", "fit a network (ude, node) to data: Adam(W) then L-BFGS",
-    "train NET DATA [observe= segments= continuity= l2= dt= method=] [adam|adamw|lbfgs "
-    "[iters= lr= wd= memory= gtol= colloc=]] [then STAGE …]",
+    "train NET DATA [DATA …] [observe= segments= continuity= l2= dt= method=] "
+    "[adam|adamw|lbfgs [iters= lr= wd= memory= gtol= colloc=]] [then STAGE …]",
     "Fits the network's parameters so that the hybrid, integrated with a fixed-step scheme "
     "from the data's first sample, matches the observed columns of DATA (a column t and "
     "one column per observed state; the others are hidden). The loss is the mean squared "
     "error normalised by each variable's spread, plus the continuity penalty between "
     "segments (multiple shooting) and the L2 penalty. Gradients are exact for the "
-    "discretised problem (discrete adjoint).\n\n"
+    "discretised problem (discrete adjoint). Each dataset is fitted under the stimulus it "
+    "was recorded with (simulate attaches it); a dataset that records none, under the "
+    "network's own (stim NET …).\n\n"
+    "Several datasets train one network on several experiments at once: the loss is the "
+    "sum of the experiments' losses (each normalised by its own spread) plus one L2 "
+    "penalty, the gradient the sum of their exact gradients. They must observe the same "
+    "state variables. The verdict is given for each dataset and over all of them; "
+    "t.experiments lists each one's.\n\n"
     "Stages run one after another from where the previous one stopped: `adam lr=0.01 "
     "iters=2000 then lbfgs iters=300`. One display shows the loss curve and the current "
     "iteration while training runs. An interrupt stops at the next iteration; the network "
@@ -362,6 +369,10 @@ const nd_command nd_cmd_train = {
     "data = simulate hh_rinzel t=50 sample=0.1 observe=V noise=0.05\n"
     "net = ude hh_rinzel replace=INa inputs=V,n\n"
     "train net data observe=V segments=10 adam lr=0.01 iters=2000 then lbfgs iters=300\n"
-    "fit = train net data observe=V",
+    "fit = train net data observe=V\n"
+    "use hh_rinzel\n"
+    "stim ramp t0=0 t1=50 a0=0 a1=15\n"
+    "ramp = simulate t=50 sample=0.1 observe=V noise=0.05\n"
+    "both = train net data ramp observe=V",
     ND_CMD_STAGES, run_train
 };

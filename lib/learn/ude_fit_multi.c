@@ -29,7 +29,7 @@ nd_status nd_ude_experiment_of(const nd_ude *u, const nd_dataset *data, nd_ude_e
     return ND_OK;
 }
 
-/* Flags in seen the states of u that experiment ex observes; returns how many. */
+/* Flags in seen the states of u that data observes (among o->observe); returns how many. */
 static size_t observed_states(const nd_ude *u, const nd_dataset *data,
                               const nd_ude_fit_options *o, char *seen)
 {
