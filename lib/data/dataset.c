@@ -13,6 +13,7 @@ struct nd_dataset {
     size_t nmeta, capmeta;
     char **keys, **values;
     nd_dense *dense;   /* the solver's continuous solution of the state columns, or NULL */
+    nd_stim *stim;     /* the stimulus the data was recorded under, or NULL */
 };
 
 static int valid_name(const char *s)
@@ -83,6 +84,7 @@ void nd_ds_free(nd_dataset *ds)
     free(ds->keys);
     free(ds->values);
     nd_dense_free(ds->dense);
+    nd_stim_free(ds->stim);
     free(ds);
 }
 
@@ -103,7 +105,8 @@ nd_dataset *nd_ds_copy(const nd_dataset *ds)
             return NULL;
         }
     }
-    if (ds->dense && !(c->dense = nd_dense_copy(ds->dense))) {
+    if ((ds->dense && !(c->dense = nd_dense_copy(ds->dense))) ||
+        (ds->stim && !(c->stim = nd_stim_copy(ds->stim)))) {
         nd_ds_free(c);
         return NULL;
     }
@@ -163,6 +166,17 @@ void nd_ds_set_dense(nd_dataset *ds, nd_dense *d)
 const nd_dense *nd_ds_dense(const nd_dataset *ds)
 {
     return ds->dense;
+}
+
+void nd_ds_set_stim(nd_dataset *ds, nd_stim *s)
+{
+    nd_stim_free(ds->stim);
+    ds->stim = s;
+}
+
+const nd_stim *nd_ds_stim(const nd_dataset *ds)
+{
+    return ds->stim;
 }
 
 const char *nd_ds_name(const nd_dataset *ds, size_t j)

@@ -11,6 +11,7 @@
 #include "../base/bundle.h"
 #include "../base/error.h"
 #include "../ode/dense.h"
+#include "../ode/stim.h"
 
 typedef struct nd_dataset nd_dataset;
 
@@ -48,6 +49,14 @@ void nd_ds_set_dense(nd_dataset *ds, nd_dense *d);
 
 /* Returns the attached continuous solution, or NULL (loaded or noisy data). */
 const nd_dense *nd_ds_dense(const nd_dataset *ds);
+
+/* Attaches the stimulus the data was recorded under (taken over; NULL removes it), so that
+   training can replay it exactly; the parameter it drives is the metadata "input". Copies
+   keep it (noise too: it is not measured); CSV files do not. */
+void nd_ds_set_stim(nd_dataset *ds, nd_stim *s);
+
+/* Returns the attached stimulus, or NULL. */
+const nd_stim *nd_ds_stim(const nd_dataset *ds);
 
 /* Returns the name of column j. */
 const char *nd_ds_name(const nd_dataset *ds, size_t j);

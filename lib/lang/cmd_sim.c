@@ -169,6 +169,7 @@ static nd_dataset *select_columns(const nd_dataset *src, const int *idx, size_t 
     /* The solution of the states stays valid for the columns kept (a failed copy only
        costs the analyses their precision). */
     if (nd_ds_dense(src)) nd_ds_set_dense(out, nd_dense_copy(nd_ds_dense(src)));
+    if (nd_ds_stim(src)) nd_ds_set_stim(out, nd_stim_copy(nd_ds_stim(src)));
     return out;
 }
 
@@ -340,6 +341,9 @@ static nd_status run_simulate(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     }
     if (st == ND_OK) {
         describe_run(ds, m, &rq, stim, input, &stats);
+        /* The stimulus itself, for training to replay it exactly (a lost copy only costs
+           training the record: it then uses the network's own stimulus). */
+        if (stim && input >= 0) nd_ds_set_stim(ds, nd_stim_copy(stim));
         if (net) nd_ds_set_meta(ds, "network", nd_arg_pos(ctx, 0)->value->str);
         const char *in_name = input >= 0 ? nd_model_item_at(m, ND_MODEL_PAR, (size_t)input)->name : NULL;
         st = observe(ctx, &rq, in_name, &ds, err);

@@ -152,7 +152,7 @@ static nd_status run_stages(const nd_cmd_ctx *ctx, nd_train_call *tc, live *lv, 
             nd_ude_fit_free(fit);
             fo.segments = S;
             fo.collocation = cw;
-            if (!(fit = nd_ude_fit_create(tc->u, tc->data, &fo, err))) {
+            if (!(fit = nd_ude_fit_create_multi(tc->u, tc->ex, tc->ndata, &fo, err))) {
                 st = err->code;
                 nd_target_locate(err, s->at ? s->at : nd_arg_pos(ctx, 1));
                 break;
@@ -212,51 +212,65 @@ static nd_status run_recipe(const nd_cmd_ctx *ctx, nd_train_call *tc, live *lv,
     if (!tc->l2_given) ao.fit.l2 = l2;
     nd_optim_callbacks cb = {ctx->exec->interrupt, on_progress, lv, NULL, NULL};
     recipe_ctx r = {tc, lv};
-    nd_status st = nd_ude_train_auto(tc->u, tc->data, &ao, &cb, on_recipe_stage, &r, res, err);
+    nd_status st = nd_ude_train_auto_multi(tc->u, tc->ex, tc->ndata, &ao, &cb, on_recipe_stage,
+                                           &r, res, err);
     if (tc->nst && !tc->st[tc->nst - 1].ran) close_stage(lv, &tc->st[tc->nst - 1], st, NULL);
     return st;
 }
 
-/* Judges the trained network (the verdict) and shows the summary; a finished training
-   gives its record (bound by `t = train …`), an interrupted or failed one only shows what
-   it did and keeps its status. */
+/* Judges the trained network on every experiment (the verdicts) and shows the summary; a
+   finished training gives its record (bound by `t = train …`), an interrupted or failed
+   one only shows what it did and keeps its status. */
 static nd_status show_result(nd_cmd_ctx *ctx, nd_train_call *tc, const nd_ude_auto_result *res,
                              nd_status st, nd_value **result, nd_error *err)
 {
-    const nd_arg *da = nd_arg_pos(ctx, 1);
-    const char *data_name = da->value->kind == ND_EXPR_NAME ? da->value->str : "the data";
-    nd_ude_verdict v = {0};
+    nd_ude_verdict v[ND_TRAIN_MAX_DATA] = {{0}};
     nd_status vs = st;
-    if (st == ND_OK) {
-        vs = nd_ude_verdict_compute(tc->u, tc->data, tc->fo.observe, tc->fo.nobserve,
-                                    ctx->exec->interrupt, &v, err);
+    for (size_t k = 0; st == ND_OK && vs == ND_OK && k < tc->ndata; k++) {
+        vs = nd_ude_verdict_experiment(tc->u, &tc->ex[k], tc->fo.observe, tc->fo.nobserve,
+                                       ctx->exec->interrupt, &v[k], err);
         if (vs == ND_EINTERRUPT) st = vs;
     }
-    nd_bundle *view = nd_train_summary(tc, data_name, res, vs == ND_OK ? &v : NULL);
+    nd_bundle *view = nd_train_summary(tc, res, vs == ND_OK ? v : NULL);
     if (st == ND_OK && vs == ND_OK) {
-        st = nd_cmd_give(ctx, view ? nd_train_record(tc, view, res, &v) : NULL, result, err);
+        st = nd_cmd_give(ctx, view ? nd_train_record(tc, view, res, v) : NULL, result, err);
     } else {
         nd_error keep = *err;
         nd_status shown = nd_cmd_display(ctx, view, err);
         if (st == ND_OK) st = vs != ND_OK ? vs : shown;
         if (vs != ND_OK) *err = keep;
     }
-    nd_ude_verdict_clear(&v);
+    for (size_t k = 0; k < tc->ndata; k++) nd_ude_verdict_clear(&v[k]);
     return st;
+}
+
+/* Checks the data and options once, before any display: each dataset alone (the error on
+   its argument), then that they observe the same variables. */
+static nd_status probe(const nd_cmd_ctx *ctx, nd_train_call *tc, nd_error *err)
+{
+    for (size_t k = 0; k < tc->ndata; k++) {
+        nd_ude_fit *f = nd_ude_fit_create_multi(tc->u, &tc->ex[k], 1, &tc->fo, err);
+        if (!f) {
+            nd_status st = err ? err->code : ND_ENOMEM;
+            const nd_arg *obs = nd_arg_opt(ctx, "observe");
+            nd_target_locate(err, st == ND_ENAME && obs ? obs : tc->data_arg[k]);
+            return st;
+        }
+        nd_ude_fit_free(f);
+    }
+    size_t bad = nd_ude_experiments_differ(tc->u, tc->ex, tc->ndata, &tc->fo, err);
+    if (bad) {
+        nd_target_locate(err, tc->data_arg[bad]);
+        return err ? err->code : ND_EVALUE;
+    }
+    return ND_OK;
 }
 
 static nd_status run_train(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
 {
     nd_train_call tc;
     nd_status st = nd_train_read_call(ctx, &tc, err);
-    /* Checks the data and options once, before any display. */
-    nd_ude_fit *probe = NULL;
-    if (st == ND_OK && !(probe = nd_ude_fit_create(tc.u, tc.data, &tc.fo, err))) {
-        st = err ? err->code : ND_ENOMEM;
-        const nd_arg *obs = nd_arg_opt(ctx, "observe");
-        nd_target_locate(err, st == ND_ENAME && obs ? obs : nd_arg_pos(ctx, 1));
-    }
-    nd_ude_fit_free(probe);
+    if (st == ND_OK) st = probe(ctx, &tc, err);
     nd_train_stage starting = {.kind = ND_OPTIM_LBFGS, .collocation = -1};
     live lv = {.net_name = tc.net_name, .cur = tc.nst ? &tc.st[0] : &starting};
     nd_ude_auto_result res = {0};
@@ -284,7 +298,7 @@ static nd_status run_train(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     } else if (st != ND_OK) {
         nd_learn_locate_call(ctx, err);
     }
-    nd_value_unref(tc.data_holder);
+    nd_train_call_clear(&tc);
     free(lv.loss);
     return st;
 }
@@ -314,14 +328,21 @@ static const nd_option train_options[] = {
 
 const nd_command nd_cmd_train = {
     "train", "fit a network (ude, node) to data: Adam(W) then L-BFGS",
-    "train NET DATA [observe= segments= continuity= l2= dt= method=] [adam|adamw|lbfgs "
-    "[iters= lr= wd= memory= gtol= colloc=]] [then STAGE …]",
+    "train NET DATA [DATA …] [observe= segments= continuity= l2= dt= method=] "
+    "[adam|adamw|lbfgs [iters= lr= wd= memory= gtol= colloc=]] [then STAGE …]",
     "Fits the network's parameters so that the hybrid, integrated with a fixed-step scheme "
     "from the data's first sample, matches the observed columns of DATA (a column t and "
     "one column per observed state; the others are hidden). The loss is the mean squared "
     "error normalised by each variable's spread, plus the continuity penalty between "
     "segments (multiple shooting) and the L2 penalty. Gradients are exact for the "
-    "discretised problem (discrete adjoint).\n\n"
+    "discretised problem (discrete adjoint). Each dataset is fitted under the stimulus it "
+    "was recorded with (simulate attaches it); a dataset that records none, under the "
+    "network's own (stim NET …).\n\n"
+    "Several datasets train one network on several experiments at once: the loss is the "
+    "sum of the experiments' losses (each normalised by its own spread) plus one L2 "
+    "penalty, the gradient the sum of their exact gradients. They must observe the same "
+    "state variables. The verdict is given for each dataset and over all of them; "
+    "t.experiments lists each one's.\n\n"
     "Stages run one after another from where the previous one stopped: `adam lr=0.01 "
     "iters=2000 then lbfgs iters=300`. One display shows the loss curve and the current "
     "iteration while training runs. An interrupt stops at the next iteration; the network "
@@ -348,6 +369,10 @@ const nd_command nd_cmd_train = {
     "data = simulate hh_rinzel t=50 sample=0.1 observe=V noise=0.05\n"
     "net = ude hh_rinzel replace=INa inputs=V,n\n"
     "train net data observe=V segments=10 adam lr=0.01 iters=2000 then lbfgs iters=300\n"
-    "fit = train net data observe=V",
+    "fit = train net data observe=V\n"
+    "use hh_rinzel\n"
+    "stim ramp t0=0 t1=50 a0=0 a1=15\n"
+    "ramp = simulate t=50 sample=0.1 observe=V noise=0.05\n"
+    "both = train net data ramp observe=V",
     ND_CMD_STAGES, run_train
 };

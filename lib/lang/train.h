@@ -7,7 +7,7 @@
 #include "../learn/ude_verdict.h"
 #include "commands.h"
 
-enum { ND_TRAIN_MAX_STAGES = 16, ND_TRAIN_MAX_OBSERVE = 64 };
+enum { ND_TRAIN_MAX_STAGES = 16, ND_TRAIN_MAX_OBSERVE = 64, ND_TRAIN_MAX_DATA = 16 };
 
 /* One optimizer run: what the call asked, then what happened. */
 typedef struct nd_train_stage {
@@ -30,8 +30,11 @@ typedef struct nd_train_stage {
 typedef struct nd_train_call {
     nd_ude *u;
     const char *net_name;
-    nd_value *data_holder;    /* a reference the caller releases */
-    nd_dataset *data;
+    size_t ndata;             /* the datasets, one experiment each */
+    const nd_arg *data_arg[ND_TRAIN_MAX_DATA];
+    nd_value *data_holder[ND_TRAIN_MAX_DATA];   /* references the caller releases */
+    nd_dataset *data[ND_TRAIN_MAX_DATA];
+    nd_ude_experiment ex[ND_TRAIN_MAX_DATA];    /* each dataset with its stimulus */
     nd_ude_fit_options fo;
     const char *observe[ND_TRAIN_MAX_OBSERVE];
     nd_train_stage st[ND_TRAIN_MAX_STAGES];
@@ -40,9 +43,13 @@ typedef struct nd_train_call {
     int l2_given;
 } nd_train_call;
 
-/* Reads `train NET DATA [options] [STAGE [options]] [then STAGE …]` into tc; errors are
-   located on the offending word or option (tc->data_holder may be set on failure too). */
+/* Reads `train NET DATA [DATA …] [options] [STAGE [options]] [then STAGE …]` into tc;
+   errors are located on the offending word or option (release tc with nd_train_call_clear
+   on failure too). */
 nd_status nd_train_read_call(const nd_cmd_ctx *ctx, nd_train_call *tc, nd_error *err);
+
+/* Releases the datasets tc holds. */
+void nd_train_call_clear(nd_train_call *tc);
 
 /* Writes a stage's display name into buf: "adam", "lbfgs (colloc)" for derivative
    matching, "lbfgs ×10" with 10 segments, "… attempt 2" in the default recipe. */
@@ -51,14 +58,19 @@ const char *nd_train_stage_name(const nd_train_stage *s, char *buf, size_t cap);
 /* Returns why a stage stopped, in words ("iteration limit" …). */
 const char *nd_train_stop_text(nd_optim_stop s);
 
-/* The summary of a training on the data called data_name: the stages, the recipe's
-   attempts (res NULL or no attempts: explicit stages) and the verdict (v may be NULL when
-   it could not be computed), as text, HTML and JSON; NULL on ENOMEM. */
-nd_bundle *nd_train_summary(const nd_train_call *tc, const char *data_name,
-                            const nd_ude_auto_result *res, const nd_ude_verdict *v);
+/* Returns the name dataset k was given in the call ("the data" for an expression). */
+const char *nd_train_data_name(const nd_train_call *tc, size_t k);
 
-/* The record `t = train …` binds, shown as view (taken over): verdict, ok, loss, history,
-   stages and the first observed variable's noise, residual and spikes; NULL on ENOMEM. */
+/* The summary of a training: the stages, the recipe's attempts (res NULL or no attempts:
+   explicit stages) and the verdict of each of the tc->ndata experiments (v NULL when it
+   could not be computed), as text, HTML and JSON; NULL on ENOMEM. */
+nd_bundle *nd_train_summary(const nd_train_call *tc, const nd_ude_auto_result *res,
+                            const nd_ude_verdict *v);
+
+/* The record `t = train …` binds, shown as view (taken over): verdict and ok over every
+   experiment, loss, history, stages, the first experiment's first observed variable's
+   noise, residual and spikes, and the list of experiments with their own; NULL on
+   ENOMEM. */
 nd_value *nd_train_record(const nd_train_call *tc, nd_bundle *view,
                           const nd_ude_auto_result *res, const nd_ude_verdict *v);
 

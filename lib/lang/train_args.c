@@ -142,8 +142,16 @@ static nd_status read_stages(const nd_cmd_ctx *ctx, nd_train_call *tc, size_t *s
             }
             continue;
         }
-        if (npos++ < 2) continue;    /* NET DATA */
+        if (npos++ == 0) continue;    /* NET */
         nd_optim_kind kind;
+        int stage_word = is_word(a, "then") || parse_kind(a, &kind);
+        if (!stage_word && tc->nst == 0) {   /* the datasets, before any stage */
+            if (tc->ndata == ND_TRAIN_MAX_DATA)
+                return nd_arg_error(a, err, ND_EVALUE, "at most %d datasets",
+                                    ND_TRAIN_MAX_DATA);
+            tc->data_arg[tc->ndata++] = a;
+            continue;
+        }
         if (is_word(a, "then")) {
             if (tc->nst == 0 || after_then)
                 return nd_arg_error(a, err, ND_ESYNTAX, "'then' goes between two stages "
@@ -217,8 +225,10 @@ static nd_status read_fit_options(const nd_cmd_ctx *ctx, nd_train_call *tc, nd_e
 nd_status nd_train_read_call(const nd_cmd_ctx *ctx, nd_train_call *tc, nd_error *err)
 {
     memset(tc, 0, sizeof *tc);
-    const nd_arg *na = nd_arg_pos(ctx, 0), *da = nd_arg_pos(ctx, 1);
-    if (!na || !da)
+    const nd_arg *na = nd_arg_pos(ctx, 0);
+    nd_optim_kind kind;
+    const nd_arg *da = nd_arg_pos(ctx, 1);
+    if (!na || !da || is_word(da, "then") || parse_kind(da, &kind))
         return nd_error_set(err, ND_ESYNTAX, ctx->call->line, ctx->call->col, 5,
                             "train needs a network and a dataset (usage: %s)", ctx->cmd->usage);
     if (!(tc->u = nd_target_ude(ctx, na))) {
@@ -238,6 +248,21 @@ nd_status nd_train_read_call(const nd_cmd_ctx *ctx, nd_train_call *tc, nd_error 
     if (st == ND_OK) st = read_fit_options(ctx, tc, err);
     tc->fo.segments = segments;
     tc->fo.collocation = collocation;
-    if (st == ND_OK) st = nd_target_dataset(ctx, da, &tc->data_holder, &tc->data, err);
+    for (size_t k = 0; st == ND_OK && k < tc->ndata; k++) {
+        const nd_arg *a = tc->data_arg[k];
+        st = nd_target_dataset(ctx, a, &tc->data_holder[k], &tc->data[k], err);
+        /* An unknown word after the first dataset is more likely a misspelt stage. */
+        if (st == ND_ENAME && k > 0)
+            st = nd_arg_error(a, err, ND_ESYNTAX, "expected a dataset or a training stage "
+                              "(adam, adamw or lbfgs)");
+        if (st == ND_OK && (st = nd_ude_experiment_of(tc->u, tc->data[k], &tc->ex[k], err)))
+            nd_target_locate(err, a);
+    }
     return st;
+}
+
+void nd_train_call_clear(nd_train_call *tc)
+{
+    for (size_t k = 0; k < tc->ndata; k++) nd_value_unref(tc->data_holder[k]);
+    memset(tc->data_holder, 0, sizeof tc->data_holder);
 }

@@ -117,6 +117,19 @@ int nd_ude_ivp_terms(nd_ude_ivp *v, double t, const double *y, double *terms);
 
 /* ---- training ---- */
 
+/* One experiment: a dataset and the stimulus it was recorded under. */
+typedef struct nd_ude_experiment {
+    const nd_dataset *data;
+    const nd_stim *stim;         /* NULL: the network's own stimulus */
+    int stim_par;                /* the parameter stim drives */
+} nd_ude_experiment;
+
+/* The experiment of data: the stimulus attached to it (nd_ds_stim, set by `simulate`)
+   driving the parameter its metadata "input" names, else the network's own stimulus.
+   NameError when that input is no parameter of u's model. */
+nd_status nd_ude_experiment_of(const nd_ude *u, const nd_dataset *data, nd_ude_experiment *ex,
+                               nd_error *err);
+
 typedef struct nd_ude_fit_options {
     const char *const *observe;  /* observed state variables; NULL: every state in the data */
     size_t nobserve;
@@ -143,6 +156,23 @@ typedef struct nd_ude_fit nd_ude_fit;
    the data spacing ...). u must outlive it. */
 nd_ude_fit *nd_ude_fit_create(nd_ude *u, const nd_dataset *data, const nd_ude_fit_options *o,
                               nd_error *err);
+
+/* Prepares the loss of u on nex >= 1 experiments at once: the sum of each experiment's
+   loss (its own grid, segments — o->segments each, at most its sample intervals — starts,
+   scales and stimulus) plus one L2 penalty; θ is the network's parameters followed by
+   every experiment's segment starts in turn, and the gradient the sum of the experiments'
+   exact gradients. With one experiment it is nd_ude_fit_create under that stimulus.
+   Errors as nd_ude_fit_create, and ND_EVALUE (nd_ude_experiments_differ). With several,
+   segment starts are not kept in u between fits. */
+nd_ude_fit *nd_ude_fit_create_multi(nd_ude *u, const nd_ude_experiment *ex, size_t nex,
+                                    const nd_ude_fit_options *o, nd_error *err);
+
+/* Returns 0 when every experiment has a column for the same state variables as the first
+   (among o->observe, or every state; o may be NULL), else the index k of the first that
+   does not, with a ValueError naming both sets. */
+size_t nd_ude_experiments_differ(const nd_ude *u, const nd_ude_experiment *ex, size_t nex,
+                                 const nd_ude_fit_options *o, nd_error *err);
+
 void nd_ude_fit_free(nd_ude_fit *f);
 
 /* Returns the length of θ: the network's parameters followed by the segment starts. */
@@ -208,8 +238,9 @@ typedef struct nd_ude_auto_result {
     int attempts;             /* made */
     int kept;                 /* the attempt whose weights were kept */
     uint64_t seed;            /* of the weights kept (nd_ude_attempt_seed) */
-    double loss;              /* their single-shooting data loss */
-    int ok;                   /* they passed the training verdict (ude_verdict.h) */
+    double loss;              /* their single-shooting data loss (summed over experiments) */
+    int ok;                   /* they passed the training verdict (ude_verdict.h) on every
+                                 experiment */
 } nd_ude_auto_result;
 
 /* Returns the weights seed of the recipe's attempt (1, 2, ...) for a network seeded with
@@ -227,6 +258,15 @@ uint64_t nd_ude_attempt_seed(uint64_t seed, int attempt);
 nd_status nd_ude_train_auto(nd_ude *u, const nd_dataset *data, const nd_ude_auto_options *o,
                             const nd_optim_callbacks *cb, nd_ude_auto_stage_fn on_stage,
                             void *stage_ctx, nd_ude_auto_result *res, nd_error *err);
+
+/* The default recipe on nex >= 1 experiments at once (nd_ude_fit_create_multi): the same
+   stages, with the segment counts planned from the first experiment's length; an attempt
+   is a good fit when it passes the verdict on every experiment. One experiment under the
+   network's own stimulus is nd_ude_train_auto. */
+nd_status nd_ude_train_auto_multi(nd_ude *u, const nd_ude_experiment *ex, size_t nex,
+                                  const nd_ude_auto_options *o, const nd_optim_callbacks *cb,
+                                  nd_ude_auto_stage_fn on_stage, void *stage_ctx,
+                                  nd_ude_auto_result *res, nd_error *err);
 
 /* ---- history and persistence ---- */
 

@@ -46,7 +46,8 @@ static size_t plan_segments(size_t rows, size_t *segs)
 
 typedef struct attempt_ctx {
     nd_ude *u;
-    const nd_dataset *data;
+    const nd_ude_experiment *ex;
+    size_t nex;
     const nd_ude_auto_options *o;
     const nd_optim_callbacks *cb;
     nd_ude_auto_stage_fn on_stage;
@@ -62,7 +63,7 @@ static nd_status run_stage(attempt_ctx *a, int attempt, size_t S, int colloc, lo
 {
     nd_ude_fit_options fo = a->o->fit;
     fo.segments = S;
-    nd_ude_fit *f = nd_ude_fit_create(a->u, a->data, &fo, err);
+    nd_ude_fit *f = nd_ude_fit_create_multi(a->u, a->ex, a->nex, &fo, err);
     if (!f) return err->code;
     nd_status st = colloc ? nd_ude_fit_set_collocation(f, 1, err) : ND_OK;
     if (st == ND_EVALUE) {   /* no observed rate depends on the network: skip the stage */
@@ -91,7 +92,7 @@ static double full_loss(const attempt_ctx *a, nd_error *err)
     nd_ude_fit_options fo = a->o->fit;
     fo.segments = 1;
     fo.collocation = 0;
-    nd_ude_fit *f = nd_ude_fit_create(a->u, a->data, &fo, err);
+    nd_ude_fit *f = nd_ude_fit_create_multi(a->u, a->ex, a->nex, &fo, err);
     if (!f) return NAN;
     size_t P = nd_ude_fit_nparams(f);
     double *th = malloc(P * sizeof *th), loss = INFINITY;
@@ -105,17 +106,20 @@ static double full_loss(const attempt_ctx *a, nd_error *err)
     return loss;
 }
 
-/* Whether the current network fits the data (the training verdict); -1 on an error
-   other than a bad fit (interrupt, memory). */
+/* Whether the current network fits every experiment (the training verdict); -1 on an
+   error other than a bad fit (interrupt, memory). */
 static int fits(const attempt_ctx *a, nd_error *err)
 {
-    nd_ude_verdict v;
     const atomic_int *stop = a->cb ? a->cb->interrupt : NULL;
-    if (nd_ude_verdict_compute(a->u, a->data, a->o->fit.observe, a->o->fit.nobserve, stop, &v,
-                               err) != ND_OK)
-        return -1;
-    int ok = v.ok;
-    nd_ude_verdict_clear(&v);
+    int ok = 1;
+    for (size_t k = 0; k < a->nex && ok; k++) {
+        nd_ude_verdict v;
+        if (nd_ude_verdict_experiment(a->u, &a->ex[k], a->o->fit.observe, a->o->fit.nobserve,
+                                      stop, &v, err) != ND_OK)
+            return -1;
+        ok = v.ok;
+        nd_ude_verdict_clear(&v);
+    }
     return ok;
 }
 
@@ -128,6 +132,15 @@ nd_status nd_ude_train_auto(nd_ude *u, const nd_dataset *data, const nd_ude_auto
                             const nd_optim_callbacks *cb, nd_ude_auto_stage_fn on_stage,
                             void *stage_ctx, nd_ude_auto_result *res, nd_error *err)
 {
+    nd_ude_experiment ex = {data, NULL, -1};
+    return nd_ude_train_auto_multi(u, &ex, 1, o, cb, on_stage, stage_ctx, res, err);
+}
+
+nd_status nd_ude_train_auto_multi(nd_ude *u, const nd_ude_experiment *ex, size_t nex,
+                                  const nd_ude_auto_options *o, const nd_optim_callbacks *cb,
+                                  nd_ude_auto_stage_fn on_stage, void *stage_ctx,
+                                  nd_ude_auto_result *res, nd_error *err)
+{
     nd_ude_auto_options def;
     if (!o) {
         nd_ude_auto_options_default(&def);
@@ -135,8 +148,10 @@ nd_status nd_ude_train_auto(nd_ude *u, const nd_dataset *data, const nd_ude_auto
     }
     if (o->attempts < 1 || o->iters < 1 || o->final_iters < 1 || o->colloc_iters < 0)
         return nd_error_fail(err, ND_EVALUE, "the recipe needs at least one attempt and iteration");
-    attempt_ctx a = {u, data, o, cb, on_stage, stage_ctx, {0}, 0};
-    size_t segs[4], nseg = plan_segments(nd_ds_rows(data) < 2 ? 2 : nd_ds_rows(data), segs);
+    if (nex == 0) return nd_error_fail(err, ND_EVALUE, "training needs at least one dataset");
+    attempt_ctx a = {u, ex, nex, o, cb, on_stage, stage_ctx, {0}, 0};
+    size_t rows = nd_ds_rows(ex[0].data);
+    size_t segs[4], nseg = plan_segments(rows < 2 ? 2 : rows, segs);
     uint64_t seed0 = nd_mlp_seed(u->net);
     size_t P = nd_mlp_nparams(u->net);
     double *best = malloc(P * sizeof *best), best_loss = INFINITY;

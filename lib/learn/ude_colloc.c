@@ -42,6 +42,14 @@ done:
 
 nd_status nd_ude_fit_set_collocation(nd_ude_fit *f, int on, nd_error *err)
 {
+    for (size_t k = 0; k < f->nparts; k++) {
+        nd_status st = nd_ude_fit_set_collocation(f->part[k], on, err);
+        if (st) return st;
+    }
+    if (f->nparts) {
+        f->colloc = on;
+        return ND_OK;
+    }
     if (on && !f->ncol)
         return nd_error_fail(err, ND_EVALUE, "collocation needs an observed state whose rate "
                              "of change depends on the network's output");

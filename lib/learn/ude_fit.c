@@ -19,6 +19,8 @@
 void nd_ude_fit_free(nd_ude_fit *f)
 {
     if (!f) return;
+    for (size_t k = 0; k < f->nparts; k++) nd_ude_fit_free(f->part[k]);
+    free(f->part), free(f->pth), free(f->pgr);
     ude_eval_free(&f->ev);
     nd_stim_free(f->stim);
     nd_mlp_work_free(f->wb);
@@ -124,6 +126,10 @@ static int forward(nd_ude_fit *f, int record)
 
 void ude_fit_set_theta(nd_ude_fit *f, const double *theta)
 {
+    if (f->nparts) {
+        ude_multi_set_theta(f, theta);
+        return;
+    }
     nd_mlp_set_params(f->u->net, theta);
     size_t n = f->n;
     for (size_t k = 1; k < f->S; k++)
@@ -133,6 +139,10 @@ void ude_fit_set_theta(nd_ude_fit *f, const double *theta)
 
 void nd_ude_fit_theta(const nd_ude_fit *f, double *theta)
 {
+    if (f->nparts) {
+        ude_multi_theta(f, theta);
+        return;
+    }
     memcpy(theta, nd_mlp_params(f->u->net), f->npar_net * sizeof *theta);
     size_t n = f->n;
     for (size_t k = 1; k < f->S; k++)
@@ -205,6 +215,7 @@ static int batch_jacobians(nd_ude_fit *f)
 int nd_ude_fit_loss(void *fit, const double *theta, double *loss, double *grad)
 {
     nd_ude_fit *f = fit;
+    if (f->nparts) return ude_multi_loss(f, theta, loss, grad);
     size_t n = f->n, S = f->S, P = f->npar_net;
     if (f->colloc) {
         double l2 = 0;

@@ -48,6 +48,11 @@ struct nd_ude_fit {
     double *Xc, *Zc, *Dc; /* ncol × nin, ncol × nout, ncol × nout */
     double colloc_weight; /* of the collocation loss added to the trajectory loss */
     nd_mlp_work *wc;
+    /* several experiments (nd_ude_fit_create_multi): this fit only sums its parts, each a
+       whole fit of one experiment without the L2 term; 0 parts: a fit of one dataset */
+    size_t nparts;
+    nd_ude_fit **part;
+    double *pth, *pgr;    /* one part's θ and gradient */
 };
 
 /* Returns the scheme called name, or NULL. */
@@ -74,5 +79,15 @@ nd_status ude_colloc_targets(nd_ude_fit *f, const double *traj, nd_error *err);
 
 /* Writes θ into the network and the starting states of segments 1... */
 void ude_fit_set_theta(nd_ude_fit *f, const double *theta);
+
+/* Prepares the fit of one experiment (nd_ude_fit_create under ex's stimulus); resume: take
+   the segment starts kept in u when they fit. */
+nd_ude_fit *ude_fit_create_one(nd_ude *u, const nd_ude_experiment *ex,
+                               const nd_ude_fit_options *o, int resume, nd_error *err);
+
+/* The sum over the parts (ude_fit_multi.c): loss and gradient, θ in and out. */
+int ude_multi_loss(nd_ude_fit *f, const double *theta, double *loss, double *grad);
+void ude_multi_set_theta(nd_ude_fit *f, const double *theta);
+void ude_multi_theta(const nd_ude_fit *f, double *theta);
 
 #endif

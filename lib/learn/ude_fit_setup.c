@@ -155,9 +155,11 @@ static nd_status alloc_tape(nd_ude_fit *f, nd_error *err)
     return ND_OK;
 }
 
-static nd_ude_fit *fit_build(nd_ude *u, const nd_dataset *data, const nd_ude_fit_options *o,
-                             nd_error *err)
+static nd_ude_fit *fit_build(nd_ude *u, const nd_ude_experiment *ex,
+                             const nd_ude_fit_options *o, nd_error *err)
 {
+    const nd_dataset *data = ex->data;
+    const nd_stim *stim = ex->stim ? ex->stim : u->stim;
     nd_ude_fit_options def;
     if (!o) {
         nd_ude_fit_options_default(&def);
@@ -177,7 +179,7 @@ static nd_ude_fit *fit_build(nd_ude *u, const nd_dataset *data, const nd_ude_fit
     f->continuity = o->continuity;
     f->l2 = o->l2;
     f->colloc_weight = o->collocation;
-    f->stim_par = u->stim_par;
+    f->stim_par = ex->stim ? ex->stim_par : u->stim_par;
     nd_status st = ND_OK;
     if (nd_model_nwhens(m))
         st = nd_error_fail(err, ND_EVALUE, "'%s' has `when` resets: training through resets "
@@ -198,8 +200,8 @@ static nd_ude_fit *fit_build(nd_ude *u, const nd_dataset *data, const nd_ude_fit
         for (size_t i = 0; i < f->rows * f->n; i++) f->d[i] = NAN;
         st = read_observed(f, data, o, err);
     }
-    if (!st && u->stim) {
-        if (!(f->stim = nd_stim_copy(u->stim))) st = nd_error_fail(err, ND_ENOMEM, "out of memory");
+    if (!st && stim) {
+        if (!(f->stim = nd_stim_copy(stim))) st = nd_error_fail(err, ND_ENOMEM, "out of memory");
         else st = nd_stim_prepare(f->stim, f->t[f->rows - 1], err);
     }
     if (!st) st = ude_eval_init(&f->ev, u, f->stim, f->stim_par, err);
@@ -357,7 +359,8 @@ static nd_status guess(nd_ude_fit *f, double **traj, nd_error *err)
 
 nd_status nd_ude_scale_from(nd_ude *u, const nd_dataset *data, nd_error *err)
 {
-    nd_ude_fit *f = fit_build(u, data, NULL, err);
+    nd_ude_experiment ex = {data, NULL, -1};
+    nd_ude_fit *f = fit_build(u, &ex, NULL, err);
     if (!f) return err->code;
     double *traj = NULL;
     nd_status st = guess(f, &traj, err);
@@ -370,7 +373,14 @@ nd_status nd_ude_scale_from(nd_ude *u, const nd_dataset *data, nd_error *err)
 nd_ude_fit *nd_ude_fit_create(nd_ude *u, const nd_dataset *data, const nd_ude_fit_options *o,
                               nd_error *err)
 {
-    nd_ude_fit *f = fit_build(u, data, o, err);
+    nd_ude_experiment ex = {data, NULL, -1};
+    return ude_fit_create_one(u, &ex, o, 1, err);
+}
+
+nd_ude_fit *ude_fit_create_one(nd_ude *u, const nd_ude_experiment *ex,
+                               const nd_ude_fit_options *o, int resume, nd_error *err)
+{
+    nd_ude_fit *f = fit_build(u, ex, o, err);
     if (!f) return NULL;
     double *traj = NULL;
     nd_status st = guess(f, &traj, err);
@@ -385,7 +395,7 @@ nd_ude_fit *nd_ude_fit_create(nd_ude *u, const nd_dataset *data, const nd_ude_fi
     if (!st) {
         size_t n = f->n;
         ude_starts *s = &u->starts;
-        int keep = s->y && s->segments == f->S && s->n == n && s->rows == f->rows &&
+        int keep = resume && s->y && s->segments == f->S && s->n == n && s->rows == f->rows &&
                    s->t0 == f->t[0] && s->t1 == f->t[f->rows - 1];
         for (size_t k = 1; k < f->S; k++)
             memcpy(f->starts + k * n, keep ? s->y + (k - 1) * n : traj + f->seg[k] * n,
@@ -436,7 +446,7 @@ nd_status nd_ude_fit_run(nd_ude_fit *f, nd_optim_kind kind, const nd_optim_optio
     for (size_t i = 0; i < len; i++)
         if (ude_history_push(f->u, h[i]) && !st)
             st = nd_error_fail(err, ND_ENOMEM, "out of memory");
-    if (best) {
+    if (best && !f->nparts) {
         nd_status ks = keep_starts(f, err);
         if (!st) st = ks;
     }

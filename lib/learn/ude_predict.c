@@ -25,10 +25,17 @@ static int record(void *ctx, double t, const double *y, int event, size_t which)
 nd_status nd_ude_predict(const nd_ude *u, const double *t, size_t m, double *out,
                          const atomic_int *interrupt, nd_error *err)
 {
+    return nd_ude_predict_under(u, NULL, -1, t, m, out, interrupt, err);
+}
+
+nd_status nd_ude_predict_under(const nd_ude *u, const nd_stim *stim, int par, const double *t,
+                               size_t m, double *out, const atomic_int *interrupt,
+                               nd_error *err)
+{
     const nd_model *mod = nd_ude_model(u);
     size_t n = nd_model_count(mod, ND_MODEL_STATE);
     if (m < 1) return ND_OK;
-    nd_ude_ivp *ivp = nd_ude_ivp_create(u, NULL, -1, t[0], t[m - 1], err);
+    nd_ude_ivp *ivp = nd_ude_ivp_create(u, stim, par, t[0], t[m - 1], err);
     if (!ivp) return err ? err->code : ND_ENOMEM;
     nd_ode_options o;
     nd_ode_options_default(&o);

@@ -139,6 +139,16 @@ nd_status nd_ude_verdict_compute(const nd_ude *u, const nd_dataset *data,
                                  const char *const *observe, size_t nobserve,
                                  const atomic_int *interrupt, nd_ude_verdict *v, nd_error *err)
 {
+    nd_ude_experiment ex = {data, NULL, -1};
+    return nd_ude_verdict_experiment(u, &ex, observe, nobserve, interrupt, v, err);
+}
+
+nd_status nd_ude_verdict_experiment(const nd_ude *u, const nd_ude_experiment *ex,
+                                    const char *const *observe, size_t nobserve,
+                                    const atomic_int *interrupt, nd_ude_verdict *v,
+                                    nd_error *err)
+{
+    const nd_dataset *data = ex->data;
     memset(v, 0, sizeof *v);
     const nd_model *mod = nd_ude_model(u);
     size_t n = nd_model_count(mod, ND_MODEL_STATE), m = nd_ds_rows(data), nv;
@@ -153,7 +163,7 @@ nd_status nd_ude_verdict_compute(const nd_ude *u, const nd_dataset *data,
     if (!pred || !series || !v->var) st = nd_error_fail(err, ND_ENOMEM, "out of memory");
     if (st == ND_OK) {
         nd_error e = {0};
-        st = nd_ude_predict(u, t, m, pred, interrupt, &e);
+        st = nd_ude_predict_under(u, ex->stim, ex->stim_par, t, m, pred, interrupt, &e);
         if (st == ND_ESOLVER) st = ND_OK;   /* the NaN rows make it a bad fit */
         else if (st != ND_OK) *err = e;
     }

@@ -27,6 +27,11 @@
 nd_status nd_ude_predict(const nd_ude *u, const double *t, size_t m, double *out,
                          const atomic_int *interrupt, nd_error *err);
 
+/* nd_ude_predict under stim driving parameter par (stim NULL: u's own). */
+nd_status nd_ude_predict_under(const nd_ude *u, const nd_stim *stim, int par, const double *t,
+                               size_t m, double *out, const atomic_int *interrupt,
+                               nd_error *err);
+
 /* The comparison of one observed variable. */
 typedef struct nd_ude_check {
     char name[64];            /* the variable */
@@ -75,6 +80,12 @@ typedef struct nd_ude_verdict {
 nd_status nd_ude_verdict_compute(const nd_ude *u, const nd_dataset *data,
                                  const char *const *observe, size_t nobserve,
                                  const atomic_int *interrupt, nd_ude_verdict *v, nd_error *err);
+
+/* nd_ude_verdict_compute on one experiment: u simulated under the experiment's stimulus. */
+nd_status nd_ude_verdict_experiment(const nd_ude *u, const nd_ude_experiment *ex,
+                                    const char *const *observe, size_t nobserve,
+                                    const atomic_int *interrupt, nd_ude_verdict *v,
+                                    nd_error *err);
 
 /* Frees what nd_ude_verdict_compute stored and zeroes v. */
 void nd_ude_verdict_clear(nd_ude_verdict *v);

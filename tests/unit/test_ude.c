@@ -116,30 +116,6 @@ static nd_ude *small_ude(nd_dataset **data, uint64_t seed)
     return u;
 }
 
-/* ‖g − fd‖ / ‖fd‖ with central differences at a generic point. */
-static double gradient_error(nd_ude_fit *f)
-{
-    size_t P = nd_ude_fit_nparams(f);
-    double *th = malloc(P * sizeof *th), *g = malloc(P * sizeof *g), *tp = malloc(P * sizeof *tp);
-    double L, num = 0, den = 0;
-    nd_ude_fit_theta(f, th);
-    for (size_t i = 0; i < P; i++) th[i] += 0.05 * sin(1.0 + (double)i);
-    if (nd_ude_fit_loss(f, th, &L, g)) return INFINITY;
-    for (size_t i = 0; i < P; i++) {
-        double h = 1e-6 * fmax(1, fabs(th[i])), lp, lm;
-        memcpy(tp, th, P * sizeof *tp);
-        tp[i] = th[i] + h;
-        nd_ude_fit_loss(f, tp, &lp, NULL);
-        tp[i] = th[i] - h;
-        nd_ude_fit_loss(f, tp, &lm, NULL);
-        double fd = (lp - lm) / (2 * h);
-        num += (g[i] - fd) * (g[i] - fd);
-        den += fd * fd;
-    }
-    free(th), free(g), free(tp);
-    return sqrt(num / den);
-}
-
 TEST(ude_gradient_matches_finite_differences)
 {
     const char *methods[] = {"rk4", "midpoint", "euler"};
@@ -158,11 +134,11 @@ TEST(ude_gradient_matches_finite_differences)
         nd_ude_fit *f = nd_ude_fit_create(u, data, &o, &err);
         CHECK(f != NULL);
         if (f) {
-            double e = gradient_error(f);
+            double e = ude_fx_gradient_error(f);
             if (!(e < 1e-6)) nd_test_fail(__FILE__, __LINE__, "%s: gradient error %g", methods[k], e);
             /* The collocation loss's gradient too. */
             CHECK_INT(nd_ude_fit_set_collocation(f, 1, &err), ND_OK);
-            e = gradient_error(f);
+            e = ude_fx_gradient_error(f);
             if (!(e < 1e-6)) nd_test_fail(__FILE__, __LINE__, "collocation gradient error %g", e);
         }
         nd_ude_fit_free(f);

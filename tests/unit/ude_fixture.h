@@ -3,9 +3,12 @@
 #ifndef ND_TEST_UDE_FIXTURE_H
 #define ND_TEST_UDE_FIXTURE_H
 
+#include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "../../lib/data/dataset.h"
+#include "../../lib/learn/ude.h"
 #include "../../lib/models/model_ivp.h"
 #include "../../lib/ode/solve.h"
 
@@ -69,6 +72,34 @@ static inline nd_dataset *ude_fx_select(const nd_dataset *ds, const char *const 
         }
     }
     return out;
+}
+
+/* ‖g − fd‖ / ‖fd‖ of the fit's gradient against central differences, at a generic point
+   near its current θ. */
+static inline double ude_fx_gradient_error(nd_ude_fit *f)
+{
+    size_t P = nd_ude_fit_nparams(f);
+    double *th = malloc(P * sizeof *th), *g = malloc(P * sizeof *g), *tp = malloc(P * sizeof *tp);
+    double L, num = 0, den = 0;
+    nd_ude_fit_theta(f, th);
+    for (size_t i = 0; i < P; i++) th[i] += 0.05 * sin(1.0 + (double)i);
+    if (nd_ude_fit_loss(f, th, &L, g)) {
+        free(th), free(g), free(tp);
+        return INFINITY;
+    }
+    for (size_t i = 0; i < P; i++) {
+        double h = 1e-6 * fmax(1, fabs(th[i])), lp, lm;
+        memcpy(tp, th, P * sizeof *tp);
+        tp[i] = th[i] + h;
+        nd_ude_fit_loss(f, tp, &lp, NULL);
+        tp[i] = th[i] - h;
+        nd_ude_fit_loss(f, tp, &lm, NULL);
+        double fd = (lp - lm) / (2 * h);
+        num += (g[i] - fd) * (g[i] - fd);
+        den += fd * fd;
+    }
+    free(th), free(g), free(tp);
+    return sqrt(num / den);
 }
 
 #endif
