@@ -332,8 +332,14 @@ static void side_clear(side *sd)
     nd_value_unref(sd->holder);
 }
 
-static nd_bundle *compare_bundle(const nd_compare *c, double rms, const char *var,
-                                 const char *unit, double t0, double t1)
+/* The two spike trains a comparison was made of (A the reference, B the prediction). */
+typedef struct trains {
+    const double *a, *b;
+    size_t na, nb;
+} trains;
+
+static nd_bundle *compare_bundle(const nd_compare *c, const trains *tr, double rms,
+                                 const char *var, const char *unit, double t0, double t1)
 {
     char a[ND_NUMFMT_CAP], b[ND_NUMFMT_CAP];
     nd_sb plain, html, json;
@@ -372,6 +378,8 @@ static nd_bundle *compare_bundle(const nd_compare *c, double rms, const char *va
     json_key_number(&json, "dt_mean", c->dt_mean);
     json_key_number(&json, "dt_max", c->dt_max);
     json_number_list(&json, "dt", c->dt, c->matched);
+    json_number_list(&json, "times_a", tr->a, tr->na);
+    json_number_list(&json, "times_b", tr->b, tr->nb);
     json_key_number(&json, "rms", rms);
     nd_sb_puts(&json, ",\"variable\":");
     if (var) nd_json_string(&json, var);
@@ -382,10 +390,10 @@ static nd_bundle *compare_bundle(const nd_compare *c, double rms, const char *va
     return nd_bundle_take3(nd_sb_take(&plain), nd_sb_take(&html), nd_sb_take(&json));
 }
 
-static nd_value *compare_record(const nd_compare *c, double rms, const char *var,
-                                const char *unit, double t0, double t1)
+static nd_value *compare_record(const nd_compare *c, const trains *tr, double rms,
+                                const char *var, const char *unit, double t0, double t1)
 {
-    nd_value *rec = nd_value_record("compare", compare_bundle(c, rms, var, unit, t0, t1));
+    nd_value *rec = nd_value_record("compare", compare_bundle(c, tr, rms, var, unit, t0, t1));
     if (rec && (nd_record_add_number(rec, "gamma", c->gamma) ||
                 nd_record_add_number(rec, "matched", (double)c->matched) ||
                 nd_record_add_number(rec, "missing", (double)c->missing) ||
@@ -393,6 +401,8 @@ static nd_value *compare_record(const nd_compare *c, double rms, const char *var
                 nd_record_add_number(rec, "dt_mean", c->dt_mean) ||
                 nd_record_add_number(rec, "dt_max", c->dt_max) ||
                 nd_record_add_vector(rec, "dt", c->dt, c->matched) ||
+                nd_record_add_vector(rec, "times_a", tr->a, tr->na) ||
+                nd_record_add_vector(rec, "times_b", tr->b, tr->nb) ||
                 nd_record_add_number(rec, "rms", rms) ||
                 nd_record_add_number(rec, "delta", c->delta))) {
         nd_value_unref(rec);
@@ -439,7 +449,8 @@ static nd_status run_compare(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
                                      nd_ds_col(b.ds, (size_t)bc), nd_ds_rows(b.ds), t0, t1,
                                      NULL);
         }
-        if (st == ND_OK) st = nd_cmd_give(ctx, compare_record(&c, rms, var, unit, t0, t1),
+        trains tr = {a.times, b.times, a.n, b.n};
+        if (st == ND_OK) st = nd_cmd_give(ctx, compare_record(&c, &tr, rms, var, unit, t0, t1),
                                           result, err);
     }
     nd_compare_clear(&c);
@@ -465,7 +476,8 @@ static const nd_command cmd_compare = {
     "Jolivet et al. 2008): 1 for identical trains, about 0 for chance coincidences, "
     "negative for fewer than chance. For two datasets, also the RMS of VAR over the common "
     "time window (B interpolated onto A's times). `c = compare …` binds a record: "
-    "c.gamma, c.matched, c.missing, c.extra, c.dt_mean, c.dt_max, c.dt, c.rms, c.delta.",
+    "c.gamma, c.matched, c.missing, c.extra, c.dt_mean, c.dt_max, c.dt, c.times_a, "
+    "c.times_b (the two trains), c.rms, c.delta.",
     compare_options,
     "use hh\nset I = 10\na = simulate t=200\nset I = 10.5\nb = simulate t=200\ncompare a b\n"
     "sa = spikes a\nsb = spikes b\nc = compare sa sb delta=1",

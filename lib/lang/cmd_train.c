@@ -38,7 +38,24 @@ typedef struct live {
     size_t stage_first;       /* where the current stage's losses start */
     long iter;
     double render_cost;
+    /* the stages of this call, for the loss curve: where each starts and what it is */
+    size_t starts[ND_TRAIN_MAX_STAGES];
+    const nd_train_stage *stages[ND_TRAIN_MAX_STAGES];
+    size_t nstages;
+    int verdict;              /* after training: 1 a good fit, 0 not, -1 not judged */
 } live;
+
+/* A stage begins: the losses from here on are its own (a series of the loss curve). */
+static void begin_stage(live *lv, const nd_train_stage *s)
+{
+    lv->cur = s;
+    lv->iter = 0;
+    lv->stage_first = lv->n;
+    if (lv->nstages < ND_TRAIN_MAX_STAGES) {
+        lv->starts[lv->nstages] = lv->n;
+        lv->stages[lv->nstages++] = s;
+    }
+}
 
 static int push_loss(live *lv, double f)
 {
@@ -67,13 +84,35 @@ static void status_line(const live *lv, const char *state, nd_sb *sb)
                  state);
 }
 
+/* The loss curve: one series per stage (so each stage boundary shows as a change of
+   colour, with the stage named in the legend), after the losses of earlier calls. */
+static int add_loss_series(nd_figure *fig, int p, const live *lv, const double *x,
+                           const double *y)
+{
+    size_t first = lv->nstages ? lv->starts[0] : lv->n;
+    if (first > 1 && nd_fig_add_series(fig, p, "earlier training", x, y, first,
+                                       (nd_fig_style){ND_FIG_SOLID, 0, ND_FIG_BLACK, 0}) < 0)
+        return -1;
+    for (size_t k = 0; k < lv->nstages; k++) {
+        size_t from = lv->starts[k], to = k + 1 < lv->nstages ? lv->starts[k + 1] : lv->n;
+        char name[64];
+        if (to > from &&
+            nd_fig_add_series(fig, p, nd_train_stage_name(lv->stages[k], name, sizeof name),
+                              x + from, y + from, to - from, (nd_fig_style){0}) < 0)
+            return -1;
+    }
+    return 0;
+}
+
 /* The loss curve (log10) and the status line as one bundle; text alone when there is
-   nothing to draw or the figure fails. */
+   nothing to draw or the figure fails. After training the title says the verdict. */
 static nd_bundle *live_bundle(const live *lv, const char *state)
 {
     nd_sb line;
     nd_sb_init(&line);
     status_line(lv, state, &line);
+    if (lv->verdict >= 0)
+        nd_sb_puts(&line, lv->verdict ? " · good fit" : " · NOT a good fit (see the summary)");
     nd_bundle *b = NULL;
     size_t n = lv->n;
     double *x = n > 1 ? malloc(n * sizeof *x) : NULL, *y = x ? malloc(n * sizeof *y) : NULL;
@@ -85,8 +124,7 @@ static nd_bundle *live_bundle(const live *lv, const char *state)
         nd_figure *fig = nd_fig_create(line.data);
         int p = fig ? nd_fig_add_panel(fig, "iteration", "loss (log10)") : -1;
         nd_error e;
-        if (p >= 0 && nd_fig_add_series(fig, p, NULL, x, y, n, (nd_fig_style){0}) >= 0 &&
-            nd_fig_render(fig, &b, &e) != ND_OK)
+        if (p >= 0 && add_loss_series(fig, p, lv, x, y) == 0 && nd_fig_render(fig, &b, &e) != ND_OK)
             b = NULL;
         nd_fig_free(fig);
     }
@@ -158,9 +196,7 @@ static nd_status run_stages(const nd_cmd_ctx *ctx, nd_train_call *tc, live *lv, 
                 break;
             }
         }
-        lv->cur = s;
-        lv->iter = 0;
-        lv->stage_first = lv->n;
+        begin_stage(lv, s);
         if ((st = nd_ude_fit_set_collocation(fit, s->colloc, err)) != ND_OK) {
             nd_target_locate(err, s->colloc_at);
             break;
@@ -197,9 +233,7 @@ static void on_recipe_stage(void *ctx, int attempt, const char *stage, size_t se
     s->attempt = attempt;
     s->collocation = -1;
     s->iters = s->colloc ? 300 : segments == 1 ? 300 : 500;
-    r->lv->cur = s;
-    r->lv->iter = 0;
-    r->lv->stage_first = r->lv->n;
+    begin_stage(r->lv, s);
 }
 
 static nd_status run_recipe(const nd_cmd_ctx *ctx, nd_train_call *tc, live *lv,
@@ -221,16 +255,23 @@ static nd_status run_recipe(const nd_cmd_ctx *ctx, nd_train_call *tc, live *lv,
 /* Judges the trained network on every experiment (the verdicts) and shows the summary; a
    finished training gives its record (bound by `t = train …`), an interrupted or failed
    one only shows what it did and keeps its status. */
-static nd_status show_result(nd_cmd_ctx *ctx, nd_train_call *tc, const nd_ude_auto_result *res,
-                             nd_status st, nd_value **result, nd_error *err)
+/* Judges a finished training on every experiment (v[k]); the verdicts' status, or st when
+   training did not finish. */
+static nd_status judge(const nd_cmd_ctx *ctx, const nd_train_call *tc, nd_status st,
+                       nd_ude_verdict *v, nd_error *err)
 {
-    nd_ude_verdict v[ND_TRAIN_MAX_DATA] = {{0}};
     nd_status vs = st;
-    for (size_t k = 0; st == ND_OK && vs == ND_OK && k < tc->ndata; k++) {
+    for (size_t k = 0; st == ND_OK && vs == ND_OK && k < tc->ndata; k++)
         vs = nd_ude_verdict_experiment(tc->u, &tc->ex[k], tc->fo.observe, tc->fo.nobserve,
                                        ctx->exec->interrupt, &v[k], err);
-        if (vs == ND_EINTERRUPT) st = vs;
-    }
+    return vs;
+}
+
+static nd_status show_result(nd_cmd_ctx *ctx, nd_train_call *tc, const nd_ude_auto_result *res,
+                             nd_status st, nd_status vs, nd_ude_verdict *v, nd_value **result,
+                             nd_error *err)
+{
+    if (vs == ND_EINTERRUPT) st = vs;
     nd_bundle *view = nd_train_summary(tc, res, vs == ND_OK ? v : NULL);
     if (st == ND_OK && vs == ND_OK) {
         st = nd_cmd_give(ctx, view ? nd_train_record(tc, view, res, v) : NULL, result, err);
@@ -240,7 +281,6 @@ static nd_status show_result(nd_cmd_ctx *ctx, nd_train_call *tc, const nd_ude_au
         if (st == ND_OK) st = vs != ND_OK ? vs : shown;
         if (vs != ND_OK) *err = keep;
     }
-    for (size_t k = 0; k < tc->ndata; k++) nd_ude_verdict_clear(&v[k]);
     return st;
 }
 
@@ -272,7 +312,7 @@ static nd_status run_train(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     nd_status st = nd_train_read_call(ctx, &tc, err);
     if (st == ND_OK) st = probe(ctx, &tc, err);
     nd_train_stage starting = {.kind = ND_OPTIM_LBFGS, .collocation = -1};
-    live lv = {.net_name = tc.net_name, .cur = tc.nst ? &tc.st[0] : &starting};
+    live lv = {.net_name = tc.net_name, .cur = tc.nst ? &tc.st[0] : &starting, .verdict = -1};
     nd_ude_auto_result res = {0};
     if (st == ND_OK) {
         size_t n;
@@ -281,11 +321,18 @@ static nd_status run_train(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
         nd_progress_init(&lv.pr, ctx, "train-progress");
         nd_progress_text(&lv.pr, "training: starting…");
         st = tc.recipe ? run_recipe(ctx, &tc, &lv, &res, err) : run_stages(ctx, &tc, &lv, err);
+        nd_ude_verdict v[ND_TRAIN_MAX_DATA] = {{0}};
+        nd_status vs = judge(ctx, &tc, st, v, err);
+        if (st == ND_OK && vs == ND_OK) {
+            lv.verdict = 1;
+            for (size_t k = 0; k < tc.ndata; k++) lv.verdict = lv.verdict && v[k].ok;
+        }
         live_show(&lv, st == ND_OK            ? " · done"
                        : st == ND_EINTERRUPT ? " · interrupted"
                                              : " · stopped");
         /* The summary shows also after an interrupt or a failure, whose error stays. */
-        st = show_result(ctx, &tc, tc.recipe ? &res : NULL, st, result, err);
+        st = show_result(ctx, &tc, tc.recipe ? &res : NULL, st, vs, v, result, err);
+        for (size_t k = 0; k < tc.ndata; k++) nd_ude_verdict_clear(&v[k]);
     }
     if (st == ND_EINTERRUPT) {
         double best = INFINITY;   /* of the interrupted stage: the point it keeps */
