@@ -50,12 +50,22 @@ define(["codemirror/lib/codemirror", "codemirror/addon/mode/simple"], function (
         if (CodeMirror.modeInfo && !CodeMirror.findModeByName("neurodyn"))
             CodeMirror.modeInfo.push({name: "neurodyn", mime: "text/x-neurodyn",
                                       mode: "neurodyn", ext: ["nd"]});
-        // kernel_info may have arrived before this file: re-apply the mode to every cell.
-        var nb = window.Jupyter && window.Jupyter.notebook;
-        if (nb && nb.set_codemirror_mode) {
-            nb.codemirror_mode = null;
-            nb.set_codemirror_mode("neurodyn");
+        // A later require of the mode by name (the Notebook's own loader) finds it here.
+        define("codemirror/mode/neurodyn/neurodyn", [], function () { return {}; });
+        // The notebook may have asked for the mode before this file defined it; its failed
+        // load then resets the cells to no mode, possibly after this point. Apply the mode
+        // now and again once such a late failure has had time to land.
+        function apply() {
+            var nb = window.Jupyter && window.Jupyter.notebook;
+            if (nb && nb.set_codemirror_mode && nb.codemirror_mode !== "neurodyn") {
+                nb.codemirror_mode = null;
+                nb.set_codemirror_mode("neurodyn");
+            }
         }
+        apply();
+        [250, 1000, 3000].forEach(function (ms) { setTimeout(apply, ms); });
+        if (window.Jupyter && window.Jupyter.notebook && window.Jupyter.notebook.events)
+            window.Jupyter.notebook.events.on("kernel_ready.Kernel", apply);
     }
     return {onload: onload};
 });

@@ -94,12 +94,8 @@ static void json_state(nd_sb *sb, const nd_bif_result *r, const double *x, size_
 
 static void json_numbers(nd_sb *sb, const char *key, const double *x, size_t n)
 {
-    nd_sb_printf(sb, ",\"%s\":[", key);
-    for (size_t i = 0; i < n; i++) {
-        if (i) nd_sb_putc(sb, ',');
-        nd_json_number(sb, x[i]);
-    }
-    nd_sb_putc(sb, ']');
+    nd_sb_printf(sb, ",\"%s\":", key);
+    nd_json_numbers(sb, x, n);
 }
 
 static void json_ints(nd_sb *sb, const char *key, const int *x, size_t n)

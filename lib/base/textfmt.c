@@ -58,3 +58,13 @@ size_t nd_utf8_width(const char *s)
 {
     return nd_utf8_width_n(s, (size_t)-1);
 }
+
+void nd_json_numbers(nd_sb *sb, const double *x, size_t n)
+{
+    nd_sb_putc(sb, '[');
+    for (size_t i = 0; i < n; i++) {
+        if (i) nd_sb_putc(sb, ',');
+        nd_json_number(sb, x[i]);
+    }
+    nd_sb_putc(sb, ']');
+}

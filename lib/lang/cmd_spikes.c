@@ -22,12 +22,8 @@ enum { SHOWN_ROWS = 20 };
 
 static void json_number_list(nd_sb *sb, const char *key, const double *x, size_t n)
 {
-    nd_sb_printf(sb, ",\"%s\":[", key);
-    for (size_t i = 0; i < n; i++) {
-        if (i) nd_sb_putc(sb, ',');
-        nd_json_number(sb, x[i]);
-    }
-    nd_sb_putc(sb, ']');
+    nd_sb_printf(sb, ",\"%s\":", key);
+    nd_json_numbers(sb, x, n);
 }
 
 static void json_key_number(nd_sb *sb, const char *key, double x)

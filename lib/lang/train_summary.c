@@ -33,16 +33,6 @@ const char *nd_train_stop_text(nd_optim_stop s)
     }
 }
 
-static void json_numbers(nd_sb *json, const double *x, size_t n)
-{
-    nd_sb_putc(json, '[');
-    for (size_t i = 0; i < n; i++) {
-        if (i) nd_sb_putc(json, ',');
-        nd_json_number(json, x[i]);
-    }
-    nd_sb_putc(json, ']');
-}
-
 const char *nd_train_data_name(const nd_train_call *tc, size_t k)
 {
     const nd_arg *a = k < tc->ndata ? tc->data_arg[k] : NULL;
@@ -106,11 +96,11 @@ static void verdict_json(nd_sb *json, int ok, const nd_ude_verdict *v, const cha
             nd_json_number(json, c->window);
             nd_sb_printf(json, ",\"data_spikes\":%zu,\"model_spikes\":%zu,\"missed\":",
                          c->data_spikes, c->model_spikes);
-            json_numbers(json, c->missed, c->nmissed);
+            nd_json_numbers(json, c->missed, c->nmissed);
             nd_sb_puts(json, ",\"extra\":");
-            json_numbers(json, c->extra, c->nextra);
+            nd_json_numbers(json, c->extra, c->nextra);
             nd_sb_puts(json, ",\"spike_time_errors\":");
-            json_numbers(json, c->dt, c->matched);
+            nd_json_numbers(json, c->dt, c->matched);
         }
         nd_sb_putc(json, '}');
     }
@@ -228,7 +218,7 @@ nd_bundle *nd_train_summary(const nd_train_call *tc, const nd_ude_auto_result *r
     if (n) nd_json_number(&json, h[n - 1]);
     else nd_sb_puts(&json, "null");
     nd_sb_puts(&json, ",\"history\":");
-    json_numbers(&json, h, n);
+    nd_json_numbers(&json, h, n);
     if (res && res->attempts) {
         nd_sb_printf(&json, ",\"recipe\":{\"attempts\":%d,\"kept\":%d,\"seed\":%llu,\"loss\":",
                      res->attempts, res->kept, (unsigned long long)res->seed);

@@ -204,7 +204,10 @@ char *nd_fig_script(const nd_figure *fig, const nd_fig_plan *plan, int with_png)
     body(&sb, fig, plan);
     nd_sb_puts(&sb, "unset output\n");
     if (with_png) {
-        nd_sb_printf(&sb, "set terminal pngcairo size %d,%d noenhanced font 'Helvetica,10' "
+        /* The PNG is the fallback (LaTeX/PDF export, viewers without HTML): gnuplot's
+           palette PNG terminal draws it about six times smaller than pngcairo's antialiased
+           true colour, and every notebook stores one per figure. */
+        nd_sb_printf(&sb, "set terminal png size %d,%d noenhanced font 'Helvetica,10' "
                           "background '#ffffff'\nset output '/dev/fd/4'\n",
                      plan->width, plan->height);
         body(&sb, fig, plan);

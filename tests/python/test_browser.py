@@ -369,6 +369,10 @@ def test_run_all_renders_figures():
                  "    return /In\\s*\\[\\d+\\]/.test(c.element.find('.input_prompt').text()); });"
                  "})()", RUN_TIMEOUT, "every cell to finish (In [n] on each, kernel idle)")
         t_run = time.monotonic()
+        # highlighting arrives with kernel.js, asynchronously: wait for the mode to be on
+        wait_for(driver, "Jupyter.notebook.codemirror_mode === 'neurodyn' && "
+                         "document.querySelectorAll('.input_area .cm-keyword').length > 0",
+                 PAGE_TIMEOUT, "the neurodyn CodeMirror mode to highlight the cells")
         cells = driver.execute_script(CELLS_JS)
         kernel = driver.execute_script(
             "return [Jupyter.notebook.kernel.name,"

@@ -131,7 +131,15 @@ TEST(cmd_learn_train_stages_decrease_the_loss_in_one_display)
         CHECK_CONTAINS(last->text, "stage lbfgs · iteration 10/10 · loss");
         CHECK_CONTAINS(last->text, "done");
         CHECK_CONTAINS(last->json, "\"type\":\"figure\"");
+        /* each stage its own series (20 and 10 points: the boundary shows), and the
+           verdict on the figure, as the summary says it */
+        CHECK_CONTAINS(last->json, "{\"label\":\"adam\",\"n\":20,");
+        CHECK_CONTAINS(last->json, "{\"label\":\"lbfgs\",\"n\":10,");
     }
+    const rec_event *verdict = display_json(&f, "\"type\":\"training\"");
+    if (last && verdict)
+        CHECK_CONTAINS(last->text, strstr(verdict->text, "NOT a good fit") ? "· NOT a good fit"
+                                                                          : "· good fit");
     const rec_event *sum = display_json(&f, "\"type\":\"training\"");
     CHECK(sum != NULL);
     if (sum) {
@@ -147,6 +155,10 @@ TEST(cmd_learn_train_stages_decrease_the_loss_in_one_display)
     CHECK_INT(rec_fixture_run(&f, "train net data adam colloc=true iters=5 then adamw "
                                   "iters=5 wd=0.001"), ND_OK);
     CHECK_INT(history_len(&f, "net"), 40);
+    last = NULL;
+    for (int i = 0; i < f.r.n; i++)
+        if (f.r.ev[i].id[0]) last = &f.r.ev[i];
+    if (last) CHECK_CONTAINS(last->json, "{\"label\":\"earlier training\",\"n\":30,");
     sum = display_json(&f, "\"type\":\"training\"");
     if (sum) {
         CHECK_CONTAINS(sum->text, "adam (colloc)");
