@@ -20,7 +20,7 @@
 #include "../lib/lang/eval.h"
 #include "../lib/lang/exec.h"
 #include "../lib/lang/interp.h"
-#include "../lib/lang/lexer.h"
+#include "../lib/expr/lexer.h"
 #include "../lib/lang/parser.h"
 #include "common.h"
 

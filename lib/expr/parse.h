@@ -3,7 +3,7 @@
 #define ND_EXPR_PARSE_H
 
 #include "../base/error.h"
-#include "../lang/lexer.h"
+#include "lexer.h"
 #include "ast.h"
 
 /* Parses the longest expression starting at toks->items[*pos] (ranges a..b included) and

@@ -4,7 +4,7 @@
 #include <string.h>
 
 #include "complete.h"
-#include "lexer.h"
+#include "../expr/lexer.h"
 #include "parser.h"
 
 static void write_indent(char *indent, size_t cap, size_t braces)

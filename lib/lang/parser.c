@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "../expr/parse.h"
-#include "lexer.h"
+#include "../expr/lexer.h"
 
 typedef struct parser {
     const nd_tokens *toks;

@@ -7,7 +7,7 @@
 #include "../base/strbuf.h"
 #include "../base/suggest.h"
 #include "../expr/functions.h"
-#include "../lang/lexer.h"
+#include "../expr/lexer.h"
 #include "model_impl.h"
 
 /* ---- the definition ---- */

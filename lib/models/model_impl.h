@@ -7,7 +7,7 @@
 #include <stdatomic.h>
 
 #include "../expr/compile.h"
-#include "../lang/lexer.h"
+#include "../expr/lexer.h"
 #include "model.h"
 
 /* How deep a definition may nest once its terms and functions are expanded (tree levels

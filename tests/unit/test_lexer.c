@@ -5,7 +5,7 @@
 
 #include "../../lib/base/numfmt.h"
 #include "../../lib/base/strbuf.h"
-#include "../../lib/lang/lexer.h"
+#include "../../lib/expr/lexer.h"
 
 /* Renders the tokens of src compactly: names as text, numbers as #value, strings quoted,
    NL, EOF, operators as written. Returns a static buffer, or the error message. */

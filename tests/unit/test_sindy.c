@@ -3,7 +3,7 @@
 #include <stdlib.h>
 
 #include "../../lib/learn/sindy.h"
-#include "../../lib/lang/lexer.h"
+#include "../../lib/expr/lexer.h"
 #include "../../lib/expr/parse.h"
 #include "test.h"
 #include "ude_fixture.h"

@@ -1,7 +1,7 @@
 /* The lexer shared by the command language and the model language: turns source text
    into located tokens. */
-#ifndef ND_LANG_LEXER_H
-#define ND_LANG_LEXER_H
+#ifndef ND_EXPR_LEXER_H
+#define ND_EXPR_LEXER_H
 
 #include <stddef.h>
 #include "../base/error.h"
