@@ -103,8 +103,9 @@ $(BUILD)/libneurodyn.a: $(LIB_OBJ)
 	@mkdir -p $(dir $@)
 	rm -f $@ && ar rcs $@ $^
 
-$(BUILD)/libneurodyn.so: $(LIB_OBJ)
-	$(CC) -shared -o $@ $^ $(LIBS)
+# Only the nd_ API is exported (lib/neurodyn.map).
+$(BUILD)/libneurodyn.so: $(LIB_OBJ) lib/neurodyn.map
+	$(CC) -shared -Wl,--version-script=lib/neurodyn.map -o $@ $(LIB_OBJ) $(LIBS)
 
 $(BUILD)/neurodyn: $(call obj,$(BUILD),kernel/main.c) $(KERNEL_OBJ) $(BUILD)/libneurodyn.a
 	$(CC) -o $@ $^ $(LIBS)
