@@ -74,6 +74,8 @@ static void setup(fixture *f)
 
 static void teardown(fixture *f)
 {
+    for (size_t i = 0; i < f->r.pending.n; i++) nd_msg_clear(&f->r.pending.msgs[i]);
+    free(f->r.pending.msgs);
     rec_forget(&f->r);
     nd_server_clear(&f->s);
 }
