@@ -1,4 +1,5 @@
-/* One function per Jupyter request type; nd_handle_request dispatches and wraps each
+/* One function per Jupyter request type, and the table that routes each msg_type to its
+   function, its reply type and the channels it is served on. nd_handle_request wraps each
    request in busy/idle so that every output of a request precedes its idle. */
 #include "handlers.h"
 
@@ -60,8 +61,14 @@ static json_t *protocol_error(const char *what)
    a kernelspec's files; relative to the server's root, the default base URL. */
 #define ND_HELP_ROOT "/kernelspecs/neurodyn/docs/"
 
-json_t *nd_kernel_info(void)
+/* A handler serves one request and returns its reply's content (NULL for the messages
+   that get no reply). aborted is where a failed cell puts the requests queued behind it,
+   NULL off shell. */
+typedef json_t *(*handler_fn)(nd_server *s, const nd_msg *req, nd_queue *aborted);
+
+static json_t *handle_kernel_info(nd_server *s, const nd_msg *req, nd_queue *aborted)
 {
+    (void)s, (void)req, (void)aborted;
     return json_pack(
         "{s:s, s:s, s:s, s:s, s:{s:s, s:s, s:s, s:s, s:s, s:s}, s:s, s:[{s:s, s:s}, {s:s, s:s}, {s:s, s:s}], s:b}",
         "status", "ok", "protocol_version", "5.3", "implementation", "neurodyn",
@@ -104,17 +111,13 @@ static json_t *user_expressions(nd_server *s, const json_t *exprs)
     return out;
 }
 
-/* Runs a cell and replies. When it failed with stop_on_error, the requests queued behind
-   it are taken into aborted before the reply goes out. */
-static void handle_execute(nd_server *s, void *sock, const nd_msg *req, nd_queue *aborted)
+/* Runs a cell. When it failed with stop_on_error, the requests queued behind it are taken
+   into aborted before the reply goes out. */
+static json_t *handle_execute(nd_server *s, const nd_msg *req, nd_queue *aborted)
 {
     json_t *code_field = json_object_get(req->content, "code");
     const char *code = json_string_value(code_field);
-    if (!code) {
-        nd_server_reply(s, sock, req, "execute_reply",
-                        protocol_error("execute_request without a string 'code'"));
-        return;
-    }
+    if (!code) return protocol_error("execute_request without a string 'code'");
     int silent = bool_field(req->content, "silent", 0);
     int store = !silent && bool_field(req->content, "store_history", 1);
     int stop_on_error = bool_field(req->content, "stop_on_error", 1);
@@ -159,20 +162,13 @@ static void handle_execute(nd_server *s, void *sock, const nd_msg *req, nd_queue
     }
     if (store) nd_history_add(s->history, count, code, out.result_text);
     nd_cell_output_clear(&out);
-    if (st != ND_OK && stop_on_error && sock == s->shell) nd_server_take_queue(s, aborted);
-    nd_server_reply(s, sock, req, "execute_reply", reply);
+    if (st != ND_OK && stop_on_error && aborted) nd_server_take_queue(s, aborted);
+    return reply;
 }
 
-void nd_handle_abort(nd_server *s, void *sock, const nd_msg *req)
+static json_t *handle_complete(nd_server *s, const nd_msg *req, nd_queue *aborted)
 {
-    nd_server_status(s, req, "busy");
-    nd_server_reply(s, sock, req, "execute_reply",
-                    json_pack("{s:s, s:i}", "status", "aborted", "execution_count", s->execution_count));
-    nd_server_status(s, req, "idle");
-}
-
-static void handle_complete(nd_server *s, void *sock, const nd_msg *req)
-{
+    (void)aborted;
     const char *code = str_field(req->content, "code");
     if (!code) code = "";
     int pos = int_field(req->content, "cursor_pos", -1);
@@ -186,27 +182,28 @@ static void handle_complete(nd_server *s, void *sock, const nd_msg *req)
         end = c.end;
     }
     nd_completion_free(&c);
-    nd_server_reply(s, sock, req, "complete_reply",
-                    json_pack("{s:s, s:o, s:I, s:I, s:{}}", "status", "ok", "matches", matches,
-                              "cursor_start", (json_int_t)nd_utf8_count(code, start),
-                              "cursor_end", (json_int_t)nd_utf8_count(code, end), "metadata"));
+    return json_pack("{s:s, s:o, s:I, s:I, s:{}}", "status", "ok", "matches", matches,
+                     "cursor_start", (json_int_t)nd_utf8_count(code, start),
+                     "cursor_end", (json_int_t)nd_utf8_count(code, end), "metadata");
 }
 
-static void handle_inspect(nd_server *s, void *sock, const nd_msg *req)
+static json_t *handle_inspect(nd_server *s, const nd_msg *req, nd_queue *aborted)
 {
+    (void)aborted;
     const char *code = str_field(req->content, "code");
     if (!code) code = "";
     int pos = int_field(req->content, "cursor_pos", -1);
     size_t cursor = pos < 0 ? strlen(code) : nd_utf8_offset(code, (size_t)pos);
     nd_bundle *b = nd_interp_inspect(s->interp, code, cursor, int_field(req->content, "detail_level", 0));
-    nd_server_reply(s, sock, req, "inspect_reply",
-                    json_pack("{s:s, s:b, s:o, s:{}}", "status", "ok", "found", b != NULL,
-                              "data", b ? nd_display_data(b) : json_object(), "metadata"));
+    json_t *reply = json_pack("{s:s, s:b, s:o, s:{}}", "status", "ok", "found", b != NULL,
+                              "data", b ? nd_display_data(b) : json_object(), "metadata");
     nd_bundle_free(b);
+    return reply;
 }
 
-static void handle_is_complete(nd_server *s, void *sock, const nd_msg *req)
+static json_t *handle_is_complete(nd_server *s, const nd_msg *req, nd_queue *aborted)
 {
+    (void)aborted;
     const char *code = str_field(req->content, "code");
     char indent[64] = "";
     static const char *names[] = {"complete", "incomplete", "invalid"};
@@ -214,11 +211,12 @@ static void handle_is_complete(nd_server *s, void *sock, const nd_msg *req)
                              : ND_CODE_INVALID;
     json_t *content = json_pack("{s:s}", "status", names[c]);
     if (c == ND_CODE_INCOMPLETE) json_object_set_new(content, "indent", json_string(indent));
-    nd_server_reply(s, sock, req, "is_complete_reply", content);
+    return content;
 }
 
-static void handle_history(nd_server *s, void *sock, const nd_msg *req)
+static json_t *handle_history(nd_server *s, const nd_msg *req, nd_queue *aborted)
 {
+    (void)aborted;
     const json_t *c = req->content;
     const char *type = str_field(c, "hist_access_type");
     int output = bool_field(c, "output", 0);
@@ -233,94 +231,159 @@ static void handle_history(nd_server *s, void *sock, const nd_msg *req)
         history = nd_history_search(s->history, pattern ? pattern : "*", int_field(c, "n", 0),
                                     bool_field(c, "unique", 0), output);
     }
-    nd_server_reply(s, sock, req, "history_reply",
-                    json_pack("{s:s, s:o}", "status", "ok", "history", history ? history : json_array()));
+    return json_pack("{s:s, s:o}", "status", "ok", "history", history ? history : json_array());
 }
 
-static void handle_shutdown(nd_server *s, void *sock, const nd_msg *req)
+static json_t *handle_shutdown(nd_server *s, const nd_msg *req, nd_queue *aborted)
 {
+    (void)aborted;
     int restart = bool_field(req->content, "restart", 0);
     atomic_store(&s->restart, restart);
     atomic_store(&s->stopping, 1);
     nd_interp_interrupt(s->interp);    /* a running cell must not hold the shutdown up */
-    nd_server_reply(s, sock, req, "shutdown_reply",
-                    json_pack("{s:s, s:b}", "status", "ok", "restart", restart));
+    return json_pack("{s:s, s:b}", "status", "ok", "restart", restart);
 }
 
-static void handle_interrupt(nd_server *s, void *sock, const nd_msg *req)
+static json_t *handle_interrupt(nd_server *s, const nd_msg *req, nd_queue *aborted)
 {
+    (void)req, (void)aborted;
     nd_interp_interrupt(s->interp);
-    nd_server_reply(s, sock, req, "interrupt_reply", json_pack("{s:s}", "status", "ok"));
+    return json_pack("{s:s}", "status", "ok");
 }
 
-void nd_handle_request(nd_server *s, void *sock, const nd_msg *req)
+static json_t *handle_comm_info(nd_server *s, const nd_msg *req, nd_queue *aborted)
 {
-    const char *type = nd_msg_type(req);
-    nd_queue aborted = {0};
+    (void)aborted;
+    return nd_comm_info(s, str_field(req->content, "target_name"));
+}
+
+static json_t *handle_comm_open(nd_server *s, const nd_msg *req, nd_queue *aborted)
+{
+    (void)aborted;
+    nd_comm_on_open(s, req);
+    return NULL;
+}
+
+static json_t *handle_comm_msg(nd_server *s, const nd_msg *req, nd_queue *aborted)
+{
+    (void)aborted;
+    nd_comm_on_msg(s, req);
+    return NULL;
+}
+
+static json_t *handle_comm_close(nd_server *s, const nd_msg *req, nd_queue *aborted)
+{
+    (void)aborted;
+    nd_comm_on_close(s, req);
+    return NULL;
+}
+
+enum { ON_SHELL = 1 << ND_CHANNEL_SHELL, ON_CONTROL = 1 << ND_CHANNEL_CONTROL };
+
+/* What the kernel serves. Control runs in its own thread while a cell may be running on
+   shell, so it accepts only the requests that never touch the interpreter (listed first:
+   the refusal of the others names them in this order). */
+static const struct route {
+    const char *msg_type;
+    const char *reply_type;     /* NULL: the message gets no reply */
+    unsigned channels;          /* ON_SHELL, ON_CONTROL */
+    handler_fn handle;
+} routes[] = {
+    {"kernel_info_request", "kernel_info_reply", ON_SHELL | ON_CONTROL, handle_kernel_info},
+    {"interrupt_request", "interrupt_reply", ON_SHELL | ON_CONTROL, handle_interrupt},
+    {"shutdown_request", "shutdown_reply", ON_SHELL | ON_CONTROL, handle_shutdown},
+    {"comm_info_request", "comm_info_reply", ON_SHELL | ON_CONTROL, handle_comm_info},
+    {"execute_request", "execute_reply", ON_SHELL, handle_execute},
+    {"complete_request", "complete_reply", ON_SHELL, handle_complete},
+    {"inspect_request", "inspect_reply", ON_SHELL, handle_inspect},
+    {"is_complete_request", "is_complete_reply", ON_SHELL, handle_is_complete},
+    {"history_request", "history_reply", ON_SHELL, handle_history},
+    {"comm_open", NULL, ON_SHELL, handle_comm_open},
+    {"comm_msg", NULL, ON_SHELL, handle_comm_msg},
+    {"comm_close", NULL, ON_SHELL, handle_comm_close},
+};
+
+enum { N_ROUTES = sizeof routes / sizeof *routes };
+
+static const struct route *find_route(const char *msg_type)
+{
+    for (size_t i = 0; i < N_ROUTES; i++)
+        if (strcmp(routes[i].msg_type, msg_type) == 0) return &routes[i];
+    return NULL;
+}
+
+/* Replies "aborted" to an execute_request queued behind a failed cell (stop_on_error). */
+static void handle_abort(nd_server *s, const nd_msg *req)
+{
     nd_server_status(s, req, "busy");
-    if (strcmp(type, "execute_request") == 0)
-        handle_execute(s, sock, req, &aborted);
-    else if (strcmp(type, "kernel_info_request") == 0)
-        nd_server_reply(s, sock, req, "kernel_info_reply", nd_kernel_info());
-    else if (strcmp(type, "complete_request") == 0)
-        handle_complete(s, sock, req);
-    else if (strcmp(type, "inspect_request") == 0)
-        handle_inspect(s, sock, req);
-    else if (strcmp(type, "is_complete_request") == 0)
-        handle_is_complete(s, sock, req);
-    else if (strcmp(type, "history_request") == 0)
-        handle_history(s, sock, req);
-    else if (strcmp(type, "comm_info_request") == 0)
-        nd_server_reply(s, sock, req, "comm_info_reply",
-                        nd_comm_info(s, str_field(req->content, "target_name")));
-    else if (strcmp(type, "comm_open") == 0)
-        nd_comm_on_open(s, req);
-    else if (strcmp(type, "comm_msg") == 0)
-        nd_comm_on_msg(s, req);
-    else if (strcmp(type, "comm_close") == 0)
-        nd_comm_on_close(s, req);
-    else if (strcmp(type, "shutdown_request") == 0)
-        handle_shutdown(s, sock, req);
-    else if (strcmp(type, "interrupt_request") == 0)
-        handle_interrupt(s, sock, req);
-    else
-        fprintf(stderr, "neurodyn: ignored a message of unknown type '%.80s'\n", type);
+    nd_server_reply(s, ND_CHANNEL_SHELL, req, "execute_reply",
+                    json_pack("{s:s, s:i}", "status", "aborted", "execution_count", s->execution_count));
     nd_server_status(s, req, "idle");
-    nd_server_serve_aborting(s, &aborted);
 }
 
-/* Only requests that never touch the interpreter are served on control: control runs in
-   its own thread while a cell may be running on shell. */
-void nd_handle_control(nd_server *s, const nd_msg *req)
+/* Replies "aborted" to the execute_requests of q, serves its other requests normally,
+   and empties q. */
+static void serve_aborting(nd_server *s, nd_queue *q)
 {
-    static const char *const served[] = {"kernel_info_request", "interrupt_request",
-                                         "shutdown_request", "comm_info_request"};
-    const char *type = nd_msg_type(req);
-    for (size_t i = 0; i < sizeof served / sizeof *served; i++) {
-        if (strcmp(type, served[i]) == 0) {
-            nd_handle_request(s, s->control, req);
-            return;
-        }
+    for (size_t i = 0; i < q->n; i++) {
+        if (strcmp(nd_msg_type(&q->msgs[i]), "execute_request") == 0)
+            handle_abort(s, &q->msgs[i]);
+        else
+            nd_handle_request(s, ND_CHANNEL_SHELL, &q->msgs[i]);
+        nd_msg_clear(&q->msgs[i]);
     }
-    /* The shell's other requests get an error naming the right channel; anything else
-       is ignored, as an unknown type is on shell. */
-    static const char *const shell_only[] = {"execute_request", "complete_request",
-                                             "inspect_request", "is_complete_request",
-                                             "history_request"};
-    int on_shell = 0;
-    for (size_t i = 0; i < sizeof shell_only / sizeof *shell_only; i++)
-        on_shell |= strcmp(type, shell_only[i]) == 0;
-    if (!on_shell) {
+    free(q->msgs);
+    q->msgs = NULL;
+    q->n = 0;
+}
+
+/* A message that control does not serve: a request served on shell gets an error reply
+   naming the shell channel and the requests control serves (from the table); anything
+   else is ignored, as an unknown type is on shell. */
+static void refuse_on_control(nd_server *s, const nd_msg *req, const struct route *r)
+{
+    const char *type = nd_msg_type(req);
+    if (!r || !r->reply_type) {
         fprintf(stderr, "neurodyn: ignored a message of unknown type '%.80s' on control\n", type);
         return;
     }
     char why[256];
-    snprintf(why, sizeof why, "%s is served on the shell channel; control serves "
-             "kernel_info, interrupt, shutdown and comm_info", type);
-    nd_handle_refused(s, s->control, req, why);
+    int n = snprintf(why, sizeof why, "%s is served on the shell channel; control serves ", type);
+    size_t k = 0, served = 0;
+    for (size_t i = 0; i < N_ROUTES; i++) served += (routes[i].channels & ON_CONTROL) != 0;
+    for (size_t i = 0; i < N_ROUTES && n > 0 && (size_t)n < sizeof why; i++) {
+        if (!(routes[i].channels & ON_CONTROL)) continue;
+        const char *name = routes[i].msg_type;
+        const char *sep = k == 0 ? "" : k + 1 == served ? " and " : ", ";
+        n += snprintf(why + n, sizeof why - (size_t)n, "%s%.*s", sep,
+                      (int)(strlen(name) - strlen("_request")), name);
+        k++;
+    }
+    nd_handle_refused(s, ND_CHANNEL_CONTROL, req, why);
 }
 
-void nd_handle_refused(nd_server *s, void *sock, const nd_msg *req, const char *why)
+void nd_handle_request(nd_server *s, nd_channel ch, const nd_msg *req)
+{
+    const char *type = nd_msg_type(req);
+    const struct route *r = find_route(type);
+    int accepted = r && (r->channels & 1u << ch);
+    if (!accepted && ch == ND_CHANNEL_CONTROL) {
+        refuse_on_control(s, req, r);
+        return;
+    }
+    nd_queue aborted = {0};
+    nd_server_status(s, req, "busy");
+    if (accepted) {
+        json_t *reply = r->handle(s, req, ch == ND_CHANNEL_SHELL ? &aborted : NULL);
+        if (r->reply_type) nd_server_reply(s, ch, req, r->reply_type, reply);
+    } else {
+        fprintf(stderr, "neurodyn: ignored a message of unknown type '%.80s'\n", type);
+    }
+    nd_server_status(s, req, "idle");
+    serve_aborting(s, &aborted);
+}
+
+void nd_handle_refused(nd_server *s, nd_channel ch, const nd_msg *req, const char *why)
 {
     const char *type = nd_msg_type(req);
     size_t n = strlen(type);
@@ -328,13 +391,13 @@ void nd_handle_refused(nd_server *s, void *sock, const nd_msg *req, const char *
     char reply_type[128];
     snprintf(reply_type, sizeof reply_type, "%.*s_reply", (int)(n - 8), type);
     json_t *content = protocol_error(why);
-    if (strcmp(type, "execute_request") == 0 && sock == s->shell) {
+    if (strcmp(type, "execute_request") == 0 && ch == ND_CHANNEL_SHELL) {
         /* the fields every execute_reply has (the count is the shell thread's) */
         json_object_set_new(content, "execution_count", json_integer(s->execution_count));
         json_object_set_new(content, "payload", json_array());
         json_object_set_new(content, "user_expressions", json_object());
     }
     nd_server_status(s, req, "busy");
-    nd_server_reply(s, sock, req, reply_type, content);
+    nd_server_reply(s, ch, req, reply_type, content);
     nd_server_status(s, req, "idle");
 }

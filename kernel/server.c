@@ -1,4 +1,4 @@
-/* Sockets, threads and the request loops of the kernel.
+/* The kernel's ZeroMQ transport: sockets, threads and the request loops.
 
    Threads: the main thread serves shell (and runs cells); a control thread serves control
    so that interrupt and shutdown work while a cell runs; a heartbeat thread echoes pings.
@@ -16,7 +16,6 @@
 
 #include "comm.h"
 #include "handlers.h"
-#include "ids.h"
 
 enum { POLL_MS = 20, MAX_FRAMES = 4096 };
 
@@ -104,7 +103,19 @@ static int send_frames(void *sock, const nd_frame *frames, size_t n)
     return 0;
 }
 
-int nd_server_send(nd_server *s, void *sock, const nd_msg *m)
+static void *channel_socket(const nd_server *s, nd_channel ch)
+{
+    return ch == ND_CHANNEL_SHELL ? s->shell : ch == ND_CHANNEL_CONTROL ? s->control : s->iopub;
+}
+
+/* The request channel a socket serves (shell or control). */
+static nd_channel socket_channel(const nd_server *s, void *sock)
+{
+    return sock == s->shell ? ND_CHANNEL_SHELL : ND_CHANNEL_CONTROL;
+}
+
+/* Signs and sends m on ch's socket; returns 0 or -1 (logged). */
+static int zmq_transport_send(nd_server *s, nd_channel ch, const nd_msg *m)
 {
     nd_frame *frames = NULL;
     size_t n = 0;
@@ -112,47 +123,10 @@ int nd_server_send(nd_server *s, void *sock, const nd_msg *m)
         log_msg("could not encode a %s message", nd_msg_type(m));
         return -1;
     }
-    int rc = send_frames(sock, frames, n);
+    int rc = send_frames(channel_socket(s, ch), frames, n);
     if (rc != 0) log_msg("could not send a %s message", nd_msg_type(m));
     nd_frames_free(frames, n);
     return rc;
-}
-
-int nd_server_reply(nd_server *s, void *sock, const nd_msg *parent, const char *msg_type,
-                    json_t *content)
-{
-    nd_msg m = {0};
-    if (nd_msg_init_reply(&m, msg_type, parent, s->session, content) != 0) return -1;
-    int rc = nd_server_send(s, sock, &m);
-    nd_msg_clear(&m);
-    return rc;
-}
-
-int nd_server_publish(nd_server *s, const nd_msg *parent, const char *msg_type, json_t *content)
-{
-    nd_msg m = {0};
-    if (nd_msg_init_reply(&m, msg_type, parent, s->session, content) != 0) return -1;
-    /* iopub has no routing identities: the first frame is a topic for subscribers. */
-    nd_frames_free(m.idents, m.n_idents);
-    char topic[128];
-    snprintf(topic, sizeof topic, "kernel.%s.%s", s->session, msg_type);
-    m.idents = malloc(sizeof *m.idents);
-    m.n_idents = 0;
-    if (m.idents) {
-        m.idents[0].len = strlen(topic);
-        m.idents[0].data = (unsigned char *)strdup(topic);
-        if (m.idents[0].data) m.n_idents = 1;
-    }
-    pthread_mutex_lock(&s->iopub_lock);
-    int rc = nd_server_send(s, s->iopub, &m);
-    pthread_mutex_unlock(&s->iopub_lock);
-    nd_msg_clear(&m);
-    return rc;
-}
-
-void nd_server_status(nd_server *s, const nd_msg *parent, const char *state)
-{
-    nd_server_publish(s, parent, "status", json_pack("{s:s}", "execution_state", state));
 }
 
 /* The index of the "<IDS|MSG>" delimiter among the frames, or n when there is none. */
@@ -182,7 +156,7 @@ static void refuse(nd_server *s, void *sock, const incoming *in, const char *why
         json_is_string(json_object_get(m.header, "msg_id")) &&
         nd_frames_copy(f, d, &m.idents) == 0) {
         m.n_idents = d;
-        nd_handle_refused(s, sock, &m, why);
+        nd_handle_refused(s, socket_channel(s, sock), &m, why);
     }
     nd_msg_clear(&m);
 }
@@ -235,7 +209,7 @@ static int next_request(nd_server *s, void *sock, nd_msg *m)
     return 1;
 }
 
-void nd_server_take_queue(nd_server *s, nd_queue *q)
+static void zmq_transport_take_queue(nd_server *s, nd_queue *q)
 {
     q->msgs = NULL;
     q->n = 0;
@@ -258,19 +232,7 @@ void nd_server_take_queue(nd_server *s, nd_queue *q)
     }
 }
 
-void nd_server_serve_aborting(nd_server *s, nd_queue *q)
-{
-    for (size_t i = 0; i < q->n; i++) {
-        if (strcmp(nd_msg_type(&q->msgs[i]), "execute_request") == 0)
-            nd_handle_abort(s, s->shell, &q->msgs[i]);
-        else
-            nd_handle_request(s, s->shell, &q->msgs[i]);
-        nd_msg_clear(&q->msgs[i]);
-    }
-    free(q->msgs);
-    q->msgs = NULL;
-    q->n = 0;
-}
+static const nd_transport zmq_transport = {zmq_transport_send, zmq_transport_take_queue};
 
 static void *heartbeat_main(void *arg)
 {
@@ -296,7 +258,7 @@ static void *control_main(void *arg)
         int rc = next_request(s, s->control, &m);
         if (rc < 0) break;
         if (rc == 1) {
-            nd_handle_control(s, &m);
+            nd_handle_request(s, ND_CHANNEL_CONTROL, &m);
             nd_msg_clear(&m);
         }
     }
@@ -395,14 +357,11 @@ static int setup(nd_server *s, const char *connection_file)
         fprintf(stderr, "neurodyn: %s\n", err);
         return -1;
     }
-    nd_ids_uuid(s->session);
     s->max_message = max_message_from_env();
     s->replay = nd_replay_create(ND_REPLAY_CAPACITY);
     s->in_shell = malloc(sizeof *s->in_shell);
     s->in_control = malloc(sizeof *s->in_control);
-    s->interp = nd_interp_create();
-    s->comms = nd_comms_create();
-    if (!s->replay || !s->in_shell || !s->in_control || !s->interp || !s->comms) return -1;
+    if (!s->replay || !s->in_shell || !s->in_control) return -1;
 
     char *path = nd_history_default_path();
     s->history = nd_history_open(path, err, sizeof err);
@@ -415,12 +374,12 @@ int nd_server_run(const char *connection_file)
 {
     nd_server s;
     memset(&s, 0, sizeof s);
-    pthread_mutex_init(&s.iopub_lock, NULL);
 
     int status = 1;
     pthread_t hb_thread, control_thread;
     int threads = 0;
-    if (setup(&s, connection_file) != 0) goto done;
+    if (nd_server_init(&s, &zmq_transport, NULL) != 0 || setup(&s, connection_file) != 0)
+        goto done;
 
     if (start_thread(&hb_thread, heartbeat_main, &s) == 0) threads |= 1;
     if (start_thread(&control_thread, control_main, &s) == 0) threads |= 2;
@@ -440,7 +399,7 @@ int nd_server_run(const char *connection_file)
         if (rc < 0) break;
         nd_comm_settle(&s, rc == 1 && strcmp(nd_msg_type(&m), "comm_msg") != 0);
         if (rc == 1) {
-            nd_handle_request(&s, s.shell, &m);
+            nd_handle_request(&s, ND_CHANNEL_SHELL, &m);
             nd_msg_clear(&m);
         }
     }
@@ -452,14 +411,11 @@ stop:
     signal_target = NULL;
 done:
     close_sockets(&s);
-    nd_history_close(s.history);
-    nd_interp_free(s.interp);
-    nd_comms_free(s.comms);
+    nd_server_clear(&s);
     nd_signer_free(s.signer);
     nd_replay_free(s.replay);
     free(s.in_shell);
     free(s.in_control);
     nd_connection_clear(&s.conn);
-    pthread_mutex_destroy(&s.iopub_lock);
     return status;
 }
