@@ -5,10 +5,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../base/numfmt.h"
-#include "../base/strbuf.h"
-#include "../base/table.h"
-#include "../base/textfmt.h"
 #include "../data/noise.h"
 #include "../learn/simulate.h"
 #include "../learn/ude.h"

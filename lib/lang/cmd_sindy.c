@@ -11,7 +11,6 @@
 #include "../learn/deriv.h"
 #include "../learn/simulate.h"
 #include "../learn/ude.h"
-#include "../ode/solve.h"
 #include "args.h"
 #include "exec.h"
 #include "learn_cmd.h"
