@@ -47,10 +47,9 @@
 #include "../lib/data/noise.h"
 #include "../lib/learn/mlp.h"
 #include "../lib/learn/optim.h"
+#include "../lib/learn/simulate.h"
 #include "../lib/learn/ude.h"
 #include "../lib/models/model.h"
-#include "../lib/models/model_ivp.h"
-#include "../lib/ode/solve.h"
 #include "../lib/ode/stim.h"
 
 #define T_END 60.0
@@ -74,7 +73,7 @@
 #define TEST_AMP 12.0
 
 #define FINE 0.01             /* grid on which spike crossings are located (ms) */
-#define NFINE 8001           /* 80 ms */
+#define NFINE 6001            /* 0, 0.01, ..., 60 ms */
 #define MAXSPIKES 64
 #define MAXSTAGES 8
 
@@ -112,67 +111,44 @@ static nd_stim *step_stim(double at, double dur, double amp)
 typedef struct {
     size_t n;             /* samples stored */
     double t[NFINE], V[NFINE], nn[NFINE], ina[NFINE];
-    const nd_model *m;    /* for the true INa (NULL: not wanted) */
-    const nd_model_ivp *ivp;
-    int ina_index;
 } trace;
 
-static int trace_out(void *ctx, double t, const double *y, int event, size_t which)
-{
-    trace *tr = ctx;
-    if (event || which >= NFINE) return 0;
-    tr->t[which] = t, tr->V[which] = y[0], tr->nn[which] = y[1];
-    if (tr->m) {
-        double p[64], terms[64];
-        nd_model_ivp_pars_at(tr->ivp, t, p);
-        nd_model_terms(tr->m, t, y, p, terms);
-        tr->ina[which] = terms[tr->ina_index];
-    }
-    if (which + 1 > tr->n) tr->n = which + 1;
-    return 0;
-}
-
-/* Simulates the model as written (dp5, 1e-10) on the grid 0, h, ..., T_END. */
-static void simulate_truth(const nd_model *m, const nd_stim *stim, int par, double h,
-                           size_t npts, trace *tr)
+/* Simulates the model as written (u NULL; the true INa kept) or the hybrid u from y0, as
+   `simulate` does (nd_sim_model / nd_sim_network), at rtol = atol = tol on the grid 0, h,
+   ..., T_END; 0, or -1 when the solve fails. */
+static int simulate(const nd_model *m, const nd_ude *u, const nd_stim *stim, int par,
+                    const double *y0, double h, double tol, trace *tr)
 {
     nd_error err = {0};
-    nd_model_ivp *v = nd_model_ivp_create(m, NULL, stim, par, 0, T_END, &err);
-    if (!v) die("truth problem", &err);
-    double *tout = malloc(npts * sizeof *tout), y[2];
-    for (size_t i = 0; i < npts; i++) tout[i] = fmin(i * h, T_END);
-    memcpy(y, nd_model_inits(m), sizeof y);
-    nd_ode_options o;
-    nd_ode_options_default(&o);
-    o.rtol = o.atol = 1e-10;
-    memset(tr, 0, sizeof *tr);
-    tr->m = m, tr->ivp = v;
-    tr->ina_index = nd_model_index(m, ND_MODEL_TERM, "INa");
-    if (nd_ode_solve(nd_model_ivp_problem(v), 0, T_END, y, &o, tout, npts, trace_out, tr,
-                     NULL, &err) != ND_OK)
-        die("truth simulation", &err);
+    nd_sim_options o;
+    nd_sim_options_default(&o);
+    o.ode.rtol = o.ode.atol = tol;
+    o.stim = stim, o.input = par, o.y0 = y0, o.terms = !u;
+    size_t npts;
+    double *tout = nd_sim_times(T_END, h, &npts);
+    nd_dataset *ds = NULL;
+    if (!tout || npts > NFINE) die("grid", NULL);
+    nd_status st = u ? nd_sim_network(u, tout, npts, T_END, &o, &ds, NULL, &err)
+                     : nd_sim_model(m, tout, npts, T_END, &o, &ds, NULL, &err);
     free(tout);
-    nd_model_ivp_free(v);
+    if (!ds) return -1;
+    int ina = nd_ds_find(ds, "INa");
+    memset(tr, 0, sizeof *tr);
+    tr->n = nd_ds_rows(ds);
+    for (size_t i = 0; i < tr->n; i++) {
+        tr->t[i] = nd_ds_col(ds, 0)[i], tr->V[i] = nd_ds_col(ds, 1)[i];
+        tr->nn[i] = nd_ds_col(ds, 2)[i];
+        tr->ina[i] = ina > 0 ? nd_ds_col(ds, (size_t)ina)[i] : NAN;
+    }
+    nd_ds_free(ds);
+    return st == ND_OK ? 0 : -1;
 }
 
-/* Simulates the hybrid (dp5, 1e-8) from y0 on the fine grid; 0, or -1 when it fails. */
-static int simulate_hybrid(const nd_ude *u, const nd_stim *stim, int par, const double *y0,
+/* The truth (dp5, 1e-10) on the grid 0, h, ..., T_END. */
+static void simulate_truth(const nd_model *m, const nd_stim *stim, int par, double h,
                            trace *tr)
 {
-    nd_error err = {0};
-    nd_ude_ivp *v = nd_ude_ivp_create(u, stim, par, 0, T_END, &err);
-    if (!v) return -1;
-    static double tout[NFINE];
-    for (size_t i = 0; i < NFINE; i++) tout[i] = fmin(i * FINE, T_END);
-    double y[2] = {y0[0], y0[1]};
-    nd_ode_options o;
-    nd_ode_options_default(&o);
-    o.rtol = o.atol = 1e-8;
-    memset(tr, 0, sizeof *tr);
-    nd_status st = nd_ode_solve(nd_ude_ivp_problem(v), 0, T_END, y, &o, tout, NFINE,
-                                trace_out, tr, NULL, &err);
-    nd_ude_ivp_free(v);
-    return st == ND_OK ? 0 : -1;
+    if (simulate(m, NULL, stim, par, NULL, h, 1e-10, tr) != 0) die("truth simulation", NULL);
 }
 
 /* Upward −20 mV crossings, linearly interpolated between grid points. */
@@ -200,9 +176,10 @@ static void spike_report(json_t *o, const char *key, const nd_ude *u, const nd_m
 {
     trace *a = malloc(sizeof *a), *b = malloc(sizeof *b);
     double sa[MAXSPIKES], sb[MAXSPIKES];
-    simulate_truth(truth, stim, par, FINE, NFINE, a);
+    simulate_truth(truth, stim, par, FINE, a);
     int na = crossings(a, sa), nb = -1;
-    if (simulate_hybrid(u, stim, par, nd_model_inits(truth), b) == 0) nb = crossings(b, sb);
+    if (simulate(NULL, u, stim, par, nd_model_inits(truth), FINE, 1e-8, b) == 0)
+        nb = crossings(b, sb);
     double d = na == nb ? 0 : INFINITY;
     for (int i = 0; na == nb && i < na; i++) d = fmax(d, fabs(sa[i] - sb[i]));
     json_t *r = json_object();
@@ -256,10 +233,11 @@ static void problem_build(problem *P)
     P->stim = step_stim(STIM_AT, STIM_DUR, STIM_AMP);
     if (nd_stim_add_step(P->stim, STIM2_AT, STIM2_DUR, STIM2_AMP) != ND_OK) die("stimulus", NULL);
     P->truth = malloc(sizeof *P->truth);
-    simulate_truth(P->m, P->stim, P->par, SAMPLE, NSAMPLES, P->truth);
+    simulate_truth(P->m, P->stim, P->par, SAMPLE, P->truth);
     const char *names[] = {"t", "V"}, *units[] = {"ms", "mV"};
     if (!(P->data = nd_ds_create(2, names, units)) || nd_ds_reserve(P->data, NSAMPLES))
         die("dataset", NULL);
+    if (P->truth->n != NSAMPLES) die("data grid", NULL);
     for (size_t i = 0; i < NSAMPLES; i++) {
         double row[2] = {P->truth->t[i], P->truth->V[i]};
         nd_ds_append(P->data, row);

@@ -5,14 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../base/grid.h"
-#include "../base/numfmt.h"
-#include "../base/strbuf.h"
-#include "../base/table.h"
-#include "../base/textfmt.h"
 #include "../data/noise.h"
+#include "../learn/simulate.h"
 #include "../learn/ude.h"
-#include "../models/model_ivp.h"
 #include "../ode/dense.h"
 #include "../ode/solve.h"
 #include "args.h"
@@ -25,89 +20,6 @@
 #define MAX_VALUES 50000000.0
 
 /* ---- simulate ---- */
-
-/* What the output callback needs to fill one dataset row per output time. */
-typedef struct recorder {
-    nd_dataset *ds;
-    const nd_model *m;
-    const nd_model_ivp *ivp;  /* a model's problem, or NULL for a network's: */
-    nd_ude_ivp *uivp;         /* a network's problem, its terms ... */
-    const nd_stim *stim;      /* ... and its prepared stimulus */
-    size_t n, npar, nterms;
-    int input;            /* parameter index of the driven input, or -1 */
-    double *row, *p, *terms;
-} recorder;
-
-static int record(void *ctx, double t, const double *y, int event, size_t which)
-{
-    (void)which;
-    recorder *r = ctx;
-    if (event) return 0;
-    size_t k = 0;
-    r->row[k++] = t;
-    memcpy(r->row + k, y, r->n * sizeof *y);
-    k += r->n;
-    if (r->ivp && (r->input >= 0 || r->nterms)) nd_model_ivp_pars_at(r->ivp, t, r->p);
-    if (!r->ivp && r->input >= 0)
-        r->p[r->input] = nd_model_pars(r->m)[r->input] + nd_stim_eval(r->stim, t);
-    if (r->input >= 0) r->row[k++] = r->p[r->input];
-    if (r->nterms) {
-        if (r->ivp) nd_model_terms(r->m, t, y, r->p, r->terms);
-        else nd_ude_ivp_terms(r->uivp, t, y, r->terms);
-        memcpy(r->row + k, r->terms, r->nterms * sizeof *y);
-    }
-    return nd_ds_append(r->ds, r->row);
-}
-
-/* A round output interval giving about 4000 samples: 1, 2 or 5 times a power of ten. */
-static double default_sample(double t_end)
-{
-    double raw = t_end / 4000, p = pow(10, floor(log10(raw))), steps[] = {1, 2, 5, 10};
-    for (size_t i = 0; i < 4; i++)
-        if (steps[i] * p >= raw) return steps[i] * p;
-    return raw;
-}
-
-/* The dataset's columns: t, the states, the driven input, the terms when asked. */
-static nd_dataset *new_dataset(const nd_model *m, int input, int terms)
-{
-    size_t n = nd_model_count(m, ND_MODEL_STATE), nt = terms ? nd_model_count(m, ND_MODEL_TERM) : 0;
-    size_t ncols = 1 + n + (input >= 0) + nt, k = 0;
-    const char **names = malloc(ncols * sizeof *names), **units = malloc(ncols * sizeof *units);
-    nd_dataset *ds = NULL;
-    if (names && units) {
-        names[k] = "t";
-        units[k++] = nd_model_time_unit(m);
-        for (size_t i = 0; i < n; i++, k++) {
-            names[k] = nd_model_item_at(m, ND_MODEL_STATE, i)->name;
-            units[k] = nd_model_item_at(m, ND_MODEL_STATE, i)->unit;
-        }
-        if (input >= 0) {
-            names[k] = nd_model_item_at(m, ND_MODEL_PAR, (size_t)input)->name;
-            units[k++] = nd_model_item_at(m, ND_MODEL_PAR, (size_t)input)->unit;
-        }
-        for (size_t i = 0; i < nt; i++, k++) {
-            names[k] = nd_model_item_at(m, ND_MODEL_TERM, i)->name;
-            units[k] = nd_model_item_at(m, ND_MODEL_TERM, i)->unit;
-        }
-        ds = nd_ds_create(ncols, names, units);
-    }
-    free(names);
-    free(units);
-    return ds;
-}
-
-/* An empty continuous solution for m's states, or NULL on ENOMEM. */
-static nd_dense *new_dense(const nd_model *m)
-{
-    size_t n = nd_model_count(m, ND_MODEL_STATE);
-    const char **names = malloc((n ? n : 1) * sizeof *names);
-    if (!names) return NULL;
-    for (size_t i = 0; i < n; i++) names[i] = nd_model_item_at(m, ND_MODEL_STATE, i)->name;
-    nd_dense *d = nd_dense_create(n, names);
-    free(names);
-    return d;
-}
 
 typedef struct sim_request {
     double t_end, sample, noise;
@@ -126,7 +38,7 @@ static nd_status read_request(nd_cmd_ctx *ctx, sim_request *rq, nd_error *err)
     if (!(rq->t_end > 0) || !isfinite(rq->t_end))
         return nd_arg_error(nd_arg_opt(ctx, "t"), err, ND_EVALUE,
                             "t must be a positive, finite duration");
-    if ((st = nd_arg_opt_number(ctx, "sample", default_sample(rq->t_end), &rq->sample, err)))
+    if ((st = nd_arg_opt_number(ctx, "sample", nd_sim_default_sample(rq->t_end), &rq->sample, err)))
         return st;
     if (!(rq->sample > 0) || !isfinite(rq->sample))
         return nd_arg_error(nd_arg_opt(ctx, "sample"), err, ND_EVALUE,
@@ -217,41 +129,6 @@ static nd_status observe(nd_cmd_ctx *ctx, const sim_request *rq, const char *inp
     return ND_OK;
 }
 
-/* Writes the run's settings and solver counts into the dataset's metadata. */
-static void describe_run(nd_dataset *ds, const nd_model *m, const sim_request *rq,
-                         const nd_stim *stim, int input, const nd_ode_stats *stats)
-{
-    char buf[64];
-    nd_ds_set_meta(ds, "model", nd_model_name(m));
-    char *changed = nd_model_changed_pars(m);
-    if (changed && *changed) nd_ds_set_meta(ds, "parameters", changed);
-    free(changed);
-    nd_ds_set_meta(ds, "method", nd_ode_method_name(rq->opt.method));
-    if (nd_ode_method_is_fixed(rq->opt.method)) {
-        nd_numfmt(rq->opt.dt, buf);
-        nd_ds_set_meta(ds, "dt", buf);
-    } else {
-        nd_numfmt(rq->opt.rtol, buf);
-        nd_ds_set_meta(ds, "rtol", buf);
-        nd_numfmt(rq->opt.atol, buf);
-        nd_ds_set_meta(ds, "atol", buf);
-    }
-    if (stim) {
-        char *d = nd_stim_describe(stim);
-        nd_ds_set_meta(ds, "stimulus", d);
-        free(d);
-        /* the column holding the driven parameter: an input, not a state (sindy) */
-        if (input >= 0)
-            nd_ds_set_meta(ds, "input", nd_model_item_at(m, ND_MODEL_PAR, (size_t)input)->name);
-    }
-    snprintf(buf, sizeof buf, "%ld", stats->rhs_evals);
-    nd_ds_set_meta(ds, "rhs_evals", buf);
-    snprintf(buf, sizeof buf, "%ld", stats->accepted);
-    nd_ds_set_meta(ds, "steps_accepted", buf);
-    snprintf(buf, sizeof buf, "%ld", stats->rejected);
-    nd_ds_set_meta(ds, "steps_rejected", buf);
-}
-
 static nd_status run_simulate(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
 {
     nd_status st = nd_arg_expect(ctx, 0, 1, err);
@@ -269,15 +146,10 @@ static nd_status run_simulate(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     free(rq.method);
     rq.opt.interrupt = ctx->exec->interrupt;
 
-    int input;
+    int input = -1;
     nd_stim *stim = net ? NULL : nd_model_obj_stim(mo, &input);
-    if (net && nd_ude_stim(net, &input) && !(stim = nd_stim_copy(nd_ude_stim(net, &input))))
-        return nd_error_fail(err, ND_ENOMEM, "out of memory");
-    if (stim && nd_stim_count(stim) == 0) {   /* `stim none` */
-        nd_stim_free(stim);
-        stim = NULL;
-    }
-    if (!stim) input = -1;
+    const nd_stim *drive = net ? nd_ude_stim(net, &input) : stim;
+    if (!drive || nd_stim_count(drive) == 0) input = -1;   /* `stim none` */
     size_t n = nd_model_count(m, ND_MODEL_STATE), nterms = rq.terms ? nd_model_count(m, ND_MODEL_TERM) : 0;
     double rows = floor(rq.t_end / rq.sample) + 1;
     double cols = 1.0 + (double)n + (input >= 0) + (double)nterms;
@@ -289,61 +161,31 @@ static nd_status run_simulate(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
                             "sample= or a shorter t= (at most %.0f values)",
                             rows * cols, rows * cols * 8e-9, MAX_VALUES);
     }
-
-    nd_model_ivp *ivp = NULL;
-    nd_ude_ivp *uivp = NULL;
-    if (net) {
-        if ((uivp = nd_ude_ivp_create(net, stim, input, 0, rq.t_end, err)) && stim &&
-            nd_stim_prepare(stim, rq.t_end, err) != ND_OK) {
-            nd_ude_ivp_free(uivp);
-            uivp = NULL;
-        }
-    } else {
-        ivp = nd_model_ivp_create(m, NULL, stim, input, 0, rq.t_end, err);
-    }
-    const nd_ode_problem *prob = ivp    ? nd_model_ivp_problem(ivp)
-                                 : uivp ? nd_ude_ivp_problem(uivp)
-                                        : NULL;
-    nd_dataset *ds = prob ? new_dataset(m, input, rq.terms) : NULL;
-    size_t nrows = (size_t)rows, npar = nd_model_count(m, ND_MODEL_PAR);
-    double *tout = malloc(nrows * sizeof *tout), *y = malloc(n * sizeof *y);
-    double *row = malloc((size_t)cols * sizeof *row), *p = malloc((npar + 1) * sizeof *p);
-    double *terms = malloc((nterms + 1) * sizeof *terms);
-    if (prob && (!ds || !tout || !y || !row || !p || !terms || nd_ds_reserve(ds, nrows) != 0))
-        st = nd_error_fail(err, ND_ENOMEM, "out of memory for the simulation");
-    else if (!prob)
-        st = err ? err->code : ND_ENOMEM;
+    nd_sim_options so;
+    nd_sim_options_default(&so);
+    so.ode = rq.opt;
+    so.stim = stim;
+    so.input = input;
+    so.terms = rq.terms;
+    so.dense = 1;
+    size_t nt = 0;
+    double *times = nd_sim_times(rq.t_end, rq.sample, &nt);
+    nd_dataset *ds = NULL;
     nd_ode_stats stats = {0};
-    nd_dense *dense = NULL;
-    if (st == ND_OK) {
-        /* grid points as the decimals they stand for (0.3, not 3 * 0.1) */
-        nd_grid grid = nd_grid_of(0, rq.sample);
-        for (size_t i = 0; i < nrows; i++)
-            tout[i] = fmin(nd_grid_snap(&grid, (double)i * rq.sample), rq.t_end);
-        memcpy(y, nd_model_inits(m), n * sizeof *y);
-        recorder rec = {ds, m, ivp, uivp, stim, n, npar, nterms, input, row, p, terms};
-        dense = new_dense(m);
-        if (dense) nd_dense_attach(dense, prob, &rq.opt);
-        st = nd_ode_solve(prob, 0, rq.t_end, y, &rq.opt, tout, nrows, record, &rec, &stats,
-                          err);
-        /* Without its continuous solution (too long a run) the dataset is still whole. */
-        if (dense && nd_dense_detach(dense, &rq.opt) == 0 && st == ND_OK)
-            nd_ds_set_dense(ds, dense);
-        else
-            nd_dense_free(dense);
-        if (st != ND_OK && err && err->line == 0) nd_target_locate(err, &(nd_arg){
-            .line = ctx->call->line, .col = ctx->call->col, .span = (int)strlen(ctx->call->name)});
-    }
+    if (!times)
+        st = nd_error_fail(err, ND_ENOMEM, "out of memory for the simulation");
+    else if (net)
+        st = nd_sim_network(net, times, nt, rq.t_end, &so, &ds, &stats, err);
+    else
+        st = nd_sim_model(m, times, nt, rq.t_end, &so, &ds, &stats, err);
+    if (st != ND_OK && err && err->line == 0) nd_target_locate(err, &(nd_arg){
+        .line = ctx->call->line, .col = ctx->call->col, .span = (int)strlen(ctx->call->name)});
     if (st == ND_OK && stats.warning[0]) {
         ctx->sink->stream(ctx->sink->ctx, ND_STREAM_ERR, "warning: ");
         ctx->sink->stream(ctx->sink->ctx, ND_STREAM_ERR, stats.warning);
         ctx->sink->stream(ctx->sink->ctx, ND_STREAM_ERR, "\n");
     }
     if (st == ND_OK) {
-        describe_run(ds, m, &rq, stim, input, &stats);
-        /* The stimulus itself, for training to replay it exactly (a lost copy only costs
-           training the record: it then uses the network's own stimulus). */
-        if (stim && input >= 0) nd_ds_set_stim(ds, nd_stim_copy(stim));
         if (net) nd_ds_set_meta(ds, "network", nd_arg_pos(ctx, 0)->value->str);
         const char *in_name = input >= 0 ? nd_model_item_at(m, ND_MODEL_PAR, (size_t)input)->name : NULL;
         st = observe(ctx, &rq, in_name, &ds, err);
@@ -354,14 +196,8 @@ static nd_status run_simulate(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
         if (!*result) st = nd_error_fail(err, ND_ENOMEM, "out of memory");
     }
     nd_ds_free(ds);
-    nd_model_ivp_free(ivp);
-    nd_ude_ivp_free(uivp);
     nd_stim_free(stim);
-    free(tout);
-    free(y);
-    free(row);
-    free(p);
-    free(terms);
+    free(times);
     return st;
 }
 

@@ -9,8 +9,8 @@
 
 #include "../base/strbuf.h"
 #include "../learn/deriv.h"
+#include "../learn/simulate.h"
 #include "../learn/ude.h"
-#include "../ode/solve.h"
 #include "args.h"
 #include "exec.h"
 #include "learn_cmd.h"
@@ -276,58 +276,37 @@ static nd_status dataset_samples(const nd_cmd_ctx *ctx, const nd_arg *a0, nd_dat
 
 /* ---- samples from a network: its output for TERM along its inputs ---- */
 
-typedef struct net_rec {
-    const nd_ude *u;
-    const nd_stim *stim;
-    int par;
-    const double *p0;
-    double *p, *X;
-    size_t npar, nin, rows;
-} net_rec;
-
-static int net_record(void *ctx, double t, const double *y, int event, size_t which)
-{
-    net_rec *r = ctx;
-    if (event || which >= r->rows) return 0;
-    memcpy(r->p, r->p0, r->npar * sizeof *r->p);
-    if (r->stim && r->par >= 0) r->p[r->par] += nd_stim_eval(r->stim, t);
-    nd_ude_inputs_at(r->u, t, y, r->p, r->X + which * r->nin);
-    return 0;
-}
-
 /* The network's own trajectory over [0, T]: its inputs at NET_SAMPLES times. */
 static nd_status simulate_net(const nd_cmd_ctx *ctx, nd_sindy_job *job, double T,
                               nd_error *err)
 {
     const nd_ude *u = job->net;
     const nd_model *m = nd_ude_model(u);
-    int par = -1;
-    const nd_stim *s0 = nd_ude_stim(u, &par);
-    nd_stim *stim = s0 ? nd_stim_copy(s0) : NULL;
     size_t n = nd_model_count(m, ND_MODEL_STATE), npar = nd_model_count(m, ND_MODEL_PAR);
     double *tout = malloc(NET_SAMPLES * sizeof *tout), *y = malloc(n * sizeof *y);
     double *p = malloc((npar + 1) * sizeof *p);
     job->rows = NET_SAMPLES;
     job->X = malloc(NET_SAMPLES * job->nvars * sizeof *job->X);
-    nd_status st = tout && y && p && job->X && (!s0 || stim)
-                       ? ND_OK : nd_error_fail(err, ND_ENOMEM, "out of memory");
-    if (st == ND_OK && stim) st = nd_stim_prepare(stim, T, err);
-    nd_ude_ivp *ivp = st == ND_OK ? nd_ude_ivp_create(u, stim, par, 0, T, err) : NULL;
-    if (st == ND_OK && !ivp) st = err ? err->code : ND_ENOMEM;
+    nd_status st = tout && y && p && job->X ? ND_OK : nd_error_fail(err, ND_ENOMEM, "out of memory");
+    nd_dataset *ds = NULL;
     if (st == ND_OK) {
         for (size_t i = 0; i < NET_SAMPLES; i++)
             tout[i] = fmin(T * (double)i / (NET_SAMPLES - 1), T);
-        memcpy(y, nd_model_inits(m), n * sizeof *y);
-        net_rec rec = {u, stim, par, nd_model_pars(m), p, job->X, npar, job->nvars,
-                       NET_SAMPLES};
-        nd_ode_options o;
-        nd_ode_options_default(&o);
-        o.interrupt = ctx->exec->interrupt;
-        st = nd_ode_solve(nd_ude_ivp_problem(ivp), 0, T, y, &o, tout, NET_SAMPLES, net_record,
-                          &rec, NULL, err);
+        nd_sim_options o;
+        nd_sim_options_default(&o);
+        o.ode.interrupt = ctx->exec->interrupt;
+        st = nd_sim_network(u, tout, NET_SAMPLES, T, &o, &ds, NULL, err);
     }
-    nd_ude_ivp_free(ivp);
-    nd_stim_free(stim);
+    /* the parameters along the run: the driven one is the dataset's input column */
+    const char *in = st == ND_OK ? nd_ds_meta(ds, "input") : NULL;
+    int par = in ? nd_model_index(m, ND_MODEL_PAR, in) : -1, col = in ? nd_ds_find(ds, in) : -1;
+    for (size_t r = 0; st == ND_OK && r < nd_ds_rows(ds) && r < NET_SAMPLES; r++) {
+        memcpy(p, nd_model_pars(m), npar * sizeof *p);
+        if (par >= 0 && col >= 0) p[par] = nd_ds_col(ds, (size_t)col)[r];
+        for (size_t i = 0; i < n; i++) y[i] = nd_ds_col(ds, 1 + i)[r];
+        nd_ude_inputs_at(u, nd_ds_col(ds, 0)[r], y, p, job->X + r * job->nvars);
+    }
+    nd_ds_free(ds);
     free(tout);
     free(y);
     free(p);

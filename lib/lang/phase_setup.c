@@ -5,8 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../models/model_ivp.h"
-#include "../ode/solve.h"
+#include "../learn/simulate.h"
 #include "args.h"
 #include "exec.h"
 #include "target.h"
@@ -93,53 +92,31 @@ nd_status nd_phase_setup_read(const nd_cmd_ctx *ctx, const nd_arg *model_arg,
     return st;
 }
 
-typedef struct sampler {
-    double *out;
-    size_t n;
-    unsigned char *breaks;
-    size_t last;    /* index of the last sample taken */
-} sampler;
-
-static int take_sample(void *ctx, double t, const double *y, int event, size_t which)
-{
-    (void)t;
-    sampler *sp = ctx;
-    if (!event) {
-        memcpy(sp->out + which * sp->n, y, sp->n * sizeof *y);
-        sp->last = which;
-    } else if (sp->breaks) {
-        sp->breaks[sp->last] = 1;
-    }
-    return 0;
-}
-
 nd_status nd_phase_integrate(const nd_cmd_ctx *ctx, const nd_phase_setup *s, const double *y0,
                              double t1, size_t npts, double *out, unsigned char *breaks,
                              nd_error *err)
 {
     size_t n = s->n;
-    for (size_t i = 0; i < n * npts; i++) out[i] = NAN;
-    if (breaks) memset(breaks, 0, npts);
-    double *tout = malloc(npts * sizeof *tout), *y = malloc(n * sizeof *y);
-    nd_model_ivp *ivp = nd_model_ivp_create(s->m, s->p, NULL, -1, 0, t1, err);
-    nd_status st = ND_OK;
-    if (!tout || !y || !ivp) {
-        st = ivp ? nd_error_fail(err, ND_ENOMEM, "out of memory") : err->code;
-    } else {
-        for (size_t k = 0; k < npts; k++)
-            tout[k] = npts > 1 ? t1 * (double)k / (double)(npts - 1) : 0;
-        memcpy(y, y0, n * sizeof *y);
-        nd_ode_options o;
-        nd_ode_options_default(&o);
-        o.rtol = o.atol = 1e-8;
-        o.max_steps = 1000000;
-        o.interrupt = ctx->exec->interrupt;
-        sampler sp = {out, n, breaks, 0};
-        st = nd_ode_solve(nd_model_ivp_problem(ivp), 0, t1, y, &o, tout, npts, take_sample,
-                          &sp, NULL, err);
+    double *tout = malloc((npts ? npts : 1) * sizeof *tout);
+    if (!tout) return nd_error_fail(err, ND_ENOMEM, "out of memory");
+    for (size_t k = 0; k < npts; k++)
+        tout[k] = npts > 1 ? t1 * (double)k / (double)(npts - 1) : 0;
+    nd_sim_options o;
+    nd_sim_options_default(&o);
+    o.ode.rtol = o.ode.atol = 1e-8;
+    o.ode.max_steps = 1000000;
+    o.ode.interrupt = ctx->exec->interrupt;
+    o.pars = s->p;
+    o.y0 = y0;
+    o.jumps = breaks;
+    nd_dataset *ds = NULL;
+    nd_status st = nd_sim_model(s->m, tout, npts, t1, &o, &ds, NULL, err);
+    size_t rows = ds ? nd_ds_rows(ds) : 0;
+    for (size_t i = 0; i < n; i++) {
+        const double *c = rows ? nd_ds_col(ds, 1 + i) : NULL;
+        for (size_t k = 0; k < npts; k++) out[k * n + i] = k < rows ? c[k] : NAN;
     }
-    nd_model_ivp_free(ivp);
+    nd_ds_free(ds);
     free(tout);
-    free(y);
     return st;
 }
