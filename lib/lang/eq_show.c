@@ -1,55 +1,12 @@
 /* Tables and JSON of equilibria. */
 #include "eq_show.h"
 
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "../analysis/eq_view.h"
 #include "../base/table.h"
 #include "../base/textfmt.h"
-
-void nd_eq_show_eigen(nd_sb *sb, const double *re, const double *im, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        if (i) nd_sb_puts(sb, ", ");
-        if (im[i] != 0 && i + 1 < n && im[i + 1] == -im[i] && re[i + 1] == re[i]) {
-            nd_sb_printf(sb, "%.4g \u00b1 %.4gi", re[i], fabs(im[i]));   /* a conjugate pair */
-            i++;
-        } else if (im[i] != 0) {
-            nd_sb_printf(sb, "%.4g %c %.4gi", re[i], im[i] < 0 ? '-' : '+', fabs(im[i]));
-        } else {
-            nd_sb_printf(sb, "%.4g", re[i]);
-        }
-    }
-}
-
-void nd_eq_show_json_points(nd_sb *sb, const nd_model *m, const char *const *names,
-                            const nd_eq_list *l)
-{
-    size_t n = l->n;
-    nd_sb_putc(sb, '[');
-    for (size_t k = 0; k < l->count; k++) {
-        nd_sb_puts(sb, k ? ",{\"state\":{" : "{\"state\":{");
-        for (size_t i = 0; i < n; i++) {
-            if (i) nd_sb_putc(sb, ',');
-            nd_json_string(sb, names ? names[i] : nd_model_item_at(m, ND_MODEL_STATE, i)->name);
-            nd_sb_putc(sb, ':');
-            nd_json_number(sb, l->x[k * n + i]);
-        }
-        nd_sb_puts(sb, "},\"eigenvalues\":[");
-        for (size_t i = 0; i < n; i++) {
-            nd_sb_puts(sb, i ? ",{\"re\":" : "{\"re\":");
-            nd_json_number(sb, l->re[k * n + i]);
-            nd_sb_puts(sb, ",\"im\":");
-            nd_json_number(sb, l->im[k * n + i]);
-            nd_sb_putc(sb, '}');
-        }
-        nd_sb_puts(sb, "],\"kind\":");
-        nd_json_string(sb, nd_eq_kind_name(l->kind[k]));
-        nd_sb_printf(sb, ",\"stable\":%s}", nd_eq_kind_stable(l->kind[k]) ? "true" : "false");
-    }
-    nd_sb_putc(sb, ']');
-}
 
 /* The table: #, one column per state, eigenvalues, kind. */
 static nd_table *points_table(const nd_model *m, const nd_eq_list *l)
@@ -73,7 +30,7 @@ static nd_table *points_table(const nd_model *m, const nd_eq_list *l)
             nd_sb_printf(&sb, "%.6g", l->x[k * n + i]);
             cells[1 + i] = nd_sb_take(&sb);
         }
-        nd_eq_show_eigen(&sb, l->re + k * n, l->im + k * n, n);
+        nd_eq_view_eigen(&sb, l->re + k * n, l->im + k * n, n);
         cells[n + 1] = nd_sb_take(&sb);
         nd_sb_puts(&sb, nd_eq_kind_name(l->kind[k]));
         cells[n + 2] = nd_sb_take(&sb);
@@ -118,7 +75,7 @@ nd_bundle *nd_eq_show_bundle(const nd_model *m, const double *p, const nd_eq_lis
         nd_json_number(&json, p[i]);
     }
     nd_sb_puts(&json, "},\"points\":");
-    nd_eq_show_json_points(&json, m, NULL, l);
+    nd_eq_view_json_points(&json, m, NULL, l);
     nd_sb_putc(&json, '}');
     return nd_bundle_take3(nd_sb_take(&plain), nd_sb_take(&html), nd_sb_take(&json));
 }

@@ -1,5 +1,5 @@
 /* How equilibria are shown: a table (text/plain + text/html) and the JSON of
-   {"type":"equilibria"} results, shared by `fixed`, `stability` and `phase`. */
+   {"type":"equilibria"} results, shared by `fixed` and `stability`. */
 #ifndef ND_LANG_EQ_SHOW_H
 #define ND_LANG_EQ_SHOW_H
 
@@ -7,15 +7,6 @@
 #include "../base/bundle.h"
 #include "../base/strbuf.h"
 #include "value.h"
-
-/* Appends the eigenvalues re/im[0..n) as text: "-0.0365 ± 0.2938i, -1.2". */
-void nd_eq_show_eigen(nd_sb *sb, const double *re, const double *im, size_t n);
-
-/* Appends a JSON array of the points: [{"state":{NAME:x…},"eigenvalues":[{"re","im"}…],
-   "kind":"stable focus","stable":true}…], state names from m (first l->n states) or
-   from names when not NULL. */
-void nd_eq_show_json_points(nd_sb *sb, const nd_model *m, const char *const *names,
-                            const nd_eq_list *l);
 
 /* Returns a bundle with a table of the points (one row each: state values, eigenvalues,
    kind) under the heading line, and JSON {"type":type,"model":…,"parameters":{…},

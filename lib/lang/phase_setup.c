@@ -96,27 +96,6 @@ nd_status nd_phase_integrate(const nd_cmd_ctx *ctx, const nd_phase_setup *s, con
                              double t1, size_t npts, double *out, unsigned char *breaks,
                              nd_error *err)
 {
-    size_t n = s->n;
-    double *tout = malloc((npts ? npts : 1) * sizeof *tout);
-    if (!tout) return nd_error_fail(err, ND_ENOMEM, "out of memory");
-    for (size_t k = 0; k < npts; k++)
-        tout[k] = npts > 1 ? t1 * (double)k / (double)(npts - 1) : 0;
-    nd_sim_options o;
-    nd_sim_options_default(&o);
-    o.ode.rtol = o.ode.atol = 1e-8;
-    o.ode.max_steps = 1000000;
-    o.ode.interrupt = ctx->exec->interrupt;
-    o.pars = s->p;
-    o.y0 = y0;
-    o.jumps = breaks;
-    nd_dataset *ds = NULL;
-    nd_status st = nd_sim_model(s->m, tout, npts, t1, &o, &ds, NULL, err);
-    size_t rows = ds ? nd_ds_rows(ds) : 0;
-    for (size_t i = 0; i < n; i++) {
-        const double *c = rows ? nd_ds_col(ds, 1 + i) : NULL;
-        for (size_t k = 0; k < npts; k++) out[k * n + i] = k < rows ? c[k] : NAN;
-    }
-    nd_ds_free(ds);
-    free(tout);
-    return st;
+    return nd_sim_path((void *)ctx->exec->interrupt, s->m, s->p, y0, t1, npts, out, breaks,
+                       err);
 }

@@ -54,6 +54,16 @@ nd_status nd_sim_model(const nd_model *m, const double *times, size_t n, double 
                        const nd_sim_options *o, nd_dataset **out, nd_ode_stats *stats,
                        nd_error *err);
 
+/* Integrates m at parameters p (dp5, rtol = atol = 1e-8, without stimulus) from y0 over
+   [0, t1] into npts equally spaced samples (n values each, starting with y0) in out, and,
+   when breaks (npts flags) is not NULL, sets breaks[i] = 1 where a `when` reset falls
+   between samples i and i + 1; interrupt is a const atomic_int * (or NULL) that stops the
+   run. The phase plane's integrator (nd_phase_path_fn, lib/analysis/phase_view.h).
+   ND_ESOLVER etc. when the solve fails (out then holds NaN after the failure point). */
+nd_status nd_sim_path(void *interrupt, const nd_model *m, const double *p, const double *y0,
+                      double t1, size_t npts, double *out, unsigned char *breaks,
+                      nd_error *err);
+
 /* nd_sim_model for the hybrid of network u (its model with the network in the loop;
    o->pars is ignored), its terms including the learned ones. */
 nd_status nd_sim_network(const nd_ude *u, const double *times, size_t n, double t_end,
