@@ -4,9 +4,12 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "../../lib/analysis/contour.h"
+#include "../../lib/analysis/phase_view.h"
 #include "../../lib/analysis/slice.h"
+#include "../../lib/learn/simulate.h"
 #include "fhn_ref.h"
 #include "ode_hh.h"
 #include "rec_sink.h"
@@ -196,4 +199,115 @@ TEST(cmd_fixed_and_phase_work_on_a_user_model)
     CHECK_CONTAINS(f.r.ev[f.r.n - 1].text, "y-nullcline (dy/dt = 0)");
     CHECK_CONTAINS(f.r.ev[f.r.n - 1].text, "y = 0, x = 0: centre");
     rec_fixture_teardown(&f);
+}
+
+/* ---- the plane from C (lib/analysis/phase_view.h) ---- */
+
+/* What `phase X Y` prints as its JSON for code, run through the interpreter (caller frees). */
+static char *command_json(const char *code)
+{
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    char *json = NULL;
+    if (rec_fixture_run(&f, code) == ND_OK && last_json(&f)) json = strdup(last_json(&f));
+    rec_fixture_teardown(&f);
+    return json;
+}
+
+/* hh_rinzel's (V, n) plane at parameters p, the rest from the model's initial state. */
+static nd_phase_plane rinzel_plane(const nd_model *m, const double *p)
+{
+    nd_phase_plane pp = {0};
+    pp.m = m;
+    pp.p = p;
+    pp.x0 = nd_model_inits(m);
+    pp.ix = nd_model_index(m, ND_MODEL_STATE, "V");
+    pp.iy = nd_model_index(m, ND_MODEL_STATE, "n");
+    pp.grid = 201;
+    pp.t1 = 100;
+    pp.path = nd_sim_path;
+    return pp;
+}
+
+TEST(phase_bundle_from_c_is_the_command_s_figure_byte_for_byte)
+{
+    nd_error e;
+    nd_model *m = nd_model_builtin("hh_rinzel", &e);
+    CHECK(m != NULL);
+    size_t npar = nd_model_count(m, ND_MODEL_PAR);
+    double *p = malloc(npar * sizeof *p);
+    memcpy(p, nd_model_pars(m), npar * sizeof *p);
+    p[nd_model_index(m, ND_MODEL_PAR, "I")] = 10;
+    nd_phase_plane pp = rinzel_plane(m, p);
+    pp.lo[0] = -90, pp.hi[0] = 50, pp.lo[1] = 0, pp.hi[1] = 1;
+    pp.nullclines = 1;
+    double start[2] = {-60, 0.3};
+    pp.starts = start;
+    pp.ntraj = 1;
+    nd_bundle *b = NULL;
+    CHECK_INT(nd_phase_bundle(&pp, &b, &e), ND_OK);
+    char *want = command_json("phase V n hh_rinzel V=-90..50 n=0..1 nullclines "
+                              "traj=[[-60, 0.3]] I=10");
+    CHECK(want != NULL && b != NULL);
+    CHECK_STR(nd_bundle_get(b, ND_MIME_JSON), want);
+    CHECK_CONTAINS(nd_bundle_get(b, ND_MIME_JSON), "\"phase\":{\"model\":\"hh_rinzel\"");
+    nd_bundle_free(b);
+    free(want);
+
+    /* no ranges: both axes framed by a run from the initial state, spread starts, field */
+    pp = rinzel_plane(m, p);
+    pp.nullclines = pp.field = 1;
+    CHECK_INT(nd_phase_frame(&pp, 1, 1, &e), ND_OK);
+    double starts[6];
+    nd_phase_spread(&pp, 3, starts);
+    pp.starts = starts;
+    pp.ntraj = 3;
+    CHECK_INT(nd_phase_bundle(&pp, &b, &e), ND_OK);
+    want = command_json("phase V n hh_rinzel traj=3 I=10");
+    CHECK(want != NULL && b != NULL);
+    CHECK_STR(nd_bundle_get(b, ND_MIME_JSON), want);
+    nd_bundle_free(b);
+    free(want);
+    free(p);
+    nd_model_free(m);
+}
+
+/* A stand-in integrator: state 0 moves linearly from y0 to y0 + *(double *)ctx. */
+static nd_status line_path(void *ctx, const nd_model *m, const double *p, const double *y0,
+                           double t1, size_t npts, double *out, unsigned char *breaks,
+                           nd_error *err)
+{
+    (void)p, (void)t1, (void)breaks, (void)err;
+    size_t n = nd_model_count(m, ND_MODEL_STATE);
+    for (size_t k = 0; k < npts; k++)
+        for (size_t i = 0; i < n; i++)
+            out[k * n + i] = y0[i] + (i == 0 ? *(double *)ctx * (double)k / (double)(npts - 1) : 0);
+    return ND_OK;
+}
+
+TEST(phase_frame_pads_a_moving_axis_and_windows_a_resting_one)
+{
+    nd_error e;
+    nd_model *m = nd_model_builtin("fhn", &e);
+    CHECK(m != NULL);
+    double x0[2] = {-1.2, -0.6}, move = 2;
+    nd_phase_plane pp = {.m = m, .p = nd_model_pars(m), .x0 = x0, .ix = 0, .iy = 1, .t1 = 1,
+                         .path = line_path, .path_ctx = &move};
+    CHECK_INT(nd_phase_frame(&pp, 1, 1, &e), ND_OK);
+    CHECK_NEAR(pp.lo[0], -1.2 - 0.15 * 2, 1e-12);   /* [-1.2, 0.8] padded by 15 % */
+    CHECK_NEAR(pp.hi[0], 0.8 + 0.15 * 2, 1e-12);
+    CHECK_NEAR(pp.lo[1], -0.6 - 0.5, 1e-12);         /* at rest: max(0.5, |y0|/4) */
+    CHECK_NEAR(pp.hi[1], -0.6 + 0.5, 1e-12);
+    x0[1] = -8;
+    pp.lo[0] = 7, pp.hi[0] = 9;
+    CHECK_INT(nd_phase_frame(&pp, 0, 1, &e), ND_OK);
+    CHECK_NEAR(pp.lo[0], 7, 0);                      /* a given range stays */
+    CHECK_NEAR(pp.lo[1], -10, 1e-12);                /* |y0|/4 = 2 */
+    CHECK_NEAR(pp.hi[1], -6, 1e-12);
+    double s[4];
+    nd_phase_spread(&pp, 2, s);                     /* x stratified, y at the golden ratio */
+    CHECK_NEAR(s[0], 7 + (0.05 + 0.9 * 0.25) * 2, 1e-12);
+    CHECK_NEAR(s[1], -10 + (0.05 + 0.9 * 0.5) * 4, 1e-12);
+    CHECK_NEAR(s[3], -10 + (0.05 + 0.9 * fmod(0.5 + 0.618033988749895, 1)) * 4, 1e-12);
+    nd_model_free(m);
 }
