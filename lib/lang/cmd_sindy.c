@@ -12,6 +12,7 @@
 #include "../learn/simulate.h"
 #include "../learn/ude.h"
 #include "args.h"
+#include "deriv_args.h"
 #include "exec.h"
 #include "learn_cmd.h"
 #include "modules.h"
@@ -233,19 +234,7 @@ static nd_status dataset_samples(const nd_cmd_ctx *ctx, const nd_arg *a0, nd_dat
     job->deriv_name = nd_deriv_name(dm);
     nd_deriv_options dopt;
     nd_deriv_options_default(&dopt, dm);
-    double w = dopt.window, o = dopt.order;
-    if ((st = nd_arg_opt_number(ctx, "window", w, &w, err)) != ND_OK ||
-        (st = nd_arg_opt_number(ctx, "order", o, &o, err)) != ND_OK ||
-        (st = nd_arg_opt_number(ctx, "alpha", dopt.alpha, &dopt.alpha, err)) != ND_OK)
-        return st;
-    if (!(w >= 1 && w <= 100001 && w == floor(w)))
-        return nd_arg_error(nd_arg_opt(ctx, "window"), err, ND_EVALUE,
-                            "window must be an odd whole number of samples");
-    if (!(o >= 0 && o <= 20 && o == floor(o)))
-        return nd_arg_error(nd_arg_opt(ctx, "order"), err, ND_EVALUE,
-                            "order must be a whole number from 0 to 20");
-    dopt.window = (int)w;
-    dopt.order = (int)o;
+    if ((st = nd_deriv_args_read(ctx, &dopt, rows, a0, err)) != ND_OK) return st;
     job->rows = rows;
     job->X = malloc(rows * job->nvars * sizeof *job->X);
     job->Y = malloc(rows * job->ntargets * sizeof *job->Y);

@@ -431,6 +431,18 @@ TEST(cmd_sindy_errors_are_located)
     CHECK_CONTAINS(f.e.msg, "too few samples");
     CHECK_INT(rec_fixture_run(&f, "sindy data deriv=magic"), ND_EVALUE);
     CHECK_INT(f.e.col, 18);
+    /* The derivative options follow deriv's rules, with deriv's messages: an even window
+       is refused (a Savitzky–Golay fit is centred on its sample). */
+    CHECK_INT(rec_fixture_run(&f, "sindy data deriv=savgol window=4"), ND_EVALUE);
+    CHECK_INT(f.e.col, 32);
+    char msg[sizeof f.e.msg];
+    snprintf(msg, sizeof msg, "%s", f.e.msg);
+    CHECK_CONTAINS(msg, "window must be odd");
+    CHECK_INT(rec_fixture_run(&f, "d = deriv data method=savgol window=4"), ND_EVALUE);
+    CHECK_STR(f.e.msg, msg);
+    CHECK_INT(rec_fixture_run(&f, "sindy data deriv=savgol order=9"), ND_EVALUE);
+    CHECK_INT(f.e.col, 31);
+    CHECK_CONTAINS(f.e.msg, "order (9) must be below the window (9)");
     CHECK_INT(rec_fixture_run(&f, "sindy nosuch"), ND_ENAME);
     CHECK_INT(rec_fixture_run(&f, "sindy net.INa"), ND_ENAME);
     /* A dataset without time. */
