@@ -426,13 +426,6 @@ static nd_status read_options(const nd_cmd_ctx *ctx, nd_sindy_job *job, nd_error
 
 /* ---- the regression ---- */
 
-static double rms_col(const double *A, size_t rows, size_t cols, size_t j)
-{
-    double s = 0;
-    for (size_t r = 0; r < rows; r++) s += A[r * cols + j] * A[r * cols + j];
-    return sqrt(s / (double)rows);
-}
-
 /* The unthresholded fit, the sweep (when asked) and the fit at the threshold. */
 static nd_status regress(const nd_cmd_ctx *ctx, nd_sindy_job *job, nd_error *err)
 {
@@ -454,8 +447,8 @@ static nd_status regress(const nd_cmd_ctx *ctx, nd_sindy_job *job, nd_error *err
         return nd_error_fail(err, ND_ENOMEM, "out of memory");
     for (size_t j = 0; j < p; j++) job->term_names[j] = nd_sindy_lib_text(job->lib, j);
     job->opt.names = job->term_names;
-    for (size_t j = 0; j < p; j++) job->col_rms[j] = rms_col(job->theta, rows, p, j);
-    for (size_t k = 0; k < m; k++) job->y_rms[k] = rms_col(job->Y, rows, m, k);
+    nd_sindy_rms_cols(job->theta, rows, p, job->col_rms);
+    nd_sindy_rms_cols(job->Y, rows, m, job->y_rms);
     if ((st = nd_cmd_check_interrupt(ctx, err)) != ND_OK) return st;
     nd_sindy_options o = job->opt;
     o.threshold = 0;
@@ -463,33 +456,10 @@ static nd_status regress(const nd_cmd_ctx *ctx, nd_sindy_job *job, nd_error *err
     if (!(job->full = nd_sindy_regress(job->theta, rows, p, job->Y, m, &o, err)))
         return locate(err, la ? la : a0, err ? err->code : ND_ENOMEM);
     if (job->sweep) {
-        /* Log-spaced thresholds over the span of the unthresholded coefficients (in the
-           units the threshold applies to). */
-        const double *c = nd_sindy_coef(job->full);
-        double lo = INFINITY, hi = 0;
-        for (size_t j = 0; j < p; j++)
-            for (size_t k = 0; k < m; k++) {
-                double s = job->opt.normalize && job->y_rms[k] > 0
-                               ? job->col_rms[j] / job->y_rms[k] : 1;
-                double a = fabs(c[j * m + k]) * s;
-                if (a > 0 && isfinite(a)) lo = fmin(lo, a), hi = fmax(hi, a);
-            }
-        if (!(hi > 0)) hi = 1, lo = 0.1;
-        lo = fmax(lo * 0.5, hi * 1e-8);
-        hi *= 1.5;
-        job->nsweep = ND_SINDY_SWEEP;
-        for (size_t i = 0; i < job->nsweep; i++)
-            job->thr[i] = lo * pow(hi / lo, (double)i / (double)(job->nsweep - 1));
-        o = job->opt;
-        o.ensemble = 0;
-        if ((st = nd_sindy_sweep(job->theta, rows, p, job->Y, m, &o, job->thr, job->nsweep,
-                                 job->nterms, job->err, &job->knee, err)) != ND_OK)
+        if ((st = nd_sindy_sweep_auto(job->theta, rows, p, job->Y, m, &job->opt,
+                                      nd_sindy_coef(job->full), &job->sw, err)) != ND_OK)
             return locate(err, la ? la : a0, st);
-        size_t i0 = job->knee, i1 = job->knee;
-        while (i0 > 0 && job->nterms[i0 - 1] == job->nterms[job->knee]) i0--;
-        while (i1 + 1 < job->nsweep && job->nterms[i1 + 1] == job->nterms[job->knee]) i1++;
-        job->suggested = sqrt(job->thr[i0] * job->thr[i1]);
-        if (!job->threshold_given) job->opt.threshold = job->suggested;
+        if (!job->threshold_given) job->opt.threshold = job->sw.suggested;
     }
     if ((st = nd_cmd_check_interrupt(ctx, err)) != ND_OK) return st;
     if (!(job->fit = nd_sindy_regress(job->theta, rows, p, job->Y, m, &job->opt, err)))

@@ -9,7 +9,7 @@
 #include "commands.h"
 #include "objects.h"
 
-enum { ND_SINDY_MAX_NAMES = 64, ND_SINDY_SWEEP = 50 };
+enum { ND_SINDY_MAX_NAMES = 64 };
 
 /* One sindy request and what it produced. */
 typedef struct nd_sindy_job {
@@ -38,10 +38,7 @@ typedef struct nd_sindy_job {
     double *col_rms, *y_rms;       /* for normalised coefficients */
     /* sweep */
     int sweep;
-    double thr[ND_SINDY_SWEEP], err[ND_SINDY_SWEEP];
-    size_t nterms[ND_SINDY_SWEEP], nsweep, knee;
-    double suggested;              /* mid-way (geometrically) through the thresholds that
-                                      give the knee's number of terms */
+    nd_sindy_sweep_result sw;      /* when sweep (sw.n 0 otherwise) */
 } nd_sindy_job;
 
 /* Shows the equations, the coefficient table and (with a sweep) the Pareto figure, and

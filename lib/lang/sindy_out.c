@@ -273,16 +273,16 @@ static void result_json(const nd_cmd_ctx *ctx, const nd_sindy_job *job, const ch
         nd_sb_putc(j, '}');
     }
     nd_sb_puts(j, "]");
-    if (job->nsweep) {
+    if (job->sw.n) {
         nd_sb_puts(j, ",\"sweep\":{\"thresholds\":");
-        put_array(j, job->thr, job->nsweep, 1, 0);
+        put_array(j, job->sw.threshold, job->sw.n, 1, 0);
         nd_sb_puts(j, ",\"nterms\":[");
-        for (size_t i = 0; i < job->nsweep; i++)
-            nd_sb_printf(j, "%s%zu", i ? "," : "", job->nterms[i]);
+        for (size_t i = 0; i < job->sw.n; i++)
+            nd_sb_printf(j, "%s%zu", i ? "," : "", job->sw.nterms[i]);
         nd_sb_puts(j, "],\"error\":");
-        put_array(j, job->err, job->nsweep, 1, 0);
-        nd_sb_printf(j, ",\"knee\":%zu,\"suggested\":", job->knee);
-        nd_json_number(j, job->suggested);
+        put_array(j, job->sw.error, job->sw.n, 1, 0);
+        nd_sb_printf(j, ",\"knee\":%zu,\"suggested\":", job->sw.knee);
+        nd_json_number(j, job->sw.suggested);
         nd_sb_putc(j, '}');
     }
     nd_sb_printf(j, ",\"notes\":[%s],\"model\":", notes_json);
@@ -360,14 +360,14 @@ static nd_bundle *table_bundle(const nd_sindy_job *job, const char *json)
 
 static nd_status show_sweep(const nd_cmd_ctx *ctx, const nd_sindy_job *job, nd_error *err)
 {
-    size_t n = job->nsweep;
-    double x[ND_SINDY_SWEEP], y[ND_SINDY_SWEEP];
+    size_t n = job->sw.n;
+    double x[ND_SINDY_SWEEP_N], y[ND_SINDY_SWEEP_N];
     /* Thresholds increase, so terms decrease: reversed, x increases. */
     for (size_t i = 0; i < n; i++) {
-        x[n - 1 - i] = (double)job->nterms[i];
-        y[n - 1 - i] = log10(fmax(job->err[i], 1e-16));
+        x[n - 1 - i] = (double)job->sw.nterms[i];
+        y[n - 1 - i] = log10(fmax(job->sw.error[i], 1e-16));
     }
-    size_t kn = n - 1 - job->knee;
+    size_t kn = n - 1 - job->sw.knee;
     nd_status st;
     nd_figure *fig = nd_learn_plot_figure(ctx, "SINDy threshold sweep (Pareto front)", &st, err);
     if (!fig) return st;
@@ -383,9 +383,9 @@ static nd_status show_sweep(const nd_cmd_ctx *ctx, const nd_sindy_job *job, nd_e
     nd_sb cap;
     nd_sb_init(&cap);
     nd_sb_printf(&cap, "threshold sweep over %zu values %.3g … %.3g%s: the knee is at %zu terms "
-                 "(relative residual %.3g), suggested threshold %.4g%s", n, job->thr[0],
-                 job->thr[n - 1], job->opt.normalize ? " (normalised)" : "",
-                 job->nterms[job->knee], job->err[job->knee], job->suggested,
+                 "(relative residual %.3g), suggested threshold %.4g%s", n, job->sw.threshold[0],
+                 job->sw.threshold[n - 1], job->opt.normalize ? " (normalised)" : "",
+                 job->sw.nterms[job->sw.knee], job->sw.error[job->sw.knee], job->sw.suggested,
                  job->threshold_given ? " (the fit shown uses the threshold given)"
                                       : " (used for the fit shown)");
     st = nd_learn_plot_show(ctx, fig, nd_sb_str(&cap), "", NULL, err);
@@ -570,9 +570,9 @@ nd_status nd_sindy_show(const nd_cmd_ctx *ctx, nd_sindy_job *job, nd_model **mod
     nd_sb_puts(&tex, "\n");
     nd_sb_puts(&tex, "\\end{aligned}$$");
     nd_sb_puts(&plain, nd_sb_str(&nt));
-    if (job->nsweep)
+    if (job->sw.n)
         nd_sb_printf(&plain, "sweep: the knee of error against number of terms is at %zu terms; "
-                     "suggested threshold %.4g%s\n", job->nterms[job->knee], job->suggested,
+                     "suggested threshold %.4g%s\n", job->sw.nterms[job->sw.knee], job->sw.suggested,
                      job->threshold_given ? " (not used: threshold= was given)"
                                           : " (used above)");
     if (*model)
@@ -590,7 +590,7 @@ nd_status nd_sindy_show(const nd_cmd_ctx *ctx, nd_sindy_job *job, nd_model **mod
     }
     nd_status st = nd_cmd_display(ctx, b, err);
     if (st == ND_OK) st = nd_cmd_display(ctx, table_bundle(job, nd_sb_str(&js)), err);
-    if (st == ND_OK && job->nsweep) st = show_sweep(ctx, job, err);
+    if (st == ND_OK && job->sw.n) st = show_sweep(ctx, job, err);
     nd_sb_free(&why);
     nd_sb_free(&plain);
     nd_sb_free(&tex);

@@ -133,4 +133,28 @@ nd_status nd_sindy_sweep(const double *theta, size_t rows, size_t p, const doubl
                          size_t n, size_t *nterms, double *error, size_t *knee,
                          nd_error *err);
 
+/* Writes the RMS of each of the cols columns of A (rows × cols, row-major) into rms. */
+void nd_sindy_rms_cols(const double *A, size_t rows, size_t cols, double *rms);
+
+enum { ND_SINDY_SWEEP_N = 50 };
+
+/* The sweep `sindy sweep=true` runs and the threshold it suggests. */
+typedef struct nd_sindy_sweep_result {
+    size_t n;                              /* thresholds tried: ND_SINDY_SWEEP_N */
+    double threshold[ND_SINDY_SWEEP_N];    /* log-spaced, increasing */
+    double error[ND_SINDY_SWEEP_N];        /* as nd_sindy_sweep */
+    size_t nterms[ND_SINDY_SWEEP_N];       /* as nd_sindy_sweep */
+    size_t knee;                           /* index of the knee (nd_sindy_sweep) */
+    double suggested;                      /* mid-way (geometrically) through the thresholds
+                                              that give the knee's number of terms */
+} nd_sindy_sweep_result;
+
+/* nd_sindy_sweep over ND_SINDY_SWEEP_N log-spaced thresholds from half the smallest to 1.5×
+   the largest nonzero coefficient of full (the unthresholded fit, p × m; normalised by the
+   RMS of term and target when o->normalize), with o (NULL: defaults) without ensemble;
+   fills *r. Errors as nd_sindy_regress; ENOMEM. */
+nd_status nd_sindy_sweep_auto(const double *theta, size_t rows, size_t p, const double *Y,
+                              size_t m, const nd_sindy_options *o, const double *full,
+                              nd_sindy_sweep_result *r, nd_error *err);
+
 #endif
