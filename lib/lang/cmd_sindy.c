@@ -236,31 +236,15 @@ static nd_status dataset_samples(const nd_cmd_ctx *ctx, const nd_arg *a0, nd_dat
     nd_deriv_options_default(&dopt, dm);
     if ((st = nd_deriv_args_read(ctx, &dopt, rows, a0, err)) != ND_OK) return st;
     job->rows = rows;
-    job->X = malloc(rows * job->nvars * sizeof *job->X);
-    job->Y = malloc(rows * job->ntargets * sizeof *job->Y);
-    job->first = malloc(job->nvars * sizeof *job->first);
-    double *dx = malloc(rows * sizeof *dx);
-    if (!job->X || !job->Y || !job->first || !dx) {
-        free(dx);
-        return nd_error_fail(err, ND_ENOMEM, "out of memory for %zu samples", rows);
+    st = nd_sindy_dataset_samples(ds, job->targets, job->ntargets, &dopt, &job->X, &job->Y, err);
+    if (st != ND_OK) {
+        const nd_arg *da = nd_arg_opt(ctx, "deriv");
+        return locate(err, da ? da : a0, st);
     }
-    for (size_t j = 0; j < job->nvars; j++) {
-        const double *c = nd_ds_col(ds, j + 1);
-        job->first[j] = c[0];
-        for (size_t r = 0; r < rows; r++) job->X[r * job->nvars + j] = c[r];
-    }
-    const double *t = nd_ds_col(ds, 0);
-    for (size_t k = 0; st == ND_OK && k < job->ntargets; k++) {
-        const double *c = nd_ds_col(ds, (size_t)nd_ds_find(ds, job->targets[k]));
-        if ((st = nd_deriv(t, c, rows, &dopt, dx, err)) != ND_OK) {
-            const nd_arg *da = nd_arg_opt(ctx, "deriv");
-            locate(err, da ? da : a0, st);
-            break;
-        }
-        for (size_t r = 0; r < rows; r++) job->Y[r * job->ntargets + k] = dx[r];
-    }
-    free(dx);
-    return st;
+    if (!(job->first = malloc(job->nvars * sizeof *job->first)))
+        return nd_error_fail(err, ND_ENOMEM, "out of memory");
+    for (size_t j = 0; j < job->nvars; j++) job->first[j] = job->X[j];
+    return ND_OK;
 }
 
 /* ---- samples from a network: its output for TERM along its inputs ---- */

@@ -16,8 +16,10 @@
 #include <stdint.h>
 
 #include "../base/error.h"
+#include "../data/dataset.h"
 #include "../expr/ast.h"
 #include "../models/model.h"
+#include "deriv.h"
 
 /* ---- the library ---- */
 
@@ -132,6 +134,19 @@ nd_status nd_sindy_sweep(const double *theta, size_t rows, size_t p, const doubl
                          size_t m, const nd_sindy_options *o, const double *threshold,
                          size_t n, size_t *nterms, double *error, size_t *knee,
                          nd_error *err);
+
+/* ---- samples ---- */
+
+/* SINDy's samples from a dataset whose column 0 is time: *X (rows × (columns − 1),
+   row-major) its other columns in order, *Y (rows × ntargets) the time derivatives of the
+   columns named targets, estimated with o; both malloc'ed (caller frees), NULL on failure.
+   ValueError without variables, NameError for a target not in ds, errors of nd_deriv;
+   ENOMEM. */
+nd_status nd_sindy_dataset_samples(const nd_dataset *ds, const char *const *targets,
+                                   size_t ntargets, const nd_deriv_options *o, double **X,
+                                   double **Y, nd_error *err);
+
+/* ---- the threshold sweep ---- */
 
 /* Writes the RMS of each of the cols columns of A (rows × cols, row-major) into rms. */
 void nd_sindy_rms_cols(const double *A, size_t rows, size_t cols, double *rms);

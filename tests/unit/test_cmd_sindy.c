@@ -11,6 +11,7 @@
 #include "../../lib/lang/objects.h"
 #include "../../lib/lang/workspace.h"
 #include "../../lib/learn/optim.h"
+#include "../../lib/learn/sindy.h"
 #include "../../lib/learn/ude.h"
 #include "expr_fixture.h"
 #include "rec_sink.h"
@@ -407,6 +408,76 @@ TEST(cmd_sindy_sweep_and_ensemble)
         json_decref(j);
     }
     CHECK(event_with(&f, " ± ") != NULL);
+    rec_fixture_teardown(&f);
+}
+
+/* The library calls a C program makes (samples, unthresholded fit, sweep, fit at the
+   suggested threshold) give what `sindy … sweep=true` shows, to the last bit; and the
+   truth of docs/science.md's FitzHugh–Nagumo case. */
+TEST(cmd_sindy_sweep_is_the_library_sweep)
+{
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    CHECK_INT(rec_fixture_run(&f, FHN "eq = sindy data library=[poly(3)] sweep=true"), ND_OK);
+    json_t *j = sindy_json(&f);
+    const nd_dataset *ds = nd_value_as_dataset(nd_ws_get(nd_interp_workspace(f.in), "data"));
+    CHECK(j != NULL && ds != NULL);
+    if (!j || !ds) {
+        json_decref(j);
+        rec_fixture_teardown(&f);
+        return;
+    }
+    const char *targets[] = {"v", "w"};
+    nd_deriv_options d;
+    nd_deriv_options_default(&d, ND_DERIV_FD);
+    double *X = NULL, *Y = NULL;
+    nd_error e = {0};
+    size_t rows = nd_ds_rows(ds);
+    CHECK_INT(nd_sindy_dataset_samples(ds, targets, 2, &d, &X, &Y, &e), ND_OK);
+    nd_sindy_lib *lib = nd_sindy_lib_create(targets, 2);
+    CHECK_INT(nd_sindy_lib_add_poly(lib, 3, NULL, 0, &e), ND_OK);
+    size_t p = nd_sindy_lib_size(lib);
+    CHECK_INT(p, 10);
+    double *theta = malloc(rows * p * sizeof *theta);
+    CHECK_INT(nd_sindy_lib_eval(lib, X, rows, theta, &e), ND_OK);
+    nd_sindy_options o;
+    nd_sindy_options_default(&o);
+    o.threshold = 0;
+    nd_sindy_fit *full = nd_sindy_regress(theta, rows, p, Y, 2, &o, &e);
+    CHECK(full != NULL);
+    nd_sindy_options_default(&o);
+    nd_sindy_sweep_result sw;
+    CHECK_INT(nd_sindy_sweep_auto(theta, rows, p, Y, 2, &o, nd_sindy_coef(full), &sw, &e),
+              ND_OK);
+    json_t *js = json_object_get(j, "sweep");
+    CHECK_INT(sw.n, json_array_size(json_object_get(js, "thresholds")));
+    for (size_t i = 0; i < sw.n; i++)
+        CHECK(sw.threshold[i] ==
+              json_number_value(json_array_get(json_object_get(js, "thresholds"), i)));
+    CHECK_INT(sw.knee, json_integer_value(json_object_get(js, "knee")));
+    CHECK_INT(sw.nterms[sw.knee], 7);   /* the true support: 4 terms in dv/dt, 3 in dw/dt */
+    CHECK(sw.suggested == json_number_value(json_object_get(j, "threshold")));
+    o.threshold = sw.suggested;
+    nd_sindy_fit *fit = nd_sindy_regress(theta, rows, p, Y, 2, &o, &e);
+    CHECK(fit != NULL);
+    for (size_t eq = 0; fit && eq < 2; eq++) {
+        json_t *c = json_object_get(json_array_get(json_object_get(j, "equations"), eq),
+                                    "coefficients");
+        CHECK_INT(json_array_size(c), p);
+        for (size_t t = 0; t < p; t++)
+            CHECK(nd_sindy_coef(fit)[t * 2 + eq] == json_number_value(json_array_get(c, t)));
+    }
+    /* The truth (docs/science.md): dv/dt = I + v − w − v³/3, dw/dt = ε(v + a − b w), to the
+       tolerance of the reference case (finite differences at step 0.1). */
+    for (size_t k = 0; fit && k < 4; k++)
+        CHECK_NEAR(nd_sindy_coef(fit)[(size_t)term_index(j, FHN_V[k]) * 2], FHN_VC[k], 1e-2);
+    for (size_t k = 0; fit && k < 3; k++)
+        CHECK_NEAR(nd_sindy_coef(fit)[(size_t)term_index(j, FHN_W[k]) * 2 + 1], FHN_WC[k], 1e-2);
+    nd_sindy_fit_free(fit);
+    nd_sindy_fit_free(full);
+    nd_sindy_lib_free(lib);
+    free(theta), free(X), free(Y);
+    json_decref(j);
     rec_fixture_teardown(&f);
 }
 
