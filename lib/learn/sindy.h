@@ -16,6 +16,7 @@
 #include <stdint.h>
 
 #include "../base/error.h"
+#include "../base/strbuf.h"
 #include "../data/dataset.h"
 #include "../expr/ast.h"
 #include "../models/model.h"
@@ -171,5 +172,43 @@ typedef struct nd_sindy_sweep_result {
 nd_status nd_sindy_sweep_auto(const double *theta, size_t rows, size_t p, const double *Y,
                               size_t m, const nd_sindy_options *o, const double *full,
                               nd_sindy_sweep_result *r, nd_error *err);
+
+/* ---- the recovered model ---- */
+
+/* 1 when library term j is the constant 1. */
+int nd_sindy_lib_is_one(const nd_sindy_lib *lib, size_t j);
+
+/* 1 when library term j uses the variable (or parameter) called name. */
+int nd_sindy_lib_uses(const nd_sindy_lib *lib, size_t j, const char *name);
+
+/* Target k's right-hand side Σ_j coef[j·m + k]·term_j as a new tree over lib's names
+   (coefficients to ten significant digits, the first one's sign on its literal; the number
+   0 when no term is kept); NULL on ENOMEM. */
+nd_expr *nd_sindy_rhs_expr(const nd_sindy_lib *lib, const double *coef, size_t m, size_t k);
+
+enum { ND_SINDY_RECOVER_MAX = 64 };
+
+/* What a recovered model is built from. */
+typedef struct nd_sindy_recovery {
+    const char *name;                /* the new model's name */
+    const nd_sindy_lib *lib;
+    const double *coef;              /* p × m, as nd_sindy_coef */
+    const char *const *targets;      /* the m fitted names */
+    const int *is_state;             /* per target: a state (dX/dt) or a term (the doc says) */
+    size_t m;                        /* at most ND_SINDY_RECOVER_MAX */
+    const double *first;             /* the first sample of each of lib's variables */
+    nd_sindy_optimizer optimizer;    /* for the doc line */
+    double threshold;                /* for the doc line */
+    size_t rows;                     /* samples, for the doc line */
+    const nd_model *base;            /* redefine the targets' equations of it; NULL: a new
+                                        model of the targets alone */
+    int from_network;                /* the doc says "from the network", else "the data" */
+} nd_sindy_recovery;
+
+/* The recovered model: base with each target's equation replaced by its recovered right-hand
+   side, or (base NULL) a new model of the targets with the first samples as initial values;
+   NULL with the reason in why (and err) when none can be built (an equation uses a variable
+   that is not a target, a model error, ENOMEM). */
+nd_model *nd_sindy_recovered_model(const nd_sindy_recovery *r, nd_sb *why, nd_error *err);
 
 #endif
