@@ -473,6 +473,28 @@ TEST(cmd_sindy_sweep_is_the_library_sweep)
         CHECK_NEAR(nd_sindy_coef(fit)[(size_t)term_index(j, FHN_V[k]) * 2], FHN_VC[k], 1e-2);
     for (size_t k = 0; fit && k < 3; k++)
         CHECK_NEAR(nd_sindy_coef(fit)[(size_t)term_index(j, FHN_W[k]) * 2 + 1], FHN_WC[k], 1e-2);
+    /* The recovered model from C is the one `eq = sindy …` bound: fhn with both equations
+       replaced, item for item. */
+    nd_model_obj *eq = nd_value_as_model(nd_ws_get(nd_interp_workspace(f.in), "eq"));
+    nd_model_obj *fhn = nd_value_as_model(nd_ws_get(nd_interp_workspace(f.in), "fhn"));
+    CHECK(eq != NULL && fhn != NULL);
+    if (fit && eq && fhn) {
+        const int is_state[] = {1, 1};
+        nd_sindy_recovery rc = {.name = "eq", .lib = lib, .coef = nd_sindy_coef(fit),
+                                .targets = targets, .is_state = is_state, .m = 2, .first = X,
+                                .optimizer = o.optimizer, .threshold = o.threshold,
+                                .rows = rows, .base = fhn->model};
+        nd_sb why;
+        nd_sb_init(&why);
+        nd_model *mine = nd_sindy_recovered_model(&rc, &why, &e);
+        CHECK(mine != NULL);
+        for (size_t k = 0; mine && k < 2; k++)
+            CHECK_STR(nd_model_item_at(mine, ND_MODEL_STATE, k)->text,
+                      nd_model_item_at(eq->model, ND_MODEL_STATE, k)->text);
+        CHECK_CONTAINS(nd_model_item_at(eq->model, ND_MODEL_STATE, 0)->text, "v^3");
+        nd_model_free(mine);
+        nd_sb_free(&why);
+    }
     nd_sindy_fit_free(fit);
     nd_sindy_fit_free(full);
     nd_sindy_lib_free(lib);
