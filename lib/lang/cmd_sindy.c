@@ -249,43 +249,6 @@ static nd_status dataset_samples(const nd_cmd_ctx *ctx, const nd_arg *a0, nd_dat
 
 /* ---- samples from a network: its output for TERM along its inputs ---- */
 
-/* The network's own trajectory over [0, T]: its inputs at NET_SAMPLES times. */
-static nd_status simulate_net(const nd_cmd_ctx *ctx, nd_sindy_job *job, double T,
-                              nd_error *err)
-{
-    const nd_ude *u = job->net;
-    const nd_model *m = nd_ude_model(u);
-    size_t n = nd_model_count(m, ND_MODEL_STATE), npar = nd_model_count(m, ND_MODEL_PAR);
-    double *tout = malloc(NET_SAMPLES * sizeof *tout), *y = malloc(n * sizeof *y);
-    double *p = malloc((npar + 1) * sizeof *p);
-    job->rows = NET_SAMPLES;
-    job->X = malloc(NET_SAMPLES * job->nvars * sizeof *job->X);
-    nd_status st = tout && y && p && job->X ? ND_OK : nd_error_fail(err, ND_ENOMEM, "out of memory");
-    nd_dataset *ds = NULL;
-    if (st == ND_OK) {
-        for (size_t i = 0; i < NET_SAMPLES; i++)
-            tout[i] = fmin(T * (double)i / (NET_SAMPLES - 1), T);
-        nd_sim_options o;
-        nd_sim_options_default(&o);
-        o.ode.interrupt = ctx->exec->interrupt;
-        st = nd_sim_network(u, tout, NET_SAMPLES, T, &o, &ds, NULL, err);
-    }
-    /* the parameters along the run: the driven one is the dataset's input column */
-    const char *in = st == ND_OK ? nd_ds_meta(ds, "input") : NULL;
-    int par = in ? nd_model_index(m, ND_MODEL_PAR, in) : -1, col = in ? nd_ds_find(ds, in) : -1;
-    for (size_t r = 0; st == ND_OK && r < nd_ds_rows(ds) && r < NET_SAMPLES; r++) {
-        memcpy(p, nd_model_pars(m), npar * sizeof *p);
-        if (par >= 0 && col >= 0) p[par] = nd_ds_col(ds, (size_t)col)[r];
-        for (size_t i = 0; i < n; i++) y[i] = nd_ds_col(ds, 1 + i)[r];
-        nd_ude_inputs_at(u, nd_ds_col(ds, 0)[r], y, p, job->X + r * job->nvars);
-    }
-    nd_ds_free(ds);
-    free(tout);
-    free(y);
-    free(p);
-    return st;
-}
-
 static nd_status net_samples(const nd_cmd_ctx *ctx, const nd_arg *a0, nd_sindy_job *job,
                              const char *term, nd_error *err)
 {
@@ -344,24 +307,20 @@ static nd_status net_samples(const nd_cmd_ctx *ctx, const nd_arg *a0, nd_sindy_j
         if ((st = nd_arg_opt_number(ctx, "t", 100, &T, err)) != ND_OK) return st;
         if (!(T > 0 && isfinite(T)))
             return nd_arg_error(nd_arg_opt(ctx, "t"), err, ND_EVALUE, "t must be positive");
-        if ((st = simulate_net(ctx, job, T, err)) != ND_OK) return locate(err, a0, st);
+        nd_sim_options o;
+        nd_sim_options_default(&o);
+        o.ode.interrupt = ctx->exec->interrupt;
+        job->rows = NET_SAMPLES;
+        if ((st = nd_sindy_net_run_inputs(u, T, NET_SAMPLES, &o, &job->X, err)) != ND_OK)
+            return locate(err, a0, st);
     }
     if (job->rows < MIN_ROWS)
         return nd_arg_error(da ? da : a0, err, ND_EVALUE, "too few samples: %zu rows",
                             job->rows);
-    size_t rows = job->rows;
-    double *Z = malloc(rows * nout * sizeof *Z);
-    job->Y = malloc(rows * sizeof *job->Y);
-    job->first = malloc(job->nvars * sizeof *job->first);
-    if (!Z || !job->Y || !job->first) {
-        free(Z);
+    if (!(job->first = malloc(job->nvars * sizeof *job->first)))
         return nd_error_fail(err, ND_ENOMEM, "out of memory");
-    }
     memcpy(job->first, job->X, job->nvars * sizeof *job->first);
-    st = nd_ude_net_eval(u, job->X, rows, Z, err);
-    for (size_t r = 0; st == ND_OK && r < rows; r++) job->Y[r] = Z[r * nout + k];
-    free(Z);
-    return st;
+    return nd_sindy_net_output(u, k, job->X, job->rows, &job->Y, err);
 }
 
 /* ---- options ---- */

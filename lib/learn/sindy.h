@@ -21,6 +21,7 @@
 #include "../expr/ast.h"
 #include "../models/model.h"
 #include "deriv.h"
+#include "simulate.h"
 
 /* ---- the library ---- */
 
@@ -146,6 +147,17 @@ nd_status nd_sindy_sweep(const double *theta, size_t rows, size_t p, const doubl
 nd_status nd_sindy_dataset_samples(const nd_dataset *ds, const char *const *targets,
                                    size_t ntargets, const nd_deriv_options *o, double **X,
                                    double **Y, nd_error *err);
+
+/* *X (n × inputs, malloc'ed) network u's inputs along its own run over [0, T] at n ≥ 2
+   evenly spaced times, with the run's parameters (its driven input included); o for the
+   run (NULL: defaults). Errors of nd_sim_network; ENOMEM. */
+nd_status nd_sindy_net_run_inputs(const nd_ude *u, double T, size_t n,
+                                  const nd_sim_options *o, double **X, nd_error *err);
+
+/* *Y (rows, malloc'ed) network u's output k (the k-th term it replaces) at the input rows X
+   (rows × inputs). ValueError for k out of range; ENOMEM. */
+nd_status nd_sindy_net_output(const nd_ude *u, size_t k, const double *X, size_t rows,
+                              double **Y, nd_error *err);
 
 /* ---- the threshold sweep ---- */
 
