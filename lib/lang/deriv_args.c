@@ -1,19 +1,20 @@
 /* Reading the derivative options of deriv and sindy; checking them is the library's job. */
 #include "deriv_args.h"
 
+#include <limits.h>
 #include <math.h>
 
 #include "args.h"
 
-/* Option key as a whole number into *out; lo … hi only name the range in the message (the
-   range itself is nd_deriv_check_options's). */
+/* Option key as a whole number into *out. Only what an int cannot hold is refused here
+   (the range is nd_deriv_check_options's); lo … hi give the message its wording. */
 static nd_status whole_opt(const nd_cmd_ctx *ctx, const char *key, int lo, int hi, int *out,
                            nd_error *err)
 {
     double v = *out;
     nd_status st = nd_arg_opt_number(ctx, key, v, &v, err);
     if (st != ND_OK) return st;
-    if (!(v >= lo && v <= hi) || v != floor(v))
+    if (!(fabs(v) <= INT_MAX) || v != floor(v))
         return nd_arg_error(nd_arg_opt(ctx, key), err, ND_EVALUE,
                             "%s must be a whole number %d … %d, not %g", key, lo, hi, v);
     *out = (int)v;
