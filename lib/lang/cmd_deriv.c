@@ -11,6 +11,7 @@
 #include "../learn/deriv.h"
 #include "../plot/figure.h"
 #include "args.h"
+#include "deriv_args.h"
 #include "modules.h"
 #include "target.h"
 
@@ -50,20 +51,6 @@ static int in_result(const deriv_call *c, int m)
     return c->method < 0 || c->method == m;
 }
 
-/* Reads option key as a whole number in lo..hi (dflt when absent). */
-static nd_status int_opt(const nd_cmd_ctx *ctx, const char *key, int dflt, int lo, int hi,
-                         int *out, nd_error *err)
-{
-    double v;
-    nd_status st = nd_arg_opt_number(ctx, key, dflt, &v, err);
-    if (st != ND_OK) return st;
-    if (!(v >= lo && v <= hi) || v != floor(v))
-        return nd_arg_error(nd_arg_opt(ctx, key), err, ND_EVALUE,
-                            "%s must be a whole number %d … %d, not %g", key, lo, hi, v);
-    *out = (int)v;
-    return ND_OK;
-}
-
 static nd_status read_options(const nd_cmd_ctx *ctx, deriv_call *c, nd_error *err)
 {
     char *word = NULL;
@@ -83,37 +70,17 @@ static nd_status read_options(const nd_cmd_ctx *ctx, deriv_call *c, nd_error *er
     c->compare = cmp || c->method < 0;
     if (cmp && !nd_arg_opt(ctx, "method")) c->method = -1;
     for (int k = 0; k < NMETHODS; k++) nd_deriv_options_default(&c->o[k], (nd_deriv_method)k);
-    int window, order, iters;
-    double alpha;
-    if ((st = int_opt(ctx, "window", 9, 3, 100001, &window, err)) != ND_OK) return st;
-    if (window % 2 == 0)
-        return nd_arg_error(nd_arg_opt(ctx, "window"), err, ND_EVALUE,
-                            "window must be odd (the fit is centred on each sample), not %d",
-                            window);
-    if ((st = int_opt(ctx, "order", 3, 1, 12, &order, err)) != ND_OK) return st;
-    if (order >= window)
-        return nd_arg_error(nd_arg_opt(ctx, "order") ? nd_arg_opt(ctx, "order")
-                                                     : nd_arg_opt(ctx, "window"),
-                            err, ND_EVALUE, "order (%d) must be below the window (%d)", order,
-                            window);
-    if ((st = int_opt(ctx, "iters", 20, 1, 1000, &iters, err)) != ND_OK) return st;
-    if ((st = nd_arg_opt_number(ctx, "alpha", 0, &alpha, err)) != ND_OK) return st;
-    if (!(alpha >= 0) || !isfinite(alpha))
-        return nd_arg_error(nd_arg_opt(ctx, "alpha"), err, ND_EVALUE,
-                            "alpha must be a finite number >= 0 (0: chosen from the noise)");
+    /* One set of values for all methods; the window must fit the data only when
+       Savitzky–Golay is computed. */
+    nd_deriv_options all = c->o[ND_DERIV_SAVGOL];
+    all.method = computed(c, ND_DERIV_SAVGOL) ? ND_DERIV_SAVGOL : ND_DERIV_FD;
+    if ((st = nd_deriv_args_read(ctx, &all, nd_ds_rows(c->ds), nd_arg_pos(ctx, 0), err)) != ND_OK)
+        return st;
     for (int k = 0; k < NMETHODS; k++) {
-        c->o[k].window = window;
-        c->o[k].order = order;
-        c->o[k].iters = iters;
-        c->o[k].alpha = alpha;
-    }
-    if (computed(c, ND_DERIV_SAVGOL)) {
-        size_t n = nd_ds_rows(c->ds);
-        if ((size_t)window > n)
-            return nd_arg_error(nd_arg_opt(ctx, "window") ? nd_arg_opt(ctx, "window")
-                                                          : nd_arg_pos(ctx, 0),
-                                err, ND_EVALUE, "the window (%d samples) is longer than the "
-                                "data (%zu samples)", window, n);
+        c->o[k].window = all.window;
+        c->o[k].order = all.order;
+        c->o[k].iters = all.iters;
+        c->o[k].alpha = all.alpha;
     }
     return ND_OK;
 }

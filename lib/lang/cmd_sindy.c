@@ -12,6 +12,7 @@
 #include "../learn/simulate.h"
 #include "../learn/ude.h"
 #include "args.h"
+#include "deriv_args.h"
 #include "exec.h"
 #include "learn_cmd.h"
 #include "modules.h"
@@ -233,85 +234,20 @@ static nd_status dataset_samples(const nd_cmd_ctx *ctx, const nd_arg *a0, nd_dat
     job->deriv_name = nd_deriv_name(dm);
     nd_deriv_options dopt;
     nd_deriv_options_default(&dopt, dm);
-    double w = dopt.window, o = dopt.order;
-    if ((st = nd_arg_opt_number(ctx, "window", w, &w, err)) != ND_OK ||
-        (st = nd_arg_opt_number(ctx, "order", o, &o, err)) != ND_OK ||
-        (st = nd_arg_opt_number(ctx, "alpha", dopt.alpha, &dopt.alpha, err)) != ND_OK)
-        return st;
-    if (!(w >= 1 && w <= 100001 && w == floor(w)))
-        return nd_arg_error(nd_arg_opt(ctx, "window"), err, ND_EVALUE,
-                            "window must be an odd whole number of samples");
-    if (!(o >= 0 && o <= 20 && o == floor(o)))
-        return nd_arg_error(nd_arg_opt(ctx, "order"), err, ND_EVALUE,
-                            "order must be a whole number from 0 to 20");
-    dopt.window = (int)w;
-    dopt.order = (int)o;
+    if ((st = nd_deriv_args_read(ctx, &dopt, rows, a0, err)) != ND_OK) return st;
     job->rows = rows;
-    job->X = malloc(rows * job->nvars * sizeof *job->X);
-    job->Y = malloc(rows * job->ntargets * sizeof *job->Y);
-    job->first = malloc(job->nvars * sizeof *job->first);
-    double *dx = malloc(rows * sizeof *dx);
-    if (!job->X || !job->Y || !job->first || !dx) {
-        free(dx);
-        return nd_error_fail(err, ND_ENOMEM, "out of memory for %zu samples", rows);
+    st = nd_sindy_dataset_samples(ds, job->targets, job->ntargets, &dopt, &job->X, &job->Y, err);
+    if (st != ND_OK) {
+        const nd_arg *da = nd_arg_opt(ctx, "deriv");
+        return locate(err, da ? da : a0, st);
     }
-    for (size_t j = 0; j < job->nvars; j++) {
-        const double *c = nd_ds_col(ds, j + 1);
-        job->first[j] = c[0];
-        for (size_t r = 0; r < rows; r++) job->X[r * job->nvars + j] = c[r];
-    }
-    const double *t = nd_ds_col(ds, 0);
-    for (size_t k = 0; st == ND_OK && k < job->ntargets; k++) {
-        const double *c = nd_ds_col(ds, (size_t)nd_ds_find(ds, job->targets[k]));
-        if ((st = nd_deriv(t, c, rows, &dopt, dx, err)) != ND_OK) {
-            const nd_arg *da = nd_arg_opt(ctx, "deriv");
-            locate(err, da ? da : a0, st);
-            break;
-        }
-        for (size_t r = 0; r < rows; r++) job->Y[r * job->ntargets + k] = dx[r];
-    }
-    free(dx);
-    return st;
+    if (!(job->first = malloc(job->nvars * sizeof *job->first)))
+        return nd_error_fail(err, ND_ENOMEM, "out of memory");
+    for (size_t j = 0; j < job->nvars; j++) job->first[j] = job->X[j];
+    return ND_OK;
 }
 
 /* ---- samples from a network: its output for TERM along its inputs ---- */
-
-/* The network's own trajectory over [0, T]: its inputs at NET_SAMPLES times. */
-static nd_status simulate_net(const nd_cmd_ctx *ctx, nd_sindy_job *job, double T,
-                              nd_error *err)
-{
-    const nd_ude *u = job->net;
-    const nd_model *m = nd_ude_model(u);
-    size_t n = nd_model_count(m, ND_MODEL_STATE), npar = nd_model_count(m, ND_MODEL_PAR);
-    double *tout = malloc(NET_SAMPLES * sizeof *tout), *y = malloc(n * sizeof *y);
-    double *p = malloc((npar + 1) * sizeof *p);
-    job->rows = NET_SAMPLES;
-    job->X = malloc(NET_SAMPLES * job->nvars * sizeof *job->X);
-    nd_status st = tout && y && p && job->X ? ND_OK : nd_error_fail(err, ND_ENOMEM, "out of memory");
-    nd_dataset *ds = NULL;
-    if (st == ND_OK) {
-        for (size_t i = 0; i < NET_SAMPLES; i++)
-            tout[i] = fmin(T * (double)i / (NET_SAMPLES - 1), T);
-        nd_sim_options o;
-        nd_sim_options_default(&o);
-        o.ode.interrupt = ctx->exec->interrupt;
-        st = nd_sim_network(u, tout, NET_SAMPLES, T, &o, &ds, NULL, err);
-    }
-    /* the parameters along the run: the driven one is the dataset's input column */
-    const char *in = st == ND_OK ? nd_ds_meta(ds, "input") : NULL;
-    int par = in ? nd_model_index(m, ND_MODEL_PAR, in) : -1, col = in ? nd_ds_find(ds, in) : -1;
-    for (size_t r = 0; st == ND_OK && r < nd_ds_rows(ds) && r < NET_SAMPLES; r++) {
-        memcpy(p, nd_model_pars(m), npar * sizeof *p);
-        if (par >= 0 && col >= 0) p[par] = nd_ds_col(ds, (size_t)col)[r];
-        for (size_t i = 0; i < n; i++) y[i] = nd_ds_col(ds, 1 + i)[r];
-        nd_ude_inputs_at(u, nd_ds_col(ds, 0)[r], y, p, job->X + r * job->nvars);
-    }
-    nd_ds_free(ds);
-    free(tout);
-    free(y);
-    free(p);
-    return st;
-}
 
 static nd_status net_samples(const nd_cmd_ctx *ctx, const nd_arg *a0, nd_sindy_job *job,
                              const char *term, nd_error *err)
@@ -371,24 +307,20 @@ static nd_status net_samples(const nd_cmd_ctx *ctx, const nd_arg *a0, nd_sindy_j
         if ((st = nd_arg_opt_number(ctx, "t", 100, &T, err)) != ND_OK) return st;
         if (!(T > 0 && isfinite(T)))
             return nd_arg_error(nd_arg_opt(ctx, "t"), err, ND_EVALUE, "t must be positive");
-        if ((st = simulate_net(ctx, job, T, err)) != ND_OK) return locate(err, a0, st);
+        nd_sim_options o;
+        nd_sim_options_default(&o);
+        o.ode.interrupt = ctx->exec->interrupt;
+        job->rows = NET_SAMPLES;
+        if ((st = nd_sindy_net_run_inputs(u, T, NET_SAMPLES, &o, &job->X, err)) != ND_OK)
+            return locate(err, a0, st);
     }
     if (job->rows < MIN_ROWS)
         return nd_arg_error(da ? da : a0, err, ND_EVALUE, "too few samples: %zu rows",
                             job->rows);
-    size_t rows = job->rows;
-    double *Z = malloc(rows * nout * sizeof *Z);
-    job->Y = malloc(rows * sizeof *job->Y);
-    job->first = malloc(job->nvars * sizeof *job->first);
-    if (!Z || !job->Y || !job->first) {
-        free(Z);
+    if (!(job->first = malloc(job->nvars * sizeof *job->first)))
         return nd_error_fail(err, ND_ENOMEM, "out of memory");
-    }
     memcpy(job->first, job->X, job->nvars * sizeof *job->first);
-    st = nd_ude_net_eval(u, job->X, rows, Z, err);
-    for (size_t r = 0; st == ND_OK && r < rows; r++) job->Y[r] = Z[r * nout + k];
-    free(Z);
-    return st;
+    return nd_sindy_net_output(u, k, job->X, job->rows, &job->Y, err);
 }
 
 /* ---- options ---- */
@@ -437,13 +369,6 @@ static nd_status read_options(const nd_cmd_ctx *ctx, nd_sindy_job *job, nd_error
 
 /* ---- the regression ---- */
 
-static double rms_col(const double *A, size_t rows, size_t cols, size_t j)
-{
-    double s = 0;
-    for (size_t r = 0; r < rows; r++) s += A[r * cols + j] * A[r * cols + j];
-    return sqrt(s / (double)rows);
-}
-
 /* The unthresholded fit, the sweep (when asked) and the fit at the threshold. */
 static nd_status regress(const nd_cmd_ctx *ctx, nd_sindy_job *job, nd_error *err)
 {
@@ -465,8 +390,8 @@ static nd_status regress(const nd_cmd_ctx *ctx, nd_sindy_job *job, nd_error *err
         return nd_error_fail(err, ND_ENOMEM, "out of memory");
     for (size_t j = 0; j < p; j++) job->term_names[j] = nd_sindy_lib_text(job->lib, j);
     job->opt.names = job->term_names;
-    for (size_t j = 0; j < p; j++) job->col_rms[j] = rms_col(job->theta, rows, p, j);
-    for (size_t k = 0; k < m; k++) job->y_rms[k] = rms_col(job->Y, rows, m, k);
+    nd_sindy_rms_cols(job->theta, rows, p, job->col_rms);
+    nd_sindy_rms_cols(job->Y, rows, m, job->y_rms);
     if ((st = nd_cmd_check_interrupt(ctx, err)) != ND_OK) return st;
     nd_sindy_options o = job->opt;
     o.threshold = 0;
@@ -474,33 +399,10 @@ static nd_status regress(const nd_cmd_ctx *ctx, nd_sindy_job *job, nd_error *err
     if (!(job->full = nd_sindy_regress(job->theta, rows, p, job->Y, m, &o, err)))
         return locate(err, la ? la : a0, err ? err->code : ND_ENOMEM);
     if (job->sweep) {
-        /* Log-spaced thresholds over the span of the unthresholded coefficients (in the
-           units the threshold applies to). */
-        const double *c = nd_sindy_coef(job->full);
-        double lo = INFINITY, hi = 0;
-        for (size_t j = 0; j < p; j++)
-            for (size_t k = 0; k < m; k++) {
-                double s = job->opt.normalize && job->y_rms[k] > 0
-                               ? job->col_rms[j] / job->y_rms[k] : 1;
-                double a = fabs(c[j * m + k]) * s;
-                if (a > 0 && isfinite(a)) lo = fmin(lo, a), hi = fmax(hi, a);
-            }
-        if (!(hi > 0)) hi = 1, lo = 0.1;
-        lo = fmax(lo * 0.5, hi * 1e-8);
-        hi *= 1.5;
-        job->nsweep = ND_SINDY_SWEEP;
-        for (size_t i = 0; i < job->nsweep; i++)
-            job->thr[i] = lo * pow(hi / lo, (double)i / (double)(job->nsweep - 1));
-        o = job->opt;
-        o.ensemble = 0;
-        if ((st = nd_sindy_sweep(job->theta, rows, p, job->Y, m, &o, job->thr, job->nsweep,
-                                 job->nterms, job->err, &job->knee, err)) != ND_OK)
+        if ((st = nd_sindy_sweep_auto(job->theta, rows, p, job->Y, m, &job->opt,
+                                      nd_sindy_coef(job->full), &job->sw, err)) != ND_OK)
             return locate(err, la ? la : a0, st);
-        size_t i0 = job->knee, i1 = job->knee;
-        while (i0 > 0 && job->nterms[i0 - 1] == job->nterms[job->knee]) i0--;
-        while (i1 + 1 < job->nsweep && job->nterms[i1 + 1] == job->nterms[job->knee]) i1++;
-        job->suggested = sqrt(job->thr[i0] * job->thr[i1]);
-        if (!job->threshold_given) job->opt.threshold = job->suggested;
+        if (!job->threshold_given) job->opt.threshold = job->sw.suggested;
     }
     if ((st = nd_cmd_check_interrupt(ctx, err)) != ND_OK) return st;
     if (!(job->fit = nd_sindy_regress(job->theta, rows, p, job->Y, m, &job->opt, err)))

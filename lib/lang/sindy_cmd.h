@@ -9,7 +9,7 @@
 #include "commands.h"
 #include "objects.h"
 
-enum { ND_SINDY_MAX_NAMES = 64, ND_SINDY_SWEEP = 50 };
+enum { ND_SINDY_MAX_NAMES = ND_SINDY_RECOVER_MAX };   /* the recovered model takes as many */
 
 /* One sindy request and what it produced. */
 typedef struct nd_sindy_job {
@@ -38,10 +38,7 @@ typedef struct nd_sindy_job {
     double *col_rms, *y_rms;       /* for normalised coefficients */
     /* sweep */
     int sweep;
-    double thr[ND_SINDY_SWEEP], err[ND_SINDY_SWEEP];
-    size_t nterms[ND_SINDY_SWEEP], nsweep, knee;
-    double suggested;              /* mid-way (geometrically) through the thresholds that
-                                      give the knee's number of terms */
+    nd_sindy_sweep_result sw;      /* when sweep (sw.n 0 otherwise) */
 } nd_sindy_job;
 
 /* Shows the equations, the coefficient table and (with a sweep) the Pareto figure, and
@@ -49,10 +46,6 @@ typedef struct nd_sindy_job {
    an error only when showing failed. */
 nd_status nd_sindy_show(const nd_cmd_ctx *ctx, nd_sindy_job *job, nd_model **model,
                         nd_error *err);
-
-/* Returns the recovered right-hand side of target k as a new tree over the library's
-   names (coefficients as numbers), or NULL on ENOMEM. */
-nd_expr *nd_sindy_job_expr(const nd_sindy_job *job, size_t k);
 
 /* Returns the fit as a record (the fields of the model `eq = sindy …` binds): library and
    targets (lists of strings), coefficients (per target: a vector over the library's

@@ -39,12 +39,6 @@ static void coef_latex(nd_sb *sb, double c)
     nd_sb_printf(sb, "%s \\times 10^{%d}", buf, x);
 }
 
-static int is_one(const nd_sindy_job *job, size_t j)
-{
-    const nd_expr *e = nd_sindy_lib_expr(job->lib, j);
-    return e && e->kind == ND_EXPR_NUMBER && e->num == 1;
-}
-
 /* "dv/dt" for a state, "INa" for a term. */
 static void lhs_text(const nd_sindy_job *job, size_t k, char *buf, size_t cap)
 {
@@ -72,7 +66,7 @@ static void equation_text(const nd_sindy_job *job, size_t k, nd_sb *sb)
         coef_text(num, sizeof num, any ? fabs(v) : v);
         if (any) nd_sb_puts(sb, v < 0 ? " - " : " + ");
         nd_sb_puts(sb, num);
-        if (!is_one(job, j)) nd_sb_printf(sb, " %s", nd_sindy_lib_text(job->lib, j));
+        if (!nd_sindy_lib_is_one(job->lib, j)) nd_sb_printf(sb, " %s", nd_sindy_lib_text(job->lib, j));
         any = 1;
     }
     if (!any) nd_sb_puts(sb, "0");
@@ -96,7 +90,7 @@ static void equation_latex(const nd_sindy_job *job, size_t k, nd_sb *sb)
         if (v == 0) continue;
         if (any) nd_sb_puts(sb, v < 0 ? " - " : " + ");
         coef_latex(sb, any ? fabs(v) : v);
-        if (!is_one(job, j)) nd_sb_printf(sb, "\\, %s", nd_sindy_lib_latex(job->lib, j));
+        if (!nd_sindy_lib_is_one(job->lib, j)) nd_sb_printf(sb, "\\, %s", nd_sindy_lib_latex(job->lib, j));
         any = 1;
     }
     if (!any) nd_sb_puts(sb, "0");
@@ -116,21 +110,11 @@ static double scale_norm(const nd_sindy_job *job, size_t j, size_t k)
 }
 
 /* Notes: how thresholds were applied, and equations that lost every term. */
-static int uses_name(const nd_expr *e, const char *name)
-{
-    if (!e) return 0;
-    if (e->kind == ND_EXPR_NAME && strcmp(e->str, name) == 0) return 1;
-    if (uses_name(e->a, name) || uses_name(e->b, name)) return 1;
-    for (size_t i = 0; i < e->nitems; i++)
-        if (uses_name(e->items[i], name)) return 1;
-    return 0;
-}
-
 /* 1 when some term of the library uses variable name. */
 static int library_uses(const nd_sindy_job *job, const char *name)
 {
     for (size_t j = 0; j < nd_sindy_lib_size(job->lib); j++)
-        if (uses_name(nd_sindy_lib_expr(job->lib, j), name)) return 1;
+        if (nd_sindy_lib_uses(job->lib, j, name)) return 1;
     return 0;
 }
 
@@ -273,16 +257,16 @@ static void result_json(const nd_cmd_ctx *ctx, const nd_sindy_job *job, const ch
         nd_sb_putc(j, '}');
     }
     nd_sb_puts(j, "]");
-    if (job->nsweep) {
+    if (job->sw.n) {
         nd_sb_puts(j, ",\"sweep\":{\"thresholds\":");
-        put_array(j, job->thr, job->nsweep, 1, 0);
+        put_array(j, job->sw.threshold, job->sw.n, 1, 0);
         nd_sb_puts(j, ",\"nterms\":[");
-        for (size_t i = 0; i < job->nsweep; i++)
-            nd_sb_printf(j, "%s%zu", i ? "," : "", job->nterms[i]);
+        for (size_t i = 0; i < job->sw.n; i++)
+            nd_sb_printf(j, "%s%zu", i ? "," : "", job->sw.nterms[i]);
         nd_sb_puts(j, "],\"error\":");
-        put_array(j, job->err, job->nsweep, 1, 0);
-        nd_sb_printf(j, ",\"knee\":%zu,\"suggested\":", job->knee);
-        nd_json_number(j, job->suggested);
+        put_array(j, job->sw.error, job->sw.n, 1, 0);
+        nd_sb_printf(j, ",\"knee\":%zu,\"suggested\":", job->sw.knee);
+        nd_json_number(j, job->sw.suggested);
         nd_sb_putc(j, '}');
     }
     nd_sb_printf(j, ",\"notes\":[%s],\"model\":", notes_json);
@@ -360,14 +344,14 @@ static nd_bundle *table_bundle(const nd_sindy_job *job, const char *json)
 
 static nd_status show_sweep(const nd_cmd_ctx *ctx, const nd_sindy_job *job, nd_error *err)
 {
-    size_t n = job->nsweep;
-    double x[ND_SINDY_SWEEP], y[ND_SINDY_SWEEP];
+    size_t n = job->sw.n;
+    double x[ND_SINDY_SWEEP_N], y[ND_SINDY_SWEEP_N];
     /* Thresholds increase, so terms decrease: reversed, x increases. */
     for (size_t i = 0; i < n; i++) {
-        x[n - 1 - i] = (double)job->nterms[i];
-        y[n - 1 - i] = log10(fmax(job->err[i], 1e-16));
+        x[n - 1 - i] = (double)job->sw.nterms[i];
+        y[n - 1 - i] = log10(fmax(job->sw.error[i], 1e-16));
     }
-    size_t kn = n - 1 - job->knee;
+    size_t kn = n - 1 - job->sw.knee;
     nd_status st;
     nd_figure *fig = nd_learn_plot_figure(ctx, "SINDy threshold sweep (Pareto front)", &st, err);
     if (!fig) return st;
@@ -383,9 +367,9 @@ static nd_status show_sweep(const nd_cmd_ctx *ctx, const nd_sindy_job *job, nd_e
     nd_sb cap;
     nd_sb_init(&cap);
     nd_sb_printf(&cap, "threshold sweep over %zu values %.3g … %.3g%s: the knee is at %zu terms "
-                 "(relative residual %.3g), suggested threshold %.4g%s", n, job->thr[0],
-                 job->thr[n - 1], job->opt.normalize ? " (normalised)" : "",
-                 job->nterms[job->knee], job->err[job->knee], job->suggested,
+                 "(relative residual %.3g), suggested threshold %.4g%s", n, job->sw.threshold[0],
+                 job->sw.threshold[n - 1], job->opt.normalize ? " (normalised)" : "",
+                 job->sw.nterms[job->sw.knee], job->sw.error[job->sw.knee], job->sw.suggested,
                  job->threshold_given ? " (the fit shown uses the threshold given)"
                                       : " (used for the fit shown)");
     st = nd_learn_plot_show(ctx, fig, nd_sb_str(&cap), "", NULL, err);
@@ -395,109 +379,8 @@ static nd_status show_sweep(const nd_cmd_ctx *ctx, const nd_sindy_job *job, nd_e
 
 /* ---- the recovered model ---- */
 
-nd_expr *nd_sindy_job_expr(const nd_sindy_job *job, size_t k)
-{
-    const double *c = nd_sindy_coef(job->fit);
-    size_t p = nd_sindy_lib_size(job->lib), m = job->ntargets;
-    nd_expr *acc = NULL;
-    for (size_t j = 0; j < p; j++) {
-        double v = c[j * m + k];
-        if (v == 0) continue;
-        nd_expr *num = nd_expr_new(ND_EXPR_NUMBER, 1, 1, 1), *node = num;
-        if (!num) goto fail;
-        /* Ten significant digits: exact enough, and the model's text stays readable. */
-        char digits[32];
-        snprintf(digits, sizeof digits, "%.10g", fabs(v));
-        num->num = strtod(digits, NULL);
-        if (!acc && v < 0) num->num = -num->num;   /* a leading minus on the literal */
-        if (!is_one(job, j)) {
-            nd_expr *term = nd_expr_copy(nd_sindy_lib_expr(job->lib, j));
-            node = nd_expr_new(ND_EXPR_BINARY, 1, 1, 1);
-            if (!term || !node) {
-                nd_expr_free(term), nd_expr_free(node), nd_expr_free(num);
-                goto fail;
-            }
-            node->op = ND_OP_MUL;
-            node->a = num;
-            node->b = term;
-        }
-        if (!acc) {
-            acc = node;
-            continue;
-        }
-        nd_expr *top = nd_expr_new(ND_EXPR_BINARY, 1, 1, 1);
-        if (!top) {
-            nd_expr_free(node);
-            goto fail;
-        }
-        top->op = v < 0 ? ND_OP_SUB : ND_OP_ADD;
-        top->a = acc;
-        top->b = node;
-        acc = top;
-    }
-    if (!acc && (acc = nd_expr_new(ND_EXPR_NUMBER, 1, 1, 1))) acc->num = 0;
-    return acc;
-fail:
-    nd_expr_free(acc);
-    return NULL;
-}
-
-static int is_target(const nd_sindy_job *job, const char *name)
-{
-    for (size_t k = 0; k < job->ntargets; k++)
-        if (strcmp(job->targets[k], name) == 0) return 1;
-    return 0;
-}
-
-/* A new model of the targets, written in the model language. */
-static nd_model *model_from_text(const nd_sindy_job *job, nd_sb *why, nd_error *err)
-{
-    size_t p = nd_sindy_lib_size(job->lib), m = job->ntargets;
-    const double *c = nd_sindy_coef(job->fit);
-    /* Every variable the equations use must be one of the states. */
-    for (size_t j = 0; j < p; j++)
-        for (size_t k = 0; k < m; k++) {
-            if (c[j * m + k] == 0) continue;
-            for (size_t i = 0; i < job->nvars; i++)
-                if (!is_target(job, job->vars[i]) &&
-                    uses_name(nd_sindy_lib_expr(job->lib, j), job->vars[i])) {
-                    nd_sb_printf(why, "the equations use %s, which is not a fitted variable "
-                                 "(include it among the targets to get a model)", job->vars[i]);
-                    return NULL;
-                }
-        }
-    nd_sb t;
-    nd_sb_init(&t);
-    nd_sb_printf(&t, "doc \"Recovered by sindy (%s, threshold %.4g) from %zu samples.\"\n",
-                 job->opt.optimizer == ND_SINDY_SR3 ? "SR3" : "STLSQ", job->opt.threshold,
-                 job->rows);
-    for (size_t k = 0; k < m; k++) {
-        nd_sb_printf(&t, "d%s/dt = ", job->targets[k]);
-        int any = 0;
-        for (size_t j = 0; j < p; j++) {
-            double v = c[j * m + k];
-            if (v == 0) continue;
-            nd_sb_printf(&t, "%s%.10g", any ? (v < 0 ? " - " : " + ") : (v < 0 ? "-" : ""),
-                         fabs(v));
-            if (!is_one(job, j)) nd_sb_printf(&t, "*(%s)", nd_sindy_lib_text(job->lib, j));
-            any = 1;
-        }
-        nd_sb_puts(&t, any ? "\n" : "0\n");
-    }
-    nd_sb_puts(&t, "init ");
-    for (size_t k = 0; k < m; k++) {
-        size_t i;
-        for (i = 0; i < job->nvars && strcmp(job->vars[i], job->targets[k]) != 0; i++) {}
-        nd_sb_printf(&t, "%s%s = %.10g", k ? ", " : "", job->targets[k],
-                     i < job->nvars ? job->first[i] : 0.0);
-    }
-    nd_sb_putc(&t, '\n');
-    nd_model *model = nd_model_parse(job->name, nd_sb_str(&t), strlen(nd_sb_str(&t)), 1, 1, err);
-    nd_sb_free(&t);
-    if (!model) nd_sb_printf(why, "%s", err ? err->msg : "out of memory");
-    return model;
-}
-
+/* The model to redefine: the network's truth for a term, else the dataset's model when
+   every target is one of its states; NULL: a new model. */
 static nd_model *recovered_model(const nd_sindy_job *job, nd_sb *why, nd_error *err)
 {
     const nd_model *base = job->term_mode ? nd_ude_truth(job->net)
@@ -505,31 +388,12 @@ static nd_model *recovered_model(const nd_sindy_job *job, nd_sb *why, nd_error *
     if (base && !job->term_mode)
         for (size_t k = 0; base && k < job->ntargets; k++)
             if (nd_model_index(base, ND_MODEL_STATE, job->targets[k]) < 0) base = NULL;
-    if (!base) return model_from_text(job, why, err);
-    nd_expr *ex[ND_SINDY_MAX_NAMES];
-    size_t n = 0;
-    nd_model *model = NULL;
-    for (; n < job->ntargets; n++)
-        if (!(ex[n] = nd_sindy_job_expr(job, n))) break;
-    nd_sb doc;
-    nd_sb_init(&doc);
-    nd_sb_printf(&doc, "Recovered by sindy (%s, threshold %.4g, %zu samples): %s with ",
-                 job->opt.optimizer == ND_SINDY_SR3 ? "SR3" : "STLSQ", job->opt.threshold,
-                 job->rows, nd_model_name(base));
-    for (size_t k = 0; k < job->ntargets; k++) {
-        char lhs[300];
-        lhs_text(job, k, lhs, sizeof lhs);
-        nd_sb_printf(&doc, "%s%s", k ? ", " : "", lhs);
-    }
-    nd_sb_printf(&doc, " as recovered%s; the rest is %s as written.",
-                 job->term_mode ? " from the network" : " from the data", nd_model_name(base));
-    if (n == job->ntargets)
-        model = nd_model_redefine_named(base, job->name, nd_sb_str(&doc), job->targets,
-                                        (const nd_expr *const *)ex, n, err);
-    nd_sb_free(&doc);
-    if (!model) nd_sb_printf(why, "%s", err && err->msg[0] ? err->msg : "out of memory");
-    for (size_t i = 0; i < n; i++) nd_expr_free(ex[i]);
-    return model;
+    nd_sindy_recovery r = {
+        .name = job->name, .lib = job->lib, .coef = nd_sindy_coef(job->fit),
+        .targets = job->targets, .is_state = job->target_is_state, .m = job->ntargets,
+        .first = job->first, .optimizer = job->opt.optimizer, .threshold = job->opt.threshold,
+        .rows = job->rows, .base = base, .from_network = job->term_mode};
+    return nd_sindy_recovered_model(&r, why, err);
 }
 
 /* ---- everything ---- */
@@ -570,9 +434,9 @@ nd_status nd_sindy_show(const nd_cmd_ctx *ctx, nd_sindy_job *job, nd_model **mod
     nd_sb_puts(&tex, "\n");
     nd_sb_puts(&tex, "\\end{aligned}$$");
     nd_sb_puts(&plain, nd_sb_str(&nt));
-    if (job->nsweep)
+    if (job->sw.n)
         nd_sb_printf(&plain, "sweep: the knee of error against number of terms is at %zu terms; "
-                     "suggested threshold %.4g%s\n", job->nterms[job->knee], job->suggested,
+                     "suggested threshold %.4g%s\n", job->sw.nterms[job->sw.knee], job->sw.suggested,
                      job->threshold_given ? " (not used: threshold= was given)"
                                           : " (used above)");
     if (*model)
@@ -590,7 +454,7 @@ nd_status nd_sindy_show(const nd_cmd_ctx *ctx, nd_sindy_job *job, nd_model **mod
     }
     nd_status st = nd_cmd_display(ctx, b, err);
     if (st == ND_OK) st = nd_cmd_display(ctx, table_bundle(job, nd_sb_str(&js)), err);
-    if (st == ND_OK && job->nsweep) st = show_sweep(ctx, job, err);
+    if (st == ND_OK && job->sw.n) st = show_sweep(ctx, job, err);
     nd_sb_free(&why);
     nd_sb_free(&plain);
     nd_sb_free(&tex);

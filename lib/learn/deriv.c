@@ -10,9 +10,6 @@
 
 #include "deriv_impl.h"
 
-/* Polynomial degrees above this are numerically meaningless for a derivative. */
-enum { MAX_ORDER = 12 };
-
 static const char *const names[] = {"fd", "savgol", "tv"};
 
 void nd_deriv_options_default(nd_deriv_options *o, nd_deriv_method method)
@@ -126,15 +123,6 @@ static int savgol_weights(int window, int order, double *W)
 static nd_status savgol(const double *x, size_t n, double h, int window, int order,
                         double *dx, nd_error *err)
 {
-    if (window < 3 || window % 2 == 0)
-        return nd_error_fail(err, ND_EVALUE, "window must be an odd number of samples >= 3, "
-                             "not %d", window);
-    if (order < 1 || order >= window || order > MAX_ORDER)
-        return nd_error_fail(err, ND_EVALUE, "order must be 1 … %d and below the window (%d), "
-                             "not %d", MAX_ORDER, window, order);
-    if ((size_t)window > n)
-        return nd_error_fail(err, ND_EVALUE, "the window (%d samples) is longer than the "
-                             "data (%zu samples)", window, n);
     size_t w = (size_t)window, m = (w - 1) / 2;
     double *W = malloc(w * w * sizeof *W);
     if (!W) return nd_error_fail(err, ND_ENOMEM, "out of memory");
@@ -156,6 +144,56 @@ static nd_status savgol(const double *x, size_t n, double h, int window, int ord
     return ND_OK;
 }
 
+static nd_status bad_field(nd_deriv_field f, nd_deriv_field *bad)
+{
+    if (bad) *bad = f;
+    return ND_EVALUE;
+}
+
+/* Polynomial degrees above ND_DERIV_ORDER_MAX are numerically meaningless for a
+   derivative; the window must be odd for the fit to be centred on its sample. */
+nd_status nd_deriv_check_options(const nd_deriv_options *o, size_t n, nd_deriv_field *bad,
+                                 nd_error *err)
+{
+    if (bad) *bad = ND_DERIV_FIELD_NONE;
+    int w = o->window, p = o->order;
+    if (w < ND_DERIV_WINDOW_MIN || w > ND_DERIV_WINDOW_MAX) {
+        nd_error_fail(err, ND_EVALUE, "window must be a whole number %d … %d, not %d",
+                      ND_DERIV_WINDOW_MIN, ND_DERIV_WINDOW_MAX, w);
+        return bad_field(ND_DERIV_FIELD_WINDOW, bad);
+    }
+    if (w % 2 == 0) {
+        nd_error_fail(err, ND_EVALUE, "window must be odd (the fit is centred on each "
+                      "sample), not %d", w);
+        return bad_field(ND_DERIV_FIELD_WINDOW, bad);
+    }
+    if (p < 1 || p > ND_DERIV_ORDER_MAX) {
+        nd_error_fail(err, ND_EVALUE, "order must be a whole number %d … %d, not %d", 1,
+                      ND_DERIV_ORDER_MAX, p);
+        return bad_field(ND_DERIV_FIELD_ORDER, bad);
+    }
+    if (p >= w) {
+        nd_error_fail(err, ND_EVALUE, "order (%d) must be below the window (%d)", p, w);
+        return bad_field(ND_DERIV_FIELD_ORDER, bad);
+    }
+    if (o->iters < 1 || o->iters > ND_DERIV_ITERS_MAX) {
+        nd_error_fail(err, ND_EVALUE, "iters must be a whole number %d … %d, not %d", 1,
+                      ND_DERIV_ITERS_MAX, o->iters);
+        return bad_field(ND_DERIV_FIELD_ITERS, bad);
+    }
+    if (!(o->alpha >= 0) || !isfinite(o->alpha)) {
+        nd_error_fail(err, ND_EVALUE, "alpha must be a finite number >= 0 (0: chosen from the "
+                      "noise)");
+        return bad_field(ND_DERIV_FIELD_ALPHA, bad);
+    }
+    if (o->method == ND_DERIV_SAVGOL && n > 0 && (size_t)w > n) {
+        nd_error_fail(err, ND_EVALUE, "the window (%d samples) is longer than the data (%zu "
+                      "samples)", w, n);
+        return bad_field(ND_DERIV_FIELD_DATA, bad);
+    }
+    return ND_OK;
+}
+
 nd_status nd_deriv(const double *t, const double *x, size_t n, const nd_deriv_options *o,
                    double *dx, nd_error *err)
 {
@@ -170,6 +208,7 @@ nd_status nd_deriv_ex(const double *t, const double *x, size_t n, const nd_deriv
     info->alpha = info->sigma = 0;
     double h;
     nd_status st = nd_deriv_check(t, x, n, o->method != ND_DERIV_FD, &h, err);
+    if (st == ND_OK) st = nd_deriv_check_options(o, n, NULL, err);
     if (st != ND_OK) return st;
     switch (o->method) {
     case ND_DERIV_FD:

@@ -17,7 +17,7 @@ void nd_deriv_fd_raw(const double *t, const double *x, size_t n, double *dx);
 
 /* Total-variation regularised derivative of n >= 3 evenly spaced finite samples (step h)
    into dx; alpha 0 picks the weight from the noise; fills info (alpha used, noise
-   estimate); ValueError for bad options, ENOMEM. */
+   estimate); options already checked (nd_deriv_check_options); ENOMEM. */
 nd_status nd_deriv_tv(const double *x, size_t n, double h, double alpha, int iters,
                       double *dx, nd_deriv_info *info, nd_error *err);
 

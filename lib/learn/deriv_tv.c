@@ -52,7 +52,6 @@
 #include "deriv_impl.h"
 
 enum {
-    MAX_ITERS = 1000,
     SEARCH_STEPS = 10,   /* bisections of log α over a factor 100 n²: to a few % */
     SEARCH_ITERS = 6,    /* lagged-diffusivity iterations per trial α (warm-started) */
     LAGS = 5             /* autocorrelation lags of the whiteness statistic */
@@ -175,11 +174,6 @@ static double choose_alpha(tv_work *w, const double *x, double h, double sigma, 
 nd_status nd_deriv_tv(const double *x, size_t n, double h, double alpha, int iters,
                       double *dx, nd_deriv_info *info, nd_error *err)
 {
-    if (!(alpha >= 0) || !isfinite(alpha))
-        return nd_error_fail(err, ND_EVALUE, "alpha must be a finite number >= 0 (0: chosen "
-                             "from the noise), not %g", alpha);
-    if (iters < 1 || iters > MAX_ITERS)
-        return nd_error_fail(err, ND_EVALUE, "iters must be 1 … %d, not %d", MAX_ITERS, iters);
     tv_work w = {.n = n};
     double *mem = malloc(6 * n * sizeof *mem);
     if (!mem) return nd_error_fail(err, ND_ENOMEM, "out of memory");

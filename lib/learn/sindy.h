@@ -16,8 +16,12 @@
 #include <stdint.h>
 
 #include "../base/error.h"
+#include "../base/strbuf.h"
+#include "../data/dataset.h"
 #include "../expr/ast.h"
 #include "../models/model.h"
+#include "deriv.h"
+#include "simulate.h"
 
 /* ---- the library ---- */
 
@@ -132,5 +136,91 @@ nd_status nd_sindy_sweep(const double *theta, size_t rows, size_t p, const doubl
                          size_t m, const nd_sindy_options *o, const double *threshold,
                          size_t n, size_t *nterms, double *error, size_t *knee,
                          nd_error *err);
+
+/* ---- samples ---- */
+
+/* SINDy's samples from a dataset whose column 0 is time: *X (rows × (columns − 1),
+   row-major) its other columns in order, *Y (rows × ntargets) the time derivatives of the
+   columns named targets, estimated with o; both malloc'ed (caller frees), NULL on failure.
+   ValueError without variables, NameError for a target not in ds, errors of nd_deriv;
+   ENOMEM. */
+nd_status nd_sindy_dataset_samples(const nd_dataset *ds, const char *const *targets,
+                                   size_t ntargets, const nd_deriv_options *o, double **X,
+                                   double **Y, nd_error *err);
+
+/* *X (n × inputs, malloc'ed) network u's inputs along its own run over [0, T] at n ≥ 2
+   evenly spaced times, with the run's parameters (its driven input included); o for the
+   run (NULL: defaults). Errors of nd_sim_network; ENOMEM. */
+nd_status nd_sindy_net_run_inputs(const nd_ude *u, double T, size_t n,
+                                  const nd_sim_options *o, double **X, nd_error *err);
+
+/* *Y (rows, malloc'ed) network u's output k (the k-th term it replaces) at the input rows X
+   (rows × inputs). ValueError for k out of range; ENOMEM. */
+nd_status nd_sindy_net_output(const nd_ude *u, size_t k, const double *X, size_t rows,
+                              double **Y, nd_error *err);
+
+/* ---- the threshold sweep ---- */
+
+/* Writes the RMS of each of the cols columns of A (rows × cols, row-major) into rms. */
+void nd_sindy_rms_cols(const double *A, size_t rows, size_t cols, double *rms);
+
+enum { ND_SINDY_SWEEP_N = 50 };
+
+/* The sweep `sindy sweep=true` runs and the threshold it suggests. */
+typedef struct nd_sindy_sweep_result {
+    size_t n;                              /* thresholds tried: ND_SINDY_SWEEP_N */
+    double threshold[ND_SINDY_SWEEP_N];    /* log-spaced, increasing */
+    double error[ND_SINDY_SWEEP_N];        /* as nd_sindy_sweep */
+    size_t nterms[ND_SINDY_SWEEP_N];       /* as nd_sindy_sweep */
+    size_t knee;                           /* index of the knee (nd_sindy_sweep) */
+    double suggested;                      /* mid-way (geometrically) through the thresholds
+                                              that give the knee's number of terms */
+} nd_sindy_sweep_result;
+
+/* nd_sindy_sweep over ND_SINDY_SWEEP_N log-spaced thresholds from half the smallest to 1.5×
+   the largest nonzero coefficient of full (the unthresholded fit, p × m; normalised by the
+   RMS of term and target when o->normalize), with o (NULL: defaults) without ensemble;
+   fills *r. Errors as nd_sindy_regress; ENOMEM. */
+nd_status nd_sindy_sweep_auto(const double *theta, size_t rows, size_t p, const double *Y,
+                              size_t m, const nd_sindy_options *o, const double *full,
+                              nd_sindy_sweep_result *r, nd_error *err);
+
+/* ---- the recovered model ---- */
+
+/* 1 when library term j is the constant 1. */
+int nd_sindy_lib_is_one(const nd_sindy_lib *lib, size_t j);
+
+/* 1 when library term j uses the variable (or parameter) called name. */
+int nd_sindy_lib_uses(const nd_sindy_lib *lib, size_t j, const char *name);
+
+/* Target k's right-hand side Σ_j coef[j·m + k]·term_j as a new tree over lib's names
+   (coefficients to ten significant digits, the first one's sign on its literal; the number
+   0 when no term is kept); NULL on ENOMEM. */
+nd_expr *nd_sindy_rhs_expr(const nd_sindy_lib *lib, const double *coef, size_t m, size_t k);
+
+enum { ND_SINDY_RECOVER_MAX = 64 };
+
+/* What a recovered model is built from. */
+typedef struct nd_sindy_recovery {
+    const char *name;                /* the new model's name */
+    const nd_sindy_lib *lib;
+    const double *coef;              /* p × m, as nd_sindy_coef */
+    const char *const *targets;      /* the m fitted names */
+    const int *is_state;             /* per target: a state (dX/dt) or a term (the doc says) */
+    size_t m;                        /* at most ND_SINDY_RECOVER_MAX */
+    const double *first;             /* the first sample of each of lib's variables */
+    nd_sindy_optimizer optimizer;    /* for the doc line */
+    double threshold;                /* for the doc line */
+    size_t rows;                     /* samples, for the doc line */
+    const nd_model *base;            /* redefine the targets' equations of it; NULL: a new
+                                        model of the targets alone */
+    int from_network;                /* the doc says "from the network", else "the data" */
+} nd_sindy_recovery;
+
+/* The recovered model: base with each target's equation replaced by its recovered right-hand
+   side, or (base NULL) a new model of the targets with the first samples as initial values;
+   NULL with the reason in why (and err) when none can be built (an equation uses a variable
+   that is not a target, a model error, ENOMEM). */
+nd_model *nd_sindy_recovered_model(const nd_sindy_recovery *r, nd_sb *why, nd_error *err);
 
 #endif

@@ -11,6 +11,7 @@
 #include "../../lib/lang/objects.h"
 #include "../../lib/lang/workspace.h"
 #include "../../lib/learn/optim.h"
+#include "../../lib/learn/sindy.h"
 #include "../../lib/learn/ude.h"
 #include "expr_fixture.h"
 #include "rec_sink.h"
@@ -410,6 +411,98 @@ TEST(cmd_sindy_sweep_and_ensemble)
     rec_fixture_teardown(&f);
 }
 
+/* The library calls a C program makes (samples, unthresholded fit, sweep, fit at the
+   suggested threshold) give what `sindy … sweep=true` shows, to the last bit; and the
+   truth of docs/science.md's FitzHugh–Nagumo case. */
+TEST(cmd_sindy_sweep_is_the_library_sweep)
+{
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    CHECK_INT(rec_fixture_run(&f, FHN "eq = sindy data library=[poly(3)] sweep=true"), ND_OK);
+    json_t *j = sindy_json(&f);
+    const nd_dataset *ds = nd_value_as_dataset(nd_ws_get(nd_interp_workspace(f.in), "data"));
+    CHECK(j != NULL && ds != NULL);
+    if (!j || !ds) {
+        json_decref(j);
+        rec_fixture_teardown(&f);
+        return;
+    }
+    const char *targets[] = {"v", "w"};
+    nd_deriv_options d;
+    nd_deriv_options_default(&d, ND_DERIV_FD);
+    double *X = NULL, *Y = NULL;
+    nd_error e = {0};
+    size_t rows = nd_ds_rows(ds);
+    CHECK_INT(nd_sindy_dataset_samples(ds, targets, 2, &d, &X, &Y, &e), ND_OK);
+    nd_sindy_lib *lib = nd_sindy_lib_create(targets, 2);
+    CHECK_INT(nd_sindy_lib_add_poly(lib, 3, NULL, 0, &e), ND_OK);
+    size_t p = nd_sindy_lib_size(lib);
+    CHECK_INT(p, 10);
+    double *theta = malloc(rows * p * sizeof *theta);
+    CHECK_INT(nd_sindy_lib_eval(lib, X, rows, theta, &e), ND_OK);
+    nd_sindy_options o;
+    nd_sindy_options_default(&o);
+    o.threshold = 0;
+    nd_sindy_fit *full = nd_sindy_regress(theta, rows, p, Y, 2, &o, &e);
+    CHECK(full != NULL);
+    nd_sindy_options_default(&o);
+    nd_sindy_sweep_result sw;
+    CHECK_INT(nd_sindy_sweep_auto(theta, rows, p, Y, 2, &o, nd_sindy_coef(full), &sw, &e),
+              ND_OK);
+    json_t *js = json_object_get(j, "sweep");
+    CHECK_INT(sw.n, json_array_size(json_object_get(js, "thresholds")));
+    for (size_t i = 0; i < sw.n; i++)
+        CHECK(sw.threshold[i] ==
+              json_number_value(json_array_get(json_object_get(js, "thresholds"), i)));
+    CHECK_INT(sw.knee, json_integer_value(json_object_get(js, "knee")));
+    CHECK_INT(sw.nterms[sw.knee], 7);   /* the true support: 4 terms in dv/dt, 3 in dw/dt */
+    CHECK(sw.suggested == json_number_value(json_object_get(j, "threshold")));
+    o.threshold = sw.suggested;
+    nd_sindy_fit *fit = nd_sindy_regress(theta, rows, p, Y, 2, &o, &e);
+    CHECK(fit != NULL);
+    for (size_t eq = 0; fit && eq < 2; eq++) {
+        json_t *c = json_object_get(json_array_get(json_object_get(j, "equations"), eq),
+                                    "coefficients");
+        CHECK_INT(json_array_size(c), p);
+        for (size_t t = 0; t < p; t++)
+            CHECK(nd_sindy_coef(fit)[t * 2 + eq] == json_number_value(json_array_get(c, t)));
+    }
+    /* The truth (docs/science.md): dv/dt = I + v − w − v³/3, dw/dt = ε(v + a − b w), to the
+       tolerance of the reference case (finite differences at step 0.1). */
+    for (size_t k = 0; fit && k < 4; k++)
+        CHECK_NEAR(nd_sindy_coef(fit)[(size_t)term_index(j, FHN_V[k]) * 2], FHN_VC[k], 1e-2);
+    for (size_t k = 0; fit && k < 3; k++)
+        CHECK_NEAR(nd_sindy_coef(fit)[(size_t)term_index(j, FHN_W[k]) * 2 + 1], FHN_WC[k], 1e-2);
+    /* The recovered model from C is the one `eq = sindy …` bound: fhn with both equations
+       replaced, item for item. */
+    nd_model_obj *eq = nd_value_as_model(nd_ws_get(nd_interp_workspace(f.in), "eq"));
+    nd_model_obj *fhn = nd_value_as_model(nd_ws_get(nd_interp_workspace(f.in), "fhn"));
+    CHECK(eq != NULL && fhn != NULL);
+    if (fit && eq && fhn) {
+        const int is_state[] = {1, 1};
+        nd_sindy_recovery rc = {.name = "eq", .lib = lib, .coef = nd_sindy_coef(fit),
+                                .targets = targets, .is_state = is_state, .m = 2, .first = X,
+                                .optimizer = o.optimizer, .threshold = o.threshold,
+                                .rows = rows, .base = fhn->model};
+        nd_sb why;
+        nd_sb_init(&why);
+        nd_model *mine = nd_sindy_recovered_model(&rc, &why, &e);
+        CHECK(mine != NULL);
+        for (size_t k = 0; mine && k < 2; k++)
+            CHECK_STR(nd_model_item_at(mine, ND_MODEL_STATE, k)->text,
+                      nd_model_item_at(eq->model, ND_MODEL_STATE, k)->text);
+        CHECK_CONTAINS(nd_model_item_at(eq->model, ND_MODEL_STATE, 0)->text, "v^3");
+        nd_model_free(mine);
+        nd_sb_free(&why);
+    }
+    nd_sindy_fit_free(fit);
+    nd_sindy_fit_free(full);
+    nd_sindy_lib_free(lib);
+    free(theta), free(X), free(Y);
+    json_decref(j);
+    rec_fixture_teardown(&f);
+}
+
 TEST(cmd_sindy_errors_are_located)
 {
     rec_fixture f;
@@ -431,6 +524,18 @@ TEST(cmd_sindy_errors_are_located)
     CHECK_CONTAINS(f.e.msg, "too few samples");
     CHECK_INT(rec_fixture_run(&f, "sindy data deriv=magic"), ND_EVALUE);
     CHECK_INT(f.e.col, 18);
+    /* The derivative options follow deriv's rules, with deriv's messages: an even window
+       is refused (a Savitzky–Golay fit is centred on its sample). */
+    CHECK_INT(rec_fixture_run(&f, "sindy data deriv=savgol window=4"), ND_EVALUE);
+    CHECK_INT(f.e.col, 32);
+    char msg[sizeof f.e.msg];
+    snprintf(msg, sizeof msg, "%s", f.e.msg);
+    CHECK_CONTAINS(msg, "window must be odd");
+    CHECK_INT(rec_fixture_run(&f, "d = deriv data method=savgol window=4"), ND_EVALUE);
+    CHECK_STR(f.e.msg, msg);
+    CHECK_INT(rec_fixture_run(&f, "sindy data deriv=savgol order=9"), ND_EVALUE);
+    CHECK_INT(f.e.col, 31);
+    CHECK_CONTAINS(f.e.msg, "order (9) must be below the window (9)");
     CHECK_INT(rec_fixture_run(&f, "sindy nosuch"), ND_ENAME);
     CHECK_INT(rec_fixture_run(&f, "sindy net.INa"), ND_ENAME);
     /* A dataset without time. */
