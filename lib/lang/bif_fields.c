@@ -22,20 +22,9 @@ const char *nd_bif_field_name(const nd_bif_result *r, size_t i)
     return i < NKINDS + NOTHER ? other_fields[i - NKINDS] : NULL;
 }
 
-/* Adds name = v unless the record has that field already (a state called `period`
-   keeps its value). */
-static int add_new(nd_value *rec, const char *name, nd_value *v)
-{
-    if (nd_record_get(rec, name)) {
-        nd_value_unref(v);
-        return 0;
-    }
-    return nd_record_add(rec, name, v);
-}
-
 static int add_number(nd_value *rec, const char *name, double x)
 {
-    return isnan(x) ? 0 : add_new(rec, name, nd_value_number(x));
+    return isnan(x) ? 0 : nd_record_add(rec, name, nd_value_number(x));
 }
 
 static nd_value *point_record(const nd_bif_result *r, const nd_bif_point *pt)
@@ -43,13 +32,13 @@ static nd_value *point_record(const nd_bif_result *r, const nd_bif_point *pt)
     nd_value *rec = nd_value_record("special point", NULL);
     int rc = rec ? nd_record_add_number(rec, r->param, pt->param) : -1;
     for (size_t i = 0; rc == 0 && i < r->dim; i++)
-        rc = add_new(rec, r->names[i], nd_value_number(pt->state[i]));
-    if (rc == 0) rc = add_new(rec, "kind", nd_value_string(nd_bif_kind_name(pt->kind)));
+        rc = nd_record_add(rec, r->names[i], nd_value_number(pt->state[i]));
+    if (rc == 0) rc = nd_record_add(rec, "kind", nd_value_string(nd_bif_kind_name(pt->kind)));
     if (rc == 0) rc = add_number(rec, "omega", pt->omega);
     if (rc == 0) rc = add_number(rec, "period", pt->period);
     if (rc == 0) rc = add_number(rec, "l1", pt->l1);
     if (rc == 0 && nd_bif_criticality(pt)[0])
-        rc = add_new(rec, "criticality", nd_value_string(nd_bif_criticality(pt)));
+        rc = nd_record_add(rec, "criticality", nd_value_string(nd_bif_criticality(pt)));
     if (rc != 0) {
         nd_value_unref(rec);
         return NULL;
@@ -97,8 +86,8 @@ static nd_value *branch_record(const nd_bif_result *r, const nd_eq_branch *b)
     nd_value *rec = nd_value_record("equilibrium branch", NULL);
     int rc = rec ? nd_record_add(rec, r->param, column(b->param, b->n, 1, 0)) : -1;
     for (size_t i = 0; rc == 0 && i < r->dim; i++)
-        rc = add_new(rec, r->names[i], column(b->state, b->n, r->dim, i));
-    if (rc == 0) rc = add_new(rec, "unstable", ints(b->n_unstable, b->n));
+        rc = nd_record_add(rec, r->names[i], column(b->state, b->n, r->dim, i));
+    if (rc == 0) rc = nd_record_add(rec, "unstable", ints(b->n_unstable, b->n));
     if (rc != 0) {
         nd_value_unref(rec);
         return NULL;
@@ -110,14 +99,14 @@ static nd_value *cycle_record(const nd_bif_result *r, const nd_cycle_branch *c)
 {
     nd_value *rec = nd_value_record("cycle branch", NULL);
     int rc = rec ? nd_record_add(rec, r->param, column(c->param, c->n, 1, 0)) : -1;
-    if (rc == 0) rc = add_new(rec, "period", column(c->period, c->n, 1, 0));
-    if (rc == 0) rc = add_new(rec, "stable", ints(c->stable, c->n));
+    if (rc == 0) rc = nd_record_add(rec, "period", column(c->period, c->n, 1, 0));
+    if (rc == 0) rc = nd_record_add(rec, "stable", ints(c->stable, c->n));
     char name[128];
     for (size_t i = 0; rc == 0 && i < r->dim; i++) {
         snprintf(name, sizeof name, "%s_min", r->names[i]);
-        rc = add_new(rec, name, column(c->xmin, c->n, r->dim, i));
+        rc = nd_record_add(rec, name, column(c->xmin, c->n, r->dim, i));
         snprintf(name, sizeof name, "%s_max", r->names[i]);
-        if (rc == 0) rc = add_new(rec, name, column(c->xmax, c->n, r->dim, i));
+        if (rc == 0) rc = nd_record_add(rec, name, column(c->xmax, c->n, r->dim, i));
     }
     if (rc != 0) {
         nd_value_unref(rec);

@@ -109,8 +109,7 @@ static nd_value *stability_record(const nd_phase_setup *s, const nd_eq_list *l,
     int rc = rec ? 0 : -1;
     for (size_t i = 0; rc == 0 && i < point->as.rec.n; i++)
         rc = nd_record_add(rec, point->as.rec.names[i], nd_value_ref(point->as.rec.items[i]));
-    if (rc == 0 && !nd_record_get(rec, "max_rate"))
-        rc = nd_record_add_number(rec, "max_rate", max_rate);
+    if (rc == 0) rc = nd_record_add_number(rec, "max_rate", max_rate);
     nd_value_unref(point);
     if (rc != 0) {
         nd_value_unref(rec);

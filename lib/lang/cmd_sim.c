@@ -167,7 +167,7 @@ static nd_status run_simulate(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     so.stim = stim;
     so.input = input;
     so.terms = rq.terms;
-    so.dense = 1;
+    so.dense = rq.noise <= 0;   /* noisy data has no continuous solution behind it */
     size_t nt = 0;
     double *times = nd_sim_times(rq.t_end, rq.sample, &nt);
     nd_dataset *ds = NULL;

@@ -192,16 +192,10 @@ int nd_cmd_keep_pinned(nd_ws *ws, const nd_sink *sink, const char *name, int lin
 
 nd_status nd_cmd_give(const nd_cmd_ctx *ctx, nd_value *r, nd_value **result, nd_error *err)
 {
-    nd_bundle *b = r ? nd_value_to_bundle(r) : NULL;
-    if (!b) {
-        nd_value_unref(r);
-        return nd_error_fail(err, ND_ENOMEM, "out of memory while rendering output");
-    }
-    ctx->sink->display(ctx->sink->ctx, b, NULL, 0);
-    nd_bundle_free(b);
-    if (ctx->bind) *result = r;
+    nd_status st = nd_cmd_display(ctx, r ? nd_value_to_bundle(r) : NULL, err);
+    if (st == ND_OK && ctx->bind) *result = r;
     else nd_value_unref(r);
-    return ND_OK;
+    return st;
 }
 
 nd_status nd_cmd_register_list(nd_cmd_registry *reg, const nd_command *const *cmds, size_t n,

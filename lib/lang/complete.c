@@ -7,6 +7,7 @@
 
 #include "../expr/functions.h"
 #include "../learn/act.h"
+#include "../learn/ude.h"
 #include "../ode/solve.h"
 #include "context.h"
 #include "fields.h"
@@ -165,7 +166,8 @@ static int offer_option_values(matches *m, const nd_command *cmd, const char *ke
                                const nd_ws *ws)
 {
     if (strcmp(key, "method") == 0) {
-        if (strcmp(cmd->name, "train") == 0) offer_list(m, "rk4, midpoint, euler");
+        if (strcmp(cmd->name, "train") == 0)
+            for (size_t i = 0; nd_ude_method_name(i); i++) offer(m, nd_ude_method_name(i), "");
         else
             for (int i = 0; i < ND_ODE_NMETHODS; i++) offer(m, nd_ode_method_name((nd_ode_method)i), "");
         return 1;

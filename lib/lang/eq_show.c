@@ -80,16 +80,6 @@ nd_bundle *nd_eq_show_bundle(const nd_model *m, const double *p, const nd_eq_lis
     return nd_bundle_take3(nd_sb_take(&plain), nd_sb_take(&html), nd_sb_take(&json));
 }
 
-/* Adds a field unless one of that name exists (a state called `type` keeps its value). */
-static int add_new(nd_value *rec, const char *name, nd_value *v)
-{
-    if (nd_record_get(rec, name)) {
-        nd_value_unref(v);
-        return 0;
-    }
-    return nd_record_add(rec, name, v);
-}
-
 nd_value *nd_eq_point_record(const nd_model *m, const nd_eq_list *l, size_t k)
 {
     size_t n = l->n;
@@ -98,10 +88,10 @@ nd_value *nd_eq_point_record(const nd_model *m, const nd_eq_list *l, size_t k)
     for (size_t i = 0; rc == 0 && i < n; i++)
         rc = nd_record_add_number(rec, nd_model_item_at(m, ND_MODEL_STATE, i)->name,
                                   l->x[k * n + i]);
-    if (rc == 0) rc = add_new(rec, "re", nd_value_vector(l->re + k * n, n));
-    if (rc == 0) rc = add_new(rec, "im", nd_value_vector(l->im + k * n, n));
-    if (rc == 0) rc = add_new(rec, "type", nd_value_string(nd_eq_kind_name(l->kind[k])));
-    if (rc == 0) rc = add_new(rec, "stable", nd_value_bool(nd_eq_kind_stable(l->kind[k])));
+    if (rc == 0) rc = nd_record_add(rec, "re", nd_value_vector(l->re + k * n, n));
+    if (rc == 0) rc = nd_record_add(rec, "im", nd_value_vector(l->im + k * n, n));
+    if (rc == 0) rc = nd_record_add(rec, "type", nd_value_string(nd_eq_kind_name(l->kind[k])));
+    if (rc == 0) rc = nd_record_add(rec, "stable", nd_value_bool(nd_eq_kind_stable(l->kind[k])));
     if (rc != 0) {
         nd_value_unref(rec);
         return NULL;

@@ -124,7 +124,6 @@ static nd_status eval_call(const nd_expr *e, const nd_ws *ws, nd_value **out, nd
 {
     if (nd_reduce_applies(e->str, e->nitems)) return eval_reduce(e, ws, out, err);
     const nd_func *f = nd_func_find(e->str);
-    if (!f && nd_reduce_doc(e->str)) return eval_reduce(e, ws, out, err);
     if (!f) {
         nd_suggest s;
         nd_suggest_init(&s, e->str);

@@ -14,13 +14,6 @@
 /* A NameError message lists at most this many fields. */
 enum { LISTED = 12 };
 
-size_t nd_fields_count(const nd_value *v)
-{
-    size_t n = 0;
-    while (nd_value_field_name(v, n)) n++;
-    return n;
-}
-
 nd_status nd_fields_get(const nd_value *v, const char *what, const char *name, int line,
                         int col, int span, nd_value **out, nd_error *err)
 {

@@ -20,9 +20,6 @@ nd_status nd_fields_resolve(const nd_ws *ws, const char *dotted, int line, int c
 nd_status nd_fields_get(const nd_value *v, const char *what, const char *name, int line,
                         int col, int span, nd_value **out, nd_error *err);
 
-/* Returns the number of fields v has (0 for values without fields). */
-size_t nd_fields_count(const nd_value *v);
-
 /* Returns a table (text, HTML and JSON {"type":"fields","of":what,"fields":[{"name",
    "type","summary"}]}) of v's fields under the heading "WHAT (TYPE) — fields:"; NULL on
    ENOMEM. */

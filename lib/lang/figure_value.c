@@ -23,7 +23,7 @@ static nd_value *figure_record(const nd_figure *fig, nd_bundle *view)
 nd_status nd_cmd_give_figure(const nd_cmd_ctx *ctx, const nd_figure *fig, nd_bundle *b,
                              nd_value **result, nd_error *err)
 {
-    if (!result) return nd_cmd_display(ctx, b, err);
+    if (!result || !ctx->bind) return nd_cmd_display(ctx, b, err);
     return nd_cmd_give(ctx, figure_record(fig, b), result, err);
 }
 

@@ -212,9 +212,11 @@ static nd_status read_fit_options(const nd_cmd_ctx *ctx, nd_train_call *tc, nd_e
     }
     const nd_arg *m = nd_arg_opt(ctx, "method");
     if (m) {
-        if (m->value->kind != ND_EXPR_NAME ||
-            (strcmp(m->value->str, "rk4") && strcmp(m->value->str, "midpoint") &&
-             strcmp(m->value->str, "euler")))
+        size_t k = 0;
+        while (m->value->kind == ND_EXPR_NAME && nd_ude_method_name(k) &&
+               strcmp(m->value->str, nd_ude_method_name(k)) != 0)
+            k++;
+        if (m->value->kind != ND_EXPR_NAME || !nd_ude_method_name(k))
             return nd_arg_error(m, err, ND_EVALUE, "method must be rk4, midpoint or euler "
                                 "(training uses a fixed-step scheme)");
         o->method = m->value->str;

@@ -129,6 +129,10 @@ nd_value *nd_value_record(const char *type, nd_bundle *view)
 int nd_record_add(nd_value *r, const char *name, nd_value *v)
 {
     if (!v) return -1;
+    if (nd_record_get(r, name)) {   /* the first of a name stays (a state called `type`) */
+        nd_value_unref(v);
+        return 0;
+    }
     if (r->as.rec.n == r->as.rec.cap) {
         size_t cap = r->as.rec.cap ? 2 * r->as.rec.cap : 8;
         char **names = realloc(r->as.rec.names, cap * sizeof *names);

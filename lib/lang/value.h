@@ -80,7 +80,8 @@ nd_value *nd_value_vector_alloc(size_t n);
 nd_value *nd_value_record(const char *type, nd_bundle *view);
 
 /* Adds the field name = v to record r, taking over v's reference (released on failure;
-   v NULL counts as a failure); 0, or -1 on ENOMEM. */
+   v NULL counts as a failure); a name r has already keeps its first value (v is released).
+   0, or -1 on ENOMEM. */
 int nd_record_add(nd_value *r, const char *name, nd_value *v);
 
 /* nd_record_add of a number, a vector of n numbers, a string; 0, or -1 on ENOMEM. */

@@ -140,7 +140,8 @@ typedef struct nd_ude_fit_options {
                                     trajectory loss (keeps the learned term near what the
                                     data imply; 0: none) */
     double dt;                   /* integration step; 0: the data's sample spacing */
-    const char *method;          /* fixed-step scheme: "rk4" (default), "midpoint", "euler" */
+    const char *method;          /* fixed-step scheme: "rk4" (default), "midpoint", "euler"
+                                    (nd_ude_method_name) */
 } nd_ude_fit_options;
 
 /* Fills o with defaults: every state in the data observed, 1 segment, continuity 1, l2 0,
@@ -250,7 +251,7 @@ uint64_t nd_ude_attempt_seed(uint64_t seed, int attempt);
 
 /* Trains u on data with the default recipe (see ude_auto.c): collocation, then L-BFGS on
    the trajectory loss with about rows/10, rows/60, 2 and 1 segments; when the result fails
-   the training verdict (nd_ude_verdict_compute: residual against the data's noise, spikes
+   the training verdict (nd_ude_verdict_experiment: residual against the data's noise, spikes
    against the data's) it starts again from weights drawn with nd_ude_attempt_seed, and
    keeps the best attempt (a good fit first, then the lowest loss). o NULL: defaults; cb,
    on_stage, res may be NULL. Errors: ND_EINTERRUPT (u keeps the best parameters of the
@@ -285,5 +286,8 @@ json_t *nd_ude_to_json(const nd_ude *u);
 
 /* Rebuilds a hybrid from nd_ude_to_json's form; NULL with a ValueError naming the field. */
 nd_ude *nd_ude_from_json(const json_t *j, nd_error *err);
+
+/* Returns the name of training scheme i ("rk4", "midpoint", "euler"), NULL past the last. */
+const char *nd_ude_method_name(size_t i);
 
 #endif

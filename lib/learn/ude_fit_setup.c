@@ -17,6 +17,11 @@ static const rk_scheme schemes[] = {
     {"euler", 1, {0}, {{0}}, {1}},
 };
 
+const char *nd_ude_method_name(size_t i)
+{
+    return i < sizeof schemes / sizeof *schemes ? schemes[i].name : NULL;
+}
+
 const rk_scheme *ude_scheme(const char *name)
 {
     for (size_t i = 0; i < sizeof schemes / sizeof *schemes; i++)

@@ -135,14 +135,6 @@ static nd_status observed(const nd_model *mod, const nd_dataset *data,
     return ND_OK;
 }
 
-nd_status nd_ude_verdict_compute(const nd_ude *u, const nd_dataset *data,
-                                 const char *const *observe, size_t nobserve,
-                                 const atomic_int *interrupt, nd_ude_verdict *v, nd_error *err)
-{
-    nd_ude_experiment ex = {data, NULL, -1};
-    return nd_ude_verdict_experiment(u, &ex, observe, nobserve, interrupt, v, err);
-}
-
 nd_status nd_ude_verdict_experiment(const nd_ude *u, const nd_ude_experiment *ex,
                                     const char *const *observe, size_t nobserve,
                                     const atomic_int *interrupt, nd_ude_verdict *v,

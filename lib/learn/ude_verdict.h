@@ -73,21 +73,17 @@ typedef struct nd_ude_verdict {
     nd_ude_check *var;
 } nd_ude_verdict;
 
-/* Simulates u over data's time column (nd_ude_predict) and checks each observed variable
-   (observe NULL: every state with a column in data). A model that blows up is a bad fit,
-   not an error. Errors: ND_EVALUE (no time column or observed column), ND_EINTERRUPT,
-   ND_ENOMEM. Clear v with nd_ude_verdict_clear. */
-nd_status nd_ude_verdict_compute(const nd_ude *u, const nd_dataset *data,
-                                 const char *const *observe, size_t nobserve,
-                                 const atomic_int *interrupt, nd_ude_verdict *v, nd_error *err);
-
-/* nd_ude_verdict_compute on one experiment: u simulated under the experiment's stimulus. */
+/* Simulates u over the experiment's time column under its stimulus (ex->stim NULL: u's
+   own) and checks each observed variable (observe NULL: every state with a column in the
+   data). A model that blows up is a bad fit, not an error. Errors: ND_EVALUE (no time
+   column or observed column), ND_EINTERRUPT, ND_ENOMEM. Clear v with
+   nd_ude_verdict_clear. */
 nd_status nd_ude_verdict_experiment(const nd_ude *u, const nd_ude_experiment *ex,
                                     const char *const *observe, size_t nobserve,
                                     const atomic_int *interrupt, nd_ude_verdict *v,
                                     nd_error *err);
 
-/* Frees what nd_ude_verdict_compute stored and zeroes v. */
+/* Frees what nd_ude_verdict_experiment stored and zeroes v. */
 void nd_ude_verdict_clear(nd_ude_verdict *v);
 
 /* Returns the verdict in words ("good fit: …" or "NOT a good fit: … because …"),

@@ -234,7 +234,7 @@ nd_status nd_ode_cvode_solve(nd_ode_run *r, double *y)
             reinit = 1;
             tstop = nd_ode_run_next_stop(r, t);
         }
-        if ((rc = nd_ode_run_every_step(r, t, yd))) break;
+        if ((rc = nd_ode_run_every_step(r, t, yd, NULL))) break;
         if (reinit) {
             long nst = 0;
             CVodeGetNumSteps(c.mem, &nst);

@@ -94,7 +94,7 @@ static int at_break(nd_dense *d, double t)
     return d->ibreak < p->nbreaks && p->breaks[d->ibreak] == t;
 }
 
-static int on_point(void *ctx, double t, const double *y)
+static int on_point(void *ctx, double t, const double *y, const double *f)
 {
     nd_dense *d = ctx;
     if (d->failed) return 0;
@@ -104,10 +104,12 @@ static int on_point(void *ctx, double t, const double *y)
     }
     size_t k = d->count, n = d->n;
     double *fr = d->fr + k * n, *fl = d->fl + k * n;
-    if (d->p->rhs(d->p->ctx, t, y, fr) != 0) return -1;
-    if (at_break(d, t)) {
+    if (at_break(d, t)) {   /* both one-sided slopes, evaluated afresh */
+        if (d->p->rhs(d->p->ctx, t, y, fr) != 0) return -1;
         if (d->p->rhs(d->p->ctx, nextafter(t, -INFINITY), y, fl) != 0) return -1;
     } else {
+        if (f) memcpy(fr, f, n * sizeof *fr);   /* the solver's own last stage: no extra call */
+        else if (d->p->rhs(d->p->ctx, t, y, fr) != 0) return -1;
         memcpy(fl, fr, n * sizeof *fl);
     }
     d->t[k] = t;

@@ -206,9 +206,11 @@ nd_status nd_ode_erk_solve(nd_ode_run *r, const nd_ode_tableau *tab, double *y)
         if ((rc = nd_ode_run_step(r, t, tb, ynew, erk_interp, &d, &tnext, &action))) break;
         double *sw = ya;
         ya = ynew, ynew = sw;
+        /* the last stage is f(tb, ynew) when the step ran to tb unchanged by an event */
+        const double *f_end = tnext == tb && action == ND_ODE_GO ? k[s - 1] : NULL;
         t = tnext;
         if (action == ND_ODE_STOP) break;
-        if ((rc = nd_ode_run_every_step(r, t, ya))) break;
+        if ((rc = nd_ode_run_every_step(r, t, ya, f_end))) break;
         sw = k[0], k[0] = k[s - 1], k[s - 1] = sw;    /* FSAL */
         h = hnew;
         if (action == ND_ODE_RESTART || (hit && t < r->t1)) restart = 1;

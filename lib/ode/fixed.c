@@ -155,7 +155,7 @@ nd_status nd_ode_fixed_solve(nd_ode_run *r, double *y)
         sw = fa, fa = fb, fb = sw;
         t = tnext;
         if (action == ND_ODE_STOP) break;
-        if ((rc = nd_ode_run_every_step(r, t, ya))) break;
+        if ((rc = nd_ode_run_every_step(r, t, ya, NULL))) break;
         if (action == ND_ODE_RESTART) {
             /* Resume the grid at the first grid point after the event. */
             k = (long)floor((t - t0) / dt);

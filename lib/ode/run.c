@@ -115,15 +115,15 @@ static nd_status report(nd_ode_run *r, double t, const double *y, int event, siz
 }
 
 /* Hands a solution point to the caller's on_point, when there is one. */
-static nd_status point(nd_ode_run *r, double t, const double *y)
+static nd_status point(nd_ode_run *r, double t, const double *y, const double *f)
 {
-    if (!r->opt->on_point || r->opt->on_point(r->opt->point_ctx, t, y) == 0) return ND_OK;
+    if (!r->opt->on_point || r->opt->on_point(r->opt->point_ctx, t, y, f) == 0) return ND_OK;
     return callback_failed(r, "keeping the solution failed at t = %g", t);
 }
 
-nd_status nd_ode_run_every_step(nd_ode_run *r, double t, const double *y)
+nd_status nd_ode_run_every_step(nd_ode_run *r, double t, const double *y, const double *f)
 {
-    nd_status s = point(r, t, y);
+    nd_status s = point(r, t, y, f);
     if (s || r->tout) return s;
     return report(r, t, y, 0, r->nreported++);
 }
@@ -131,7 +131,7 @@ nd_status nd_ode_run_every_step(nd_ode_run *r, double t, const double *y)
 nd_status nd_ode_run_start(nd_ode_run *r, const double *y0)
 {
     nd_status s;
-    if ((s = nd_ode_run_every_step(r, r->t0, y0))) return s;
+    if ((s = nd_ode_run_every_step(r, r->t0, y0, NULL))) return s;
     while (r->iout < r->ntout && r->tout[r->iout] <= r->t0)
         if ((s = report(r, r->t0, y0, 0, r->iout++))) return s;
     if (r->p->nevents) return nd_ode_run_events(r, r->t0, y0, r->ga);
@@ -157,7 +157,7 @@ nd_status nd_ode_run_outputs(nd_ode_run *r, double t, const double *yt,
 nd_status nd_ode_run_fire(nd_ode_run *r, size_t k, double t, double *y, int *stop)
 {
     nd_status s = report(r, t, y, 1, k);
-    if (!s) s = point(r, t, y);
+    if (!s) s = point(r, t, y, NULL);
     if (s) return s;
     r->st->events++;
     *stop = 0;

@@ -41,9 +41,10 @@ typedef struct nd_ode_options {
     const atomic_int *interrupt;  /* optional: nonzero stops the solve (Interrupted) */
     /* Optional: called with every point of the computed solution in time order — t0, each
        accepted step's end, each event before its reset and the state after it — so a
-       caller can keep the continuous solution (nd_dense). Nonzero stops the solve with a
-       SolverError. */
-    int (*on_point)(void *ctx, double t, const double *y);
+       caller can keep the continuous solution (nd_dense). f is the right-hand side at the
+       point when the solver has it already (an FSAL pair's last stage), else NULL. Nonzero
+       stops the solve with a SolverError. */
+    int (*on_point)(void *ctx, double t, const double *y, const double *f);
     void *point_ctx;
 } nd_ode_options;
 

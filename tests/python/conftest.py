@@ -128,6 +128,18 @@ class Reply:
         """iopub messages other than status and execute_input, in order."""
         return [m for m in self.iopub if m["msg_type"] not in ("status", "execute_input")]
 
+    def neurodyn(self, kind):
+        """The last application/vnd.neurodyn+json result of type KIND among the outputs."""
+        found = []
+        for m in self.outputs:
+            j = m["content"].get("data", {}).get("application/vnd.neurodyn+json")
+            if j is not None:
+                j = j if isinstance(j, dict) else json.loads(j)
+                if j.get("type") == kind:
+                    found.append(j)
+        assert found, f"no {kind} result"
+        return found[-1]
+
     def of_type(self, msg_type):
         return [m for m in self.iopub if m["msg_type"] == msg_type]
 

@@ -2,7 +2,6 @@
 other values for its cell tagged `parameters` (docs/report/run_notebook.py, the papermill
 convention). The effect is checked on the science: HH at I = 0 is silent, at I = 10 it
 fires (7 spikes in 100 ms, docs/science.md §3)."""
-import json
 import os
 import subprocess
 

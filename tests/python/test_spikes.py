@@ -4,7 +4,6 @@ and the peaks of HH at I = 10 whatever `sample=`, a silent HH, and FitzHugh–Na
 spikes and rest. The expected values come from the equations written out here, not from
 neurodyn's output."""
 
-import json
 
 import numpy as np
 import pytest
@@ -43,19 +42,6 @@ def hh_reference(I, t_end):
     return crossings, peaks
 
 
-def neurodyn_json(reply, kind):
-    found = []
-    for m in reply.outputs:
-        data = m["content"].get("data", {})
-        j = data.get("application/vnd.neurodyn+json")
-        if j is not None:
-            j = j if isinstance(j, dict) else json.loads(j)
-            if j.get("type") == kind:
-                found.append(j)
-    assert found, "no %s result" % kind
-    return found[-1]
-
-
 @pytest.fixture(scope="module")
 def k():
     kernel = start_kernel()
@@ -66,7 +52,7 @@ def k():
 def spikes_of(k, code):
     r = k.execute(code)
     assert r.status == "ok", r.content
-    return neurodyn_json(r, "spikes")
+    return r.neurodyn("spikes")
 
 
 def test_hh_at_rest_is_silent(k):
@@ -135,7 +121,7 @@ def test_compare_gamma_by_the_formula(k):
     b = spikes_of(k, "set I = 10.5\nb = simulate t=200\nspikes b")
     r = k.execute("c = compare a b")
     assert r.status == "ok", r.content
-    c = neurodyn_json(r, "compare")
+    c = r.neurodyn("compare")
     ta, tb, delta, T = a["times"], b["times"], 2.0, 200.0
     taken, dts = set(), []
     for t in ta:

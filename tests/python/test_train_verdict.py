@@ -11,7 +11,6 @@ every spike in place, and its INa along the true trajectory is as close as the
 flagship's — the verdict says good, and the independent numbers agree. (The issue's
 "8 % V error" for it did not reproduce; see the test's docstring.)"""
 
-import json
 import os
 import tempfile
 
@@ -65,18 +64,6 @@ def spike_times(t, v, threshold=0.0):
     return t[up] + (threshold - v[up]) / (v[up + 1] - v[up]) * (t[up + 1] - t[up])
 
 
-def jsons(reply, kind):
-    out = []
-    for m in reply.outputs:
-        d = m["content"].get("data", {}).get("application/vnd.neurodyn+json")
-        if d is not None:
-            d = d if isinstance(d, dict) else json.loads(d)
-            if d.get("type") == kind:
-                out.append(d)
-    assert out, f"no {kind} result"
-    return out[-1]
-
-
 def read_csv(path):
     lines = [l for l in open(path) if not l.startswith("#")]
     names = [h.split(" [")[0] for h in lines[0].strip().split(",")]
@@ -114,7 +101,7 @@ def train_case(truth_csv, sample, inputs):
         assert r.status == "ok", r.content
         r = k.execute("tr = train net data observe=V", timeout=180)
         assert r.status == "ok", r.content
-        summary = jsons(r, "training")
+        summary = r.neurodyn("training")
         r = k.execute(f'truthpy = load "{path}"\n'
                       "y = eval net.INa truthpy\n"
                       f'save y "{out}-ina.csv"\n'

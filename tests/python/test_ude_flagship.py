@@ -6,7 +6,6 @@ What must hold: the learned INa along the true trajectory within 5 % of its rang
 the predicted spike times within 0.2 ms of the true ones, and under a different stimulus
 the same spikes, each within 0.2 ms too (measured: 0.05 and 0.06 ms)."""
 
-import json
 import os
 
 import numpy as np
@@ -22,26 +21,11 @@ data = simulate t=60 sample=0.1 observe=V noise=0.05 seed=42
 net = ude replace=INa inputs=V,n hidden=16,16 act=tanh seed=1"""
 
 
-def neurodyn_jsons(reply):
-    out = []
-    for m in reply.outputs:
-        data = m["content"].get("data", {})
-        if "application/vnd.neurodyn+json" in data:
-            j = data["application/vnd.neurodyn+json"]
-            out.append(j if isinstance(j, dict) else json.loads(j))
-    return out
-
-
-def one(reply, kind):
-    found = [j for j in neurodyn_jsons(reply) if j.get("type") == kind]
-    assert found, f"no {kind} result in {[j.get('type') for j in neurodyn_jsons(reply)]}"
-    return found[-1]
-
 
 def spike_times(k, dataset):
     r = k.execute(f"spikes {dataset} threshold=0")
     assert r.status == "ok", r.content
-    return one(r, "spikes")["times"]
+    return r.neurodyn("spikes")["times"]
 
 
 @pytest.fixture(scope="module")
@@ -52,7 +36,7 @@ def trained():
         assert r.status == "ok", r.content
         r = k.execute("train net data observe=V", timeout=120)
         assert r.status == "ok", r.content
-        yield k, one(r, "training")
+        yield k, r.neurodyn("training")
     finally:
         k.stop()
 
@@ -81,7 +65,7 @@ def test_learned_sodium_current_matches_the_truth(trained):
     k, _ = trained
     r = k.execute("plot net.INa vs INa truth")
     assert r.status == "ok", r.content
-    term = one(r, "figure")["term"]
+    term = r.neurodyn("figure")["term"]
     assert term["rms_over_range"] < 0.05, term
 
 
@@ -142,7 +126,7 @@ def test_sindy_on_the_trained_network(trained):
     k, _ = trained
     r = k.execute("eq = sindy net.INa truth library=[mInf(V)^3*(0.89-1.1*n)*(V-ENa)]")
     assert r.status == "ok", r.content
-    gna = one(r, "sindy")["equations"][0]["coefficients"][0]
+    gna = r.neurodyn("sindy")["equations"][0]["coefficients"][0]
 
     d = tmp_path_for("flagship")
     truth_csv, learned_csv = os.path.join(d, "truth.csv"), os.path.join(d, "ina.csv")

@@ -158,6 +158,7 @@ TEST(cmd_learn_train_stages_decrease_the_loss_in_one_display)
     last = NULL;
     for (int i = 0; i < f.r.n; i++)
         if (f.r.ev[i].id[0]) last = &f.r.ev[i];
+    CHECK(last != NULL);
     if (last) CHECK_CONTAINS(last->json, "{\"label\":\"earlier training\",\"n\":30,");
     sum = display_json(&f, "\"type\":\"training\"");
     if (sum) {
