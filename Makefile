@@ -49,7 +49,7 @@ DEB_PACKAGES := build-essential libzmq3-dev libjansson-dev libssl-dev libopenbla
                 python3-pytest python3-ipykernel python3-scipy jupyter-console python3-pexpect \
                 chromium chromium-driver python3-selenium \
                 jupyter-nbextension-jupyter-js-widgets python3-ipywidgets \
-                clang libclang-rt-dev
+                clang libclang-rt-dev libhdf5-dev python3-h5py python3-neo
 
 # The peers the benchmarks compare against (not needed to build or test).
 BENCH_PACKAGES := python3-torch

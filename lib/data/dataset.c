@@ -1,6 +1,7 @@
 /* The dataset container: one malloc'ed array per column (so a column is contiguous and can
    be handed to solvers and plots as is), all sharing one row capacity. */
 #include "dataset.h"
+#include "meta.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -10,8 +11,7 @@ struct nd_dataset {
     char **names;
     char **units;      /* NULL entries: unknown unit */
     double **cols;
-    size_t nmeta, capmeta;
-    char **keys, **values;
+    nd_meta meta;
     nd_dense *dense;   /* the solver's continuous solution of the state columns, or NULL */
     nd_stim *stim;     /* the stimulus the data was recorded under, or NULL */
 };
@@ -74,15 +74,10 @@ void nd_ds_free(nd_dataset *ds)
         if (ds->units) free(ds->units[j]);
         if (ds->cols) free(ds->cols[j]);
     }
-    for (size_t i = 0; i < ds->nmeta; i++) {
-        free(ds->keys[i]);
-        free(ds->values[i]);
-    }
+    nd_meta_clear(&ds->meta);
     free(ds->names);
     free(ds->units);
     free(ds->cols);
-    free(ds->keys);
-    free(ds->values);
     nd_dense_free(ds->dense);
     nd_stim_free(ds->stim);
     free(ds);
@@ -99,11 +94,9 @@ nd_dataset *nd_ds_copy(const nd_dataset *ds)
     for (size_t j = 0; j < ds->ncols; j++)
         if (ds->nrows) memcpy(c->cols[j], ds->cols[j], ds->nrows * sizeof(double));
     c->nrows = ds->nrows;
-    for (size_t i = 0; i < ds->nmeta; i++) {
-        if (nd_ds_set_meta(c, ds->keys[i], ds->values[i]) != ND_OK) {
-            nd_ds_free(c);
-            return NULL;
-        }
+    if (nd_meta_copy(&c->meta, &ds->meta) != ND_OK) {
+        nd_ds_free(c);
+        return NULL;
     }
     if ((ds->dense && !(c->dense = nd_dense_copy(ds->dense))) ||
         (ds->stim && !(c->stim = nd_stim_copy(ds->stim)))) {
@@ -228,83 +221,27 @@ int nd_ds_add_column(nd_dataset *ds, const char *name, const char *unit, const d
     return 0;
 }
 
-static int valid_key(const char *k)
-{
-    if (!k || !*k) return 0;
-    for (; *k; k++)
-        if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-.", *k))
-            return 0;
-    return 1;
-}
-
-static long meta_index(const nd_dataset *ds, const char *key)
-{
-    for (size_t i = 0; i < ds->nmeta; i++)
-        if (strcmp(ds->keys[i], key) == 0) return (long)i;
-    return -1;
-}
-
 nd_status nd_ds_set_meta(nd_dataset *ds, const char *key, const char *value)
 {
-    if (!valid_key(key) || (value && strpbrk(value, "\r\n"))) return ND_EVALUE;
-    long i = meta_index(ds, key);
-    if (!value) {
-        if (i < 0) return ND_OK;
-        free(ds->keys[i]);
-        free(ds->values[i]);
-        size_t tail = ds->nmeta - (size_t)i - 1;
-        memmove(ds->keys + i, ds->keys + i + 1, tail * sizeof *ds->keys);
-        memmove(ds->values + i, ds->values + i + 1, tail * sizeof *ds->values);
-        ds->nmeta--;
-        return ND_OK;
-    }
-    char *v = strdup(value);
-    if (!v) return ND_ENOMEM;
-    if (i >= 0) {
-        free(ds->values[i]);
-        ds->values[i] = v;
-        return ND_OK;
-    }
-    if (ds->nmeta == ds->capmeta) {
-        size_t cap = ds->capmeta ? 2 * ds->capmeta : 8;
-        char **keys = realloc(ds->keys, cap * sizeof *keys);
-        if (keys) ds->keys = keys;
-        char **values = keys ? realloc(ds->values, cap * sizeof *values) : NULL;
-        if (values) ds->values = values;
-        if (!keys || !values) {
-            free(v);
-            return ND_ENOMEM;
-        }
-        ds->capmeta = cap;
-    }
-    char *k = strdup(key);
-    if (!k) {
-        free(v);
-        return ND_ENOMEM;
-    }
-    ds->keys[ds->nmeta] = k;
-    ds->values[ds->nmeta] = v;
-    ds->nmeta++;
-    return ND_OK;
+    return nd_meta_set(&ds->meta, key, value);
 }
 
 const char *nd_ds_meta(const nd_dataset *ds, const char *key)
 {
-    long i = meta_index(ds, key);
-    return i >= 0 ? ds->values[i] : NULL;
+    return nd_meta_get(&ds->meta, key);
 }
 
 size_t nd_ds_meta_count(const nd_dataset *ds)
 {
-    return ds->nmeta;
+    return ds->meta.n;
 }
 
 const char *nd_ds_meta_key(const nd_dataset *ds, size_t i)
 {
-    return ds->keys[i];
+    return ds->meta.keys[i];
 }
 
 const char *nd_ds_meta_value(const nd_dataset *ds, size_t i)
 {
-    return ds->values[i];
+    return ds->meta.values[i];
 }
