@@ -19,7 +19,7 @@
 
 #include "../lib/expr/ast.h"
 #include "../lib/expr/compile.h"
-#include "../lib/lang/parser.h"
+#include "../lib/language/parser.h"
 
 enum { NSLOTS = 12, NPTS = 1024 };
 

@@ -1,5 +1,5 @@
 /* Fuzz target: the command language's front end on a cell's text — the lexer
-   (lib/lang/lexer.c), the statement parser (lib/lang/parser.c) with the expression parser
+   (lib/expr/lexer.c), the statement parser (lib/language/parser.c) with the expression parser
    (lib/expr/parse.c), and what the kernel does with a cell besides running it:
    is_complete, complete and inspect. Nothing is executed (a cell may sleep, write files
    or plot). Blocks ({ ... } after a command) are parsed again as statements, the way
@@ -17,11 +17,12 @@
 #include <string.h>
 
 #include "../lib/base/strbuf.h"
-#include "../lib/lang/eval.h"
-#include "../lib/lang/exec.h"
-#include "../lib/lang/interp.h"
+#include "../lib/language/eval.h"
+#include "../lib/language/exec.h"
+#include "../lib/language/interp.h"
+#include "../lib/commands/modules.h"
 #include "../lib/expr/lexer.h"
-#include "../lib/lang/parser.h"
+#include "../lib/language/parser.h"
 #include "common.h"
 
 static nd_interp *interp;
@@ -32,7 +33,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
     (void)argc;
     (void)argv;
     setenv("NEURODYN_NATIVE", "0", 1);
-    interp = nd_interp_create();
+    interp = nd_interp_create(nd_cmd_register_all);
     empty = nd_ws_create();
     if (!interp || !empty) abort();
     return 0;

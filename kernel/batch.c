@@ -1,8 +1,9 @@
 /* The terminal sink and the SIGINT wiring of batch runs. */
 #include "batch.h"
+#include "../lib/commands/modules.h"
 
-#include "../lib/lang/help.h"
-#include "../lib/lang/lexicon.h"
+#include "../lib/language/help.h"
+#include "../lib/language/lexicon.h"
 
 #include <errno.h>
 #include <signal.h>
@@ -186,7 +187,7 @@ int nd_batch_run(const char *path, const nd_batch_options *opts, FILE *out, FILE
     if (figures && make_figure_dir(figures, err) != 0) return 1;
     char *code = load(path, err);
     if (!code) return 1;
-    nd_interp *in = nd_interp_create();
+    nd_interp *in = nd_interp_create(nd_cmd_register_all);
     if (!in || define_all(in, opts, err) != 0) {
         if (!in) fputs("MemoryError: cannot create the interpreter\n", err);
         nd_interp_free(in);
@@ -226,7 +227,7 @@ int nd_batch_run(const char *path, const nd_batch_options *opts, FILE *out, FILE
 static int print_generated(char *(*make)(const struct nd_cmd_registry *), const char *what,
                            FILE *out, FILE *err)
 {
-    nd_interp *in = nd_interp_create();
+    nd_interp *in = nd_interp_create(nd_cmd_register_all);
     char *text = in ? make(nd_interp_registry(in)) : NULL;
     if (text) fputs(text, out);
     else fprintf(err, "MemoryError: cannot build the %s\n", what);

@@ -2,6 +2,7 @@
    replies and iopub messages handed to its transport (server.c's ZeroMQ sockets in the
    kernel, a recorder in the unit tests). */
 #include "server.h"
+#include "../lib/commands/modules.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,7 +17,7 @@ int nd_server_init(nd_server *s, const nd_transport *t, void *data)
     s->transport = t;
     s->transport_data = data;
     nd_ids_uuid(s->session);
-    s->interp = nd_interp_create();
+    s->interp = nd_interp_create(nd_cmd_register_all);
     s->comms = nd_comms_create();
     return s->interp && s->comms ? 0 : -1;
 }

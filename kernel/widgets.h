@@ -7,7 +7,7 @@
 
 #include <jansson.h>
 
-#include "../lib/lang/sink.h"
+#include "../lib/language/sink.h"
 
 #define ND_WIDGET_TARGET "jupyter.widget"
 #define ND_WIDGET_VERSION_TARGET "jupyter.widget.version"

@@ -6,7 +6,8 @@
 
 #include "base/error.h"
 #include "base/bundle.h"
-#include "lang/sink.h"
-#include "lang/interp.h"
+#include "language/sink.h"
+#include "language/interp.h"
+#include "commands/modules.h"   /* nd_cmd_register_all: every command, for nd_interp_create */
 
 #endif

@@ -1,5 +1,5 @@
 /* Equilibria as text and JSON pieces, shared by the equilibria tables of `fixed` and
-   `stability` (lang/eq_show.c) and the phase plane (phase_view.c). */
+   `stability` (commands/eq_show.c) and the phase plane (phase_view.c). */
 #ifndef ND_ANALYSIS_EQ_VIEW_H
 #define ND_ANALYSIS_EQ_VIEW_H
 

@@ -1,12 +1,13 @@
 """The layering of the C code (docs/architecture.md): base < expr < ode < models <
-data, plot < analysis, learn < lang < kernel. No file includes a module above its own, and
+data, plot < analysis, learn < language < commands < kernel. No file includes a module above its own, and
 lib/ never includes kernel/. A violation names the file, the line and both modules."""
 import os
 import re
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 RANK = {"base": 0, "expr": 1, "ode": 2, "models": 3, "data": 4, "plot": 4,
-        "analysis": 5, "learn": 5, "lang": 6, "kernel": 7}
+        "analysis": 5, "learn": 5, "language": 6, "commands": 7,
+        "kernel": 8}
 INCLUDE = re.compile(r'^\s*#\s*include\s+"([^"]+)"')
 
 
@@ -57,7 +58,7 @@ def test_the_check_sees_a_violation(tmp_path, monkeypatch):
     """The checker itself: an upward include in a scratch tree is reported with its line."""
     fake = tmp_path
     (fake / "lib" / "base").mkdir(parents=True)
-    (fake / "lib" / "base" / "x.c").write_text('#include <stdio.h>\n#include "../lang/y.h"\n')
+    (fake / "lib" / "base" / "x.c").write_text('#include <stdio.h>\n#include "../language/y.h"\n')
     (fake / "kernel").mkdir()
     monkeypatch.setattr(__import__(__name__), "ROOT", str(fake))
-    assert upward_includes() == ["lib/base/x.c:2: base includes ../lang/y.h (lang, a layer above)"]
+    assert upward_includes() == ["lib/base/x.c:2: base includes ../language/y.h (language, a layer above)"]

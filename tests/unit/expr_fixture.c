@@ -8,7 +8,7 @@
 #include "../../lib/base/strbuf.h"
 #include "../../lib/expr/functions.h"
 #include "../../lib/expr/treeval.h"
-#include "../../lib/lang/parser.h"
+#include "../../lib/language/parser.h"
 
 nd_expr *fx_parse(const char *text)
 {

@@ -1,5 +1,6 @@
 /* The recording sink used by the interpreter tests. */
 #include "rec_sink.h"
+#include "../../lib/commands/modules.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -106,7 +107,7 @@ nd_status rec_run(nd_interp *in, const char *code, rec_sink *r, nd_error *err)
 
 void rec_fixture_setup(rec_fixture *f)
 {
-    f->in = nd_interp_create();
+    f->in = nd_interp_create(nd_cmd_register_all);
     rec_init(&f->r);
     nd_error_clear(&f->e);
 }

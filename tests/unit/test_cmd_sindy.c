@@ -8,8 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../lib/lang/objects.h"
-#include "../../lib/lang/workspace.h"
+#include "../../lib/language/objects.h"
+#include "../../lib/language/workspace.h"
 #include "../../lib/learn/optim.h"
 #include "../../lib/learn/sindy.h"
 #include "../../lib/learn/ude.h"

@@ -1,10 +1,11 @@
 /* The command registry and the argument helpers, through a test command. */
 #include "test.h"
+#include "../../lib/commands/modules.h"
 
 #include <stdlib.h>
 
-#include "../../lib/lang/args.h"
-#include "../../lib/lang/commands.h"
+#include "../../lib/language/args.h"
+#include "../../lib/language/commands.h"
 #include "rec_sink.h"
 
 static const nd_option probe_options[] = {
@@ -70,7 +71,7 @@ static const nd_command needs_range_cmd = {
 
 static nd_interp *with_probe(void)
 {
-    nd_interp *in = nd_interp_create();
+    nd_interp *in = nd_interp_create(nd_cmd_register_all);
     nd_error e;
     CHECK_INT(nd_cmd_register(nd_interp_registry(in), &probe_cmd, &e), ND_OK);
     CHECK_INT(nd_cmd_register(nd_interp_registry(in), &needs_range_cmd, &e), ND_OK);

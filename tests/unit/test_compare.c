@@ -5,8 +5,8 @@
 #include <stdlib.h>
 
 #include "../../lib/analysis/compare.h"
-#include "../../lib/lang/value.h"
-#include "../../lib/lang/workspace.h"
+#include "../../lib/language/value.h"
+#include "../../lib/language/workspace.h"
 #include "rec_sink.h"
 
 /* Ten spikes at 50, 150, ..., 950 ms in a 1000 ms window. */

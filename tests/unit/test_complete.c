@@ -1,5 +1,6 @@
 /* Completion, inspection and the is-complete check. */
 #include "test.h"
+#include "../../lib/commands/modules.h"
 
 #include <stdlib.h>
 
@@ -25,7 +26,7 @@ static const char *complete_str(nd_interp *in, const char *marked)
 
 static nd_interp *with_vars(void)
 {
-    nd_interp *in = nd_interp_create();
+    nd_interp *in = nd_interp_create(nd_cmd_register_all);
     nd_error e;
     nd_interp_exec(in, "x1 = 1\nx2 = 2\nspeed = 3\nsin = 4", NULL, &e);
     return in;
@@ -97,7 +98,7 @@ TEST(complete_word_boundaries_strings_comments_blocks)
 
 TEST(complete_cursor_past_the_end_is_clamped)
 {
-    nd_interp *in = nd_interp_create();
+    nd_interp *in = nd_interp_create(nd_cmd_register_all);
     nd_completion c;
     CHECK_INT(nd_interp_complete(in, "sl", 99, &c), ND_OK);
     CHECK_INT(c.count, 1);
@@ -140,7 +141,7 @@ static const char *completeness(const char *code)
 {
     static char out[64];
     char indent[16] = "?";
-    nd_interp *in = nd_interp_create();
+    nd_interp *in = nd_interp_create(nd_cmd_register_all);
     nd_completeness c = nd_interp_is_complete(in, code, indent, sizeof indent);
     snprintf(out, sizeof out, "%s[%s]",
              c == ND_CODE_COMPLETE ? "complete" : c == ND_CODE_INCOMPLETE ? "incomplete" : "invalid",
@@ -171,7 +172,7 @@ TEST(is_complete_cases)
 
 TEST(is_complete_small_indent_buffer)
 {
-    nd_interp *in = nd_interp_create();
+    nd_interp *in = nd_interp_create(nd_cmd_register_all);
     char indent[3];
     CHECK_INT(nd_interp_is_complete(in, "repeat 1 { repeat 1 { repeat 1 {", indent, sizeof indent),
               ND_CODE_INCOMPLETE);
@@ -183,7 +184,7 @@ TEST(is_complete_small_indent_buffer)
    (method=, act=, replace=), a dataset's columns after it; Shift-Tab on a parameter. */
 TEST(complete_model_names_option_values_and_columns)
 {
-    nd_interp *in = nd_interp_create();
+    nd_interp *in = nd_interp_create(nd_cmd_register_all);
     nd_error e;
     CHECK_INT(nd_interp_exec(in, "use hh\nsim = simulate t=5", NULL, &e), ND_OK);
     CHECK_STR(complete_str(in, "set gN"), "4-6: gNa");

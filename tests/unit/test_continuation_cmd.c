@@ -8,8 +8,8 @@
 #include <string.h>
 
 #include "../../lib/analysis/bif_view.h"
-#include "../../lib/lang/objects.h"
-#include "../../lib/lang/workspace.h"
+#include "../../lib/language/objects.h"
+#include "../../lib/language/workspace.h"
 #include "fhn_ref.h"
 #include "rec_sink.h"
 

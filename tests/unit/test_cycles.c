@@ -9,8 +9,8 @@
 
 #include "../../lib/analysis/continuation.h"
 #include "../../lib/analysis/cycles.h"
-#include "../../lib/lang/objects.h"
-#include "../../lib/lang/workspace.h"
+#include "../../lib/language/objects.h"
+#include "../../lib/language/workspace.h"
 #include "../../lib/ode/solve.h"
 #include "rec_sink.h"
 

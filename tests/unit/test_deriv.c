@@ -7,8 +7,8 @@
 #include <string.h>
 
 #include "../../lib/base/rng.h"
-#include "../../lib/lang/objects.h"
-#include "../../lib/lang/workspace.h"
+#include "../../lib/language/objects.h"
+#include "../../lib/language/workspace.h"
 #include "../../lib/learn/deriv.h"
 #include "rec_sink.h"
 #include "tempdir.h"

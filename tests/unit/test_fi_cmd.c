@@ -5,8 +5,8 @@
 #include <string.h>
 #include <time.h>
 
-#include "../../lib/lang/objects.h"
-#include "../../lib/lang/workspace.h"
+#include "../../lib/language/objects.h"
+#include "../../lib/language/workspace.h"
 #include "rec_sink.h"
 
 static const nd_dataset *dataset(rec_fixture *f, const char *name)

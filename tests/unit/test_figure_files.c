@@ -8,7 +8,7 @@
 
 #include "../../kernel/batch.h"
 #include "../../lib/base/base64.h"
-#include "../../lib/lang/workspace.h"
+#include "../../lib/language/workspace.h"
 #include "rec_sink.h"
 #include "tempdir.h"
 

@@ -5,8 +5,8 @@
 #include <jansson.h>
 #include <stdlib.h>
 
-#include "../../lib/lang/objects.h"
-#include "../../lib/lang/workspace.h"
+#include "../../lib/language/objects.h"
+#include "../../lib/language/workspace.h"
 #include "rec_sink.h"
 
 /* The FitzHugh–Nagumo equilibrium for current I (a = 0.7, b = 0.8): w = (v + a)/b on the

@@ -3,7 +3,7 @@
 
 #include <stdlib.h>
 
-#include "../../lib/lang/workspace.h"
+#include "../../lib/language/workspace.h"
 #include "rec_sink.h"
 
 /* A fresh interpreter and recorder per test. */

@@ -1,10 +1,11 @@
 /* Interrupts from another thread stop sleep and busy loops quickly and keep the workspace. */
 #include "test.h"
+#include "../../lib/commands/modules.h"
 
 #include <pthread.h>
 #include <time.h>
 
-#include "../../lib/lang/workspace.h"
+#include "../../lib/language/workspace.h"
 #include "rec_sink.h"
 
 typedef struct interrupter {
@@ -45,7 +46,7 @@ static double run_interrupted(nd_interp *in, const char *code, double delay, nd_
 
 TEST(interrupt_stops_sleep)
 {
-    nd_interp *in = nd_interp_create();
+    nd_interp *in = nd_interp_create(nd_cmd_register_all);
     rec_sink r;
     rec_init(&r);
     nd_error e;
@@ -67,7 +68,7 @@ TEST(interrupt_stops_sleep)
 
 TEST(interrupt_stops_a_busy_repeat)
 {
-    nd_interp *in = nd_interp_create();
+    nd_interp *in = nd_interp_create(nd_cmd_register_all);
     rec_sink r;
     rec_init(&r);
     nd_error e;
@@ -86,7 +87,7 @@ TEST(interrupt_stops_a_busy_repeat)
 
 TEST(interrupt_flag_stays_until_cleared)
 {
-    nd_interp *in = nd_interp_create();
+    nd_interp *in = nd_interp_create(nd_cmd_register_all);
     rec_sink r;
     rec_init(&r);
     nd_error e;

@@ -5,8 +5,8 @@
 
 #include "../../lib/base/strbuf.h"
 #include "../../lib/expr/parse.h"
-#include "../../lib/lang/modules.h"
-#include "../../lib/lang/parser.h"
+#include "../../lib/commands/modules.h"
+#include "../../lib/language/parser.h"
 
 static nd_cmd_registry *core_registry(void)
 {

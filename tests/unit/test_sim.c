@@ -7,8 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../../lib/lang/objects.h"
-#include "../../lib/lang/workspace.h"
+#include "../../lib/language/objects.h"
+#include "../../lib/language/workspace.h"
 #include "../../lib/learn/simulate.h"
 #include "../../lib/models/model_ivp.h"
 #include "rec_sink.h"

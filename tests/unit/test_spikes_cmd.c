@@ -4,9 +4,9 @@
 
 #include <stdlib.h>
 
-#include "../../lib/lang/objects.h"
-#include "../../lib/lang/value.h"
-#include "../../lib/lang/workspace.h"
+#include "../../lib/language/objects.h"
+#include "../../lib/language/value.h"
+#include "../../lib/language/workspace.h"
 #include "rec_sink.h"
 
 static nd_value *bound(rec_fixture *f, const char *name)

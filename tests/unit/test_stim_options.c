@@ -2,8 +2,8 @@
    aliases, each component's own options, and suggestions that never invert meaning. */
 #include "test.h"
 
-#include "../../lib/lang/objects.h"
-#include "../../lib/lang/workspace.h"
+#include "../../lib/language/objects.h"
+#include "../../lib/language/workspace.h"
 #include "rec_sink.h"
 
 /* The stimulus column I of dataset name at the row whose time is t. */

@@ -5,8 +5,8 @@
 #include <string.h>
 
 #include "../../lib/data/noise.h"
-#include "../../lib/lang/objects.h"
-#include "../../lib/lang/workspace.h"
+#include "../../lib/language/objects.h"
+#include "../../lib/language/workspace.h"
 #include "../../lib/learn/ude.h"
 #include "rec_sink.h"
 #include "test.h"

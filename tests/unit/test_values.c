@@ -3,12 +3,13 @@
    computed here independently (by hand, from the dataset's own column, or from the
    literature as docs/science.md states). */
 #include "test.h"
+#include "../../lib/commands/modules.h"
 
 #include <math.h>
 #include <stdlib.h>
 
-#include "../../lib/lang/objects.h"
-#include "../../lib/lang/workspace.h"
+#include "../../lib/language/objects.h"
+#include "../../lib/language/workspace.h"
 #include "rec_sink.h"
 
 /* Runs code in a fresh interpreter; returns what the last `print` wrote (without the
@@ -257,7 +258,7 @@ TEST(values_interrupt_stops_a_loop_between_iterations)
 {
     interrupting s = {0};
     rec_init(&s.rec);
-    s.in = nd_interp_create();
+    s.in = nd_interp_create(nd_cmd_register_all);
     s.after = 3;
     s.inner = s.rec.sink;
     nd_sink sink = s.rec.sink;

@@ -1,0 +1,138 @@
+/* continue: the equilibrium branch of a model in one parameter, with its fold and Hopf
+   points and the branches of periodic orbits born at the Hopf points, as a
+   bifurcation-diagram object that `plot` draws. */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "../analysis/continuation.h"
+#include "../analysis/cycles.h"
+#include "../language/args.h"
+#include "modules.h"
+#include "../language/target.h"
+
+static nd_status check_interrupt(void *ctx, nd_error *err)
+{
+    return nd_cmd_check_interrupt(ctx, err);
+}
+
+/* Reads ds= and maxpoints= into o. */
+static nd_status read_options(nd_cmd_ctx *ctx, nd_cont_options *o, nd_error *err)
+{
+    double ds, maxp;
+    nd_status st = nd_arg_opt_number(ctx, "ds", 0, &ds, err);
+    if (st == ND_OK) st = nd_arg_opt_number(ctx, "maxpoints", 2000, &maxp, err);
+    if (st != ND_OK) return st;
+    if (!(ds >= 0 && isfinite(ds)))
+        return nd_arg_error(nd_arg_opt(ctx, "ds"), err, ND_EVALUE, "ds must be a positive step");
+    if (!(maxp >= 2 && maxp <= 1e6))
+        return nd_arg_error(nd_arg_opt(ctx, "maxpoints"), err, ND_EVALUE,
+                            "maxpoints must be 2 … 1e6");
+    nd_cont_options_default(o);
+    o->ds = ds;
+    o->max_points = (size_t)maxp;
+    o->check = check_interrupt;
+    o->check_ctx = ctx;
+    return ND_OK;
+}
+
+/* The parameter and its range: `continue I 0..2` or `continue I=-2..2` (the second form
+   because `continue r -2..2` reads as the subtraction r − 2..2). *pos is the number of
+   positionals they took. */
+static nd_status read_param(nd_cmd_ctx *ctx, const char **pname, const nd_arg **where,
+                            double *lo, double *hi, size_t *pos, nd_error *err)
+{
+    const nd_arg *keyed = NULL;
+    for (size_t i = 0; i < ctx->call->nargs; i++) {
+        const nd_arg *a = &ctx->call->args[i];
+        if (!a->key || nd_cmd_option(ctx->cmd, a->key)) continue;
+        if (keyed) return nd_arg_error(a, err, ND_ESYNTAX, "continue follows one parameter");
+        keyed = a;
+    }
+    if (keyed) {
+        *pname = keyed->key;
+        *where = keyed;
+        *pos = 0;
+        return nd_arg_range(ctx, keyed, lo, hi, err);
+    }
+    *pos = 2;
+    nd_status st = nd_arg_expect(ctx, 2, 3, err);
+    if (st == ND_OK) st = nd_arg_name(ctx, nd_arg_pos(ctx, 0), pname, err);
+    if (st == ND_OK) st = nd_arg_range(ctx, nd_arg_pos(ctx, 1), lo, hi, err);
+    *where = nd_arg_pos(ctx, 0);
+    return st;
+}
+
+static nd_status run_continue(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
+{
+    nd_model_obj *mo;
+    const char *pname;
+    const nd_arg *where = NULL;
+    double lo, hi;
+    size_t pos = 0;
+    nd_cont_options o;
+    int cycles;
+    nd_status st = read_param(ctx, &pname, &where, &lo, &hi, &pos, err);
+    if (st == ND_OK && pos == 0) st = nd_arg_expect(ctx, 0, 1, err);
+    if (st != ND_OK || (st = nd_target_model(ctx, nd_arg_pos(ctx, pos), &mo, err)) != ND_OK ||
+        (st = read_options(ctx, &o, err)) != ND_OK ||
+        (st = nd_arg_opt_bool(ctx, "cycles", 1, &cycles, err)) != ND_OK)
+        return st;
+    int par = nd_model_index(mo->model, ND_MODEL_PAR, pname);
+    if (par < 0)
+        return nd_arg_error(where, err, ND_ENAME, "model %s has no parameter '%s'",
+                            nd_model_name(mo->model), pname);
+    if (!(lo != hi))
+        return nd_arg_error(where, err, ND_EVALUE,
+                            "the range must have two different ends (I 0..20)");
+    nd_bif_result *r;
+    if ((st = nd_bif_continue(mo->model, par, lo, hi, &o, &r, err)) != ND_OK) {
+        if (st != ND_EINTERRUPT) nd_target_locate(err, where);
+        return st;
+    }
+    if (cycles) {
+        nd_cycle_options co;
+        nd_cycle_options_default(&co);
+        co.check = check_interrupt;
+        co.check_ctx = ctx;
+        if ((st = nd_bif_continue_cycles(mo->model, r, &co, err)) != ND_OK) {
+            nd_bif_free(r);
+            return st;
+        }
+    }
+    return nd_cmd_give(ctx, nd_value_bif(r), result, err);
+}
+
+static const nd_option continue_options[] = {
+    {"ds", "1/100 of the range", "the first arclength step (it adapts between ds·1e-6 and 1/20 of the range)"},
+    {"maxpoints", "2000", "stop after this many points on the branch"},
+    {"cycles", "true", "also follow the periodic orbits born at each Hopf point (period, "
+                       "min/max, Floquet multipliers, folds of cycles)"},
+    {NULL, NULL, NULL}
+};
+
+static const nd_command cmd_continue = {
+    "continue", "equilibria against a parameter: folds, Hopf points, the bifurcation diagram",
+    "[NAME =] continue PARAM a..b [MODEL] [ds= maxpoints= cycles=]   (or PARAM=a..b)",
+    "Follows the equilibrium of the model (found from its initial values at PARAM = a) as "
+    "PARAM goes from a to b, by pseudo-arclength continuation: the branch may turn around "
+    "at a fold and come back. Shows the special points: folds (saddle-nodes: two "
+    "equilibria meet and vanish, the onset of class 1 firing) and Hopf points (a pair of "
+    "eigenvalues crosses the imaginary axis, oscillations are born at frequency ω), with "
+    "the first Lyapunov coefficient l1: l1 < 0 supercritical (small stable oscillations "
+    "grow from the point), l1 > 0 subcritical (a jump to large oscillations and a bistable "
+    "window before it). From each Hopf point the branch of periodic orbits is followed "
+    "(cycles=false skips it): its period, the min and max of each variable, its stability "
+    "from the Floquet multipliers, and its folds of cycles (where a stable and an unstable "
+    "cycle meet: the edge of the bistable window). `plot NAME [VAR]` draws the diagram. "
+    "See docs/bifurcations.md.",
+    continue_options, "bif = continue I 0..200 hh\nplot bif V\nbif = continue I 0..2 fhn ds=0.01\n"
+    "b = continue r=-2..2",
+    ND_CMD_ANY_OPTIONS, run_continue
+};
+
+nd_status nd_cmd_register_continue(nd_cmd_registry *reg, nd_error *err)
+{
+    static const nd_command *const all[] = {&cmd_continue};
+    return nd_cmd_register_list(reg, all, sizeof all / sizeof all[0], err);
+}

@@ -1,0 +1,165 @@
+/* Commands that move datasets (CSV) and networks (JSON) between the workspace and files,
+   and write figures (SVG, PNG): save, load. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "../learn/ude_extra.h"
+
+#include "../plot/figure.h"
+
+#include "../language/args.h"
+#include "../language/figure_value.h"
+#include "../language/exec.h"
+#include "modules.h"
+#include "../language/objects.h"
+#include "../language/target.h"
+
+/* The figure a name shows (a figure value, or a result shown with one), or NULL. */
+static const nd_bundle *figure_arg(const nd_cmd_ctx *ctx, const nd_arg *a)
+{
+    if (a->value->kind != ND_EXPR_NAME) return NULL;
+    return nd_value_figure(nd_ws_get(ctx->ws, a->value->str));
+}
+
+/* Finds what to save: a figure, a network or a dataset (held in *holder). */
+static nd_status save_source(const nd_cmd_ctx *ctx, const nd_bundle **fig, nd_ude **net,
+                             nd_value **holder, nd_dataset **ds, nd_error *err)
+{
+    const nd_arg *a = nd_arg_pos(ctx, 0);
+    if ((*fig = figure_arg(ctx, a)) || (*net = nd_target_ude(ctx, a))) return ND_OK;
+    nd_status st = nd_target_dataset(ctx, a, holder, ds, err);
+    static const char key[] = " a dataset here, not ";
+    char *at = st == ND_ETYPE ? strstr(err->msg, key) : NULL;
+    if (at) {   /* "… expects a dataset, a network or a figure here, not a number" */
+        char rest[sizeof err->msg];
+        snprintf(rest, sizeof rest, "%s", at + sizeof key - 1);
+        snprintf(at, sizeof err->msg - (size_t)(at - err->msg),
+                 " a dataset, a network or a figure here, not %s", rest);
+    }
+    return st;
+}
+
+static nd_status run_save(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
+{
+    (void)result;
+    nd_status st = nd_arg_expect(ctx, 2, 2, err);
+    if (st != ND_OK) return st;
+    const nd_bundle *fig = NULL;
+    nd_ude *net = NULL;
+    nd_value *holder = NULL;
+    nd_dataset *ds = NULL;
+    if ((st = save_source(ctx, &fig, &net, &holder, &ds, err)) != ND_OK) return st;
+    int meta = 1;
+    const nd_arg *meta_arg = nd_arg_opt(ctx, "meta");
+    if ((st = nd_arg_opt_bool(ctx, "meta", 1, &meta, err)) == ND_OK && meta_arg && !ds)
+        st = nd_arg_error(meta_arg, err, ND_EVALUE, "meta= applies to datasets (CSV files) only");
+    char *path = NULL;
+    if (st == ND_OK) st = nd_arg_string(ctx, nd_arg_pos(ctx, 1), &path, err);
+    /* the file is written under a temporary name and renamed over the path: that would
+       replace a device (/dev/null, /dev/full) or a pipe by a plain file, so refuse those */
+    struct stat sb;
+    if (st == ND_OK && stat(path, &sb) == 0 && !S_ISREG(sb.st_mode))
+        st = nd_error_fail(err, ND_EIO, "cannot write '%s': it is %s, not a regular file", path,
+                           S_ISDIR(sb.st_mode) ? "a directory" : "a device or pipe");
+    if (st == ND_OK)
+        st = fig   ? nd_fig_save(fig, path, err)
+             : net ? nd_ude_save(net, path, err)
+                   : nd_ds_save_csv_until(ds, path, meta ? 0 : ND_CSV_NO_META,
+                                          ctx->exec->interrupt, err);
+    if (st == ND_OK) {
+        ctx->sink->stream(ctx->sink->ctx, ND_STREAM_OUT, "saved ");
+        ctx->sink->stream(ctx->sink->ctx, ND_STREAM_OUT, path);
+        ctx->sink->stream(ctx->sink->ctx, ND_STREAM_OUT, "\n");
+    } else if (path) {
+        nd_target_locate(err, nd_arg_pos(ctx, 1));
+    }
+    free(path);
+    nd_value_unref(holder);
+    return st;
+}
+
+static const nd_option save_options[] = {
+    {"meta", "true", "CSV: begin with the '# key: value' metadata lines (false: the header "
+                     "row comes first, for readers that do not skip comments)"},
+    {NULL, NULL, NULL}
+};
+
+static const nd_command cmd_save = {
+    "save", "write a dataset to a CSV file, a network to a JSON file, a figure to SVG or PNG",
+    "save DATASET \"file.csv\" [meta=false] | save NET \"file.json\" | "
+    "save FIG \"file.svg\"|\"file.png\"",
+    "Writes the dataset as CSV: '# key: value' lines with its metadata (model, method, "
+    "stimulus ...; left out with meta=false), a header row with each column's name and unit "
+    "(\"V [mV]\"), and the numbers in the shortest form that reads back to the same bits, so "
+    "`load` gives the identical dataset. Times on a decimal grid are written as the grid's "
+    "values (0.3, not the 0.30000000000000004 that 3 × 0.1 gives in binary). Every file is "
+    "written whole or not at all (under a temporary name next to it, then renamed), and only "
+    "to the path named: a relative path is relative to the kernel's working directory (the "
+    "notebook's folder under Jupyter), and a path that is a directory, device or pipe is "
+    "refused.\n\n"
+    "A network (from `ude` or `node`) is written as JSON: the model's text and values, "
+    "the architecture, the weights and scaling (exact to the bit), the stimulus and the "
+    "training history, so that `load` gives it back ready to plot or to train further.\n\n"
+    "A figure (`fig = plot sim V`, or any result bound by name that is shown as a figure) "
+    "is written as the image the cell showed: .svg gives a standalone SVG document, .png the "
+    "PNG; any other extension is an error.",
+    save_options,
+    "sim = simulate t=50\nsave sim \"sim.csv\"\nsave sim \"plain.csv\" meta=false\n"
+    "save net \"net.json\"\nfig = plot sim V\nsave fig \"v.svg\"\nsave fig \"v.png\"",
+    0, run_save
+};
+
+static nd_status run_load(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
+{
+    nd_status st = nd_arg_expect(ctx, 1, 1, err);
+    if (st != ND_OK) return st;
+    char *path = NULL;
+    const nd_arg *a = nd_arg_pos(ctx, 0);
+    if ((st = nd_arg_string(ctx, a, &path, err)) != ND_OK) return st;
+    /* a device (/dev/zero, /dev/urandom) never ends and a pipe blocks the kernel: files only */
+    struct stat sb;
+    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+        st = nd_error_fail(err, ND_EIO, "cannot read '%s': it is %s, not a regular file", path,
+                           S_ISDIR(sb.st_mode) ? "a directory" : "a device or pipe");
+        free(path);
+        nd_target_locate(err, a);
+        return st;
+    }
+    size_t len = strlen(path);
+    if (len > 5 && strcmp(path + len - 5, ".json") == 0) {
+        nd_ude *u = nd_ude_load(path, err);
+        free(path);
+        if (!u) {
+            nd_target_locate(err, a);
+            return err ? err->code : ND_EIO;
+        }
+        *result = nd_value_ude(u);
+        return *result ? ND_OK : nd_error_fail(err, ND_ENOMEM, "out of memory");
+    }
+    nd_dataset *ds = nd_ds_load_csv_until(path, ctx->exec->interrupt, err);
+    free(path);
+    if (!ds) {
+        nd_target_locate(err, a);
+        return err ? err->code : ND_EIO;
+    }
+    *result = nd_value_dataset(ds);
+    return *result ? ND_OK : nd_error_fail(err, ND_ENOMEM, "out of memory");
+}
+
+static const nd_command cmd_load = {
+    "load", "read a dataset from a CSV file, or a network from a JSON file",
+    "NAME = load \"file.csv\" | NAME = load \"file.json\"",
+    "Reads a CSV file with a header row into a dataset: files written by `save` (with "
+    "their metadata and units) and plain CSV files alike. Errors name the line and column "
+    "of the first problem in the file. A file ending in .json is a network saved by "
+    "`save NET \"file.json\"` and loads as one.",
+    NULL, "data = load \"sim.csv\"\nnet2 = load \"net.json\"", 0, run_load
+};
+
+nd_status nd_cmd_register_data(nd_cmd_registry *reg, nd_error *err)
+{
+    static const nd_command *const all[] = {&cmd_save, &cmd_load};
+    return nd_cmd_register_list(reg, all, sizeof all / sizeof all[0], err);
+}

@@ -1,0 +1,109 @@
+/* eval: what a network learned for a term, along the rows of a dataset, as a dataset
+   (the numbers behind `plot NET.TERM vs TERM DATA`, for further computation). */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../learn/ude_term.h"
+#include "../language/args.h"
+#include "learn_cmd.h"
+#include "../language/objects.h"
+#include "../language/target.h"
+
+/* The output dataset: t, the learned term and (with_truth) the true one. */
+static nd_dataset *term_dataset(const nd_ude_term *te, const nd_dataset *ds, const char *term,
+                                const char *true_name, const char *net_name,
+                                const double *learned, const double *truth)
+{
+    const nd_model *tm = nd_ude_truth(te->u);
+    const nd_model_item *it = te->true_is_state ? NULL : nd_model_find(tm, true_name, NULL);
+    char lname[300], tname[300];
+    snprintf(lname, sizeof lname, te->true_is_state ? "d%s/dt" : "%s", term);
+    snprintf(tname, sizeof tname, te->true_is_state ? "true d%s/dt" : "true %s", true_name);
+    const char *names[] = {"t", lname, tname};
+    const char *unit = it && it->unit && it->unit[0] ? it->unit : NULL;
+    const char *units[] = {nd_ds_unit(ds, 0), unit, unit};
+    nd_dataset *out = nd_ds_create(truth ? 3 : 2, names, units);
+    size_t m = nd_ds_rows(ds);
+    if (!out || nd_ds_reserve(out, m) != 0) {
+        nd_ds_free(out);
+        return NULL;
+    }
+    const double *t = nd_ds_col(ds, 0);
+    for (size_t r = 0; r < m; r++) {
+        double row[3] = {t[r], learned[r], truth ? truth[r] : 0};
+        if (nd_ds_append(out, row) != 0) {
+            nd_ds_free(out);
+            return NULL;
+        }
+    }
+    nd_ds_set_meta(out, "network", net_name);
+    nd_ds_set_meta(out, "term", term);
+    return out;
+}
+
+static nd_status run_eval(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
+{
+    const nd_arg *a0 = nd_arg_pos(ctx, 0);
+    char net_name[256];
+    const char *term = NULL;
+    nd_ude *u = nd_learn_net_of(ctx, &term, net_name, sizeof net_name);
+    if (!u || !term)
+        return nd_arg_error(a0 ? a0 : NULL, err, ND_ETYPE, "eval needs a network's term: "
+                            "eval NET.TERM DATA (e.g. eval net.INa data)");
+    size_t pos = 1;
+    const char *true_name = NULL;
+    const nd_arg *a = nd_arg_pos(ctx, pos), *true_at = NULL;
+    if (a && a->value->kind == ND_EXPR_NAME && strcmp(a->value->str, "vs") == 0) {
+        true_at = nd_arg_pos(ctx, pos + 1);
+        if (!true_at || true_at->value->kind != ND_EXPR_NAME)
+            return nd_arg_error(a, err, ND_ESYNTAX, "'vs' needs the true term after it");
+        true_name = true_at->value->str;
+        pos += 2;
+    }
+    const nd_arg *da = nd_arg_pos(ctx, pos);
+    if (!da || nd_arg_pos(ctx, pos + 1))
+        return nd_arg_error(da ? nd_arg_pos(ctx, pos + 1) : a0, err, ND_ESYNTAX,
+                            "usage: eval NET.TERM [vs TERM] DATA");
+    nd_ude_term te;
+    nd_status st = nd_ude_term_find(u, term, true_name, &te, err);
+    if (st != ND_OK) {
+        nd_target_locate(err, true_at && strstr(err->msg, "to compare") ? true_at : a0);
+        return st;
+    }
+    nd_value *holder;
+    nd_dataset *ds;
+    if ((st = nd_target_dataset(ctx, da, &holder, &ds, err)) != ND_OK) return st;
+    size_t m = nd_ds_rows(ds);
+    double *lv = malloc((m + 1) * sizeof *lv), *tv = malloc((m + 1) * sizeof *tv);
+    if (!lv || !tv) st = nd_error_fail(err, ND_ENOMEM, "out of memory");
+    if (st == ND_OK && (st = nd_ude_term_along(&te, ds, lv, true_name ? tv : NULL, err)) != ND_OK)
+        nd_target_locate(err, da);
+    nd_dataset *out = NULL;
+    if (st == ND_OK &&
+        !(out = term_dataset(&te, ds, term, true_name ? true_name : term, net_name, lv,
+                             true_name ? tv : NULL)))
+        st = nd_error_fail(err, ND_ENOMEM, "out of memory");
+    if (st == ND_OK) st = nd_cmd_give(ctx, nd_value_dataset(out), result, err);
+    free(lv);
+    free(tv);
+    nd_value_unref(holder);
+    return st;
+}
+
+const nd_command nd_cmd_eval = {
+    "eval", "a network's learned term along a dataset, as a dataset",
+    "NAME = eval NET.TERM [vs TERM] DATA",
+    "Evaluates the term that network NET learned (a replaced term, or for `node` and "
+    "replace=X a state's derivative dX/dt) at every row of DATA and returns a dataset with "
+    "the columns t and TERM, ready for plot, save, spikes or further computation. DATA "
+    "must hold the states the network reads (its inputs); a stimulated parameter comes from "
+    "its column, else from the network's stimulus. With `vs TERM` a third column gives the "
+    "model's true TERM at the same rows (DATA must then hold every state: a noise-free "
+    "`simulate` without observe=). `plot NET.TERM vs TERM DATA` draws the same numbers.",
+    NULL,
+    "y = eval net.INa truth\n"
+    "both = eval net.INa vs INa truth\n"
+    "save y \"ina.csv\"",
+    0, run_eval
+};

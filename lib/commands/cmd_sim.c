@@ -1,0 +1,242 @@
+/* simulate: a model integrated over time into a dataset, which keeps the solver's
+   continuous solution for the analyses that need more than the samples (spikes). */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../data/noise.h"
+#include "../learn/simulate.h"
+#include "../learn/ude.h"
+#include "../ode/dense.h"
+#include "../ode/solve.h"
+#include "../language/args.h"
+#include "../language/exec.h"
+#include "modules.h"
+#include "../language/target.h"
+
+/* A simulation stores at most this many numbers, so a mistyped t= or sample= is refused
+   before anything is allocated. */
+#define MAX_VALUES 50000000.0
+
+/* ---- simulate ---- */
+
+typedef struct sim_request {
+    double t_end, sample, noise;
+    double seed;
+    int terms;
+    char *method;
+    nd_ode_options opt;
+} sim_request;
+
+static nd_status read_request(nd_cmd_ctx *ctx, sim_request *rq, nd_error *err)
+{
+    nd_status st;
+    nd_ode_options_default(&rq->opt);
+    rq->method = NULL;
+    if ((st = nd_arg_opt_number(ctx, "t", 100, &rq->t_end, err)) != ND_OK) return st;
+    if (!(rq->t_end > 0) || !isfinite(rq->t_end))
+        return nd_arg_error(nd_arg_opt(ctx, "t"), err, ND_EVALUE,
+                            "t must be a positive, finite duration");
+    if ((st = nd_arg_opt_number(ctx, "sample", nd_sim_default_sample(rq->t_end), &rq->sample, err)))
+        return st;
+    if (!(rq->sample > 0) || !isfinite(rq->sample))
+        return nd_arg_error(nd_arg_opt(ctx, "sample"), err, ND_EVALUE,
+                            "sample must be a positive interval");
+    if ((st = nd_arg_opt_word(ctx, "method", "dp5", &rq->method, err)) != ND_OK) return st;
+    if (nd_ode_method_parse(rq->method, &rq->opt.method) != 0)
+        return nd_arg_error(nd_arg_opt(ctx, "method"), err, ND_EVALUE,
+                            "unknown method '%s' (euler, rk4, expeuler, dp5, tsit5, bdf, adams)",
+                            rq->method);
+    if ((st = nd_arg_opt_number(ctx, "rtol", 1e-6, &rq->opt.rtol, err)) != ND_OK) return st;
+    if ((st = nd_arg_opt_number(ctx, "atol", rq->opt.rtol, &rq->opt.atol, err)) != ND_OK)
+        return st;
+    double dt_default = nd_ode_method_is_fixed(rq->opt.method) ? 0.01 : 0;
+    if ((st = nd_arg_opt_number(ctx, "dt", dt_default, &rq->opt.dt, err)) != ND_OK) return st;
+    if ((st = nd_arg_opt_number(ctx, "noise", 0, &rq->noise, err)) != ND_OK) return st;
+    if ((st = nd_arg_opt_number(ctx, "seed", 1, &rq->seed, err)) != ND_OK) return st;
+    return nd_arg_opt_bool(ctx, "terms", 0, &rq->terms, err);
+}
+
+/* Returns a dataset of the columns idx[0..k) of src (rows and metadata copied). */
+static nd_dataset *select_columns(const nd_dataset *src, const int *idx, size_t k)
+{
+    const char *names[k], *units[k];
+    for (size_t c = 0; c < k; c++) {
+        names[c] = nd_ds_name(src, (size_t)idx[c]);
+        units[c] = nd_ds_unit(src, (size_t)idx[c]);
+    }
+    nd_dataset *out = nd_ds_create(k, names, units);
+    double row[k];
+    if (!out || nd_ds_reserve(out, nd_ds_rows(src)) != 0) {
+        nd_ds_free(out);
+        return NULL;
+    }
+    for (size_t r = 0; r < nd_ds_rows(src); r++) {
+        for (size_t c = 0; c < k; c++) row[c] = nd_ds_col(src, (size_t)idx[c])[r];
+        nd_ds_append(out, row);
+    }
+    for (size_t m = 0; m < nd_ds_meta_count(src); m++)
+        nd_ds_set_meta(out, nd_ds_meta_key(src, m), nd_ds_meta_value(src, m));
+    /* The solution of the states stays valid for the columns kept (a failed copy only
+       costs the analyses their precision). */
+    if (nd_ds_dense(src)) nd_ds_set_dense(out, nd_dense_copy(nd_ds_dense(src)));
+    if (nd_ds_stim(src)) nd_ds_set_stim(out, nd_stim_copy(nd_ds_stim(src)));
+    return out;
+}
+
+/* Keeps t, the columns named by the observe option and the driven input (input, or
+   NULL), then adds the measurement noise to all but the input. */
+static nd_status observe(nd_cmd_ctx *ctx, const sim_request *rq, const char *input,
+                         nd_dataset **ds, nd_error *err)
+{
+    const nd_arg *obs = nd_arg_opt(ctx, "observe");
+    if (obs) {
+        const nd_expr *v = obs->value;
+        size_t n = v->kind == ND_EXPR_LIST ? v->nitems : 1;
+        int idx[n + 2];
+        size_t k = 0;
+        idx[k++] = 0;
+        for (size_t i = 0; i < n; i++) {
+            const nd_expr *item = v->kind == ND_EXPR_LIST ? v->items[i] : v;
+            const char *name = item->kind == ND_EXPR_NAME ? item->str : "?";
+            int j = nd_ds_find(*ds, name);
+            if (j < 1)
+                return nd_error_set(err, ND_ENAME, item->line, item->col, item->span,
+                                    "observe: the simulation has no variable '%s'", name);
+            for (size_t c = 0; c < k; c++)
+                if (idx[c] == j)
+                    return nd_error_set(err, ND_EVALUE, item->line, item->col, item->span,
+                                        "observe: '%s' is named twice", name);
+            idx[k++] = j;
+        }
+        int in = input ? nd_ds_find(*ds, input) : -1;
+        int listed = 0;
+        for (size_t c = 0; c < k; c++) listed |= idx[c] == in;
+        if (in > 0 && !listed) idx[k++] = in;
+        nd_dataset *kept = select_columns(*ds, idx, k);
+        if (!kept) return nd_error_fail(err, ND_ENOMEM, "out of memory");
+        nd_ds_free(*ds);
+        *ds = kept;
+    }
+    for (size_t j = 1; rq->noise > 0 && j < nd_ds_cols(*ds); j++) {
+        /* Noise goes on what is measured, never on the stimulus that was applied. */
+        if (input && strcmp(nd_ds_name(*ds, j), input) == 0) continue;
+        nd_status st = nd_ds_add_noise(*ds, nd_ds_name(*ds, j), rq->noise,
+                                       (unsigned long)rq->seed + j, err);
+        if (st != ND_OK) return st;
+    }
+    return ND_OK;
+}
+
+static nd_status run_simulate(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
+{
+    nd_status st = nd_arg_expect(ctx, 0, 1, err);
+    if (st != ND_OK) return st;
+    /* A network (ude, node) simulates like its model, with the network in the loop. */
+    nd_ude *net = nd_target_ude(ctx, nd_arg_pos(ctx, 0));
+    nd_model_obj *mo = NULL;
+    if (!net && (st = nd_target_model(ctx, nd_arg_pos(ctx, 0), &mo, err)) != ND_OK) return st;
+    const nd_model *m = net ? nd_ude_model(net) : mo->model;
+    sim_request rq;
+    if ((st = read_request(ctx, &rq, err)) != ND_OK) {
+        free(rq.method);
+        return st;
+    }
+    free(rq.method);
+    rq.opt.interrupt = ctx->exec->interrupt;
+
+    int input = -1;
+    nd_stim *stim = net ? NULL : nd_model_obj_stim(mo, &input);
+    const nd_stim *drive = net ? nd_ude_stim(net, &input) : stim;
+    if (!drive || nd_stim_count(drive) == 0) input = -1;   /* `stim none` */
+    size_t n = nd_model_count(m, ND_MODEL_STATE), nterms = rq.terms ? nd_model_count(m, ND_MODEL_TERM) : 0;
+    double rows = floor(rq.t_end / rq.sample) + 1;
+    double cols = 1.0 + (double)n + (input >= 0) + (double)nterms;
+    if (rows * cols > MAX_VALUES) {
+        nd_stim_free(stim);
+        return nd_error_set(err, ND_ENOMEM, ctx->call->line, ctx->call->col,
+                            (int)strlen(ctx->call->name),
+                            "this simulation would store %.3g values (%.3g GB): use a larger "
+                            "sample= or a shorter t= (at most %.0f values)",
+                            rows * cols, rows * cols * 8e-9, MAX_VALUES);
+    }
+    nd_sim_options so;
+    nd_sim_options_default(&so);
+    so.ode = rq.opt;
+    so.stim = stim;
+    so.input = input;
+    so.terms = rq.terms;
+    so.dense = rq.noise <= 0;   /* noisy data has no continuous solution behind it */
+    size_t nt = 0;
+    double *times = nd_sim_times(rq.t_end, rq.sample, &nt);
+    nd_dataset *ds = NULL;
+    nd_ode_stats stats = {0};
+    if (!times)
+        st = nd_error_fail(err, ND_ENOMEM, "out of memory for the simulation");
+    else if (net)
+        st = nd_sim_network(net, times, nt, rq.t_end, &so, &ds, &stats, err);
+    else
+        st = nd_sim_model(m, times, nt, rq.t_end, &so, &ds, &stats, err);
+    if (st != ND_OK && err && err->line == 0) nd_target_locate(err, &(nd_arg){
+        .line = ctx->call->line, .col = ctx->call->col, .span = (int)strlen(ctx->call->name)});
+    if (st == ND_OK && stats.warning[0]) {
+        ctx->sink->stream(ctx->sink->ctx, ND_STREAM_ERR, "warning: ");
+        ctx->sink->stream(ctx->sink->ctx, ND_STREAM_ERR, stats.warning);
+        ctx->sink->stream(ctx->sink->ctx, ND_STREAM_ERR, "\n");
+    }
+    if (st == ND_OK) {
+        if (net) nd_ds_set_meta(ds, "network", nd_arg_pos(ctx, 0)->value->str);
+        const char *in_name = input >= 0 ? nd_model_item_at(m, ND_MODEL_PAR, (size_t)input)->name : NULL;
+        st = observe(ctx, &rq, in_name, &ds, err);
+    }
+    if (st == ND_OK) {
+        *result = nd_value_dataset(ds);
+        ds = NULL;
+        if (!*result) st = nd_error_fail(err, ND_ENOMEM, "out of memory");
+    }
+    nd_ds_free(ds);
+    nd_stim_free(stim);
+    free(times);
+    return st;
+}
+
+static const nd_option simulate_options[] = {
+    {"t", "100", "duration (the model's time unit: ms for the neuron models)"},
+    {"method", "dp5", "euler, rk4, expeuler (fixed step); dp5, tsit5 (adaptive); bdf, adams (CVODE)"},
+    {"rtol", "1e-6", "relative tolerance of the adaptive methods"},
+    {"atol", "rtol", "absolute tolerance of the adaptive methods"},
+    {"dt", "0.01 for fixed-step methods", "the step of euler, rk4 and expeuler"},
+    {"sample", "about t/4000", "interval between stored samples"},
+    {"observe", "all", "the variables to keep (observe=V or observe=V,n)"},
+    {"noise", "0", "Gaussian measurement noise, as a fraction of each variable's range"},
+    {"seed", "1", "seed of the noise (the same numbers on every machine)"},
+    {"terms", "false", "also store the model's terms (currents) at each sample"},
+    {NULL, NULL, NULL}
+};
+
+static const nd_command cmd_simulate = {
+    "simulate", "integrate a model over time into a dataset",
+    "NAME = simulate [MODEL|NET] t=… [method= rtol= atol= dt= sample= observe= noise= seed= "
+    "terms=]",
+    "Integrates MODEL (default: the current model) from its initial values with its "
+    "parameters and stimulus, and returns a dataset sampled every `sample` time units: "
+    "t, the states, the driven input, and the terms with terms=true. The solver's work "
+    "(right-hand-side evaluations, accepted and rejected steps) is kept in the dataset's "
+    "metadata; a fixed step beyond the method's stability limit is warned about, and a "
+    "blow-up stops with a SolverError naming the time and variable. The dataset also keeps "
+    "the solver's continuous solution (every computed point with its slope), so `spikes` "
+    "places crossings and peaks between the samples; noise= drops it.\n\n"
+    "A network from `ude` or `node` simulates the same way, with the network in the loop "
+    "and its own stimulus (change it with `stim NET …` to test generalisation); the "
+    "dataset's metadata names the network, and terms=true stores the learned terms too.",
+    simulate_options,
+    "use hh\nset I = 10\nsim = simulate t=100\ndata = simulate t=50 sample=0.1 observe=V noise=0.05 seed=42",
+    0, run_simulate
+};
+
+nd_status nd_cmd_register_sim(nd_cmd_registry *reg, nd_error *err)
+{
+    static const nd_command *const all[] = {&cmd_simulate};
+    return nd_cmd_register_list(reg, all, sizeof all / sizeof all[0], err);
+}

@@ -1,0 +1,31 @@
+/* What the network commands (cmd_learn.c, cmd_train.c, learn_plot.c) share with each
+   other and with the generic commands that accept a network (plot). */
+#ifndef ND_COMMANDS_LEARN_CMD_H
+#define ND_COMMANDS_LEARN_CMD_H
+
+#include "../language/commands.h"
+#include "../language/objects.h"
+
+/* The train command (cmd_train.c). */
+extern const nd_command nd_cmd_train;
+
+/* The eval command (cmd_eval.c). */
+extern const nd_command nd_cmd_eval;
+
+/* Returns the network named by the call's first positional (NET or NET.TERM), or NULL;
+   its name goes into name (cap bytes) and *term gets what follows the dot (NULL without
+   one). */
+nd_ude *nd_learn_net_of(const nd_cmd_ctx *ctx, const char **term, char *name, size_t cap);
+
+/* Places an error that has no location yet on the command's name. */
+void nd_learn_locate_call(const nd_cmd_ctx *ctx, nd_error *err);
+
+/* Returns 1 when the call's first positional is a network or NET.TERM (plot's dispatch). */
+int nd_plot_net_target(const nd_cmd_ctx *ctx);
+
+/* `plot NET DATA` (fit against data) and `plot NET.TERM vs TERM …` (learned against true
+   term), with plot's title=, width=, height= options; *result (NULL: not wanted) gets
+   the figure when the statement binds it. */
+nd_status nd_plot_net(const nd_cmd_ctx *ctx, nd_value **result, nd_error *err);
+
+#endif
