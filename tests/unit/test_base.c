@@ -1,11 +1,13 @@
 /* lib/base: errors, bundles, strings, number formatting, tables, suggestions, escaping. */
 #include "test.h"
 
+#include <math.h>
 #include <stdlib.h>
 
 #include "../../lib/base/bundle.h"
 #include "../../lib/base/root.h"
 #include "../../lib/base/error.h"
+#include "../../lib/base/json.h"
 #include "../../lib/base/numfmt.h"
 #include "../../lib/base/strbuf.h"
 #include "../../lib/base/suggest.h"
@@ -254,4 +256,19 @@ TEST(root_illinois_finds_the_sign_change)
     CHECK_INT(nd_root_illinois(cube_minus_two, NULL, 2, 6, 0, -2, 1e-13, 100, &s), 0);
     CHECK_NEAR(s, cbrt(2), 1e-12);
     CHECK_INT(nd_root_illinois(nan_past_one, NULL, 0, -5, 10, 5, 1e-9, 100, &s), -1);
+}
+
+TEST(json_builders_write_compact_ordered_text)
+{
+    json_t *o = json_object();
+    double xs[3] = {1.5, NAN, -INFINITY};
+    int rc = nd_json_put(o, "type", json_string("x")) | nd_json_put(o, "v", nd_json_reals(xs, 3)) |
+             nd_json_put(o, "n", json_integer(3)) | nd_json_put(o, "third", nd_json_real(0.1));
+    CHECK_INT(rc, 0);
+    CHECK_INT(nd_json_put(o, "bad", NULL), -1);
+    char *s = nd_json_dump(o);
+    /* 0.1 with 17 digits reads back to the same double */
+    CHECK_STR(s, "{\"type\":\"x\",\"v\":[1.5,\"nan\",\"-inf\"],\"n\":3,\"third\":0.10000000000000001}");
+    free(s);
+    CHECK(nd_json_dump(NULL) == NULL);
 }

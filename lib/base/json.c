@@ -1,0 +1,43 @@
+/* jansson reports every allocation failure as a NULL, which these helpers pass on, so a
+   builder can chain constructors and test once at the end. */
+#include "json.h"
+
+#include <math.h>
+
+json_t *nd_json_real(double x)
+{
+    if (isfinite(x)) return json_real(x);
+    return json_string(isnan(x) ? "nan" : x > 0 ? "inf" : "-inf");
+}
+
+json_t *nd_json_reals(const double *x, size_t n)
+{
+    json_t *arr = json_array();
+    for (size_t i = 0; arr && i < n; i++) {
+        if (nd_json_push(arr, nd_json_real(x[i])) != 0) {
+            json_decref(arr);
+            return NULL;
+        }
+    }
+    return arr;
+}
+
+int nd_json_put(json_t *obj, const char *key, json_t *value)
+{
+    if (!value) return -1;
+    return json_object_set_new(obj, key, value) == 0 ? 0 : -1;
+}
+
+int nd_json_push(json_t *arr, json_t *value)
+{
+    if (!value) return -1;
+    return json_array_append_new(arr, value) == 0 ? 0 : -1;
+}
+
+char *nd_json_dump(json_t *j)
+{
+    if (!j) return NULL;
+    char *s = json_dumps(j, JSON_COMPACT | JSON_PRESERVE_ORDER | JSON_REAL_PRECISION(17));
+    json_decref(j);
+    return s;
+}
