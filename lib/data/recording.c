@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/strbuf.h"
 #include "meta.h"
 
 typedef struct channel {
@@ -133,37 +134,56 @@ const double *nd_rec_data(const nd_recording *rec, size_t s, size_t c)
     return rec->sweeps[s].values + c * rec->sweeps[s].n;
 }
 
+/* The column names of a sweep and the "channels" metadata that maps them back; 0 ok,
+   -1 ENOMEM (names are freed by free_names either way). */
+static int column_names(const nd_recording *rec, char **names, nd_sb *map)
+{
+    for (size_t c = 0; c < rec->nchan; c++) {
+        if (!(names[c] = nd_rec_column_name(rec, c))) return -1;
+        if (strcmp(names[c], rec->chans[c].name) != 0)
+            nd_sb_printf(map, "%s%s=%s", map->len ? ", " : "", names[c], rec->chans[c].name);
+    }
+    return 0;
+}
+
+static void free_names(char **names, size_t n)
+{
+    for (size_t c = 0; c < n; c++) free(names[c]);
+    free(names);
+}
+
 nd_dataset *nd_rec_sweep_dataset(const nd_recording *rec, size_t s, nd_error *err)
 {
     const sweep *sw = &rec->sweeps[s];
     size_t ncols = rec->nchan + 1;
-    const char **names = malloc(ncols * sizeof *names);
+    char **names = calloc(rec->nchan, sizeof *names);
+    const char **cols = malloc(ncols * sizeof *cols);
     const char **units = malloc(ncols * sizeof *units);
+    nd_sb map;
+    nd_sb_init(&map);
     nd_dataset *ds = NULL;
-    if (names && units) {
-        names[0] = "t";
+    if (names && cols && units && column_names(rec, names, &map) == 0) {
+        cols[0] = "t";
         units[0] = "ms";
         for (size_t c = 0; c < rec->nchan; c++) {
-            names[c + 1] = rec->chans[c].name;
+            cols[c + 1] = names[c];
             units[c + 1] = rec->chans[c].unit;
         }
-        ds = nd_ds_create(ncols, names, units);
+        ds = nd_ds_create(ncols, cols, units);
     }
-    free(names);
+    free_names(names, names ? rec->nchan : 0);
+    free(cols);
     free(units);
-    if (!ds) {
-        nd_error_fail(err, ND_EVALUE, "sweep %zu: its channels cannot be dataset columns "
-                      "(a channel called \"t\", or out of memory)", s);
-        return NULL;
-    }
     char num[32];
-    int ok = nd_ds_reserve(ds, sw->n) == 0;
+    int ok = ds && nd_ds_reserve(ds, sw->n) == 0;
     for (size_t i = 0; ok && i < rec->meta.n; i++)
         ok = nd_ds_set_meta(ds, rec->meta.keys[i], rec->meta.values[i]) == ND_OK;
-    snprintf(num, sizeof num, "%zu", s);
+    snprintf(num, sizeof num, "%zu", s + 1);
     ok = ok && nd_ds_set_meta(ds, "sweep", num) == ND_OK;
     snprintf(num, sizeof num, "%.17g", sw->t0);
     ok = ok && nd_ds_set_meta(ds, "t0", num) == ND_OK;
+    ok = ok && (!map.len || nd_ds_set_meta(ds, "channels", nd_sb_str(&map)) == ND_OK);
+    nd_sb_free(&map);
     double *row = ok ? malloc(ncols * sizeof *row) : NULL;
     for (size_t i = 0; row && i < sw->n; i++) {
         row[0] = (double)i * sw->dt;

@@ -71,9 +71,19 @@ double nd_rec_sweep_dt(const nd_recording *rec, size_t s);
 /* Returns channel c's nd_rec_sweep_len values in sweep s. */
 const double *nd_rec_data(const nd_recording *rec, size_t s, size_t c);
 
-/* Returns sweep s as a dataset: "t" in ms from the sweep's start, then every channel under
-   its name and unit, with the recording's metadata plus "sweep" (s) and "t0" (ms since the
-   file's start); NULL with err set on ENOMEM or a channel name a dataset refuses. */
+/* Returns the identifier channel c goes by in a sweep's dataset: "V" for the membrane
+   potential (the first channel in volts, a recorded one before a command), "I" for the
+   current (the first channel in amperes: the command before a recorded one in current
+   clamp, that is when "V" is recorded; the recorded one first otherwise), else the
+   channel's name with every character outside [A-Za-z0-9_] made "_" (and a leading digit
+   prefixed by "_"), made unique by a suffix _2, _3 ...; caller frees; NULL on ENOMEM. */
+char *nd_rec_column_name(const nd_recording *rec, size_t c);
+
+/* Returns sweep s as a dataset: "t" in ms from the sweep's start, then every channel
+   under nd_rec_column_name and its unit, with the recording's metadata plus "sweep"
+   (s + 1: sweeps are counted from 1, as Clampfit shows them), "t0" (ms since the file's
+   start) and "channels" ("V=IN 0, I=Cmd 0": which channel each column holds); NULL with
+   err set on ENOMEM. */
 nd_dataset *nd_rec_sweep_dataset(const nd_recording *rec, size_t s, nd_error *err);
 
 #endif

@@ -1,6 +1,10 @@
 /* lib/data: the recording container and a sweep as a dataset. */
 #include "test.h"
 
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../lib/data/rec_view.h"
 #include "../../lib/data/recording.h"
 
 static nd_recording *two_sweeps(void)
@@ -50,12 +54,68 @@ TEST(rec_sweep_dataset_has_time_channels_and_meta)
     CHECK(ds != NULL);
     CHECK_INT(nd_ds_cols(ds), 3);
     CHECK_INT(nd_ds_rows(ds), 3);
-    CHECK_STR(nd_ds_name(ds, 2), "Cmd 0");
+    CHECK_STR(nd_ds_name(ds, 1), "V");
+    CHECK_STR(nd_ds_name(ds, 2), "I");
+    CHECK_STR(nd_ds_unit(ds, 2), "pA");
+    CHECK_STR(nd_ds_meta(ds, "channels"), "V=IN 0, I=Cmd 0");
     CHECK(nd_ds_col(ds, 0)[2] == 0.1);
     CHECK(nd_ds_col(ds, 2)[1] == 75);
     CHECK_STR(nd_ds_meta(ds, "protocol"), "AP gain");
-    CHECK_STR(nd_ds_meta(ds, "sweep"), "1");
+    CHECK_STR(nd_ds_meta(ds, "sweep"), "2");
     CHECK_STR(nd_ds_meta(ds, "t0"), "3000");
     nd_ds_free(ds);
+    nd_rec_free(rec);
+}
+
+/* Names a recording's channels get, checked one by one. */
+static void check_names(const char *const *names, const char *const *units,
+                        const nd_chan_kind *kinds, size_t n, const char *const *expect)
+{
+    nd_recording *rec = nd_rec_create("test");
+    for (size_t c = 0; c < n; c++) CHECK_INT(nd_rec_add_channel(rec, names[c], units[c], kinds[c]), (long)c);
+    for (size_t c = 0; c < n; c++) {
+        char *got = nd_rec_column_name(rec, c);
+        CHECK_STR(got, expect[c]);
+        free(got);
+    }
+    nd_rec_free(rec);
+}
+
+TEST(rec_column_names_follow_the_quantities)
+{
+    /* ABF1 gap-free: two recorded channels, a current in nA and a potential in mV */
+    const char *n1[] = {"Imemb", "10_Vm"}, *u1[] = {"nA", "mV"}, *e1[] = {"I", "V"};
+    const nd_chan_kind k1[] = {ND_CHAN_RECORDED, ND_CHAN_RECORDED};
+    check_names(n1, u1, k1, 2, e1);
+    /* voltage clamp: the recorded current is I, the command potential V */
+    const char *n2[] = {"IN 0", "Cmd 0"}, *u2[] = {"pA", "mV"}, *e2[] = {"I", "V"};
+    const nd_chan_kind k2[] = {ND_CHAN_RECORDED, ND_CHAN_COMMAND};
+    check_names(n2, u2, k2, 2, e2);
+    /* current clamp with a recorded current monitor: the command is I */
+    const char *n3[] = {"IN 0", "IN 1", "Cmd 0", "2 aux", "t"};
+    const char *u3[] = {"mV", "pA", "pA", NULL, "s"};
+    const char *e3[] = {"V", "IN_1", "I", "_2_aux", "t_2"};
+    const nd_chan_kind k3[] = {ND_CHAN_RECORDED, ND_CHAN_RECORDED, ND_CHAN_COMMAND,
+                               ND_CHAN_RECORDED, ND_CHAN_RECORDED};
+    check_names(n3, u3, k3, 5, e3);
+}
+
+TEST(rec_view_summary_and_table)
+{
+    nd_recording *rec = two_sweeps();
+    char *s = nd_rec_summary(rec);
+    CHECK_STR(s, "recording (abf 2.6): 2 sweeps of 0.15 ms at 20 kHz; V [mV] (IN 0), "
+                 "I [pA] (Cmd 0, command); protocol AP gain");
+    free(s);
+    nd_bundle *b = nd_rec_bundle(rec);
+    CHECK(b != NULL);
+    const char *plain = nd_bundle_get(b, "text/plain");
+    CHECK(strstr(plain, "sweep  start (s)  ms    V [mV]     I [pA]") != NULL);
+    CHECK(strstr(plain, "2      3          0.15  -70 … -68  0 … 75") != NULL);
+    const char *json = nd_bundle_get(b, ND_MIME_JSON);
+    CHECK(strstr(json, "\"channels\":[{\"name\":\"IN 0\",\"column\":\"V\",\"unit\":\"mV\","
+                       "\"kind\":\"recorded\"}") != NULL);
+    CHECK(strstr(json, "{\"sweep\":2,\"t0\":3000.0,\"dt\":0.050000000000000003,\"samples\":3}") != NULL);
+    nd_bundle_free(b);
     nd_rec_free(rec);
 }
