@@ -9,6 +9,7 @@ static const register_fn modules[] = {
     nd_cmd_register_core,
     nd_cmd_register_table,
     nd_cmd_register_data,
+    nd_cmd_register_rec,
     nd_cmd_register_model,
     nd_cmd_register_sim,
     nd_cmd_register_plot,

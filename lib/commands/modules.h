@@ -51,6 +51,9 @@ nd_status nd_cmd_register_deriv(nd_cmd_registry *reg, nd_error *err);
 /* Registers the interact command (cmd_interact.c). */
 nd_status nd_cmd_register_interact(nd_cmd_registry *reg, nd_error *err);
 
+/* Registers the recording commands (sweep, features; cmd_rec.c). */
+nd_status nd_cmd_register_rec(nd_cmd_registry *reg, nd_error *err);
+
 /* Registers the commands of every module; stops at the first failure. */
 nd_status nd_cmd_register_all(nd_cmd_registry *reg, nd_error *err);
 

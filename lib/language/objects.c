@@ -7,6 +7,7 @@
 
 #include "../analysis/bif_view.h"
 #include "../base/strbuf.h"
+#include "../data/rec_view.h"
 #include "../learn/ude.h"
 #include "bif_fields.h"
 #include "../learn/ude_view.h"
@@ -53,6 +54,80 @@ nd_dataset *nd_value_as_dataset(const nd_value *v)
 {
     return v && v->kind == ND_VAL_OBJECT && v->as.obj.type == &dataset_type ? v->as.obj.data
                                                                              : NULL;
+}
+
+static char *rec_summary(const void *data) { return nd_rec_summary(data); }
+static nd_bundle *rec_bundle(const void *data) { return nd_rec_bundle(data); }
+static void rec_free(void *data) { nd_rec_free((nd_recording *)data); }
+
+static const char *const rec_fields[] = {"sweeps", "channels"};
+enum { REC_FIELDS = sizeof rec_fields / sizeof rec_fields[0] };
+
+static const char *rec_field_name(const void *data, size_t i)
+{
+    const nd_recording *rec = data;
+    if (i < REC_FIELDS) return rec_fields[i];
+    i -= REC_FIELDS;
+    return i < nd_rec_meta_count(rec) ? nd_rec_meta_key(rec, i) : NULL;
+}
+
+static nd_value *sweep_item(const nd_recording *rec, size_t s)
+{
+    nd_dataset *ds = nd_rec_sweep_dataset(rec, s, NULL);
+    return ds ? nd_value_dataset(ds) : NULL;
+}
+
+static nd_value *channel_item(const nd_recording *rec, size_t c)
+{
+    char *name = nd_rec_column_name(rec, c);
+    nd_value *v = name ? nd_value_string(name) : NULL;
+    free(name);
+    return v;
+}
+
+/* The list of item(rec, 0..n); NULL on ENOMEM. Sweeps make a list the language indexes
+   from 1, as sweeps are counted. */
+static nd_value *rec_list(const nd_recording *rec, size_t n,
+                          nd_value *(*item)(const nd_recording *, size_t))
+{
+    nd_value **items = calloc(n ? n : 1, sizeof *items);
+    size_t made = 0;
+    while (items && made < n && (items[made] = item(rec, made))) made++;
+    if (items && made == n) {
+        nd_value *list = nd_value_list(items, n);   /* takes the references over */
+        free(items);
+        return list;
+    }
+    for (size_t i = 0; i < made; i++) nd_value_unref(items[i]);
+    free(items);
+    return NULL;
+}
+
+static int rec_field(const void *data, const char *name, nd_value **out)
+{
+    const nd_recording *rec = data;
+    if (strcmp(name, "sweeps") == 0) *out = rec_list(rec, nd_rec_sweeps(rec), sweep_item);
+    else if (strcmp(name, "channels") == 0)
+        *out = rec_list(rec, nd_rec_channels(rec), channel_item);
+    else {
+        const char *meta = nd_rec_meta(rec, name);
+        if (!meta) return 0;
+        *out = nd_value_string(meta);
+    }
+    return *out ? 1 : -1;
+}
+
+static const nd_object_type rec_type = {"recording", rec_summary, rec_bundle, rec_free,
+                                        rec_field_name, rec_field};
+
+nd_value *nd_value_recording(nd_recording *rec)
+{
+    return nd_value_object(&rec_type, rec);
+}
+
+nd_recording *nd_value_as_recording(const nd_value *v)
+{
+    return v && v->kind == ND_VAL_OBJECT && v->as.obj.type == &rec_type ? v->as.obj.data : NULL;
 }
 
 static char *model_summary(const void *data)

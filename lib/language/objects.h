@@ -5,6 +5,7 @@
 
 #include "../analysis/continuation.h"
 #include "../data/dataset.h"
+#include "../data/recording.h"
 #include "../models/model.h"
 #include "../ode/stim.h"
 #include "value.h"
@@ -39,6 +40,14 @@ const nd_model *nd_ws_model(const nd_ws *ws);
 /* Returns the stimulus in force for mo (its own or the model's default; caller frees) and
    the parameter it drives in *par; NULL when there is none (or memory ran out). */
 nd_stim *nd_model_obj_stim(const nd_model_obj *mo, int *par);
+
+/* Returns a value owning recording rec (freed with the value; on failure rec is freed),
+   or NULL. Its fields: sweeps (a list of datasets, nd_rec_sweep_dataset), channels (the
+   column names) and its metadata. */
+nd_value *nd_value_recording(nd_recording *rec);
+
+/* Returns the recording held by v, or NULL when v is not one. */
+nd_recording *nd_value_as_recording(const nd_value *v);
 
 /* Returns a value owning bifurcation result r (freed with the value; on failure r is
    freed), or NULL. */

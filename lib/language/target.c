@@ -92,18 +92,40 @@ nd_status nd_target_model(const nd_cmd_ctx *ctx, const nd_arg *arg, nd_model_obj
     return ND_OK;
 }
 
+/* Evaluates arg into *holder and returns what as_kind finds in it, or fails naming what
+   the command expected. */
+static void *target_object(const nd_cmd_ctx *ctx, const nd_arg *arg, nd_value **holder,
+                           void *(*as_kind)(const nd_value *), const char *expected,
+                           nd_status *st, nd_error *err)
+{
+    if ((*st = nd_arg_value(ctx, arg, holder, err)) != ND_OK) return NULL;
+    void *obj = as_kind(*holder);
+    if (obj) return obj;
+    char kind[64];
+    *st = nd_arg_error(arg, err, ND_ETYPE, "'%s' expects %s here, not %s", ctx->cmd->name,
+                       expected, nd_value_a_type(*holder, kind, sizeof kind));
+    nd_value_unref(*holder);
+    *holder = NULL;
+    return NULL;
+}
+
+static void *as_dataset(const nd_value *v) { return nd_value_as_dataset(v); }
+static void *as_recording(const nd_value *v) { return nd_value_as_recording(v); }
+
 nd_status nd_target_dataset(const nd_cmd_ctx *ctx, const nd_arg *arg, nd_value **holder,
                             nd_dataset **out, nd_error *err)
 {
-    nd_status st = nd_arg_value(ctx, arg, holder, err);
-    if (st != ND_OK) return st;
-    *out = nd_value_as_dataset(*holder);
-    if (*out) return ND_OK;
-    char kind[64];
-    st = nd_arg_error(arg, err, ND_ETYPE, "'%s' expects a dataset here, not %s", ctx->cmd->name,
-                      nd_value_a_type(*holder, kind, sizeof kind));
-    nd_value_unref(*holder);
-    *holder = NULL;
+    nd_status st;
+    *out = target_object(ctx, arg, holder, as_dataset, "a dataset", &st, err);
+    return st;
+}
+
+nd_status nd_target_recording(const nd_cmd_ctx *ctx, const nd_arg *arg, nd_value **holder,
+                              nd_recording **out, nd_error *err)
+{
+    nd_status st;
+    *out = target_object(ctx, arg, holder, as_recording, "a recording (load \"file.abf\")",
+                         &st, err);
     return st;
 }
 

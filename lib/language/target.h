@@ -23,6 +23,11 @@ nd_status nd_target_dataset(const nd_cmd_ctx *ctx, const nd_arg *arg, nd_value *
                             nd_dataset **out, nd_error *err);
 
 /* Points an error that a module could not place (a file problem) at argument a. */
+/* Evaluates arg, which must be a recording: *holder keeps it alive (unref when done) and
+   *out points into it; a located ND_ETYPE otherwise. */
+nd_status nd_target_recording(const nd_cmd_ctx *ctx, const nd_arg *arg, nd_value **holder,
+                              nd_recording **out, nd_error *err);
+
 void nd_target_locate(nd_error *err, const nd_arg *a);
 
 #endif
