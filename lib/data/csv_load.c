@@ -1,4 +1,5 @@
-/* Loading a dataset from CSV. Accepted: comma-separated cells; a header row of names,
+/* Loading a dataset from CSV or TSV. Accepted: comma-separated cells (tab-separated when
+   the header row holds a tab and no comma); a header row of names,
    each optionally "quoted" ("" for a quote) and optionally ending in " [unit]"; numbers as
    strtod reads them (nan, inf, -inf included); blank lines, CRLF line ends and a UTF-8 BOM;
    lines starting with '#' are comments, and "# key: value" ones before the header are
@@ -26,6 +27,7 @@ typedef struct loader {
     nd_dataset *ds;
     nd_error *err;
     const atomic_int *interrupt;   /* optional: nonzero stops the load (ND_EINTERRUPT) */
+    char sep;                      /* ',' or '\t', decided by the header row */
 } loader;
 
 /* Whether the user interrupted the load; sets the error then. */
@@ -88,10 +90,13 @@ static char *trim(char *s)
     return s;
 }
 
-/* Cuts line into comma-separated cells in place; a cell may be "quoted" with "" for a
-   quote. Returns 0, or -1 with err set for a broken quote. */
+/* Cuts line into cells at L->sep in place; a cell may be "quoted" with "" for a quote.
+   Returns 0, or -1 with err set for a broken quote. */
 static int split_cells(loader *L, char *line, int lineno)
 {
+    if (!L->ds) L->sep = strchr(line, '\t') && !strchr(line, ',') ? '\t' : ',';
+    /* blanks around a cell are padding, except the separator itself */
+    const char *pad = L->sep == '\t' ? " " : " \t";
     L->ncells = 0;
     char *p = line;
     for (;;) {
@@ -100,8 +105,7 @@ static int split_cells(loader *L, char *line, int lineno)
             return -1;
         }
         size_t field = L->ncells + 1;
-        char *start = p;
-        while (*start == ' ' || *start == '\t') start++;
+        char *start = p + strspn(p, pad);
         if (*start == '"') {
             char *out = start, *in = start + 1;
             for (;;) {
@@ -116,8 +120,8 @@ static int split_cells(loader *L, char *line, int lineno)
             }
             *out = '\0';
             in++;
-            while (*in == ' ' || *in == '\t') in++;
-            if (*in != ',' && *in != '\0') {
+            in += strspn(in, pad);
+            if (*in != L->sep && *in != '\0') {
                 nd_error_fail(L->err, ND_EVALUE,
                               "%s, line %d, column %zu: text after the closing quote",
                               L->path, lineno, field);
@@ -127,7 +131,7 @@ static int split_cells(loader *L, char *line, int lineno)
             if (*in == '\0') return 0;
             p = in + 1;
         } else {
-            char *comma = strchr(start, ',');
+            char *comma = strchr(start, L->sep);
             if (comma) *comma = '\0';
             L->cells[L->ncells++] = trim(start);
             if (!comma) return 0;

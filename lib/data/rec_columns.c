@@ -1,33 +1,17 @@
 /* The names a recording's channels take as dataset columns: the language's V and I for
    the two quantities every patch-clamp analysis needs, identifiers for the rest. */
 #include "recording.h"
+#include "units.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef enum quantity { Q_OTHER, Q_POTENTIAL, Q_CURRENT } quantity;
-
-/* "mV", "V", "uV", "µV" are potentials; "pA", "nA", "uA", "µA", "mA", "A" currents. */
-static quantity quantity_of(const char *unit)
-{
-    if (!unit || !*unit) return Q_OTHER;
-    size_t n = strlen(unit);
-    char last = unit[n - 1];
-    const char *prefix_end = unit + n - 1;
-    size_t plen = (size_t)(prefix_end - unit);
-    int prefix_ok = plen == 0 ||
-                    (plen == 1 && strchr("munpk", unit[0])) ||
-                    (plen == 2 && strncmp(unit, "\xc2\xb5", 2) == 0);   /* µ */
-    if (!prefix_ok) return Q_OTHER;
-    return last == 'V' ? Q_POTENTIAL : last == 'A' ? Q_CURRENT : Q_OTHER;
-}
-
 /* The first channel of quantity q of the given kind, or -1. */
-static int first_of(const nd_recording *rec, quantity q, nd_chan_kind kind)
+static int first_of(const nd_recording *rec, nd_quantity q, nd_chan_kind kind)
 {
     for (size_t c = 0; c < nd_rec_channels(rec); c++)
-        if (quantity_of(nd_rec_channel_unit(rec, c)) == q && nd_rec_channel_kind(rec, c) == kind)
+        if (nd_unit_quantity(nd_rec_channel_unit(rec, c), NULL) == q && nd_rec_channel_kind(rec, c) == kind)
             return (int)c;
     return -1;
 }
@@ -35,13 +19,13 @@ static int first_of(const nd_recording *rec, quantity q, nd_chan_kind kind)
 /* The channels called V and I (-1 when there is none). */
 static void roles(const nd_recording *rec, int *v, int *i)
 {
-    *v = first_of(rec, Q_POTENTIAL, ND_CHAN_RECORDED);
+    *v = first_of(rec, ND_Q_POTENTIAL, ND_CHAN_RECORDED);
     int v_recorded = *v >= 0;
-    if (*v < 0) *v = first_of(rec, Q_POTENTIAL, ND_CHAN_COMMAND);
+    if (*v < 0) *v = first_of(rec, ND_Q_POTENTIAL, ND_CHAN_COMMAND);
     nd_chan_kind first = v_recorded ? ND_CHAN_COMMAND : ND_CHAN_RECORDED;
     nd_chan_kind second = v_recorded ? ND_CHAN_RECORDED : ND_CHAN_COMMAND;
-    *i = first_of(rec, Q_CURRENT, first);
-    if (*i < 0) *i = first_of(rec, Q_CURRENT, second);
+    *i = first_of(rec, ND_Q_CURRENT, first);
+    if (*i < 0) *i = first_of(rec, ND_Q_CURRENT, second);
 }
 
 /* Channel c's name as an identifier, before making it unique. */
