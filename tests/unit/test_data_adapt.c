@@ -75,7 +75,7 @@ TEST(adapt_names_what_is_wrong)
     CHECK(out != NULL && nd_ds_col(out, 0)[1] == 0.001);
     CHECK_STR(nd_ds_unit(out, 3), "C");
     CHECK_STR(nd_ds_unit(out, 2), "pA");
-    CHECK(nd_ds_meta(out, "converted") == NULL);
+    CHECK_STR(nd_ds_meta(out, "converted"), "Vm: V → mV");
     nd_ds_free(out);
     nd_ds_free(ds);
 }
