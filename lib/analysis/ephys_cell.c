@@ -158,12 +158,13 @@ nd_status nd_ephys_cell_analyze(const nd_ephys_sweep *s, size_t n, nd_ephys_cell
     /* Each feature stands alone: one that the sweeps cannot give is NAN, with the reason. */
     nd_error e;
     out->fi_slope = NAN;
-    if (nd_ephys_rheobase(s, n, &out->rheobase, &e) != ND_OK) note(out, e.msg);
-    else if ((st = nd_ephys_fi_slope(s, n, out->rheobase, &out->fi_slope, &e)) != ND_OK)
-        note(out, e.msg);
-    if (st == ND_OK &&
-        (st = nd_ephys_input_resistance(s, n, &out->input_resistance, &out->n_hyper, &e)) != ND_OK)
-        note(out, e.msg);
+    st = nd_ephys_rheobase(s, n, &out->rheobase, &e);
+    if (st == ND_OK) st = nd_ephys_fi_slope(s, n, out->rheobase, &out->fi_slope, &e);
+    if (st != ND_OK) note(out, e.msg);
+    if (st != ND_ENOMEM) {
+        st = nd_ephys_input_resistance(s, n, &out->input_resistance, &out->n_hyper, &e);
+        if (st != ND_OK) note(out, e.msg);
+    }
     if (st == ND_ENOMEM) {
         nd_ephys_cell_clear(out);
         return nd_error_fail(err, ND_ENOMEM, "%s", e.msg);

@@ -288,6 +288,16 @@ TEST(ephys_rheobase_and_fi_slope)
     CHECK_CONTAINS(c.notes, "no input resistance");
     CHECK_CONTAINS(c.notes, "no sag");
     nd_ephys_cell_clear(&c);
+    /* One spiking amplitude gives no slope, and that does not stop the input resistance
+       of a passive sweep: (-75 - -70) mV / -50 pA with its baseline as the second point. */
+    s[0].steady = -75;
+    s[0].baseline = -70;
+    CHECK_INT(nd_ephys_cell_analyze(s, 3, &c, NULL), ND_OK);
+    CHECK_NEAR(c.rheobase, 50, 0);
+    CHECK(isnan(c.fi_slope));
+    CHECK_CONTAINS(c.notes, "no F-I slope");
+    CHECK_NEAR(c.input_resistance, 100, 1e-9);
+    nd_ephys_cell_clear(&c);
 }
 
 TEST(ephys_bad_input)
