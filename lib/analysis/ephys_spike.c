@@ -30,8 +30,9 @@ static void cands_free(cands *c)
 static int cands_alloc(cands *c, size_t cap)
 {
     size_t k = cap ? cap : 1;
+    /* up is moved before it is computed: zeroed, it moves defined values. */
     *c = (cands){malloc(k * sizeof(size_t)), malloc(k * sizeof(size_t)),
-                 malloc(k * sizeof(size_t)), 0};
+                 calloc(k, sizeof(size_t)), 0};
     if (c->thr && c->peak && c->up) return 0;
     cands_free(c);
     return -1;
@@ -92,22 +93,40 @@ static void putative(const ephys_grid *g, const double *d, size_t s0, size_t s1,
     }
 }
 
-/* Merges a peak with the next start when dV/dt never reversed between them (one spike
-   with two upward surges), then drops peaks below min_peak and spikes lower than
-   min_height. */
-static void filter_putative(const ephys_grid *g, const double *d, const nd_ephys_options *o,
-                            cands *c)
+/* Joins candidate j with j + 1 (j's start with j + 1's peak and upstroke) wherever
+   joined(c, j, d) holds. In place: each list is written no faster than it is read, so
+   joined always sees the original j and j + 1. */
+static void join(cands *c, int (*joined)(const cands *, size_t, const double *),
+                 const double *d)
 {
-    /* Peak j goes when no reversal follows it, and with it start j + 1: in place, each
-       list written no faster than it is read. */
     size_t mt = 1, mp = 0;
     for (size_t j = 0; j < c->n; j++) {
         int last = j + 1 == c->n;
-        if (!last && !any_negative(d, c->peak[j], c->thr[j + 1])) continue;
-        c->peak[mp++] = c->peak[j];
+        if (!last && joined(c, j, d)) continue;
+        c->peak[mp] = c->peak[j];
+        c->up[mp++] = c->up[j];
         if (!last) c->thr[mt++] = c->thr[j + 1];
     }
     c->n = mp;
+}
+
+/* dV/dt never went negative between a peak and the next start: one spike with two
+   upward surges. */
+static int no_reversal(const cands *c, size_t j, const double *d)
+{
+    return !any_negative(d, c->peak[j], c->thr[j + 1]);
+}
+
+/* A threshold at or just after the previous peak: one spike seen as two. */
+static int overlapping(const cands *c, size_t j, const double *d)
+{
+    (void)d;
+    return c->thr[j + 1] <= c->peak[j] + 1;
+}
+
+/* Drops peaks below min_peak and spikes lower than min_height from their start. */
+static void drop_small(const ephys_grid *g, const nd_ephys_options *o, cands *c)
+{
     size_t m = 0;
     for (size_t j = 0; j < c->n; j++) {
         double vp = g->v[c->peak[j]];
@@ -136,21 +155,6 @@ static void refine_thresholds(const double *d, const nd_ephys_options *o, cands 
         size_t k = last_below(d, c->up[j], lo, target);
         c->thr[j] = k == NONE ? lo : k;
     }
-}
-
-/* A threshold at or just after the previous peak means one spike was seen as two: the
-   first threshold goes with the second peak and upstroke. */
-static void merge_overlaps(cands *c)
-{
-    size_t mt = 1, mp = 0;
-    for (size_t j = 0; j < c->n; j++) {
-        int last = j + 1 == c->n;
-        if (!last && c->thr[j + 1] <= c->peak[j] + 1) continue;
-        c->peak[mp] = c->peak[j];
-        c->up[mp++] = c->up[j];
-        if (!last) c->thr[mt++] = c->thr[j + 1];
-    }
-    c->n = mp;
 }
 
 /* A peak more than max_interval after its threshold: first the threshold is looked for
@@ -233,11 +237,12 @@ nd_status ephys_spikes(const ephys_grid *g, size_t s0, size_t s1, const nd_ephys
     }
     for (size_t k = 0; k + 1 < g->n; k++) d[k] = (g->v[k + 1] - g->v[k]) / g->dt;
     putative(g, d, s0, s1, o->dv_cutoff, &c);
-    filter_putative(g, d, o, &c);
+    join(&c, no_reversal, d);
+    drop_small(g, o, &c);
     if (c.n) {
         find_upstrokes(d, &c);
         refine_thresholds(d, o, &c);
-        merge_overlaps(&c);
+        join(&c, overlapping, d);
         repair_long(g, d, o, &c);
     }
     nd_status st = ND_OK;
