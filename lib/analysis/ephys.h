@@ -11,6 +11,7 @@
 #include <stddef.h>
 
 #include "../base/error.h"
+#include "../data/recording.h"
 
 /* The constants of the definitions; nd_ephys_options_default gives ipfx's. */
 typedef struct nd_ephys_options {
@@ -104,6 +105,19 @@ nd_status nd_ephys_sweep_analyze(const nd_ephys_trace *tr, const nd_ephys_option
 
 /* Frees what nd_ephys_sweep_analyze stored and zeroes s. */
 void nd_ephys_sweep_clear(nd_ephys_sweep *s);
+
+/* Measures every sweep of rec with options o (NULL: the defaults): v from channel v_chan,
+   converted to mV (from V or µV; no unit: taken for mV), i from channel i_chan (-1: none)
+   converted to pA (from nA, µA or A; no unit: kept, the model's unit), t in ms from each
+   sweep's start; start and end as for a trace (NAN: found in each sweep's i). *out
+   (nd_ephys_sweeps_free) holds nd_rec_sweeps(rec) sweeps. ND_EVALUE for a channel that
+   does not exist or is not a voltage (a current), or a sweep's error, named by its index. */
+nd_status nd_ephys_recording(const nd_recording *rec, size_t v_chan, int i_chan, double start,
+                             double end, const nd_ephys_options *o, nd_ephys_sweep **out,
+                             nd_error *err);
+
+/* Clears and frees n sweeps of nd_ephys_recording; NULL is allowed. */
+void nd_ephys_sweeps_free(nd_ephys_sweep *s, size_t n);
 
 /* Fits v ≈ y0 + a exp(-(t - t[0]) / tau) to n >= 3 samples by least squares (exact in y0
    and a, a one-dimensional search in log tau). *tau in the unit of t; ND_ESOLVER when the

@@ -339,3 +339,39 @@ TEST(ephys_bad_input)
     nd_ephys_cell c;
     CHECK_INT(nd_ephys_cell_analyze(NULL, 0, &c, &e), ND_EVALUE);
 }
+
+TEST(ephys_recording_sweeps_in_their_units)
+{
+    /* The RC membrane as a recording: v in V and the command in nA, converted to mV and pA
+       before measuring, so Rin is 150 MΩ and tau 20 ms as from the arrays. */
+    static double t[RC_N], v[RC_N], i[RC_N];
+    nd_recording *rec = nd_rec_create("test");
+    CHECK_INT(nd_rec_add_channel(rec, "Vm", "V", ND_CHAN_RECORDED), 0);
+    CHECK_INT(nd_rec_add_channel(rec, "I", "nA", ND_CHAN_COMMAND), 1);
+    for (int k = 1; k <= 3; k++) {
+        rc_sweep(-20.0 * k, t, v, i);
+        for (size_t j = 0; j < RC_N; j++) v[j] *= 1e-3, i[j] *= 1e-3;
+        const double *data[2] = {v, i};
+        CHECK_INT(nd_rec_add_sweep(rec, 1000.0 * k, RC_DT, RC_N, data), 0);
+    }
+    nd_ephys_sweep *s;
+    nd_error e;
+    CHECK_INT(nd_ephys_recording(rec, 0, 1, NAN, NAN, NULL, &s, &e), ND_OK);
+    CHECK_NEAR(s[2].amplitude, -60, 1e-9);
+    CHECK_NEAR(s[2].start, 100, 1e-9);      /* from the sweep's start, not the file's */
+    nd_ephys_cell c;
+    CHECK_INT(nd_ephys_cell_analyze(s, 3, &c, NULL), ND_OK);
+    CHECK_NEAR(c.input_resistance, 1000 * RC_R, 1e-3 * 1000 * RC_R);
+    CHECK_NEAR(c.tau, RC_TAU, 1e-3 * RC_TAU);
+    nd_ephys_cell_clear(&c);
+    nd_ephys_sweeps_free(s, 3);
+    /* The current is not a voltage; channel 5 does not exist. */
+    CHECK_INT(nd_ephys_recording(rec, 1, 0, NAN, NAN, NULL, &s, &e), ND_EVALUE);
+    CHECK_CONTAINS(e.msg, "not a voltage");
+    CHECK_INT(nd_ephys_recording(rec, 5, -1, 100, 500, NULL, &s, &e), ND_EVALUE);
+    /* Without the current a sweep needs its window: the error names the sweep. */
+    CHECK_INT(nd_ephys_recording(rec, 0, -1, NAN, NAN, NULL, &s, &e), ND_EVALUE);
+    CHECK_CONTAINS(e.msg, "sweep 0: no stimulus window");
+    CHECK(s == NULL);
+    nd_rec_free(rec);
+}
