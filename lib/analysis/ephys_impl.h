@@ -1,0 +1,26 @@
+/* What the ephys_*.c files share and nothing else sees. */
+#ifndef ND_ANALYSIS_EPHYS_IMPL_H
+#define ND_ANALYSIS_EPHYS_IMPL_H
+
+#include "ephys.h"
+
+/* A sweep checked and placed on its samples: t[k] = t0 + k dt. */
+typedef struct ephys_grid {
+    const double *t, *v;
+    size_t n;
+    double dt;
+} ephys_grid;
+
+/* The sample nearest to time x (ties to the earlier), clamped to [0, n-1]: ipfx's
+   find_time_index. */
+size_t ephys_index(const ephys_grid *g, double x);
+
+/* Mean of v over samples [a, b); NAN when b <= a. */
+double ephys_mean(const double *v, size_t a, size_t b);
+
+/* Finds the spikes of v between samples s0 and s1 (inclusive) and measures each; *out
+   (free it) holds *n of them (NULL when none). */
+nd_status ephys_spikes(const ephys_grid *g, size_t s0, size_t s1, const nd_ephys_options *o,
+                       nd_ephys_spike **out, size_t *n, nd_error *err);
+
+#endif
