@@ -47,8 +47,8 @@ static size_t read_sweeps(const abf_buf *b, const abf_info *info, sweep_span **o
         return 0;
     }
     if (info->synch_count && !abf_fits(b, info->synch_off, info->synch_count, 8)) {
-        abf_fail(b, "ABF%d header: sweep table at byte %zu + %zu sweeps runs past the end of "
-                 "the %zu-byte file", v, info->synch_off, info->synch_count, b->len);
+        abf_fail(b, "ABF%d header: sweep table at byte %zu + %zu sweeps × 8 bytes runs past the "
+                 "end of the %zu-byte file", v, info->synch_off, info->synch_count, b->len);
         return 0;
     }
     size_t count = info->synch_count ? info->synch_count : 1;
@@ -197,7 +197,7 @@ static nd_recording *assemble(const abf_buf *b, const abf_info *info, const swee
             size_t stride = info->nadc * info->item;
             for (size_t i = 0; i < n; i++, at += stride)
                 v[i] = info->item == 2 ? (double)abf_i16(b, at) * gain + off
-                                       : (double)abf_f32(b, at);
+                                       : (double)abf_f32(b, at);   /* already in unit */
             cols_ptr[c] = v;
         }
         for (size_t k = 0; k < ncmd; k++) {

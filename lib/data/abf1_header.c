@@ -43,7 +43,7 @@ static int read_adcs(const abf_buf *b, int extended, abf_info *info)
                        abf_f32(b, 1050 + 4 * c), abf_f32(b, 730 + 4 * c), telegraph,
                        abf_f32(b, 4576 + 4 * c), abf_f32(b, 986 + 4 * c),
                        abf_f32(b, 1114 + 4 * c)};
-        if (abf_adc_scale(b, i, &g, adc) != 0) return -1;
+        if (info->item == 2 && abf_adc_scale(b, i, &g, adc) != 0) return -1;
     }
     return 0;
 }

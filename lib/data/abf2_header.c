@@ -45,8 +45,8 @@ static int read_section(const abf_buf *b, int s, size_t need, section *out)
     int ok = abf_mul(out->count - 1, out->stride, &span) == 0 && span <= SIZE_MAX - need &&
              abf_fits(b, out->off, span + need, 1);
     if (!ok)
-        return abf_fail(b, "ABF2 header: the %s section at byte %zu (%zu entries of %zu "
-                        "bytes) runs past the end of the %zu-byte file", section_names[s],
+        return abf_fail(b, "ABF2 header: the %s section at byte %zu (%zu × %zu bytes) runs "
+                        "past the end of the %zu-byte file", section_names[s],
                         out->off, out->count, out->stride ? out->stride : need, b->len);
     return 0;
 }
@@ -113,7 +113,7 @@ static int read_adcs(const abf_buf *b, const section *sec, const strings *st,
         abf_gains g = {abf_f32(b, protocol + 110), abf_i32(b, protocol + 118),
                        abf_f32(b, e + 40), abf_f32(b, e + 48), abf_f32(b, e + 28),
                        telegraph, abf_f32(b, e + 6), abf_f32(b, e + 44), abf_f32(b, e + 52)};
-        if (abf_adc_scale(b, (int)i, &g, adc) != 0) return -1;
+        if (info->item == 2 && abf_adc_scale(b, (int)i, &g, adc) != 0) return -1;
     }
     return 0;
 }
@@ -181,6 +181,12 @@ int abf2_header(const abf_buf *b, abf_info *info)
     else
         snprintf(info->version, sizeof info->version, "%u.%u", v[3], v[2]);
 
+    uint16_t format = abf_u16(b, 30);
+    if (format > 1)
+        return abf_fail(b, "ABF2 header: data format %u (0 int16 and 1 float32 are known)",
+                        format);
+    info->item = format == 0 ? 2 : 4;   /* float32 samples are stored in their unit */
+
     section protocol, adcs, dacs, epochs, strs;
     if (read_section(b, S_PROTOCOL, PROTOCOL_BYTES, &protocol) != 0 ||
         read_section(b, S_ADC, ADC_BYTES, &adcs) != 0 ||
@@ -207,13 +213,8 @@ int abf2_header(const abf_buf *b, abf_info *info)
         return -1;
     info->episode_samples = abf_i32(b, p + 22) / (int64_t)info->nadc;
 
-    /* The data section counts samples; their size comes from the data format (neo too
-       ignores the section's entry size). The caller checks both tables against the file. */
-    uint16_t format = abf_u16(b, 30);
-    if (format > 1)
-        return abf_fail(b, "ABF2 header: data format %u (0 int16 and 1 float32 are known)",
-                        format);
-    info->item = format == 0 ? 2 : 4;
+    /* The data section counts samples (their size comes from the data format; neo too
+       ignores the section's entry size); the caller checks both against the file. */
     int64_t samples = raw_section(b, S_DATA, &info->data_off);
     int64_t sweeps = raw_section(b, S_SYNCH, &info->synch_off);
     if (samples < 0 || sweeps < 0)

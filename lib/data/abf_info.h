@@ -26,7 +26,7 @@ typedef struct abf_epoch {
 
 typedef struct abf_adc {
     char name[64], unit[32];
-    double gain, offset;        /* value = raw * gain + offset */
+    double gain, offset;        /* int16 data: value = raw * gain + offset */
     int telegraph_mode;         /* amplifier mode from the telegraph: 0 V-clamp, 1 I-clamp,
                                    2 I=0; -1 when the telegraph is off */
 } abf_adc;

@@ -14,8 +14,19 @@
 
 #define MAX_EPOCH_SAMPLES ((int64_t)1 << 40)
 
-static const char *const type_names[] = {"off", "step", "ramp", "pulse train", "triangle train",
-                                         "cosine train", "type 6", "biphasic train"};
+/* Why an epoch of this type cannot be rebuilt (ABF1 stores no train period or width). */
+static const char *unsupported(int type, int major)
+{
+    switch (type) {
+    case ABF_EPOCH_PULSE:
+        return major == 1 ? "a pulse train (ABF1 stores no train period)"
+                          : "a pulse train without a period";
+    case 4: return "a triangle-train epoch, which is not rebuilt";
+    case 5: return "a cosine-train epoch, which is not rebuilt";
+    case 7: return "a biphasic-train epoch, which is not rebuilt";
+    }
+    return "an epoch of unknown type";
+}
 
 int abf_command_usable(const abf_info *info, size_t d, const char **why)
 {
@@ -32,9 +43,7 @@ int abf_command_usable(const abf_info *info, size_t d, const char **why)
         epochs++;
         int pulse_ok = e->type == ABF_EPOCH_PULSE && e->period > 0 && e->width >= 0;
         if (e->type != ABF_EPOCH_STEP && e->type != ABF_EPOCH_RAMP && !pulse_ok) {
-            *why = e->type == ABF_EPOCH_PULSE ? "it has a pulse train without a period"
-                   : e->type > 0 && e->type < 8 ? type_names[e->type]
-                   : "an epoch of unknown type";
+            *why = unsupported(e->type, info->major);
             return 0;
         }
     }
