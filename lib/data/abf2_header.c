@@ -104,7 +104,7 @@ static int read_adcs(const abf_buf *b, const section *sec, const strings *st,
     for (size_t i = 0; i < sec->count; i++) {
         size_t e = sec->off + i * sec->stride;
         abf_adc *adc = &info->adc[i];
-        char fallback[16];
+        char fallback[32];
         snprintf(fallback, sizeof fallback, "IN%d", abf_i16(b, e));
         indexed(b, st, abf_i32(b, e + 74), 0, 1, fallback, adc->name, sizeof adc->name);
         indexed(b, st, abf_i32(b, e + 78), 1, 1, "", adc->unit, sizeof adc->unit);
@@ -127,7 +127,7 @@ static int read_dacs(const abf_buf *b, const section *sec, const strings *st, ab
     for (size_t i = 0; i < sec->count; i++) {
         size_t e = sec->off + i * sec->stride;
         abf_dac *dac = &info->dac[i];
-        char fallback[16];
+        char fallback[32];
         snprintf(fallback, sizeof fallback, "Cmd %zu", i);
         indexed(b, st, abf_i32(b, e + 24), 0, 0, fallback, dac->name, sizeof dac->name);
         indexed(b, st, abf_i32(b, e + 28), 1, 0, "", dac->unit, sizeof dac->unit);

@@ -83,7 +83,8 @@ int abf_adc_scale(const abf_buf *b, int index, const abf_gains *g, abf_adc *adc)
    channel names), else only trailing ones. */
 void abf_text(const abf_buf *b, size_t off, size_t n, int squeeze, char *out, size_t cap);
 
-/* Same for a unit: spaces dropped, Latin-1 micro sign to 'u', degree sign to UTF-8 "°". */
+/* Same for a unit: spaces dropped, Latin-1 micro sign to 'u', degree sign to UTF-8 "°",
+   square brackets to parentheses. */
 void abf_unit(const abf_buf *b, size_t off, size_t n, char *out, size_t cap);
 
 /* Writes the ISO 8601 date of yyyymmdd plus ms milliseconds after midnight into out,

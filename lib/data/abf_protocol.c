@@ -10,6 +10,7 @@
    every period. Off epochs take no time. */
 #include "abf_info.h"
 
+#include <math.h>
 #include <stdint.h>
 
 #define MAX_EPOCH_SAMPLES ((int64_t)1 << 40)
@@ -41,6 +42,10 @@ int abf_command_usable(const abf_info *info, size_t d, const char **why)
         const abf_epoch *e = &dac->epochs[k];
         if (e->type == ABF_EPOCH_OFF) continue;
         epochs++;
+        if (!isfinite(dac->holding) || !isfinite(e->level) || !isfinite(e->level_inc)) {
+            *why = "its epoch table holds a level that is not a number";
+            return 0;
+        }
         int pulse_ok = e->type == ABF_EPOCH_PULSE && e->period > 0 && e->width >= 0;
         if (e->type != ABF_EPOCH_STEP && e->type != ABF_EPOCH_RAMP && !pulse_ok) {
             *why = unsupported(e->type, info->major);

@@ -1,6 +1,7 @@
 /* The text of ABF headers: fixed-width Latin-1 fields padded with spaces or NULs, units
    with a Latin-1 micro sign, and the start date. Names and units come out as neo reports
-   them (spaces removed from ADC names and from units). */
+   them (spaces removed from ADC names and from units). Square brackets in a unit become
+   parentheses, because a dataset's CSV header writes units as "V [mV]". */
 #include "abf_info.h"
 
 #include <stdio.h>
@@ -28,6 +29,7 @@ static void text(const abf_buf *b, size_t off, size_t n, int squeeze, int unit, 
         char one[2] = {(char)c, '\0'};
         if (unit && c == 0xB5) put(out, cap, &k, "u");
         else if (unit && c == 0xB0) put(out, cap, &k, "\xC2\xB0");
+        else if (unit && (c == '[' || c == ']')) put(out, cap, &k, c == '[' ? "(" : ")");
         else put(out, cap, &k, c >= 0x20 && c < 0x7F ? one : "?");
     }
     while (k > 0 && out[k - 1] == ' ') k--;
