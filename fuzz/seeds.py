@@ -7,9 +7,15 @@ repository root; the files are committed, so this only needs re-running to chang
   connfile/  connection files as Jupyter writes them, and variants
   cell/      every code cell of notebooks/*.ipynb and the code examples of docs/*.md
   model/     the built-in models lib/models/*.nd and the model blocks of those cells
+  abf/       the recordings of data/recordings/*.abf shrunk to two short sweeps (header
+             kept, sample counts and the sweep table rewritten), and their first 8 kB
+
+`fuzz/seeds.py abf` writes one target's seeds only.
 """
 import glob
 import hashlib
+import struct
+import sys
 import hmac
 import json
 import os
@@ -143,8 +149,47 @@ def model():
             write("model", os.path.basename(path), f.read())
 
 
+def shrunk_abf(raw, keep=128):
+    """The same recording with two sweeps of `keep` samples per channel: the header up to
+    the samples unchanged, then 2 * keep * channels samples, then the sweep table."""
+    b = bytearray(raw)
+    if raw[:4] == b"ABF2":
+        section = lambda s: 76 + 16 * s
+        block_of = lambda s: struct.unpack_from("<I", b, section(s))[0]
+        nadc = struct.unpack_from("<q", b, section(1) + 8)[0]
+        item = 2 if struct.unpack_from("<H", b, 30)[0] == 0 else 4
+        data = block_of(10) * 512
+        per_sweep = keep * nadc
+        struct.pack_into("<i", b, block_of(0) * 512 + 22, per_sweep)   # samples per episode
+        synch_block = (data + 2 * per_sweep * item + 511) // 512
+        struct.pack_into("<IIq", b, section(10), block_of(10), item, 2 * per_sweep)
+        struct.pack_into("<IIq", b, section(15), synch_block, 8, 2)
+        synch = struct.pack("<iiii", 0, per_sweep, 100000, per_sweep)
+    else:
+        nadc = struct.unpack_from("<h", b, 120)[0]
+        item = 2 if struct.unpack_from("<h", b, 100)[0] == 0 else 4
+        data = struct.unpack_from("<i", b, 40)[0] * 512
+        per_sweep = keep * nadc
+        synch_block = (data + 2 * per_sweep * item + 511) // 512
+        struct.pack_into("<i", b, 10, 2 * per_sweep)
+        struct.pack_into("<i", b, 138, per_sweep)
+        struct.pack_into("<ii", b, 92, synch_block, 2)
+        synch = struct.pack("<iiii", 0, per_sweep, 5000, per_sweep)
+    out = bytes(b[:data + 2 * per_sweep * item])
+    return out.ljust(synch_block * 512, b"\0") + synch
+
+
+def abf():
+    for path in sorted(glob.glob("data/recordings/*.abf")):
+        with open(path, "rb") as f:
+            raw = f.read()
+        name = os.path.splitext(os.path.basename(path))[0]
+        write("abf", name + "-2-sweeps.abf", shrunk_abf(raw))
+        write("abf", name + "-head.abf", raw[:8192])
+
+
+TARGETS = {"wire": wire, "connfile": connfile, "cell": cell, "model": model, "abf": abf}
+
 if __name__ == "__main__":
-    wire()
-    connfile()
-    cell()
-    model()
+    for target in sys.argv[1:] or TARGETS:
+        TARGETS[target]()

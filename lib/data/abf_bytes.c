@@ -1,0 +1,53 @@
+/* Little-endian field reads that cannot leave the buffer, whatever the header claims. */
+#include "abf_bytes.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+int abf_mul(size_t a, size_t b, size_t *out)
+{
+    if (b && a > SIZE_MAX / b) return -1;
+    *out = a * b;
+    return 0;
+}
+
+int abf_fits(const abf_buf *b, size_t off, size_t count, size_t size)
+{
+    size_t bytes;
+    return abf_mul(count, size, &bytes) == 0 && off <= b->len && bytes <= b->len - off;
+}
+
+/* The n <= 8 bytes at off as an unsigned little-endian integer, or 0 when out of range. */
+static uint64_t le(const abf_buf *b, size_t off, size_t n)
+{
+    if (!abf_fits(b, off, n, 1)) return 0;
+    uint64_t v = 0;
+    for (size_t i = n; i-- > 0;) v = v << 8 | b->p[off + i];
+    return v;
+}
+
+int16_t abf_i16(const abf_buf *b, size_t off) { return (int16_t)le(b, off, 2); }
+uint16_t abf_u16(const abf_buf *b, size_t off) { return (uint16_t)le(b, off, 2); }
+int32_t abf_i32(const abf_buf *b, size_t off) { return (int32_t)le(b, off, 4); }
+uint32_t abf_u32(const abf_buf *b, size_t off) { return (uint32_t)le(b, off, 4); }
+int64_t abf_i64(const abf_buf *b, size_t off) { return (int64_t)le(b, off, 8); }
+
+float abf_f32(const abf_buf *b, size_t off)
+{
+    uint32_t u = abf_u32(b, off);
+    float f;
+    memcpy(&f, &u, sizeof f);
+    return f;
+}
+
+int abf_fail(const abf_buf *b, const char *fmt, ...)
+{
+    char msg[448];
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(msg, sizeof msg, fmt, ap);
+    va_end(ap);
+    nd_error_fail(b->err, ND_EVALUE, "%s: %s", b->name, msg);
+    return -1;
+}
