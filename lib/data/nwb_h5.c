@@ -35,7 +35,7 @@ void nwb_h5_free_strings(char **s, size_t count)
     free(s);
 }
 
-/* Reads every string of an attribute (is_attr) or dataset obj whose file type is type. */
+/* Reads every string of an attribute (is_attr) or dataset obj. */
 static char **read_strings(hid_t obj, int is_attr, size_t *count)
 {
     hid_t type = is_attr ? H5Aget_type(obj) : H5Dget_type(obj);
@@ -49,15 +49,19 @@ static char **read_strings(hid_t obj, int is_attr, size_t *count)
     size_t n = (size_t)np;
     htri_t var = H5Tis_variable_str(type);
     size_t size = H5Tget_size(type);
-    if (var < 0 || (!var && (size == 0 || size > MAX_TEXT / n)) || (mem = H5Tcopy(H5T_C_S1)) < 0 ||
-        H5Tset_size(mem, var ? H5T_VARIABLE : size) < 0 ||
+    if (var < 0 || (!var && (size == 0 || size > MAX_TEXT / n)) ||
+        (mem = H5Tcopy(H5T_C_S1)) < 0 ||
+        H5Tset_size(mem, var ? H5T_VARIABLE : size + 1) < 0 ||
         H5Tset_cset(mem, H5Tget_cset(type)) < 0 || !(out = calloc(n, sizeof *out)))
         goto done;
     if (var) {
         char **raw = calloc(n, sizeof *raw);
-        herr_t rc = !raw ? -1 : is_attr ? H5Aread(obj, mem, raw) : H5Dread(obj, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, raw);
+        herr_t rc = !raw ? -1
+                    : is_attr ? H5Aread(obj, mem, raw)
+                              : H5Dread(obj, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, raw);
         int ok = rc >= 0;
-        for (size_t i = 0; ok && i < n; i++) ok = (out[i] = strdup(raw[i] ? raw[i] : "")) != NULL;
+        for (size_t i = 0; ok && i < n; i++)
+            ok = (out[i] = strdup(raw[i] ? raw[i] : "")) != NULL;
         if (rc >= 0) {
 #if H5_VERSION_GE(1, 12, 0)
             H5Treclaim(mem, space, H5P_DEFAULT, raw);
@@ -71,10 +75,16 @@ static char **read_strings(hid_t obj, int is_attr, size_t *count)
             out = NULL;
         }
     } else {
-        char *raw = malloc(n * size);
-        herr_t rc = !raw ? -1 : is_attr ? H5Aread(obj, mem, raw) : H5Dread(obj, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, raw);
+        /* one byte more than the file's strings: a null-padded string that fills its
+           width keeps its last character in a null-terminated copy */
+        size_t width = size + 1;
+        char *raw = malloc(n * width);
+        herr_t rc = !raw ? -1
+                    : is_attr ? H5Aread(obj, mem, raw)
+                              : H5Dread(obj, mem, H5S_ALL, H5S_ALL, H5P_DEFAULT, raw);
         int ok = rc >= 0;
-        for (size_t i = 0; ok && i < n; i++) ok = (out[i] = strndup(raw + i * size, size)) != NULL;
+        for (size_t i = 0; ok && i < n; i++)
+            ok = (out[i] = strndup(raw + i * width, width)) != NULL;
         free(raw);
         if (!ok) {
             nwb_h5_free_strings(out, n);

@@ -138,9 +138,11 @@ int nwb_series_read(hid_t file, const char *path, int use_conversion, nwb_series
         nd_error_fail(err, ND_EVALUE, "series %s: unit '%s' is neither a potential (volts) "
                       "nor a current (amperes)", path, unit);
     else if (optional_attr(d, "conversion", &conversion, data, err) == 0 &&
-             optional_attr(d, "offset", &offset, data, err) == 0 &&
-             optional_attr(d, "resolution", &resolution, data, err) == 0)
+             optional_attr(d, "offset", &offset, data, err) == 0)
         rc = 0;
+    /* -1 or NaN (NWB 1 writers) both mean "unknown" */
+    if (nwb_h5_attr_num(d, "resolution", &resolution) != 0 || !isfinite(resolution))
+        resolution = -1;
     H5Dclose(d);
     free(unit);
     if (rc != 0) return -1;
