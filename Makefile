@@ -11,6 +11,12 @@ CFLAGS   ?= -O2 -g
 LIBS     := -lzmq -ljansson -lcrypto \
             -lsundials_cvode -lsundials_nvecserial -lsundials_sunlinsoldense \
             -lsundials_sunmatrixdense -lsundials_generic -llapacke -lopenblas -lpthread -lm
+# HDF5 for the NWB reader: Debian's serial flavour, named explicitly because pkg-config's
+# plain `hdf5` is the OpenMPI one. Only the files that include <hdf5.h> get its headers.
+HDF5_LIBDIR := /usr/lib/$(shell $(CC) -print-multiarch)/hdf5/serial
+HDF5_CFLAGS := -I/usr/include/hdf5/serial
+LIBS     += -L$(HDF5_LIBDIR) -lhdf5
+HDF5_SRC := $(wildcard lib/data/nwb*.c) tests/unit/test_data_nwb.c
 ASAN_FLAGS := -O1 -g -fno-omit-frame-pointer -fsanitize=address,undefined \
               -fno-sanitize-recover=undefined
 
@@ -42,6 +48,9 @@ FUZZ_SECONDS ?= 60
 FUZZ_KERNEL_SRC := kernel/wire.c kernel/frame.c kernel/signer.c kernel/ids.c kernel/connfile.c
 FUZZ_LIB_OBJ := $(call obj,$(FUZZ_BUILD),$(LIB_SRC)) $(FUZZ_BUILD)/obj/gen/model_texts.o
 FUZZ_BINS    := $(patsubst %,$(FUZZ_BUILD)/fuzz-%,$(FUZZ_TARGETS))
+
+$(foreach b,$(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD),$(call obj,$(b),$(HDF5_SRC))): \
+    CFLAGS_COMMON += $(HDF5_CFLAGS)
 
 DEB_PACKAGES := build-essential libzmq3-dev libjansson-dev libssl-dev libopenblas-dev \
                 liblapacke-dev libsundials-dev gnuplot-nox jupyter-notebook jupyter-client \
