@@ -2,40 +2,26 @@
    the plain arrays of ephys_sweep.c, in the units the definitions are written in. */
 #include "ephys.h"
 
+#include "../data/units.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-typedef struct unit_scale {
-    const char *unit;
-    double scale;
-} unit_scale;
-
-static const unit_scale TO_MV[] = {{"mV", 1}, {"V", 1e3}, {"uV", 1e-3}, {"µV", 1e-3}, {NULL, 0}};
-static const unit_scale TO_PA[] = {{"pA", 1}, {"nA", 1e3}, {"uA", 1e6}, {"µA", 1e6},
-                                   {"A", 1e12}, {NULL, 0}};
-
-/* The factor to the wanted unit; 1 for no unit (a model's or a text file's data carry
-   none); 0 for a unit of another quantity. */
-static double scale_of(const char *unit, const unit_scale *table)
-{
-    if (!unit || !unit[0]) return 1;
-    for (const unit_scale *u = table; u->unit; u++)
-        if (strcmp(unit, u->unit) == 0) return u->scale;
-    return 0;
-}
-
-static nd_status channel_scale(const nd_recording *rec, size_t c, const unit_scale *table,
+/* The factor from channel c's unit to q's model unit (lib/data/units.h: mV, pA); a
+   channel without a unit is taken as already there (a model's or a text file's data). */
+static nd_status channel_scale(const nd_recording *rec, size_t c, nd_quantity q,
                                const char *what, double *scale, nd_error *err)
 {
     if (c >= nd_rec_channels(rec))
         return nd_error_fail(err, ND_EVALUE, "the recording has no channel %zu (it has %zu)",
                              c, nd_rec_channels(rec));
-    *scale = scale_of(nd_rec_channel_unit(rec, c), table);
-    if (*scale == 0)
+    const char *unit = nd_rec_channel_unit(rec, c);
+    if (unit && *unit && nd_unit_quantity(unit, scale) != q)
         return nd_error_fail(err, ND_EVALUE, "channel '%s' is in %s, not a %s",
-                             nd_rec_channel_name(rec, c), nd_rec_channel_unit(rec, c), what);
+                             nd_rec_channel_name(rec, c), unit, what);
+    if (!unit || !*unit) *scale = 1;
     return ND_OK;
 }
 
@@ -67,9 +53,9 @@ nd_status nd_ephys_recording(const nd_recording *rec, size_t v_chan, int i_chan,
 {
     *out = NULL;
     double vscale, iscale = 1;
-    nd_status st = channel_scale(rec, v_chan, TO_MV, "voltage", &vscale, err);
+    nd_status st = channel_scale(rec, v_chan, ND_Q_POTENTIAL, "voltage", &vscale, err);
     if (st == ND_OK && i_chan >= 0)
-        st = channel_scale(rec, (size_t)i_chan, TO_PA, "current", &iscale, err);
+        st = channel_scale(rec, (size_t)i_chan, ND_Q_CURRENT, "current", &iscale, err);
     if (st != ND_OK) return st;
     size_t n = nd_rec_sweeps(rec), longest = 1;
     for (size_t s = 0; s < n; s++)

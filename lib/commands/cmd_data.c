@@ -1,5 +1,5 @@
-/* Commands that move datasets (CSV) and networks (JSON) between the workspace and files,
-   and write figures (SVG, PNG): save, load. */
+/* Commands that move datasets (CSV), recordings (ABF, NWB) and networks (JSON) between the
+   workspace and files, and write figures (SVG, PNG): save, load. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,11 +7,14 @@
 
 #include "../learn/ude_extra.h"
 
+#include "../data/rec_load.h"
+#include "../data/sniff.h"
 #include "../plot/figure.h"
 
 #include "../language/args.h"
 #include "../language/figure_value.h"
 #include "../language/exec.h"
+#include "adapt_args.h"
 #include "modules.h"
 #include "../language/objects.h"
 #include "../language/target.h"
@@ -111,6 +114,46 @@ static const nd_command cmd_save = {
     0, run_save
 };
 
+/* The table in a text file, adapted as the options say. */
+static nd_status load_table(nd_cmd_ctx *ctx, const char *path, nd_value **result, nd_error *err)
+{
+    nd_adapt_args aa;
+    nd_status st = nd_adapt_args_read(ctx, &aa, err);
+    nd_dataset *ds = st == ND_OK ? nd_ds_load_csv_until(path, ctx->exec->interrupt, err) : NULL;
+    if (st == ND_OK && !ds) st = err ? err->code : ND_EIO;
+    if (st == ND_OK) st = nd_adapt_args_apply(ctx, &aa, &ds, err);
+    nd_adapt_args_free(&aa);
+    if (st != ND_OK) {
+        nd_ds_free(ds);
+        return st;
+    }
+    *result = nd_value_dataset(ds);
+    return *result ? ND_OK : nd_error_fail(err, ND_ENOMEM, "out of memory");
+}
+
+/* Options that convert a table; a recording's sweeps take them through `sweep`. */
+static const char *const table_options[] = {"columns", "time", "area", "capacitance"};
+
+static nd_status load_object(nd_cmd_ctx *ctx, const char *path, nd_file_format f,
+                             nd_value **result, nd_error *err)
+{
+    for (size_t i = 0; i < sizeof table_options / sizeof table_options[0]; i++) {
+        const nd_arg *o = nd_arg_opt(ctx, table_options[i]);
+        if (o)
+            return nd_arg_error(o, err, ND_EVALUE, "%s= converts a table; '%s' is %s (give "
+                                "%s= to `sweep` or to `load` of a CSV file)", o->key, path,
+                                nd_file_format_name(f), o->key);
+    }
+    if (f == ND_FILE_JSON) {
+        nd_ude *u = nd_ude_load(path, err);
+        *result = u ? nd_value_ude(u) : NULL;
+    } else {
+        nd_recording *rec = nd_rec_load(path, f, err);
+        *result = rec ? nd_value_recording(rec) : NULL;
+    }
+    return *result ? ND_OK : err && err->code ? err->code : nd_error_fail(err, ND_ENOMEM, "out of memory");
+}
+
 static nd_status run_load(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
 {
     nd_status st = nd_arg_expect(ctx, 1, 1, err);
@@ -120,42 +163,52 @@ static nd_status run_load(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     if ((st = nd_arg_string(ctx, a, &path, err)) != ND_OK) return st;
     /* a device (/dev/zero, /dev/urandom) never ends and a pipe blocks the kernel: files only */
     struct stat sb;
-    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode)) {
+    nd_file_format f = ND_FILE_ERROR;
+    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode))
         st = nd_error_fail(err, ND_EIO, "cannot read '%s': it is %s, not a regular file", path,
                            S_ISDIR(sb.st_mode) ? "a directory" : "a device or pipe");
-        free(path);
-        nd_target_locate(err, a);
-        return st;
-    }
-    size_t len = strlen(path);
-    if (len > 5 && strcmp(path + len - 5, ".json") == 0) {
-        nd_ude *u = nd_ude_load(path, err);
-        free(path);
-        if (!u) {
-            nd_target_locate(err, a);
-            return err ? err->code : ND_EIO;
-        }
-        *result = nd_value_ude(u);
-        return *result ? ND_OK : nd_error_fail(err, ND_ENOMEM, "out of memory");
-    }
-    nd_dataset *ds = nd_ds_load_csv_until(path, ctx->exec->interrupt, err);
+    else if ((f = nd_file_sniff(path, err)) == ND_FILE_ERROR)
+        st = err ? err->code : ND_EIO;
+    else if (f == ND_FILE_BINARY)
+        st = nd_error_fail(err, ND_EVALUE, "'%s' is %s: load reads CSV or TSV tables, ABF "
+                           "(pCLAMP) and NWB (HDF5) recordings, and networks saved as JSON",
+                           path, nd_file_format_name(f));
+    else
+        st = f == ND_FILE_TEXT ? load_table(ctx, path, result, err)
+                               : load_object(ctx, path, f, result, err);
     free(path);
-    if (!ds) {
-        nd_target_locate(err, a);
-        return err ? err->code : ND_EIO;
-    }
-    *result = nd_value_dataset(ds);
-    return *result ? ND_OK : nd_error_fail(err, ND_ENOMEM, "out of memory");
+    if (st != ND_OK) nd_target_locate(err, a);
+    return st;
 }
 
+static const nd_option load_options[] = {
+    {"columns", NULL, "columns kept, in order, time first: [t, V, \"I=Iinj\"] (\"new=old\" renames)"},
+    {"time", NULL, "the unit of the time column when the header does not say it (s, ms, us)"},
+    {"area", NULL, "membrane area in cm²: currents become densities in µA/cm²"},
+    {"capacitance", NULL, "cell capacitance in pF (area at 1 µF/cm²): currents become µA/cm²"},
+    {NULL, NULL, NULL}
+};
+
 static const nd_command cmd_load = {
-    "load", "read a dataset from a CSV file, or a network from a JSON file",
-    "NAME = load \"file.csv\" | NAME = load \"file.json\"",
-    "Reads a CSV file with a header row into a dataset: files written by `save` (with "
-    "their metadata and units) and plain CSV files alike. Errors name the line and column "
-    "of the first problem in the file. A file ending in .json is a network saved by "
-    "`save NET \"file.json\"` and loads as one.",
-    NULL, "data = load \"sim.csv\"\nnet2 = load \"net.json\"", 0, run_load
+    "load", "read a table (CSV, TSV), a recording (ABF, NWB) or a network (JSON)",
+    "NAME = load \"FILE\" [columns=[…] time= area= capacitance=]",
+    "Reads the file at FILE; what it holds is told from its content, not its name.\n\n"
+    "A CSV or TSV file with a header row becomes a dataset: files written by `save` (with "
+    "their metadata and units) and plain files alike; errors name the line and column of "
+    "the first problem. The first column is time. Units written in the header as "
+    "`name [unit]` are converted to the models' own: time to ms, potentials (V, mV, µV) to "
+    "mV, and, given the membrane `area=` (cm²) or `capacitance=` (pF, at 1 µF/cm²), "
+    "currents (A … pA) to densities in µA/cm². `time=s` states the time unit when the "
+    "header does not; `columns=[t, V, \"I=Iinj\"]` keeps those columns in that order and "
+    "renames Iinj to I. The dataset's metadata `converted` says what was converted.\n\n"
+    "An ABF file (Axon Binary Format 1 or 2, what pCLAMP writes) or an NWB file (NWB 2, "
+    "and the Allen Cell Types NWB 1 layout) becomes a recording: its sweeps, channels, "
+    "units, sampling and protocol, shown as a table of sweeps; `sweep REC N` or "
+    "`REC.sweeps[N]` gives one sweep as a dataset (docs/recordings.md).\n\n"
+    "A JSON file is a network saved by `save NET \"file.json\"`.",
+    load_options, "data = load \"sim.csv\"\nrec = load \"data/recordings/2019_07_24_0055_fsi.abf\"\n"
+    "lab = load \"lab.tsv\" columns=[time, \"V=Vm\", \"I=Iinj\"] time=s capacitance=100\n"
+    "net2 = load \"net.json\"", 0, run_load
 };
 
 nd_status nd_cmd_register_data(nd_cmd_registry *reg, nd_error *err)

@@ -5,6 +5,7 @@
 #include "../data/recording.h"
 #include "../language/args.h"
 #include "../language/target.h"
+#include "adapt_args.h"
 #include "modules.h"
 
 static nd_status run_sweep(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
@@ -24,13 +25,28 @@ static nd_status run_sweep(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     nd_value_unref(holder);
     if (st != ND_OK) return st;
     if (!ds) return err ? err->code : ND_ENOMEM;
+    nd_adapt_args aa;
+    if ((st = nd_adapt_args_read(ctx, &aa, err)) == ND_OK)
+        st = nd_adapt_args_apply(ctx, &aa, &ds, err);
+    nd_adapt_args_free(&aa);
+    if (st != ND_OK) {
+        nd_ds_free(ds);
+        return st;
+    }
     *result = nd_value_dataset(ds);
     return *result ? ND_OK : nd_error_fail(err, ND_ENOMEM, "out of memory");
 }
 
+static const nd_option sweep_options[] = {
+    {"columns", NULL, "columns kept, in order, time first: [t, V] (\"new=old\" renames)"},
+    {"area", NULL, "membrane area in cm²: the current becomes a density in µA/cm²"},
+    {"capacitance", NULL, "cell capacitance in pF (area at 1 µF/cm²): the current in µA/cm²"},
+    {NULL, NULL, NULL}
+};
+
 static const nd_command cmd_sweep = {
     "sweep", "one sweep of a recording as a dataset",
-    "[NAME =] sweep RECORDING N",
+    "[NAME =] sweep RECORDING N [columns=[…] area= capacitance=]",
     "Returns sweep N of a recording (`rec = load \"cell.abf\"`; sweeps are counted from 1, as "
     "Clampfit shows them) as a dataset: `t` in ms from the sweep's start, the membrane "
     "potential as `V` and the current as `I` (in current clamp the injected command, in "
@@ -38,8 +54,12 @@ static const nd_command cmd_sweep = {
     "identifiers. The metadata keep the recording's (file, format, protocol), the sweep "
     "number, its start `t0` (ms from the file's start) and `channels` (which channel each "
     "column holds). So `spikes`, `plot`, `deriv`, `sindy`, `stim data … I`, `train` and "
-    "`compare` take a sweep as they take a simulation. `rec.sweeps[N]` is the same dataset.",
-    NULL, "rec = load \"data/recordings/2019_07_24_0055_fsi.abf\"\ns = sweep rec 13\nspikes s",
+    "`compare` take a sweep as they take a simulation. `rec.sweeps[N]` is the same dataset.\n\n"
+    "Given the membrane `area=` (cm²) or the cell's `capacitance=` (pF, at 1 µF/cm²), the "
+    "current becomes a density in µA/cm², the models' unit, so that a model can be driven "
+    "by the recorded stimulus (`stim data s I`); `columns=` keeps and renames columns as "
+    "for `load`.",
+    sweep_options, "rec = load \"data/recordings/2019_07_24_0055_fsi.abf\"\ns = sweep rec 13\nspikes s",
     0, run_sweep
 };
 
