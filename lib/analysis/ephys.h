@@ -72,6 +72,10 @@ typedef struct nd_ephys_spike {
                                          (the window's end for the last); NAN when clipped */
     double ahp_depth;                 /* threshold_v - trough_v: fast AHP, > 0 below threshold */
     int clipped;                      /* the window ended before v came back down */
+    int threshold_lost;               /* dV/dt stayed above the criterion from the stimulus
+                                         onset (or the previous upstroke) to this upstroke:
+                                         threshold_v, amplitude, half_width and ahp_depth
+                                         are NAN, threshold_t is the upstroke's time */
 } nd_ephys_spike;
 
 /* The features of one sweep. Features that need spikes are NAN without them (a silent
@@ -115,6 +119,13 @@ void nd_ephys_sweep_clear(nd_ephys_sweep *s);
 nd_status nd_ephys_recording(const nd_recording *rec, size_t v_chan, int i_chan, double start,
                              double end, const nd_ephys_options *o, nd_ephys_sweep **out,
                              nd_error *err);
+
+/* Finds the protocol's stimulus window (ms from each sweep's start) in channel i_chan:
+   the window of the sweep whose step is largest, which a protocol of steps shares with
+   every sweep, also those whose step is 0 or equals a test pulse. ND_EVALUE when no sweep
+   has a step. */
+nd_status nd_ephys_protocol_window(const nd_recording *rec, size_t i_chan, double *start,
+                                   double *end, nd_error *err);
 
 /* Clears and frees n sweeps of nd_ephys_recording; NULL is allowed. */
 void nd_ephys_sweeps_free(nd_ephys_sweep *s, size_t n);

@@ -83,3 +83,29 @@ nd_status nd_ephys_recording(const nd_recording *rec, size_t v_chan, int i_chan,
     *out = res;
     return ND_OK;
 }
+
+nd_status nd_ephys_protocol_window(const nd_recording *rec, size_t i_chan, double *start,
+                                   double *end, nd_error *err)
+{
+    double best = -1;
+    for (size_t s = 0; s < nd_rec_sweeps(rec); s++) {
+        size_t n = nd_rec_sweep_len(rec, s);
+        double *t = malloc(n * sizeof *t);
+        if (!t) return nd_error_fail(err, ND_ENOMEM, "out of memory");
+        for (size_t k = 0; k < n; k++) t[k] = (double)k * nd_rec_sweep_dt(rec, s);
+        nd_ephys_window w;
+        /* a sweep without a step (0 pA) is no evidence: skip it */
+        if (nd_ephys_stimulus(t, nd_rec_data(rec, s, i_chan), n, &w, NULL) == ND_OK &&
+            fabs(w.amplitude) > best) {
+            best = fabs(w.amplitude);
+            *start = w.start;
+            *end = w.end;
+        }
+        free(t);
+    }
+    if (best < 0)
+        return nd_error_fail(err, ND_EVALUE, "no stimulus step found in any sweep of channel "
+                             "'%s'; give the window (window=START..END in ms)",
+                             nd_rec_channel_name(rec, i_chan));
+    return ND_OK;
+}

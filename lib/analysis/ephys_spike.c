@@ -13,9 +13,12 @@
 
 #define NONE ((size_t)-1)
 
-/* The index lists of the candidate spikes: threshold (or putative start), peak, upstroke. */
+/* The index lists of the candidate spikes: threshold (or putative start), peak, upstroke,
+   and whether the threshold criterion was met at all (lost: dV/dt stayed above it back to
+   the stimulus onset or the previous upstroke). */
 typedef struct cands {
     size_t *thr, *peak, *up;
+    unsigned char *lost;
     size_t n;
 } cands;
 
@@ -24,16 +27,17 @@ static void cands_free(cands *c)
     free(c->thr);
     free(c->peak);
     free(c->up);
+    free(c->lost);
     *c = (cands){0};
 }
 
 static int cands_alloc(cands *c, size_t cap)
 {
     size_t k = cap ? cap : 1;
-    /* up is moved before it is computed: zeroed, it moves defined values. */
+    /* up and lost are moved before they are computed: zeroed, they move defined values. */
     *c = (cands){malloc(k * sizeof(size_t)), malloc(k * sizeof(size_t)),
-                 calloc(k, sizeof(size_t)), 0};
-    if (c->thr && c->peak && c->up) return 0;
+                 calloc(k, sizeof(size_t)), calloc(k, 1), 0};
+    if (c->thr && c->peak && c->up && c->lost) return 0;
     cands_free(c);
     return -1;
 }
@@ -104,6 +108,7 @@ static void join(cands *c, int (*joined)(const cands *, size_t, const double *),
         int last = j + 1 == c->n;
         if (!last && joined(c, j, d)) continue;
         c->peak[mp] = c->peak[j];
+        c->lost[mp] = c->lost[j];
         c->up[mp++] = c->up[j];
         if (!last) c->thr[mt++] = c->thr[j + 1];
     }
@@ -145,15 +150,20 @@ static void find_upstrokes(const double *d, cands *c)
         c->up[j] = c->peak[j] > c->thr[j] ? argmax(d, c->thr[j], c->peak[j]) : c->thr[j];
 }
 
-/* Thresholds: scanning back from each upstroke (not past the previous one) to where dV/dt
-   is at most thresh_frac of the mean upstroke; the previous upstroke when it never is. */
-static void refine_thresholds(const double *d, const nd_ephys_options *o, cands *c)
+/* Thresholds: scanning back from each upstroke (not past the previous one, nor, for the
+   first, past the stimulus onset s0) to where dV/dt is at most thresh_frac of the mean
+   upstroke. When it never is, ipfx takes the place the scan stopped; that would make the
+   sample before a strong step's onset (where the membrane charges faster than the
+   criterion all the way to the spike) a "threshold" 20 mV too low, so the threshold is
+   marked lost instead, and the spike is timed at its upstroke. */
+static void refine_thresholds(const double *d, const nd_ephys_options *o, size_t s0, cands *c)
 {
     double target = o->thresh_frac * mean_upstroke(d, c);
     for (size_t j = 0; j < c->n; j++) {
-        size_t lo = j ? c->up[j - 1] : 0;
+        size_t lo = j ? c->up[j - 1] : s0;
         size_t k = last_below(d, c->up[j], lo, target);
-        c->thr[j] = k == NONE ? lo : k;
+        c->lost[j] = k == NONE;
+        c->thr[j] = k == NONE ? c->up[j] : k;
     }
 }
 
@@ -186,6 +196,7 @@ static void repair_long(const ephys_grid *g, const double *d, const nd_ephys_opt
             c->thr[m] = thr;
             c->peak[m] = pk;
             c->up[m] = c->up[j];
+            c->lost[m] = c->lost[j] && thr == c->thr[j];
             m++;
         }
     }
@@ -205,16 +216,19 @@ static void measure(const ephys_grid *g, const double *d, const cands *c, size_t
     const double *t = g->t, *v = g->v;
     size_t thr = c->thr[j], pk = c->peak[j];
     size_t up = pk > thr ? argmax(d, thr, pk) : thr;
+    int lost = c->lost[j];
     *sp = (nd_ephys_spike){
-        .threshold_t = t[thr], .threshold_v = v[thr], .peak_t = t[pk], .peak_v = v[pk],
-        .upstroke = d[up], .amplitude = v[pk] - v[thr], .half_width = NAN,
-        .trough_t = NAN, .trough_v = NAN, .ahp_depth = NAN, .clipped = clipped,
+        .threshold_t = t[thr], .threshold_v = lost ? NAN : v[thr], .peak_t = t[pk],
+        .peak_v = v[pk], .upstroke = d[up], .amplitude = lost ? NAN : v[pk] - v[thr],
+        .half_width = NAN, .trough_t = NAN, .trough_v = NAN, .ahp_depth = NAN,
+        .clipped = clipped, .threshold_lost = lost,
     };
     size_t end = j + 1 < c->n ? c->thr[j + 1] : s1;
     if (clipped || end <= pk) return;
     size_t tr = argmin(v, pk, end);
     sp->trough_t = t[tr];
     sp->trough_v = v[tr];
+    if (lost) return;
     sp->ahp_depth = v[thr] - v[tr];
     double level = 0.5 * (v[thr] + v[pk]);
     size_t a = pk, b = pk;
@@ -241,7 +255,7 @@ nd_status ephys_spikes(const ephys_grid *g, size_t s0, size_t s1, const nd_ephys
     drop_small(g, o, &c);
     if (c.n) {
         find_upstrokes(d, &c);
-        refine_thresholds(d, o, &c);
+        refine_thresholds(d, o, s0, &c);
         join(&c, overlapping, d);
         repair_long(g, d, o, &c);
     }

@@ -90,7 +90,8 @@ static nd_status train(nd_ephys_sweep *s, nd_error *err)
     for (size_t k = 0; k < s->n_spikes; k++) times[k] = s->spikes[k].threshold_t;
     nd_spikes view = {.n = s->n_spikes, .times = times};
     s->rate = nd_spikes_rate(&view, s->start, s->end);
-    s->latency = times[0] - s->start;
+    /* a first spike riding the onset has no threshold to time it from */
+    s->latency = s->spikes[0].threshold_lost ? NAN : times[0] - s->start;
     s->isi_mean = nd_spikes_isi_mean(&view);
     s->isi_cv = nd_spikes_isi_cv(&view);
     if (s->n_spikes >= 3) {

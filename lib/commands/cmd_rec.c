@@ -1,6 +1,14 @@
-/* Recording commands: sweep (one sweep of a recording as a dataset). */
+/* Recording commands: sweep (one sweep of a recording as a dataset), features
+   (electrophysiology features of a recording or a trace). */
 #include <math.h>
+#include <stddef.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "../analysis/ephys.h"
+#include "../analysis/ephys_view.h"
+#include "../language/objects.h"
 
 #include "../data/recording.h"
 #include "../language/args.h"
@@ -63,8 +71,187 @@ static const nd_command cmd_sweep = {
     0, run_sweep
 };
 
+/* ---- features ---- */
+
+/* The first spike's value of field f per sweep (NAN for a silent one). */
+static double first_spike(const nd_ephys_sweep *w, size_t field)
+{
+    if (!w->n_spikes) return NAN;
+    const nd_ephys_spike *p = &w->spikes[0];
+    const double v[] = {p->threshold_v, p->peak_v, p->half_width, p->ahp_depth};
+    return v[field];
+}
+
+/* The record of features: cell values as numbers, per-sweep values as vectors. */
+static nd_value *features_record(const nd_ephys_sweep *s, size_t n, const nd_ephys_cell *cell,
+                                 nd_bundle *view)
+{
+    nd_value *r = nd_value_record("features", view);
+    double *col = r ? malloc((n ? n : 1) * sizeof *col) : NULL;
+    int rc = !col;
+    static const char *const spike_fields[] = {"threshold", "peak", "half_width", "ahp_depth"};
+    for (size_t f = 0; !rc && f < 4; f++) {
+        for (size_t k = 0; k < n; k++) col[k] = first_spike(&s[k], f);
+        rc |= nd_record_add_vector(r, spike_fields[f], col, n);
+    }
+    const struct { const char *name; size_t off; } sweep_fields[] = {
+        {"amplitude", offsetof(nd_ephys_sweep, amplitude)}, {"rate", offsetof(nd_ephys_sweep, rate)},
+        {"latency", offsetof(nd_ephys_sweep, latency)},
+        {"adaptation", offsetof(nd_ephys_sweep, adaptation)},
+        {"isi_mean", offsetof(nd_ephys_sweep, isi_mean)}, {"sag_sweep", offsetof(nd_ephys_sweep, sag)},
+        {"tau_sweep", offsetof(nd_ephys_sweep, tau)},
+    };
+    for (size_t f = 0; !rc && f < sizeof sweep_fields / sizeof sweep_fields[0]; f++) {
+        for (size_t k = 0; k < n; k++)
+            col[k] = *(const double *)((const char *)&s[k] + sweep_fields[f].off);
+        rc |= nd_record_add_vector(r, sweep_fields[f].name, col, n);
+    }
+    for (size_t k = 0; !rc && k < n; k++) col[k] = (double)s[k].n_spikes;
+    rc |= !rc && nd_record_add_vector(r, "spike_count", col, n);
+    if (cell && !rc)
+        rc |= nd_record_add_number(r, "rheobase", cell->rheobase) |
+              nd_record_add_number(r, "input_resistance", cell->input_resistance) |
+              nd_record_add_number(r, "tau", cell->tau) | nd_record_add_number(r, "sag", cell->sag) |
+              nd_record_add_number(r, "fi_slope", cell->fi_slope);
+    free(col);
+    if (rc) {
+        nd_value_unref(r);
+        return NULL;
+    }
+    return r;
+}
+
+/* The channel whose column is called name, or -1. */
+static int channel_called(const nd_recording *rec, const char *name)
+{
+    for (size_t c = 0; c < nd_rec_channels(rec); c++) {
+        char *col = nd_rec_column_name(rec, c);
+        int same = col && strcmp(col, name) == 0;
+        free(col);
+        if (same) return (int)c;
+    }
+    return -1;
+}
+
+static nd_status recording_features(nd_cmd_ctx *ctx, const nd_recording *rec, double start,
+                                    double end, int plot, nd_value **result, nd_error *err)
+{
+    int v = channel_called(rec, "V"), i = channel_called(rec, "I");
+    if (v < 0)
+        return nd_error_fail(err, ND_EVALUE, "the recording has no membrane potential (a channel "
+                             "in V or mV): features need current-clamp sweeps");
+    nd_status st = ND_OK;
+    if (isnan(start) && i < 0)
+        st = nd_error_fail(err, ND_EVALUE, "the recording has no current channel to find the "
+                           "stimulus in; give the window (window=START..END in ms)");
+    if (st == ND_OK && isnan(start)) st = nd_ephys_protocol_window(rec, (size_t)i, &start, &end, err);
+    nd_ephys_sweep *s = NULL;
+    if (st == ND_OK) st = nd_ephys_recording(rec, (size_t)v, i, start, end, NULL, &s, err);
+    if (st != ND_OK) return st;
+    size_t n = nd_rec_sweeps(rec);
+    nd_ephys_cell cell;
+    if ((st = nd_ephys_cell_analyze(s, n, &cell, err)) != ND_OK) {
+        nd_ephys_sweeps_free(s, n);
+        return st;
+    }
+    const char *unit = i >= 0 ? "pA" : NULL;
+    if (plot && n > 1) {
+        const char *file = nd_rec_meta(rec, "file");
+        char title[300];
+        snprintf(title, sizeof title, "%s: F–I curve", file ? file : "recording");
+        nd_figure *fig = nd_ephys_fi_figure(&cell, title, unit);
+        nd_bundle *b = NULL;
+        st = fig ? nd_fig_render(fig, &b, err) : nd_error_fail(err, ND_ENOMEM, "out of memory");
+        nd_fig_free(fig);
+        if (st == ND_OK) st = nd_cmd_display(ctx, b, err);
+    }
+    if (st == ND_OK)
+        st = nd_cmd_give(ctx, features_record(s, n, &cell, nd_ephys_bundle(s, n, &cell, unit)),
+                         result, err);
+    nd_ephys_cell_clear(&cell);
+    nd_ephys_sweeps_free(s, n);
+    return st;
+}
+
+/* One trace: V, and I (a column, else the stimulus the data were simulated under). */
+static nd_status dataset_features(nd_cmd_ctx *ctx, const nd_dataset *ds, double start,
+                                  double end, nd_value **result, nd_error *err)
+{
+    int v = nd_ds_find(ds, "V"), ic = nd_ds_find(ds, "I");
+    if (v < 0) return nd_error_fail(err, ND_EVALUE, "features need a column V (the membrane potential)");
+    size_t n = nd_ds_rows(ds);
+    double *stim = NULL;
+    const nd_stim *sim = nd_ds_stim(ds);
+    if (ic < 0 && sim && isnan(start)) {
+        if (!(stim = malloc((n ? n : 1) * sizeof *stim))) return nd_error_fail(err, ND_ENOMEM, "out of memory");
+        for (size_t k = 0; k < n; k++) stim[k] = nd_stim_eval(sim, nd_ds_col(ds, 0)[k]);
+    }
+    const double *i = ic >= 0 ? nd_ds_col(ds, (size_t)ic) : stim;
+    nd_ephys_trace tr = {nd_ds_col(ds, 0), nd_ds_col(ds, (size_t)v), i, n, n, i ? n : 0,
+                         start, end, NAN};
+    nd_ephys_sweep s;
+    nd_status st = nd_ephys_sweep_analyze(&tr, NULL, &s, err);
+    free(stim);
+    if (st != ND_OK) return st;
+    const char *unit = ic >= 0 ? nd_ds_unit(ds, (size_t)ic) : NULL;
+    st = nd_cmd_give(ctx, features_record(&s, 1, NULL, nd_ephys_bundle(&s, 1, NULL, unit)),
+                     result, err);
+    nd_ephys_sweep_clear(&s);
+    return st;
+}
+
+static nd_status run_features(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
+{
+    nd_status st = nd_arg_expect(ctx, 1, 1, err);
+    if (st != ND_OK) return st;
+    double start = NAN, end = NAN;
+    int plot;
+    if (nd_arg_opt(ctx, "window") &&
+        (st = nd_arg_opt_range(ctx, "window", NAN, NAN, &start, &end, err)) != ND_OK)
+        return st;
+    if ((st = nd_arg_opt_bool(ctx, "plot", 1, &plot, err)) != ND_OK) return st;
+    const nd_arg *a = nd_arg_pos(ctx, 0);
+    nd_value *holder;
+    if ((st = nd_arg_value(ctx, a, &holder, err)) != ND_OK) return st;
+    const nd_recording *rec = nd_value_as_recording(holder);
+    const nd_dataset *ds = nd_value_as_dataset(holder);
+    char kind[64];
+    if (rec) st = recording_features(ctx, rec, start, end, plot, result, err);
+    else if (ds) st = dataset_features(ctx, ds, start, end, result, err);
+    else st = nd_arg_error(a, err, ND_ETYPE, "features expects a recording or a dataset, not %s",
+                           nd_value_a_type(holder, kind, sizeof kind));
+    nd_value_unref(holder);
+    nd_target_locate(err, a);
+    return st;
+}
+
+static const nd_option features_options[] = {
+    {"window", NULL, "the stimulus window START..END in ms (default: found in the current)"},
+    {"plot", "true", "show the F–I curve of a recording"},
+    {NULL, NULL, NULL}
+};
+
+static const nd_command cmd_features = {
+    "features", "electrophysiology features of a recording's sweeps, or of one trace",
+    "[NAME =] features RECORDING|DATASET [window=START..END plot=]",
+    "Measures the features electrophysiologists report, with the definitions of the Allen "
+    "Institute's ipfx (docs/features.md): per sweep the step amplitude, spike count, rate "
+    "in the stimulus window, first-spike latency, the first spike's threshold (where dV/dt "
+    "passes 5 % of the mean upstroke), peak, half-width and fast AHP, the ISI adaptation "
+    "index, and below threshold the sag and the membrane time constant; for a recording of "
+    "steps also the cell's rheobase, input resistance, time constant, sag and the F–I "
+    "curve with its slope, plotted.\n\n"
+    "The stimulus window is found in the current: for a recording, the step of the sweep "
+    "whose step is largest, shared by every sweep of the protocol; `window=` gives it. A "
+    "dataset needs a column V in mV and a column I (else the stimulus it was simulated "
+    "under). A feature that cannot be measured is shown as – and the reason is given.",
+    features_options,
+    "rec = load \"data/recordings/2019_07_24_0055_fsi.abf\"\nf = features rec\nprint f.rheobase",
+    0, run_features
+};
+
 nd_status nd_cmd_register_rec(nd_cmd_registry *reg, nd_error *err)
 {
-    static const nd_command *const all[] = {&cmd_sweep};
+    static const nd_command *const all[] = {&cmd_sweep, &cmd_features};
     return nd_cmd_register_list(reg, all, sizeof all / sizeof all[0], err);
 }

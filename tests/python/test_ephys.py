@@ -47,7 +47,8 @@ class Trace(C.Structure):
 
 class Spike(C.Structure):
     _fields_ = doubles("threshold_t threshold_v peak_t peak_v upstroke amplitude half_width "
-                       "trough_t trough_v ahp_depth") + [("clipped", C.c_int)]
+                       "trough_t trough_v ahp_depth") + [("clipped", C.c_int),
+                                                           ("threshold_lost", C.c_int)]
 
 
 class Sweep(C.Structure):
@@ -133,7 +134,9 @@ def at(t, x):
 
 def ref_spikes(t, v, start, end, cutoff=20.0, frac=0.05, min_height=2.0, min_peak=-30.0,
                max_interval=5.0, tol=1.0):
-    """Threshold, peak and trough indexes (trough None when clipped) of each spike."""
+    """[threshold, peak, trough, lost] indexes of each spike (trough None when clipped;
+    lost when dV/dt never fell to the criterion between the stimulus onset, or the previous
+    upstroke, and the upstroke: the threshold index is then the upstroke's)."""
     dvdt = np.diff(v) / np.diff(t)
     a, b = at(t, start), at(t, end)
     window = dvdt[a:b] >= cutoff
@@ -153,24 +156,27 @@ def ref_spikes(t, v, start, end, cutoff=20.0, frac=0.05, min_height=2.0, min_pea
         return []
     upstrokes = [s + int(np.argmax(dvdt[s:p])) for s, p in zip(starts, peaks)]
     target = frac * np.mean(dvdt[upstrokes])
-    thresholds = []
+    thresholds, lost = [], []
     for j, u in enumerate(upstrokes):
-        lo = upstrokes[j - 1] if j else 0
+        lo = upstrokes[j - 1] if j else a
         below = np.flatnonzero(dvdt[lo + 1:u + 1] <= target)
-        thresholds.append(lo + 1 + int(below[-1]) if below.size else lo)
+        thresholds.append(lo + 1 + int(below[-1]) if below.size else u)
+        lost.append(not below.size)
     # overlapping pairs: the first threshold goes with the second peak
     over = [thresholds[j + 1] <= peaks[j] + 1 for j in range(len(peaks) - 1)]
     thresholds = [x for x, o in zip(thresholds, [False] + over) if not o]
+    lost = [x for x, o in zip(lost, [False] + over) if not o]
     peaks = [x for x, o in zip(peaks, over + [False]) if not o]
     upstrokes = [x for x, o in zip(upstrokes, over + [False]) if not o]
     target = frac * np.mean(dvdt[upstrokes])
     spikes = []
-    for j, (th, pk, u) in enumerate(zip(thresholds, peaks, upstrokes)):
+    for j, (th, pk, u, gone) in enumerate(zip(thresholds, peaks, upstrokes, lost)):
         if t[pk] - t[th] >= max_interval:
             t0 = at(t, t[pk] - max_interval)
             below = np.flatnonzero(dvdt[t0 + 1:u + 1] <= target)
             if below.size:
                 th = t0 + 1 + int(below[-1])
+                gone = False
             else:
                 t1 = at(t, t[th] + 2 * max_interval)
                 pk2 = th + int(np.argmax(v[th:t1]))
@@ -179,14 +185,14 @@ def ref_spikes(t, v, start, end, cutoff=20.0, frac=0.05, min_height=2.0, min_pea
                     pk = pk2
                 else:
                     continue
-        spikes.append([th, pk])
-    for j, (th, pk) in enumerate(spikes):
+        spikes.append([th, pk, gone])
+    for j, (th, pk, _) in enumerate(spikes):
         last = j + 1 == len(spikes)
         if last and not np.any(v[pk:b + 1] <= v[th] + tol):
-            spikes[j].append(None)      # clipped by the end of the window
+            spikes[j].insert(2, None)      # clipped by the end of the window
         else:
             e = b if last else spikes[j + 1][0]
-            spikes[j].append(pk + int(np.argmin(v[pk:e])))
+            spikes[j].insert(2, pk + int(np.argmin(v[pk:e])))
     return spikes
 
 
@@ -250,17 +256,26 @@ def test_every_sweep_matches_the_reference(fsi, c_results):
         assert s.amplitude == pytest.approx(-100 + 25 * k, abs=1e-9)
         assert s.n_spikes == len(spikes), k
         assert s.rate == pytest.approx(rate, rel=1e-9, abs=1e-12)
-        for j, (th, pk, tr) in enumerate(spikes):
+        for j, (th, pk, tr, gone) in enumerate(spikes):
             c = s.spikes[j]
-            assert (c.threshold_t, c.threshold_v) == pytest.approx((t[th], v[th]), abs=1e-9)
+            assert bool(c.threshold_lost) == gone
+            assert c.threshold_t == pytest.approx(t[th], abs=1e-9)
             assert (c.peak_t, c.peak_v) == pytest.approx((t[pk], v[pk]), abs=1e-9)
-            assert c.amplitude == pytest.approx(v[pk] - v[th], abs=1e-9)
             assert bool(c.clipped) == (tr is None)
+            if gone:
+                assert math.isnan(c.threshold_v) and math.isnan(c.amplitude)
+                assert math.isnan(c.half_width) and math.isnan(c.ahp_depth)
+                continue
+            assert c.threshold_v == pytest.approx(v[th], abs=1e-9)
+            assert c.amplitude == pytest.approx(v[pk] - v[th], abs=1e-9)
             if tr is not None:
                 assert c.trough_v == pytest.approx(v[tr], abs=1e-9)
                 assert c.ahp_depth == pytest.approx(v[th] - v[tr], abs=1e-9)
                 assert c.half_width == pytest.approx(ref_half_width(t, v, th, pk, tr), abs=1e-9)
-        if spikes:
+        if spikes and spikes[0][3]:
+            fired += 1
+            assert math.isnan(s.latency)    # the first spike rides the step's onset
+        elif spikes:
             fired += 1
             assert s.latency == pytest.approx(thr_t[0] - START, abs=1e-9)
         else:
@@ -273,6 +288,12 @@ def test_every_sweep_matches_the_reference(fsi, c_results):
             assert s.adaptation == pytest.approx(adapt, rel=1e-9, abs=1e-12)
     # the recording has both sides: silent hyperpolarising steps and trains of spikes
     assert fired >= 12
+    # every threshold reported is a spike's (fast-spiking interneurons: about -40 mV), never
+    # the sample before a strong step's onset (-57 to -64 mV here), which the strongest
+    # steps would give if the scan were allowed past the onset
+    firsts = [sweeps[k].spikes[0] for k in range(len(fsi)) if sweeps[k].n_spikes]
+    assert all(f.threshold_lost or -50 < f.threshold_v < -35 for f in firsts)
+    assert sum(f.threshold_lost for f in firsts) >= 1
     assert max(s.n_spikes for s in sweeps) > 50
 
 
