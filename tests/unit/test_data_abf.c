@@ -329,8 +329,12 @@ TEST(abf_lying_headers_are_named)
     free(p);
 
     p = abf2_file();
-    section(p, 1, 2, 0, 1000);
-    expect_error(p, ABF2_LEN, "1000 ADC channels");
+    section(p, 1, 2, 128, 20);
+    expect_error(p, ABF2_LEN, "20 ADC channels");
+    section(p, 5, 4, 0, INT64_MAX);            /* overlapping entries, endless without a bound */
+    expect_error(p, ABF2_LEN, "the epoch table section has 9223372036854775807 entries of 0 "
+                 "bytes, fewer than the 48 of one entry");
+    section(p, 1, 2, 128, 2);
     section(p, 1, 2, 0xFFFFFFFFu, 3);
     expect_error(p, ABF2_LEN, "the ADC section at byte 1024");
     free(p);
