@@ -383,6 +383,35 @@ TEST(abf_command_omitted_for_unrebuilt_epochs)
     free(p);
 }
 
+TEST(abf_gap_free_is_one_sweep_without_command)
+{
+    unsigned char *p = abf2_file();
+    w16(p, 512, 3);                            /* gap-free */
+    section(p, 15, 0, 0, 0);                   /* no sweep table */
+    nd_error err;
+    nd_recording *rec = nd_abf_read(p, ABF2_LEN, "gapfree.abf", &err);
+    CHECK(rec != NULL);
+    if (rec) {
+        CHECK_INT(nd_rec_sweeps(rec), 1);
+        CHECK_INT(nd_rec_sweep_len(rec, 0), 2 * N2);
+        CHECK(nd_rec_sweep_t0(rec, 0) == 0);
+        CHECK_INT(nd_rec_channels(rec), 2);
+        CHECK_STR(nd_rec_meta(rec, "mode"), "gap-free");
+        CHECK(nd_rec_meta(rec, "command_omitted") == NULL);
+        /* the second sweep's samples follow the first's */
+        CHECK(nd_rec_data(rec, 0, 1)[N2 + 3] == raw2(1, 1, 3) * (10.0 / 32768));
+    }
+    nd_rec_free(rec);
+    w16(p, 512, 1);                            /* variable-length sweeps: no command */
+    section(p, 15, 8, 8, 2);
+    rec = nd_abf_read(p, ABF2_LEN, "varlen.abf", &err);
+    CHECK(rec != NULL);
+    if (rec) CHECK_STR(nd_rec_meta(rec, "command_omitted"),
+                       "Cmd 0: the sweeps are not the protocol's fixed length");
+    nd_rec_free(rec);
+    free(p);
+}
+
 TEST(abf_load_reads_a_file_and_names_a_missing_one)
 {
     nd_error err;
