@@ -367,6 +367,29 @@ TEST(abf_lying_headers_are_named)
     free(p);
 }
 
+TEST(abf2_pulse_train_epoch)
+{
+    unsigned char *p = abf2_file();
+    epoch2(p, 1, 1, 3, 40, 0, 30, 0);          /* B: a pulse train to 40 pA ... */
+    w32(p, 4 * 512 + 48 + 22, 10);             /* ... every 10 samples ... */
+    w32(p, 4 * 512 + 48 + 26, 3);              /* ... 3 samples wide */
+    nd_error err;
+    nd_recording *rec = nd_abf_read(p, ABF2_LEN, "pulses.abf", &err);
+    CHECK(rec != NULL);
+    int bad = 0;
+    for (int s = 0; rec && s < 2; s++) {
+        int b = 2 + 20 + 10 * s;               /* epoch B's first sample */
+        for (int i = 0; i < N2; i++) {
+            double want = command2(s, i);
+            if (i >= b && i < b + 30) want = (i - b) % 10 < 3 ? 40 : -10 + 5 * s;
+            bad += nd_rec_data(rec, s, 2)[i] != want;
+        }
+    }
+    CHECK_INT(bad, 0);
+    nd_rec_free(rec);
+    free(p);
+}
+
 TEST(abf_command_omitted_for_unrebuilt_epochs)
 {
     unsigned char *p = abf2_file();
