@@ -68,7 +68,7 @@ static size_t read_sweeps(const abf_buf *b, const abf_info *info, sweep_span **o
         if (len <= 0 || (uint64_t)len % info->nadc != 0 ||
             (uint64_t)len > info->data_count - pos) {
             abf_fail(b, "ABF%d sweep table: sweep %zu has %lld samples, %s", v, s,
-                     (long long)len, len <= 0 ? "none"
+                     (long long)len, len <= 0 ? "not a positive count"
                      : (uint64_t)len % info->nadc ? "not a whole number per channel"
                      : "more than the data section holds");
             free(sw);
@@ -156,7 +156,9 @@ static void pick_commands(const abf_info *info, const sweep_span *sw, size_t nsw
     for (size_t d = 0; d < info->ndac; d++) {
         const char *why;
         int usable = abf_command_usable(info, d, &why);
-        if (usable && !fixed) why = "the sweeps are not the protocol's fixed length";
+        /* gap-free recording plays no waveform: nothing is omitted */
+        if (usable && !fixed)
+            why = info->mode == 3 ? NULL : "the sweeps are not the protocol's fixed length";
         if (usable && fixed) cmd[(*ncmd)++] = d;
         else if (why) {
             size_t k = strlen(omitted);

@@ -41,6 +41,11 @@ static int read_section(const abf_buf *b, int s, size_t need, section *out)
                         (long long)count);
     out->count = (size_t)count;
     if (out->count == 0) return 0;
+    /* entries may not overlap: that bounds the count by the file's size */
+    if (out->count > 1 && out->stride < need)
+        return abf_fail(b, "ABF2 header: the %s section has %zu entries of %zu bytes, fewer "
+                        "than the %zu of one entry", section_names[s], out->count, out->stride,
+                        need);
     size_t span;
     int ok = abf_mul(out->count - 1, out->stride, &span) == 0 && span <= SIZE_MAX - need &&
              abf_fits(b, out->off, span + need, 1);

@@ -329,8 +329,12 @@ TEST(abf_lying_headers_are_named)
     free(p);
 
     p = abf2_file();
-    section(p, 1, 2, 0, 1000);
-    expect_error(p, ABF2_LEN, "1000 ADC channels");
+    section(p, 1, 2, 128, 20);
+    expect_error(p, ABF2_LEN, "20 ADC channels");
+    section(p, 5, 4, 0, INT64_MAX);            /* overlapping entries, endless without a bound */
+    expect_error(p, ABF2_LEN, "the epoch table section has 9223372036854775807 entries of 0 "
+                 "bytes, fewer than the 48 of one entry");
+    section(p, 1, 2, 128, 2);
     section(p, 1, 2, 0xFFFFFFFFu, 3);
     expect_error(p, ABF2_LEN, "the ADC section at byte 1024");
     free(p);
@@ -363,6 +367,29 @@ TEST(abf_lying_headers_are_named)
     free(p);
 }
 
+TEST(abf2_pulse_train_epoch)
+{
+    unsigned char *p = abf2_file();
+    epoch2(p, 1, 1, 3, 40, 0, 30, 0);          /* B: a pulse train to 40 pA ... */
+    w32(p, 4 * 512 + 48 + 22, 10);             /* ... every 10 samples ... */
+    w32(p, 4 * 512 + 48 + 26, 3);              /* ... 3 samples wide */
+    nd_error err;
+    nd_recording *rec = nd_abf_read(p, ABF2_LEN, "pulses.abf", &err);
+    CHECK(rec != NULL);
+    int bad = 0;
+    for (int s = 0; rec && s < 2; s++) {
+        int b = 2 + 20 + 10 * s;               /* epoch B's first sample */
+        for (int i = 0; i < N2; i++) {
+            double want = command2(s, i);
+            if (i >= b && i < b + 30) want = (i - b) % 10 < 3 ? 40 : -10 + 5 * s;
+            bad += nd_rec_data(rec, s, 2)[i] != want;
+        }
+    }
+    CHECK_INT(bad, 0);
+    nd_rec_free(rec);
+    free(p);
+}
+
 TEST(abf_command_omitted_for_unrebuilt_epochs)
 {
     unsigned char *p = abf2_file();
@@ -375,6 +402,35 @@ TEST(abf_command_omitted_for_unrebuilt_epochs)
         CHECK_STR(nd_rec_meta(rec, "command_omitted"),
                   "Cmd 0: a cosine-train epoch, which is not rebuilt");
     }
+    nd_rec_free(rec);
+    free(p);
+}
+
+TEST(abf_gap_free_is_one_sweep_without_command)
+{
+    unsigned char *p = abf2_file();
+    w16(p, 512, 3);                            /* gap-free */
+    section(p, 15, 0, 0, 0);                   /* no sweep table */
+    nd_error err;
+    nd_recording *rec = nd_abf_read(p, ABF2_LEN, "gapfree.abf", &err);
+    CHECK(rec != NULL);
+    if (rec) {
+        CHECK_INT(nd_rec_sweeps(rec), 1);
+        CHECK_INT(nd_rec_sweep_len(rec, 0), 2 * N2);
+        CHECK(nd_rec_sweep_t0(rec, 0) == 0);
+        CHECK_INT(nd_rec_channels(rec), 2);
+        CHECK_STR(nd_rec_meta(rec, "mode"), "gap-free");
+        CHECK(nd_rec_meta(rec, "command_omitted") == NULL);
+        /* the second sweep's samples follow the first's */
+        CHECK(nd_rec_data(rec, 0, 1)[N2 + 3] == raw2(1, 1, 3) * (10.0 / 32768));
+    }
+    nd_rec_free(rec);
+    w16(p, 512, 1);                            /* variable-length sweeps: no command */
+    section(p, 15, 8, 8, 2);
+    rec = nd_abf_read(p, ABF2_LEN, "varlen.abf", &err);
+    CHECK(rec != NULL);
+    if (rec) CHECK_STR(nd_rec_meta(rec, "command_omitted"),
+                       "Cmd 0: the sweeps are not the protocol's fixed length");
     nd_rec_free(rec);
     free(p);
 }
