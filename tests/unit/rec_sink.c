@@ -88,15 +88,27 @@ void rec_clear(rec_sink *r)
     r->n = 0;
 }
 
-const char *rec_kinds(const rec_sink *r)
+/* The kinds joined by '|', displays with an id (in-place progress) left out or not. */
+static const char *kinds(const rec_sink *r, int skip_progress)
 {
     static char buf[1024];
     buf[0] = '\0';
     for (int i = 0; i < r->n; i++) {
-        if (i) strcat(buf, "|");
+        if (skip_progress && strcmp(r->ev[i].kind, "display") == 0 && r->ev[i].id[0]) continue;
+        if (buf[0]) strcat(buf, "|");
         strcat(buf, r->ev[i].kind);
     }
     return buf;
+}
+
+const char *rec_kinds(const rec_sink *r)
+{
+    return kinds(r, 0);
+}
+
+const char *rec_kinds_settled(const rec_sink *r)
+{
+    return kinds(r, 1);
 }
 
 nd_status rec_run(nd_interp *in, const char *code, rec_sink *r, nd_error *err)

@@ -34,6 +34,10 @@ void rec_clear(rec_sink *r);
 /* Returns the kinds of the recorded events joined by '|' (static buffer). */
 const char *rec_kinds(const rec_sink *r);
 
+/* rec_kinds without displays that have a display id: the progress of long work, which
+   shows up or not depending on how fast the machine is (a sanitizer build is slower). */
+const char *rec_kinds_settled(const rec_sink *r);
+
 /* Returns the number written right after the first occurrence of key in json or text
    (e.g. key "\"v\":"), or NAN when key is absent or not followed by a number. */
 double rec_json_number(const char *json, const char *key);

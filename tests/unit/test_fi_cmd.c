@@ -45,9 +45,10 @@ TEST(fi_cmd_hh_dataset_summary_and_figure)
     CHECK_CONTAINS(s, "class 2-like");
     CHECK_CONTAINS(s, "Down sweep: keeps firing down to I = 6.5");
     CHECK_CONTAINS(s, "Bistable window: I = 6.5 … 9.5");
-    CHECK_STR(rec_kinds(&f.r), "out|display|display");    /* use, summary, figure */
-    CHECK_CONTAINS(f.r.ev[2].json, "up sweep");
-    CHECK_CONTAINS(f.r.ev[2].json, "down sweep");
+    CHECK_STR(rec_kinds_settled(&f.r), "out|display|display");    /* use, summary, figure */
+    const char *fig = f.r.ev[f.r.n - 1].json;   /* the figure comes last */
+    CHECK_CONTAINS(fig, "up sweep");
+    CHECK_CONTAINS(fig, "down sweep");
     rec_fixture_teardown(&f);
 }
 
