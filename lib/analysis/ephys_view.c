@@ -81,7 +81,8 @@ static json_t *spike_json(const nd_ephys_spike *p)
              nd_json_put(j, "trough_t", nd_json_real(p->trough_t)) |
              nd_json_put(j, "trough_v", nd_json_real(p->trough_v)) |
              nd_json_put(j, "ahp_depth", nd_json_real(p->ahp_depth)) |
-             nd_json_put(j, "clipped", json_boolean(p->clipped));
+             nd_json_put(j, "clipped", json_boolean(p->clipped)) |
+             nd_json_put(j, "threshold_lost", json_boolean(p->threshold_lost));
     if (rc) {
         json_decref(j);
         return NULL;
