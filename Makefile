@@ -43,7 +43,7 @@ FUZZ_BUILD   := build-fuzz
 FUZZ_CC      := clang
 FUZZ_FLAGS   := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
                 -fno-sanitize-recover=undefined
-FUZZ_TARGETS := wire connfile cell model abf
+FUZZ_TARGETS := wire connfile cell model abf csv
 FUZZ_SECONDS ?= 60
 FUZZ_KERNEL_SRC := kernel/wire.c kernel/frame.c kernel/signer.c kernel/ids.c kernel/connfile.c
 FUZZ_LIB_OBJ := $(call obj,$(FUZZ_BUILD),$(LIB_SRC)) $(FUZZ_BUILD)/obj/gen/model_texts.o

@@ -21,7 +21,7 @@ else
 fi
 shift
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(wire connfile cell model abf)
+[ ${#targets[@]} -gt 0 ] || targets=(wire connfile cell model abf csv)
 
 # Limits that make a hang or a memory blow-up a finding rather than a stuck run.
 FUZZ_OPTS=(-timeout=10 -rss_limit_mb=2048 -malloc_limit_mb=1024 -print_final_stats=1)

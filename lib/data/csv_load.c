@@ -306,17 +306,36 @@ nd_dataset *nd_ds_load_csv(const char *path, nd_error *err)
     return nd_ds_load_csv_until(path, NULL, err);
 }
 
+/* Parses L->text (owned by L) into L->ds; NULL with err set. */
+static nd_dataset *finish(loader *L, int ok)
+{
+    ok = ok && parse_lines(L) == 0;
+    free(L->text);
+    free(L->cells);
+    free(L->meta);
+    free(L->row);
+    if (!ok) {
+        nd_ds_free(L->ds);
+        return NULL;
+    }
+    return L->ds;
+}
+
 nd_dataset *nd_ds_load_csv_until(const char *path, const atomic_int *interrupt, nd_error *err)
 {
     loader L = {.path = path, .err = err, .interrupt = interrupt};
-    int ok = read_all(&L) == 0 && parse_lines(&L) == 0;
-    free(L.text);
-    free(L.cells);
-    free(L.meta);
-    free(L.row);
-    if (!ok) {
-        nd_ds_free(L.ds);
+    return finish(&L, read_all(&L) == 0);
+}
+
+nd_dataset *nd_ds_parse_csv(const char *text, size_t len, const char *name, nd_error *err)
+{
+    loader L = {.path = name, .err = err, .len = len};
+    L.text = malloc(len + 1);
+    if (!L.text) {
+        nd_error_fail(err, ND_ENOMEM, "'%s' is too large to load", name);
         return NULL;
     }
-    return L.ds;
+    memcpy(L.text, text, len);
+    L.text[len] = '\0';
+    return finish(&L, 1);
 }

@@ -104,6 +104,10 @@ nd_status nd_ds_save_csv_until(const nd_dataset *ds, const char *path, unsigned 
    and column of the first problem. Accepted format in csv_load.c. */
 nd_dataset *nd_ds_load_csv(const char *path, nd_error *err);
 
+/* Parses len bytes of CSV or TSV text (not NUL-terminated; a NUL inside is an error) as
+   nd_ds_load_csv does a file, name standing for the file in messages. */
+nd_dataset *nd_ds_parse_csv(const char *text, size_t len, const char *name, nd_error *err);
+
 /* nd_ds_load_csv that stops when *interrupt (optional) becomes nonzero: NULL with
    ND_EINTERRUPT. */
 nd_dataset *nd_ds_load_csv_until(const char *path, const atomic_int *interrupt, nd_error *err);
