@@ -138,3 +138,31 @@ def test_compare_gamma_by_the_formula(k):
     assert abs(c["gamma"] - gamma) < 1e-12
     assert np.allclose(c["dt"], dts, atol=1e-12)
     assert 0 < c["rms"] < 60
+
+
+def wb(t, y, I):
+    """Wang & Buzsáki (1996), written out from the paper."""
+    V, h, n = y
+    am = 0.1 * (V + 35) / (1 - np.exp(-(V + 35) / 10))
+    bm = 4 * np.exp(-(V + 60) / 18)
+    ah = 0.07 * np.exp(-(V + 58) / 20)
+    bh = 1 / (1 + np.exp(-(V + 28) / 10))
+    an = 0.01 * (V + 34) / (1 - np.exp(-(V + 34) / 10))
+    bn = 0.125 * np.exp(-(V + 44) / 80)
+    m = am / (am + bm)
+    dV = I - 35 * m**3 * h * (V - 55) - 9 * n**4 * (V + 90) - 0.1 * (V + 65)
+    return [dV, 5 * (ah * (1 - h) - bh * h), 5 * (an * (1 - n) - bn * n)]
+
+
+def test_wang_buzsaki_fires_as_scipy_says(k):
+    """The fast-spiking interneuron model at I = 1 uA/cm^2: spike times (upward -20 mV
+    crossings) against an independent DOP853 solve from the same rest state."""
+    up = lambda t, y, I: y[0] + 20
+    up.direction = 1
+    sol = solve_ivp(wb, (0, 200), [-64.0176, 0.780792, 0.089078], args=(1.0,),
+                    method="DOP853", rtol=1e-10, atol=1e-12, events=[up])
+    want = sol.t_events[0]
+    s = spikes_of(k, "use wb\nset I = 1\nw = simulate t=200\nspikes w")
+    assert s["count"] == len(want) == 12
+    np.testing.assert_allclose(s["times"], want, atol=2e-3)
+    assert s["rate_hz"] == pytest.approx(1000 / np.diff(want).mean(), rel=1e-4)

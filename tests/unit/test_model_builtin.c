@@ -63,8 +63,8 @@ static void rest(const nd_model *m, const double *p, double *y)
 
 TEST(model_builtin_all_parse_and_compile)
 {
-    CHECK_INT(nd_model_builtin_count(), 7);
-    const char *names[] = {"fhn", "hh", "hh_minf_hinf", "hh_rinzel", "izh", "lif", "ml"};
+    CHECK_INT(nd_model_builtin_count(), 8);
+    const char *names[] = {"fhn", "hh", "hh_minf_hinf", "hh_rinzel", "izh", "lif", "ml", "wb"};
     for (size_t i = 0; i < nd_model_builtin_count(); i++) {
         CHECK_STR(nd_model_builtin_name(i), names[i]);
         nd_model *m = builtin(names[i]);
