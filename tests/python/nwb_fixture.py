@@ -260,7 +260,7 @@ def load(lib, path):
     err = NdError()
     rec = lib.nd_nwb_load(str(path).encode(), ctypes.byref(err))
     if not rec:
-        return None, err.msg.decode()
+        return None, err.msg.decode(errors="replace")
     out = {"format": lib.nd_rec_format(rec).decode(), "channels": [], "sweeps": [],
            "meta": {}}
     for c in range(lib.nd_rec_channels(rec)):
@@ -276,6 +276,7 @@ def load(lib, path):
                                                              (n,)).copy()
                                        for c in range(lib.nd_rec_channels(rec))]})
     for i in range(lib.nd_rec_meta_count(rec)):
-        out["meta"][lib.nd_rec_meta_key(rec, i).decode()] = lib.nd_rec_meta_value(rec, i).decode()
+        out["meta"][lib.nd_rec_meta_key(rec, i).decode()] = \
+            lib.nd_rec_meta_value(rec, i).decode(errors="replace")
     lib.nd_rec_free(rec)
     return out, None
