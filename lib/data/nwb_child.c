@@ -213,6 +213,11 @@ nd_recording *nwb_isolated(nd_recording *(*reader)(const char *path, nd_error *e
     } else {
         cursor c = {got.data, got.len, 0};
         rec = receive(&c, err);
+        /* a sanitizer reports a crash and exits instead of dying by the signal */
+        if (!rec && err && err->code == ND_EINTERNAL && WIFEXITED(status) &&
+            WEXITSTATUS(status) != 0)
+            nd_error_fail(err, ND_EVALUE, "the reader process failed (exit status %d): the "
+                          "file may be damaged", WEXITSTATUS(status));
     }
     nd_sb_free(&got);
     return rec;
