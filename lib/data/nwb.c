@@ -86,8 +86,7 @@ static nd_recording *load(const char *path, nd_error *err)
     return rec;
 }
 
-/* load with HDF5's printing of its errors to stderr turned off. */
-static nd_recording *load_quietly(const char *path, nd_error *err)
+nd_recording *nwb_read_here(const char *path, nd_error *err)
 {
     H5E_auto2_t print;
     void *print_data;
@@ -107,7 +106,7 @@ nd_recording *nd_nwb_load_interruptible(const char *path, const atomic_int *inte
         return NULL;
     }
     fclose(f);
-    nd_recording *rec = nwb_isolated(load_quietly, path, interrupt, err);
+    nd_recording *rec = nwb_isolated(nwb_read_here, path, interrupt, err);
     if (!rec && err) {   /* the reader's messages name what is wrong; this names the file */
         char msg[sizeof err->msg];
         int w = snprintf(msg, sizeof msg, "'%.200s': ", path);

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <stdint.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/types.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -174,6 +175,8 @@ nd_recording *nwb_isolated(nd_recording *(*reader)(const char *path, nd_error *e
     if (pid == 0) {
         /* the child: no atexit handlers and no stdio flushing of the caller's buffers */
         close(fds[0]);
+        struct rlimit none = {0, 0};   /* a crash here is expected: no core file */
+        setrlimit(RLIMIT_CORE, &none);
         nd_error e;
         nd_error_clear(&e);
         nd_recording *rec = reader(path, &e);

@@ -129,8 +129,9 @@ void nwb_sweeps_free(nwb_sweeps *list);
 
 /* Builds the recording of format: sweeps in ascending number (two with one number are an
    error), of the clamp most sweeps use (the others skipped and listed in "skipped_sweeps"),
-   with metadata format, clamp, sweep_numbers, stimulus_description, resolutions. NULL with
-   err set. */
+   with metadata format, clamp, sweep_numbers, stimulus_description, resolutions. The
+   samples of the sweeps kept move into the recording (list keeps numbers and descriptions;
+   free it still). NULL with err set. */
 nd_recording *nwb_sweeps_recording(nwb_sweeps *list, const char *format, nd_error *err);
 
 /* Sets key to value in rec's metadata with line breaks turned into spaces (NULL: nothing);
@@ -145,6 +146,13 @@ int nwb_meta(nd_recording *rec, const char *key, const char *value, nd_error *er
    (ND_EINTERRUPT). NULL with err set. */
 nd_recording *nwb_isolated(nd_recording *(*reader)(const char *path, nd_error *err),
                            const char *path, const atomic_int *interrupt, nd_error *err);
+
+/* ---- nwb.c ---- */
+
+/* Reads the NWB file at path in this process, HDF5's printing to stderr off: what the
+   child of nd_nwb_load runs (called directly only by tests, to see leaks). NULL with err
+   set. */
+nd_recording *nwb_read_here(const char *path, nd_error *err);
 
 /* ---- the two layouts ---- */
 
