@@ -1,7 +1,7 @@
-/* nd_nwb_load: opens the file with HDF5 in a child process (nwb_child.c), its error
-   printing off, tells
-   NWB 2 (a root attribute nwb_version "2.x.y") from NWB 1 (a root dataset nwb_version
-   "NWB-1.x"), lets the layout collect the sweeps and adds the file's metadata. */
+/* nd_nwb_load: in a child process (nwb_child.c), checks the file's global heaps, opens it
+   with HDF5 (its error printing off), tells NWB 2 (a root attribute nwb_version "2.x.y")
+   from NWB 1 (a root dataset nwb_version "NWB-1.x"), lets the layout collect the sweeps
+   and adds the file's metadata. */
 #include "nwb.h"
 
 #include <errno.h>
