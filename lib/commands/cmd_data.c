@@ -148,7 +148,7 @@ static nd_status load_object(nd_cmd_ctx *ctx, const char *path, nd_file_format f
         nd_ude *u = nd_ude_load(path, err);
         *result = u ? nd_value_ude(u) : NULL;
     } else {
-        nd_recording *rec = nd_rec_load(path, f, err);
+        nd_recording *rec = nd_rec_load(path, f, ctx->exec->interrupt, err);
         *result = rec ? nd_value_recording(rec) : NULL;
     }
     return *result ? ND_OK : err && err->code ? err->code : nd_error_fail(err, ND_ENOMEM, "out of memory");

@@ -131,16 +131,16 @@ static int set_meta(nd_recording *rec, const abf_info *info, const char *name,
     char format[32], protocol[256];
     snprintf(format, sizeof format, "ABF %s", info->version);
     protocol_name(info->protocol, protocol, sizeof protocol);
-    const char *file = name;
-    for (const char *p = name; *p; p++)
-        if (*p == '/' || *p == '\\') file = p + 1;
     const char *keys[] = {"format", "file", "mode", "protocol", "clamp", "date",
                           "command_omitted"};
-    const char *values[] = {format, file, mode_name(info->mode), protocol, clamp_mode(info),
+    const char *values[] = {format, name, mode_name(info->mode), protocol, clamp_mode(info),
                             info->date, omitted};
-    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++)
-        if (values[i] && *values[i] && nd_rec_set_meta(rec, keys[i], values[i]) == ND_ENOMEM)
-            return -1;
+    for (size_t i = 0; i < sizeof keys / sizeof *keys; i++) {
+        nd_status st = !values[i] || !*values[i] ? ND_OK
+                       : i == 1 ? nd_rec_set_file(rec, values[i])
+                                : nd_rec_set_meta(rec, keys[i], values[i]);
+        if (st == ND_ENOMEM) return -1;
+    }
     return 0;
 }
 

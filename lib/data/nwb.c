@@ -1,6 +1,7 @@
-/* nd_nwb_load: opens the file with HDF5 (its error printing off for the duration), tells
-   NWB 2 (a root attribute nwb_version "2.x.y") from NWB 1 (a root dataset nwb_version
-   "NWB-1.x"), lets the layout collect the sweeps and adds the file's metadata. */
+/* nd_nwb_load: in a child process (nwb_child.c), checks the file's global heaps, opens it
+   with HDF5 (its error printing off), tells NWB 2 (a root attribute nwb_version "2.x.y")
+   from NWB 1 (a root dataset nwb_version "NWB-1.x"), lets the layout collect the sweeps
+   and adds the file's metadata. */
 #include "nwb.h"
 
 #include <errno.h>
@@ -47,7 +48,7 @@ static nd_recording *read_file(hid_t file, const char *path, nd_error *err)
     if (rec && (nwb_meta(rec, "session_start_time", start, err) != 0 ||
                 nwb_meta(rec, "identifier", id, err) != 0 ||
                 nwb_meta(rec, "allen_pipeline_version", *pipeline ? pipeline : NULL, err) != 0 ||
-                nwb_meta(rec, "file", path, err) != 0)) {
+                nd_rec_set_file(rec, path) != ND_OK)) {
         nd_rec_free(rec);
         rec = NULL;
     }
@@ -56,7 +57,7 @@ static nd_recording *read_file(hid_t file, const char *path, nd_error *err)
     return rec;
 }
 
-/* Opens path read-only and reads it; HDF5's own printing is off. */
+/* Opens path read-only and reads it. */
 static nd_recording *load(const char *path, nd_error *err)
 {
     char detail[256];
@@ -65,6 +66,7 @@ static nd_recording *load(const char *path, nd_error *err)
         nd_error_fail(err, ND_EIO, "not an HDF5 file, so not NWB");
         return NULL;
     }
+    if (nwb_heap_check(path, err) != 0) return NULL;
     /* closing the file then closes whatever a failed read left open */
     hid_t fapl = H5Pcreate(H5P_FILE_ACCESS);
     if (fapl < 0 || H5Pset_fclose_degree(fapl, H5F_CLOSE_STRONG) < 0) {
@@ -84,7 +86,19 @@ static nd_recording *load(const char *path, nd_error *err)
     return rec;
 }
 
-nd_recording *nd_nwb_load(const char *path, nd_error *err)
+nd_recording *nwb_read_here(const char *path, nd_error *err)
+{
+    H5E_auto2_t print;
+    void *print_data;
+    H5Eget_auto2(H5E_DEFAULT, &print, &print_data);
+    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
+    nd_recording *rec = load(path, err);
+    H5Eset_auto2(H5E_DEFAULT, print, print_data);
+    return rec;
+}
+
+nd_recording *nd_nwb_load_interruptible(const char *path, const atomic_int *interrupt,
+                                        nd_error *err)
 {
     FILE *f = fopen(path, "rb");
     if (!f) {
@@ -92,16 +106,21 @@ nd_recording *nd_nwb_load(const char *path, nd_error *err)
         return NULL;
     }
     fclose(f);
-    H5E_auto2_t print;
-    void *print_data;
-    H5Eget_auto2(H5E_DEFAULT, &print, &print_data);
-    H5Eset_auto2(H5E_DEFAULT, NULL, NULL);
-    nd_recording *rec = load(path, err);
-    H5Eset_auto2(H5E_DEFAULT, print, print_data);
-    if (!rec && err) {
+    nd_recording *rec = nwb_isolated(nwb_read_here, path, interrupt, err);
+    if (!rec && err) {   /* the reader's messages name what is wrong; this names the file */
         char msg[sizeof err->msg];
-        snprintf(msg, sizeof msg, "'%s': %s", path, err->msg);
+        int w = snprintf(msg, sizeof msg, "'%.200s': ", path);
+        size_t used = w > 0 ? (size_t)w : 0;
+        size_t keep = strnlen(err->msg, sizeof err->msg - 1);
+        if (keep > sizeof msg - 1 - used) keep = sizeof msg - 1 - used;
+        memcpy(msg + used, err->msg, keep);
+        msg[used + keep] = '\0';
         memcpy(err->msg, msg, sizeof msg);
     }
     return rec;
+}
+
+nd_recording *nd_nwb_load(const char *path, nd_error *err)
+{
+    return nd_nwb_load_interruptible(path, NULL, err);
 }

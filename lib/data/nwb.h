@@ -5,6 +5,8 @@
 #ifndef ND_DATA_NWB_H
 #define ND_DATA_NWB_H
 
+#include <stdatomic.h>
+
 #include "../base/error.h"
 #include "recording.h"
 
@@ -12,5 +14,11 @@
    sweep per sweep number in ascending order; NULL with err set (ND_EIO for a missing or
    non-HDF5 file, ND_EVALUE for a file that is not NWB or whose series cannot be read). */
 nd_recording *nd_nwb_load(const char *path, nd_error *err);
+
+/* Same, stopped with ND_EINTERRUPT soon after *interrupt (when not NULL) becomes nonzero.
+   HDF5 reads the file in a child process, so that a damaged file that crashes it or makes
+   it loop costs only that process. */
+nd_recording *nd_nwb_load_interruptible(const char *path, const atomic_int *interrupt,
+                                        nd_error *err);
 
 #endif

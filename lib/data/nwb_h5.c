@@ -141,18 +141,22 @@ char *nwb_h5_dset_str(hid_t loc, const char *path)
     return first_string(nwb_h5_dset_strings(loc, path, &n), n);
 }
 
-/* The number of elements of a numeric (integer or float) attribute or dataset, or 0. */
-static size_t numeric_count(hid_t obj, int is_attr, int *rank)
+/* The number of elements of a numeric (integer or float) attribute or dataset, or 0;
+   *column (when not NULL) tells whether it is a vector: one dimension, or n × 1. */
+static size_t numeric_count(hid_t obj, int is_attr, int *column)
 {
     hid_t type = is_attr ? H5Aget_type(obj) : H5Dget_type(obj);
     hid_t space = is_attr ? H5Aget_space(obj) : H5Dget_space(obj);
     H5T_class_t cls = type >= 0 ? H5Tget_class(type) : H5T_NO_CLASS;
     hssize_t np = space >= 0 ? H5Sget_simple_extent_npoints(space) : -1;
     int r = space >= 0 ? H5Sget_simple_extent_ndims(space) : -1;
+    hsize_t dims[H5S_MAX_RANK];
+    if (column)
+        *column = r == 1 || (r == 2 && H5Sget_simple_extent_dims(space, dims, NULL) == 2 &&
+                             dims[1] == 1);
     if (type >= 0) H5Tclose(type);
     if (space >= 0) H5Sclose(space);
     if ((cls != H5T_INTEGER && cls != H5T_FLOAT) || np < 1 || r < 0) return 0;
-    if (rank) *rank = r;
     return (size_t)np;
 }
 
@@ -201,11 +205,12 @@ double *nwb_h5_dset_vector(hid_t loc, const char *path, size_t *n, nd_error *err
         nd_error_fail(err, ND_EVALUE, "%s is not a dataset", path);
         return NULL;
     }
-    int rank = 0;
-    size_t count = numeric_count(d, 0, &rank);
+    int column = 0;
+    size_t count = numeric_count(d, 0, &column);
     double *buf = NULL;
-    if (count == 0 || rank > 2) {
-        nd_error_fail(err, ND_EVALUE, "%s is not a non-empty vector of numbers", path);
+    if (count == 0 || !column) {
+        nd_error_fail(err, ND_EVALUE, "%s is not a non-empty vector of numbers (several "
+                      "channels in one series are not read)", path);
     } else if (count > NWB_MAX_SAMPLES) {
         nd_error_fail(err, ND_EVALUE, "%s holds %zu values, more than the %zu a series may hold",
                       path, count, NWB_MAX_SAMPLES);

@@ -4,6 +4,7 @@
 #ifndef ND_DATA_NWB_IMPL_H
 #define ND_DATA_NWB_IMPL_H
 
+#include <stdatomic.h>
 #include <stddef.h>
 
 #include <hdf5.h>
@@ -59,6 +60,11 @@ char *nwb_h5_type_of(hid_t loc, const char *path);
 
 /* Writes the innermost message of HDF5's error stack ("" when none) into buf. */
 void nwb_h5_detail(char *buf, size_t cap);
+
+/* Walks every global heap collection of the HDF5 file at path with bounds, as HDF5 will
+   without them; 0 when they hold together (or the file cannot be mapped: HDF5 then says
+   why), -1 with err naming the damaged one. */
+int nwb_heap_check(const char *path, nd_error *err);
 
 /* ---- nwb_series.c: one TimeSeries group ---- */
 
@@ -123,13 +129,30 @@ void nwb_sweeps_free(nwb_sweeps *list);
 
 /* Builds the recording of format: sweeps in ascending number (two with one number are an
    error), of the clamp most sweeps use (the others skipped and listed in "skipped_sweeps"),
-   with metadata format, clamp, sweep_numbers, stimulus_description, resolutions. NULL with
-   err set. */
+   with metadata format, clamp, sweep_numbers, stimulus_description, resolutions. The
+   samples of the sweeps kept move into the recording (list keeps numbers and descriptions;
+   free it still). NULL with err set. */
 nd_recording *nwb_sweeps_recording(nwb_sweeps *list, const char *format, nd_error *err);
 
 /* Sets key to value in rec's metadata with line breaks turned into spaces (NULL: nothing);
    0 ok, -1 with err set. */
 int nwb_meta(nd_recording *rec, const char *key, const char *value, nd_error *err);
+
+/* ---- nwb_child.c ---- */
+
+/* Runs reader(path, err) in a forked child and returns the recording it built, sent back
+   through a pipe; a child killed by a signal (HDF5 crashing on a damaged file) is an error
+   (ND_EVALUE) like any other, and a nonzero *interrupt (when not NULL) kills the child
+   (ND_EINTERRUPT). NULL with err set. */
+nd_recording *nwb_isolated(nd_recording *(*reader)(const char *path, nd_error *err),
+                           const char *path, const atomic_int *interrupt, nd_error *err);
+
+/* ---- nwb.c ---- */
+
+/* Reads the NWB file at path in this process, HDF5's printing to stderr off: what the
+   child of nd_nwb_load runs (called directly only by tests, to see leaks). NULL with err
+   set. */
+nd_recording *nwb_read_here(const char *path, nd_error *err);
 
 /* ---- the two layouts ---- */
 

@@ -162,7 +162,7 @@ nd_recording *nwb_sweeps_recording(nwb_sweeps *list, const char *format, nd_erro
     const nwb_sweep *first = NULL;
     int ok = 1;
     for (size_t k = 0; ok && k < list->n; k++) {
-        const nwb_sweep *sw = &list->items[k];
+        nwb_sweep *sw = &list->items[k];
         if (sw->voltage_clamp != vc) {
             ok = list_number(&skipped, &nskipped, sw->number) == 0;
             continue;
@@ -170,6 +170,10 @@ nd_recording *nwb_sweeps_recording(nwb_sweeps *list, const char *format, nd_erro
         const double *data[2] = {sw->v, sw->i};
         ok = nd_rec_add_sweep(rec, sw->t0, sw->dt, sw->n, data) == 0 &&
              list_number(&kept, &nkept, sw->number) == 0;
+        /* the recording has its copy: a large file is not held twice */
+        free(sw->v);
+        free(sw->i);
+        sw->v = sw->i = NULL;
         if (!first) first = sw;
     }
     if (!ok) nd_error_fail(err, ND_ENOMEM, "out of memory");

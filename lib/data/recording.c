@@ -104,6 +104,14 @@ nd_status nd_rec_set_meta(nd_recording *rec, const char *key, const char *value)
     return nd_meta_set(&rec->meta, key, value);
 }
 
+nd_status nd_rec_set_file(nd_recording *rec, const char *path)
+{
+    const char *file = path;
+    for (const char *p = path; *p; p++)
+        if (*p == '/' || *p == '\\') file = p + 1;
+    return nd_meta_set(&rec->meta, "file", *file ? file : path);
+}
+
 const char *nd_rec_meta(const nd_recording *rec, const char *key)
 {
     return nd_meta_get(&rec->meta, key);

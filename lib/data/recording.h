@@ -40,6 +40,10 @@ int nd_rec_add_sweep(nd_recording *rec, double t0, double dt, size_t n,
    removes it when value is NULL; keys keep first-set order. ND_EVALUE or ND_ENOMEM. */
 nd_status nd_rec_set_meta(nd_recording *rec, const char *key, const char *value);
 
+/* Sets the metadata "file" to path's last component (what a summary shows, the same
+   wherever the file was read from); ND_ENOMEM. */
+nd_status nd_rec_set_file(nd_recording *rec, const char *path);
+
 /* Returns the value stored for key, or NULL. */
 const char *nd_rec_meta(const nd_recording *rec, const char *key);
 

@@ -152,7 +152,7 @@ def write_nwb2(path, responses, stimuli, version="2.5.0", table=None, numbered=T
 
 # ---- NWB 1, the Allen Cell Types layout ----
 
-def _nwb1_series(g, ancestry, data, unit, conversion, rate, start, extra):
+def _nwb1_series(g, ancestry, data, unit, conversion, rate, start, extra, start_shape=()):
     g.attrs["ancestry"] = np.array([a.encode() for a in ancestry])
     g.attrs["neurodata_type"] = np.bytes_("TimeSeries")
     g.attrs["source"] = np.bytes_("Sweep data from the ephys pipeline")
@@ -164,7 +164,7 @@ def _nwb1_series(g, ancestry, data, unit, conversion, rate, start, extra):
     d.attrs["conversion"] = np.float32(conversion)
     d.attrs["resolution"] = np.float32(np.nan)
     d.attrs["unit"] = np.bytes_(unit)
-    t = g.create_dataset("starting_time", data=np.float64(start))
+    t = g.create_dataset("starting_time", data=np.full(start_shape, start, np.float64))
     t.attrs["rate"] = np.float32(rate)
     t.attrs["unit"] = np.bytes_("Seconds")
     g.create_dataset("num_samples", data=np.int32(len(data)))
@@ -202,7 +202,8 @@ def write_allen(path, sweeps, pipeline_version="1.1"):
                           "bias_current": np.float32(0), "bridge_balance": np.float32(1.2e7),
                           "capacitance_compensation": np.float32(0),
                           "gain": np.float32(100.0), "initial_access_resistance":
-                          np.bytes_("12.1"), "seal": np.bytes_("1.2")})
+                          np.bytes_("12.1"), "seal": np.bytes_("1.2")},
+                         start_shape=(1,))     # some Allen files hold it as [t0]
             stim = f.require_group("stimulus/presentation").create_group(sweep)
             _nwb1_series(stim, ["TimeSeries", "PatchClampSeries", "CurrentClampStimulusSeries"],
                          s["current"], b"Amps", s["i_conversion"], s["rate"], s["start"],
@@ -260,7 +261,7 @@ def load(lib, path):
     err = NdError()
     rec = lib.nd_nwb_load(str(path).encode(), ctypes.byref(err))
     if not rec:
-        return None, err.msg.decode()
+        return None, err.msg.decode(errors="replace")
     out = {"format": lib.nd_rec_format(rec).decode(), "channels": [], "sweeps": [],
            "meta": {}}
     for c in range(lib.nd_rec_channels(rec)):
@@ -276,6 +277,7 @@ def load(lib, path):
                                                              (n,)).copy()
                                        for c in range(lib.nd_rec_channels(rec))]})
     for i in range(lib.nd_rec_meta_count(rec)):
-        out["meta"][lib.nd_rec_meta_key(rec, i).decode()] = lib.nd_rec_meta_value(rec, i).decode()
+        out["meta"][lib.nd_rec_meta_key(rec, i).decode()] = \
+            lib.nd_rec_meta_value(rec, i).decode(errors="replace")
     lib.nd_rec_free(rec)
     return out, None

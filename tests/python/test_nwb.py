@@ -3,6 +3,7 @@ and the Allen Cell Types NWB 1 layout (tests/python/nwb_fixture.py). The expecte
 are computed in this file from the stored raw values and attributes, as the schema defines
 them: value in the base unit = data × conversion + offset, then volts → mV and amperes → pA;
 times from starting_time and its rate, or from the timestamps."""
+import os
 import subprocess
 import sys
 
@@ -104,7 +105,7 @@ def test_nwb2_metadata(table_file):
     assert meta["session_start_time"] == "2024-03-05T10:20:30+01:00"
     assert meta["identifier"] == "nd-test-table.nwb"
     assert meta["stimulus_description"] == "LongSquare_DA_0"     # sweep 3's, the first
-    assert meta["file"] == str(table_file)
+    assert meta["file"] == "table.nwb"      # without folders, as for ABF files
     assert "V_resolution" not in meta                            # sweep 3 says −1: unknown
 
 
@@ -312,7 +313,7 @@ def test_hdf5_prints_nothing_and_codes_are_right(tmp_path, numbered_file):
             "for p in sys.argv[1:]:\n"
             "    e = NdError()\n"
             "    assert not lib.nd_nwb_load(p.encode(), ctypes.byref(e))\n"
-            "    print(e.code)\n") % str(__import__("os").path.dirname(__file__))
+            "    print(e.code)\n") % os.path.dirname(os.path.abspath(__file__))
     text = tmp_path / "t.nwb"
     text.write_text("plain text")
     r = subprocess.run([sys.executable, "-c", code, str(bad), str(text)], capture_output=True,
@@ -320,3 +321,13 @@ def test_hdf5_prints_nothing_and_codes_are_right(tmp_path, numbered_file):
     assert r.returncode == 0, r.stderr
     assert r.stderr == ""
     assert r.stdout.split() == [str(ND_EIO), str(ND_EIO)]
+
+
+def test_two_dimensional_data_is_refused(numbered_file, tmp_path):
+    def two_channels(f):
+        g = f["acquisition/vcs_0"]
+        unit = g["data"].attrs["unit"]
+        del g["data"]
+        g.create_dataset("data", data=np.zeros((256, 2), np.int16)).attrs["unit"] = unit
+    assert "acquisition/vcs_0/data is not a non-empty vector" in \
+        load_error(mutated(numbered_file, tmp_path / "i.nwb", two_channels))
