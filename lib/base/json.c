@@ -3,11 +3,20 @@
 #include "json.h"
 
 #include <math.h>
+#include <stdio.h>
 
 json_t *nd_json_real(double x)
 {
     if (isfinite(x)) return json_real(x);
     return json_string(isnan(x) ? "nan" : x > 0 ? "inf" : "-inf");
+}
+
+json_t *nd_json_u64(uint64_t u)
+{
+    if (u <= INT64_MAX) return json_integer((json_int_t)u);
+    char buf[24];
+    snprintf(buf, sizeof buf, "%llu", (unsigned long long)u);
+    return json_string(buf);
 }
 
 json_t *nd_json_reals(const double *x, size_t n)

@@ -40,7 +40,7 @@ typedef struct live {
     double render_cost;
     /* the stages of this call, for the loss curve: where each starts and what it is */
     size_t starts[ND_TRAIN_MAX_STAGES];
-    const nd_train_stage *stages[ND_TRAIN_MAX_STAGES];
+    const nd_ude_stage_report *stages[ND_TRAIN_MAX_STAGES];
     size_t nstages;
     int verdict;              /* after training: 1 a good fit, 0 not, -1 not judged */
 } live;
@@ -53,7 +53,7 @@ static void begin_stage(live *lv, const nd_train_stage *s)
     lv->stage_first = lv->n;
     if (lv->nstages < ND_TRAIN_MAX_STAGES) {
         lv->starts[lv->nstages] = lv->n;
-        lv->stages[lv->nstages++] = s;
+        lv->stages[lv->nstages++] = &s->r;
     }
 }
 
@@ -80,28 +80,8 @@ static void status_line(const live *lv, const char *state, nd_sb *sb)
     char name[64], secs[32] = "";
     if (!*state) snprintf(secs, sizeof secs, " · %.1f s", nd_progress_now() - lv->pr.start);
     nd_sb_printf(sb, "training %s: stage %s · iteration %ld/%ld · loss %s%s%s", lv->net_name,
-                 nd_train_stage_name(lv->cur, name, sizeof name), lv->iter, lv->cur->iters, f, secs,
+                 nd_ude_stage_label(&lv->cur->r, name, sizeof name), lv->iter, lv->cur->iters, f, secs,
                  state);
-}
-
-/* The loss curve: one series per stage (so each stage boundary shows as a change of
-   colour, with the stage named in the legend), after the losses of earlier calls. */
-static int add_loss_series(nd_figure *fig, int p, const live *lv, const double *x,
-                           const double *y)
-{
-    size_t first = lv->nstages ? lv->starts[0] : lv->n;
-    if (first > 1 && nd_fig_add_series(fig, p, "earlier training", x, y, first,
-                                       (nd_fig_style){ND_FIG_SOLID, 0, ND_FIG_BLACK, 0}) < 0)
-        return -1;
-    for (size_t k = 0; k < lv->nstages; k++) {
-        size_t from = lv->starts[k], to = k + 1 < lv->nstages ? lv->starts[k + 1] : lv->n;
-        char name[64];
-        if (to > from &&
-            nd_fig_add_series(fig, p, nd_train_stage_name(lv->stages[k], name, sizeof name),
-                              x + from, y + from, to - from, (nd_fig_style){0}) < 0)
-            return -1;
-    }
-    return 0;
 }
 
 /* The loss curve (log10) and the status line as one bundle; text alone when there is
@@ -114,22 +94,12 @@ static nd_bundle *live_bundle(const live *lv, const char *state)
     if (lv->verdict >= 0)
         nd_sb_puts(&line, lv->verdict ? " · good fit" : " · NOT a good fit (see the summary)");
     nd_bundle *b = NULL;
-    size_t n = lv->n;
-    double *x = n > 1 ? malloc(n * sizeof *x) : NULL, *y = x ? malloc(n * sizeof *y) : NULL;
-    if (y) {
-        for (size_t i = 0; i < n; i++) {
-            x[i] = (double)(i + 1);
-            y[i] = lv->loss[i] > 0 && isfinite(lv->loss[i]) ? log10(lv->loss[i]) : NAN;
-        }
-        nd_figure *fig = nd_fig_create(line.data);
-        int p = fig ? nd_fig_add_panel(fig, "iteration", "loss (log10)") : -1;
-        nd_error e;
-        if (p >= 0 && add_loss_series(fig, p, lv, x, y) == 0 && nd_fig_render(fig, &b, &e) != ND_OK)
-            b = NULL;
-        nd_fig_free(fig);
-    }
-    free(x);
-    free(y);
+    nd_figure *fig = lv->n > 1 ? nd_ude_loss_figure(lv->loss, lv->n, lv->starts, lv->stages,
+                                                    lv->nstages, line.data)
+                               : NULL;
+    nd_error e;
+    if (fig && nd_fig_render(fig, &b, &e) != ND_OK) b = NULL;
+    nd_fig_free(fig);
     if (!b) b = nd_bundle_create();
     if (b && nd_bundle_set(b, "text/plain", line.data ? line.data : "training") != 0) {
         nd_bundle_free(b);
@@ -162,8 +132,9 @@ static void on_progress(void *ctx, long iter, double f, double gnorm, double ela
 /* ---- running ---- */
 
 /* Ends the running stage's record: iterations, final loss, why it stopped. */
-static void close_stage(live *lv, nd_train_stage *s, nd_status st, const nd_optim_info *info)
+static void close_stage(live *lv, nd_train_stage *ts, nd_status st, const nd_optim_info *info)
 {
+    nd_ude_stage_report *s = &ts->r;
     s->ran = 1;
     s->done = (long)(lv->n - lv->stage_first);
     s->stop = st == ND_EINTERRUPT ? ND_OPTIM_INTERRUPTED
@@ -183,9 +154,9 @@ static nd_status run_stages(const nd_cmd_ctx *ctx, nd_train_call *tc, live *lv, 
     nd_status st = ND_OK;
     for (size_t i = 0; i < tc->nst && st == ND_OK; i++) {
         nd_train_stage *s = &tc->st[i];
-        size_t S = s->segments ? s->segments : tc->fo.segments;
+        size_t S = s->r.segments ? s->r.segments : tc->fo.segments;
         double cw = s->collocation >= 0 ? s->collocation : tc->fo.collocation;
-        s->segments = S;
+        s->r.segments = S;
         if (!fit || S != fo.segments || cw != fo.collocation) {
             nd_ude_fit_free(fit);
             fo.segments = S;
@@ -197,11 +168,11 @@ static nd_status run_stages(const nd_cmd_ctx *ctx, nd_train_call *tc, live *lv, 
             }
         }
         begin_stage(lv, s);
-        if ((st = nd_ude_fit_set_collocation(fit, s->colloc, err)) != ND_OK) {
+        if ((st = nd_ude_fit_set_collocation(fit, s->r.colloc, err)) != ND_OK) {
             nd_target_locate(err, s->colloc_at);
             break;
         }
-        st = nd_ude_fit_run(fit, s->kind, &s->o, s->iters, &cb, err);
+        st = nd_ude_fit_run(fit, s->r.kind, &s->o, s->iters, &cb, err);
         nd_optim_info info = nd_ude_fit_info(fit);
         close_stage(lv, s, st, &info);
     }
@@ -223,16 +194,16 @@ static void on_recipe_stage(void *ctx, int attempt, const char *stage, size_t se
 {
     recipe_ctx *r = ctx;
     nd_train_call *tc = r->tc;
-    if (tc->nst && !tc->st[tc->nst - 1].ran) close_stage(r->lv, &tc->st[tc->nst - 1], ND_OK, ended);
+    if (tc->nst && !tc->st[tc->nst - 1].r.ran) close_stage(r->lv, &tc->st[tc->nst - 1], ND_OK, ended);
     if (!stage || tc->nst == ND_TRAIN_MAX_STAGES) return;   /* the records stop; training goes on */
     nd_train_stage *s = &tc->st[tc->nst++];
     memset(s, 0, sizeof *s);
-    s->kind = ND_OPTIM_LBFGS;
-    s->colloc = strcmp(stage, "collocation") == 0;
-    s->segments = segments;
-    s->attempt = attempt;
+    s->r.kind = ND_OPTIM_LBFGS;
+    s->r.colloc = strcmp(stage, "collocation") == 0;
+    s->r.segments = segments;
+    s->r.attempt = attempt;
     s->collocation = -1;
-    s->iters = s->colloc ? 300 : segments == 1 ? 300 : 500;
+    s->iters = s->r.colloc ? 300 : segments == 1 ? 300 : 500;
     begin_stage(r->lv, s);
 }
 
@@ -248,7 +219,7 @@ static nd_status run_recipe(const nd_cmd_ctx *ctx, nd_train_call *tc, live *lv,
     recipe_ctx r = {tc, lv};
     nd_status st = nd_ude_train_auto_multi(tc->u, tc->ex, tc->ndata, &ao, &cb, on_recipe_stage,
                                            &r, res, err);
-    if (tc->nst && !tc->st[tc->nst - 1].ran) close_stage(lv, &tc->st[tc->nst - 1], st, NULL);
+    if (tc->nst && !tc->st[tc->nst - 1].r.ran) close_stage(lv, &tc->st[tc->nst - 1], st, NULL);
     return st;
 }
 
@@ -311,7 +282,7 @@ static nd_status run_train(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     nd_train_call tc;
     nd_status st = nd_train_read_call(ctx, &tc, err);
     if (st == ND_OK) st = probe(ctx, &tc, err);
-    nd_train_stage starting = {.kind = ND_OPTIM_LBFGS, .collocation = -1};
+    nd_train_stage starting = {.r.kind = ND_OPTIM_LBFGS, .collocation = -1};
     live lv = {.net_name = tc.net_name, .cur = tc.nst ? &tc.st[0] : &starting, .verdict = -1};
     nd_ude_auto_result res = {0};
     if (st == ND_OK) {
@@ -341,7 +312,7 @@ static nd_status run_train(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
                      (int)strlen(ctx->call->name),
                      "interrupted at iteration %ld of %s; the network keeps the best "
                      "parameters (loss %.4g); run train again to continue", lv.iter,
-                     nd_optim_kind_name(lv.cur->kind), best);
+                     nd_optim_kind_name(lv.cur->r.kind), best);
     } else if (st != ND_OK) {
         nd_learn_locate_call(ctx, err);
     }
