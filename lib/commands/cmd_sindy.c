@@ -215,13 +215,9 @@ static nd_status regress(const nd_cmd_ctx *ctx, nd_sindy_job *job, nd_error *err
     if (job->rows < p)
         return nd_arg_error(a0, err, ND_EVALUE, "too few samples: %zu rows for %zu library "
                             "terms (at least as many samples as terms are needed)", job->rows, p);
-    st = nd_sindy_job_regress(job, ctx->exec->interrupt, err);
-    if (st == ND_EINTERRUPT && err && err->line == 0) {
-        err->line = ctx->call->line;
-        err->col = ctx->call->col;
-        err->span = 1;
-    }
-    return st == ND_OK ? ND_OK : locate(err, la ? la : a0, st);
+    if ((st = nd_sindy_job_regress(job, ctx->exec->interrupt, err)) != ND_OK)
+        nd_learn_locate_run(ctx, err, la ? la : a0);
+    return st;
 }
 
 /* Shows the equations, the table and the sweep's figure; *model gets the recovered model

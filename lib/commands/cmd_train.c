@@ -26,6 +26,12 @@ void nd_learn_locate_call(const nd_cmd_ctx *ctx, nd_error *err)
                                     .span = (int)strlen(ctx->call->name)});
 }
 
+void nd_learn_locate_run(const nd_cmd_ctx *ctx, nd_error *err, const nd_arg *a)
+{
+    nd_arg call = {.line = ctx->call->line, .col = ctx->call->col, .span = 1};
+    nd_target_locate(err, err && err->code == ND_EINTERRUPT ? &call : a);
+}
+
 
 /* ---- live progress ---- */
 
