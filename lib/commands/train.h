@@ -4,22 +4,12 @@
 #define ND_COMMANDS_TRAIN_H
 
 #include "../learn/ude.h"
+#include "../learn/ude_stages.h"
 #include "../learn/ude_train_view.h"
 #include "../learn/ude_verdict.h"
 #include "../language/commands.h"
 
-enum { ND_TRAIN_MAX_STAGES = 16, ND_TRAIN_MAX_OBSERVE = 64, ND_TRAIN_MAX_DATA = 16 };
-
-/* One optimizer run: what the call asked, then what happened (r.segments 0: the
-   training's). */
-typedef struct nd_train_stage {
-    nd_ude_stage_report r;    /* kind, colloc, segments, attempt; then what it did */
-    const nd_arg *at;         /* the stage's word (NULL for the default stage) */
-    long iters;
-    nd_optim_options o;
-    const nd_arg *colloc_at;
-    double collocation;       /* weight of derivative matching added; < 0: the training's */
-} nd_train_stage;
+enum { ND_TRAIN_MAX_STAGES = ND_UDE_MAX_STAGES, ND_TRAIN_MAX_OBSERVE = 64, ND_TRAIN_MAX_DATA = 16 };
 
 typedef struct nd_train_call {
     nd_ude *u;
@@ -32,7 +22,9 @@ typedef struct nd_train_call {
     nd_ude_experiment ex[ND_TRAIN_MAX_DATA];    /* each dataset with its stimulus */
     nd_ude_fit_options fo;
     const char *observe[ND_TRAIN_MAX_OBSERVE];
-    nd_train_stage st[ND_TRAIN_MAX_STAGES];
+    nd_ude_train_stage st[ND_TRAIN_MAX_STAGES];   /* what each stage asked, then did */
+    const nd_arg *st_at[ND_TRAIN_MAX_STAGES];  /* its word (NULL: the recipe's) */
+    const nd_arg *colloc_at[ND_TRAIN_MAX_STAGES];
     size_t nst;
     int recipe;               /* no stage given: the default recipe (nd_ude_train_auto) */
     int l2_given;

@@ -59,12 +59,13 @@ static int is_stage_option(const char *key)
     return 0;
 }
 
-/* One stage option (iters=, lr=, wd=, memory=, gtol=, colloc=) into s. */
-static nd_status stage_option(const nd_cmd_ctx *ctx, const nd_arg *a, nd_train_stage *s,
-                               nd_error *err)
+/* One option (iters=, lr=, wd=, memory=, gtol=, colloc=) of tc's last stage. */
+static nd_status stage_option(const nd_cmd_ctx *ctx, const nd_arg *a, nd_train_call *tc,
+                              nd_error *err)
 {
+    nd_ude_train_stage *s = &tc->st[tc->nst - 1];
     if (strcmp(a->key, "colloc") == 0) {
-        s->colloc_at = a;
+        tc->colloc_at[tc->nst - 1] = a;
         return nd_arg_bool(ctx, a, &s->r.colloc, err);
     }
     double x;
@@ -97,11 +98,13 @@ static nd_status stage_option(const nd_cmd_ctx *ctx, const nd_arg *a, nd_train_s
     return ND_OK;
 }
 
-static void stage_defaults(nd_train_stage *s, nd_optim_kind kind, const nd_arg *at)
+/* Appends a stage of kind, named by the word at, with its defaults. */
+static void add_stage(nd_train_call *tc, nd_optim_kind kind, const nd_arg *at)
 {
+    nd_ude_train_stage *s = &tc->st[tc->nst];
     memset(s, 0, sizeof *s);
+    tc->st_at[tc->nst++] = at;
     s->r.kind = kind;
-    s->at = at;
     s->collocation = -1;
     nd_optim_options_default(&s->o);
     if (kind != ND_OPTIM_LBFGS) s->o.lr = 1e-2;
@@ -121,7 +124,7 @@ static nd_status read_stages(const nd_cmd_ctx *ctx, nd_train_call *tc, size_t *s
     for (size_t i = 0; i < ctx->call->nargs; i++) {
         const nd_arg *a = &ctx->call->args[i];
         if (a->key && is_either_option(a->key)) {
-            nd_train_stage *s = tc->nst ? &tc->st[tc->nst - 1] : NULL;
+            nd_ude_train_stage *s = tc->nst ? &tc->st[tc->nst - 1] : NULL;
             nd_status st = either_option(ctx, a, s ? &s->r.segments : segments,
                                          s ? &s->collocation : collocation, err);
             if (st != ND_OK) return st;
@@ -137,7 +140,7 @@ static nd_status read_stages(const nd_cmd_ctx *ctx, nd_train_call *tc, size_t *s
                 return nd_arg_error(a, err, ND_ESYNTAX, "%s= applies to the whole training: "
                                     "put it before the first stage", a->key);
             if (staged) {
-                nd_status st = stage_option(ctx, a, &tc->st[tc->nst - 1], err);
+                nd_status st = stage_option(ctx, a, tc, err);
                 if (st != ND_OK) return st;
             }
             continue;
@@ -169,7 +172,7 @@ static nd_status read_stages(const nd_cmd_ctx *ctx, nd_train_call *tc, size_t *s
             return nd_arg_error(a, err, ND_ESYNTAX, "put 'then' between two stages");
         if (tc->nst == ND_TRAIN_MAX_STAGES)
             return nd_arg_error(a, err, ND_EVALUE, "at most %d stages", ND_TRAIN_MAX_STAGES);
-        stage_defaults(&tc->st[tc->nst++], kind, a);
+        add_stage(tc, kind, a);
         after_then = 0;
     }
     if (after_then)
