@@ -107,8 +107,8 @@ nd_bundle *nd_fields_bundle(const nd_value *v, const char *what)
     nd_sb_puts(&html, ") — fields:</p>");
     json_t *json = json_object(), *list = json_array();
     int ok = t && json && !nd_json_put(json, "type", json_string("fields")) &&
-             !nd_json_put(json, "of", json_string(what)) &&
-             !nd_json_put(json, "value_type", json_string(nd_value_type_name(v)));
+             !nd_json_put(json, "of", nd_json_utf8(what)) &&
+             !nd_json_put(json, "value_type", nd_json_utf8(nd_value_type_name(v)));
     ok = !nd_json_put(json, "fields", list) && ok;   /* list taken over even on failure */
     const char *f;
     for (size_t i = 0; ok && (f = nd_value_field_name(v, i)); i++) {
@@ -118,9 +118,9 @@ nd_bundle *nd_fields_bundle(const nd_value *v, const char *what)
         const char *row[] = {f, ok ? nd_value_type_name(x) : "", summary ? summary : ""};
         ok = ok && nd_table_add_row(t, row) == 0;
         json_t *o = ok ? json_object() : NULL;
-        ok = ok && !nd_json_push(list, o) && !nd_json_put(o, "name", json_string(row[0])) &&
-             !nd_json_put(o, "type", json_string(row[1])) &&
-             !nd_json_put(o, "summary", json_string(row[2]));
+        ok = ok && !nd_json_push(list, o) && !nd_json_put(o, "name", nd_json_utf8(row[0])) &&
+             !nd_json_put(o, "type", nd_json_utf8(row[1])) &&
+             !nd_json_put(o, "summary", nd_json_utf8(row[2]));
         free(summary);
         nd_value_unref(x);
     }

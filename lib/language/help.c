@@ -33,7 +33,7 @@ static json_t *strings_object(const char *const *keys, const char *const *values
 {
     json_t *o = json_object();
     for (size_t i = 0; o && i < n; i++)
-        if (nd_json_put(o, keys[i], values[i] ? json_string(values[i]) : json_null())) {
+        if (nd_json_put(o, keys[i], values[i] ? nd_json_utf8(values[i]) : json_null())) {
             json_decref(o);
             o = NULL;
         }

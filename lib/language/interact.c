@@ -225,12 +225,12 @@ static json_t *slider_json(const nd_interact *it, size_t k)
 {
     const nd_slider *s = &it->sliders[k];
     json_t *o = json_object();
-    if (o && !(nd_json_put(o, "name", json_string(s->name)) ||
+    if (o && !(nd_json_put(o, "name", nd_json_utf8(s->name)) ||
                nd_json_put(o, "value", nd_json_real(s->value)) ||
                nd_json_put(o, "lo", nd_json_real(s->lo)) ||
                nd_json_put(o, "hi", nd_json_real(s->hi)) ||
                nd_json_put(o, "step", nd_json_real(s->step)) ||
-               nd_json_put(o, "binds", json_string(it->is_par[k] ? "parameter" : "name"))))
+               nd_json_put(o, "binds", nd_json_utf8(it->is_par[k] ? "parameter" : "name"))))
         return o;
     json_decref(o);
     return NULL;
@@ -252,7 +252,7 @@ static nd_bundle *heading(const nd_interact *it)
                      s->value, s->lo, s->hi);
         rc = rc || nd_json_push(list, slider_json(it, k));
     }
-    rc = rc || (it->model && nd_json_put(json, "model", json_string(it->model)));
+    rc = rc || (it->model && nd_json_put(json, "model", nd_json_utf8(it->model)));
     if (rc) plain.oom = 1;
     nd_sb_puts(&html, "<p class=\"nd-interact\"><i>");
     nd_html_escape(&html, nd_sb_str(&plain));
@@ -334,8 +334,8 @@ static nd_bundle *error_bundle(const nd_interact *it, const nd_error *err)
     nd_sb_puts(&html, "</pre>");
     json_t *json = json_object();
     if (json && (nd_json_put(json, "type", json_string("error")) ||
-                 nd_json_put(json, "ename", json_string(nd_status_name(err->code))) ||
-                 nd_json_put(json, "evalue", json_string(evalue ? evalue : err->msg)))) {
+                 nd_json_put(json, "ename", nd_json_utf8(nd_status_name(err->code))) ||
+                 nd_json_put(json, "evalue", nd_json_utf8(evalue ? evalue : err->msg)))) {
         json_decref(json);
         json = NULL;
     }

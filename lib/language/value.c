@@ -294,7 +294,7 @@ static void put_record(const nd_value *v, nd_sb *sb)
 /* Appends s quoted and escaped as a JSON string literal ("hi\n\"q\""). */
 static void put_quoted(nd_sb *sb, const char *s)
 {
-    json_t *j = json_string(s);
+    json_t *j = nd_json_utf8(s);
     char *q = j ? json_dumps(j, JSON_ENCODE_ANY) : NULL;
     if (q) nd_sb_puts(sb, q);
     else sb->oom = 1;
@@ -348,13 +348,13 @@ static int put_values(json_t *obj, const char *key, nd_value *const *items,
 json_t *nd_value_json(const nd_value *v)
 {
     json_t *j = json_object();
-    int rc = !j || nd_json_put(j, "type", json_string(nd_value_type_name(v)));
+    int rc = !j || nd_json_put(j, "type", nd_json_utf8(nd_value_type_name(v)));
     nd_sb text;
     switch (rc ? ND_VAL_NONE : v->kind) {
     case ND_VAL_NONE: break;
     case ND_VAL_NUMBER: rc = nd_json_put(j, "value", nd_json_real(v->as.num)); break;
     case ND_VAL_BOOL: rc = nd_json_put(j, "value", json_boolean(v->as.truth)); break;
-    case ND_VAL_STRING: rc = nd_json_put(j, "value", json_string(v->as.str)); break;
+    case ND_VAL_STRING: rc = nd_json_put(j, "value", nd_json_utf8(v->as.str)); break;
     case ND_VAL_RANGE:
         rc = nd_json_put(j, "lo", nd_json_real(v->as.range.lo)) ||
              nd_json_put(j, "hi", nd_json_real(v->as.range.hi));
@@ -363,7 +363,7 @@ json_t *nd_value_json(const nd_value *v)
     case ND_VAL_OBJECT:
         nd_sb_init(&text);
         put_object_summary(v, &text);
-        rc = text.oom || nd_json_put(j, "summary", json_string(nd_sb_str(&text)));
+        rc = text.oom || nd_json_put(j, "summary", nd_json_utf8(nd_sb_str(&text)));
         nd_sb_free(&text);
         break;
     case ND_VAL_VECTOR: rc = nd_json_put(j, "values", nd_json_reals(v->as.vec.x, v->as.vec.n)); break;

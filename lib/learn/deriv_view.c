@@ -49,19 +49,19 @@ static json_t *summary_json(const nd_deriv_set *s, const nd_dataset *res)
 {
     json_t *j = json_object(), *cols = json_array(), *vars = json_array();
     int rc = !j || nd_json_put(j, "type", json_string("derivative")) ||
-             nd_json_put(j, "source", json_string(s->src)) ||
-             nd_json_put(j, "method", json_string(s->method < 0 ? "all" : method_name(s->method))) ||
+             nd_json_put(j, "source", nd_json_utf8(s->src)) ||
+             nd_json_put(j, "method", nd_json_utf8(s->method < 0 ? "all" : method_name(s->method))) ||
              nd_json_put(j, "rows", json_integer((json_int_t)nd_ds_rows(s->ds)));
     /* nd_json_put takes a value over even when it fails: no short circuit */
     rc |= nd_json_put(j, "columns", cols);
     rc |= nd_json_put(j, "variables", vars);
     for (size_t c = 1; !rc && c < nd_ds_cols(res); c++)
-        rc = nd_json_push(cols, json_string(nd_ds_name(res, c)));
+        rc = nd_json_push(cols, nd_json_utf8(nd_ds_name(res, c)));
     int tv = nd_deriv_set_computed(s, ND_DERIV_TV);
     for (size_t v = 0; !rc && v < s->nvars; v++) {
         json_t *o = json_object();
         rc = nd_json_push(vars, o) ||
-             nd_json_put(o, "name", json_string(nd_ds_name(s->ds, (size_t)s->cols[v]))) ||
+             nd_json_put(o, "name", nd_json_utf8(nd_ds_name(s->ds, (size_t)s->cols[v]))) ||
              (tv && (nd_json_put(o, "alpha", nd_json_real(s->tv_info[v].alpha)) ||
                      nd_json_put(o, "sigma", nd_json_real(s->tv_info[v].sigma))));
     }
@@ -167,7 +167,7 @@ static int compare_row(const nd_deriv_set *s, size_t v, int m, double tv, nd_tab
     json_t *o = json_object(), *diff = json_object();
     int rc = nd_json_push(methods, o);
     if (rc) o = NULL;   /* released by the failed push */
-    rc = rc || nd_json_put(o, "method", json_string(method_name(m)));
+    rc = rc || nd_json_put(o, "method", nd_json_utf8(method_name(m)));
     rc |= nd_json_put(o, "rms_difference", diff);   /* diff taken over even on failure */
     for (int k = 0; k < ND_DERIV_NMETHODS; k++) {
         double r = rms_diff(s->d[m] + v * n, s->d[k] + v * n, n);
@@ -209,11 +209,11 @@ nd_bundle *nd_deriv_view_compare(const nd_deriv_set *s, size_t v)
     nd_table *t = nd_table_create(6, headers);
     json_t *j = json_object(), *methods = json_array();
     int rc = !j || nd_json_put(j, "type", json_string("derivative_comparison")) ||
-             nd_json_put(j, "source", json_string(s->src)) ||
-             nd_json_put(j, "variable", json_string(var));
+             nd_json_put(j, "source", nd_json_utf8(s->src)) ||
+             nd_json_put(j, "variable", nd_json_utf8(var));
     rc |= nd_json_put(j, "methods", methods);   /* taken over even on failure */
     for (int m = 0; m < ND_DERIV_NMETHODS; m++) rc |= compare_row(s, v, m, tv[m], t, methods);
-    rc = rc || nd_json_put(j, "smoothest", json_string(method_name(smooth)));
+    rc = rc || nd_json_put(j, "smoothest", nd_json_utf8(method_name(smooth)));
     if (t) {
         nd_sb_putc(&plain, '\n');
         nd_table_text(t, &plain);

@@ -117,7 +117,7 @@ static int library_uses(const nd_sindy_job *job, const char *name)
 static int note(nd_sb *text, json_t *list, const char *prefix, nd_sb *s)
 {
     nd_sb_printf(text, "%s%s\n", prefix, nd_sb_str(s));
-    int rc = s->oom ? -1 : nd_json_push(list, json_string(nd_sb_str(s)));
+    int rc = s->oom ? -1 : nd_json_push(list, nd_json_utf8(nd_sb_str(s)));
     nd_sb_free(s);
     return rc;
 }
@@ -196,7 +196,7 @@ static json_t *strings(size_t n, const char *(*name)(const nd_sindy_job *, size_
 {
     json_t *arr = json_array();
     for (size_t i = 0; arr && i < n; i++)
-        if (nd_json_push(arr, json_string(name(job, i)))) {
+        if (nd_json_push(arr, nd_json_utf8(name(job, i)))) {
             json_decref(arr);
             arr = NULL;
         }
@@ -219,9 +219,9 @@ static json_t *equation_json(const nd_sindy_job *job, size_t k)
     nd_sindy_view_equation(job, k, &eq);
     json_t *o = json_object();
     int rc = !o || eq.oom;
-    rc = rc || nd_json_put(o, "target", json_string(job->targets[k])) ||
-         nd_json_put(o, "lhs", json_string(lhs)) ||
-         nd_json_put(o, "text", json_string(nd_sb_str(&eq))) ||
+    rc = rc || nd_json_put(o, "target", nd_json_utf8(job->targets[k])) ||
+         nd_json_put(o, "lhs", nd_json_utf8(lhs)) ||
+         nd_json_put(o, "text", nd_json_utf8(nd_sb_str(&eq))) ||
          nd_json_put(o, "coefficients", column(job, nd_sindy_coef(job->fit), k, 0)) ||
          nd_json_put(o, "normalized_coefficients", column(job, nd_sindy_coef(job->fit), k, 1)) ||
          (sd && nd_json_put(o, "std", column(job, sd, k, 0))) ||
@@ -259,14 +259,14 @@ static json_t *result_json(const nd_sindy_job *job, const char *model, json_t *n
     json_t *j = json_object(), *eqs = json_array();
     int rc = !j ||
          nd_json_put(j, "type", json_string("sindy")) ||
-         nd_json_put(j, "source", json_string(job->net ? "network" : "dataset")) ||
-         nd_json_put(j, "target", json_string(job->target_text ? job->target_text : "")) ||
+         nd_json_put(j, "source", nd_json_utf8(job->net ? "network" : "dataset")) ||
+         nd_json_put(j, "target", nd_json_utf8(job->target_text ? job->target_text : "")) ||
          nd_json_put(j, "variables", strings(job->nvars, var_name, job)) ||
          nd_json_put(j, "library", strings(nd_sindy_lib_size(job->lib), term_name, job)) ||
          nd_json_put(j, "rows", json_integer((json_int_t)job->rows)) ||
-         nd_json_put(j, "deriv", job->deriv_name ? json_string(job->deriv_name) : json_null()) ||
+         nd_json_put(j, "deriv", job->deriv_name ? nd_json_utf8(job->deriv_name) : json_null()) ||
          nd_json_put(j, "optimizer",
-                     json_string(job->opt.optimizer == ND_SINDY_SR3 ? "sr3" : "stlsq")) ||
+                     nd_json_utf8(job->opt.optimizer == ND_SINDY_SR3 ? "sr3" : "stlsq")) ||
          nd_json_put(j, "threshold", nd_json_real(job->opt.threshold)) ||
          nd_json_put(j, "normalized", json_boolean(job->opt.normalize)) ||
          nd_json_put(j, "ensemble", json_integer((json_int_t)job->opt.ensemble));
@@ -274,7 +274,7 @@ static json_t *result_json(const nd_sindy_job *job, const char *model, json_t *n
     for (size_t k = 0; !rc && k < job->ntargets; k++) rc = nd_json_push(eqs, equation_json(job, k));
     rc = rc || (job->sw.n && nd_json_put(j, "sweep", sweep_json(&job->sw)));
     rc |= nd_json_put(j, "notes", notes_list);
-    rc = rc || nd_json_put(j, "model", model ? json_string(model) : json_null());
+    rc = rc || nd_json_put(j, "model", model ? nd_json_utf8(model) : json_null());
     if (!rc) return j;
     json_decref(j);
     return NULL;

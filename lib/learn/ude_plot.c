@@ -69,7 +69,7 @@ static nd_status fit_panels(const nd_ude *u, const char *net_name, const nd_data
     nd_sb_init(&cap);
     nd_sb_printf(&cap, "prediction of %s from its initial state against the data:", net_name);
     int rc = !series || !(out->json = json_object()) ||
-             nd_json_put(out->json, "network", json_string(net_name));
+             nd_json_put(out->json, "network", nd_json_utf8(net_name));
     rc |= nd_json_put(out->json, "rms", rms);   /* taken over even on failure */
     size_t nrms = 0;
     for (size_t v = 0; !rc && v < nv; v++) {
@@ -178,9 +178,9 @@ nd_status nd_ude_plot_term(const nd_ude_term *te, const char *net_name, const ch
     out->caption = nd_sb_take(&cap);
     out->json = json_object();
     rc = rc || !out->caption || !out->json ||
-         nd_json_put(out->json, "network", json_string(net_name)) ||
-         nd_json_put(out->json, "learned", json_string(term)) ||
-         nd_json_put(out->json, "true", json_string(true_name)) ||
+         nd_json_put(out->json, "network", nd_json_utf8(net_name)) ||
+         nd_json_put(out->json, "learned", nd_json_utf8(term)) ||
+         nd_json_put(out->json, "true", nd_json_utf8(true_name)) ||
          nd_json_put(out->json, "rms", nd_json_real(rms)) ||
          nd_json_put(out->json, "rms_over_range", nd_json_real(rel)) ||
          nd_json_put(out->json, "points", json_integer((json_int_t)cnt));

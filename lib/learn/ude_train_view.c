@@ -53,7 +53,7 @@ static json_t *count(size_t n) { return json_integer((json_int_t)n); }
 static json_t *check_json(const nd_ude_check *c)
 {
     json_t *o = json_object();
-    int rc = !o || nd_json_put(o, "name", json_string(c->name)) ||
+    int rc = !o || nd_json_put(o, "name", nd_json_utf8(c->name)) ||
              nd_json_put(o, "ok", json_boolean(c->ok)) ||
              nd_json_put(o, "noise", nd_json_real(c->noise)) ||
              nd_json_put(o, "scale", nd_json_real(c->scale)) ||
@@ -79,7 +79,7 @@ static json_t *verdict_json(int ok, const nd_ude_verdict *v, const char *text)
 {
     json_t *o = json_object(), *vars = json_array();
     int rc = !o || nd_json_put(o, "ok", json_boolean(ok)) ||
-             nd_json_put(o, "text", json_string(text ? text : "")) ||
+             nd_json_put(o, "text", nd_json_utf8(text ? text : "")) ||
              nd_json_put(o, "rms_limit", nd_json_real(ND_UDE_RMS_LIMIT));
     rc |= nd_json_put(o, "variables", vars);   /* vars taken over even on failure */
     for (size_t k = 0; !rc && k < v->nvar; k++) rc = nd_json_push(vars, check_json(&v->var[k]));
@@ -98,9 +98,9 @@ static json_t *experiments_json(const nd_ude_train_report *r, char *const *texts
         rc = nd_json_push(list, o);
         const nd_stim *stim = r->ex[k].stim ? r->ex[k].stim : nd_ude_stim(r->u, NULL);
         char *d = stim ? nd_stim_describe(stim) : NULL;
-        rc = rc || nd_json_put(o, "data", json_string(r->data_names[k])) ||
+        rc = rc || nd_json_put(o, "data", nd_json_utf8(r->data_names[k])) ||
              nd_json_put(o, "rows", count(nd_ds_rows(r->ex[k].data))) ||
-             nd_json_put(o, "stimulus", d ? json_string(d) : json_null()) ||
+             nd_json_put(o, "stimulus", d ? nd_json_utf8(d) : json_null()) ||
              (r->verdicts &&
               nd_json_put(o, "verdict", verdict_json(r->verdicts[k].ok, &r->verdicts[k], texts[k])));
         free(d);
@@ -113,13 +113,13 @@ static json_t *experiments_json(const nd_ude_train_report *r, char *const *texts
 static json_t *stage_json(const nd_ude_stage_report *s)
 {
     json_t *o = json_object();
-    if (o && !(nd_json_put(o, "stage", json_string(nd_optim_kind_name(s->kind))) ||
+    if (o && !(nd_json_put(o, "stage", nd_json_utf8(nd_optim_kind_name(s->kind))) ||
                nd_json_put(o, "colloc", json_boolean(s->colloc)) ||
                nd_json_put(o, "segments", count(s->segments ? s->segments : 1)) ||
                nd_json_put(o, "attempt", json_integer(s->attempt)) ||
                nd_json_put(o, "iterations", json_integer(s->done)) ||
                nd_json_put(o, "loss", nd_json_real(s->loss)) ||
-               nd_json_put(o, "stop", json_string(nd_optim_stop_text(s->stop))) ||
+               nd_json_put(o, "stop", nd_json_utf8(nd_optim_stop_text(s->stop))) ||
                nd_json_put(o, "rejected", json_integer(s->failures))))
         return o;
     json_decref(o);
@@ -134,7 +134,7 @@ static char *summary_json(const nd_ude_train_report *r, long rejected, const cha
     const nd_ude_auto_result *res = r->recipe && r->recipe->attempts ? r->recipe : NULL;
     json_t *j = json_object(), *stages = json_array(), *recipe = NULL;
     int rc = !j || nd_json_put(j, "type", json_string("training")) ||
-             nd_json_put(j, "network", json_string(r->net_name));
+             nd_json_put(j, "network", nd_json_utf8(r->net_name));
     rc |= nd_json_put(j, "stages", stages);   /* taken over even on failure */
     for (size_t i = 0; !rc && i < r->nstages; i++)
         if (r->stages[i]->ran) rc = nd_json_push(stages, stage_json(r->stages[i]));

@@ -99,7 +99,7 @@ static json_t *json_names(size_t n, const char *(*name)(const nd_ude *, size_t),
 {
     json_t *arr = json_array();
     for (size_t i = 0; arr && i < n; i++)
-        if (nd_json_push(arr, json_string(name(u, i)))) {
+        if (nd_json_push(arr, nd_json_utf8(name(u, i)))) {
             json_decref(arr);
             arr = NULL;
         }
@@ -113,14 +113,14 @@ json_t *nd_ude_view_json(const nd_ude *u)
     double loss = last_loss(u, &iters);
     json_t *j = json_object(), *hidden = json_array(), *stages = json_array();
     int rc = !j || nd_json_put(j, "type", json_string("network")) ||
-             nd_json_put(j, "kind", json_string(kind_name(u))) ||
-             nd_json_put(j, "model", json_string(nd_model_name(nd_ude_truth(u)))) ||
+             nd_json_put(j, "kind", nd_json_utf8(kind_name(u))) ||
+             nd_json_put(j, "model", nd_json_utf8(nd_model_name(nd_ude_truth(u)))) ||
              nd_json_put(j, "replace", json_names(nd_ude_nreplace(u), nd_ude_replace, u)) ||
              nd_json_put(j, "inputs", json_names(nd_ude_ninputs(u), nd_ude_input, u));
     rc |= nd_json_put(j, "hidden", hidden);   /* taken over even on failure */
     for (size_t i = 0; !rc && i < nd_mlp_nhidden(net); i++)
         rc = nd_json_push(hidden, json_integer((json_int_t)nd_mlp_hidden(net, i)));
-    rc = rc || nd_json_put(j, "act", json_string(nd_act_name(nd_mlp_act(net)))) ||
+    rc = rc || nd_json_put(j, "act", nd_json_utf8(nd_act_name(nd_mlp_act(net)))) ||
          nd_json_put(j, "seed", nd_json_u64(nd_mlp_seed(net))) ||
          nd_json_put(j, "parameters", json_integer((json_int_t)nd_mlp_nparams(net))) ||
          nd_json_put(j, "iterations", json_integer((json_int_t)iters)) ||
@@ -130,7 +130,7 @@ json_t *nd_ude_view_json(const nd_ude *u)
         size_t first;
         const char *name = nd_ude_stage(u, i, &first);
         json_t *o = json_object();
-        rc = nd_json_push(stages, o) || nd_json_put(o, "stage", json_string(name)) ||
+        rc = nd_json_push(stages, o) || nd_json_put(o, "stage", nd_json_utf8(name)) ||
              nd_json_put(o, "first", json_integer((json_int_t)first));
     }
     if (!rc) return j;
