@@ -8,9 +8,11 @@
 #include "../../lib/base/json.h"
 #include "../../lib/learn/deriv_set.h"
 #include "../../lib/learn/sindy_job.h"
+#include "../../lib/learn/ude_stages.h"
 #include "../../lib/learn/ude_train_view.h"
 #include "../../lib/plot/annotate.h"
 #include "test.h"
+#include "ude_fixture.h"
 
 /* t and x = exp(-2 t) on [0, 2] every 0.001: dx/dt = -2 x exactly. */
 static nd_dataset *decay(void)
@@ -176,4 +178,54 @@ TEST(json_seeds_and_figure_annotations)
     nd_bundle_set(fig, ND_MIME_JSON, "[1]");   /* not an object: refused, value released */
     CHECK_INT(nd_fig_annotate(fig, NULL, "fit", json_integer(1)), -1);
     nd_bundle_free(fig);
+}
+
+/* Two explicit stages on a Lotka–Volterra UDE: each logs exactly the iterations it was
+   given (Adam never stops early), after the network's earlier history, and reports them. */
+TEST(ude_run_logs_each_stage_after_the_history)
+{
+    static const char lv[] = "dx/dt = alpha*x + U1\ndy/dt = -delta*y + gamma*x*y\n"
+                             "U1 = -beta*x*y\npar alpha = 1.3, beta = 0.9, gamma = 0.8, "
+                             "delta = 1.8\ninit x = 0.4425, y = 4.628\n";
+    nd_model *m = nd_model_parse("lv", lv, sizeof lv - 1, 1, 1, NULL);
+    nd_dataset *data = m ? ude_fx_simulate(m, NULL, -1, 2, 0.1) : NULL;
+    const char *rep[] = {"U1"}, *in[] = {"x", "y"};
+    size_t hidden[] = {4};
+    nd_ude_spec spec = {rep, 1, in, 2, hidden, 1, ND_ACT_TANH, 1};
+    nd_ude *u = m ? nd_ude_create(m, &spec, NULL) : NULL;
+    nd_ude_experiment ex = {data, NULL, -1};
+    nd_ude_train_stage st[2] = {{.r.kind = ND_OPTIM_ADAM, .iters = 4, .collocation = -1},
+                                {.r.kind = ND_OPTIM_ADAM, .r.segments = 2, .iters = 3,
+                                 .collocation = -1}};
+    nd_optim_options_default(&st[0].o);
+    st[1].o = st[0].o;
+    nd_ude_run r = {.u = u, .ex = &ex, .nex = 1, .stages = st, .nstages = 2, .cap = 2};
+    nd_ude_fit_options_default(&r.fo);
+    nd_error err = {0};
+    CHECK(u && data);
+    if (u && data) {
+        CHECK_INT(nd_ude_run_begin(&r), 0);
+        CHECK_INT(r.n, 0);                       /* untrained: no history yet */
+        CHECK_INT(nd_ude_run_stages(&r, NULL, &err), ND_OK);
+        CHECK_INT(r.n, 7);
+        CHECK_INT(r.nlogged, 2);
+        CHECK_INT(r.starts[1], 4);
+        CHECK(st[0].r.ran && st[0].r.done == 4 && st[1].r.done == 3);
+        CHECK_INT(st[0].r.segments, 1);          /* the run's default */
+        CHECK_INT(st[1].r.segments, 2);
+        CHECK(st[1].r.loss == r.loss[6]);
+        CHECK(nd_ude_run_best(&r) <= st[1].r.loss);
+        size_t n;
+        nd_ude_history(u, &n);
+        CHECK_INT(n, 7);                         /* the network keeps the same history */
+        nd_bundle *b = nd_ude_run_view(&r, "net", -1, " · done", 1);
+        CHECK_CONTAINS(b ? nd_bundle_get(b, "text/plain") : NULL,
+                       "training net: stage adam ×2 · iteration 3/3 · loss ");
+        CHECK_CONTAINS(b ? nd_bundle_get(b, "text/plain") : NULL, " · done · good fit");
+        nd_bundle_free(b);
+    }
+    nd_ude_run_free(&r);
+    nd_ude_free(u);
+    nd_ds_free(data);
+    nd_model_free(m);
 }
