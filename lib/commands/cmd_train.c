@@ -5,9 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../base/strbuf.h"
 #include "../learn/ude.h"
-#include "../plot/figure.h"
 #include "../language/args.h"
 #include "../language/exec.h"
 #include "learn_cmd.h"

@@ -1,5 +1,5 @@
-/* The train command's parts shared by cmd_train.c (running, progress, summary) and
-   train_args.c (reading the call). */
+/* The train command's parts shared by cmd_train.c (running through lib/learn/ude_stages.h,
+   progress), train_args.c (reading the call) and train_summary.c (summary and record). */
 #ifndef ND_COMMANDS_TRAIN_H
 #define ND_COMMANDS_TRAIN_H
 
@@ -9,7 +9,8 @@
 #include "../learn/ude_verdict.h"
 #include "../language/commands.h"
 
-enum { ND_TRAIN_MAX_STAGES = ND_UDE_MAX_STAGES, ND_TRAIN_MAX_OBSERVE = 64, ND_TRAIN_MAX_DATA = 16 };
+enum { ND_TRAIN_MAX_STAGES = ND_UDE_MAX_STAGES, ND_TRAIN_MAX_OBSERVE = 64,
+       ND_TRAIN_MAX_DATA = 16 };
 
 typedef struct nd_train_call {
     nd_ude *u;
@@ -23,10 +24,10 @@ typedef struct nd_train_call {
     nd_ude_fit_options fo;
     const char *observe[ND_TRAIN_MAX_OBSERVE];
     nd_ude_train_stage st[ND_TRAIN_MAX_STAGES];   /* what each stage asked, then did */
-    const nd_arg *st_at[ND_TRAIN_MAX_STAGES];  /* its word (NULL: the recipe's) */
-    const nd_arg *colloc_at[ND_TRAIN_MAX_STAGES];
+    const nd_arg *st_at[ND_TRAIN_MAX_STAGES];     /* its word (NULL: the recipe's) */
+    const nd_arg *colloc_at[ND_TRAIN_MAX_STAGES]; /* its colloc= (NULL: none given) */
     size_t nst;
-    int recipe;               /* no stage given: the default recipe (nd_ude_train_auto) */
+    int recipe;               /* no stage given: the default recipe (nd_ude_run_recipe) */
     int l2_given;
 } nd_train_call;
 
