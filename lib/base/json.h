@@ -4,12 +4,17 @@
 #define ND_BASE_JSON_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include <jansson.h>
 
 /* Returns x as a JSON number, or the string "nan", "inf" or "-inf" (JSON has no
    non-finite numbers); NULL on ENOMEM. */
 json_t *nd_json_real(double x);
+
+/* Returns the text s as a JSON string, each byte that is not part of well-formed UTF-8
+   replaced by '?' (JSON text is UTF-8; labels may come from anywhere); NULL on ENOMEM. */
+json_t *nd_json_utf8(const char *s);
 
 /* Returns the n numbers of x as an array of nd_json_real; NULL on ENOMEM. */
 json_t *nd_json_reals(const double *x, size_t n);
@@ -25,5 +30,9 @@ int nd_json_push(json_t *arr, json_t *value);
    digits (what reads back to the same double), and releases j; malloc'ed, NULL when j is
    NULL or on ENOMEM. */
 char *nd_json_dump(json_t *j);
+
+/* Returns u as a JSON integer, or, above INT64_MAX (the top-bit seeds of nd_rng_derive,
+   which jansson's signed integers cannot hold), as its decimal string; NULL on ENOMEM. */
+json_t *nd_json_u64(uint64_t u);
 
 #endif

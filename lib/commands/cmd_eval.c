@@ -1,6 +1,5 @@
 /* eval: what a network learned for a term, along the rows of a dataset, as a dataset
    (the numbers behind `plot NET.TERM vs TERM DATA`, for further computation). */
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,38 +8,6 @@
 #include "learn_cmd.h"
 #include "../language/objects.h"
 #include "../language/target.h"
-
-/* The output dataset: t, the learned term and (with_truth) the true one. */
-static nd_dataset *term_dataset(const nd_ude_term *te, const nd_dataset *ds, const char *term,
-                                const char *true_name, const char *net_name,
-                                const double *learned, const double *truth)
-{
-    const nd_model *tm = nd_ude_truth(te->u);
-    const nd_model_item *it = te->true_is_state ? NULL : nd_model_find(tm, true_name, NULL);
-    char lname[300], tname[300];
-    snprintf(lname, sizeof lname, te->true_is_state ? "d%s/dt" : "%s", term);
-    snprintf(tname, sizeof tname, te->true_is_state ? "true d%s/dt" : "true %s", true_name);
-    const char *names[] = {"t", lname, tname};
-    const char *unit = it && it->unit && it->unit[0] ? it->unit : NULL;
-    const char *units[] = {nd_ds_unit(ds, 0), unit, unit};
-    nd_dataset *out = nd_ds_create(truth ? 3 : 2, names, units);
-    size_t m = nd_ds_rows(ds);
-    if (!out || nd_ds_reserve(out, m) != 0) {
-        nd_ds_free(out);
-        return NULL;
-    }
-    const double *t = nd_ds_col(ds, 0);
-    for (size_t r = 0; r < m; r++) {
-        double row[3] = {t[r], learned[r], truth ? truth[r] : 0};
-        if (nd_ds_append(out, row) != 0) {
-            nd_ds_free(out);
-            return NULL;
-        }
-    }
-    nd_ds_set_meta(out, "network", net_name);
-    nd_ds_set_meta(out, "term", term);
-    return out;
-}
 
 static nd_status run_eval(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
 {
@@ -81,8 +48,8 @@ static nd_status run_eval(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
         nd_target_locate(err, da);
     nd_dataset *out = NULL;
     if (st == ND_OK &&
-        !(out = term_dataset(&te, ds, term, true_name ? true_name : term, net_name, lv,
-                             true_name ? tv : NULL)))
+        !(out = nd_ude_term_dataset(&te, ds, term, true_name ? true_name : term, net_name,
+                                    lv, true_name ? tv : NULL)))
         st = nd_error_fail(err, ND_ENOMEM, "out of memory");
     if (st == ND_OK) st = nd_cmd_give(ctx, nd_value_dataset(out), result, err);
     free(lv);

@@ -5,9 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../base/strbuf.h"
 #include "../learn/ude.h"
-#include "../plot/figure.h"
 #include "../language/args.h"
 #include "../language/exec.h"
 #include "learn_cmd.h"
@@ -26,235 +24,52 @@ void nd_learn_locate_call(const nd_cmd_ctx *ctx, nd_error *err)
                                     .span = (int)strlen(ctx->call->name)});
 }
 
+void nd_learn_locate_run(const nd_cmd_ctx *ctx, nd_error *err, const nd_arg *a)
+{
+    nd_arg call = {.line = ctx->call->line, .col = ctx->call->col, .span = 1};
+    nd_target_locate(err, err && err->code == ND_EINTERRUPT ? &call : a);
+}
+
 
 /* ---- live progress ---- */
 
 typedef struct live {
     nd_progress pr;
     const char *net_name;
-    double *loss;             /* the history before this call, then every iteration */
-    size_t n, cap;
-    const nd_train_stage *cur;
-    size_t stage_first;       /* where the current stage's losses start */
-    long iter;
     double render_cost;
-    /* the stages of this call, for the loss curve: where each starts and what it is */
-    size_t starts[ND_TRAIN_MAX_STAGES];
-    const nd_train_stage *stages[ND_TRAIN_MAX_STAGES];
-    size_t nstages;
-    int verdict;              /* after training: 1 a good fit, 0 not, -1 not judged */
 } live;
 
-/* A stage begins: the losses from here on are its own (a series of the loss curve). */
-static void begin_stage(live *lv, const nd_train_stage *s)
-{
-    lv->cur = s;
-    lv->iter = 0;
-    lv->stage_first = lv->n;
-    if (lv->nstages < ND_TRAIN_MAX_STAGES) {
-        lv->starts[lv->nstages] = lv->n;
-        lv->stages[lv->nstages++] = s;
-    }
-}
-
-static int push_loss(live *lv, double f)
-{
-    if (lv->n == lv->cap) {
-        size_t cap = lv->cap ? 2 * lv->cap : 1024;
-        double *p = realloc(lv->loss, cap * sizeof *p);
-        if (!p) return -1;
-        lv->loss = p;
-        lv->cap = cap;
-    }
-    lv->loss[lv->n++] = f;
-    return 0;
-}
-
-/* "stage adam · iteration 1200/2000 · loss 3.1e-3 · 4.2 s" while it runs; without the
-   time once it ended (state not ""), so that what stays in a notebook is the same on
-   every run. */
-static void status_line(const live *lv, const char *state, nd_sb *sb)
-{
-    char f[32] = "…";
-    if (lv->n) snprintf(f, sizeof f, "%.3g", lv->loss[lv->n - 1]);
-    char name[64], secs[32] = "";
-    if (!*state) snprintf(secs, sizeof secs, " · %.1f s", nd_progress_now() - lv->pr.start);
-    nd_sb_printf(sb, "training %s: stage %s · iteration %ld/%ld · loss %s%s%s", lv->net_name,
-                 nd_train_stage_name(lv->cur, name, sizeof name), lv->iter, lv->cur->iters, f, secs,
-                 state);
-}
-
-/* The loss curve: one series per stage (so each stage boundary shows as a change of
-   colour, with the stage named in the legend), after the losses of earlier calls. */
-static int add_loss_series(nd_figure *fig, int p, const live *lv, const double *x,
-                           const double *y)
-{
-    size_t first = lv->nstages ? lv->starts[0] : lv->n;
-    if (first > 1 && nd_fig_add_series(fig, p, "earlier training", x, y, first,
-                                       (nd_fig_style){ND_FIG_SOLID, 0, ND_FIG_BLACK, 0}) < 0)
-        return -1;
-    for (size_t k = 0; k < lv->nstages; k++) {
-        size_t from = lv->starts[k], to = k + 1 < lv->nstages ? lv->starts[k + 1] : lv->n;
-        char name[64];
-        if (to > from &&
-            nd_fig_add_series(fig, p, nd_train_stage_name(lv->stages[k], name, sizeof name),
-                              x + from, y + from, to - from, (nd_fig_style){0}) < 0)
-            return -1;
-    }
-    return 0;
-}
-
-/* The loss curve (log10) and the status line as one bundle; text alone when there is
-   nothing to draw or the figure fails. After training the title says the verdict. */
-static nd_bundle *live_bundle(const live *lv, const char *state)
-{
-    nd_sb line;
-    nd_sb_init(&line);
-    status_line(lv, state, &line);
-    if (lv->verdict >= 0)
-        nd_sb_puts(&line, lv->verdict ? " · good fit" : " · NOT a good fit (see the summary)");
-    nd_bundle *b = NULL;
-    size_t n = lv->n;
-    double *x = n > 1 ? malloc(n * sizeof *x) : NULL, *y = x ? malloc(n * sizeof *y) : NULL;
-    if (y) {
-        for (size_t i = 0; i < n; i++) {
-            x[i] = (double)(i + 1);
-            y[i] = lv->loss[i] > 0 && isfinite(lv->loss[i]) ? log10(lv->loss[i]) : NAN;
-        }
-        nd_figure *fig = nd_fig_create(line.data);
-        int p = fig ? nd_fig_add_panel(fig, "iteration", "loss (log10)") : -1;
-        nd_error e;
-        if (p >= 0 && add_loss_series(fig, p, lv, x, y) == 0 && nd_fig_render(fig, &b, &e) != ND_OK)
-            b = NULL;
-        nd_fig_free(fig);
-    }
-    free(x);
-    free(y);
-    if (!b) b = nd_bundle_create();
-    if (b && nd_bundle_set(b, "text/plain", line.data ? line.data : "training") != 0) {
-        nd_bundle_free(b);
-        b = NULL;
-    }
-    nd_sb_free(&line);
-    return b;
-}
-
-static void live_show(live *lv, const char *state)
+static void live_show(live *lv, const nd_ude_run *r, const char *state, int verdict)
 {
     double t0 = nd_progress_now();
-    nd_bundle *b = live_bundle(lv, state);
+    /* no time once it ended, so that what stays in a notebook is the same on every run */
+    nd_bundle *b = nd_ude_run_view(r, lv->net_name, *state ? -1 : t0 - lv->pr.start, state,
+                                   verdict);
     if (b) nd_progress_show(&lv->pr, b);
     nd_bundle_free(b);
     lv->render_cost = nd_progress_now() - t0;
 }
 
-static void on_progress(void *ctx, long iter, double f, double gnorm, double elapsed)
+static void on_iteration(void *ctx, const nd_ude_run *r)
 {
-    (void)gnorm;
-    (void)elapsed;
     live *lv = ctx;
-    lv->iter = iter;
-    push_loss(lv, f);
     if (nd_progress_due(&lv->pr, 0, fmax(PROGRESS_EVERY, PROGRESS_SHARE * lv->render_cost)))
-        live_show(lv, "");
+        live_show(lv, r, "", -1);
 }
 
-/* ---- running ---- */
-
-/* Ends the running stage's record: iterations, final loss, why it stopped. */
-static void close_stage(live *lv, nd_train_stage *s, nd_status st, const nd_optim_info *info)
+/* Runs the stages asked, or the recipe; a stage whose setup failed gets the error. */
+static nd_status run(const nd_cmd_ctx *ctx, nd_train_call *tc, nd_ude_run *r,
+                     nd_ude_auto_result *res, nd_error *err)
 {
-    s->ran = 1;
-    s->done = (long)(lv->n - lv->stage_first);
-    s->stop = st == ND_EINTERRUPT ? ND_OPTIM_INTERRUPTED
-            : st != ND_OK         ? ND_OPTIM_RUNNING
-            : info                ? info->stop
-                                  : ND_OPTIM_ITERS;
-    s->failures = info ? info->failures : 0;
-    s->loss = lv->n > lv->stage_first ? lv->loss[lv->n - 1] : NAN;
-}
-
-/* The explicit stages, each on a fit with its own segments and collocation weight. */
-static nd_status run_stages(const nd_cmd_ctx *ctx, nd_train_call *tc, live *lv, nd_error *err)
-{
-    nd_optim_callbacks cb = {ctx->exec->interrupt, on_progress, lv, NULL, NULL};
-    nd_ude_fit *fit = NULL;
-    nd_ude_fit_options fo = tc->fo;
-    nd_status st = ND_OK;
-    for (size_t i = 0; i < tc->nst && st == ND_OK; i++) {
-        nd_train_stage *s = &tc->st[i];
-        size_t S = s->segments ? s->segments : tc->fo.segments;
-        double cw = s->collocation >= 0 ? s->collocation : tc->fo.collocation;
-        s->segments = S;
-        if (!fit || S != fo.segments || cw != fo.collocation) {
-            nd_ude_fit_free(fit);
-            fo.segments = S;
-            fo.collocation = cw;
-            if (!(fit = nd_ude_fit_create_multi(tc->u, tc->ex, tc->ndata, &fo, err))) {
-                st = err->code;
-                nd_target_locate(err, s->at ? s->at : nd_arg_pos(ctx, 1));
-                break;
-            }
-        }
-        begin_stage(lv, s);
-        if ((st = nd_ude_fit_set_collocation(fit, s->colloc, err)) != ND_OK) {
-            nd_target_locate(err, s->colloc_at);
-            break;
-        }
-        st = nd_ude_fit_run(fit, s->kind, &s->o, s->iters, &cb, err);
-        nd_optim_info info = nd_ude_fit_info(fit);
-        close_stage(lv, s, st, &info);
-    }
-    nd_ude_fit_free(fit);
+    if (tc->recipe) return nd_ude_run_recipe(r, tc->l2_given, ctx->exec->interrupt, res, err);
+    nd_status st = nd_ude_run_stages(r, ctx->exec->interrupt, err);
+    if (st != ND_OK && r->failed < tc->nst)
+        nd_target_locate(err, r->failed_colloc ? tc->colloc_at[r->failed]
+                              : tc->st_at[r->failed] ? tc->st_at[r->failed]
+                                                     : nd_arg_pos(ctx, 1));
     return st;
 }
 
-/* ---- the default recipe ---- */
-
-typedef struct recipe_ctx {
-    nd_train_call *tc;
-    live *lv;
-} recipe_ctx;
-
-/* A stage of nd_ude_train_auto begins (or, stage NULL, the last one ended): closes the
-   previous record with its counters and opens the next. */
-static void on_recipe_stage(void *ctx, int attempt, const char *stage, size_t segments,
-                            const nd_optim_info *ended)
-{
-    recipe_ctx *r = ctx;
-    nd_train_call *tc = r->tc;
-    if (tc->nst && !tc->st[tc->nst - 1].ran) close_stage(r->lv, &tc->st[tc->nst - 1], ND_OK, ended);
-    if (!stage || tc->nst == ND_TRAIN_MAX_STAGES) return;   /* the records stop; training goes on */
-    nd_train_stage *s = &tc->st[tc->nst++];
-    memset(s, 0, sizeof *s);
-    s->kind = ND_OPTIM_LBFGS;
-    s->colloc = strcmp(stage, "collocation") == 0;
-    s->segments = segments;
-    s->attempt = attempt;
-    s->collocation = -1;
-    s->iters = s->colloc ? 300 : segments == 1 ? 300 : 500;
-    begin_stage(r->lv, s);
-}
-
-static nd_status run_recipe(const nd_cmd_ctx *ctx, nd_train_call *tc, live *lv,
-                            nd_ude_auto_result *res, nd_error *err)
-{
-    nd_ude_auto_options ao;
-    nd_ude_auto_options_default(&ao);
-    double l2 = ao.fit.l2;
-    ao.fit = tc->fo;
-    if (!tc->l2_given) ao.fit.l2 = l2;
-    nd_optim_callbacks cb = {ctx->exec->interrupt, on_progress, lv, NULL, NULL};
-    recipe_ctx r = {tc, lv};
-    nd_status st = nd_ude_train_auto_multi(tc->u, tc->ex, tc->ndata, &ao, &cb, on_recipe_stage,
-                                           &r, res, err);
-    if (tc->nst && !tc->st[tc->nst - 1].ran) close_stage(lv, &tc->st[tc->nst - 1], st, NULL);
-    return st;
-}
-
-/* Judges the trained network on every experiment (the verdicts) and shows the summary; a
-   finished training gives its record (bound by `t = train …`), an interrupted or failed
-   one only shows what it did and keeps its status. */
 /* Judges a finished training on every experiment (v[k]); the verdicts' status, or st when
    training did not finish. */
 static nd_status judge(const nd_cmd_ctx *ctx, const nd_train_call *tc, nd_status st,
@@ -311,42 +126,39 @@ static nd_status run_train(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     nd_train_call tc;
     nd_status st = nd_train_read_call(ctx, &tc, err);
     if (st == ND_OK) st = probe(ctx, &tc, err);
-    nd_train_stage starting = {.kind = ND_OPTIM_LBFGS, .collocation = -1};
-    live lv = {.net_name = tc.net_name, .cur = tc.nst ? &tc.st[0] : &starting, .verdict = -1};
+    live lv = {.net_name = tc.net_name};
+    nd_ude_run r = {.u = tc.u, .ex = tc.ex, .nex = tc.ndata, .fo = tc.fo, .stages = tc.st,
+                    .nstages = tc.nst, .cap = ND_TRAIN_MAX_STAGES, .on_iteration = on_iteration,
+                    .ctx = &lv};
     nd_ude_auto_result res = {0};
     if (st == ND_OK) {
-        size_t n;
-        const double *h = nd_ude_history(tc.u, &n);
-        for (size_t i = 0; i < n && push_loss(&lv, h[i]) == 0; i++) {}
+        nd_ude_run_begin(&r);   /* a history it could not copy only shortens the curve */
         nd_progress_init(&lv.pr, ctx, "train-progress");
         nd_progress_text(&lv.pr, "training: starting…");
-        st = tc.recipe ? run_recipe(ctx, &tc, &lv, &res, err) : run_stages(ctx, &tc, &lv, err);
+        st = run(ctx, &tc, &r, &res, err);
+        tc.nst = r.nstages;
         nd_ude_verdict v[ND_TRAIN_MAX_DATA] = {{0}};
         nd_status vs = judge(ctx, &tc, st, v, err);
-        if (st == ND_OK && vs == ND_OK) {
-            lv.verdict = 1;
-            for (size_t k = 0; k < tc.ndata; k++) lv.verdict = lv.verdict && v[k].ok;
-        }
-        live_show(&lv, st == ND_OK            ? " · done"
-                       : st == ND_EINTERRUPT ? " · interrupted"
-                                             : " · stopped");
+        live_show(&lv, &r, st == ND_OK            ? " · done"
+                           : st == ND_EINTERRUPT ? " · interrupted"
+                                                 : " · stopped",
+                  st == ND_OK && vs == ND_OK ? nd_ude_verdicts_ok(v, tc.ndata) : -1);
         /* The summary shows also after an interrupt or a failure, whose error stays. */
         st = show_result(ctx, &tc, tc.recipe ? &res : NULL, st, vs, v, result, err);
         for (size_t k = 0; k < tc.ndata; k++) nd_ude_verdict_clear(&v[k]);
     }
     if (st == ND_EINTERRUPT) {
-        double best = INFINITY;   /* of the interrupted stage: the point it keeps */
-        for (size_t i = lv.stage_first; i < lv.n; i++) best = fmin(best, lv.loss[i]);
         nd_error_set(err, ND_EINTERRUPT, ctx->call->line, ctx->call->col,
                      (int)strlen(ctx->call->name),
                      "interrupted at iteration %ld of %s; the network keeps the best "
-                     "parameters (loss %.4g); run train again to continue", lv.iter,
-                     nd_optim_kind_name(lv.cur->kind), best);
+                     "parameters (loss %.4g); run train again to continue", r.iter,
+                     nd_optim_kind_name(r.cur ? r.cur->r.kind : ND_OPTIM_LBFGS),
+                     nd_ude_run_best(&r));
     } else if (st != ND_OK) {
         nd_learn_locate_call(ctx, err);
     }
     nd_train_call_clear(&tc);
-    free(lv.loss);
+    nd_ude_run_free(&r);
     return st;
 }
 

@@ -20,6 +20,10 @@ nd_ude *nd_learn_net_of(const nd_cmd_ctx *ctx, const char **term, char *name, si
 /* Places an error that has no location yet on the command's name. */
 void nd_learn_locate_call(const nd_cmd_ctx *ctx, nd_error *err);
 
+/* Places an error of a library run that has no location yet: an interrupt on the
+   command (as the interpreter's own check does), anything else on a. */
+void nd_learn_locate_run(const nd_cmd_ctx *ctx, nd_error *err, const nd_arg *a);
+
 /* Returns 1 when the call's first positional is a network or NET.TERM (plot's dispatch). */
 int nd_plot_net_target(const nd_cmd_ctx *ctx);
 

@@ -5,11 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../base/strbuf.h"
-#include "../base/textfmt.h"
 #include "../learn/ude.h"
+#include "../learn/ude_plot.h"
 #include "../learn/ude_term.h"
-#include "../plot/figure.h"
 #include "../language/args.h"
 #include "learn_plot.h"
 #include "../language/target.h"
@@ -130,70 +128,21 @@ nd_status nd_learn_plot_term(const nd_cmd_ctx *ctx, nd_ude *u, const char *net_n
                                     sa.nfix, xs, lv, tv, err)) != ND_OK)
             nd_target_locate(err, sa.sweep);
     }
-    /* The comparison's numbers. */
-    double sum = 0, lo = INFINITY, hi = -INFINITY;
-    size_t cnt = 0;
-    for (size_t r = 0; st == ND_OK && r < m; r++) {
-        if (!isfinite(lv[r]) || !isfinite(tv[r])) continue;
-        sum += (lv[r] - tv[r]) * (lv[r] - tv[r]);
-        lo = fmin(lo, tv[r]);
-        hi = fmax(hi, tv[r]);
-        cnt++;
-    }
-    double rms = cnt ? sqrt(sum / (double)cnt) : NAN, rel = hi > lo ? rms / (hi - lo) : NAN;
-    nd_figure *fig = NULL;
-    char title[300], xl[160], yl[160];
-    snprintf(title, sizeof title, "%s.%s learned vs %s", net_name, term, true_name);
-    if (st == ND_OK) fig = nd_learn_plot_figure(ctx, title, &st, err);
+    char dflt[300], *title = NULL;
+    snprintf(dflt, sizeof dflt, "%s.%s learned vs %s", net_name, term, true_name);
+    if (st == ND_OK) st = nd_learn_plot_title(ctx, dflt, &title, err);
+    nd_ude_plot p = {0};
+    if (st == ND_OK)
+        st = nd_ude_plot_term(&te, net_name, term, true_name, ds ? "t" : sa.sweep->key,
+                              ds ? nd_ds_unit(ds, 0) : NULL, ds != NULL, xs, lv, tv, m, title,
+                              &p, err);
     if (st == ND_OK) {
-        const char *xname = ds ? "t" : sa.sweep->key;
-        const nd_model_item *xi = nd_model_find(truth_model, xname, NULL);
-        nd_learn_plot_label(xl, sizeof xl, xname, ds ? nd_ds_unit(ds, 0) : xi ? xi->unit : "");
-        const nd_model_item *ti = nd_model_find(truth_model, true_name, NULL);
-        char dname[300];
-        snprintf(dname, sizeof dname, te.true_is_state ? "d%s/dt" : "%s", term);
-        /* a state's learned right-hand side is a rate: its unit per unit of time */
-        char *rate = te.true_is_state && ti
-                         ? nd_fig_unit_per(ti->unit, nd_model_time_unit(truth_model)) : NULL;
-        nd_learn_plot_label(yl, sizeof yl, dname,
-                            rate ? rate : ti && !te.true_is_state ? ti->unit : "");
-        free(rate);
-        int p = nd_fig_add_panel(fig, xl, yl);
-        char l1[300];
-        snprintf(l1, sizeof l1, te.true_is_state ? "true d%s/dt" : "true %s", true_name);
-        if (p < 0 ||
-            nd_fig_add_series(fig, p, l1, xs, tv, m,
-                              (nd_fig_style){ND_FIG_DASHED, 0, ND_FIG_BLACK, 0}) < 0 ||
-            nd_fig_add_series(fig, p, "learned", xs, lv, m,
-                              (nd_fig_style){ND_FIG_SOLID, 0, ND_FIG_VERMILLION, 0}) < 0)
-            st = nd_error_fail(err, ND_ENOMEM, "out of memory");
+        st = nd_learn_plot_show(ctx, p.fig, p.caption, "term", p.json, result, err);
+        p.fig = NULL;
+        p.json = NULL;
     }
-    if (st == ND_OK) {
-        nd_sb cap, json;
-        nd_sb_init(&cap);
-        nd_sb_init(&json);
-        nd_sb_printf(&cap, te.true_is_state ? "%s.%s against the true d%s/dt" : "%s.%s against "
-                     "the true %s", net_name, term, true_name);
-        nd_sb_printf(&cap, "%s: RMS difference %.4g = %.3g %% of the true range (%.4g … %.4g)",
-                     ds ? " along the trajectory" : "", rms, 100 * rel, lo, hi);
-        nd_sb_puts(&json, ",\"term\":{\"network\":");
-        nd_json_string(&json, net_name);
-        nd_sb_puts(&json, ",\"learned\":");
-        nd_json_string(&json, term);
-        nd_sb_puts(&json, ",\"true\":");
-        nd_json_string(&json, true_name);
-        nd_sb_puts(&json, ",\"rms\":");
-        nd_json_number(&json, rms);
-        nd_sb_puts(&json, ",\"rms_over_range\":");
-        nd_json_number(&json, rel);
-        nd_sb_printf(&json, ",\"points\":%zu}", cnt);
-        st = nd_learn_plot_show(ctx, fig, cap.data ? cap.data : "", json.data ? json.data : "",
-                                result, err);
-        fig = NULL;
-        nd_sb_free(&cap);
-        nd_sb_free(&json);
-    }
-    nd_fig_free(fig);
+    nd_ude_plot_clear(&p);
+    free(title);
     free(xs);
     free(lv);
     free(tv);

@@ -1,45 +1,33 @@
-/* The train command's parts shared by cmd_train.c (running, progress, summary) and
-   train_args.c (reading the call). */
+/* The train command's parts shared by cmd_train.c (running through lib/learn/ude_stages.h,
+   progress), train_args.c (reading the call) and train_summary.c (summary and record). */
 #ifndef ND_COMMANDS_TRAIN_H
 #define ND_COMMANDS_TRAIN_H
 
 #include "../learn/ude.h"
+#include "../learn/ude_stages.h"
+#include "../learn/ude_train_view.h"
 #include "../learn/ude_verdict.h"
 #include "../language/commands.h"
 
-enum { ND_TRAIN_MAX_STAGES = 16, ND_TRAIN_MAX_OBSERVE = 64, ND_TRAIN_MAX_DATA = 16 };
-
-/* One optimizer run: what the call asked, then what happened. */
-typedef struct nd_train_stage {
-    nd_optim_kind kind;
-    const nd_arg *at;         /* the stage's word (NULL for the default stage) */
-    long iters;
-    nd_optim_options o;
-    int colloc;               /* derivative matching instead of the trajectory loss */
-    const nd_arg *colloc_at;
-    size_t segments;          /* 0: the training's */
-    double collocation;       /* weight of derivative matching added; < 0: the training's */
-    int attempt;              /* the default recipe's attempt (0: not the recipe) */
-    long done;                /* iterations run */
-    double loss;
-    nd_optim_stop stop;
-    long failures;            /* rejected evaluations */
-    int ran;
-} nd_train_stage;
+enum { ND_TRAIN_MAX_STAGES = ND_UDE_MAX_STAGES, ND_TRAIN_MAX_OBSERVE = 64,
+       ND_TRAIN_MAX_DATA = 16 };
 
 typedef struct nd_train_call {
     nd_ude *u;
     const char *net_name;
     size_t ndata;             /* the datasets, one experiment each */
     const nd_arg *data_arg[ND_TRAIN_MAX_DATA];
+    const char *data_name[ND_TRAIN_MAX_DATA];   /* as written ("the data": an expression) */
     nd_value *data_holder[ND_TRAIN_MAX_DATA];   /* references the caller releases */
     nd_dataset *data[ND_TRAIN_MAX_DATA];
     nd_ude_experiment ex[ND_TRAIN_MAX_DATA];    /* each dataset with its stimulus */
     nd_ude_fit_options fo;
     const char *observe[ND_TRAIN_MAX_OBSERVE];
-    nd_train_stage st[ND_TRAIN_MAX_STAGES];
+    nd_ude_train_stage st[ND_TRAIN_MAX_STAGES];   /* what each stage asked, then did */
+    const nd_arg *st_at[ND_TRAIN_MAX_STAGES];     /* its word (NULL: the recipe's) */
+    const nd_arg *colloc_at[ND_TRAIN_MAX_STAGES]; /* its colloc= (NULL: none given) */
     size_t nst;
-    int recipe;               /* no stage given: the default recipe (nd_ude_train_auto) */
+    int recipe;               /* no stage given: the default recipe (nd_ude_run_recipe) */
     int l2_given;
 } nd_train_call;
 
@@ -51,19 +39,9 @@ nd_status nd_train_read_call(const nd_cmd_ctx *ctx, nd_train_call *tc, nd_error 
 /* Releases the datasets tc holds. */
 void nd_train_call_clear(nd_train_call *tc);
 
-/* Writes a stage's display name into buf: "adam", "lbfgs (colloc)" for derivative
-   matching, "lbfgs ×10" with 10 segments, "… attempt 2" in the default recipe. */
-const char *nd_train_stage_name(const nd_train_stage *s, char *buf, size_t cap);
-
-/* Returns why a stage stopped, in words ("iteration limit" …). */
-const char *nd_train_stop_text(nd_optim_stop s);
-
-/* Returns the name dataset k was given in the call ("the data" for an expression). */
-const char *nd_train_data_name(const nd_train_call *tc, size_t k);
-
-/* The summary of a training: the stages, the recipe's attempts (res NULL or no attempts:
-   explicit stages) and the verdict of each of the tc->ndata experiments (v NULL when it
-   could not be computed), as text, HTML and JSON; NULL on ENOMEM. */
+/* The summary of a training (lib/learn/ude_train_view.h): the stages, the recipe's
+   attempts (res NULL or no attempts: explicit stages) and the verdict of each of the
+   tc->ndata experiments (v NULL when it could not be computed); NULL on ENOMEM. */
 nd_bundle *nd_train_summary(const nd_train_call *tc, const nd_ude_auto_result *res,
                             const nd_ude_verdict *v);
 

@@ -59,13 +59,14 @@ static int is_stage_option(const char *key)
     return 0;
 }
 
-/* One stage option (iters=, lr=, wd=, memory=, gtol=, colloc=) into s. */
-static nd_status stage_option(const nd_cmd_ctx *ctx, const nd_arg *a, nd_train_stage *s,
-                               nd_error *err)
+/* One option (iters=, lr=, wd=, memory=, gtol=, colloc=) of tc's last stage. */
+static nd_status stage_option(const nd_cmd_ctx *ctx, const nd_arg *a, nd_train_call *tc,
+                              nd_error *err)
 {
+    nd_ude_train_stage *s = &tc->st[tc->nst - 1];
     if (strcmp(a->key, "colloc") == 0) {
-        s->colloc_at = a;
-        return nd_arg_bool(ctx, a, &s->colloc, err);
+        tc->colloc_at[tc->nst - 1] = a;
+        return nd_arg_bool(ctx, a, &s->r.colloc, err);
     }
     double x;
     nd_status st = nd_arg_number(ctx, a, &x, err);
@@ -78,30 +79,32 @@ static nd_status stage_option(const nd_cmd_ctx *ctx, const nd_arg *a, nd_train_s
         return ND_OK;
     }
     if (strcmp(k, "memory") == 0) {
-        if (s->kind != ND_OPTIM_LBFGS)
+        if (s->r.kind != ND_OPTIM_LBFGS)
             return nd_arg_error(a, err, ND_EVALUE, "memory= is an option of lbfgs");
         if (!(x >= 1 && x <= 1000) || x != floor(x))
             return nd_arg_error(a, err, ND_EVALUE, "memory must be a whole number from 1 to 1000");
         s->o.memory = (int)x;
         return ND_OK;
     }
-    if ((strcmp(k, "lr") == 0 || strcmp(k, "wd") == 0) && s->kind == ND_OPTIM_LBFGS)
+    if ((strcmp(k, "lr") == 0 || strcmp(k, "wd") == 0) && s->r.kind == ND_OPTIM_LBFGS)
         return nd_arg_error(a, err, ND_EVALUE, "%s= is an option of adam and adamw (lbfgs "
                             "chooses its steps by a line search)", k);
     double *dst = strcmp(k, "lr") == 0 ? &s->o.lr : strcmp(k, "wd") == 0 ? &s->o.weight_decay
                                                                           : &s->o.gtol;
     *dst = x;
     nd_error probe;
-    if (nd_optim_check(s->kind, &s->o, &probe) != ND_OK)
+    if (nd_optim_check(s->r.kind, &s->o, &probe) != ND_OK)
         return nd_arg_error(a, err, ND_EVALUE, "%s", probe.msg);
     return ND_OK;
 }
 
-static void stage_defaults(nd_train_stage *s, nd_optim_kind kind, const nd_arg *at)
+/* Appends a stage of kind, named by the word at, with its defaults. */
+static void add_stage(nd_train_call *tc, nd_optim_kind kind, const nd_arg *at)
 {
+    nd_ude_train_stage *s = &tc->st[tc->nst];
     memset(s, 0, sizeof *s);
-    s->kind = kind;
-    s->at = at;
+    tc->st_at[tc->nst++] = at;
+    s->r.kind = kind;
     s->collocation = -1;
     nd_optim_options_default(&s->o);
     if (kind != ND_OPTIM_LBFGS) s->o.lr = 1e-2;
@@ -121,8 +124,8 @@ static nd_status read_stages(const nd_cmd_ctx *ctx, nd_train_call *tc, size_t *s
     for (size_t i = 0; i < ctx->call->nargs; i++) {
         const nd_arg *a = &ctx->call->args[i];
         if (a->key && is_either_option(a->key)) {
-            nd_train_stage *s = tc->nst ? &tc->st[tc->nst - 1] : NULL;
-            nd_status st = either_option(ctx, a, s ? &s->segments : segments,
+            nd_ude_train_stage *s = tc->nst ? &tc->st[tc->nst - 1] : NULL;
+            nd_status st = either_option(ctx, a, s ? &s->r.segments : segments,
                                          s ? &s->collocation : collocation, err);
             if (st != ND_OK) return st;
             continue;
@@ -137,7 +140,7 @@ static nd_status read_stages(const nd_cmd_ctx *ctx, nd_train_call *tc, size_t *s
                 return nd_arg_error(a, err, ND_ESYNTAX, "%s= applies to the whole training: "
                                     "put it before the first stage", a->key);
             if (staged) {
-                nd_status st = stage_option(ctx, a, &tc->st[tc->nst - 1], err);
+                nd_status st = stage_option(ctx, a, tc, err);
                 if (st != ND_OK) return st;
             }
             continue;
@@ -149,6 +152,8 @@ static nd_status read_stages(const nd_cmd_ctx *ctx, nd_train_call *tc, size_t *s
             if (tc->ndata == ND_TRAIN_MAX_DATA)
                 return nd_arg_error(a, err, ND_EVALUE, "at most %d datasets",
                                     ND_TRAIN_MAX_DATA);
+            tc->data_name[tc->ndata] = a->value->kind == ND_EXPR_NAME ? a->value->str
+                                                                      : "the data";
             tc->data_arg[tc->ndata++] = a;
             continue;
         }
@@ -167,7 +172,7 @@ static nd_status read_stages(const nd_cmd_ctx *ctx, nd_train_call *tc, size_t *s
             return nd_arg_error(a, err, ND_ESYNTAX, "put 'then' between two stages");
         if (tc->nst == ND_TRAIN_MAX_STAGES)
             return nd_arg_error(a, err, ND_EVALUE, "at most %d stages", ND_TRAIN_MAX_STAGES);
-        stage_defaults(&tc->st[tc->nst++], kind, a);
+        add_stage(tc, kind, a);
         after_then = 0;
     }
     if (after_then)

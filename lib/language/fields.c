@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/json.h"
 #include "../base/strbuf.h"
 #include "../base/suggest.h"
 #include "../base/table.h"
@@ -95,45 +96,39 @@ nd_bundle *nd_fields_bundle(const nd_value *v, const char *what)
 {
     static const char *const headers[] = {"field", "type", "summary"};
     nd_table *t = nd_table_create(3, headers);
-    nd_sb plain, html, json;
+    nd_sb plain, html;
     nd_sb_init(&plain);
     nd_sb_init(&html);
-    nd_sb_init(&json);
     nd_sb_printf(&plain, "%s (%s) — fields:\n", what, nd_value_type_name(v));
     nd_sb_puts(&html, "<p><code>");
     nd_html_escape(&html, what);
     nd_sb_puts(&html, "</code> (");
     nd_html_escape(&html, nd_value_type_name(v));
     nd_sb_puts(&html, ") — fields:</p>");
-    nd_sb_puts(&json, "{\"type\":\"fields\",\"of\":");
-    nd_json_string(&json, what);
-    nd_sb_puts(&json, ",\"value_type\":");
-    nd_json_string(&json, nd_value_type_name(v));
-    nd_sb_puts(&json, ",\"fields\":[");
+    json_t *json = json_object(), *list = json_array();
+    int ok = t && json && !nd_json_put(json, "type", json_string("fields")) &&
+             !nd_json_put(json, "of", nd_json_utf8(what)) &&
+             !nd_json_put(json, "value_type", nd_json_utf8(nd_value_type_name(v)));
+    ok = !nd_json_put(json, "fields", list) && ok;   /* list taken over even on failure */
     const char *f;
-    int ok = t != NULL;
     for (size_t i = 0; ok && (f = nd_value_field_name(v, i)); i++) {
         nd_value *x = NULL;
         char *summary = NULL;
         ok = nd_value_field(v, f, &x) > 0 && (summary = nd_value_summary(x)) != NULL;
         const char *row[] = {f, ok ? nd_value_type_name(x) : "", summary ? summary : ""};
         ok = ok && nd_table_add_row(t, row) == 0;
-        nd_sb_puts(&json, i ? ",{\"name\":" : "{\"name\":");
-        nd_json_string(&json, row[0]);
-        nd_sb_puts(&json, ",\"type\":");
-        nd_json_string(&json, row[1]);
-        nd_sb_puts(&json, ",\"summary\":");
-        nd_json_string(&json, row[2]);
-        nd_sb_putc(&json, '}');
+        json_t *o = ok ? json_object() : NULL;
+        ok = ok && !nd_json_push(list, o) && !nd_json_put(o, "name", nd_json_utf8(row[0])) &&
+             !nd_json_put(o, "type", nd_json_utf8(row[1])) &&
+             !nd_json_put(o, "summary", nd_json_utf8(row[2]));
         free(summary);
         nd_value_unref(x);
     }
-    nd_sb_puts(&json, "]}");
     if (ok) {
         nd_table_text(t, &plain);
         nd_table_html(t, &html);
     }
     nd_table_free(t);
     if (!ok) plain.oom = 1;
-    return nd_bundle_take3(nd_sb_take(&plain), nd_sb_take(&html), nd_sb_take(&json));
+    return nd_bundle_take3(nd_sb_take(&plain), nd_sb_take(&html), nd_json_dump(json));
 }

@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/json.h"
 #include "../base/strbuf.h"
 #include "../base/suggest.h"
 #include "../base/table.h"
@@ -14,17 +15,29 @@
 #include "fields.h"
 #include "vecops.h"
 
-/* Moves the three renderings into a new bundle; NULL if any of them ran out of memory. */
-static nd_bundle *make_bundle(nd_sb *plain, nd_sb *html, nd_sb *json)
+/* Moves the renderings into a new bundle; NULL if any of them ran out of memory. */
+static nd_bundle *make_bundle(nd_sb *plain, nd_sb *html, json_t *json)
 {
-    return nd_bundle_take3(nd_sb_take(plain), nd_sb_take(html), nd_sb_take(json));
+    return nd_bundle_take3(nd_sb_take(plain), nd_sb_take(html), nd_json_dump(json));
 }
 
-static void init3(nd_sb *a, nd_sb *b, nd_sb *c)
+static void init2(nd_sb *a, nd_sb *b)
 {
     nd_sb_init(a);
     nd_sb_init(b);
-    nd_sb_init(c);
+}
+
+/* A new object of the string members keys[i] = values[i] (NULL: null), n of them; NULL
+   on ENOMEM. */
+static json_t *strings_object(const char *const *keys, const char *const *values, size_t n)
+{
+    json_t *o = json_object();
+    for (size_t i = 0; o && i < n; i++)
+        if (nd_json_put(o, keys[i], values[i] ? nd_json_utf8(values[i]) : json_null())) {
+            json_decref(o);
+            o = NULL;
+        }
+    return o;
 }
 
 nd_bundle *nd_help_overview(const nd_cmd_registry *reg)
@@ -32,25 +45,23 @@ nd_bundle *nd_help_overview(const nd_cmd_registry *reg)
     static const char *const headers[] = {"command", "what it does"};
     nd_table *t = nd_table_create(2, headers);
     if (!t) return NULL;
-    nd_sb plain, html, json;
-    init3(&plain, &html, &json);
-    nd_sb_puts(&json, "{\"type\":\"commands\",\"commands\":[");
+    static const char *const keys[] = {"name", "synopsis"};
+    nd_sb plain, html;
+    init2(&plain, &html);
+    json_t *json = json_object(), *list = json_array();
+    if (!json || nd_json_put(json, "type", json_string("commands"))) plain.oom = 1;
+    if (nd_json_put(json, "commands", list)) plain.oom = 1;
     for (size_t i = 0; i < nd_cmd_count(reg); i++) {
         const nd_command *c = nd_cmd_at(reg, i);
         const char *row[] = {c->name, c->synopsis};
         if (nd_table_add_row(t, row) != 0) plain.oom = 1;
-        nd_sb_puts(&json, i ? ",{\"name\":" : "{\"name\":");
-        nd_json_string(&json, c->name);
-        nd_sb_puts(&json, ",\"synopsis\":");
-        nd_json_string(&json, c->synopsis);
-        nd_sb_putc(&json, '}');
+        if (!plain.oom && nd_json_push(list, strings_object(keys, row, 2))) plain.oom = 1;
     }
-    nd_sb_puts(&json, "]}");
     nd_sb_puts(&plain, "Commands (help NAME for details):\n\n");
     nd_table_text(t, &plain);
     nd_table_html(t, &html);
     nd_table_free(t);
-    return make_bundle(&plain, &html, &json);
+    return make_bundle(&plain, &html, json);
 }
 
 /* Appends text with each line indented by two spaces. */
@@ -116,14 +127,13 @@ static void put_paragraphs(nd_sb *sb, const char *text)
     nd_sb_puts(sb, "</p>\n");
 }
 
-static void command_options(const nd_command *cmd, nd_sb *plain, nd_sb *html, nd_sb *json)
+static void command_options(const nd_command *cmd, nd_sb *plain, nd_sb *html, json_t *json)
 {
     static const char *const headers[] = {"option", "default", "meaning"};
-    nd_sb_puts(json, ",\"options\":[");
-    if (!cmd->options || !cmd->options->name) {
-        nd_sb_putc(json, ']');
-        return;
-    }
+    static const char *const keys[] = {"name", "default", "doc"};
+    json_t *list = json_array();
+    if (nd_json_put(json, "options", list)) plain->oom = 1;
+    if (!cmd->options || !cmd->options->name) return;
     nd_table *t = nd_table_create(3, headers);
     if (!t) {
         plain->oom = 1;
@@ -131,17 +141,10 @@ static void command_options(const nd_command *cmd, nd_sb *plain, nd_sb *html, nd
     }
     for (const nd_option *o = cmd->options; o->name; o++) {
         const char *row[] = {o->name, o->default_text ? o->default_text : "", o->doc};
+        const char *member[] = {o->name, o->default_text, o->doc};
         if (nd_table_add_row(t, row) != 0) plain->oom = 1;
-        nd_sb_puts(json, o == cmd->options ? "{\"name\":" : ",{\"name\":");
-        nd_json_string(json, o->name);
-        nd_sb_puts(json, ",\"default\":");
-        if (o->default_text) nd_json_string(json, o->default_text);
-        else nd_sb_puts(json, "null");
-        nd_sb_puts(json, ",\"doc\":");
-        nd_json_string(json, o->doc);
-        nd_sb_putc(json, '}');
+        if (!plain->oom && nd_json_push(list, strings_object(keys, member, 3))) plain->oom = 1;
     }
-    nd_sb_putc(json, ']');
     nd_sb_puts(plain, "\n\nOptions:\n");
     nd_sb text;
     nd_sb_init(&text);
@@ -157,8 +160,12 @@ static void command_options(const nd_command *cmd, nd_sb *plain, nd_sb *html, nd
 
 nd_bundle *nd_help_command(const nd_command *cmd)
 {
-    nd_sb plain, html, json;
-    init3(&plain, &html, &json);
+    static const char *const keys[] = {"type", "kind", "name", "usage", "synopsis"};
+    const char *values[] = {"help", "command", cmd->name, cmd->usage, cmd->synopsis};
+    nd_sb plain, html;
+    init2(&plain, &html);
+    json_t *json = strings_object(keys, values, 5);
+    if (!json) plain.oom = 1;
     nd_sb_printf(&plain, "%s\n", cmd->usage);
     put_indented(&plain, cmd->synopsis);
     nd_sb_puts(&html, "<div class=\"nd-help\">\n<h3><code>");
@@ -166,18 +173,12 @@ nd_bundle *nd_help_command(const nd_command *cmd)
     nd_sb_puts(&html, "</code></h3>\n<p><b>");
     nd_html_escape(&html, cmd->synopsis);
     nd_sb_puts(&html, "</b></p>\n");
-    nd_sb_puts(&json, "{\"type\":\"help\",\"kind\":\"command\",\"name\":");
-    nd_json_string(&json, cmd->name);
-    nd_sb_puts(&json, ",\"usage\":");
-    nd_json_string(&json, cmd->usage);
-    nd_sb_puts(&json, ",\"synopsis\":");
-    nd_json_string(&json, cmd->synopsis);
     if (cmd->doc && *cmd->doc) {
         nd_sb_puts(&plain, "\n\n");
         put_wrapped(&plain, cmd->doc);
         put_paragraphs(&html, cmd->doc);
     }
-    command_options(cmd, &plain, &html, &json);
+    command_options(cmd, &plain, &html, json);
     if (cmd->examples && *cmd->examples) {
         nd_sb_puts(&plain, "\n\nExamples:\n");
         put_indented(&plain, cmd->examples);
@@ -186,30 +187,24 @@ nd_bundle *nd_help_command(const nd_command *cmd)
         nd_sb_puts(&html, "</pre>\n");
     }
     nd_sb_puts(&html, "</div>");
-    nd_sb_putc(&json, '}');
-    return make_bundle(&plain, &html, &json);
+    return make_bundle(&plain, &html, json);
 }
 
 /* A short help page: a title line and one line of explanation. */
 static nd_bundle *short_help(const char *kind, const char *name, const char *title,
                              const char *line)
 {
-    nd_sb plain, html, json;
-    init3(&plain, &html, &json);
+    static const char *const keys[] = {"type", "kind", "name", "summary"};
+    const char *values[] = {"help", kind, name, line};
+    nd_sb plain, html;
+    init2(&plain, &html);
     nd_sb_printf(&plain, "%s\n  %s", title, line);
     nd_sb_puts(&html, "<div class=\"nd-help\">\n<p><code>");
     nd_html_escape(&html, title);
     nd_sb_puts(&html, "</code></p>\n<p>");
     nd_html_escape(&html, line);
     nd_sb_puts(&html, "</p>\n</div>");
-    nd_sb_puts(&json, "{\"type\":\"help\",\"kind\":");
-    nd_json_string(&json, kind);
-    nd_sb_puts(&json, ",\"name\":");
-    nd_json_string(&json, name);
-    nd_sb_puts(&json, ",\"summary\":");
-    nd_json_string(&json, line);
-    nd_sb_putc(&json, '}');
-    return make_bundle(&plain, &html, &json);
+    return make_bundle(&plain, &html, strings_object(keys, values, 4));
 }
 
 static nd_bundle *value_help(const char *name, const nd_value *v)

@@ -9,6 +9,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../base/json.h"
 #include "../base/strbuf.h"
 #include "../base/textfmt.h"
 #include "../plot/figure.h"
@@ -219,41 +220,44 @@ nd_status nd_interact_run(const nd_exec *ex, nd_interact *it, nd_interact_output
 
 /* ---- showing a run ---- */
 
+/* The JSON of slider k of it. */
+static json_t *slider_json(const nd_interact *it, size_t k)
+{
+    const nd_slider *s = &it->sliders[k];
+    json_t *o = json_object();
+    if (o && !(nd_json_put(o, "name", nd_json_utf8(s->name)) ||
+               nd_json_put(o, "value", nd_json_real(s->value)) ||
+               nd_json_put(o, "lo", nd_json_real(s->lo)) ||
+               nd_json_put(o, "hi", nd_json_real(s->hi)) ||
+               nd_json_put(o, "step", nd_json_real(s->step)) ||
+               nd_json_put(o, "binds", nd_json_utf8(it->is_par[k] ? "parameter" : "name"))))
+        return o;
+    json_decref(o);
+    return NULL;
+}
+
 /* "interact: I = 12.5 (0 … 20), gK = 36.0 (20 … 40)" with the values as JSON. */
 static nd_bundle *heading(const nd_interact *it)
 {
-    nd_sb plain, html, json;
+    nd_sb plain, html;
     nd_sb_init(&plain);
     nd_sb_init(&html);
-    nd_sb_init(&json);
     nd_sb_puts(&plain, "interact: ");
-    nd_sb_puts(&json, "{\"type\":\"interact\",\"sliders\":[");
+    json_t *json = json_object(), *list = json_array();
+    int rc = !json || nd_json_put(json, "type", json_string("interact"));
+    rc |= nd_json_put(json, "sliders", list);   /* list taken over even on failure */
     for (size_t k = 0; k < it->n; k++) {
         const nd_slider *s = &it->sliders[k];
         nd_sb_printf(&plain, "%s%s = %.*f (%g \u2026 %g)", k ? ", " : "", s->name, s->decimals,
                      s->value, s->lo, s->hi);
-        nd_sb_puts(&json, k ? ",{\"name\":" : "{\"name\":");
-        nd_json_string(&json, s->name);
-        nd_sb_puts(&json, ",\"value\":");
-        nd_json_number(&json, s->value);
-        nd_sb_puts(&json, ",\"lo\":");
-        nd_json_number(&json, s->lo);
-        nd_sb_puts(&json, ",\"hi\":");
-        nd_json_number(&json, s->hi);
-        nd_sb_puts(&json, ",\"step\":");
-        nd_json_number(&json, s->step);
-        nd_sb_printf(&json, ",\"binds\":\"%s\"}", it->is_par[k] ? "parameter" : "name");
+        rc = rc || nd_json_push(list, slider_json(it, k));
     }
-    nd_sb_puts(&json, "]");
-    if (it->model) {
-        nd_sb_puts(&json, ",\"model\":");
-        nd_json_string(&json, it->model);
-    }
-    nd_sb_puts(&json, "}");
+    rc = rc || (it->model && nd_json_put(json, "model", nd_json_utf8(it->model)));
+    if (rc) plain.oom = 1;
     nd_sb_puts(&html, "<p class=\"nd-interact\"><i>");
     nd_html_escape(&html, nd_sb_str(&plain));
     nd_sb_puts(&html, "</i></p>");
-    return nd_bundle_take3(nd_sb_take(&plain), nd_sb_take(&html), nd_sb_take(&json));
+    return nd_bundle_take3(nd_sb_take(&plain), nd_sb_take(&html), nd_json_dump(json));
 }
 
 /* The outputs from first on, as one text display (what does not fit the slots). */
@@ -323,18 +327,20 @@ static nd_bundle *error_bundle(const nd_interact *it, const nd_error *err)
     char *tb = cell.oom ? NULL : nd_error_traceback(err, nd_sb_str(&cell));
     char *evalue = cell.oom ? NULL : nd_error_value(err, nd_sb_str(&cell));
     nd_sb_free(&cell);
-    nd_sb html, json;
+    nd_sb html;
     nd_sb_init(&html);
-    nd_sb_init(&json);
     nd_sb_puts(&html, "<pre class=\"nd-error\">");
     nd_html_escape(&html, tb ? tb : err->msg);
     nd_sb_puts(&html, "</pre>");
-    nd_sb_printf(&json, "{\"type\":\"error\",\"ename\":\"%s\",\"evalue\":", nd_status_name(err->code));
-    nd_json_string(&json, evalue ? evalue : err->msg);
-    nd_sb_puts(&json, "}");
+    json_t *json = json_object();
+    if (json && (nd_json_put(json, "type", json_string("error")) ||
+                 nd_json_put(json, "ename", nd_json_utf8(nd_status_name(err->code))) ||
+                 nd_json_put(json, "evalue", nd_json_utf8(evalue ? evalue : err->msg)))) {
+        json_decref(json);
+        json = NULL;
+    }
     free(evalue);
-    nd_bundle *b = nd_bundle_take3(tb ? tb : strdup(err->msg), nd_sb_take(&html), nd_sb_take(&json));
-    return b;
+    return nd_bundle_take3(tb ? tb : strdup(err->msg), nd_sb_take(&html), nd_json_dump(json));
 }
 
 nd_status nd_interact_move(const nd_exec *ex, int id, size_t k, double value, int quick,

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/json.h"
 #include "../base/numfmt.h"
 #include "../base/table.h"
 #include "../base/textfmt.h"
@@ -290,6 +291,17 @@ static void put_record(const nd_value *v, nd_sb *sb)
     }
 }
 
+/* Appends s quoted and escaped as a JSON string literal ("hi\n\"q\""). */
+static void put_quoted(nd_sb *sb, const char *s)
+{
+    json_t *j = nd_json_utf8(s);
+    char *q = j ? json_dumps(j, JSON_ENCODE_ANY) : NULL;
+    if (q) nd_sb_puts(sb, q);
+    else sb->oom = 1;
+    free(q);
+    json_decref(j);
+}
+
 void nd_value_to_text(const nd_value *v, int quote, nd_sb *sb)
 {
     char num[ND_NUMFMT_CAP];
@@ -298,7 +310,7 @@ void nd_value_to_text(const nd_value *v, int quote, nd_sb *sb)
     case ND_VAL_NUMBER: nd_sb_puts(sb, nd_numfmt(v->as.num, num)); break;
     case ND_VAL_BOOL:   nd_sb_puts(sb, v->as.truth ? "true" : "false"); break;
     case ND_VAL_STRING:
-        if (quote) nd_json_string(sb, v->as.str);
+        if (quote) put_quoted(sb, v->as.str);
         else nd_sb_puts(sb, v->as.str);
         break;
     case ND_VAL_RANGE:
@@ -320,67 +332,48 @@ void nd_value_to_text(const nd_value *v, int quote, nd_sb *sb)
     }
 }
 
-void nd_value_to_json(const nd_value *v, nd_sb *sb)
+/* Sets obj[key] to the JSON of each of the n values, as a list or (names given) an
+   object; -1 on ENOMEM. */
+static int put_values(json_t *obj, const char *key, nd_value *const *items,
+                      char *const *names, size_t n)
 {
-    nd_sb_puts(sb, "{\"type\":");
-    nd_json_string(sb, nd_value_type_name(v));
-    switch (v->kind) {
+    json_t *c = names ? json_object() : json_array();
+    int rc = nd_json_put(obj, key, c);
+    for (size_t i = 0; !rc && i < n; i++)
+        rc = names ? nd_json_put(c, names[i], nd_value_json(items[i]))
+                   : nd_json_push(c, nd_value_json(items[i]));
+    return rc;
+}
+
+json_t *nd_value_json(const nd_value *v)
+{
+    json_t *j = json_object();
+    int rc = !j || nd_json_put(j, "type", nd_json_utf8(nd_value_type_name(v)));
+    nd_sb text;
+    switch (rc ? ND_VAL_NONE : v->kind) {
     case ND_VAL_NONE: break;
-    case ND_VAL_NUMBER:
-        nd_sb_puts(sb, ",\"value\":");
-        nd_json_number(sb, v->as.num);
-        break;
-    case ND_VAL_BOOL:
-        nd_sb_puts(sb, v->as.truth ? ",\"value\":true" : ",\"value\":false");
-        break;
-    case ND_VAL_STRING:
-        nd_sb_puts(sb, ",\"value\":");
-        nd_json_string(sb, v->as.str);
-        break;
+    case ND_VAL_NUMBER: rc = nd_json_put(j, "value", nd_json_real(v->as.num)); break;
+    case ND_VAL_BOOL: rc = nd_json_put(j, "value", json_boolean(v->as.truth)); break;
+    case ND_VAL_STRING: rc = nd_json_put(j, "value", nd_json_utf8(v->as.str)); break;
     case ND_VAL_RANGE:
-        nd_sb_puts(sb, ",\"lo\":");
-        nd_json_number(sb, v->as.range.lo);
-        nd_sb_puts(sb, ",\"hi\":");
-        nd_json_number(sb, v->as.range.hi);
+        rc = nd_json_put(j, "lo", nd_json_real(v->as.range.lo)) ||
+             nd_json_put(j, "hi", nd_json_real(v->as.range.hi));
         break;
-    case ND_VAL_LIST:
-        nd_sb_puts(sb, ",\"items\":[");
-        for (size_t i = 0; i < v->as.list.n; i++) {
-            if (i) nd_sb_putc(sb, ',');
-            nd_value_to_json(v->as.list.items[i], sb);
-        }
-        nd_sb_putc(sb, ']');
-        break;
-    case ND_VAL_OBJECT: {
-        nd_sb text;
+    case ND_VAL_LIST: rc = put_values(j, "items", v->as.list.items, NULL, v->as.list.n); break;
+    case ND_VAL_OBJECT:
         nd_sb_init(&text);
         put_object_summary(v, &text);
-        nd_sb_puts(sb, ",\"summary\":");
-        nd_json_string(sb, nd_sb_str(&text));
-        if (text.oom) sb->oom = 1;
+        rc = text.oom || nd_json_put(j, "summary", nd_json_utf8(nd_sb_str(&text)));
         nd_sb_free(&text);
         break;
-    }
-    case ND_VAL_VECTOR:
-        nd_sb_puts(sb, ",\"values\":[");
-        for (size_t i = 0; i < v->as.vec.n; i++) {
-            if (i) nd_sb_putc(sb, ',');
-            nd_json_number(sb, v->as.vec.x[i]);
-        }
-        nd_sb_putc(sb, ']');
-        break;
+    case ND_VAL_VECTOR: rc = nd_json_put(j, "values", nd_json_reals(v->as.vec.x, v->as.vec.n)); break;
     case ND_VAL_RECORD:
-        nd_sb_puts(sb, ",\"fields\":{");
-        for (size_t i = 0; i < v->as.rec.n; i++) {
-            if (i) nd_sb_putc(sb, ',');
-            nd_json_string(sb, v->as.rec.names[i]);
-            nd_sb_putc(sb, ':');
-            nd_value_to_json(v->as.rec.items[i], sb);
-        }
-        nd_sb_putc(sb, '}');
+        rc = put_values(j, "fields", v->as.rec.items, v->as.rec.names, v->as.rec.n);
         break;
     }
-    nd_sb_putc(sb, '}');
+    if (!rc) return j;
+    json_decref(j);
+    return NULL;
 }
 
 char *nd_value_summary(const nd_value *v)
@@ -415,9 +408,7 @@ static int complete_bundle(nd_bundle *b, const nd_value *v)
         free(text);
     }
     if (!nd_bundle_get(b, ND_MIME_JSON)) {
-        nd_sb_init(&sb);
-        nd_value_to_json(v, &sb);
-        char *json = nd_sb_take(&sb);
+        char *json = nd_json_dump(nd_value_json(v));
         rc |= json ? nd_bundle_set(b, ND_MIME_JSON, json) : -1;
         free(json);
     }

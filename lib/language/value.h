@@ -4,6 +4,8 @@
 #define ND_LANGUAGE_VALUE_H
 
 #include <stddef.h>
+#include <jansson.h>
+
 #include "../base/bundle.h"
 #include "../base/strbuf.h"
 
@@ -116,8 +118,8 @@ const char *nd_value_a_type(const nd_value *v, char *buf, size_t cap);
    in round-trip form, objects as their summary. */
 void nd_value_to_text(const nd_value *v, int quote, nd_sb *sb);
 
-/* Appends v's machine-readable JSON ({"type":"number","value":3} ...). */
-void nd_value_to_json(const nd_value *v, nd_sb *sb);
+/* Returns v's machine-readable JSON ({"type":"number","value":3} ...); NULL on ENOMEM. */
+json_t *nd_value_json(const nd_value *v);
 
 /* Returns a one-line description for tables (text of short values, summary of objects);
    malloc'ed, NULL on ENOMEM. */

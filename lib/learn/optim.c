@@ -24,6 +24,18 @@ const char *nd_optim_kind_name(nd_optim_kind kind)
     return "?";
 }
 
+const char *nd_optim_stop_text(nd_optim_stop s)
+{
+    switch (s) {
+    case ND_OPTIM_ITERS: return "iteration limit";
+    case ND_OPTIM_GTOL: return "gradient below gtol";
+    case ND_OPTIM_FTOL: return "converged (no further decrease)";
+    case ND_OPTIM_STALLED: return "stalled (no step decreases the loss)";
+    case ND_OPTIM_INTERRUPTED: return "interrupted";
+    default: return "failed (see the error)";
+    }
+}
+
 nd_status nd_optim_check(nd_optim_kind kind, const nd_optim_options *o, nd_error *err)
 {
     if (kind != ND_OPTIM_LBFGS) {

@@ -98,6 +98,9 @@ nd_optim_info nd_optim_get_info(const nd_optim *opt);
 /* Returns "adam", "adamw" or "lbfgs". */
 const char *nd_optim_kind_name(nd_optim_kind kind);
 
+/* Returns why a run stopped, in words ("iteration limit", "gradient below gtol" …). */
+const char *nd_optim_stop_text(nd_optim_stop s);
+
 /* Returns the whole state as a new JSON object (NULL when memory runs out). */
 json_t *nd_optim_to_json(const nd_optim *opt);
 

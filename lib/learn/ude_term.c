@@ -3,6 +3,7 @@
 #include "ude_term.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -189,4 +190,35 @@ nd_status nd_ude_term_sweep(const nd_ude_term *t, const char *sweep, double lo, 
     if (st == ND_OK) st = evaluate(&p, learned, truth, err);
     points_free(&p);
     return st;
+}
+
+nd_dataset *nd_ude_term_dataset(const nd_ude_term *te, const nd_dataset *ds, const char *term,
+                                const char *true_name, const char *net_name,
+                                const double *learned, const double *truth)
+{
+    const nd_model *tm = nd_ude_truth(te->u);
+    const nd_model_item *it = te->true_is_state ? NULL : nd_model_find(tm, true_name, NULL);
+    char lname[300], tname[300];
+    snprintf(lname, sizeof lname, te->true_is_state ? "d%s/dt" : "%s", term);
+    snprintf(tname, sizeof tname, te->true_is_state ? "true d%s/dt" : "true %s", true_name);
+    const char *names[] = {"t", lname, tname};
+    const char *unit = it && it->unit && it->unit[0] ? it->unit : NULL;
+    const char *units[] = {nd_ds_unit(ds, 0), unit, unit};
+    nd_dataset *out = nd_ds_create(truth ? 3 : 2, names, units);
+    size_t m = nd_ds_rows(ds);
+    if (!out || nd_ds_reserve(out, m) != 0) {
+        nd_ds_free(out);
+        return NULL;
+    }
+    const double *t = nd_ds_col(ds, 0);
+    for (size_t r = 0; r < m; r++) {
+        double row[3] = {t[r], learned[r], truth ? truth[r] : 0};
+        if (nd_ds_append(out, row) != 0) {
+            nd_ds_free(out);
+            return NULL;
+        }
+    }
+    nd_ds_set_meta(out, "network", net_name);
+    nd_ds_set_meta(out, "term", term);
+    return out;
 }

@@ -38,4 +38,11 @@ nd_status nd_ude_term_sweep(const nd_ude_term *t, const char *sweep, double lo, 
                             size_t nfix, double *xs, double *learned, double *truth,
                             nd_error *err);
 
+/* The dataset of `eval`: ds's time column t, the learned values (named after term, "dX/dt"
+   for a state's derivative) and, when truth is not NULL, the true ones ("true TERM"), in
+   the true term's unit, with metadata network and term; NULL on ENOMEM. */
+nd_dataset *nd_ude_term_dataset(const nd_ude_term *te, const nd_dataset *ds, const char *term,
+                                const char *true_name, const char *net_name,
+                                const double *learned, const double *truth);
+
 #endif

@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "../base/json.h"
 #include "../base/textfmt.h"
 
 static const char *kind_name(const nd_ude *u) { return nd_ude_is_node(u) ? "node" : "ude"; }
@@ -93,61 +94,59 @@ void nd_ude_view_describe(const nd_ude *u, nd_sb *sb)
     nd_sb_puts(sb, ")\n");
 }
 
-static void json_names(nd_sb *sb, size_t n, const char *(*name)(const nd_ude *, size_t),
-                       const nd_ude *u)
+static json_t *json_names(size_t n, const char *(*name)(const nd_ude *, size_t),
+                          const nd_ude *u)
 {
-    nd_sb_putc(sb, '[');
-    for (size_t i = 0; i < n; i++) {
-        if (i) nd_sb_putc(sb, ',');
-        nd_json_string(sb, name(u, i));
-    }
-    nd_sb_putc(sb, ']');
+    json_t *arr = json_array();
+    for (size_t i = 0; arr && i < n; i++)
+        if (nd_json_push(arr, nd_json_utf8(name(u, i)))) {
+            json_decref(arr);
+            arr = NULL;
+        }
+    return arr;
 }
 
-void nd_ude_view_json(const nd_ude *u, nd_sb *sb)
+json_t *nd_ude_view_json(const nd_ude *u)
 {
     const nd_mlp *net = nd_ude_net_const(u);
-    nd_sb_puts(sb, "{\"type\":\"network\",\"kind\":");
-    nd_json_string(sb, kind_name(u));
-    nd_sb_puts(sb, ",\"model\":");
-    nd_json_string(sb, nd_model_name(nd_ude_truth(u)));
-    nd_sb_puts(sb, ",\"replace\":");
-    json_names(sb, nd_ude_nreplace(u), nd_ude_replace, u);
-    nd_sb_puts(sb, ",\"inputs\":");
-    json_names(sb, nd_ude_ninputs(u), nd_ude_input, u);
-    nd_sb_puts(sb, ",\"hidden\":[");
-    for (size_t i = 0; i < nd_mlp_nhidden(net); i++)
-        nd_sb_printf(sb, "%s%zu", i ? "," : "", nd_mlp_hidden(net, i));
-    nd_sb_puts(sb, "],\"act\":");
-    nd_json_string(sb, nd_act_name(nd_mlp_act(net)));
-    nd_sb_printf(sb, ",\"seed\":%llu,\"parameters\":%zu", (unsigned long long)nd_mlp_seed(net),
-                 nd_mlp_nparams(net));
     size_t iters;
     double loss = last_loss(u, &iters);
-    nd_sb_printf(sb, ",\"iterations\":%zu,\"loss\":", iters);
-    if (iters) nd_json_number(sb, loss);
-    else nd_sb_puts(sb, "null");
-    nd_sb_puts(sb, ",\"stages\":[");
-    for (size_t i = 0; i < nd_ude_nstages(u); i++) {
+    json_t *j = json_object(), *hidden = json_array(), *stages = json_array();
+    int rc = !j || nd_json_put(j, "type", json_string("network")) ||
+             nd_json_put(j, "kind", nd_json_utf8(kind_name(u))) ||
+             nd_json_put(j, "model", nd_json_utf8(nd_model_name(nd_ude_truth(u)))) ||
+             nd_json_put(j, "replace", json_names(nd_ude_nreplace(u), nd_ude_replace, u)) ||
+             nd_json_put(j, "inputs", json_names(nd_ude_ninputs(u), nd_ude_input, u));
+    rc |= nd_json_put(j, "hidden", hidden);   /* taken over even on failure */
+    for (size_t i = 0; !rc && i < nd_mlp_nhidden(net); i++)
+        rc = nd_json_push(hidden, json_integer((json_int_t)nd_mlp_hidden(net, i)));
+    rc = rc || nd_json_put(j, "act", nd_json_utf8(nd_act_name(nd_mlp_act(net)))) ||
+         nd_json_put(j, "seed", nd_json_u64(nd_mlp_seed(net))) ||
+         nd_json_put(j, "parameters", json_integer((json_int_t)nd_mlp_nparams(net))) ||
+         nd_json_put(j, "iterations", json_integer((json_int_t)iters)) ||
+         nd_json_put(j, "loss", iters ? nd_json_real(loss) : json_null());
+    rc |= nd_json_put(j, "stages", stages);
+    for (size_t i = 0; !rc && i < nd_ude_nstages(u); i++) {
         size_t first;
         const char *name = nd_ude_stage(u, i, &first);
-        nd_sb_puts(sb, i ? ",{\"stage\":" : "{\"stage\":");
-        nd_json_string(sb, name);
-        nd_sb_printf(sb, ",\"first\":%zu}", first);
+        json_t *o = json_object();
+        rc = nd_json_push(stages, o) || nd_json_put(o, "stage", nd_json_utf8(name)) ||
+             nd_json_put(o, "first", json_integer((json_int_t)first));
     }
-    nd_sb_puts(sb, "]}");
+    if (!rc) return j;
+    json_decref(j);
+    return NULL;
 }
 
 nd_bundle *nd_ude_view_bundle(const nd_ude *u)
 {
-    nd_sb plain, html, json;
+    nd_sb plain, html;
     nd_sb_init(&plain);
     nd_sb_init(&html);
-    nd_sb_init(&json);
     nd_ude_view_describe(u, &plain);
     nd_sb_puts(&html, "<pre>");
     nd_html_escape(&html, plain.data ? plain.data : "");
     nd_sb_puts(&html, "</pre>");
-    nd_ude_view_json(u, &json);
-    return nd_bundle_take3(nd_sb_take(&plain), nd_sb_take(&html), nd_sb_take(&json));
+    return nd_bundle_take3(nd_sb_take(&plain), nd_sb_take(&html),
+                           nd_json_dump(nd_ude_view_json(u)));
 }

@@ -3,6 +3,8 @@
 #ifndef ND_LEARN_UDE_VIEW_H
 #define ND_LEARN_UDE_VIEW_H
 
+#include <jansson.h>
+
 #include "../base/bundle.h"
 #include "../base/strbuf.h"
 #include "ude.h"
@@ -15,8 +17,8 @@ char *nd_ude_view_summary(const nd_ude *u);
    number of parameters, stimulus, training stages. */
 void nd_ude_view_describe(const nd_ude *u, nd_sb *sb);
 
-/* Appends the JSON object of docs/json-results.md ("type": "network"). */
-void nd_ude_view_json(const nd_ude *u, nd_sb *sb);
+/* Returns the JSON object of docs/json-results.md ("type": "network"); NULL on ENOMEM. */
+json_t *nd_ude_view_json(const nd_ude *u);
 
 /* Returns the description as text/plain, text/html and JSON; NULL on ENOMEM. */
 nd_bundle *nd_ude_view_bundle(const nd_ude *u);

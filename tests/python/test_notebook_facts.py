@@ -939,3 +939,116 @@ SPIKES = {  # id: (notebook, cell needles, which `spikes` result of the cell, re
 def test_spike_trains(name):
     nb, needles, index, reference, options = SPIKES[name]
     check_spikes(result(nb, needles, "spikes", index), reference(), f"{nb}: {name}", **options)
+
+
+# ---------------------------------------------------------------- Phase V: a real neuron
+# The recording is read here with neo (Debian's python3-neo), an independent ABF reader;
+# features are recomputed with NumPy from their definitions (docs/features.md), the
+# Wang-Buzsaki model is written out from the paper and solved with SciPy.
+
+NB5 = "phase5_real_neuron"
+FSI = os.path.join(ROOT, "data", "recordings", "2019_07_24_0055_fsi.abf")
+
+
+@functools.lru_cache(maxsize=None)
+def fsi():
+    """(dt in ms, the 17 sweeps' V as float64, the 17 commands in pA) as neo reads them."""
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import neo
+        io = neo.io.AxonIO(FSI)
+        block, protocol = io.read_block(), io.read_raw_protocol()
+    vs = [np.asarray(s.analogsignals[0], dtype=np.float64).ravel() for s in block.segments]
+    cs = [np.asarray(c[0], dtype=np.float64).ravel() for c in protocol[0]]
+    return 0.05, vs, cs
+
+
+def fsi_step():
+    """Sample indexes [a, b) of the first step of the protocol (the largest sweep's)."""
+    _, _, cs = fsi()
+    c = cs[-1]
+    on = np.flatnonzero(c == c.max())
+    a = on[0]
+    b = a
+    while b < c.size and c[b] == c.max():
+        b += 1
+    return a, b
+
+
+def crossings(v, level=0.0):
+    return int(np.count_nonzero((v[:-1] < level) & (v[1:] >= level)))
+
+
+def test_real_neuron_recording_and_features():
+    rec = result(NB5, ('rec = load "',), "recording")
+    dt, vs, cs = fsi()
+    assert rec["sweeps"] == len(vs) == 17
+    f = result(NB5, ("=f = features rec",), "features")
+    a, b = fsi_step()
+    assert f["sweeps"][0]["start"] == pytest.approx(a * dt, abs=1e-9)
+    # every spike peaks above 0 mV: the count per sweep is the count of 0 mV crossings
+    counts = [crossings(v[a:b]) for v in vs]
+    assert [s["spike_count"] for s in f["sweeps"]] == counts
+    amps = [c[a:b].mean() - c[0] for c in cs]
+    assert [s["amplitude"] for s in f["sweeps"]] == pytest.approx(amps)
+    cell_ = f["cell"]
+    assert cell_["rheobase"] == min(x for x, n in zip(amps, counts) if x > 0 and n > 0) == 25
+    # steady states over the last 30 ms of the step, slope over the silent negative steps
+    hyper = [(x, v[b - 600:b].mean()) for x, v, n in zip(amps, vs, counts) if x < 0 and n == 0]
+    rin = 1000 * np.polyfit([x for x, _ in hyper], [s for _, s in hyper], 1)[0]
+    assert cell_["input_resistance"] == pytest.approx(rin, rel=1e-6)   # neo's float32 samples
+    # the capacitance the notebook derives is tau / Rin, in pF
+    out = "".join(o.get("text", "") for o in cell(NB5, "C = 1000 * f.tau")["outputs"])
+    c_pf = float(out.split("capacitance")[1].split()[0])
+    assert c_pf == pytest.approx(1000 * cell_["tau"] / cell_["input_resistance"], rel=1e-12)
+    assert 60 < c_pf < 80
+
+
+def wb_f(t, y, I):
+    V, h, n = y
+    am = 0.1 * (V + 35) / (1 - np.exp(-(V + 35) / 10))
+    bm = 4 * np.exp(-(V + 60) / 18)
+    ah, bh = 0.07 * np.exp(-(V + 58) / 20), 1 / (1 + np.exp(-(V + 28) / 10))
+    an = 0.01 * (V + 34) / (1 - np.exp(-(V + 34) / 10))
+    bn = 0.125 * np.exp(-(V + 44) / 80)
+    m = am / (am + bm)
+    dV = I - 35 * m**3 * h * (V - 55) - 9 * n**4 * (V + 90) - 0.1 * (V + 65)
+    return [dV, 5 * (ah * (1 - h) - bh * h), 5 * (an * (1 - n) - bn * n)]
+
+
+def wb_rate(I, y0):
+    """Steady rate (Hz): 1000 / the period between the last upward -20 mV crossings."""
+    up = lambda t, y, I: y[0] + 20
+    up.direction = 1
+    sol = solve_ivp(wb_f, (0, 1200), y0, args=(I,), method="DOP853", rtol=RTOL, atol=ATOL,
+                    events=[up])
+    t = sol.t_events[0]
+    return 1000 / np.diff(t[t > 200]).mean() if np.count_nonzero(t > 200) > 2 else 0.0
+
+
+def test_real_neuron_model_f_i_curve():
+    """The notebook's wb F-I curve (up sweep from rest, each value continuing from the state
+    the previous left): firing starts at the first grid value past the fold 0.16009 (the
+    maximum of the steady-state I-V curve), 0.25, at the rate of the limit cycle there; the
+    highest rate, at 4.5, is the cycle's too. The cell's points: its rates in the step."""
+    fi = result(NB5, ("m = fi I 0..4.5",), "fi")
+    rest = [-64.0176, 0.780792, 0.089078]
+    assert fi["onset"] == 0.25
+    assert fi["onset_rate"] == pytest.approx(wb_rate(0.25, rest), rel=2e-3)  # dp5, rtol 1e-6
+    fig = result(NB5, ("m = fi I 0..4.5",), "figure")
+    assert series(fig, "m")["ymax"] == pytest.approx(wb_rate(4.5, rest), rel=2e-3)
+    a, b = fsi_step()
+    _, vs, _ = fsi()
+    assert series(fig, "cell")["ymax"] == pytest.approx(
+        max(1000 * crossings(v[a:b]) / ((b - a) * 0.05) for v in vs))
+
+
+def test_real_neuron_spikes_of_the_recorded_sweeps():
+    """`spikes s` (sweep 13) and `compare s7 w` (A: sweep 7): upward -20 mV crossings of
+    the recorded samples (every spike falls back far below -30 mV and rises 60 mV)."""
+    _, vs, _ = fsi()
+    s = result(NB5, ("=spikes s",), "spikes")
+    assert s["count"] == crossings(vs[12], -20.0)
+    c = result(NB5, ("c = compare s7 w",), "compare")
+    assert c["count_a"] == crossings(vs[6], -20.0)
