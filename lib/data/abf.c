@@ -167,6 +167,24 @@ static void pick_commands(const abf_info *info, const sweep_span *sw, size_t nsw
     }
 }
 
+/* Sweep s's block for nd_rec_take_sweep: the scaled ADC channels, then the rebuilt
+   commands (carry as abf_command_sweep); NULL on ENOMEM. */
+static double *sweep_values(const abf_buf *b, const abf_info *info, const sweep_span *sw,
+                            size_t s, const size_t *cmd, size_t ncmd, double *carry)
+{
+    size_t n = sw[s].n, cells;
+    double *values = abf_mul(info->nadc + ncmd, n, &cells) == 0 && cells <= SIZE_MAX / 8
+                     ? malloc(cells * sizeof *values) : NULL;
+    if (!values) return NULL;
+    for (size_t c = 0; c < info->nadc; c++)
+        abf_column(b, info->data_off + (sw[s].start + c) * info->item, info->nadc * info->item,
+                   n, info->item, info->adc[c].gain, info->adc[c].offset, values + c * n);
+    for (size_t k = 0; k < ncmd; k++)
+        abf_command_sweep(info, cmd[k], (int64_t)s, n, &carry[k],
+                          values + (info->nadc + k) * n);
+    return values;
+}
+
 static nd_recording *assemble(const abf_buf *b, const abf_info *info, const sweep_span *sw,
                               size_t nsweep)
 {
@@ -183,37 +201,15 @@ static nd_recording *assemble(const abf_buf *b, const abf_info *info, const swee
                          ND_CHAN_COMMAND) >= 0;
     ok = ok && set_meta(rec, info, b->name, omitted) == 0;
 
-    size_t maxn = 0, cols = info->nadc + ncmd, cells;
-    for (size_t s = 0; s < nsweep; s++)
-        if (sw[s].n > maxn) maxn = sw[s].n;
-    double *values = ok && abf_mul(cols, maxn, &cells) == 0 && cells <= SIZE_MAX / 8
-                     ? malloc(cells * sizeof *values) : NULL;
+    size_t cols = info->nadc + ncmd;
     double carry[ABF_MAX_DAC];
     for (size_t k = 0; k < ncmd; k++) carry[k] = info->dac[cmd[k]].holding;
-    const double *cols_ptr[ABF_MAX_ADC + ABF_MAX_DAC];
-    for (size_t s = 0; values && s < nsweep; s++) {
-        size_t n = sw[s].n;
-        for (size_t c = 0; c < info->nadc; c++) {
-            double *v = values + c * n, gain = info->adc[c].gain, off = info->adc[c].offset;
-            size_t at = info->data_off + (sw[s].start + c) * info->item;
-            size_t stride = info->nadc * info->item;
-            for (size_t i = 0; i < n; i++, at += stride)
-                v[i] = info->item == 2 ? (double)abf_i16(b, at) * gain + off
-                                       : (double)abf_f32(b, at);   /* already in unit */
-            cols_ptr[c] = v;
-        }
-        for (size_t k = 0; k < ncmd; k++) {
-            double *v = values + (info->nadc + k) * n;
-            abf_command_sweep(info, cmd[k], (int64_t)s, n, &carry[k], v);
-            cols_ptr[info->nadc + k] = v;
-        }
-        if (nd_rec_add_sweep(rec, sw[s].t0, info->dt_us / 1000, n, cols_ptr) != 0) break;
-        if (s + 1 == nsweep) {
-            free(values);
-            return rec;
-        }
+    for (size_t s = 0; ok && s < nsweep; s++) {
+        double *values = sweep_values(b, info, sw, s, cmd, ncmd, carry);
+        ok = values && nd_rec_take_sweep(rec, sw[s].t0, info->dt_us / 1000, sw[s].n,
+                                         values) == 0;
     }
-    free(values);
+    if (ok) return rec;
     nd_rec_free(rec);
     nd_error_fail(b->err, ND_ENOMEM, "%s: out of memory for %zu sweeps of %zu channels", b->name,
                   nsweep, cols);

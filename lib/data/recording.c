@@ -85,16 +85,30 @@ int nd_rec_add_channel(nd_recording *rec, const char *name, const char *unit,
     return (int)rec->nchan++;
 }
 
+/* 1 when a sweep of n samples per channel and interval dt fits the recording. */
+static int sweep_ok(const nd_recording *rec, double dt, size_t n)
+{
+    return rec->nchan && n && dt > 0 && n <= SIZE_MAX / sizeof(double) / rec->nchan;
+}
+
 int nd_rec_add_sweep(nd_recording *rec, double t0, double dt, size_t n,
                      const double *const *data)
 {
-    if (!rec->nchan || n == 0 || !(dt > 0) || n > SIZE_MAX / sizeof(double) / rec->nchan ||
-        grow((void **)&rec->sweeps, &rec->capsweep, rec->nsweep, sizeof *rec->sweeps) != 0)
-        return -1;
+    if (!sweep_ok(rec, dt, n)) return -1;
     double *values = malloc(rec->nchan * n * sizeof *values);
     if (!values) return -1;
     for (size_t c = 0; c < rec->nchan; c++)
         memcpy(values + c * n, data[c], n * sizeof *values);
+    return nd_rec_take_sweep(rec, t0, dt, n, values);
+}
+
+int nd_rec_take_sweep(nd_recording *rec, double t0, double dt, size_t n, double *values)
+{
+    if (!sweep_ok(rec, dt, n) ||
+        grow((void **)&rec->sweeps, &rec->capsweep, rec->nsweep, sizeof *rec->sweeps) != 0) {
+        free(values);
+        return -1;
+    }
     rec->sweeps[rec->nsweep++] = (sweep){t0, dt, n, values};
     return 0;
 }

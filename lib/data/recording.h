@@ -36,6 +36,10 @@ int nd_rec_add_channel(nd_recording *rec, const char *name, const char *unit,
 int nd_rec_add_sweep(nd_recording *rec, double t0, double dt, size_t n,
                      const double *const *data);
 
+/* As nd_rec_add_sweep, but takes values (malloc'ed: nd_rec_channels blocks of n, channel
+   after channel) instead of copying it; values is the recording's, or freed on failure. */
+int nd_rec_take_sweep(nd_recording *rec, double t0, double dt, size_t n, double *values);
+
 /* Sets key ([A-Za-z0-9_.-]+) to a single-line value ("protocol", "clamp", "date" ...), or
    removes it when value is NULL; keys keep first-set order. ND_EVALUE or ND_ENOMEM. */
 nd_status nd_rec_set_meta(nd_recording *rec, const char *key, const char *value);
