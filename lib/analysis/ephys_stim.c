@@ -31,10 +31,8 @@ double ephys_mean(const double *v, size_t a, size_t b)
     return s / (double)(b - a);
 }
 
-nd_status nd_ephys_stimulus(const double *t, const double *i, size_t n, nd_ephys_window *w,
-                            nd_error *err)
+nd_status ephys_step(const double *i, size_t n, size_t *a, size_t *b, nd_error *err)
 {
-    *w = (nd_ephys_window){NAN, NAN, NAN, NAN};
     double lo, hi;
     if (n < 2 || nd_finite_range(i, n, &lo, &hi) != n)
         return nd_error_fail(err, ND_EVALUE, "the current needs at least 2 finite samples");
@@ -45,20 +43,31 @@ nd_status nd_ephys_stimulus(const double *t, const double *i, size_t n, nd_ephys
         return nd_error_fail(err, ND_EVALUE, "no stimulus step found: the current is "
                              "constant (%g)", lo);
     size_t best = 0, best_len = 0;
-    for (size_t a = 0; a < n;) {
-        size_t b = a + 1;
-        while (b < n && fabs(i[b] - i[a]) <= tol) b++;
-        if (fabs(i[a] - i[0]) > tol && b - a > best_len) best = a, best_len = b - a;
-        a = b;
+    for (size_t k = 0; k < n;) {
+        size_t e = k + 1;
+        while (e < n && fabs(i[e] - i[k]) <= tol) e++;
+        if (fabs(i[k] - i[0]) > tol && e - k > best_len) best = k, best_len = e - k;
+        k = e;
     }
     if (best_len == 0)
         return nd_error_fail(err, ND_EVALUE, "no stimulus step found: the current never "
                              "leaves its holding value %g", i[0]);
+    *a = best;
+    *b = best + best_len;
+    return ND_OK;
+}
+
+nd_status nd_ephys_stimulus(const double *t, const double *i, size_t n, nd_ephys_window *w,
+                            nd_error *err)
+{
+    *w = (nd_ephys_window){NAN, NAN, NAN, NAN};
+    size_t a, b;
+    nd_status st = ephys_step(i, n, &a, &b, err);
+    if (st != ND_OK) return st;
     double dt = (t[n - 1] - t[0]) / (double)(n - 1);
-    size_t b = best + best_len;
-    w->start = t[best];
+    w->start = t[a];
     w->end = b < n ? t[b] : t[n - 1] + dt;
     w->holding = i[0];
-    w->amplitude = ephys_mean(i, best, b) - i[0];
+    w->amplitude = ephys_mean(i, a, b) - i[0];
     return ND_OK;
 }
