@@ -167,22 +167,34 @@ static void pick_commands(const abf_info *info, const sweep_span *sw, size_t nsw
     }
 }
 
-/* Sweep s's block for nd_rec_take_sweep: the scaled ADC channels, then the rebuilt
-   commands (carry as abf_command_sweep); NULL on ENOMEM. */
-static double *sweep_values(const abf_buf *b, const abf_info *info, const sweep_span *sw,
-                            size_t s, const size_t *cmd, size_t ncmd, double *carry)
+/* Fills sweep s's values (the scaled ADC channels, then the rebuilt commands, n samples
+   each; carry as abf_command_sweep). */
+static void sweep_values(const abf_buf *b, const abf_info *info, const sweep_span *sw,
+                         size_t s, const size_t *cmd, size_t ncmd, double *carry,
+                         double *values)
 {
-    size_t n = sw[s].n, cells;
-    double *values = abf_mul(info->nadc + ncmd, n, &cells) == 0 && cells <= SIZE_MAX / 8
-                     ? malloc(cells * sizeof *values) : NULL;
-    if (!values) return NULL;
+    size_t n = sw[s].n;
     for (size_t c = 0; c < info->nadc; c++)
         abf_column(b, info->data_off + (sw[s].start + c) * info->item, info->nadc * info->item,
                    n, info->item, info->adc[c].gain, info->adc[c].offset, values + c * n);
     for (size_t k = 0; k < ncmd; k++)
         abf_command_sweep(info, cmd[k], (int64_t)s, n, &carry[k],
                           values + (info->nadc + k) * n);
-    return values;
+}
+
+/* One block for the values of every sweep, cols channels each, owned by rec; NULL on
+   ENOMEM or a size that overflows. */
+static double *values_block(nd_recording *rec, const sweep_span *sw, size_t nsweep,
+                            size_t cols)
+{
+    size_t cells = 0, sweep_cells;
+    for (size_t s = 0; s < nsweep; s++) {
+        if (abf_mul(cols, sw[s].n, &sweep_cells) != 0 || sweep_cells > SIZE_MAX / 8 - cells)
+            return NULL;
+        cells += sweep_cells;
+    }
+    double *block = malloc(cells * sizeof *block);
+    return block && nd_rec_adopt(rec, block) == 0 ? block : NULL;
 }
 
 static nd_recording *assemble(const abf_buf *b, const abf_info *info, const sweep_span *sw,
@@ -202,12 +214,14 @@ static nd_recording *assemble(const abf_buf *b, const abf_info *info, const swee
     ok = ok && set_meta(rec, info, b->name, omitted) == 0;
 
     size_t cols = info->nadc + ncmd;
+    double *values = ok ? values_block(rec, sw, nsweep, cols) : NULL;
     double carry[ABF_MAX_DAC];
     for (size_t k = 0; k < ncmd; k++) carry[k] = info->dac[cmd[k]].holding;
+    ok = values != NULL;
     for (size_t s = 0; ok && s < nsweep; s++) {
-        double *values = sweep_values(b, info, sw, s, cmd, ncmd, carry);
-        ok = values && nd_rec_take_sweep(rec, sw[s].t0, info->dt_us / 1000, sw[s].n,
-                                         values) == 0;
+        sweep_values(b, info, sw, s, cmd, ncmd, carry, values);
+        ok = nd_rec_add_sweep_at(rec, sw[s].t0, info->dt_us / 1000, sw[s].n, values) == 0;
+        values += cols * sw[s].n;
     }
     if (ok) return rec;
     nd_rec_free(rec);
