@@ -97,7 +97,7 @@ nd_status nd_ephys_recording(const nd_recording *rec, size_t v_chan, int i_chan,
                                                 buf + 2 * longest) : NULL;
         nd_ephys_trace tr = {t, v, i, len, len, i ? len : 0, start, end, NAN};
         nd_error e;
-        st = nd_ephys_sweep_analyze(&tr, o, &res[s], &e);
+        st = ephys_sweep_analyze_uniform(&tr, o, &res[s], &e);
         if (st != ND_OK) nd_error_fail(err, st, "sweep %zu: %s", s, e.msg);
     }
     free(buf);

@@ -238,6 +238,19 @@ static void measure(const ephys_grid *g, const double *d, const cands *c, size_t
         sp->half_width = crossing(g, b - 1, level) - crossing(g, a, level);
 }
 
+/* The samples [*lo, *hi) whose dV/dt the search reads: the window, widened by
+   max_interval before it (a threshold looked for again before a late peak) and twice that
+   after (a peak looked for again after a threshold). A long sweep's stimulus is a small
+   part of it, and the division per sample is the search's largest cost. */
+static void derivative_span(const ephys_grid *g, size_t s0, size_t s1,
+                            const nd_ephys_options *o, size_t *lo, size_t *hi)
+{
+    size_t a = ephys_index(g, g->t[s0] - o->max_interval);
+    size_t b = ephys_index(g, g->t[s1] + 2 * o->max_interval);
+    *lo = a < s0 ? a : s0;
+    *hi = b > s1 ? b : s1;   /* <= n - 1, the last difference's index + 1 */
+}
+
 nd_status ephys_spikes(const ephys_grid *g, size_t s0, size_t s1, const nd_ephys_options *o,
                        nd_ephys_spike **out, size_t *n, nd_error *err)
 {
@@ -249,7 +262,9 @@ nd_status ephys_spikes(const ephys_grid *g, size_t s0, size_t s1, const nd_ephys
         free(d);
         return nd_error_fail(err, ND_ENOMEM, "out of memory while finding spikes");
     }
-    for (size_t k = 0; k + 1 < g->n; k++) d[k] = (g->v[k + 1] - g->v[k]) / g->dt;
+    size_t lo, hi;
+    derivative_span(g, s0, s1, o, &lo, &hi);
+    for (size_t k = lo; k < hi; k++) d[k] = (g->v[k + 1] - g->v[k]) / g->dt;
     putative(g, d, s0, s1, o->dv_cutoff, &c);
     join(&c, no_reversal, d);
     drop_small(g, o, &c);
