@@ -62,24 +62,29 @@ static double rss(const expdata *e, double tau, double *a, double *y0)
 
 /* sum_k q^k w_k on a uniform grid, in four interleaved chains (q^k for k = j mod 4) so
    that the multiplications overlap, each restarted from an exact power every REFRESH
-   steps. */
+   steps. Written out lane by lane so that the chains stay in registers. */
 static double weighted_sum(const expdata *e, double tau)
 {
-    const double *v = e->v;
-    double s[4] = {0}, q4 = exp(-4 * e->step / tau), m = e->vmean;
+    const double *v = e->v, m = e->vmean, h = e->step / tau, q4 = exp(-4 * h);
+    double s0 = 0, s1 = 0, s2 = 0, s3 = 0;
     size_t n = e->n, k = 0;
     while (k < n) {
-        double x[4];
-        for (int j = 0; j < 4; j++) x[j] = exp(-(double)(k + (size_t)j) * e->step / tau);
+        double x0 = exp(-(double)k * h), x1 = exp(-(double)(k + 1) * h),
+               x2 = exp(-(double)(k + 2) * h), x3 = exp(-(double)(k + 3) * h);
+        if (x0 == 0) break;   /* underflowed: the rest adds exact zeros (short taus) */
         size_t end = n - k > 4 * REFRESH ? k + 4 * REFRESH : n;
-        for (; k + 4 <= end; k += 4)
-            for (int j = 0; j < 4; j++) {
-                s[j] += x[j] * (v[k + (size_t)j] - m);
-                x[j] *= q4;
-            }
-        for (int j = 0; k < end; k++, j++) s[j] += x[j] * (v[k] - m);
+        for (; k + 4 <= end; k += 4) {
+            s0 += x0 * (v[k] - m), x0 *= q4;
+            s1 += x1 * (v[k + 1] - m), x1 *= q4;
+            s2 += x2 * (v[k + 2] - m), x2 *= q4;
+            s3 += x3 * (v[k + 3] - m), x3 *= q4;
+        }
+        /* the last 1..3 samples, in lanes 0..2 */
+        if (k < end) s0 += x0 * (v[k] - m), k++;
+        if (k < end) s1 += x1 * (v[k] - m), k++;
+        if (k < end) s2 += x2 * (v[k] - m), k++;
     }
-    return (s[0] + s[1]) + (s[2] + s[3]);
+    return (s0 + s1) + (s2 + s3);
 }
 
 /* The residual sum of squares for tau in one pass: sum w^2 less what the exponential

@@ -5,13 +5,21 @@
 
 size_t nd_finite_range(const double *x, size_t n, double *lo, double *hi)
 {
-    size_t count = 0;
-    *lo = *hi = NAN;
-    for (size_t i = 0; i < n; i++) {
-        if (!isfinite(x[i])) continue;
-        if (count == 0 || x[i] < *lo) *lo = x[i];
-        if (count == 0 || x[i] > *hi) *hi = x[i];
+    /* In locals, not through lo and hi, which may alias x: the loop then stays in
+       registers. The first finite value starts both, later ones replace them only when
+       strictly beyond, so that among equal extremes (-0 and 0) the first one is kept. */
+    size_t i = 0, count = 0;
+    while (i < n && !isfinite(x[i])) i++;
+    double l = NAN, h = NAN;
+    if (i < n) l = h = x[i++], count = 1;
+    for (; i < n; i++) {
+        double v = x[i];
+        if (!isfinite(v)) continue;
         count++;
+        if (v < l) l = v;
+        if (v > h) h = v;
     }
+    *lo = l;
+    *hi = h;
     return count;
 }

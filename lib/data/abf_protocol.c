@@ -64,10 +64,12 @@ static int64_t grown(int64_t base, int64_t inc, int64_t sweep)
     return total;
 }
 
-/* Fills out[from, to) clipped to [0, n) with level. */
+/* Fills out[from, to) clipped to [0, n) with level (clipped once: the loop is the
+   waveform's whole cost). */
 static void fill(double *out, size_t n, int64_t from, int64_t to, double level)
 {
-    for (int64_t i = from < 0 ? 0 : from; i < to && (uint64_t)i < n; i++) out[i] = level;
+    size_t a = from < 0 ? 0 : (size_t)from, b = to < 0 ? 0 : (uint64_t)to < n ? (size_t)to : n;
+    for (size_t i = a; i < b; i++) out[i] = level;
 }
 
 /* One epoch of dur samples starting at sample p1 (both >= 0). */
