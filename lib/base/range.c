@@ -1,25 +1,51 @@
-/* One pass over the data; NaN compares false, so it is filtered explicitly with isfinite. */
+/* One pass over the data; NaN compares false, so it is filtered explicitly with isfinite.
+   Ties keep the earlier value (-0 before 0 or the reverse, as the data has them). */
 #include "range.h"
 
+#include <float.h>
 #include <math.h>
+
+/* Takes v into the extremes when it is finite. */
+static void take(double v, double *lo, double *hi, size_t *count)
+{
+    if (!isfinite(v)) return;
+    if (v < *lo) *lo = v;
+    if (v > *hi) *hi = v;
+    ++*count;
+}
+
+/* The first smallest and first largest of x[0..4), as a scan would find them, but as two
+   trees instead of one chain of comparisons per sample: a running minimum updated sample
+   by sample waits on each comparison before the next, which made this loop the slowest
+   part of finding a stimulus. */
+static void extremes4(const double *x, double *lo, double *hi)
+{
+    double l01 = x[1] < x[0] ? x[1] : x[0], l23 = x[3] < x[2] ? x[3] : x[2];
+    double h01 = x[1] > x[0] ? x[1] : x[0], h23 = x[3] > x[2] ? x[3] : x[2];
+    *lo = l23 < l01 ? l23 : l01;
+    *hi = h23 > h01 ? h23 : h01;
+}
 
 size_t nd_finite_range(const double *x, size_t n, double *lo, double *hi)
 {
-    /* In locals, not through lo and hi, which may alias x: the loop then stays in
-       registers. The first finite value starts both, later ones replace them only when
-       strictly beyond, so that among equal extremes (-0 and 0) the first one is kept. */
-    size_t i = 0, count = 0;
-    while (i < n && !isfinite(x[i])) i++;
-    double l = NAN, h = NAN;
-    if (i < n) l = h = x[i++], count = 1;
-    for (; i < n; i++) {
-        double v = x[i];
-        if (!isfinite(v)) continue;
-        count++;
-        if (v < l) l = v;
-        if (v > h) h = v;
+    /* In locals, not through lo and hi, which may alias x. */
+    double l = INFINITY, h = -INFINITY;
+    size_t count = 0, i = 0;
+    for (; i + 4 <= n; i += 4) {
+        int finite = (fabs(x[i]) <= DBL_MAX) & (fabs(x[i + 1]) <= DBL_MAX) &
+                     (fabs(x[i + 2]) <= DBL_MAX) & (fabs(x[i + 3]) <= DBL_MAX);
+        if (!finite) {
+            for (size_t k = i; k < i + 4; k++) take(x[k], &l, &h, &count);
+            continue;
+        }
+        double bl, bh;
+        extremes4(x + i, &bl, &bh);
+        if (bl < l) l = bl;
+        if (bh > h) h = bh;
+        count += 4;
     }
-    *lo = l;
-    *hi = h;
+    for (; i < n; i++) take(x[i], &l, &h, &count);
+    *lo = count ? l : NAN;
+    *hi = count ? h : NAN;
     return count;
 }

@@ -88,6 +88,46 @@ TEST(ephys_exponential_fit_is_exact_on_an_exponential)
     CHECK(isnan(tau) || tau > 0);
 }
 
+/* The residual of the best (y0, a) for tau, in long double with an exp per sample: an
+   independent evaluation of what the fit minimises. */
+static long double ls_residual(const double *t, const double *v, size_t n, long double tau)
+{
+    long double se = 0, sy = 0, see = 0, sey = 0, r = 0, m = n;
+    for (size_t k = 0; k < n; k++) {
+        long double x = expl(-(t[k] - (long double)t[0]) / tau);
+        se += x, sy += v[k], see += x * x, sey += x * v[k];
+    }
+    long double a = (sey - se * sy / m) / (see - se * se / m), y0 = (sy - a * se) / m;
+    for (size_t k = 0; k < n; k++) {
+        long double d = v[k] - y0 - a * expl(-(t[k] - (long double)t[0]) / tau);
+        r += d * d;
+    }
+    return r;
+}
+
+TEST(ephys_exponential_fit_lands_on_the_least_squares_minimum)
+{
+    /* a decay with a deterministic ripple, on equal and on jittered times: the minimum is
+       no longer the generating tau, so it is located independently, as the vertex of a
+       parabola through long-double residuals 1e-6 apart */
+    enum { N = 3000 };
+    static double t[N], v[N];
+    for (int jitter = 0; jitter < 2; jitter++) {
+        for (int k = 0; k < N; k++) {
+            t[k] = 0.05 * k + (jitter ? 0.01 * sin(3.0 * k) : 0);
+            v[k] = -80 + 20 * exp(-t[k] / 12.5) + 0.3 * sin(0.37 * k);
+        }
+        double tau, a, y0;
+        CHECK_INT(nd_ephys_fit_exp(t, v, N, &tau, &a, &y0, NULL), ND_OK);
+        long double h = 1e-6L * tau, fm = ls_residual(t, v, N, tau - h),
+                    f0 = ls_residual(t, v, N, tau), fp = ls_residual(t, v, N, tau + h);
+        double vertex = (double)(tau + h * (fm - fp) / (2 * (fm - 2 * f0 + fp)));
+        CHECK_NEAR(tau, vertex, 1e-10 * vertex);   /* a search comparing double
+                                                      residuals stops short of this */
+        CHECK(fabs(tau - 12.5) > 1e-4);   /* the ripple moved it: not the trivial case */
+    }
+}
+
 /* ---- spikes of a known shape: a Gaussian upstroke and an alpha-shaped AHP ---- */
 
 enum { SP_N = 20001, SP_K = 4 };   /* 0..200 ms at 0.01 ms */
