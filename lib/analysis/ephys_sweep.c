@@ -5,19 +5,13 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "../base/range.h"
 #include "spikes.h"
 
 void nd_ephys_sweep_clear(nd_ephys_sweep *s)
 {
     free(s->spikes);
     *s = (nd_ephys_sweep){0};
-}
-
-static int all_finite(const double *x, size_t n)
-{
-    for (size_t k = 0; k < n; k++)
-        if (!isfinite(x[k])) return 0;
-    return 1;
 }
 
 /* Checks the arrays and places the sweep on its sample grid; t only when check_t (a
@@ -36,8 +30,8 @@ static nd_status check_trace(const nd_ephys_trace *tr, int check_t, ephys_grid *
                              "have the same length", tr->n_t, tr->n_i);
     size_t n = tr->n_t;
     if (n < 3) return nd_error_fail(err, ND_EVALUE, "a sweep needs at least 3 samples");
-    if ((check_t && !all_finite(tr->t, n)) || !all_finite(tr->v, n) ||
-        (tr->i && !all_finite(tr->i, n)))
+    if ((check_t && !nd_all_finite(tr->t, n)) || !nd_all_finite(tr->v, n) ||
+        (tr->i && !nd_all_finite(tr->i, n)))
         return nd_error_fail(err, ND_EVALUE, "t, v and i must be finite (no NaN or gaps)");
     double dt = (tr->t[n - 1] - tr->t[0]) / (double)(n - 1);
     for (size_t k = 1; check_t && k < n; k++)
