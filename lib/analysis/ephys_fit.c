@@ -12,6 +12,7 @@
 #include <math.h>
 
 #include "../base/minimize.h"
+#include "../base/vec2.h"
 
 typedef struct expdata {
     const double *t, *v;
@@ -60,25 +61,22 @@ static double rss(const expdata *e, double tau, double *a, double *y0)
     return r;
 }
 
-/* Two doubles operated on together (SSE2, NEON): GCC's and Clang's vector extension. */
-typedef double v2 __attribute__((vector_size(16)));
-
 /* sum_k q^k w_k on a uniform grid, in four interleaved chains (q^k for k = j mod 4, held
    as two pairs) so that the multiplications overlap, each restarted from an exact power
    every REFRESH steps. The grid's 64 evaluations of this sum are most of the fit's cost. */
 static double weighted_sum(const expdata *e, double tau)
 {
     const double *v = e->v, h = e->step / tau, q4 = exp(-4 * h);
-    const v2 m = {e->vmean, e->vmean}, q = {q4, q4};
-    v2 s01 = {0, 0}, s23 = {0, 0};
+    const nd_v2 m = nd_v2_splat(e->vmean), q = nd_v2_splat(q4);
+    nd_v2 s01 = nd_v2_splat(0), s23 = s01;
     size_t n = e->n, k = 0;
     while (k < n) {
-        v2 x01 = {exp(-(double)k * h), exp(-(double)(k + 1) * h)},
+        nd_v2 x01 = {exp(-(double)k * h), exp(-(double)(k + 1) * h)},
            x23 = {exp(-(double)(k + 2) * h), exp(-(double)(k + 3) * h)};
         if (x01[0] == 0) break;   /* underflowed: the rest adds exact zeros (short taus) */
         size_t end = n - k > 4 * REFRESH ? k + 4 * REFRESH : n;
         for (; k + 4 <= end; k += 4) {
-            v2 w01 = {v[k], v[k + 1]}, w23 = {v[k + 2], v[k + 3]};
+            nd_v2 w01 = nd_v2_load(v + k), w23 = nd_v2_load(v + k + 2);
             s01 += x01 * (w01 - m);
             s23 += x23 * (w23 - m);
             x01 *= q;

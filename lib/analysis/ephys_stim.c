@@ -5,6 +5,7 @@
 #include <math.h>
 
 #include "../base/range.h"
+#include "../base/vec2.h"
 
 void nd_ephys_options_default(nd_ephys_options *o)
 {
@@ -31,10 +32,57 @@ double ephys_mean(const double *v, size_t a, size_t b)
     return s / (double)(b - a);
 }
 
+/* A command waveform is a few levels held for thousands of samples: its runs of equal
+   samples are found in one pass, then the range, the tolerance and the steps work on the
+   runs instead of passing over the samples twice more. */
+enum { FEW_RUNS = 64 };
+
+/* 1 when x[0..8) all equal p (not when p is NaN). */
+static int same8(const double *x, double p)
+{
+    nd_v2 q = nd_v2_splat(p);
+    nd_m2 differ = (nd_v2_load(x) != q) | (nd_v2_load(x + 2) != q) |
+                   (nd_v2_load(x + 4) != q) | (nd_v2_load(x + 6) != q);
+    return !(differ[0] | differ[1]);
+}
+
+/* The runs of equal samples of i (n >= 1) when there are at most FEW_RUNS: their starts
+   in start[0..m] (start[m] = n) and values in val[0..m); returns m, or 0 when there are
+   more (a recorded current, a pulse train). */
+static size_t exact_runs(const double *i, size_t n, size_t *start, double *val)
+{
+    size_t m = 1;
+    start[0] = 0;
+    val[0] = i[0];
+    for (size_t k = 1; k < n; k++) {
+        /* eight samples equal to the one before are skipped together */
+        while (k + 8 <= n && same8(i + k, i[k - 1])) k += 8;
+        if (k == n) break;
+        if (i[k] == i[k - 1]) continue;   /* a NaN differs from everything: its own run */
+        if (m == FEW_RUNS) return 0;
+        start[m] = k;
+        val[m++] = i[k];
+    }
+    start[m] = n;
+    return m;
+}
+
+/* The sample run j starts at: start[j], or j when every sample is a run (start NULL). */
+static size_t run_at(const size_t *start, size_t j)
+{
+    return start ? start[j] : j;
+}
+
 nd_status ephys_step(const double *i, size_t n, size_t *a, size_t *b, nd_error *err)
 {
-    double lo, hi;
-    if (n < 2 || nd_finite_range(i, n, &lo, &hi) != n)
+    size_t starts[FEW_RUNS + 1];
+    double vals[FEW_RUNS], lo, hi;
+    size_t m = n >= 2 ? exact_runs(i, n, starts, vals) : 0;
+    /* without few runs, every sample is one: the same scans over the samples */
+    const size_t *start = m ? starts : NULL;
+    const double *val = m ? vals : i;
+    if (!m) m = n;
+    if (n < 2 || nd_finite_range(val, m, &lo, &hi) != m)
         return nd_error_fail(err, ND_EVALUE, "the current needs at least 2 finite samples");
     /* A command waveform is exactly piecewise constant; the tolerance only forgives the
        rounding of a stored or scaled one. */
@@ -43,11 +91,12 @@ nd_status ephys_step(const double *i, size_t n, size_t *a, size_t *b, nd_error *
         return nd_error_fail(err, ND_EVALUE, "no stimulus step found: the current is "
                              "constant (%g)", lo);
     size_t best = 0, best_len = 0;
-    for (size_t k = 0; k < n;) {
-        size_t e = k + 1;
-        while (e < n && fabs(i[e] - i[k]) <= tol) e++;
-        if (fabs(i[k] - i[0]) > tol && e - k > best_len) best = k, best_len = e - k;
-        k = e;
+    for (size_t j = 0; j < m;) {
+        size_t e = j + 1;
+        while (e < m && fabs(val[e] - val[j]) <= tol) e++;
+        size_t from = run_at(start, j), to = e < m ? run_at(start, e) : n;
+        if (fabs(val[j] - i[0]) > tol && to - from > best_len) best = from, best_len = to - from;
+        j = e;
     }
     if (best_len == 0)
         return nd_error_fail(err, ND_EVALUE, "no stimulus step found: the current never "

@@ -5,6 +5,8 @@
 #include <float.h>
 #include <math.h>
 
+#include "vec2.h"
+
 /* Takes v into the extremes when it is finite. */
 static void take(double v, double *lo, double *hi, size_t *count)
 {
@@ -58,9 +60,21 @@ size_t nd_finite_range(const double *x, size_t n, double *lo, double *hi)
 
 int nd_all_finite(const double *x, size_t n)
 {
+    /* x - x is 0 for a finite x and NaN otherwise, and a NaN stays in a sum: four sums of
+       pairs run at the speed of the loads, where a test per sample took three times as
+       long (sweeps are checked whole, 60,000 samples each). */
+    nd_v2 s0 = nd_v2_splat(0), s1 = s0, s2 = s0, s3 = s0;
     size_t i = 0;
-    for (; i + 4 <= n; i += 4)
-        if (!finite4(x + i)) return 0;
+    for (; i + 8 <= n; i += 8) {
+        nd_v2 a = nd_v2_load(x + i), b = nd_v2_load(x + i + 2), c = nd_v2_load(x + i + 4),
+              d = nd_v2_load(x + i + 6);
+        s0 += a - a;
+        s1 += b - b;
+        s2 += c - c;
+        s3 += d - d;
+    }
+    nd_v2 s = (s0 + s1) + (s2 + s3);
+    if (!(s[0] == 0 && s[1] == 0)) return 0;
     for (; i < n; i++)
         if (!isfinite(x[i])) return 0;
     return 1;

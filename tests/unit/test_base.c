@@ -309,15 +309,16 @@ TEST(range_skips_gaps_and_keeps_the_first_of_equal_extremes)
     CHECK_INT(nd_finite_range(gaps, 5, &lo, &hi), 0);
     CHECK(isnan(lo) && isnan(hi));
     CHECK_INT(nd_finite_range(x, 0, &lo, &hi), 0);
-    /* every position of a gap, in a block of four and in the tail */
-    double y[7] = {1, 2, 3, 4, 5, 6, 7};
-    CHECK_INT(nd_all_finite(y, 7), 1);
+    /* a gap at every position, inside the blocks and in the tail */
+    double y[19];
+    for (int k = 0; k < 19; k++) y[k] = k * 1e300;
+    CHECK_INT(nd_all_finite(y, 19), 1);
     CHECK_INT(nd_all_finite(y, 0), 1);
-    for (int k = 0; k < 7; k++) {
-        y[k] = k % 2 ? NAN : -INFINITY;
-        CHECK_INT(nd_all_finite(y, 7), 0);
+    for (int k = 0; k < 19; k++) {
+        y[k] = k % 3 == 0 ? NAN : k % 3 == 1 ? -INFINITY : INFINITY;
+        CHECK_INT(nd_all_finite(y, 19), 0);
         CHECK_INT(nd_all_finite(y, (size_t)k), 1);
-        y[k] = k;
+        y[k] = k * 1e300;
     }
 }
 

@@ -128,6 +128,61 @@ TEST(ephys_exponential_fit_lands_on_the_least_squares_minimum)
     }
 }
 
+/* The stimulus window by its definition, sample by sample: the longest run of samples
+   within a thousandth of the range of its first one, differing from i[0] by more. */
+static void window_by_definition(const double *i, size_t n, size_t *a, size_t *b)
+{
+    double lo = i[0], hi = i[0];
+    for (size_t k = 0; k < n; k++) lo = fmin(lo, i[k]), hi = fmax(hi, i[k]);
+    double tol = 1e-3 * (hi - lo);
+    *a = *b = 0;
+    for (size_t s = 0; s < n;) {
+        size_t e = s + 1;
+        while (e < n && fabs(i[e] - i[s]) <= tol) e++;
+        if (fabs(i[s] - i[0]) > tol && e - s > *b - *a) *a = s, *b = e;
+        s = e;
+    }
+}
+
+TEST(ephys_stimulus_window_of_steps_ripples_and_trains)
+{
+    enum { N = 4000 };
+    static double t[N], i[N];
+    for (int k = 0; k < N; k++) t[k] = 0.05 * k;
+    for (int shape = 0; shape < 5; shape++) {
+        for (int k = 0; k < N; k++) {
+            i[k] = k >= 500 && k < 2500 ? 50 : 0;                    /* one step */
+            if (shape == 1) i[k] += 1e-4 * (k % 3);                   /* ripple within tol */
+            if (shape == 2 && k >= 2600 && k < 3900) i[k] = k % 20 < 5 ? 80 : 0;  /* a train */
+            if (shape == 3 && k >= 2700 && k < 3700) i[k] = -30;      /* a second, shorter step */
+            if (shape == 4)                                           /* a longer, smaller one */
+                i[k] = k >= 500 && k < 1000 ? 50 : k >= 1200 && k < N - 1 ? 20 : 0;
+        }
+        size_t a, b;
+        window_by_definition(i, N, &a, &b);
+        nd_ephys_window w;
+        CHECK_INT(nd_ephys_stimulus(t, i, N, &w, NULL), ND_OK);
+        CHECK(w.start == t[a] && w.end == t[b]);
+        CHECK_INT(a, shape == 4 ? 1200 : 500);
+    }
+    /* a step running to the end ends one interval after the last sample */
+    for (int k = 0; k < N; k++) i[k] = k >= 3000 ? -20 : 0;
+    nd_ephys_window w;
+    CHECK_INT(nd_ephys_stimulus(t, i, N, &w, NULL), ND_OK);
+    CHECK(w.start == t[3000] && fabs(w.end - 0.05 * N) < 1e-12 && w.amplitude == -20);
+    /* gaps and constants are refused, whether the samples make few runs or many */
+    nd_error e;
+    i[1234] = NAN;
+    CHECK_INT(nd_ephys_stimulus(t, i, N, &w, &e), ND_EVALUE);
+    CHECK_CONTAINS(e.msg, "finite");
+    for (int k = 0; k < N; k++) i[k] = k % 2 ? 1e-9 : 0;
+    i[77] = INFINITY;
+    CHECK_INT(nd_ephys_stimulus(t, i, N, &w, &e), ND_EVALUE);
+    for (int k = 0; k < N; k++) i[k] = 7;
+    CHECK_INT(nd_ephys_stimulus(t, i, N, &w, &e), ND_EVALUE);
+    CHECK_CONTAINS(e.msg, "constant (7)");
+}
+
 /* ---- spikes of a known shape: a Gaussian upstroke and an alpha-shaped AHP ---- */
 
 enum { SP_N = 20001, SP_K = 4 };   /* 0..200 ms at 0.01 ms */
