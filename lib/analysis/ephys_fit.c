@@ -129,6 +129,7 @@ static int equally_spaced(const double *t, size_t n)
     return 1;
 }
 
+/* The samples of a fit with what does not depend on tau. */
 static expdata expdata_make(const double *t, const double *v, size_t n)
 {
     expdata e = {t, v, n, equally_spaced(t, n), (t[n - 1] - t[0]) / (double)(n - 1), 0, 0, 0};
