@@ -1,6 +1,6 @@
 /* The features of every sweep of a recording: the bridge from lib/data's container to
    the plain arrays of ephys_sweep.c, in the units the definitions are written in. */
-#include "ephys.h"
+#include "ephys_impl.h"
 
 #include "../data/units.h"
 
@@ -32,19 +32,42 @@ void nd_ephys_sweeps_free(nd_ephys_sweep *s, size_t n)
     free(s);
 }
 
-/* Sweep s of rec as a trace: scaled copies in buf (3 blocks of the sweep's length). */
-static nd_ephys_trace sweep_trace(const nd_recording *rec, size_t s, size_t vc, int ic,
-                                  double vscale, double iscale, double *buf)
+/* The times of a sweep, (double)k * dt, kept from one sweep to the next while the sample
+   interval stays: the sweeps of a protocol share it. */
+typedef struct time_axis {
+    double *t, dt;
+    size_t n;
+} time_axis;
+
+/* t of sweep s (len <= the buffer's): rebuilt only when its interval differs. */
+static const double *sweep_times(time_axis *ax, const nd_recording *rec, size_t s)
 {
-    size_t n = nd_rec_sweep_len(rec, s);
-    double *t = buf, *v = buf + n, *i = ic >= 0 ? buf + 2 * n : NULL;
-    const double *rv = nd_rec_data(rec, s, vc), *ri = i ? nd_rec_data(rec, s, (size_t)ic) : NULL;
-    for (size_t k = 0; k < n; k++) {
-        t[k] = (double)k * nd_rec_sweep_dt(rec, s);
-        v[k] = vscale * rv[k];
-        if (i) i[k] = iscale * ri[k];
+    double dt = nd_rec_sweep_dt(rec, s);
+    if (dt != ax->dt) {
+        for (size_t k = 0; k < ax->n; k++) ax->t[k] = (double)k * dt;
+        ax->dt = dt;
     }
-    return (nd_ephys_trace){t, v, i, n, n, i ? n : 0, NAN, NAN, NAN};
+    return ax->t;
+}
+
+/* Channel c of sweep s in the model unit: the recording's own samples when the scale is
+   1 (most files are in mV and pA already), else scaled into buf. */
+static const double *scaled(const nd_recording *rec, size_t s, size_t c, double scale,
+                            double *buf)
+{
+    const double *x = nd_rec_data(rec, s, c);
+    if (scale == 1) return x;
+    for (size_t k = 0; k < nd_rec_sweep_len(rec, s); k++) buf[k] = scale * x[k];
+    return buf;
+}
+
+/* The longest sweep's sample count (at least 1). */
+static size_t longest_sweep(const nd_recording *rec)
+{
+    size_t longest = 1;
+    for (size_t s = 0; s < nd_rec_sweeps(rec); s++)
+        if (nd_rec_sweep_len(rec, s) > longest) longest = nd_rec_sweep_len(rec, s);
+    return longest;
 }
 
 nd_status nd_ephys_recording(const nd_recording *rec, size_t v_chan, int i_chan, double start,
@@ -57,9 +80,7 @@ nd_status nd_ephys_recording(const nd_recording *rec, size_t v_chan, int i_chan,
     if (st == ND_OK && i_chan >= 0)
         st = channel_scale(rec, (size_t)i_chan, ND_Q_CURRENT, "current", &iscale, err);
     if (st != ND_OK) return st;
-    size_t n = nd_rec_sweeps(rec), longest = 1;
-    for (size_t s = 0; s < n; s++)
-        if (nd_rec_sweep_len(rec, s) > longest) longest = nd_rec_sweep_len(rec, s);
+    size_t n = nd_rec_sweeps(rec), longest = longest_sweep(rec);
     nd_ephys_sweep *res = calloc(n ? n : 1, sizeof *res);
     double *buf = malloc(3 * longest * sizeof *buf);
     if (!res || !buf) {
@@ -67,12 +88,16 @@ nd_status nd_ephys_recording(const nd_recording *rec, size_t v_chan, int i_chan,
         free(buf);
         return nd_error_fail(err, ND_ENOMEM, "out of memory for the sweeps' features");
     }
+    time_axis ax = {buf, NAN, longest};
     for (size_t s = 0; s < n && st == ND_OK; s++) {
-        nd_ephys_trace tr = sweep_trace(rec, s, v_chan, i_chan, vscale, iscale, buf);
-        tr.start = start;
-        tr.end = end;
+        size_t len = nd_rec_sweep_len(rec, s);
+        const double *t = sweep_times(&ax, rec, s);
+        const double *v = scaled(rec, s, v_chan, vscale, buf + longest);
+        const double *i = i_chan >= 0 ? scaled(rec, s, (size_t)i_chan, iscale,
+                                                buf + 2 * longest) : NULL;
+        nd_ephys_trace tr = {t, v, i, len, len, i ? len : 0, start, end, NAN};
         nd_error e;
-        st = nd_ephys_sweep_analyze(&tr, o, &res[s], &e);
+        st = ephys_sweep_analyze_uniform(&tr, o, &res[s], &e);
         if (st != ND_OK) nd_error_fail(err, st, "sweep %zu: %s", s, e.msg);
     }
     free(buf);
@@ -89,19 +114,18 @@ nd_status nd_ephys_protocol_window(const nd_recording *rec, size_t i_chan, doubl
 {
     double best = -1;
     for (size_t s = 0; s < nd_rec_sweeps(rec); s++) {
-        size_t n = nd_rec_sweep_len(rec, s);
-        double *t = malloc(n * sizeof *t);
-        if (!t) return nd_error_fail(err, ND_ENOMEM, "out of memory");
-        for (size_t k = 0; k < n; k++) t[k] = (double)k * nd_rec_sweep_dt(rec, s);
-        nd_ephys_window w;
+        size_t n = nd_rec_sweep_len(rec, s), a, b;
+        const double *i = nd_rec_data(rec, s, i_chan);
         /* a sweep without a step (0 pA) is no evidence: skip it */
-        if (nd_ephys_stimulus(t, nd_rec_data(rec, s, i_chan), n, &w, NULL) == ND_OK &&
-            fabs(w.amplitude) > best) {
-            best = fabs(w.amplitude);
-            *start = w.start;
-            *end = w.end;
+        if (ephys_step(i, n, &a, &b, NULL) != ND_OK) continue;
+        double amplitude = fabs(ephys_mean(i, a, b) - i[0]);
+        if (amplitude > best) {
+            /* the times nd_ephys_stimulus gives on t[k] = k dt, to the last bit */
+            double dt = nd_rec_sweep_dt(rec, s), last = (double)(n - 1) * dt;
+            best = amplitude;
+            *start = (double)a * dt;
+            *end = b < n ? (double)b * dt : last + (last - 0.0) / (double)(n - 1);
         }
-        free(t);
     }
     if (best < 0)
         return nd_error_fail(err, ND_EVALUE, "no stimulus step found in any sweep of channel "

@@ -10,6 +10,9 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
+
+#include "../base/vec2.h"
 
 #define NONE ((size_t)-1)
 
@@ -238,6 +241,33 @@ static void measure(const ephys_grid *g, const double *d, const cands *c, size_t
         sp->half_width = crossing(g, b - 1, level) - crossing(g, a, level);
 }
 
+/* The samples [*lo, *hi) whose dV/dt the search reads: the window, widened by
+   max_interval before it (a threshold looked for again before a late peak) and twice that
+   after (a peak looked for again after a threshold). A long sweep's stimulus is a small
+   part of it, and the division per sample is the search's largest cost. */
+static void derivative_span(const ephys_grid *g, size_t s0, size_t s1,
+                            const nd_ephys_options *o, size_t *lo, size_t *hi)
+{
+    size_t a = ephys_index(g, g->t[s0] - o->max_interval);
+    size_t b = ephys_index(g, g->t[s1] + 2 * o->max_interval);
+    *lo = a < s0 ? a : s0;
+    *hi = b > s1 ? b : s1;   /* <= n - 1, the last difference's index + 1 */
+}
+
+/* d[k] = (v[k+1] - v[k]) / dt for k in [lo, hi), a pair at a time: the divisions are
+   the search's largest cost. */
+static void derivative(const ephys_grid *g, size_t lo, size_t hi, double *d)
+{
+    const double *v = g->v;
+    const nd_v2 dt = nd_v2_splat(g->dt);
+    size_t k = lo;
+    for (; k + 2 <= hi; k += 2) {
+        nd_v2 y = (nd_v2_load(v + k + 1) - nd_v2_load(v + k)) / dt;
+        memcpy(d + k, &y, sizeof y);
+    }
+    if (k < hi) d[k] = (v[k + 1] - v[k]) / g->dt;
+}
+
 nd_status ephys_spikes(const ephys_grid *g, size_t s0, size_t s1, const nd_ephys_options *o,
                        nd_ephys_spike **out, size_t *n, nd_error *err)
 {
@@ -249,7 +279,9 @@ nd_status ephys_spikes(const ephys_grid *g, size_t s0, size_t s1, const nd_ephys
         free(d);
         return nd_error_fail(err, ND_ENOMEM, "out of memory while finding spikes");
     }
-    for (size_t k = 0; k + 1 < g->n; k++) d[k] = (g->v[k + 1] - g->v[k]) / g->dt;
+    size_t lo, hi;
+    derivative_span(g, s0, s1, o, &lo, &hi);
+    derivative(g, lo, hi, d);
     putative(g, d, s0, s1, o->dv_cutoff, &c);
     join(&c, no_reversal, d);
     drop_small(g, o, &c);

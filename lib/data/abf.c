@@ -167,6 +167,36 @@ static void pick_commands(const abf_info *info, const sweep_span *sw, size_t nsw
     }
 }
 
+/* Fills sweep s's values (the scaled ADC channels, then the rebuilt commands, n samples
+   each; carry as abf_command_sweep). */
+static void sweep_values(const abf_buf *b, const abf_info *info, const sweep_span *sw,
+                         size_t s, const size_t *cmd, size_t ncmd, double *carry,
+                         double *values)
+{
+    size_t n = sw[s].n;
+    for (size_t c = 0; c < info->nadc; c++)
+        abf_column(b, info->data_off + (sw[s].start + c) * info->item, info->nadc * info->item,
+                   n, info->item, info->adc[c].gain, info->adc[c].offset, values + c * n);
+    for (size_t k = 0; k < ncmd; k++)
+        abf_command_sweep(info, cmd[k], (int64_t)s, n, &carry[k],
+                          values + (info->nadc + k) * n);
+}
+
+/* One block for the values of every sweep, cols channels each, owned by rec; NULL on
+   ENOMEM or a size that overflows. */
+static double *values_block(nd_recording *rec, const sweep_span *sw, size_t nsweep,
+                            size_t cols)
+{
+    size_t cells = 0, sweep_cells;
+    for (size_t s = 0; s < nsweep; s++) {
+        if (abf_mul(cols, sw[s].n, &sweep_cells) != 0 || sweep_cells > SIZE_MAX / 8 - cells)
+            return NULL;
+        cells += sweep_cells;
+    }
+    double *block = malloc(cells * sizeof *block);
+    return block && nd_rec_adopt(rec, block) == 0 ? block : NULL;
+}
+
 static nd_recording *assemble(const abf_buf *b, const abf_info *info, const sweep_span *sw,
                               size_t nsweep)
 {
@@ -183,37 +213,17 @@ static nd_recording *assemble(const abf_buf *b, const abf_info *info, const swee
                          ND_CHAN_COMMAND) >= 0;
     ok = ok && set_meta(rec, info, b->name, omitted) == 0;
 
-    size_t maxn = 0, cols = info->nadc + ncmd, cells;
-    for (size_t s = 0; s < nsweep; s++)
-        if (sw[s].n > maxn) maxn = sw[s].n;
-    double *values = ok && abf_mul(cols, maxn, &cells) == 0 && cells <= SIZE_MAX / 8
-                     ? malloc(cells * sizeof *values) : NULL;
+    size_t cols = info->nadc + ncmd;
+    double *values = ok ? values_block(rec, sw, nsweep, cols) : NULL;
     double carry[ABF_MAX_DAC];
     for (size_t k = 0; k < ncmd; k++) carry[k] = info->dac[cmd[k]].holding;
-    const double *cols_ptr[ABF_MAX_ADC + ABF_MAX_DAC];
-    for (size_t s = 0; values && s < nsweep; s++) {
-        size_t n = sw[s].n;
-        for (size_t c = 0; c < info->nadc; c++) {
-            double *v = values + c * n, gain = info->adc[c].gain, off = info->adc[c].offset;
-            size_t at = info->data_off + (sw[s].start + c) * info->item;
-            size_t stride = info->nadc * info->item;
-            for (size_t i = 0; i < n; i++, at += stride)
-                v[i] = info->item == 2 ? (double)abf_i16(b, at) * gain + off
-                                       : (double)abf_f32(b, at);   /* already in unit */
-            cols_ptr[c] = v;
-        }
-        for (size_t k = 0; k < ncmd; k++) {
-            double *v = values + (info->nadc + k) * n;
-            abf_command_sweep(info, cmd[k], (int64_t)s, n, &carry[k], v);
-            cols_ptr[info->nadc + k] = v;
-        }
-        if (nd_rec_add_sweep(rec, sw[s].t0, info->dt_us / 1000, n, cols_ptr) != 0) break;
-        if (s + 1 == nsweep) {
-            free(values);
-            return rec;
-        }
+    ok = values != NULL;
+    for (size_t s = 0; ok && s < nsweep; s++) {
+        sweep_values(b, info, sw, s, cmd, ncmd, carry, values);
+        ok = nd_rec_add_sweep_at(rec, sw[s].t0, info->dt_us / 1000, sw[s].n, values) == 0;
+        values += cols * sw[s].n;
     }
-    free(values);
+    if (ok) return rec;
     nd_rec_free(rec);
     nd_error_fail(b->err, ND_ENOMEM, "%s: out of memory for %zu sweeps of %zu channels", b->name,
                   nsweep, cols);

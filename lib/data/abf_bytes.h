@@ -34,6 +34,12 @@ uint32_t abf_u32(const abf_buf *b, size_t off);
 int64_t abf_i64(const abf_buf *b, size_t off);
 float abf_f32(const abf_buf *b, size_t off);
 
+/* Writes the n samples at byte off, off + stride ... into out: int16 ones (item 2) as
+   raw * gain + offset, float32 ones (item 4) as they are; those outside the buffer as
+   abf_i16/abf_f32 read them (0). One bounds check for the whole column. */
+void abf_column(const abf_buf *b, size_t off, size_t stride, size_t n, size_t item,
+                double gain, double offset, double *out);
+
 /* Fills b->err with ND_EVALUE and "name: message"; returns -1. */
 int abf_fail(const abf_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

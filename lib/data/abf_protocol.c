@@ -12,6 +12,7 @@
 
 #include <math.h>
 #include <stdint.h>
+#include <string.h>
 
 #define MAX_EPOCH_SAMPLES ((int64_t)1 << 40)
 
@@ -64,10 +65,16 @@ static int64_t grown(int64_t base, int64_t inc, int64_t sweep)
     return total;
 }
 
-/* Fills out[from, to) clipped to [0, n) with level. */
+/* Fills out[from, to) clipped to [0, n) with level: one sample, then copies of what is
+   filled, doubling (memcpy's wide stores outrun a loop of single ones several times, and
+   filling is the waveform's whole cost). */
 static void fill(double *out, size_t n, int64_t from, int64_t to, double level)
 {
-    for (int64_t i = from < 0 ? 0 : from; i < to && (uint64_t)i < n; i++) out[i] = level;
+    size_t a = from < 0 ? 0 : (size_t)from, b = to < 0 ? 0 : (uint64_t)to < n ? (size_t)to : n;
+    if (a >= b) return;
+    out[a] = level;
+    for (size_t done = 1; done < b - a; done *= 2)
+        memcpy(out + a + done, out + a, (done < b - a - done ? done : b - a - done) * sizeof *out);
 }
 
 /* One epoch of dur samples starting at sample p1 (both >= 0). */

@@ -1,5 +1,6 @@
-/* The recording container: channels declared first, then sweeps, each sweep one malloc'ed
-   block of channels × samples so that a channel of a sweep is contiguous. */
+/* The recording container: channels declared first, then sweeps, each sweep channels ×
+   samples of contiguous values so that a channel of a sweep is contiguous, inside blocks
+   the recording owns (one per sweep added by copy, or one a reader filled for all). */
 #include "recording.h"
 
 #include <stdint.h>
@@ -18,7 +19,7 @@ typedef struct channel {
 typedef struct sweep {
     double t0, dt;
     size_t n;
-    double *values;   /* nchan blocks of n */
+    double *values;   /* nchan blocks of n, inside one of the owned blocks */
 } sweep;
 
 struct nd_recording {
@@ -27,6 +28,8 @@ struct nd_recording {
     channel *chans;
     size_t nsweep, capsweep;
     sweep *sweeps;
+    size_t nowned, capowned;
+    void **owned;     /* the blocks the sweeps' values lie in */
     nd_meta meta;
 };
 
@@ -47,7 +50,8 @@ void nd_rec_free(nd_recording *rec)
         free(rec->chans[c].name);
         free(rec->chans[c].unit);
     }
-    for (size_t s = 0; s < rec->nsweep; s++) free(rec->sweeps[s].values);
+    for (size_t b = 0; b < rec->nowned; b++) free(rec->owned[b]);
+    free(rec->owned);
     free(rec->chans);
     free(rec->sweeps);
     nd_meta_clear(&rec->meta);
@@ -85,16 +89,38 @@ int nd_rec_add_channel(nd_recording *rec, const char *name, const char *unit,
     return (int)rec->nchan++;
 }
 
+/* 1 when a sweep of n samples per channel and interval dt fits the recording. */
+static int sweep_ok(const nd_recording *rec, double dt, size_t n)
+{
+    return rec->nchan && n && dt > 0 && n <= SIZE_MAX / sizeof(double) / rec->nchan;
+}
+
 int nd_rec_add_sweep(nd_recording *rec, double t0, double dt, size_t n,
                      const double *const *data)
 {
-    if (!rec->nchan || n == 0 || !(dt > 0) || n > SIZE_MAX / sizeof(double) / rec->nchan ||
-        grow((void **)&rec->sweeps, &rec->capsweep, rec->nsweep, sizeof *rec->sweeps) != 0)
-        return -1;
+    if (!sweep_ok(rec, dt, n)) return -1;
     double *values = malloc(rec->nchan * n * sizeof *values);
-    if (!values) return -1;
+    if (!values || nd_rec_adopt(rec, values) != 0) return -1;
     for (size_t c = 0; c < rec->nchan; c++)
         memcpy(values + c * n, data[c], n * sizeof *values);
+    return nd_rec_add_sweep_at(rec, t0, dt, n, values);
+}
+
+int nd_rec_adopt(nd_recording *rec, void *block)
+{
+    if (grow((void **)&rec->owned, &rec->capowned, rec->nowned, sizeof *rec->owned) != 0) {
+        free(block);
+        return -1;
+    }
+    rec->owned[rec->nowned++] = block;
+    return 0;
+}
+
+int nd_rec_add_sweep_at(nd_recording *rec, double t0, double dt, size_t n, double *values)
+{
+    if (!sweep_ok(rec, dt, n) ||
+        grow((void **)&rec->sweeps, &rec->capsweep, rec->nsweep, sizeof *rec->sweeps) != 0)
+        return -1;
     rec->sweeps[rec->nsweep++] = (sweep){t0, dt, n, values};
     return 0;
 }

@@ -36,6 +36,15 @@ int nd_rec_add_channel(nd_recording *rec, const char *name, const char *unit,
 int nd_rec_add_sweep(nd_recording *rec, double t0, double dt, size_t n,
                      const double *const *data);
 
+/* Gives the recording a malloc'ed block to free with itself, for the sweeps that
+   nd_rec_add_sweep_at places in it (one block for every sweep of a file spares an
+   allocation and a copy per sweep); 0 ok, -1 on ENOMEM (block freed). */
+int nd_rec_adopt(nd_recording *rec, void *block);
+
+/* As nd_rec_add_sweep, but values (nd_rec_channels blocks of n, channel after channel) is
+   used in place, not copied: it lies in a block given to nd_rec_adopt. */
+int nd_rec_add_sweep_at(nd_recording *rec, double t0, double dt, size_t n, double *values);
+
 /* Sets key ([A-Za-z0-9_.-]+) to a single-line value ("protocol", "clamp", "date" ...), or
    removes it when value is NULL; keys keep first-set order. ND_EVALUE or ND_ENOMEM. */
 nd_status nd_rec_set_meta(nd_recording *rec, const char *key, const char *value);

@@ -11,7 +11,7 @@ Tolerances: spikes are samples (threshold, peak, trough are the values at sample
 both sides choose by the same rule), so they agree to rounding (1e-9); the half-width is
 a difference of two linear interpolations (1e-9 ms); Rin, sag, rate and the F-I slope are
 means and least-squares lines of the same samples (1e-9 relative); tau comes from two
-different least-squares methods (a grid and golden sections on log tau in C,
+different least-squares methods (a grid, Brent's method and a parabola on log tau in C,
 Levenberg-Marquardt in curve_fit, stopping at relative changes of 1.5e-8), so 1e-4
 relative."""
 import ctypes as C

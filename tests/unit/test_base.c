@@ -5,6 +5,8 @@
 #include <stdlib.h>
 
 #include "../../lib/base/bundle.h"
+#include "../../lib/base/minimize.h"
+#include "../../lib/base/range.h"
 #include "../../lib/base/root.h"
 #include "../../lib/base/error.h"
 #include "../../lib/base/json.h"
@@ -256,6 +258,68 @@ TEST(root_illinois_finds_the_sign_change)
     CHECK_INT(nd_root_illinois(cube_minus_two, NULL, 2, 6, 0, -2, 1e-13, 100, &s), 0);
     CHECK_NEAR(s, cbrt(2), 1e-12);
     CHECK_INT(nd_root_illinois(nan_past_one, NULL, 0, -5, 10, 5, 1e-9, 100, &s), -1);
+}
+
+static int min_calls;
+
+/* A skewed well with its minimum 0 at 1.3 (0, not 1: a minimum value of 1 would hide
+   differences below 1e-16 of it, and with them the minimum's place below ~1e-8). */
+static double well_at_1_3(void *ctx, double x)
+{
+    (void)ctx;
+    min_calls++;
+    return (x - 1.3) * (x - 1.3) * (1 + 0.3 * (x - 1.3));
+}
+
+static double kink_at_0_7(void *ctx, double x)
+{
+    (void)ctx;
+    return fabs(x - 0.7);
+}
+
+TEST(min_brent_finds_the_minimum)
+{
+    double fx, x;
+    min_calls = 0;
+    x = nd_min_brent(well_at_1_3, NULL, 0, 3, 0.5, well_at_1_3(NULL, 0.5), 1e-9, 100, &fx);
+    CHECK_NEAR(x, 1.3, 1e-8);
+    CHECK_NEAR(fx, 0, 1e-16);
+    CHECK(min_calls < 25);           /* parabolic steps: golden sections alone take ~42 */
+    /* no parabola fits a kink: golden sections still close in on it */
+    x = nd_min_brent(kink_at_0_7, NULL, -1, 2, 1.5, 0.8, 1e-9, 200, &fx);
+    CHECK_NEAR(x, 0.7, 1e-8);
+    /* maxit bounds the work, and the start is returned when it is never improved on */
+    x = nd_min_brent(kink_at_0_7, NULL, -1, 2, 0.7, 0, 1e-9, 0, &fx);
+    CHECK(x == 0.7 && fx == 0);
+}
+
+TEST(range_skips_gaps_and_keeps_the_first_of_equal_extremes)
+{
+    double lo, hi;
+    /* blocks of four with gaps inside, and a tail */
+    double x[11] = {NAN, 3, -2, 0.5, 7, 7, INFINITY, -2, 1, -INFINITY, 6};
+    CHECK_INT(nd_finite_range(x, 11, &lo, &hi), 8);
+    CHECK(lo == -2 && hi == 7);
+    double z[6] = {0.0, -0.0, -0.0, 0.0, -0.0, 0.0};
+    CHECK_INT(nd_finite_range(z, 6, &lo, &hi), 6);
+    CHECK(lo == 0 && !signbit(lo) && hi == 0 && !signbit(hi));
+    CHECK_INT(nd_finite_range(z + 1, 5, &lo, &hi), 5);
+    CHECK(signbit(lo) && signbit(hi));
+    double gaps[5] = {NAN, INFINITY, NAN, NAN, -INFINITY};
+    CHECK_INT(nd_finite_range(gaps, 5, &lo, &hi), 0);
+    CHECK(isnan(lo) && isnan(hi));
+    CHECK_INT(nd_finite_range(x, 0, &lo, &hi), 0);
+    /* a gap at every position, inside the blocks and in the tail */
+    double y[19];
+    for (int k = 0; k < 19; k++) y[k] = k * 1e300;
+    CHECK_INT(nd_all_finite(y, 19), 1);
+    CHECK_INT(nd_all_finite(y, 0), 1);
+    for (int k = 0; k < 19; k++) {
+        y[k] = k % 3 == 0 ? NAN : k % 3 == 1 ? -INFINITY : INFINITY;
+        CHECK_INT(nd_all_finite(y, 19), 0);
+        CHECK_INT(nd_all_finite(y, (size_t)k), 1);
+        y[k] = k * 1e300;
+    }
 }
 
 TEST(json_builders_write_compact_ordered_text)

@@ -46,6 +46,33 @@ TEST(rec_channels_sweeps_and_data)
     nd_rec_free(rec);
 }
 
+TEST(rec_sweeps_in_one_adopted_block_are_used_in_place)
+{
+    nd_recording *rec = nd_rec_create("abf 2.6");
+    CHECK_INT(nd_rec_add_channel(rec, "IN 0", "mV", ND_CHAN_RECORDED), 0);
+    CHECK_INT(nd_rec_add_channel(rec, "Cmd 0", "pA", ND_CHAN_COMMAND), 1);
+    /* two sweeps back to back: 3 then 2 samples per channel */
+    double *block = malloc(10 * sizeof *block);
+    for (int k = 0; k < 10; k++) block[k] = k;
+    CHECK_INT(nd_rec_adopt(rec, block), 0);
+    CHECK_INT(nd_rec_add_sweep_at(rec, 0, 0.05, 3, block), 0);
+    CHECK_INT(nd_rec_add_sweep_at(rec, 100, 0.05, 2, block + 6), 0);
+    CHECK(nd_rec_data(rec, 0, 1) == block + 3);   /* not copied */
+    CHECK(nd_rec_data(rec, 1, 0)[1] == 7 && nd_rec_data(rec, 1, 1)[0] == 8);
+    CHECK_INT(nd_rec_sweep_len(rec, 1), 2);
+    CHECK(nd_rec_sweep_t0(rec, 1) == 100);
+    /* the same checks as nd_rec_add_sweep; the block stays the recording's */
+    CHECK_INT(nd_rec_add_sweep_at(rec, 0, 0, 1, block), -1);
+    CHECK_INT(nd_rec_add_sweep_at(rec, 0, 0.05, 0, block), -1);
+    CHECK_INT(nd_rec_sweeps(rec), 2);
+    /* copied sweeps and adopted ones mix */
+    double v[2] = {-70, -71}, i[2] = {5, 6};
+    const double *d[] = {v, i};
+    CHECK_INT(nd_rec_add_sweep(rec, 200, 0.05, 2, d), 0);
+    CHECK(nd_rec_data(rec, 2, 1)[1] == 6);
+    nd_rec_free(rec);   /* frees the block once (ASan checks) */
+}
+
 TEST(rec_sweep_dataset_has_time_channels_and_meta)
 {
     nd_recording *rec = two_sweeps();

@@ -88,6 +88,101 @@ TEST(ephys_exponential_fit_is_exact_on_an_exponential)
     CHECK(isnan(tau) || tau > 0);
 }
 
+/* The residual of the best (y0, a) for tau, in long double with an exp per sample: an
+   independent evaluation of what the fit minimises. */
+static long double ls_residual(const double *t, const double *v, size_t n, long double tau)
+{
+    long double se = 0, sy = 0, see = 0, sey = 0, r = 0, m = n;
+    for (size_t k = 0; k < n; k++) {
+        long double x = expl(-(t[k] - (long double)t[0]) / tau);
+        se += x, sy += v[k], see += x * x, sey += x * v[k];
+    }
+    long double a = (sey - se * sy / m) / (see - se * se / m), y0 = (sy - a * se) / m;
+    for (size_t k = 0; k < n; k++) {
+        long double d = v[k] - y0 - a * expl(-(t[k] - (long double)t[0]) / tau);
+        r += d * d;
+    }
+    return r;
+}
+
+TEST(ephys_exponential_fit_lands_on_the_least_squares_minimum)
+{
+    /* a decay with a deterministic ripple, on equal and on jittered times: the minimum is
+       no longer the generating tau, so it is located independently, as the vertex of a
+       parabola through long-double residuals 1e-6 apart */
+    enum { N = 3000 };
+    static double t[N], v[N];
+    for (int jitter = 0; jitter < 2; jitter++) {
+        for (int k = 0; k < N; k++) {
+            t[k] = 0.05 * k + (jitter ? 0.01 * sin(3.0 * k) : 0);
+            v[k] = -80 + 20 * exp(-t[k] / 12.5) + 0.3 * sin(0.37 * k);
+        }
+        double tau, a, y0;
+        CHECK_INT(nd_ephys_fit_exp(t, v, N, &tau, &a, &y0, NULL), ND_OK);
+        long double h = 1e-6L * tau, fm = ls_residual(t, v, N, tau - h),
+                    f0 = ls_residual(t, v, N, tau), fp = ls_residual(t, v, N, tau + h);
+        double vertex = (double)(tau + h * (fm - fp) / (2 * (fm - 2 * f0 + fp)));
+        CHECK_NEAR(tau, vertex, 1e-10 * vertex);   /* a search comparing double
+                                                      residuals stops short of this */
+        CHECK(fabs(tau - 12.5) > 1e-4);   /* the ripple moved it: not the trivial case */
+    }
+}
+
+/* The stimulus window by its definition, sample by sample: the longest run of samples
+   within a thousandth of the range of its first one, differing from i[0] by more. */
+static void window_by_definition(const double *i, size_t n, size_t *a, size_t *b)
+{
+    double lo = i[0], hi = i[0];
+    for (size_t k = 0; k < n; k++) lo = fmin(lo, i[k]), hi = fmax(hi, i[k]);
+    double tol = 1e-3 * (hi - lo);
+    *a = *b = 0;
+    for (size_t s = 0; s < n;) {
+        size_t e = s + 1;
+        while (e < n && fabs(i[e] - i[s]) <= tol) e++;
+        if (fabs(i[s] - i[0]) > tol && e - s > *b - *a) *a = s, *b = e;
+        s = e;
+    }
+}
+
+TEST(ephys_stimulus_window_of_steps_ripples_and_trains)
+{
+    enum { N = 4000 };
+    static double t[N], i[N];
+    for (int k = 0; k < N; k++) t[k] = 0.05 * k;
+    for (int shape = 0; shape < 5; shape++) {
+        for (int k = 0; k < N; k++) {
+            i[k] = k >= 500 && k < 2500 ? 50 : 0;                    /* one step */
+            if (shape == 1) i[k] += 1e-4 * (k % 3);                   /* ripple within tol */
+            if (shape == 2 && k >= 2600 && k < 3900) i[k] = k % 20 < 5 ? 80 : 0;  /* a train */
+            if (shape == 3 && k >= 2700 && k < 3700) i[k] = -30;      /* a second, shorter step */
+            if (shape == 4)                                           /* a longer, smaller one */
+                i[k] = k >= 500 && k < 1000 ? 50 : k >= 1200 && k < N - 1 ? 20 : 0;
+        }
+        size_t a, b;
+        window_by_definition(i, N, &a, &b);
+        nd_ephys_window w;
+        CHECK_INT(nd_ephys_stimulus(t, i, N, &w, NULL), ND_OK);
+        CHECK(w.start == t[a] && w.end == t[b]);
+        CHECK_INT(a, shape == 4 ? 1200 : 500);
+    }
+    /* a step running to the end ends one interval after the last sample */
+    for (int k = 0; k < N; k++) i[k] = k >= 3000 ? -20 : 0;
+    nd_ephys_window w;
+    CHECK_INT(nd_ephys_stimulus(t, i, N, &w, NULL), ND_OK);
+    CHECK(w.start == t[3000] && fabs(w.end - 0.05 * N) < 1e-12 && w.amplitude == -20);
+    /* gaps and constants are refused, whether the samples make few runs or many */
+    nd_error e;
+    i[1234] = NAN;
+    CHECK_INT(nd_ephys_stimulus(t, i, N, &w, &e), ND_EVALUE);
+    CHECK_CONTAINS(e.msg, "finite");
+    for (int k = 0; k < N; k++) i[k] = k % 2 ? 1e-9 : 0;
+    i[77] = INFINITY;
+    CHECK_INT(nd_ephys_stimulus(t, i, N, &w, &e), ND_EVALUE);
+    for (int k = 0; k < N; k++) i[k] = 7;
+    CHECK_INT(nd_ephys_stimulus(t, i, N, &w, &e), ND_EVALUE);
+    CHECK_CONTAINS(e.msg, "constant (7)");
+}
+
 /* ---- spikes of a known shape: a Gaussian upstroke and an alpha-shaped AHP ---- */
 
 enum { SP_N = 20001, SP_K = 4 };   /* 0..200 ms at 0.01 ms */
