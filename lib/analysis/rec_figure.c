@@ -31,16 +31,17 @@ static int add_channel(nd_figure *fig, const nd_recording *rec, size_t c, const 
     return p >= 0 ? 0 : -1;
 }
 
-nd_figure *nd_rec_figure(const nd_recording *rec, const size_t *sweeps, size_t n)
+nd_figure *nd_rec_figure(const nd_recording *rec, const size_t *sweeps, size_t n,
+                         const char *title)
 {
     if (!sweeps) n = nd_rec_sweeps(rec);
     const char *file = nd_rec_meta(rec, "file"), *protocol = nd_rec_meta(rec, "protocol");
-    nd_sb title;
-    nd_sb_init(&title);
-    nd_sb_printf(&title, "%s: %zu sweep%s", file ? file : "recording", n, n == 1 ? "" : "s");
-    if (protocol && *protocol) nd_sb_printf(&title, ", protocol %s", protocol);
-    nd_figure *fig = title.oom ? NULL : nd_fig_create(nd_sb_str(&title));
-    nd_sb_free(&title);
+    nd_sb dflt;
+    nd_sb_init(&dflt);
+    nd_sb_printf(&dflt, "%s: %zu sweep%s", file ? file : "recording", n, n == 1 ? "" : "s");
+    if (protocol && *protocol) nd_sb_printf(&dflt, ", protocol %s", protocol);
+    nd_figure *fig = dflt.oom ? NULL : nd_fig_create(title ? title : nd_sb_str(&dflt));
+    nd_sb_free(&dflt);
     /* recorded channels on top, the commands that drove them below */
     for (int pass = 0; fig && pass < 2; pass++) {
         nd_chan_kind kind = pass == 0 ? ND_CHAN_RECORDED : ND_CHAN_COMMAND;

@@ -8,6 +8,7 @@
 #include "../plot/figure.h"
 #include "../language/args.h"
 #include "bif_plot.h"
+#include "rec_plot.h"
 #include "../language/figure_value.h"
 #include "learn_cmd.h"
 #include "modules.h"
@@ -230,6 +231,8 @@ static nd_status run_plot(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     if (st != ND_OK) return st;
     const nd_bif_result *bif = nd_plot_bif_target(ctx);
     if (bif) return nd_plot_bif(ctx, bif, result, err);
+    const nd_recording *rec = nd_plot_rec_target(ctx);
+    if (rec) return nd_plot_rec(ctx, rec, result, err);
     plot_request rq;
     st = read_request(ctx, &rq, err);
     if (st != ND_OK) return st;
@@ -269,14 +272,16 @@ static const nd_option plot_options[] = {
 static const nd_command cmd_plot = {
     "plot", "plot variables of datasets",
     "plot DATASET VAR [VAR …] [DATASET [VAR …] …] [vs X] [title= t= width= height=] | "
-    "plot NET DATA | plot NET.TERM vs TERM V=a..b",
+    "plot NET DATA | plot NET.TERM vs TERM V=a..b | plot REC [N …]",
     "Plots variables of one or more datasets against time, one panel per variable "
     "(`plot sim V m h n`); a second dataset overlays the same variables (`plot sim V data`), "
     "noisy data as dots. `vs X` plots against X instead of time: a trajectory in the "
     "phase plane (`plot sim V vs n`). Long traces are thinned to min/max per pixel column, "
     "so no spike is lost. `plot BIF [VAR]` with a result of `continue` draws its bifurcation "
     "diagram: VAR against the parameter, stable equilibria solid, unstable dashed, special "
-    "points marked.\n\n"
+    "points marked. `plot REC [N …]` with a recording (`load \"cell.abf\"`) draws its sweeps "
+    "(all, or those numbered) overlaid, each recorded channel in a panel over the command "
+    "that drove them.\n\n"
     "With a network (from `ude` or `node`): `plot NET DATA [STATE …]` integrates the "
     "hybrid from its initial state over the data's time span and draws the prediction over "
     "the observed columns (data as dots), with the RMS error per variable. `plot NET.TERM "
