@@ -999,7 +999,7 @@ def test_real_neuron_recording_and_features():
     rin = 1000 * np.polyfit([x for x, _ in hyper], [s for _, s in hyper], 1)[0]
     assert cell_["input_resistance"] == pytest.approx(rin, rel=1e-6)   # neo's float32 samples
     # the capacitance the notebook derives is tau / Rin, in pF
-    out = "".join(o.get("text", "") for o in cell(NB5, "C = 1000 * f.tau")["outputs"])
+    out = "".join("".join(o.get("text", "")) for o in cell(NB5, "C = 1000 * f.tau")["outputs"])
     c_pf = float(out.split("capacitance")[1].split()[0])
     assert c_pf == pytest.approx(1000 * cell_["tau"] / cell_["input_resistance"], rel=1e-12)
     assert 60 < c_pf < 80
