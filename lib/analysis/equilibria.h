@@ -71,6 +71,12 @@ void nd_eq_list_free(nd_eq_list *l);
 int nd_eq_list_add(nd_eq_list *l, const double *x, const double *re, const double *im,
                    nd_eq_kind kind, const double *scale);
 
+/* Linearises m at x (any state, not only an equilibrium): appends x with its eigenvalues
+   and kind to l (n = m's states; as nd_eq_list_add) and sets *max_rate to the largest
+   |dx/dt| at x (0 at an equilibrium). ND_ENOMEM, ND_ESOLVER from the eigenvalues. */
+nd_status nd_eq_linearise(const nd_model *m, const double *p, const double *x, nd_eq_list *l,
+                          double *max_rate, nd_error *err);
+
 /* Sorts the points by their first state, ascending (stable output order). */
 void nd_eq_list_sort(nd_eq_list *l);
 

@@ -3,11 +3,34 @@
 #include "json.h"
 
 #include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "textfmt.h"
 
 json_t *nd_json_real(double x)
 {
     if (isfinite(x)) return json_real(x);
     return json_string(isnan(x) ? "nan" : x > 0 ? "inf" : "-inf");
+}
+
+json_t *nd_json_utf8(const char *s)
+{
+    json_t *j = json_string(s);
+    if (j || !s) return j;
+    size_t n = strlen(s);
+    char *clean = malloc(n + 1);
+    if (!clean) return NULL;
+    for (size_t i = 0; i < n;) {
+        int len = nd_utf8_seq_len(s + i);
+        if (len) memcpy(clean + i, s + i, (size_t)len);
+        else clean[i] = '?';
+        i += len ? (size_t)len : 1;
+    }
+    clean[n] = 0;
+    j = json_string(clean);
+    free(clean);
+    return j;
 }
 
 json_t *nd_json_reals(const double *x, size_t n)

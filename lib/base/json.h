@@ -11,6 +11,10 @@
    non-finite numbers); NULL on ENOMEM. */
 json_t *nd_json_real(double x);
 
+/* Returns the text s as a JSON string, each byte that is not part of well-formed UTF-8
+   replaced by '?' (JSON text is UTF-8; labels may come from anywhere); NULL on ENOMEM. */
+json_t *nd_json_utf8(const char *s);
+
 /* Returns the n numbers of x as an array of nd_json_real; NULL on ENOMEM. */
 json_t *nd_json_reals(const double *x, size_t n);
 

@@ -68,3 +68,25 @@ void nd_json_numbers(nd_sb *sb, const double *x, size_t n)
     }
     nd_sb_putc(sb, ']');
 }
+
+/* Per the Unicode table of well-formed UTF-8 byte sequences (Unicode 15, table 3-7): the
+   allowed range of the second byte depends on the first. */
+int nd_utf8_seq_len(const char *str)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    unsigned char c = s[0], lo = 0x80, hi = 0xBF;
+    int len;
+    if (c >= 0x01 && c < 0x80) return 1;
+    if (c >= 0xC2 && c <= 0xDF) len = 2;
+    else if (c >= 0xE0 && c <= 0xEF) len = 3;
+    else if (c >= 0xF0 && c <= 0xF4) len = 4;
+    else return 0;
+    if (c == 0xE0) lo = 0xA0;
+    if (c == 0xED) hi = 0x9F;
+    if (c == 0xF0) lo = 0x90;
+    if (c == 0xF4) hi = 0x8F;
+    if (s[1] < lo || s[1] > hi) return 0;
+    for (int i = 2; i < len; i++)
+        if (s[i] < 0x80 || s[i] > 0xBF) return 0;
+    return len;
+}

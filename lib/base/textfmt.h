@@ -23,4 +23,8 @@ size_t nd_utf8_width(const char *s);
 /* Returns the number of code points among the first n bytes of s. */
 size_t nd_utf8_width_n(const char *s, size_t n);
 
+/* Returns the length (1 … 4) of the well-formed UTF-8 sequence that starts at s (Unicode
+   table 3-7: no overlong forms, no surrogates), or 0 when it is malformed or s is "". */
+int nd_utf8_seq_len(const char *s);
+
 #endif
