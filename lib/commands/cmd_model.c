@@ -99,20 +99,10 @@ static nd_status run_use(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
             return st;
         }
     }
-    const nd_model *m = mo->model;
-    nd_sb sb;
-    nd_sb_init(&sb);
-    /* The model's doc opens with what it is ("The Hodgkin–Huxley model: …"). */
-    const char *doc = nd_model_doc(m);
-    size_t title = strcspn(doc, ":.(\n");
-    while (title > 0 && doc[title - 1] == ' ') title--;
-    nd_sb_printf(&sb, "using %s", nd_model_name(m));
-    if (title) nd_sb_printf(&sb, ": %.*s", (int)title, doc);
-    size_t ns = nd_model_count(m, ND_MODEL_STATE), np = nd_model_count(m, ND_MODEL_PAR);
-    nd_sb_printf(&sb, " (%zu state%s, %zu parameter%s)\n", ns, ns == 1 ? "" : "s", np,
-                 np == 1 ? "" : "s");
-    if (sb.data) say(ctx, ND_STREAM_OUT, sb.data);
-    nd_sb_free(&sb);
+    char *line = nd_model_using(mo->model);
+    if (!line) return nd_error_fail(err, ND_ENOMEM, "out of memory");
+    say(ctx, ND_STREAM_OUT, line);
+    free(line);
     return ND_OK;
 }
 
@@ -131,60 +121,21 @@ static const nd_command cmd_use = {
 
 /* ---- show ---- */
 
-/* Appends "network(V, n)" when name is an output of net (not NULL), and returns 1. */
-static int put_learned(nd_sb *sb, const nd_ude *net, const char *name)
-{
-    for (size_t i = 0; net && i < nd_ude_nreplace(net); i++) {
-        if (strcmp(nd_ude_replace(net, i), name) != 0) continue;
-        nd_sb_puts(sb, "network(");
-        for (size_t k = 0; k < nd_ude_ninputs(net); k++)
-            nd_sb_printf(sb, "%s%s", k ? ", " : "", nd_ude_input(net, k));
-        nd_sb_puts(sb, ")\n");
-        return 1;
-    }
-    return 0;
-}
-
-/* The equations of m as text/plain and text/latex, with the stimulus in force; the
-   outputs of net (NULL: none) are shown as such. */
+/* The model's equations, the outputs of net (NULL: none) reading "network(V, n)". */
 static nd_bundle *equations(const nd_model *m, const nd_stim *stim, int par, const nd_ude *net)
 {
-    char *latex = nd_model_latex(m);
-    nd_sb plain, tex;
-    nd_sb_init(&plain);
-    nd_sb_init(&tex);
-    nd_sb_printf(&plain, "model %s\n", nd_model_name(m));
-    if (nd_model_doc(m)[0]) nd_sb_printf(&plain, "%s\n", nd_model_doc(m));
-    static const nd_model_kind kinds[] = {ND_MODEL_STATE, ND_MODEL_TERM};
-    for (size_t k = 0; k < 2; k++) {
-        for (size_t i = 0; i < nd_model_count(m, kinds[k]); i++) {
-            const nd_model_item *it = nd_model_item_at(m, kinds[k], i);
-            if (kinds[k] == ND_MODEL_STATE)
-                nd_sb_printf(&plain, "  d%s/dt = ", it->name);
-            else
-                nd_sb_printf(&plain, "  %s = ", it->name);
-            if (!put_learned(&plain, net, it->name)) nd_sb_printf(&plain, "%s\n", it->text);
-        }
-    }
-    for (size_t k = 0; k < nd_model_nwhens(m); k++)
-        nd_sb_printf(&plain, "  %s\n", nd_model_when_text(m, k));
-    if (stim && nd_stim_count(stim)) {
-        char *d = nd_stim_describe(stim);
-        nd_sb_printf(&plain, "  stimulus on %s: %s\n",
-                     nd_model_item_at(m, ND_MODEL_PAR, (size_t)par)->name, d ? d : "?");
-        free(d);
-    }
-    nd_sb_printf(&tex, "$$%s$$", latex ? latex : "");
-    free(latex);
-    nd_bundle *eq = nd_bundle_create();
-    if (!eq || !plain.data || !tex.data || nd_bundle_set(eq, "text/plain", plain.data) ||
-        nd_bundle_set(eq, "text/latex", tex.data)) {
-        nd_bundle_free(eq);
-        eq = NULL;
-    }
-    nd_sb_free(&plain);
-    nd_sb_free(&tex);
-    return eq;
+    size_t n = net ? nd_ude_nreplace(net) : 0;
+    const char *learned[n ? n : 1];
+    nd_sb as;
+    nd_sb_init(&as);
+    for (size_t i = 0; i < n; i++) learned[i] = nd_ude_replace(net, i);
+    nd_sb_puts(&as, "network(");
+    for (size_t k = 0; net && k < nd_ude_ninputs(net); k++)
+        nd_sb_printf(&as, "%s%s", k ? ", " : "", nd_ude_input(net, k));
+    nd_sb_putc(&as, ')');
+    nd_bundle *b = as.oom ? NULL : nd_model_equations(m, stim, par, learned, n, as.data);
+    nd_sb_free(&as);
+    return b;
 }
 
 /* The value `show X` names when it is a result with fields (a record, a dataset, a
