@@ -108,15 +108,6 @@ static nd_status read_call(nd_cmd_ctx *ctx, const nd_model *m, fi_call *fc, nd_e
     return nd_arg_opt_bool(ctx, "plot", 1, &fc->plot, err);
 }
 
-/* Renders fig (taken over; NULL: out of memory) and shows it. */
-static nd_status show_figure(const nd_cmd_ctx *ctx, nd_figure *fig, nd_error *err)
-{
-    nd_bundle *b = NULL;
-    nd_status st = fig ? nd_fig_render(fig, &b, err) : nd_error_fail(err, ND_ENOMEM, "out of memory");
-    nd_fig_free(fig);
-    return st == ND_OK ? nd_cmd_display(ctx, b, err) : st;
-}
-
 static nd_status run_fi(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
 {
     nd_status st = nd_arg_expect(ctx, 2, 3, err);
@@ -150,7 +141,10 @@ static nd_status run_fi(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     }
     nd_fi_findings f = nd_fi_find(&r);
     st = nd_cmd_display(ctx, nd_fi_bundle(m, &fc.o, &r, &f), err);
-    if (st == ND_OK && fc.plot) st = show_figure(ctx, nd_fi_figure(m, &fc.o, &r), err);
+    nd_bundle *fig = NULL;
+    if (st == ND_OK && fc.plot && (st = nd_fig_render_take(nd_fi_figure(m, &fc.o, &r), &fig,
+                                                           err)) == ND_OK)
+        st = nd_cmd_display(ctx, fig, err);
     nd_dataset *ds = st == ND_OK ? nd_fi_dataset(m, &fc.o, &r, &f) : NULL;
     if (st == ND_OK && !ds) st = nd_error_fail(err, ND_ENOMEM, "out of memory");
     if (ds && !(*result = nd_value_dataset(ds))) st = nd_error_fail(err, ND_ENOMEM, "out of memory");

@@ -82,6 +82,10 @@ int nd_fig_set_json(nd_figure *fig, const char *key, json_t *value);
    mode the bundle has no image/png. */
 nd_status nd_fig_render(const nd_figure *fig, nd_bundle **out, nd_error *err);
 
+/* Renders fig as nd_fig_render and frees it; fig NULL (a figure that could not be built)
+   gives ND_ENOMEM. */
+nd_status nd_fig_render_take(nd_figure *fig, nd_bundle **out, nd_error *err);
+
 /* Returns 1 when b (a rendered figure, or any result bundle) holds both images. */
 int nd_fig_bundle_has_images(const nd_bundle *b);
 
