@@ -216,6 +216,10 @@ nd_bundle *nd_model_equations(const nd_model *m, const nd_stim *stim, int par,
                               const char *const *learned, size_t nlearned,
                               const char *learned_as);
 
+/* Returns "model hh: 4 states (V, m, h, n), 24 parameters", the one-line summary of a
+   model in the workspace; caller frees; NULL on ENOMEM. */
+char *nd_model_summary(const nd_model *m);
+
 /* Returns "using hh: The Hodgkin–Huxley model (4 states, 24 parameters)\n": the name,
    what the doc says it is (up to its first ':', '.', '(' or line end) and its size, as
    `use` says it; caller frees; NULL on ENOMEM. */

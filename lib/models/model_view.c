@@ -1,4 +1,5 @@
-/* A model in words: its equations as `show` prints them and the line `use` says. */
+/* A model in words: its equations as `show` prints them, the line `use` says, its
+   summary in the workspace. */
 #include <stdlib.h>
 #include <string.h>
 
@@ -67,5 +68,17 @@ char *nd_model_using(const nd_model *m)
     size_t ns = nd_model_count(m, ND_MODEL_STATE), np = nd_model_count(m, ND_MODEL_PAR);
     nd_sb_printf(&sb, " (%zu state%s, %zu parameter%s)\n", ns, ns == 1 ? "" : "s", np,
                  np == 1 ? "" : "s");
+    return nd_sb_take(&sb);
+}
+
+char *nd_model_summary(const nd_model *m)
+{
+    nd_sb sb;
+    nd_sb_init(&sb);
+    nd_sb_printf(&sb, "model %s: %zu states (", nd_model_name(m),
+                 nd_model_count(m, ND_MODEL_STATE));
+    for (size_t i = 0; i < nd_model_count(m, ND_MODEL_STATE); i++)
+        nd_sb_printf(&sb, "%s%s", i ? ", " : "", nd_model_item_at(m, ND_MODEL_STATE, i)->name);
+    nd_sb_printf(&sb, "), %zu parameters", nd_model_count(m, ND_MODEL_PAR));
     return nd_sb_take(&sb);
 }
