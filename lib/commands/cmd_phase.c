@@ -6,14 +6,13 @@
 #include <string.h>
 
 #include "../analysis/eq_view.h"
+#include "../analysis/phase_view.h"
 #include "../language/args.h"
+#include "../language/exec.h"
+#include "../learn/simulate.h"
 #include "eq_record.h"
 #include "modules.h"
 #include "phase_setup.h"
-
-/* Samples along a trajectory from x0 also seed Newton: they sit where the dynamics go,
-   which a coarse grid can miss in a high-dimensional box. */
-enum { TRAJ_SEEDS = 40 };
 
 static nd_status run_fixed(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
 {
@@ -30,27 +29,17 @@ static nd_status run_fixed(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
         else if (!(t1 >= 0 && t1 < 1e7))
             st = nd_arg_error(nd_arg_opt(ctx, "t"), err, ND_EVALUE, "t= must be 0 … 1e7");
     }
-    double *traj = st == ND_OK ? malloc(TRAJ_SEEDS * s.n * sizeof *traj) : NULL;
-    if (st == ND_OK && !traj) st = nd_error_fail(err, ND_ENOMEM, "out of memory");
     nd_eq_list l;
     nd_eq_list_init(&l, s.n);
-    if (st == ND_OK) {
-        nd_error ignored;
-        size_t ntraj = TRAJ_SEEDS;
-        if (t1 == 0 || nd_phase_integrate(ctx, &s, s.x0, t1, ntraj, traj, NULL, &ignored) != ND_OK) {
-            if (t1 > 0 && ignored.code == ND_EINTERRUPT) st = nd_error_fail(err, ND_EINTERRUPT, "%s", ignored.msg);
-            ntraj = 0;   /* a trajectory that blows up seeds nothing: the grid still does */
-        }
-        nd_eq_seeds sd = {s.lo, s.hi, (size_t)seeds, traj, ntraj};
-        if (st == ND_OK) st = nd_eq_find_all(s.m, s.p, &sd, &l, err);
-    }
+    if (st == ND_OK)
+        st = nd_phase_find_equilibria(s.m, s.p, s.lo, s.hi, (size_t)seeds, s.x0, t1, nd_sim_path,
+                                      (void *)ctx->exec->interrupt, &l, err);
     if (st == ND_OK) {
         nd_bundle *view = nd_eq_view_fixed(s.m, s.p, &l, s.lo, s.hi, t1 > 0);
         st = nd_cmd_give(ctx, view ? nd_eq_list_record(s.m, &l, "equilibria", view) : NULL,
                          result, err);
     }
     nd_eq_list_free(&l);
-    free(traj);
     nd_phase_setup_free(&s);
     return st;
 }

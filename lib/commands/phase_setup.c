@@ -1,13 +1,11 @@
-/* Option reading and trajectories shared by the phase-plane commands. */
+/* Option reading shared by the phase-plane commands. */
 #include "phase_setup.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../learn/simulate.h"
 #include "../language/args.h"
-#include "../language/exec.h"
 #include "../language/target.h"
 
 void nd_phase_setup_free(nd_phase_setup *s)
@@ -90,12 +88,4 @@ nd_status nd_phase_setup_read(const nd_cmd_ctx *ctx, const nd_arg *model_arg,
     }
     if (st != ND_OK) nd_phase_setup_free(s);
     return st;
-}
-
-nd_status nd_phase_integrate(const nd_cmd_ctx *ctx, const nd_phase_setup *s, const double *y0,
-                             double t1, size_t npts, double *out, unsigned char *breaks,
-                             nd_error *err)
-{
-    return nd_sim_path((void *)ctx->exec->interrupt, s->m, s->p, y0, t1, npts, out, breaks,
-                       err);
 }

@@ -9,6 +9,7 @@
 
 #include "../../lib/analysis/eq_view.h"
 #include "../../lib/analysis/fi_view.h"
+#include "../../lib/analysis/phase_view.h"
 #include "../../lib/analysis/spikes_view.h"
 #include "../../lib/base/json.h"
 #include "../../lib/data/noise.h"
@@ -276,4 +277,46 @@ TEST(figure_json_carries_added_keys_last)
     json_decref(j);
     nd_bundle_free(b);
     nd_fig_free(fig);
+}
+
+static nd_status interrupted_path(void *ctx, const nd_model *m, const double *p,
+                                  const double *y0, double t1, size_t npts, double *out,
+                                  unsigned char *breaks, nd_error *err)
+{
+    (void)ctx, (void)m, (void)p, (void)y0, (void)t1, (void)npts, (void)out, (void)breaks;
+    return nd_error_fail(err, ND_EINTERRUPT, "interrupted");
+}
+
+/* FitzHugh–Nagumo at I = 0 has one equilibrium, on both nullclines: w = (v + a)/b and
+   v − v³/3 − w = 0, solved here by bisection on [−2, 0]. */
+TEST(phase_find_equilibria_grid_and_interrupt)
+{
+    nd_error e = {0};
+    nd_model *m = nd_model_builtin("fhn", &e);
+    CHECK(m != NULL);
+    if (!m) return;
+    double p[4];
+    memcpy(p, nd_model_pars(m), sizeof p);
+    p[nd_model_index(m, ND_MODEL_PAR, "I")] = 0;
+    double a = p[nd_model_index(m, ND_MODEL_PAR, "a")], b = p[nd_model_index(m, ND_MODEL_PAR, "b")];
+    double lo = -2, hi = 0;
+    for (int i = 0; i < 200; i++) {
+        double v = (lo + hi) / 2, g = v - v * v * v / 3 - (v + a) / b;
+        if (g > 0) lo = v; else hi = v;   /* g(-2) > 0 > g(0) */
+    }
+    double v = (lo + hi) / 2, blo[2] = {-3, -3}, bhi[2] = {3, 3};
+    nd_eq_list l;
+    nd_eq_list_init(&l, 2);
+    CHECK_INT(nd_phase_find_equilibria(m, p, blo, bhi, 0, nd_model_inits(m), 0,
+                                       interrupted_path, NULL, &l, &e), ND_OK);
+    CHECK_INT((int)l.count, 1);
+    CHECK_NEAR(l.x[0], v, 1e-9);
+    CHECK_NEAR(l.x[1], (v + a) / b, 1e-9);
+    nd_eq_list_free(&l);
+    nd_eq_list_init(&l, 2);
+    /* with t1 > 0 the trajectory runs, and an interrupt there stops the search */
+    CHECK_INT(nd_phase_find_equilibria(m, p, blo, bhi, 0, nd_model_inits(m), 10,
+                                       interrupted_path, NULL, &l, &e), ND_EINTERRUPT);
+    nd_eq_list_free(&l);
+    nd_model_free(m);
 }
