@@ -12,6 +12,7 @@
 #include "../../lib/analysis/phase_view.h"
 #include "../../lib/analysis/spikes_view.h"
 #include "../../lib/base/json.h"
+#include "../../lib/base/numfmt.h"
 #include "../../lib/data/noise.h"
 #include "../../lib/data/select.h"
 #include "../../lib/models/model.h"
@@ -319,4 +320,17 @@ TEST(phase_find_equilibria_grid_and_interrupt)
                                        interrupted_path, NULL, &l, &e), ND_EINTERRUPT);
     nd_eq_list_free(&l);
     nd_model_free(m);
+}
+
+TEST(nice_steps_and_decimals)
+{
+    CHECK_NEAR(nd_nice_ceil(0.03), 0.05, 1e-15);
+    CHECK_NEAR(nd_nice_ceil(0.2), 0.2, 1e-15);
+    CHECK_NEAR(nd_nice_ceil(0.11), 0.2, 1e-15);
+    CHECK_NEAR(nd_nice_ceil(7), 10, 1e-15);
+    CHECK_NEAR(nd_nice_ceil(130), 200, 1e-15);
+    CHECK_INT(nd_numfmt_decimals(0, 0.05), 2);
+    CHECK_INT(nd_numfmt_decimals(-90, 1), 0);
+    CHECK_INT(nd_numfmt_decimals(0.1, 0.25), 2);
+    CHECK_INT(nd_numfmt_decimals(0, 1.0 / 3), 6);   /* no finite decimal writes 1/3 */
 }
