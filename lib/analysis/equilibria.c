@@ -310,3 +310,10 @@ nd_status nd_eq_find_all(const nd_model *m, const double *p, const nd_eq_seeds *
     if (st == ND_OK) nd_eq_list_sort(out);
     return st;
 }
+
+void nd_eq_default_range(double x0, double *lo, double *hi)
+{
+    double r = fmax(1, 2 * fabs(x0));
+    *lo = x0 - r;
+    *hi = x0 + r;
+}

@@ -91,6 +91,11 @@ typedef struct nd_eq_seeds {
     size_t nextra;
 } nd_eq_seeds;
 
+/* Sets [*lo, *hi] to where equilibria are looked for along a state that starts at x0 when
+   no range is given: x0 ± max(1, 2|x0|), which holds every equilibrium of the built-in
+   models around their rest. */
+void nd_eq_default_range(double x0, double *lo, double *hi);
+
 /* Finds all equilibria Newton reaches from the seeds, deduplicated (scale: hi - lo per
    state) and sorted by the first state, each with eigenvalues and kind; appends them to
    out (initialised with the model's state count). Seeds that do not converge are

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../analysis/equilibria.h"
 #include "../language/args.h"
 #include "../language/target.h"
 
@@ -79,13 +80,8 @@ nd_status nd_phase_setup_read(const nd_cmd_ctx *ctx, const nd_arg *model_arg,
         const nd_arg *a = &ctx->call->args[i];
         if (a->key && !nd_cmd_option(ctx->cmd, a->key)) st = read_option(ctx, a, s, err);
     }
-    for (size_t i = 0; i < s->n; i++) {
-        if (s->ranged[i]) continue;
-        /* wide enough to hold every equilibrium of the built-in models around their rest */
-        double r = fmax(1, 2 * fabs(s->x0[i]));
-        s->lo[i] = s->x0[i] - r;
-        s->hi[i] = s->x0[i] + r;
-    }
+    for (size_t i = 0; i < s->n; i++)
+        if (!s->ranged[i]) nd_eq_default_range(s->x0[i], &s->lo[i], &s->hi[i]);
     if (st != ND_OK) nd_phase_setup_free(s);
     return st;
 }
