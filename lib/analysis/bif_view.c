@@ -82,37 +82,21 @@ static json_t *state_json(const nd_bif_result *r, const double *x, size_t stride
             rc |= nd_json_push(v, nd_json_real(x[k * stride + i]));
         rc |= nd_json_put(o, r->names[i], v);
     }
-    if (rc) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+    return nd_json_ok(o, rc);
 }
 
 static json_t *ints_json(const int *x, size_t n)
 {
     json_t *a = json_array();
-    for (size_t i = 0; a && i < n; i++) {
-        if (nd_json_push(a, json_integer(x[i])) != 0) {
-            json_decref(a);
-            return NULL;
-        }
-    }
-    return a;
-}
-
-/* Returns o, or NULL (o released) when rc reports a failure. */
-static json_t *checked(json_t *o, int rc)
-{
-    if (rc == 0) return o;
-    json_decref(o);
-    return NULL;
+    int rc = a ? 0 : -1;
+    for (size_t i = 0; rc == 0 && i < n; i++) rc = nd_json_push(a, json_integer(x[i]));
+    return nd_json_ok(a, rc);
 }
 
 static json_t *branch_json(const nd_bif_result *r, const nd_eq_branch *br)
 {
     json_t *o = json_object();
-    return checked(o, nd_json_put(o, "kind", json_string("equilibria")) |
+    return nd_json_ok(o, nd_json_put(o, "kind", json_string("equilibria")) |
                       nd_json_put(o, "param", nd_json_reals(br->param, br->n)) |
                       nd_json_put(o, "state", state_json(r, br->state, r->dim, br->n)) |
                       nd_json_put(o, "n_unstable", ints_json(br->n_unstable, br->n)));
@@ -121,7 +105,7 @@ static json_t *branch_json(const nd_bif_result *r, const nd_eq_branch *br)
 static json_t *point_json(const nd_bif_result *r, const nd_bif_point *p)
 {
     json_t *o = json_object();
-    return checked(o, nd_json_put(o, "kind", json_string(nd_bif_kind_name(p->kind))) |
+    return nd_json_ok(o, nd_json_put(o, "kind", json_string(nd_bif_kind_name(p->kind))) |
                       nd_json_put(o, "param", nd_json_real(p->param)) |
                       nd_json_put(o, "state", state_json(r, p->state, 0, 0)) |
                       nd_json_put(o, "omega", nd_json_real(p->omega)) |
@@ -135,7 +119,7 @@ static json_t *point_json(const nd_bif_result *r, const nd_bif_point *p)
 static json_t *cycle_json(const nd_bif_result *r, const nd_cycle_branch *cb)
 {
     json_t *o = json_object();
-    return checked(o, nd_json_put(o, "from_point", json_integer((json_int_t)cb->from_point)) |
+    return nd_json_ok(o, nd_json_put(o, "from_point", json_integer((json_int_t)cb->from_point)) |
                       nd_json_put(o, "param", nd_json_reals(cb->param, cb->n)) |
                       nd_json_put(o, "period", nd_json_reals(cb->period, cb->n)) |
                       nd_json_put(o, "min", state_json(r, cb->xmin, r->dim, cb->n)) |
@@ -159,7 +143,7 @@ static char *result_json(const nd_bif_result *r)
         rc |= nd_json_push(pts, point_json(r, &r->points[i]));
     for (size_t c = 0; rc == 0 && c < r->ncycles; c++)
         rc |= nd_json_push(cyc, cycle_json(r, &r->cycles[c]));
-    return nd_json_dump(checked(j, rc));
+    return nd_json_dump(nd_json_ok(j, rc));
 }
 
 nd_bundle *nd_bif_bundle(const nd_bif_result *r)

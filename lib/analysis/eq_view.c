@@ -42,24 +42,16 @@ static json_t *point_json(const nd_model *m, const char *const *names, const nd_
     }
     rc |= nd_json_put(o, "kind", json_string(nd_eq_kind_name(l->kind[k]))) |
           nd_json_put(o, "stable", json_boolean(nd_eq_kind_stable(l->kind[k])));
-    if (rc) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+    return nd_json_ok(o, rc);
 }
 
 json_t *nd_eq_view_points_json(const nd_model *m, const char *const *names,
                                const nd_eq_list *l)
 {
     json_t *arr = json_array();
-    for (size_t k = 0; arr && k < l->count; k++) {
-        if (nd_json_push(arr, point_json(m, names, l, k)) != 0) {
-            json_decref(arr);
-            return NULL;
-        }
-    }
-    return arr;
+    int rc = arr ? 0 : -1;
+    for (size_t k = 0; rc == 0 && k < l->count; k++) rc = nd_json_push(arr, point_json(m, names, l, k));
+    return nd_json_ok(arr, rc);
 }
 
 /* The table: #, one column per state, eigenvalues, kind. */
@@ -110,11 +102,7 @@ static char *list_json(const nd_model *m, const double *p, const nd_eq_list *l,
     for (size_t i = 0; rc == 0 && i < nd_model_count(m, ND_MODEL_PAR); i++)
         rc |= nd_json_put(pars, nd_model_item_at(m, ND_MODEL_PAR, i)->name, nd_json_real(p[i]));
     rc |= nd_json_put(j, "points", nd_eq_view_points_json(m, NULL, l));
-    if (rc) {
-        json_decref(j);
-        return NULL;
-    }
-    return nd_json_dump(j);
+    return nd_json_dump(nd_json_ok(j, rc));
 }
 
 /* The heading (taken over), the table of the points and the JSON of the given type. */

@@ -78,11 +78,7 @@ static char *fi_json(const nd_model *m, const nd_fi_options *o, const nd_fi_resu
              nd_json_put(j, "offset", nd_json_real(at(r->value, f->offset))) |
              nd_json_put(j, "bistable_from", nd_json_real(at(r->value, f->bist_lo))) |
              nd_json_put(j, "bistable_to", nd_json_real(at(r->value, f->bist_hi)));
-    if (rc) {
-        json_decref(j);
-        return NULL;
-    }
-    return nd_json_dump(j);
+    return nd_json_dump(nd_json_ok(j, rc));
 }
 
 nd_bundle *nd_fi_bundle(const nd_model *m, const nd_fi_options *o, const nd_fi_result *r,

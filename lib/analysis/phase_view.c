@@ -100,11 +100,7 @@ static int phase_json(nd_figure *fig, const nd_phase_plane *pp, const nd_slice *
              nd_json_put(o, "y", json_string(names[1])) |
              nd_json_put(o, "others", json_string(sl->qss ? "qss" : "init")) |
              nd_json_put(o, "equilibria", nd_eq_view_points_json(pp->m, names, l));
-    if (rc) {
-        json_decref(o);
-        return -1;
-    }
-    return nd_fig_set_json(fig, "phase", o);
+    return nd_fig_set_json(fig, "phase", nd_json_ok(o, rc));
 }
 
 static char *axis_label(const nd_model *m, int i)

@@ -125,11 +125,7 @@ static char *spikes_json(const nd_spikes_report *r, const char *rule_text)
              nd_json_put(j, "isi_cv", nd_json_real(nd_spikes_isi_cv(s))) |
              nd_json_put(j, "block_start", nd_json_real(s->block_start));
     free(isi);
-    if (rc) {
-        json_decref(j);
-        return NULL;
-    }
-    return nd_json_dump(j);
+    return nd_json_dump(nd_json_ok(j, rc));
 }
 
 nd_bundle *nd_spikes_bundle(const nd_spikes_report *r)
@@ -189,11 +185,7 @@ static char *compare_json(const nd_compare_report *r)
              nd_json_put(j, "variable", r->var ? nd_json_utf8(r->var) : json_null()) |
              nd_json_put(j, "t_start", nd_json_real(r->t0)) |
              nd_json_put(j, "t_end", nd_json_real(r->t1));
-    if (rc) {
-        json_decref(j);
-        return NULL;
-    }
-    return nd_json_dump(j);
+    return nd_json_dump(nd_json_ok(j, rc));
 }
 
 nd_bundle *nd_compare_bundle(const nd_compare_report *r)

@@ -64,3 +64,10 @@ char *nd_json_dump(json_t *j)
     json_decref(j);
     return s;
 }
+
+json_t *nd_json_ok(json_t *j, int rc)
+{
+    if (rc == 0) return j;
+    json_decref(j);
+    return NULL;
+}

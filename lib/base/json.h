@@ -30,4 +30,8 @@ int nd_json_push(json_t *arr, json_t *value);
    NULL or on ENOMEM. */
 char *nd_json_dump(json_t *j);
 
+/* Returns j when rc (or-ed nd_json_put/nd_json_push results) is 0, else releases j and
+   returns NULL: the end of a builder, `return nd_json_ok(o, rc);`. */
+json_t *nd_json_ok(json_t *j, int rc);
+
 #endif

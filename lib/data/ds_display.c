@@ -105,14 +105,10 @@ static json_t *column_json(const nd_dataset *ds, size_t j)
     int any = nd_finite_range(nd_ds_col(ds, j), nd_ds_rows(ds), &lo, &hi) > 0;
     const char *unit = nd_ds_unit(ds, j);
     json_t *o = json_object();
-    if (nd_json_put(o, "name", nd_json_utf8(nd_ds_name(ds, j))) |
-        nd_json_put(o, "unit", unit ? nd_json_utf8(unit) : json_null()) |
-        nd_json_put(o, "min", any ? nd_json_real(lo) : json_null()) |
-        nd_json_put(o, "max", any ? nd_json_real(hi) : json_null())) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+    return nd_json_ok(o, nd_json_put(o, "name", nd_json_utf8(nd_ds_name(ds, j))) |
+                             nd_json_put(o, "unit", unit ? nd_json_utf8(unit) : json_null()) |
+                             nd_json_put(o, "min", any ? nd_json_real(lo) : json_null()) |
+                             nd_json_put(o, "max", any ? nd_json_real(hi) : json_null()));
 }
 
 static char *json_of(const nd_dataset *ds)
@@ -125,11 +121,7 @@ static char *json_of(const nd_dataset *ds)
         rc |= nd_json_push(cols, column_json(ds, c));
     for (size_t i = 0; rc == 0 && i < nd_ds_meta_count(ds); i++)
         rc |= nd_json_put(meta, nd_ds_meta_key(ds, i), nd_json_utf8(nd_ds_meta_value(ds, i)));
-    if (rc) {
-        json_decref(j);
-        return NULL;
-    }
-    return nd_json_dump(j);
+    return nd_json_dump(nd_json_ok(j, rc));
 }
 
 nd_bundle *nd_ds_bundle(const nd_dataset *ds)

@@ -186,11 +186,7 @@ static json_t *var_json(const char *name, const nd_value *v, const char *summary
     for (size_t k = 0; names && (f = nd_value_field_name(v, k)); k++)
         rc |= nd_json_push(names, json_string(f));
     if (fields[0]) rc |= nd_json_put(o, "fields", names);
-    if (rc) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+    return nd_json_ok(o, rc);
 }
 
 static nd_bundle *empty_bundle(void)
@@ -242,11 +238,5 @@ nd_bundle *nd_ws_bundle(const nd_ws *ws)
         nd_table_html(t, &html);
     }
     nd_table_free(t);
-    if (rc) {
-        json_decref(j);
-        nd_sb_free(&plain);
-        nd_sb_free(&html);
-        return NULL;
-    }
-    return nd_bundle_take3(nd_sb_take(&plain), nd_sb_take(&html), nd_json_dump(j));
+    return nd_bundle_take3(nd_sb_take(&plain), nd_sb_take(&html), nd_json_dump(nd_json_ok(j, rc)));
 }

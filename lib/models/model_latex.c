@@ -137,12 +137,8 @@ nd_bundle *nd_model_table(const nd_model *m, nd_model_kind kind)
     nd_table_text(t, &text);
     nd_table_html(t, &html);
     nd_table_free(t);
-    if (fail) {
-        json_decref(j);
-        nd_sb_free(&text), nd_sb_free(&html);
-        return NULL;
-    }
-    return nd_bundle_take3(nd_sb_take(&text), nd_sb_take(&html), nd_json_dump(j));
+    return nd_bundle_take3(nd_sb_take(&text), nd_sb_take(&html),
+                           nd_json_dump(nd_json_ok(j, fail)));
 }
 
 char *nd_model_explain(const nd_model *m, const char *name)

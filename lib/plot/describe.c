@@ -65,11 +65,7 @@ static json_t *series_json(const nd_fig_series *se, size_t plotted)
              nd_json_put(o, "plotted", json_integer((json_int_t)plotted)) |
              put_range(o, "xmin", "xmax", se->x, se->n) |
              put_range(o, "ymin", "ymax", se->y, se->n);
-    if (rc) {
-        json_decref(o);
-        return NULL;
-    }
-    return o;
+    return nd_json_ok(o, rc);
 }
 
 char *nd_fig_describe_json(const nd_figure *fig, const nd_fig_plan *plan)
@@ -95,9 +91,5 @@ char *nd_fig_describe_json(const nd_figure *fig, const nd_fig_plan *plan)
     }
     json_decref(panels);
     if (rc == 0 && fig->extra) rc = json_object_update(j, fig->extra);
-    if (rc) {
-        json_decref(j);
-        return NULL;
-    }
-    return nd_json_dump(j);
+    return nd_json_dump(nd_json_ok(j, rc));
 }
