@@ -11,6 +11,10 @@
    non-finite numbers); NULL on ENOMEM. */
 json_t *nd_json_real(double x);
 
+/* Reads v as nd_json_real wrote it (a number, or "nan", "inf", "-inf") into *x; 0, or -1
+   for anything else. */
+int nd_json_real_read(const json_t *v, double *x);
+
 /* Returns the text s as a JSON string, each byte that is not part of well-formed UTF-8
    replaced by '?' (JSON text is UTF-8; labels may come from anywhere); NULL on ENOMEM. */
 json_t *nd_json_utf8(const char *s);

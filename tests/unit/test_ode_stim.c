@@ -221,3 +221,23 @@ TEST(stim_describe_and_copy)
     nd_stim_free(c);
     nd_stim_free(NULL);
 }
+
+/* An endless step (dur = inf, the `stim step` default) survives a save: JSON has no
+   infinity, so it is written as "inf" and read back as one. */
+TEST(stim_json_round_trip_keeps_an_endless_step)
+{
+    nd_stim *s = nd_stim_create();
+    CHECK_INT(nd_stim_add_step(s, 10, INFINITY, 0.5), 0);
+    json_t *j = nd_stim_to_json(s);
+    CHECK(j != NULL);
+    nd_error e = {0};
+    nd_stim *back = j ? nd_stim_from_json(j, &e) : NULL;
+    CHECK(back != NULL);
+    if (back) {
+        CHECK_NEAR(nd_stim_eval(back, 5), 0, 0);
+        CHECK_NEAR(nd_stim_eval(back, 1e9), 0.5, 0);
+    }
+    json_decref(j);
+    nd_stim_free(back);
+    nd_stim_free(s);
+}
