@@ -1,8 +1,5 @@
 /* Phase-plane commands: fixed (all equilibria), stability (eigenvalues at a state) and
    phase (nullclines, direction field, trajectories, equilibria; see phase_plot.c). */
-#include <math.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "../analysis/eq_view.h"

@@ -1,6 +1,5 @@
 /* plot: variables of datasets against time (stacked panels, overlays across datasets)
    or against each other (trajectories). */
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 

@@ -1,7 +1,6 @@
 /* simulate: a model integrated over time into a dataset, which keeps the solver's
    continuous solution for the analyses that need more than the samples (spikes). */
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,7 +8,6 @@
 #include "../data/select.h"
 #include "../learn/simulate.h"
 #include "../learn/ude.h"
-#include "../ode/dense.h"
 #include "../ode/solve.h"
 #include "../language/args.h"
 #include "../language/exec.h"
