@@ -322,21 +322,23 @@ static const nd_command cmd_init = {
 
 /* ---- stim ---- */
 
-/* The components of `stim` and the options each takes: the names of the model language's
-   stim statement (docs/models.md), so one vocabulary serves both. The ramp's from= and
-   to= are the old names of t0= and t1=, kept as aliases. */
-enum { STIM_MAX_OPTS = 6 };
+/* The components of `stim`: the protocol forms of lib/ode/stim.h (the vocabulary of the
+   model language's stim statement, docs/models.md) under the command's names, with the
+   command's defaults. The ramp's from= and to= are the old names of t0= and t1=, kept as
+   aliases. data and none add no form. */
+enum { STIM_MAX_OPTS = 2 * ND_STIM_FORM_ARGS };
 static const struct stim_kind {
     const char *name;
-    const char *opts[STIM_MAX_OPTS];
-    size_t nnamed;          /* the options named in messages (the rest are aliases) */
+    const char *form;                         /* NULL: data, none */
+    double dflt[ND_STIM_FORM_ARGS];
+    const char *alias[ND_STIM_FORM_ARGS];     /* an old name of each argument, or NULL */
 } stim_kinds[] = {
-    {"step", {"at", "dur", "amp"}, 3},
-    {"pulses", {"start", "width", "period", "count", "amp"}, 5},
-    {"ramp", {"t0", "t1", "a0", "a1", "from", "to"}, 4},
-    {"noise", {"mean", "sigma", "tau", "seed", "dt"}, 5},
-    {"data", {NULL}, 0},
-    {"none", {NULL}, 0},
+    {"step", "step", {0, INFINITY, 10}, {NULL}},
+    {"pulses", "pulses", {0, 1, 10, 1, 10}, {NULL}},
+    {"ramp", "ramp", {0, 100, 0, 10}, {"from", "to"}},
+    {"noise", "ou", {0, 1, 5, 1, 0.05}, {NULL}},
+    {"data", NULL, {0}, {NULL}},
+    {"none", NULL, {0}, {NULL}},
 };
 
 /* Options of every component. */
@@ -354,8 +356,10 @@ static const struct stim_kind *stim_kind_find(const char *name)
 
 static int stim_kind_takes(const struct stim_kind *k, const char *opt)
 {
-    for (size_t i = 0; i < STIM_MAX_OPTS && k->opts[i]; i++)
-        if (strcmp(k->opts[i], opt) == 0) return 1;
+    const nd_stim_form *f = k->form ? nd_stim_form_find(k->form) : NULL;
+    for (size_t i = 0; f && i < f->nargs; i++)
+        if (strcmp(f->args[i], opt) == 0 || (k->alias[i] && strcmp(k->alias[i], opt) == 0))
+            return 1;
     return 0;
 }
 
@@ -392,8 +396,9 @@ static nd_status stim_check_options(const nd_cmd_ctx *ctx, const struct stim_kin
         for (size_t j = 0; j < sizeof stim_kinds / sizeof stim_kinds[0]; j++)
             if (stim_kind_takes(&stim_kinds[j], a->key))
                 nd_sb_printf(&whose, "%s%s", whose.len ? " and " : "", stim_kinds[j].name);
-        for (size_t j = 0; j < k->nnamed; j++)
-            nd_sb_printf(&takes, "%s%s=", j ? " " : "", k->opts[j]);
+        const nd_stim_form *f = k->form ? nd_stim_form_find(k->form) : NULL;
+        for (size_t j = 0; f && j < f->nargs; j++)
+            nd_sb_printf(&takes, "%s%s=", j ? " " : "", f->args[j]);
         nd_status st = nd_arg_error(a, err, ND_ENAME, "%s= is an option of stim %s, not of stim "
                                     "%s (%s takes %s)", a->key, nd_sb_str(&whose), k->name,
                                     k->name, takes.len ? nd_sb_str(&takes) : "no options of its own");
@@ -407,37 +412,20 @@ static nd_status stim_check_options(const nd_cmd_ctx *ctx, const struct stim_kin
     return nd_cmd_check_call(&strict, ctx->call, err);
 }
 
-static nd_status add_component(nd_cmd_ctx *ctx, nd_stim *s, const char *kind,
+static nd_status add_component(nd_cmd_ctx *ctx, nd_stim *s, const struct stim_kind *k,
                                const nd_arg *at, nd_error *err)
 {
-    double a = 0, b = 0, c = 0, d = 0, e = 0;
+    const nd_stim_form *f = nd_stim_form_find(k->form);
+    double a[ND_STIM_FORM_ARGS];
     nd_status st = ND_OK;
-    int rc;
-#define OPT(key, dflt, var) \
-    if (st == ND_OK) st = nd_arg_opt_number(ctx, key, dflt, &var, err)
-    if (strcmp(kind, "step") == 0) {
-        OPT("at", 0, a); OPT("dur", INFINITY, b); OPT("amp", 10, c);
-        rc = st == ND_OK ? nd_stim_add_step(s, a, b, c) : 0;
-    } else if (strcmp(kind, "pulses") == 0) {
-        OPT("start", 0, a); OPT("width", 1, b); OPT("period", 10, c); OPT("count", 1, d);
-        OPT("amp", 10, e);
-        rc = st == ND_OK ? nd_stim_add_pulses(s, a, b, c, (int)d, e) : 0;
-    } else if (strcmp(kind, "ramp") == 0) {
-        st = stim_number(ctx, "t0", "from", 0, &a, err);
-        if (st == ND_OK) st = stim_number(ctx, "t1", "to", 100, &b, err);
-        OPT("a0", 0, c); OPT("a1", 10, d);
-        rc = st == ND_OK ? nd_stim_add_ramp(s, a, b, c, d) : 0;
-    } else {
-        OPT("mean", 0, a); OPT("sigma", 1, b); OPT("tau", 5, c); OPT("seed", 1, d);
-        OPT("dt", 0.05, e);
-        rc = st == ND_OK ? nd_stim_add_ou(s, a, b, c, (unsigned long)d, e) : 0;
-    }
-#undef OPT
+    for (size_t i = 0; st == ND_OK && i < f->nargs; i++)
+        st = stim_number(ctx, f->args[i], k->alias[i], k->dflt[i], &a[i], err);
     if (st != ND_OK) return st;
+    int rc = nd_stim_add_form(s, f, a);
     if (rc != ND_OK)
         return nd_arg_error(at, err, rc == ND_ENOMEM ? ND_ENOMEM : ND_EVALUE,
                             "these %s parameters do not make a stimulus (see `help stim`)",
-                            kind);
+                            k->name);
     return ND_OK;
 }
 
@@ -512,7 +500,7 @@ static nd_status run_stim(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     nd_stim *s = add && old ? nd_stim_copy(old) : nd_stim_create();
     if (!s) return nd_error_fail(err, ND_ENOMEM, "out of memory");
     st = strcmp(kind, "data") == 0 ? add_data(ctx, first, s, err)
-                                   : add_component(ctx, s, kind, kind_arg, err);
+                                   : add_component(ctx, s, sk, kind_arg, err);
     if (st == ND_OK && net) st = nd_ude_set_stim(net, s, par, err);
     if (st != ND_OK || net) {
         nd_stim_free(s);

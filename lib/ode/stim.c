@@ -325,6 +325,38 @@ char *nd_stim_describe(const nd_stim *s)
     return nd_sb_take(&sb);
 }
 
+/* ---- the components by name ---- */
+
+static const nd_stim_form forms[] = {
+    {"step", {"at", "dur", "amp"}, 3},
+    {"pulses", {"start", "width", "period", "count", "amp"}, 5},
+    {"ramp", {"t0", "t1", "a0", "a1"}, 4},
+    {"ou", {"mean", "sigma", "tau", "seed", "dt"}, 5},
+};
+
+const nd_stim_form *nd_stim_form_at(size_t i)
+{
+    return i < sizeof forms / sizeof forms[0] ? &forms[i] : NULL;
+}
+
+const nd_stim_form *nd_stim_form_find(const char *name)
+{
+    const nd_stim_form *f;
+    for (size_t i = 0; (f = nd_stim_form_at(i)); i++)
+        if (strcmp(f->name, name) == 0) return f;
+    return NULL;
+}
+
+int nd_stim_add_form(nd_stim *s, const nd_stim_form *f, const double *a)
+{
+    switch (f - forms) {
+    case 0: return nd_stim_add_step(s, a[0], a[1], a[2]);
+    case 1: return nd_stim_add_pulses(s, a[0], a[1], a[2], (int)a[3], a[4]);
+    case 2: return nd_stim_add_ramp(s, a[0], a[1], a[2], a[3]);
+    default: return nd_stim_add_ou(s, a[0], a[1], a[2], (unsigned long)a[3], a[4]);
+    }
+}
+
 /* ---- JSON: one object per component, rebuilt through the add functions ---- */
 
 static const char *const kind_names[] = {"step", "pulses", "ramp", "ou", "samples"};
