@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "../base/json.h"
 #include "../base/numfmt.h"
 #include "../base/strbuf.h"
 #include "../base/table.h"
@@ -70,105 +71,86 @@ static void point_table(const nd_bif_result *r, nd_sb *plain, nd_sb *html)
     nd_table_free(t);
 }
 
-static void json_state(nd_sb *sb, const nd_bif_result *r, const double *x, size_t stride,
-                       size_t n)
+/* {NAME: x[i]} for one state (n == 0), or {NAME: [x[k*stride + i] for k < n]}. */
+static json_t *state_json(const nd_bif_result *r, const double *x, size_t stride, size_t n)
 {
-    nd_sb_putc(sb, '{');
-    for (size_t i = 0; i < r->dim; i++) {
-        if (i) nd_sb_putc(sb, ',');
-        nd_json_string(sb, r->names[i]);
-        nd_sb_putc(sb, ':');
-        if (n == 0) {
-            nd_json_number(sb, x[i]);
-            continue;
-        }
-        nd_sb_putc(sb, '[');
-        for (size_t k = 0; k < n; k++) {
-            if (k) nd_sb_putc(sb, ',');
-            nd_json_number(sb, x[k * stride + i]);
-        }
-        nd_sb_putc(sb, ']');
+    json_t *o = json_object();
+    int rc = o ? 0 : -1;
+    for (size_t i = 0; rc == 0 && i < r->dim; i++) {
+        json_t *v = n ? json_array() : nd_json_real(x[i]);
+        for (size_t k = 0; n && v && k < n && rc == 0; k++)
+            rc |= nd_json_push(v, nd_json_real(x[k * stride + i]));
+        rc |= nd_json_put(o, r->names[i], v);
     }
-    nd_sb_putc(sb, '}');
+    return nd_json_ok(o, rc);
 }
 
-static void json_numbers(nd_sb *sb, const char *key, const double *x, size_t n)
+static json_t *ints_json(const int *x, size_t n)
 {
-    nd_sb_printf(sb, ",\"%s\":", key);
-    nd_json_numbers(sb, x, n);
+    json_t *a = json_array();
+    int rc = a ? 0 : -1;
+    for (size_t i = 0; rc == 0 && i < n; i++) rc = nd_json_push(a, json_integer(x[i]));
+    return nd_json_ok(a, rc);
 }
 
-static void json_ints(nd_sb *sb, const char *key, const int *x, size_t n)
+static json_t *branch_json(const nd_bif_result *r, const nd_eq_branch *br)
 {
-    nd_sb_printf(sb, ",\"%s\":[", key);
-    for (size_t i = 0; i < n; i++) nd_sb_printf(sb, i ? ",%d" : "%d", x[i]);
-    nd_sb_putc(sb, ']');
+    json_t *o = json_object();
+    return nd_json_ok(o, nd_json_put(o, "kind", json_string("equilibria")) |
+                      nd_json_put(o, "param", nd_json_reals(br->param, br->n)) |
+                      nd_json_put(o, "state", state_json(r, br->state, r->dim, br->n)) |
+                      nd_json_put(o, "n_unstable", ints_json(br->n_unstable, br->n)));
 }
 
-static void json_result(nd_sb *sb, const nd_bif_result *r)
+static json_t *point_json(const nd_bif_result *r, const nd_bif_point *p)
 {
-    nd_sb_puts(sb, "{\"type\":\"bifurcation\",\"model\":");
-    nd_json_string(sb, r->model);
-    nd_sb_puts(sb, ",\"parameter\":");
-    nd_json_string(sb, r->param);
-    nd_sb_puts(sb, ",\"interval\":[");
-    nd_json_number(sb, r->lo);
-    nd_sb_putc(sb, ',');
-    nd_json_number(sb, r->hi);
-    nd_sb_puts(sb, "],\"branches\":[");
-    for (size_t b = 0; b < r->nbranches; b++) {
-        const nd_eq_branch *br = &r->branches[b];
-        nd_sb_puts(sb, b ? ",{\"kind\":\"equilibria\"" : "{\"kind\":\"equilibria\"");
-        json_numbers(sb, "param", br->param, br->n);
-        nd_sb_puts(sb, ",\"state\":");
-        json_state(sb, r, br->state, r->dim, br->n);
-        json_ints(sb, "n_unstable", br->n_unstable, br->n);
-        nd_sb_putc(sb, '}');
-    }
-    nd_sb_puts(sb, "],\"points\":[");
-    for (size_t i = 0; i < r->npoints; i++) {
-        const nd_bif_point *p = &r->points[i];
-        nd_sb_puts(sb, i ? ",{\"kind\":" : "{\"kind\":");
-        nd_json_string(sb, nd_bif_kind_name(p->kind));
-        nd_sb_puts(sb, ",\"param\":");
-        nd_json_number(sb, p->param);
-        nd_sb_puts(sb, ",\"state\":");
-        json_state(sb, r, p->state, 0, 0);
-        nd_sb_puts(sb, ",\"omega\":");
-        nd_json_number(sb, p->omega);
-        nd_sb_puts(sb, ",\"l1\":");
-        nd_json_number(sb, p->l1);
-        nd_sb_puts(sb, ",\"period\":");
-        nd_json_number(sb, p->period);
-        nd_sb_puts(sb, ",\"criticality\":");
-        nd_json_string(sb, nd_bif_criticality(p));
-        nd_sb_printf(sb, ",\"branch\":%zu,\"on_cycle\":%s}", p->branch,
-                     p->on_cycle ? "true" : "false");
-    }
-    nd_sb_puts(sb, "],\"cycles\":[");
-    for (size_t c = 0; c < r->ncycles; c++) {
-        const nd_cycle_branch *cb = &r->cycles[c];
-        nd_sb_printf(sb, "%s{\"from_point\":%zu", c ? "," : "", cb->from_point);
-        json_numbers(sb, "param", cb->param, cb->n);
-        json_numbers(sb, "period", cb->period, cb->n);
-        nd_sb_puts(sb, ",\"min\":");
-        json_state(sb, r, cb->xmin, r->dim, cb->n);
-        nd_sb_puts(sb, ",\"max\":");
-        json_state(sb, r, cb->xmax, r->dim, cb->n);
-        json_ints(sb, "stable", cb->stable, cb->n);
-        nd_sb_putc(sb, '}');
-    }
-    nd_sb_puts(sb, "],\"notes\":");
-    nd_json_string(sb, r->notes);
-    nd_sb_putc(sb, '}');
+    json_t *o = json_object();
+    return nd_json_ok(o, nd_json_put(o, "kind", json_string(nd_bif_kind_name(p->kind))) |
+                      nd_json_put(o, "param", nd_json_real(p->param)) |
+                      nd_json_put(o, "state", state_json(r, p->state, 0, 0)) |
+                      nd_json_put(o, "omega", nd_json_real(p->omega)) |
+                      nd_json_put(o, "l1", nd_json_real(p->l1)) |
+                      nd_json_put(o, "period", nd_json_real(p->period)) |
+                      nd_json_put(o, "criticality", json_string(nd_bif_criticality(p))) |
+                      nd_json_put(o, "branch", json_integer((json_int_t)p->branch)) |
+                      nd_json_put(o, "on_cycle", json_boolean(p->on_cycle)));
+}
+
+static json_t *cycle_json(const nd_bif_result *r, const nd_cycle_branch *cb)
+{
+    json_t *o = json_object();
+    return nd_json_ok(o, nd_json_put(o, "from_point", json_integer((json_int_t)cb->from_point)) |
+                      nd_json_put(o, "param", nd_json_reals(cb->param, cb->n)) |
+                      nd_json_put(o, "period", nd_json_reals(cb->period, cb->n)) |
+                      nd_json_put(o, "min", state_json(r, cb->xmin, r->dim, cb->n)) |
+                      nd_json_put(o, "max", state_json(r, cb->xmax, r->dim, cb->n)) |
+                      nd_json_put(o, "stable", ints_json(cb->stable, cb->n)));
+}
+
+static char *result_json(const nd_bif_result *r)
+{
+    json_t *j = json_object(), *br = json_array(), *pts = json_array(), *cyc = json_array();
+    double interval[2] = {r->lo, r->hi};
+    int rc = nd_json_put(j, "type", json_string("bifurcation")) |
+             nd_json_put(j, "model", nd_json_utf8(r->model)) |
+             nd_json_put(j, "parameter", nd_json_utf8(r->param)) |
+             nd_json_put(j, "interval", nd_json_reals(interval, 2)) |
+             nd_json_put(j, "branches", br) | nd_json_put(j, "points", pts) |
+             nd_json_put(j, "cycles", cyc) | nd_json_put(j, "notes", nd_json_utf8(r->notes));
+    for (size_t b = 0; rc == 0 && b < r->nbranches; b++)
+        rc |= nd_json_push(br, branch_json(r, &r->branches[b]));
+    for (size_t i = 0; rc == 0 && i < r->npoints; i++)
+        rc |= nd_json_push(pts, point_json(r, &r->points[i]));
+    for (size_t c = 0; rc == 0 && c < r->ncycles; c++)
+        rc |= nd_json_push(cyc, cycle_json(r, &r->cycles[c]));
+    return nd_json_dump(nd_json_ok(j, rc));
 }
 
 nd_bundle *nd_bif_bundle(const nd_bif_result *r)
 {
-    nd_sb plain, html, json;
+    nd_sb plain, html;
     nd_sb_init(&plain);
     nd_sb_init(&html);
-    nd_sb_init(&json);
     char *sum = nd_bif_summary(r);
     nd_sb_printf(&plain, "%s\n", sum ? sum : "");
     nd_sb_puts(&html, "<p>");
@@ -183,6 +165,5 @@ nd_bundle *nd_bif_bundle(const nd_bif_result *r)
         nd_html_escape(&html, r->notes);
         nd_sb_puts(&html, "</p>");
     }
-    json_result(&json, r);
-    return nd_bundle_take3(nd_sb_take(&plain), nd_sb_take(&html), nd_sb_take(&json));
+    return nd_bundle_take3(nd_sb_take(&plain), nd_sb_take(&html), result_json(r));
 }

@@ -118,6 +118,24 @@ nd_status nd_eq_eigen(const nd_model *m, const double *p, const double *x, doubl
     return ND_OK;
 }
 
+nd_status nd_eq_linearise(const nd_model *m, const double *p, const double *x, nd_eq_list *l,
+                          double *max_rate, nd_error *err)
+{
+    size_t n = nd_model_count(m, ND_MODEL_STATE);
+    double *w = malloc(3 * (n ? n : 1) * sizeof *w), *f = w + 2 * n;
+    if (!w) return nd_error_fail(err, ND_ENOMEM, "out of memory");
+    nd_status st = nd_eq_eigen(m, p, x, w, w + n, err);
+    if (st == ND_OK && nd_eq_list_add(l, x, w, w + n, nd_eq_classify(w, w + n, n), NULL) < 0)
+        st = nd_error_fail(err, ND_ENOMEM, "out of memory");
+    if (st == ND_OK) {
+        nd_model_rhs(m, 0, x, p, f);
+        *max_rate = 0;
+        for (size_t i = 0; i < n; i++) *max_rate = fmax(*max_rate, fabs(f[i]));
+    }
+    free(w);
+    return st;
+}
+
 nd_eq_kind nd_eq_classify(const double *re, const double *im, size_t n)
 {
     double mag = 1;
@@ -291,4 +309,11 @@ nd_status nd_eq_find_all(const nd_model *m, const double *p, const nd_eq_seeds *
     free(idx);
     if (st == ND_OK) nd_eq_list_sort(out);
     return st;
+}
+
+void nd_eq_default_range(double x0, double *lo, double *hi)
+{
+    double r = fmax(1, 2 * fabs(x0));
+    *lo = x0 - r;
+    *hi = x0 + r;
 }

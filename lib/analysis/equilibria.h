@@ -71,6 +71,12 @@ void nd_eq_list_free(nd_eq_list *l);
 int nd_eq_list_add(nd_eq_list *l, const double *x, const double *re, const double *im,
                    nd_eq_kind kind, const double *scale);
 
+/* Linearises m at x (any state, not only an equilibrium): appends x with its eigenvalues
+   and kind to l (n = m's states; as nd_eq_list_add) and sets *max_rate to the largest
+   |dx/dt| at x (0 at an equilibrium). ND_ENOMEM, ND_ESOLVER from the eigenvalues. */
+nd_status nd_eq_linearise(const nd_model *m, const double *p, const double *x, nd_eq_list *l,
+                          double *max_rate, nd_error *err);
+
 /* Sorts the points by their first state, ascending (stable output order). */
 void nd_eq_list_sort(nd_eq_list *l);
 
@@ -84,6 +90,11 @@ typedef struct nd_eq_seeds {
     const double *extra;     /* nextra * n values, or NULL */
     size_t nextra;
 } nd_eq_seeds;
+
+/* Sets [*lo, *hi] to where equilibria are looked for along a state that starts at x0 when
+   no range is given: x0 ± max(1, 2|x0|), which holds every equilibrium of the built-in
+   models around their rest. */
+void nd_eq_default_range(double x0, double *lo, double *hi);
 
 /* Finds all equilibria Newton reaches from the seeds, deduplicated (scale: hi - lo per
    state) and sorted by the first state, each with eigenvalues and kind; appends them to

@@ -27,6 +27,26 @@ void nd_fi_result_clear(nd_fi_result *r)
     memset(r, 0, sizeof *r);
 }
 
+nd_fi_findings nd_fi_find(const nd_fi_result *r)
+{
+    nd_fi_findings f = {-1, -1, -1, -1, 0};
+    long n = (long)r->n;
+    for (long i = 0; i < n && f.onset < 0; i++)
+        if (r->rate_up[i] > 0) f.onset = i;
+    long top = n - 1;
+    while (top >= 0 && !(r->rate_down[top] > 0)) top--;
+    for (long i = top; i >= 0 && r->rate_down[i] > 0; i--) f.offset = i;
+    for (long i = 0; i < n; i++) {
+        f.max_rate = fmax(f.max_rate, fmax(isnan(r->rate_up[i]) ? 0 : r->rate_up[i],
+                                           isnan(r->rate_down[i]) ? 0 : r->rate_down[i]));
+        if (r->rate_up[i] == 0 && r->rate_down[i] > 0) {
+            if (f.bist_lo < 0) f.bist_lo = i;
+            f.bist_hi = i;
+        }
+    }
+    return f;
+}
+
 /* One sweep over the values in the order dir (+1 up, -1 down), starting from m's
    initial state; rate[i] belongs to value[i]. */
 static nd_status sweep(const nd_model *m, const nd_fi_options *o, nd_fi_result *r, int dir,

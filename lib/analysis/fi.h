@@ -55,6 +55,16 @@ nd_status nd_fi_sweep(const nd_model *m, const nd_fi_options *o, nd_fi_result *o
 /* Frees what nd_fi_sweep stored and zeroes r. */
 void nd_fi_result_clear(nd_fi_result *r);
 
+/* What a pair of sweeps shows, as indices into the values (-1: none). */
+typedef struct nd_fi_findings {
+    long onset, offset;       /* the first value firing going up, the last going down */
+    long bist_lo, bist_hi;    /* the values silent going up but firing coming down */
+    double max_rate;          /* the highest rate of either sweep */
+} nd_fi_findings;
+
+/* Returns the onset, offset, bistable window and highest rate of r. */
+nd_fi_findings nd_fi_find(const nd_fi_result *r);
+
 /* Finds the value where the up sweep starts firing to within tol, brute force: checks
    that a is silent and b fires, then sweeps the bracket up in tenths from rest at its
    lower end, narrowing it to the first firing tenth, until it is narrower than tol. Each

@@ -145,3 +145,26 @@ nd_status nd_phase_equilibria(const nd_phase_plane *pp, nd_slice *sl, nd_eq_list
         }
     return st;
 }
+
+nd_status nd_phase_find_equilibria(const nd_model *m, const double *p, const double *lo,
+                                   const double *hi, size_t per_axis, const double *x0,
+                                   double t1, nd_phase_path_fn path, void *path_ctx,
+                                   nd_eq_list *out, nd_error *err)
+{
+    /* Samples along a trajectory sit where the dynamics go, which a coarse grid can miss
+       in a high-dimensional box. */
+    enum { TRAJ_SEEDS = 40 };
+    size_t n = nd_model_count(m, ND_MODEL_STATE), ntraj = TRAJ_SEEDS;
+    double *traj = malloc(TRAJ_SEEDS * (n ? n : 1) * sizeof *traj);
+    if (!traj) return nd_error_fail(err, ND_ENOMEM, "out of memory");
+    nd_status st = ND_OK;
+    nd_error run = {0};
+    if (t1 == 0 || path(path_ctx, m, p, x0, t1, ntraj, traj, NULL, &run) != ND_OK) {
+        if (t1 > 0 && run.code == ND_EINTERRUPT) st = nd_error_fail(err, ND_EINTERRUPT, "%s", run.msg);
+        ntraj = 0;
+    }
+    nd_eq_seeds sd = {lo, hi, per_axis, traj, ntraj};
+    if (st == ND_OK) st = nd_eq_find_all(m, p, &sd, out, err);
+    free(traj);
+    return st;
+}

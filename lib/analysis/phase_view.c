@@ -7,7 +7,6 @@
 #include <string.h>
 
 #include "../base/strbuf.h"
-#include "../base/textfmt.h"
 #include "contour.h"
 #include "eq_view.h"
 
@@ -65,7 +64,7 @@ static int add_equilibria(nd_figure *fig, int panel, const nd_eq_list *l)
     return 0;
 }
 
-/* Adds the equilibria to the figure's text/plain and JSON. */
+/* Appends the equilibria to the figure's text/plain. */
 static int describe_equilibria(nd_bundle *b, const nd_phase_plane *pp, const nd_slice *sl,
                                const nd_eq_list *l)
 {
@@ -85,26 +84,23 @@ static int describe_equilibria(nd_bundle *b, const nd_phase_plane *pp, const nd_
         nd_sb_putc(&sb, ')');
     }
     char *plain = nd_sb_take(&sb);
-    const char *json = nd_bundle_get(b, ND_MIME_JSON);
-    size_t jl = json ? strlen(json) : 0;
-    if (jl && json[jl - 1] == '}') {
-        nd_sb_putn(&sb, json, jl - 1);
-        nd_sb_printf(&sb, ",\"phase\":{\"model\":");
-        nd_json_string(&sb, nd_model_name(pp->m));
-        nd_sb_puts(&sb, ",\"x\":");
-        nd_json_string(&sb, names[0]);
-        nd_sb_puts(&sb, ",\"y\":");
-        nd_json_string(&sb, names[1]);
-        nd_sb_printf(&sb, ",\"others\":\"%s\",\"equilibria\":", sl->qss ? "qss" : "init");
-        nd_eq_view_json_points(&sb, pp->m, names, l);
-        nd_sb_puts(&sb, "}}");
-    }
-    char *nj = nd_sb_take(&sb);
-    int ok = plain && nd_bundle_set(b, "text/plain", plain) == 0 &&
-             (!nj || nd_bundle_set(b, ND_MIME_JSON, nj) == 0);
+    int ok = plain && nd_bundle_set(b, "text/plain", plain) == 0;
     free(plain);
-    free(nj);
     return ok ? 0 : -1;
+}
+
+/* The figure's JSON gains "phase":{"model","x","y","others","equilibria"}. */
+static int phase_json(nd_figure *fig, const nd_phase_plane *pp, const nd_slice *sl,
+                      const nd_eq_list *l)
+{
+    const char *names[2] = {state_name(pp->m, pp->ix), state_name(pp->m, pp->iy)};
+    json_t *o = json_object();
+    int rc = nd_json_put(o, "model", json_string(nd_model_name(pp->m))) |
+             nd_json_put(o, "x", json_string(names[0])) |
+             nd_json_put(o, "y", json_string(names[1])) |
+             nd_json_put(o, "others", json_string(sl->qss ? "qss" : "init")) |
+             nd_json_put(o, "equilibria", nd_eq_view_points_json(pp->m, names, l));
+    return nd_fig_set_json(fig, "phase", nd_json_ok(o, rc));
 }
 
 static char *axis_label(const nd_model *m, int i)
@@ -152,7 +148,8 @@ static nd_status draw(const nd_phase_plane *pp, nd_slice *sl, nd_bundle **out, n
         nd_fig_set_xrange(fig, pp->lo[0], pp->hi[0]);
         nd_fig_set_yrange(fig, panel, pp->lo[1], pp->hi[1]);
         nd_fig_set_size(fig, 800, 560);
-        st = nd_fig_render(fig, &b, err);
+        st = phase_json(fig, pp, sl, &l) ? nd_error_fail(err, ND_ENOMEM, "out of memory")
+                                         : nd_fig_render(fig, &b, err);
     }
     if (st == ND_OK && describe_equilibria(b, pp, sl, &l)) st = nd_error_fail(err, ND_ENOMEM, "out of memory");
     if (st == ND_OK) *out = b;

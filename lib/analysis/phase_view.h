@@ -10,6 +10,7 @@
 #include "../base/bundle.h"
 #include "../base/error.h"
 #include "../models/model.h"
+#include "equilibria.h"
 
 /* Integrates m at parameters p from y0 over [0, t1] into npts equally spaced samples
    (n values each, starting with y0), setting breaks[i] (npts flags, may be NULL) where a
@@ -46,6 +47,16 @@ nd_status nd_phase_frame(nd_phase_plane *pp, int fit_x, int fit_y, nd_error *err
 /* Writes n starting points spread over the box into starts (2n values): a stratified x
    and a golden-ratio y, inside the central 90 %, no two alike. */
 void nd_phase_spread(const nd_phase_plane *pp, size_t n, double *starts);
+
+/* Finds every equilibrium of m at p (any number of states) as `fixed` does: Newton from a
+   grid of per_axis seeds per state over the box lo/hi (nd_eq_find_all; 0: about 400 in
+   all) and from 40 samples of the trajectory path integrates from x0 over [0, t1] (none
+   when t1 is 0; a run that fails seeds nothing and the grid still does). Appends the
+   points to out (n = m's states). ND_EINTERRUPT when the run was interrupted, ND_ENOMEM. */
+nd_status nd_phase_find_equilibria(const nd_model *m, const double *p, const double *lo,
+                                   const double *hi, size_t per_axis, const double *x0,
+                                   double t1, nd_phase_path_fn path, void *path_ctx,
+                                   nd_eq_list *out, nd_error *err);
 
 /* Draws the plane into *out: a figure (800 × 560, the box as its ranges) whose text/plain
    lists the equilibria ("V = …, n = …: stable node (eigenvalues)") and whose JSON gains

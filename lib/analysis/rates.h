@@ -8,6 +8,7 @@
 #include "../base/error.h"
 #include "../data/dataset.h"
 #include "../models/model.h"
+#include "../plot/figure.h"
 
 /* Returns a dataset with column V (named after the swept state) over n points of
    [lo, hi], then for each gate x of m: alpha_x, beta_x, x_inf, tau_x. A gate is a state
@@ -16,5 +17,10 @@
    bad, ND_ENOMEM. */
 nd_status nd_rates_compute(const nd_model *m, int vstate, double lo, double hi, size_t n,
                            nd_dataset **out, nd_error *err);
+
+/* Returns the figure of a dataset from nd_rates_compute: the gates' steady states x_inf
+   in one panel and their time constants tau_x in a second, against the swept state;
+   NULL on ENOMEM. */
+nd_figure *nd_rates_figure(const nd_dataset *ds);
 
 #endif

@@ -262,6 +262,11 @@ void nd_spikes_rule_for(const nd_dataset *ds, size_t col, nd_spikes_rule *out)
                                 nd_ds_rows(ds), out);
 }
 
+void nd_spikes_isi(const nd_spikes *s, double *isi)
+{
+    for (size_t i = 1; i < s->n; i++) isi[i - 1] = s->times[i] - s->times[i - 1];
+}
+
 double nd_spikes_rate(const nd_spikes *s, double t0, double t1)
 {
     if (!(t1 > t0)) return NAN;

@@ -80,6 +80,9 @@ nd_status nd_spikes_dataset(const nd_dataset *ds, size_t col, const nd_spikes_ru
 /* Frees what nd_spikes_detect stored and zeroes s. */
 void nd_spikes_clear(nd_spikes *s);
 
+/* Writes the s->n - 1 inter-spike intervals times[i + 1] - times[i] into isi. */
+void nd_spikes_isi(const nd_spikes *s, double *isi);
+
 /* Count-based firing rate in spikes per second over [t0, t1] given in milliseconds. */
 double nd_spikes_rate(const nd_spikes *s, double t0, double t1);
 

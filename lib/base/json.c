@@ -14,6 +14,17 @@ json_t *nd_json_real(double x)
     return json_string(isnan(x) ? "nan" : x > 0 ? "inf" : "-inf");
 }
 
+int nd_json_real_read(const json_t *v, double *x)
+{
+    const char *s = json_string_value(v);
+    if (json_is_number(v)) *x = json_number_value(v);
+    else if (s && strcmp(s, "nan") == 0) *x = NAN;
+    else if (s && strcmp(s, "inf") == 0) *x = INFINITY;
+    else if (s && strcmp(s, "-inf") == 0) *x = -INFINITY;
+    else return -1;
+    return 0;
+}
+
 json_t *nd_json_utf8(const char *s)
 {
     json_t *j = json_string(s);
@@ -72,4 +83,11 @@ json_t *nd_json_u64(uint64_t u)
     *p = '\0';
     do *--p = (char)('0' + u % 10); while (u /= 10);
     return json_string(p);
+}
+
+json_t *nd_json_ok(json_t *j, int rc)
+{
+    if (rc == 0) return j;
+    json_decref(j);
+    return NULL;
 }

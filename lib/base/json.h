@@ -12,6 +12,10 @@
    non-finite numbers); NULL on ENOMEM. */
 json_t *nd_json_real(double x);
 
+/* Reads v as nd_json_real wrote it (a number, or "nan", "inf", "-inf") into *x; 0, or -1
+   for anything else. */
+int nd_json_real_read(const json_t *v, double *x);
+
 /* Returns the text s as a JSON string, each byte that is not part of well-formed UTF-8
    replaced by '?' (JSON text is UTF-8; labels may come from anywhere); NULL on ENOMEM. */
 json_t *nd_json_utf8(const char *s);
@@ -34,5 +38,9 @@ char *nd_json_dump(json_t *j);
 /* Returns u as a JSON integer, or, above INT64_MAX (the top-bit seeds of nd_rng_derive,
    which jansson's signed integers cannot hold), as its decimal string; NULL on ENOMEM. */
 json_t *nd_json_u64(uint64_t u);
+
+/* Returns j when rc (or-ed nd_json_put/nd_json_push results) is 0, else releases j and
+   returns NULL: the end of a builder, `return nd_json_ok(o, rc);`. */
+json_t *nd_json_ok(json_t *j, int rc);
 
 #endif

@@ -20,3 +20,20 @@ char *nd_numfmt(double x, char *buf)
     }
     return buf;
 }
+
+double nd_nice_ceil(double x)
+{
+    double unit = pow(10, floor(log10(x))), f = x / unit;
+    return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * unit;
+}
+
+int nd_numfmt_decimals(double lo, double step)
+{
+    for (int d = 0; d < 6; d++) {
+        double scale = pow(10, d), a = step * scale, b = lo * scale;
+        if (fabs(a - round(a)) < 1e-6 * fmax(1, fabs(a)) &&
+            fabs(b - round(b)) < 1e-6 * fmax(1, fabs(b)))
+            return d;
+    }
+    return 6;
+}

@@ -1,11 +1,11 @@
 /* The plot command's path for bifurcation results; datasets keep their own path. */
 #include "bif_plot.h"
 
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../analysis/bif_view.h"
+#include "../analysis/fi_view.h"
 #include "../language/args.h"
 #include "../language/figure_value.h"
 #include "../language/target.h"
@@ -54,23 +54,13 @@ static nd_status read_args(const nd_cmd_ctx *ctx, const nd_bif_result *r, size_t
 /* Adds the F-I curve below the diagram: up and down sweeps, as `fi` draws them. */
 static int add_fi_panel(nd_figure *fig, const nd_bif_result *r, const nd_dataset *fi)
 {
-    const char *unit = nd_ds_unit(fi, (size_t)nd_ds_find(fi, "rate_up"));
-    char ylabel[64];
-    snprintf(ylabel, sizeof ylabel, unit && unit[0] ? "firing rate [%s]" : "firing rate", unit);
+    size_t up = (size_t)nd_ds_find(fi, "rate_up"), down = (size_t)nd_ds_find(fi, "rate_down");
     char *xlabel = nd_fig_label(r->param, r->param_unit);
-    int p = xlabel ? nd_fig_add_panel(fig, xlabel, ylabel) : -1;
+    int p = xlabel ? nd_fi_add_panel(fig, xlabel, nd_ds_unit(fi, up), nd_ds_col(fi, 0),
+                                     nd_ds_col(fi, up), nd_ds_col(fi, down), nd_ds_rows(fi),
+                                     "rate, up sweep", "rate, down sweep") : -1;
     free(xlabel);
-    if (p < 0) return -1;
-    const double *x = nd_ds_col(fi, 0);
-    nd_fig_style up = {.marker = ND_FIG_CIRCLE}, down = {.line = ND_FIG_DASHED,
-                                                         .marker = ND_FIG_OPEN_CIRCLE};
-    size_t n = nd_ds_rows(fi);
-    if (nd_fig_add_series(fig, p, "rate, up sweep", x,
-                          nd_ds_col(fi, (size_t)nd_ds_find(fi, "rate_up")), n, up) < 0 ||
-        nd_fig_add_series(fig, p, "rate, down sweep", x,
-                          nd_ds_col(fi, (size_t)nd_ds_find(fi, "rate_down")), n, down) < 0)
-        return -1;
-    return 0;
+    return p < 0 ? -1 : 0;
 }
 
 nd_status nd_plot_bif(const nd_cmd_ctx *ctx, const nd_bif_result *r, nd_value **result,

@@ -1,54 +1,12 @@
 /* Analysis commands: rates (the gates' kinetics). Spikes and compare are in cmd_spikes.c. */
-#include <math.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "../analysis/rates.h"
-#include "../base/numfmt.h"
-#include "../base/range.h"
-#include "../base/strbuf.h"
-#include "../base/table.h"
-#include "../base/textfmt.h"
-#include "../plot/figure.h"
 #include "../language/args.h"
 #include "modules.h"
 #include "../language/target.h"
 
 /* ---- rates ---- */
-
-static nd_status rates_figure(const nd_cmd_ctx *ctx, const nd_dataset *ds, nd_error *err)
-{
-    size_t ng = (nd_ds_cols(ds) - 1) / 4;
-    const char *model = nd_ds_meta(ds, "model"), *v = nd_ds_name(ds, 0);
-    nd_sb title;
-    nd_sb_init(&title);
-    nd_sb_printf(&title, "%s: gate steady states x_inf and time constants tau_x against %s",
-                 model ? model : "the model", v);
-    nd_figure *fig = title.oom ? NULL : nd_fig_create(title.data);
-    nd_sb_free(&title);
-    /* tau's unit is the same for every gate: the first one's */
-    char *xl = nd_fig_label(v, nd_ds_unit(ds, 0)), *y1 = nd_fig_label("steady state x_inf", NULL);
-    char *y2 = nd_fig_label("time constant tau_x", nd_ds_unit(ds, 4));
-    int p1 = fig && xl && y1 ? nd_fig_add_panel(fig, xl, y1) : -1;
-    int p2 = fig && xl && y2 ? nd_fig_add_panel(fig, xl, y2) : -1;
-    free(y1);
-    free(y2);
-    int ok = p1 >= 0 && p2 >= 0;
-    for (size_t g = 0; ok && g < ng; g++) {
-        const char *inf = nd_ds_name(ds, 1 + 4 * g + 2), *tau = nd_ds_name(ds, 1 + 4 * g + 3);
-        ok = nd_fig_add_series(fig, p1, inf, nd_ds_col(ds, 0), nd_ds_col(ds, 1 + 4 * g + 2),
-                               nd_ds_rows(ds), (nd_fig_style){0}) >= 0 &&
-             nd_fig_add_series(fig, p2, tau, nd_ds_col(ds, 0), nd_ds_col(ds, 1 + 4 * g + 3),
-                               nd_ds_rows(ds), (nd_fig_style){0}) >= 0;
-    }
-    free(xl);
-    nd_bundle *b = NULL;
-    nd_status st = ok ? nd_fig_render(fig, &b, err)
-                      : nd_error_fail(err, ND_ENOMEM, "out of memory");
-    nd_fig_free(fig);
-    return st == ND_OK ? nd_cmd_display(ctx, b, err) : st;
-}
 
 static nd_status run_rates(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
 {
@@ -83,7 +41,9 @@ static nd_status run_rates(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
                                                         .col = ctx->call->col, .span = 5});
         return st;
     }
-    if (plot && (st = rates_figure(ctx, ds, err)) != ND_OK) {
+    nd_bundle *fig = NULL;
+    if (plot && ((st = nd_fig_render_take(nd_rates_figure(ds), &fig, err)) != ND_OK ||
+                 (st = nd_cmd_display(ctx, fig, err)) != ND_OK)) {
         nd_ds_free(ds);
         return st;
     }

@@ -5,8 +5,6 @@
 #include <time.h>
 
 #include "../base/strbuf.h"
-#include "../base/table.h"
-#include "../base/textfmt.h"
 #include "../language/args.h"
 #include "../language/commands.h"
 #include "../language/eval.h"
@@ -41,82 +39,12 @@ static const nd_command cmd_help = {
 
 /* ---- vars ---- */
 
-static nd_bundle *empty_workspace(void)
-{
-    nd_bundle *b = nd_bundle_create();
-    if (b && (nd_bundle_set(b, "text/plain", "The workspace is empty.") ||
-              nd_bundle_set(b, "text/html", "<p><i>The workspace is empty.</i></p>") ||
-              nd_bundle_set(b, ND_MIME_JSON, "{\"type\":\"workspace\",\"vars\":[]}"))) {
-        nd_bundle_free(b);
-        b = NULL;
-    }
-    return b;
-}
-
-/* Appends v's field names, comma-separated ("" when it has none). */
-static void field_list(const nd_value *v, nd_sb *sb)
-{
-    const char *f;
-    for (size_t i = 0; (f = nd_value_field_name(v, i)); i++)
-        nd_sb_printf(sb, "%s%s", i ? ", " : "", f);
-}
-
-static nd_bundle *workspace_table(const nd_ws *ws)
-{
-    /* A fields column appears when some value has fields (what NAME.FIELD can read). */
-    int with_fields = 0;
-    for (size_t i = 0; i < nd_ws_count(ws); i++)
-        with_fields |= nd_value_field_name(nd_ws_value(ws, i), 0) != NULL;
-    static const char *const headers[] = {"name", "type", "summary", "fields"};
-    nd_table *t = nd_table_create(with_fields ? 4 : 3, headers);
-    if (!t) return NULL;
-    nd_sb plain, html, json;
-    nd_sb_init(&plain);
-    nd_sb_init(&html);
-    nd_sb_init(&json);
-    nd_sb_puts(&json, "{\"type\":\"workspace\",\"vars\":[");
-    for (size_t i = 0; i < nd_ws_count(ws); i++) {
-        const nd_value *v = nd_ws_value(ws, i);
-        char *summary = nd_value_summary(v);
-        nd_sb fields;
-        nd_sb_init(&fields);
-        field_list(v, &fields);
-        const char *row[] = {nd_ws_name(ws, i), nd_value_type_name(v), summary,
-                             nd_sb_str(&fields)};
-        if (!summary || fields.oom || nd_table_add_row(t, row) != 0) plain.oom = 1;
-        nd_sb_puts(&json, i ? ",{\"name\":" : "{\"name\":");
-        nd_json_string(&json, row[0]);
-        nd_sb_puts(&json, ",\"type\":");
-        nd_json_string(&json, row[1]);
-        nd_sb_puts(&json, ",\"summary\":");
-        nd_json_string(&json, summary ? summary : "");
-        if (fields.len) {
-            nd_sb_puts(&json, ",\"fields\":[");
-            const char *f;
-            for (size_t k = 0; (f = nd_value_field_name(v, k)); k++) {
-                if (k) nd_sb_putc(&json, ',');
-                nd_json_string(&json, f);
-            }
-            nd_sb_putc(&json, ']');
-        }
-        nd_sb_putc(&json, '}');
-        nd_sb_free(&fields);
-        free(summary);
-    }
-    nd_sb_puts(&json, "]}");
-    nd_table_text(t, &plain);
-    nd_table_html(t, &html);
-    nd_table_free(t);
-    return nd_bundle_take3(nd_sb_take(&plain), nd_sb_take(&html), nd_sb_take(&json));
-}
-
 static nd_status run_vars(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
 {
     (void)result;
     nd_status st = nd_arg_expect(ctx, 0, 0, err);
     if (st != ND_OK) return st;
-    nd_bundle *b = nd_ws_count(ctx->ws) ? workspace_table(ctx->ws) : empty_workspace();
-    return nd_cmd_display(ctx, b, err);
+    return nd_cmd_display(ctx, nd_ws_bundle(ctx->ws), err);
 }
 
 static const nd_command cmd_vars = {

@@ -6,11 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../analysis/fi.h"
+#include "../analysis/fi_view.h"
 #include "../base/numfmt.h"
-#include "../base/strbuf.h"
-#include "../base/textfmt.h"
-#include "../plot/figure.h"
 #include "../language/args.h"
 #include "../language/exec.h"
 #include "modules.h"
@@ -43,7 +40,6 @@ typedef struct fi_call {
     const char *par;
     nd_fi_options o;
     int plot;
-    const char *rate_unit;
 } fi_call;
 
 static nd_status read_sweep(nd_cmd_ctx *ctx, fi_call *fc, nd_error *err)
@@ -106,165 +102,10 @@ static nd_status read_call(nd_cmd_ctx *ctx, const nd_model *m, fi_call *fc, nd_e
             return nd_arg_error(nd_arg_opt(ctx, nums[i].key), err, ND_EVALUE, "%s must be %s",
                                 nums[i].key, nums[i].rule);
     }
-    const char *tu = nd_model_time_unit(m);
-    fc->o.rate_scale = strcmp(tu, "ms") == 0 ? 1000 : 1;
-    fc->rate_unit = strcmp(tu, "ms") == 0 || strcmp(tu, "s") == 0 ? "Hz" : "1/time unit";
+    fc->o.rate_scale = strcmp(nd_model_time_unit(m), "ms") == 0 ? 1000 : 1;
     fc->o.interrupt = ctx->exec->interrupt;
     if ((st = read_sweep(ctx, fc, err)) != ND_OK) return st;
     return nd_arg_opt_bool(ctx, "plot", 1, &fc->plot, err);
-}
-
-/* ---- what the sweep found ---- */
-
-typedef struct fi_findings {
-    long onset, offset;       /* indices: first firing value going up, last going down */
-    long bist_lo, bist_hi;    /* the values silent going up but firing going down */
-    double max_rate;
-} fi_findings;
-
-static fi_findings find(const nd_fi_result *r)
-{
-    fi_findings f = {-1, -1, -1, -1, 0};
-    long n = (long)r->n;
-    for (long i = 0; i < n && f.onset < 0; i++)
-        if (r->rate_up[i] > 0) f.onset = i;
-    long top = n - 1;
-    while (top >= 0 && !(r->rate_down[top] > 0)) top--;
-    for (long i = top; i >= 0 && r->rate_down[i] > 0; i--) f.offset = i;
-    for (long i = 0; i < n; i++) {
-        f.max_rate = fmax(f.max_rate, fmax(isnan(r->rate_up[i]) ? 0 : r->rate_up[i],
-                                           isnan(r->rate_down[i]) ? 0 : r->rate_down[i]));
-        if (r->rate_up[i] == 0 && r->rate_down[i] > 0) {
-            if (f.bist_lo < 0) f.bist_lo = i;
-            f.bist_hi = i;
-        }
-    }
-    return f;
-}
-
-static void summarize(nd_sb *sb, const nd_model *m, const fi_call *fc, const nd_fi_result *r,
-                      const fi_findings *f)
-{
-    char a[ND_NUMFMT_CAP], b[ND_NUMFMT_CAP];
-    const char *u = fc->rate_unit, *p = fc->par;
-    nd_sb_printf(sb, "F-I curve of %s: %s = %s … %s, %zu values", nd_model_name(m), p,
-                 nd_numfmt(r->value[0], a), nd_numfmt(r->value[r->n - 1], b), r->n);
-    if (isnan(r->threshold)) {
-        nd_sb_puts(sb, ". No firing anywhere in the range (no trial run oscillated).\n");
-        return;
-    }
-    nd_sb_printf(sb, ", spikes counted at %s = %.4g.\n",
-                 nd_model_item_at(m, ND_MODEL_STATE, (size_t)fc->o.state)->name, r->threshold);
-    if (fc->o.up && f->onset < 0) nd_sb_puts(sb, "Up sweep: no firing.\n");
-    if (f->onset >= 0) {
-        double rate = r->rate_up[f->onset];
-        nd_sb_printf(sb, "Up sweep: starts firing at %s = %s at %.4g %s", p,
-                     nd_numfmt(r->value[f->onset], a), rate, u);
-        /* Class by the jump at onset, relative to the rates further up the curve. */
-        if (f->onset > 0)
-            nd_sb_puts(sb, rate < 0.35 * f->max_rate
-                               ? " (rising from near zero: class 1-like onset).\n"
-                               : " (a nonzero onset frequency: class 2-like onset).\n");
-        else
-            nd_sb_puts(sb, " (already at the start of the range).\n");
-    }
-    if (fc->o.down && f->offset < 0) nd_sb_puts(sb, "Down sweep: no firing.\n");
-    if (f->offset >= 0)
-        nd_sb_printf(sb, "Down sweep: keeps firing down to %s = %s (%.4g %s).\n", p,
-                     nd_numfmt(r->value[f->offset], a), r->rate_down[f->offset], u);
-    if (f->bist_lo >= 0)
-        nd_sb_printf(sb, "Bistable window: %s = %s … %s rests going up and fires coming down "
-                     "(hysteresis).\n", p, nd_numfmt(r->value[f->bist_lo], a),
-                     nd_numfmt(r->value[f->bist_hi], b));
-    else if (fc->o.up && fc->o.down)
-        nd_sb_puts(sb, "No bistable window: both sweeps agree.\n");
-}
-
-static void json_index(nd_sb *sb, const char *key, const nd_fi_result *r, long i)
-{
-    nd_sb_printf(sb, ",\"%s\":", key);
-    nd_json_number(sb, i >= 0 ? r->value[i] : NAN);
-}
-
-static nd_bundle *summary_bundle(const nd_model *m, const fi_call *fc, const nd_fi_result *r,
-                                 const fi_findings *f)
-{
-    nd_sb plain, html, json;
-    nd_sb_init(&plain);
-    nd_sb_init(&html);
-    nd_sb_init(&json);
-    summarize(&plain, m, fc, r, f);
-    nd_sb_puts(&html, "<pre>");
-    nd_html_escape(&html, plain.data ? plain.data : "");
-    nd_sb_puts(&html, "</pre>");
-    nd_sb_puts(&json, "{\"type\":\"fi\",\"parameter\":");
-    nd_json_string(&json, fc->par);
-    nd_sb_puts(&json, ",\"threshold\":");
-    nd_json_number(&json, r->threshold);
-    json_index(&json, "onset", r, f->onset);
-    nd_sb_puts(&json, ",\"onset_rate\":");
-    nd_json_number(&json, f->onset >= 0 ? r->rate_up[f->onset] : NAN);
-    json_index(&json, "offset", r, f->offset);
-    json_index(&json, "bistable_from", r, f->bist_lo);
-    json_index(&json, "bistable_to", r, f->bist_hi);
-    nd_sb_putc(&json, '}');
-    return nd_bundle_take3(nd_sb_take(&plain), nd_sb_take(&html), nd_sb_take(&json));
-}
-
-static nd_status figure(const nd_cmd_ctx *ctx, const nd_model *m, const fi_call *fc,
-                        const nd_fi_result *r, nd_error *err)
-{
-    char title[160], yl[64];
-    const nd_model_item *it = nd_model_item_at(m, ND_MODEL_PAR, (size_t)fc->o.par);
-    snprintf(title, sizeof title, "%s: firing rate against %s (F-I curve)", nd_model_name(m),
-             fc->par);
-    char *xl = nd_fig_label(fc->par, it->unit);
-    snprintf(yl, sizeof yl, "firing rate [%s]", fc->rate_unit);
-    nd_figure *fig = xl ? nd_fig_create(title) : NULL;
-    int panel = fig ? nd_fig_add_panel(fig, xl, yl) : -1, ok = panel >= 0;
-    free(xl);
-    if (ok && fc->o.up)
-        ok = nd_fig_add_series(fig, panel, "up sweep", r->value, r->rate_up, r->n,
-                               (nd_fig_style){ND_FIG_SOLID, ND_FIG_CIRCLE, ND_FIG_BLUE, 0}) >= 0;
-    if (ok && fc->o.down)
-        ok = nd_fig_add_series(fig, panel, "down sweep", r->value, r->rate_down, r->n,
-                               (nd_fig_style){ND_FIG_DASHED, ND_FIG_OPEN_CIRCLE,
-                                              ND_FIG_VERMILLION, 0}) >= 0;
-    nd_bundle *b = NULL;
-    nd_status st = ok ? nd_fig_render(fig, &b, err) : nd_error_fail(err, ND_ENOMEM, "out of memory");
-    nd_fig_free(fig);
-    return st == ND_OK ? nd_cmd_display(ctx, b, err) : st;
-}
-
-/* The dataset `r = fi …` binds: the sweep as columns, and what was found as metadata,
-   which are fields too (r.onset, r.I, r.rate_up). */
-static nd_dataset *to_dataset(const nd_model *m, const fi_call *fc, const nd_fi_result *r,
-                              const fi_findings *f)
-{
-    const nd_model_item *it = nd_model_item_at(m, ND_MODEL_PAR, (size_t)fc->o.par);
-    const char *names[] = {fc->par, "rate_up", "rate_down"};
-    const char *units[] = {it->unit, fc->rate_unit, fc->rate_unit};
-    nd_dataset *ds = nd_ds_create(3, names, units);
-    if (!ds || nd_ds_reserve(ds, r->n) != 0) {
-        nd_ds_free(ds);
-        return NULL;
-    }
-    for (size_t i = 0; i < r->n; i++)
-        nd_ds_append(ds, (double[]){r->value[i], r->rate_up[i], r->rate_down[i]});
-    char buf[64];
-    nd_ds_set_meta(ds, "model", nd_model_name(m));
-    nd_ds_set_meta(ds, "threshold", nd_numfmt(r->threshold, buf));
-    snprintf(buf, sizeof buf, "%ld", r->rhs_evals);
-    nd_ds_set_meta(ds, "rhs_evals", buf);
-    const struct { const char *key; long i; const double *x; } found[] = {
-        {"onset", f->onset, r->value}, {"onset_rate", f->onset, r->rate_up},
-        {"offset", f->offset, r->value}, {"bistable_from", f->bist_lo, r->value},
-        {"bistable_to", f->bist_hi, r->value},
-    };
-    for (size_t k = 0; k < sizeof found / sizeof found[0]; k++)
-        nd_ds_set_meta(ds, found[k].key, nd_numfmt(found[k].i >= 0 ? found[k].x[found[k].i]
-                                                                   : NAN, buf));
-    return ds;
 }
 
 static nd_status run_fi(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
@@ -298,10 +139,13 @@ static nd_status run_fi(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
                                             .span = (int)strlen(ctx->call->name)});
         return st;
     }
-    fi_findings f = find(&r);
-    st = nd_cmd_display(ctx, summary_bundle(m, &fc, &r, &f), err);
-    if (st == ND_OK && fc.plot) st = figure(ctx, m, &fc, &r, err);
-    nd_dataset *ds = st == ND_OK ? to_dataset(m, &fc, &r, &f) : NULL;
+    nd_fi_findings f = nd_fi_find(&r);
+    st = nd_cmd_display(ctx, nd_fi_bundle(m, &fc.o, &r, &f), err);
+    nd_bundle *fig = NULL;
+    if (st == ND_OK && fc.plot && (st = nd_fig_render_take(nd_fi_figure(m, &fc.o, &r), &fig,
+                                                           err)) == ND_OK)
+        st = nd_cmd_display(ctx, fig, err);
+    nd_dataset *ds = st == ND_OK ? nd_fi_dataset(m, &fc.o, &r, &f) : NULL;
     if (st == ND_OK && !ds) st = nd_error_fail(err, ND_ENOMEM, "out of memory");
     if (ds && !(*result = nd_value_dataset(ds))) st = nd_error_fail(err, ND_ENOMEM, "out of memory");
     nd_fi_result_clear(&r);

@@ -4,30 +4,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/numfmt.h"
 #include "../language/args.h"
 #include "../language/interact.h"
 #include "modules.h"
 #include "../language/objects.h"
 
 enum { MAX_SLIDERS = 16 };
-
-/* (hi − lo)/100 rounded up to 1, 2 or 5 × 10^k: a hundred-odd positions with round values. */
-static double nice_step(double lo, double hi)
-{
-    double raw = (hi - lo) / 100, unit = pow(10, floor(log10(raw))), f = raw / unit;
-    return (f <= 1 ? 1 : f <= 2 ? 2 : f <= 5 ? 5 : 10) * unit;
-}
-
-/* The fewest digits after the point (at most 6) that write lo and every step exactly. */
-static int decimals(double lo, double step)
-{
-    for (int d = 0; d < 6; d++) {
-        double scale = pow(10, d), a = step * scale, b = lo * scale;
-        if (fabs(a - round(a)) < 1e-6 * fmax(1, fabs(a)) && fabs(b - round(b)) < 1e-6 * fmax(1, fabs(b)))
-            return d;
-    }
-    return 6;
-}
 
 /* Decides what slider a binds and where it starts: the parameter's value, the bound
    number's, or the middle of the range, clamped into the range. */
@@ -68,11 +51,12 @@ static nd_status read_slider(const nd_cmd_ctx *ctx, const nd_arg *a, const nd_mo
     if (!(isfinite(s->hi - s->lo) && s->lo < s->hi))
         return nd_arg_error(a, err, ND_EVALUE, "slider '%s' needs a range lo..hi with finite "
                             "lo < hi", a->key);
-    s->step = step_arg ? step : nice_step(s->lo, s->hi);
+    /* about a hundred positions with round values */
+    s->step = step_arg ? step : nd_nice_ceil((s->hi - s->lo) / 100);
     if (step_arg && !(step > 0 && step <= s->hi - s->lo))
         return nd_arg_error(step_arg, err, ND_EVALUE, "step= must be > 0 and at most the "
                             "width of every slider's range (%g for '%s')", s->hi - s->lo, a->key);
-    s->decimals = decimals(s->lo, s->step);
+    s->decimals = nd_numfmt_decimals(s->lo, s->step);
     if ((st = slider_target(ctx, a, m, s, is_par, err)) != ND_OK) return st;
     s->name = strdup(a->key);
     return s->name ? ND_OK : nd_error_fail(err, ND_ENOMEM, "out of memory");

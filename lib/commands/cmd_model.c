@@ -99,20 +99,10 @@ static nd_status run_use(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
             return st;
         }
     }
-    const nd_model *m = mo->model;
-    nd_sb sb;
-    nd_sb_init(&sb);
-    /* The model's doc opens with what it is ("The Hodgkin–Huxley model: …"). */
-    const char *doc = nd_model_doc(m);
-    size_t title = strcspn(doc, ":.(\n");
-    while (title > 0 && doc[title - 1] == ' ') title--;
-    nd_sb_printf(&sb, "using %s", nd_model_name(m));
-    if (title) nd_sb_printf(&sb, ": %.*s", (int)title, doc);
-    size_t ns = nd_model_count(m, ND_MODEL_STATE), np = nd_model_count(m, ND_MODEL_PAR);
-    nd_sb_printf(&sb, " (%zu state%s, %zu parameter%s)\n", ns, ns == 1 ? "" : "s", np,
-                 np == 1 ? "" : "s");
-    if (sb.data) say(ctx, ND_STREAM_OUT, sb.data);
-    nd_sb_free(&sb);
+    char *line = nd_model_using(mo->model);
+    if (!line) return nd_error_fail(err, ND_ENOMEM, "out of memory");
+    say(ctx, ND_STREAM_OUT, line);
+    free(line);
     return ND_OK;
 }
 
@@ -131,60 +121,21 @@ static const nd_command cmd_use = {
 
 /* ---- show ---- */
 
-/* Appends "network(V, n)" when name is an output of net (not NULL), and returns 1. */
-static int put_learned(nd_sb *sb, const nd_ude *net, const char *name)
-{
-    for (size_t i = 0; net && i < nd_ude_nreplace(net); i++) {
-        if (strcmp(nd_ude_replace(net, i), name) != 0) continue;
-        nd_sb_puts(sb, "network(");
-        for (size_t k = 0; k < nd_ude_ninputs(net); k++)
-            nd_sb_printf(sb, "%s%s", k ? ", " : "", nd_ude_input(net, k));
-        nd_sb_puts(sb, ")\n");
-        return 1;
-    }
-    return 0;
-}
-
-/* The equations of m as text/plain and text/latex, with the stimulus in force; the
-   outputs of net (NULL: none) are shown as such. */
+/* The model's equations, the outputs of net (NULL: none) reading "network(V, n)". */
 static nd_bundle *equations(const nd_model *m, const nd_stim *stim, int par, const nd_ude *net)
 {
-    char *latex = nd_model_latex(m);
-    nd_sb plain, tex;
-    nd_sb_init(&plain);
-    nd_sb_init(&tex);
-    nd_sb_printf(&plain, "model %s\n", nd_model_name(m));
-    if (nd_model_doc(m)[0]) nd_sb_printf(&plain, "%s\n", nd_model_doc(m));
-    static const nd_model_kind kinds[] = {ND_MODEL_STATE, ND_MODEL_TERM};
-    for (size_t k = 0; k < 2; k++) {
-        for (size_t i = 0; i < nd_model_count(m, kinds[k]); i++) {
-            const nd_model_item *it = nd_model_item_at(m, kinds[k], i);
-            if (kinds[k] == ND_MODEL_STATE)
-                nd_sb_printf(&plain, "  d%s/dt = ", it->name);
-            else
-                nd_sb_printf(&plain, "  %s = ", it->name);
-            if (!put_learned(&plain, net, it->name)) nd_sb_printf(&plain, "%s\n", it->text);
-        }
-    }
-    for (size_t k = 0; k < nd_model_nwhens(m); k++)
-        nd_sb_printf(&plain, "  %s\n", nd_model_when_text(m, k));
-    if (stim && nd_stim_count(stim)) {
-        char *d = nd_stim_describe(stim);
-        nd_sb_printf(&plain, "  stimulus on %s: %s\n",
-                     nd_model_item_at(m, ND_MODEL_PAR, (size_t)par)->name, d ? d : "?");
-        free(d);
-    }
-    nd_sb_printf(&tex, "$$%s$$", latex ? latex : "");
-    free(latex);
-    nd_bundle *eq = nd_bundle_create();
-    if (!eq || !plain.data || !tex.data || nd_bundle_set(eq, "text/plain", plain.data) ||
-        nd_bundle_set(eq, "text/latex", tex.data)) {
-        nd_bundle_free(eq);
-        eq = NULL;
-    }
-    nd_sb_free(&plain);
-    nd_sb_free(&tex);
-    return eq;
+    size_t n = net ? nd_ude_nreplace(net) : 0;
+    const char *learned[n ? n : 1];
+    nd_sb as;
+    nd_sb_init(&as);
+    for (size_t i = 0; i < n; i++) learned[i] = nd_ude_replace(net, i);
+    nd_sb_puts(&as, "network(");
+    for (size_t k = 0; net && k < nd_ude_ninputs(net); k++)
+        nd_sb_printf(&as, "%s%s", k ? ", " : "", nd_ude_input(net, k));
+    nd_sb_putc(&as, ')');
+    nd_bundle *b = as.oom ? NULL : nd_model_equations(m, stim, par, learned, n, as.data);
+    nd_sb_free(&as);
+    return b;
 }
 
 /* The value `show X` names when it is a result with fields (a record, a dataset, a
@@ -371,21 +322,23 @@ static const nd_command cmd_init = {
 
 /* ---- stim ---- */
 
-/* The components of `stim` and the options each takes: the names of the model language's
-   stim statement (docs/models.md), so one vocabulary serves both. The ramp's from= and
-   to= are the old names of t0= and t1=, kept as aliases. */
-enum { STIM_MAX_OPTS = 6 };
+/* The components of `stim`: the protocol forms of lib/ode/stim.h (the vocabulary of the
+   model language's stim statement, docs/models.md) under the command's names, with the
+   command's defaults. The ramp's from= and to= are the old names of t0= and t1=, kept as
+   aliases. data and none add no form. */
+enum { STIM_MAX_OPTS = 2 * ND_STIM_FORM_ARGS };
 static const struct stim_kind {
     const char *name;
-    const char *opts[STIM_MAX_OPTS];
-    size_t nnamed;          /* the options named in messages (the rest are aliases) */
+    const char *form;                         /* NULL: data, none */
+    double dflt[ND_STIM_FORM_ARGS];
+    const char *alias[ND_STIM_FORM_ARGS];     /* an old name of each argument, or NULL */
 } stim_kinds[] = {
-    {"step", {"at", "dur", "amp"}, 3},
-    {"pulses", {"start", "width", "period", "count", "amp"}, 5},
-    {"ramp", {"t0", "t1", "a0", "a1", "from", "to"}, 4},
-    {"noise", {"mean", "sigma", "tau", "seed", "dt"}, 5},
-    {"data", {NULL}, 0},
-    {"none", {NULL}, 0},
+    {"step", "step", {0, INFINITY, 10}, {NULL}},
+    {"pulses", "pulses", {0, 1, 10, 1, 10}, {NULL}},
+    {"ramp", "ramp", {0, 100, 0, 10}, {"from", "to"}},
+    {"noise", "ou", {0, 1, 5, 1, 0.05}, {NULL}},
+    {"data", NULL, {0}, {NULL}},
+    {"none", NULL, {0}, {NULL}},
 };
 
 /* Options of every component. */
@@ -403,8 +356,10 @@ static const struct stim_kind *stim_kind_find(const char *name)
 
 static int stim_kind_takes(const struct stim_kind *k, const char *opt)
 {
-    for (size_t i = 0; i < STIM_MAX_OPTS && k->opts[i]; i++)
-        if (strcmp(k->opts[i], opt) == 0) return 1;
+    const nd_stim_form *f = k->form ? nd_stim_form_find(k->form) : NULL;
+    for (size_t i = 0; f && i < f->nargs; i++)
+        if (strcmp(f->args[i], opt) == 0 || (k->alias[i] && strcmp(k->alias[i], opt) == 0))
+            return 1;
     return 0;
 }
 
@@ -441,8 +396,9 @@ static nd_status stim_check_options(const nd_cmd_ctx *ctx, const struct stim_kin
         for (size_t j = 0; j < sizeof stim_kinds / sizeof stim_kinds[0]; j++)
             if (stim_kind_takes(&stim_kinds[j], a->key))
                 nd_sb_printf(&whose, "%s%s", whose.len ? " and " : "", stim_kinds[j].name);
-        for (size_t j = 0; j < k->nnamed; j++)
-            nd_sb_printf(&takes, "%s%s=", j ? " " : "", k->opts[j]);
+        const nd_stim_form *f = k->form ? nd_stim_form_find(k->form) : NULL;
+        for (size_t j = 0; f && j < f->nargs; j++)
+            nd_sb_printf(&takes, "%s%s=", j ? " " : "", f->args[j]);
         nd_status st = nd_arg_error(a, err, ND_ENAME, "%s= is an option of stim %s, not of stim "
                                     "%s (%s takes %s)", a->key, nd_sb_str(&whose), k->name,
                                     k->name, takes.len ? nd_sb_str(&takes) : "no options of its own");
@@ -456,37 +412,20 @@ static nd_status stim_check_options(const nd_cmd_ctx *ctx, const struct stim_kin
     return nd_cmd_check_call(&strict, ctx->call, err);
 }
 
-static nd_status add_component(nd_cmd_ctx *ctx, nd_stim *s, const char *kind,
+static nd_status add_component(nd_cmd_ctx *ctx, nd_stim *s, const struct stim_kind *k,
                                const nd_arg *at, nd_error *err)
 {
-    double a = 0, b = 0, c = 0, d = 0, e = 0;
+    const nd_stim_form *f = nd_stim_form_find(k->form);
+    double a[ND_STIM_FORM_ARGS];
     nd_status st = ND_OK;
-    int rc;
-#define OPT(key, dflt, var) \
-    if (st == ND_OK) st = nd_arg_opt_number(ctx, key, dflt, &var, err)
-    if (strcmp(kind, "step") == 0) {
-        OPT("at", 0, a); OPT("dur", INFINITY, b); OPT("amp", 10, c);
-        rc = st == ND_OK ? nd_stim_add_step(s, a, b, c) : 0;
-    } else if (strcmp(kind, "pulses") == 0) {
-        OPT("start", 0, a); OPT("width", 1, b); OPT("period", 10, c); OPT("count", 1, d);
-        OPT("amp", 10, e);
-        rc = st == ND_OK ? nd_stim_add_pulses(s, a, b, c, (int)d, e) : 0;
-    } else if (strcmp(kind, "ramp") == 0) {
-        st = stim_number(ctx, "t0", "from", 0, &a, err);
-        if (st == ND_OK) st = stim_number(ctx, "t1", "to", 100, &b, err);
-        OPT("a0", 0, c); OPT("a1", 10, d);
-        rc = st == ND_OK ? nd_stim_add_ramp(s, a, b, c, d) : 0;
-    } else {
-        OPT("mean", 0, a); OPT("sigma", 1, b); OPT("tau", 5, c); OPT("seed", 1, d);
-        OPT("dt", 0.05, e);
-        rc = st == ND_OK ? nd_stim_add_ou(s, a, b, c, (unsigned long)d, e) : 0;
-    }
-#undef OPT
+    for (size_t i = 0; st == ND_OK && i < f->nargs; i++)
+        st = stim_number(ctx, f->args[i], k->alias[i], k->dflt[i], &a[i], err);
     if (st != ND_OK) return st;
+    int rc = nd_stim_add_form(s, f, a);
     if (rc != ND_OK)
         return nd_arg_error(at, err, rc == ND_ENOMEM ? ND_ENOMEM : ND_EVALUE,
                             "these %s parameters do not make a stimulus (see `help stim`)",
-                            kind);
+                            k->name);
     return ND_OK;
 }
 
@@ -561,7 +500,7 @@ static nd_status run_stim(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     nd_stim *s = add && old ? nd_stim_copy(old) : nd_stim_create();
     if (!s) return nd_error_fail(err, ND_ENOMEM, "out of memory");
     st = strcmp(kind, "data") == 0 ? add_data(ctx, first, s, err)
-                                   : add_component(ctx, s, kind, kind_arg, err);
+                                   : add_component(ctx, s, sk, kind_arg, err);
     if (st == ND_OK && net) st = nd_ude_set_stim(net, s, par, err);
     if (st != ND_OK || net) {
         nd_stim_free(s);

@@ -1,27 +1,15 @@
 /* Phase-plane commands: fixed (all equilibria), stability (eigenvalues at a state) and
    phase (nullclines, direction field, trajectories, equilibria; see phase_plot.c). */
-#include <math.h>
-#include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
-#include "../analysis/equilibria.h"
+#include "../analysis/eq_view.h"
+#include "../analysis/phase_view.h"
 #include "../language/args.h"
-#include "eq_show.h"
+#include "../language/exec.h"
+#include "../learn/simulate.h"
+#include "eq_record.h"
 #include "modules.h"
 #include "phase_setup.h"
-
-/* Samples along a trajectory from x0 also seed Newton: they sit where the dynamics go,
-   which a coarse grid can miss in a high-dimensional box. */
-enum { TRAJ_SEEDS = 40 };
-
-/* Appends "V ∈ [a, b], n ∈ [c, d]" for the ranged (or all) states. */
-static void describe_box(nd_sb *sb, const nd_phase_setup *s)
-{
-    for (size_t i = 0; i < s->n; i++)
-        nd_sb_printf(sb, "%s%s \u2208 [%.4g, %.4g]", i ? ", " : "",
-                     nd_model_item_at(s->m, ND_MODEL_STATE, i)->name, s->lo[i], s->hi[i]);
-}
 
 static nd_status run_fixed(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
 {
@@ -38,37 +26,17 @@ static nd_status run_fixed(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
         else if (!(t1 >= 0 && t1 < 1e7))
             st = nd_arg_error(nd_arg_opt(ctx, "t"), err, ND_EVALUE, "t= must be 0 … 1e7");
     }
-    double *traj = st == ND_OK ? malloc(TRAJ_SEEDS * s.n * sizeof *traj) : NULL;
-    if (st == ND_OK && !traj) st = nd_error_fail(err, ND_ENOMEM, "out of memory");
     nd_eq_list l;
     nd_eq_list_init(&l, s.n);
+    if (st == ND_OK)
+        st = nd_phase_find_equilibria(s.m, s.p, s.lo, s.hi, (size_t)seeds, s.x0, t1, nd_sim_path,
+                                      (void *)ctx->exec->interrupt, &l, err);
     if (st == ND_OK) {
-        nd_error ignored;
-        size_t ntraj = TRAJ_SEEDS;
-        if (t1 == 0 || nd_phase_integrate(ctx, &s, s.x0, t1, ntraj, traj, NULL, &ignored) != ND_OK) {
-            if (t1 > 0 && ignored.code == ND_EINTERRUPT) st = nd_error_fail(err, ND_EINTERRUPT, "%s", ignored.msg);
-            ntraj = 0;   /* a trajectory that blows up seeds nothing: the grid still does */
-        }
-        nd_eq_seeds sd = {s.lo, s.hi, (size_t)seeds, traj, ntraj};
-        if (st == ND_OK) st = nd_eq_find_all(s.m, s.p, &sd, &l, err);
-    }
-    if (st == ND_OK) {
-        nd_sb h;
-        nd_sb_init(&h);
-        nd_sb_printf(&h, "%zu equilibri%s of %s (Newton from a grid over ", l.count,
-                     l.count == 1 ? "um" : "a", nd_model_name(s.m));
-        describe_box(&h, &s);
-        nd_sb_printf(&h, "%s)%s", t1 > 0 ? ", and along a trajectory" : "",
-                     l.count ? ":" : " — try wider ranges");
-        char *heading = nd_sb_take(&h);
-        nd_bundle *view = heading ? nd_eq_show_bundle(s.m, s.p, &l, "equilibria", heading)
-                                  : NULL;
+        nd_bundle *view = nd_eq_view_fixed(s.m, s.p, &l, s.lo, s.hi, t1 > 0);
         st = nd_cmd_give(ctx, view ? nd_eq_list_record(s.m, &l, "equilibria", view) : NULL,
                          result, err);
-        free(heading);
     }
     nd_eq_list_free(&l);
-    free(traj);
     nd_phase_setup_free(&s);
     return st;
 }
@@ -131,37 +99,19 @@ static nd_status run_stability(nd_cmd_ctx *ctx, nd_value **result, nd_error *err
     nd_phase_setup s;
     if ((st = nd_phase_setup_read(ctx, model_arg, &s, err)) != ND_OK) return st;
     int nearest;
+    double max_rate = 0;
     nd_eq_list l;
     nd_eq_list_init(&l, s.n);
-    double *w = malloc(3 * s.n * sizeof *w);
-    if ((st = nd_arg_opt_bool(ctx, "nearest", 0, &nearest, err)) == ND_OK && !w)
-        st = nd_error_fail(err, ND_ENOMEM, "out of memory");
-    if (st == ND_OK && nearest && (st = nd_eq_newton(s.m, s.p, s.x0, 1e-12, 100, err)) != ND_OK)
+    if ((st = nd_arg_opt_bool(ctx, "nearest", 0, &nearest, err)) == ND_OK && nearest &&
+        (st = nd_eq_newton(s.m, s.p, s.x0, 1e-12, 100, err)) != ND_OK)
         nd_arg_error(nd_arg_opt(ctx, "nearest"), err, st, "Newton's method found no "
                      "equilibrium near this state");
-    if (st == ND_OK && (st = nd_eq_eigen(s.m, s.p, s.x0, w, w + s.n, err)) == ND_OK &&
-        nd_eq_list_add(&l, s.x0, w, w + s.n, nd_eq_classify(w, w + s.n, s.n), NULL) < 0)
-        st = nd_error_fail(err, ND_ENOMEM, "out of memory");
+    if (st == ND_OK) st = nd_eq_linearise(s.m, s.p, s.x0, &l, &max_rate, err);
     if (st == ND_OK) {
-        double *f = w + 2 * s.n, fmax_ = 0;
-        nd_model_rhs(s.m, 0, s.x0, s.p, f);
-        for (size_t i = 0; i < s.n; i++) fmax_ = fmax(fmax_, fabs(f[i]));
-        nd_sb h;
-        nd_sb_init(&h);
-        nd_sb_printf(&h, "linearisation of %s at %s", nd_model_name(s.m),
-                     nearest ? "the nearest equilibrium" : "the given state");
-        if (fmax_ > 1e-8)
-            nd_sb_printf(&h, " — not an equilibrium (max |dx/dt| = %.3g), so the type only "
-                         "describes the local linear flow; add nearest=true to move to one",
-                         fmax_);
-        char *heading = nd_sb_take(&h);
-        nd_bundle *view = heading ? nd_eq_show_bundle(s.m, s.p, &l, "stability", heading)
-                                  : NULL;
-        st = nd_cmd_give(ctx, stability_record(&s, &l, fmax_, view), result, err);
-        free(heading);
+        nd_bundle *view = nd_eq_view_stability(s.m, s.p, &l, nearest, max_rate);
+        st = nd_cmd_give(ctx, stability_record(&s, &l, max_rate, view), result, err);
     }
     nd_eq_list_free(&l);
-    free(w);
     nd_phase_setup_free(&s);
     return st;
 }

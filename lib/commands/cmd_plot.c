@@ -1,11 +1,9 @@
 /* plot: variables of datasets against time (stacked panels, overlays across datasets)
    or against each other (trajectories). */
-#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../base/strbuf.h"
-#include "../plot/figure.h"
+#include "../plot/ds_figure.h"
 #include "../language/args.h"
 #include "bif_plot.h"
 #include "rec_plot.h"
@@ -111,110 +109,45 @@ static nd_status read_request(const nd_cmd_ctx *ctx, plot_request *rq, nd_error 
     return ND_OK;
 }
 
-static const char *var_name(const source *s, size_t v)
+/* The library's view of the request: each dataset with its variables by name (a dataset
+   given none draws its first). */
+static void to_plots(const plot_request *rq, nd_ds_plot *plots,
+                     const char *names[MAX_SOURCES][MAX_VARS])
 {
-    return s->vars[v] ? s->vars[v]->value->str : nd_ds_name(s->ds, 1);
-}
-
-/* "V [mV]", or just "V" when the unit is unknown. */
-static char *axis_label(const nd_dataset *ds, int col)
-{
-    return nd_fig_label(nd_ds_name(ds, (size_t)col), nd_ds_unit(ds, (size_t)col));
-}
-
-/* Noisy measurements are drawn as dots, simulations as lines. */
-static nd_fig_style style_for(const nd_dataset *ds)
-{
-    nd_fig_style st = {0};
-    if (nd_ds_meta(ds, "noise")) {
-        st.line = ND_FIG_NOLINE;
-        st.marker = ND_FIG_DOT;
-    }
-    return st;
-}
-
-/* Finds the panel for a variable, adding one when it is new. */
-static int panel_for(nd_figure *fig, const char **names, int *npanels, const char *var,
-                     const char *xlabel, const nd_dataset *ds, int col)
-{
-    for (int p = 0; p < *npanels; p++)
-        if (strcmp(names[p], var) == 0) return p;
-    char *ylabel = axis_label(ds, col);
-    int p = nd_fig_add_panel(fig, xlabel, ylabel);
-    free(ylabel);
-    if (p >= 0) names[(*npanels)++] = var;
-    return p;
-}
-
-/* What the figure shows, for its title: "hh: V, m, h, n against time, I = 10, stimulus
-   step 10 on [5, 55)" (the model, or the dataset's name, then the variables, the x axis,
-   the parameters changed from the model's values and the stimulus); overlays of several
-   datasets name them ("hh: V against time; sim, data"). */
-static char *default_title(const plot_request *rq)
-{
-    const source *first = &rq->src[0];
-    const char *model = nd_ds_meta(first->ds, "model");
-    nd_sb sb;
-    nd_sb_init(&sb);
-    nd_sb_printf(&sb, "%s: ", model ? model : first->name);
-    for (size_t v = 0; v < first->nvars; v++)
-        nd_sb_printf(&sb, "%s%s", v ? ", " : "", var_name(first, v));
-    nd_sb_printf(&sb, " against %s", rq->vs ? rq->vs->value->str : "time");
-    const char *pars = nd_ds_meta(first->ds, "parameters"), *stim = nd_ds_meta(first->ds, "stimulus");
-    if (pars && *pars) nd_sb_printf(&sb, ", %s", pars);
-    if (stim && *stim && strcmp(stim, "none") != 0) nd_sb_printf(&sb, ", stimulus %s", stim);
-    if (rq->nsrc > 1) {
-        nd_sb_puts(&sb, ";");
-        for (size_t k = 0; k < rq->nsrc; k++)
-            nd_sb_printf(&sb, "%s %s", k ? "," : "", rq->src[k].name);
-    }
-    return nd_sb_take(&sb);
-}
-
-static nd_status build(const nd_cmd_ctx *ctx, const plot_request *rq, const char *title,
-                       nd_figure **out, nd_error *err)
-{
-    nd_figure *fig = nd_fig_create(title);
-    if (!fig) return nd_error_fail(err, ND_ENOMEM, "out of memory");
-    const char *panels[MAX_SOURCES * MAX_VARS];
-    int npanels = 0, labelled = rq->nsrc > 1;
     for (size_t k = 0; k < rq->nsrc; k++) {
         const source *s = &rq->src[k];
-        int xcol = rq->vs ? nd_ds_find(s->ds, rq->vs->value->str) : 0;
-        char *xlabel = axis_label(s->ds, xcol);
-        for (size_t v = 0; v < s->nvars; v++) {
-            const char *var = var_name(s, v);
-            int col = nd_ds_find(s->ds, var);
-            /* A trajectory puts every variable in one panel; time series get one each. */
-            int p = rq->vs ? (npanels ? 0 : panel_for(fig, panels, &npanels, var, xlabel, s->ds, col))
-                           : panel_for(fig, panels, &npanels, var, xlabel, s->ds, col);
-            nd_sb label;
-            nd_sb_init(&label);
-            if (labelled && rq->vs && s->nvars > 1) nd_sb_printf(&label, "%s %s", s->name, var);
-            else if (labelled) nd_sb_printf(&label, "%s", s->name);
-            else if (rq->vs && s->nvars > 1) nd_sb_printf(&label, "%s", var);
-            int ok = p >= 0 &&
-                     nd_fig_add_series(fig, p, label.data, nd_ds_col(s->ds, (size_t)xcol),
-                                       nd_ds_col(s->ds, (size_t)col), nd_ds_rows(s->ds),
-                                       style_for(s->ds)) >= 0;
-            nd_sb_free(&label);
-            if (!ok) {
-                free(xlabel);
-                nd_fig_free(fig);
-                return nd_error_fail(err, ND_ENOMEM, "out of memory");
-            }
-        }
-        free(xlabel);
+        for (size_t v = 0; v < s->nvars; v++)
+            names[k][v] = s->vars[v] ? s->vars[v]->value->str : nd_ds_name(s->ds, 1);
+        plots[k] = (nd_ds_plot){s->name, s->ds, names[k], s->nvars};
     }
+}
+
+/* The figure the call asks for, titled and sized by its options. */
+static nd_status build(const nd_cmd_ctx *ctx, const plot_request *rq, nd_figure **out,
+                       nd_error *err)
+{
+    nd_ds_plot plots[MAX_SOURCES];
+    const char *names[MAX_SOURCES][MAX_VARS];
+    to_plots(rq, plots, names);
+    const char *vs = rq->vs ? rq->vs->value->str : NULL;
+    char *title = NULL, *dflt = nd_ds_plot_title(plots, rq->nsrc, vs);
+    if (!dflt) return nd_error_fail(err, ND_ENOMEM, "out of memory");
+    nd_status st = nd_arg_opt_string(ctx, "title", dflt, &title, err);
+    free(dflt);
+    if (st != ND_OK) return st;
+    nd_figure *fig = nd_ds_plot_figure(plots, rq->nsrc, vs, title);
+    free(title);
+    if (!fig) return nd_error_fail(err, ND_ENOMEM, "out of memory");
     const nd_arg *range = nd_arg_opt(ctx, "t");
-    if (range) {
-        double lo, hi;
-        nd_status st = nd_arg_range(ctx, range, &lo, &hi, err);
-        if (st != ND_OK) {
-            nd_fig_free(fig);
-            return st;
-        }
+    double lo, hi, w, h;
+    if (range && (st = nd_arg_range(ctx, range, &lo, &hi, err)) == ND_OK)
         nd_fig_set_xrange(fig, lo, hi);
+    if (st == ND_OK && (st = nd_arg_opt_number(ctx, "width", 0, &w, err)) == ND_OK &&
+        (st = nd_arg_opt_number(ctx, "height", 0, &h, err)) == ND_OK && (w > 0 || h > 0))
+        nd_fig_set_size(fig, w > 0 ? (int)w : 720, h > 0 ? (int)h : 420);
+    if (st != ND_OK) {
+        nd_fig_free(fig);
+        return st;
     }
     *out = fig;
     return ND_OK;
@@ -234,23 +167,11 @@ static nd_status run_plot(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     const nd_recording *rec = nd_plot_rec_target(ctx);
     if (rec) return nd_plot_rec(ctx, rec, result, err);
     plot_request rq;
-    st = read_request(ctx, &rq, err);
-    if (st != ND_OK) return st;
-    char *title = NULL, *dflt = default_title(&rq);
-    if (!dflt) return nd_error_fail(err, ND_ENOMEM, "out of memory");
-    st = nd_arg_opt_string(ctx, "title", dflt, &title, err);
-    free(dflt);
-    if (st != ND_OK) return st;
     nd_figure *fig = NULL;
-    st = build(ctx, &rq, title, &fig, err);
-    free(title);
-    if (st != ND_OK) return st;
-    double w, h;
-    if ((st = nd_arg_opt_number(ctx, "width", 0, &w, err)) == ND_OK &&
-        (st = nd_arg_opt_number(ctx, "height", 0, &h, err)) == ND_OK && (w > 0 || h > 0))
-        nd_fig_set_size(fig, w > 0 ? (int)w : 720, h > 0 ? (int)h : 420);
+    if ((st = read_request(ctx, &rq, err)) != ND_OK || (st = build(ctx, &rq, &fig, err)) != ND_OK)
+        return st;
     nd_bundle *b = NULL;
-    if (st == ND_OK) st = nd_fig_render(fig, &b, err);
+    st = nd_fig_render(fig, &b, err);
     if (st != ND_OK)
         nd_target_locate(err, &(nd_arg){.line = ctx->call->line, .col = ctx->call->col,
                                         .span = (int)strlen(ctx->call->name)});

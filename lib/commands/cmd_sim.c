@@ -1,14 +1,13 @@
 /* simulate: a model integrated over time into a dataset, which keeps the solver's
    continuous solution for the analyses that need more than the samples (spikes). */
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../data/noise.h"
+#include "../data/select.h"
 #include "../learn/simulate.h"
 #include "../learn/ude.h"
-#include "../ode/dense.h"
 #include "../ode/solve.h"
 #include "../language/args.h"
 #include "../language/exec.h"
@@ -58,33 +57,6 @@ static nd_status read_request(nd_cmd_ctx *ctx, sim_request *rq, nd_error *err)
     return nd_arg_opt_bool(ctx, "terms", 0, &rq->terms, err);
 }
 
-/* Returns a dataset of the columns idx[0..k) of src (rows and metadata copied). */
-static nd_dataset *select_columns(const nd_dataset *src, const int *idx, size_t k)
-{
-    const char *names[k], *units[k];
-    for (size_t c = 0; c < k; c++) {
-        names[c] = nd_ds_name(src, (size_t)idx[c]);
-        units[c] = nd_ds_unit(src, (size_t)idx[c]);
-    }
-    nd_dataset *out = nd_ds_create(k, names, units);
-    double row[k];
-    if (!out || nd_ds_reserve(out, nd_ds_rows(src)) != 0) {
-        nd_ds_free(out);
-        return NULL;
-    }
-    for (size_t r = 0; r < nd_ds_rows(src); r++) {
-        for (size_t c = 0; c < k; c++) row[c] = nd_ds_col(src, (size_t)idx[c])[r];
-        nd_ds_append(out, row);
-    }
-    for (size_t m = 0; m < nd_ds_meta_count(src); m++)
-        nd_ds_set_meta(out, nd_ds_meta_key(src, m), nd_ds_meta_value(src, m));
-    /* The solution of the states stays valid for the columns kept (a failed copy only
-       costs the analyses their precision). */
-    if (nd_ds_dense(src)) nd_ds_set_dense(out, nd_dense_copy(nd_ds_dense(src)));
-    if (nd_ds_stim(src)) nd_ds_set_stim(out, nd_stim_copy(nd_ds_stim(src)));
-    return out;
-}
-
 /* Keeps t, the columns named by the observe option and the driven input (input, or
    NULL), then adds the measurement noise to all but the input. */
 static nd_status observe(nd_cmd_ctx *ctx, const sim_request *rq, const char *input,
@@ -114,19 +86,13 @@ static nd_status observe(nd_cmd_ctx *ctx, const sim_request *rq, const char *inp
         int listed = 0;
         for (size_t c = 0; c < k; c++) listed |= idx[c] == in;
         if (in > 0 && !listed) idx[k++] = in;
-        nd_dataset *kept = select_columns(*ds, idx, k);
+        nd_dataset *kept = nd_ds_select(*ds, idx, k);
         if (!kept) return nd_error_fail(err, ND_ENOMEM, "out of memory");
         nd_ds_free(*ds);
         *ds = kept;
     }
-    for (size_t j = 1; rq->noise > 0 && j < nd_ds_cols(*ds); j++) {
-        /* Noise goes on what is measured, never on the stimulus that was applied. */
-        if (input && strcmp(nd_ds_name(*ds, j), input) == 0) continue;
-        nd_status st = nd_ds_add_noise(*ds, nd_ds_name(*ds, j), rq->noise,
-                                       (unsigned long)rq->seed + j, err);
-        if (st != ND_OK) return st;
-    }
-    return ND_OK;
+    return rq->noise > 0 ? nd_ds_add_noise_all(*ds, rq->noise, (unsigned long)rq->seed, input, err)
+                         : ND_OK;
 }
 
 static nd_status run_simulate(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)

@@ -1,156 +1,29 @@
 /* Spike-train commands: spikes (what fired, when) and compare (how well one train or
-   trace reproduces another). Both return records; the science is in lib/analysis. */
+   trace reproduces another). Both return records; the science and the views are in
+   lib/analysis (spikes.h, compare.h, spikes_view.h). */
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../analysis/compare.h"
-#include "../analysis/spikes.h"
-#include "../base/numfmt.h"
-#include "../base/range.h"
-#include "../base/strbuf.h"
-#include "../base/table.h"
-#include "../base/textfmt.h"
+#include "../analysis/spikes_view.h"
 #include "../language/args.h"
 #include "modules.h"
 #include "../language/objects.h"
 #include "../language/target.h"
 
-/* Rows shown in a table; the JSON and the record always carry every spike. */
-enum { SHOWN_ROWS = 20 };
-
-static void json_number_list(nd_sb *sb, const char *key, const double *x, size_t n)
-{
-    nd_sb_printf(sb, ",\"%s\":", key);
-    nd_json_numbers(sb, x, n);
-}
-
-static void json_key_number(nd_sb *sb, const char *key, double x)
-{
-    nd_sb_printf(sb, ",\"%s\":", key);
-    nd_json_number(sb, x);
-}
-
-/* Adds the table's text and HTML (and a "… and N more" line) to plain and html. */
-static void put_table(nd_table *t, size_t rows, nd_sb *plain, nd_sb *html)
-{
-    if (!t || rows == 0) return;
-    nd_sb_putc(plain, '\n');
-    nd_table_text(t, plain);
-    nd_table_html(t, html);
-    if (rows > SHOWN_ROWS) {
-        nd_sb_printf(plain, "\n… and %zu more", rows - SHOWN_ROWS);
-        nd_sb_printf(html, "<p>… and %zu more</p>", rows - SHOWN_ROWS);
-    }
-}
-
 /* ---- spikes ---- */
 
-/* What the spikes command found, with the window and rule it used. */
-typedef struct spike_report {
-    const nd_spikes *s;
-    const char *var, *unit;
-    const char *rate_unit;  /* "Hz" on a millisecond time axis */
-    double t0, t1;
-    const nd_spikes_rule *rule;
-    double *isi;            /* s->n - 1 intervals */
-} spike_report;
-
-/* The summary: count, the ISI rate with the count rate beside it, ISI statistics, block,
-   the rule and where times and peaks come from. */
-static void summarize(nd_sb *sb, const spike_report *r)
+/* The record a spikes statement binds: its fields, shown as nd_spikes_bundle. */
+static nd_value *spikes_record(const nd_spikes_report *r, const double *isi)
 {
     const nd_spikes *s = r->s;
-    char a[ND_NUMFMT_CAP], b[ND_NUMFMT_CAP], rule[320];
-    nd_sb_printf(sb, "%zu spike%s of %s in [%s, %s]", s->n, s->n == 1 ? "" : "s", r->var,
-                 nd_numfmt(r->t0, a), nd_numfmt(r->t1, b));
-    if (s->n > 1)
-        nd_sb_printf(sb, ": rate %.4g %s (1000/mean ISI; count/window %.4g %s), mean ISI %.4g",
-                     nd_spikes_isi_rate(s), r->rate_unit, nd_spikes_rate(s, r->t0, r->t1),
-                     r->rate_unit, nd_spikes_isi_mean(s));
-    else if (s->n == 1)
-        nd_sb_printf(sb, ": count/window %.4g %s (one spike: no interval)",
-                     nd_spikes_rate(s, r->t0, r->t1), r->rate_unit);
-    if (s->n > 2) nd_sb_printf(sb, ", ISI CV %.3g", nd_spikes_isi_cv(s));
-    if (!isnan(s->block_start))
-        nd_sb_printf(sb, "; from t = %.4g it stays above threshold (depolarisation block, "
-                     "or a spike cut off by the end)", s->block_start);
-    nd_spikes_rule_describe(r->rule, r->unit, rule, sizeof rule);
-    nd_sb_printf(sb, "\nrule: %s; times and peaks %s\n", rule,
-                 s->dense ? "from the solver's continuous solution"
-                          : "from the samples (crossings interpolated, peaks by a parabola)");
-}
-
-static const char *kind_name(nd_spikes_kind k)
-{
-    return k == ND_SPIKES_VOLTAGE ? "voltage" : k == ND_SPIKES_SCALED ? "scaled"
-         : k == ND_SPIKES_RESET ? "reset" : "given";
-}
-
-static nd_bundle *spikes_bundle(const spike_report *r)
-{
-    const nd_spikes *s = r->s;
-    static const char *const headers[] = {"spike", "time", "peak time", "peak", "ISI"};
-    nd_table *t = nd_table_create(5, headers);
-    nd_sb plain, html, json;
-    nd_sb_init(&plain);
-    nd_sb_init(&html);
-    nd_sb_init(&json);
-    summarize(&plain, r);
-    nd_html_escape(&html, plain.data ? plain.data : "");
-    for (size_t i = 0; t && i < s->n && i < SHOWN_ROWS; i++) {
-        char k[24], c1[32], c2[32], c3[32], c4[32];
-        snprintf(k, sizeof k, "%zu", i + 1);
-        snprintf(c1, sizeof c1, "%.6g", s->times[i]);
-        snprintf(c2, sizeof c2, "%.6g", s->peak_times[i]);
-        snprintf(c3, sizeof c3, "%.5g", s->peaks[i]);
-        if (i) snprintf(c4, sizeof c4, "%.5g", r->isi[i - 1]);
-        else snprintf(c4, sizeof c4, "-");
-        const char *row[] = {k, c1, c2, c3, c4};
-        nd_table_add_row(t, row);
-    }
-    put_table(t, s->n, &plain, &html);
-    nd_table_free(t);
-    char rule[320];
-    nd_spikes_rule_describe(r->rule, r->unit, rule, sizeof rule);
-    nd_sb_puts(&json, "{\"type\":\"spikes\",\"variable\":");
-    nd_json_string(&json, r->var);
-    nd_sb_printf(&json, ",\"count\":%zu", s->n);
-    json_key_number(&json, "threshold", s->threshold);
-    nd_sb_printf(&json, ",\"rule\":{\"kind\":\"%s\"", kind_name(r->rule->kind));
-    json_key_number(&json, "threshold", r->rule->threshold);
-    json_key_number(&json, "hysteresis", r->rule->hysteresis);
-    json_key_number(&json, "min_amplitude", r->rule->min_amplitude);
-    nd_sb_puts(&json, ",\"text\":");
-    nd_json_string(&json, rule);
-    nd_sb_printf(&json, "},\"source\":\"%s\"", s->dense ? "dense" : "samples");
-    json_key_number(&json, "t_start", r->t0);
-    json_key_number(&json, "t_end", r->t1);
-    json_key_number(&json, "rate_hz", nd_spikes_isi_rate(s));
-    json_key_number(&json, "count_rate_hz", nd_spikes_rate(s, r->t0, r->t1));
-    json_number_list(&json, "times", s->times, s->n);
-    json_number_list(&json, "peak_times", s->peak_times, s->n);
-    json_number_list(&json, "peaks", s->peaks, s->n);
-    json_number_list(&json, "isi", r->isi, s->n ? s->n - 1 : 0);
-    json_key_number(&json, "isi_mean", nd_spikes_isi_mean(s));
-    json_key_number(&json, "isi_cv", nd_spikes_isi_cv(s));
-    json_key_number(&json, "block_start", s->block_start);
-    nd_sb_putc(&json, '}');
-    return nd_bundle_take3(nd_sb_take(&plain), nd_sb_take(&html), nd_sb_take(&json));
-}
-
-/* The record a spikes statement binds: its fields, shown as the bundle above. */
-static nd_value *spikes_record(const spike_report *r)
-{
-    const nd_spikes *s = r->s;
-    nd_value *rec = nd_value_record("spikes", spikes_bundle(r));
+    nd_value *rec = nd_value_record("spikes", nd_spikes_bundle(r));
     size_t ni = s->n ? s->n - 1 : 0;
     if (rec && (nd_record_add_number(rec, "count", (double)s->n) ||
                 nd_record_add_vector(rec, "times", s->times, s->n) ||
                 nd_record_add_vector(rec, "peak_times", s->peak_times, s->n) ||
                 nd_record_add_vector(rec, "peaks", s->peaks, s->n) ||
-                nd_record_add_vector(rec, "isi", r->isi, ni) ||
+                nd_record_add_vector(rec, "isi", isi, ni) ||
                 nd_record_add_number(rec, "rate", nd_spikes_isi_rate(s)) ||
                 nd_record_add_number(rec, "count_rate", nd_spikes_rate(s, r->t0, r->t1)) ||
                 nd_record_add_number(rec, "isi_mean", nd_spikes_isi_mean(s)) ||
@@ -216,14 +89,10 @@ static nd_status run_spikes(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     double *isi = st == ND_OK ? malloc((s.n ? s.n : 1) * sizeof *isi) : NULL;
     if (st == ND_OK && !isi) st = nd_error_fail(err, ND_ENOMEM, "out of memory");
     if (st == ND_OK) {
-        for (size_t i = 1; i < s.n; i++) isi[i - 1] = s.times[i] - s.times[i - 1];
-        size_t n = nd_ds_rows(ds);
-        const double *t = nd_ds_col(ds, 0);
-        const char *tu = nd_ds_unit(ds, 0);
-        spike_report r = {&s, nd_ds_name(ds, (size_t)col), nd_ds_unit(ds, (size_t)col),
-                          tu && strcmp(tu, "ms") == 0 ? "Hz" : "per 1000 time units",
-                          n ? t[0] : 0, n ? t[n - 1] : 0, &rule, isi};
-        st = nd_cmd_give(ctx, spikes_record(&r), result, err);
+        nd_spikes_isi(&s, isi);
+        nd_spikes_report r;
+        nd_spikes_report_of(ds, (size_t)col, &s, &rule, &r);
+        st = nd_cmd_give(ctx, spikes_record(&r, isi), result, err);
     }
     free(isi);
     nd_spikes_clear(&s);
@@ -313,12 +182,9 @@ static nd_status read_side(nd_cmd_ctx *ctx, const nd_arg *a, const nd_arg *va, s
         nd_target_locate(err, a);
         return st;
     }
-    size_t n = nd_ds_rows(sd->ds);
-    const double *t = nd_ds_col(sd->ds, 0);
     sd->times = sd->s.times;
     sd->n = sd->s.n;
-    sd->t0 = n ? t[0] : 0;
-    sd->t1 = n ? t[n - 1] : 0;
+    nd_spikes_window(sd->ds, &sd->t0, &sd->t1);
     return ND_OK;
 }
 
@@ -328,68 +194,10 @@ static void side_clear(side *sd)
     nd_value_unref(sd->holder);
 }
 
-/* The two spike trains a comparison was made of (A the reference, B the prediction). */
-typedef struct trains {
-    const double *a, *b;
-    size_t na, nb;
-} trains;
-
-static nd_bundle *compare_bundle(const nd_compare *c, const trains *tr, double rms,
-                                 const char *var, const char *unit, double t0, double t1)
+static nd_value *compare_record(const nd_compare_report *r)
 {
-    char a[ND_NUMFMT_CAP], b[ND_NUMFMT_CAP];
-    nd_sb plain, html, json;
-    nd_sb_init(&plain);
-    nd_sb_init(&html);
-    nd_sb_init(&json);
-    nd_sb_printf(&plain, "A: %zu spikes, B: %zu in [%s, %s]; matched %zu within %g, missing "
-                 "%zu (in A, not in B), extra %zu (in B, not in A)", c->n_a, c->n_b,
-                 nd_numfmt(t0, a), nd_numfmt(t1, b), c->matched, c->delta, c->missing,
-                 c->extra);
-    if (c->matched)
-        nd_sb_printf(&plain, "; |tB − tA| mean %.3g, max %.3g", c->dt_mean, c->dt_max);
-    nd_sb_printf(&plain, "\ncoincidence factor Γ = %.4g (Δ = %g; 1: identical, 0: chance)",
-                 c->gamma, c->delta);
-    if (!isnan(rms))
-        nd_sb_printf(&plain, "; RMS of %s over the common window %.4g%s%s", var, rms,
-                     unit && unit[0] ? " " : "", unit && unit[0] ? unit : "");
-    nd_sb_putc(&plain, '\n');
-    nd_html_escape(&html, plain.data ? plain.data : "");
-    static const char *const headers[] = {"pair", "tB − tA"};
-    nd_table *t = nd_table_create(2, headers);
-    for (size_t i = 0; t && i < c->matched && i < SHOWN_ROWS; i++) {
-        char k[24], d[32];
-        snprintf(k, sizeof k, "%zu", i + 1);
-        snprintf(d, sizeof d, "%.4g", c->dt[i]);
-        const char *row[] = {k, d};
-        nd_table_add_row(t, row);
-    }
-    put_table(t, c->matched, &plain, &html);
-    nd_table_free(t);
-    nd_sb_printf(&json, "{\"type\":\"compare\",\"count_a\":%zu,\"count_b\":%zu,\"matched\":%zu,"
-                 "\"missing\":%zu,\"extra\":%zu", c->n_a, c->n_b, c->matched, c->missing,
-                 c->extra);
-    json_key_number(&json, "gamma", c->gamma);
-    json_key_number(&json, "delta", c->delta);
-    json_key_number(&json, "dt_mean", c->dt_mean);
-    json_key_number(&json, "dt_max", c->dt_max);
-    json_number_list(&json, "dt", c->dt, c->matched);
-    json_number_list(&json, "times_a", tr->a, tr->na);
-    json_number_list(&json, "times_b", tr->b, tr->nb);
-    json_key_number(&json, "rms", rms);
-    nd_sb_puts(&json, ",\"variable\":");
-    if (var) nd_json_string(&json, var);
-    else nd_sb_puts(&json, "null");
-    json_key_number(&json, "t_start", t0);
-    json_key_number(&json, "t_end", t1);
-    nd_sb_putc(&json, '}');
-    return nd_bundle_take3(nd_sb_take(&plain), nd_sb_take(&html), nd_sb_take(&json));
-}
-
-static nd_value *compare_record(const nd_compare *c, const trains *tr, double rms,
-                                const char *var, const char *unit, double t0, double t1)
-{
-    nd_value *rec = nd_value_record("compare", compare_bundle(c, tr, rms, var, unit, t0, t1));
+    const nd_compare *c = r->c;
+    nd_value *rec = nd_value_record("compare", nd_compare_bundle(r));
     if (rec && (nd_record_add_number(rec, "gamma", c->gamma) ||
                 nd_record_add_number(rec, "matched", (double)c->matched) ||
                 nd_record_add_number(rec, "missing", (double)c->missing) ||
@@ -397,9 +205,9 @@ static nd_value *compare_record(const nd_compare *c, const trains *tr, double rm
                 nd_record_add_number(rec, "dt_mean", c->dt_mean) ||
                 nd_record_add_number(rec, "dt_max", c->dt_max) ||
                 nd_record_add_vector(rec, "dt", c->dt, c->matched) ||
-                nd_record_add_vector(rec, "times_a", tr->a, tr->na) ||
-                nd_record_add_vector(rec, "times_b", tr->b, tr->nb) ||
-                nd_record_add_number(rec, "rms", rms) ||
+                nd_record_add_vector(rec, "times_a", r->a, r->na) ||
+                nd_record_add_vector(rec, "times_b", r->b, r->nb) ||
+                nd_record_add_number(rec, "rms", r->rms) ||
                 nd_record_add_number(rec, "delta", c->delta))) {
         nd_value_unref(rec);
         return NULL;
@@ -445,9 +253,8 @@ static nd_status run_compare(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
                                      nd_ds_col(b.ds, (size_t)bc), nd_ds_rows(b.ds), t0, t1,
                                      NULL);
         }
-        trains tr = {a.times, b.times, a.n, b.n};
-        if (st == ND_OK) st = nd_cmd_give(ctx, compare_record(&c, &tr, rms, var, unit, t0, t1),
-                                          result, err);
+        nd_compare_report r = {&c, a.times, b.times, a.n, b.n, rms, var, unit, t0, t1};
+        if (st == ND_OK) st = nd_cmd_give(ctx, compare_record(&r), result, err);
     }
     nd_compare_clear(&c);
     side_clear(&a);

@@ -4,6 +4,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../data/select.h"
 #include "../language/args.h"
 #include "modules.h"
 #include "../language/objects.h"
@@ -156,23 +157,17 @@ static nd_status run_table(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
                               views[j].n, names[0], rows);
         rows = views[j].n;
     }
-    nd_dataset *ds = NULL;
-    if (st == ND_OK && !(ds = nd_ds_create(n, names, NULL)))
+    const double **cols = st == ND_OK ? malloc(n * sizeof *cols) : NULL;
+    if (st == ND_OK && !cols) st = nd_error_fail(err, ND_ENOMEM, "out of memory");
+    for (size_t j = 0; st == ND_OK && j < n; j++) cols[j] = views[j].x;
+    nd_dataset *ds = st == ND_OK ? nd_ds_from_columns(n, names, cols, rows) : NULL;
+    free(cols);
+    if (st == ND_OK && !ds)
         st = nd_error_set(err, ND_EVALUE, ctx->call->line, ctx->call->col,
                           (int)strlen(ctx->call->name), "cannot make a table of these columns "
                           "(names must differ)");
-    double *row = st == ND_OK ? malloc(n * sizeof *row) : NULL;
-    if (st == ND_OK && (!row || nd_ds_reserve(ds, rows) != 0))
-        st = nd_error_fail(err, ND_ENOMEM, "out of memory");
-    for (size_t i = 0; st == ND_OK && i < rows; i++) {
-        for (size_t j = 0; j < n; j++) row[j] = views[j].x[i];
-        nd_ds_append(ds, row);
-    }
-    free(row);
     if (st == ND_OK && !(*result = nd_value_dataset(ds)))
         st = nd_error_fail(err, ND_ENOMEM, "out of memory");
-    else if (st != ND_OK)
-        nd_ds_free(ds);
     for (size_t j = 0; vals && views && j < n; j++) {
         nd_numview_free(&views[j]);
         nd_value_unref(vals[j]);

@@ -1,13 +1,12 @@
-/* Option reading and trajectories shared by the phase-plane commands. */
+/* Option reading shared by the phase-plane commands. */
 #include "phase_setup.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../learn/simulate.h"
+#include "../analysis/equilibria.h"
 #include "../language/args.h"
-#include "../language/exec.h"
 #include "../language/target.h"
 
 void nd_phase_setup_free(nd_phase_setup *s)
@@ -81,21 +80,8 @@ nd_status nd_phase_setup_read(const nd_cmd_ctx *ctx, const nd_arg *model_arg,
         const nd_arg *a = &ctx->call->args[i];
         if (a->key && !nd_cmd_option(ctx->cmd, a->key)) st = read_option(ctx, a, s, err);
     }
-    for (size_t i = 0; i < s->n; i++) {
-        if (s->ranged[i]) continue;
-        /* wide enough to hold every equilibrium of the built-in models around their rest */
-        double r = fmax(1, 2 * fabs(s->x0[i]));
-        s->lo[i] = s->x0[i] - r;
-        s->hi[i] = s->x0[i] + r;
-    }
+    for (size_t i = 0; i < s->n; i++)
+        if (!s->ranged[i]) nd_eq_default_range(s->x0[i], &s->lo[i], &s->hi[i]);
     if (st != ND_OK) nd_phase_setup_free(s);
     return st;
-}
-
-nd_status nd_phase_integrate(const nd_cmd_ctx *ctx, const nd_phase_setup *s, const double *y0,
-                             double t1, size_t npts, double *out, unsigned char *breaks,
-                             nd_error *err)
-{
-    return nd_sim_path((void *)ctx->exec->interrupt, s->m, s->p, y0, t1, npts, out, breaks,
-                       err);
 }

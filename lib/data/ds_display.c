@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
+#include "../base/json.h"
 #include "../base/range.h"
 #include "../base/strbuf.h"
 #include "../base/table.h"
@@ -98,36 +99,29 @@ static void meta_text(const nd_dataset *ds, nd_sb *sb, int html)
     }
 }
 
+static json_t *column_json(const nd_dataset *ds, size_t j)
+{
+    double lo, hi;
+    int any = nd_finite_range(nd_ds_col(ds, j), nd_ds_rows(ds), &lo, &hi) > 0;
+    const char *unit = nd_ds_unit(ds, j);
+    json_t *o = json_object();
+    return nd_json_ok(o, nd_json_put(o, "name", nd_json_utf8(nd_ds_name(ds, j))) |
+                             nd_json_put(o, "unit", unit ? nd_json_utf8(unit) : json_null()) |
+                             nd_json_put(o, "min", any ? nd_json_real(lo) : json_null()) |
+                             nd_json_put(o, "max", any ? nd_json_real(hi) : json_null()));
+}
+
 static char *json_of(const nd_dataset *ds)
 {
-    nd_sb sb;
-    nd_sb_init(&sb);
-    nd_sb_printf(&sb, "{\"type\":\"dataset\",\"rows\":%zu,\"columns\":[", nd_ds_rows(ds));
-    for (size_t j = 0; j < nd_ds_cols(ds); j++) {
-        double lo, hi;
-        int any = nd_finite_range(nd_ds_col(ds, j), nd_ds_rows(ds), &lo, &hi) > 0;
-        nd_sb_puts(&sb, j ? ",{\"name\":" : "{\"name\":");
-        nd_json_string(&sb, nd_ds_name(ds, j));
-        nd_sb_puts(&sb, ",\"unit\":");
-        if (nd_ds_unit(ds, j)) nd_json_string(&sb, nd_ds_unit(ds, j));
-        else nd_sb_puts(&sb, "null");
-        nd_sb_puts(&sb, ",\"min\":");
-        if (any) nd_json_number(&sb, lo);
-        else nd_sb_puts(&sb, "null");
-        nd_sb_puts(&sb, ",\"max\":");
-        if (any) nd_json_number(&sb, hi);
-        else nd_sb_puts(&sb, "null");
-        nd_sb_putc(&sb, '}');
-    }
-    nd_sb_puts(&sb, "],\"meta\":{");
-    for (size_t i = 0; i < nd_ds_meta_count(ds); i++) {
-        if (i) nd_sb_putc(&sb, ',');
-        nd_json_string(&sb, nd_ds_meta_key(ds, i));
-        nd_sb_putc(&sb, ':');
-        nd_json_string(&sb, nd_ds_meta_value(ds, i));
-    }
-    nd_sb_puts(&sb, "}}");
-    return nd_sb_take(&sb);
+    json_t *j = json_object(), *cols = json_array(), *meta = json_object();
+    int rc = nd_json_put(j, "type", json_string("dataset")) |
+             nd_json_put(j, "rows", json_integer((json_int_t)nd_ds_rows(ds))) |
+             nd_json_put(j, "columns", cols) | nd_json_put(j, "meta", meta);
+    for (size_t c = 0; rc == 0 && c < nd_ds_cols(ds); c++)
+        rc |= nd_json_push(cols, column_json(ds, c));
+    for (size_t i = 0; rc == 0 && i < nd_ds_meta_count(ds); i++)
+        rc |= nd_json_put(meta, nd_ds_meta_key(ds, i), nd_json_utf8(nd_ds_meta_value(ds, i)));
+    return nd_json_dump(nd_json_ok(j, rc));
 }
 
 nd_bundle *nd_ds_bundle(const nd_dataset *ds)

@@ -5,6 +5,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "../base/range.h"
 #include "../base/rng.h"
@@ -60,6 +61,17 @@ static int cmp_double(const void *a, const void *b)
 /* Gasser, Sroka & Jennen-Steinmetz (1986): e_i = a y_{i-1} + b y_{i+1} - y_i with a, b the
    linear-interpolation weights has variance (a² + b² + 1) σ² when y is noise on a locally
    linear signal; the MAD of e / sqrt(a² + b² + 1), times 1.4826, estimates σ robustly. */
+nd_status nd_ds_add_noise_all(nd_dataset *ds, double rel_sigma, unsigned long seed,
+                              const char *except, nd_error *err)
+{
+    for (size_t j = 1; j < nd_ds_cols(ds); j++) {
+        if (except && strcmp(nd_ds_name(ds, j), except) == 0) continue;
+        nd_status st = nd_ds_add_noise(ds, nd_ds_name(ds, j), rel_sigma, seed + j, err);
+        if (st != ND_OK) return st;
+    }
+    return ND_OK;
+}
+
 double nd_noise_sd_estimate(const double *t, const double *y, size_t n)
 {
     double *e = n >= 3 ? malloc((n - 2) * sizeof *e) : NULL;

@@ -12,6 +12,11 @@
 nd_status nd_ds_add_noise(nd_dataset *ds, const char *col, double rel_sigma,
                           unsigned long seed, nd_error *err);
 
+/* Adds noise as nd_ds_add_noise to every column but time and the one called except (may
+   be NULL: the input that was applied is not measured), column j seeded seed + j. */
+nd_status nd_ds_add_noise_all(nd_dataset *ds, double rel_sigma, unsigned long seed,
+                              const char *except, nd_error *err);
+
 /* Estimates the standard deviation of white measurement noise on a sampled smooth signal
    y(t) (n samples, t increasing, NaNs skipped) from Gasser's pseudo-residuals (the
    deviation of each sample from the line through its neighbours, exact for uneven

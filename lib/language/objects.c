@@ -6,7 +6,6 @@
 #include <string.h>
 
 #include "../analysis/bif_view.h"
-#include "../base/strbuf.h"
 #include "../data/rec_view.h"
 #include "../learn/ude.h"
 #include "bif_fields.h"
@@ -132,16 +131,7 @@ nd_recording *nd_value_as_recording(const nd_value *v)
 
 static char *model_summary(const void *data)
 {
-    const nd_model_obj *mo = data;
-    const nd_model *m = mo->model;
-    nd_sb sb;
-    nd_sb_init(&sb);
-    nd_sb_printf(&sb, "model %s: %zu states (", nd_model_name(m),
-                 nd_model_count(m, ND_MODEL_STATE));
-    for (size_t i = 0; i < nd_model_count(m, ND_MODEL_STATE); i++)
-        nd_sb_printf(&sb, "%s%s", i ? ", " : "", nd_model_item_at(m, ND_MODEL_STATE, i)->name);
-    nd_sb_printf(&sb, "), %zu parameters", nd_model_count(m, ND_MODEL_PAR));
-    return nd_sb_take(&sb);
+    return nd_model_summary(((const nd_model_obj *)data)->model);
 }
 
 static nd_bundle *model_bundle(const void *data)

@@ -6,6 +6,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/json.h"
+#include "../base/strbuf.h"
+#include "../base/table.h"
 #include "interact.h"
 
 typedef struct binding {
@@ -167,4 +170,73 @@ int nd_ws_pinned(const nd_ws *ws, const char *name)
     int found;
     size_t i = search(ws, name, &found);
     return found && ws->items[i].pinned;
+}
+
+/* ---- the listing `vars` shows ---- */
+
+/* The row of v in the listing; fields is "" when v has none. */
+static json_t *var_json(const char *name, const nd_value *v, const char *summary,
+                        const char *fields)
+{
+    json_t *o = json_object(), *names = fields[0] ? json_array() : NULL;
+    int rc = nd_json_put(o, "name", json_string(name)) |
+             nd_json_put(o, "type", json_string(nd_value_type_name(v))) |
+             nd_json_put(o, "summary", nd_json_utf8(summary));
+    const char *f;
+    for (size_t k = 0; names && (f = nd_value_field_name(v, k)); k++)
+        rc |= nd_json_push(names, json_string(f));
+    if (fields[0]) rc |= nd_json_put(o, "fields", names);
+    return nd_json_ok(o, rc);
+}
+
+static nd_bundle *empty_bundle(void)
+{
+    nd_bundle *b = nd_bundle_create();
+    char *json = nd_json_dump(json_pack("{s:s, s:[]}", "type", "workspace", "vars"));
+    if (b && (!json || nd_bundle_set(b, "text/plain", "The workspace is empty.") ||
+              nd_bundle_set(b, "text/html", "<p><i>The workspace is empty.</i></p>") ||
+              nd_bundle_set(b, ND_MIME_JSON, json))) {
+        nd_bundle_free(b);
+        b = NULL;
+    }
+    free(json);
+    return b;
+}
+
+nd_bundle *nd_ws_bundle(const nd_ws *ws)
+{
+    if (ws->count == 0) return empty_bundle();
+    /* A fields column appears when some value has fields (what NAME.FIELD can read). */
+    int with_fields = 0;
+    for (size_t i = 0; i < ws->count; i++)
+        with_fields |= nd_value_field_name(ws->items[i].value, 0) != NULL;
+    static const char *const headers[] = {"name", "type", "summary", "fields"};
+    nd_table *t = nd_table_create(with_fields ? 4 : 3, headers);
+    json_t *j = json_object(), *vars = json_array();
+    int rc = (t ? 0 : -1) | nd_json_put(j, "type", json_string("workspace")) |
+             nd_json_put(j, "vars", vars);
+    for (size_t i = 0; rc == 0 && i < ws->count; i++) {
+        const nd_value *v = ws->items[i].value;
+        char *summary = nd_value_summary(v);
+        nd_sb fields;
+        nd_sb_init(&fields);
+        const char *f;
+        for (size_t k = 0; (f = nd_value_field_name(v, k)); k++)
+            nd_sb_printf(&fields, "%s%s", k ? ", " : "", f);
+        const char *row[] = {ws->items[i].name, nd_value_type_name(v), summary,
+                             nd_sb_str(&fields)};
+        rc |= !summary || fields.oom || nd_table_add_row(t, row) != 0 ||
+              nd_json_push(vars, var_json(row[0], v, summary, row[3])) != 0;
+        nd_sb_free(&fields);
+        free(summary);
+    }
+    nd_sb plain, html;
+    nd_sb_init(&plain);
+    nd_sb_init(&html);
+    if (t) {
+        nd_table_text(t, &plain);
+        nd_table_html(t, &html);
+    }
+    nd_table_free(t);
+    return nd_bundle_take3(nd_sb_take(&plain), nd_sb_take(&html), nd_json_dump(nd_json_ok(j, rc)));
 }

@@ -3,6 +3,7 @@
 #define ND_LANGUAGE_WORKSPACE_H
 
 #include <stddef.h>
+#include "../base/bundle.h"
 #include "value.h"
 
 typedef struct nd_ws nd_ws;
@@ -57,5 +58,10 @@ int nd_ws_add_interact(nd_ws *ws, nd_interact *it);
 
 /* Returns the interact with that id (borrowed), or NULL when there is none. */
 nd_interact *nd_ws_interact(const nd_ws *ws, int id);
+
+/* Returns what `vars` shows: a table of every binding (name, type, summary and, when some
+   value has fields, the fields NAME.FIELD reads) and {"type":"workspace","vars":[{"name",
+   "type","summary","fields"?}…]}, or "The workspace is empty."; NULL on ENOMEM. */
+nd_bundle *nd_ws_bundle(const nd_ws *ws);
 
 #endif

@@ -207,6 +207,24 @@ char *nd_model_latex(const nd_model *m);
    ENOMEM or for another kind. */
 nd_bundle *nd_model_table(const nd_model *m, nd_model_kind kind);
 
+/* Returns the equations of m as text/plain ("model hh", its doc, "  dV/dt = …", the terms,
+   the resets, "  stimulus on I: …" when stim (may be NULL) has components, par the
+   parameter it drives) and text/latex ($$…$$); each state or term named in
+   learned[0..nlearned) reads learned_as ("network(V, n)") instead of its equation.
+   NULL on ENOMEM. */
+nd_bundle *nd_model_equations(const nd_model *m, const nd_stim *stim, int par,
+                              const char *const *learned, size_t nlearned,
+                              const char *learned_as);
+
+/* Returns "model hh: 4 states (V, m, h, n), 24 parameters", the one-line summary of a
+   model in the workspace; caller frees; NULL on ENOMEM. */
+char *nd_model_summary(const nd_model *m);
+
+/* Returns "using hh: The Hodgkin–Huxley model (4 states, 24 parameters)\n": the name,
+   what the doc says it is (up to its first ':', '.', '(' or line end) and its size, as
+   `use` says it; caller frees; NULL on ENOMEM. */
+char *nd_model_using(const nd_model *m);
+
 /* Returns a plain-text explanation of name (kind, value or definition, unit, summary,
    doc), caller frees; NULL when the model has no such name. */
 char *nd_model_explain(const nd_model *m, const char *name);

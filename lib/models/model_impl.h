@@ -58,11 +58,10 @@ typedef struct md_set {
     int *line, *col, *span;
 } md_set;
 
-/* One component of a `stim` protocol. */
-typedef enum md_stim_kind { MD_STEP, MD_PULSES, MD_RAMP, MD_OU } md_stim_kind;
+/* One component of a `stim` protocol: its form and arguments in the form's order. */
 typedef struct md_stim_part {
-    md_stim_kind kind;
-    double arg[5];
+    const nd_stim_form *form;
+    double arg[ND_STIM_FORM_ARGS];
 } md_stim_part;
 
 /* A statement naming something defined elsewhere, resolved once the whole text is read. */

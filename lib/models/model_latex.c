@@ -3,6 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/json.h"
 #include "../base/numfmt.h"
 #include "../base/table.h"
 #include "../base/textfmt.h"
@@ -115,39 +116,29 @@ nd_bundle *nd_model_table(const nd_model *m, nd_model_kind kind)
     nd_table *t = nd_table_create(4, headers);
     if (!t) return NULL;
     const double *values = par ? m->pars : m->inits;
-    nd_sb json;
-    nd_sb_init(&json);
-    nd_sb_printf(&json, "{\"type\":\"%s\",\"model\":", par ? "model_parameters" : "model_states");
-    nd_json_string(&json, d->name);
-    nd_sb_printf(&json, ",\"%s\":[", par ? "parameters" : "states");
-    int fail = 0;
-    for (size_t i = 0; i < d->list[kind].count; i++) {
+    json_t *j = json_object(), *items = json_array();
+    int fail = nd_json_put(j, "type", json_string(par ? "model_parameters" : "model_states")) |
+               nd_json_put(j, "model", json_string(d->name)) |
+               nd_json_put(j, par ? "parameters" : "states", items);
+    for (size_t i = 0; !fail && i < d->list[kind].count; i++) {
         const nd_model_item *it = &d->list[kind].items[i].pub;
         char num[ND_NUMFMT_CAP];
         const char *row[] = {it->name, nd_numfmt(values[i], num), it->unit, it->summary};
-        fail |= nd_table_add_row(t, row);
-        nd_sb_puts(&json, i ? ",{\"name\":" : "{\"name\":");
-        nd_json_string(&json, it->name);
-        nd_sb_puts(&json, par ? ",\"value\":" : ",\"init\":");
-        nd_json_number(&json, values[i]);
-        nd_sb_puts(&json, ",\"unit\":");
-        nd_json_string(&json, it->unit);
-        nd_sb_puts(&json, ",\"description\":");
-        nd_json_string(&json, it->summary);
-        nd_sb_putc(&json, '}');
+        json_t *o = json_object();
+        fail |= nd_table_add_row(t, row) | nd_json_put(o, "name", json_string(it->name)) |
+                nd_json_put(o, par ? "value" : "init", nd_json_real(values[i])) |
+                nd_json_put(o, "unit", nd_json_utf8(it->unit)) |
+                nd_json_put(o, "description", nd_json_utf8(it->summary)) |
+                nd_json_push(items, o);
     }
-    nd_sb_puts(&json, "]}");
     nd_sb text, html;
     nd_sb_init(&text);
     nd_sb_init(&html);
     nd_table_text(t, &text);
     nd_table_html(t, &html);
     nd_table_free(t);
-    if (fail) {
-        nd_sb_free(&text), nd_sb_free(&html), nd_sb_free(&json);
-        return NULL;
-    }
-    return nd_bundle_take3(nd_sb_take(&text), nd_sb_take(&html), nd_sb_take(&json));
+    return nd_bundle_take3(nd_sb_take(&text), nd_sb_take(&html),
+                           nd_json_dump(nd_json_ok(j, fail)));
 }
 
 char *nd_model_explain(const nd_model *m, const char *name)

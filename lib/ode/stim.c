@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/json.h"
 #include "../base/rng.h"
 #include "../base/strbuf.h"
 
@@ -324,32 +325,53 @@ char *nd_stim_describe(const nd_stim *s)
     return nd_sb_take(&sb);
 }
 
+/* ---- the components by name ---- */
+
+static const nd_stim_form forms[] = {
+    {"step", {"at", "dur", "amp"}, 3},
+    {"pulses", {"start", "width", "period", "count", "amp"}, 5},
+    {"ramp", {"t0", "t1", "a0", "a1"}, 4},
+    {"ou", {"mean", "sigma", "tau", "seed", "dt"}, 5},
+};
+
+const nd_stim_form *nd_stim_form_at(size_t i)
+{
+    return i < sizeof forms / sizeof forms[0] ? &forms[i] : NULL;
+}
+
+const nd_stim_form *nd_stim_form_find(const char *name)
+{
+    const nd_stim_form *f;
+    for (size_t i = 0; (f = nd_stim_form_at(i)); i++)
+        if (strcmp(f->name, name) == 0) return f;
+    return NULL;
+}
+
+int nd_stim_add_form(nd_stim *s, const nd_stim_form *f, const double *a)
+{
+    switch (f - forms) {
+    case 0: return nd_stim_add_step(s, a[0], a[1], a[2]);
+    case 1: return nd_stim_add_pulses(s, a[0], a[1], a[2], (int)a[3], a[4]);
+    case 2: return nd_stim_add_ramp(s, a[0], a[1], a[2], a[3]);
+    default: return nd_stim_add_ou(s, a[0], a[1], a[2], (unsigned long)a[3], a[4]);
+    }
+}
+
 /* ---- JSON: one object per component, rebuilt through the add functions ---- */
 
 static const char *const kind_names[] = {"step", "pulses", "ramp", "ou", "samples"};
-
-static json_t *numbers(const double *v, size_t n)
-{
-    json_t *a = json_array();
-    for (size_t i = 0; a && i < n; i++)
-        if (json_array_append_new(a, json_real(v[i]))) {
-            json_decref(a);
-            return NULL;
-        }
-    return a;
-}
 
 json_t *nd_stim_to_json(const nd_stim *s)
 {
     json_t *arr = json_array();
     for (size_t i = 0; arr && s && i < s->n; i++) {
         const part *q = &s->parts[i];
-        json_t *o = json_pack("{s:s, s:o}", "kind", kind_names[q->kind], "p", numbers(q->p, 5));
+        json_t *o = json_pack("{s:s, s:o}", "kind", kind_names[q->kind], "p", nd_json_reals(q->p, 5));
         if (o && q->kind == PULSES) json_object_set_new(o, "count", json_integer(q->count));
         if (o && q->kind == OU) json_object_set_new(o, "seed", json_integer((json_int_t)q->seed));
         if (o && q->kind == SAMPLES) {
-            json_object_set_new(o, "t", numbers(q->t, q->n));
-            json_object_set_new(o, "u", numbers(q->u, q->n));
+            json_object_set_new(o, "t", nd_json_reals(q->t, q->n));
+            json_object_set_new(o, "u", nd_json_reals(q->u, q->n));
         }
         if (!o || json_array_append_new(arr, o)) {
             json_decref(arr);
@@ -363,9 +385,8 @@ static int read_numbers(const json_t *a, double *out, size_t n)
 {
     if (!json_is_array(a) || json_array_size(a) != n) return -1;
     for (size_t i = 0; i < n; i++) {
-        const json_t *v = json_array_get(a, i);
-        if (!json_is_number(v)) return -1;
-        out[i] = json_number_value(v);
+        /* an endless step lasts "inf" */
+        if (nd_json_real_read(json_array_get(a, i), &out[i]) != 0) return -1;
     }
     return 0;
 }

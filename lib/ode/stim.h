@@ -50,6 +50,26 @@ int nd_stim_add_ou(nd_stim *s, double mean, double sigma, double tau, unsigned l
    interpolated and held constant outside [t[0], t[n-1]]. The arrays are copied. */
 int nd_stim_add_samples(nd_stim *s, const double *t, const double *u, size_t n);
 
+/* The components a protocol is written with, named as the model language's `stim`
+   statement and the `stim` command name them: step(at, dur, amp), pulses(start, width,
+   period, count, amp), ramp(t0, t1, a0, a1), ou(mean, sigma, tau, seed, dt). */
+enum { ND_STIM_FORM_ARGS = 5 };
+typedef struct nd_stim_form {
+    const char *name;
+    const char *args[ND_STIM_FORM_ARGS];   /* in the order of nd_stim_add_form; NULL after */
+    size_t nargs;
+} nd_stim_form;
+
+/* Returns form i (0 … 3), or NULL past the last. */
+const nd_stim_form *nd_stim_form_at(size_t i);
+
+/* Returns the form called name, or NULL. */
+const nd_stim_form *nd_stim_form_find(const char *name);
+
+/* Adds a component of form f with its f->nargs arguments a in order (a count or a seed is
+   truncated to a whole number); what the add function returns. */
+int nd_stim_add_form(nd_stim *s, const nd_stim_form *f, const double *a);
+
 /* Generates the noise components up to t_end (a no-op without noise); ND_ENOMEM with a
    clear message when a grid would exceed ND_STIM_MAX_GRID points. */
 nd_status nd_stim_prepare(nd_stim *s, double t_end, nd_error *err);

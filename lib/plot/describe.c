@@ -4,14 +4,14 @@
      {"type":"figure","title":s|null,"width":px,"height":px,
       "panels":[{"xlabel":s|null,"ylabel":s|null,
                  "series":[{"label":s|null,"n":points,"plotted":points sent to gnuplot,
-                            "xmin","xmax","ymin","ymax": numbers, null when none finite}]}]} */
+                            "xmin","xmax","ymin","ymax": numbers, null when none finite}]}]}
+   followed by the keys a result added (nd_fig_set_json). */
 #include "figure_impl.h"
 
 #include <math.h>
 
 #include "../base/range.h"
 #include "../base/strbuf.h"
-#include "../base/textfmt.h"
 
 static void text_range(nd_sb *sb, const char *axis, const double *v, size_t n)
 {
@@ -41,51 +41,55 @@ char *nd_fig_describe_text(const nd_figure *fig)
     return nd_sb_take(&sb);
 }
 
-static void json_opt_string(nd_sb *sb, const char *s)
+static json_t *opt_string(const char *s)
 {
-    if (s) nd_json_string(sb, s);
-    else nd_sb_puts(sb, "null");
+    return s ? nd_json_utf8(s) : json_null();
 }
 
-static void json_range(nd_sb *sb, const char *lo_key, const char *hi_key, const double *v,
-                       size_t n)
+/* Puts the finite range of v under lo_key and hi_key, nulls when nothing is finite. */
+static int put_range(json_t *o, const char *lo_key, const char *hi_key, const double *v,
+                     size_t n)
 {
     double lo, hi;
     int any = nd_finite_range(v, n, &lo, &hi) > 0;
-    nd_sb_printf(sb, ",\"%s\":", lo_key);
-    if (any) nd_json_number(sb, lo);
-    else nd_sb_puts(sb, "null");
-    nd_sb_printf(sb, ",\"%s\":", hi_key);
-    if (any) nd_json_number(sb, hi);
-    else nd_sb_puts(sb, "null");
+    return nd_json_put(o, lo_key, any ? nd_json_real(lo) : json_null()) |
+           nd_json_put(o, hi_key, any ? nd_json_real(hi) : json_null());
+}
+
+static json_t *series_json(const nd_fig_series *se, size_t plotted)
+{
+    json_t *o = json_object();
+    if (!o) return NULL;
+    int rc = nd_json_put(o, "label", opt_string(se->label)) |
+             nd_json_put(o, "n", json_integer((json_int_t)se->n)) |
+             nd_json_put(o, "plotted", json_integer((json_int_t)plotted)) |
+             put_range(o, "xmin", "xmax", se->x, se->n) |
+             put_range(o, "ymin", "ymax", se->y, se->n);
+    return nd_json_ok(o, rc);
 }
 
 char *nd_fig_describe_json(const nd_figure *fig, const nd_fig_plan *plan)
 {
-    nd_sb sb;
-    nd_sb_init(&sb);
-    nd_sb_puts(&sb, "{\"type\":\"figure\",\"title\":");
-    json_opt_string(&sb, fig->title);
-    nd_sb_printf(&sb, ",\"width\":%d,\"height\":%d,\"panels\":[", plan->width, plan->height);
+    json_t *j = json_object(), *panels = json_array();
+    int rc = j ? 0 : -1;
+    rc |= nd_json_put(j, "type", json_string("figure")) |
+          nd_json_put(j, "title", opt_string(fig->title)) |
+          nd_json_put(j, "width", json_integer(plan->width)) |
+          nd_json_put(j, "height", json_integer(plan->height)) |
+          nd_json_put(j, "panels", json_incref(panels));
     size_t k = 0;
-    for (size_t p = 0; p < fig->npanels; p++) {
+    for (size_t p = 0; rc == 0 && p < fig->npanels; p++) {
         const nd_fig_panel *pn = &fig->panels[p];
-        nd_sb_puts(&sb, p ? ",{\"xlabel\":" : "{\"xlabel\":");
-        json_opt_string(&sb, pn->xlabel);
-        nd_sb_puts(&sb, ",\"ylabel\":");
-        json_opt_string(&sb, pn->ylabel);
-        nd_sb_puts(&sb, ",\"series\":[");
-        for (size_t s = 0; s < pn->nseries; s++, k++) {
-            const nd_fig_series *se = &pn->series[s];
-            nd_sb_puts(&sb, s ? ",{\"label\":" : "{\"label\":");
-            json_opt_string(&sb, se->label);
-            nd_sb_printf(&sb, ",\"n\":%zu,\"plotted\":%zu", se->n, plan->nkeep[k]);
-            json_range(&sb, "xmin", "xmax", se->x, se->n);
-            json_range(&sb, "ymin", "ymax", se->y, se->n);
-            nd_sb_putc(&sb, '}');
-        }
-        nd_sb_puts(&sb, "]}");
+        json_t *po = json_object(), *series = json_array();
+        rc |= nd_json_put(po, "xlabel", opt_string(pn->xlabel)) |
+              nd_json_put(po, "ylabel", opt_string(pn->ylabel)) |
+              nd_json_put(po, "series", json_incref(series));
+        for (size_t s = 0; rc == 0 && s < pn->nseries; s++, k++)
+            rc |= nd_json_push(series, series_json(&pn->series[s], plan->nkeep[k]));
+        json_decref(series);
+        rc |= nd_json_push(panels, po);
     }
-    nd_sb_puts(&sb, "]}");
-    return nd_sb_take(&sb);
+    json_decref(panels);
+    if (rc == 0 && fig->extra) rc = json_object_update(j, fig->extra);
+    return nd_json_dump(nd_json_ok(j, rc));
 }

@@ -45,7 +45,17 @@ void nd_fig_free(nd_figure *fig)
     }
     free(fig->panels);
     free(fig->title);
+    json_decref(fig->extra);
     free(fig);
+}
+
+int nd_fig_set_json(nd_figure *fig, const char *key, json_t *value)
+{
+    if (!fig->extra && !(fig->extra = json_object())) {
+        json_decref(value);
+        return -1;
+    }
+    return nd_json_put(fig->extra, key, value);
 }
 
 int nd_fig_add_panel(nd_figure *fig, const char *xlabel, const char *ylabel)

@@ -7,6 +7,7 @@
 
 #include "../base/bundle.h"
 #include "../base/error.h"
+#include "../base/json.h"
 
 typedef struct nd_figure nd_figure;
 
@@ -72,10 +73,18 @@ void nd_fig_set_yrange(nd_figure *fig, int panel, double lo, double hi);
    extra panel); the width is clamped to 300..4000, the height to 200..4000. */
 void nd_fig_set_size(nd_figure *fig, int width_px, int height_px);
 
+/* Adds key: value to the figure's JSON after its standard keys (a result drawn as a
+   figure says what it shows: "phase":{…}), taking value over; 0 ok, -1 as nd_json_put. */
+int nd_fig_set_json(nd_figure *fig, const char *key, json_t *value);
+
 /* Renders into a bundle of image/svg+xml, image/png (base64), text/plain and ND_MIME_JSON
    (see describe.c); ND_EIO when gnuplot is missing, fails or takes over 20 s. In draft
    mode the bundle has no image/png. */
 nd_status nd_fig_render(const nd_figure *fig, nd_bundle **out, nd_error *err);
+
+/* Renders fig as nd_fig_render and frees it; fig NULL (a figure that could not be built)
+   gives ND_ENOMEM. */
+nd_status nd_fig_render_take(nd_figure *fig, nd_bundle **out, nd_error *err);
 
 /* Returns 1 when b (a rendered figure, or any result bundle) holds both images. */
 int nd_fig_bundle_has_images(const nd_bundle *b);

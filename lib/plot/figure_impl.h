@@ -4,6 +4,7 @@
 
 #include <stddef.h>
 
+#include "../base/json.h"
 #include "figure.h"
 
 typedef struct nd_fig_series {
@@ -28,6 +29,7 @@ struct nd_figure {
     int fixed_x;
     double xlo, xhi;
     int width, height;     /* 0: default */
+    json_t *extra;         /* keys added to the JSON after the standard ones, or NULL */
 };
 
 /* The y axis of one panel: autoscaled by gnuplot (to tick marks), or fixed to [lo, hi]

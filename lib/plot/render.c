@@ -65,3 +65,12 @@ nd_status nd_fig_render(const nd_figure *fig, nd_bundle **out, nd_error *err)
     nd_fig_plan_free(&plan);
     return st;
 }
+
+nd_status nd_fig_render_take(nd_figure *fig, nd_bundle **out, nd_error *err)
+{
+    *out = NULL;
+    if (!fig) return nd_error_fail(err, ND_ENOMEM, "out of memory building the figure");
+    nd_status st = nd_fig_render(fig, out, err);
+    nd_fig_free(fig);
+    return st;
+}

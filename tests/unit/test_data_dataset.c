@@ -151,9 +151,10 @@ TEST(ds_bundle_preview_and_json)
     CHECK(strstr(html, "-60") == NULL);   /* row 5 is elided */
     CHECK_STR(nd_bundle_get(b, ND_MIME_JSON),
               "{\"type\":\"dataset\",\"rows\":100,\"columns\":["
-              "{\"name\":\"t\",\"unit\":\"ms\",\"min\":0,\"max\":49.5},"
-              "{\"name\":\"V\",\"unit\":\"mV\",\"min\":-65,\"max\":34},"
-              "{\"name\":\"m\",\"unit\":null,\"min\":0.05,\"max\":0.05}],"
+              "{\"name\":\"t\",\"unit\":\"ms\",\"min\":0.0,\"max\":49.5},"
+              "{\"name\":\"V\",\"unit\":\"mV\",\"min\":-65.0,\"max\":34.0},"
+              "{\"name\":\"m\",\"unit\":null,\"min\":0.050000000000000003,"
+              "\"max\":0.050000000000000003}],"
               "\"meta\":{\"model\":\"<hh>\"}}");
     nd_bundle_free(b);
     nd_ds_free(ds);

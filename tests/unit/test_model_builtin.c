@@ -339,7 +339,7 @@ TEST(model_builtin_latex_tables_explain)
         CHECK_CONTAINS(nd_bundle_get(b, "text/plain"), "gNa        120      mS/cm^2  maximal sodium conductance");
         CHECK_CONTAINS(nd_bundle_get(b, "text/html"), ">mS/cm^2</td>");
         CHECK_CONTAINS(nd_bundle_get(b, ND_MIME_JSON),
-                       "{\"name\":\"gNa\",\"value\":120,\"unit\":\"mS/cm^2\",\"description\":\"maximal sodium conductance\"}");
+                       "{\"name\":\"gNa\",\"value\":120.0,\"unit\":\"mS/cm^2\",\"description\":\"maximal sodium conductance\"}");
     }
     nd_bundle_free(b);
     b = nd_model_table(m, ND_MODEL_STATE);

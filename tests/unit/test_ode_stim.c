@@ -221,3 +221,42 @@ TEST(stim_describe_and_copy)
     nd_stim_free(c);
     nd_stim_free(NULL);
 }
+
+/* An endless step (dur = inf, the `stim step` default) survives a save: JSON has no
+   infinity, so it is written as "inf" and read back as one. */
+TEST(stim_json_round_trip_keeps_an_endless_step)
+{
+    nd_stim *s = nd_stim_create();
+    CHECK_INT(nd_stim_add_step(s, 10, INFINITY, 0.5), 0);
+    json_t *j = nd_stim_to_json(s);
+    CHECK(j != NULL);
+    nd_error e = {0};
+    nd_stim *back = j ? nd_stim_from_json(j, &e) : NULL;
+    CHECK(back != NULL);
+    if (back) {
+        CHECK_NEAR(nd_stim_eval(back, 5), 0, 0);
+        CHECK_NEAR(nd_stim_eval(back, 1e9), 0.5, 0);
+    }
+    json_decref(j);
+    nd_stim_free(back);
+    nd_stim_free(s);
+}
+
+/* The forms the model language and `stim` share: pulses(start, width, period, count, amp)
+   = (0, 1, 3, 2, 1) is on during [0, 1) and [3, 4) only. */
+TEST(stim_forms_name_their_arguments_in_order)
+{
+    const nd_stim_form *p = nd_stim_form_find("pulses"), *ou = nd_stim_form_find("ou");
+    CHECK(p && ou && !nd_stim_form_find("noise") && !nd_stim_form_at(4));
+    if (!p || !ou) return;
+    CHECK_INT((int)ou->nargs, 5);
+    CHECK_STR(ou->args[3], "seed");
+    nd_stim *s = nd_stim_create();
+    CHECK_INT(nd_stim_add_form(s, p, (double[]){0, 1, 3, 2, 1}), 0);
+    CHECK_NEAR(nd_stim_eval(s, 0.5), 1, 0);
+    CHECK_NEAR(nd_stim_eval(s, 1.5), 0, 0);
+    CHECK_NEAR(nd_stim_eval(s, 3.5), 1, 0);
+    CHECK_NEAR(nd_stim_eval(s, 6.5), 0, 0);
+    CHECK(nd_stim_add_form(s, nd_stim_form_find("step"), (double[]){0, 0, 1}) != 0);   /* dur 0 */
+    nd_stim_free(s);
+}

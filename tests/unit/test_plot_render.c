@@ -56,9 +56,10 @@ TEST(render_bundle_has_all_types)
     CHECK_STR(nd_bundle_get(b, ND_MIME_JSON),
               "{\"type\":\"figure\",\"title\":\"HH\",\"width\":720,\"height\":590,\"panels\":["
               "{\"xlabel\":\"t [ms]\",\"ylabel\":\"V [mV]\",\"series\":[{\"label\":null,\"n\":50,"
-              "\"plotted\":50,\"xmin\":0,\"xmax\":24.5,\"ymin\":-65,\"ymax\":40}]},"
+              "\"plotted\":50,\"xmin\":0.0,\"xmax\":24.5,\"ymin\":-65.0,\"ymax\":40.0}]},"
               "{\"xlabel\":\"t [ms]\",\"ylabel\":\"gates\",\"series\":[{\"label\":\"m\",\"n\":50,"
-              "\"plotted\":50,\"xmin\":0,\"xmax\":24.5,\"ymin\":0.05,\"ymax\":0.54},"
+              "\"plotted\":50,\"xmin\":0.0,\"xmax\":24.5,\"ymin\":0.050000000000000003,"
+              "\"ymax\":0.54000000000000004},"
               "{\"label\":\"h\",\"n\":0,\"plotted\":0,\"xmin\":null,\"xmax\":null,"
               "\"ymin\":null,\"ymax\":null}]}]}");
     nd_bundle_free(b);
@@ -203,6 +204,9 @@ TEST(render_keeps_svg_well_formed)
     CHECK_CONTAINS(svg, "<title>&lt;script&gt;alert(1)&lt;/script&gt; &amp; ?? bad ??? utf8</title>");
     CHECK_CONTAINS(svg, "&lt;/text>&lt;/svg>");
     CHECK_CONTAINS(svg, "µs");
+    /* The JSON is UTF-8 too: malformed bytes become '?' there as well. */
+    CHECK_CONTAINS(b ? nd_bundle_get(b, ND_MIME_JSON) : "",
+                   "\"title\":\"<script>alert(1)</script> & ?? bad ??? utf8\"");
     nd_bundle_free(b);
     nd_fig_free(fig);
 }

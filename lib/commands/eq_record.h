@@ -1,18 +1,11 @@
-/* How equilibria are shown: a table (text/plain + text/html) and the JSON of
-   {"type":"equilibria"} results, shared by `fixed` and `stability`. */
-#ifndef ND_COMMANDS_EQ_SHOW_H
-#define ND_COMMANDS_EQ_SHOW_H
+/* Equilibria as records, the values `fixed` and `stability` bind (their views come from
+   lib/analysis/eq_view.h). */
+#ifndef ND_COMMANDS_EQ_RECORD_H
+#define ND_COMMANDS_EQ_RECORD_H
 
 #include "../analysis/equilibria.h"
 #include "../base/bundle.h"
-#include "../base/strbuf.h"
 #include "../language/value.h"
-
-/* Returns a bundle with a table of the points (one row each: state values, eigenvalues,
-   kind) under the heading line, and JSON {"type":type,"model":…,"parameters":{…},
-   "points":[…]}; NULL on ENOMEM. */
-nd_bundle *nd_eq_show_bundle(const nd_model *m, const double *p, const nd_eq_list *l,
-                             const char *type, const char *heading);
 
 /* Returns point k of l as a record of type "equilibrium": each state by name (from m),
    re and im (the eigenvalues, vectors), type ("stable focus" …) and stable (a bool); NULL
