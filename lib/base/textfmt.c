@@ -38,14 +38,6 @@ void nd_json_string(nd_sb *sb, const char *s)
     nd_sb_putc(sb, '"');
 }
 
-void nd_json_number(nd_sb *sb, double x)
-{
-    char buf[ND_NUMFMT_CAP];
-    nd_numfmt(x, buf);
-    if (isfinite(x)) nd_sb_puts(sb, buf);
-    else nd_sb_printf(sb, "\"%s\"", buf);
-}
-
 size_t nd_utf8_width_n(const char *s, size_t n)
 {
     size_t w = 0;
@@ -57,16 +49,6 @@ size_t nd_utf8_width_n(const char *s, size_t n)
 size_t nd_utf8_width(const char *s)
 {
     return nd_utf8_width_n(s, (size_t)-1);
-}
-
-void nd_json_numbers(nd_sb *sb, const double *x, size_t n)
-{
-    nd_sb_putc(sb, '[');
-    for (size_t i = 0; i < n; i++) {
-        if (i) nd_sb_putc(sb, ',');
-        nd_json_number(sb, x[i]);
-    }
-    nd_sb_putc(sb, ']');
 }
 
 /* Per the Unicode table of well-formed UTF-8 byte sequences (Unicode 15, table 3-7): the

@@ -7,15 +7,9 @@
 /* Appends s with & < > " ' replaced by HTML entities. */
 void nd_html_escape(nd_sb *sb, const char *s);
 
-/* Appends s as a quoted JSON string literal. */
+/* Appends s as a quoted string literal with JSON's escapes (how the language and the
+   model language print a string; result bundles build their JSON with base/json.h). */
 void nd_json_string(nd_sb *sb, const char *s);
-
-/* Appends x as a JSON number; non-finite values become the strings "inf", "-inf", "nan"
-   because JSON has no literal for them. */
-void nd_json_number(nd_sb *sb, double x);
-
-/* Appends the n numbers of x as a JSON array ([1,2.5,"nan"]), each as nd_json_number. */
-void nd_json_numbers(nd_sb *sb, const double *x, size_t n);
 
 /* Returns the number of code points in the UTF-8 text s (its width on a terminal). */
 size_t nd_utf8_width(const char *s);
