@@ -1,9 +1,7 @@
 /* HTML and JSON escaping, and the display width used to align plain-text tables. */
 #include "textfmt.h"
 
-#include <math.h>
 
-#include "numfmt.h"
 
 void nd_html_escape(nd_sb *sb, const char *s)
 {
