@@ -50,9 +50,10 @@ static void put_table(nd_table *t, size_t rows, nd_sb *plain, nd_sb *html)
 static void summarize(nd_sb *sb, const nd_spikes_report *r, const char *rule)
 {
     const nd_spikes *s = r->s;
-    char a[ND_NUMFMT_CAP], b[ND_NUMFMT_CAP];
-    nd_sb_printf(sb, "%zu spike%s of %s in [%s, %s]", s->n, s->n == 1 ? "" : "s", r->var,
-                 nd_numfmt(r->t0, a), nd_numfmt(r->t1, b));
+    /* the window to six digits: a sample grid's end (59999 × 0.05) is not worth 17; the
+       JSON keeps it exactly */
+    nd_sb_printf(sb, "%zu spike%s of %s in [%.6g, %.6g]", s->n, s->n == 1 ? "" : "s", r->var,
+                 r->t0, r->t1);
     if (s->n > 1)
         nd_sb_printf(sb, ": rate %.4g %s (1000/mean ISI; count/window %.4g %s), mean ISI %.4g",
                      nd_spikes_isi_rate(s), r->rate_unit, nd_spikes_rate(s, r->t0, r->t1),
@@ -148,11 +149,9 @@ nd_bundle *nd_spikes_bundle(const nd_spikes_report *r)
 static void compare_summary(nd_sb *sb, const nd_compare_report *r)
 {
     const nd_compare *c = r->c;
-    char a[ND_NUMFMT_CAP], b[ND_NUMFMT_CAP];
-    nd_sb_printf(sb, "A: %zu spikes, B: %zu in [%s, %s]; matched %zu within %g, missing "
+    nd_sb_printf(sb, "A: %zu spikes, B: %zu in [%.6g, %.6g]; matched %zu within %g, missing "
                  "%zu (in A, not in B), extra %zu (in B, not in A)", c->n_a, c->n_b,
-                 nd_numfmt(r->t0, a), nd_numfmt(r->t1, b), c->matched, c->delta, c->missing,
-                 c->extra);
+                 r->t0, r->t1, c->matched, c->delta, c->missing, c->extra);
     if (c->matched)
         nd_sb_printf(sb, "; |tB − tA| mean %.3g, max %.3g", c->dt_mean, c->dt_max);
     nd_sb_printf(sb, "\ncoincidence factor Γ = %.4g (Δ = %g; 1: identical, 0: chance)",

@@ -15,7 +15,9 @@ char *nd_ds_plot_title(const nd_ds_plot *src, size_t nsrc, const char *vs)
     nd_sb_printf(&sb, "%s: ", model ? model : first->name);
     for (size_t v = 0; v < first->nvars; v++)
         nd_sb_printf(&sb, "%s%s", v ? ", " : "", first->vars[v]);
-    nd_sb_printf(&sb, " against %s", vs ? vs : "time");
+    /* a table's first column is what its rows are against (fi: I); a simulation's is time */
+    const char *x = nd_ds_name(first->ds, 0);
+    nd_sb_printf(&sb, " against %s", vs ? vs : strcmp(x, "t") == 0 ? "time" : x);
     const char *pars = nd_ds_meta(first->ds, "parameters"), *stim = nd_ds_meta(first->ds, "stimulus");
     if (pars && *pars) nd_sb_printf(&sb, ", %s", pars);
     if (stim && *stim && strcmp(stim, "none") != 0) nd_sb_printf(&sb, ", stimulus %s", stim);
