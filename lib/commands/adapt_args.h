@@ -8,6 +8,14 @@
 
 #define ND_ADAPT_MAX_COLUMNS 64
 
+/* The option rows of columns=, area= and capacitance=, for the option table of a command
+   that reads them (load adds time=). */
+#define ND_ADAPT_OPTION_ROWS \
+    {"columns", NULL, "columns kept, in order, time first: [t, V, \"I=Iinj\"] (\"new=old\" " \
+                      "renames)"}, \
+    {"area", NULL, "membrane area in cm²: currents become densities in µA/cm²"}, \
+    {"capacitance", NULL, "cell capacitance in pF (area at 1 µF/cm²): currents become µA/cm²"}
+
 /* What was read: the conversion, and the names it points to (borrowed from the call or
    held here). */
 typedef struct nd_adapt_args {

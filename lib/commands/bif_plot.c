@@ -69,11 +69,8 @@ nd_status nd_plot_bif(const nd_cmd_ctx *ctx, const nd_bif_result *r, nd_value **
     size_t var;
     const nd_dataset *fi;
     char *title = NULL;
-    double w = 0, h = 0;
     nd_status st = read_args(ctx, r, &var, &fi, err);
     if (st == ND_OK) st = nd_arg_opt_string(ctx, "title", NULL, &title, err);
-    if (st == ND_OK) st = nd_arg_opt_number(ctx, "width", 0, &w, err);
-    if (st == ND_OK) st = nd_arg_opt_number(ctx, "height", 0, &h, err);
     nd_figure *fig = NULL;
     if (st == ND_OK) st = nd_bif_figure(r, var, title, &fig, err);
     free(title);
@@ -82,9 +79,9 @@ nd_status nd_plot_bif(const nd_cmd_ctx *ctx, const nd_bif_result *r, nd_value **
         nd_fig_free(fig);
         return nd_error_fail(err, ND_ENOMEM, "out of memory");
     }
-    if (w > 0 || h > 0) nd_fig_set_size(fig, w > 0 ? (int)w : 720, h > 0 ? (int)h : 420);
     nd_bundle *b = NULL;
-    st = nd_fig_render(fig, &b, err);
+    st = nd_cmd_figure_size(ctx, fig, err);
+    if (st == ND_OK) st = nd_fig_render(fig, &b, err);
     if (st != ND_OK) nd_target_locate(err, nd_arg_pos(ctx, 0));
     else st = nd_cmd_give_figure(ctx, fig, b, result, err);
     nd_fig_free(fig);

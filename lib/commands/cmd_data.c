@@ -182,10 +182,8 @@ static nd_status run_load(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
 }
 
 static const nd_option load_options[] = {
-    {"columns", NULL, "columns kept, in order, time first: [t, V, \"I=Iinj\"] (\"new=old\" renames)"},
+    ND_ADAPT_OPTION_ROWS,
     {"time", NULL, "the unit of the time column when the header does not say it (s, ms, us)"},
-    {"area", NULL, "membrane area in cm²: currents become densities in µA/cm²"},
-    {"capacitance", NULL, "cell capacitance in pF (area at 1 µF/cm²): currents become µA/cm²"},
     {NULL, NULL, NULL}
 };
 

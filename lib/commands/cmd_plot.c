@@ -139,12 +139,10 @@ static nd_status build(const nd_cmd_ctx *ctx, const plot_request *rq, nd_figure 
     free(title);
     if (!fig) return nd_error_fail(err, ND_ENOMEM, "out of memory");
     const nd_arg *range = nd_arg_opt(ctx, "t");
-    double lo, hi, w, h;
+    double lo, hi;
     if (range && (st = nd_arg_range(ctx, range, &lo, &hi, err)) == ND_OK)
         nd_fig_set_xrange(fig, lo, hi);
-    if (st == ND_OK && (st = nd_arg_opt_number(ctx, "width", 0, &w, err)) == ND_OK &&
-        (st = nd_arg_opt_number(ctx, "height", 0, &h, err)) == ND_OK && (w > 0 || h > 0))
-        nd_fig_set_size(fig, w > 0 ? (int)w : 720, h > 0 ? (int)h : 420);
+    if (st == ND_OK) st = nd_cmd_figure_size(ctx, fig, err);
     if (st != ND_OK) {
         nd_fig_free(fig);
         return st;

@@ -46,9 +46,7 @@ static nd_status run_sweep(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
 }
 
 static const nd_option sweep_options[] = {
-    {"columns", NULL, "columns kept, in order, time first: [t, V] (\"new=old\" renames)"},
-    {"area", NULL, "membrane area in cm²: the current becomes a density in µA/cm²"},
-    {"capacitance", NULL, "cell capacitance in pF (area at 1 µF/cm²): the current in µA/cm²"},
+    ND_ADAPT_OPTION_ROWS,
     {NULL, NULL, NULL}
 };
 

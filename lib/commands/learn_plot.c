@@ -45,11 +45,7 @@ int nd_learn_plot_option(const char *key)
 nd_status nd_learn_plot_show(const nd_cmd_ctx *ctx, nd_figure *fig, const char *caption,
                              const char *key, json_t *value, nd_value **result, nd_error *err)
 {
-    double w, h;
-    nd_status st = nd_arg_opt_number(ctx, "width", 0, &w, err);
-    if (st == ND_OK) st = nd_arg_opt_number(ctx, "height", 0, &h, err);
-    if (st == ND_OK && (w > 0 || h > 0))
-        nd_fig_set_size(fig, w > 0 ? (int)w : 720, h > 0 ? (int)h : 420);
+    nd_status st = nd_cmd_figure_size(ctx, fig, err);
     nd_bundle *b = NULL;
     if (st == ND_OK) st = nd_fig_render(fig, &b, err);
     if (st != ND_OK) {

@@ -15,4 +15,8 @@ nd_status nd_cmd_give_figure(const nd_cmd_ctx *ctx, const nd_figure *fig, nd_bun
    both images), borrowed; NULL when v shows none. */
 const nd_bundle *nd_value_figure(const nd_value *v);
 
+/* Applies the plot options width= and height= to fig, an absent one keeping the size fig
+   would render at (its default grows with the panels); a located error for a non-number. */
+nd_status nd_cmd_figure_size(const nd_cmd_ctx *ctx, nd_figure *fig, nd_error *err);
+
 #endif
