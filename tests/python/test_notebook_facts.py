@@ -1032,12 +1032,12 @@ def test_real_neuron_model_f_i_curve():
     the previous left): firing starts at the first grid value past the fold 0.16009 (the
     maximum of the steady-state I-V curve), 0.25, at the rate of the limit cycle there; the
     highest rate, at 4.5, is the cycle's too. The cell's points: its rates in the step."""
-    fi = result(NB5, ("m = fi I 0..4.5",), "fi")
+    fi = result(NB5, ("model_fi = fi I 0..4.5",), "fi")
     rest = [-64.0176, 0.780792, 0.089078]
     assert fi["onset"] == 0.25
     assert fi["onset_rate"] == pytest.approx(wb_rate(0.25, rest), rel=2e-3)  # dp5, rtol 1e-6
-    fig = result(NB5, ("m = fi I 0..4.5",), "figure")
-    assert series(fig, "m")["ymax"] == pytest.approx(wb_rate(4.5, rest), rel=2e-3)
+    fig = result(NB5, ("model_fi = fi I 0..4.5",), "figure")
+    assert series(fig, "model_fi")["ymax"] == pytest.approx(wb_rate(4.5, rest), rel=2e-3)
     a, b = fsi_step()
     _, vs, _ = fsi()
     assert series(fig, "cell")["ymax"] == pytest.approx(
