@@ -299,7 +299,7 @@ static const nd_option fit_options[] = {
     {"shoot", "1", "multiple shooting: segments per dataset, each starting state fitted too "
                    "(for spiking data)"},
     {"continuity", "1", "weight of the jumps between shooting segments"},
-    {"dt", "min(sample spacing, 0.02)", "largest step of the fixed-step RK4 solve"},
+    {"dt", "min(sample spacing, 0.01)", "largest step of the fixed-step RK4 solve"},
     {"log", "true", "search positive parameters through their logarithm (they stay positive)"},
     {"lower", "none", "lower bounds, one number per parameter (nan: none)"},
     {"upper", "none", "upper bounds, one number per parameter (nan: none)"},

@@ -36,7 +36,7 @@ typedef struct nd_fit_options {
     int log;                     /* 1: a positive parameter without a lower bound gets 0 */
     size_t segments;             /* multiple shooting segments per dataset (1: single) */
     double continuity;           /* weight of the jumps at the joins */
-    double dt;                   /* largest integration step; 0: min(sample spacing, 0.02) */
+    double dt;                   /* largest integration step; 0: min(sample spacing, 0.01) */
     const nd_stim *stim;         /* the stimulus of a dataset that brings none (may be NULL) */
     int stim_par;                /* the parameter it drives */
 } nd_fit_options;

@@ -110,6 +110,9 @@ static nd_status read_stim(nd_fit *f, fit_exp *e, const nd_fit_options *o, nd_er
         e->stim = nd_stim_copy(s);
     } else {
         int par = o->stim_par >= 0 ? o->stim_par : nd_model_stim_par(f->m);
+        /* Without a stimulated parameter, a column named like a parameter is its input. */
+        for (size_t c = 1; par < 0 && c < nd_ds_cols(e->data); c++)
+            par = nd_model_index(f->m, ND_MODEL_PAR, nd_ds_name(e->data, c));
         const char *name = par >= 0 ? nd_model_item_at(f->m, ND_MODEL_PAR, (size_t)par)->name : NULL;
         int col = name ? nd_ds_find(e->data, name) : -1;
         if (col >= 1) {
@@ -153,7 +156,7 @@ static nd_status read_data(nd_fit *f, fit_exp *e, size_t k, const nd_fit_options
         if (!isfinite(e->t[j]) || !(dt > 0))
             return nd_error_fail(err, ND_EVALUE, "dataset %zu: the times must increase (row %zu: "
                                  "t = %g after %g)", k + 1, j + 2, e->t[j + 1], e->t[j]);
-        double h = o->dt > 0 ? o->dt : fmin(dt, 0.02);
+        double h = o->dt > 0 ? o->dt : fmin(dt, 0.01);
         double q = ceil(dt / h - 1e-9);
         if (q > 1e6) return nd_error_fail(err, ND_EVALUE, "dt = %g is too small for the sample "
                                           "spacing %g", h, dt);

@@ -3,6 +3,7 @@
 
 #include <math.h>
 #include <stdio.h>
+#include <string.h>
 #include <stdlib.h>
 
 #include "../base/json.h"
@@ -62,7 +63,7 @@ static void correlations_text(const nd_fit_report *r, nd_sb *sb)
     nd_sb_puts(sb, "correlations:\n");
     for (size_t a = 0; a < np; a++) {
         nd_sb_printf(sb, "  %-8s", nd_fit_param_name(r->fit, a));
-        for (size_t b = 0; b < np; b++) nd_sb_printf(sb, " %6.3f", r->stats->corr[a * np + b]);
+        for (size_t b = 0; b < np; b++) nd_sb_printf(sb, " %7.4f", r->stats->corr[a * np + b]);
         nd_sb_putc(sb, '\n');
     }
 }
@@ -121,6 +122,8 @@ nd_bundle *nd_fit_view(const nd_fit_report *r)
     nd_sb_puts(&html, nd_sb_str(&text));
     nd_sb_puts(&html, "</p>");
     nd_table_text(t, &text);
+    if (nd_sb_str(&text)[0] && nd_sb_str(&text)[strlen(nd_sb_str(&text)) - 1] != '\n')
+        nd_sb_putc(&text, '\n');
     nd_table_html(t, &html);
     nd_table_free(t);
     nd_sb text_tail;
