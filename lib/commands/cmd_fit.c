@@ -256,7 +256,10 @@ static nd_status run_fit(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
         if (dflt) fc->o.stim = dflt, fc->o.stim_par = nd_model_stim_par(mo->model);
         f = nd_fit_create(mo->model, fc->data, fc->ndata, &fc->o, err);
         nd_stim_free(dflt);
-        if (!f) nd_target_locate(err, a0);
+        if (!f) {
+            st = err->code ? err->code : ND_ENOMEM;
+            nd_target_locate(err, a0);
+        }
     }
     live lv = {.what = "fitting"};
     nd_fit_run_info info;
