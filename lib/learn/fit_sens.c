@@ -40,7 +40,10 @@ static int step(nd_fit *f, const fit_exp *e, double t, double h, int sens)
             if (sens)
                 for (size_t i = 0; i < n * ms; i++) f->SY[i] += a * f->SK[(size_t)j * n * ms + i];
         }
-        pars_at(f, e, ts);
+        /* The stimulus is read inside the step (its one-sided limits at the ends), so a
+           jump on a step boundary — the steps divide the sample intervals — is taken
+           exactly instead of leaking into the step before it. */
+        pars_at(f, e, t + fmin(fmax(rk->c[s], 1e-9), 1 - 1e-9) * h);
         double *K = f->K + (size_t)s * n;
         if (nd_model_rhs(f->m, ts, f->Y, f->p, K)) return -1;
         if (!sens) continue;
