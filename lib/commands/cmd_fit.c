@@ -267,28 +267,36 @@ static nd_status run_fit(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
         }
     }
     live lv = {.what = "fitting"};
-    nd_fit_run_info info;
+    nd_fit_run_info info = {0};
     nd_fit_stats stats = {0};
     nd_fit_profile prof = {0};
+    int interrupted = 0;
     double t0 = nd_progress_now();
     if (st == ND_OK) {
         nd_progress_init(&lv.pr, ctx, "fit-progress");
         nd_optim_callbacks cb = {ctx->exec->interrupt, on_progress, &lv, NULL, NULL};
         st = nd_fit_run(f, fc->method, fc->iters, &cb, &info, err);
-        if (st == ND_EINTERRUPT)
-            nd_progress_text(&lv.pr, "fit interrupted: the best parameters so far are kept");
-        else if (st == ND_OK) nd_progress_text(&lv.pr, "fit done");
+        /* An interrupt ends the search, not the fit: the best parameters so far are
+           shown and bound like a finished fit's (no profile is run after it). */
+        if (st == ND_EINTERRUPT) {
+            interrupted = 1;
+            st = ND_OK;
+            info.stop = "interrupted: the best parameters so far";
+        }
+        nd_progress_text(&lv.pr, interrupted ? "fit interrupted: the best parameters so far "
+                                               "are kept" : "fit done");
         if (st != ND_OK) nd_learn_locate_call(ctx, err);
     }
     double seconds = nd_progress_now() - t0;
     if (st == ND_OK) st = nd_fit_stats_compute(f, &stats, err);
-    if (st == ND_OK && fc->profile) st = profile(ctx, f, fc, &stats, &lv, &prof, err);
+    if (st == ND_OK && fc->profile && !interrupted) st = profile(ctx, f, fc, &stats, &lv, &prof, err);
     if (st == ND_OK) {
         nd_fit_report r = {f, ctx->bind ? ctx->bind : nd_model_name(mo->model), &info, &stats,
-                           fc->profile ? &prof : NULL, seconds};
+                           fc->profile && !interrupted ? &prof : NULL, seconds};
         st = show(ctx, &r, err);
     }
-    if (st == ND_OK && ctx->bind) st = bind_model(f, &stats, fc->profile ? &prof : NULL, result, err);
+    if (st == ND_OK && ctx->bind) st = bind_model(f, &stats, fc->profile && !interrupted ? &prof : NULL,
+                                                     result, err);
     nd_fit_profile_free(&prof);
     nd_fit_stats_free(&stats);
     nd_fit_free(f);
@@ -334,8 +342,8 @@ static const nd_command cmd_fit = {
     "Positive parameters are searched through their logarithm (log=false turns that off); "
     "lower=/upper= bound them. shoot=K splits each dataset into K segments whose starting "
     "states are fitted too, with a continuity penalty: it keeps a spiking fit from locking "
-    "onto the wrong spikes. Progress shows while it runs; an interrupt keeps the best "
-    "parameters.\n\n"
+    "onto the wrong spikes. Progress shows while it runs; an interrupt ends the search and "
+    "the best parameters so far are shown and bound as the result.\n\n"
     "Shows the estimates with standard errors from the Gauss–Newton matrix JᵀJ at the "
     "optimum (σ² from the residuals), 95 % intervals (±1.96 SE), the correlation matrix and, "
     "when the data cannot separate some parameters, a warning naming them (\"a and b trade "
