@@ -124,7 +124,7 @@ const nd_stim *nd_fit_stim(const nd_fit *f, size_t k, int *par);
    failure. *name (may be NULL) gets the variable's name. */
 size_t nd_fit_trajectory(nd_fit *f, size_t k, size_t j, double *out, const char **name);
 
-/* Returns the number of datasets and observed variables; dataset k's time column. */
+/* Returns the number of datasets, the number of observed variables, and dataset k. */
 size_t nd_fit_ndata(const nd_fit *f);
 size_t nd_fit_nobserved(const nd_fit *f);
 const nd_dataset *nd_fit_data(const nd_fit *f, size_t k);
