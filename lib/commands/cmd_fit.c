@@ -276,6 +276,15 @@ static nd_status run_fit(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
         nd_progress_init(&lv.pr, ctx, "fit-progress");
         nd_optim_callbacks cb = {ctx->exec->interrupt, on_progress, &lv, NULL, NULL};
         st = nd_fit_run(f, fc->method, fc->iters, &cb, &info, err);
+        /* Shooting finds the basin; single shooting then polishes on the loss the
+           statistics are computed from. */
+        if (st == ND_OK && fc->o.segments > 1) {
+            long it = info.iterations;
+            nd_fit_set_single(f, 1);
+            lv.what = "polishing (single shooting)";
+            st = nd_fit_run(f, fc->method, fc->iters, &cb, &info, err);
+            info.iterations += it;
+        }
         /* An interrupt ends the search, not the fit: the best parameters so far are
            shown and bound like a finished fit's (no profile is run after it). */
         if (st == ND_EINTERRUPT) {
@@ -342,7 +351,7 @@ static const nd_command cmd_fit = {
     "Positive parameters are searched through their logarithm (log=false turns that off); "
     "lower=/upper= bound them. shoot=K splits each dataset into K segments whose starting "
     "states are fitted too, with a continuity penalty: it keeps a spiking fit from locking "
-    "onto the wrong spikes. Progress shows while it runs; an interrupt ends the search and "
+    "onto the wrong spikes; a single-shooting run then polishes the result. Progress shows while it runs; an interrupt ends the search and "
     "the best parameters so far are shown and bound as the result.\n\n"
     "Shows the estimates with standard errors from the Gauss–Newton matrix JᵀJ at the "
     "optimum (σ² from the residuals), 95 % intervals (±1.96 SE), the correlation matrix and, "

@@ -76,6 +76,11 @@ size_t nd_fit_nresiduals(const nd_fit *f);
 /* Returns the number of observed data samples (the residuals without continuity terms). */
 size_t nd_fit_nobs(const nd_fit *f);
 
+/* Switches between the segments (on = 0, as created) and single shooting (on = 1: θ is
+   the parameters alone, the residuals the data alone), e.g. to polish a shooting fit on
+   the loss the statistics use; the segment starts are kept for switching back. */
+void nd_fit_set_single(nd_fit *f, int on);
+
 /* Writes the current θ (transformed parameters, then normalised segment starts). */
 void nd_fit_theta(const nd_fit *f, double *theta);
 

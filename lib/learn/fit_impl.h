@@ -44,6 +44,7 @@ struct nd_fit {
     fit_exp *ex;
     size_t ntheta, nres, nobs;
     double continuity;
+    int single;                   /* 1: the segments are ignored (nd_fit_set_single) */
     double *sc;                   /* n: the scale of each state */
     double dscale;                /* the scale of the observed data */
     /* work */
@@ -68,6 +69,9 @@ int fit_solve(nd_fit *f, size_t k, int single, double *r, double *J, size_t ld);
 /* The residual sum of squares of a single-shooting solve at the current values (NAN when
    it fails). */
 double fit_ssr_single(nd_fit *f);
+
+/* Lays θ and the residuals out for the current mode (segments or single shooting). */
+void fit_layout(nd_fit *f);
 
 /* The number of residuals of dataset k (single: data only). */
 size_t fit_exp_nres(const nd_fit *f, size_t k, int single);

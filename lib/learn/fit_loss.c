@@ -37,7 +37,7 @@ void nd_fit_theta(const nd_fit *f, double *theta)
     for (size_t i = 0; i < f->np; i++) theta[i] = fit_tf_theta(f, i, f->value[i]);
     for (size_t k = 0; k < f->ndata; k++) {
         const fit_exp *e = &f->ex[k];
-        for (size_t s = 1; s < e->S; s++)
+        for (size_t s = 1; !f->single && s < e->S; s++)
             for (size_t i = 0; i < f->n; i++)
                 theta[e->theta_off + (s - 1) * f->n + i] = e->starts[s * f->n + i] / f->sc[i];
     }
@@ -52,7 +52,7 @@ void nd_fit_set_theta(nd_fit *f, const double *theta)
     }
     for (size_t k = 0; k < f->ndata; k++) {
         fit_exp *e = &f->ex[k];
-        for (size_t s = 1; s < e->S; s++)
+        for (size_t s = 1; !f->single && s < e->S; s++)
             for (size_t i = 0; i < f->n; i++)
                 e->starts[s * f->n + i] = f->sc[i] * theta[e->theta_off + (s - 1) * f->n + i];
     }
@@ -64,7 +64,7 @@ int nd_fit_residuals(nd_fit *f, const double *theta, double *r, double *J, int n
     size_t ld = f->ntheta;
     for (size_t k = 0; k < f->ndata; k++) {
         size_t off = f->ex[k].res_off;
-        if (fit_solve(f, k, 0, r + off, J ? J + off * ld : NULL, ld)) return -1;
+        if (fit_solve(f, k, f->single, r + off, J ? J + off * ld : NULL, ld)) return -1;
     }
     /* A held parameter's column is zero: no search direction moves it. */
     for (size_t c = 0; J && c < f->np; c++) {

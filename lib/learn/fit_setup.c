@@ -298,18 +298,14 @@ nd_fit *nd_fit_create(const nd_model *m, const nd_dataset *const *data, size_t n
         st = nd_error_fail(err, ND_EVALUE, "more observed names than states");
     if (!st) st = read_observe(f, data[0], o, err);
     if (!st && alloc_work(f)) st = nd_error_fail(err, ND_ENOMEM, "out of memory for the fit");
-    f->ntheta = f->np;
     for (size_t k = 0; !st && k < ndata; k++) {
         fit_exp *e = &f->ex[k];
         e->data = data[k];
         e->stim_par = -1;
         if ((st = read_data(f, e, k, o, err))) break;
-        e->theta_off = f->ntheta;
-        e->res_off = f->nres;
-        f->ntheta += (e->S - 1) * f->n;
-        f->nres += fit_exp_nres(f, k, 0);
         f->nobs += e->nobs;
     }
+    if (!st) fit_layout(f);
     if (!st) st = first_guess(f, err);
     for (size_t k = 0; !st && k < ndata; k++) {
         fit_exp *e = &f->ex[k];
@@ -320,6 +316,25 @@ nd_fit *nd_fit_create(const nd_model *m, const nd_dataset *const *data, size_t n
         return NULL;
     }
     return f;
+}
+
+void fit_layout(nd_fit *f)
+{
+    f->ntheta = f->np;
+    f->nres = 0;
+    for (size_t k = 0; k < f->ndata; k++) {
+        fit_exp *e = &f->ex[k];
+        e->theta_off = f->ntheta;
+        e->res_off = f->nres;
+        if (!f->single) f->ntheta += (e->S - 1) * f->n;
+        f->nres += fit_exp_nres(f, k, f->single);
+    }
+}
+
+void nd_fit_set_single(nd_fit *f, int on)
+{
+    f->single = on != 0;
+    fit_layout(f);
 }
 
 size_t nd_fit_nparams(const nd_fit *f) { return f->np; }
