@@ -37,7 +37,7 @@ TEST(cmd_fit_two_sweeps_recover_the_truth)
 {
     rec_fixture f;
     rec_fixture_setup(&f);
-    CHECK_INT(rec_fixture_run(&f, SWEEPS "fitted = fit hh s1 s2 params=[gNa, gK] method=lm "
+    CHECK_INT(rec_fixture_run(&f, SWEEPS "fitted = fit hh s1 s2 params=[gNa, gK] method=lm shoot=3 "
                                   "profile=gK"), ND_OK);
     json_t *j = fit_json(&f);
     CHECK(j != NULL);
