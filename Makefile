@@ -201,6 +201,7 @@ bench: deps all install $(BENCH_C)
 	$(PYTHON) bench/ude.py
 	OPENBLAS_CORETYPE=$(ND_CORETYPE) $(BUILD)/bench/ude_seeds
 	$(PYTHON) bench/sindy.py
+	$(PYTHON) bench/fit.py
 	$(PYTHON) bench/recordings.py
 	$(PYTHON) bench/cell_latency.py
 	$(BUILD)/bench/expr_speed

@@ -1,0 +1,375 @@
+/* `fit`: estimates parameters of a model from datasets (lib/learn/fit.h). This file reads
+   the request, runs the search with live progress, and shows the library's views; the
+   fitted model is bound with the fit as its fields. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../learn/fit.h"
+#include "../learn/fit_view.h"
+#include "../language/args.h"
+#include "../language/exec.h"
+#include "../language/progress.h"
+#include "../language/target.h"
+#include "learn_cmd.h"
+#include "learn_plot.h"
+#include "modules.h"
+
+enum { MAX_NAMES = 64, MAX_DATA = 64, PROFILE_POINTS = 21 };
+
+typedef struct fit_call {
+    const char *params[MAX_NAMES], *observe[MAX_NAMES];
+    double lower[MAX_NAMES], upper[MAX_NAMES];
+    nd_fit_options o;
+    nd_fit_method method;
+    long iters;
+    const char *profile;
+    nd_value *holders[MAX_DATA];
+    const nd_dataset *data[MAX_DATA];
+    size_t ndata;
+} fit_call;
+
+/* A list of bare names (params=[gNa, gK], observe=V) into out; *n gets the count. */
+static nd_status read_names(const nd_cmd_ctx *ctx, const char *key, const char **out, size_t *n,
+                            nd_error *err)
+{
+    const nd_arg *a = nd_arg_opt(ctx, key);
+    *n = 0;
+    if (!a) return ND_OK;
+    const nd_expr *v = a->value;
+    size_t k = v->kind == ND_EXPR_LIST ? v->nitems : 1;
+    if (k > MAX_NAMES) return nd_arg_error(a, err, ND_EVALUE, "too many names");
+    for (size_t i = 0; i < k; i++) {
+        const nd_expr *item = v->kind == ND_EXPR_LIST ? v->items[i] : v;
+        if (item->kind != ND_EXPR_NAME)
+            return nd_error_set(err, ND_ESYNTAX, item->line, item->col, item->span,
+                                "%s expects names (%s=[a, b])", key, key);
+        out[i] = item->str;
+    }
+    *n = k;
+    return ND_OK;
+}
+
+/* lower=[…] / upper=[…]: one number per parameter (nan: none). */
+static nd_status read_bounds(const nd_cmd_ctx *ctx, const char *key, size_t np, double *out,
+                             double none, nd_error *err)
+{
+    for (size_t i = 0; i < np; i++) out[i] = none;
+    const nd_arg *a = nd_arg_opt(ctx, key);
+    if (!a) return ND_OK;
+    nd_value *v;
+    nd_status st = nd_arg_value(ctx, a, &v, err);
+    if (st != ND_OK) return st;
+    /* A number, a vector, or a list of numbers ([130] is a list of one). */
+    size_t n = v->kind == ND_VAL_VECTOR ? v->as.vec.n : v->kind == ND_VAL_NUMBER ? 1
+             : v->kind == ND_VAL_LIST ? v->as.list.n : 0;
+    for (size_t i = 0; v->kind == ND_VAL_LIST && i < n; i++)
+        if (v->as.list.items[i]->kind != ND_VAL_NUMBER) n = 0;
+    if (n != np)
+        st = nd_arg_error(a, err, ND_EVALUE, "%s expects %zu number%s, one per parameter "
+                          "(nan: no bound)", key, np, np == 1 ? "" : "s");
+    for (size_t i = 0; st == ND_OK && i < np; i++) {
+        double x = v->kind == ND_VAL_VECTOR ? v->as.vec.x[i]
+                 : v->kind == ND_VAL_LIST   ? v->as.list.items[i]->as.num : v->as.num;
+        out[i] = isnan(x) ? none : x;
+    }
+    nd_value_unref(v);
+    return st;
+}
+
+static nd_status read_options(const nd_cmd_ctx *ctx, fit_call *fc, nd_error *err)
+{
+    nd_fit_options *o = &fc->o;
+    nd_fit_options_default(o);
+    nd_status st = read_names(ctx, "params", fc->params, &o->nparams, err);
+    if (st != ND_OK) return st;
+    if (!o->nparams)
+        return nd_arg_error(nd_arg_opt(ctx, "params") ? nd_arg_opt(ctx, "params") : nd_arg_pos(ctx, 0),
+                            err, ND_EVALUE, "fit needs the parameters to estimate: params=[gNa, gK]");
+    o->params = fc->params;
+    if ((st = read_names(ctx, "observe", fc->observe, &o->nobserve, err)) != ND_OK) return st;
+    if (o->nobserve) o->observe = fc->observe;
+    if ((st = read_bounds(ctx, "lower", o->nparams, fc->lower, -INFINITY, err)) ||
+        (st = read_bounds(ctx, "upper", o->nparams, fc->upper, INFINITY, err)))
+        return st;
+    o->lower = fc->lower, o->upper = fc->upper;
+    double iters = 200, shoot = 1;
+    char *method = NULL;
+    if ((st = nd_arg_opt_bool(ctx, "log", 1, &o->log, err)) ||
+        (st = nd_arg_opt_number(ctx, "iters", iters, &iters, err)) ||
+        (st = nd_arg_opt_number(ctx, "shoot", shoot, &shoot, err)) ||
+        (st = nd_arg_opt_number(ctx, "continuity", o->continuity, &o->continuity, err)) ||
+        (st = nd_arg_opt_number(ctx, "dt", 0, &o->dt, err)) ||
+        (st = nd_arg_opt_word(ctx, "method", "lbfgs", &method, err)))
+        return st;
+    if (nd_fit_method_parse(method, &fc->method) != 0)
+        st = nd_arg_error(nd_arg_opt(ctx, "method"), err, ND_EVALUE,
+                          "unknown method '%s' (lbfgs, lm)", method);
+    free(method);
+    if (st != ND_OK) return st;
+    if (!(iters >= 1 && iters <= 1e6 && iters == floor(iters)))
+        return nd_arg_error(nd_arg_opt(ctx, "iters"), err, ND_EVALUE,
+                            "iters must be a whole number from 1 to 1000000");
+    if (!(shoot >= 1 && shoot <= 10000 && shoot == floor(shoot)))
+        return nd_arg_error(nd_arg_opt(ctx, "shoot"), err, ND_EVALUE,
+                            "shoot must be a whole number of segments from 1 to 10000");
+    if (!(o->continuity >= 0 && isfinite(o->continuity)))
+        return nd_arg_error(nd_arg_opt(ctx, "continuity"), err, ND_EVALUE,
+                            "continuity must be a finite number >= 0");
+    if (!(o->dt >= 0 && isfinite(o->dt)))
+        return nd_arg_error(nd_arg_opt(ctx, "dt"), err, ND_EVALUE, "dt must be positive");
+    fc->iters = (long)iters;
+    o->segments = (size_t)shoot;
+    const nd_arg *pa = nd_arg_opt(ctx, "profile");
+    if (pa) {
+        size_t n;
+        const char *name[MAX_NAMES];
+        if ((st = read_names(ctx, "profile", name, &n, err)) != ND_OK) return st;
+        if (n != 1) return nd_arg_error(pa, err, ND_EVALUE, "profile names one parameter");
+        fc->profile = name[0];
+        size_t i = 0;
+        while (i < o->nparams && strcmp(o->params[i], fc->profile) != 0) i++;
+        if (i == o->nparams)
+            return nd_arg_error(pa, err, ND_ENAME, "profile=%s is not among the fitted "
+                                "parameters", fc->profile);
+    }
+    return ND_OK;
+}
+
+/* ---- live progress ---- */
+
+typedef struct live {
+    nd_progress pr;
+    const char *what;
+} live;
+
+static void on_progress(void *ctx, long iter, double f, double gnorm, double elapsed)
+{
+    live *lv = ctx;
+    if (!nd_progress_due(&lv->pr, 0.3, 0.25)) return;
+    char text[160];
+    snprintf(text, sizeof text, "%s: iteration %ld, loss %.6g, |gradient| %.3g, %.1f s",
+             lv->what, iter, f, gnorm, elapsed);
+    nd_progress_text(&lv->pr, text);
+}
+
+/* ---- the result ---- */
+
+static nd_value *fit_record(const nd_fit *f, const nd_fit_stats *s, const nd_fit_profile *p)
+{
+    size_t np = nd_fit_nparams(f);
+    nd_value **names = calloc(np, sizeof *names);
+    size_t k = 0;
+    while (names && k < np && (names[k] = nd_value_string(nd_fit_param_name(f, k)))) k++;
+    nd_value *list = names && k == np ? nd_value_list(names, np) : NULL;
+    if (!list)
+        while (names && k-- > 0) nd_value_unref(names[k]);
+    free(names);
+    nd_value *rec = nd_value_record("fit", NULL);
+    if (!rec || !list || nd_record_add(rec, "parameters", list) ||
+        nd_record_add_vector(rec, "estimates", nd_fit_values(f), np) ||
+        nd_record_add_vector(rec, "se", s->se, np) ||
+        nd_record_add_vector(rec, "initial", nd_fit_initial(f), np) ||
+        nd_record_add_vector(rec, "correlation", s->corr, np * np) ||
+        nd_record_add_number(rec, "ssr", s->ssr) ||
+        nd_record_add_number(rec, "sigma", s->sigma) ||
+        nd_record_add_number(rec, "condition", s->cond) ||
+        nd_record_add_number(rec, "identifiable", s->identifiable) ||
+        nd_record_add_string(rec, "warning", s->warning ? s->warning : "") ||
+        (p && (nd_record_add_vector(rec, "profile_values", p->value, p->n) ||
+               nd_record_add_vector(rec, "profile_ssr", p->ssr, p->n) ||
+               nd_record_add_number(rec, "profile_lo", p->lo) ||
+               nd_record_add_number(rec, "profile_hi", p->hi)))) {
+        nd_value_unref(rec);
+        return NULL;
+    }
+    return rec;
+}
+
+/* `fitted = fit …` binds the model with the estimates, the first dataset's stimulus and
+   the fit as its fields. */
+static nd_status bind_model(nd_fit *f, const nd_fit_stats *s, const nd_fit_profile *p,
+                            nd_value **result, nd_error *err)
+{
+    nd_model *m = nd_fit_model(f, err);
+    if (!m) return err->code;
+    nd_value *v = nd_value_model(m);
+    nd_model_obj *mo = v ? nd_value_as_model(v) : NULL;
+    if (!mo) return nd_error_fail(err, ND_ENOMEM, "out of memory");
+    int par;
+    const nd_stim *stim = nd_fit_stim(f, 0, &par);
+    if (stim && par >= 0) {
+        mo->stim = nd_stim_copy(stim);
+        mo->stim_par = par;
+    }
+    *result = v;
+    return (mo->fit = fit_record(f, s, p)) ? ND_OK : nd_error_fail(err, ND_ENOMEM, "out of memory");
+}
+
+/* The profile's grid: ±4 SE around the estimate (±50 % without one), inside the bounds. */
+static nd_status profile(const nd_cmd_ctx *ctx, nd_fit *f, const fit_call *fc,
+                         const nd_fit_stats *s, live *lv, nd_fit_profile *p, nd_error *err)
+{
+    size_t i = 0;
+    while (strcmp(nd_fit_param_name(f, i), fc->profile) != 0) i++;
+    double x = nd_fit_values(f)[i], w = isfinite(s->se[i]) && s->se[i] > 0 ? 4 * s->se[i]
+                                                                          : 0.5 * fabs(x);
+    if (w == 0) w = 1;
+    double lo = x - w, hi = x + w;
+    if (fc->o.log && x > 0 && !(fc->lower[i] > -INFINITY) && lo <= 0) lo = x / 2;
+    if (fc->lower[i] > -INFINITY && lo <= fc->lower[i]) lo = (fc->lower[i] + x) / 2;
+    if (fc->upper[i] < INFINITY && hi >= fc->upper[i]) hi = (fc->upper[i] + x) / 2;
+    lv->what = "profiling";
+    nd_optim_callbacks cb = {ctx->exec->interrupt, on_progress, lv, NULL, NULL};
+    return nd_fit_profile_run(f, i, lo, hi, PROFILE_POINTS, s->sigma * s->sigma, fc->method,
+                              fc->iters, &cb, p, err);
+}
+
+static nd_status show(const nd_cmd_ctx *ctx, const nd_fit_report *r, nd_error *err)
+{
+    nd_status st = nd_cmd_display(ctx, nd_fit_view(r), err);
+    if (st != ND_OK) return st;
+    char *title = NULL;
+    if ((st = nd_learn_plot_title(ctx, "data and the fitted model", &title, err)) != ND_OK) return st;
+    nd_figure *fig = nd_fit_view_figure(r->fit, title);
+    free(title);
+    if (!fig) return nd_error_fail(err, ND_ENOMEM, "the fitted model could not be drawn");
+    return nd_learn_plot_show(ctx, fig, NULL, NULL, NULL, NULL, err);
+}
+
+static nd_status run_fit(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
+{
+    nd_status st = nd_arg_expect(ctx, 2, 1 + MAX_DATA, err);
+    if (st != ND_OK) return st;
+    fit_call *fc = calloc(1, sizeof *fc);
+    if (!fc) return nd_error_fail(err, ND_ENOMEM, "out of memory");
+    nd_model_obj *mo = NULL;
+    const nd_arg *a0 = nd_arg_pos(ctx, 0);
+    st = nd_target_model(ctx, a0, &mo, err);
+    if (st == ND_OK) st = read_options(ctx, fc, err);
+    for (size_t i = 1; st == ND_OK && i < nd_arg_count(ctx); i++) {
+        nd_dataset *ds;
+        st = nd_target_dataset(ctx, nd_arg_pos(ctx, i), &fc->holders[fc->ndata], &ds, err);
+        if (st == ND_OK) fc->data[fc->ndata++] = ds;
+    }
+    nd_fit *f = NULL;
+    if (st == ND_OK) {
+        fc->o.stim = mo->stim;
+        fc->o.stim_par = mo->stim ? mo->stim_par : -1;
+        nd_stim *dflt = mo->stim ? NULL : nd_model_stim(mo->model);
+        if (dflt) fc->o.stim = dflt, fc->o.stim_par = nd_model_stim_par(mo->model);
+        f = nd_fit_create(mo->model, fc->data, fc->ndata, &fc->o, err);
+        nd_stim_free(dflt);
+        if (!f) {
+            st = err->code ? err->code : ND_ENOMEM;
+            nd_target_locate(err, a0);
+        }
+    }
+    live lv = {.what = "fitting"};
+    nd_fit_run_info info = {0};
+    nd_fit_stats stats = {0};
+    nd_fit_profile prof = {0};
+    int interrupted = 0;
+    double t0 = nd_progress_now();
+    if (st == ND_OK) {
+        nd_progress_init(&lv.pr, ctx, "fit-progress");
+        nd_optim_callbacks cb = {ctx->exec->interrupt, on_progress, &lv, NULL, NULL};
+        st = nd_fit_run(f, fc->method, fc->iters, &cb, &info, err);
+        /* Shooting finds the basin; single shooting then polishes on the loss the
+           statistics are computed from. */
+        if (st == ND_OK && fc->o.segments > 1) {
+            long it = info.iterations;
+            nd_fit_set_single(f, 1);
+            lv.what = "polishing (single shooting)";
+            st = nd_fit_run(f, fc->method, fc->iters, &cb, &info, err);
+            info.iterations += it;
+        }
+        /* An interrupt ends the search, not the fit: the best parameters so far are
+           shown and bound like a finished fit's (no profile is run after it). */
+        if (st == ND_EINTERRUPT) {
+            interrupted = 1;
+            st = ND_OK;
+            info.stop = "interrupted: the best parameters so far";
+        }
+        nd_progress_text(&lv.pr, interrupted ? "fit interrupted: the best parameters so far "
+                                               "are kept" : "fit done");
+        if (st != ND_OK) nd_learn_locate_call(ctx, err);
+    }
+    double seconds = nd_progress_now() - t0;
+    if (st == ND_OK) st = nd_fit_stats_compute(f, &stats, err);
+    if (st == ND_OK && fc->profile && !interrupted) st = profile(ctx, f, fc, &stats, &lv, &prof, err);
+    if (st == ND_OK) {
+        nd_fit_report r = {f, ctx->bind ? ctx->bind : nd_model_name(mo->model), &info, &stats,
+                           fc->profile && !interrupted ? &prof : NULL, seconds};
+        st = show(ctx, &r, err);
+    }
+    if (st == ND_OK && ctx->bind) st = bind_model(f, &stats, fc->profile && !interrupted ? &prof : NULL,
+                                                     result, err);
+    nd_fit_profile_free(&prof);
+    nd_fit_stats_free(&stats);
+    nd_fit_free(f);
+    for (size_t i = 0; i < fc->ndata; i++) nd_value_unref(fc->holders[i]);
+    free(fc);
+    if (st != ND_OK && err && err->line == 0) nd_learn_locate_call(ctx, err);
+    return st;
+}
+
+static const nd_option fit_options[] = {
+    {"params", NULL, "the parameters to estimate: params=[gNa, gK]"},
+    {"observe", "the columns named like states", "the observed state variables (observe=V)"},
+    {"method", "lbfgs", "lbfgs (L-BFGS on the loss) or lm (Levenberg–Marquardt on the "
+                        "residuals)"},
+    {"iters", "200", "iterations of the search"},
+    {"shoot", "1", "multiple shooting: segments per dataset, each starting state fitted too "
+                   "(for spiking data)"},
+    {"continuity", "1", "weight of the jumps between shooting segments"},
+    {"dt", "min(sample spacing, 0.01)", "largest step of the fixed-step RK4 solve"},
+    {"log", "true", "search positive parameters through their logarithm (they stay positive)"},
+    {"lower", "none", "lower bounds, one number per parameter (nan: none)"},
+    {"upper", "none", "upper bounds, one number per parameter (nan: none)"},
+    {"profile", NULL, "a fitted parameter whose profile likelihood and 95 % interval to "
+                      "compute (the others re-optimised on a grid of 21 values)"},
+    {NULL, NULL, NULL}
+};
+
+static const nd_command cmd_fit = {
+    "fit", "estimate parameters of a model from data, with standard errors",
+    "[FITTED =] fit MODEL DATA [DATA …] params=[P, …] [observe=V method=lbfgs|lm iters=200 "
+    "shoot=1 continuity=1 dt= log=true lower=[…] upper=[…] profile=P]",
+    "Estimates the parameters named in params= of MODEL (built-in or your own) by least "
+    "squares on one or several datasets at once, which share the parameters: the sum of "
+    "squared differences between each observed variable (observe=, default every column "
+    "named like a state) and the model's solution at the data's sample times.\n\n"
+    "Each dataset keeps its own stimulus: the one it was simulated with (`simulate` attaches "
+    "it), else a column named like the stimulated parameter (I: its value over time, as "
+    "`stim data` uses), else the model's current stimulus. The solution starts from the "
+    "model's initial values.\n\n"
+    "The model is solved by fixed-step RK4 with its sensitivities (from the symbolic ∂f/∂y "
+    "and ∂f/∂p), so the gradient is exact for the discretised problem. method=lbfgs "
+    "searches with L-BFGS, method=lm with Levenberg–Marquardt (usually fewer iterations). "
+    "Positive parameters are searched through their logarithm (log=false turns that off); "
+    "lower=/upper= bound them. shoot=K splits each dataset into K segments whose starting "
+    "states are fitted too, with a continuity penalty: it keeps a spiking fit from locking "
+    "onto the wrong spikes; a single-shooting run then polishes the result. Progress shows while it runs; an interrupt ends the search and "
+    "the best parameters so far are shown and bound as the result.\n\n"
+    "Shows the estimates with standard errors from the Gauss–Newton matrix JᵀJ at the "
+    "optimum (σ² from the residuals), 95 % intervals (±1.96 SE), the correlation matrix and, "
+    "when the data cannot separate some parameters, a warning naming them (\"a and b trade "
+    "off\"), from the smallest eigenvalue of the scaled Fisher matrix; then a figure of the "
+    "data against the fitted model. profile=P adds the profile likelihood of P and its 95 % "
+    "interval. FITTED is bound to the model with the estimates (for `use`, `simulate`, "
+    "`compare`), with the fit as its fields: FITTED.estimates, .se, .parameters, "
+    ".correlation, .warning, ….",
+    fit_options,
+    "sim = simulate hh t=50 observe=V noise=0.01 seed=1\n"
+    "fitted = fit hh sim params=[gNa, gK] method=lm\n"
+    "fit hh sim params=[gNa, gK] profile=gK",
+    0, run_fit
+};
+
+nd_status nd_cmd_register_fit(nd_cmd_registry *reg, nd_error *err)
+{
+    static const nd_command *const all[] = {&cmd_fit};
+    return nd_cmd_register_list(reg, all, 1, err);
+}
