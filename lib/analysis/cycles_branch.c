@@ -1,27 +1,34 @@
-/* Branches of periodic orbits from Hopf points. The unknown is u = (X, T, λ), X the
-   starts x_0 … x_7 of the shooting segments. The first orbit is found at a fixed small
+/* Branches of periodic orbits from Hopf points and through orbits found by simulation.
+   The unknown is u = (X, T, λ), X the starts x_0 … x_7 of the shooting segments. From a
+   Hopf point the first orbit is found at a fixed small
    amplitude ε along the real part a of the critical eigenvector q (⟨a, x_0 − x*⟩ = ε,
    ⟨b, x_0 − x*⟩ = 0 with b the part of Im q orthogonal to a): this excludes the
    equilibrium itself and lets Newton choose the side of λ_H where the cycles exist, so
    sub- and supercritical points need no case distinction. Then pseudo-arclength steps in
    scaled unknowns with the phase condition Σ_k ⟨f(x_k_prev), x_k − x_k_prev⟩ = 0. A fold
    of cycles is where the λ-component of the tangent changes sign; it is located by the
-   Illinois method on the arclength of the step. A branch ends at the interval's edges,
-   when the period blows up (homoclinic approach), or when it shrinks back to an
-   equilibrium (another Hopf point, which then starts no branch of its own). */
+   Illinois method on the arclength of the step. A period doubling (a real multiplier
+   through −1) or torus point (a complex pair through |μ| = 1) is where the count of such
+   multipliers outside the unit circle changes; it is located by bisection on the
+   arclength. A branch ends at the interval's edges, when the period blows up (its growth
+   fitted to a homoclinic or SNIC law, cycles_end.c), or when it shrinks back to an
+   equilibrium (another Hopf point, which then starts no branch of its own). A branch
+   through a simulated orbit is traced one way, reversed, and traced the other way. */
 #include "cycles.h"
 
 #include <lapacke.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../base/root.h"
+#include "cycles_end.h"
 #include "cycles_shoot.h"
 #include "equilibria.h"
 
-enum { MAX_LOCATE = 40 };
+enum { MAX_LOCATE = 40, BISECT = 20 };
 
 /* Beyond this Floquet multiplier, errors of the integration are amplified past what
    Newton on the shooting map can correct (orbits lingering near a saddle). */
@@ -43,6 +50,7 @@ typedef struct cwalk {
     double lo, hi;
     double *fu;          /* [L] f at the current segment starts (the phase reference) */
     double *re, *im;     /* [n] multipliers */
+    size_t triv;         /* the trivial one among them */
     double *sc;          /* [nu] scales of the arclength: states, period, parameter */
     double *row;         /* [nu] the arclength row in unscaled unknowns */
     double *tt;          /* [nu] scratch tangent of the locating */
@@ -70,11 +78,17 @@ static double extent(const cwalk *k)
 /* Appends the orbit of the last shot at u to the branch; 0 or -1. */
 static int push_orbit(cwalk *k, const double *u, double *mx)
 {
-    size_t triv;
     int stable;
-    if (nd_shoot_floquet(&k->s, k->re, k->im, &triv, &stable, mx)) return -1;
+    if (nd_shoot_floquet(&k->s, k->re, k->im, &k->triv, &stable, mx)) return -1;
     return nd_cycle_branch_push(&k->r->cycles[k->ci], k->n, u[k->L + 1], u[k->L], k->s.xmin,
                                 k->s.xmax, stable, *mx);
+}
+
+/* The Floquet multipliers of the last shot into k->re, k->im, k->triv; 0 or -1. */
+static int floquet_of_shot(cwalk *k, double *mx)
+{
+    int stable;
+    return nd_shoot_floquet(&k->s, k->re, k->im, &k->triv, &stable, mx);
 }
 
 /* Tangents t live in scaled unknowns (u_i / sc_i), so that a millivolt, a millisecond
@@ -130,13 +144,14 @@ static int locate_fold(cwalk *k, const double *u, const double *t, double ds, do
     return nd_root_illinois(fold_test, &p, 0, g0, ds, g1, 1e-9 * fabs(ds), MAX_LOCATE, &s);
 }
 
-/* Records the fold at k->w2 (its shot is the last) on the branch and as a special point. */
-static nd_status push_fold(cwalk *k, nd_error *err)
+/* Records the special point of this kind at k->w2 (its shot is the last) on the branch
+   and among the points. */
+static nd_status push_special(cwalk *k, nd_bif_kind kind, nd_error *err)
 {
     const double *w = k->w2;
     double mx;
     if (push_orbit(k, w, &mx)) return nd_error_fail(err, ND_ENOMEM, "out of memory");
-    nd_bif_point pt = {.kind = ND_BIF_CYCLE_FOLD, .param = w[k->L + 1], .omega = NAN,
+    nd_bif_point pt = {.kind = kind, .param = w[k->L + 1], .omega = NAN,
                        .l1 = NAN, .period = w[k->L], .on_cycle = 1, .branch = k->ci,
                        .index = k->r->cycles[k->ci].n - 1};
     if (nd_bif_add_point(k->r, &pt, w)) return nd_error_fail(err, ND_ENOMEM, "out of memory");
@@ -273,13 +288,91 @@ static int reach_hopf(cwalk *k, double lam, int *reached)
                                 c->stable[c->n - 1], c->mult_max[c->n - 1]);
 }
 
-/* The walk from the first orbit u (tangent t) of the branch from Hopf point h. */
-static nd_status trace(cwalk *k, const nd_bif_point *h, double *u, double *t, int *reached,
-                       nd_error *err)
+/* Beyond this multiplier the others carry an absolute error of order 1 (the monodromy's
+   entries times the integration's 1e-9), and whether one lies beyond −1 is noise. */
+static const double MAX_RELIABLE = 1e5;
+
+/* The multipliers of the last Floquet computation outside the unit circle that can
+   cross it away from +1: real ones below −1 and complex pairs (counted once); both -1
+   when they are not reliable. */
+static void mult_counts(const cwalk *k, double mult_max, int *npd, int *nns)
+{
+    *npd = *nns = 0;
+    /* the trivial multiplier is exactly 1: where it comes out far from 1 (a canard, whose
+       monodromy is badly conditioned) the others are no better */
+    if (!(mult_max <= MAX_RELIABLE) || hypot(k->re[k->triv] - 1, k->im[k->triv]) > 1e-2) {
+        *npd = *nns = -1;
+        return;
+    }
+    for (size_t i = 0; i < k->n; i++) {
+        if (i == k->triv) continue;
+        double re = k->re[i], im = k->im[i];
+        if (fabs(im) <= 1e-9 * (1 + fabs(re))) *npd += re < -1;
+        else *nns += im > 0 && hypot(re, im) > 1;
+    }
+}
+
+/* Locates where the counts (npd, nns) of u change along the step to ds (bisection on the
+   arclength, re-correcting onto the branch each time), leaving that point in k->w2 as
+   the last shot; 0 or -1. */
+static int locate_cross(cwalk *k, const double *u, const double *t, double ds, int npd,
+                        int nns, int torus)
+{
+    double a = 0, b = ds, mx;
+    for (int it = 0; it < BISECT; it++) {
+        double c = 0.5 * (a + b);
+        int p2, n2;
+        if (correct(k, u, t, c, k->w2) < 0 || floquet_of_shot(k, &mx)) return -1;
+        mult_counts(k, mx, &p2, &n2);
+        if (p2 < 0) return -1;
+        if ((torus ? n2 == nns : p2 == npd)) a = c;
+        else b = c;
+    }
+    return correct(k, u, t, 0.5 * (a + b), k->w2) < 0 ? -1 : 0;
+}
+
+/* The special point for a period that diverges at the branch's end (homoclinic or SNIC,
+   fitted; nothing when it does not grow), at the segment start of the last orbit u where
+   the flow is slowest — near the saddle or the ghost of the saddle-node — with a note.
+   1 when labelled, 0 when not, -1 on ENOMEM. */
+static int explain_end(cwalk *k, const double *u, double from)
+{
+    const nd_cycle_branch *c = &k->r->cycles[k->ci];
+    double ps;
+    int kind = nd_cycle_end_fit(c->param, c->period, c->n, &ps);
+    if (kind < 0) return 0;
+    if (ps < k->lo || ps > k->hi) ps = fmin(fmax(ps, k->lo), k->hi);
+    size_t slow = 0;
+    double fmin_ = INFINITY;
+    for (size_t j = 0; j < k->L; j += k->n) {
+        double f = sqrt(nd_shoot_dot(k->fu + j, k->fu + j, k->n));
+        if (f < fmin_) fmin_ = f, slow = j;
+    }
+    nd_bif_point pt = {.kind = (nd_bif_kind)kind, .param = ps, .omega = NAN, .l1 = NAN,
+                       .period = c->period[c->n - 1], .on_cycle = 1, .branch = k->ci,
+                       .index = c->n - 1};
+    char msg[320];
+    if (kind == ND_BIF_SNIC)
+        snprintf(msg, sizeof msg, "the cycle branch through %s = %.6g ends where its period "
+                 "diverges like π/√(c|%s − %s*|): a saddle-node on the invariant circle "
+                 "(SNIC) at %s* ≈ %.6g", k->r->param, from, k->r->param, k->r->param,
+                 k->r->param, ps);
+    else
+        snprintf(msg, sizeof msg, "the cycle branch through %s = %.6g ends where its period "
+                 "diverges like −a ln|%s − %s*|: a homoclinic orbit to a saddle at %s* ≈ %.6g",
+                 k->r->param, from, k->r->param, k->r->param, k->r->param, ps);
+    nd_bif_note(k->r, msg);
+    return nd_bif_add_point(k->r, &pt, u + slow) ? -1 : 1;
+}
+
+/* The walk from the first orbit u (tangent t) of a branch starting at parameter from
+   with period T0 (the scale of the period limit). skip_first: u is on the branch already
+   (the second direction through a simulated orbit). */
+static nd_status trace(cwalk *k, double from, double T0, double *u, double *t, int *reached,
+                       int skip_first, nd_error *err)
 {
     size_t L = k->L, nu = k->nu;
     size_t maxp = k->o->max_points ? k->o->max_points : 400;
-    double T0 = 2 * M_PI / h->omega;
     double tmax = (k->o->max_period > 0 ? k->o->max_period : 50) * T0;
     double ds = k->o->ds > 0 ? k->o->ds : 0.02, ds_max = fmax(ds, 0.1), ds_min = ds * 1e-5;
     double *w = malloc((2 * nu + k->L) * sizeof *w);
@@ -288,12 +381,17 @@ static nd_status trace(cwalk *k, const nd_bif_point *h, double *u, double *t, in
     double amp0 = extent(k), amp_big = amp0, last_fold = NAN;
     char msg[200];
     double mx0;
-    nd_status st = push_orbit(k, u, &mx0) ? nd_error_fail(err, ND_ENOMEM, "out of memory") : ND_OK;
+    int diverging = 0, npd, nns;
+    nd_status st = ND_OK;
+    if (skip_first ? floquet_of_shot(k, &mx0) : push_orbit(k, u, &mx0))
+        st = nd_error_fail(err, ND_ENOMEM, "out of memory");
+    mult_counts(k, mx0, &npd, &nns);
     while (st == ND_OK) {
         if (k->r->cycles[k->ci].n >= maxp) {
-            snprintf(msg, sizeof msg, "the cycle branch from %s = %.6g stopped after %zu orbits",
-                     k->r->param, h->param, maxp);
+            snprintf(msg, sizeof msg, "the cycle branch through %s = %.6g stopped after %zu "
+                     "orbits", k->r->param, from, maxp);
             nd_bif_note(k->r, msg);
+            diverging = 1;
             break;
         }
         if (k->o->check && (st = k->o->check(k->o->check_ctx, err)) != ND_OK) break;
@@ -304,9 +402,10 @@ static nd_status trace(cwalk *k, const nd_bif_point *h, double *u, double *t, in
         if (!ok) {
             ds /= 2;
             if (ds < ds_min) {
-                snprintf(msg, sizeof msg, "the cycle branch from %s = %.6g stops at %s = %.6g: "
-                         "the corrector failed", k->r->param, h->param, k->r->param, u[L + 1]);
+                snprintf(msg, sizeof msg, "the cycle branch through %s = %.6g stops at %s = "
+                         "%.6g: the corrector failed", k->r->param, from, k->r->param, u[L + 1]);
                 nd_bif_note(k->r, msg);
+                diverging = 1;
                 break;
             }
             continue;
@@ -323,17 +422,30 @@ static nd_status trace(cwalk *k, const nd_bif_point *h, double *u, double *t, in
             break;
         }
         if (w[L] > tmax) {
-            snprintf(msg, sizeof msg, "the cycle branch from %s = %.6g ends near %s = %.6g "
-                     "where its period grows without bound (a homoclinic orbit?)", k->r->param,
-                     h->param, k->r->param, lam);
-            nd_bif_note(k->r, msg);
+            diverging = 1;
             break;
         }
         amp_big = fmax(amp_big, amp);
+        /* the multipliers of w, from its shot, before any locating overwrites it */
+        int npd1, nns1, reshoot = 0;
+        if (floquet_of_shot(k, &mx0)) {
+            st = nd_error_fail(err, ND_ENOMEM, "out of memory");
+            break;
+        }
+        mult_counts(k, mx0, &npd1, &nns1);
+        if (getenv("BIFDBG")) fprintf(stderr, "lam %.9g T %.6g mx %.4g mult %g%+gi %g%+gi pd %d\n", lam, w[L], mx0, k->re[0], k->im[0], k->re[1], k->im[1], npd1);
+        for (int torus = 0; torus < 2 && st == ND_OK && npd >= 0 && npd1 >= 0; torus++) {
+            if (torus ? nns1 == nns : npd1 == npd) continue;
+            reshoot = 1;
+            if (locate_cross(k, u, t, ds, npd, nns, torus) == 0)
+                st = push_special(k, torus ? ND_BIF_TORUS : ND_BIF_PERIOD_DOUBLING, err);
+        }
+        npd = npd1, nns = nns1;
         /* the fold lies before w in arclength, so it goes first; the locating overwrites
            the shot, so w is shot again (folds are rare). A turn at a tiny amplitude is the
            branch passing through a Hopf point: it ends there. */
-        if ((t[L + 1] > 0) != (tw[L + 1] > 0)) {
+        if (st == ND_OK && (t[L + 1] > 0) != (tw[L + 1] > 0)) {
+            reshoot = 1;
             if (locate_fold(k, u, t, ds, t[L + 1], tw[L + 1], fw) == 0) {
                 if (extent(k) < 0.1 * amp_big) {
                     if (reach_hopf(k, k->w2[L + 1], reached))
@@ -344,23 +456,27 @@ static nd_status trace(cwalk *k, const nd_bif_point *h, double *u, double *t, in
                    one fold there, not ten */
                 if (!(fabs(k->w2[L + 1] - last_fold) < 1e-6 * (k->hi - k->lo))) {
                     last_fold = k->w2[L + 1];
-                    if ((st = push_fold(k, err)) != ND_OK) break;
+                    if ((st = push_special(k, ND_BIF_CYCLE_FOLD, err)) != ND_OK) break;
                 }
             }
-            if (nd_shoot_run(&k->s, w, w[L], lam)) {
-                snprintf(msg, sizeof msg, "the cycle branch from %s = %.6g stops at %s = %.6g: "
-                         "the integration failed", k->r->param, h->param, k->r->param, lam);
-                nd_bif_note(k->r, msg);
-                break;
-            }
+        }
+        if (st != ND_OK) break;
+        if (reshoot && nd_shoot_run(&k->s, w, w[L], lam)) {
+            snprintf(msg, sizeof msg, "the cycle branch through %s = %.6g stops at %s = %.6g: "
+                     "the integration failed", k->r->param, from, k->r->param, lam);
+            nd_bif_note(k->r, msg);
+            break;
         }
         double mx;
         if (push_orbit(k, w, &mx)) st = nd_error_fail(err, ND_ENOMEM, "out of memory");
         if (st == ND_OK && mx > MAX_MULT) {
-            snprintf(msg, sizeof msg, "the cycle branch from %s = %.6g stops at %s = %.6g: its "
-                     "cycles grow too unstable (Floquet multiplier %.3g) for shooting",
-                     k->r->param, h->param, k->r->param, lam, mx);
+            snprintf(msg, sizeof msg, "the cycle branch through %s = %.6g stops at %s = %.6g: "
+                     "its cycles grow too unstable (Floquet multiplier %.3g) for shooting",
+                     k->r->param, from, k->r->param, lam, mx);
             nd_bif_note(k->r, msg);
+            memcpy(u, w, nu * sizeof *u);
+            flow(k, u, k->fu);
+            diverging = 1;
             break;
         }
         memcpy(u, w, nu * sizeof *u);
@@ -369,7 +485,112 @@ static nd_status trace(cwalk *k, const nd_bif_point *h, double *u, double *t, in
         if (its <= 3 && turn > 0.99) ds = fmin(ds * 1.5, ds_max);
         else if (its > 5) ds *= 0.6;
     }
+    int explained = st == ND_OK && diverging ? explain_end(k, u, from) : 0;
+    if (explained < 0) st = nd_error_fail(err, ND_ENOMEM, "out of memory");
+    if (st == ND_OK && diverging && !explained && w[L] > tmax) {
+        snprintf(msg, sizeof msg, "the cycle branch through %s = %.6g ends near %s = %.6g "
+                 "where its period grows without bound", k->r->param, from, k->r->param,
+                 u[L + 1]);
+        nd_bif_note(k->r, msg);
+    }
     free(w);
+    return st;
+}
+
+/* The first orbit of a branch through orbit c found at λ = lam into u (λ among the
+   unknowns, scales from the orbit's extent and period) with the tangent towards larger λ
+   into t; 0 or -1. */
+static int start_orbit(cwalk *k, const nd_cycle *c, double lam, double *u, double *t)
+{
+    size_t n = k->n, L = k->L, nu = k->nu;
+    for (size_t i = 0; i < L; i++)
+        k->sc[i] = fmax(1, fmax(fabs(c->xmin[i % n]), fabs(c->xmax[i % n]))) *
+                   sqrt((double)k->s.nseg);
+    k->sc[L] = c->period;
+    k->sc[L + 1] = k->hi - k->lo;
+    memcpy(u, c->x0, n * sizeof *u);
+    u[L] = c->period;
+    u[L + 1] = lam;
+    if (nd_shoot_spread(&k->s, u, c->period, lam, u)) return -1;
+    /* the phase reference: the spread orbit itself; λ held by the last row */
+    memcpy(k->w2, u, nu * sizeof *u);
+    flow(k, u, k->fu);
+    for (size_t i = 0; i < nu; i++) k->row[i] = i == L + 1;
+    if (nd_shoot_newton(&k->s, u, nu, k->w2, k->fu, k->row, lam) < 0) return -1;
+    flow(k, u, k->fu);
+    for (size_t i = 0; i < nu; i++) k->tt[i] = (i == L + 1) * k->sc[i];
+    return isnan(tangent_at(k, u, k->tt, t, k->fu)) ? -1 : 0;
+}
+
+/* Reverses the orbits of the branch (and the indices of its special points), so that a
+   branch traced up from its start and then down reads in one direction. */
+static void reverse_branch(nd_bif_result *r, size_t ci)
+{
+    nd_cycle_branch *c = &r->cycles[ci];
+    size_t n = r->dim;
+    for (size_t i = 0, j = c->n ? c->n - 1 : 0; i < j; i++, j--) {
+        double d;
+        int s;
+        d = c->param[i], c->param[i] = c->param[j], c->param[j] = d;
+        d = c->period[i], c->period[i] = c->period[j], c->period[j] = d;
+        d = c->mult_max[i], c->mult_max[i] = c->mult_max[j], c->mult_max[j] = d;
+        s = c->stable[i], c->stable[i] = c->stable[j], c->stable[j] = s;
+        for (size_t q = 0; q < n; q++) {
+            d = c->xmin[i * n + q], c->xmin[i * n + q] = c->xmin[j * n + q], c->xmin[j * n + q] = d;
+            d = c->xmax[i * n + q], c->xmax[i * n + q] = c->xmax[j * n + q], c->xmax[j * n + q] = d;
+        }
+    }
+    for (size_t i = 0; i < r->npoints; i++)
+        if (r->points[i].on_cycle && r->points[i].branch == ci)
+            r->points[i].index = c->n - 1 - r->points[i].index;
+}
+
+/* 1 when a continued branch holds stable orbits on both sides of lam next to each other. */
+static int covered(const nd_bif_result *r, double lam)
+{
+    for (size_t c = 0; c < r->ncycles; c++) {
+        const nd_cycle_branch *b = &r->cycles[c];
+        for (size_t i = 0; !b->simulated && i + 1 < b->n; i++)
+            if (b->stable[i] && b->stable[i + 1] &&
+                (b->param[i] - lam) * (b->param[i + 1] - lam) <= 0)
+                return 1;
+    }
+    return 0;
+}
+
+/* The branch through the stable orbit a simulation at lam settles on, both ways, unless
+   lam is covered already or nothing stable is found. */
+static nd_status from_simulation(cwalk *k, double lam, double tscale, double *u, double *t,
+                                 int *reached, nd_error *err)
+{
+    if (covered(k->r, lam)) return ND_OK;
+    nd_cycle c;
+    k->s.p[k->s.par] = lam;
+    int found = nd_cycle_from_simulation(k->s.m, k->s.p, nd_model_inits(k->s.m), tscale, &c, err);
+    if (found < 0) return err ? err->code : ND_ENOMEM;
+    if (!found) return ND_OK;
+    int usable = c.stable && start_orbit(k, &c, lam, u, t) == 0;
+    double T0 = c.period;
+    nd_cycle_free(&c);
+    if (!usable) return ND_OK;
+    nd_cycle_branch *b = nd_bif_add_cycle_branch(k->r, SIZE_MAX);
+    if (!b) return nd_error_fail(err, ND_ENOMEM, "out of memory");
+    b->param_start = lam;
+    k->ci = k->r->ncycles - 1;
+    double *keep = malloc(2 * k->nu * sizeof *keep);
+    if (!keep) return nd_error_fail(err, ND_ENOMEM, "out of memory");
+    memcpy(keep, u, k->nu * sizeof *u);
+    memcpy(keep + k->nu, t, k->nu * sizeof *t);
+    nd_status st = trace(k, lam, T0, u, t, reached, 0, err);
+    if (st == ND_OK) {
+        reverse_branch(k->r, k->ci);
+        memcpy(u, keep, k->nu * sizeof *u);
+        for (size_t i = 0; i < k->nu; i++) t[i] = -keep[k->nu + i];
+        flow(k, u, k->fu);
+        if (nd_shoot_run(&k->s, u, u[k->L], u[k->L + 1]) == 0)
+            st = trace(k, lam, T0, u, t, reached, 1, err);
+    }
+    free(keep);
     return st;
 }
 
@@ -378,8 +599,11 @@ nd_status nd_bif_continue_cycles(const nd_model *m, nd_bif_result *r,
 {
     if (nd_model_nwhens(m) > 0) {
         /* shooting follows the smooth flow only; a reset would need the event map */
-        nd_bif_note(r, "periodic orbits are not followed for models with resets (when …)");
-        return ND_OK;
+        nd_bif_note(r, "cycles of a model with resets (when …) are not continued: shooting "
+                       "follows the smooth flow, not the jump. Shown instead: the brute-force "
+                       "branch, the min and max of each state over 500 time units after a "
+                       "transient of 500, simulated at each parameter value");
+        return nd_bif_brute_force(m, r, o, err);
     }
     nd_cycle_options dflt;
     if (!o) {
@@ -408,7 +632,7 @@ nd_status nd_bif_continue_cycles(const nd_model *m, nd_bif_result *r,
     k.w2 = k.tt + nu;
     double *u = k.w2 + nu, *t = u + nu;
     nd_status st = ND_OK;
-    for (size_t i = 0; i < np && st == ND_OK; i++) {
+    for (size_t i = 0; i < np && st == ND_OK && o->from_hopf; i++) {
         nd_bif_point h = r->points[i];   /* a copy: r->points grows with folds */
         if (h.kind != ND_BIF_HOPF || reached[i] || !(h.omega > 0)) continue;
         reached[i] = 1;
@@ -424,7 +648,22 @@ nd_status nd_bif_continue_cycles(const nd_model *m, nd_bif_result *r,
             break;
         }
         k.ci = r->ncycles - 1;
-        st = trace(&k, &h, u, t, reached, err);
+        r->cycles[k.ci].param_start = h.param;
+        st = trace(&k, h.param, 2 * M_PI / h.omega, u, t, reached, 0, err);
+    }
+    /* a time scale for the simulations: the shortest Hopf period, if any */
+    double tscale = 0;
+    for (size_t i = 0; i < np; i++)
+        if (r->points[i].kind == ND_BIF_HOPF && r->points[i].omega > 0 &&
+            (tscale == 0 || r->points[i].period < tscale))
+            tscale = r->points[i].period;
+    if (isfinite(o->start)) {
+        if (st == ND_OK) st = from_simulation(&k, o->start, tscale, u, t, reached, err);
+    } else if (o->samples != SIZE_MAX) {
+        size_t ns = o->samples ? o->samples : 8;
+        for (size_t j = 0; j < ns && st == ND_OK; j++)
+            st = from_simulation(&k, k.lo + (k.hi - k.lo) * ((double)j + 0.5) / (double)ns,
+                                 tscale, u, t, reached, err);
     }
     free(buf);
     free(reached);
