@@ -42,7 +42,8 @@ typedef struct nd_cycle_options {
                              max(1, |x*|), the period by the Hopf period, the parameter by
                              the interval's length); 0: 0.02. Steps adapt up to 0.1 */
     size_t max_points;    /* per branch; 0: 400 */
-    double max_period;    /* stop when the period exceeds this times the first orbit's; 0: 50 */
+    double max_period;    /* stop when the period exceeds this times the first orbit's; 0: 50
+                             from a Hopf point, 20 from a simulated orbit */
     int from_hopf;        /* 1 (default): a branch from each Hopf point */
     size_t samples;       /* parameter values where a simulation from the model's initial
                              values looks for a stable orbit not already on a branch

@@ -84,6 +84,12 @@ static int push_orbit(cwalk *k, const double *u, double *mx)
                                 k->s.xmax, stable, *mx);
 }
 
+/* The period limit as a multiple of the first orbit's: the option's, or dflt. */
+static double period_limit(const nd_cycle_options *o, double dflt)
+{
+    return o->max_period > 0 ? o->max_period : dflt;
+}
+
 /* The Floquet multipliers of the last shot into k->re, k->im, k->triv; 0 or -1. */
 static int floquet_of_shot(cwalk *k, double *mx)
 {
@@ -365,15 +371,14 @@ static int explain_end(cwalk *k, const double *u, double from)
     return nd_bif_add_point(k->r, &pt, u + slow) ? -1 : 1;
 }
 
-/* The walk from the first orbit u (tangent t) of a branch starting at parameter from
-   with period T0 (the scale of the period limit). skip_first: u is on the branch already
-   (the second direction through a simulated orbit). */
-static nd_status trace(cwalk *k, double from, double T0, double *u, double *t, int *reached,
+/* The walk from the first orbit u (tangent t) of a branch starting at parameter from,
+   ending where the period exceeds tmax. skip_first: u is on the branch already (the
+   second direction through a simulated orbit). */
+static nd_status trace(cwalk *k, double from, double tmax, double *u, double *t, int *reached,
                        int skip_first, nd_error *err)
 {
     size_t L = k->L, nu = k->nu;
-    size_t maxp = k->o->max_points ? k->o->max_points : 400;
-    double tmax = (k->o->max_period > 0 ? k->o->max_period : 50) * T0;
+    size_t maxp = (k->o->max_points ? k->o->max_points : 400) + k->r->cycles[k->ci].n;
     double ds = k->o->ds > 0 ? k->o->ds : 0.02, ds_max = fmax(ds, 0.1), ds_min = ds * 1e-5;
     double *w = malloc((2 * nu + k->L) * sizeof *w);
     if (!w) return nd_error_fail(err, ND_ENOMEM, "out of memory");
@@ -433,7 +438,6 @@ static nd_status trace(cwalk *k, double from, double T0, double *u, double *t, i
             break;
         }
         mult_counts(k, mx0, &npd1, &nns1);
-        if (getenv("BIFDBG")) fprintf(stderr, "lam %.9g T %.6g mx %.4g mult %g%+gi %g%+gi pd %d\n", lam, w[L], mx0, k->re[0], k->im[0], k->re[1], k->im[1], npd1);
         for (int torus = 0; torus < 2 && st == ND_OK && npd >= 0 && npd1 >= 0; torus++) {
             if (torus ? nns1 == nns : npd1 == npd) continue;
             reshoot = 1;
@@ -570,7 +574,8 @@ static nd_status from_simulation(cwalk *k, double lam, double tscale, double *u,
     if (found < 0) return err ? err->code : ND_ENOMEM;
     if (!found) return ND_OK;
     int usable = c.stable && start_orbit(k, &c, lam, u, t) == 0;
-    double T0 = c.period;
+    /* 20 periods of the start suffice to tell a SNIC from a homoclinic end */
+    double tmax = period_limit(k->o, 20) * c.period;
     nd_cycle_free(&c);
     if (!usable) return ND_OK;
     nd_cycle_branch *b = nd_bif_add_cycle_branch(k->r, SIZE_MAX);
@@ -581,14 +586,14 @@ static nd_status from_simulation(cwalk *k, double lam, double tscale, double *u,
     if (!keep) return nd_error_fail(err, ND_ENOMEM, "out of memory");
     memcpy(keep, u, k->nu * sizeof *u);
     memcpy(keep + k->nu, t, k->nu * sizeof *t);
-    nd_status st = trace(k, lam, T0, u, t, reached, 0, err);
+    nd_status st = trace(k, lam, tmax, u, t, reached, 0, err);
     if (st == ND_OK) {
         reverse_branch(k->r, k->ci);
         memcpy(u, keep, k->nu * sizeof *u);
         for (size_t i = 0; i < k->nu; i++) t[i] = -keep[k->nu + i];
         flow(k, u, k->fu);
         if (nd_shoot_run(&k->s, u, u[k->L], u[k->L + 1]) == 0)
-            st = trace(k, lam, T0, u, t, reached, 1, err);
+            st = trace(k, lam, tmax, u, t, reached, 1, err);
     }
     free(keep);
     return st;
@@ -649,7 +654,7 @@ nd_status nd_bif_continue_cycles(const nd_model *m, nd_bif_result *r,
         }
         k.ci = r->ncycles - 1;
         r->cycles[k.ci].param_start = h.param;
-        st = trace(&k, h.param, 2 * M_PI / h.omega, u, t, reached, 0, err);
+        st = trace(&k, h.param, period_limit(o, 50) * 2 * M_PI / h.omega, u, t, reached, 0, err);
     }
     /* a time scale for the simulations: the shortest Hopf period, if any */
     double tscale = 0;

@@ -62,12 +62,18 @@ int nd_cycle_end_fit(const double *p, const double *T, size_t n, double *pstar)
 {
     if (n < MIN_TAIL) return -1;
     double dir = p[n - 1] > p[n - 2] ? 1 : -1;
-    size_t k = 1;   /* the tail: p monotone in dir, T growing */
-    while (k < MAX_TAIL && k < n && (p[n - k] - p[n - k - 1]) * dir > 0 &&
-           T[n - k] > T[n - k - 1])
-        k++;
-    if (k < MIN_TAIL || !(T[n - 1] >= 2 * T[n - k])) return -1;
-    const double *tp = p + n - k, *tT = T + n - k;
+    size_t m = 1;   /* the tail: p monotone in dir, T growing */
+    while (m < n && (p[n - m] - p[n - m - 1]) * dir > 0 && T[n - m] > T[n - m - 1]) m++;
+    if (m < MIN_TAIL || !(T[n - 1] >= 2 * T[n - m])) return -1;
+    /* at most MAX_TAIL orbits spread evenly over the tail, so that the fit sees the whole
+       growth and not only its last few steps */
+    size_t k = m < MAX_TAIL ? m : MAX_TAIL;
+    double tp[MAX_TAIL], tT[MAX_TAIL];
+    for (size_t j = 0; j < k; j++) {
+        size_t i = n - m + (size_t)llround((double)j * (double)(m - 1) / (double)(k - 1));
+        tp[j] = p[i];
+        tT[j] = T[i];
+    }
     double span = fabs(tp[k - 1] - tp[0]), dh = 0, ds = 0;
     tail hom = {tp, tT, k, dir, 0}, sn = {tp, tT, k, dir, 1};
     double rh = best_delta(&hom, span, &dh), rs = best_delta(&sn, span, &ds);
