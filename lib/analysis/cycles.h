@@ -48,7 +48,8 @@ typedef struct nd_cycle_options {
     size_t samples;       /* parameter values where a simulation from the model's initial
                              values looks for a stable orbit not already on a branch
                              (evenly spaced inside the interval); 0: 8; SIZE_MAX: none */
-    double start;         /* when finite: simulate at this value instead of sampling */
+    double start;         /* when finite: simulate at this value instead of sampling (even
+                             where a branch so far has stable orbits) */
     size_t brute_values;  /* values of the brute-force branch (models with resets); 0: 41 */
     /* Called between points; a non-OK status (an interrupt) stops the work with it. */
     nd_status (*check)(void *ctx, nd_error *err);

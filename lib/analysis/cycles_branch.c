@@ -563,11 +563,11 @@ static int covered(const nd_bif_result *r, double lam)
 }
 
 /* The branch through the stable orbit a simulation at lam settles on, both ways, unless
-   lam is covered already or nothing stable is found. */
-static nd_status from_simulation(cwalk *k, double lam, double tscale, double *u, double *t,
-                                 int *reached, nd_error *err)
+   nothing stable is found or (when asked) lam is covered already. */
+static nd_status from_simulation(cwalk *k, double lam, double tscale, int skip_covered,
+                                 double *u, double *t, int *reached, nd_error *err)
 {
-    if (covered(k->r, lam)) return ND_OK;
+    if (skip_covered && covered(k->r, lam)) return ND_OK;
     nd_cycle c;
     k->s.p[k->s.par] = lam;
     int found = nd_cycle_from_simulation(k->s.m, k->s.p, nd_model_inits(k->s.m), tscale, &c, err);
@@ -663,12 +663,12 @@ nd_status nd_bif_continue_cycles(const nd_model *m, nd_bif_result *r,
             (tscale == 0 || r->points[i].period < tscale))
             tscale = r->points[i].period;
     if (isfinite(o->start)) {
-        if (st == ND_OK) st = from_simulation(&k, o->start, tscale, u, t, reached, err);
+        if (st == ND_OK) st = from_simulation(&k, o->start, tscale, 0, u, t, reached, err);
     } else if (o->samples != SIZE_MAX) {
         size_t ns = o->samples ? o->samples : 8;
         for (size_t j = 0; j < ns && st == ND_OK; j++)
             st = from_simulation(&k, k.lo + (k.hi - k.lo) * ((double)j + 0.5) / (double)ns,
-                                 tscale, u, t, reached, err);
+                                 tscale, 1, u, t, reached, err);
     }
     free(buf);
     free(reached);
