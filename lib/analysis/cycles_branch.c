@@ -337,6 +337,26 @@ static int locate_cross(cwalk *k, const double *u, const double *t, double ds, i
     return correct(k, u, t, 0.5 * (a + b), k->w2) < 0 ? -1 : 0;
 }
 
+/* 1 when the located point (the last shot) has a multiplier on the unit circle where
+   the bifurcation puts it: a real one at −1 (period doubling) or a complex pair of modulus
+   1 away from +1 (torus). The counts also change where two real multipliers beyond −1
+   meet and turn complex, or where the multiplier crossing +1 at a fold of cycles pairs
+   numerically with the trivial one; neither is a crossing of the circle. */
+static int on_circle(cwalk *k, int torus)
+{
+    double mx;
+    if (floquet_of_shot(k, &mx)) return 0;
+    for (size_t i = 0; i < k->n; i++) {
+        if (i == k->triv) continue;
+        double re = k->re[i], im = k->im[i];
+        int real = fabs(im) <= 1e-9 * (1 + fabs(re));
+        if (!torus && real && fabs(re + 1) < 1e-2) return 1;
+        if (torus && !real && fabs(hypot(re, im) - 1) < 1e-2 && fabs(atan2(im, re)) > 0.05)
+            return 1;
+    }
+    return 0;
+}
+
 /* The special point for a period that diverges at the branch's end (homoclinic or SNIC,
    fitted; nothing when it does not grow), at the segment start of the last orbit u where
    the flow is slowest — near the saddle or the ghost of the saddle-node — with a note.
@@ -441,7 +461,7 @@ static nd_status trace(cwalk *k, double from, double tmax, double *u, double *t,
         for (int torus = 0; torus < 2 && st == ND_OK && npd >= 0 && npd1 >= 0; torus++) {
             if (torus ? nns1 == nns : npd1 == npd) continue;
             reshoot = 1;
-            if (locate_cross(k, u, t, ds, npd, nns, torus) == 0)
+            if (locate_cross(k, u, t, ds, npd, nns, torus) == 0 && on_circle(k, torus))
                 st = push_special(k, torus ? ND_BIF_TORUS : ND_BIF_PERIOD_DOUBLING, err);
         }
         npd = npd1, nns = nns1;
