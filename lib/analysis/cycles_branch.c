@@ -1,10 +1,6 @@
-/* Branches of periodic orbits from Hopf points and through orbits found by simulation.
-   The unknown is u = (X, T, λ), X the starts x_0 … x_7 of the shooting segments. From a
-   Hopf point the first orbit is found at a fixed small
-   amplitude ε along the real part a of the critical eigenvector q (⟨a, x_0 − x*⟩ = ε,
-   ⟨b, x_0 − x*⟩ = 0 with b the part of Im q orthogonal to a): this excludes the
-   equilibrium itself and lets Newton choose the side of λ_H where the cycles exist, so
-   sub- and supercritical points need no case distinction. Then pseudo-arclength steps in
+/* Branches of periodic orbits from Hopf points and through orbits found by simulation
+   (their first orbits: cycles_start.c). The unknown is u = (X, T, λ), X the starts
+   x_0 … x_7 of the shooting segments. Pseudo-arclength steps in
    scaled unknowns with the phase condition Σ_k ⟨f(x_k_prev), x_k − x_k_prev⟩ = 0. A fold
    of cycles is where the λ-component of the tangent changes sign; it is located by the
    Illinois method on the arclength of the step. A period doubling (a real multiplier
@@ -12,11 +8,7 @@
    multipliers outside the unit circle changes; it is located by bisection on the
    arclength. A branch ends at the interval's edges, when the period blows up (its growth
    fitted to a homoclinic or SNIC law, cycles_end.c), or when it shrinks back to an
-   equilibrium (another Hopf point, which then starts no branch of its own). A branch
-   through a simulated orbit is traced one way, reversed, and traced the other way. */
-#include "cycles.h"
-
-#include <lapacke.h>
+   equilibrium (another Hopf point, which then starts no branch of its own). */
 #include <math.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -25,8 +17,7 @@
 
 #include "../base/root.h"
 #include "cycles_end.h"
-#include "cycles_shoot.h"
-#include "equilibria.h"
+#include "cycles_walk.h"
 
 enum { MAX_LOCATE = 40, BISECT = 20 };
 
@@ -38,34 +29,16 @@ static const double MAX_MULT = 1e9;
    shortened: the segment starts make the tangent turn more than an equilibrium's. */
 static const double MIN_COS = 0.97;
 
-/* The first orbit's amplitude along a, relative to max(1, |x*|). */
-static const double START_AMP = 1e-2;
-
-typedef struct cwalk {
-    nd_shoot s;
-    nd_bif_result *r;
-    const nd_cycle_options *o;
-    size_t n, L, nu;     /* states, segment starts (L = nseg·n), unknowns (L + 2) */
-    size_t ci;           /* the cycle branch (index: r->cycles may move) */
-    double lo, hi;
-    double *fu;          /* [L] f at the current segment starts (the phase reference) */
-    double *re, *im;     /* [n] multipliers */
-    size_t triv;         /* the trivial one among them */
-    double *sc;          /* [nu] scales of the arclength: states, period, parameter */
-    double *row;         /* [nu] the arclength row in unscaled unknowns */
-    double *tt;          /* [nu] scratch tangent of the locating */
-    double *w2;          /* [nu] scratch point of the locating */
-} cwalk;
 
 /* f at each segment start of u into out (L values). */
-static void flow(cwalk *k, const double *u, double *out)
+void nd_cwalk_flow(nd_cwalk *k, const double *u, double *out)
 {
     k->s.p[k->s.par] = u[k->L + 1];
     for (size_t i = 0; i < k->L; i += k->n) nd_model_rhs(k->s.m, 0, u + i, k->s.p, out + i);
 }
 
 /* Euclidean size of the orbit's extent from the last shot. */
-static double extent(const cwalk *k)
+static double extent(const nd_cwalk *k)
 {
     double a = 0;
     for (size_t i = 0; i < k->n; i++) {
@@ -76,7 +49,7 @@ static double extent(const cwalk *k)
 }
 
 /* Appends the orbit of the last shot at u to the branch; 0 or -1. */
-static int push_orbit(cwalk *k, const double *u, double *mx)
+static int push_orbit(nd_cwalk *k, const double *u, double *mx)
 {
     int stable;
     if (nd_shoot_floquet(&k->s, k->re, k->im, &k->triv, &stable, mx)) return -1;
@@ -85,13 +58,13 @@ static int push_orbit(cwalk *k, const double *u, double *mx)
 }
 
 /* The period limit as a multiple of the first orbit's: the option's, or dflt. */
-static double period_limit(const nd_cycle_options *o, double dflt)
+double nd_cwalk_period_limit(const nd_cycle_options *o, double dflt)
 {
     return o->max_period > 0 ? o->max_period : dflt;
 }
 
 /* The Floquet multipliers of the last shot into k->re, k->im, k->triv; 0 or -1. */
-static int floquet_of_shot(cwalk *k, double *mx)
+static int floquet_of_shot(nd_cwalk *k, double *mx)
 {
     int stable;
     return nd_shoot_floquet(&k->s, k->re, k->im, &k->triv, &stable, mx);
@@ -99,14 +72,14 @@ static int floquet_of_shot(cwalk *k, double *mx)
 
 /* Tangents t live in scaled unknowns (u_i / sc_i), so that a millivolt, a millisecond
    and a µA/cm² do not weigh the same; k->row becomes t in unscaled form. */
-static void set_row(cwalk *k, const double *t)
+static void set_row(nd_cwalk *k, const double *t)
 {
     for (size_t i = 0; i < k->nu; i++) k->row[i] = t[i] / k->sc[i];
 }
 
 /* Corrects the prediction at scaled arclength s along t from u (phase reference u,
    k->fu) into w; iterations or -1. */
-static int correct(cwalk *k, const double *u, const double *t, double s, double *w)
+static int correct(nd_cwalk *k, const double *u, const double *t, double s, double *w)
 {
     set_row(k, t);
     for (size_t i = 0; i < k->nu; i++) w[i] = u[i] + s * k->sc[i] * t[i];
@@ -115,9 +88,9 @@ static int correct(cwalk *k, const double *u, const double *t, double s, double 
 
 /* The scaled unit tangent at w just corrected (phase reference f(w)), oriented along the
    scaled tangent dir; its λ-component, or NAN. */
-static double tangent_at(cwalk *k, const double *w, const double *dir, double *tw, double *fw)
+double nd_cwalk_tangent(nd_cwalk *k, const double *w, const double *dir, double *tw, double *fw)
 {
-    flow(k, w, fw);
+    nd_cwalk_flow(k, w, fw);
     set_row(k, dir);
     if (nd_shoot_tangent(&k->s, fw, k->row, tw)) return NAN;
     for (size_t i = 0; i < k->nu; i++) tw[i] /= k->sc[i];
@@ -128,7 +101,7 @@ static double tangent_at(cwalk *k, const double *w, const double *dir, double *t
 
 /* What the root finder needs to evaluate the λ-component of the tangent along the step. */
 typedef struct fold_probe {
-    cwalk *k;
+    nd_cwalk *k;
     const double *u, *t;
     double *fw;
 } fold_probe;
@@ -137,12 +110,12 @@ static double fold_test(void *ctx, double s)
 {
     fold_probe *p = ctx;
     if (correct(p->k, p->u, p->t, s, p->k->w2) < 0) return NAN;
-    return tangent_at(p->k, p->k->w2, p->t, p->k->tt, p->fw);
+    return nd_cwalk_tangent(p->k, p->k->w2, p->t, p->k->tt, p->fw);
 }
 
 /* Locates the fold between u (tangent t, λ-component g0) and the point at arclength ds
    (g1) into k->w2; 0 or -1. The shot of w2 is the last one taken. */
-static int locate_fold(cwalk *k, const double *u, const double *t, double ds, double g0,
+static int locate_fold(nd_cwalk *k, const double *u, const double *t, double ds, double g0,
                        double g1, double *fw)
 {
     fold_probe p = {k, u, t, fw};
@@ -152,7 +125,7 @@ static int locate_fold(cwalk *k, const double *u, const double *t, double ds, do
 
 /* Records the special point of this kind at k->w2 (its shot is the last) on the branch
    and among the points. */
-static nd_status push_special(cwalk *k, nd_bif_kind kind, nd_error *err)
+static nd_status push_special(nd_cwalk *k, nd_bif_kind kind, nd_error *err)
 {
     const double *w = k->w2;
     double mx;
@@ -164,95 +137,10 @@ static nd_status push_special(cwalk *k, nd_bif_kind kind, nd_error *err)
     return ND_OK;
 }
 
-/* The real and (orthogonalised) imaginary parts a, b of the eigenvector of J at the Hopf
-   point for the eigenvalue nearest iω, both unit vectors; 0 or -1. */
-static int hopf_plane(cwalk *k, const nd_bif_point *h, double *a, double *b)
-{
-    size_t n = k->n;
-    double *w = malloc((2 * n + 2 * n * n) * sizeof *w);
-    if (!w) return -1;
-    double *wr = w, *wi = wr + n, *J = wi + n, *vr = J + n * n;
-    k->s.p[k->s.par] = h->param;
-    int rc = -1;
-    if (nd_eq_jacobian(k->s.m, k->s.p, h->state, J, NULL) == ND_OK &&
-        LAPACKE_dgeev(LAPACK_ROW_MAJOR, 'N', 'V', (lapack_int)n, J, (lapack_int)n, wr, wi, NULL,
-                      1, vr, (lapack_int)n) == 0) {
-        size_t c = n;
-        double best = INFINITY;
-        for (size_t i = 0; i + 1 < n; i++)
-            if (wi[i] > 0 && hypot(wr[i], wi[i] - h->omega) < best)
-                best = hypot(wr[i], wi[i] - h->omega), c = i;
-        if (c < n) {
-            /* columns c, c+1 hold Re q, Im q; rotate q so its largest entry is real, so
-               that a carries the oscillation's main component */
-            size_t big = 0;
-            for (size_t i = 1; i < n; i++)
-                if (hypot(vr[i * n + c], vr[i * n + c + 1]) >
-                    hypot(vr[big * n + c], vr[big * n + c + 1]))
-                    big = i;
-            double cr = vr[big * n + c], ci = -vr[big * n + c + 1], mod = hypot(cr, ci);
-            for (size_t i = 0; i < n; i++) {
-                double qr = vr[i * n + c], qi = vr[i * n + c + 1];
-                a[i] = (qr * cr - qi * ci) / mod;
-                b[i] = (qr * ci + qi * cr) / mod;
-            }
-            double na = sqrt(nd_shoot_dot(a, a, n));
-            for (size_t i = 0; i < n; i++) a[i] /= na;
-            double pr = nd_shoot_dot(a, b, n);
-            for (size_t i = 0; i < n; i++) b[i] -= pr * a[i];
-            double nb = sqrt(nd_shoot_dot(b, b, n));
-            if (nb > 0) {
-                for (size_t i = 0; i < n; i++) b[i] /= nb;
-                rc = 0;
-            }
-        }
-    }
-    free(w);
-    return rc;
-}
-
-/* The first orbit near Hopf point h into u, with its tangent (growing amplitude) into t;
-   0 or -1. */
-static int start(cwalk *k, const nd_bif_point *h, double *u, double *t)
-{
-    size_t n = k->n, L = k->L, nu = k->nu;
-    double *ab = malloc((3 * L + nu) * sizeof *ab);
-    if (!ab) return -1;
-    /* a, b padded with zeros to L values: the conditions involve x_0 only */
-    double *a = ab, *b = a + L, *xs = b + L, *row = xs + L;
-    memset(ab, 0, 2 * L * sizeof *ab);
-    int rc = hopf_plane(k, h, a, b);
-    for (size_t i = 0; i < L; i++) xs[i] = h->state[i % n];
-    double scale = 1, T0 = 2 * M_PI / h->omega;
-    /* the states appear nseg times among the unknowns: together they weigh as one */
-    for (size_t i = 0; i < n; i++) scale = fmax(scale, fabs(h->state[i]));
-    for (size_t i = 0; i < L; i++)
-        k->sc[i] = fmax(1, fabs(h->state[i % n])) * sqrt((double)k->s.nseg);
-    k->sc[L] = T0;
-    k->sc[L + 1] = k->hi - k->lo;
-    memset(row, 0, nu * sizeof *row);
-    memcpy(row, a, n * sizeof *row);
-    /* smaller amplitudes if Newton misses: the normal form holds closer to the point */
-    for (double eps = START_AMP * scale, tries = 0; rc == 0 && tries < 3; tries++, eps /= 4) {
-        for (size_t i = 0; i < n; i++) u[i] = h->state[i] + eps * a[i];
-        u[L] = T0;
-        u[L + 1] = h->param;
-        if (nd_shoot_spread(&k->s, u, T0, h->param, u) == 0 &&
-            nd_shoot_newton(&k->s, u, nu, xs, b, row, nd_shoot_dot(a, h->state, n) + eps) >= 0)
-            break;
-        if (tries == 2) rc = -1;
-    }
-    /* the growing amplitude as a scaled direction: its unscaled row is (a, 0, …, 0) */
-    for (size_t i = 0; i < nu; i++) row[i] *= k->sc[i];
-    if (rc == 0) rc = isnan(tangent_at(k, u, row, t, k->fu)) ? -1 : 0;
-    free(ab);
-    return rc;
-}
-
 /* Ends the branch exactly on the interval's edge between u (inside) and w (outside):
    interpolates, corrects with λ fixed there, and appends that orbit (nothing when Newton
    fails). 0, or -1 on ENOMEM. */
-static int end_on_edge(cwalk *k, const double *u, double *w, double edge)
+static int end_on_edge(nd_cwalk *k, const double *u, double *w, double edge)
 {
     size_t L = k->L, nu = k->nu;
     double f = (edge - u[L + 1]) / (w[L + 1] - u[L + 1]), mx;
@@ -269,7 +157,7 @@ static int end_on_edge(cwalk *k, const double *u, double *w, double edge)
    orbit), so the diagram's cycle curves meet the equilibria there. With no Hopf point
    nearby (within 2 % of the interval) the corrector has fallen onto an equilibrium: that
    is noted instead. 0, or -1 on ENOMEM. */
-static int reach_hopf(cwalk *k, double lam, int *reached)
+static int reach_hopf(nd_cwalk *k, double lam, int *reached)
 {
     const nd_bif_result *r = k->r;
     size_t best = r->npoints;
@@ -301,7 +189,7 @@ static const double MAX_RELIABLE = 1e5;
 /* The multipliers of the last Floquet computation outside the unit circle that can
    cross it away from +1: real ones below −1 and complex pairs (counted once); both -1
    when they are not reliable. */
-static void mult_counts(const cwalk *k, double mult_max, int *npd, int *nns)
+static void mult_counts(const nd_cwalk *k, double mult_max, int *npd, int *nns)
 {
     *npd = *nns = 0;
     /* the trivial multiplier is exactly 1: where it comes out far from 1 (a canard, whose
@@ -321,7 +209,7 @@ static void mult_counts(const cwalk *k, double mult_max, int *npd, int *nns)
 /* Locates where the counts (npd, nns) of u change along the step to ds (bisection on the
    arclength, re-correcting onto the branch each time), leaving that point in k->w2 as
    the last shot; 0 or -1. */
-static int locate_cross(cwalk *k, const double *u, const double *t, double ds, int npd,
+static int locate_cross(nd_cwalk *k, const double *u, const double *t, double ds, int npd,
                         int nns, int torus)
 {
     double a = 0, b = ds, mx;
@@ -342,7 +230,7 @@ static int locate_cross(cwalk *k, const double *u, const double *t, double ds, i
    1 away from +1 (torus). The counts also change where two real multipliers beyond −1
    meet and turn complex, or where the multiplier crossing +1 at a fold of cycles pairs
    numerically with the trivial one; neither is a crossing of the circle. */
-static int on_circle(cwalk *k, int torus)
+static int on_circle(nd_cwalk *k, int torus)
 {
     double mx;
     if (floquet_of_shot(k, &mx)) return 0;
@@ -361,7 +249,7 @@ static int on_circle(cwalk *k, int torus)
    fitted; nothing when it does not grow), at the segment start of the last orbit u where
    the flow is slowest — near the saddle or the ghost of the saddle-node — with a note.
    1 when labelled, 0 when not, -1 on ENOMEM. */
-static int explain_end(cwalk *k, const double *u, double from)
+static int explain_end(nd_cwalk *k, const double *u, double from)
 {
     const nd_cycle_branch *c = &k->r->cycles[k->ci];
     double ps;
@@ -394,7 +282,7 @@ static int explain_end(cwalk *k, const double *u, double from)
 /* The walk from the first orbit u (tangent t) of a branch starting at parameter from,
    ending where the period exceeds tmax. skip_first: u is on the branch already (the
    second direction through a simulated orbit). */
-static nd_status trace(cwalk *k, double from, double tmax, double *u, double *t, int *reached,
+nd_status nd_cwalk_trace(nd_cwalk *k, double from, double tmax, double *u, double *t, int *reached,
                        int skip_first, nd_error *err)
 {
     size_t L = k->L, nu = k->nu;
@@ -421,7 +309,7 @@ static nd_status trace(cwalk *k, double from, double tmax, double *u, double *t,
         }
         if (k->o->check && (st = k->o->check(k->o->check_ctx, err)) != ND_OK) break;
         int its = correct(k, u, t, ds, w);
-        int ok = its >= 0 && !isnan(tangent_at(k, w, t, tw, fw));
+        int ok = its >= 0 && !isnan(nd_cwalk_tangent(k, w, t, tw, fw));
         double turn = ok ? nd_shoot_dot(t, tw, nu) : 0;
         if (ok && turn < MIN_COS && ds > 16 * ds_min) ok = 0;
         if (!ok) {
@@ -499,13 +387,13 @@ static nd_status trace(cwalk *k, double from, double tmax, double *u, double *t,
                      k->r->param, from, k->r->param, lam, mx);
             nd_bif_note(k->r, msg);
             memcpy(u, w, nu * sizeof *u);
-            flow(k, u, k->fu);
+            nd_cwalk_flow(k, u, k->fu);
             diverging = 1;
             break;
         }
         memcpy(u, w, nu * sizeof *u);
         memcpy(t, tw, nu * sizeof *t);
-        flow(k, u, k->fu);
+        nd_cwalk_flow(k, u, k->fu);
         if (its <= 3 && turn > 0.99) ds = fmin(ds * 1.5, ds_max);
         else if (its > 5) ds *= 0.6;
     }
@@ -518,104 +406,6 @@ static nd_status trace(cwalk *k, double from, double tmax, double *u, double *t,
         nd_bif_note(k->r, msg);
     }
     free(w);
-    return st;
-}
-
-/* The first orbit of a branch through orbit c found at λ = lam into u (λ among the
-   unknowns, scales from the orbit's extent and period) with the tangent towards larger λ
-   into t; 0 or -1. */
-static int start_orbit(cwalk *k, const nd_cycle *c, double lam, double *u, double *t)
-{
-    size_t n = k->n, L = k->L, nu = k->nu;
-    for (size_t i = 0; i < L; i++)
-        k->sc[i] = fmax(1, fmax(fabs(c->xmin[i % n]), fabs(c->xmax[i % n]))) *
-                   sqrt((double)k->s.nseg);
-    k->sc[L] = c->period;
-    k->sc[L + 1] = k->hi - k->lo;
-    memcpy(u, c->x0, n * sizeof *u);
-    u[L] = c->period;
-    u[L + 1] = lam;
-    if (nd_shoot_spread(&k->s, u, c->period, lam, u)) return -1;
-    /* the phase reference: the spread orbit itself; λ held by the last row */
-    memcpy(k->w2, u, nu * sizeof *u);
-    flow(k, u, k->fu);
-    for (size_t i = 0; i < nu; i++) k->row[i] = i == L + 1;
-    if (nd_shoot_newton(&k->s, u, nu, k->w2, k->fu, k->row, lam) < 0) return -1;
-    flow(k, u, k->fu);
-    for (size_t i = 0; i < nu; i++) k->tt[i] = (i == L + 1) * k->sc[i];
-    return isnan(tangent_at(k, u, k->tt, t, k->fu)) ? -1 : 0;
-}
-
-/* Reverses the orbits of the branch (and the indices of its special points), so that a
-   branch traced up from its start and then down reads in one direction. */
-static void reverse_branch(nd_bif_result *r, size_t ci)
-{
-    nd_cycle_branch *c = &r->cycles[ci];
-    size_t n = r->dim;
-    for (size_t i = 0, j = c->n ? c->n - 1 : 0; i < j; i++, j--) {
-        double d;
-        int s;
-        d = c->param[i], c->param[i] = c->param[j], c->param[j] = d;
-        d = c->period[i], c->period[i] = c->period[j], c->period[j] = d;
-        d = c->mult_max[i], c->mult_max[i] = c->mult_max[j], c->mult_max[j] = d;
-        s = c->stable[i], c->stable[i] = c->stable[j], c->stable[j] = s;
-        for (size_t q = 0; q < n; q++) {
-            d = c->xmin[i * n + q], c->xmin[i * n + q] = c->xmin[j * n + q], c->xmin[j * n + q] = d;
-            d = c->xmax[i * n + q], c->xmax[i * n + q] = c->xmax[j * n + q], c->xmax[j * n + q] = d;
-        }
-    }
-    for (size_t i = 0; i < r->npoints; i++)
-        if (r->points[i].on_cycle && r->points[i].branch == ci)
-            r->points[i].index = c->n - 1 - r->points[i].index;
-}
-
-/* 1 when a continued branch holds stable orbits on both sides of lam next to each other. */
-static int covered(const nd_bif_result *r, double lam)
-{
-    for (size_t c = 0; c < r->ncycles; c++) {
-        const nd_cycle_branch *b = &r->cycles[c];
-        for (size_t i = 0; !b->simulated && i + 1 < b->n; i++)
-            if (b->stable[i] && b->stable[i + 1] &&
-                (b->param[i] - lam) * (b->param[i + 1] - lam) <= 0)
-                return 1;
-    }
-    return 0;
-}
-
-/* The branch through the stable orbit a simulation at lam settles on, both ways, unless
-   nothing stable is found or (when asked) lam is covered already. */
-static nd_status from_simulation(cwalk *k, double lam, double tscale, int skip_covered,
-                                 double *u, double *t, int *reached, nd_error *err)
-{
-    if (skip_covered && covered(k->r, lam)) return ND_OK;
-    nd_cycle c;
-    k->s.p[k->s.par] = lam;
-    int found = nd_cycle_from_simulation(k->s.m, k->s.p, nd_model_inits(k->s.m), tscale, &c, err);
-    if (found < 0) return err ? err->code : ND_ENOMEM;
-    if (!found) return ND_OK;
-    int usable = c.stable && start_orbit(k, &c, lam, u, t) == 0;
-    /* 20 periods of the start suffice to tell a SNIC from a homoclinic end */
-    double tmax = period_limit(k->o, 20) * c.period;
-    nd_cycle_free(&c);
-    if (!usable) return ND_OK;
-    nd_cycle_branch *b = nd_bif_add_cycle_branch(k->r, SIZE_MAX);
-    if (!b) return nd_error_fail(err, ND_ENOMEM, "out of memory");
-    b->param_start = lam;
-    k->ci = k->r->ncycles - 1;
-    double *keep = malloc(2 * k->nu * sizeof *keep);
-    if (!keep) return nd_error_fail(err, ND_ENOMEM, "out of memory");
-    memcpy(keep, u, k->nu * sizeof *u);
-    memcpy(keep + k->nu, t, k->nu * sizeof *t);
-    nd_status st = trace(k, lam, tmax, u, t, reached, 0, err);
-    if (st == ND_OK) {
-        reverse_branch(k->r, k->ci);
-        memcpy(u, keep, k->nu * sizeof *u);
-        for (size_t i = 0; i < k->nu; i++) t[i] = -keep[k->nu + i];
-        flow(k, u, k->fu);
-        if (nd_shoot_run(&k->s, u, u[k->L], u[k->L + 1]) == 0)
-            st = trace(k, lam, tmax, u, t, reached, 1, err);
-    }
-    free(keep);
     return st;
 }
 
@@ -635,7 +425,7 @@ nd_status nd_bif_continue_cycles(const nd_model *m, nd_bif_result *r,
         nd_cycle_options_default(&dflt);
         o = &dflt;
     }
-    cwalk k = {.r = r, .o = o, .n = r->dim, .L = ND_CYCLE_SEGMENTS * r->dim,
+    nd_cwalk k = {.r = r, .o = o, .n = r->dim, .L = ND_CYCLE_SEGMENTS * r->dim,
                .nu = ND_CYCLE_SEGMENTS * r->dim + 2, .lo = fmin(r->lo, r->hi),
                .hi = fmax(r->lo, r->hi)};
     size_t n = k.n, nu = k.nu, np = r->npoints;
@@ -661,7 +451,7 @@ nd_status nd_bif_continue_cycles(const nd_model *m, nd_bif_result *r,
         nd_bif_point h = r->points[i];   /* a copy: r->points grows with folds */
         if (h.kind != ND_BIF_HOPF || reached[i] || !(h.omega > 0)) continue;
         reached[i] = 1;
-        if (start(&k, &h, u, t)) {
+        if (nd_cwalk_start_hopf(&k, &h, u, t)) {
             char msg[160];
             snprintf(msg, sizeof msg, "no cycle could be started from the Hopf point at %s = "
                      "%.6g", r->param, h.param);
@@ -674,7 +464,7 @@ nd_status nd_bif_continue_cycles(const nd_model *m, nd_bif_result *r,
         }
         k.ci = r->ncycles - 1;
         r->cycles[k.ci].param_start = h.param;
-        st = trace(&k, h.param, period_limit(o, 50) * 2 * M_PI / h.omega, u, t, reached, 0, err);
+        st = nd_cwalk_trace(&k, h.param, nd_cwalk_period_limit(o, 50) * 2 * M_PI / h.omega, u, t, reached, 0, err);
     }
     /* a time scale for the simulations: the shortest Hopf period, if any */
     double tscale = 0;
@@ -683,11 +473,11 @@ nd_status nd_bif_continue_cycles(const nd_model *m, nd_bif_result *r,
             (tscale == 0 || r->points[i].period < tscale))
             tscale = r->points[i].period;
     if (isfinite(o->start)) {
-        if (st == ND_OK) st = from_simulation(&k, o->start, tscale, 0, u, t, reached, err);
+        if (st == ND_OK) st = nd_cwalk_from_simulation(&k, o->start, tscale, 0, u, t, reached, err);
     } else if (o->samples != SIZE_MAX) {
         size_t ns = o->samples ? o->samples : 8;
         for (size_t j = 0; j < ns && st == ND_OK; j++)
-            st = from_simulation(&k, k.lo + (k.hi - k.lo) * ((double)j + 0.5) / (double)ns,
+            st = nd_cwalk_from_simulation(&k, k.lo + (k.hi - k.lo) * ((double)j + 0.5) / (double)ns,
                                  tscale, 1, u, t, reached, err);
     }
     free(buf);
