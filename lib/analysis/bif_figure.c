@@ -64,11 +64,35 @@ static int add_equilibria(nd_figure *fig, const nd_bif_result *r, size_t var, in
     return 0;
 }
 
+/* The brute-force branch: min and max at each simulated value, as dots (they are samples,
+   not a curve). 0, or -1 on ENOMEM. */
+static int add_simulated(nd_figure *fig, const nd_bif_result *r, const nd_cycle_branch *cb,
+                         size_t var)
+{
+    size_t n = cb->n;
+    double *y = malloc(2 * (n ? n : 1) * sizeof *y);
+    if (!y) return -1;
+    for (size_t i = 0; i < n; i++) {
+        y[i] = cb->xmin[i * r->dim + var];
+        y[n + i] = cb->xmax[i * r->dim + var];
+    }
+    nd_fig_style st = {ND_FIG_NOLINE, ND_FIG_DOT, ND_FIG_GREEN, 0};
+    int ok = nd_fig_add_series(fig, 0, "simulation: max, min after a transient", cb->param,
+                               y + n, n, st) >= 0 &&
+             nd_fig_add_series(fig, 0, NULL, cb->param, y, n, st) >= 0;
+    free(y);
+    return ok ? 0 : -1;
+}
+
 static int add_cycles(nd_figure *fig, const nd_bif_result *r, size_t var, int *labelled)
 {
     for (size_t c = 0; c < r->ncycles; c++) {
         const nd_cycle_branch *cb = &r->cycles[c];
         size_t n = cb->n;
+        if (cb->simulated) {
+            if (add_simulated(fig, r, cb, var)) return -1;
+            continue;
+        }
         double *w = malloc(3 * (n ? n : 1) * sizeof *w);
         if (!w) return -1;
         double *lo = w + n, *hi = lo + n;
@@ -91,7 +115,9 @@ static int add_cycles(nd_figure *fig, const nd_bif_result *r, size_t var, int *l
 /* One marker per special point, named in the legend: "HB1 I = 9.7754 (subcritical)". */
 static int add_points(nd_figure *fig, const nd_bif_result *r, size_t var)
 {
-    size_t nh = 0, nf = 0, nc = 0;
+    /* legend prefixes of the cycle kinds, numbered per kind */
+    static const char *const cycle_tag[] = {"LPC", "PD", "NS", "HC", "SNIC"};
+    size_t nh = 0, nf = 0, nc[5] = {0};
     for (size_t i = 0; i < r->npoints; i++) {
         const nd_bif_point *p = &r->points[i];
         nd_sb sb;
@@ -105,10 +131,11 @@ static int add_points(nd_figure *fig, const nd_bif_result *r, size_t var)
             st.marker = ND_FIG_TRIANGLE;
             nd_sb_printf(&sb, "LP%zu %s = %.6g", ++nf, r->param, p->param);
         } else {
+            size_t c = (size_t)(p->kind - ND_BIF_CYCLE_FOLD);
             st.marker = ND_FIG_CROSS;
             st.color = ND_FIG_VERMILLION;
-            nd_sb_printf(&sb, "%s%zu %s = %.6g", p->kind == ND_BIF_CYCLE_FOLD ? "LPC" : "PD",
-                         ++nc, r->param, p->param);
+            nd_sb_printf(&sb, "%s%zu %s %s %.6g", cycle_tag[c], ++nc[c], r->param,
+                         p->kind >= ND_BIF_HOMOCLINIC ? "≈" : "=", p->param);
         }
         double y = p->state[var];
         int ok = sb.data && nd_fig_add_series(fig, 0, sb.data, &p->param, &y, 1, st) >= 0;

@@ -55,7 +55,8 @@ void nd_bif_free(nd_bif_result *r)
 
 const char *nd_bif_kind_name(nd_bif_kind kind)
 {
-    static const char *const names[] = {"fold", "hopf", "cycle fold", "period doubling"};
+    static const char *const names[] = {"fold",  "hopf",       "cycle fold", "period doubling",
+                                        "torus", "homoclinic", "snic"};
     return (unsigned)kind < sizeof names / sizeof names[0] ? names[kind] : "?";
 }
 
@@ -108,6 +109,7 @@ nd_cycle_branch *nd_bif_add_cycle_branch(nd_bif_result *r, size_t from_point)
     nd_cycle_branch *c = &r->cycles[r->ncycles++];
     memset(c, 0, sizeof *c);
     c->from_point = from_point;
+    c->param_start = NAN;
     return c;
 }
 

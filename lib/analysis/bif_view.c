@@ -3,6 +3,7 @@
 #include "bif_view.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -119,7 +120,12 @@ static json_t *point_json(const nd_bif_result *r, const nd_bif_point *p)
 static json_t *cycle_json(const nd_bif_result *r, const nd_cycle_branch *cb)
 {
     json_t *o = json_object();
-    return nd_json_ok(o, nd_json_put(o, "from_point", json_integer((json_int_t)cb->from_point)) |
+    /* from_point: -1 for a branch not born at a special point */
+    json_int_t from = cb->from_point == SIZE_MAX ? -1 : (json_int_t)cb->from_point;
+    return nd_json_ok(o, nd_json_put(o, "from_point", json_integer(from)) |
+                      nd_json_put(o, "param_start", nd_json_real(cb->param_start)) |
+                      nd_json_put(o, "method", json_string(cb->simulated ? "simulation"
+                                                                          : "shooting")) |
                       nd_json_put(o, "param", nd_json_reals(cb->param, cb->n)) |
                       nd_json_put(o, "period", nd_json_reals(cb->period, cb->n)) |
                       nd_json_put(o, "min", state_json(r, cb->xmin, r->dim, cb->n)) |

@@ -15,7 +15,10 @@ typedef enum nd_bif_kind {
     ND_BIF_FOLD = 0,         /* saddle-node of equilibria: a real eigenvalue crosses 0 */
     ND_BIF_HOPF,             /* a complex pair crosses the imaginary axis */
     ND_BIF_CYCLE_FOLD,       /* saddle-node of periodic orbits (Floquet multiplier +1) */
-    ND_BIF_PERIOD_DOUBLING   /* a Floquet multiplier crosses -1 */
+    ND_BIF_PERIOD_DOUBLING,  /* a Floquet multiplier crosses -1 */
+    ND_BIF_TORUS,            /* Neimark–Sacker: a complex pair of multipliers crosses |μ| = 1 */
+    ND_BIF_HOMOCLINIC,       /* a cycle branch's period diverges like -a ln|p - p*| */
+    ND_BIF_SNIC              /* ... like π/√(c|p - p*|): a saddle-node on the cycle */
 } nd_bif_kind;
 
 /* A branch of equilibria: n points in the order they were traced (the parameter may go
@@ -36,7 +39,8 @@ typedef struct nd_bif_point {
     double *state;       /* [dim] equilibrium (cycle kinds: a point on the orbit) */
     double omega;        /* Hopf: imaginary part of the critical pair; NAN otherwise */
     double l1;           /* Hopf: first Lyapunov coefficient (> 0 subcritical); NAN if unknown */
-    double period;       /* cycle kinds: period; Hopf: 2π/ω; NAN otherwise */
+    double period;       /* cycle kinds: period (homoclinic, SNIC: the last one
+                            computed); Hopf: 2π/ω; NAN otherwise */
     int on_cycle;        /* 0: on branches[branch]; 1: on cycles[branch] */
     size_t branch;       /* index of the branch it lies on */
     size_t index;        /* its own point on that branch (special points are inserted) */
@@ -51,7 +55,12 @@ typedef struct nd_cycle_branch {
     double *xmax;        /* [n * dim] maximum of each state over the orbit */
     int *stable;         /* [n] 1 when every nontrivial Floquet multiplier has |μ| < 1 */
     double *mult_max;    /* [n] largest modulus of the nontrivial Floquet multipliers */
-    size_t from_point;   /* the special point (a Hopf) it starts from */
+    size_t from_point;   /* the special point (a Hopf) it starts from; SIZE_MAX: from an
+                            orbit found by simulation at param_start */
+    double param_start;  /* where it started (the Hopf point's or the simulated orbit's
+                            parameter) */
+    int simulated;       /* 1: not continued but simulated at each param (min/max after a
+                            transient; period NAN) — the brute-force branch of reset models */
 } nd_cycle_branch;
 
 /* The result of `continue`: what the diagram and the summary table show. */
@@ -99,7 +108,8 @@ nd_status nd_bif_continue(const nd_model *m, int par, double lo, double hi,
 /* Frees the result with its branches, points and cycles; NULL is allowed. */
 void nd_bif_free(nd_bif_result *r);
 
-/* Returns "fold", "hopf", "cycle fold" or "period doubling". */
+/* Returns "fold", "hopf", "cycle fold", "period doubling", "torus", "homoclinic" or
+   "snic". */
 const char *nd_bif_kind_name(nd_bif_kind kind);
 
 /* Returns "subcritical" (l1 > 0), "supercritical" (l1 < 0) or "" (not a Hopf, or l1 not

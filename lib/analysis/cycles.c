@@ -12,6 +12,8 @@
 void nd_cycle_options_default(nd_cycle_options *o)
 {
     memset(o, 0, sizeof *o);
+    o->from_hopf = 1;
+    o->start = NAN;
 }
 
 void nd_cycle_free(nd_cycle *c)

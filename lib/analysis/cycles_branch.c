@@ -1,27 +1,25 @@
-/* Branches of periodic orbits from Hopf points. The unknown is u = (X, T, λ), X the
-   starts x_0 … x_7 of the shooting segments. The first orbit is found at a fixed small
-   amplitude ε along the real part a of the critical eigenvector q (⟨a, x_0 − x*⟩ = ε,
-   ⟨b, x_0 − x*⟩ = 0 with b the part of Im q orthogonal to a): this excludes the
-   equilibrium itself and lets Newton choose the side of λ_H where the cycles exist, so
-   sub- and supercritical points need no case distinction. Then pseudo-arclength steps in
+/* Branches of periodic orbits from Hopf points and through orbits found by simulation
+   (their first orbits: cycles_start.c). The unknown is u = (X, T, λ), X the starts
+   x_0 … x_7 of the shooting segments. Pseudo-arclength steps in
    scaled unknowns with the phase condition Σ_k ⟨f(x_k_prev), x_k − x_k_prev⟩ = 0. A fold
    of cycles is where the λ-component of the tangent changes sign; it is located by the
-   Illinois method on the arclength of the step. A branch ends at the interval's edges,
-   when the period blows up (homoclinic approach), or when it shrinks back to an
+   Illinois method on the arclength of the step. A period doubling (a real multiplier
+   through −1) or torus point (a complex pair through |μ| = 1) is where the count of such
+   multipliers outside the unit circle changes; it is located by bisection on the
+   arclength. A branch ends at the interval's edges, when the period blows up (its growth
+   fitted to a homoclinic or SNIC law, cycles_end.c), or when it shrinks back to an
    equilibrium (another Hopf point, which then starts no branch of its own). */
-#include "cycles.h"
-
-#include <lapacke.h>
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../base/root.h"
-#include "cycles_shoot.h"
-#include "equilibria.h"
+#include "cycles_end.h"
+#include "cycles_walk.h"
 
-enum { MAX_LOCATE = 40 };
+enum { MAX_LOCATE = 40, BISECT = 20 };
 
 /* Beyond this Floquet multiplier, errors of the integration are amplified past what
    Newton on the shooting map can correct (orbits lingering near a saddle). */
@@ -31,33 +29,16 @@ static const double MAX_MULT = 1e9;
    shortened: the segment starts make the tangent turn more than an equilibrium's. */
 static const double MIN_COS = 0.97;
 
-/* The first orbit's amplitude along a, relative to max(1, |x*|). */
-static const double START_AMP = 1e-2;
-
-typedef struct cwalk {
-    nd_shoot s;
-    nd_bif_result *r;
-    const nd_cycle_options *o;
-    size_t n, L, nu;     /* states, segment starts (L = nseg·n), unknowns (L + 2) */
-    size_t ci;           /* the cycle branch (index: r->cycles may move) */
-    double lo, hi;
-    double *fu;          /* [L] f at the current segment starts (the phase reference) */
-    double *re, *im;     /* [n] multipliers */
-    double *sc;          /* [nu] scales of the arclength: states, period, parameter */
-    double *row;         /* [nu] the arclength row in unscaled unknowns */
-    double *tt;          /* [nu] scratch tangent of the locating */
-    double *w2;          /* [nu] scratch point of the locating */
-} cwalk;
 
 /* f at each segment start of u into out (L values). */
-static void flow(cwalk *k, const double *u, double *out)
+void nd_cwalk_flow(nd_cwalk *k, const double *u, double *out)
 {
     k->s.p[k->s.par] = u[k->L + 1];
     for (size_t i = 0; i < k->L; i += k->n) nd_model_rhs(k->s.m, 0, u + i, k->s.p, out + i);
 }
 
 /* Euclidean size of the orbit's extent from the last shot. */
-static double extent(const cwalk *k)
+static double extent(const nd_cwalk *k)
 {
     double a = 0;
     for (size_t i = 0; i < k->n; i++) {
@@ -68,25 +49,37 @@ static double extent(const cwalk *k)
 }
 
 /* Appends the orbit of the last shot at u to the branch; 0 or -1. */
-static int push_orbit(cwalk *k, const double *u, double *mx)
+static int push_orbit(nd_cwalk *k, const double *u, double *mx)
 {
-    size_t triv;
     int stable;
-    if (nd_shoot_floquet(&k->s, k->re, k->im, &triv, &stable, mx)) return -1;
+    if (nd_shoot_floquet(&k->s, k->re, k->im, &k->triv, &stable, mx)) return -1;
     return nd_cycle_branch_push(&k->r->cycles[k->ci], k->n, u[k->L + 1], u[k->L], k->s.xmin,
                                 k->s.xmax, stable, *mx);
 }
 
+/* The period limit as a multiple of the first orbit's: the option's, or dflt. */
+double nd_cwalk_period_limit(const nd_cycle_options *o, double dflt)
+{
+    return o->max_period > 0 ? o->max_period : dflt;
+}
+
+/* The Floquet multipliers of the last shot into k->re, k->im, k->triv; 0 or -1. */
+static int floquet_of_shot(nd_cwalk *k, double *mx)
+{
+    int stable;
+    return nd_shoot_floquet(&k->s, k->re, k->im, &k->triv, &stable, mx);
+}
+
 /* Tangents t live in scaled unknowns (u_i / sc_i), so that a millivolt, a millisecond
    and a µA/cm² do not weigh the same; k->row becomes t in unscaled form. */
-static void set_row(cwalk *k, const double *t)
+static void set_row(nd_cwalk *k, const double *t)
 {
     for (size_t i = 0; i < k->nu; i++) k->row[i] = t[i] / k->sc[i];
 }
 
 /* Corrects the prediction at scaled arclength s along t from u (phase reference u,
    k->fu) into w; iterations or -1. */
-static int correct(cwalk *k, const double *u, const double *t, double s, double *w)
+static int correct(nd_cwalk *k, const double *u, const double *t, double s, double *w)
 {
     set_row(k, t);
     for (size_t i = 0; i < k->nu; i++) w[i] = u[i] + s * k->sc[i] * t[i];
@@ -95,9 +88,9 @@ static int correct(cwalk *k, const double *u, const double *t, double s, double 
 
 /* The scaled unit tangent at w just corrected (phase reference f(w)), oriented along the
    scaled tangent dir; its λ-component, or NAN. */
-static double tangent_at(cwalk *k, const double *w, const double *dir, double *tw, double *fw)
+double nd_cwalk_tangent(nd_cwalk *k, const double *w, const double *dir, double *tw, double *fw)
 {
-    flow(k, w, fw);
+    nd_cwalk_flow(k, w, fw);
     set_row(k, dir);
     if (nd_shoot_tangent(&k->s, fw, k->row, tw)) return NAN;
     for (size_t i = 0; i < k->nu; i++) tw[i] /= k->sc[i];
@@ -108,7 +101,7 @@ static double tangent_at(cwalk *k, const double *w, const double *dir, double *t
 
 /* What the root finder needs to evaluate the λ-component of the tangent along the step. */
 typedef struct fold_probe {
-    cwalk *k;
+    nd_cwalk *k;
     const double *u, *t;
     double *fw;
 } fold_probe;
@@ -117,12 +110,12 @@ static double fold_test(void *ctx, double s)
 {
     fold_probe *p = ctx;
     if (correct(p->k, p->u, p->t, s, p->k->w2) < 0) return NAN;
-    return tangent_at(p->k, p->k->w2, p->t, p->k->tt, p->fw);
+    return nd_cwalk_tangent(p->k, p->k->w2, p->t, p->k->tt, p->fw);
 }
 
 /* Locates the fold between u (tangent t, λ-component g0) and the point at arclength ds
    (g1) into k->w2; 0 or -1. The shot of w2 is the last one taken. */
-static int locate_fold(cwalk *k, const double *u, const double *t, double ds, double g0,
+static int locate_fold(nd_cwalk *k, const double *u, const double *t, double ds, double g0,
                        double g1, double *fw)
 {
     fold_probe p = {k, u, t, fw};
@@ -130,108 +123,24 @@ static int locate_fold(cwalk *k, const double *u, const double *t, double ds, do
     return nd_root_illinois(fold_test, &p, 0, g0, ds, g1, 1e-9 * fabs(ds), MAX_LOCATE, &s);
 }
 
-/* Records the fold at k->w2 (its shot is the last) on the branch and as a special point. */
-static nd_status push_fold(cwalk *k, nd_error *err)
+/* Records the special point of this kind at k->w2 (its shot is the last) on the branch
+   and among the points. */
+static nd_status push_special(nd_cwalk *k, nd_bif_kind kind, nd_error *err)
 {
     const double *w = k->w2;
     double mx;
     if (push_orbit(k, w, &mx)) return nd_error_fail(err, ND_ENOMEM, "out of memory");
-    nd_bif_point pt = {.kind = ND_BIF_CYCLE_FOLD, .param = w[k->L + 1], .omega = NAN,
+    nd_bif_point pt = {.kind = kind, .param = w[k->L + 1], .omega = NAN,
                        .l1 = NAN, .period = w[k->L], .on_cycle = 1, .branch = k->ci,
                        .index = k->r->cycles[k->ci].n - 1};
     if (nd_bif_add_point(k->r, &pt, w)) return nd_error_fail(err, ND_ENOMEM, "out of memory");
     return ND_OK;
 }
 
-/* The real and (orthogonalised) imaginary parts a, b of the eigenvector of J at the Hopf
-   point for the eigenvalue nearest iω, both unit vectors; 0 or -1. */
-static int hopf_plane(cwalk *k, const nd_bif_point *h, double *a, double *b)
-{
-    size_t n = k->n;
-    double *w = malloc((2 * n + 2 * n * n) * sizeof *w);
-    if (!w) return -1;
-    double *wr = w, *wi = wr + n, *J = wi + n, *vr = J + n * n;
-    k->s.p[k->s.par] = h->param;
-    int rc = -1;
-    if (nd_eq_jacobian(k->s.m, k->s.p, h->state, J, NULL) == ND_OK &&
-        LAPACKE_dgeev(LAPACK_ROW_MAJOR, 'N', 'V', (lapack_int)n, J, (lapack_int)n, wr, wi, NULL,
-                      1, vr, (lapack_int)n) == 0) {
-        size_t c = n;
-        double best = INFINITY;
-        for (size_t i = 0; i + 1 < n; i++)
-            if (wi[i] > 0 && hypot(wr[i], wi[i] - h->omega) < best)
-                best = hypot(wr[i], wi[i] - h->omega), c = i;
-        if (c < n) {
-            /* columns c, c+1 hold Re q, Im q; rotate q so its largest entry is real, so
-               that a carries the oscillation's main component */
-            size_t big = 0;
-            for (size_t i = 1; i < n; i++)
-                if (hypot(vr[i * n + c], vr[i * n + c + 1]) >
-                    hypot(vr[big * n + c], vr[big * n + c + 1]))
-                    big = i;
-            double cr = vr[big * n + c], ci = -vr[big * n + c + 1], mod = hypot(cr, ci);
-            for (size_t i = 0; i < n; i++) {
-                double qr = vr[i * n + c], qi = vr[i * n + c + 1];
-                a[i] = (qr * cr - qi * ci) / mod;
-                b[i] = (qr * ci + qi * cr) / mod;
-            }
-            double na = sqrt(nd_shoot_dot(a, a, n));
-            for (size_t i = 0; i < n; i++) a[i] /= na;
-            double pr = nd_shoot_dot(a, b, n);
-            for (size_t i = 0; i < n; i++) b[i] -= pr * a[i];
-            double nb = sqrt(nd_shoot_dot(b, b, n));
-            if (nb > 0) {
-                for (size_t i = 0; i < n; i++) b[i] /= nb;
-                rc = 0;
-            }
-        }
-    }
-    free(w);
-    return rc;
-}
-
-/* The first orbit near Hopf point h into u, with its tangent (growing amplitude) into t;
-   0 or -1. */
-static int start(cwalk *k, const nd_bif_point *h, double *u, double *t)
-{
-    size_t n = k->n, L = k->L, nu = k->nu;
-    double *ab = malloc((3 * L + nu) * sizeof *ab);
-    if (!ab) return -1;
-    /* a, b padded with zeros to L values: the conditions involve x_0 only */
-    double *a = ab, *b = a + L, *xs = b + L, *row = xs + L;
-    memset(ab, 0, 2 * L * sizeof *ab);
-    int rc = hopf_plane(k, h, a, b);
-    for (size_t i = 0; i < L; i++) xs[i] = h->state[i % n];
-    double scale = 1, T0 = 2 * M_PI / h->omega;
-    /* the states appear nseg times among the unknowns: together they weigh as one */
-    for (size_t i = 0; i < n; i++) scale = fmax(scale, fabs(h->state[i]));
-    for (size_t i = 0; i < L; i++)
-        k->sc[i] = fmax(1, fabs(h->state[i % n])) * sqrt((double)k->s.nseg);
-    k->sc[L] = T0;
-    k->sc[L + 1] = k->hi - k->lo;
-    memset(row, 0, nu * sizeof *row);
-    memcpy(row, a, n * sizeof *row);
-    /* smaller amplitudes if Newton misses: the normal form holds closer to the point */
-    for (double eps = START_AMP * scale, tries = 0; rc == 0 && tries < 3; tries++, eps /= 4) {
-        for (size_t i = 0; i < n; i++) u[i] = h->state[i] + eps * a[i];
-        u[L] = T0;
-        u[L + 1] = h->param;
-        if (nd_shoot_spread(&k->s, u, T0, h->param, u) == 0 &&
-            nd_shoot_newton(&k->s, u, nu, xs, b, row, nd_shoot_dot(a, h->state, n) + eps) >= 0)
-            break;
-        if (tries == 2) rc = -1;
-    }
-    /* the growing amplitude as a scaled direction: its unscaled row is (a, 0, …, 0) */
-    for (size_t i = 0; i < nu; i++) row[i] *= k->sc[i];
-    if (rc == 0) rc = isnan(tangent_at(k, u, row, t, k->fu)) ? -1 : 0;
-    free(ab);
-    return rc;
-}
-
 /* Ends the branch exactly on the interval's edge between u (inside) and w (outside):
    interpolates, corrects with λ fixed there, and appends that orbit (nothing when Newton
    fails). 0, or -1 on ENOMEM. */
-static int end_on_edge(cwalk *k, const double *u, double *w, double edge)
+static int end_on_edge(nd_cwalk *k, const double *u, double *w, double edge)
 {
     size_t L = k->L, nu = k->nu;
     double f = (edge - u[L + 1]) / (w[L + 1] - u[L + 1]), mx;
@@ -248,7 +157,7 @@ static int end_on_edge(cwalk *k, const double *u, double *w, double edge)
    orbit), so the diagram's cycle curves meet the equilibria there. With no Hopf point
    nearby (within 2 % of the interval) the corrector has fallen onto an equilibrium: that
    is noted instead. 0, or -1 on ENOMEM. */
-static int reach_hopf(cwalk *k, double lam, int *reached)
+static int reach_hopf(nd_cwalk *k, double lam, int *reached)
 {
     const nd_bif_result *r = k->r;
     size_t best = r->npoints;
@@ -273,14 +182,111 @@ static int reach_hopf(cwalk *k, double lam, int *reached)
                                 c->stable[c->n - 1], c->mult_max[c->n - 1]);
 }
 
-/* The walk from the first orbit u (tangent t) of the branch from Hopf point h. */
-static nd_status trace(cwalk *k, const nd_bif_point *h, double *u, double *t, int *reached,
-                       nd_error *err)
+/* Beyond this multiplier the others carry an absolute error of order 1 (the monodromy's
+   entries times the integration's 1e-9), and whether one lies beyond −1 is noise. */
+static const double MAX_RELIABLE = 1e5;
+
+/* The multipliers of the last Floquet computation outside the unit circle that can
+   cross it away from +1: real ones below −1 and complex pairs (counted once); both -1
+   when they are not reliable. */
+static void mult_counts(const nd_cwalk *k, double mult_max, int *npd, int *nns)
+{
+    *npd = *nns = 0;
+    /* the trivial multiplier is exactly 1: where it comes out far from 1 (a canard, whose
+       monodromy is badly conditioned) the others are no better */
+    if (!(mult_max <= MAX_RELIABLE) || hypot(k->re[k->triv] - 1, k->im[k->triv]) > 1e-2) {
+        *npd = *nns = -1;
+        return;
+    }
+    for (size_t i = 0; i < k->n; i++) {
+        if (i == k->triv) continue;
+        double re = k->re[i], im = k->im[i];
+        if (fabs(im) <= 1e-9 * (1 + fabs(re))) *npd += re < -1;
+        else *nns += im > 0 && hypot(re, im) > 1;
+    }
+}
+
+/* Locates where the counts (npd, nns) of u change along the step to ds (bisection on the
+   arclength, re-correcting onto the branch each time), leaving that point in k->w2 as
+   the last shot; 0 or -1. */
+static int locate_cross(nd_cwalk *k, const double *u, const double *t, double ds, int npd,
+                        int nns, int torus)
+{
+    double a = 0, b = ds, mx;
+    for (int it = 0; it < BISECT; it++) {
+        double c = 0.5 * (a + b);
+        int p2, n2;
+        if (correct(k, u, t, c, k->w2) < 0 || floquet_of_shot(k, &mx)) return -1;
+        mult_counts(k, mx, &p2, &n2);
+        if (p2 < 0) return -1;
+        if ((torus ? n2 == nns : p2 == npd)) a = c;
+        else b = c;
+    }
+    return correct(k, u, t, 0.5 * (a + b), k->w2) < 0 ? -1 : 0;
+}
+
+/* 1 when the located point (the last shot) has a multiplier on the unit circle where
+   the bifurcation puts it: a real one at −1 (period doubling) or a complex pair of modulus
+   1 away from +1 (torus). The counts also change where two real multipliers beyond −1
+   meet and turn complex, or where the multiplier crossing +1 at a fold of cycles pairs
+   numerically with the trivial one; neither is a crossing of the circle. */
+static int on_circle(nd_cwalk *k, int torus)
+{
+    double mx;
+    if (floquet_of_shot(k, &mx)) return 0;
+    for (size_t i = 0; i < k->n; i++) {
+        if (i == k->triv) continue;
+        double re = k->re[i], im = k->im[i];
+        int real = fabs(im) <= 1e-9 * (1 + fabs(re));
+        if (!torus && real && fabs(re + 1) < 1e-2) return 1;
+        if (torus && !real && fabs(hypot(re, im) - 1) < 1e-2 && fabs(atan2(im, re)) > 0.05)
+            return 1;
+    }
+    return 0;
+}
+
+/* The special point for a period that diverges at the branch's end (homoclinic or SNIC,
+   fitted; nothing when it does not grow), at the segment start of the last orbit u where
+   the flow is slowest — near the saddle or the ghost of the saddle-node — with a note.
+   1 when labelled, 0 when not, -1 on ENOMEM. */
+static int explain_end(nd_cwalk *k, const double *u, double from)
+{
+    const nd_cycle_branch *c = &k->r->cycles[k->ci];
+    double ps;
+    int kind = nd_cycle_end_fit(c->param, c->period, c->n, &ps);
+    if (kind < 0) return 0;
+    if (ps < k->lo || ps > k->hi) ps = fmin(fmax(ps, k->lo), k->hi);
+    size_t slow = 0;
+    double fmin_ = INFINITY;
+    for (size_t j = 0; j < k->L; j += k->n) {
+        double f = sqrt(nd_shoot_dot(k->fu + j, k->fu + j, k->n));
+        if (f < fmin_) fmin_ = f, slow = j;
+    }
+    nd_bif_point pt = {.kind = (nd_bif_kind)kind, .param = ps, .omega = NAN, .l1 = NAN,
+                       .period = c->period[c->n - 1], .on_cycle = 1, .branch = k->ci,
+                       .index = c->n - 1};
+    char msg[320];
+    if (kind == ND_BIF_SNIC)
+        snprintf(msg, sizeof msg, "the cycle branch through %s = %.6g ends where its period "
+                 "diverges like π/√(c|%s − %s*|): a saddle-node on the invariant circle "
+                 "(SNIC) at %s* ≈ %.6g", k->r->param, from, k->r->param, k->r->param,
+                 k->r->param, ps);
+    else
+        snprintf(msg, sizeof msg, "the cycle branch through %s = %.6g ends where its period "
+                 "diverges like −a ln|%s − %s*|: a homoclinic orbit to a saddle at %s* ≈ %.6g",
+                 k->r->param, from, k->r->param, k->r->param, k->r->param, ps);
+    nd_bif_note(k->r, msg);
+    return nd_bif_add_point(k->r, &pt, u + slow) ? -1 : 1;
+}
+
+/* The walk from the first orbit u (tangent t) of a branch starting at parameter from,
+   ending where the period exceeds tmax. skip_first: u is on the branch already (the
+   second direction through a simulated orbit). */
+nd_status nd_cwalk_trace(nd_cwalk *k, double from, double tmax, double *u, double *t, int *reached,
+                       int skip_first, nd_error *err)
 {
     size_t L = k->L, nu = k->nu;
-    size_t maxp = k->o->max_points ? k->o->max_points : 400;
-    double T0 = 2 * M_PI / h->omega;
-    double tmax = (k->o->max_period > 0 ? k->o->max_period : 50) * T0;
+    size_t maxp = (k->o->max_points ? k->o->max_points : 400) + k->r->cycles[k->ci].n;
     double ds = k->o->ds > 0 ? k->o->ds : 0.02, ds_max = fmax(ds, 0.1), ds_min = ds * 1e-5;
     double *w = malloc((2 * nu + k->L) * sizeof *w);
     if (!w) return nd_error_fail(err, ND_ENOMEM, "out of memory");
@@ -288,25 +294,31 @@ static nd_status trace(cwalk *k, const nd_bif_point *h, double *u, double *t, in
     double amp0 = extent(k), amp_big = amp0, last_fold = NAN;
     char msg[200];
     double mx0;
-    nd_status st = push_orbit(k, u, &mx0) ? nd_error_fail(err, ND_ENOMEM, "out of memory") : ND_OK;
+    int diverging = 0, npd, nns;
+    nd_status st = ND_OK;
+    if (skip_first ? floquet_of_shot(k, &mx0) : push_orbit(k, u, &mx0))
+        st = nd_error_fail(err, ND_ENOMEM, "out of memory");
+    mult_counts(k, mx0, &npd, &nns);
     while (st == ND_OK) {
         if (k->r->cycles[k->ci].n >= maxp) {
-            snprintf(msg, sizeof msg, "the cycle branch from %s = %.6g stopped after %zu orbits",
-                     k->r->param, h->param, maxp);
+            snprintf(msg, sizeof msg, "the cycle branch through %s = %.6g stopped after %zu "
+                     "orbits", k->r->param, from, maxp);
             nd_bif_note(k->r, msg);
+            diverging = 1;
             break;
         }
         if (k->o->check && (st = k->o->check(k->o->check_ctx, err)) != ND_OK) break;
         int its = correct(k, u, t, ds, w);
-        int ok = its >= 0 && !isnan(tangent_at(k, w, t, tw, fw));
+        int ok = its >= 0 && !isnan(nd_cwalk_tangent(k, w, t, tw, fw));
         double turn = ok ? nd_shoot_dot(t, tw, nu) : 0;
         if (ok && turn < MIN_COS && ds > 16 * ds_min) ok = 0;
         if (!ok) {
             ds /= 2;
             if (ds < ds_min) {
-                snprintf(msg, sizeof msg, "the cycle branch from %s = %.6g stops at %s = %.6g: "
-                         "the corrector failed", k->r->param, h->param, k->r->param, u[L + 1]);
+                snprintf(msg, sizeof msg, "the cycle branch through %s = %.6g stops at %s = "
+                         "%.6g: the corrector failed", k->r->param, from, k->r->param, u[L + 1]);
                 nd_bif_note(k->r, msg);
+                diverging = 1;
                 break;
             }
             continue;
@@ -323,17 +335,29 @@ static nd_status trace(cwalk *k, const nd_bif_point *h, double *u, double *t, in
             break;
         }
         if (w[L] > tmax) {
-            snprintf(msg, sizeof msg, "the cycle branch from %s = %.6g ends near %s = %.6g "
-                     "where its period grows without bound (a homoclinic orbit?)", k->r->param,
-                     h->param, k->r->param, lam);
-            nd_bif_note(k->r, msg);
+            diverging = 1;
             break;
         }
         amp_big = fmax(amp_big, amp);
+        /* the multipliers of w, from its shot, before any locating overwrites it */
+        int npd1, nns1, reshoot = 0;
+        if (floquet_of_shot(k, &mx0)) {
+            st = nd_error_fail(err, ND_ENOMEM, "out of memory");
+            break;
+        }
+        mult_counts(k, mx0, &npd1, &nns1);
+        for (int torus = 0; torus < 2 && st == ND_OK && npd >= 0 && npd1 >= 0; torus++) {
+            if (torus ? nns1 == nns : npd1 == npd) continue;
+            reshoot = 1;
+            if (locate_cross(k, u, t, ds, npd, nns, torus) == 0 && on_circle(k, torus))
+                st = push_special(k, torus ? ND_BIF_TORUS : ND_BIF_PERIOD_DOUBLING, err);
+        }
+        npd = npd1, nns = nns1;
         /* the fold lies before w in arclength, so it goes first; the locating overwrites
            the shot, so w is shot again (folds are rare). A turn at a tiny amplitude is the
            branch passing through a Hopf point: it ends there. */
-        if ((t[L + 1] > 0) != (tw[L + 1] > 0)) {
+        if (st == ND_OK && (t[L + 1] > 0) != (tw[L + 1] > 0)) {
+            reshoot = 1;
             if (locate_fold(k, u, t, ds, t[L + 1], tw[L + 1], fw) == 0) {
                 if (extent(k) < 0.1 * amp_big) {
                     if (reach_hopf(k, k->w2[L + 1], reached))
@@ -344,30 +368,42 @@ static nd_status trace(cwalk *k, const nd_bif_point *h, double *u, double *t, in
                    one fold there, not ten */
                 if (!(fabs(k->w2[L + 1] - last_fold) < 1e-6 * (k->hi - k->lo))) {
                     last_fold = k->w2[L + 1];
-                    if ((st = push_fold(k, err)) != ND_OK) break;
+                    if ((st = push_special(k, ND_BIF_CYCLE_FOLD, err)) != ND_OK) break;
                 }
             }
-            if (nd_shoot_run(&k->s, w, w[L], lam)) {
-                snprintf(msg, sizeof msg, "the cycle branch from %s = %.6g stops at %s = %.6g: "
-                         "the integration failed", k->r->param, h->param, k->r->param, lam);
-                nd_bif_note(k->r, msg);
-                break;
-            }
+        }
+        if (st != ND_OK) break;
+        if (reshoot && nd_shoot_run(&k->s, w, w[L], lam)) {
+            snprintf(msg, sizeof msg, "the cycle branch through %s = %.6g stops at %s = %.6g: "
+                     "the integration failed", k->r->param, from, k->r->param, lam);
+            nd_bif_note(k->r, msg);
+            break;
         }
         double mx;
         if (push_orbit(k, w, &mx)) st = nd_error_fail(err, ND_ENOMEM, "out of memory");
         if (st == ND_OK && mx > MAX_MULT) {
-            snprintf(msg, sizeof msg, "the cycle branch from %s = %.6g stops at %s = %.6g: its "
-                     "cycles grow too unstable (Floquet multiplier %.3g) for shooting",
-                     k->r->param, h->param, k->r->param, lam, mx);
+            snprintf(msg, sizeof msg, "the cycle branch through %s = %.6g stops at %s = %.6g: "
+                     "its cycles grow too unstable (Floquet multiplier %.3g) for shooting",
+                     k->r->param, from, k->r->param, lam, mx);
             nd_bif_note(k->r, msg);
+            memcpy(u, w, nu * sizeof *u);
+            nd_cwalk_flow(k, u, k->fu);
+            diverging = 1;
             break;
         }
         memcpy(u, w, nu * sizeof *u);
         memcpy(t, tw, nu * sizeof *t);
-        flow(k, u, k->fu);
+        nd_cwalk_flow(k, u, k->fu);
         if (its <= 3 && turn > 0.99) ds = fmin(ds * 1.5, ds_max);
         else if (its > 5) ds *= 0.6;
+    }
+    int explained = st == ND_OK && diverging ? explain_end(k, u, from) : 0;
+    if (explained < 0) st = nd_error_fail(err, ND_ENOMEM, "out of memory");
+    if (st == ND_OK && diverging && !explained && w[L] > tmax) {
+        snprintf(msg, sizeof msg, "the cycle branch through %s = %.6g ends near %s = %.6g "
+                 "where its period grows without bound", k->r->param, from, k->r->param,
+                 u[L + 1]);
+        nd_bif_note(k->r, msg);
     }
     free(w);
     return st;
@@ -378,15 +414,18 @@ nd_status nd_bif_continue_cycles(const nd_model *m, nd_bif_result *r,
 {
     if (nd_model_nwhens(m) > 0) {
         /* shooting follows the smooth flow only; a reset would need the event map */
-        nd_bif_note(r, "periodic orbits are not followed for models with resets (when …)");
-        return ND_OK;
+        nd_bif_note(r, "cycles of a model with resets (when …) are not continued: shooting "
+                       "follows the smooth flow, not the jump. Shown instead: the brute-force "
+                       "branch, the min and max of each state over 500 time units after a "
+                       "transient of 500, simulated at each parameter value");
+        return nd_bif_brute_force(m, r, o, err);
     }
     nd_cycle_options dflt;
     if (!o) {
         nd_cycle_options_default(&dflt);
         o = &dflt;
     }
-    cwalk k = {.r = r, .o = o, .n = r->dim, .L = ND_CYCLE_SEGMENTS * r->dim,
+    nd_cwalk k = {.r = r, .o = o, .n = r->dim, .L = ND_CYCLE_SEGMENTS * r->dim,
                .nu = ND_CYCLE_SEGMENTS * r->dim + 2, .lo = fmin(r->lo, r->hi),
                .hi = fmax(r->lo, r->hi)};
     size_t n = k.n, nu = k.nu, np = r->npoints;
@@ -408,11 +447,11 @@ nd_status nd_bif_continue_cycles(const nd_model *m, nd_bif_result *r,
     k.w2 = k.tt + nu;
     double *u = k.w2 + nu, *t = u + nu;
     nd_status st = ND_OK;
-    for (size_t i = 0; i < np && st == ND_OK; i++) {
+    for (size_t i = 0; i < np && st == ND_OK && o->from_hopf; i++) {
         nd_bif_point h = r->points[i];   /* a copy: r->points grows with folds */
         if (h.kind != ND_BIF_HOPF || reached[i] || !(h.omega > 0)) continue;
         reached[i] = 1;
-        if (start(&k, &h, u, t)) {
+        if (nd_cwalk_start_hopf(&k, &h, u, t)) {
             char msg[160];
             snprintf(msg, sizeof msg, "no cycle could be started from the Hopf point at %s = "
                      "%.6g", r->param, h.param);
@@ -424,7 +463,22 @@ nd_status nd_bif_continue_cycles(const nd_model *m, nd_bif_result *r,
             break;
         }
         k.ci = r->ncycles - 1;
-        st = trace(&k, &h, u, t, reached, err);
+        r->cycles[k.ci].param_start = h.param;
+        st = nd_cwalk_trace(&k, h.param, nd_cwalk_period_limit(o, 50) * 2 * M_PI / h.omega, u, t, reached, 0, err);
+    }
+    /* a time scale for the simulations: the shortest Hopf period, if any */
+    double tscale = 0;
+    for (size_t i = 0; i < np; i++)
+        if (r->points[i].kind == ND_BIF_HOPF && r->points[i].omega > 0 &&
+            (tscale == 0 || r->points[i].period < tscale))
+            tscale = r->points[i].period;
+    if (isfinite(o->start)) {
+        if (st == ND_OK) st = nd_cwalk_from_simulation(&k, o->start, tscale, 0, u, t, reached, err);
+    } else if (o->samples != SIZE_MAX) {
+        size_t ns = o->samples ? o->samples : 8;
+        for (size_t j = 0; j < ns && st == ND_OK; j++)
+            st = nd_cwalk_from_simulation(&k, k.lo + (k.hi - k.lo) * ((double)j + 0.5) / (double)ns,
+                                 tscale, 1, u, t, reached, err);
     }
     free(buf);
     free(reached);

@@ -2,7 +2,9 @@
    points and the branches of periodic orbits born at the Hopf points, as a
    bifurcation-diagram object that `plot` draws. */
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../analysis/continuation.h"
@@ -63,6 +65,28 @@ static nd_status read_param(nd_cmd_ctx *ctx, const char **pname, const nd_arg **
     return st;
 }
 
+/* Reads from=: hopf (branches from the Hopf points only), simulation (default: also
+   through stable orbits that simulations at sampled values settle on) or a parameter
+   value (simulate there). */
+static nd_status read_from(nd_cmd_ctx *ctx, nd_cycle_options *co, nd_error *err)
+{
+    const nd_arg *a = nd_arg_opt(ctx, "from");
+    if (!a) return ND_OK;
+    if (a->value->kind == ND_EXPR_NAME) {
+        char *w = NULL;
+        nd_status st = nd_arg_opt_word(ctx, "from", NULL, &w, err);
+        if (st != ND_OK) return st;
+        int hopf = strcmp(w, "hopf") == 0, sim = strcmp(w, "simulation") == 0;
+        free(w);
+        if (!hopf && !sim)
+            return nd_arg_error(a, err, ND_EVALUE, "from= is hopf, simulation or a value of "
+                                "the parameter (from=10)");
+        if (hopf) co->samples = SIZE_MAX;
+        return ND_OK;
+    }
+    return nd_arg_number(ctx, a, &co->start, err);
+}
+
 static nd_status run_continue(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
 {
     nd_model_obj *mo;
@@ -95,7 +119,8 @@ static nd_status run_continue(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
         nd_cycle_options_default(&co);
         co.check = check_interrupt;
         co.check_ctx = ctx;
-        if ((st = nd_bif_continue_cycles(mo->model, r, &co, err)) != ND_OK) {
+        if ((st = read_from(ctx, &co, err)) != ND_OK ||
+            (st = nd_bif_continue_cycles(mo->model, r, &co, err)) != ND_OK) {
             nd_bif_free(r);
             return st;
         }
@@ -106,14 +131,18 @@ static nd_status run_continue(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
 static const nd_option continue_options[] = {
     {"ds", "1/100 of the range", "the first arclength step (it adapts between ds·1e-6 and 1/20 of the range)"},
     {"maxpoints", "2000", "stop after this many points on the branch"},
-    {"cycles", "true", "also follow the periodic orbits born at each Hopf point (period, "
-                       "min/max, Floquet multipliers, folds of cycles)"},
+    {"cycles", "true", "also follow the periodic orbits born at each Hopf point and those "
+                       "simulations settle on (period, min/max, Floquet multipliers, folds of "
+                       "cycles, period doublings, torus points, homoclinic/SNIC ends)"},
+    {"from", "simulation", "where cycle branches start: hopf (Hopf points only), simulation "
+                           "(also stable orbits found by simulating at 8 values across the "
+                           "range) or a value of PARAM (simulate there)"},
     {NULL, NULL, NULL}
 };
 
 static const nd_command cmd_continue = {
     "continue", "equilibria against a parameter: folds, Hopf points, the bifurcation diagram",
-    "[NAME =] continue PARAM a..b [MODEL] [ds= maxpoints= cycles=]   (or PARAM=a..b)",
+    "[NAME =] continue PARAM a..b [MODEL] [ds= maxpoints= cycles= from=]   (or PARAM=a..b)",
     "Follows the equilibrium of the model (found from its initial values at PARAM = a) as "
     "PARAM goes from a to b, by pseudo-arclength continuation: the branch may turn around "
     "at a fold and come back. Shows the special points: folds (saddle-nodes: two "
@@ -121,13 +150,17 @@ static const nd_command cmd_continue = {
     "eigenvalues crosses the imaginary axis, oscillations are born at frequency ω), with "
     "the first Lyapunov coefficient l1: l1 < 0 supercritical (small stable oscillations "
     "grow from the point), l1 > 0 subcritical (a jump to large oscillations and a bistable "
-    "window before it). From each Hopf point the branch of periodic orbits is followed "
-    "(cycles=false skips it): its period, the min and max of each variable, its stability "
-    "from the Floquet multipliers, and its folds of cycles (where a stable and an unstable "
-    "cycle meet: the edge of the bistable window). `plot NAME [VAR]` draws the diagram. "
-    "See docs/bifurcations.md.",
+    "window before it). From each Hopf point, and through each stable orbit a simulation "
+    "settles on (from=), the branch of periodic orbits is followed both ways (cycles=false "
+    "skips it): its period, the min and max of each variable, its stability from the "
+    "Floquet multipliers, its folds of cycles (where a stable and an unstable cycle meet: "
+    "the edge of the bistable window), period doublings (a multiplier through -1) and torus "
+    "points (a complex pair through the unit circle); a period growing without bound is "
+    "labelled as a homoclinic orbit or a SNIC at the fitted parameter. Models with resets "
+    "(when) get no continued cycles but a brute-force branch: min and max after a transient, "
+    "simulated at each value. `plot NAME [VAR]` draws the diagram. See docs/bifurcations.md.",
     continue_options, "bif = continue I 0..200 hh\nplot bif V\nbif = continue I 0..2 fhn ds=0.01\n"
-    "b = continue r=-2..2",
+    "b = continue r=-2..2\nb = continue I 0..40 hh_rinzel from=10",
     ND_CMD_ANY_OPTIONS, run_continue
 };
 

@@ -10,10 +10,11 @@
 #include <string.h>
 
 /* The lists of special points, by kind; then what every diagram has. */
-static const char *const kind_fields[] = {"fold", "hopf", "cycle_fold", "period_doubling"};
+static const char *const kind_fields[] = {"fold",  "hopf",       "cycle_fold", "period_doubling",
+                                          "torus", "homoclinic", "snic"};
 static const char *const other_fields[] = {"points", "parameter", "branches", "cycles"};
 
-enum { NKINDS = 4, NOTHER = 4 };
+enum { NKINDS = 7, NOTHER = 4 };
 
 const char *nd_bif_field_name(const nd_bif_result *r, size_t i)
 {
