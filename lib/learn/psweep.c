@@ -331,6 +331,7 @@ static nd_dataset *make_table(const job *j, const double *vals, size_t npoints, 
         put_meta_number(ds, "t", o->t);
         put_meta_number(ds, "transient", o->transient);
     }
+    put_meta_number(ds, "axes", (double)o->naxes);
     put_meta_number(ds, "threads", threads);
     put_meta_number(ds, "points", (double)npoints);
     put_meta_number(ds, "done", (double)done);

@@ -12,9 +12,11 @@
 #include <stdatomic.h>
 #include <stddef.h>
 
+#include "../base/bundle.h"
 #include "../base/error.h"
 #include "../data/dataset.h"
 #include "../models/model.h"
+#include "../plot/figure.h"
 
 /* The most points one sweep may have. */
 #define ND_PSWEEP_MAX_POINTS 100000
@@ -77,11 +79,24 @@ nd_status nd_psweep_check(const nd_model *m, const nd_psweep_options *o, nd_erro
 
 /* Runs the sweep on copies of m (m itself is not touched) and returns in *out the table:
    one row per point (axis 0 fastest), the axes' values then the measure's columns; its
-   metadata: model, measure, var, t, transient, threads, points, done and, for two axes,
+   metadata: model, measure, var, t, transient, axes, threads, points, done and, for two
+   axes,
    grid_shape "nx ny". On ND_EINTERRUPT *out still holds every point (unfinished ones NAN
    and metadata done < points); on other errors *out is NULL. *ndone (may be NULL): the
    points finished. The table is the same whatever o->threads. */
 nd_status nd_psweep_run(const nd_model *m, const nd_psweep_options *o, nd_dataset **out,
                         size_t *ndone, nd_error *err);
+
+/* ---- views (psweep_view.c) ---- */
+
+/* Returns the summary of a table from nd_psweep_run: text/plain ("sweep of hh: I = 0 … 20
+   (41 values) × gK = 20 … 50 (31 values), 1271 points on 2 threads in 3.1 s; rate 0 …
+   131 Hz"), HTML and ND_MIME_JSON {"type":"sweep", …} (docs/json-results.md); seconds < 0
+   leaves the time out. NULL on ENOMEM. */
+nd_bundle *nd_psweep_bundle(const nd_dataset *ds, double seconds);
+
+/* Returns the figure of a sweep table's first measured column: a heatmap over a
+   two-parameter grid, a curve against the parameter for one, NULL for more (or ENOMEM). */
+nd_figure *nd_psweep_figure(const nd_dataset *ds);
 
 #endif
