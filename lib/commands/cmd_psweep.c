@@ -117,7 +117,14 @@ static nd_status read_axes(const nd_cmd_ctx *ctx, const nd_model *m, axes *ax, n
                                     "resolves (I=0..20 %s=…)", a->key, a->key);
             continue;
         }
-        if (is_own(a->key)) continue;
+        if (is_own(a->key)) {
+            /* the groups of ND_CMD_GROUPS are for step= and n=; the rest is given once */
+            for (size_t j = 0; j < i; j++)
+                if (c->args[j].key && strcmp(c->args[j].key, a->key) == 0)
+                    return nd_arg_error(a, err, ND_ESYNTAX, "option '%s' is given twice",
+                                        a->key);
+            continue;
+        }
         if (nd_model_index(m, ND_MODEL_PAR, a->key) < 0 &&
             nd_model_index(m, ND_MODEL_STATE, a->key) < 0)
             return nd_arg_error(a, err, ND_ENAME, "model %s has no parameter or state '%s' "

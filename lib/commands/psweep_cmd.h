@@ -13,10 +13,9 @@ int nd_psweep_cmd_is_grid(const nd_cmd_ctx *ctx);
    (an interrupted sweep returns the points finished, the rest nan). */
 nd_status nd_psweep_cmd_run(nd_cmd_ctx *ctx, nd_value **result, nd_error *err);
 
-/* The options of the grid form, for the sweep command's table (NULL-terminated rows). */
+/* The options of the grid form, for the sweep command's table; the swept NAME=values
+   options are the model's names, described in the command's text. */
 #define ND_PSWEEP_OPTION_ROWS \
-    {"NAME", NULL, "a parameter or state and its values: I=0..20 (a range, with step= or " \
-                   "n= after it), I=5 or I=[1, 2, 5]"}, \
     {"step", NULL, "spacing of the range just before it"}, \
     {"n", "21", "number of values of the range just before it"}, \
     {"model", "the current model", "the model swept"}, \

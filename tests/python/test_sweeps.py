@@ -141,6 +141,8 @@ def test_interrupt_keeps_the_finished_points(k):
     ("sweep I=0..2 measure=foo", "ValueError", "measure must be rate, spikes"),
     ("sweep I=0..2 n=0", "ValueError", "n must be a whole number"),
     ("sweep n=3", "SyntaxError", "goes right after the range"),
+    ("sweep I=0..2 t=100 gK=30..40 t=200", "SyntaxError", "option 't' is given twice"),
+    ("sweep I=0..2 gK=30 I=3", "SyntaxError", "option 'I' is given twice"),
 ])
 def test_bad_sweeps_are_refused_clearly(k, code, ename, text):
     got_name, got_text = fails(k, code)
