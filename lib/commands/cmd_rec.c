@@ -69,7 +69,7 @@ static const nd_command cmd_sweep = {
     "[NAME =] sweep RECORDING N [columns=[…] area= capacitance=] | "
     "[NAME =] sweep PAR=a..b [step=|n=] [PAR=a..b [step=|n=] …] [model= measure= var= t= "
     "transient= threads= plot=]",
-    "**Parameter grids.** `sweep I=0..20 step=0.5` simulates the model (default: the "
+    "Parameter grids: `sweep I=0..20 step=0.5` simulates the model (default: the "
     "current one; `model=`) at each value of I, every point from the model's initial "
     "state with the parameter held constant (the stimulus protocol is not applied), and "
     "returns a table: the swept values as the first columns, then what `measure=` asks "
@@ -88,7 +88,7 @@ static const nd_command cmd_sweep = {
     "keeps the points finished (the rest nan, metadata `done`). One parameter is drawn as "
     "a curve, two as a heatmap; `plot TABLE rate` draws them again (metadata "
     "`grid_shape` marks a two-parameter grid).\n\n"
-    "**Recordings.** Returns sweep N of a recording (`rec = load \"cell.abf\"`; sweeps are counted from 1, as "
+    "Recordings: returns sweep N of a recording (`rec = load \"cell.abf\"`; sweeps are counted from 1, as "
     "Clampfit shows them) as a dataset: `t` in ms from the sweep's start, the membrane "
     "potential as `V` and the current as `I` (in current clamp the injected command, in "
     "voltage clamp the recorded current), other channels under their names made "
