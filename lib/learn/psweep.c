@@ -156,9 +156,10 @@ static void worker_free(void *ptr)
     free(w);
 }
 
-/* Spikes after the transient: the steady rate from their mean interval, 0 below two
-   spikes or when the train stopped (the last spike more than two intervals before the
-   end, as nd_fi_sweep decides). */
+/* The measured columns of a spike train (rate: rate; spikes: spikes, rate, isi_mean,
+   isi_cv, peak_mean) from the spikes after the transient. The rate is steady: from the
+   mean interval, 0 below two spikes or when the train stopped (the last spike more than
+   two intervals before the end, as nd_fi_sweep decides). */
 static void spike_columns(const nd_spikes *s, const job *j, double t_end, double *out)
 {
     size_t first = 0;
@@ -170,12 +171,15 @@ static void spike_columns(const nd_spikes *s, const job *j, double t_end, double
     w.peak_times += first;
     double isi = nd_spikes_isi_mean(&w);
     int steady = w.n >= 2 && isi > 0 && t_end - w.times[w.n - 1] <= 2 * isi;
-    out[0] = steady ? j->scale / isi : 0;
-    if (j->o->measure != ND_PSWEEP_SPIKES) return;
+    double rate = steady ? j->scale / isi : 0;
+    if (j->o->measure == ND_PSWEEP_RATE) {
+        out[0] = rate;
+        return;
+    }
     double peak = 0;
     for (size_t k = 0; k < w.n; k++) peak += w.peaks[k];
     out[0] = (double)w.n;
-    out[1] = steady ? j->scale / isi : 0;
+    out[1] = rate;
     out[2] = isi;
     out[3] = nd_spikes_isi_cv(&w);
     out[4] = w.n ? peak / (double)w.n : NAN;
@@ -229,10 +233,11 @@ static nd_status fixed_point(const worker *w, double *out, nd_error *err)
     nd_status st = nd_eq_find_all(j->m, w->p, &seeds, &l, err);
     if (st == ND_OK) {
         size_t stable = 0;
-        double x = NAN, v = (double)j->o->var;
+        size_t v = (size_t)j->o->var;
+        double x = NAN;
         for (size_t i = 0; i < l.count; i++) {
             if (!nd_eq_kind_stable(l.kind[i])) continue;
-            double xi = l.x[i * j->ns + (size_t)v];
+            double xi = l.x[i * j->ns + v];
             if (stable++ == 0 || xi < x) x = xi;
         }
         out[0] = (double)l.count;
