@@ -1,7 +1,8 @@
 /* A parameter sweep: the grid and its checks, the measurements of one point, and the
-   table. Each worker owns a parameter vector and an initial state; the model's compiled
-   code is shared read-only (nd_code keeps no mutable state), nd_sim_model copies the
-   model per run, and nothing here draws (gnuplot runs only on the calling thread, after). */
+   table. Each worker owns a copy of the model (nd_model_copy: the definition and its
+   compiled code shared read-only — nd_code keeps no mutable state, and native code is
+   compiled when the model is made, never here — the values its own), a parameter vector
+   and an initial state. Nothing here draws: gnuplot runs on the calling thread, after. */
 #include "psweep.h"
 
 #include <math.h>
@@ -124,10 +125,15 @@ typedef struct job {
     double scale;          /* rates per second for ms models */
 } job;
 
+/* A worker's own model (a copy: its compiled code shared, its values its own) and the
+   parameter vector and initial state of the point it runs. */
 typedef struct worker {
     const job *j;
+    nd_model *m;
     double *p, *y0;
 } worker;
+
+static void worker_free(void *ptr);
 
 static void *worker_new(void *ctx, nd_error *err)
 {
@@ -135,12 +141,12 @@ static void *worker_new(void *ctx, nd_error *err)
     worker *w = calloc(1, sizeof *w);
     if (w) {
         w->j = j;
+        w->m = nd_model_copy(j->m);
         w->p = malloc((j->np ? j->np : 1) * sizeof *w->p);
         w->y0 = malloc(j->ns * sizeof *w->y0);
     }
-    if (!w || !w->p || !w->y0) {
-        if (w) free(w->p), free(w->y0);
-        free(w);
+    if (!w || !w->m || !w->p || !w->y0) {
+        worker_free(w);
         nd_error_fail(err, ND_ENOMEM, "out of memory");
         return NULL;
     }
@@ -151,6 +157,7 @@ static void worker_free(void *ptr)
 {
     worker *w = ptr;
     if (!w) return;
+    nd_model_free(w->m);
     free(w->p);
     free(w->y0);
     free(w);
@@ -201,7 +208,7 @@ static nd_status simulate_point(const worker *w, double *out, nd_error *err)
     so.y0 = w->y0;
     so.dense = o->measure == ND_PSWEEP_RATE || o->measure == ND_PSWEEP_SPIKES;
     nd_dataset *ds = NULL;
-    nd_status st = nd_sim_model(j->m, times, n, t_end, &so, &ds, NULL, err);
+    nd_status st = nd_sim_model(w->m, times, n, t_end, &so, &ds, NULL, err);
     free(times);
     if (st == ND_OK && so.dense) {
         nd_spikes s = {0};
@@ -230,7 +237,7 @@ static nd_status fixed_point(const worker *w, double *out, nd_error *err)
     nd_eq_seeds seeds = {lo, hi, 0, w->y0, 1};
     nd_eq_list l;
     nd_eq_list_init(&l, j->ns);
-    nd_status st = nd_eq_find_all(j->m, w->p, &seeds, &l, err);
+    nd_status st = nd_eq_find_all(w->m, w->p, &seeds, &l, err);
     if (st == ND_OK) {
         size_t stable = 0;
         size_t v = (size_t)j->o->var;
@@ -253,8 +260,8 @@ static nd_status eval_point(void *ptr, size_t i, double *out, nd_error *err)
     worker *w = ptr;
     const job *j = w->j;
     const nd_psweep_options *o = j->o;
-    memcpy(w->p, nd_model_pars(j->m), j->np * sizeof *w->p);
-    memcpy(w->y0, nd_model_inits(j->m), j->ns * sizeof *w->y0);
+    memcpy(w->p, nd_model_pars(w->m), j->np * sizeof *w->p);
+    memcpy(w->y0, nd_model_inits(w->m), j->ns * sizeof *w->y0);
     size_t rest = i;
     for (size_t k = 0; k < o->naxes; k++) {
         double v = o->axes[k].values[rest % o->axes[k].n];
