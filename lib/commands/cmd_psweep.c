@@ -153,7 +153,7 @@ static nd_status read_options(const nd_cmd_ctx *ctx, const nd_model *m, nd_pswee
     nd_status st = nd_arg_opt_word(ctx, "measure", "rate", &w, err);
     if (st == ND_OK && nd_psweep_measure_parse(w, &o->measure) != 0)
         st = nd_arg_error(nd_arg_opt(ctx, "measure"), err, ND_EVALUE, "measure must be rate, "
-                          "spikes, fixed, max or min, not '%s'", w);
+                          "spikes, features, fixed, max or min, not '%s'", w);
     free(w);
     w = NULL;
     if (st == ND_OK) st = nd_arg_opt_word(ctx, "var", NULL, &w, err);

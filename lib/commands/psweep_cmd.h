@@ -19,7 +19,7 @@ nd_status nd_psweep_cmd_run(nd_cmd_ctx *ctx, nd_value **result, nd_error *err);
     {"step", NULL, "spacing of the range just before it"}, \
     {"n", "21", "number of values of the range just before it"}, \
     {"model", "the current model", "the model swept"}, \
-    {"measure", "rate", "rate, spikes, fixed, max or min (see the description)"}, \
+    {"measure", "rate", "rate, spikes, features, fixed, max or min (see the description)"}, \
     {"var", "V, else the first state", "the state spikes and extremes are measured on"}, \
     {"t", "1000", "measuring time after the transient, per point"}, \
     {"transient", "200", "time simulated first and not measured, per point"}, \

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../analysis/ephys.h"
 #include "../analysis/equilibria.h"
 #include "../analysis/fi_view.h"
 #include "../analysis/spikes.h"
@@ -18,18 +19,19 @@
 #include "pool.h"
 #include "simulate.h"
 
-enum { MAX_COLS = 5 };
+enum { MAX_COLS = 10, NMEASURES = 6 };
 
-static const char *const measure_names[] = {"rate", "spikes", "fixed", "max", "min"};
+static const char *const measure_names[NMEASURES] = {"rate", "spikes", "fixed", "max", "min",
+                                                     "features"};
 
 const char *nd_psweep_measure_name(nd_psweep_measure m)
 {
-    return (unsigned)m < 5 ? measure_names[m] : "?";
+    return (unsigned)m < NMEASURES ? measure_names[m] : "?";
 }
 
 int nd_psweep_measure_parse(const char *name, nd_psweep_measure *out)
 {
-    for (size_t k = 0; k < 5; k++)
+    for (size_t k = 0; k < NMEASURES; k++)
         if (strcmp(name, measure_names[k]) == 0) {
             *out = (nd_psweep_measure)k;
             return 0;
@@ -111,7 +113,8 @@ nd_status nd_psweep_check(const nd_model *m, const nd_psweep_options *o, nd_erro
     if (!(o->t > 0) || !isfinite(o->t) || !(o->transient >= 0) || !isfinite(o->transient))
         return nd_error_fail(err, ND_EVALUE, "t must be positive and transient >= 0 (finite)");
     if (!(o->rtol > 0)) return nd_error_fail(err, ND_EVALUE, "rtol must be positive");
-    if (o->measure > ND_PSWEEP_MIN) return nd_error_fail(err, ND_EVALUE, "unknown measure");
+    if ((unsigned)o->measure >= NMEASURES)
+        return nd_error_fail(err, ND_EVALUE, "unknown measure");
     return ND_OK;
 }
 
@@ -192,13 +195,40 @@ static void spike_columns(const nd_spikes *s, const job *j, double t_end, double
     out[4] = w.n ? peak / (double)w.n : NAN;
 }
 
+/* Samples fine enough for dV/dt (ipfx's definitions): a twentieth of simulate's default
+   interval, 0.01 to 0.025 ms for the default 1200 ms of HH. */
+#define FEATURE_OVERSAMPLING 20
+
+/* The features of the window [transient, t_end] of v(t) (ipfx's definitions, with the
+   window as the stimulus: its rate is the count over the window, its latency from the
+   window's start); the first spike's shape. ND_EVALUE from the analysis leaves nan. */
+static nd_status feature_columns(const nd_dataset *ds, const job *j, double t_end,
+                                 double *out, nd_error *err)
+{
+    nd_ephys_trace tr = {nd_ds_col(ds, 0), nd_ds_col(ds, (size_t)j->o->var + 1), NULL,
+                         nd_ds_rows(ds), nd_ds_rows(ds), 0, j->o->transient, t_end, NAN};
+    nd_ephys_sweep sw = {0};
+    nd_status st = nd_ephys_sweep_analyze(&tr, NULL, &sw, err);
+    if (st == ND_OK) {
+        const nd_ephys_spike *f = sw.n_spikes ? &sw.spikes[0] : NULL;
+        double v[MAX_COLS] = {(double)sw.n_spikes, sw.rate, sw.latency, sw.isi_mean, sw.isi_cv,
+                              sw.adaptation, f ? f->threshold_v : NAN, f ? f->peak_v : NAN,
+                              f ? f->half_width : NAN, f ? f->ahp_depth : NAN};
+        memcpy(out, v, sizeof v);
+    }
+    nd_ephys_sweep_clear(&sw);
+    return st;
+}
+
 static nd_status simulate_point(const worker *w, double *out, nd_error *err)
 {
     const job *j = w->j;
     const nd_psweep_options *o = j->o;
     double t_end = o->transient + o->t;
     size_t n;
-    double *times = nd_sim_times(t_end, nd_sim_default_sample(t_end), &n);
+    double dt = nd_sim_default_sample(t_end);
+    if (o->measure == ND_PSWEEP_FEATURES) dt /= FEATURE_OVERSAMPLING;
+    double *times = nd_sim_times(t_end, dt, &n);
     if (!times) return nd_error_fail(err, ND_ENOMEM, "out of memory");
     nd_sim_options so;
     nd_sim_options_default(&so);
@@ -215,6 +245,8 @@ static nd_status simulate_point(const worker *w, double *out, nd_error *err)
         st = nd_spikes_dataset(ds, (size_t)o->var + 1, NULL, &s, NULL, err);
         if (st == ND_OK) spike_columns(&s, j, t_end, out);
         nd_spikes_clear(&s);
+    } else if (st == ND_OK && o->measure == ND_PSWEEP_FEATURES) {
+        st = feature_columns(ds, j, t_end, out, err);
     } else if (st == ND_OK) {
         const double *t = nd_ds_col(ds, 0), *v = nd_ds_col(ds, (size_t)o->var + 1);
         double x = o->measure == ND_PSWEEP_MAX ? -INFINITY : INFINITY;
@@ -289,6 +321,14 @@ static size_t measure_columns(const nd_model *m, const nd_psweep_options *o,
         const char *u[] = {"", ru, tu, "", v->unit};
         for (size_t k = 0; k < 5; k++) names[k] = n[k], units[k] = u[k];
         return 5;
+    }
+    case ND_PSWEEP_FEATURES: {
+        static const char *const n[] = {"spikes", "rate", "latency", "isi_mean", "isi_cv",
+                                        "adaptation", "threshold", "peak", "half_width",
+                                        "ahp_depth"};
+        const char *u[] = {"", "Hz", tu, tu, "", "", v->unit, v->unit, tu, v->unit};
+        for (size_t k = 0; k < MAX_COLS; k++) names[k] = n[k], units[k] = u[k];
+        return MAX_COLS;
     }
     case ND_PSWEEP_FIXED:
         snprintf(buf, cap, "%s_stable", v->name);

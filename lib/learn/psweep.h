@@ -29,7 +29,11 @@ typedef enum nd_psweep_measure {
     ND_PSWEEP_FIXED,   /* equilibria (count), stable (count), and the first state of the
                           lowest stable one (NAN: none) */
     ND_PSWEEP_MAX,     /* max: the highest value of var over the window */
-    ND_PSWEEP_MIN      /* min: the lowest value of var over the window */
+    ND_PSWEEP_MIN,     /* min: the lowest value of var over the window */
+    ND_PSWEEP_FEATURES /* the electrophysiology features of the window (lib/analysis/ephys.h,
+                          ipfx's definitions; mV and ms): spikes, rate, latency, isi_mean,
+                          isi_cv, adaptation, and the first spike's threshold, peak,
+                          half_width, ahp_depth */
 } nd_psweep_measure;
 
 /* One swept name: a parameter, else a state (its initial value). */
@@ -59,7 +63,7 @@ typedef struct nd_psweep_options {
 void nd_psweep_options_default(nd_psweep_options *o, const nd_psweep_axis *axes, size_t naxes,
                                int var);
 
-/* Returns the name of a measure ("rate", "spikes", "fixed", "max", "min"). */
+/* Returns the name of a measure ("rate", "spikes", "fixed", "max", "min", "features"). */
 const char *nd_psweep_measure_name(nd_psweep_measure m);
 
 /* Sets *out to the measure called name; 0 ok, -1 unknown. */

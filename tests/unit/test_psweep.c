@@ -228,3 +228,29 @@ TEST(psweep_range_snaps_decimal_steps_and_keeps_the_end)
     if (n == 4) CHECK(v[0] == 20 && v[1] == 30 && v[3] == 50);
     free(v);
 }
+
+TEST(psweep_features_of_hh_agree_with_its_steady_rate)
+{
+    nd_model *m = hh();
+    double I[] = {0, 10};
+    nd_psweep_axis ax[] = {{"I", I, 2}};
+    nd_status st;
+    nd_dataset *ds = sweep(m, ax, 1, ND_PSWEEP_FEATURES, 2, 500, &st);
+    CHECK_INT(st, ND_OK);
+    if (ds) {
+        CHECK_INT(nd_ds_cols(ds), 11);
+        CHECK_STR(nd_ds_name(ds, 7), "threshold");
+        CHECK(nd_ds_col(ds, 1)[0] == 0 && isnan(nd_ds_col(ds, 7)[0]));   /* rest: silent */
+        double spikes = nd_ds_col(ds, 1)[1], rate = nd_ds_col(ds, 2)[1];
+        double isi = nd_ds_col(ds, 4)[1];
+        /* the count over the 500 ms window and the mean interval tell one rate: HH's
+           cycle at I = 10 (period 14.6 ms, test_cycles.c) */
+        CHECK_NEAR(rate, spikes / 0.5, 1e-9);
+        CHECK_NEAR(1000 / isi, rate, 0.03);
+        CHECK(isi > 14 && isi < 15);
+        CHECK(nd_ds_col(ds, 7)[1] > -60 && nd_ds_col(ds, 7)[1] < -40);   /* threshold */
+        CHECK(nd_ds_col(ds, 8)[1] > 20);                                 /* overshoot */
+    }
+    nd_ds_free(ds);
+    nd_model_free(m);
+}
