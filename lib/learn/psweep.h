@@ -99,8 +99,9 @@ nd_status nd_psweep_run(const nd_model *m, const nd_psweep_options *o, nd_datase
    leaves the time out. NULL on ENOMEM. */
 nd_bundle *nd_psweep_bundle(const nd_dataset *ds, double seconds);
 
-/* Returns the figure of a sweep table's first measured column: a heatmap over a
-   two-parameter grid, a curve against the parameter for one, NULL for more (or ENOMEM). */
+/* Returns the figure of a sweep table's rate column (else, for measure fixed, its last
+   column, else its first measured one): a heatmap over a two-parameter grid, a curve
+   against the parameter for one, NULL for more (or ENOMEM). */
 nd_figure *nd_psweep_figure(const nd_dataset *ds);
 
 #endif

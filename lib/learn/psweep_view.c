@@ -138,7 +138,13 @@ nd_figure *nd_psweep_figure(const nd_dataset *ds)
 {
     size_t na = axis_count(ds);
     if (na > 2 || nd_ds_cols(ds) <= na) return NULL;
-    const char *var = nd_ds_name(ds, na);
+    /* The column that says most: the rate where there is one, the resting value of an
+       equilibrium sweep (its last column), else the first measured. */
+    int rate = nd_ds_find(ds, "rate");
+    const char *meas = nd_ds_meta(ds, "measure");
+    size_t col = rate >= (int)na ? (size_t)rate
+                 : meas && strcmp(meas, "fixed") == 0 ? nd_ds_cols(ds) - 1 : na;
+    const char *var = nd_ds_name(ds, col);
     nd_ds_plot p = {"sweep", ds, &var, 1};
     char *title = nd_ds_plot_title(&p, 1, NULL);
     nd_figure *fig = title ? nd_ds_plot_figure(&p, 1, NULL, title) : NULL;
