@@ -1,25 +1,20 @@
-/* A parameter sweep: the grid and its checks, the measurements of one point, and the
-   table. Each worker owns a copy of the model (nd_model_copy: the definition and its
-   compiled code shared read-only — nd_code keeps no mutable state, and native code is
-   compiled when the model is made, never here — the values its own), a parameter vector
-   and an initial state. Nothing here draws: gnuplot runs on the calling thread, after. */
+/* A parameter sweep: the grid and its checks, the run on the pool, and the table (one
+   point's measurement: psweep_point.c). */
 #include "psweep.h"
 
+#include <limits.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../analysis/ephys.h"
-#include "../analysis/equilibria.h"
 #include "../analysis/fi_view.h"
-#include "../analysis/spikes.h"
 #include "../base/grid.h"
 #include "../base/numfmt.h"
 #include "pool.h"
-#include "simulate.h"
+#include "psweep_impl.h"
 
-enum { MAX_COLS = 10, NMEASURES = 6 };
+enum { NMEASURES = 6 };
 
 static const char *const measure_names[NMEASURES] = {"rate", "spikes", "fixed", "max", "min",
                                                      "features"};
@@ -80,12 +75,12 @@ nd_status nd_psweep_range(double a, double b, double step, size_t n, double **va
 }
 
 /* Where axis k writes: a parameter index (>= 0), or -1 - the state's index. */
-static int axis_slot(const nd_model *m, const char *name)
+int nd_psweep_axis_slot(const nd_model *m, const char *name)
 {
     int p = nd_model_index(m, ND_MODEL_PAR, name);
     if (p >= 0) return p;
     int s = nd_model_index(m, ND_MODEL_STATE, name);
-    return s >= 0 ? -1 - s : INT32_MIN;
+    return s >= 0 ? -1 - s : INT_MIN;
 }
 
 nd_status nd_psweep_check(const nd_model *m, const nd_psweep_options *o, nd_error *err)
@@ -96,7 +91,7 @@ nd_status nd_psweep_check(const nd_model *m, const nd_psweep_options *o, nd_erro
     double points = 1;
     for (size_t k = 0; k < o->naxes; k++) {
         const nd_psweep_axis *a = &o->axes[k];
-        if (axis_slot(m, a->name) == INT32_MIN)
+        if (nd_psweep_axis_slot(m, a->name) == INT_MIN)
             return nd_error_fail(err, ND_ENAME, "model %s has no parameter or state '%s'",
                                  nd_model_name(m), a->name);
         for (size_t j = 0; j < k; j++)
@@ -116,193 +111,6 @@ nd_status nd_psweep_check(const nd_model *m, const nd_psweep_options *o, nd_erro
     if ((unsigned)o->measure >= NMEASURES)
         return nd_error_fail(err, ND_EVALUE, "unknown measure");
     return ND_OK;
-}
-
-/* ---- one point ---- */
-
-typedef struct job {
-    const nd_model *m;
-    const nd_psweep_options *o;
-    int slot[ND_PSWEEP_MAX_AXES];
-    size_t np, ns, ncols;
-    double scale;          /* rates per second for ms models */
-} job;
-
-/* A worker's own model (a copy: its compiled code shared, its values its own) and the
-   parameter vector and initial state of the point it runs. */
-typedef struct worker {
-    const job *j;
-    nd_model *m;
-    double *p, *y0;
-} worker;
-
-static void worker_free(void *ptr);
-
-static void *worker_new(void *ctx, nd_error *err)
-{
-    const job *j = ctx;
-    worker *w = calloc(1, sizeof *w);
-    if (w) {
-        w->j = j;
-        w->m = nd_model_copy(j->m);
-        w->p = malloc((j->np ? j->np : 1) * sizeof *w->p);
-        w->y0 = malloc(j->ns * sizeof *w->y0);
-    }
-    if (!w || !w->m || !w->p || !w->y0) {
-        worker_free(w);
-        nd_error_fail(err, ND_ENOMEM, "out of memory");
-        return NULL;
-    }
-    return w;
-}
-
-static void worker_free(void *ptr)
-{
-    worker *w = ptr;
-    if (!w) return;
-    nd_model_free(w->m);
-    free(w->p);
-    free(w->y0);
-    free(w);
-}
-
-/* The measured columns of a spike train (rate: rate; spikes: spikes, rate, isi_mean,
-   isi_cv, peak_mean) from the spikes after the transient. The rate is steady: from the
-   mean interval, 0 below two spikes or when the train stopped (the last spike more than
-   two intervals before the end, as nd_fi_sweep decides). */
-static void spike_columns(const nd_spikes *s, const job *j, double t_end, double *out)
-{
-    size_t first = 0;
-    while (first < s->n && s->times[first] < j->o->transient) first++;
-    nd_spikes w = *s;
-    w.n = s->n - first;
-    w.times += first;
-    w.peaks += first;
-    w.peak_times += first;
-    double isi = nd_spikes_isi_mean(&w);
-    int steady = w.n >= 2 && isi > 0 && t_end - w.times[w.n - 1] <= 2 * isi;
-    double rate = steady ? j->scale / isi : 0;
-    if (j->o->measure == ND_PSWEEP_RATE) {
-        out[0] = rate;
-        return;
-    }
-    double peak = 0;
-    for (size_t k = 0; k < w.n; k++) peak += w.peaks[k];
-    out[0] = (double)w.n;
-    out[1] = rate;
-    out[2] = isi;
-    out[3] = nd_spikes_isi_cv(&w);
-    out[4] = w.n ? peak / (double)w.n : NAN;
-}
-
-/* Samples fine enough for dV/dt (ipfx's definitions): a twentieth of simulate's default
-   interval, 0.01 to 0.025 ms for the default 1200 ms of HH. */
-#define FEATURE_OVERSAMPLING 20
-
-/* The features of the window [transient, t_end] of v(t) (ipfx's definitions, with the
-   window as the stimulus: its rate is the count over the window, its latency from the
-   window's start); the first spike's shape. ND_EVALUE from the analysis leaves nan. */
-static nd_status feature_columns(const nd_dataset *ds, const job *j, double t_end,
-                                 double *out, nd_error *err)
-{
-    nd_ephys_trace tr = {nd_ds_col(ds, 0), nd_ds_col(ds, (size_t)j->o->var + 1), NULL,
-                         nd_ds_rows(ds), nd_ds_rows(ds), 0, j->o->transient, t_end, NAN};
-    nd_ephys_sweep sw = {0};
-    nd_status st = nd_ephys_sweep_analyze(&tr, NULL, &sw, err);
-    if (st == ND_OK) {
-        const nd_ephys_spike *f = sw.n_spikes ? &sw.spikes[0] : NULL;
-        double v[MAX_COLS] = {(double)sw.n_spikes, sw.rate, sw.latency, sw.isi_mean, sw.isi_cv,
-                              sw.adaptation, f ? f->threshold_v : NAN, f ? f->peak_v : NAN,
-                              f ? f->half_width : NAN, f ? f->ahp_depth : NAN};
-        memcpy(out, v, sizeof v);
-    }
-    nd_ephys_sweep_clear(&sw);
-    return st;
-}
-
-static nd_status simulate_point(const worker *w, double *out, nd_error *err)
-{
-    const job *j = w->j;
-    const nd_psweep_options *o = j->o;
-    double t_end = o->transient + o->t;
-    size_t n;
-    double dt = nd_sim_default_sample(t_end);
-    if (o->measure == ND_PSWEEP_FEATURES) dt /= FEATURE_OVERSAMPLING;
-    double *times = nd_sim_times(t_end, dt, &n);
-    if (!times) return nd_error_fail(err, ND_ENOMEM, "out of memory");
-    nd_sim_options so;
-    nd_sim_options_default(&so);
-    so.ode.rtol = so.ode.atol = o->rtol;
-    so.ode.interrupt = o->interrupt;
-    so.pars = w->p;
-    so.y0 = w->y0;
-    so.dense = o->measure == ND_PSWEEP_RATE || o->measure == ND_PSWEEP_SPIKES;
-    nd_dataset *ds = NULL;
-    nd_status st = nd_sim_model(w->m, times, n, t_end, &so, &ds, NULL, err);
-    free(times);
-    if (st == ND_OK && so.dense) {
-        nd_spikes s = {0};
-        st = nd_spikes_dataset(ds, (size_t)o->var + 1, NULL, &s, NULL, err);
-        if (st == ND_OK) spike_columns(&s, j, t_end, out);
-        nd_spikes_clear(&s);
-    } else if (st == ND_OK && o->measure == ND_PSWEEP_FEATURES) {
-        st = feature_columns(ds, j, t_end, out, err);
-    } else if (st == ND_OK) {
-        const double *t = nd_ds_col(ds, 0), *v = nd_ds_col(ds, (size_t)o->var + 1);
-        double x = o->measure == ND_PSWEEP_MAX ? -INFINITY : INFINITY;
-        for (size_t i = 0; i < nd_ds_rows(ds); i++)
-            if (t[i] >= o->transient)
-                x = o->measure == ND_PSWEEP_MAX ? fmax(x, v[i]) : fmin(x, v[i]);
-        out[0] = isfinite(x) ? x : NAN;
-    }
-    nd_ds_free(ds);
-    /* A point where the solver fails (a blow-up in a corner of the grid) is a hole in the
-       table, not the end of the sweep. */
-    return st == ND_ESOLVER || st == ND_EVALUE ? ND_OK : st;
-}
-
-static nd_status fixed_point(const worker *w, double *out, nd_error *err)
-{
-    const job *j = w->j;
-    double lo[j->ns], hi[j->ns];
-    for (size_t k = 0; k < j->ns; k++) nd_eq_default_range(w->y0[k], &lo[k], &hi[k]);
-    nd_eq_seeds seeds = {lo, hi, 0, w->y0, 1};
-    nd_eq_list l;
-    nd_eq_list_init(&l, j->ns);
-    nd_status st = nd_eq_find_all(w->m, w->p, &seeds, &l, err);
-    if (st == ND_OK) {
-        size_t stable = 0;
-        size_t v = (size_t)j->o->var;
-        double x = NAN;
-        for (size_t i = 0; i < l.count; i++) {
-            if (!nd_eq_kind_stable(l.kind[i])) continue;
-            double xi = l.x[i * j->ns + v];
-            if (stable++ == 0 || xi < x) x = xi;
-        }
-        out[0] = (double)l.count;
-        out[1] = (double)stable;
-        out[2] = x;
-    }
-    nd_eq_list_free(&l);
-    return st == ND_ESOLVER ? ND_OK : st;
-}
-
-static nd_status eval_point(void *ptr, size_t i, double *out, nd_error *err)
-{
-    worker *w = ptr;
-    const job *j = w->j;
-    const nd_psweep_options *o = j->o;
-    memcpy(w->p, nd_model_pars(w->m), j->np * sizeof *w->p);
-    memcpy(w->y0, nd_model_inits(w->m), j->ns * sizeof *w->y0);
-    size_t rest = i;
-    for (size_t k = 0; k < o->naxes; k++) {
-        double v = o->axes[k].values[rest % o->axes[k].n];
-        rest /= o->axes[k].n;
-        if (j->slot[k] >= 0) w->p[j->slot[k]] = v;
-        else w->y0[-1 - j->slot[k]] = v;
-    }
-    return o->measure == ND_PSWEEP_FIXED ? fixed_point(w, out, err)
-                                         : simulate_point(w, out, err);
 }
 
 /* ---- the table ---- */
@@ -327,8 +135,8 @@ static size_t measure_columns(const nd_model *m, const nd_psweep_options *o,
                                         "adaptation", "threshold", "peak", "half_width",
                                         "ahp_depth"};
         const char *u[] = {"", "Hz", tu, tu, "", "", v->unit, v->unit, tu, v->unit};
-        for (size_t k = 0; k < MAX_COLS; k++) names[k] = n[k], units[k] = u[k];
-        return MAX_COLS;
+        for (size_t k = 0; k < ND_PSWEEP_MAX_COLS; k++) names[k] = n[k], units[k] = u[k];
+        return ND_PSWEEP_MAX_COLS;
     }
     case ND_PSWEEP_FIXED:
         snprintf(buf, cap, "%s_stable", v->name);
@@ -348,12 +156,12 @@ static void put_meta_number(nd_dataset *ds, const char *key, double x)
     nd_ds_set_meta(ds, key, nd_numfmt(x, b));
 }
 
-static nd_dataset *make_table(const job *j, const double *vals, size_t npoints, size_t done,
+static nd_dataset *make_table(const nd_psweep_job *j, const double *vals, size_t npoints, size_t done,
                               unsigned threads)
 {
     const nd_psweep_options *o = j->o;
     const nd_model *m = j->m;
-    const char *names[ND_PSWEEP_MAX_AXES + MAX_COLS], *units[ND_PSWEEP_MAX_AXES + MAX_COLS];
+    const char *names[ND_PSWEEP_MAX_AXES + ND_PSWEEP_MAX_COLS], *units[ND_PSWEEP_MAX_AXES + ND_PSWEEP_MAX_COLS];
     char buf[160];
     for (size_t k = 0; k < o->naxes; k++) {
         names[k] = o->axes[k].name;
@@ -366,7 +174,7 @@ static nd_dataset *make_table(const job *j, const double *vals, size_t npoints, 
         nd_ds_free(ds);
         return NULL;
     }
-    double row[ND_PSWEEP_MAX_AXES + MAX_COLS];
+    double row[ND_PSWEEP_MAX_AXES + ND_PSWEEP_MAX_COLS];
     for (size_t i = 0; i < npoints; i++) {
         size_t rest = i;
         for (size_t k = 0; k < o->naxes; k++) {
@@ -401,10 +209,10 @@ nd_status nd_psweep_run(const nd_model *m, const nd_psweep_options *o, nd_datase
     if (ndone) *ndone = 0;
     nd_status st = nd_psweep_check(m, o, err);
     if (st != ND_OK) return st;
-    job j = {m, o, {0}, nd_model_count(m, ND_MODEL_PAR), nd_model_count(m, ND_MODEL_STATE), 0,
+    nd_psweep_job j = {m, o, {0}, nd_model_count(m, ND_MODEL_PAR), nd_model_count(m, ND_MODEL_STATE), 0,
              strcmp(nd_model_time_unit(m), "ms") == 0 ? 1000 : 1};
-    for (size_t k = 0; k < o->naxes; k++) j.slot[k] = axis_slot(m, o->axes[k].name);
-    const char *names[MAX_COLS], *units[MAX_COLS];
+    for (size_t k = 0; k < o->naxes; k++) j.slot[k] = nd_psweep_axis_slot(m, o->axes[k].name);
+    const char *names[ND_PSWEEP_MAX_COLS], *units[ND_PSWEEP_MAX_COLS];
     char buf[160];
     j.ncols = measure_columns(m, o, names, units, buf, sizeof buf);
     size_t npoints = 1;
@@ -413,7 +221,8 @@ nd_status nd_psweep_run(const nd_model *m, const nd_psweep_options *o, nd_datase
     if (!vals) return nd_error_fail(err, ND_ENOMEM, "out of memory");
     unsigned threads = o->threads ? o->threads : nd_pool_cores();
     if (threads > npoints) threads = (unsigned)npoints;
-    nd_pool_job pj = {npoints, j.ncols, threads, worker_new, worker_free, eval_point, &j,
+    nd_pool_job pj = {npoints, j.ncols, threads, nd_psweep_worker_new, nd_psweep_worker_free,
+                      nd_psweep_eval_point, &j,
                       o->interrupt, o->progress, o->progress_ctx};
     size_t done = 0;
     st = nd_pool_run(&pj, vals, NULL, &done, err);
