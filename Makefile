@@ -207,6 +207,7 @@ bench: deps all install $(BENCH_C)
 	$(BUILD)/bench/expr_speed
 	$(BUILD)/bench/continuation
 	$(BUILD)/bench/fi_onset
+	$(PYTHON) bench/sweep.py
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

@@ -15,10 +15,23 @@
 #include "../language/target.h"
 #include "adapt_args.h"
 #include "modules.h"
+#include "psweep_cmd.h"
 
+static const nd_option rec_sweep_options[] = {
+    ND_ADAPT_OPTION_ROWS,
+    {NULL, NULL, NULL}
+};
+
+/* sweep REC N or, when the call starts with NAME=values, a parameter grid. The command
+   takes any option name (the swept parameters), so the recording form checks its own. */
 static nd_status run_sweep(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
 {
-    nd_status st = nd_arg_expect(ctx, 2, 2, err);
+    if (nd_psweep_cmd_is_grid(ctx)) return nd_psweep_cmd_run(ctx, result, err);
+    nd_command strict = *ctx->cmd;
+    strict.flags &= ~(unsigned)ND_CMD_ANY_OPTIONS;
+    strict.options = rec_sweep_options;
+    nd_status st = nd_cmd_check_call(&strict, ctx->call, err);
+    if (st == ND_OK) st = nd_arg_expect(ctx, 2, 2, err);
     if (st != ND_OK) return st;
     nd_value *holder;
     nd_recording *rec;
@@ -47,13 +60,37 @@ static nd_status run_sweep(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
 
 static const nd_option sweep_options[] = {
     ND_ADAPT_OPTION_ROWS,
+    ND_PSWEEP_OPTION_ROWS,
     {NULL, NULL, NULL}
 };
 
 static const nd_command cmd_sweep = {
-    "sweep", "one sweep of a recording as a dataset",
-    "[NAME =] sweep RECORDING N [columns=[…] area= capacitance=]",
-    "Returns sweep N of a recording (`rec = load \"cell.abf\"`; sweeps are counted from 1, as "
+    "sweep", "one sweep of a recording, or a model over a grid of parameter values",
+    "[NAME =] sweep RECORDING N [columns=[…] area= capacitance=] | "
+    "[NAME =] sweep PAR=a..b [step=|n=] [PAR=a..b [step=|n=] …] [model= measure= var= t= "
+    "transient= threads= plot=]",
+    "Parameter grids: `sweep I=0..20 step=0.5` simulates the model (default: the "
+    "current one; `model=`) at each value of I, every point from the model's initial "
+    "state with the parameter held constant (the stimulus protocol is not applied), and "
+    "returns a table: the swept values as the first columns, then what `measure=` asks "
+    "for. Several names make a grid (`sweep I=0..20 n=41 gK=20..50 n=31`: 41 × 31 points, "
+    "the first name varying fastest); a state's name sweeps its initial value. A range "
+    "takes its resolution from the `step=` or `n=` right after it (default n=21); `I=5` "
+    "and `I=[1, 2, 5]` give values directly. At most 100000 points.\n\n"
+    "Measures, after a `transient` (default 200) over `t` (default 1000) on `var` "
+    "(default V): `rate` (default), the steady firing rate (1/mean interval of the spikes "
+    "found by the `spikes` rule; 0 below two spikes or when firing stopped; Hz for a ms "
+    "model); `spikes`: spikes, rate, isi_mean, isi_cv, peak_mean; `features`: what "
+    "`features` measures on a recording, over the window (mV and ms; the first spike's "
+    "threshold, peak, half_width, ahp_depth); `fixed`: the number of "
+    "equilibria, how many are stable, and var at the lowest stable one (no simulation); "
+    "`max`, `min`: the extremes of var. A point where the solver fails is nan.\n\n"
+    "The points run on every core (`threads=`; one BLAS thread each) and the table is "
+    "the same with any number of threads. Progress shows for long sweeps; an interrupt "
+    "keeps the points finished (the rest nan, metadata `done`). One parameter is drawn as "
+    "a curve, two as a heatmap; `plot TABLE rate` draws them again (metadata "
+    "`grid_shape` marks a two-parameter grid).\n\n"
+    "Recordings: returns sweep N of a recording (`rec = load \"cell.abf\"`; sweeps are counted from 1, as "
     "Clampfit shows them) as a dataset: `t` in ms from the sweep's start, the membrane "
     "potential as `V` and the current as `I` (in current clamp the injected command, in "
     "voltage clamp the recorded current), other channels under their names made "
@@ -65,8 +102,10 @@ static const nd_command cmd_sweep = {
     "current becomes a density in µA/cm², the models' unit, so that a model can be driven "
     "by the recorded stimulus (`stim data s I`); `columns=` keeps and renames columns as "
     "for `load`.",
-    sweep_options, "rec = load \"data/recordings/2019_07_24_0055_fsi.abf\"\ns = sweep rec 13\nspikes s",
-    0, run_sweep
+    sweep_options, "rec = load \"data/recordings/2019_07_24_0055_fsi.abf\"\ns = sweep rec 13\nspikes s\n"
+    "use hh\nfi1 = sweep I=0..20 step=0.5\nmap = sweep I=0..20 n=21 gK=20..50 n=16 t=500\n"
+    "plot map rate\neq = sweep I=0..20 measure=fixed",
+    ND_CMD_ANY_OPTIONS | ND_CMD_GROUPS, run_sweep
 };
 
 /* ---- features ---- */

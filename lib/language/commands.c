@@ -117,6 +117,9 @@ nd_status nd_cmd_check_call(const nd_command *cmd, const nd_call *call, nd_error
             if ((cmd->flags & ND_CMD_STAGES) && !b->key && b->value->kind == ND_EXPR_NAME &&
                 strcmp(b->value->str, "then") == 0)
                 break;
+            if ((cmd->flags & ND_CMD_GROUPS) && b->key && !nd_cmd_option(cmd, b->key) &&
+                nd_cmd_option(cmd, a->key))
+                break;
             if (b->key && strcmp(b->key, a->key) == 0)
                 return nd_error_set(err, ND_ESYNTAX, a->line, a->col, a->span,
                                     "option '%s' is given twice", a->key);

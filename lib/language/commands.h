@@ -43,8 +43,11 @@ typedef nd_status (*nd_cmd_fn)(nd_cmd_ctx *ctx, nd_value **result, nd_error *err
 enum {
     ND_CMD_ANY_OPTIONS = 1,   /* option names are data (let x=1, set I=10): not checked */
     ND_CMD_BLOCK = 2,         /* takes a trailing { ... } block */
-    ND_CMD_STAGES = 4         /* the word `then` starts a new stage, in which options may
+    ND_CMD_STAGES = 4,        /* the word `then` starts a new stage, in which options may
                                  be given again (train … adam iters=… then lbfgs iters=…) */
+    ND_CMD_GROUPS = 8         /* with ANY_OPTIONS: an undeclared option starts a group in
+                                 which declared ones may be given again (sweep I=0..20 n=41
+                                 gK=20..50 n=31) */
 };
 
 struct nd_command {

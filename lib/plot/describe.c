@@ -4,7 +4,9 @@
      {"type":"figure","title":s|null,"width":px,"height":px,
       "panels":[{"xlabel":s|null,"ylabel":s|null,
                  "series":[{"label":s|null,"n":points,"plotted":points sent to gnuplot,
-                            "xmin","xmax","ymin","ymax": numbers, null when none finite}]}]}
+                            "xmin","xmax","ymin","ymax": numbers, null when none finite}],
+                 "heatmap" (only on a panel drawn as a colour map):
+                   {"nx","ny","xmin","xmax","ymin","ymax","zmin","zmax","zlabel"}}]}
    followed by the keys a result added (nd_fig_set_json). */
 #include "figure_impl.h"
 
@@ -29,6 +31,14 @@ char *nd_fig_describe_text(const nd_figure *fig)
         const nd_fig_panel *pn = &fig->panels[p];
         nd_sb_printf(&sb, "\npanel %zu: y %s, x %s", p + 1, pn->ylabel ? pn->ylabel : "(unlabelled)",
                      pn->xlabel ? pn->xlabel : "(unlabelled)");
+        if (pn->heat) {
+            const nd_fig_heatmap *h = pn->heat;
+            nd_sb_printf(&sb, "\n  heatmap of %s: %zu x %zu cells", h->zlabel ? h->zlabel : "z",
+                         h->nx, h->ny);
+            text_range(&sb, "x", h->x, h->nx);
+            text_range(&sb, "y", h->y, h->ny);
+            text_range(&sb, "z", h->z, h->nx * h->ny);
+        }
         for (size_t s = 0; s < pn->nseries; s++) {
             const nd_fig_series *se = &pn->series[s];
             if (se->label) nd_sb_printf(&sb, "\n  %s: ", se->label);
@@ -84,6 +94,7 @@ char *nd_fig_describe_json(const nd_figure *fig, const nd_fig_plan *plan)
         rc |= nd_json_put(po, "xlabel", opt_string(pn->xlabel)) |
               nd_json_put(po, "ylabel", opt_string(pn->ylabel)) |
               nd_json_put(po, "series", json_incref(series));
+        if (pn->heat) rc |= nd_json_put(po, "heatmap", nd_fig_heatmap_json(pn->heat));
         for (size_t s = 0; rc == 0 && s < pn->nseries; s++, k++)
             rc |= nd_json_push(series, series_json(&pn->series[s], plan->nkeep[k]));
         json_decref(series);

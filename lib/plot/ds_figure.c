@@ -1,6 +1,7 @@
 /* Dataset figures: panels found by variable name, legends only where needed. */
 #include "ds_figure.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,7 +18,11 @@ char *nd_ds_plot_title(const nd_ds_plot *src, size_t nsrc, const char *vs)
         nd_sb_printf(&sb, "%s%s", v ? ", " : "", first->vars[v]);
     /* a table's first column is what its rows are against (fi: I); a simulation's is time */
     const char *x = nd_ds_name(first->ds, 0);
-    nd_sb_printf(&sb, " against %s", vs ? vs : strcmp(x, "t") == 0 ? "time" : x);
+    size_t nx, ny;
+    if (!vs && nsrc == 1 && first->nvars == 1 && nd_ds_grid_shape(first->ds, &nx, &ny))
+        nd_sb_printf(&sb, " over %s and %s", x, nd_ds_name(first->ds, 1));
+    else
+        nd_sb_printf(&sb, " against %s", vs ? vs : strcmp(x, "t") == 0 ? "time" : x);
     const char *pars = nd_ds_meta(first->ds, "parameters"), *stim = nd_ds_meta(first->ds, "stimulus");
     if (pars && *pars) nd_sb_printf(&sb, ", %s", pars);
     if (stim && *stim && strcmp(stim, "none") != 0) nd_sb_printf(&sb, ", stimulus %s", stim);
@@ -84,9 +89,50 @@ static int add_source(nd_figure *fig, const nd_ds_plot *s, const char *vs, int l
     return ok && xlabel ? 0 : -1;
 }
 
+int nd_ds_grid_shape(const nd_dataset *ds, size_t *nx, size_t *ny)
+{
+    const char *shape = nd_ds_meta(ds, "grid_shape");
+    size_t a, b;
+    char end;
+    if (!shape || sscanf(shape, "%zu %zu%c", &a, &b, &end) != 2 || a == 0 || b == 0 ||
+        a * b != nd_ds_rows(ds) || nd_ds_cols(ds) < 3)
+        return 0;
+    *nx = a;
+    *ny = b;
+    return 1;
+}
+
+nd_figure *nd_ds_heatmap_figure(const nd_dataset *ds, const char *var, const char *title)
+{
+    size_t nx, ny;
+    int col = var ? nd_ds_find(ds, var) : -1;
+    if (!nd_ds_grid_shape(ds, &nx, &ny) || col < 0) return NULL;
+    const double *xc = nd_ds_col(ds, 0), *yc = nd_ds_col(ds, 1);
+    double *y = malloc(ny * sizeof *y);
+    char *xl = axis_label(ds, 0), *yl = axis_label(ds, 1), *zl = axis_label(ds, (size_t)col);
+    nd_figure *fig = y && xl && yl && zl ? nd_fig_create(title) : NULL;
+    if (fig) {
+        for (size_t j = 0; j < ny; j++) y[j] = yc[j * nx];
+        if (nd_fig_add_panel(fig, xl, yl) < 0 ||
+            nd_fig_set_heatmap(fig, 0, xc, nx, y, ny, nd_ds_col(ds, (size_t)col), zl) != 0) {
+            nd_fig_free(fig);
+            fig = NULL;
+        }
+    }
+    free(y);
+    free(xl);
+    free(yl);
+    free(zl);
+    return fig;
+}
+
 nd_figure *nd_ds_plot_figure(const nd_ds_plot *src, size_t nsrc, const char *vs,
                              const char *title)
 {
+    size_t nx, ny;
+    if (!vs && nsrc == 1 && src[0].nvars == 1 && nd_ds_grid_shape(src[0].ds, &nx, &ny) &&
+        nd_ds_find(src[0].ds, src[0].vars[0]) >= 2)
+        return nd_ds_heatmap_figure(src[0].ds, src[0].vars[0], title);
     nd_figure *fig = nd_fig_create(title);
     size_t most = 0;
     for (size_t k = 0; k < nsrc; k++) most += src[k].nvars;

@@ -40,6 +40,7 @@ void nd_fig_free(nd_figure *fig)
             free(pn->series[s].y);
         }
         free(pn->series);
+        nd_fig_heatmap_free(pn->heat);
         free(pn->xlabel);
         free(pn->ylabel);
     }

@@ -61,6 +61,14 @@ int nd_fig_add_panel(nd_figure *fig, const char *xlabel, const char *ylabel);
 int nd_fig_add_series(nd_figure *fig, int panel, const char *label, const double *x,
                       const double *y, size_t n, nd_fig_style style);
 
+/* Draws z over the grid x (nx increasing values) × y (ny increasing values) in panel as a
+   colour map (z[j * nx + i] at (x[i], y[j]); NaN cells left blank) with a colour bar
+   labelled zlabel (may be NULL), under the panel's series, and fixes the x and y ranges
+   to the grid's cells. Replaces an earlier heatmap of the panel. 0 ok, -1 for a bad
+   panel, an empty grid or ENOMEM. */
+int nd_fig_set_heatmap(nd_figure *fig, int panel, const double *x, size_t nx, const double *y,
+                       size_t ny, const double *z, const char *zlabel);
+
 /* Fixes the x range shared by all panels (default: the data's range); an empty or
    non-finite range is ignored. */
 void nd_fig_set_xrange(nd_figure *fig, double lo, double hi);

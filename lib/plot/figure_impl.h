@@ -5,6 +5,7 @@
 #include <stddef.h>
 
 #include "../base/json.h"
+#include "../base/strbuf.h"
 #include "figure.h"
 
 typedef struct nd_fig_series {
@@ -14,8 +15,16 @@ typedef struct nd_fig_series {
     nd_fig_style style;
 } nd_fig_series;
 
+/* A colour map of z over a rectangular grid (heatmap.c). */
+typedef struct nd_fig_heatmap {
+    double *x, *y, *z;     /* own copies: nx, ny and nx * ny values (x fastest) */
+    size_t nx, ny;
+    char *zlabel;          /* the colour bar's label, or NULL */
+} nd_fig_heatmap;
+
 typedef struct nd_fig_panel {
     char *xlabel, *ylabel;
+    nd_fig_heatmap *heat;  /* drawn under the series, or NULL */
     nd_fig_series *series;
     size_t nseries, cap;
     int fixed_y;
@@ -61,6 +70,23 @@ void nd_fig_plan_free(nd_fig_plan *plan);
 /* Returns the gnuplot script that draws fig as planned, writing the SVG to /dev/fd/3 and,
    when with_png, the PNG to /dev/fd/4; caller frees; NULL on ENOMEM. */
 char *nd_fig_script(const nd_figure *fig, const nd_fig_plan *plan, int with_png);
+
+/* Frees a heatmap and its copies; NULL is allowed. */
+void nd_fig_heatmap_free(nd_fig_heatmap *h);
+
+/* Returns 1 when some panel of fig has a heatmap (the plan leaves room for its colour bar). */
+int nd_fig_has_heatmap(const nd_figure *fig);
+
+/* Appends the heatmap's datablock $hP and the settings before panel p's plot (palette,
+   colour range and bar), and the plot item that draws it, to the script. */
+void nd_fig_heatmap_data(nd_sb *sb, const nd_fig_heatmap *h, size_t p);
+void nd_fig_heatmap_settings(nd_sb *sb, const nd_fig_heatmap *h,
+                             void (*quote)(nd_sb *, const char *));
+void nd_fig_heatmap_item(nd_sb *sb, size_t p);
+
+/* Returns the JSON object describing h: "nx", "ny", "xmin", "xmax", "ymin", "ymax",
+   "zmin", "zmax" (null when nothing is finite), "zlabel"; NULL on ENOMEM. */
+json_t *nd_fig_heatmap_json(const nd_fig_heatmap *h);
 
 /* Returns the text/plain description of fig (title, panels, series with point counts and
    ranges); caller frees; NULL on ENOMEM. */

@@ -122,6 +122,7 @@ static void layout(const nd_figure *fig, nd_fig_plan *plan)
     plan->bottom = xlabel ? 52 : 34;
     plan->left = 78;
     plan->right = 22 + fmin(legend_width(fig), 0.35 * plan->width);
+    if (nd_fig_has_heatmap(fig)) plan->right += 96;   /* the colour bar and its label */
     plan->gap = 14;
     plan->panel_h = (plan->height - plan->top - plan->bottom - plan->gap * (double)(np - 1)) /
                     (double)np;

@@ -63,6 +63,7 @@ static void datablocks(nd_sb *sb, const nd_figure *fig, const nd_fig_plan *plan)
             }
             nd_sb_puts(sb, "EOD\n");
         }
+        if (fig->panels[p].heat) nd_fig_heatmap_data(sb, fig->panels[p].heat, p);
     }
 }
 
@@ -165,8 +166,13 @@ static void panel(nd_sb *sb, const nd_figure *fig, const nd_fig_plan *plan, size
     int legend = 0;
     for (size_t s = 0; s < pn->nseries; s++) legend |= pn->series[s].label != NULL;
     nd_sb_puts(sb, legend ? "set key on\n" : "unset key\n");
+    if (pn->heat) nd_fig_heatmap_settings(sb, pn->heat, gp_quote);
     nd_sb_puts(sb, "plot ");
     size_t items = 0, auto_colors = 0;
+    if (pn->heat) {
+        nd_fig_heatmap_item(sb, p);
+        items++;
+    }
     for (size_t s = 0; s < pn->nseries; s++, (*k)++) {
         const nd_fig_series *se = &pn->series[s];
         nd_fig_color color = se->style.color;
@@ -177,6 +183,7 @@ static void panel(nd_sb *sb, const nd_figure *fig, const nd_fig_plan *plan, size
         plot_item(sb, se, *k, color);
     }
     nd_sb_puts(sb, items ? "\n" : "NaN notitle\n");
+    if (pn->heat) nd_sb_puts(sb, "unset colorbox\nunset cblabel\n");
 }
 
 static void body(nd_sb *sb, const nd_figure *fig, const nd_fig_plan *plan)
