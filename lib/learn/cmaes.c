@@ -20,7 +20,8 @@ typedef struct es {
     size_t n, lambda, mu;
     double *w, mueff, cs, ds, cc, c1, cmu, chin;
     double *m, *ps, *pc, *C, *B, *D, sigma;
-    double *z, *y, *x, *xf, *val, *fit, *pen, *tmp;
+    double *z, *y, *x, *xf, *val, *fit, *pen;
+    double *tmp;           /* scratch: 2n for the update, λ for the spread of values */
     size_t *order;
     unsigned char *done;
     long eigen_gen;
@@ -46,7 +47,7 @@ static int es_init(es *s, size_t n, size_t lambda, const double *x0, double sigm
     s->z = malloc(ln * sizeof *s->z), s->y = malloc(ln * sizeof *s->y);
     s->x = malloc(ln * sizeof *s->x), s->xf = malloc(ln * sizeof *s->xf);
     s->val = malloc(lambda * sizeof *s->val), s->fit = malloc(lambda * sizeof *s->fit);
-    s->pen = malloc(lambda * sizeof *s->pen), s->tmp = malloc((nn + n) * sizeof *s->tmp);
+    s->pen = malloc(lambda * sizeof *s->pen), s->tmp = malloc((nn + n + lambda) * sizeof *s->tmp);
     s->order = malloc(lambda * sizeof *s->order), s->done = malloc(lambda);
     if (!s->w || !s->m || !s->ps || !s->pc || !s->C || !s->B || !s->D || !s->z || !s->y ||
         !s->x || !s->xf || !s->val || !s->fit || !s->pen || !s->tmp || !s->order || !s->done)
@@ -321,7 +322,7 @@ nd_status nd_cmaes_minimize(nd_cmaes_fn f, void *ctx, size_t n, const double *x0
             }
         }
         es_sample(&s, &rng, o->lower, o->upper);
-        r->evals += nd_cmaes_eval_population(f, ctx, n, lambda, s.xf, s.val, s.done,
+        r->evals += cmaes_eval_population(f, ctx, n, lambda, s.xf, s.val, s.done,
                                              o->threads, o->interrupt);
         keep_best(&s, &r->fbest, xbest);
         if (o->interrupt && atomic_load(o->interrupt)) {

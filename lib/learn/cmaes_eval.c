@@ -33,7 +33,7 @@ static void *work(void *arg)
     return NULL;
 }
 
-long nd_cmaes_eval_population(nd_cmaes_fn f, void *ctx, size_t n, size_t lambda,
+long cmaes_eval_population(nd_cmaes_fn f, void *ctx, size_t n, size_t lambda,
                               const double *pts, double *val, unsigned char *done,
                               int threads, const atomic_int *interrupt)
 {

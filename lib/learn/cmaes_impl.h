@@ -9,7 +9,7 @@
    those skipped once *interrupt became nonzero). Each value lands at its own index, so
    the outcome does not depend on how many threads share the work (nor on a thread that
    could not be started: the others take its share). Returns the number of evaluations. */
-long nd_cmaes_eval_population(nd_cmaes_fn f, void *ctx, size_t n, size_t lambda,
+long cmaes_eval_population(nd_cmaes_fn f, void *ctx, size_t n, size_t lambda,
                               const double *pts, double *val, unsigned char *done,
                               int threads, const atomic_int *interrupt);
 
