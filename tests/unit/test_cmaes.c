@@ -1,8 +1,7 @@
-/* CMA-ES on the tutorial's test functions, whose minima are known in closed form (0 at the
+/* CMA-ES on the classic test functions, whose minima are known in closed form (0 at the
    origin, or at (1, …, 1) for Rosenbrock): each run must reach 1e-10 within a budget of
-   about twice the evaluations Hansen & Ostermeier (2001) and Hansen's tutorial report for
-   the default population (sphere 10-D ~1.5e3, ellipsoid 10-D ~6e3, Rosenbrock 10-D
-   ~6e3-1e4), and the point found must be the known minimiser. Then the contract: the same
+   about twice the mean evaluations over 20 seeds (docs/science.md §3.10), and the point
+   found must be the known minimiser. Then the contract: the same
    seed gives the same bits with one and two threads, bounds hold, an interrupt keeps the
    best, a failed evaluation counts as +inf. */
 #include "test.h"
