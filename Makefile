@@ -206,6 +206,7 @@ bench: deps all install $(BENCH_C)
 	$(BUILD)/bench/expr_speed
 	$(BUILD)/bench/continuation
 	$(BUILD)/bench/fi_onset
+	OPENBLAS_CORETYPE=$(ND_CORETYPE) $(BUILD)/bench/cmaes
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
