@@ -49,7 +49,7 @@ typedef struct nd_cmaes_options {
     long max_evals;        /* 0: 1000 (n + 5)^2 / sqrt(λ) */
     double ftarget;        /* stop once the best value is <= this (-INFINITY: never) */
     double tolfun;         /* default 1e-12 */
-    double tolx;           /* default 1e-12 · sigma0 */
+    double tolx;           /* NAN (the default): 1e-12 · sigma0 */
     long stagnation;       /* generations of the stagnation window; 0: 100 + 100 n^1.5/λ */
     const atomic_int *interrupt;  /* nonzero stops the run, keeping the best (may be NULL) */
     void (*progress)(void *ctx, const nd_cmaes_state *s);  /* after each generation, or NULL */
