@@ -184,11 +184,14 @@ nd_status nd_fit_objective_trace(const nd_fit_objective *f, size_t k, const doub
     return st;
 }
 
-/* |model − data| / scale; ND_FIT_MISSING when only one of them is defined, 0 when neither. */
+/* |model − data| / scale; 0 when the recording lacks the feature (the recording says which
+   features there are, as an experiment's feature set does in BluePyOpt: the fast-spiking
+   cell's strongest step has spikes but no measurable latency), ND_FIT_MISSING when only the
+   model lacks it. */
 static double score(double model, double data, double scale)
 {
-    if (isnan(model) && isnan(data)) return 0;
-    if (isnan(model) || isnan(data)) return ND_FIT_MISSING;
+    if (isnan(data)) return 0;
+    if (isnan(model)) return ND_FIT_MISSING;
     return fabs(model - data) / scale;
 }
 

@@ -22,8 +22,8 @@ typedef enum nd_fit_kind {
     ND_FIT_FI          /* Σ over sweeps of (rate_model − rate_data)², Hz² */
 } nd_fit_kind;
 
-/* The score of a feature the data have and the model does not (or the reverse): BluePyOpt's
-   default max_score. */
+/* The score of a feature the recording has and the model does not: BluePyOpt's default
+   max_score. A feature the recording lacks is not compared. */
 #define ND_FIT_MISSING 250.0
 
 typedef struct nd_fit_setup {

@@ -61,6 +61,23 @@ TEST(fit_features_objective_is_zero_at_the_truth_only)
         CHECK(v1 > 5);
         CHECK(v2 > v0);
         printf("    features distance: truth %.3g, start %.3g, gNa +2%% %.3g\n", v0, v1, v2);
+        /* gNa = 8: the model stays silent at 100 pA, where the recording fires: its latency,
+           ISI, peak and trough are missing, 250 each on top of the count's score */
+        double weak[2] = {8, 14}, vw = 0, *v = NULL;
+        CHECK_INT(nd_fit_objective_eval(f, weak, 2, &vw), 0);
+        CHECK_INT(nd_fit_objective_trace(f, 1, weak, &v, &e), ND_OK);
+        size_t n = nd_fit_sweep_length(f, 1);
+        double *t = malloc(n * sizeof *t);
+        for (size_t k = 0; t && k < n; k++) t[k] = (double)k * FIT_FX_DT;
+        nd_ephys_trace tr = {t, v, NULL, n, n, 0, FIT_FX_ON, FIT_FX_OFF, 100};
+        nd_ephys_sweep ms;
+        CHECK_INT(nd_ephys_sweep_analyze(&tr, NULL, &ms, &e), ND_OK);
+        CHECK_INT(ms.n_spikes, 0);
+        double nd = (double)nd_fit_sweep_spikes(f, 1);
+        CHECK(vw >= 4 * ND_FIT_MISSING + nd / fmax(1, 0.1 * nd));
+        nd_ephys_sweep_clear(&ms);
+        free(t);
+        free(v);
     }
     nd_fit_objective_free(f);
     free_sweeps(sw);
