@@ -208,6 +208,7 @@ bench: deps all install $(BENCH_C)
 	$(BUILD)/bench/continuation
 	$(BUILD)/bench/fi_onset
 	$(PYTHON) bench/sweep.py
+	OPENBLAS_CORETYPE=$(ND_CORETYPE) $(BUILD)/bench/cmaes
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)
