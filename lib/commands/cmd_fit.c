@@ -13,6 +13,7 @@
 #include "../language/progress.h"
 #include "../language/target.h"
 #include "learn_cmd.h"
+#include "fit_cmaes_cmd.h"
 #include "learn_plot.h"
 #include "modules.h"
 
@@ -23,6 +24,7 @@ typedef struct fit_call {
     double lower[MAX_NAMES], upper[MAX_NAMES];
     nd_fit_options o;
     nd_fit_method method;
+    int cmaes;                  /* method=cmaes or objective=: the gradient-free path */
     long iters;
     const char *profile;
     nd_value *holders[MAX_DATA];
@@ -103,9 +105,14 @@ static nd_status read_options(const nd_cmd_ctx *ctx, fit_call *fc, nd_error *err
         (st = nd_arg_opt_number(ctx, "dt", 0, &o->dt, err)) ||
         (st = nd_arg_opt_word(ctx, "method", "lbfgs", &method, err)))
         return st;
-    if (nd_fit_method_parse(method, &fc->method) != 0)
+    const nd_arg *objective = nd_arg_opt(ctx, "objective");
+    fc->cmaes = strcmp(method, "cmaes") == 0 || (objective && !nd_arg_opt(ctx, "method"));
+    if (!fc->cmaes && nd_fit_method_parse(method, &fc->method) != 0)
         st = nd_arg_error(nd_arg_opt(ctx, "method"), err, ND_EVALUE,
-                          "unknown method '%s' (lbfgs, lm)", method);
+                          "unknown method '%s' (lbfgs, lm, cmaes)", method);
+    else if (!fc->cmaes && objective)
+        st = nd_arg_error(objective, err, ND_EVALUE, "objective= is for the gradient-free "
+                          "search (method=cmaes); %s fits the samples by least squares", method);
     free(method);
     if (st != ND_OK) return st;
     if (!(iters >= 1 && iters <= 1e6 && iters == floor(iters)))
@@ -253,6 +260,14 @@ static nd_status run_fit(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
         st = nd_target_dataset(ctx, nd_arg_pos(ctx, i), &fc->holders[fc->ndata], &ds, err);
         if (st == ND_OK) fc->data[fc->ndata++] = ds;
     }
+    if (st == ND_OK && fc->cmaes) {
+        st = nd_fit_cmaes_command(ctx, mo, fc->params, fc->o.nparams, fc->lower, fc->upper,
+                                  fc->data, fc->ndata, result, err);
+        for (size_t i = 0; i < fc->ndata; i++) nd_value_unref(fc->holders[i]);
+        free(fc);
+        if (st != ND_OK && err && err->line == 0) nd_learn_locate_call(ctx, err);
+        return st;
+    }
     nd_fit *f = NULL;
     if (st == ND_OK) {
         fc->o.stim = mo->stim;
@@ -318,8 +333,16 @@ static nd_status run_fit(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
 static const nd_option fit_options[] = {
     {"params", NULL, "the parameters to estimate: params=[gNa, gK]"},
     {"observe", "the columns named like states", "the observed state variables (observe=V)"},
-    {"method", "lbfgs", "lbfgs (L-BFGS on the loss) or lm (Levenberg–Marquardt on the "
-                        "residuals)"},
+    {"method", "lbfgs", "lbfgs (L-BFGS on the loss), lm (Levenberg–Marquardt on the "
+                        "residuals) or cmaes (gradient-free, on objective=)"},
+    {"objective", "features", "with method=cmaes: features (spike count, latency, ISI, peaks, "
+                              "troughs, steady state) or fi (rates) of current-clamp sweeps"},
+    {"capacitance", "0", "with method=cmaes: the cell's capacitance in pF, to turn the sweeps' "
+                         "currents into µA/cm² (0: they are densities already)"},
+    {"window", "found in the current", "with method=cmaes: the stimulus window START..END in ms"},
+    {"seed", "1", "with method=cmaes: the search's seed (the same seed, the same result)"},
+    {"threads", "1", "with method=cmaes: threads evaluating a generation (same result)"},
+    {"evals", "3000", "with method=cmaes: most objective evaluations"},
     {"iters", "200", "iterations of the search"},
     {"shoot", "1", "multiple shooting: segments per dataset, each starting state fitted too "
                    "(for spiking data)"},
@@ -336,7 +359,9 @@ static const nd_option fit_options[] = {
 static const nd_command cmd_fit = {
     "fit", "estimate parameters of a model from data, with standard errors",
     "[FITTED =] fit MODEL DATA [DATA …] params=[P, …] [observe=V method=lbfgs|lm iters=200 "
-    "shoot=1 continuity=1 dt= log=true lower=[…] upper=[…] profile=P]",
+    "shoot=1 continuity=1 dt= log=true lower=[…] upper=[…] profile=P] | "
+    "fit MODEL SWEEP … params=[…] method=cmaes [objective=features|fi capacitance= window= "
+    "seed= threads= evals=]",
     "Estimates the parameters named in params= of MODEL (built-in or your own) by least "
     "squares on one or several datasets at once, which share the parameters: the sum of "
     "squared differences between each observed variable (observe=, default every column "
@@ -360,11 +385,20 @@ static const nd_command cmd_fit = {
     "data against the fitted model. profile=P adds the profile likelihood of P and its 95 % "
     "interval. FITTED is bound to the model with the estimates (for `use`, `simulate`, "
     "`compare`), with the fit as its fields: FITTED.estimates, .se, .parameters, "
-    ".correlation, .warning, ….",
+    ".correlation, .warning, ….\n\n"
+    "method=cmaes (or objective=) fits what is not differentiable: the electrophysiology "
+    "features (objective=features, after BluePyOpt: spike count, first-spike latency, mean "
+    "ISI, spike peaks and troughs, the steady state of silent sweeps, each scored against "
+    "the data's value over a scale) or the firing rates (objective=fi) of current-clamp "
+    "sweeps (datasets with t, V and I, e.g. `sweep rec 7`), each simulated under its own "
+    "current (capacitance= converts pA to µA/cm²), searched by CMA-ES (Hansen 2016) inside "
+    "lower=/upper= (default x/10 … 10x), seeded and identical on any number of threads. "
+    "It reports the objective before and after and the work done; no standard errors.",
     fit_options,
     "sim = simulate hh t=50 observe=V noise=0.01 seed=1\n"
     "fitted = fit hh sim params=[gNa, gK] method=lm\n"
-    "fit hh sim params=[gNa, gK] profile=gK",
+    "fit hh sim params=[gNa, gK] profile=gK\n"
+    "fw = fit wb s2 s6 s10 params=[gNa, gK] objective=features capacitance=70 threads=2",
     0, run_fit
 };
 
