@@ -1052,3 +1052,40 @@ def test_real_neuron_spikes_of_the_recorded_sweeps():
     assert s["count"] == crossings(vs[12], -20.0)
     c = result(NB5, ("c = compare s7 w",), "compare")
     assert c["count_a"] == crossings(vs[6], -20.0)
+
+
+def test_real_neuron_fitted_model_on_the_unseen_sweep():
+    """`fit … objective=features` then `compare v11 w11`: A is the recording's sweep 11
+    (neo's −20 mV crossings); B is wb with the estimates the notebook found (read as
+    inputs) driven by sweep 11's command in µA/cm² (pA over C in pF, C = τ/R_in from the
+    notebook's features), solved here by SciPy from wb's rest state."""
+    fit = result(NB5, ("cell = fit wb t2 t7 t15",), "fit_cmaes")
+    est = {p["name"]: p["estimate"] for p in fit["parameters"]}
+    assert fit["value"] < fit["start_value"]
+    f = result(NB5, ("=f = features rec",), "features")["cell"]
+    c_pf = 1000 * f["tau"] / f["input_resistance"]
+    c = result(NB5, ("c11 = compare v11 w11",), "compare")
+    dt, vs, cs = fsi()
+    assert c["count_a"] == crossings(vs[10], -20.0)
+    grid = np.arange(cs[10].size) * dt
+    current = cs[10] / c_pf
+
+    def rhs(t, y):
+        V, h, n = y
+        am = 0.1 * (V + 35) / (1 - np.exp(-(V + 35) / 10))
+        bm = 4 * np.exp(-(V + 60) / 18)
+        ah, bh = 0.07 * np.exp(-(V + 58) / 20), 1 / (1 + np.exp(-(V + 28) / 10))
+        an = 0.01 * (V + 34) / (1 - np.exp(-(V + 34) / 10))
+        bn = 0.125 * np.exp(-(V + 44) / 80)
+        m = am / (am + bm)
+        I = np.interp(t, grid, current)
+        dV = (I - est["gNa"] * m**3 * h * (V - 55) - est["gK"] * n**4 * (V + 90)
+              - est["gL"] * (V - est["EL"]))
+        return [dV, 5 * (ah * (1 - h) - bh * h), 5 * (an * (1 - n) - bn * n)]
+
+    up = lambda t, y: y[0] + 20
+    up.direction = 1
+    # steps of at most half a sample, so no jump of the current is stepped over
+    sol = solve_ivp(rhs, (0, 3000), [-64.0176, 0.780792, 0.089078], method="DOP853",
+                    rtol=1e-9, atol=1e-9, max_step=0.025, events=[up])
+    assert c["count_b"] == len(sol.t_events[0])
