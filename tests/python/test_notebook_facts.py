@@ -1005,15 +1005,17 @@ def test_real_neuron_recording_and_features():
     assert 60 < c_pf < 80
 
 
-def wb_f(t, y, I):
+def wb_f(t, y, I, gNa=35.0, gK=9.0, gL=0.1, EL=-65.0):
+    """Wang & Buzsaki (1996); I a number or a function of t."""
     V, h, n = y
+    I = I(t) if callable(I) else I
     am = 0.1 * (V + 35) / (1 - np.exp(-(V + 35) / 10))
     bm = 4 * np.exp(-(V + 60) / 18)
     ah, bh = 0.07 * np.exp(-(V + 58) / 20), 1 / (1 + np.exp(-(V + 28) / 10))
     an = 0.01 * (V + 34) / (1 - np.exp(-(V + 34) / 10))
     bn = 0.125 * np.exp(-(V + 44) / 80)
     m = am / (am + bm)
-    dV = I - 35 * m**3 * h * (V - 55) - 9 * n**4 * (V + 90) - 0.1 * (V + 65)
+    dV = I - gNa * m**3 * h * (V - 55) - gK * n**4 * (V + 90) - gL * (V - EL)
     return [dV, 5 * (ah * (1 - h) - bh * h), 5 * (an * (1 - n) - bn * n)]
 
 
@@ -1071,17 +1073,7 @@ def test_real_neuron_fitted_model_on_the_unseen_sweep():
     current = cs[10] / c_pf
 
     def rhs(t, y):
-        V, h, n = y
-        am = 0.1 * (V + 35) / (1 - np.exp(-(V + 35) / 10))
-        bm = 4 * np.exp(-(V + 60) / 18)
-        ah, bh = 0.07 * np.exp(-(V + 58) / 20), 1 / (1 + np.exp(-(V + 28) / 10))
-        an = 0.01 * (V + 34) / (1 - np.exp(-(V + 34) / 10))
-        bn = 0.125 * np.exp(-(V + 44) / 80)
-        m = am / (am + bm)
-        I = np.interp(t, grid, current)
-        dV = (I - est["gNa"] * m**3 * h * (V - 55) - est["gK"] * n**4 * (V + 90)
-              - est["gL"] * (V - est["EL"]))
-        return [dV, 5 * (ah * (1 - h) - bh * h), 5 * (an * (1 - n) - bn * n)]
+        return wb_f(t, y, lambda t: np.interp(t, grid, current), **est)
 
     up = lambda t, y: y[0] + 20
     up.direction = 1
