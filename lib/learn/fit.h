@@ -144,8 +144,16 @@ typedef struct nd_fit_stats {
     double cond;           /* λmax/λmin of the scaled Fisher matrix (inf: singular) */
     double *weak;          /* np: the eigenvector of its smallest eigenvalue */
     int identifiable;      /* 0: cond > ND_FIT_COND_LIMIT */
-    char *warning;         /* "gL and EL trade off: …", or NULL */
+    double noise;          /* SD of the data's own noise (nd_noise_sd_estimate, pooled over
+                              the observed columns), NAN when it cannot be estimated */
+    int misfit;            /* 1: σ > ND_FIT_MISFIT × noise, the residuals are structure */
+    char *warning;         /* "gL and EL trade off: …" and/or the misfit's, or NULL */
 } nd_fit_stats;
+
+/* How many times the data's noise the residual SD may be before the fit is called a
+   misfit: then the residuals are not independent noise, and the standard errors (which
+   assume it) understate the uncertainty. */
+#define ND_FIT_MISFIT 2.0
 
 /* Condition number of the scaled Fisher matrix above which the problem is called not
    identifiable. */
@@ -153,7 +161,8 @@ typedef struct nd_fit_stats {
 
 /* Computes s at the current estimates by a single-shooting evaluation: standard errors
    from the Gauss–Newton matrix σ²(JᵀJ)⁻¹, correlations, the near-singular direction and
-   its warning naming the parameters with the largest weights. */
+   its warning naming the parameters with the largest weights, and the data's noise with a
+   warning when the residuals are far above it. */
 nd_status nd_fit_stats_compute(nd_fit *f, nd_fit_stats *s, nd_error *err);
 void nd_fit_stats_free(nd_fit_stats *s);
 

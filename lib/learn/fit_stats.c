@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "../base/strbuf.h"
+#include "../data/noise.h"
 #include "fit_impl.h"
 
 void nd_fit_stats_free(nd_fit_stats *s)
@@ -61,26 +62,58 @@ static nd_status gauss_newton(nd_fit *f, double *A, double *ssr, nd_error *err)
     return ND_OK;
 }
 
-static nd_status warn(const nd_fit *f, nd_fit_stats *s, const double *diag)
+/* The noise SD of the observed data, pooled over datasets and columns by sample count. */
+static double data_noise(const nd_fit *f)
+{
+    double sum = 0, count = 0;
+    for (size_t k = 0; k < f->ndata; k++) {
+        const fit_exp *e = &f->ex[k];
+        double *col = malloc(e->rows * sizeof *col);
+        for (size_t q = 0; col && q < f->nobsv; q++) {
+            for (size_t i = 0; i < e->rows; i++) col[i] = e->d[i * f->nobsv + q];
+            double sd = nd_noise_sd_estimate(e->t, col, e->rows);
+            if (isfinite(sd)) sum += sd * sd * (double)e->rows, count += (double)e->rows;
+        }
+        free(col);
+    }
+    return count > 0 ? sqrt(sum / count) : NAN;
+}
+
+/* The identifiability part of the warning into sb: a parameter without effect, or the
+   parameters that trade off (one parameter alone never trades off). */
+static void identifiability(const nd_fit *f, const nd_fit_stats *s, const double *diag,
+                            nd_sb *sb)
 {
     char names[512];
-    nd_sb sb;
-    nd_sb_init(&sb);
     size_t dead = f->np;
     for (size_t i = 0; i < f->np; i++)
         if (!(diag[i] > 0)) dead = i;
     if (dead < f->np) {
-        nd_sb_printf(&sb, "%s has no effect on the observed data: it cannot be estimated",
+        nd_sb_printf(sb, "%s has no effect on the observed data: it cannot be estimated",
                      nd_fit_param_name(f, dead));
-    } else if (f->np == 1) {
-        nd_sb_free(&sb);
-        return ND_OK;
-    } else {
+    } else if (f->np > 1) {
         nd_fit_direction_names(f, s->weak, names, sizeof names);
-        nd_sb_printf(&sb, "%s trade off: the data determine only a combination of them "
+        nd_sb_printf(sb, "%s trade off: the data determine only a combination of them "
                      "(condition number %.3g of the scaled Fisher matrix), so their "
                      "estimates are not identifiable; fix some of them or add data that "
                      "separates them", names, s->cond);
+    }
+}
+
+static nd_status warn(const nd_fit *f, nd_fit_stats *s, const double *diag)
+{
+    nd_sb sb;
+    nd_sb_init(&sb);
+    if (!s->identifiable) identifiability(f, s, diag, &sb);
+    if (s->misfit)
+        nd_sb_printf(&sb, "%sthe residuals (SD %.3g) are %.3g times the noise in the data "
+                     "(SD %.3g, estimated from the data alone): the model misses structure "
+                     "in the data, and the standard errors, which assume independent noise, "
+                     "understate the uncertainty", sb.len ? "; " : "", s->sigma,
+                     s->sigma / s->noise, s->noise);
+    if (!sb.len) {
+        nd_sb_free(&sb);
+        return ND_OK;
     }
     s->warning = nd_sb_take(&sb);
     return s->warning ? ND_OK : ND_ENOMEM;
@@ -132,7 +165,9 @@ nd_status nd_fit_stats_compute(nd_fit *f, nd_fit_stats *s, nd_error *err)
             }
             s->corr[a * np + b] = a == b ? 1 : lmin > 0 ? c / sqrt(va * vb) : NAN;
         }
-    if (!s->identifiable && warn(f, s, dg) != ND_OK)
+    s->noise = data_noise(f);
+    s->misfit = s->noise > 0 && s->sigma > ND_FIT_MISFIT * s->noise;
+    if ((!s->identifiable || s->misfit) && warn(f, s, dg) != ND_OK)
         st = nd_error_fail(err, ND_ENOMEM, "out of memory");
 done:
     free(A), free(V), free(w), free(dg);

@@ -83,6 +83,8 @@ static json_t *to_json(const nd_fit_report *r)
     nd_json_put(j, "samples", json_integer((json_int_t)nd_fit_nobs(f)));
     nd_json_put(j, "ssr", nd_json_real(s->ssr));
     nd_json_put(j, "sigma", nd_json_real(s->sigma));
+    nd_json_put(j, "noise", nd_json_real(s->noise));
+    nd_json_put(j, "misfit", json_boolean(s->misfit));
     for (size_t i = 0; i < np; i++) {
         json_t *p = json_object();
         nd_json_put(p, "name", nd_json_utf8(nd_fit_param_name(f, i)));

@@ -61,6 +61,23 @@ def test_recovers_the_truth_within_2_percent_and_2_se(fitted):
     # σ estimated from the residuals: the noise was 1 mV.
     assert 0.85 < fitted["sigma"] < 1.15, fitted["sigma"]
     assert fitted["identifiable"] is True and fitted["warning"] is None
+    # the data's own noise, estimated from the data alone, is the 1 mV added: no misfit
+    assert 0.7 < fitted["noise"] < 1.3, fitted["noise"]
+    assert fitted["misfit"] is False
+
+
+def test_a_model_that_cannot_fit_is_called_a_misfit(k, data):
+    """Only the leak of hh fitted to the spiking data of gNa = 100, gK = 30: the residuals
+    are spikes out of place, far above the 1 mV noise, and the warning says the standard
+    errors understate the uncertainty."""
+    path, _, _ = data
+    r = k.execute(f'use hh\nstim step at=5 dur=30 amp=10\nd = load "{path}"\n'
+                  "fit hh d params=[gL] method=lm")
+    assert r.status == "ok", r.content
+    j = r.neurodyn("fit")
+    assert j["misfit"] is True
+    assert j["sigma"] > 2 * j["noise"]
+    assert "understate the uncertainty" in j["warning"]
 
 
 def test_optimum_is_at_least_as_good_as_scipys(fitted, data):
