@@ -144,7 +144,7 @@ static nd_value *features_record(const nd_ephys_sweep *s, size_t n, const nd_eph
         rc |= nd_record_add_vector(r, sweep_fields[f].name, col, n);
     }
     for (size_t k = 0; !rc && k < n; k++) col[k] = (double)s[k].n_spikes;
-    rc |= !rc && nd_record_add_vector(r, "spike_count", col, n);
+    if (!rc) rc = nd_record_add_vector(r, "spike_count", col, n);
     if (cell && !rc)
         rc |= nd_record_add_number(r, "rheobase", cell->rheobase) |
               nd_record_add_number(r, "input_resistance", cell->input_resistance) |

@@ -123,13 +123,8 @@ nd_status nd_fit_cmaes_command(nd_cmd_ctx *ctx, const nd_model_obj *mo,
     if (st != ND_OK) return st;
     nd_progress_text(&pr, r.stop == ND_CMAES_INTERRUPT ? "fit interrupted: the best "
                      "parameters so far are kept" : "fit done");
-    /* the bounds the search used, as nd_fit_cmaes chose them */
-    for (size_t i = 0; i < np; i++) {
-        if (isnan(lo[i])) lo[i] = x0[i] / 10;
-        if (isnan(hi[i])) hi[i] = x0[i] * 10;
-    }
     const char *name = ctx->bind ? ctx->bind : nd_model_name(mo->model);
-    nd_bundle *view = nd_fit_cmaes_bundle(name, params, np, x0, lo, hi, o.setup.kind, &r);
+    nd_bundle *view = nd_fit_cmaes_bundle(name, params, np, x0, o.setup.kind, &r);
     if (!view) st = nd_error_fail(err, ND_ENOMEM, "out of memory");
     else if (ctx->bind) {
         nd_bundle *shown = nd_bundle_copy(view);

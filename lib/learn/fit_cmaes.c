@@ -18,7 +18,7 @@ void nd_fit_cmaes_options_default(nd_fit_cmaes_options *o)
 
 void nd_fit_cmaes_result_clear(nd_fit_cmaes_result *r)
 {
-    free(r->best);
+    free(r->best), free(r->lower), free(r->upper);
     memset(r, 0, sizeof *r);
 }
 
@@ -145,7 +145,8 @@ nd_status nd_fit_cmaes(const nd_model *m, const char *const *names, size_t np,
         }
     }
     nd_fit_objective_free(obj);
-    free(start), free(lo), free(hi), free(u0), free(ub), free(scratch), free(zeros), free(ones);
+    r->lower = lo, r->upper = hi;   /* the result keeps the bounds it was searched in */
+    free(start), free(u0), free(ub), free(scratch), free(zeros), free(ones);
     if (st) nd_fit_cmaes_result_clear(r);
     return st;
 }

@@ -27,6 +27,7 @@ void nd_fit_cmaes_options_default(nd_fit_cmaes_options *o);
 typedef struct nd_fit_cmaes_result {
     size_t np;
     double *best;            /* np parameter values (nd_fit_cmaes_result_clear frees) */
+    double *lower, *upper;   /* np each: the bounds the search used (defaults filled in) */
     double value;            /* the objective there */
     double start_value;      /* the objective at x0 (+inf when it failed) */
     long evals, generations; /* evaluations include the one at x0 */

@@ -58,10 +58,10 @@ static json_t *params_json(const char *const *names, size_t np, const double *x0
 }
 
 nd_bundle *nd_fit_cmaes_bundle(const char *model, const char *const *names, size_t np,
-                               const double *x0, const double *lower, const double *upper,
-                               nd_fit_kind kind, const nd_fit_cmaes_result *r)
+                               const double *x0, nd_fit_kind kind,
+                               const nd_fit_cmaes_result *r)
 {
-    nd_table *t = param_table(names, np, x0, lower, upper, r->best);
+    nd_table *t = param_table(names, np, x0, r->lower, r->upper, r->best);
     nd_sb head, plain, html;
     nd_sb_init(&head);
     nd_sb_init(&plain);
@@ -84,7 +84,7 @@ nd_bundle *nd_fit_cmaes_bundle(const char *model, const char *const *names, size
     int rc = !j || nd_json_put(j, "type", json_string("fit_cmaes")) |
              nd_json_put(j, "model", nd_json_utf8(model)) |
              nd_json_put(j, "objective", json_string(kind_name(kind))) |
-             nd_json_put(j, "parameters", params_json(names, np, x0, lower, upper, r->best)) |
+             nd_json_put(j, "parameters", params_json(names, np, x0, r->lower, r->upper, r->best)) |
              nd_json_put(j, "value", nd_json_real(r->value)) |
              nd_json_put(j, "start_value", nd_json_real(r->start_value)) |
              nd_json_put(j, "evaluations", json_integer(r->evals)) |

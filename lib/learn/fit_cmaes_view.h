@@ -9,9 +9,9 @@
 /* Returns text/plain, text/html and ND_MIME_JSON {"type":"fit_cmaes","objective",
    "parameters":[{"name","start","estimate","lower","upper"}],"value","start_value",
    "evaluations","generations","population","stop"} of r, for np parameters names that
-   started at x0 within [lower, upper] (the bounds used); NULL on ENOMEM. */
+   started at x0; NULL on ENOMEM. */
 nd_bundle *nd_fit_cmaes_bundle(const char *model, const char *const *names, size_t np,
-                               const double *x0, const double *lower, const double *upper,
-                               nd_fit_kind kind, const nd_fit_cmaes_result *r);
+                               const double *x0, nd_fit_kind kind,
+                               const nd_fit_cmaes_result *r);
 
 #endif

@@ -13,6 +13,7 @@ from scipy.integrate import solve_ivp
 from scipy.optimize import brentq, fsolve
 
 from conftest import start_kernel
+from ref_models import hh
 
 
 @pytest.fixture(scope="module")
@@ -26,18 +27,6 @@ def bif(k, code):
     r = k.execute(code, timeout=300)
     assert r.status == "ok", r.content
     return r.neurodyn("bifurcation")
-
-
-def hh(t, y, I):
-    V, m, h, n = y
-    am = 0.1 * (V + 40) / (1 - np.exp(-(V + 40) / 10))
-    bm = 4 * np.exp(-(V + 65) / 18)
-    ah = 0.07 * np.exp(-(V + 65) / 20)
-    bh = 1 / (1 + np.exp(-(V + 35) / 10))
-    an = 0.01 * (V + 55) / (1 - np.exp(-(V + 55) / 10))
-    bn = 0.125 * np.exp(-(V + 65) / 80)
-    return [I - 120 * m**3 * h * (V - 50) - 36 * n**4 * (V + 77) - 0.3 * (V + 54.387),
-            am * (1 - m) - bm * m, ah * (1 - h) - bh * h, an * (1 - n) - bn * n]
 
 
 def rinzel(t, y, I):

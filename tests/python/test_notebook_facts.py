@@ -40,6 +40,8 @@ import pytest
 from scipy.integrate import solve_ivp
 from scipy.optimize import brentq, minimize_scalar
 
+from ref_models import WB_INIT, wb
+
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 MIME = "application/vnd.neurodyn+json"
 RTOL = ATOL = 1e-10  # reference solves: far below the notebooks' rtol 1e-6
@@ -1005,25 +1007,11 @@ def test_real_neuron_recording_and_features():
     assert 60 < c_pf < 80
 
 
-def wb_f(t, y, I, gNa=35.0, gK=9.0, gL=0.1, EL=-65.0):
-    """Wang & Buzsaki (1996); I a number or a function of t."""
-    V, h, n = y
-    I = I(t) if callable(I) else I
-    am = 0.1 * (V + 35) / (1 - np.exp(-(V + 35) / 10))
-    bm = 4 * np.exp(-(V + 60) / 18)
-    ah, bh = 0.07 * np.exp(-(V + 58) / 20), 1 / (1 + np.exp(-(V + 28) / 10))
-    an = 0.01 * (V + 34) / (1 - np.exp(-(V + 34) / 10))
-    bn = 0.125 * np.exp(-(V + 44) / 80)
-    m = am / (am + bm)
-    dV = I - gNa * m**3 * h * (V - 55) - gK * n**4 * (V + 90) - gL * (V - EL)
-    return [dV, 5 * (ah * (1 - h) - bh * h), 5 * (an * (1 - n) - bn * n)]
-
-
 def wb_rate(I, y0):
     """Steady rate (Hz): 1000 / the period between the last upward -20 mV crossings."""
     up = lambda t, y, I: y[0] + 20
     up.direction = 1
-    sol = solve_ivp(wb_f, (0, 1200), y0, args=(I,), method="DOP853", rtol=RTOL, atol=ATOL,
+    sol = solve_ivp(wb, (0, 1200), y0, args=(I,), method="DOP853", rtol=RTOL, atol=ATOL,
                     events=[up])
     t = sol.t_events[0]
     return 1000 / np.diff(t[t > 200]).mean() if np.count_nonzero(t > 200) > 2 else 0.0
@@ -1035,7 +1023,7 @@ def test_real_neuron_model_f_i_curve():
     maximum of the steady-state I-V curve), 0.25, at the rate of the limit cycle there; the
     highest rate, at 4.5, is the cycle's too. The cell's points: its rates in the step."""
     fi = result(NB5, ("model_fi = fi I 0..4.5",), "fi")
-    rest = [-64.0176, 0.780792, 0.089078]
+    rest = WB_INIT
     assert fi["onset"] == 0.25
     assert fi["onset_rate"] == pytest.approx(wb_rate(0.25, rest), rel=2e-3)  # dp5, rtol 1e-6
     fig = result(NB5, ("model_fi = fi I 0..4.5",), "figure")
@@ -1073,11 +1061,11 @@ def test_real_neuron_fitted_model_on_the_unseen_sweep():
     current = cs[10] / c_pf
 
     def rhs(t, y):
-        return wb_f(t, y, lambda t: np.interp(t, grid, current), **est)
+        return wb(t, y, lambda t: np.interp(t, grid, current), **est)
 
     up = lambda t, y: y[0] + 20
     up.direction = 1
     # steps of at most half a sample, so no jump of the current is stepped over
-    sol = solve_ivp(rhs, (0, 3000), [-64.0176, 0.780792, 0.089078], method="DOP853",
+    sol = solve_ivp(rhs, (0, 3000), WB_INIT, method="DOP853",
                     rtol=1e-9, atol=1e-9, max_step=0.025, events=[up])
     assert c["count_b"] == len(sol.t_events[0])

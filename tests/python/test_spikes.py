@@ -10,24 +10,7 @@ import pytest
 from scipy.integrate import solve_ivp
 
 from conftest import start_kernel
-
-HH_INIT = [-64.9964, 0.052955, 0.595994, 0.317732]
-
-
-def hh(t, y, I):
-    V, m, h, n = y
-    am = 0.1 * (V + 40) / (1 - np.exp(-(V + 40) / 10))
-    bm = 4 * np.exp(-(V + 65) / 18)
-    ah = 0.07 * np.exp(-(V + 65) / 20)
-    bh = 1 / (1 + np.exp(-(V + 35) / 10))
-    an = 0.01 * (V + 55) / (1 - np.exp(-(V + 55) / 10))
-    bn = 0.125 * np.exp(-(V + 65) / 80)
-    INa = 120 * m**3 * h * (V - 50)
-    IK = 36 * n**4 * (V + 77)
-    IL = 0.3 * (V + 54.387)
-    return [I - INa - IK - IL, am * (1 - m) - bm * m, ah * (1 - h) - bh * h,
-            an * (1 - n) - bn * n]
-
+from ref_models import HH_INIT, WB_INIT, hh, wb
 
 def hh_reference(I, t_end):
     """Upward crossings of -20 mV, and the maxima of V above 0 mV (dV/dt = 0 falling)."""
@@ -140,26 +123,12 @@ def test_compare_gamma_by_the_formula(k):
     assert 0 < c["rms"] < 60
 
 
-def wb(t, y, I):
-    """Wang & Buzsáki (1996), written out from the paper."""
-    V, h, n = y
-    am = 0.1 * (V + 35) / (1 - np.exp(-(V + 35) / 10))
-    bm = 4 * np.exp(-(V + 60) / 18)
-    ah = 0.07 * np.exp(-(V + 58) / 20)
-    bh = 1 / (1 + np.exp(-(V + 28) / 10))
-    an = 0.01 * (V + 34) / (1 - np.exp(-(V + 34) / 10))
-    bn = 0.125 * np.exp(-(V + 44) / 80)
-    m = am / (am + bm)
-    dV = I - 35 * m**3 * h * (V - 55) - 9 * n**4 * (V + 90) - 0.1 * (V + 65)
-    return [dV, 5 * (ah * (1 - h) - bh * h), 5 * (an * (1 - n) - bn * n)]
-
-
 def test_wang_buzsaki_fires_as_scipy_says(k):
     """The fast-spiking interneuron model at I = 1 uA/cm^2: spike times (upward -20 mV
     crossings) against an independent DOP853 solve from the same rest state."""
     up = lambda t, y, I: y[0] + 20
     up.direction = 1
-    sol = solve_ivp(wb, (0, 200), [-64.0176, 0.780792, 0.089078], args=(1.0,),
+    sol = solve_ivp(wb, (0, 200), WB_INIT, args=(1.0,),
                     method="DOP853", rtol=1e-10, atol=1e-12, events=[up])
     want = sol.t_events[0]
     s = spikes_of(k, "use wb\nset I = 1\nw = simulate t=200\nspikes w")

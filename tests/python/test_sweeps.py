@@ -14,24 +14,7 @@ import pytest
 from scipy.integrate import solve_ivp
 
 from conftest import start_kernel, tmp_path_for
-
-HH_INIT = [-64.9964, 0.052955, 0.595994, 0.317732]
-
-
-def hh(t, y, I, gK):
-    V, m, h, n = y
-    am = 0.1 * (V + 40) / (1 - np.exp(-(V + 40) / 10))
-    bm = 4 * np.exp(-(V + 65) / 18)
-    ah = 0.07 * np.exp(-(V + 65) / 20)
-    bh = 1 / (1 + np.exp(-(V + 35) / 10))
-    an = 0.01 * (V + 55) / (1 - np.exp(-(V + 55) / 10))
-    bn = 0.125 * np.exp(-(V + 65) / 80)
-    INa = 120 * m**3 * h * (V - 50)
-    IK = gK * n**4 * (V + 77)
-    IL = 0.3 * (V + 54.387)
-    return [I - INa - IK - IL, am * (1 - m) - bm * m, ah * (1 - h) - bh * h,
-            an * (1 - n) - bn * n]
-
+from ref_models import HH_INIT, hh
 
 def scipy_rate(I, gK, transient=200.0, t=1000.0):
     up = lambda t_, y, I, gK: y[0] + 20
