@@ -49,11 +49,12 @@ static int add_check(nd_value *r, const nd_ude_verdict *v)
            nd_record_add_number(r, "noise", c->noise) ||
            nd_record_add_number(r, "residual_rms", c->rms) ||
            nd_record_add_number(r, "rms_over_noise", c->rms / c->scale) ||
-           nd_record_add_number(r, "data_spikes", c->spiking ? (double)c->data_spikes : NAN) ||
-           nd_record_add_number(r, "model_spikes", c->spiking ? (double)c->model_spikes : NAN) ||
-           nd_record_add_vector(r, "spike_time_errors", c->dt, c->matched) ||
-           nd_record_add_vector(r, "missed_spikes", c->missed, c->nmissed) ||
-           nd_record_add_vector(r, "extra_spikes", c->extra, c->nextra);
+           nd_record_add_number(r, "data_spikes", c->spiking ? (double)c->spikes.n_a : NAN) ||
+           nd_record_add_number(r, "model_spikes", c->spiking ? (double)c->spikes.n_b : NAN) ||
+           nd_record_add_number(r, "gamma", c->spiking ? c->spikes.gamma : NAN) ||
+           nd_record_add_vector(r, "spike_time_errors", c->spikes.dt, c->spikes.matched) ||
+           nd_record_add_vector(r, "missed_spikes", c->spikes.missing_at, c->spikes.missing) ||
+           nd_record_add_vector(r, "extra_spikes", c->spikes.extra_at, c->spikes.extra);
 }
 
 /* The experiments as a list of records {data, ok, verdict, variable, noise, …}. */

@@ -63,12 +63,15 @@ static json_t *check_json(const nd_ude_check *c)
              nd_json_put(o, "spiking", json_boolean(c->spiking));
     if (!rc && c->spiking)
         rc = nd_json_put(o, "threshold", nd_json_real(c->threshold)) ||
-             nd_json_put(o, "window", nd_json_real(c->window)) ||
-             nd_json_put(o, "data_spikes", count(c->data_spikes)) ||
-             nd_json_put(o, "model_spikes", count(c->model_spikes)) ||
-             nd_json_put(o, "missed", nd_json_reals(c->missed, c->nmissed)) ||
-             nd_json_put(o, "extra", nd_json_reals(c->extra, c->nextra)) ||
-             nd_json_put(o, "spike_time_errors", nd_json_reals(c->dt, c->matched));
+             nd_json_put(o, "window", nd_json_real(c->spikes.delta)) ||
+             nd_json_put(o, "data_spikes", count(c->spikes.n_a)) ||
+             nd_json_put(o, "model_spikes", count(c->spikes.n_b)) ||
+             nd_json_put(o, "matched", count(c->spikes.matched)) ||
+             nd_json_put(o, "gamma", nd_json_real(c->spikes.gamma)) ||
+             nd_json_put(o, "missed", nd_json_reals(c->spikes.missing_at, c->spikes.missing)) ||
+             nd_json_put(o, "extra", nd_json_reals(c->spikes.extra_at, c->spikes.extra)) ||
+             nd_json_put(o, "spike_time_errors",
+                         nd_json_reals(c->spikes.dt, c->spikes.matched));
     if (!rc) return o;
     json_decref(o);
     return NULL;

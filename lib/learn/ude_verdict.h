@@ -8,6 +8,7 @@
 #include <stdatomic.h>
 #include <stddef.h>
 
+#include "../analysis/compare.h"
 #include "../base/error.h"
 #include "../data/dataset.h"
 #include "ude.h"
@@ -42,13 +43,10 @@ typedef struct nd_ude_check {
                                  blew up) */
     size_t samples;
     int spiking;              /* the data spikes, so spikes were compared */
-    double threshold, hysteresis, window;
-    size_t data_spikes, model_spikes, matched;
-    double *missed;           /* times of the data's spikes the model misses */
-    size_t nmissed;
-    double *extra;            /* times of the model's spikes the data does not have */
-    size_t nextra;
-    double *dt;               /* matched pairs, data order: model time − data time */
+    double threshold, hysteresis;
+    nd_compare spikes;        /* data (A) against model (B), paired within spikes.delta
+                                 (nd_compare_trains: counts, missing and extra times,
+                                 time errors, Γ); zero when not spiking */
     int ok;
 } nd_ude_check;
 
