@@ -6,12 +6,12 @@
 #include "train.h"
 
 nd_bundle *nd_train_summary(const nd_train_call *tc, const nd_ude_auto_result *res,
-                            const nd_ude_verdict *v)
+                            const nd_ude_verdict *v, const nd_ude_verdict *val)
 {
     const nd_ude_stage_report *stages[ND_TRAIN_MAX_STAGES];
     for (size_t i = 0; i < tc->nst; i++) stages[i] = &tc->st[i].r;
     nd_ude_train_report r = {tc->u, tc->net_name, tc->ndata, tc->data_name, tc->ex,
-                             stages, tc->nst, res, v};
+                             stages, tc->nst, res, v, tc->nval, tc->val_name, tc->val_ex, val};
     return nd_ude_train_view(&r);
 }
 
@@ -79,8 +79,38 @@ static nd_value *experiment_list(const nd_train_call *tc, const nd_ude_verdict *
     return nd_value_list(items, tc->ndata);
 }
 
+/* The held-out experiments as a list of records {data, ok, text, rms, data_spikes,
+   model_spikes, matched, gamma}. */
+static nd_value *validation_list(const nd_train_call *tc, const nd_ude_verdict *val)
+{
+    nd_value *items[ND_UDE_MAX_VALIDATE];
+    int bad = 0;
+    for (size_t k = 0; k < tc->nval; k++) {
+        nd_ude_val_score s = nd_ude_val_score_of(&val[k]);
+        char *text = nd_ude_val_text(&val[k], tc->val_name[k]);
+        nd_value *r = nd_value_record("held-out experiment", NULL);
+        if (!text || !r || nd_record_add_string(r, "data", tc->val_name[k]) ||
+            nd_record_add(r, "ok", nd_value_bool(s.ok)) ||
+            nd_record_add_string(r, "text", text) ||
+            nd_record_add_number(r, "rms", s.rms) ||
+            nd_record_add_number(r, "data_spikes", s.spiking ? (double)s.data_spikes : NAN) ||
+            nd_record_add_number(r, "model_spikes", s.spiking ? (double)s.model_spikes : NAN) ||
+            nd_record_add_number(r, "matched", s.spiking ? (double)s.matched : NAN) ||
+            nd_record_add_number(r, "gamma", s.gamma))
+            bad = 1;
+        free(text);
+        items[k] = r;
+    }
+    if (bad) {
+        for (size_t k = 0; k < tc->nval; k++) nd_value_unref(items[k]);
+        return NULL;
+    }
+    return nd_value_list(items, tc->nval);
+}
+
 nd_value *nd_train_record(const nd_train_call *tc, nd_bundle *view,
-                          const nd_ude_auto_result *res, const nd_ude_verdict *v)
+                          const nd_ude_auto_result *res, const nd_ude_verdict *v,
+                          const nd_ude_verdict *val)
 {
     nd_value *r = nd_value_record("training", view);
     if (!r) return NULL;
@@ -97,6 +127,12 @@ nd_value *nd_train_record(const nd_train_call *tc, nd_bundle *view,
         bad = nd_record_add_number(r, "attempts", res->attempts) ||
               nd_record_add_number(r, "attempt_kept", res->kept);
     if (!bad) bad = nd_record_add(r, "experiments", experiment_list(tc, v));
+    if (!bad && tc->nval) {
+        nd_ude_val_score s = nd_ude_val_score_of(&val[0]);
+        bad = nd_record_add(r, "validation", validation_list(tc, val)) ||
+              nd_record_add_number(r, "validation_rms", s.rms) ||
+              nd_record_add_number(r, "validation_gamma", s.gamma);
+    }
     free(text);
     if (bad) {
         nd_value_unref(r);
