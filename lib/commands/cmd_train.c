@@ -179,6 +179,9 @@ static const nd_option train_options[] = {
     {"l2", "0 (1e-4 in the default recipe)", "weight of the L2 penalty on the network's "
                                                "parameters"},
     {"dt", "the data's spacing", "the integration step (it must divide the spacing)"},
+    {"params", "none", "physical parameters of the model trained with the network "
+                       "(params=[gK, gL]): positive, searched through their logarithm, with "
+                       "exact gradients from ∂f/∂p"},
     {"validate", "none", "held-out datasets (validate=s11 or validate=[s11, s12]): never in the "
                          "loss; the network is scored on them after every stage and at the "
                          "end (RMS of V, spike counts, Γ)"},

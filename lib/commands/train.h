@@ -31,6 +31,8 @@ typedef struct nd_train_call {
     nd_stim *val_stim[ND_UDE_MAX_VALIDATE];
     nd_ude_fit_options fo;
     const char *observe[ND_TRAIN_MAX_OBSERVE];
+    const char *params[ND_TRAIN_MAX_OBSERVE];   /* params=: physical parameters trained */
+    double param_initial[ND_TRAIN_MAX_OBSERVE]; /* their values before training */
     nd_ude_train_stage st[ND_TRAIN_MAX_STAGES];   /* what each stage asked, then did */
     const nd_arg *st_at[ND_TRAIN_MAX_STAGES];     /* its word (NULL: the recipe's) */
     const nd_arg *colloc_at[ND_TRAIN_MAX_STAGES]; /* its colloc= (NULL: none given) */

@@ -3,6 +3,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "../learn/ude_params.h"
 #include "train.h"
 
 nd_bundle *nd_train_summary(const nd_train_call *tc, const nd_ude_auto_result *res,
@@ -11,7 +12,8 @@ nd_bundle *nd_train_summary(const nd_train_call *tc, const nd_ude_auto_result *r
     const nd_ude_stage_report *stages[ND_TRAIN_MAX_STAGES];
     for (size_t i = 0; i < tc->nst; i++) stages[i] = &tc->st[i].r;
     nd_ude_train_report r = {tc->u, tc->net_name, tc->ndata, tc->data_name, tc->ex,
-                             stages, tc->nst, res, v, tc->nval, tc->val_name, tc->val_ex, val};
+                             stages, tc->nst, res, v, tc->nval, tc->val_name, tc->val_ex, val,
+                             tc->fo.nparams, tc->params, tc->param_initial};
     return nd_ude_train_view(&r);
 }
 
@@ -108,6 +110,24 @@ static nd_value *validation_list(const nd_train_call *tc, const nd_ude_verdict *
     return nd_value_list(items, tc->nval);
 }
 
+/* The physical parameters trained: names, initial values and estimates, as `fit` binds
+   them; nonzero on ENOMEM. */
+static int add_params(nd_value *r, const nd_train_call *tc)
+{
+    size_t n = tc->fo.nparams;
+    nd_value *names[ND_TRAIN_MAX_OBSERVE];
+    double est[ND_TRAIN_MAX_OBSERVE];
+    size_t k = 0;
+    while (k < n && (names[k] = nd_value_string(tc->params[k]))) k++;
+    nd_value *list = k == n ? nd_value_list(names, n) : NULL;
+    if (!list)
+        while (k-- > 0) nd_value_unref(names[k]);
+    nd_ude_params_get(tc->u, tc->params, n, est);
+    return !list || nd_record_add(r, "parameters", list) ||
+           nd_record_add_vector(r, "initial", tc->param_initial, n) ||
+           nd_record_add_vector(r, "estimates", est, n);
+}
+
 nd_value *nd_train_record(const nd_train_call *tc, nd_bundle *view,
                           const nd_ude_auto_result *res, const nd_ude_verdict *v,
                           const nd_ude_verdict *val)
@@ -127,6 +147,7 @@ nd_value *nd_train_record(const nd_train_call *tc, nd_bundle *view,
         bad = nd_record_add_number(r, "attempts", res->attempts) ||
               nd_record_add_number(r, "attempt_kept", res->kept);
     if (!bad) bad = nd_record_add(r, "experiments", experiment_list(tc, v));
+    if (!bad && tc->fo.nparams) bad = add_params(r, tc);
     if (!bad && tc->nval) {
         nd_ude_val_score s = nd_ude_val_score_of(&val[0]);
         bad = nd_record_add(r, "validation", validation_list(tc, val)) ||

@@ -177,6 +177,8 @@ static json_t *validation_json(const nd_ude_train_report *r)
     return list;
 }
 
+static json_t *params_json(const nd_ude_train_report *r);
+
 static char *summary_json(const nd_ude_train_report *r, long rejected, const char *text,
                           char *const *texts)
 {
@@ -207,13 +209,47 @@ static char *summary_json(const nd_ude_train_report *r, long rejected, const cha
                                          &r->verdicts[0], text))) ||
          nd_json_put(j, "experiments", experiments_json(r->u, r->ndata, r->data_names, r->ex,
                                                         r->verdicts, texts)) ||
-         (r->nval && nd_json_put(j, "validation", validation_json(r)));
+         (r->nval && nd_json_put(j, "validation", validation_json(r))) ||
+         (r->nparams && nd_json_put(j, "parameters", params_json(r)));
     if (!rc) return nd_json_dump(j);
     json_decref(j);
     return NULL;
 }
 
 /* ---- the summary ---- */
+
+/* Parameter i's current value in the model (NAN if unknown). */
+static double param_now(const nd_ude_train_report *r, size_t i)
+{
+    const nd_model *m = nd_ude_truth(r->u);
+    int k = nd_model_index(m, ND_MODEL_PAR, r->params[i]);
+    return k >= 0 ? nd_model_pars(m)[k] : NAN;
+}
+
+/* "physical parameters trained with the network (start → estimate): gK 36 → 30.2, …" */
+static void params_line(const nd_ude_train_report *r, nd_sb *sb)
+{
+    nd_sb_puts(sb, "physical parameters trained with the network (start → estimate): ");
+    for (size_t i = 0; i < r->nparams; i++)
+        nd_sb_printf(sb, "%s%s %.4g → %.4g", i ? ", " : "", r->params[i], r->param_initial[i],
+                     param_now(r, i));
+}
+
+/* [{"name","initial","estimate"}…] */
+static json_t *params_json(const nd_ude_train_report *r)
+{
+    json_t *list = json_array();
+    int rc = !list;
+    for (size_t i = 0; !rc && i < r->nparams; i++) {
+        json_t *o = json_object();
+        rc = nd_json_push(list, o) || nd_json_put(o, "name", nd_json_utf8(r->params[i])) ||
+             nd_json_put(o, "initial", nd_json_real(r->param_initial[i])) ||
+             nd_json_put(o, "estimate", nd_json_real(param_now(r, i)));
+    }
+    if (!rc) return list;
+    json_decref(list);
+    return NULL;
+}
 
 /* A stage's held-out RMS (and Γ where the data spike), one per held-out experiment. */
 static void held_out_cell(const nd_ude_stage_report *s, char *buf, size_t cap)
@@ -267,6 +303,17 @@ nd_bundle *nd_ude_train_view(const nd_ude_train_report *r)
                      "optimizer stepped back\n", rejected, rejected == 1 ? "" : "s");
         nd_sb_printf(&html, "<p>%ld step%s rejected: the solve blew up (non-finite values); "
                      "the optimizer stepped back</p>", rejected, rejected == 1 ? "" : "s");
+    }
+    if (r->nparams) {
+        nd_sb line;
+        nd_sb_init(&line);
+        params_line(r, &line);
+        nd_sb_printf(&plain, "%s\n", nd_sb_str(&line));
+        nd_sb_puts(&html, "<p>");
+        nd_html_escape(&html, nd_sb_str(&line));
+        nd_sb_puts(&html, "</p>");
+        if (line.oom) plain.oom = 1;
+        nd_sb_free(&line);
     }
     const nd_ude_auto_result *res = r->recipe;
     if (res && res->attempts) {
