@@ -9,25 +9,32 @@
 #include "test.h"
 #include "ude_fixture.h"
 
-/* hh (gK as given) under a 10 µA/cm² step from 1 ms, V only, sampled every dt; the
-   stimulus attached as `simulate` attaches it. */
-static nd_dataset *hh_data(double gK, double t1, double dt, double amp)
+/* hh (gK as given) under a step of amp µA/cm² from 1 ms (ramp: a ramp 0 → amp over
+   [0, t1] instead), V only, sampled every dt; the stimulus attached as `simulate` does. */
+static nd_dataset *hh_data_of(double gK, double t1, double dt, double amp, int ramp)
 {
     nd_model *m = nd_model_builtin("hh", NULL);
     nd_model_set_par(m, "gK", gK, NULL);
     nd_stim *s = nd_stim_create();
-    nd_stim_add_step(s, 1, t1, amp);
+    if (ramp) nd_stim_add_ramp(s, 0, t1, 0, amp);
+    else nd_stim_add_step(s, 1, t1, amp);
     nd_dataset *full = ude_fx_simulate(m, s, nd_model_index(m, ND_MODEL_PAR, "I"), t1, dt);
     const char *cols[] = {"t", "V"};
     nd_dataset *d = full ? ude_fx_select(full, cols, 2) : NULL;
     if (d) {
         nd_ds_set_meta(d, "input", "I");
-        nd_ds_set_stim(d, s);
+        nd_ds_set_stim(d, s);   /* taken over */
+    } else {
+        nd_stim_free(s);
     }
-    nd_stim_free(s);
     nd_ds_free(full);
     nd_model_free(m);
     return d;
+}
+
+static nd_dataset *hh_data(double gK, double t1, double dt, double amp)
+{
+    return hh_data_of(gK, t1, dt, amp, 0);
 }
 
 /* A UDE of hh (default gK = 36) whose INa is a network of V, m, h. */
@@ -122,4 +129,54 @@ TEST(ude_params_names_are_checked)
     CHECK_INT(nd_ude_param_check(u, "EK", &err), ND_EVALUE);   /* −77 mV: not positive */
     CHECK_CONTAINS(err.msg, "positive");
     nd_ude_free(u);
+}
+
+/* Runs iters L-BFGS iterations on a fresh fit of the experiments with S segments. */
+static void run_lbfgs(nd_ude *u, const nd_ude_experiment *ex, size_t nex,
+                      const nd_ude_fit_options *base, size_t S, long iters)
+{
+    nd_ude_fit_options o = *base;
+    o.segments = S;
+    nd_error err = {0};
+    nd_ude_fit *f = nd_ude_fit_create_multi(u, ex, nex, &o, &err);
+    CHECK(f != NULL);
+    if (!f) return;
+    nd_optim_options oo;
+    nd_optim_options_default(&oo);
+    CHECK_INT(nd_ude_fit_run(f, ND_OPTIM_LBFGS, &oo, iters, NULL, &err), ND_OK);
+    nd_ude_fit_free(f);
+}
+
+TEST(ude_params_joint_training_moves_gK_toward_the_truth)
+{
+    /* The truth is this test's own: hh with gK = 30 under a step and a ramp, V observed;
+       the hybrid starts from hh's gK = 36 with INa a network of (V, m, h). The network can
+       absorb part of an IK error (m, h and n all follow V), so gK is only weakly
+       identified from V: in this budget (~3 s) joint training ends near 28.6 (29.3 after
+       three times as many iterations, with a good fit on both). Asserted: the error of
+       gK at least halved. */
+    nd_dataset *d[2] = {hh_data_of(30, 30, 0.05, 10, 0), hh_data_of(30, 30, 0.05, 20, 1)};
+    nd_ude *u = hh_net(8, 1);
+    CHECK(d[0] && d[1] && u);
+    if (d[0] && d[1] && u) {
+        const char *names[] = {"gK"};
+        nd_ude_fit_options o;
+        nd_ude_fit_options_default(&o);
+        o.params = names;
+        o.nparams = 1;
+        o.observe = (const char *const[]){"V"};
+        o.nobserve = 1;
+        nd_ude_experiment ex[2];
+        for (int k = 0; k < 2; k++) CHECK_INT(nd_ude_experiment_of(u, d[k], &ex[k], NULL), ND_OK);
+        run_lbfgs(u, ex, 2, &o, 30, 600);
+        run_lbfgs(u, ex, 2, &o, 5, 300);
+        run_lbfgs(u, ex, 2, &o, 1, 300);
+        double gK;
+        nd_ude_params_get(u, names, 1, &gK);
+        if (!(fabs(gK - 30) < 3))
+            nd_test_fail(__FILE__, __LINE__, "gK = %g after joint training (truth 30, start 36)", gK);
+    }
+    nd_ude_free(u);
+    nd_ds_free(d[0]);
+    nd_ds_free(d[1]);
 }
