@@ -12,6 +12,27 @@
 #include "../base/strbuf.h"
 #include "../data/noise.h"
 
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The median of the finite values of y (NAN when none, or on ENOMEM). */
+static double median(const double *y, size_t n)
+{
+    double *c = malloc((n ? n : 1) * sizeof *c), m = NAN;
+    size_t k = 0;
+    for (size_t i = 0; c && i < n; i++)
+        if (isfinite(y[i])) c[k++] = y[i];
+    if (k) {
+        qsort(c, k, sizeof *c, cmp_double);
+        m = k % 2 ? c[k / 2] : 0.5 * (c[k / 2 - 1] + c[k / 2]);
+    }
+    free(c);
+    return m;
+}
+
 int nd_ude_spike_threshold(const double *y, size_t n, double noise, double *threshold,
                            double *hysteresis)
 {
@@ -26,6 +47,14 @@ int nd_ude_spike_threshold(const double *y, size_t n, double noise, double *thre
     if (!(hi - lo > 10 * noise)) return 0;
     *threshold = 0.5 * (lo + hi);
     *hysteresis = 0.25 * (hi - lo);
+    /* A recorded sweep's range is stretched by a hyperpolarising test pulse (−100 mV),
+       which is no spike's trough: a spike then need only fall halfway from the threshold
+       to the trace's typical level, its median. Simulated spike trains, whose troughs lie
+       further down, keep a quarter of the range (their threshold, and so their spike
+       times, never change). */
+    double med = median(y, n);
+    if (med < *threshold) *hysteresis = fmin(*hysteresis, 0.5 * (*threshold - med));
+    if (isfinite(noise)) *hysteresis = fmax(*hysteresis, 3 * noise);
     return 1;
 }
 

@@ -51,8 +51,11 @@ typedef struct nd_ude_check {
 } nd_ude_check;
 
 /* The spike threshold and hysteresis for comparing y (n samples with noise SD noise) with
-   a model: halfway between its extremes, hysteresis a quarter of the range; 0 when y does
-   not spike visibly (a range under 10 noise SDs), else 1. The one place the choice lives. */
+   a model: halfway between its extremes, hysteresis a quarter of the range, or less —
+   half the way from the threshold down to y's median — when the range reaches far below
+   the trace's typical level (a recorded sweep's test pulse), at least 3 noise SDs; 0 when
+   y does not spike visibly (a range under 10 noise SDs), else 1. The one place the
+   choice lives. */
 int nd_ude_spike_threshold(const double *y, size_t n, double noise, double *threshold,
                            double *hysteresis);
 
