@@ -198,7 +198,8 @@ static const nd_option train_options[] = {
 
 const nd_command nd_cmd_train = {
     "train", "fit a network (ude, node) to data: Adam(W) then L-BFGS",
-    "train NET DATA [DATA …] [observe= segments= continuity= l2= dt= method=] "
+    "train NET DATA [DATA …] [observe= segments= continuity= l2= dt= method= validate= "
+    "params=] "
     "[adam|adamw|lbfgs [iters= lr= wd= memory= gtol= colloc=]] [then STAGE …]",
     "Fits the network's parameters so that the hybrid, integrated with a fixed-step scheme "
     "from the data's first sample, matches the observed columns of DATA (a column t and "
@@ -207,7 +208,17 @@ const nd_command nd_cmd_train = {
     "segments (multiple shooting) and the L2 penalty. Gradients are exact for the "
     "discretised problem (discrete adjoint). Each dataset is fitted under the stimulus it "
     "was recorded with (simulate attaches it); a dataset that records none, under the "
-    "network's own (stim NET …).\n\n"
+    "network's own (stim NET …); a dataset with a column named like the stimulated "
+    "parameter (a recorded sweep's I, in µA/cm² with `sweep rec N capacitance=C`) is fitted "
+    "under that column, as fit takes it.\n\n"
+    "validate=DATA or validate=[DATA, …] holds datasets out: they never enter the loss; "
+    "after every stage and at the end the network is simulated under each one's stimulus "
+    "and scored (RMS of V, spikes in the data and the model, matched, Γ as compare gives "
+    "them), in the stage table, one line each and t.validation.\n\n"
+    "params=[P, …] trains physical parameters of the model with the network (positive, "
+    "searched through their logarithm, exact gradients from the model's ∂f/∂p); the "
+    "summary shows each one's start and estimate (t.parameters, t.initial, "
+    "t.estimates).\n\n"
     "Several datasets train one network on several experiments at once: the loss is the "
     "sum of the experiments' losses (each normalised by its own spread) plus one L2 "
     "penalty, the gradient the sum of their exact gradients. They must observe the same "
@@ -228,9 +239,11 @@ const nd_command nd_cmd_train = {
     "level estimated from the data (residual RMS), and, where the data spikes, fire the "
     "same spikes (each within 2 ms). The summary says plainly when the fit is not good and "
     "why (missed or extra spikes with their times, the residual as a multiple of the "
-    "noise). `t = train …` binds the result: t.verdict, t.ok, t.loss, t.history, "
-    "t.stages, t.noise, t.residual_rms, t.rms_over_noise, t.data_spikes, t.model_spikes, "
-    "t.spike_time_errors, t.missed_spikes, t.extra_spikes.\n\n"
+    "noise); spikes are paired as compare pairs them. `t = train …` binds the result: "
+    "t.verdict, t.ok, t.loss, t.history, t.stages, t.noise, t.residual_rms, "
+    "t.rms_over_noise, t.data_spikes, t.model_spikes, t.gamma, t.spike_time_errors, "
+    "t.missed_spikes, t.extra_spikes (and t.validation…, t.estimates… with the options "
+    "above).\n\n"
     "A stage with colloc=true fits the network directly to the values of the replaced "
     "terms that the data imply along a guessed trajectory (derivative matching): no "
     "solve, so it is cheap, and a good start: `adam colloc=true iters=500 then adam "
@@ -243,6 +256,8 @@ const nd_command nd_cmd_train = {
     "use hh_rinzel\n"
     "stim ramp t0=0 t1=50 a0=0 a1=15\n"
     "ramp = simulate t=50 sample=0.1 observe=V noise=0.05\n"
-    "both = train net data ramp observe=V",
+    "both = train net data ramp observe=V\n"
+    "held = train net data observe=V validate=ramp lbfgs iters=20\n"
+    "phys = train net data observe=V params=[gK] lbfgs iters=20",
     ND_CMD_STAGES, run_train
 };
