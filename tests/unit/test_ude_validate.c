@@ -8,6 +8,8 @@
 #include "../../lib/analysis/compare.h"
 #include "../../lib/learn/ude.h"
 #include "../../lib/learn/ude_validate.h"
+#include "../../lib/language/workspace.h"
+#include "rec_sink.h"
 #include "test.h"
 
 /* hh_rinzel with I = 2 as its own value, a network of V and n in place of INa. */
@@ -102,4 +104,41 @@ TEST(ude_held_out_score_is_the_verdicts_numbers)
     CHECK_CONTAINS(text, "4 spikes in the data, 4 in the model, 4 matched");
     free(text);
     nd_ude_verdict_clear(&v);
+}
+
+TEST(cmd_train_validate_and_params_end_to_end)
+{
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    CHECK_INT(rec_fixture_run(&f, "use hh_rinzel\nstim step at=1 dur=20 amp=10\n"
+                                  "d1 = simulate t=8 sample=0.1 observe=V noise=0.05 seed=1\n"
+                                  "stim step at=1 dur=20 amp=15\n"
+                                  "h = simulate t=8 sample=0.1 observe=V noise=0.05 seed=2\n"
+                                  "net = ude replace=INa inputs=V,n hidden=5 seed=3\n"
+                                  "t = train net d1 observe=V validate=[h] params=[gK] "
+                                  "lbfgs iters=3 then lbfgs iters=2"),
+              ND_OK);
+    const rec_event *d = NULL;
+    for (int i = f.r.n - 1; i >= 0 && !d; i--)
+        if (f.r.ev[i].json && strstr(f.r.ev[i].json, "\"type\":\"training\"")) d = &f.r.ev[i];
+    CHECK(d != NULL);
+    if (d) {
+        CHECK_CONTAINS(d->text, "held-out RMS");
+        CHECK_CONTAINS(d->text, "h (held out): V RMS");
+        CHECK_CONTAINS(d->text, "(start → estimate): gK 36 → ");
+        CHECK_CONTAINS(d->json, "\"validation\":[{\"data\":\"h\",\"rows\":81");
+        CHECK_CONTAINS(d->json, "\"parameters\":[{\"name\":\"gK\",\"initial\":36.0");
+    }
+    nd_value *t = nd_ws_get(nd_interp_workspace(f.in), "t");
+    nd_value *v = t && t->kind == ND_VAL_RECORD ? nd_record_get(t, "validation") : NULL;
+    CHECK(v && v->kind == ND_VAL_LIST && v->as.list.n == 1);
+    nd_value *rms = t ? nd_record_get(t, "validation_rms") : NULL;
+    CHECK(rms && rms->kind == ND_VAL_NUMBER && rms->as.num > 0);
+    /* errors on the word that is wrong */
+    CHECK_INT(rec_fixture_run(&f, "train net d1 observe=V params=[gk] lbfgs iters=1"),
+              ND_ENAME);
+    CHECK_CONTAINS(f.e.msg, "did you mean 'gK'");
+    CHECK_INT(rec_fixture_run(&f, "train net d1 observe=V validate=[nothing] lbfgs iters=1"),
+              ND_ENAME);
+    rec_fixture_teardown(&f);
 }
