@@ -12,6 +12,8 @@
 void nd_compare_clear(nd_compare *c)
 {
     free(c->dt);
+    free(c->missing_at);
+    free(c->extra_at);
     *c = (nd_compare){0};
 }
 
@@ -46,7 +48,9 @@ nd_status nd_compare_trains(const double *a, size_t na, const double *b, size_t 
     out->n_b = b1 - b0;
     unsigned char *taken = calloc(out->n_b ? out->n_b : 1, 1);
     out->dt = malloc((out->n_a ? out->n_a : 1) * sizeof *out->dt);
-    if (!taken || !out->dt) {
+    out->missing_at = malloc((out->n_a ? out->n_a : 1) * sizeof *out->missing_at);
+    out->extra_at = malloc((out->n_b ? out->n_b : 1) * sizeof *out->extra_at);
+    if (!taken || !out->dt || !out->missing_at || !out->extra_at) {
         free(taken);
         nd_compare_clear(out);
         return nd_error_fail(err, ND_ENOMEM, "out of memory while comparing spike trains");
@@ -60,16 +64,19 @@ nd_status nd_compare_trains(const double *a, size_t na, const double *b, size_t 
             if (d > delta) break;
             if (!taken[j] && fabs(d) <= delta && fabs(d) < bestd) best = j, bestd = fabs(d);
         }
-        if (best == SIZE_MAX) continue;
+        if (best == SIZE_MAX) {
+            out->missing_at[out->missing++] = a[i];
+            continue;
+        }
         taken[best] = 1;
         double d = b[b0 + best] - a[i];
         out->dt[out->matched++] = d;
         sum += fabs(d);
         if (fabs(d) > worst) worst = fabs(d);
     }
+    for (size_t j = 0; j < out->n_b; j++)
+        if (!taken[j]) out->extra_at[out->extra++] = b[b0 + j];
     free(taken);
-    out->missing = out->n_a - out->matched;
-    out->extra = out->n_b - out->matched;
     if (out->matched) {
         out->dt_mean = sum / (double)out->matched;
         out->dt_max = worst;

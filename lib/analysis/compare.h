@@ -13,6 +13,8 @@ typedef struct nd_compare {
     size_t missing;         /* spikes of A without one (n_a - matched) */
     size_t extra;           /* spikes of B without one (n_b - matched) */
     double *dt;             /* t_B - t_A of each matched pair, in A's order */
+    double *missing_at;     /* the times of A's spikes without a partner (missing) */
+    double *extra_at;       /* the times of B's spikes without a partner (extra) */
     double dt_mean;         /* mean |t_B - t_A| over the pairs (NAN: none) */
     double dt_max;          /* largest |t_B - t_A| (NAN: none) */
     double delta;           /* the coincidence window half-width */

@@ -75,7 +75,19 @@ nd_status nd_adapt_args_read(const nd_cmd_ctx *ctx, nd_adapt_args *out, nd_error
             st = nd_arg_error(given, err, ND_EVALUE, "%s must be positive", given->key);
         out->a.area_cm2 = area ? x : nd_area_from_capacitance(x);
     }
-    out->given = out->a.npick || time || given;
+    const nd_arg *win = nd_arg_opt(ctx, "window"), *every = nd_arg_opt(ctx, "every");
+    if (st == ND_OK && win &&
+        (st = nd_arg_range(ctx, win, &out->a.t_from, &out->a.t_to, err)) == ND_OK &&
+        !(out->a.t_to > out->a.t_from))
+        st = nd_arg_error(win, err, ND_EVALUE, "window= is START..END in ms, START < END");
+    if (st == ND_OK && every) {
+        double k;
+        if ((st = nd_arg_number(ctx, every, &k, err)) == ND_OK &&
+            !(k >= 1 && k <= 1e9 && k == (double)(size_t)k))
+            st = nd_arg_error(every, err, ND_EVALUE, "every= is a whole number of rows >= 1");
+        if (st == ND_OK) out->a.every = (size_t)k;
+    }
+    out->given = out->a.npick || time || given || win || every;
     return st;
 }
 

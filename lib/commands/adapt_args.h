@@ -14,7 +14,9 @@
     {"columns", NULL, "columns kept, in order, time first: [t, V, \"I=Iinj\"] (\"new=old\" " \
                       "renames)"}, \
     {"area", NULL, "membrane area in cm²: currents become densities in µA/cm²"}, \
-    {"capacitance", NULL, "cell capacitance in pF (area at 1 µF/cm²): currents become µA/cm²"}
+    {"capacitance", NULL, "cell capacitance in pF (area at 1 µF/cm²): currents become µA/cm²"}, \
+    {"window", "all", "keep the rows with t (ms) in START..END"}, \
+    {"every", "1", "keep every K-th row (of the window)"}
 
 /* What was read: the conversion, and the names it points to (borrowed from the call or
    held here). */
@@ -28,7 +30,7 @@ typedef struct nd_adapt_args {
 
 /* Reads the options into *out (zeroed first): columns=[t, V, "I=Iinj"] (a name keeps a
    column, "new=old" renames it; the first is time), time=s|ms|us, area= (cm²) or
-   capacitance= (pF, at 1 µF/cm²). A located error for a malformed entry, both area and
+   capacitance= (pF, at 1 µF/cm²), window=START..END (ms) and every=K (rows kept). A located error for a malformed entry, both area and
    capacitance, or a value that is not positive. Free with nd_adapt_args_free. */
 nd_status nd_adapt_args_read(const nd_cmd_ctx *ctx, nd_adapt_args *out, nd_error *err);
 

@@ -70,26 +70,30 @@ static nd_status run(const nd_cmd_ctx *ctx, nd_train_call *tc, nd_ude_run *r,
     return st;
 }
 
-/* Judges a finished training on every experiment (v[k]); the verdicts' status, or st when
-   training did not finish. */
+/* Judges a finished training on every experiment (v[k]) and every held-out one (val[k]);
+   the verdicts' status, or st when training did not finish. */
 static nd_status judge(const nd_cmd_ctx *ctx, const nd_train_call *tc, nd_status st,
-                       nd_ude_verdict *v, nd_error *err)
+                       nd_ude_verdict *v, nd_ude_verdict *val, nd_error *err)
 {
-    nd_status vs = st;
-    for (size_t k = 0; st == ND_OK && vs == ND_OK && k < tc->ndata; k++)
-        vs = nd_ude_verdict_experiment(tc->u, &tc->ex[k], tc->fo.observe, tc->fo.nobserve,
-                                       ctx->exec->interrupt, &v[k], err);
+    if (st != ND_OK) return st;
+    nd_status vs = nd_ude_verdicts(tc->u, tc->ex, tc->ndata, tc->fo.observe, tc->fo.nobserve,
+                                   ctx->exec->interrupt, v, err);
+    if (vs == ND_OK && (vs = nd_ude_verdicts(tc->u, tc->val_ex, tc->nval, tc->fo.observe,
+                                             tc->fo.nobserve, ctx->exec->interrupt, val,
+                                             err)) != ND_OK)
+        for (size_t k = 0; k < tc->ndata; k++) nd_ude_verdict_clear(&v[k]);
     return vs;
 }
 
 static nd_status show_result(nd_cmd_ctx *ctx, nd_train_call *tc, const nd_ude_auto_result *res,
-                             nd_status st, nd_status vs, nd_ude_verdict *v, nd_value **result,
-                             nd_error *err)
+                             nd_status st, nd_status vs, nd_ude_verdict *v,
+                             nd_ude_verdict *val, nd_value **result, nd_error *err)
 {
     if (vs == ND_EINTERRUPT) st = vs;
-    nd_bundle *view = nd_train_summary(tc, res, vs == ND_OK ? v : NULL);
+    nd_bundle *view = nd_train_summary(tc, res, vs == ND_OK ? v : NULL, vs == ND_OK ? val : NULL);
     if (st == ND_OK && vs == ND_OK) {
-        st = nd_cmd_give(ctx, view ? nd_train_record(tc, view, res, v) : NULL, result, err);
+        st = nd_cmd_give(ctx, view ? nd_train_record(tc, view, res, v, val) : NULL, result,
+                         err);
     } else {
         nd_error keep = *err;
         nd_status shown = nd_cmd_display(ctx, view, err);
@@ -129,7 +133,7 @@ static nd_status run_train(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     live lv = {.net_name = tc.net_name};
     nd_ude_run r = {.u = tc.u, .ex = tc.ex, .nex = tc.ndata, .fo = tc.fo, .stages = tc.st,
                     .nstages = tc.nst, .cap = ND_TRAIN_MAX_STAGES, .on_iteration = on_iteration,
-                    .ctx = &lv};
+                    .ctx = &lv, .val = tc.val_ex, .nval = tc.nval};
     nd_ude_auto_result res = {0};
     if (st == ND_OK) {
         nd_ude_run_begin(&r);   /* a history it could not copy only shortens the curve */
@@ -137,15 +141,16 @@ static nd_status run_train(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
         nd_progress_text(&lv.pr, "training: starting…");
         st = run(ctx, &tc, &r, &res, err);
         tc.nst = r.nstages;
-        nd_ude_verdict v[ND_TRAIN_MAX_DATA] = {{0}};
-        nd_status vs = judge(ctx, &tc, st, v, err);
+        nd_ude_verdict v[ND_TRAIN_MAX_DATA] = {{0}}, val[ND_UDE_MAX_VALIDATE] = {{0}};
+        nd_status vs = judge(ctx, &tc, st, v, val, err);
         live_show(&lv, &r, st == ND_OK            ? " · done"
                            : st == ND_EINTERRUPT ? " · interrupted"
                                                  : " · stopped",
                   st == ND_OK && vs == ND_OK ? nd_ude_verdicts_ok(v, tc.ndata) : -1);
         /* The summary shows also after an interrupt or a failure, whose error stays. */
-        st = show_result(ctx, &tc, tc.recipe ? &res : NULL, st, vs, v, result, err);
+        st = show_result(ctx, &tc, tc.recipe ? &res : NULL, st, vs, v, val, result, err);
         for (size_t k = 0; k < tc.ndata; k++) nd_ude_verdict_clear(&v[k]);
+        for (size_t k = 0; k < tc.nval; k++) nd_ude_verdict_clear(&val[k]);
     }
     if (st == ND_EINTERRUPT) {
         nd_error_set(err, ND_EINTERRUPT, ctx->call->line, ctx->call->col,
@@ -174,6 +179,12 @@ static const nd_option train_options[] = {
     {"l2", "0 (1e-4 in the default recipe)", "weight of the L2 penalty on the network's "
                                                "parameters"},
     {"dt", "the data's spacing", "the integration step (it must divide the spacing)"},
+    {"params", "none", "physical parameters of the model trained with the network "
+                       "(params=[gK, gL]): positive, searched through their logarithm, with "
+                       "exact gradients from ∂f/∂p"},
+    {"validate", "none", "held-out datasets (validate=s11 or validate=[s11, s12]): never in the "
+                         "loss; the network is scored on them after every stage and at the "
+                         "end (RMS of V, spike counts, Γ)"},
     {"method", "rk4", "fixed-step scheme: rk4, midpoint or euler"},
     {"iters", "1000 (adam, adamw), 200 (lbfgs)", "stage option: iterations of the stage"},
     {"lr", "0.01", "stage option (adam, adamw): learning rate"},
@@ -187,7 +198,8 @@ static const nd_option train_options[] = {
 
 const nd_command nd_cmd_train = {
     "train", "fit a network (ude, node) to data: Adam(W) then L-BFGS",
-    "train NET DATA [DATA …] [observe= segments= continuity= l2= dt= method=] "
+    "train NET DATA [DATA …] [observe= segments= continuity= l2= dt= method= validate= "
+    "params=] "
     "[adam|adamw|lbfgs [iters= lr= wd= memory= gtol= colloc=]] [then STAGE …]",
     "Fits the network's parameters so that the hybrid, integrated with a fixed-step scheme "
     "from the data's first sample, matches the observed columns of DATA (a column t and "
@@ -196,7 +208,17 @@ const nd_command nd_cmd_train = {
     "segments (multiple shooting) and the L2 penalty. Gradients are exact for the "
     "discretised problem (discrete adjoint). Each dataset is fitted under the stimulus it "
     "was recorded with (simulate attaches it); a dataset that records none, under the "
-    "network's own (stim NET …).\n\n"
+    "network's own (stim NET …); a dataset with a column named like the stimulated "
+    "parameter (a recorded sweep's I, in µA/cm² with `sweep rec N capacitance=C`) is fitted "
+    "under that column, as fit takes it.\n\n"
+    "validate=DATA or validate=[DATA, …] holds datasets out: they never enter the loss; "
+    "after every stage and at the end the network is simulated under each one's stimulus "
+    "and scored (RMS of V, spikes in the data and the model, matched, Γ as compare gives "
+    "them), in the stage table, one line each and t.validation.\n\n"
+    "params=[P, …] trains physical parameters of the model with the network (positive, "
+    "searched through their logarithm, exact gradients from the model's ∂f/∂p); the "
+    "summary shows each one's start and estimate (t.parameters, t.initial, "
+    "t.estimates).\n\n"
     "Several datasets train one network on several experiments at once: the loss is the "
     "sum of the experiments' losses (each normalised by its own spread) plus one L2 "
     "penalty, the gradient the sum of their exact gradients. They must observe the same "
@@ -217,9 +239,11 @@ const nd_command nd_cmd_train = {
     "level estimated from the data (residual RMS), and, where the data spikes, fire the "
     "same spikes (each within 2 ms). The summary says plainly when the fit is not good and "
     "why (missed or extra spikes with their times, the residual as a multiple of the "
-    "noise). `t = train …` binds the result: t.verdict, t.ok, t.loss, t.history, "
-    "t.stages, t.noise, t.residual_rms, t.rms_over_noise, t.data_spikes, t.model_spikes, "
-    "t.spike_time_errors, t.missed_spikes, t.extra_spikes.\n\n"
+    "noise); spikes are paired as compare pairs them. `t = train …` binds the result: "
+    "t.verdict, t.ok, t.loss, t.history, t.stages, t.noise, t.residual_rms, "
+    "t.rms_over_noise, t.data_spikes, t.model_spikes, t.gamma, t.spike_time_errors, "
+    "t.missed_spikes, t.extra_spikes (and t.validation…, t.estimates… with the options "
+    "above).\n\n"
     "A stage with colloc=true fits the network directly to the values of the replaced "
     "terms that the data imply along a guessed trajectory (derivative matching): no "
     "solve, so it is cheap, and a good start: `adam colloc=true iters=500 then adam "
@@ -232,6 +256,8 @@ const nd_command nd_cmd_train = {
     "use hh_rinzel\n"
     "stim ramp t0=0 t1=50 a0=0 a1=15\n"
     "ramp = simulate t=50 sample=0.1 observe=V noise=0.05\n"
-    "both = train net data ramp observe=V",
+    "both = train net data ramp observe=V\n"
+    "held = train net data observe=V validate=ramp lbfgs iters=20\n"
+    "phys = train net data observe=V params=[gK] lbfgs iters=20",
     ND_CMD_STAGES, run_train
 };

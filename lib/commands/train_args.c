@@ -7,6 +7,7 @@
 
 #include "../language/args.h"
 #include "../language/target.h"
+#include "../learn/ude_params.h"
 #include "train.h"
 
 static int is_word(const nd_arg *a, const char *w)
@@ -182,6 +183,35 @@ static nd_status read_stages(const nd_cmd_ctx *ctx, nd_train_call *tc, size_t *s
     return ND_OK;
 }
 
+/* params=[gK, gL]: physical parameters trained with the network, with their values now
+   (what the summary shows as the start). The fit checks the names. */
+static nd_status read_params(const nd_cmd_ctx *ctx, nd_train_call *tc, nd_error *err)
+{
+    const nd_arg *a = nd_arg_opt(ctx, "params");
+    if (!a) return ND_OK;
+    const nd_expr *v = a->value;
+    size_t k = v->kind == ND_EXPR_LIST ? v->nitems : 1;
+    if (k == 0 || k > ND_TRAIN_MAX_OBSERVE) return nd_arg_error(a, err, ND_EVALUE, "too many names");
+    const nd_model *m = nd_ude_truth(tc->u);
+    for (size_t i = 0; i < k; i++) {
+        const nd_expr *item = v->kind == ND_EXPR_LIST ? v->items[i] : v;
+        if (item->kind != ND_EXPR_NAME)
+            return nd_error_set(err, ND_ESYNTAX, item->line, item->col, item->span,
+                                "params expects parameter names (params=[gK, gL])");
+        nd_status st = nd_ude_param_check(tc->u, item->str, err);
+        if (st != ND_OK) {
+            nd_target_locate(err, &(nd_arg){NULL, item->line, item->col, item->span, NULL});
+            return st;
+        }
+        int p = nd_model_index(m, ND_MODEL_PAR, item->str);
+        tc->params[i] = item->str;
+        tc->param_initial[i] = p >= 0 ? nd_model_pars(m)[p] : NAN;
+    }
+    tc->fo.params = tc->params;
+    tc->fo.nparams = k;
+    return ND_OK;
+}
+
 static nd_status read_fit_options(const nd_cmd_ctx *ctx, nd_train_call *tc, nd_error *err)
 {
     nd_ude_fit_options *o = &tc->fo;
@@ -201,7 +231,8 @@ static nd_status read_fit_options(const nd_cmd_ctx *ctx, nd_train_call *tc, nd_e
         o->observe = tc->observe;
         o->nobserve = k;
     }
-    nd_status st;
+    nd_status st = read_params(ctx, tc, err);
+    if (st != ND_OK) return st;
     tc->l2_given = nd_arg_opt(ctx, "l2") != NULL;
     static const struct { const char *key; size_t off; } nums[] = {
         {"continuity", offsetof(nd_ude_fit_options, continuity)},
@@ -227,6 +258,32 @@ static nd_status read_fit_options(const nd_cmd_ctx *ctx, nd_train_call *tc, nd_e
         o->method = m->value->str;
     }
     return ND_OK;
+}
+
+/* validate=DATA or validate=[DATA, …]: the held-out datasets, each an expression. */
+static nd_status read_validate(const nd_cmd_ctx *ctx, nd_train_call *tc, nd_error *err)
+{
+    const nd_arg *a = nd_arg_opt(ctx, "validate");
+    if (!a) return ND_OK;
+    const nd_expr *v = a->value;
+    size_t k = v->kind == ND_EXPR_LIST ? v->nitems : 1;
+    if (k == 0 || k > ND_UDE_MAX_VALIDATE)
+        return nd_arg_error(a, err, ND_EVALUE, "validate= takes 1 to %d held-out datasets",
+                            ND_UDE_MAX_VALIDATE);
+    nd_status st = ND_OK;
+    for (size_t i = 0; st == ND_OK && i < k; i++) {
+        const nd_expr *item = v->kind == ND_EXPR_LIST ? v->items[i] : v;
+        nd_arg *ia = &tc->val_arg[i];
+        *ia = (nd_arg){NULL, item->line, item->col, item->span, (nd_expr *)item};
+        tc->val_name[i] = item->kind == ND_EXPR_NAME ? item->str : "held-out data";
+        nd_dataset *ds;
+        st = nd_target_dataset(ctx, ia, &tc->val_holder[i], &ds, err);
+        tc->nval = i + 1;
+        if (st == ND_OK)
+            st = nd_ude_experiment_from(tc->u, ds, &tc->val_ex[i], &tc->val_stim[i], err);
+        if (st != ND_OK) nd_target_locate(err, ia);
+    }
+    return st;
 }
 
 nd_status nd_train_read_call(const nd_cmd_ctx *ctx, nd_train_call *tc, nd_error *err)
@@ -262,14 +319,27 @@ nd_status nd_train_read_call(const nd_cmd_ctx *ctx, nd_train_call *tc, nd_error 
         if (st == ND_ENAME && k > 0)
             st = nd_arg_error(a, err, ND_ESYNTAX, "expected a dataset or a training stage "
                               "(adam, adamw or lbfgs)");
-        if (st == ND_OK && (st = nd_ude_experiment_of(tc->u, tc->data[k], &tc->ex[k], err)))
+        if (st == ND_OK && (st = nd_ude_experiment_from(tc->u, tc->data[k], &tc->ex[k],
+                                                        &tc->stim_held[k], err)))
             nd_target_locate(err, a);
     }
+    if (st == ND_OK) st = read_validate(ctx, tc, err);
     return st;
 }
 
 void nd_train_call_clear(nd_train_call *tc)
 {
-    for (size_t k = 0; k < tc->ndata; k++) nd_value_unref(tc->data_holder[k]);
+    for (size_t k = 0; k < tc->ndata; k++) {
+        nd_value_unref(tc->data_holder[k]);
+        nd_stim_free(tc->stim_held[k]);
+    }
+    for (size_t k = 0; k < tc->nval; k++) {
+        nd_value_unref(tc->val_holder[k]);
+        nd_stim_free(tc->val_stim[k]);
+    }
     memset(tc->data_holder, 0, sizeof tc->data_holder);
+    memset(tc->stim_held, 0, sizeof tc->stim_held);
+    memset(tc->val_holder, 0, sizeof tc->val_holder);
+    memset(tc->val_stim, 0, sizeof tc->val_stim);
+    tc->nval = 0;
 }

@@ -86,11 +86,22 @@ nd_dataset *nd_ds_adapted(const nd_dataset *ds, const nd_ds_adapt *a, nd_error *
         nd_error_fail(err, ND_ENOMEM, "out of memory");
     }
     double *row = out ? malloc(n * sizeof *row) : NULL;
+    int window = a->t_to > a->t_from;
+    size_t every = a->every > 1 ? a->every : 1, inside = 0;
     for (size_t i = 0; row && i < rows; i++) {
+        double t = nd_ds_col(ds, idx[0])[i] * scale[0];
+        if (window && !(t >= a->t_from && t <= a->t_to)) continue;
+        if (inside++ % every) continue;
         for (size_t k = 0; k < n; k++) row[k] = nd_ds_col(ds, idx[k])[i] * scale[k];
         nd_ds_append(out, row);   /* reserved */
     }
     int ok = out && row;
+    if (ok && (window || every > 1) && nd_ds_rows(out) < 2) {
+        nd_error_fail(err, ND_EVALUE, "the window %g..%g ms keeps %zu row%s of the data",
+                      a->t_from, a->t_to, nd_ds_rows(out), nd_ds_rows(out) == 1 ? "" : "s");
+        ok = 0;
+        bad = 1;
+    }
     for (size_t m = 0; ok && m < nd_ds_meta_count(ds); m++)
         ok = nd_ds_set_meta(out, nd_ds_meta_key(ds, m), nd_ds_meta_value(ds, m)) == ND_OK;
     if (ok && density) {
@@ -100,6 +111,15 @@ nd_dataset *nd_ds_adapted(const nd_dataset *ds, const nd_ds_adapt *a, nd_error *
         nd_sb_printf(&note, " over %s cm\xc2\xb2", num);
     }
     if (ok && note.len) ok = nd_ds_set_meta(out, "converted", nd_sb_str(&note)) == ND_OK;
+    if (ok && (window || every > 1)) {
+        char kept[128] = "", nth[48] = "";
+        if (every > 1) snprintf(nth, sizeof nth, "every %zu%s sample", every,
+                                every == 2 ? "nd" : every == 3 ? "rd" : "th");
+        if (window) snprintf(kept, sizeof kept, "t in [%g, %g] ms%s%s", a->t_from, a->t_to,
+                             every > 1 ? ", " : "", nth);
+        else snprintf(kept, sizeof kept, "%s", nth);
+        ok = nd_ds_set_meta(out, "rows", kept) == ND_OK;
+    }
     if (out && !ok) {
         nd_ds_free(out);
         out = NULL;

@@ -16,13 +16,17 @@ typedef struct nd_ds_adapt {
     const char *const *pick_old; /* their names in the data */
     const char *const *pick_new; /* their names in the result (an entry NULL: unchanged) */
     double area_cm2;             /* > 0: currents become densities in µA/cm² over it */
+    double t_from, t_to;         /* t_to > t_from: only the rows with t (in ms) inside */
+    size_t every;                /* > 1: of those, every every-th row from the first */
 } nd_ds_adapt;
 
-/* Returns a new dataset of ds's picked columns, time in ms, potentials in mV and, given an
-   area, currents in µA/cm²; metadata copied plus "converted" (what was converted, e.g.
-   "t: s → ms; I: pA → µA/cm² over 0.0001 cm²") and "area_cm2". NULL with err naming the
+/* Returns a new dataset of ds's picked columns and rows (a time window, every k-th
+   sample: a whole recorded sweep is often far more than a training needs), time in ms,
+   potentials in mV and, given an area, currents in µA/cm²; metadata copied plus
+   "converted" (what was converted, e.g. "t: s → ms; I: pA → µA/cm² over 0.0001 cm²"),
+   "area_cm2" and "rows" ("t in [100, 700] ms, every 4th sample"). NULL with err naming the
    problem: a picked column that does not exist (the columns there are listed), a name
-   taken twice, a time unit that is not one. */
+   taken twice, a time unit that is not one, a window without rows. */
 nd_dataset *nd_ds_adapted(const nd_dataset *ds, const nd_ds_adapt *a, nd_error *err);
 
 #endif

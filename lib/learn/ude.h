@@ -142,10 +142,14 @@ typedef struct nd_ude_fit_options {
     double dt;                   /* integration step; 0: the data's sample spacing */
     const char *method;          /* fixed-step scheme: "rk4" (default), "midpoint", "euler"
                                     (nd_ude_method_name) */
+    const char *const *params;   /* physical parameters of the model trained with the
+                                    network (positive, searched through their logarithm);
+                                    NULL: none (ude_params.c) */
+    size_t nparams;
 } nd_ude_fit_options;
 
 /* Fills o with defaults: every state in the data observed, 1 segment, continuity 1, l2 0,
-   collocation 0, dt 0 (the data spacing), rk4. */
+   collocation 0, dt 0 (the data spacing), rk4, no physical parameters. */
 void nd_ude_fit_options_default(nd_ude_fit_options *o);
 
 typedef struct nd_ude_fit nd_ude_fit;
@@ -176,7 +180,8 @@ size_t nd_ude_experiments_differ(const nd_ude *u, const nd_ude_experiment *ex, s
 
 void nd_ude_fit_free(nd_ude_fit *f);
 
-/* Returns the length of θ: the network's parameters followed by the segment starts. */
+/* Returns the length of θ: the network's parameters, the logarithms of the physical
+   parameters trained with it (o->params), then the segment starts. */
 size_t nd_ude_fit_nparams(const nd_ude_fit *f);
 
 /* Writes the current θ (network parameters, normalised segment starts). */

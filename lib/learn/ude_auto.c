@@ -21,6 +21,7 @@
 
 #include "../base/rng.h"
 #include "ude_impl.h"
+#include "ude_params.h"
 #include "ude_verdict.h"
 
 void nd_ude_auto_options_default(nd_ude_auto_options *o)
@@ -153,8 +154,12 @@ nd_status nd_ude_train_auto_multi(nd_ude *u, const nd_ude_experiment *ex, size_t
     size_t rows = nd_ds_rows(ex[0].data);
     size_t segs[4], nseg = plan_segments(rows < 2 ? 2 : rows, segs);
     uint64_t seed0 = nd_mlp_seed(u->net);
-    size_t P = nd_mlp_nparams(u->net);
-    double *best = malloc(P * sizeof *best), best_loss = INFINITY;
+    size_t P = nd_mlp_nparams(u->net), np = o->fit.params ? o->fit.nparams : 0;
+    /* Trained physical parameters: each attempt starts from their values now, and the
+       best attempt's are kept with its weights (after the weights in best). */
+    double *best = malloc((P + 2 * np) * sizeof *best), best_loss = INFINITY;
+    double *phys0 = best ? best + P + np : NULL;
+    if (phys0) nd_ude_params_get(u, o->fit.params, np, phys0);
     int best_ok = -1, best_attempt = 1;
     uint64_t best_seed = seed0;
     if (!best) return nd_error_fail(err, ND_ENOMEM, "out of memory");
@@ -163,6 +168,7 @@ nd_status nd_ude_train_auto_multi(nd_ude *u, const nd_ude_experiment *ex, size_t
     for (int k = 0; k < o->attempts && !r.ok; k++) {
         if (k > 0) {
             nd_mlp_reinit(u->net, nd_ude_attempt_seed(seed0, k + 1));
+            nd_ude_params_set(u, o->fit.params, np, phys0);
             free(u->starts.y);
             memset(&u->starts, 0, sizeof u->starts);
         }
@@ -190,6 +196,7 @@ nd_status nd_ude_train_auto_multi(nd_ude *u, const nd_ude_experiment *ex, size_t
             best_attempt = k + 1;
             best_seed = nd_mlp_seed(u->net);
             memcpy(best, nd_mlp_params(u->net), P * sizeof *best);
+            nd_ude_params_get(u, o->fit.params, np, best + P);
         }
         r.ok = ok;
     }
@@ -199,6 +206,7 @@ nd_status nd_ude_train_auto_multi(nd_ude *u, const nd_ude_experiment *ex, size_t
         if (best_attempt != r.attempts) {
             nd_mlp_reinit(u->net, best_seed);
             nd_mlp_set_params(u->net, best);
+            nd_ude_params_set(u, o->fit.params, np, best + P);
             free(u->starts.y);   /* they belonged to the last attempt */
             memset(&u->starts, 0, sizeof u->starts);
         }

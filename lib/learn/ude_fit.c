@@ -22,6 +22,8 @@ void nd_ude_fit_free(nd_ude_fit *f)
     for (size_t k = 0; k < f->nparts; k++) nd_ude_fit_free(f->part[k]);
     free(f->part), free(f->pth), free(f->pgr);
     ude_eval_free(&f->ev);
+    ude_params_free(f);
+    free(f->Fp);
     nd_stim_free(f->stim);
     nd_mlp_work_free(f->wb);
     nd_mlp_work_free(f->wc);
@@ -84,6 +86,7 @@ int ude_rk_step(nd_ude_fit *f, size_t j, double t, double h, double *y, int reco
                 nd_model_jac(f->u->open, ts, f->Ys, f->ev.p, f->Jm + at * n * n) ||
                 nd_model_jacp(f->u->open, ts, f->Ys, f->ev.p, f->ev.Jp))
                 return -1;
+            if (f->nphys) ude_params_tape(f, at, f->ev.Jp, f->ev.npar);
             double *Fz = f->Fz + at * n * f->nout;
             for (size_t i = 0; i < n; i++)
                 for (size_t k = 0; k < f->nout; k++)
@@ -131,6 +134,7 @@ void ude_fit_set_theta(nd_ude_fit *f, const double *theta)
         return;
     }
     nd_mlp_set_params(f->u->net, theta);
+    if (f->nphys) ude_params_set(f, theta);
     size_t n = f->n;
     for (size_t k = 1; k < f->S; k++)
         for (size_t i = 0; i < n; i++)
@@ -143,7 +147,8 @@ void nd_ude_fit_theta(const nd_ude_fit *f, double *theta)
         ude_multi_theta(f, theta);
         return;
     }
-    memcpy(theta, nd_mlp_params(f->u->net), f->npar_net * sizeof *theta);
+    memcpy(theta, nd_mlp_params(f->u->net), f->nmlp * sizeof *theta);
+    if (f->nphys) ude_params_get(f, theta);
     size_t n = f->n;
     for (size_t k = 1; k < f->S; k++)
         for (size_t i = 0; i < n; i++)
@@ -188,6 +193,7 @@ static void rk_adjoint(nd_ude_fit *f, double h, size_t q, double *ybar)
                     if (f->u->in_kind[m] == UDE_IN_STATE)
                         f->Ybar[f->u->in_index[m]] += acc * D[k * nin + m];
         }
+        if (f->nphys) ude_params_adjoint(f, at, Kb);
         for (size_t i = 0; i < n; i++) ybar[i] += f->Ybar[i];
         for (int j = 0; j < s; j++) {
             double a = f->rk->a[s][j];
@@ -216,14 +222,14 @@ int nd_ude_fit_loss(void *fit, const double *theta, double *loss, double *grad)
 {
     nd_ude_fit *f = fit;
     if (f->nparts) return ude_multi_loss(f, theta, loss, grad);
-    size_t n = f->n, S = f->S, P = f->npar_net;
+    size_t n = f->n, S = f->S, P = f->npar_net, M = f->nmlp;   /* L2: the network's alone */
     if (f->colloc) {
         double l2 = 0;
-        for (size_t i = 0; i < P; i++) l2 += f->l2 * theta[i] * theta[i];
+        for (size_t i = 0; i < M; i++) l2 += f->l2 * theta[i] * theta[i];
         *loss = l2;
         if (grad) {
             memset(grad, 0, f->ntheta * sizeof *grad);
-            for (size_t i = 0; i < P; i++) grad[i] = 2 * f->l2 * theta[i];
+            for (size_t i = 0; i < M; i++) grad[i] = 2 * f->l2 * theta[i];
         }
         if (ude_colloc_add(f, theta, 1, loss, grad)) return 1;
         f->last = (nd_ude_fit_parts){*loss - l2, 0, 0, l2, 0};
@@ -247,7 +253,7 @@ int nd_ude_fit_loss(void *fit, const double *theta, double *loss, double *grad)
             double r = (f->yend[(k - 1) * n + i] - f->starts[k * n + i]) / f->sc[i];
             cont += wc * r * r;
         }
-    for (size_t i = 0; i < P; i++) l2 += f->l2 * theta[i] * theta[i];
+    for (size_t i = 0; i < M; i++) l2 += f->l2 * theta[i] * theta[i];
     double colloc = 0;
     if (f->colloc_weight > 0 && ude_colloc_add(f, theta, f->colloc_weight, &colloc, NULL)) return 1;
     f->last = (nd_ude_fit_parts){data, cont, colloc, l2, (long)f->nstages};
@@ -257,6 +263,7 @@ int nd_ude_fit_loss(void *fit, const double *theta, double *loss, double *grad)
 
     if (batch_jacobians(f)) return 1;
     memset(grad, 0, f->ntheta * sizeof *grad);
+    if (f->nphys) memset(f->gp, 0, f->nphys * sizeof *f->gp);
     for (size_t k = 0; k < S; k++) {
         double *ybar = f->ybar;
         memset(ybar, 0, n * sizeof *ybar);
@@ -284,7 +291,8 @@ int nd_ude_fit_loss(void *fit, const double *theta, double *loss, double *grad)
     }
     /* wb still holds the activations taped along the solve. */
     if (nd_mlp_backward(f->u->net, f->wb, f->nstages, f->DZ, grad, NULL)) return 1;
-    for (size_t i = 0; i < P; i++) grad[i] += 2 * f->l2 * theta[i];
+    for (size_t i = 0; i < M; i++) grad[i] += 2 * f->l2 * theta[i];
+    if (f->nphys) ude_params_grad(f, grad);
     if (f->colloc_weight > 0 && ude_colloc_add(f, theta, f->colloc_weight, &colloc, grad)) return 1;
     return 0;
 }

@@ -14,7 +14,13 @@ typedef struct rk_scheme {
 struct nd_ude_fit {
     nd_ude *u;
     const rk_scheme *rk;
-    size_t n, nin, nout, npar_net, S, ntheta;
+    size_t n, nin, nout, npar_net, S, ntheta;   /* npar_net: θ's shared head, the network's
+                                                   nmlp parameters then nphys log-values */
+    size_t nmlp, nphys;
+    int *phys;            /* nphys parameter indices of the open model (ude_params.c) */
+    char **phys_name;
+    double *Fp;           /* nstages × n × nphys: ∂f/∂p of the trained parameters (tape) */
+    double *gp;           /* nphys: ∂loss/∂p accumulated by the adjoint */
     size_t rows;
     double *t;            /* rows sample times */
     double *d;            /* rows × n data, NaN where unobserved or missing */
@@ -54,6 +60,27 @@ struct nd_ude_fit {
     nd_ude_fit **part;
     double *pth, *pgr;    /* one part's θ and gradient */
 };
+
+/* Resolves o->params into f (indices, names, gp): NameError with a suggestion for an
+   unknown name, ValueError for a network output, the stimulated parameter, a value that
+   is not positive, or a name given twice; sets nphys and npar_net = nmlp + nphys. */
+nd_status ude_params_setup(nd_ude_fit *f, const nd_ude_fit_options *o, nd_error *err);
+
+/* Frees what ude_params_setup made. */
+void ude_params_free(nd_ude_fit *f);
+
+/* θ's physical part: writes log p into theta[nmlp..), or sets p = e^θ in the model. */
+void ude_params_get(const nd_ude_fit *f, double *theta);
+void ude_params_set(nd_ude_fit *f, const double *theta);
+
+/* Records stage `at`'s ∂f/∂p of the trained parameters from the full jacp (n × npar). */
+void ude_params_tape(nd_ude_fit *f, size_t at, const double *Jp, size_t npar);
+
+/* Adds stage `at`'s contribution Fpᵀ K̄ to f->gp. */
+void ude_params_adjoint(nd_ude_fit *f, size_t at, const double *Kbar);
+
+/* Writes ∂loss/∂θ of the physical part (chain rule through p = e^θ) into grad[nmlp..). */
+void ude_params_grad(const nd_ude_fit *f, double *grad);
 
 /* Returns the scheme called name, or NULL. */
 const rk_scheme *ude_scheme(const char *name);

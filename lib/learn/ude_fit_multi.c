@@ -100,7 +100,9 @@ nd_ude_fit *nd_ude_fit_create_multi(nd_ude *u, const nd_ude_experiment *ex, size
         return NULL;
     }
     f->u = u;
-    f->npar_net = f->ntheta = nd_mlp_nparams(u->net);
+    f->nmlp = nd_mlp_nparams(u->net);
+    f->nphys = o->params ? o->nparams : 0;   /* each part checks the names */
+    f->npar_net = f->ntheta = f->nmlp + f->nphys;
     f->l2 = o->l2;
     size_t most = 0;
     for (size_t k = 0; k < nex; k++) {
@@ -149,9 +151,9 @@ void ude_multi_set_theta(nd_ude_fit *f, const double *theta)
 void ude_multi_theta(const nd_ude_fit *f, double *theta)
 {
     size_t P = f->npar_net, off = P;
-    memcpy(theta, nd_mlp_params(f->u->net), P * sizeof *theta);
     for (size_t k = 0; k < f->nparts; k++) {
         nd_ude_fit_theta(f->part[k], f->pth);
+        if (k == 0) memcpy(theta, f->pth, P * sizeof *theta);   /* the shared head */
         memcpy(theta + off, f->pth + P, (f->part[k]->ntheta - P) * sizeof *theta);
         off += f->part[k]->ntheta - P;
     }
@@ -161,12 +163,12 @@ int ude_multi_loss(nd_ude_fit *f, const double *theta, double *loss, double *gra
 {
     size_t P = f->npar_net, off = P;
     double l2 = 0;
-    for (size_t i = 0; i < P; i++) l2 += f->l2 * theta[i] * theta[i];
+    for (size_t i = 0; i < f->nmlp; i++) l2 += f->l2 * theta[i] * theta[i];
     nd_ude_fit_parts sum = {0, 0, 0, l2, 0};
     *loss = l2;
     if (grad) {
         memset(grad, 0, f->ntheta * sizeof *grad);
-        for (size_t i = 0; i < P; i++) grad[i] = 2 * f->l2 * theta[i];
+        for (size_t i = 0; i < f->nmlp; i++) grad[i] = 2 * f->l2 * theta[i];
     }
     for (size_t k = 0; k < f->nparts; k++) {
         nd_ude_fit *p = f->part[k];

@@ -31,7 +31,7 @@ const rk_scheme *ude_scheme(const char *name)
 
 void nd_ude_fit_options_default(nd_ude_fit_options *o)
 {
-    *o = (nd_ude_fit_options){NULL, 0, 1, 1.0, 0.0, 0.0, 0.0, "rk4"};
+    *o = (nd_ude_fit_options){NULL, 0, 1, 1.0, 0.0, 0.0, 0.0, "rk4", NULL, 0};
 }
 
 nd_optim_info nd_ude_fit_info(const nd_ude_fit *f) { return f->info; }
@@ -133,6 +133,7 @@ static nd_status alloc_tape(nd_ude_fit *f, nd_error *err)
 {
     size_t n = f->n, N = f->nstages, nin = f->nin, nout = f->nout, s = (size_t)f->rk->s;
     f->ntheta = f->npar_net + (f->S - 1) * n;
+    f->Fp = malloc((N * n * f->nphys + 1) * sizeof *f->Fp);
     f->Jm = malloc(N * n * n * sizeof *f->Jm);
     f->Fz = malloc(N * n * nout * sizeof *f->Fz);
     f->dzdx = malloc(N * nout * nin * sizeof *f->dzdx);
@@ -150,7 +151,7 @@ static nd_status alloc_tape(nd_ude_fit *f, nd_error *err)
     f->ybar = malloc(n * sizeof *f->ybar);
     f->Ybar = malloc(n * sizeof *f->Ybar);
     f->dy = malloc(n * sizeof *f->dy);
-    if (!f->Jm || !f->Fz || !f->dzdx || !f->DZ || !f->E || !f->DX ||
+    if (!f->Fp || !f->Jm || !f->Fz || !f->dzdx || !f->DZ || !f->E || !f->DX ||
         !f->ypred || !f->yend || !f->starts || !f->c || !f->sc || !f->K || !f->Kbar ||
         !f->Ys || !f->ybar || !f->Ybar || !f->dy)
         return nd_error_fail(err, ND_ENOMEM, "out of memory for the training tape (%zu stages)",
@@ -180,7 +181,7 @@ static nd_ude_fit *fit_build(nd_ude *u, const nd_ude_experiment *ex,
     f->n = nd_model_count(m, ND_MODEL_STATE);
     f->nin = u->nin;
     f->nout = u->nrep;
-    f->npar_net = nd_mlp_nparams(u->net);
+    f->nmlp = f->npar_net = nd_mlp_nparams(u->net);
     f->continuity = o->continuity;
     f->l2 = o->l2;
     f->colloc_weight = o->collocation;
@@ -197,6 +198,7 @@ static nd_ude_fit *fit_build(nd_ude *u, const nd_ude_experiment *ex,
     else if (!(f->rk = ude_scheme(o->method)))
         st = nd_error_fail(err, ND_EVALUE, "unknown training method '%s' (rk4, midpoint, euler)",
                            o->method);
+    if (!st) st = ude_params_setup(f, o, err);
     if (!st) st = read_grid(f, data, o, err);
     if (!st && (!(f->d = malloc(f->rows * f->n * sizeof *f->d)) ||
                 !(f->observed = calloc(f->n, sizeof *f->observed))))

@@ -63,6 +63,15 @@ static void close_stage(nd_ude_run *r, nd_ude_train_stage *s, nd_status st,
                                     : ND_OPTIM_ITERS;
     s->r.failures = info ? info->failures : 0;
     s->r.loss = r->n > r->stage_first ? r->loss[r->n - 1] : NAN;
+    /* The held-out experiments, scored with the weights the stage ends on; a score that
+       cannot be computed (an interrupt) is left out, training goes on. */
+    size_t nval = r->nval < ND_UDE_MAX_VALIDATE ? r->nval : ND_UDE_MAX_VALIDATE;
+    nd_error e = {0};
+    s->r.nval = 0;
+    if (nval && st == ND_OK &&
+        nd_ude_val_scores(r->u, r->val, nval, r->fo.observe, r->fo.nobserve, r->interrupt,
+                          s->r.val, &e) == ND_OK)
+        s->r.nval = nval;
 }
 
 static void on_progress(void *ctx, long iter, double f, double gnorm, double elapsed)
@@ -78,6 +87,7 @@ static void on_progress(void *ctx, long iter, double f, double gnorm, double ela
 nd_status nd_ude_run_stages(nd_ude_run *r, const atomic_int *interrupt, nd_error *err)
 {
     nd_optim_callbacks cb = {interrupt, on_progress, r, NULL, NULL};
+    r->interrupt = interrupt;
     nd_ude_fit *fit = NULL;
     nd_ude_fit_options fo = r->fo;
     nd_status st = ND_OK;
@@ -138,6 +148,7 @@ nd_status nd_ude_run_recipe(nd_ude_run *r, int l2_given, const atomic_int *inter
     ao.fit = r->fo;
     if (!l2_given) ao.fit.l2 = l2;
     nd_optim_callbacks cb = {interrupt, on_progress, r, NULL, NULL};
+    r->interrupt = interrupt;
     nd_status st = nd_ude_train_auto_multi(r->u, r->ex, r->nex, &ao, &cb, on_recipe_stage, r,
                                            res, err);
     if (r->nstages && !r->stages[r->nstages - 1].r.ran)

@@ -35,6 +35,8 @@ struct nd_ude_run {
     nd_ude_fit_options fo;        /* its segments and collocation: the stages' default */
     nd_ude_train_stage *stages;   /* nstages given; the recipe appends its own up to cap */
     size_t nstages, cap;
+    const nd_ude_experiment *val; /* held out: scored after each stage, never trained on */
+    size_t nval;                  /* at most ND_UDE_MAX_VALIDATE */
     nd_ude_run_fn on_iteration;   /* may be NULL */
     void *ctx;
     /* the log: u's history before the run, then every iteration */
@@ -49,12 +51,14 @@ struct nd_ude_run {
     long iter;                    /* its iterations so far */
     size_t failed;                /* a stage whose fit could not be set up (else nstages) */
     int failed_colloc;            /* it was its colloc= that was refused */
+    const atomic_int *interrupt;  /* of the running stages (set by the runs) */
 };
 
 /* Starts r's log with u's history; -1 on ENOMEM. */
 int nd_ude_run_begin(nd_ude_run *r);
 
-/* Runs the explicit stages in order, each recorded in its r. Errors of the fits
+/* Runs the explicit stages in order, each recorded in its r (with the held-out
+   experiments' scores when it ended, ude_validate.h). Errors of the fits
    (r->failed says which stage's setup failed), ND_EINTERRUPT (u keeps the best parameters
    of the running stage). */
 nd_status nd_ude_run_stages(nd_ude_run *r, const atomic_int *interrupt, nd_error *err);

@@ -63,12 +63,15 @@ static json_t *check_json(const nd_ude_check *c)
              nd_json_put(o, "spiking", json_boolean(c->spiking));
     if (!rc && c->spiking)
         rc = nd_json_put(o, "threshold", nd_json_real(c->threshold)) ||
-             nd_json_put(o, "window", nd_json_real(c->window)) ||
-             nd_json_put(o, "data_spikes", count(c->data_spikes)) ||
-             nd_json_put(o, "model_spikes", count(c->model_spikes)) ||
-             nd_json_put(o, "missed", nd_json_reals(c->missed, c->nmissed)) ||
-             nd_json_put(o, "extra", nd_json_reals(c->extra, c->nextra)) ||
-             nd_json_put(o, "spike_time_errors", nd_json_reals(c->dt, c->matched));
+             nd_json_put(o, "window", nd_json_real(c->spikes.delta)) ||
+             nd_json_put(o, "data_spikes", count(c->spikes.n_a)) ||
+             nd_json_put(o, "model_spikes", count(c->spikes.n_b)) ||
+             nd_json_put(o, "matched", count(c->spikes.matched)) ||
+             nd_json_put(o, "gamma", nd_json_real(c->spikes.gamma)) ||
+             nd_json_put(o, "missed", nd_json_reals(c->spikes.missing_at, c->spikes.missing)) ||
+             nd_json_put(o, "extra", nd_json_reals(c->spikes.extra_at, c->spikes.extra)) ||
+             nd_json_put(o, "spike_time_errors",
+                         nd_json_reals(c->spikes.dt, c->spikes.matched));
     if (!rc) return o;
     json_decref(o);
     return NULL;
@@ -88,25 +91,44 @@ static json_t *verdict_json(int ok, const nd_ude_verdict *v, const char *text)
     return NULL;
 }
 
-/* [{"data","rows","stimulus","verdict"}…]; texts[k] the verdicts' words */
-static json_t *experiments_json(const nd_ude_train_report *r, char *const *texts)
+/* [{"data","rows","stimulus","verdict"}…] of n experiments ex named names, judged by v
+   (NULL: not judged); texts[k] the verdicts' words. */
+static json_t *experiments_json(const nd_ude *u, size_t n, const char *const *names,
+                                const nd_ude_experiment *ex, const nd_ude_verdict *v,
+                                char *const *texts)
 {
     json_t *list = json_array();
     int rc = !list;
-    for (size_t k = 0; !rc && k < r->ndata; k++) {
+    for (size_t k = 0; !rc && k < n; k++) {
         json_t *o = json_object();
         rc = nd_json_push(list, o);
-        const nd_stim *stim = r->ex[k].stim ? r->ex[k].stim : nd_ude_stim(r->u, NULL);
+        const nd_stim *stim = ex[k].stim ? ex[k].stim : nd_ude_stim(u, NULL);
         char *d = stim ? nd_stim_describe(stim) : NULL;
-        rc = rc || nd_json_put(o, "data", nd_json_utf8(r->data_names[k])) ||
-             nd_json_put(o, "rows", count(nd_ds_rows(r->ex[k].data))) ||
+        rc = rc || nd_json_put(o, "data", nd_json_utf8(names[k])) ||
+             nd_json_put(o, "rows", count(nd_ds_rows(ex[k].data))) ||
              nd_json_put(o, "stimulus", d ? nd_json_utf8(d) : json_null()) ||
-             (r->verdicts &&
-              nd_json_put(o, "verdict", verdict_json(r->verdicts[k].ok, &r->verdicts[k], texts[k])));
+             (v && nd_json_put(o, "verdict", verdict_json(v[k].ok, &v[k], texts[k])));
         free(d);
     }
     if (!rc) return list;
     json_decref(list);
+    return NULL;
+}
+
+/* {"rms","spiking","data_spikes","model_spikes","matched","window","gamma","ok"} */
+static json_t *score_json(const nd_ude_val_score *s)
+{
+    json_t *o = json_object();
+    if (o && !(nd_json_put(o, "rms", nd_json_real(s->rms)) ||
+               nd_json_put(o, "spiking", json_boolean(s->spiking)) ||
+               nd_json_put(o, "data_spikes", count(s->data_spikes)) ||
+               nd_json_put(o, "model_spikes", count(s->model_spikes)) ||
+               nd_json_put(o, "matched", count(s->matched)) ||
+               nd_json_put(o, "window", nd_json_real(s->window)) ||
+               nd_json_put(o, "gamma", nd_json_real(s->gamma)) ||
+               nd_json_put(o, "ok", json_boolean(s->ok))))
+        return o;
+    json_decref(o);
     return NULL;
 }
 
@@ -120,11 +142,42 @@ static json_t *stage_json(const nd_ude_stage_report *s)
                nd_json_put(o, "iterations", json_integer(s->done)) ||
                nd_json_put(o, "loss", nd_json_real(s->loss)) ||
                nd_json_put(o, "stop", nd_json_utf8(nd_optim_stop_text(s->stop))) ||
-               nd_json_put(o, "rejected", json_integer(s->failures))))
-        return o;
+               nd_json_put(o, "rejected", json_integer(s->failures)))) {
+        json_t *val = s->nval ? json_array() : NULL;
+        int rc = s->nval && nd_json_put(o, "validation", val);
+        for (size_t k = 0; !rc && k < s->nval; k++) rc = nd_json_push(val, score_json(&s->val[k]));
+        if (!rc) return o;
+    }
     json_decref(o);
     return NULL;
 }
+
+/* The held-out experiments: as "experiments", each with its score and text. */
+static json_t *validation_json(const nd_ude_train_report *r)
+{
+    char **texts = calloc(r->nval, sizeof *texts);
+    int rc = !texts;
+    for (size_t k = 0; !rc && r->val_verdicts && k < r->nval; k++)
+        rc = !(texts[k] = nd_ude_verdict_text(&r->val_verdicts[k]));
+    json_t *list = rc ? NULL : experiments_json(r->u, r->nval, r->val_names, r->val_ex,
+                                                r->val_verdicts, texts);
+    for (size_t k = 0; list && r->val_verdicts && k < r->nval; k++) {
+        json_t *o = json_array_get(list, k);
+        nd_ude_val_score sc = nd_ude_val_score_of(&r->val_verdicts[k]);
+        char *line = nd_ude_val_text(&r->val_verdicts[k], r->val_names[k]);
+        if (!line || nd_json_put(o, "score", score_json(&sc)) ||
+            nd_json_put(o, "text", nd_json_utf8(line))) {
+            json_decref(list);
+            list = NULL;
+        }
+        free(line);
+    }
+    for (size_t k = 0; texts && k < r->nval; k++) free(texts[k]);
+    free(texts);
+    return list;
+}
+
+static json_t *params_json(const nd_ude_train_report *r);
 
 static char *summary_json(const nd_ude_train_report *r, long rejected, const char *text,
                           char *const *texts)
@@ -154,7 +207,10 @@ static char *summary_json(const nd_ude_train_report *r, long rejected, const cha
                 nd_json_put(j, "verdict",
                             verdict_json(nd_ude_verdicts_ok(r->verdicts, r->ndata),
                                          &r->verdicts[0], text))) ||
-         nd_json_put(j, "experiments", experiments_json(r, texts));
+         nd_json_put(j, "experiments", experiments_json(r->u, r->ndata, r->data_names, r->ex,
+                                                        r->verdicts, texts)) ||
+         (r->nval && nd_json_put(j, "validation", validation_json(r))) ||
+         (r->nparams && nd_json_put(j, "parameters", params_json(r)));
     if (!rc) return nd_json_dump(j);
     json_decref(j);
     return NULL;
@@ -162,10 +218,61 @@ static char *summary_json(const nd_ude_train_report *r, long rejected, const cha
 
 /* ---- the summary ---- */
 
+/* Parameter i's current value in the model (NAN if unknown). */
+static double param_now(const nd_ude_train_report *r, size_t i)
+{
+    const nd_model *m = nd_ude_truth(r->u);
+    int k = nd_model_index(m, ND_MODEL_PAR, r->params[i]);
+    return k >= 0 ? nd_model_pars(m)[k] : NAN;
+}
+
+/* "physical parameters trained with the network (start → estimate): gK 36 → 30.2, …" */
+static void params_line(const nd_ude_train_report *r, nd_sb *sb)
+{
+    nd_sb_puts(sb, "physical parameters trained with the network (start → estimate): ");
+    for (size_t i = 0; i < r->nparams; i++)
+        nd_sb_printf(sb, "%s%s %.4g → %.4g", i ? ", " : "", r->params[i], r->param_initial[i],
+                     param_now(r, i));
+}
+
+/* [{"name","initial","estimate"}…] */
+static json_t *params_json(const nd_ude_train_report *r)
+{
+    json_t *list = json_array();
+    int rc = !list;
+    for (size_t i = 0; !rc && i < r->nparams; i++) {
+        json_t *o = json_object();
+        rc = nd_json_push(list, o) || nd_json_put(o, "name", nd_json_utf8(r->params[i])) ||
+             nd_json_put(o, "initial", nd_json_real(r->param_initial[i])) ||
+             nd_json_put(o, "estimate", nd_json_real(param_now(r, i)));
+    }
+    if (!rc) return list;
+    json_decref(list);
+    return NULL;
+}
+
+/* A stage's held-out RMS (and Γ where the data spike), one per held-out experiment. */
+static void held_out_cell(const nd_ude_stage_report *s, char *buf, size_t cap)
+{
+    size_t at = 0;
+    for (size_t k = 0; k < s->nval && at < cap; k++) {
+        const nd_ude_val_score *v = &s->val[k];
+        int w = isfinite(v->gamma)
+                    ? snprintf(buf + at, cap - at, "%s%.3g (Γ %.2f)", k ? ", " : "", v->rms,
+                               v->gamma)
+                    : snprintf(buf + at, cap - at, "%s%.3g", k ? ", " : "", v->rms);
+        if (w < 0) break;
+        at += (size_t)w;
+    }
+}
+
 nd_bundle *nd_ude_train_view(const nd_ude_train_report *r)
 {
-    static const char *const headers[] = {"stage", "iterations", "final loss", "stopped"};
-    nd_table *t = nd_table_create(4, headers);
+    static const char *const headers[] = {"stage", "iterations", "final loss", "stopped",
+                                          "held-out RMS"};
+    int val = 0;   /* the held-out column, when a stage has scores */
+    for (size_t i = 0; i < r->nstages; i++) val |= r->stages[i]->ran && r->stages[i]->nval;
+    nd_table *t = nd_table_create(val ? 5 : 4, headers);
     if (!t) return NULL;
     nd_sb plain, html;
     nd_sb_init(&plain);
@@ -178,11 +285,12 @@ nd_bundle *nd_ude_train_view(const nd_ude_train_report *r)
     for (size_t i = 0; i < r->nstages; i++) {
         const nd_ude_stage_report *s = r->stages[i];
         if (!s->ran) continue;
-        char it[32], loss[32], name[64];
+        char it[32], loss[32], name[64], held[96] = "–";
         snprintf(it, sizeof it, "%ld", s->done);
         snprintf(loss, sizeof loss, "%.4g", s->loss);
+        held_out_cell(s, held, sizeof held);
         const char *row[] = {nd_ude_stage_label(s, name, sizeof name), it, loss,
-                             nd_optim_stop_text(s->stop)};
+                             nd_optim_stop_text(s->stop), held};
         if (nd_table_add_row(t, row) != 0) plain.oom = 1;
         rejected += s->failures;
     }
@@ -195,6 +303,17 @@ nd_bundle *nd_ude_train_view(const nd_ude_train_report *r)
                      "optimizer stepped back\n", rejected, rejected == 1 ? "" : "s");
         nd_sb_printf(&html, "<p>%ld step%s rejected: the solve blew up (non-finite values); "
                      "the optimizer stepped back</p>", rejected, rejected == 1 ? "" : "s");
+    }
+    if (r->nparams) {
+        nd_sb line;
+        nd_sb_init(&line);
+        params_line(r, &line);
+        nd_sb_printf(&plain, "%s\n", nd_sb_str(&line));
+        nd_sb_puts(&html, "<p>");
+        nd_html_escape(&html, nd_sb_str(&line));
+        nd_sb_puts(&html, "</p>");
+        if (line.oom) plain.oom = 1;
+        nd_sb_free(&line);
     }
     const nd_ude_auto_result *res = r->recipe;
     if (res && res->attempts) {
@@ -228,6 +347,18 @@ nd_bundle *nd_ude_train_view(const nd_ude_train_report *r)
         nd_sb_puts(&html, ok ? "<p><b>" : "<p style=\"color:#b00\"><b>");
         nd_html_escape(&html, text);
         nd_sb_puts(&html, "</b></p>");
+    }
+    for (size_t k = 0; r->val_verdicts && k < r->nval; k++) {
+        char *line = nd_ude_val_text(&r->val_verdicts[k], r->val_names[k]);
+        if (!line) {
+            plain.oom = 1;
+            continue;
+        }
+        nd_sb_printf(&plain, "%s\n", line);
+        nd_sb_puts(&html, "<p>");
+        nd_html_escape(&html, line);
+        nd_sb_puts(&html, "</p>");
+        free(line);
     }
     char *json = texts ? summary_json(r, rejected, text, texts) : NULL;
     free(text);

@@ -10,6 +10,7 @@
 #include "../plot/figure.h"
 #include "optim.h"
 #include "ude.h"
+#include "ude_validate.h"
 #include "ude_verdict.h"
 
 /* One optimizer stage: what it was and what it did. */
@@ -23,6 +24,8 @@ typedef struct nd_ude_stage_report {
     double loss;              /* at the end */
     nd_optim_stop stop;
     long failures;            /* rejected evaluations */
+    size_t nval;              /* held-out experiments scored when the stage ended */
+    nd_ude_val_score val[ND_UDE_MAX_VALIDATE];
 } nd_ude_stage_report;
 
 /* A finished (or stopped) training. */
@@ -36,6 +39,13 @@ typedef struct nd_ude_train_report {
     size_t nstages;
     const nd_ude_auto_result *recipe;     /* NULL or no attempts: explicit stages */
     const nd_ude_verdict *verdicts;       /* ndata of them; NULL: not judged */
+    size_t nval;                          /* held-out experiments, each with */
+    const char *const *val_names;         /* its dataset's name */
+    const nd_ude_experiment *val_ex;      /* its data and stimulus */
+    const nd_ude_verdict *val_verdicts;   /* nval of them; NULL: not judged */
+    size_t nparams;                       /* physical parameters trained with the network: */
+    const char *const *params;            /* their names, */
+    const double *param_initial;          /* their values before (now: the model's) */
 } nd_ude_train_report;
 
 /* Writes a stage's display name into buf and returns buf: "adam", "lbfgs (colloc)" for
@@ -50,8 +60,10 @@ int nd_ude_verdicts_ok(const nd_ude_verdict *v, size_t n);
    the 3 datasets (ramp)". */
 char *nd_ude_verdicts_text(const nd_ude_verdict *v, size_t n, const char *const *names);
 
-/* The summary: a table of the stages, rejected steps, the recipe's attempts, each
-   experiment's verdict and the one over all; NULL on ENOMEM. No wall-clock times, so that
+/* The summary: a table of the stages (with the held-out scores when there are), rejected
+   steps, the physical parameters trained (start → estimate), the recipe's attempts, each
+   experiment's verdict, the one over all, and each held-out experiment's numbers; NULL
+   on ENOMEM. No wall-clock times, so that
    the same training shows the same summary. */
 nd_bundle *nd_ude_train_view(const nd_ude_train_report *r);
 

@@ -12,6 +12,27 @@
 #include "../base/strbuf.h"
 #include "../data/noise.h"
 
+static int cmp_double(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+/* The median of the finite values of y (NAN when none, or on ENOMEM). */
+static double median(const double *y, size_t n)
+{
+    double *c = malloc((n ? n : 1) * sizeof *c), m = NAN;
+    size_t k = 0;
+    for (size_t i = 0; c && i < n; i++)
+        if (isfinite(y[i])) c[k++] = y[i];
+    if (k) {
+        qsort(c, k, sizeof *c, cmp_double);
+        m = k % 2 ? c[k / 2] : 0.5 * (c[k / 2 - 1] + c[k / 2]);
+    }
+    free(c);
+    return m;
+}
+
 int nd_ude_spike_threshold(const double *y, size_t n, double noise, double *threshold,
                            double *hysteresis)
 {
@@ -26,33 +47,26 @@ int nd_ude_spike_threshold(const double *y, size_t n, double noise, double *thre
     if (!(hi - lo > 10 * noise)) return 0;
     *threshold = 0.5 * (lo + hi);
     *hysteresis = 0.25 * (hi - lo);
+    /* A recorded sweep's range is stretched by a hyperpolarising test pulse (−100 mV),
+       which is no spike's trough: a spike then need only fall halfway from the threshold
+       to the trace's typical level, its median. Simulated spike trains, whose troughs lie
+       further down, keep a quarter of the range (their threshold, and so their spike
+       times, never change). */
+    double med = median(y, n);
+    if (med < *threshold) *hysteresis = fmin(*hysteresis, 0.5 * (*threshold - med));
+    if (isfinite(noise)) *hysteresis = fmax(*hysteresis, 3 * noise);
     return 1;
 }
 
 void nd_ude_check_clear(nd_ude_check *c)
 {
-    free(c->missed);
-    free(c->extra);
-    free(c->dt);
+    nd_compare_clear(&c->spikes);
     memset(c, 0, sizeof *c);
 }
 
-/* Pairs the spike times a (data) and b (model), both increasing, within window w. */
-static void match_spikes(const double *a, size_t na, const double *b, size_t nb, double w,
-                         nd_ude_check *c)
-{
-    size_t i = 0, j = 0;
-    while (i < na || j < nb) {
-        if (i < na && j < nb && fabs(b[j] - a[i]) <= w) {
-            c->dt[c->matched++] = b[j++] - a[i++];
-        } else if (j < nb && (i == na || b[j] < a[i])) {
-            c->extra[c->nextra++] = b[j++];
-        } else {
-            c->missed[c->nmissed++] = a[i++];
-        }
-    }
-}
-
+/* The data's and the model's spikes, paired by nd_compare_trains (the one matching rule
+   of `compare` and the verdict) within the coincidence window, narrowed to half the
+   data's shortest interval so that no model spike can fall in two data spikes' windows. */
 static nd_status compare_spikes(const double *t, const double *data, const double *model,
                                 size_t n, nd_ude_check *c, nd_error *err)
 {
@@ -60,16 +74,11 @@ static nd_status compare_spikes(const double *t, const double *data, const doubl
     nd_status st = nd_spikes_detect(t, data, n, c->threshold, c->hysteresis, &sd, err);
     if (st == ND_OK) st = nd_spikes_detect(t, model, n, c->threshold, c->hysteresis, &sm, err);
     if (st == ND_OK) {
-        c->data_spikes = sd.n;
-        c->model_spikes = sm.n;
-        c->window = ND_UDE_SPIKE_WINDOW;
+        double window = ND_UDE_SPIKE_WINDOW;
         for (size_t i = 1; i < sd.n; i++)
-            c->window = fmin(c->window, 0.5 * (sd.times[i] - sd.times[i - 1]));
-        c->missed = malloc((sd.n + 1) * sizeof *c->missed);
-        c->extra = malloc((sm.n + 1) * sizeof *c->extra);
-        c->dt = malloc((sd.n + 1) * sizeof *c->dt);
-        if (!c->missed || !c->extra || !c->dt) st = nd_error_fail(err, ND_ENOMEM, "out of memory");
-        else match_spikes(sd.times, sd.n, sm.times, sm.n, c->window, c);
+            window = fmin(window, 0.5 * (sd.times[i] - sd.times[i - 1]));
+        st = nd_compare_trains(sd.times, sd.n, sm.times, sm.n, t[0], t[n - 1], window,
+                               &c->spikes, err);
     }
     nd_spikes_clear(&sd);
     nd_spikes_clear(&sm);
@@ -101,7 +110,7 @@ nd_status nd_ude_check_var(const double *t, const double *data, const double *mo
         nd_ude_check_clear(c);
         return st;
     }
-    c->ok = c->ok && c->nmissed == 0 && c->nextra == 0;
+    c->ok = c->ok && c->spikes.missing == 0 && c->spikes.extra == 0;
     return ND_OK;
 }
 
@@ -187,18 +196,19 @@ static void times_list(nd_sb *sb, const double *x, size_t n)
 static void check_text(nd_sb *sb, const nd_ude_check *c)
 {
     const char *name = c->name[0] ? c->name : "the variable";
+    const nd_compare *sp = &c->spikes;
     int first = 1;
-    if (c->spiking && c->nmissed) {
-        nd_sb_printf(sb, "the model misses %zu of the %zu spikes of %s (at ", c->nmissed,
-                     c->data_spikes, name);
-        times_list(sb, c->missed, c->nmissed);
+    if (c->spiking && sp->missing) {
+        nd_sb_printf(sb, "the model misses %zu of the %zu spikes of %s (at ", sp->missing,
+                     sp->n_a, name);
+        times_list(sb, sp->missing_at, sp->missing);
         nd_sb_puts(sb, ")");
         first = 0;
     }
-    if (c->spiking && c->nextra) {
+    if (c->spiking && sp->extra) {
         nd_sb_printf(sb, "%sthe model fires %zu spike%s that the data do not have (at ",
-                     first ? "" : "; ", c->nextra, c->nextra == 1 ? "" : "s");
-        times_list(sb, c->extra, c->nextra);
+                     first ? "" : "; ", sp->extra, sp->extra == 1 ? "" : "s");
+        times_list(sb, sp->extra_at, sp->extra);
         nd_sb_puts(sb, ")");
         first = 0;
     }
@@ -211,12 +221,10 @@ static void check_text(nd_sb *sb, const nd_ude_check *c)
                  c->rms / c->scale, c->scale > c->noise ? "floor of 1 % of the data's range"
                                                        : "noise estimated from the data",
                  c->scale);
-    if (c->spiking && c->matched && !c->nmissed && !c->nextra) {
-        double worst = 0;
-        for (size_t i = 0; i < c->matched; i++) worst = fmax(worst, fabs(c->dt[i]));
-        nd_sb_printf(sb, "; %zu of %zu spikes matched, within %.2g", c->matched,
-                     c->data_spikes, worst);
-    } else if (c->spiking && !c->data_spikes && !c->model_spikes) {
+    if (c->spiking && sp->matched && !sp->missing && !sp->extra) {
+        nd_sb_printf(sb, "; %zu of %zu spikes matched, within %.2g", sp->matched, sp->n_a,
+                     sp->dt_max);
+    } else if (c->spiking && !sp->n_a && !sp->n_b) {
         nd_sb_puts(sb, "; no spikes in the data or the model");
     }
 }

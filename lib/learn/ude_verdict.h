@@ -8,6 +8,7 @@
 #include <stdatomic.h>
 #include <stddef.h>
 
+#include "../analysis/compare.h"
 #include "../base/error.h"
 #include "../data/dataset.h"
 #include "ude.h"
@@ -42,19 +43,19 @@ typedef struct nd_ude_check {
                                  blew up) */
     size_t samples;
     int spiking;              /* the data spikes, so spikes were compared */
-    double threshold, hysteresis, window;
-    size_t data_spikes, model_spikes, matched;
-    double *missed;           /* times of the data's spikes the model misses */
-    size_t nmissed;
-    double *extra;            /* times of the model's spikes the data does not have */
-    size_t nextra;
-    double *dt;               /* matched pairs, data order: model time − data time */
+    double threshold, hysteresis;
+    nd_compare spikes;        /* data (A) against model (B), paired within spikes.delta
+                                 (nd_compare_trains: counts, missing and extra times,
+                                 time errors, Γ); zero when not spiking */
     int ok;
 } nd_ude_check;
 
 /* The spike threshold and hysteresis for comparing y (n samples with noise SD noise) with
-   a model: halfway between its extremes, hysteresis a quarter of the range; 0 when y does
-   not spike visibly (a range under 10 noise SDs), else 1. The one place the choice lives. */
+   a model: halfway between its extremes, hysteresis a quarter of the range, or less —
+   half the way from the threshold down to y's median — when the range reaches far below
+   the trace's typical level (a recorded sweep's test pulse), at least 3 noise SDs; 0 when
+   y does not spike visibly (a range under 10 noise SDs), else 1. The one place the
+   choice lives. */
 int nd_ude_spike_threshold(const double *y, size_t n, double noise, double *threshold,
                            double *hysteresis);
 

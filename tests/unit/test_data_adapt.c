@@ -79,3 +79,35 @@ TEST(adapt_names_what_is_wrong)
     nd_ds_free(out);
     nd_ds_free(ds);
 }
+
+TEST(adapt_keeps_a_window_and_every_kth_row)
+{
+    /* t in s (0, 0.5, …, 5 ms once in ms); the window is in ms, after the conversion */
+    const char *names[] = {"t", "V"}, *units[] = {"s", "mV"};
+    nd_dataset *ds = nd_ds_create(2, names, units);
+    for (int j = 0; j <= 10; j++) {
+        double row[] = {0.0005 * j, (double)j};
+        nd_ds_append(ds, row);
+    }
+    nd_ds_adapt a = {0};
+    a.t_from = 1;
+    a.t_to = 4;
+    a.every = 2;
+    nd_error err = {0};
+    nd_dataset *out = nd_ds_adapted(ds, &a, &err);
+    CHECK(out != NULL);
+    if (out) {
+        /* t = 1, 1.5, …, 4 ms are rows 2 … 8; every 2nd from the first: 2, 4, 6, 8 */
+        CHECK_INT(nd_ds_rows(out), 4);
+        CHECK_NEAR(nd_ds_col(out, 0)[0], 1.0, 1e-12);
+        CHECK_NEAR(nd_ds_col(out, 0)[3], 4.0, 1e-12);
+        CHECK(nd_ds_col(out, 1)[1] == 4);
+        CHECK_CONTAINS(nd_ds_meta(out, "rows"), "t in [1, 4] ms, every 2nd sample");
+    }
+    nd_ds_free(out);
+    a.t_from = 7;
+    a.t_to = 9;
+    CHECK(nd_ds_adapted(ds, &a, &err) == NULL);
+    CHECK_CONTAINS(err.msg, "keeps 0 rows");
+    nd_ds_free(ds);
+}

@@ -94,11 +94,11 @@ TEST(verdict_passes_a_model_equal_to_the_noise_free_data)
     spike_case(at, 4, at, 4, &c);
     CHECK(c.ok);
     CHECK(c.spiking);
-    CHECK_INT((int)c.data_spikes, 4);
-    CHECK_INT((int)c.matched, 4);
+    CHECK_INT((int)c.spikes.n_a, 4);
+    CHECK_INT((int)c.spikes.matched, 4);
     CHECK(fabs(c.noise / 2.0 - 1) < 0.15);             /* 1000 samples: ~4 % error */
     CHECK(fabs(c.rms / 2.0 - 1) < 0.1);                /* the residual is the noise */
-    for (size_t i = 0; i < c.matched; i++) CHECK(fabs(c.dt[i]) < 0.1);
+    for (size_t i = 0; i < c.spikes.matched; i++) CHECK(fabs(c.spikes.dt[i]) < 0.1);
     nd_ude_check_clear(&c);
 }
 
@@ -108,10 +108,10 @@ TEST(verdict_fails_a_missed_spike_and_says_when)
     nd_ude_check c;
     spike_case(data_at, 4, model_at, 3, &c);
     CHECK(!c.ok);
-    CHECK_INT((int)c.nmissed, 1);
-    CHECK_INT((int)c.nextra, 0);
+    CHECK_INT((int)c.spikes.missing, 1);
+    CHECK_INT((int)c.spikes.extra, 0);
     /* the threshold is halfway up, crossed 0.5·sqrt(2 ln 2) = 0.59 ms before the peak */
-    CHECK(c.nmissed == 1 && fabs(c.missed[0] - 49.41) < 0.1);
+    CHECK(c.spikes.missing == 1 && fabs(c.spikes.missing_at[0] - 49.41) < 0.1);
     nd_ude_verdict v = {0, 1, &c};
     snprintf(c.name, sizeof c.name, "V");
     char *text = nd_ude_verdict_text(&v);
@@ -126,15 +126,15 @@ TEST(verdict_fails_an_extra_spike_and_a_shifted_one)
     nd_ude_check c;
     spike_case(data_at, 3, extra, 4, &c);
     CHECK(!c.ok);
-    CHECK_INT((int)c.nextra, 1);
-    CHECK(c.nextra == 1 && fabs(c.extra[0] - 39.41) < 0.05);
+    CHECK_INT((int)c.spikes.extra, 1);
+    CHECK(c.spikes.extra == 1 && fabs(c.spikes.extra_at[0] - 39.41) < 0.05);
     nd_ude_check_clear(&c);
     /* 1 ms late: every spike matched within the window, but the residual is far above
        the noise */
     const double late[] = {11, 31, 51};
     spike_case(data_at, 3, late, 3, &c);
     CHECK(!c.ok);
-    CHECK_INT((int)c.matched, 3);
+    CHECK_INT((int)c.spikes.matched, 3);
     CHECK(c.rms > 3 * c.noise);
     nd_ude_check_clear(&c);
 }
