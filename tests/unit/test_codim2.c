@@ -1,0 +1,161 @@
+/* Two-parameter continuation against normal forms whose curves and codimension-2 points
+   are known in closed form (Kuznetsov, Elements of Applied Bifurcation Theory, 3rd ed.,
+   §8.2 cusp, §8.3 Bautin, §8.4 Bogdanov–Takens). */
+#include "test.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../lib/analysis/codim2.h"
+
+static nd_c2_result *run(const char *src, int kinds, double lo1, double hi1, double lo2,
+                         double hi2)
+{
+    nd_error e = {0};
+    nd_model *m = nd_model_parse("nf", src, strlen(src), 1, 1, &e);
+    if (!m) {
+        printf("parse: %s\n", e.msg);
+        return NULL;
+    }
+    nd_c2_result *r = NULL;
+    if (nd_c2_continue(m, kinds, nd_model_index(m, ND_MODEL_PAR, "b1"), lo1, hi1,
+                       nd_model_index(m, ND_MODEL_PAR, "b2"), lo2, hi2, NULL, &r, &e) != ND_OK)
+        printf("codim2: %s\n", e.msg);
+    nd_model_free(m);
+    return r;
+}
+
+static size_t count(const nd_c2_result *r, nd_c2_kind k)
+{
+    size_t c = 0;
+    for (size_t i = 0; r && i < r->npoints; i++) c += r->points[i].kind == k;
+    return c;
+}
+
+static const nd_c2_point *find(const nd_c2_result *r, nd_c2_kind k)
+{
+    for (size_t i = 0; r && i < r->npoints; i++)
+        if (r->points[i].kind == k) return &r->points[i];
+    return NULL;
+}
+
+/* x' = y, y' = b1 + b2 x + x² − x y: folds on b1 = b2²/4 (x = −b2/2), Hopf on b1 = 0,
+   b2 < 0 (x = 0, trace −x = 0, det −b2 > 0), both meeting at the BT point (0, 0). */
+static const char *BT_SRC = "dx/dt = y\n"
+                            "dy/dt = b1 + b2*x + x^2 - x*y\n"
+                            "par b1 = 0, b2 = -1\ninit x = 0, y = 0\n";
+
+TEST(codim2_bogdanov_takens_normal_form)
+{
+    nd_c2_result *r = run(BT_SRC, ND_C2_HOPF | ND_C2_FOLD, -0.5, 0.5, -1.5, 1);
+    CHECK(r != NULL);
+    if (!r) return;
+    CHECK_INT((int)r->ncurves, 2);
+    CHECK_INT((int)count(r, ND_C2_BT), 1);
+    const nd_c2_point *bt = find(r, ND_C2_BT);
+    CHECK(bt != NULL);
+    if (bt) {
+        CHECK_NEAR(bt->p1, 0, 1e-7);
+        CHECK_NEAR(bt->p2, 0, 1e-7);
+        CHECK_NEAR(bt->state[0], 0, 1e-6);
+    }
+    for (size_t c = 0; c < r->ncurves; c++) {
+        const nd_c2_curve *cv = &r->curves[c];
+        CHECK(cv->n > 10);
+        for (size_t i = 0; i < cv->n; i++) {
+            double b1 = cv->p1[i], b2 = cv->p2[i], x = cv->state[i * 2];
+            if (cv->kind == ND_C2_HOPF) {
+                CHECK_NEAR(b1, 0, 1e-8);
+                CHECK(b2 <= 1e-7);
+                CHECK_NEAR(cv->omega[i], sqrt(fmax(0, -b2)), 1e-6);
+            } else {
+                CHECK_NEAR(b1, b2 * b2 / 4, 1e-8);
+                CHECK_NEAR(x, -b2 / 2, 1e-7);
+            }
+        }
+    }
+    /* the Hopf curve ends at BT; the fold curve runs from edge to edge */
+    const nd_c2_curve *h = r->curves[0].kind == ND_C2_HOPF ? &r->curves[0] : &r->curves[1];
+    CHECK(h->end && strstr(h->end, "Bogdanov"));
+    CHECK_NEAR(h->p2[0], -1.5, 1e-9);
+    nd_c2_free(r);
+}
+
+/* x' = b1 + b2 x − x³ (y' = −y): folds where b2 = 3x², b1 = −2x³, i.e. b1 = ±2(b2/3)^(3/2);
+   the cusp at (0, 0). Both folds of the one-parameter start lie on the one curve. */
+TEST(codim2_cusp_normal_form)
+{
+    nd_c2_result *r = run("dx/dt = b1 + b2*x - x^3\ndy/dt = -y\n"
+                          "par b1 = 0, b2 = 1\ninit x = 1, y = 0\n",
+                          ND_C2_FOLD, -1, 1, -0.5, 2);
+    CHECK(r != NULL);
+    if (!r) return;
+    CHECK_INT((int)r->ncurves, 1);
+    CHECK_INT((int)count(r, ND_C2_CUSP), 1);
+    CHECK_INT((int)count(r, ND_C2_BT), 0);
+    const nd_c2_point *cp = find(r, ND_C2_CUSP);
+    if (cp) {
+        CHECK_NEAR(cp->p1, 0, 1e-8);
+        CHECK_NEAR(cp->p2, 0, 1e-7);
+    }
+    const nd_c2_curve *cv = &r->curves[0];
+    double lo = INFINITY, hi = -INFINITY;
+    for (size_t i = 0; i < cv->n; i++) {
+        double b1 = cv->p1[i], b2 = cv->p2[i], x = cv->state[i * 2];
+        CHECK_NEAR(b2, 3 * x * x, 1e-8);
+        CHECK_NEAR(b1, -2 * x * x * x, 1e-8);
+        CHECK_NEAR(fabs(b1), 2 * pow(fmax(0, b2) / 3, 1.5), 1e-8);
+        /* a = f_xx/2 = −3x: its sign flips at the cusp */
+        if (fabs(x) > 1e-3) CHECK_NEAR(cv->a[i], -3 * x, 1e-4 * (1 + fabs(x)));
+        lo = fmin(lo, b1);
+        hi = fmax(hi, b1);
+    }
+    CHECK_NEAR(lo, -1, 1e-9);   /* both branches reach the box's b1 edges */
+    CHECK_NEAR(hi, 1, 1e-9);
+    nd_c2_free(r);
+}
+
+/* r' = b1 r + b2 r³ − r⁵, θ' = 1 in Cartesian form: the Hopf curve is b1 = 0 with
+   l1 = 2 b2 (ż = (b1 + i)z + b2 z|z|²), the Bautin point at (0, 0). */
+TEST(codim2_bautin_normal_form)
+{
+    nd_c2_result *r = run("dx/dt = x*(b1 + b2*(x^2 + y^2) - (x^2 + y^2)^2) - y\n"
+                          "dy/dt = y*(b1 + b2*(x^2 + y^2) - (x^2 + y^2)^2) + x\n"
+                          "par b1 = -0.5, b2 = -0.5\ninit x = 0, y = 0\n",
+                          ND_C2_HOPF, -1, 1, -1, 1);
+    CHECK(r != NULL);
+    if (!r) return;
+    CHECK_INT((int)r->ncurves, 1);
+    CHECK_INT((int)count(r, ND_C2_BAUTIN), 1);
+    const nd_c2_point *gh = find(r, ND_C2_BAUTIN);
+    if (gh) {
+        CHECK_NEAR(gh->p1, 0, 1e-9);
+        CHECK_NEAR(gh->p2, 0, 1e-7);
+        CHECK(gh->l1_before * gh->l1_after < 0);
+    }
+    const nd_c2_curve *cv = &r->curves[0];
+    CHECK_NEAR(cv->p2[0], -1, 1e-9);
+    CHECK_NEAR(cv->p2[cv->n - 1], 1, 1e-9);
+    for (size_t i = 0; i < cv->n; i++) {
+        CHECK_NEAR(cv->p1[i], 0, 1e-9);
+        CHECK_NEAR(cv->omega[i], 1, 1e-7);
+        CHECK_NEAR(cv->l1[i], 2 * cv->p2[i], 1e-4);
+    }
+    nd_c2_free(r);
+}
+
+TEST(codim2_reports_a_missing_start)
+{
+    nd_error e = {0};
+    const char *src = "dx/dt = b1 - x\npar b1 = 0, b2 = 0\ninit x = 0\n";
+    nd_model *m = nd_model_parse("lin", src, strlen(src), 1, 1, &e);
+    nd_c2_result *r = NULL;
+    CHECK(m != NULL);
+    CHECK_INT(nd_c2_continue(m, ND_C2_HOPF, 0, -1, 1, 1, -1, 1, NULL, &r, &e), ND_ESOLVER);
+    CHECK(r == NULL);
+    CHECK(strstr(e.msg, "Hopf") != NULL);
+    CHECK_INT(nd_c2_continue(m, ND_C2_HOPF, 0, -1, 1, 0, -1, 1, NULL, &r, &e), ND_EVALUE);
+    nd_model_free(m);
+}
