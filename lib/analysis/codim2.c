@@ -563,22 +563,59 @@ static int on_earlier(const nd_c2_result *r, int kind, double p1, double p2, int
 }
 
 /* The starting points: a one-parameter continuation along par[along] with the other
-   parameter at its model value (or the box's middle when that lies outside). */
+   parameter at v. */
 static nd_status starts(const nd_model *m, const int par[2], const nd_c2_result *r, int along,
-                        nd_bif_result **out, nd_error *err)
+                        double v, nd_bif_result **out, nd_error *err)
 {
     nd_model *mc = nd_model_copy(m);
     if (!mc) return nd_error_fail(err, ND_ENOMEM, "out of memory");
-    int other = 1 - along;
-    const nd_model_item *it = nd_model_item_at(m, ND_MODEL_PAR, (size_t)par[other]);
-    double v = nd_model_pars(m)[par[other]];
-    if (!(v >= r->lo[other] && v <= r->hi[other])) v = 0.5 * (r->lo[other] + r->hi[other]);
+    const nd_model_item *it = nd_model_item_at(m, ND_MODEL_PAR, (size_t)par[1 - along]);
     nd_model_set_par(mc, it->name, v, NULL);
     nd_cont_options co;
     nd_cont_options_default(&co);
     nd_status st = nd_bif_continue(mc, par[along], r->lo[along], r->hi[along], &co, out, err);
     nd_model_free(mc);
     return st;
+}
+
+/* The curves of kind through the special points of one-parameter result b (along
+   par[along], the other parameter at v) not already on an earlier curve; *found is set
+   when b has such a point. */
+static nd_status follow_from(nd_c2_result *r, const nd_model *m, int kind, const int par[2],
+                             int along, double v, const nd_bif_result *b,
+                             const nd_c2_options *o, int *found, nd_error *err)
+{
+    size_t npar = nd_model_count(m, ND_MODEL_PAR);
+    double *p = malloc(npar * sizeof *p);
+    if (!p) return nd_error_fail(err, ND_ENOMEM, "out of memory");
+    nd_status st = ND_OK;
+    for (size_t i = 0; i < b->npoints && st == ND_OK; i++) {
+        const nd_bif_point *bp = &b->points[i];
+        if (bp->on_cycle || bp->kind != (kind == ND_C2_HOPF ? ND_BIF_HOPF : ND_BIF_FOLD))
+            continue;
+        *found = 1;
+        memcpy(p, nd_model_pars(m), npar * sizeof *p);
+        p[par[1 - along]] = v;
+        p[par[along]] = bp->param;
+        if (!on_earlier(r, kind, p[par[0]], p[par[1]], along))
+            st = follow(r, m, kind, par, bp->state, p, bp->omega, o, err);
+    }
+    free(p);
+    return st;
+}
+
+/* The lines searched for starting points: first along par1 at the model's par2 (the
+   one-parameter diagram the user knows), then along each parameter at 4 more values of
+   the other spread over the box (curves that miss the first line, such as isolas or a
+   fold curve confined to another corner). */
+enum { NLINES = 5 };
+
+static double line_value(const nd_model *m, const nd_c2_result *r, const int par[2], int other,
+                         int k)
+{
+    double v = nd_model_pars(m)[par[other]], lo = r->lo[other], hi = r->hi[other];
+    if (k == 0) return v >= lo && v <= hi ? v : 0.5 * (lo + hi);
+    return lo + (hi - lo) * (k - 0.5) / (NLINES - 1);
 }
 
 nd_status nd_c2_continue(const nd_model *m, int kinds, int par1, double lo1, double hi1,
@@ -606,39 +643,22 @@ nd_status nd_c2_continue(const nd_model *m, int kinds, int par1, double lo1, dou
     if (!r) return nd_error_fail(err, ND_ENOMEM, "out of memory");
     nd_status st = ND_OK;
     int found = 0;
-    for (int along = 0; along < 2 && st == ND_OK && !found; along++) {
-        nd_bif_result *b = NULL;
-        nd_error e1 = {0};
-        st = starts(m, par, r, along, &b, &e1);
-        if (st == ND_EINTERRUPT || st == ND_ENOMEM) {
-            if (err) *err = e1;
-            break;
-        }
-        st = ND_OK;
-        double *p = b ? malloc((size_t)npar * sizeof *p) : NULL;
-        if (b && !p) st = nd_error_fail(err, ND_ENOMEM, "out of memory");
-        for (int kind = ND_C2_HOPF; p && kind <= ND_C2_FOLD && st == ND_OK; kind++) {
-            if (!(kinds & kind)) continue;
-            for (size_t i = 0; i < b->npoints && st == ND_OK; i++) {
-                const nd_bif_point *bp = &b->points[i];
-                if (bp->on_cycle || (kind == ND_C2_HOPF) != (bp->kind == ND_BIF_HOPF) ||
-                    (kind == ND_C2_FOLD && bp->kind != ND_BIF_FOLD))
-                    continue;
-                found = 1;
-                memcpy(p, nd_model_pars(m), (size_t)npar * sizeof *p);
-                int other = 1 - along;
-                double v = nd_model_pars(m)[par[other]];
-                if (!(v >= lo[other] && v <= hi[other])) v = 0.5 * (lo[other] + hi[other]);
-                p[par[other]] = v;
-                p[par[along]] = bp->param;
-                double q1 = p[par1], q2 = p[par2];
-                if (on_earlier(r, kind, q1, q2, along)) continue;
-                st = follow(r, m, kind, par, bp->state, p, bp->omega, &o, err);
+    for (int along = 0; along < 2 && st == ND_OK; along++)
+        for (int k = 0; k < NLINES && st == ND_OK; k++) {
+            double v = line_value(m, r, par, 1 - along, k);
+            nd_bif_result *b = NULL;
+            nd_error e1 = {0};
+            st = starts(m, par, r, along, v, &b, &e1);
+            if (st == ND_EINTERRUPT || st == ND_ENOMEM) {
+                if (err) *err = e1;
+                break;
             }
+            st = ND_OK;   /* no equilibrium on this line: try the next */
+            for (int kind = ND_C2_HOPF; b && kind <= ND_C2_FOLD && st == ND_OK; kind++)
+                if (kinds & kind)
+                    st = follow_from(r, m, kind, par, along, v, b, &o, &found, err);
+            nd_bif_free(b);
         }
-        free(p);
-        nd_bif_free(b);
-    }
     if (st == ND_OK && !found)
         st = nd_error_fail(err, ND_ESOLVER, "no %s found in %s over [%g, %g] nor in %s over "
                            "[%g, %g] to start from",

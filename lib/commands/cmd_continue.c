@@ -10,6 +10,7 @@
 #include "../analysis/continuation.h"
 #include "../analysis/cycles.h"
 #include "../language/args.h"
+#include "cont2_cmd.h"
 #include "modules.h"
 #include "../language/target.h"
 
@@ -89,6 +90,7 @@ static nd_status read_from(nd_cmd_ctx *ctx, nd_cycle_options *co, nd_error *err)
 
 static nd_status run_continue(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
 {
+    if (nd_cont2_cmd_is_two(ctx)) return nd_cont2_cmd_run(ctx, result, err);
     nd_model_obj *mo;
     const char *pname;
     const nd_arg *where = NULL;
@@ -137,6 +139,12 @@ static const nd_option continue_options[] = {
     {"from", "simulation", "where cycle branches start: hopf (Hopf points only), simulation "
                            "(also stable orbits found by simulating at 8 values across the "
                            "range) or a value of PARAM (simulate there)"},
+    {"map", "none", "two parameters: a sweep result over the same grid (sweep P1=… n=… "
+                    "P2=… n=…) drawn as a heatmap under the curves"},
+    {"plot", "true", "two parameters: show the figure of the curves"},
+    {"title", "model and parameters", "two parameters: the figure's title"},
+    {"width", "720", "two parameters: the figure's width in pixels"},
+    {"height", "420", "two parameters: the figure's height in pixels"},
     {NULL, NULL, NULL}
 };
 
