@@ -20,6 +20,7 @@
 #include "../base/root.h"
 #include "codim2_impl.h"
 #include "continuation.h"
+#include "equilibria.h"
 
 enum { MAX_NEWTON = 10, MAX_LOCATE = 60, MAX_EVENTS = 4 };
 static const double MIN_COS = 0.99;
@@ -274,7 +275,11 @@ static int detect(walker *W, const double *a, const double *ta, const c2test *A,
         locate(&p, ds, A->cusp_or_zh, B->cusp_or_zh, &ev[ne]) == 0)
         ne++;
     p.kind = ND_C2_BAUTIN;
-    if (hopf && !bt && sign_change(A->l1, B->l1) && locate(&p, ds, A->l1, B->l1, &ev[ne]) == 0) {
+    /* l1 also changes sign through a pole (it has A⁻¹ in it: at a zero-Hopf point), where
+       the located |l1| is larger than at either end instead of smaller */
+    double l1;
+    if (hopf && !bt && sign_change(A->l1, B->l1) && locate(&p, ds, A->l1, B->l1, &ev[ne]) == 0 &&
+        (l1 = probe_test(&p, ev[ne].s), fabs(l1) < fmin(fabs(A->l1), fabs(B->l1)))) {
         ev[ne].l1a = A->l1;
         ev[ne].l1b = B->l1;
         ne++;
@@ -562,19 +567,60 @@ static int on_earlier(const nd_c2_result *r, int kind, double p1, double p2, int
     return 0;
 }
 
-/* The starting points: a one-parameter continuation along par[along] with the other
-   parameter at v. */
-static nd_status starts(const nd_model *m, const int par[2], const nd_c2_result *r, int along,
-                        double v, nd_bif_result **out, nd_error *err)
+/* Where the other lines start: an equilibrium at the line's first point by Newton from
+   the model's initial values, else from the first line's equilibrium nearest to it. The
+   first line may fall back on a simulation (nd_bif_continue); the others are only a search
+   for curves the first missed, and a simulation to rest costs far more than they do. 1
+   and x set, or 0. */
+static int line_start(const nd_model *mc, int along, double v,
+                      const nd_bif_result *first, const nd_c2_result *r, double *x)
 {
+    size_t n = nd_model_count(mc, ND_MODEL_STATE);
+    memcpy(x, nd_model_inits(mc), n * sizeof *x);
+    double *p = (double *)nd_model_pars(mc);   /* not changed: Newton only reads it */
+    if (nd_eq_newton(mc, p, x, 1e-12, 50, NULL) == ND_OK) return 1;
+    if (!first || !first->nbranches || !first->branches[0].n) return 0;
+    /* the first line runs along par[0] at the model's par[1]: its point nearest in par[0] */
+    double target = along == 0 ? r->lo[0] : v;
+    const nd_eq_branch *b = &first->branches[0];
+    size_t best = 0;
+    for (size_t i = 1; i < b->n; i++)
+        if (fabs(b->param[i] - target) < fabs(b->param[best] - target)) best = i;
+    memcpy(x, b->state + best * n, n * sizeof *x);
+    return nd_eq_newton(mc, p, x, 1e-12, 50, NULL) == ND_OK;
+}
+
+/* The starting points: a one-parameter continuation along par[along] with the other
+   parameter at v (line k; first: line 0's result, NULL for line 0 itself). *out NULL
+   when a later line has no equilibrium to start from. */
+static nd_status starts(const nd_model *m, const int par[2], const nd_c2_result *r, int along,
+                        double v, const nd_bif_result *first, int k, nd_bif_result **out,
+                        nd_error *err)
+{
+    *out = NULL;
     nd_model *mc = nd_model_copy(m);
-    if (!mc) return nd_error_fail(err, ND_ENOMEM, "out of memory");
+    size_t n = nd_model_count(m, ND_MODEL_STATE);
+    double *x = malloc((n ? n : 1) * sizeof *x);
+    if (!mc || !x) {
+        nd_model_free(mc);
+        free(x);
+        return nd_error_fail(err, ND_ENOMEM, "out of memory");
+    }
     const nd_model_item *it = nd_model_item_at(m, ND_MODEL_PAR, (size_t)par[1 - along]);
     nd_model_set_par(mc, it->name, v, NULL);
+    it = nd_model_item_at(m, ND_MODEL_PAR, (size_t)par[along]);
+    nd_model_set_par(mc, it->name, r->lo[along], NULL);
+    nd_status st = ND_OK;
+    if (k > 0 || along > 0) {
+        if (!line_start(mc, along, v, first, r, x)) st = ND_ESOLVER;
+        for (size_t i = 0; st == ND_OK && i < n; i++)
+            nd_model_set_init(mc, nd_model_item_at(m, ND_MODEL_STATE, i)->name, x[i], NULL);
+    }
     nd_cont_options co;
     nd_cont_options_default(&co);
-    nd_status st = nd_bif_continue(mc, par[along], r->lo[along], r->hi[along], &co, out, err);
+    if (st == ND_OK) st = nd_bif_continue(mc, par[along], r->lo[along], r->hi[along], &co, out, err);
     nd_model_free(mc);
+    free(x);
     return st;
 }
 
@@ -643,12 +689,13 @@ nd_status nd_c2_continue(const nd_model *m, int kinds, int par1, double lo1, dou
     if (!r) return nd_error_fail(err, ND_ENOMEM, "out of memory");
     nd_status st = ND_OK;
     int found = 0;
+    nd_bif_result *first = NULL;
     for (int along = 0; along < 2 && st == ND_OK; along++)
         for (int k = 0; k < NLINES && st == ND_OK; k++) {
             double v = line_value(m, r, par, 1 - along, k);
             nd_bif_result *b = NULL;
             nd_error e1 = {0};
-            st = starts(m, par, r, along, v, &b, &e1);
+            st = starts(m, par, r, along, v, first, k, &b, &e1);
             if (st == ND_EINTERRUPT || st == ND_ENOMEM) {
                 if (err) *err = e1;
                 break;
@@ -657,8 +704,10 @@ nd_status nd_c2_continue(const nd_model *m, int kinds, int par1, double lo1, dou
             for (int kind = ND_C2_HOPF; b && kind <= ND_C2_FOLD && st == ND_OK; kind++)
                 if (kinds & kind)
                     st = follow_from(r, m, kind, par, along, v, b, &o, &found, err);
-            nd_bif_free(b);
+            if (along == 0 && k == 0) first = b;
+            else nd_bif_free(b);
         }
+    nd_bif_free(first);
     if (st == ND_OK && !found)
         st = nd_error_fail(err, ND_ESOLVER, "no %s found in %s over [%g, %g] nor in %s over "
                            "[%g, %g] to start from",

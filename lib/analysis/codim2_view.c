@@ -216,7 +216,7 @@ static int add_curve(nd_figure *fig, const nd_c2_curve *cv, int *labelled)
             dst[i + 1] = cv->p2[i + 1];
         }
         nd_fig_style sup = {ND_FIG_SOLID, ND_FIG_NOMARK, ND_FIG_VERMILLION, 2};
-        nd_fig_style sub = {ND_FIG_DASHED, ND_FIG_NOMARK, ND_FIG_VERMILLION, 2};
+        nd_fig_style sub = {ND_FIG_DASHED, ND_FIG_NOMARK, ND_FIG_ORANGE, 2.5};
         ok = (!any_sup || nd_fig_add_series(fig, 0, (*labelled & 2) ? NULL
                                             : "Hopf curve, supercritical (l1 < 0)",
                                             cv->p1, y, n, sup) >= 0) &&

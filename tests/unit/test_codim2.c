@@ -159,3 +159,38 @@ TEST(codim2_reports_a_missing_start)
     CHECK_INT(nd_c2_continue(m, ND_C2_HOPF, 0, -1, 1, 0, -1, 1, NULL, &r, &e), ND_EVALUE);
     nd_model_free(m);
 }
+
+/* A truncated zero-Hopf normal form (Kuznetsov §8.5) in Cartesian coordinates:
+   x' = b1 + x² + s(y² + z²), (y + iz)' = (b2 + x + i)(y + iz). Equilibria y = z = 0,
+   x = ±√(−b1): folds on b1 = 0 (eigenvalues 0, b2 ± i), Hopf points where b2 + x = 0,
+   i.e. on b1 = −b2², x = −b2; the zero-Hopf point at (0, 0) on both. */
+TEST(codim2_zero_hopf_normal_form)
+{
+    nd_c2_result *r = run("dx/dt = b1 + x^2 - (y^2 + z^2)\n"
+                          "dy/dt = (b2 + x)*y - z\n"
+                          "dz/dt = (b2 + x)*z + y\n"
+                          "par b1 = -1, b2 = 0.5\ninit x = -1, y = 0, z = 0\n",
+                          ND_C2_HOPF | ND_C2_FOLD, -1, 0.5, -0.8, 1);
+    CHECK(r != NULL);
+    if (!r) return;
+    CHECK_INT((int)count(r, ND_C2_ZERO_HOPF), 1);
+    CHECK_INT((int)count(r, ND_C2_BT), 0);
+    CHECK_INT((int)count(r, ND_C2_BAUTIN), 0);   /* l1 has a pole here, not a zero */
+    const nd_c2_point *zh = find(r, ND_C2_ZERO_HOPF);
+    if (zh) {
+        CHECK_NEAR(zh->p1, 0, 1e-8);
+        CHECK_NEAR(zh->p2, 0, 1e-7);
+        CHECK_NEAR(zh->omega, 1, 1e-6);
+    }
+    int kinds = 0;
+    for (size_t c = 0; c < r->ncurves; c++) {
+        const nd_c2_curve *cv = &r->curves[c];
+        kinds |= cv->kind;
+        for (size_t i = 0; i < cv->n; i++) {
+            if (cv->kind == ND_C2_FOLD) CHECK_NEAR(cv->p1[i], 0, 1e-9);
+            else CHECK_NEAR(cv->p1[i], -cv->p2[i] * cv->p2[i], 1e-8);
+        }
+    }
+    CHECK_INT(kinds, ND_C2_HOPF | ND_C2_FOLD);
+    nd_c2_free(r);
+}
