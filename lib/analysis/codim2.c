@@ -2,7 +2,8 @@
    points on it. Pseudo-arclength in scaled unknowns (states by max(1, |x|), parameters by
    the box's width) so that "a step" means the same in both parameters; Newton on the
    bordered system [G(w) = 0; t·(w − u) = ds] as in the one-parameter code. Between two
-   accepted points the test functions are compared (Kuznetsov 3rd ed. §10.3.2):
+   accepted points the test functions are compared (Kuznetsov 3rd ed. §10.3; MatCont's
+   choices, Dhooge, Govaerts & Kuznetsov 2003):
      Hopf curve — BT: κ = ω² through 0 (the curve ends there: beyond it the system
      describes a neutral saddle); zero-Hopf: det A through 0; Bautin: l1 through 0;
      double Hopf: another complex pair crosses the axis (counted, then tracked);
@@ -709,11 +710,11 @@ nd_status nd_c2_continue(const nd_model *m, int kinds, int par1, double lo1, dou
         }
     nd_bif_free(first);
     if (st == ND_OK && !found)
-        st = nd_error_fail(err, ND_ESOLVER, "no %s found in %s over [%g, %g] nor in %s over "
-                           "[%g, %g] to start from",
+        st = nd_error_fail(err, ND_ESOLVER, "no %s to start from on the lines searched "
+                           "(%d of %s over [%g, %g], %d of %s over [%g, %g])",
                            kinds == ND_C2_HOPF ? "Hopf point" : kinds == ND_C2_FOLD
                                                                     ? "fold" : "Hopf point or fold",
-                           r->par[0], lo1, hi1, r->par[1], lo2, hi2);
+                           NLINES, r->par[0], lo1, hi1, NLINES, r->par[1], lo2, hi2);
     if (st != ND_OK) {
         nd_c2_free(r);
         return st;

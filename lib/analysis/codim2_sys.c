@@ -1,11 +1,11 @@
 /* The defining systems of fold and Hopf curves and their test functions.
 
-   Fold: the minimally augmented system (Govaerts 2000, §4.1; Kuznetsov 3rd ed. §10.3.1)
+   Fold: the minimally augmented system (Govaerts 2000, §4.1; Kuznetsov 3rd ed. §10.3)
    f(x, α) = 0, g(x, α) = 0, with g from the bordered system [A b; cᵀ 0][v; g] = [0; 1]
    (A = f_x): g vanishes exactly where A is singular, and g_z = −wᵀ A_z v with w from the
    transposed system, so one LU gives the residual and its gradient.
 
-   Hopf: the standard augmented system (Kuznetsov §10.3.1) f = 0, A²v + κv = 0,
+   Hopf: the standard augmented system (Kuznetsov §10.3) f = 0, A²v + κv = 0,
    ⟨v, v⟩ = 1, ⟨v, v0⟩ = 0: A has eigenvalues ±i√κ with v in their real eigenspace. It
    needs no complex arithmetic, and κ passes through 0 at a Bogdanov–Takens point.
 
