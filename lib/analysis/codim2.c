@@ -27,7 +27,7 @@ enum { MAX_NEWTON = 10, MAX_LOCATE = 60, MAX_EVENTS = 4 };
 static const double MIN_COS = 0.99;
 
 typedef struct walker {
-    c2sys S;
+    nd_c2_sys S;
     nd_c2_result *r;
     size_t ci;                 /* the curve being traced */
     double *F, *Jac, *Mat, *t_scratch, *w2;
@@ -52,10 +52,10 @@ static double dot(const double *a, const double *b, size_t n)
 /* Newton from the predictor w on G(w) = 0, cᵀw = target; the iterations, or -1. */
 static int correct(walker *W, const double *c, double target, double *w)
 {
-    c2sys *S = &W->S;
+    nd_c2_sys *S = &W->S;
     size_t N = S->N, M = S->M;
     for (int it = 1; it <= MAX_NEWTON; it++) {
-        if (c2_eval(S, w, W->F, W->Jac)) return -1;
+        if (nd_c2_eval(S, w, W->F, W->Jac)) return -1;
         memcpy(W->Mat, W->Jac, M * N * sizeof *W->Mat);
         memcpy(W->Mat + M * N, c, N * sizeof *c);
         W->F[M] = dot(c, w, N) - target;
@@ -90,9 +90,9 @@ static void normalize(double *t, size_t N)
 /* The unit tangent at u oriented along dir (the kernel of G' bordered by dir); 0 or -1. */
 static int tangent(walker *W, const double *u, const double *dir, double *t)
 {
-    c2sys *S = &W->S;
+    nd_c2_sys *S = &W->S;
     size_t N = S->N, M = S->M;
-    if (c2_eval(S, u, W->F, W->Jac)) return -1;
+    if (nd_c2_eval(S, u, W->F, W->Jac)) return -1;
     memcpy(W->Mat, W->Jac, M * N * sizeof *W->Mat);
     memcpy(W->Mat + M * N, dir, N * sizeof *dir);
     memset(t, 0, N * sizeof *t);
@@ -110,9 +110,9 @@ static int tangent(walker *W, const double *u, const double *dir, double *t)
    first). 0 or -1. */
 static int first_tangent(walker *W, const double *u, double *t)
 {
-    c2sys *S = &W->S;
+    nd_c2_sys *S = &W->S;
     size_t N = S->N, M = S->M;
-    if (c2_eval(S, u, W->F, W->Jac)) return -1;
+    if (nd_c2_eval(S, u, W->F, W->Jac)) return -1;
     double *sv = malloc((N + N * N + N) * sizeof *sv);
     if (!sv) return -1;
     double *vt = sv + N, *sup = vt + N * N;
@@ -152,14 +152,14 @@ static int grow_curve(nd_c2_curve *c, size_t dim)
     return 0;
 }
 
-static int push_point(walker *W, const double *u, const c2test *t)
+static int push_point(walker *W, const double *u, const nd_c2_test *t)
 {
     nd_c2_curve *c = &W->r->curves[W->ci];
     if (grow_curve(c, W->S.n)) return -1;
     size_t i = c->n++;
-    c->p1[i] = c2_param(&W->S, u, 0);
-    c->p2[i] = c2_param(&W->S, u, 1);
-    c2_state(&W->S, u, c->state + i * W->S.n);
+    c->p1[i] = nd_c2_param(&W->S, u, 0);
+    c->p2[i] = nd_c2_param(&W->S, u, 1);
+    nd_c2_state(&W->S, u, c->state + i * W->S.n);
     c->omega[i] = t->omega;
     c->l1[i] = t->l1;
     c->a[i] = t->a;
@@ -172,7 +172,7 @@ static int push_point(walker *W, const double *u, const c2test *t)
 static int push_c2(walker *W, const event *e)
 {
     nd_c2_result *r = W->r;
-    double p1 = c2_param(&W->S, e->u, 0), p2 = c2_param(&W->S, e->u, 1);
+    double p1 = nd_c2_param(&W->S, e->u, 0), p2 = nd_c2_param(&W->S, e->u, 1);
     for (size_t i = 0; i < r->npoints; i++)
         if (r->points[i].kind == e->kind &&
             fabs(r->points[i].p1 - p1) <= 1e-5 * (r->hi[0] - r->lo[0]) &&
@@ -189,7 +189,7 @@ static int push_c2(walker *W, const event *e)
     pt->kind = e->kind;
     pt->p1 = p1;
     pt->p2 = p2;
-    c2_state(&W->S, e->u, pt->state);
+    nd_c2_state(&W->S, e->u, pt->state);
     pt->curve = W->ci;
     pt->index = r->curves[W->ci].n - 1;
     pt->l1_before = e->l1a;
@@ -215,9 +215,9 @@ static double probe_test(void *ctx, double s)
     if (step(p->W, p->a, p->ta, s, p->w) < 0) return NAN;
     int hopf = p->W->S.kind == ND_C2_HOPF;
     if ((p->kind == ND_C2_ZERO_HOPF && !hopf) || p->kind == ND_C2_DOUBLE_HOPF)
-        return c2_track(&p->W->S, p->w, &p->tr, &p->ti);
-    c2test t;
-    if (c2_tests(&p->W->S, p->w, &t)) return NAN;
+        return nd_c2_track(&p->W->S, p->w, &p->tr, &p->ti);
+    nd_c2_test t;
+    if (nd_c2_tests(&p->W->S, p->w, &t)) return NAN;
     switch (p->kind) {
     case ND_C2_BT: return t.bt;
     case ND_C2_BAUTIN: return t.l1;
@@ -241,15 +241,15 @@ static int sign_change(double a, double b)
 /* The crossing of a complex pair other than the critical one between a and b: the
    complex eigenvalue at a nearest the axis on the side it leaves, tracked. */
 static int locate_crossing(walker *W, nd_c2_kind kind, const double *a, const double *ta,
-                           const c2test *A, const c2test *B, double ds, event *e)
+                           const nd_c2_test *A, const nd_c2_test *B, double ds, event *e)
 {
     int dc = B->other_cplx - A->other_cplx, dr = B->other_real - A->other_real;
     if (!((dc == 2 || dc == -2) && dr != -dc)) return 0;
-    c2sys *S = &W->S;
+    nd_c2_sys *S = &W->S;
     probe p = {W, kind, a, ta, e->u, 0, 0};
     /* the eigenvalues at a, then the pair nearest the axis on the side it leaves */
     double tr = 0, ti = 0;
-    if (isnan(c2_track(S, a, &tr, &ti))) return 0;
+    if (isnan(nd_c2_track(S, a, &tr, &ti))) return 0;
     double best = INFINITY;
     for (size_t i = 0; i < S->n; i++)
         if (S->im[i] > 0 && (dc > 0 ? S->re[i] <= 0 : S->re[i] > 0) && fabs(S->re[i]) < best)
@@ -264,8 +264,8 @@ static int locate_crossing(walker *W, nd_c2_kind kind, const double *a, const do
 }
 
 /* The codimension-2 points between a and b (at arclength ds), sorted by s; their count. */
-static int detect(walker *W, const double *a, const double *ta, const c2test *A,
-                  const c2test *B, double ds, event *ev)
+static int detect(walker *W, const double *a, const double *ta, const nd_c2_test *A,
+                  const nd_c2_test *B, double ds, event *ev)
 {
     int ne = 0, hopf = W->S.kind == ND_C2_HOPF;
     probe p = {W, ND_C2_BT, a, ta, NULL, 0, 0};
@@ -345,7 +345,7 @@ static double dist(const walker *W, const double *u, const double *w)
 static int trace(walker *W, double *u, double *t, const double *start, const nd_c2_options *o,
                  nd_error *err, nd_status *st)
 {
-    c2sys *S = &W->S;
+    nd_c2_sys *S = &W->S;
     size_t N = S->N;
     double ds = o->ds, ds_min = o->ds * 1e-6;
     double *w = malloc((2 + MAX_EVENTS) * N * sizeof *w);
@@ -353,8 +353,8 @@ static int trace(walker *W, double *u, double *t, const double *start, const nd_
     double *tw = w + N;
     event ev[MAX_EVENTS];
     for (int i = 0; i < MAX_EVENTS; i++) ev[i].u = tw + N + (size_t)i * N;
-    c2test A, B;
-    if (c2_tests(S, u, &A)) {
+    nd_c2_test A, B;
+    if (nd_c2_tests(S, u, &A)) {
         free(w);
         note_end(W, "the test functions failed at the start");
         return 0;
@@ -371,7 +371,7 @@ static int trace(walker *W, double *u, double *t, const double *start, const nd_
             break;
         }
         int its = step(W, u, t, ds, w);
-        int ok = its >= 0 && tangent(W, w, t, tw) == 0 && c2_tests(S, w, &B) == 0;
+        int ok = its >= 0 && tangent(W, w, t, tw) == 0 && nd_c2_tests(S, w, &B) == 0;
         double turn = ok ? dot(t, tw, N) : 0;
         if (ok && turn < MIN_COS && ds > 16 * ds_min) ok = 0;
         if (!ok) {
@@ -390,8 +390,8 @@ static int trace(walker *W, double *u, double *t, const double *start, const nd_
         for (int i = 0; i < ne && rc == 0; i++) {
             double fe = ev[i].s / ds;
             if (out && fe > f) break;
-            c2test T;
-            if (c2_tests(S, ev[i].u, &T) || push_point(W, ev[i].u, &T) || push_c2(W, &ev[i]))
+            nd_c2_test T;
+            if (nd_c2_tests(S, ev[i].u, &T) || push_point(W, ev[i].u, &T) || push_c2(W, &ev[i]))
                 rc = -1;
             if (S->kind == ND_C2_HOPF && ev[i].kind == ND_C2_BT) {
                 stop_bt = 1;
@@ -411,7 +411,7 @@ static int trace(walker *W, double *u, double *t, const double *start, const nd_
             for (size_t i = 0; i < N; i++) w[i] = u[i] + f * (w[i] - u[i]);
             memset(c, 0, N * sizeof *c);
             c[idx] = 1;
-            if (correct(W, c, e_vec_target, w) >= 0 && c2_tests(S, w, &B) == 0 &&
+            if (correct(W, c, e_vec_target, w) >= 0 && nd_c2_tests(S, w, &B) == 0 &&
                 push_point(W, w, &B))
                 rc = -1;
             note_end(W, "the edge of the box");
@@ -421,10 +421,10 @@ static int trace(walker *W, double *u, double *t, const double *start, const nd_
             rc = -1;
             break;
         }
-        c2_accept(S, w);
+        nd_c2_accept(S, w);
         if (count > 8 && dist(W, w, start) < 1.5 * ds) {
-            c2test T;
-            if (c2_tests(S, start, &T) == 0 && push_point(W, start, &T)) rc = -1;
+            nd_c2_test T;
+            if (nd_c2_tests(S, start, &T) == 0 && push_point(W, start, &T)) rc = -1;
             note_end(W, "a closed curve");
             if (rc == 0) rc = 1;
             break;
@@ -505,9 +505,9 @@ static nd_status follow(nd_c2_result *r, const nd_model *m, int kind, const int 
     W.Mat = W.Jac + N * N;
     double *saved = NULL;
     int rc = 0;
-    if (c2_sys_init(&W.S, m, kind, par, width, x, p, omega, u) ||
+    if (nd_c2_sys_init(&W.S, m, kind, par, width, x, p, omega, u) ||
         first_tangent(&W, u, t) || add_curve(r, kind, &W.ci)) {
-        c2_note(r, kind == ND_C2_HOPF ? "a Hopf point could not start a curve"
+        nd_c2_note(r, kind == ND_C2_HOPF ? "a Hopf point could not start a curve"
                                                        : "a fold could not start a curve");
         goto done;
     }
@@ -522,8 +522,8 @@ static nd_status follow(nd_c2_result *r, const nd_model *m, int kind, const int 
     memcpy(u0, u, N * sizeof *u);
     memcpy(start, u, N * sizeof *u);
     for (size_t i = 0; i < N; i++) t0[i] = -t[i];
-    c2test T;
-    if (c2_tests(&W.S, u, &T) || push_point(&W, u, &T)) {
+    nd_c2_test T;
+    if (nd_c2_tests(&W.S, u, &T) || push_point(&W, u, &T)) {
         rc = -1;
         goto done;
     }
@@ -541,7 +541,7 @@ done:
     free(saved);
     free(mem);
     free(W.piv);
-    c2_sys_free(&W.S);
+    nd_c2_sys_free(&W.S);
     if (rc == -2) return st;
     if (rc == -1) return nd_error_fail(err, ND_ENOMEM, "out of memory");
     return ND_OK;
@@ -619,7 +619,8 @@ static nd_status starts(const nd_model *m, const int par[2], const nd_c2_result 
     }
     nd_cont_options co;
     nd_cont_options_default(&co);
-    if (st == ND_OK) st = nd_bif_continue(mc, par[along], r->lo[along], r->hi[along], &co, out, err);
+    if (st == ND_OK)
+        st = nd_bif_continue(mc, par[along], r->lo[along], r->hi[along], &co, out, err);
     nd_model_free(mc);
     free(x);
     return st;

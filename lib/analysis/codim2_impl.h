@@ -11,7 +11,7 @@
 /* A defining system G(u) = 0, G: R^N → R^(N−1), whose solution set is the curve. The
    unknowns are scaled, real = u[i] * sc[i]: x (n states), the two parameters, and for a
    Hopf curve v (n: a unit vector of the critical eigenspace) and κ = ω². */
-typedef struct c2sys {
+typedef struct nd_c2_sys {
     const nd_model *m;
     int kind;              /* ND_C2_HOPF or ND_C2_FOLD */
     size_t n, N, M;        /* states, unknowns, equations (N − 1) */
@@ -23,17 +23,17 @@ typedef struct c2sys {
     /* fold: the borders of the minimally augmented system (right and left null vectors
        of the last accepted point); Hopf: v0, the reference vector ⟂ v */
     double *b, *c, *v0;
-    /* filled by c2_eval for a fold: v, w and g of the bordered system */
+    /* filled by nd_c2_eval for a fold: v, w and g of the bordered system */
     double *fv, *fw;
     double g;
     /* scratch */
     double *A, *A2, *Dv, *Dw, *Ap, *Jp, *tmp, *tmp2, *bord;
     double *re, *im;
     lapack_int *piv;
-} c2sys;
+} nd_c2_sys;
 
 /* What the test functions see at a point. */
-typedef struct c2test {
+typedef struct nd_c2_test {
     double bt;             /* Hopf: κ; fold: ⟨w, v⟩/(|w||v|) */
     double cusp_or_zh;     /* fold: ⟨w, B(v,v)⟩/(|w||v|²) (cusp); Hopf: det A (zero-Hopf) */
     double l1;             /* Hopf: first Lyapunov coefficient (NAN if unknown) */
@@ -41,37 +41,37 @@ typedef struct c2test {
     int n_unstable;        /* eigenvalues with Re > 0 (the critical ones not counted) */
     int other_cplx;        /* complex eigenvalues with Re > 0 other than the critical pair */
     int other_real;        /* real ones with Re > 0 other than a fold's zero */
-} c2test;
+} nd_c2_test;
 
 /* Prepares S for kind at the point (x, p) of a one-parameter continuation (omega: the
    Hopf point's ω); u (N values) receives the scaled starting unknowns. -1 on ENOMEM or
    when the critical eigenvectors are not found. */
-int c2_sys_init(c2sys *S, const nd_model *m, int kind, const int par[2], const double width[2],
-                const double *x, const double *p, double omega, double *u);
+int nd_c2_sys_init(nd_c2_sys *S, const nd_model *m, int kind, const int par[2],
+                   const double width[2], const double *x, const double *p, double omega, double *u);
 
 /* Frees S's arrays. */
-void c2_sys_free(c2sys *S);
+void nd_c2_sys_free(nd_c2_sys *S);
 
 /* G(u) into F (M values) and, when Jac is not NULL, its Jacobian (M × N, row-major, with
    respect to the scaled unknowns). 0, or -1 when something is not finite or singular. */
-int c2_eval(c2sys *S, const double *u, double *F, double *Jac);
+int nd_c2_eval(nd_c2_sys *S, const double *u, double *F, double *Jac);
 
 /* Re-centres the auxiliary vectors on the accepted point u (fold: borders from its null
    vectors; Hopf: v0 ⟂ v in the eigenspace). */
-void c2_accept(c2sys *S, const double *u);
+void nd_c2_accept(nd_c2_sys *S, const double *u);
 
 /* The test quantities at u (eigenvalues into S->re, S->im); 0 or -1. */
-int c2_tests(c2sys *S, const double *u, c2test *t);
+int nd_c2_tests(nd_c2_sys *S, const double *u, nd_c2_test *t);
 
 /* The real parameter j (0, 1) and state pointer of scaled u. */
-double c2_param(const c2sys *S, const double *u, int j);
+double nd_c2_param(const nd_c2_sys *S, const double *u, int j);
 
 /* Writes the real state of u into x (n values). */
-void c2_state(const c2sys *S, const double *u, double *x);
+void nd_c2_state(const nd_c2_sys *S, const double *u, double *x);
 
 /* The real part of the non-critical complex eigenvalue (Im > 0) at u nearest to
    (*tr, *ti), which are updated; NAN when there is none. */
-double c2_track(c2sys *S, const double *u, double *tr, double *ti);
+double nd_c2_track(nd_c2_sys *S, const double *u, double *tr, double *ti);
 
 /* Returns an empty result for m's states and the box par[j] in [lo[j], hi[j]], or NULL on
    ENOMEM. */
@@ -79,6 +79,6 @@ nd_c2_result *nd_c2_create(const nd_model *m, const int par[2], const double lo[
                            const double hi[2]);
 
 /* Appends one line to r's notes. */
-void c2_note(nd_c2_result *r, const char *text);
+void nd_c2_note(nd_c2_result *r, const char *text);
 
 #endif

@@ -41,7 +41,7 @@ nd_c2_result *nd_c2_create(const nd_model *m, const int par[2], const double lo[
     return r;
 }
 
-void c2_note(nd_c2_result *r, const char *text)
+void nd_c2_note(nd_c2_result *r, const char *text)
 {
     size_t a = strlen(r->notes), b = strlen(text);
     char *t = realloc(r->notes, a + b + 2);

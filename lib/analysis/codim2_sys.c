@@ -43,22 +43,25 @@ static void matvec(const double *A, const double *v, double *out, size_t n)
     for (size_t i = 0; i < n; i++) out[i] = dot(A + i * n, v, n);
 }
 
-double c2_param(const c2sys *S, const double *u, int j) { return u[S->n + (size_t)j] * S->sc[S->n + (size_t)j]; }
+double nd_c2_param(const nd_c2_sys *S, const double *u, int j)
+{
+    return u[S->n + (size_t)j] * S->sc[S->n + (size_t)j];
+}
 
-void c2_state(const c2sys *S, const double *u, double *x)
+void nd_c2_state(const nd_c2_sys *S, const double *u, double *x)
 {
     for (size_t i = 0; i < S->n; i++) x[i] = u[i] * S->sc[i];
 }
 
 /* Sets S->x and S->p from u. */
-static void unscale(c2sys *S, const double *u)
+static void unscale(nd_c2_sys *S, const double *u)
 {
-    c2_state(S, u, S->x);
-    for (int j = 0; j < 2; j++) S->p[S->par[j]] = c2_param(S, u, j);
+    nd_c2_state(S, u, S->x);
+    for (int j = 0; j < 2; j++) S->p[S->par[j]] = nd_c2_param(S, u, j);
 }
 
 /* D_w J = d/dh J(x + h w) into out (n × n); 0 or -1. */
-static int dir_jac(c2sys *S, const double *w, double *out)
+static int dir_jac(nd_c2_sys *S, const double *w, double *out)
 {
     size_t n = S->n;
     double wn = maxabs(w, n);
@@ -76,7 +79,7 @@ static int dir_jac(c2sys *S, const double *w, double *out)
 }
 
 /* ∂A/∂p_j (the real parameter) into out; 0 or -1. */
-static int par_jac(c2sys *S, int j, double *out)
+static int par_jac(nd_c2_sys *S, int j, double *out)
 {
     size_t n = S->n;
     int k = S->par[j];
@@ -91,7 +94,7 @@ static int par_jac(c2sys *S, int j, double *out)
 }
 
 /* ∂f/∂p_j into out (n); 0 or -1. */
-static int f_par(c2sys *S, int j, double *out)
+static int f_par(nd_c2_sys *S, int j, double *out)
 {
     size_t n = S->n;
     int k = S->par[j];
@@ -110,7 +113,7 @@ static int f_par(c2sys *S, int j, double *out)
 }
 
 /* The bordered system of the fold at S->x: v, w, g into S->fv, S->fw, S->g; 0 or -1. */
-static int bordered(c2sys *S)
+static int bordered(nd_c2_sys *S)
 {
     size_t n = S->n, K = n + 1;
     double *B = S->bord;
@@ -137,7 +140,7 @@ static int bordered(c2sys *S)
     return 0;
 }
 
-static int eval_fold(c2sys *S, double *F, double *Jac)
+static int eval_fold(nd_c2_sys *S, double *F, double *Jac)
 {
     size_t n = S->n, N = S->N;
     if (bordered(S)) return -1;
@@ -158,7 +161,7 @@ static int eval_fold(c2sys *S, double *F, double *Jac)
     return 0;
 }
 
-static int eval_hopf(c2sys *S, const double *u, double *F, double *Jac)
+static int eval_hopf(nd_c2_sys *S, const double *u, double *F, double *Jac)
 {
     size_t n = S->n, N = S->N;
     const double *v = u + n + 2;   /* v and κ are unscaled (scale 1 and sc[N-1]) */
@@ -209,7 +212,7 @@ static int eval_hopf(c2sys *S, const double *u, double *F, double *Jac)
     return 0;
 }
 
-int c2_eval(c2sys *S, const double *u, double *F, double *Jac)
+int nd_c2_eval(nd_c2_sys *S, const double *u, double *F, double *Jac)
 {
     size_t n = S->n, N = S->N;
     unscale(S, u);
@@ -243,7 +246,7 @@ int c2_eval(c2sys *S, const double *u, double *F, double *Jac)
     return 0;
 }
 
-void c2_accept(c2sys *S, const double *u)
+void nd_c2_accept(nd_c2_sys *S, const double *u)
 {
     size_t n = S->n;
     unscale(S, u);
@@ -265,7 +268,7 @@ void c2_accept(c2sys *S, const double *u)
 }
 
 /* Eigenvalues of S->A into S->re/im; 0 or -1. */
-static int eigen(c2sys *S)
+static int eigen(nd_c2_sys *S)
 {
     size_t n = S->n;
     memcpy(S->A2, S->A, n * n * sizeof *S->A2);
@@ -274,7 +277,7 @@ static int eigen(c2sys *S)
 }
 
 /* Index of the critical eigenvalue: the one nearest 0 (fold) or i√κ (Hopf). */
-static size_t critical(const c2sys *S, double omega)
+static size_t critical(const nd_c2_sys *S, double omega)
 {
     size_t k = 0;
     double best = INFINITY;
@@ -286,14 +289,14 @@ static size_t critical(const c2sys *S, double omega)
 }
 
 /* Whether eigenvalue i is critical (the fold's zero, or either of the Hopf pair). */
-static int is_critical(const c2sys *S, size_t i, size_t k, double omega)
+static int is_critical(const nd_c2_sys *S, size_t i, size_t k, double omega)
 {
     if (i == k) return 1;
     return S->kind == ND_C2_HOPF && omega > 0 && fabs(S->re[i] - S->re[k]) <= 1e-12 * (1 + omega) &&
            fabs(S->im[i] + S->im[k]) <= 1e-12 * (1 + omega);
 }
 
-int c2_tests(c2sys *S, const double *u, c2test *t)
+int nd_c2_tests(nd_c2_sys *S, const double *u, nd_c2_test *t)
 {
     size_t n = S->n, N = S->N;
     unscale(S, u);
@@ -335,7 +338,7 @@ int c2_tests(c2sys *S, const double *u, c2test *t)
     return 0;
 }
 
-double c2_track(c2sys *S, const double *u, double *tr, double *ti)
+double nd_c2_track(nd_c2_sys *S, const double *u, double *tr, double *ti)
 {
     unscale(S, u);
     if (nd_eq_jacobian(S->m, S->p, S->x, S->A, NULL) != ND_OK || eigen(S)) return NAN;
@@ -355,7 +358,7 @@ double c2_track(c2sys *S, const double *u, double *tr, double *ti)
 
 /* The right eigenvector (real part re, imaginary part im) and left one of the eigenvalue
    of A nearest (0, omega); 0 or -1. */
-static int eigvecs(c2sys *S, double omega, double *rre, double *rim, double *lre, double *lim)
+static int eigvecs(nd_c2_sys *S, double omega, double *rre, double *rim, double *lre, double *lim)
 {
     size_t n = S->n;
     double *w = malloc((2 * n + 3 * n * n) * sizeof *w);
@@ -385,15 +388,15 @@ static int eigvecs(c2sys *S, double omega, double *rre, double *rim, double *lre
     return rc;
 }
 
-void c2_sys_free(c2sys *S)
+void nd_c2_sys_free(nd_c2_sys *S)
 {
     free(S->p);
     free(S->piv);
     memset(S, 0, sizeof *S);
 }
 
-int c2_sys_init(c2sys *S, const nd_model *m, int kind, const int par[2], const double width[2],
-                const double *x, const double *p, double omega, double *u)
+int nd_c2_sys_init(nd_c2_sys *S, const nd_model *m, int kind, const int par[2],
+                   const double width[2], const double *x, const double *p, double omega, double *u)
 {
     memset(S, 0, sizeof *S);
     size_t n = nd_model_count(m, ND_MODEL_STATE), npar = nd_model_count(m, ND_MODEL_PAR);
@@ -453,6 +456,6 @@ int c2_sys_init(c2sys *S, const nd_model *m, int kind, const int par[2], const d
     }
     S->sc[N - 1] = fmax(1e-3, omega * omega);
     u[N - 1] = omega * omega / S->sc[N - 1];
-    c2_accept(S, u);
+    nd_c2_accept(S, u);
     return 0;
 }

@@ -101,7 +101,8 @@ static json_t *states_json(const nd_c2_result *r, const double *x, size_t n)
     int rc = o ? 0 : -1;
     for (size_t i = 0; rc == 0 && i < r->dim; i++) {
         json_t *v = json_array();
-        for (size_t k = 0; v && k < n && rc == 0; k++) rc |= nd_json_push(v, nd_json_real(x[k * r->dim + i]));
+        for (size_t k = 0; v && k < n && rc == 0; k++)
+            rc |= nd_json_push(v, nd_json_real(x[k * r->dim + i]));
         rc |= nd_json_put(o, r->names[i], v);
     }
     return nd_json_ok(o, rc);
@@ -111,7 +112,8 @@ static json_t *state_json(const nd_c2_result *r, const double *x)
 {
     json_t *o = json_object();
     int rc = o ? 0 : -1;
-    for (size_t i = 0; rc == 0 && i < r->dim; i++) rc |= nd_json_put(o, r->names[i], nd_json_real(x[i]));
+    for (size_t i = 0; rc == 0 && i < r->dim; i++)
+        rc |= nd_json_put(o, r->names[i], nd_json_real(x[i]));
     return nd_json_ok(o, rc);
 }
 
@@ -119,7 +121,8 @@ static json_t *curve_json(const nd_c2_result *r, const nd_c2_curve *cv)
 {
     json_t *o = json_object(), *nu = json_array();
     int rc = nu ? 0 : -1;
-    for (size_t i = 0; rc == 0 && i < cv->n; i++) rc |= nd_json_push(nu, json_integer(cv->n_unstable[i]));
+    for (size_t i = 0; rc == 0 && i < cv->n; i++)
+        rc |= nd_json_push(nu, json_integer(cv->n_unstable[i]));
     return nd_json_ok(o, rc | nd_json_put(o, "kind", json_string(nd_c2_curve_name(cv->kind))) |
                          nd_json_put(o, "p1", nd_json_reals(cv->p1, cv->n)) |
                          nd_json_put(o, "p2", nd_json_reals(cv->p2, cv->n)) |
@@ -149,7 +152,8 @@ static char *result_json(const nd_c2_result *r)
 {
     json_t *j = json_object(), *cv = json_array(), *pts = json_array(), *pars = json_array(),
            *box = json_array();
-    int rc = nd_json_push(pars, nd_json_utf8(r->par[0])) | nd_json_push(pars, nd_json_utf8(r->par[1]));
+    int rc = nd_json_push(pars, nd_json_utf8(r->par[0])) |
+             nd_json_push(pars, nd_json_utf8(r->par[1]));
     for (int k = 0; k < 2; k++) {
         double iv[2] = {r->lo[k], r->hi[k]};
         rc |= nd_json_push(box, nd_json_reals(iv, 2));
@@ -158,8 +162,10 @@ static char *result_json(const nd_c2_result *r)
           nd_json_put(j, "model", nd_json_utf8(r->model)) | nd_json_put(j, "parameters", pars) |
           nd_json_put(j, "box", box) | nd_json_put(j, "curves", cv) |
           nd_json_put(j, "points", pts) | nd_json_put(j, "notes", nd_json_utf8(r->notes));
-    for (size_t c = 0; rc == 0 && c < r->ncurves; c++) rc |= nd_json_push(cv, curve_json(r, &r->curves[c]));
-    for (size_t i = 0; rc == 0 && i < r->npoints; i++) rc |= nd_json_push(pts, point_json(r, &r->points[i]));
+    for (size_t c = 0; rc == 0 && c < r->ncurves; c++)
+        rc |= nd_json_push(cv, curve_json(r, &r->curves[c]));
+    for (size_t i = 0; rc == 0 && i < r->npoints; i++)
+        rc |= nd_json_push(pts, point_json(r, &r->points[i]));
     return nd_json_dump(nd_json_ok(j, rc));
 }
 
@@ -284,7 +290,8 @@ nd_status nd_c2_figure(const nd_c2_result *r, const nd_dataset *map, const char 
         }
     }
     int labelled = 0, ok = fig != NULL;
-    for (size_t c = 0; ok && c < r->ncurves; c++) ok = add_curve(fig, &r->curves[c], &labelled) == 0;
+    for (size_t c = 0; ok && c < r->ncurves; c++)
+        ok = add_curve(fig, &r->curves[c], &labelled) == 0;
     ok = ok && add_points(fig, r) == 0;
     if (!ok) {
         nd_fig_free(fig);
