@@ -47,7 +47,8 @@ typedef struct nd_c2_test {
    Hopf point's ω); u (N values) receives the scaled starting unknowns. -1 on ENOMEM or
    when the critical eigenvectors are not found. */
 int nd_c2_sys_init(nd_c2_sys *S, const nd_model *m, int kind, const int par[2],
-                   const double width[2], const double *x, const double *p, double omega, double *u);
+                   const double width[2], const double *x, const double *p, double omega,
+                   double *u);
 
 /* Frees S's arrays. */
 void nd_c2_sys_free(nd_c2_sys *S);

@@ -396,7 +396,8 @@ void nd_c2_sys_free(nd_c2_sys *S)
 }
 
 int nd_c2_sys_init(nd_c2_sys *S, const nd_model *m, int kind, const int par[2],
-                   const double width[2], const double *x, const double *p, double omega, double *u)
+                   const double width[2], const double *x, const double *p, double omega,
+                   double *u)
 {
     memset(S, 0, sizeof *S);
     size_t n = nd_model_count(m, ND_MODEL_STATE), npar = nd_model_count(m, ND_MODEL_PAR);

@@ -84,7 +84,8 @@ TEST(codim2_bogdanov_takens_normal_form)
 }
 
 /* x' = b1 + b2 x − x³ (y' = −y): folds where b2 = 3x², b1 = −2x³, i.e.
-   b1 = ±2(b2/3)^(3/2); the cusp at (0, 0). Both folds of the one-parameter start lie on the one curve. */
+   b1 = ±2(b2/3)^(3/2); the cusp at (0, 0). Both folds of the one-parameter start lie on
+   the one curve. */
 TEST(codim2_cusp_normal_form)
 {
     nd_c2_result *r = run("dx/dt = b1 + b2*x - x^3\ndy/dt = -y\n"
