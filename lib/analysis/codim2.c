@@ -361,6 +361,7 @@ static int trace(walker *W, double *u, double *t, const double *start, const nd_
     }
     size_t count = 0;
     int rc = 0;
+    double far = 0;   /* the farthest the curve has gone from the start */
     for (;;) {
         if (count++ >= o->max_points) {
             note_end(W, "the maximum number of points");
@@ -422,7 +423,11 @@ static int trace(walker *W, double *u, double *t, const double *start, const nd_
             break;
         }
         nd_c2_accept(S, w);
-        if (count > 8 && dist(W, w, start) < 1.5 * ds) {
+        /* closed: back near the start after having gone away from it (a short curve is
+           near its start all along) */
+        double d = dist(W, w, start);
+        far = fmax(far, d);
+        if (count > 8 && d < 1.5 * ds && d < 0.5 * far) {
             nd_c2_test T;
             if (nd_c2_tests(S, start, &T) == 0 && push_point(W, start, &T)) rc = -1;
             note_end(W, "a closed curve");

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "../../lib/analysis/codim2.h"
+#include "../../lib/analysis/equilibria.h"
 
 static nd_c2_result *run(const char *src, int kinds, double lo1, double hi1, double lo2,
                          double hi2)
@@ -194,4 +195,48 @@ TEST(codim2_zero_hopf_normal_form)
     }
     CHECK_INT(kinds, ND_C2_HOPF | ND_C2_FOLD);
     nd_c2_free(r);
+}
+
+/* Wang–Buzsáki in (I, gK): the Hopf curve from the one-parameter Hopf point near gK = 35
+   ends in a Bogdanov–Takens point on the fold curve. Checked without the continuation:
+   two eigenvalues of the Jacobian (nd_eq_eigen) vanish there, and the Hopf curve's last
+   point (κ → 0, located on the Hopf system) is the BT point located on the fold system
+   (⟨w, v⟩ → 0). It also checks that a curve shorter than a few steps is not taken for a
+   closed one. */
+TEST(codim2_wb_hopf_curve_ends_at_the_bt_point_of_its_fold_curve)
+{
+    nd_error e = {0};
+    nd_model *m = nd_model_builtin("wb", &e);
+    CHECK(m != NULL);
+    if (!m) return;
+    nd_c2_result *r = NULL;
+    CHECK_INT(nd_c2_continue(m, ND_C2_HOPF | ND_C2_FOLD, nd_model_index(m, ND_MODEL_PAR, "I"),
+                             0, 20, nd_model_index(m, ND_MODEL_PAR, "gK"), 0, 40, NULL, &r, &e),
+              ND_OK);
+    const nd_c2_point *bt = find(r, ND_C2_BT);
+    CHECK(bt != NULL);
+    if (bt) {
+        double *p = malloc(nd_model_count(m, ND_MODEL_PAR) * sizeof *p), re[3], im[3];
+        memcpy(p, nd_model_pars(m), nd_model_count(m, ND_MODEL_PAR) * sizeof *p);
+        p[nd_model_index(m, ND_MODEL_PAR, "I")] = bt->p1;
+        p[nd_model_index(m, ND_MODEL_PAR, "gK")] = bt->p2;
+        CHECK_INT(nd_eq_eigen(m, p, bt->state, re, im, &e), ND_OK);
+        int small = 0;
+        for (int i = 0; i < 3; i++) small += hypot(re[i], im[i]) < 1e-4;
+        CHECK_INT(small, 2);
+        free(p);
+        const nd_c2_curve *h = NULL;
+        for (size_t c = 0; c < r->ncurves; c++)
+            if (r->curves[c].kind == ND_C2_HOPF && strstr(r->curves[c].end, "Bogdanov"))
+                h = &r->curves[c];
+        CHECK(h != NULL);
+        if (h) {
+            size_t last = strncmp(h->end, "a Bogdanov", 10) == 0 ? 0 : h->n - 1;
+            CHECK_NEAR(h->p1[last], bt->p1, 1e-6);
+            CHECK_NEAR(h->p2[last], bt->p2, 1e-5);
+        }
+    }
+    for (size_t c = 0; c < r->ncurves; c++) CHECK(strstr(r->curves[c].end, "closed") == NULL);
+    nd_c2_free(r);
+    nd_model_free(m);
 }
