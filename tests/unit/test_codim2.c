@@ -240,3 +240,35 @@ TEST(codim2_wb_hopf_curve_ends_at_the_bt_point_of_its_fold_curve)
     nd_c2_free(r);
     nd_model_free(m);
 }
+
+/* Two uncoupled oscillators, (x1 + iy1)' = (b1 + i)z1 − z1|z1|², (x2 + iy2)' =
+   (b2 + 2i)z2 − z2|z2|²: Hopf curves b1 = 0 (ω = 1) and b2 = 0 (ω = 2), crossing in a
+   double Hopf point at (0, 0), listed once. */
+TEST(codim2_double_hopf_of_two_oscillators)
+{
+    nd_c2_result *r = run("dx1/dt = b1*x1 - y1 - x1*(x1^2 + y1^2)\n"
+                          "dy1/dt = x1 + b1*y1 - y1*(x1^2 + y1^2)\n"
+                          "dx2/dt = b2*x2 - 2*y2 - x2*(x2^2 + y2^2)\n"
+                          "dy2/dt = 2*x2 + b2*y2 - y2*(x2^2 + y2^2)\n"
+                          "par b1 = -0.5, b2 = -0.5\ninit x1 = 0, y1 = 0, x2 = 0, y2 = 0\n",
+                          ND_C2_HOPF, -1, 1, -1, 1);
+    CHECK(r != NULL);
+    if (!r) return;
+    CHECK_INT((int)r->ncurves, 2);
+    CHECK_INT((int)count(r, ND_C2_DOUBLE_HOPF), 1);
+    CHECK_INT((int)count(r, ND_C2_BAUTIN), 0);
+    const nd_c2_point *hh = find(r, ND_C2_DOUBLE_HOPF);
+    if (hh) {
+        CHECK_NEAR(hh->p1, 0, 1e-8);
+        CHECK_NEAR(hh->p2, 0, 1e-8);
+    }
+    for (size_t c = 0; c < r->ncurves; c++) {
+        const nd_c2_curve *cv = &r->curves[c];
+        int along_b2 = fabs(cv->omega[0] - 1) < 1e-6;   /* the b1 = 0 curve has ω = 1 */
+        for (size_t i = 0; i < cv->n; i++) {
+            CHECK_NEAR(along_b2 ? cv->p1[i] : cv->p2[i], 0, 1e-9);
+            CHECK_NEAR(cv->omega[i], along_b2 ? 1 : 2, 1e-7);
+        }
+    }
+    nd_c2_free(r);
+}
