@@ -55,7 +55,7 @@ TEST(cmd_continue_two_parameters_table_record_and_figure)
     CHECK_INT(rec_fixture_run(&f, "continue hopf b1=-1..1 q=0..1 btnf"), ND_ENAME);
     CHECK_INT(f.e.col, 26);   /* the range of the unknown name */
     CHECK_INT(rec_fixture_run(&f, "m2 = sweep b2=-1..1 n=3 b1=-1..1 n=3 model=btnf "
-                              "plot=false\ncontinue hopf b1=-1..1 b2=-1..1 btnf map=m2"),
+                              "measure=fixed plot=false\ncontinue hopf b1=-1..1 b2=-1..1 btnf map=m2"),
               ND_EVALUE);
     CHECK_CONTAINS(f.e.msg, "the map must be a sweep over the grid b1 × b2");
     rec_fixture_teardown(&f);
