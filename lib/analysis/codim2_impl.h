@@ -82,4 +82,12 @@ nd_c2_result *nd_c2_create(const nd_model *m, const int par[2], const double lo[
 /* Appends one line to r's notes. */
 void nd_c2_note(nd_c2_result *r, const char *text);
 
+/* Follows the curve of kind through the point (x, p) of a one-parameter continuation
+   (omega: a Hopf point's ω) both ways and appends it to r with its codimension-2 points;
+   ND_OK (a start that fails is noted in r, not fatal), ND_ENOMEM, or what o->check
+   returned. */
+nd_status nd_c2_follow(nd_c2_result *r, const nd_model *m, int kind, const int par[2],
+                       const double *x, const double *p, double omega, const nd_c2_options *o,
+                       nd_error *err);
+
 #endif
