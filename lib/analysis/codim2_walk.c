@@ -1,9 +1,9 @@
 /* Two-parameter continuation, the walk along one fold or Hopf curve and the
    codimension-2 points on it. Pseudo-arclength in scaled unknowns (states by max(1, |x|),
    parameters by the box's width) so that "a step" means the same in both parameters;
-   Newton on the bordered system [G(w) = 0; t·(w − u) = ds] as in the one-parameter code. Between two
-   accepted points the test functions are compared (Kuznetsov 3rd ed. §10.3; MatCont's
-   choices, Dhooge, Govaerts & Kuznetsov 2003):
+   Newton on the bordered system [G(w) = 0; t·(w − u) = ds] as in the one-parameter code.
+   Between two accepted points the test functions are compared (Kuznetsov 3rd ed. §10.3;
+   MatCont's choices, Dhooge, Govaerts & Kuznetsov 2003):
      Hopf curve — BT: κ = ω² through 0 (the curve ends there: beyond it the system
      describes a neutral saddle); zero-Hopf: det A through 0; Bautin: l1 through 0;
      double Hopf: another complex pair crosses the axis (counted, then tracked);
