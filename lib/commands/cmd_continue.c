@@ -10,6 +10,7 @@
 #include "../analysis/continuation.h"
 #include "../analysis/cycles.h"
 #include "../language/args.h"
+#include "cont2_cmd.h"
 #include "modules.h"
 #include "../language/target.h"
 
@@ -89,6 +90,7 @@ static nd_status read_from(nd_cmd_ctx *ctx, nd_cycle_options *co, nd_error *err)
 
 static nd_status run_continue(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
 {
+    if (nd_cont2_cmd_is_two(ctx)) return nd_cont2_cmd_run(ctx, result, err);
     nd_model_obj *mo;
     const char *pname;
     const nd_arg *where = NULL;
@@ -137,12 +139,19 @@ static const nd_option continue_options[] = {
     {"from", "simulation", "where cycle branches start: hopf (Hopf points only), simulation "
                            "(also stable orbits found by simulating at 8 values across the "
                            "range) or a value of PARAM (simulate there)"},
+    {"map", "none", "two parameters: a sweep result over the same grid (sweep P1=… n=… "
+                    "P2=… n=…) drawn as a heatmap under the curves"},
+    {"plot", "true", "two parameters: show the figure of the curves"},
+    {"title", "model and parameters", "two parameters: the figure's title"},
+    {"width", "720", "two parameters: the figure's width in pixels"},
+    {"height", "420", "two parameters: the figure's height in pixels"},
     {NULL, NULL, NULL}
 };
 
 static const nd_command cmd_continue = {
     "continue", "equilibria against a parameter: folds, Hopf points, the bifurcation diagram",
-    "[NAME =] continue PARAM a..b [MODEL] [ds= maxpoints= cycles= from=]   (or PARAM=a..b)",
+    "[NAME =] continue PARAM a..b [MODEL] [ds= maxpoints= cycles= from=]   (or PARAM=a..b) | "
+    "[NAME =] continue hopf|fold [fold] P1=a..b P2=c..d [MODEL] [ds= maxpoints= map= plot=]",
     "Follows the equilibrium of the model (found from its initial values at PARAM = a) as "
     "PARAM goes from a to b, by pseudo-arclength continuation: the branch may turn around "
     "at a fold and come back. Shows the special points: folds (saddle-nodes: two "
@@ -158,9 +167,22 @@ static const nd_command cmd_continue = {
     "points (a complex pair through the unit circle); a period growing without bound is "
     "labelled as a homoclinic orbit or a SNIC at the fitted parameter. Models with resets "
     "(when) get no continued cycles but a brute-force branch: min and max after a transient, "
-    "simulated at each value. `plot NAME [VAR]` draws the diagram. See docs/bifurcations.md.",
+    "simulated at each value. `plot NAME [VAR]` draws the diagram.\n\n"
+    "Two parameters: `continue hopf P1=a..b P2=c..d` (and/or `fold`) follows the curves of "
+    "Hopf points (and of folds) in the plane of P1 and P2, from those a one-parameter "
+    "continuation finds, to the edges of the box, and locates on them the codimension-2 "
+    "points: Bogdanov-Takens (BT: Hopf meets fold, ω → 0), cusp (CP), Bautin (GH: l1 "
+    "changes sign, the onset turns from super- to subcritical), zero-Hopf (ZH) and double "
+    "Hopf (HH). It shows their table and the figure of the curves (subcritical Hopf "
+    "orange, supercritical vermillion), over the heatmap of a sweep of the same grid with "
+    "map=. The record's fields: curves, hopf, fold, points, bt, cusp, bautin, zero_hopf, "
+    "double_hopf. ds= is then a step in the box scaled to the unit square (default 0.01), "
+    "maxpoints= per direction of a curve (1000). See docs/bifurcations.md.",
     continue_options, "bif = continue I 0..200 hh\nplot bif V\nbif = continue I 0..2 fhn ds=0.01\n"
-    "b = continue r=-2..2\nb = continue I 0..40 hh_rinzel from=10",
+    "b = continue r=-2..2\nb = continue I 0..40 hh_rinzel from=10\n"
+    "c = continue hopf I=0..200 gK=20..50 hh\n"
+    "m = sweep I=0..200 n=41 gK=0..50 n=26 model=hh t=300\n"
+    "c = continue hopf fold I=0..200 gK=0..50 hh map=m",
     ND_CMD_ANY_OPTIONS, run_continue
 };
 

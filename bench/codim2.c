@@ -1,0 +1,65 @@
+/* Two-parameter continuation of HH: the Hopf curves in (I, gK) over I = 0..200,
+   gK = 20..50 (the issue's target: well under 50 ms), and Hopf and fold curves over
+   gK = 0..50 with the Bautin point; median wall time of repeated runs, with the points
+   per curve and the codimension-2 points found. The time includes finding the starting
+   points (one-parameter continuations along 10 lines of the box).
+
+   Build and run from the top of the checkout: make build/bench/codim2 && build/bench/codim2 */
+#include <stdio.h>
+#include <stdlib.h>
+#include <time.h>
+
+#include "../lib/analysis/codim2.h"
+
+enum { RUNS = 21 };
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + 1e-9 * ts.tv_nsec;
+}
+
+static int cmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void bench(const nd_model *m, int kinds, double gk_lo, double gk_hi)
+{
+    double t[RUNS];
+    nd_c2_result *r = NULL;
+    nd_error err = {0};
+    int I = nd_model_index(m, ND_MODEL_PAR, "I"), gK = nd_model_index(m, ND_MODEL_PAR, "gK");
+    for (int k = 0; k < RUNS; k++) {
+        nd_c2_free(r);
+        double t0 = now();
+        if (nd_c2_continue(m, kinds, I, 0, 200, gK, gk_lo, gk_hi, NULL, &r, &err) != ND_OK) {
+            printf("failed: %s\n", err.msg);
+            return;
+        }
+        t[k] = now() - t0;
+    }
+    qsort(t, RUNS, sizeof *t, cmp);
+    printf("hh, I 0..200 x gK %g..%g, %s: median %.2f ms;", gk_lo, gk_hi,
+           kinds == ND_C2_HOPF ? "hopf" : "hopf + fold", 1e3 * t[RUNS / 2]);
+    for (size_t c = 0; c < r->ncurves; c++)
+        printf(" %s curve %zu points;", nd_c2_curve_name(r->curves[c].kind), r->curves[c].n);
+    for (size_t i = 0; i < r->npoints; i++)
+        printf(" %s at I = %.6g, gK = %.6g;", nd_c2_kind_tag(r->points[i].kind), r->points[i].p1,
+               r->points[i].p2);
+    printf("\n");
+    nd_c2_free(r);
+}
+
+int main(void)
+{
+    nd_error err = {0};
+    nd_model *m = nd_model_builtin("hh", &err);
+    if (!m) return 1;
+    bench(m, ND_C2_HOPF, 20, 50);
+    bench(m, ND_C2_HOPF | ND_C2_FOLD, 0, 50);
+    nd_model_free(m);
+    return 0;
+}

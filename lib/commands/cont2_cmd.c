@@ -1,0 +1,241 @@
+/* continue hopf|fold P1=a..b P2=c..d [MODEL]: reads the call, runs nd_c2_continue, shows
+   its table and figure and binds its record. */
+#include "cont2_cmd.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../analysis/codim2.h"
+#include "../language/args.h"
+#include "../language/figure_value.h"
+#include "../language/objects.h"
+#include "../language/target.h"
+#include "../language/workspace.h"
+
+/* The curve kind a positional names (ND_C2_HOPF, ND_C2_FOLD), or 0. */
+static int kind_word(const nd_arg *a)
+{
+    if (!a || a->value->kind != ND_EXPR_NAME) return 0;
+    return strcmp(a->value->str, "hopf") == 0 ? ND_C2_HOPF
+           : strcmp(a->value->str, "fold") == 0 ? ND_C2_FOLD : 0;
+}
+
+int nd_cont2_cmd_is_two(const nd_cmd_ctx *ctx)
+{
+    return kind_word(nd_arg_pos(ctx, 0)) != 0;
+}
+
+static nd_status check_interrupt(void *ctx, nd_error *err)
+{
+    return nd_cmd_check_interrupt(ctx, err);
+}
+
+/* The two NAME=a..b arguments (those that are not options of continue). */
+static nd_status read_params(nd_cmd_ctx *ctx, const nd_model *m, int par[2], double lo[2],
+                             double hi[2], const nd_arg **where, nd_error *err)
+{
+    size_t k = 0;
+    for (size_t i = 0; i < ctx->call->nargs; i++) {
+        const nd_arg *a = &ctx->call->args[i];
+        if (!a->key || nd_cmd_option(ctx->cmd, a->key)) continue;
+        if (k == 2)
+            return nd_arg_error(a, err, ND_ESYNTAX, "a two-parameter continuation takes two "
+                                "ranges (I=0..200 gK=20..50)");
+        par[k] = nd_model_index(m, ND_MODEL_PAR, a->key);
+        if (par[k] < 0)
+            return nd_arg_error(a, err, ND_ENAME, "model %s has no parameter '%s'",
+                                nd_model_name(m), a->key);
+        nd_status st = nd_arg_range(ctx, a, &lo[k], &hi[k], err);
+        if (st != ND_OK) return st;
+        if (!(lo[k] < hi[k]))
+            return nd_arg_error(a, err, ND_EVALUE, "the range of %s must go up (a..b, a < b)",
+                                a->key);
+        where[k++] = a;
+    }
+    if (k < 2)
+        return nd_error_set(err, ND_ESYNTAX, ctx->call->line, ctx->call->col,
+                            (int)strlen(ctx->call->name), "a two-parameter continuation needs "
+                            "two ranges: continue hopf I=0..200 gK=20..50");
+    if (par[0] == par[1])
+        return nd_arg_error(where[1], err, ND_EVALUE, "the two parameters must differ");
+    return ND_OK;
+}
+
+/* The kinds (one or two positionals) and the model (the positional after them). */
+static nd_status read_kinds(nd_cmd_ctx *ctx, int *kinds, size_t *npos, nd_error *err)
+{
+    *kinds = 0;
+    size_t i = 0;
+    int k;
+    while ((k = kind_word(nd_arg_pos(ctx, i))) != 0) {
+        *kinds |= k;
+        i++;
+    }
+    *npos = i;
+    return nd_arg_expect(ctx, i, (long)i + 1, err);
+}
+
+static nd_status read_map(nd_cmd_ctx *ctx, const nd_dataset **map, nd_error *err)
+{
+    *map = NULL;
+    const nd_arg *a = nd_arg_opt(ctx, "map");
+    if (!a) return ND_OK;
+    const char *name;
+    nd_status st = nd_arg_name(ctx, a, &name, err);
+    if (st != ND_OK) return st;
+    *map = nd_value_as_dataset(nd_ws_get(ctx->ws, name));
+    if (!*map)
+        return nd_arg_error(a, err, ND_EVALUE, "map= names a sweep result (m = sweep "
+                            "I=0..200 n=41 gK=20..50 n=31)");
+    return ND_OK;
+}
+
+/* The record: curves, points, and the points by kind. */
+static nd_value *curve_record(const nd_c2_result *r, const nd_c2_curve *cv)
+{
+    nd_value *rec = nd_value_record("bifurcation curve", NULL);
+    int rc = rec ? 0 : -1;
+    if (rc == 0) rc = nd_record_add_string(rec, "kind", nd_c2_curve_name(cv->kind));
+    if (rc == 0) rc = nd_record_add_vector(rec, r->par[0], cv->p1, cv->n);
+    if (rc == 0) rc = nd_record_add_vector(rec, r->par[1], cv->p2, cv->n);
+    double *col = malloc((cv->n ? cv->n : 1) * sizeof *col);
+    for (size_t i = 0; rc == 0 && i < r->dim; i++) {
+        if (!col) rc = -1;
+        for (size_t k = 0; rc == 0 && k < cv->n; k++) col[k] = cv->state[k * r->dim + i];
+        if (rc == 0) rc = nd_record_add_vector(rec, r->names[i], col, cv->n);
+    }
+    free(col);
+    if (rc == 0) rc = nd_record_add_vector(rec, "omega", cv->omega, cv->n);
+    if (rc == 0) rc = nd_record_add_vector(rec, "l1", cv->l1, cv->n);
+    if (rc == 0) rc = nd_record_add_vector(rec, "a", cv->a, cv->n);
+    if (rc == 0) rc = nd_record_add_string(rec, "end", cv->end ? cv->end : "");
+    if (rc) {
+        nd_value_unref(rec);
+        return NULL;
+    }
+    return rec;
+}
+
+static nd_value *point_record(const nd_c2_result *r, const nd_c2_point *p)
+{
+    nd_value *rec = nd_value_record("codimension-2 point", NULL);
+    int rc = rec ? 0 : -1;
+    if (rc == 0) rc = nd_record_add_string(rec, "kind", nd_c2_kind_name(p->kind));
+    if (rc == 0) rc = nd_record_add_string(rec, "tag", nd_c2_kind_tag(p->kind));
+    if (rc == 0) rc = nd_record_add_number(rec, r->par[0], p->p1);
+    if (rc == 0) rc = nd_record_add_number(rec, r->par[1], p->p2);
+    for (size_t i = 0; rc == 0 && i < r->dim; i++)
+        rc = nd_record_add_number(rec, r->names[i], p->state[i]);
+    if (rc == 0) rc = nd_record_add_number(rec, "curve", (double)p->curve + 1);
+    if (rc == 0) rc = nd_record_add_number(rec, "omega", p->omega);
+    if (rc == 0) rc = nd_record_add_number(rec, "l1_before", p->l1_before);
+    if (rc == 0) rc = nd_record_add_number(rec, "l1_after", p->l1_after);
+    if (rc) {
+        nd_value_unref(rec);
+        return NULL;
+    }
+    return rec;
+}
+
+/* A list of the curves of kind (0: all) or of the points of kind pk (-1: all). */
+static nd_value *list_of(const nd_c2_result *r, int curves, int kind)
+{
+    size_t n = curves ? r->ncurves : r->npoints, k = 0;
+    nd_value **items = calloc(n ? n : 1, sizeof *items);
+    if (!items) return NULL;
+    int ok = 1;
+    for (size_t i = 0; ok && i < n; i++) {
+        if (curves && kind && r->curves[i].kind != kind) continue;
+        if (!curves && kind >= 0 && (int)r->points[i].kind != kind) continue;
+        items[k] = curves ? curve_record(r, &r->curves[i]) : point_record(r, &r->points[i]);
+        ok = items[k++] != NULL;
+    }
+    nd_value *l = ok ? nd_value_list(items, k) : NULL;
+    if (!ok)
+        while (k-- > 0) nd_value_unref(items[k]);
+    free(items);
+    return l;
+}
+
+/* The record, shown as view (taken over). */
+static nd_value *result_record(const nd_c2_result *r, nd_bundle *view)
+{
+    static const char *const by_kind[] = {"bt", "cusp", "bautin", "zero_hopf", "double_hopf"};
+    nd_value *rec = nd_value_record("bifurcation2", view);
+    nd_value *pars[2] = {nd_value_string(r->par[0]), nd_value_string(r->par[1])};
+    int rc = rec ? 0 : -1;
+    if (rc == 0) rc = nd_record_add(rec, "parameters", nd_value_list(pars, 2));
+    else for (int j = 0; j < 2; j++) nd_value_unref(pars[j]);
+    if (rc == 0) rc = nd_record_add(rec, "curves", list_of(r, 1, 0));
+    if (rc == 0) rc = nd_record_add(rec, "hopf", list_of(r, 1, ND_C2_HOPF));
+    if (rc == 0) rc = nd_record_add(rec, "fold", list_of(r, 1, ND_C2_FOLD));
+    if (rc == 0) rc = nd_record_add(rec, "points", list_of(r, 0, -1));
+    for (int k = 0; rc == 0 && k < 5; k++) rc = nd_record_add(rec, by_kind[k], list_of(r, 0, k));
+    if (rc == 0) rc = nd_record_add_string(rec, "notes", r->notes);
+    if (rc) {
+        nd_value_unref(rec);
+        return NULL;
+    }
+    return rec;
+}
+
+nd_status nd_cont2_cmd_run(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
+{
+    int kinds, par[2], plot = 1;
+    size_t npos;
+    double lo[2], hi[2], ds, maxp;
+    const nd_arg *where[2] = {NULL, NULL};
+    nd_model_obj *mo;
+    const nd_dataset *map;
+    char *title = NULL;
+    nd_status st = read_kinds(ctx, &kinds, &npos, err);
+    if (st == ND_OK) st = nd_target_model(ctx, nd_arg_pos(ctx, npos), &mo, err);
+    if (st == ND_OK) st = read_params(ctx, mo->model, par, lo, hi, where, err);
+    if (st == ND_OK) st = nd_arg_opt_number(ctx, "ds", 0, &ds, err);
+    if (st == ND_OK) st = nd_arg_opt_number(ctx, "maxpoints", 1000, &maxp, err);
+    if (st == ND_OK) st = nd_arg_opt_bool(ctx, "plot", 1, &plot, err);
+    if (st == ND_OK) st = read_map(ctx, &map, err);
+    if (st == ND_OK && !(ds >= 0 && ds < 1))
+        st = nd_arg_error(nd_arg_opt(ctx, "ds"), err, ND_EVALUE, "ds is a step in the box "
+                          "scaled to the unit square: 0 < ds < 1");
+    if (st == ND_OK && !(maxp >= 2 && maxp <= 1e6))
+        st = nd_arg_error(nd_arg_opt(ctx, "maxpoints"), err, ND_EVALUE,
+                          "maxpoints must be 2 … 1e6");
+    if (st == ND_OK) st = nd_arg_opt_string(ctx, "title", NULL, &title, err);
+    if (st != ND_OK) return st;
+    nd_c2_options o;
+    nd_c2_options_default(&o);
+    o.ds = ds;
+    o.max_points = (size_t)maxp;
+    o.check = check_interrupt;
+    o.check_ctx = ctx;
+    nd_c2_result *r = NULL;
+    st = nd_c2_continue(mo->model, kinds, par[0], lo[0], hi[0], par[1], lo[1], hi[1], &o, &r,
+                        err);
+    if (st != ND_OK) {
+        if (st != ND_EINTERRUPT) nd_target_locate(err, where[0]);
+        free(title);
+        return st;
+    }
+    nd_figure *fig = NULL;
+    nd_bundle *fb = NULL;
+    if (plot && (st = nd_c2_figure(r, map, title, &fig, err)) != ND_OK)
+        nd_target_locate(err, nd_arg_opt(ctx, "map"));
+    if (st == ND_OK && fig && (st = nd_cmd_figure_size(ctx, fig, err)) == ND_OK)
+        st = nd_fig_render(fig, &fb, err);
+    nd_fig_free(fig);
+    free(title);
+    /* With a figure the table is shown first and the record shows the figure (so that
+       `save NAME "x.svg"` writes it); without one the record shows the table. */
+    if (st == ND_OK && fb) st = nd_cmd_display(ctx, nd_c2_bundle(r), err);
+    if (st == ND_OK) {
+        nd_bundle *view = fb ? fb : nd_c2_bundle(r);
+        fb = NULL;
+        st = nd_cmd_give(ctx, result_record(r, view), result, err);
+    }
+    nd_bundle_free(fb);
+    nd_c2_free(r);
+    return st;
+}
