@@ -362,6 +362,40 @@ static int rest_by_simulation(walk *k, double *u)
     return st == ND_OK ? 0 : -1;
 }
 
+/* Searches for the equilibria at the current λ (Newton from a grid around the initial
+   values, and from u, where a simulation ended) when neither Newton from the initial
+   values nor a simulation to rest reached one: a model that oscillates at the interval's
+   start still has an (unstable) equilibrium to continue from. Takes the one nearest the
+   initial values, so the start does not depend on the grid's order; 0 or -1. */
+static int rest_by_search(walk *k, double *u)
+{
+    size_t n = k->c.n;
+    const double *x0 = nd_model_inits(k->c.m);
+    double *lo = malloc(2 * n * sizeof *lo), *hi = lo ? lo + n : NULL;
+    nd_eq_list l;
+    nd_eq_list_init(&l, n);
+    int found = -1;
+    if (lo) {
+        for (size_t i = 0; i < n; i++) nd_eq_default_range(x0[i], &lo[i], &hi[i]);
+        nd_eq_seeds seeds = {lo, hi, 0, u, 1};
+        if (nd_eq_find_all(k->c.m, k->c.p, &seeds, &l, NULL) == ND_OK) {
+            double best = INFINITY;
+            for (size_t j = 0; j < l.count; j++) {
+                double d = 0;
+                for (size_t i = 0; i < n; i++) {
+                    double e = (l.x[j * n + i] - x0[i]) / (hi[i] - lo[i]);
+                    d += e * e;
+                }
+                if (d < best) best = d, found = (int)j;
+            }
+            if (found >= 0) memcpy(u, l.x + (size_t)found * n, n * sizeof *u);
+        }
+    }
+    nd_eq_list_free(&l);
+    free(lo);
+    return found >= 0 ? 0 : -1;
+}
+
 /* The walk from u (with tangent t) until the interval's end, max_points, or failure. */
 static nd_status trace(walk *k, double *u, double *t, const nd_cont_options *o, double ds,
                        double ds_min, double ds_max, size_t max_points, nd_error *err)
@@ -457,10 +491,11 @@ nd_status nd_bif_continue(const nd_model *m, int par, double lo, double hi,
     if (solve_at(&k, lo, u)) {
         memcpy(u, nd_model_inits(m), n * sizeof *u);
         set_lambda(&k.c, lo);
-        if (rest_by_simulation(&k, u) || solve_at(&k, lo, u))
+        if ((rest_by_simulation(&k, u) || solve_at(&k, lo, u))
+            && (rest_by_search(&k, u) || solve_at(&k, lo, u)))
             st = nd_error_fail(err, ND_ESOLVER, "no equilibrium found at %s = %g (Newton from "
-                               "the initial values failed, and a simulation did not come to "
-                               "rest)", k.r->param, lo);
+                               "the initial values and from a grid around them failed, and a "
+                               "simulation did not come to rest)", k.r->param, lo);
     }
     if (st == ND_OK) {
         double *dir = malloc((n + 1) * sizeof *dir);

@@ -151,3 +151,16 @@ def test_bogdanov_takens_normal_form_through_the_kernel(k):
             assert np.abs(b1 - b2 ** 2 / 4).max() < 1e-8
         else:
             assert np.abs(b1).max() < 1e-8 and b2.max() < 1e-7
+
+
+def test_continue_starts_where_the_model_oscillates(k):
+    """At gK = 8.22 HH fires at I = 0 (its rest is unstable), so neither Newton from the
+    default initial values nor a simulation to rest finds the equilibrium: the search
+    around the initial values must, and the branch must start at the one brentq finds."""
+    b = run(k, "use hh\nset gK=8.22\nb = continue I=0..60 cycles=false\nset gK=36",
+            "bifurcation")
+    br = b["branches"][0]
+    assert br["param"][0] == 0
+    y = hh_rest(0.0, 8.22, br["state"]["V"][0])
+    assert abs(br["state"]["V"][0] - y[0]) < 1e-6
+    assert max(np.linalg.eigvals(jacobian(0.0, 8.22, y)).real) > 0
