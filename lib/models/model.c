@@ -97,6 +97,8 @@ static void free_when(md_when *w)
     free(w->target), free(w->state), free(w->value), free(w->line), free(w->col), free(w->span);
     free(w->text);
     nd_code_free(w->reset);
+    nd_code_free(w->dg);
+    nd_code_free(w->dreset);
 }
 
 static void free_set(md_set *s)
