@@ -36,7 +36,7 @@ nd_status fit_events_alloc(nd_fit *f)
 void fit_events_free(nd_fit *f)
 {
     free(f->y0), free(f->Sy0), free(f->Sw), free(f->ga), free(f->gb), free(f->fm), free(f->fp);
-    free(f->col);
+    free(f->col), free(f->nm), free(f->jump), free(f->djump);
     nd_salt_free(&f->salt);
 }
 
@@ -65,6 +65,38 @@ static double g_after(void *ctx, double s)
     return f->gb[pr->k];
 }
 
+/* Keeps the jump y⁻ − y⁺ of the observed variables at the event just fired (f->y0 before,
+   f->y after) when it moved one; with sens, also its derivative: the state on either side
+   taken at the moving event time, S⁻ − S⁺ + (f⁻ − f⁺) ∂t*, with S⁻ in f->Sw. */
+static int keep_jump(nd_fit *f, int sens)
+{
+    size_t no = f->nobsv, ms = f->m_sens, n = f->n;
+    int moved = 0;
+    for (size_t q = 0; q < no; q++) moved |= f->y0[f->obs[q]] != f->y[f->obs[q]];
+    if (!moved) return 0;
+    if (f->njump == f->capjump) {
+        size_t cap = f->capjump ? 2 * f->capjump : 16;
+        double *jp = realloc(f->jump, cap * no * sizeof *jp);
+        if (jp) f->jump = jp;
+        double *dj = realloc(f->djump, cap * no * ms * sizeof *dj);
+        if (dj) f->djump = dj;
+        if (!jp || !dj) return -1;
+        f->capjump = cap;
+    }
+    double *jk = f->jump + f->njump * no, *dk = f->djump + f->njump * no * ms;
+    for (size_t q = 0; q < no; q++) {
+        size_t i = (size_t)f->obs[q];
+        jk[q] = f->y0[i] - f->y[i];
+        for (size_t c = 0; sens && c < ms; c++) {
+            double tau = f->col[c] >= 0 ? f->salt.tp[f->col[c]] : 0;
+            for (size_t j = 0; j < n; j++) tau += f->salt.ty[j] * f->Sw[j * ms + c];
+            dk[q * ms + c] = f->Sw[i * ms + c] - f->Sy[i * ms + c] + (f->fm[i] - f->fp[i]) * tau;
+        }
+    }
+    f->njump++;
+    return 0;
+}
+
 /* Applies event k at t* to f->y (the state just before it) and carries f->Sy across. */
 static int fire(nd_fit *f, const fit_exp *e, size_t k, double ts, int sens)
 {
@@ -73,12 +105,13 @@ static int fire(nd_fit *f, const fit_exp *e, size_t k, double ts, int sens)
     memcpy(f->y0, f->y, f->n * sizeof *f->y0);
     if (nd_model_apply_reset(f->m, k, ts, f->y, f->p)) return -1;
     f->nevents++;
-    if (!sens) return 0;
-    if (nd_model_rhs(f->m, ts, f->y, f->p, f->fp) ||
-        nd_salt_compute(&f->salt, f->m, k, ts, f->p, f->y0, f->fm, f->fp))
-        return -1;
-    nd_salt_forward(&f->salt, f->Sy, f->m_sens, f->col, f->Sw);
-    return 0;
+    if (sens) {
+        if (nd_model_rhs(f->m, ts, f->y, f->p, f->fp) ||
+            nd_salt_compute(&f->salt, f->m, k, ts, f->p, f->y0, f->fm, f->fp))
+            return -1;
+        nd_salt_forward(&f->salt, f->Sy, f->m_sens, f->col, f->Sw);
+    }
+    return e->dev ? keep_jump(f, sens) : 0;
 }
 
 int fit_step_events(nd_fit *f, const fit_exp *e, double t, double h, int sens)
@@ -128,4 +161,68 @@ size_t nd_fit_events(nd_fit *f)
         total += f->nevents;
     }
     return total;
+}
+
+nd_status fit_data_events(nd_fit *f, fit_exp *e)
+{
+    size_t n = f->n, np1 = 1 + n + f->npar, no = f->nobsv;
+    /* The observed variables a reset assigns: a row of its derivatives that is not the
+       identity's. */
+    double *D = malloc(n * np1 * sizeof *D);
+    int *lifted = calloc(no, sizeof *lifted), any = 0;
+    size_t *nm = realloc(f->nm, (e->rows > 1 ? e->rows : 1) * sizeof *nm);
+    if (nm) f->nm = nm;
+    e->dev = calloc(e->rows, sizeof *e->dev);
+    int bad = !D || !lifted || !nm || !e->dev;
+    for (size_t k = 0; !bad && k < f->nw; k++) {
+        if (nd_model_reset_jac(f->m, k, 0, nd_model_inits(f->m), nd_model_pars(f->m), D)) continue;
+        for (size_t q = 0; q < no; q++) {
+            const double *row = D + (size_t)f->obs[q] * np1;
+            for (size_t c = 0; c < np1; c++)
+                if (row[c] != (c == 1 + (size_t)f->obs[q])) lifted[q] = any = 1;
+        }
+    }
+    for (size_t q = 0; !bad && any && q < no; q++) {
+        if (!lifted[q]) continue;
+        double lo = INFINITY, hi = -INFINITY;
+        for (size_t j = 0; j < e->rows; j++) {
+            double d = e->d[j * no + q];
+            if (isfinite(d)) lo = fmin(lo, d), hi = fmax(hi, d);
+        }
+        double prev = NAN;
+        for (size_t j = 0; j < e->rows; j++) {
+            double d = e->d[j * no + q];
+            if (!isfinite(d)) continue;
+            if (prev - d > 0.5 * (hi - lo)) e->dev[j]++;
+            prev = d;
+        }
+    }
+    for (size_t j = 1; !bad && j < e->rows; j++) e->dev[j] = (e->dev[j] != 0) + e->dev[j - 1];
+    free(D), free(lifted);
+    if (!bad && !any) free(e->dev), e->dev = NULL;
+    return bad ? ND_ENOMEM : ND_OK;
+}
+
+void fit_lift(nd_fit *f, const fit_exp *e, size_t j0, size_t j1, size_t seg, double *r,
+              double *J, size_t ld)
+{
+    size_t no = f->nobsv, ms = f->m_sens;
+    for (size_t j = j0 + 1; j <= j1 && f->njump; j++) {
+        size_t a = f->nm[j], b = e->dev[j] - e->dev[j0];
+        if (a == b) continue;
+        /* The model reset a − b times more (or b − a times fewer) than the data by t_j: its
+           jumps k ∈ [min, max) are added (subtracted); one the model has not made is taken
+           to be like its last. */
+        size_t k0 = a < b ? a : b, k1 = a < b ? b : a;
+        double sign = a > b ? 1 : -1;
+        for (size_t q = 0; q < no; q++) {
+            size_t row = j * no + q;
+            if (!isfinite(e->d[row])) continue;
+            for (size_t k = k0; k < k1; k++) {
+                size_t kk = k < f->njump ? k : f->njump - 1;
+                r[row] += sign * f->jump[kk * no + q];
+                if (J) fit_sens_row_add(f, e, seg, f->djump + (kk * no + q) * ms, sign, J + row * ld);
+            }
+        }
+    }
 }

@@ -28,6 +28,7 @@ typedef struct fit_exp {
     size_t res_off;     /* its first residual */
     size_t nobs;        /* finite observed values */
     double cw;          /* the weight of a continuity residual */
+    size_t *dev;        /* rows: the data's resets up to each sample (NULL: no events) */
 } fit_exp;
 
 struct nd_fit {
@@ -55,6 +56,10 @@ struct nd_fit {
     size_t nw;                    /* events of the model (0: none) */
     size_t nevents;               /* events crossed by the last fit_solve */
     double *y0, *Sy0, *ga, *gb, *fm, *fp, *Sw;
+    /* the current segment's resets of an observed variable: their jumps y⁻ − y⁺ (nobsv
+       each) with derivatives (nobsv × m_sens), and how many preceded each sample */
+    size_t njump, capjump, *nm;
+    double *jump, *djump;
     int *col;                     /* m_sens: each sensitivity column's model parameter, or -1 */
     nd_salt salt;
 };
@@ -86,6 +91,22 @@ int fit_step(nd_fit *f, const fit_exp *e, double t, double h, int sens);
    applied and the sensitivities carried across by the saltation matrix. 0, or -1 when a
    result is not finite or an event is only grazed. */
 int fit_step_events(nd_fit *f, const fit_exp *e, double t, double h, int sens);
+
+/* Adds w times the sensitivity row srow (m_sens values) of segment seg to the Jacobian row
+   Jr: parameter columns, and the segment start's columns at their θ offsets. */
+void fit_sens_row_add(const nd_fit *f, const fit_exp *e, size_t seg, const double *srow,
+                      double w, double *Jr);
+
+/* Lifts the residuals of samples (j0, j1] of segment seg over the resets: where the model
+   has reset a different number of times than the data by a sample, the jumps in between
+   are added back, so each residual compares the two as if neither had reset and stays
+   continuous when an event moves past the sample (fit_events.c). */
+void fit_lift(nd_fit *f, const fit_exp *e, size_t j0, size_t j1, size_t seg, double *r,
+              double *J, size_t ld);
+
+/* Finds dataset e's resets: the samples where an observed variable some `when` assigns
+   falls by more than half its range; ND_OK or ND_ENOMEM. */
+nd_status fit_data_events(nd_fit *f, fit_exp *e);
 
 /* Allocates the event work for f (f->nw events); ND_OK or ND_ENOMEM. */
 nd_status fit_events_alloc(nd_fit *f);

@@ -87,12 +87,17 @@ static void sample_rows(nd_fit *f, const fit_exp *e, size_t j, size_t seg, doubl
         if (!J) continue;
         double *Jr = J + row * ld;
         memset(Jr, 0, ld * sizeof *Jr);
-        if (!ok) continue;
-        for (size_t c = 0; c < f->np; c++) Jr[c] = f->Sy[i * ms + c];
-        if (seg > 0)
-            for (size_t c = 0; c < f->n; c++)
-                Jr[e->theta_off + (seg - 1) * f->n + c] = f->Sy[i * ms + f->np + c] * f->sc[c];
+        if (ok) fit_sens_row_add(f, e, seg, f->Sy + i * ms, 1, Jr);
     }
+}
+
+void fit_sens_row_add(const nd_fit *f, const fit_exp *e, size_t seg, const double *srow,
+                      double w, double *Jr)
+{
+    for (size_t c = 0; c < f->np; c++) Jr[c] += w * srow[c];
+    if (seg > 0)
+        for (size_t c = 0; c < f->n; c++)
+            Jr[e->theta_off + (seg - 1) * f->n + c] += w * srow[f->np + c] * f->sc[c];
 }
 
 int fit_solve(nd_fit *f, size_t k, int single, double *r, double *J, size_t ld)
@@ -106,6 +111,7 @@ int fit_solve(nd_fit *f, size_t k, int single, double *r, double *J, size_t ld)
     for (size_t s = 0; s < S; s++) {
         size_t j0 = e->seg[s], j1 = single ? e->rows - 1 : e->seg[s + 1];
         memcpy(f->y, e->starts + s * n, n * sizeof *f->y);
+        f->njump = 0;
         if (sens) {
             memset(f->Sy, 0, n * ms * sizeof *f->Sy);
             for (size_t i = 0; i < n; i++) f->Sy[i * ms + f->np + i] = 1;
@@ -119,8 +125,10 @@ int fit_solve(nd_fit *f, size_t k, int single, double *r, double *J, size_t ld)
             for (size_t m = 0; m < e->sub[j]; m++)
                 if (fit_step_events(f, e, e->t[j] + (double)m * h, h, sens)) return -1;
             sample_rows(f, e, j + 1, s, r, J, ld);
+            if (f->nm) f->nm[j + 1] = f->njump;
             if (f->traj) memcpy(f->traj + (j + 1) * n, f->y, n * sizeof *f->y);
         }
+        if (e->dev) fit_lift(f, e, j0, j1, s, r, J, ld);
         if (s + 1 == S) break;
         /* The jump to the next segment's start, normalised by each state's scale. */
         const double *next = e->starts + (s + 1) * n;

@@ -15,7 +15,7 @@ void nd_fit_options_default(nd_fit_options *o)
 
 static void exp_free(fit_exp *e)
 {
-    free(e->t), free(e->d), free(e->sub), free(e->seg), free(e->starts);
+    free(e->t), free(e->d), free(e->sub), free(e->seg), free(e->starts), free(e->dev);
     nd_stim_free(e->stim);
 }
 
@@ -306,6 +306,10 @@ nd_fit *nd_fit_create(const nd_model *m, const nd_dataset *const *data, size_t n
         e->data = data[k];
         e->stim_par = -1;
         if ((st = read_data(f, e, k, o, err))) break;
+        if (f->nw && fit_data_events(f, e)) {
+            st = nd_error_fail(err, ND_ENOMEM, "out of memory for the fit");
+            break;
+        }
         f->nobs += e->nobs;
     }
     if (!st) fit_layout(f);
