@@ -158,6 +158,8 @@ typedef struct nd_fit_stats {
     double noise;          /* SD of the data's own noise (nd_noise_sd_estimate, pooled over
                               the observed columns), NAN when it cannot be estimated */
     int misfit;            /* 1: σ > ND_FIT_MISFIT × noise, the residuals are structure */
+    long resets;           /* a model with `when`s: the resets of the fitted solve (-1: none) */
+    long resets_data;      /* the data's resets of the variables they assign (-1: unknown) */
     char *warning;         /* "gL and EL trade off: …" and/or the misfit's, or NULL */
 } nd_fit_stats;
 
@@ -173,7 +175,8 @@ typedef struct nd_fit_stats {
 /* Computes s at the current estimates by a single-shooting evaluation: standard errors
    from the Gauss–Newton matrix σ²(JᵀJ)⁻¹, correlations, the near-singular direction and
    its warning naming the parameters with the largest weights, and the data's noise with a
-   warning when the residuals are far above it. */
+   warning when the residuals are far above it; for a model with resets, the reset counts of
+   the fit and of the data, with a warning when they differ. */
 nd_status nd_fit_stats_compute(nd_fit *f, nd_fit_stats *s, nd_error *err);
 void nd_fit_stats_free(nd_fit_stats *s);
 

@@ -226,3 +226,14 @@ void fit_lift(nd_fit *f, const fit_exp *e, size_t j0, size_t j1, size_t seg, dou
         }
     }
 }
+
+long fit_data_resets(const nd_fit *f)
+{
+    long total = 0;
+    for (size_t k = 0; k < f->ndata; k++) {
+        const fit_exp *e = &f->ex[k];
+        if (!e->dev) return -1;
+        total += (long)e->dev[e->rows - 1];
+    }
+    return total;
+}

@@ -104,6 +104,10 @@ void fit_sens_row_add(const nd_fit *f, const fit_exp *e, size_t seg, const doubl
 void fit_lift(nd_fit *f, const fit_exp *e, size_t j0, size_t j1, size_t seg, double *r,
               double *J, size_t ld);
 
+/* Returns the data's resets summed over the datasets, -1 when no observed variable is
+   assigned by a reset. */
+long fit_data_resets(const nd_fit *f);
+
 /* Finds dataset e's resets: the samples where an observed variable some `when` assigns
    falls by more than half its range; ND_OK or ND_ENOMEM. */
 nd_status fit_data_events(nd_fit *f, fit_exp *e);
