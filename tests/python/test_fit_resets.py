@@ -86,5 +86,7 @@ def test_fit_recovers_the_scipy_truth_through_resets(k, model):
     for name, value in truth.items():
         assert abs(est[name] - value) <= 0.02 * abs(value), (name, est[name], value)
         assert abs(est[name] - value) <= 4 * se[name], (name, est[name], value, se[name])
+    # the spike count of the SciPy solve, in the fitted model and found in the data
+    assert j["resets"] == {"model": spikes, "data": spikes}, j["resets"]
     # the residuals are the noise added: the trace, spikes included, is matched
     assert 0.04 < j["sigma"] < 0.07, j["sigma"]
