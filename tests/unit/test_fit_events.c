@@ -1,6 +1,7 @@
 /* Fitting through `when` resets (lib/learn/fit_events.c, saltation.c): the loss gradient
    of lif and izh against central differences, with parameters in the threshold, the
-   reset map and the flow; and lif and izh parameters recovered from data simulated at
+   reset map and the flow (single shooting and in segments); and lif and izh parameters
+   recovered from data simulated at
    other values by the adaptive solver (which locates its events independently), with
    the spike count the closed form (lif) or the data's resets (izh) give. */
 #include <stdlib.h>
