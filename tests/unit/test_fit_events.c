@@ -1,9 +1,9 @@
 /* Fitting through `when` resets (lib/learn/fit_events.c, saltation.c): the loss gradient
    of lif and izh against central differences, with parameters in the threshold, the
    reset map and the flow (single shooting and in segments); and lif and izh parameters
-   recovered from data simulated at
-   other values by the adaptive solver (which locates its events independently), with
-   the spike count the closed form (lif) or the data's resets (izh) give. */
+   recovered from data simulated at other values by the adaptive solver (which locates
+   its events independently), with the spike count the closed form (lif) or the data's
+   resets (izh) give. */
 #include <stdlib.h>
 
 #include "../../lib/learn/fit.h"
