@@ -170,8 +170,9 @@ nd_status fit_data_events(nd_fit *f, fit_exp *e)
        identity's. */
     double *D = malloc(n * np1 * sizeof *D);
     int *lifted = calloc(no, sizeof *lifted), any = 0;
-    size_t *nm = realloc(f->nm, (e->rows > 1 ? e->rows : 1) * sizeof *nm);
-    if (nm) f->nm = nm;
+    /* nm serves every dataset: as long as the longest. */
+    size_t *nm = e->rows > f->nm_cap ? realloc(f->nm, e->rows * sizeof *nm) : f->nm;
+    if (nm && e->rows > f->nm_cap) f->nm = nm, f->nm_cap = e->rows;
     e->dev = calloc(e->rows, sizeof *e->dev);
     int bad = !D || !lifted || !nm || !e->dev;
     for (size_t k = 0; !bad && k < f->nw; k++) {

@@ -58,7 +58,7 @@ struct nd_fit {
     double *y0, *Sy0, *ga, *gb, *fm, *fp, *Sw;
     /* the current segment's resets of an observed variable: their jumps y⁻ − y⁺ (nobsv
        each) with derivatives (nobsv × m_sens), and how many preceded each sample */
-    size_t njump, capjump, *nm;
+    size_t njump, capjump, *nm, nm_cap;
     double *jump, *djump;
     int *col;                     /* m_sens: each sensitivity column's model parameter, or -1 */
     nd_salt salt;
