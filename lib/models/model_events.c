@@ -47,22 +47,6 @@ nd_status md_reset_derivs(md_def *d, md_when *w, nd_expr *const *v, nd_error *er
     return derivs(d, v, w->nassign, &w->dreset, err);
 }
 
-/* Evaluates code over the slots [t, y, p]. */
-static int eval(const nd_model *m, const nd_code *code, double t, const double *y,
-                const double *p, double *out)
-{
-    const md_def *d = m->def;
-    size_t n = d->list[ND_MODEL_STATE].count, np = d->list[ND_MODEL_PAR].count;
-    double *slots = malloc((1 + n + np) * sizeof *slots);
-    if (!slots) return -1;
-    slots[0] = t;
-    memcpy(slots + 1, y, n * sizeof *y);
-    if (np) memcpy(slots + 1 + n, p, np * sizeof *p);
-    nd_code_eval(code, slots, out);
-    free(slots);
-    return 0;
-}
-
 int nd_model_has_event_derivs(const nd_model *m)
 {
     for (size_t k = 0; k < m->def->nwhens; k++)
@@ -74,7 +58,7 @@ int nd_model_event_grad(const nd_model *m, size_t k, double t, const double *y, 
                         double *dg)
 {
     if (k >= m->def->nwhens || !m->def->whens[k].dg) return -1;
-    return eval(m, m->def->whens[k].dg, t, y, p, dg);
+    return md_run(m, m->def->whens[k].dg, t, y, p, dg);
 }
 
 int nd_model_reset_jac(const nd_model *m, size_t k, double t, const double *y, const double *p,
@@ -85,7 +69,7 @@ int nd_model_reset_jac(const nd_model *m, size_t k, double t, const double *y, c
     const md_when *w = &d->whens[k];
     size_t n = d->list[ND_MODEL_STATE].count, wd = 1 + n + d->list[ND_MODEL_PAR].count;
     double *rows = malloc((w->nassign ? w->nassign : 1) * wd * sizeof *rows);
-    if (!rows || eval(m, w->dreset, t, y, p, rows)) {
+    if (!rows || md_run(m, w->dreset, t, y, p, rows)) {
         free(rows);
         return -1;
     }

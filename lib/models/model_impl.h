@@ -126,6 +126,11 @@ nd_status md_check(md_def *def, nd_error *err);
 /* Compiles rhs, Jacobians, terms, events and resets; ND_OK or an error. */
 nd_status md_build(md_def *def, nd_error *err);
 
+/* Evaluates code over the slots [t, y, p] of m into out; 0, or -1 when code is NULL or
+   memory runs out. */
+int md_run(const nd_model *m, const nd_code *code, double t, const double *y, const double *p,
+           double *out);
+
 /* Compiles the derivatives of every when's inlined event function g[k] (model_events.c),
    leaving a when's dg NULL when one cannot be taken; ND_OK or ND_ENOMEM. */
 nd_status md_event_derivs(md_def *def, nd_expr *const *g, nd_error *err);
