@@ -10,6 +10,12 @@
    than the UDE's adjoint because the whole Jacobian is wanted anyway: Levenberg–Marquardt
    steps, and standard errors from JᵀJ at the optimum.
 
+   A model with `when` resets (integrate-and-fire) is integrated through them: each event
+   is located on the scheme's own step and the sensitivities jump by the saltation matrix
+   (saltation.h), so the loss is smooth, and its gradient exact up to the scheme's local
+   error at the events, as long as the number of events and the sample interval each
+   falls in stay the same; where they change the loss jumps (docs/learning.md).
+
    Parameters are searched through transforms that keep them inside their bounds: a
    positive parameter (default) through its logarithm, p = lo + e^θ; both bounds through
    p = lo + (hi − lo)/(1 + e^−θ). Multiple shooting (segments > 1) adds every later
@@ -51,7 +57,7 @@ void nd_fit_options_default(nd_fit_options *o);
    stimulated one) taken as that parameter's whole value, else o->stim. NULL with a
    NameError (an unknown parameter or observed name, with a suggestion) or ValueError (no
    time column, a dataset without an observed column, a parameter named twice or outside
-   its bounds, a model with `when` resets, no symbolic Jacobian). m is copied. */
+   its bounds, no symbolic Jacobian, a `when` that cannot be differentiated). m is copied. */
 nd_fit *nd_fit_create(const nd_model *m, const nd_dataset *const *data, size_t ndata,
                       const nd_fit_options *o, nd_error *err);
 
@@ -129,6 +135,11 @@ const nd_stim *nd_fit_stim(const nd_fit *f, size_t k, int *par);
    failure. *name (may be NULL) gets the variable's name. */
 size_t nd_fit_trajectory(nd_fit *f, size_t k, size_t j, double *out, const char **name);
 
+/* Returns the number of events (`when` resets: spikes of an integrate-and-fire model) a
+   single-shooting solve of every dataset crosses at the current values; 0 for a model
+   without whens or when a solve fails. */
+size_t nd_fit_events(nd_fit *f);
+
 /* Returns the number of datasets, the number of observed variables, and dataset k. */
 size_t nd_fit_ndata(const nd_fit *f);
 size_t nd_fit_nobserved(const nd_fit *f);
@@ -147,6 +158,8 @@ typedef struct nd_fit_stats {
     double noise;          /* SD of the data's own noise (nd_noise_sd_estimate, pooled over
                               the observed columns), NAN when it cannot be estimated */
     int misfit;            /* 1: σ > ND_FIT_MISFIT × noise, the residuals are structure */
+    long resets;           /* a model with `when`s: the resets of the fitted solve (-1: none) */
+    long resets_data;      /* the data's resets of the variables they assign (-1: unknown) */
     char *warning;         /* "gL and EL trade off: …" and/or the misfit's, or NULL */
 } nd_fit_stats;
 
@@ -162,7 +175,8 @@ typedef struct nd_fit_stats {
 /* Computes s at the current estimates by a single-shooting evaluation: standard errors
    from the Gauss–Newton matrix σ²(JᵀJ)⁻¹, correlations, the near-singular direction and
    its warning naming the parameters with the largest weights, and the data's noise with a
-   warning when the residuals are far above it. */
+   warning when the residuals are far above it; for a model with resets, the reset counts of
+   the fit and of the data, with a warning when they differ. */
 nd_status nd_fit_stats_compute(nd_fit *f, nd_fit_stats *s, nd_error *err);
 void nd_fit_stats_free(nd_fit_stats *s);
 

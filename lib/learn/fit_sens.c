@@ -4,7 +4,8 @@
      Y_s = y + h Σ a_sj K_j,   K_s = f(t_s, Y_s, p),   y' = y + h Σ b_s K_s
      SY_s = S + h Σ a_sj SK_j, SK_s = J_s SY_s + ∂f/∂p_s, S' = S + h Σ b_s SK_s
    which is the exact derivative of the discrete solution, so the gradient and the
-   Gauss–Newton matrix built from it are exact for the discretised problem. */
+   Gauss–Newton matrix built from it are exact for the discretised problem. A step that
+   crosses a `when` event is split at it (fit_events.c). */
 #include <math.h>
 #include <string.h>
 
@@ -16,16 +17,14 @@ size_t fit_exp_nres(const nd_fit *f, size_t k, int single)
     return e->rows * f->nobsv + (single ? 0 : (e->S - 1) * f->n);
 }
 
-/* The parameters at t: the model's values with the stimulus added to its parameter. */
-static void pars_at(nd_fit *f, const fit_exp *e, double t)
+void fit_pars_at(nd_fit *f, const fit_exp *e, double t)
 {
     if (e->stim && e->stim_par >= 0)
         f->p[e->stim_par] = (e->whole ? 0 : nd_model_pars(f->m)[e->stim_par]) +
                             nd_stim_eval(e->stim, t);
 }
 
-/* One step from (t, y, Sy) with step h; sens: also the sensitivities. */
-static int step(nd_fit *f, const fit_exp *e, double t, double h, int sens)
+int fit_step(nd_fit *f, const fit_exp *e, double t, double h, int sens)
 {
     size_t n = f->n, ms = f->m_sens, np = f->np;
     const rk_scheme *rk = f->rk;
@@ -43,7 +42,7 @@ static int step(nd_fit *f, const fit_exp *e, double t, double h, int sens)
         /* The stimulus is read inside the step (its one-sided limits at the ends), so a
            jump on a step boundary — the steps divide the sample intervals — is taken
            exactly instead of leaking into the step before it. */
-        pars_at(f, e, t + fmin(fmax(rk->c[s], 1e-9), 1 - 1e-9) * h);
+        fit_pars_at(f, e, t + fmin(fmax(rk->c[s], 1e-9), 1 - 1e-9) * h);
         double *K = f->K + (size_t)s * n;
         if (nd_model_rhs(f->m, ts, f->Y, f->p, K)) return -1;
         if (!sens) continue;
@@ -88,12 +87,17 @@ static void sample_rows(nd_fit *f, const fit_exp *e, size_t j, size_t seg, doubl
         if (!J) continue;
         double *Jr = J + row * ld;
         memset(Jr, 0, ld * sizeof *Jr);
-        if (!ok) continue;
-        for (size_t c = 0; c < f->np; c++) Jr[c] = f->Sy[i * ms + c];
-        if (seg > 0)
-            for (size_t c = 0; c < f->n; c++)
-                Jr[e->theta_off + (seg - 1) * f->n + c] = f->Sy[i * ms + f->np + c] * f->sc[c];
+        if (ok) fit_sens_row_add(f, e, seg, f->Sy + i * ms, 1, Jr);
     }
+}
+
+void fit_sens_row_add(const nd_fit *f, const fit_exp *e, size_t seg, const double *srow,
+                      double w, double *Jr)
+{
+    for (size_t c = 0; c < f->np; c++) Jr[c] += w * srow[c];
+    if (seg > 0)
+        for (size_t c = 0; c < f->n; c++)
+            Jr[e->theta_off + (seg - 1) * f->n + c] += w * srow[f->np + c] * f->sc[c];
 }
 
 int fit_solve(nd_fit *f, size_t k, int single, double *r, double *J, size_t ld)
@@ -102,10 +106,12 @@ int fit_solve(nd_fit *f, size_t k, int single, double *r, double *J, size_t ld)
     size_t n = f->n, ms = f->m_sens, S = single ? 1 : e->S;
     int sens = J != NULL;
     memcpy(f->p, nd_model_pars(f->m), f->npar * sizeof *f->p);
+    f->nevents = 0;
     size_t crow = e->rows * f->nobsv;   /* the first continuity residual */
     for (size_t s = 0; s < S; s++) {
         size_t j0 = e->seg[s], j1 = single ? e->rows - 1 : e->seg[s + 1];
         memcpy(f->y, e->starts + s * n, n * sizeof *f->y);
+        f->njump = 0;
         if (sens) {
             memset(f->Sy, 0, n * ms * sizeof *f->Sy);
             for (size_t i = 0; i < n; i++) f->Sy[i * ms + f->np + i] = 1;
@@ -117,10 +123,12 @@ int fit_solve(nd_fit *f, size_t k, int single, double *r, double *J, size_t ld)
         for (size_t j = j0; j < j1; j++) {
             double h = (e->t[j + 1] - e->t[j]) / (double)e->sub[j];
             for (size_t m = 0; m < e->sub[j]; m++)
-                if (step(f, e, e->t[j] + (double)m * h, h, sens)) return -1;
+                if (fit_step_events(f, e, e->t[j] + (double)m * h, h, sens)) return -1;
             sample_rows(f, e, j + 1, s, r, J, ld);
+            if (f->nm) f->nm[j + 1] = f->njump;
             if (f->traj) memcpy(f->traj + (j + 1) * n, f->y, n * sizeof *f->y);
         }
+        if (e->dev) fit_lift(f, e, j0, j1, s, r, J, ld);
         if (s + 1 == S) break;
         /* The jump to the next segment's start, normalised by each state's scale. */
         const double *next = e->starts + (s + 1) * n;

@@ -15,7 +15,7 @@ void nd_fit_options_default(nd_fit_options *o)
 
 static void exp_free(fit_exp *e)
 {
-    free(e->t), free(e->d), free(e->sub), free(e->seg), free(e->starts);
+    free(e->t), free(e->d), free(e->sub), free(e->seg), free(e->starts), free(e->dev);
     nd_stim_free(e->stim);
 }
 
@@ -29,6 +29,7 @@ void nd_fit_free(nd_fit *f)
     free(f->obs), free(f->sc);
     free(f->p), free(f->y), free(f->Y), free(f->K), free(f->Sy), free(f->SY), free(f->SK);
     free(f->Jy), free(f->Jp);
+    fit_events_free(f);
     free(f);
 }
 
@@ -197,8 +198,9 @@ static nd_status alloc_work(nd_fit *f)
     f->Jy = malloc(n * n * sizeof *f->Jy);
     f->Jp = malloc(n * (f->npar ? f->npar : 1) * sizeof *f->Jp);
     f->sc = malloc(n * sizeof *f->sc);
+    f->nw = nd_model_nwhens(f->m);
     return f->p && f->y && f->Y && f->K && f->Sy && f->SY && f->SK && f->Jy && f->Jp && f->sc
-               ? ND_OK : ND_ENOMEM;
+               ? fit_events_alloc(f) : ND_ENOMEM;
 }
 
 /* Scales from a solve at the initial values; later segments start on it, with the
@@ -257,9 +259,10 @@ nd_fit *nd_fit_create(const nd_model *m, const nd_dataset *const *data, size_t n
         nd_error_fail(err, ND_EVALUE, "fitting needs at least one dataset");
         return NULL;
     }
-    if (nd_model_nwhens(m)) {
-        nd_error_fail(err, ND_EVALUE, "model %s has `when` resets: fitting through them is not "
-                      "supported yet", nd_model_name(m));
+    if (nd_model_nwhens(m) && !nd_model_has_event_derivs(m)) {
+        nd_error_fail(err, ND_EVALUE, "model %s has a `when` whose condition or reset cannot be "
+                      "differentiated: the fit needs exact gradients through its events",
+                      nd_model_name(m));
         return NULL;
     }
     if (!nd_model_has_jac(m)) {
@@ -303,6 +306,10 @@ nd_fit *nd_fit_create(const nd_model *m, const nd_dataset *const *data, size_t n
         e->data = data[k];
         e->stim_par = -1;
         if ((st = read_data(f, e, k, o, err))) break;
+        if (f->nw && fit_data_events(f, e)) {
+            st = nd_error_fail(err, ND_ENOMEM, "out of memory for the fit");
+            break;
+        }
         f->nobs += e->nobs;
     }
     if (!st) fit_layout(f);

@@ -111,6 +111,11 @@ static nd_status warn(const nd_fit *f, nd_fit_stats *s, const double *diag)
                      "in the data, and the standard errors, which assume independent noise, "
                      "understate the uncertainty", sb.len ? "; " : "", s->sigma,
                      s->sigma / s->noise, s->noise);
+    if (s->resets_data >= 0 && s->resets != s->resets_data)
+        nd_sb_printf(&sb, "%sthe fitted model resets %ld times and the data %ld: the loss jumps "
+                     "where the count changes, so the search may have stopped on such a step; "
+                     "start from values that give the data's count", sb.len ? "; " : "",
+                     s->resets, s->resets_data);
     if (!sb.len) {
         nd_sb_free(&sb);
         return ND_OK;
@@ -167,7 +172,10 @@ nd_status nd_fit_stats_compute(nd_fit *f, nd_fit_stats *s, nd_error *err)
         }
     s->noise = data_noise(f);
     s->misfit = s->noise > 0 && s->sigma > ND_FIT_MISFIT * s->noise;
-    if ((!s->identifiable || s->misfit) && warn(f, s, dg) != ND_OK)
+    s->resets = f->nw ? (long)nd_fit_events(f) : -1;
+    s->resets_data = f->nw ? fit_data_resets(f) : -1;
+    int count = s->resets_data >= 0 && s->resets != s->resets_data;
+    if ((!s->identifiable || s->misfit || count) && warn(f, s, dg) != ND_OK)
         st = nd_error_fail(err, ND_ENOMEM, "out of memory");
 done:
     free(A), free(V), free(w), free(dg);

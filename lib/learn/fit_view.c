@@ -85,6 +85,13 @@ static json_t *to_json(const nd_fit_report *r)
     nd_json_put(j, "sigma", nd_json_real(s->sigma));
     nd_json_put(j, "noise", nd_json_real(s->noise));
     nd_json_put(j, "misfit", json_boolean(s->misfit));
+    json_t *rs = json_null();
+    if (s->resets >= 0) {
+        rs = json_object();
+        nd_json_put(rs, "model", json_integer(s->resets));
+        nd_json_put(rs, "data", s->resets_data >= 0 ? json_integer(s->resets_data) : json_null());
+    }
+    nd_json_put(j, "resets", rs);
     for (size_t i = 0; i < np; i++) {
         json_t *p = json_object();
         nd_json_put(p, "name", nd_json_utf8(nd_fit_param_name(f, i)));
@@ -131,6 +138,12 @@ nd_bundle *nd_fit_view(const nd_fit_report *r)
     nd_sb text_tail;
     nd_sb_init(&text_tail);
     correlations_text(r, &text_tail);
+    if (r->stats->resets >= 0) {
+        nd_sb_printf(&text_tail, "resets (spikes) of the fitted model: %ld", r->stats->resets);
+        if (r->stats->resets_data >= 0)
+            nd_sb_printf(&text_tail, ", of the data: %ld", r->stats->resets_data);
+        nd_sb_putc(&text_tail, '\n');
+    }
     if (r->stats->warning) nd_sb_printf(&text_tail, "warning: %s\n", r->stats->warning);
     if (r->prof && (isnan(r->prof->lo) || isnan(r->prof->hi)))
         nd_sb_printf(&text_tail, "profile of %s: the 95 %% interval reaches past the grid on "

@@ -97,6 +97,8 @@ static void free_when(md_when *w)
     free(w->target), free(w->state), free(w->value), free(w->line), free(w->col), free(w->span);
     free(w->text);
     nd_code_free(w->reset);
+    nd_code_free(w->dg);
+    nd_code_free(w->dreset);
 }
 
 static void free_set(md_set *s)
@@ -394,8 +396,8 @@ nd_expr *nd_model_inline(const nd_model *m, const nd_expr *e, const char *const 
 /* Slots [t, y, p] live on the stack for models of ordinary size. */
 enum { STACK_SLOTS = 256 };
 
-static int run(const nd_model *m, const nd_code *code, double t, const double *y,
-               const double *p, double *out)
+int md_run(const nd_model *m, const nd_code *code, double t, const double *y,
+           const double *p, double *out)
 {
     if (!code) return -1;
     const md_def *d = m->def;
@@ -413,18 +415,18 @@ static int run(const nd_model *m, const nd_code *code, double t, const double *y
 
 int nd_model_rhs(const nd_model *m, double t, const double *y, const double *p, double *dydt)
 {
-    return run(m, m->def->rhs, t, y, p, dydt);
+    return md_run(m, m->def->rhs, t, y, p, dydt);
 }
 
 int nd_model_jac(const nd_model *m, double t, const double *y, const double *p, double *J)
 {
-    return run(m, m->def->jac, t, y, p, J);
+    return md_run(m, m->def->jac, t, y, p, J);
 }
 
 int nd_model_jacp(const nd_model *m, double t, const double *y, const double *p, double *Jp)
 {
     if (!m->def->list[ND_MODEL_PAR].count) return m->def->jac ? 0 : -1;
-    return run(m, m->def->jacp, t, y, p, Jp);
+    return md_run(m, m->def->jacp, t, y, p, Jp);
 }
 
 int nd_model_has_jac(const nd_model *m) { return m->def->jac != NULL; }
@@ -432,13 +434,13 @@ int nd_model_has_jac(const nd_model *m) { return m->def->jac != NULL; }
 int nd_model_terms(const nd_model *m, double t, const double *y, const double *p, double *terms)
 {
     if (!m->def->list[ND_MODEL_TERM].count) return 0;
-    return run(m, m->def->terms, t, y, p, terms);
+    return md_run(m, m->def->terms, t, y, p, terms);
 }
 
 int nd_model_events(const nd_model *m, double t, const double *y, const double *p, double *g)
 {
     if (!m->def->nwhens) return 0;
-    return run(m, m->def->events, t, y, p, g);
+    return md_run(m, m->def->events, t, y, p, g);
 }
 
 int nd_model_apply_reset(const nd_model *m, size_t k, double t, double *y, const double *p)
@@ -447,7 +449,7 @@ int nd_model_apply_reset(const nd_model *m, size_t k, double t, double *y, const
     const md_when *w = &m->def->whens[k];
     double stack[32], *v = w->nassign <= 32 ? stack : malloc(w->nassign * sizeof *v);
     if (!v) return -1;
-    int rc = run(m, w->reset, t, y, p, v);  /* all values from the pre-reset state */
+    int rc = md_run(m, w->reset, t, y, p, v);  /* all values from the pre-reset state */
     for (size_t i = 0; rc == 0 && i < w->nassign; i++) y[w->state[i]] = v[i];
     if (v != stack) free(v);
     return rc;

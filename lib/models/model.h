@@ -191,6 +191,21 @@ int nd_model_events(const nd_model *m, double t, const double *y, const double *
 /* Applies `when` k's assignments to y in place, all computed from the pre-reset values. */
 int nd_model_apply_reset(const nd_model *m, size_t k, double t, double *y, const double *p);
 
+/* Returns 1 when every when's event function and reset values were differentiated
+   symbolically (so nd_model_event_grad and nd_model_reset_jac work), else 0. */
+int nd_model_has_event_derivs(const nd_model *m);
+
+/* Writes the gradient of when k's event function g_k at (t, y, p): dg[0] = ∂g/∂t,
+   dg[1 + i] = ∂g/∂y_i, dg[1 + n + j] = ∂g/∂p_j. Returns 0, or -1 when not available. */
+int nd_model_event_grad(const nd_model *m, size_t k, double t, const double *y, const double *p,
+                        double *dg);
+
+/* Writes the derivatives of when k's reset map y⁺ = h(t, y⁻, p) at the pre-reset state:
+   row i (1 + n + npar values, laid out as in nd_model_event_grad) is ∂h_i; a state the
+   reset does not assign has the identity row. Returns 0, or -1 when not available. */
+int nd_model_reset_jac(const nd_model *m, size_t k, double t, const double *y, const double *p,
+                       double *D);
+
 /* Returns a new tree for e (written over the model's names) with the model's functions
    and constants inlined and every term replaced by its definition except those named in
    keep[0..nkeep); NULL with a located error when e calls an unknown function or an

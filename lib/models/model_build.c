@@ -159,11 +159,14 @@ static nd_status build_events(md_def *d, nd_error *err)
             return diff ? err->code : nd_error_fail(err, ND_ENOMEM, "out of memory");
         }
     }
-    nd_status st = compile(d, g, n, &d->events, err);
+    nd_status st = md_event_derivs(d, g, err);
+    if (st) free_exprs(g, n);
+    else st = compile(d, g, n, &d->events, err);
     for (size_t k = 0; k < n && !st; k++) {
         md_when *w = &d->whens[k];
         nd_expr **v = inline_all(d, w->value, w->nassign, err);
-        st = v ? compile(d, v, w->nassign, &w->reset, err) : err->code;
+        if (v && (st = md_reset_derivs(d, w, v, err))) free_exprs(v, w->nassign);
+        else st = v ? compile(d, v, w->nassign, &w->reset, err) : err->code;
     }
     return st;
 }

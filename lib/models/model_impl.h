@@ -46,6 +46,8 @@ typedef struct md_when {
     int *line, *col, *span;  /* where each target is written */
     char *text;
     nd_code *reset;     /* nassign outputs */
+    nd_code *dg;        /* ∂g/∂[t, states, pars]; NULL when g cannot be differentiated */
+    nd_code *dreset;    /* nassign rows of the same; NULL likewise */
 } md_when;
 
 /* `set NAME { p = v, ... } "summary"`. */
@@ -123,6 +125,18 @@ nd_status md_check(md_def *def, nd_error *err);
 
 /* Compiles rhs, Jacobians, terms, events and resets; ND_OK or an error. */
 nd_status md_build(md_def *def, nd_error *err);
+
+/* Evaluates code over the slots [t, y, p] of m into out; 0, or -1 when code is NULL or
+   memory runs out. */
+int md_run(const nd_model *m, const nd_code *code, double t, const double *y, const double *p,
+           double *out);
+
+/* Compiles the derivatives of every when's inlined event function g[k] (model_events.c),
+   leaving a when's dg NULL when one cannot be taken; ND_OK or ND_ENOMEM. */
+nd_status md_event_derivs(md_def *def, nd_expr *const *g, nd_error *err);
+
+/* The same for when w's inlined reset values v (its dreset). */
+nd_status md_reset_derivs(md_def *def, md_when *w, nd_expr *const *v, nd_error *err);
 
 /* Returns a new tree for e with functions, constants and terms (except keep) inlined;
    NULL with an error. */

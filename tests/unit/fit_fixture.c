@@ -2,7 +2,9 @@
    replays) on a grid from −200 ms, the first 200 ms then dropped: the cell starts at rest. */
 #include "fit_fixture.h"
 
+#include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "../../lib/learn/simulate.h"
 
@@ -41,4 +43,40 @@ done:
     free(times);
     free(p);
     return out;
+}
+
+nd_dataset *fit_fx_synth(const nd_model *m, double T, double dt, const nd_stim *stim, int par)
+{
+    size_t n;
+    double *t = nd_sim_times(T, dt, &n);
+    nd_sim_options o;
+    nd_sim_options_default(&o);
+    o.ode.rtol = o.ode.atol = 1e-10;
+    o.stim = stim;
+    o.input = par;
+    nd_dataset *ds = NULL;
+    nd_error e = {0};
+    if (t) nd_sim_model(m, t, n, T, &o, &ds, NULL, &e);
+    free(t);
+    return ds;
+}
+
+double fit_fx_grad_error(nd_fit *f, const double *theta, double step)
+{
+    size_t P = nd_fit_ntheta(f);
+    double *g = calloc(P, sizeof *g), *th = malloc(P * sizeof *th), L, num = 0, den = 0;
+    int bad = !g || !th || nd_fit_loss(f, theta, &L, g) != 0;
+    for (size_t i = 0; !bad && i < P; i++) {
+        double h = step * fmax(1, fabs(theta[i])), lp, lm;
+        memcpy(th, theta, P * sizeof *th);
+        th[i] = theta[i] + h;
+        bad |= nd_fit_loss(f, th, &lp, NULL) != 0;
+        th[i] = theta[i] - h;
+        bad |= nd_fit_loss(f, th, &lm, NULL) != 0;
+        double fd = (lp - lm) / (2 * h);
+        num += (g[i] - fd) * (g[i] - fd);
+        den += g[i] * g[i];
+    }
+    free(g), free(th);
+    return bad ? NAN : sqrt(num / den);
 }

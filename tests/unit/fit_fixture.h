@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "../../lib/data/dataset.h"
+#include "../../lib/learn/fit.h"
 #include "../../lib/models/model.h"
 
 /* The sweeps' layout: 500 ms at 20 kHz, the step on [150, 450) ms, a cell of 100 pF
@@ -20,5 +21,14 @@
    step of amp_pa pA: columns t (ms), V (mV), I (pA), the cell having rested 200 ms at I = 0
    before t = 0; NULL when the simulation fails. */
 nd_dataset *fit_fx_sweep(const nd_model *m, double gNa, double gK, double amp_pa);
+
+/* A dataset with columns t and the states of m simulated at its values (dp5, tolerances
+   1e-10, events located by the solver), sampled every dt up to T, under stim on parameter
+   par (NULL, -1: none); NULL when the simulation fails. */
+nd_dataset *fit_fx_synth(const nd_model *m, double T, double dt, const nd_stim *stim, int par);
+
+/* Relative error ‖g − g_fd‖/‖g‖ of f's exact loss gradient at theta against central
+   differences (step 1e-5·max(1, |θ_i|)); NAN when the loss cannot be evaluated. */
+double fit_fx_grad_error(nd_fit *f, const double *theta, double step);
 
 #endif

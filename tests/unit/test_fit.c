@@ -5,25 +5,8 @@
 
 #include "../../lib/learn/fit.h"
 #include "../../lib/learn/simulate.h"
+#include "fit_fixture.h"
 #include "test.h"
-
-/* A dataset with columns t and the named states of m simulated at its values (dp5, tight
-   tolerances), sampled every dt up to T. */
-static nd_dataset *synth(const nd_model *m, double T, double dt, const nd_stim *stim, int par)
-{
-    size_t n;
-    double *t = nd_sim_times(T, dt, &n);
-    nd_sim_options o;
-    nd_sim_options_default(&o);
-    o.ode.rtol = o.ode.atol = 1e-10;
-    o.stim = stim;
-    o.input = par;
-    nd_dataset *ds = NULL;
-    nd_error e = {0};
-    nd_sim_model(m, t, n, T, &o, &ds, NULL, &e);
-    free(t);
-    return ds;
-}
 
 static nd_model *model_text(const char *name, const char *src)
 {
@@ -31,27 +14,6 @@ static nd_model *model_text(const char *name, const char *src)
     nd_model *m = nd_model_parse(name, src, strlen(src), 1, 1, &e);
     if (!m) fprintf(stderr, "%s\n", e.msg);
     return m;
-}
-
-/* Relative error of the exact gradient against central differences of the loss. */
-static double grad_error(nd_fit *f, const double *theta)
-{
-    size_t P = nd_fit_ntheta(f);
-    double *g = calloc(P, sizeof *g), *th = malloc(P * sizeof *th), L, num = 0, den = 0;
-    CHECK(nd_fit_loss(f, theta, &L, g) == 0);
-    for (size_t i = 0; i < P; i++) {
-        double h = 1e-5 * fmax(1, fabs(theta[i])), lp, lm;
-        memcpy(th, theta, P * sizeof *th);
-        th[i] = theta[i] + h;
-        nd_fit_loss(f, th, &lp, NULL);
-        th[i] = theta[i] - h;
-        nd_fit_loss(f, th, &lm, NULL);
-        double fd = (lp - lm) / (2 * h);
-        num += (g[i] - fd) * (g[i] - fd);
-        den += g[i] * g[i];
-    }
-    free(g), free(th);
-    return sqrt(num / den);
 }
 
 TEST(fit_gradient_matches_central_differences_hh)
@@ -63,7 +25,7 @@ TEST(fit_gradient_matches_central_differences_hh)
     nd_stim *s = nd_stim_create();
     nd_stim_add_step(s, 2, 10, 10);
     int I = nd_model_index(truth, ND_MODEL_PAR, "I");
-    nd_dataset *ds = synth(truth, 20, 0.1, s, I);
+    nd_dataset *ds = fit_fx_synth(truth, 20, 0.1, s, I);
     nd_model *m = nd_model_builtin("hh", &e);
     const char *params[] = {"gNa", "gK", "gL"}, *obs[] = {"V"};
     for (size_t segments = 1; segments <= 3; segments += 2) {
@@ -80,7 +42,7 @@ TEST(fit_gradient_matches_central_differences_hh)
         double th[16];
         nd_fit_theta(f, th);
         for (size_t i = 3; i < nd_fit_ntheta(f); i++) th[i] *= 1.02;   /* off the trajectory */
-        double rel = grad_error(f, th);
+        double rel = fit_fx_grad_error(f, th, 1e-5);
         CHECK(rel < 1e-6);
         nd_fit_free(f);
     }
@@ -146,7 +108,7 @@ TEST(fit_product_pair_is_not_identifiable)
     nd_model *truth = nd_model_copy(m);
     nd_error e = {0};
     nd_model_set_par(truth, "a", 2, &e);
-    nd_dataset *ds = synth(truth, 3, 0.05, NULL, -1);
+    nd_dataset *ds = fit_fx_synth(truth, 3, 0.05, NULL, -1);
     const char *params[] = {"a", "b"};
     nd_fit_options o;
     nd_fit_options_default(&o);
@@ -207,7 +169,7 @@ TEST(fit_two_sweeps_with_shooting_recover_the_truth)
     nd_stim *s1 = nd_stim_create(), *s2 = nd_stim_create();
     nd_stim_add_step(s1, 2, 5, 8);
     nd_stim_add_step(s2, 2, 40, 12);
-    nd_dataset *d1 = synth(truth, 20, 0.1, s1, I), *d2 = synth(truth, 50, 0.1, s2, I);
+    nd_dataset *d1 = fit_fx_synth(truth, 20, 0.1, s1, I), *d2 = fit_fx_synth(truth, 50, 0.1, s2, I);
     nd_model *m = nd_model_builtin("hh", &e);
     const char *params[] = {"gNa", "gK"}, *obs[] = {"V"};
     for (int method = 0; method < 2; method++) {

@@ -1,0 +1,67 @@
+/* The saltation matrix of an event (see saltation.h for the formula and its sources). */
+#include "saltation.h"
+
+#include <float.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+int nd_salt_init(nd_salt *s, const nd_model *m)
+{
+    size_t n = nd_model_count(m, ND_MODEL_STATE), np = nd_model_count(m, ND_MODEL_PAR);
+    size_t w = 1 + n + np;
+    *s = (nd_salt){.n = n, .npar = np};
+    s->Sy = malloc(n * n * sizeof *s->Sy);
+    s->Sp = malloc((n * np > 0 ? n * np : 1) * sizeof *s->Sp);
+    s->ty = malloc(n * sizeof *s->ty);
+    s->tp = malloc((np ? np : 1) * sizeof *s->tp);
+    s->dg = malloc(w * sizeof *s->dg);
+    s->D = malloc(n * w * sizeof *s->D);
+    if (s->Sy && s->Sp && s->ty && s->tp && s->dg && s->D) return 0;
+    nd_salt_free(s);
+    return -1;
+}
+
+void nd_salt_free(nd_salt *s)
+{
+    free(s->Sy), free(s->Sp), free(s->ty), free(s->tp), free(s->dg), free(s->D);
+    *s = (nd_salt){0};
+}
+
+int nd_salt_compute(nd_salt *s, const nd_model *m, size_t k, double t, const double *p,
+                    const double *ym, const double *fm, const double *fp)
+{
+    size_t n = s->n, np = s->npar, w = 1 + n + np;
+    if (nd_model_event_grad(m, k, t, ym, p, s->dg) || nd_model_reset_jac(m, k, t, ym, p, s->D))
+        return -1;
+    const double *gy = s->dg + 1, *gp = s->dg + 1 + n;
+    double den = s->dg[0], scale = fabs(s->dg[0]);
+    for (size_t i = 0; i < n; i++) den += gy[i] * fm[i], scale += fabs(gy[i] * fm[i]);
+    /* A crossing at a vanishing rate: the event time is not differentiable. */
+    if (!(fabs(den) > 1e3 * DBL_EPSILON * scale)) return -1;
+    for (size_t j = 0; j < n; j++) s->ty[j] = -gy[j] / den;
+    for (size_t j = 0; j < np; j++) s->tp[j] = -gp[j] / den;
+    for (size_t i = 0; i < n; i++) {
+        const double *Di = s->D + i * w;
+        /* v_i = f⁺ − H_y f⁻ − H_t: how the state after the event moves when t* moves. */
+        double v = fp[i] - Di[0];
+        for (size_t j = 0; j < n; j++) v -= Di[1 + j] * fm[j];
+        for (size_t j = 0; j < n; j++) s->Sy[i * n + j] = Di[1 + j] - v * s->ty[j];
+        for (size_t j = 0; j < np; j++) s->Sp[i * np + j] = Di[1 + n + j] - v * s->tp[j];
+    }
+    return 0;
+}
+
+void nd_salt_forward(const nd_salt *s, double *S, size_t ms, const int *col, double *work)
+{
+    size_t n = s->n;
+    memcpy(work, S, n * ms * sizeof *work);
+    for (size_t i = 0; i < n; i++) {
+        double *row = S + i * ms;
+        for (size_t c = 0; c < ms; c++) {
+            double v = col[c] >= 0 ? s->Sp[i * s->npar + (size_t)col[c]] : 0;
+            for (size_t j = 0; j < n; j++) v += s->Sy[i * n + j] * work[j * ms + c];
+            row[c] = v;
+        }
+    }
+}

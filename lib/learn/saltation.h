@@ -1,0 +1,45 @@
+/* Sensitivities across a `when` reset: the saltation matrix.
+
+   At an event g(t, y, p) = 0 the state jumps, y⁺ = h(t, y⁻, p). A perturbation dy⁻ of the
+   state just before and dp of the parameters move the event time by
+     dt* = −(g_y dy⁻ + g_p dp) / (g_y f⁻ + g_t)
+   and the state just after it, compared at a fixed time, by
+     dy⁺ = H_y dy⁻ + H_p dp + (f⁺ − H_y f⁻ − H_t)(g_y dy⁻ + g_p dp)/(g_y f⁻ + g_t)
+   with f∓ the right-hand side on either side of the event (Aizerman & Gantmacher 1958;
+   Leine & Nijmeijer 2004; the same jump EventProp uses in reverse, Wunderlich & Pehle
+   2021). This file computes the two matrices Σ_y = ∂y⁺/∂y⁻ and Σ_p = ∂y⁺/∂p once per
+   event, so a forward sensitivity (S⁺ = Σ_y S⁻ + Σ_p) and an adjoint (λ⁻ = Σ_yᵀ λ⁺) use
+   the same numbers. */
+#ifndef ND_LEARN_SALTATION_H
+#define ND_LEARN_SALTATION_H
+
+#include <stddef.h>
+
+#include "../models/model.h"
+
+typedef struct nd_salt {
+    size_t n, npar;
+    double *Sy;       /* n × n: ∂y⁺/∂y⁻ */
+    double *Sp;       /* n × npar: ∂y⁺/∂p */
+    double *ty, *tp;  /* n, npar: the event time's gradient ∂t* / ∂y⁻ and ∂t* / ∂p */
+    double *dg, *D;   /* work: the event's gradient, the reset's derivatives */
+} nd_salt;
+
+/* Allocates the matrices for m's states and parameters; 0, or -1 on ENOMEM. */
+int nd_salt_init(nd_salt *s, const nd_model *m);
+void nd_salt_free(nd_salt *s);
+
+/* Computes Σ_y, Σ_p and the event time's gradient at event k of m at time t, from the
+   parameters p, the state ym before the reset and the right-hand sides fm = f(t, ym) and
+   fp = f(t, h(ym)). Returns 0, or -1 when the derivatives are not available or the
+   trajectory only grazes the event surface (g_y f⁻ + g_t ≈ 0: the event time is not
+   differentiable there). */
+int nd_salt_compute(nd_salt *s, const nd_model *m, size_t k, double t, const double *p,
+                    const double *ym, const double *fm, const double *fp);
+
+/* Carries the sensitivities S (n × ms, row-major; column c with respect to model parameter
+   col[c], or to something the event does not depend on when col[c] < 0) across the event:
+   S ← Σ_y S + Σ_p[:, col]. work has n × ms values. */
+void nd_salt_forward(const nd_salt *s, double *S, size_t ms, const int *col, double *work);
+
+#endif
