@@ -45,16 +45,18 @@ int nd_learn_plot_option(const char *key)
 nd_status nd_learn_plot_show(const nd_cmd_ctx *ctx, nd_figure *fig, const char *caption,
                              const char *key, json_t *value, nd_value **result, nd_error *err)
 {
-    nd_status st = nd_cmd_figure_size(ctx, fig, err);
+    nd_status st = key && nd_fig_set_json(fig, key, value) != 0
+                       ? nd_error_fail(err, ND_ENOMEM, "out of memory while rendering output")
+                       : nd_cmd_figure_size(ctx, fig, err);
+    if (!key) json_decref(value);
     nd_bundle *b = NULL;
     if (st == ND_OK) st = nd_fig_render(fig, &b, err);
     if (st != ND_OK) {
-        json_decref(value);
         nd_fig_free(fig);
         nd_learn_locate_call(ctx, err);
         return st;
     }
-    if (nd_fig_annotate(b, caption, key, value) != 0) {
+    if (nd_fig_caption(b, caption) != 0) {
         nd_bundle_free(b);
         b = NULL;
     }
