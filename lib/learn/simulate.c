@@ -21,10 +21,7 @@ void nd_sim_options_default(nd_sim_options *o)
 
 double nd_sim_default_sample(double t_end)
 {
-    double raw = t_end / 4000, p = pow(10, floor(log10(raw))), steps[] = {1, 2, 5, 10};
-    for (size_t i = 0; i < 4; i++)
-        if (steps[i] * p >= raw) return steps[i] * p;
-    return raw;
+    return nd_nice_ceil(t_end / 4000);
 }
 
 double *nd_sim_times(double t_end, double sample, size_t *n)

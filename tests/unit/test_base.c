@@ -209,6 +209,21 @@ TEST(text_escaping)
     CHECK_INT(nd_utf8_width("a\xc2\xb5\xe2\x88\x92"), 3);
 }
 
+/* Unicode 15, table 3-7: the well-formed sequences; a buffer's end cuts one short. */
+TEST(utf8_sequences_per_the_unicode_table)
+{
+    CHECK_INT(nd_utf8_seq_len("\xe2\x88\x92"), 3);            /* U+2212 */
+    CHECK_INT(nd_utf8_seq_len_n("\xe2\x88\x92", 3), 3);
+    CHECK_INT(nd_utf8_seq_len_n("\xe2\x88\x92", 2), 0);       /* cut by the buffer */
+    CHECK_INT(nd_utf8_seq_len("\xc0\x80"), 0);                 /* overlong NUL */
+    CHECK_INT(nd_utf8_seq_len("\xe0\x9f\xbf"), 0);             /* overlong U+07FF */
+    CHECK_INT(nd_utf8_seq_len("\xed\xa0\x80"), 0);             /* surrogate U+D800 */
+    CHECK_INT(nd_utf8_seq_len("\xf4\x8f\xbf\xbf"), 4);        /* U+10FFFF */
+    CHECK_INT(nd_utf8_seq_len("\xf4\x90\x80\x80"), 0);        /* above U+10FFFF */
+    CHECK_INT(nd_utf8_seq_len("\xe2\x88"), 0);                 /* the NUL ends it */
+    CHECK_INT(nd_utf8_seq_len("x"), 1);
+}
+
 TEST(error_column_counts_characters_of_the_source)
 {
     /* "ä" and "ö" are two bytes each: byte column 13 is character column 11. */
