@@ -183,14 +183,14 @@ static nd_status read_options(const nd_cmd_ctx *ctx, nd_sindy_job *job, nd_error
         (st = nd_arg_opt_number(ctx, "seed", seed, &seed, err)) ||
         (st = nd_arg_opt_bool(ctx, "sweep", 0, &job->sweep, err)))
         return st;
-    if (!(o->threshold >= 0 && isfinite(o->threshold)))
-        return nd_arg_error(nd_arg_opt(ctx, "threshold"), err, ND_EVALUE,
-                            "threshold must be a finite number >= 0");
-    if (!(o->ridge >= 0 && isfinite(o->ridge)))
-        return nd_arg_error(nd_arg_opt(ctx, "lambda"), err, ND_EVALUE,
-                            "lambda must be a finite number >= 0");
-    if (!(o->nu > 0 && isfinite(o->nu)))
-        return nd_arg_error(nd_arg_opt(ctx, "nu"), err, ND_EVALUE, "nu must be positive");
+    nd_sindy_field bad;
+    nd_error e;
+    if ((st = nd_sindy_check_options(o, &bad, &e)) != ND_OK) {
+        static const char *const keys[] = {[ND_SINDY_FIELD_THRESHOLD] = "threshold",
+                                           [ND_SINDY_FIELD_RIDGE] = "lambda",
+                                           [ND_SINDY_FIELD_NU] = "nu"};
+        return nd_arg_error(nd_arg_opt(ctx, keys[bad]), err, st, "%s", e.msg);
+    }
     if (!(ens >= 0 && ens <= 10000 && ens == floor(ens)))
         return nd_arg_error(nd_arg_opt(ctx, "ensemble"), err, ND_EVALUE,
                             "ensemble must be a whole number of models from 0 to 10000");
