@@ -229,4 +229,12 @@ char *nd_model_using(const nd_model *m);
    doc), caller frees; NULL when the model has no such name. */
 char *nd_model_explain(const nd_model *m, const char *name);
 
+/* Returns nd_model_explain's text as a text/plain bundle (what `explain` and the
+   inspector show); NULL when the model has no such name, or on ENOMEM. */
+nd_bundle *nd_model_explain_bundle(const nd_model *m, const char *name);
+
+/* Returns "note (model NAME): …\n" with what reading the model noticed (nd_model_notes),
+   as `model` warns it; NULL when there is nothing to note, or on ENOMEM. Caller frees. */
+char *nd_model_notes_text(const nd_model *m);
+
 #endif

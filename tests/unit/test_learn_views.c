@@ -7,6 +7,7 @@
 
 #include "../../lib/base/json.h"
 #include "../../lib/learn/deriv_set.h"
+#include "../../lib/learn/hybrid_view.h"
 #include "../../lib/learn/sindy_job.h"
 #include "../../lib/learn/ude_stages.h"
 #include "../../lib/learn/ude_train_view.h"
@@ -194,6 +195,10 @@ TEST(ude_run_logs_each_stage_after_the_history)
     size_t hidden[] = {4};
     nd_ude_spec spec = {rep, 1, in, 2, hidden, 1, ND_ACT_TANH, 1};
     nd_ude *u = m ? nd_ude_create(m, &spec, NULL) : NULL;
+    nd_bundle *eqs = u ? nd_ude_equations(u) : NULL;   /* the term reads the network */
+    CHECK_CONTAINS(eqs ? nd_bundle_get(eqs, "text/plain") : NULL, "  U1 = network(x, y)\n");
+    CHECK_CONTAINS(eqs ? nd_bundle_get(eqs, "text/plain") : NULL, "  dy/dt = -delta*y");
+    nd_bundle_free(eqs);
     nd_ude_experiment ex = {data, NULL, -1};
     nd_ude_train_stage st[2] = {{.r.kind = ND_OPTIM_ADAM, .iters = 4, .collocation = -1},
                                 {.r.kind = ND_OPTIM_ADAM, .r.segments = 2, .iters = 3,

@@ -258,6 +258,17 @@ TEST(model_views_equations_learned_and_summary)
     s = nd_model_using(m);
     CHECK_STR(s, "using fhn: The FitzHugh–Nagumo model (2 states, 4 parameters)\n");
     free(s);
+    CHECK(nd_model_notes_text(m) == NULL);   /* nothing noticed in the built-in */
+    b = nd_model_explain_bundle(m, "eps");
+    CHECK_CONTAINS(b ? nd_bundle_get(b, "text/plain") : NULL, "eps");
+    nd_bundle_free(b);
+    CHECK(nd_model_explain_bundle(m, "gNa") == NULL);   /* fhn has no gNa */
+    nd_model_free(m);
+    static const char decay[] = "dx/dt = -x\n";
+    m = nd_model_parse("d", decay, sizeof decay - 1, 1, 1, &e);
+    s = m ? nd_model_notes_text(m) : NULL;
+    CHECK_STR(s, "note (model d): init of x defaults to 0\n");
+    free(s);
     nd_model_free(m);
 }
 
