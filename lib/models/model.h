@@ -93,6 +93,10 @@ const char *nd_model_name(const nd_model *m);
 /* Returns the unit of time the model declares (`time ms`), or "" when it declares none. */
 const char *nd_model_time_unit(const nd_model *m);
 
+/* Returns the factor from events per time unit to events per second (Hz): 1000 for a
+   millisecond model, else 1 (the rate stays per time unit). */
+double nd_model_rate_scale(const nd_model *m);
+
 /* Returns the text m was read from (*len bytes) and where it started in its cell (for
    rebuilding it elsewhere with nd_model_parse). */
 const char *nd_model_source(const nd_model *m, size_t *len, int *line, int *col);

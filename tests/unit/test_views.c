@@ -345,3 +345,18 @@ TEST(nice_steps_and_decimals)
     CHECK_INT(nd_numfmt_decimals(0.1, 0.25), 2);
     CHECK_INT(nd_numfmt_decimals(0, 1.0 / 3), 6);   /* no finite decimal writes 1/3 */
 }
+
+/* fi's progress line, and the rate unit of a millisecond model (spikes/ms × 1000 = Hz). */
+TEST(fi_progress_line_and_rate_scale)
+{
+    char buf[160];
+    nd_fi_progress_text("I", 0, 3.5, 11, 80, 1.25, buf, sizeof buf);
+    CHECK_STR(buf, "fi: down sweep at I = 3.5 (12 of 80 runs, 1.2 s)");
+    nd_error e = {0};
+    nd_model *m = nd_model_builtin("hh", &e);
+    CHECK(m && nd_model_rate_scale(m) == 1000);
+    nd_model_free(m);
+    m = nd_model_builtin("fhn", &e);   /* dimensionless time: rates stay per time unit */
+    CHECK(m && nd_model_rate_scale(m) == 1);
+    nd_model_free(m);
+}
