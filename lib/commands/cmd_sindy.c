@@ -37,13 +37,6 @@ static nd_status locate(nd_error *err, const nd_arg *a, nd_status st)
     return st;
 }
 
-static int has_name(const char *const *names, size_t n, const char *s)
-{
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(names[i], s) == 0) return 1;
-    return 0;
-}
-
 /* ---- samples from a dataset: targets dX/dt ---- */
 
 /* The model whose functions and parameters the library may use: model=NAME, else the
@@ -87,12 +80,7 @@ static nd_status dataset_samples(const nd_cmd_ctx *ctx, const nd_arg *a0, nd_dat
         const nd_arg *a = nd_arg_pos(ctx, i);
         const char *name;
         if ((st = nd_arg_name(ctx, a, &name, err)) != ND_OK) return st;
-        if (nd_ds_find(ds, name) < 1)
-            return nd_arg_error(a, err, ND_ENAME, "the dataset has no variable '%s'", name);
-        if (has_name(job->targets, job->ntargets, name))
-            return nd_arg_error(a, err, ND_EVALUE, "'%s' is named twice", name);
-        job->target_is_state[job->ntargets] = 1;
-        job->targets[job->ntargets++] = name;
+        if ((st = nd_sindy_job_add_target(job, ds, name, err)) != ND_OK) return locate(err, a, st);
     }
     if (!job->ntargets && (st = nd_sindy_job_default_targets(job, err)) != ND_OK)
         return locate(err, a0, st);
@@ -271,18 +259,11 @@ static nd_status bind_result(const sindy_call *sc, nd_model *model, nd_value **r
     nd_model_obj *mo = v ? nd_value_as_model(v) : NULL;
     if (!mo) return nd_error_fail(err, ND_ENOMEM, "out of memory");
     /* The stimulus in force for the source carries over. */
+    const nd_model_obj *src = sc->model_obj;
     int par = -1;
-    nd_stim *stim = NULL;
-    if (job->net && nd_ude_stim(job->net, &par))
-        stim = nd_stim_copy(nd_ude_stim(job->net, &par));
-    else if (sc->model_obj && sc->model_obj->stim)
-        stim = nd_stim_copy(sc->model_obj->stim), par = sc->model_obj->stim_par;
-    if (stim && par >= 0 && par < (int)nd_model_count(mo->model, ND_MODEL_PAR)) {
-        mo->stim = stim;
+    if ((mo->stim = nd_sindy_job_stim(job, src ? src->stim : NULL, src ? src->stim_par : -1,
+                                      mo->model, &par)))
         mo->stim_par = par;
-    } else {
-        nd_stim_free(stim);
-    }
     *result = v;
     return (mo->fit = nd_sindy_fit_record(job)) ? ND_OK
                                                   : nd_error_fail(err, ND_ENOMEM, "out of memory");

@@ -235,3 +235,32 @@ TEST(ude_run_logs_each_stage_after_the_history)
     nd_ds_free(data);
     nd_model_free(m);
 }
+
+/* Named targets are checked by the job (a column, once); the recovered model carries the
+   source's stimulus only when it drives one of its own parameters. */
+TEST(sindy_job_targets_and_carried_stimulus)
+{
+    nd_dataset *ds = decay();
+    nd_sindy_job job = {.name = "rec", .target_text = "data"};
+    nd_error err = {0};
+    CHECK_INT(nd_sindy_job_columns(&job, ds, &err), ND_OK);
+    CHECK_INT(nd_sindy_job_add_target(&job, ds, "x", &err), ND_OK);
+    CHECK_INT(nd_sindy_job_add_target(&job, ds, "x", &err), ND_EVALUE);
+    CHECK_STR(err.msg, "'x' is named twice");
+    CHECK_INT(nd_sindy_job_add_target(&job, ds, "t", &err), ND_ENAME);   /* time is no target */
+    CHECK_INT(job.ntargets, 1);
+    static const char src[] = "dx/dt = -k*x + I\npar k = 2, I = 0\ninit x = 1\n";
+    nd_model *m = nd_model_parse("d", src, sizeof src - 1, 1, 1, &err);
+    nd_stim *s = nd_stim_create();
+    CHECK(s && nd_stim_add_step(s, 1, 2, 3) == ND_OK);
+    int par = -7;
+    nd_stim *c = m ? nd_sindy_job_stim(&job, s, 1, m, &par) : NULL;
+    CHECK(c && par == 1 && nd_stim_eval(c, 2) == 3);
+    nd_stim_free(c);
+    CHECK(m && nd_sindy_job_stim(&job, s, 2, m, &par) == NULL);        /* no parameter 2 */
+    CHECK(m && nd_sindy_job_stim(&job, NULL, -1, m, &par) == NULL);
+    nd_stim_free(s);
+    nd_model_free(m);
+    nd_sindy_job_clear(&job);
+    nd_ds_free(ds);
+}
