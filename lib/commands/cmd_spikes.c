@@ -43,11 +43,10 @@ static nd_value *spikes_record(const nd_spikes_report *r, const double *isi)
 static nd_status pick_column(const nd_cmd_ctx *ctx, const nd_dataset *ds, const nd_arg *dsa,
                              const nd_arg *va, int *col, nd_error *err)
 {
-    const char *var = nd_ds_find(ds, "V") > 0 ? "V" : nd_ds_cols(ds) > 1 ? nd_ds_name(ds, 1) : "?";
+    const char *var = NULL;
     nd_status st = va ? nd_arg_name(ctx, va, &var, err) : ND_OK;
     if (st != ND_OK) return st;
-    *col = nd_ds_find(ds, var);
-    if (*col >= 1) return ND_OK;
+    if ((*col = nd_spikes_column(ds, var)) >= 1) return ND_OK;
     return va ? nd_arg_error(va, err, ND_ENAME, "the dataset has no variable '%s'", var)
               : nd_arg_error(dsa, err, ND_EVALUE, "the dataset has no variable");
 }
@@ -57,17 +56,17 @@ static nd_status pick_column(const nd_cmd_ctx *ctx, const nd_dataset *ds, const 
 static nd_status pick_rule(const nd_cmd_ctx *ctx, const nd_dataset *ds, int col,
                            nd_spikes_rule *rule, nd_error *err)
 {
-    nd_spikes_rule_for(ds, (size_t)col, rule);
+    const nd_arg *ta = nd_arg_opt(ctx, "threshold"), *ha = nd_arg_opt(ctx, "hysteresis");
+    double thr, hys;
     nd_status st;
-    if (nd_arg_opt(ctx, "threshold")) {
-        double thr;
-        if ((st = nd_arg_opt_number(ctx, "threshold", 0, &thr, err))) return st;
-        nd_spikes_rule_given(nd_ds_col(ds, (size_t)col), nd_ds_rows(ds), thr, rule);
-    }
-    if (rule->kind == ND_SPIKES_RESET && nd_arg_opt(ctx, "hysteresis"))
-        return nd_arg_error(nd_arg_opt(ctx, "hysteresis"), err, ND_EVALUE, "hysteresis "
-                            "needs a threshold: here each reset is a spike");
-    return nd_arg_opt_number(ctx, "hysteresis", rule->hysteresis, &rule->hysteresis, err);
+    if ((ta && (st = nd_arg_number(ctx, ta, &thr, err)) != ND_OK) ||
+        (ha && (st = nd_arg_number(ctx, ha, &hys, err)) != ND_OK))
+        return st;
+    nd_error e;
+    if ((st = nd_spikes_rule_with(ds, (size_t)col, ta ? &thr : NULL, ha ? &hys : NULL, rule,
+                                  &e)) != ND_OK)
+        return nd_arg_error(ha, err, st, "%s", e.msg);   /* only a hysteresis is refused */
+    return ND_OK;
 }
 
 static nd_status run_spikes(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
