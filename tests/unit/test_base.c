@@ -7,6 +7,7 @@
 #include "../../lib/base/bundle.h"
 #include "../../lib/base/minimize.h"
 #include "../../lib/base/range.h"
+#include "../../lib/base/reduce.h"
 #include "../../lib/base/root.h"
 #include "../../lib/base/error.h"
 #include "../../lib/base/json.h"
@@ -345,4 +346,22 @@ TEST(json_builders_write_compact_ordered_text)
     CHECK_STR(s, "{\"type\":\"x\",\"v\":[1.5,\"nan\",\"-inf\"],\"n\":3,\"third\":0.10000000000000001}");
     free(s);
     CHECK(nd_json_dump(NULL) == NULL);
+}
+
+/* Sums, means and sample standard deviations of short runs worked by hand; the two-pass
+   std keeps its digits where Σx² − n·mean² would lose them all (1e9 + {1, 2, 3}: std 1). */
+TEST(reduce_numbers_by_hand)
+{
+    const double x[] = {1, 2, 4}, big[] = {1e9 + 1, 1e9 + 2, 1e9 + 3}, gap[] = {3, NAN, 1};
+    CHECK_NEAR(nd_reduce_numbers(ND_REDUCE_SUM, x, 3), 7, 0);
+    CHECK_NEAR(nd_reduce_numbers(ND_REDUCE_SUM, x, 0), 0, 0);
+    CHECK_NEAR(nd_reduce_numbers(ND_REDUCE_MEAN, x, 3), 7.0 / 3, 1e-15);
+    CHECK_NEAR(nd_reduce_numbers(ND_REDUCE_STD, x, 3), sqrt(7.0 / 3), 1e-15);  /* (16+1+25)/9/2 */
+    CHECK_NEAR(nd_reduce_numbers(ND_REDUCE_STD, big, 3), 1, 0);
+    CHECK_NEAR(nd_reduce_numbers(ND_REDUCE_MIN, x, 3), 1, 0);
+    CHECK_NEAR(nd_reduce_numbers(ND_REDUCE_MAX, x, 3), 4, 0);
+    CHECK(isnan(nd_reduce_numbers(ND_REDUCE_MIN, gap, 3)));
+    CHECK(isnan(nd_reduce_numbers(ND_REDUCE_STD, x, 1)));
+    CHECK(isnan(nd_reduce_numbers(ND_REDUCE_MEAN, x, 0)));
+    CHECK_INT(nd_reduce_min_count(ND_REDUCE_STD), 2);
 }
