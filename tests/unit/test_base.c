@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "../../lib/base/atomicfile.h"
 #include "../../lib/base/bundle.h"
 #include "../../lib/base/minimize.h"
 #include "../../lib/base/range.h"
@@ -364,4 +365,16 @@ TEST(reduce_numbers_by_hand)
     CHECK(isnan(nd_reduce_numbers(ND_REDUCE_STD, x, 1)));
     CHECK(isnan(nd_reduce_numbers(ND_REDUCE_MEAN, x, 0)));
     CHECK_INT(nd_reduce_min_count(ND_REDUCE_STD), 2);
+}
+
+/* Only plain files (or none yet) are read or replaced: a directory or a device is not. */
+TEST(file_check_regular_refuses_directories_and_devices)
+{
+    nd_error err;
+    CHECK_INT(nd_file_check_regular("/nonexistent/neurodyn-test", "read", &err), ND_OK);
+    CHECK_INT(nd_file_check_regular("/dev/null", "write", &err), ND_EIO);
+    CHECK_STR(err.msg, "cannot write '/dev/null': it is a device or pipe, not a regular file");
+    CHECK_INT(nd_file_check_regular("/", "read", &err), ND_EIO);
+    CHECK_STR(err.msg, "cannot read '/': it is a directory, not a regular file");
+    CHECK_INT(nd_file_check_regular("/etc/passwd", "read", &err), ND_OK);
 }
