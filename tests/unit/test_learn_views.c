@@ -112,7 +112,17 @@ TEST(deriv_set_differentiates_and_compares_a_quadratic)
     int cols[] = {1};
     nd_deriv_set s = {.ds = ds, .src = "q", .cols = cols, .nvars = 1, .method = -1,
                       .compare = 1};
-    for (int m = 0; m < ND_DERIV_NMETHODS; m++) nd_deriv_options_default(&s.o[m], m);
+    nd_deriv_options all = nd_deriv_set_shared(&s);   /* a comparison computes savgol */
+    CHECK_INT(all.method, ND_DERIV_SAVGOL);
+    all.window = 7;
+    nd_deriv_set_options(&s, &all);
+    CHECK_INT(s.o[ND_DERIV_TV].method, ND_DERIV_TV);   /* each keeps its own method */
+    CHECK_INT(s.o[ND_DERIV_FD].window, 7);
+    s.method = ND_DERIV_FD;
+    s.compare = 0;
+    CHECK_INT(nd_deriv_set_shared(&s).method, ND_DERIV_FD);   /* no window to check */
+    s.method = -1;
+    s.compare = 1;
     nd_error err = {0};
     CHECK_INT(nd_deriv_set_run(&s, NULL, &err), ND_OK);
     nd_dataset *res = nd_deriv_set_dataset(&s);
