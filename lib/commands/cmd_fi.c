@@ -9,6 +9,7 @@
 #include "../analysis/fi_view.h"
 #include "../language/args.h"
 #include "../language/exec.h"
+#include "learn_cmd.h"
 #include "modules.h"
 #include "../language/progress.h"
 #include "../language/target.h"
@@ -132,9 +133,7 @@ static nd_status run_fi(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
         return ND_EINTERRUPT;
     }
     if (st != ND_OK) {
-        if (err && err->line == 0)
-            nd_target_locate(err, &(nd_arg){.line = ctx->call->line, .col = ctx->call->col,
-                                            .span = (int)strlen(ctx->call->name)});
+        nd_learn_locate_call(ctx, err);
         return st;
     }
     nd_fi_findings f = nd_fi_find(&r);

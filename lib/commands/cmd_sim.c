@@ -9,6 +9,7 @@
 #include "../ode/solve.h"
 #include "../language/args.h"
 #include "../language/exec.h"
+#include "learn_cmd.h"
 #include "modules.h"
 #include "../language/target.h"
 
@@ -99,8 +100,7 @@ static nd_status run_simulate(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     if ((st = nd_sim_check_size(rq.t_end, rq.sample, 1.0 + (double)n + (input >= 0) +
                                 (double)nterms, err)) != ND_OK) {
         nd_stim_free(stim);
-        nd_target_locate(err, &(nd_arg){.line = ctx->call->line, .col = ctx->call->col,
-                                        .span = (int)strlen(ctx->call->name)});
+        nd_learn_locate_call(ctx, err);
         return st;
     }
     nd_sim_options so;
@@ -120,8 +120,7 @@ static nd_status run_simulate(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
         st = nd_sim_network(net, times, nt, rq.t_end, &so, &ds, &stats, err);
     else
         st = nd_sim_model(m, times, nt, rq.t_end, &so, &ds, &stats, err);
-    if (st != ND_OK && err && err->line == 0) nd_target_locate(err, &(nd_arg){
-        .line = ctx->call->line, .col = ctx->call->col, .span = (int)strlen(ctx->call->name)});
+    if (st != ND_OK) nd_learn_locate_call(ctx, err);
     if (st == ND_OK && stats.warning[0]) {
         ctx->sink->stream(ctx->sink->ctx, ND_STREAM_ERR, "warning: ");
         ctx->sink->stream(ctx->sink->ctx, ND_STREAM_ERR, stats.warning);

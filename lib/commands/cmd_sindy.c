@@ -280,17 +280,13 @@ static nd_status run_sindy(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     const nd_arg *a0 = nd_arg_pos(ctx, 0);
     job->target_text = a0->value->str ? a0->value->str : "";
     /* NET.TERM or a dataset. */
+    const char *term = NULL;
+    nd_ude *net = nd_learn_net_of(ctx, &term, sc.net_name, sizeof sc.net_name);
     if (a0->value->kind == ND_EXPR_NAME && strchr(a0->value->str, '.')) {
-        const char *s = a0->value->str, *dot = strchr(s, '.');
-        size_t len = (size_t)(dot - s);
-        if (len < sizeof sc.net_name) {
-            memcpy(sc.net_name, s, len);
-            sc.net_name[len] = '\0';
-            job->net = nd_value_as_ude(nd_ws_get(ctx->ws, sc.net_name));
-        }
-        if (!job->net)
+        const char *s = a0->value->str;
+        if (!(job->net = net))
             return nd_arg_error(a0, err, ND_ENAME, "'%.*s' is not a network: sindy NET.TERM "
-                                "needs a network made by ude", (int)len, s);
+                                "needs a network made by ude", (int)(strchr(s, '.') - s), s);
         if (nd_ude_is_node(job->net))
             return nd_arg_error(a0, err, ND_EVALUE, "%s is a neural ODE; sindy NET.TERM needs "
                                 "a ude (for a neural ODE, simulate it and run sindy on the "
@@ -303,7 +299,7 @@ static nd_status run_sindy(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
             st = nd_arg_error(nd_arg_opt(ctx, "model"), err, ND_EVALUE, "model= is for a "
                               "dataset target: a network brings its own model");
         else
-            st = net_samples(ctx, a0, job, strchr(a0->value->str, '.') + 1, err);
+            st = net_samples(ctx, a0, job, term, err);
     } else {
         if (nd_arg_opt(ctx, "t"))
             return nd_arg_error(nd_arg_opt(ctx, "t"), err, ND_EVALUE, "t= is for a network "

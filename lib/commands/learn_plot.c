@@ -37,6 +37,20 @@ int nd_plot_net_target(const nd_cmd_ctx *ctx)
     return nd_learn_net_of(ctx, &term, name, sizeof name) != NULL;
 }
 
+nd_status nd_learn_vs(const nd_cmd_ctx *ctx, size_t *pos, const nd_arg **true_at,
+                      nd_error *err)
+{
+    const nd_arg *a = nd_arg_pos(ctx, *pos);
+    *true_at = NULL;
+    if (!a || a->value->kind != ND_EXPR_NAME || strcmp(a->value->str, "vs") != 0) return ND_OK;
+    const nd_arg *b = nd_arg_pos(ctx, *pos + 1);
+    if (!b || b->value->kind != ND_EXPR_NAME)
+        return nd_arg_error(a, err, ND_ESYNTAX, "'vs' needs the true term after it");
+    *true_at = b;
+    *pos += 2;
+    return ND_OK;
+}
+
 int nd_learn_plot_option(const char *key)
 {
     return strcmp(key, "title") == 0 || strcmp(key, "width") == 0 || strcmp(key, "height") == 0;
