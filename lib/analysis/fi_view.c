@@ -158,3 +158,11 @@ nd_dataset *nd_fi_dataset(const nd_model *m, const nd_fi_options *o, const nd_fi
         nd_ds_set_meta(ds, found[k].key, nd_numfmt(at(found[k].x, found[k].i), buf));
     return ds;
 }
+
+void nd_fi_progress_text(const char *par, int up, double value, size_t done, size_t total,
+                         double seconds, char *buf, size_t cap)
+{
+    char v[ND_NUMFMT_CAP];
+    snprintf(buf, cap, "fi: %s sweep at %s = %s (%zu of %zu runs, %.1f s)", up ? "up" : "down",
+             par, nd_numfmt(value, v), done + 1, total, seconds);
+}

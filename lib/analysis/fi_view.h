@@ -12,6 +12,11 @@
    ms rates per second), else "1/time unit". */
 const char *nd_fi_rate_unit(const nd_model *m);
 
+/* Writes the line fi's progress shows, "fi: up sweep at I = 3.5 (12 of 80 runs, 1.2 s)",
+   for run done (from 0) of total at value of par after seconds, into buf (cap bytes). */
+void nd_fi_progress_text(const char *par, int up, double value, size_t done, size_t total,
+                         double seconds, char *buf, size_t cap);
+
 /* Returns the summary of the sweeps o made of m ("F-I curve of hh: I = 0 … 20, 41 values,
    …", onset and its class, offset, bistable window) as text/plain, text/html and
    {"type":"fi","parameter","threshold","onset","onset_rate","offset","bistable_from",

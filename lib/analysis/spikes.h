@@ -58,6 +58,18 @@ void nd_spikes_rule_given(const double *v, size_t n, double threshold, nd_spikes
    the variable reset (a drop at one instant), else nd_spikes_rule_default. */
 void nd_spikes_rule_for(const nd_dataset *ds, size_t col, nd_spikes_rule *out);
 
+/* The rule `spikes` uses on column col (>= 1) of ds: nd_spikes_rule_for, or a plain
+   crossing of *threshold (NULL: not given); *hysteresis (NULL: not given) replaces the
+   rule's. ValueError for a hysteresis on a RESET rule (each reset is a spike: nothing to
+   cross). */
+nd_status nd_spikes_rule_with(const nd_dataset *ds, size_t col, const double *threshold,
+                              const double *hysteresis, nd_spikes_rule *out, nd_error *err);
+
+/* Returns the column of ds whose spikes are counted: var's (NULL: V when ds has it, else
+   the first after time), or -1 when there is none (var not a column after time, or ds
+   has no column besides time). */
+int nd_spikes_column(const nd_dataset *ds, const char *var);
+
 /* Writes a one-line description of the rule ("crossing -20 mV upwards, back below -30 mV,
    at least 30 mV high (the physiological default for mV)") into buf of cap bytes. */
 void nd_spikes_rule_describe(const nd_spikes_rule *r, const char *unit, char *buf,

@@ -62,6 +62,26 @@ void nd_spikes_rule_given(const double *v, size_t n, double threshold, nd_spikes
     *out = (nd_spikes_rule){ND_SPIKES_GIVEN, threshold, 0.1 * (hi - lo), 0};
 }
 
+nd_status nd_spikes_rule_with(const nd_dataset *ds, size_t col, const double *threshold,
+                              const double *hysteresis, nd_spikes_rule *out, nd_error *err)
+{
+    nd_spikes_rule_for(ds, col, out);
+    if (threshold) nd_spikes_rule_given(nd_ds_col(ds, col), nd_ds_rows(ds), *threshold, out);
+    if (!hysteresis) return ND_OK;
+    if (out->kind == ND_SPIKES_RESET)
+        return nd_error_fail(err, ND_EVALUE, "hysteresis needs a threshold: here each reset "
+                             "is a spike");
+    out->hysteresis = *hysteresis;
+    return ND_OK;
+}
+
+int nd_spikes_column(const nd_dataset *ds, const char *var)
+{
+    if (!var) var = nd_ds_find(ds, "V") > 0 ? "V" : nd_ds_cols(ds) > 1 ? nd_ds_name(ds, 1) : NULL;
+    int col = var ? nd_ds_find(ds, var) : -1;
+    return col >= 1 ? col : -1;
+}
+
 void nd_spikes_rule_describe(const nd_spikes_rule *r, const char *unit, char *buf,
                              size_t cap)
 {

@@ -62,3 +62,11 @@ int nd_file_replace_bytes(const char *path, const void *data, size_t n)
     bytes b = {data, n};
     return nd_file_replace(path, write_bytes, &b);
 }
+
+nd_status nd_file_check_regular(const char *path, const char *verb, nd_error *err)
+{
+    struct stat sb;
+    if (stat(path, &sb) != 0 || S_ISREG(sb.st_mode)) return ND_OK;
+    return nd_error_fail(err, ND_EIO, "cannot %s '%s': it is %s, not a regular file", verb, path,
+                         S_ISDIR(sb.st_mode) ? "a directory" : "a device or pipe");
+}

@@ -8,6 +8,8 @@
 #include <stddef.h>
 #include <stdio.h>
 
+#include "error.h"
+
 /* Writes the content into f; returns 0, or -1 with errno set. */
 typedef int (*nd_file_writer)(FILE *f, void *ctx);
 
@@ -17,5 +19,11 @@ int nd_file_replace(const char *path, nd_file_writer write, void *ctx);
 
 /* nd_file_replace with the n bytes of data as the content. */
 int nd_file_replace_bytes(const char *path, const void *data, size_t n);
+
+/* ND_OK when path is a regular file or does not exist; IOError "cannot VERB 'path': it is
+   a directory | a device or pipe, not a regular file" otherwise (verb "read", "write"): a
+   device never ends or blocks a read, and nd_file_replace would put a plain file in its
+   place. */
+nd_status nd_file_check_regular(const char *path, const char *verb, nd_error *err);
 
 #endif

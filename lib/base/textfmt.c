@@ -51,7 +51,12 @@ size_t nd_utf8_width(const char *s)
 
 /* Per the Unicode table of well-formed UTF-8 byte sequences (Unicode 15, table 3-7): the
    allowed range of the second byte depends on the first. */
-int nd_utf8_seq_len(const char *str)
+int nd_utf8_seq_len(const char *s)
+{
+    return nd_utf8_seq_len_n(s, 4);   /* a NUL ends a sequence as malformed before the 4 */
+}
+
+int nd_utf8_seq_len_n(const char *str, size_t avail)
 {
     const unsigned char *s = (const unsigned char *)str;
     unsigned char c = s[0], lo = 0x80, hi = 0xBF;
@@ -61,6 +66,7 @@ int nd_utf8_seq_len(const char *str)
     else if (c >= 0xE0 && c <= 0xEF) len = 3;
     else if (c >= 0xF0 && c <= 0xF4) len = 4;
     else return 0;
+    if ((size_t)len > avail) return 0;
     if (c == 0xE0) lo = 0xA0;
     if (c == 0xED) hi = 0x9F;
     if (c == 0xF0) lo = 0x90;

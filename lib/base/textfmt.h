@@ -21,4 +21,8 @@ size_t nd_utf8_width_n(const char *s, size_t n);
    table 3-7: no overlong forms, no surrogates), or 0 when it is malformed or s is "". */
 int nd_utf8_seq_len(const char *s);
 
+/* As nd_utf8_seq_len for a buffer that may end without a NUL: a sequence longer than the
+   avail bytes left is malformed (0). */
+int nd_utf8_seq_len_n(const char *s, size_t avail);
+
 #endif

@@ -3,8 +3,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 
+#include "../base/atomicfile.h"
 #include "../learn/ude_extra.h"
 
 #include "../data/rec_load.h"
@@ -60,12 +60,7 @@ static nd_status run_save(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
         st = nd_arg_error(meta_arg, err, ND_EVALUE, "meta= applies to datasets (CSV files) only");
     char *path = NULL;
     if (st == ND_OK) st = nd_arg_string(ctx, nd_arg_pos(ctx, 1), &path, err);
-    /* the file is written under a temporary name and renamed over the path: that would
-       replace a device (/dev/null, /dev/full) or a pipe by a plain file, so refuse those */
-    struct stat sb;
-    if (st == ND_OK && stat(path, &sb) == 0 && !S_ISREG(sb.st_mode))
-        st = nd_error_fail(err, ND_EIO, "cannot write '%s': it is %s, not a regular file", path,
-                           S_ISDIR(sb.st_mode) ? "a directory" : "a device or pipe");
+    if (st == ND_OK) st = nd_file_check_regular(path, "write", err);
     if (st == ND_OK)
         st = fig   ? nd_fig_save(fig, path, err)
              : net ? nd_ude_save(net, path, err)
@@ -161,14 +156,10 @@ static nd_status run_load(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     char *path = NULL;
     const nd_arg *a = nd_arg_pos(ctx, 0);
     if ((st = nd_arg_string(ctx, a, &path, err)) != ND_OK) return st;
-    /* a device (/dev/zero, /dev/urandom) never ends and a pipe blocks the kernel: files only */
-    struct stat sb;
     nd_file_format f = ND_FILE_ERROR;
-    if (stat(path, &sb) == 0 && !S_ISREG(sb.st_mode))
-        st = nd_error_fail(err, ND_EIO, "cannot read '%s': it is %s, not a regular file", path,
-                           S_ISDIR(sb.st_mode) ? "a directory" : "a device or pipe");
-    else if ((f = nd_file_sniff(path, err)) == ND_FILE_ERROR)
-        st = err ? err->code : ND_EIO;
+    st = nd_file_check_regular(path, "read", err);
+    if (st != ND_OK || (f = nd_file_sniff(path, err)) == ND_FILE_ERROR)
+        st = st != ND_OK ? st : err ? err->code : ND_EIO;
     else if (f == ND_FILE_BINARY)
         st = nd_error_fail(err, ND_EVALUE, "'%s' is %s: load reads CSV or TSV tables, ABF "
                            "(pCLAMP) and NWB (HDF5) recordings, and networks saved as JSON",

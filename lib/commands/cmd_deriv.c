@@ -39,19 +39,10 @@ static nd_status read_options(const nd_cmd_ctx *ctx, deriv_call *c, nd_error *er
     if ((st = nd_arg_opt_bool(ctx, "compare", 0, &cmp, err)) != ND_OK) return st;
     c->s.compare = cmp || c->s.method < 0;
     if (cmp && !nd_arg_opt(ctx, "method")) c->s.method = -1;
-    for (int k = 0; k < ND_DERIV_NMETHODS; k++) nd_deriv_options_default(&c->s.o[k], (nd_deriv_method)k);
-    /* One set of values for all methods; the window must fit the data only when
-       Savitzky–Golay is computed. */
-    nd_deriv_options all = c->s.o[ND_DERIV_SAVGOL];
-    all.method = nd_deriv_set_computed(&c->s, ND_DERIV_SAVGOL) ? ND_DERIV_SAVGOL : ND_DERIV_FD;
+    nd_deriv_options all = nd_deriv_set_shared(&c->s);
     if ((st = nd_deriv_args_read(ctx, &all, nd_ds_rows(c->ds), nd_arg_pos(ctx, 0), err)) != ND_OK)
         return st;
-    for (int k = 0; k < ND_DERIV_NMETHODS; k++) {
-        c->s.o[k].window = all.window;
-        c->s.o[k].order = all.order;
-        c->s.o[k].iters = all.iters;
-        c->s.o[k].alpha = all.alpha;
-    }
+    nd_deriv_set_options(&c->s, &all);
     return ND_OK;
 }
 

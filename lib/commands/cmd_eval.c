@@ -19,21 +19,16 @@ static nd_status run_eval(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
         return nd_arg_error(a0 ? a0 : NULL, err, ND_ETYPE, "eval needs a network's term: "
                             "eval NET.TERM DATA (e.g. eval net.INa data)");
     size_t pos = 1;
-    const char *true_name = NULL;
-    const nd_arg *a = nd_arg_pos(ctx, pos), *true_at = NULL;
-    if (a && a->value->kind == ND_EXPR_NAME && strcmp(a->value->str, "vs") == 0) {
-        true_at = nd_arg_pos(ctx, pos + 1);
-        if (!true_at || true_at->value->kind != ND_EXPR_NAME)
-            return nd_arg_error(a, err, ND_ESYNTAX, "'vs' needs the true term after it");
-        true_name = true_at->value->str;
-        pos += 2;
-    }
+    const nd_arg *true_at;
+    nd_status st = nd_learn_vs(ctx, &pos, &true_at, err);
+    if (st != ND_OK) return st;
+    const char *true_name = true_at ? true_at->value->str : NULL;
     const nd_arg *da = nd_arg_pos(ctx, pos);
     if (!da || nd_arg_pos(ctx, pos + 1))
         return nd_arg_error(da ? nd_arg_pos(ctx, pos + 1) : a0, err, ND_ESYNTAX,
                             "usage: eval NET.TERM [vs TERM] DATA");
     nd_ude_term te;
-    nd_status st = nd_ude_term_find(u, term, true_name, &te, err);
+    st = nd_ude_term_find(u, term, true_name, &te, err);
     if (st != ND_OK) {
         nd_target_locate(err, true_at && strstr(err->msg, "to compare") ? true_at : a0);
         return st;

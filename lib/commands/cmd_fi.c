@@ -7,9 +7,9 @@
 #include <string.h>
 
 #include "../analysis/fi_view.h"
-#include "../base/numfmt.h"
 #include "../language/args.h"
 #include "../language/exec.h"
+#include "learn_cmd.h"
 #include "modules.h"
 #include "../language/progress.h"
 #include "../language/target.h"
@@ -27,10 +27,9 @@ static void on_progress(void *ctx, size_t done, size_t total, int up, double val
 {
     progress *p = ctx;
     if (!nd_progress_due(&p->pr, PROGRESS_DELAY, PROGRESS_EVERY)) return;
-    char text[160], v[ND_NUMFMT_CAP];
-    snprintf(text, sizeof text, "fi: %s sweep at %s = %s (%zu of %zu runs, %.1f s)",
-             up ? "up" : "down", p->par, nd_numfmt(value, v), done + 1, total,
-             p->pr.last - p->pr.start);
+    char text[160];
+    nd_fi_progress_text(p->par, up, value, done, total, p->pr.last - p->pr.start, text,
+                        sizeof text);
     nd_progress_text(&p->pr, text);
 }
 
@@ -102,7 +101,7 @@ static nd_status read_call(nd_cmd_ctx *ctx, const nd_model *m, fi_call *fc, nd_e
             return nd_arg_error(nd_arg_opt(ctx, nums[i].key), err, ND_EVALUE, "%s must be %s",
                                 nums[i].key, nums[i].rule);
     }
-    fc->o.rate_scale = strcmp(nd_model_time_unit(m), "ms") == 0 ? 1000 : 1;
+    fc->o.rate_scale = nd_model_rate_scale(m);
     fc->o.interrupt = ctx->exec->interrupt;
     if ((st = read_sweep(ctx, fc, err)) != ND_OK) return st;
     return nd_arg_opt_bool(ctx, "plot", 1, &fc->plot, err);
@@ -134,9 +133,7 @@ static nd_status run_fi(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
         return ND_EINTERRUPT;
     }
     if (st != ND_OK) {
-        if (err && err->line == 0)
-            nd_target_locate(err, &(nd_arg){.line = ctx->call->line, .col = ctx->call->col,
-                                            .span = (int)strlen(ctx->call->name)});
+        nd_learn_locate_call(ctx, err);
         return st;
     }
     nd_fi_findings f = nd_fi_find(&r);

@@ -8,7 +8,7 @@
 #include "../language/fields.h"
 #include "modules.h"
 #include "../language/target.h"
-#include "../learn/ude.h"
+#include "../learn/hybrid_view.h"
 #include "../learn/ude_view.h"
 #include "../language/workspace.h"
 
@@ -20,14 +20,9 @@ static void say(const nd_cmd_ctx *ctx, nd_stream which, const char *text)
 /* Warns (stderr) about what reading the model noticed, e.g. defaulted initial values. */
 static void report_notes(const nd_cmd_ctx *ctx, const nd_model *m)
 {
-    const char *notes = nd_model_notes(m);
-    if (!notes[0]) return;
-    nd_sb sb;
-    nd_sb_init(&sb);
-    nd_sb_printf(&sb, "note (model %s): %s%s", nd_model_name(m), notes,
-                 notes[strlen(notes) - 1] == '\n' ? "" : "\n");
-    if (sb.data) say(ctx, ND_STREAM_ERR, sb.data);
-    nd_sb_free(&sb);
+    char *text = nd_model_notes_text(m);
+    if (text) say(ctx, ND_STREAM_ERR, text);
+    free(text);
 }
 
 /* Binds m under name and makes it the current model. */
@@ -121,23 +116,6 @@ static const nd_command cmd_use = {
 
 /* ---- show ---- */
 
-/* The model's equations, the outputs of net (NULL: none) reading "network(V, n)". */
-static nd_bundle *equations(const nd_model *m, const nd_stim *stim, int par, const nd_ude *net)
-{
-    size_t n = net ? nd_ude_nreplace(net) : 0;
-    const char *learned[n ? n : 1];
-    nd_sb as;
-    nd_sb_init(&as);
-    for (size_t i = 0; i < n; i++) learned[i] = nd_ude_replace(net, i);
-    nd_sb_puts(&as, "network(");
-    for (size_t k = 0; net && k < nd_ude_ninputs(net); k++)
-        nd_sb_printf(&as, "%s%s", k ? ", " : "", nd_ude_input(net, k));
-    nd_sb_putc(&as, ')');
-    nd_bundle *b = as.oom ? NULL : nd_model_equations(m, stim, par, learned, n, as.data);
-    nd_sb_free(&as);
-    return b;
-}
-
 /* The value `show X` names when it is a result with fields (a record, a dataset, a
    diagram …) rather than a model or network; NULL otherwise (a new reference). */
 static nd_value *shown_result(const nd_cmd_ctx *ctx, const nd_arg *a)
@@ -179,10 +157,7 @@ static nd_status run_show(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     /* A network: the opened model (replaced terms read the network), then the network. */
     nd_ude *net = nd_target_ude(ctx, nd_arg_pos(ctx, 0));
     if (net) {
-        int par;
-        const nd_stim *stim = nd_ude_stim(net, &par);
-        if ((st = nd_cmd_display(ctx, equations(nd_ude_model(net), stim, par, net), err)) != ND_OK)
-            return st;
+        if ((st = nd_cmd_display(ctx, nd_ude_equations(net), err)) != ND_OK) return st;
         return nd_cmd_display(ctx, nd_ude_view_bundle(net), err);
     }
     nd_model_obj *mo;
@@ -193,7 +168,7 @@ static nd_status run_show(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
        LaTeX in one bundle, and both should show. */
     int par;
     nd_stim *stim = nd_model_obj_stim(mo, &par);
-    nd_bundle *eq = equations(m, stim, par, NULL);
+    nd_bundle *eq = nd_model_equations(m, stim, par, NULL, 0, NULL);
     nd_stim_free(stim);
     if ((st = nd_cmd_display(ctx, eq, err)) != ND_OK) return st;
     if ((st = nd_cmd_display(ctx, nd_model_table(m, ND_MODEL_PAR), err)) != ND_OK) return st;
@@ -228,16 +203,10 @@ static nd_status run_explain(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     if ((st = nd_arg_name(ctx, a, &name, err)) != ND_OK) return st;
     nd_model_obj *mo;
     if ((st = nd_target_model(ctx, NULL, &mo, err)) != ND_OK) return st;
-    char *text = nd_model_explain(mo->model, name);
-    if (!text)
+    nd_bundle *b = nd_model_explain_bundle(mo->model, name);
+    if (!b)
         return nd_arg_error(a, err, ND_ENAME, "model %s has no '%s' (see `show`)",
                             nd_model_name(mo->model), name);
-    nd_bundle *b = nd_bundle_create();
-    if (b && nd_bundle_set(b, "text/plain", text)) {
-        nd_bundle_free(b);
-        b = NULL;
-    }
-    free(text);
     return nd_cmd_display(ctx, b, err);
 }
 

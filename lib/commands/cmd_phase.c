@@ -9,7 +9,7 @@
 #include "../learn/simulate.h"
 #include "eq_record.h"
 #include "modules.h"
-#include "phase_setup.h"
+#include "phase_args.h"
 
 static nd_status run_fixed(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
 {

@@ -171,8 +171,7 @@ static nd_status run_plot(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     nd_bundle *b = NULL;
     st = nd_fig_render(fig, &b, err);
     if (st != ND_OK)
-        nd_target_locate(err, &(nd_arg){.line = ctx->call->line, .col = ctx->call->col,
-                                        .span = (int)strlen(ctx->call->name)});
+        nd_learn_locate_call(ctx, err);
     else
         st = nd_cmd_give_figure(ctx, fig, b, result, err);
     nd_fig_free(fig);

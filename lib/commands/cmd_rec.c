@@ -6,7 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../analysis/ephys.h"
+#include "../analysis/ephys_source.h"
 #include "../analysis/ephys_view.h"
 #include "../language/objects.h"
 
@@ -158,50 +158,20 @@ static nd_value *features_record(const nd_ephys_sweep *s, size_t n, const nd_eph
     return r;
 }
 
-/* The channel whose column is called name, or -1. */
-static int channel_called(const nd_recording *rec, const char *name)
-{
-    for (size_t c = 0; c < nd_rec_channels(rec); c++) {
-        char *col = nd_rec_column_name(rec, c);
-        int same = col && strcmp(col, name) == 0;
-        free(col);
-        if (same) return (int)c;
-    }
-    return -1;
-}
-
 static nd_status recording_features(nd_cmd_ctx *ctx, const nd_recording *rec, double start,
                                     double end, int plot, nd_value **result, nd_error *err)
 {
-    int v = channel_called(rec, "V"), i = channel_called(rec, "I");
-    if (v < 0)
-        return nd_error_fail(err, ND_EVALUE, "the recording has no membrane potential (a channel "
-                             "in V or mV): features need current-clamp sweeps");
-    nd_status st = ND_OK;
-    if (isnan(start) && i < 0)
-        st = nd_error_fail(err, ND_EVALUE, "the recording has no current channel to find the "
-                           "stimulus in; give the window (window=START..END in ms)");
-    if (st == ND_OK && isnan(start)) st = nd_ephys_protocol_window(rec, (size_t)i, &start, &end, err);
-    nd_ephys_sweep *s = NULL;
-    if (st == ND_OK) st = nd_ephys_recording(rec, (size_t)v, i, start, end, NULL, &s, err);
+    nd_ephys_sweep *s;
+    nd_ephys_cell cell;
+    const char *unit;
+    nd_figure *fig;
+    nd_status st = nd_ephys_of_recording(rec, start, end, &s, &cell, &unit, plot ? &fig : NULL,
+                                         err);
     if (st != ND_OK) return st;
     size_t n = nd_rec_sweeps(rec);
-    nd_ephys_cell cell;
-    if ((st = nd_ephys_cell_analyze(s, n, &cell, err)) != ND_OK) {
-        nd_ephys_sweeps_free(s, n);
-        return st;
-    }
-    const char *unit = i >= 0 ? "pA" : NULL;
-    if (plot && n > 1) {
-        const char *file = nd_rec_meta(rec, "file");
-        char title[300];
-        snprintf(title, sizeof title, "%s: F–I curve", file ? file : "recording");
-        nd_figure *fig = nd_ephys_fi_figure(&cell, title, unit);
-        nd_bundle *b = NULL;
-        st = fig ? nd_fig_render(fig, &b, err) : nd_error_fail(err, ND_ENOMEM, "out of memory");
-        nd_fig_free(fig);
-        if (st == ND_OK) st = nd_cmd_display(ctx, b, err);
-    }
+    nd_bundle *b = NULL;
+    if (plot && fig && (st = nd_fig_render_take(fig, &b, err)) == ND_OK)
+        st = nd_cmd_display(ctx, b, err);
     if (st == ND_OK)
         st = nd_cmd_give(ctx, features_record(s, n, &cell, nd_ephys_bundle(s, n, &cell, unit)),
                          result, err);
@@ -210,27 +180,13 @@ static nd_status recording_features(nd_cmd_ctx *ctx, const nd_recording *rec, do
     return st;
 }
 
-/* One trace: V, and I (a column, else the stimulus the data were simulated under). */
 static nd_status dataset_features(nd_cmd_ctx *ctx, const nd_dataset *ds, double start,
                                   double end, nd_value **result, nd_error *err)
 {
-    int v = nd_ds_find(ds, "V"), ic = nd_ds_find(ds, "I");
-    if (v < 0) return nd_error_fail(err, ND_EVALUE, "features need a column V (the membrane potential)");
-    size_t n = nd_ds_rows(ds);
-    double *stim = NULL;
-    const nd_stim *sim = nd_ds_stim(ds);
-    if (ic < 0 && sim && isnan(start)) {
-        if (!(stim = malloc((n ? n : 1) * sizeof *stim))) return nd_error_fail(err, ND_ENOMEM, "out of memory");
-        for (size_t k = 0; k < n; k++) stim[k] = nd_stim_eval(sim, nd_ds_col(ds, 0)[k]);
-    }
-    const double *i = ic >= 0 ? nd_ds_col(ds, (size_t)ic) : stim;
-    nd_ephys_trace tr = {nd_ds_col(ds, 0), nd_ds_col(ds, (size_t)v), i, n, n, i ? n : 0,
-                         start, end, NAN};
     nd_ephys_sweep s;
-    nd_status st = nd_ephys_sweep_analyze(&tr, NULL, &s, err);
-    free(stim);
+    const char *unit;
+    nd_status st = nd_ephys_of_dataset(ds, start, end, &s, &unit, err);
     if (st != ND_OK) return st;
-    const char *unit = ic >= 0 ? nd_ds_unit(ds, (size_t)ic) : NULL;
     st = nd_cmd_give(ctx, features_record(&s, 1, NULL, nd_ephys_bundle(&s, 1, NULL, unit)),
                      result, err);
     nd_ephys_sweep_clear(&s);

@@ -4,19 +4,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../data/noise.h"
-#include "../data/select.h"
 #include "../learn/simulate.h"
 #include "../learn/ude.h"
 #include "../ode/solve.h"
 #include "../language/args.h"
 #include "../language/exec.h"
+#include "learn_cmd.h"
 #include "modules.h"
 #include "../language/target.h"
-
-/* A simulation stores at most this many numbers, so a mistyped t= or sample= is refused
-   before anything is allocated. */
-#define MAX_VALUES 50000000.0
 
 /* ---- simulate ---- */
 
@@ -57,42 +52,27 @@ static nd_status read_request(nd_cmd_ctx *ctx, sim_request *rq, nd_error *err)
     return nd_arg_opt_bool(ctx, "terms", 0, &rq->terms, err);
 }
 
-/* Keeps t, the columns named by the observe option and the driven input (input, or
-   NULL), then adds the measurement noise to all but the input. */
+/* Keeps what the observe option names (and the driven input), with the noise asked for. */
 static nd_status observe(nd_cmd_ctx *ctx, const sim_request *rq, const char *input,
                          nd_dataset **ds, nd_error *err)
 {
     const nd_arg *obs = nd_arg_opt(ctx, "observe");
-    if (obs) {
-        const nd_expr *v = obs->value;
-        size_t n = v->kind == ND_EXPR_LIST ? v->nitems : 1;
-        int idx[n + 2];
-        size_t k = 0;
-        idx[k++] = 0;
-        for (size_t i = 0; i < n; i++) {
-            const nd_expr *item = v->kind == ND_EXPR_LIST ? v->items[i] : v;
-            const char *name = item->kind == ND_EXPR_NAME ? item->str : "?";
-            int j = nd_ds_find(*ds, name);
-            if (j < 1)
-                return nd_error_set(err, ND_ENAME, item->line, item->col, item->span,
-                                    "observe: the simulation has no variable '%s'", name);
-            for (size_t c = 0; c < k; c++)
-                if (idx[c] == j)
-                    return nd_error_set(err, ND_EVALUE, item->line, item->col, item->span,
-                                        "observe: '%s' is named twice", name);
-            idx[k++] = j;
-        }
-        int in = input ? nd_ds_find(*ds, input) : -1;
-        int listed = 0;
-        for (size_t c = 0; c < k; c++) listed |= idx[c] == in;
-        if (in > 0 && !listed) idx[k++] = in;
-        nd_dataset *kept = nd_ds_select(*ds, idx, k);
-        if (!kept) return nd_error_fail(err, ND_ENOMEM, "out of memory");
-        nd_ds_free(*ds);
-        *ds = kept;
+    const nd_expr *v = obs ? obs->value : NULL;
+    size_t n = !v ? 0 : v->kind == ND_EXPR_LIST ? v->nitems : 1, bad = 0;
+    const nd_expr *items[n ? n : 1];
+    const char *names[n ? n : 1];
+    for (size_t i = 0; i < n; i++) {
+        items[i] = v->kind == ND_EXPR_LIST ? v->items[i] : v;
+        names[i] = items[i]->kind == ND_EXPR_NAME ? items[i]->str : "?";
     }
-    return rq->noise > 0 ? nd_ds_add_noise_all(*ds, rq->noise, (unsigned long)rq->seed, input, err)
-                         : ND_OK;
+    nd_status st = nd_sim_observe(ds, names, n, input, rq->noise, (unsigned long)rq->seed, &bad,
+                                  err);
+    if (bad < n) {
+        err->line = items[bad]->line;
+        err->col = items[bad]->col;
+        err->span = items[bad]->span;
+    }
+    return st;
 }
 
 static nd_status run_simulate(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
@@ -117,15 +97,11 @@ static nd_status run_simulate(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     const nd_stim *drive = net ? nd_ude_stim(net, &input) : stim;
     if (!drive || nd_stim_count(drive) == 0) input = -1;   /* `stim none` */
     size_t n = nd_model_count(m, ND_MODEL_STATE), nterms = rq.terms ? nd_model_count(m, ND_MODEL_TERM) : 0;
-    double rows = floor(rq.t_end / rq.sample) + 1;
-    double cols = 1.0 + (double)n + (input >= 0) + (double)nterms;
-    if (rows * cols > MAX_VALUES) {
+    if ((st = nd_sim_check_size(rq.t_end, rq.sample, 1.0 + (double)n + (input >= 0) +
+                                (double)nterms, err)) != ND_OK) {
         nd_stim_free(stim);
-        return nd_error_set(err, ND_ENOMEM, ctx->call->line, ctx->call->col,
-                            (int)strlen(ctx->call->name),
-                            "this simulation would store %.3g values (%.3g GB): use a larger "
-                            "sample= or a shorter t= (at most %.0f values)",
-                            rows * cols, rows * cols * 8e-9, MAX_VALUES);
+        nd_learn_locate_call(ctx, err);
+        return st;
     }
     nd_sim_options so;
     nd_sim_options_default(&so);
@@ -144,8 +120,7 @@ static nd_status run_simulate(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
         st = nd_sim_network(net, times, nt, rq.t_end, &so, &ds, &stats, err);
     else
         st = nd_sim_model(m, times, nt, rq.t_end, &so, &ds, &stats, err);
-    if (st != ND_OK && err && err->line == 0) nd_target_locate(err, &(nd_arg){
-        .line = ctx->call->line, .col = ctx->call->col, .span = (int)strlen(ctx->call->name)});
+    if (st != ND_OK) nd_learn_locate_call(ctx, err);
     if (st == ND_OK && stats.warning[0]) {
         ctx->sink->stream(ctx->sink->ctx, ND_STREAM_ERR, "warning: ");
         ctx->sink->stream(ctx->sink->ctx, ND_STREAM_ERR, stats.warning);

@@ -37,13 +37,6 @@ static nd_status locate(nd_error *err, const nd_arg *a, nd_status st)
     return st;
 }
 
-static int has_name(const char *const *names, size_t n, const char *s)
-{
-    for (size_t i = 0; i < n; i++)
-        if (strcmp(names[i], s) == 0) return 1;
-    return 0;
-}
-
 /* ---- samples from a dataset: targets dX/dt ---- */
 
 /* The model whose functions and parameters the library may use: model=NAME, else the
@@ -87,12 +80,7 @@ static nd_status dataset_samples(const nd_cmd_ctx *ctx, const nd_arg *a0, nd_dat
         const nd_arg *a = nd_arg_pos(ctx, i);
         const char *name;
         if ((st = nd_arg_name(ctx, a, &name, err)) != ND_OK) return st;
-        if (nd_ds_find(ds, name) < 1)
-            return nd_arg_error(a, err, ND_ENAME, "the dataset has no variable '%s'", name);
-        if (has_name(job->targets, job->ntargets, name))
-            return nd_arg_error(a, err, ND_EVALUE, "'%s' is named twice", name);
-        job->target_is_state[job->ntargets] = 1;
-        job->targets[job->ntargets++] = name;
+        if ((st = nd_sindy_job_add_target(job, ds, name, err)) != ND_OK) return locate(err, a, st);
     }
     if (!job->ntargets && (st = nd_sindy_job_default_targets(job, err)) != ND_OK)
         return locate(err, a0, st);
@@ -183,14 +171,14 @@ static nd_status read_options(const nd_cmd_ctx *ctx, nd_sindy_job *job, nd_error
         (st = nd_arg_opt_number(ctx, "seed", seed, &seed, err)) ||
         (st = nd_arg_opt_bool(ctx, "sweep", 0, &job->sweep, err)))
         return st;
-    if (!(o->threshold >= 0 && isfinite(o->threshold)))
-        return nd_arg_error(nd_arg_opt(ctx, "threshold"), err, ND_EVALUE,
-                            "threshold must be a finite number >= 0");
-    if (!(o->ridge >= 0 && isfinite(o->ridge)))
-        return nd_arg_error(nd_arg_opt(ctx, "lambda"), err, ND_EVALUE,
-                            "lambda must be a finite number >= 0");
-    if (!(o->nu > 0 && isfinite(o->nu)))
-        return nd_arg_error(nd_arg_opt(ctx, "nu"), err, ND_EVALUE, "nu must be positive");
+    nd_sindy_field bad;
+    nd_error e;
+    if ((st = nd_sindy_check_options(o, &bad, &e)) != ND_OK) {
+        static const char *const keys[] = {[ND_SINDY_FIELD_THRESHOLD] = "threshold",
+                                           [ND_SINDY_FIELD_RIDGE] = "lambda",
+                                           [ND_SINDY_FIELD_NU] = "nu"};
+        return nd_arg_error(nd_arg_opt(ctx, keys[bad]), err, st, "%s", e.msg);
+    }
     if (!(ens >= 0 && ens <= 10000 && ens == floor(ens)))
         return nd_arg_error(nd_arg_opt(ctx, "ensemble"), err, ND_EVALUE,
                             "ensemble must be a whole number of models from 0 to 10000");
@@ -271,18 +259,11 @@ static nd_status bind_result(const sindy_call *sc, nd_model *model, nd_value **r
     nd_model_obj *mo = v ? nd_value_as_model(v) : NULL;
     if (!mo) return nd_error_fail(err, ND_ENOMEM, "out of memory");
     /* The stimulus in force for the source carries over. */
+    const nd_model_obj *src = sc->model_obj;
     int par = -1;
-    nd_stim *stim = NULL;
-    if (job->net && nd_ude_stim(job->net, &par))
-        stim = nd_stim_copy(nd_ude_stim(job->net, &par));
-    else if (sc->model_obj && sc->model_obj->stim)
-        stim = nd_stim_copy(sc->model_obj->stim), par = sc->model_obj->stim_par;
-    if (stim && par >= 0 && par < (int)nd_model_count(mo->model, ND_MODEL_PAR)) {
-        mo->stim = stim;
+    if ((mo->stim = nd_sindy_job_stim(job, src ? src->stim : NULL, src ? src->stim_par : -1,
+                                      mo->model, &par)))
         mo->stim_par = par;
-    } else {
-        nd_stim_free(stim);
-    }
     *result = v;
     return (mo->fit = nd_sindy_fit_record(job)) ? ND_OK
                                                   : nd_error_fail(err, ND_ENOMEM, "out of memory");
@@ -299,17 +280,13 @@ static nd_status run_sindy(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     const nd_arg *a0 = nd_arg_pos(ctx, 0);
     job->target_text = a0->value->str ? a0->value->str : "";
     /* NET.TERM or a dataset. */
+    const char *term = NULL;
+    nd_ude *net = nd_learn_net_of(ctx, &term, sc.net_name, sizeof sc.net_name);
     if (a0->value->kind == ND_EXPR_NAME && strchr(a0->value->str, '.')) {
-        const char *s = a0->value->str, *dot = strchr(s, '.');
-        size_t len = (size_t)(dot - s);
-        if (len < sizeof sc.net_name) {
-            memcpy(sc.net_name, s, len);
-            sc.net_name[len] = '\0';
-            job->net = nd_value_as_ude(nd_ws_get(ctx->ws, sc.net_name));
-        }
-        if (!job->net)
+        const char *s = a0->value->str;
+        if (!(job->net = net))
             return nd_arg_error(a0, err, ND_ENAME, "'%.*s' is not a network: sindy NET.TERM "
-                                "needs a network made by ude", (int)len, s);
+                                "needs a network made by ude", (int)(strchr(s, '.') - s), s);
         if (nd_ude_is_node(job->net))
             return nd_arg_error(a0, err, ND_EVALUE, "%s is a neural ODE; sindy NET.TERM needs "
                                 "a ude (for a neural ODE, simulate it and run sindy on the "
@@ -322,7 +299,7 @@ static nd_status run_sindy(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
             st = nd_arg_error(nd_arg_opt(ctx, "model"), err, ND_EVALUE, "model= is for a "
                               "dataset target: a network brings its own model");
         else
-            st = net_samples(ctx, a0, job, strchr(a0->value->str, '.') + 1, err);
+            st = net_samples(ctx, a0, job, term, err);
     } else {
         if (nd_arg_opt(ctx, "t"))
             return nd_arg_error(nd_arg_opt(ctx, "t"), err, ND_EVALUE, "t= is for a network "

@@ -5,7 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../analysis/spikes_view.h"
+#include "../analysis/compare_sides.h"
 #include "../language/args.h"
 #include "modules.h"
 #include "../language/objects.h"
@@ -43,11 +43,10 @@ static nd_value *spikes_record(const nd_spikes_report *r, const double *isi)
 static nd_status pick_column(const nd_cmd_ctx *ctx, const nd_dataset *ds, const nd_arg *dsa,
                              const nd_arg *va, int *col, nd_error *err)
 {
-    const char *var = nd_ds_find(ds, "V") > 0 ? "V" : nd_ds_cols(ds) > 1 ? nd_ds_name(ds, 1) : "?";
+    const char *var = NULL;
     nd_status st = va ? nd_arg_name(ctx, va, &var, err) : ND_OK;
     if (st != ND_OK) return st;
-    *col = nd_ds_find(ds, var);
-    if (*col >= 1) return ND_OK;
+    if ((*col = nd_spikes_column(ds, var)) >= 1) return ND_OK;
     return va ? nd_arg_error(va, err, ND_ENAME, "the dataset has no variable '%s'", var)
               : nd_arg_error(dsa, err, ND_EVALUE, "the dataset has no variable");
 }
@@ -57,17 +56,17 @@ static nd_status pick_column(const nd_cmd_ctx *ctx, const nd_dataset *ds, const 
 static nd_status pick_rule(const nd_cmd_ctx *ctx, const nd_dataset *ds, int col,
                            nd_spikes_rule *rule, nd_error *err)
 {
-    nd_spikes_rule_for(ds, (size_t)col, rule);
+    const nd_arg *ta = nd_arg_opt(ctx, "threshold"), *ha = nd_arg_opt(ctx, "hysteresis");
+    double thr, hys;
     nd_status st;
-    if (nd_arg_opt(ctx, "threshold")) {
-        double thr;
-        if ((st = nd_arg_opt_number(ctx, "threshold", 0, &thr, err))) return st;
-        nd_spikes_rule_given(nd_ds_col(ds, (size_t)col), nd_ds_rows(ds), thr, rule);
-    }
-    if (rule->kind == ND_SPIKES_RESET && nd_arg_opt(ctx, "hysteresis"))
-        return nd_arg_error(nd_arg_opt(ctx, "hysteresis"), err, ND_EVALUE, "hysteresis "
-                            "needs a threshold: here each reset is a spike");
-    return nd_arg_opt_number(ctx, "hysteresis", rule->hysteresis, &rule->hysteresis, err);
+    if ((ta && (st = nd_arg_number(ctx, ta, &thr, err)) != ND_OK) ||
+        (ha && (st = nd_arg_number(ctx, ha, &hys, err)) != ND_OK))
+        return st;
+    nd_error e;
+    if ((st = nd_spikes_rule_with(ds, (size_t)col, ta ? &thr : NULL, ha ? &hys : NULL, rule,
+                                  &e)) != ND_OK)
+        return nd_arg_error(ha, err, st, "%s", e.msg);   /* only a hysteresis is refused */
+    return ND_OK;
 }
 
 static nd_status run_spikes(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
@@ -133,16 +132,10 @@ static const nd_command cmd_spikes = {
 
 /* ---- compare ---- */
 
-/* One side of a comparison: a spike train (from a record or found in a dataset), and the
-   dataset's trace when there is one. */
+/* One side as read: the train, and the value that holds it. */
 typedef struct side {
     nd_value *holder;
-    const nd_dataset *ds;   /* NULL for a spike record */
-    int col;
-    nd_spikes s;            /* found in ds */
-    const double *times;
-    size_t n;
-    double t0, t1;
+    nd_compare_side c;
 } side;
 
 static nd_status record_number(const nd_value *rec, const char *name, double *x,
@@ -163,34 +156,31 @@ static nd_status read_side(nd_cmd_ctx *ctx, const nd_arg *a, const nd_arg *va, s
     nd_status st = nd_arg_value(ctx, a, &sd->holder, err);
     if (st != ND_OK) return st;
     const nd_value *v = sd->holder;
+    nd_compare_side *c = &sd->c;
     if (v->kind == ND_VAL_RECORD && strcmp(v->as.rec.type, "spikes") == 0) {
         const nd_value *tv = nd_record_get(v, "times");
         if (!tv || tv->kind != ND_VAL_VECTOR)
             return nd_arg_error(a, err, ND_ETYPE, "this spike record has no times");
-        sd->times = tv->as.vec.x;
-        sd->n = tv->as.vec.n;
-        if ((st = record_number(v, "t_start", &sd->t0, a, err))) return st;
-        return record_number(v, "t_end", &sd->t1, a, err);
+        c->times = tv->as.vec.x;
+        c->n = tv->as.vec.n;
+        if ((st = record_number(v, "t_start", &c->t0, a, err))) return st;
+        return record_number(v, "t_end", &c->t1, a, err);
     }
-    if (!(sd->ds = nd_value_as_dataset(v))) {
+    const nd_dataset *ds = nd_value_as_dataset(v);
+    if (!ds) {
         char buf[48];
         return nd_arg_error(a, err, ND_ETYPE, "compare takes datasets or spike records "
                             "(s = spikes …), not %s", nd_value_a_type(v, buf, sizeof buf));
     }
-    if ((st = pick_column(ctx, sd->ds, a, va, &sd->col, err)) != ND_OK) return st;
-    if ((st = nd_spikes_dataset(sd->ds, (size_t)sd->col, NULL, &sd->s, NULL, err)) != ND_OK) {
-        nd_target_locate(err, a);
-        return st;
-    }
-    sd->times = sd->s.times;
-    sd->n = sd->s.n;
-    nd_spikes_window(sd->ds, &sd->t0, &sd->t1);
-    return ND_OK;
+    int col;
+    if ((st = pick_column(ctx, ds, a, va, &col, err)) != ND_OK) return st;
+    if ((st = nd_compare_side_dataset(ds, col, c, err)) != ND_OK) nd_target_locate(err, a);
+    return st;
 }
 
 static void side_clear(side *sd)
 {
-    nd_spikes_clear(&sd->s);
+    nd_compare_side_clear(&sd->c);
     nd_value_unref(sd->holder);
 }
 
@@ -228,34 +218,14 @@ static nd_status run_compare(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     const nd_arg *va = nd_arg_pos(ctx, 2);
     if ((st = read_side(ctx, nd_arg_pos(ctx, 0), va, &a, err)) == ND_OK)
         st = read_side(ctx, nd_arg_pos(ctx, 1), va, &b, err);
-    if (st == ND_OK && va && !a.ds && !b.ds)
+    if (st == ND_OK && va && !a.c.ds && !b.c.ds)
         st = nd_arg_error(va, err, ND_EVALUE, "a variable is only compared between datasets");
-    double t0 = fmax(a.t0, b.t0), t1 = fmin(a.t1, b.t1);
-    if (st == ND_OK && !(t1 > t0))
-        st = nd_arg_error(nd_arg_pos(ctx, 1), err, ND_EVALUE, "A covers [%g, %g] and B "
-                          "[%g, %g]: no common time window", a.t0, a.t1, b.t0, b.t1);
     nd_compare c = {0};
-    if (st == ND_OK)
-        st = nd_compare_trains(a.times, a.n, b.times, b.n, t0, t1, delta, &c, err);
-    if (st == ND_OK) {
-        double rms = NAN;
-        const char *var = NULL, *unit = NULL;
-        if (a.ds && b.ds) {
-            var = nd_ds_name(a.ds, (size_t)a.col);
-            unit = nd_ds_unit(a.ds, (size_t)a.col);
-            int bc = nd_ds_find(b.ds, var);
-            if (bc < 1)
-                st = nd_arg_error(nd_arg_pos(ctx, 1), err, ND_ENAME, "B has no variable '%s'",
-                                  var);
-            else
-                rms = nd_compare_rms(nd_ds_col(a.ds, 0), nd_ds_col(a.ds, (size_t)a.col),
-                                     nd_ds_rows(a.ds), nd_ds_col(b.ds, 0),
-                                     nd_ds_col(b.ds, (size_t)bc), nd_ds_rows(b.ds), t0, t1,
-                                     NULL);
-        }
-        nd_compare_report r = {&c, a.times, b.times, a.n, b.n, rms, var, unit, t0, t1};
-        if (st == ND_OK) st = nd_cmd_give(ctx, compare_record(&r), result, err);
-    }
+    nd_compare_report r;
+    if (st == ND_OK && (st = nd_compare_sides(&a.c, &b.c, delta, &c, &r, err)) != ND_OK &&
+        st != ND_ENOMEM)
+        nd_target_locate(err, nd_arg_pos(ctx, 1));
+    if (st == ND_OK) st = nd_cmd_give(ctx, compare_record(&r), result, err);
     nd_compare_clear(&c);
     side_clear(&a);
     side_clear(&b);

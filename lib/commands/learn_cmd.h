@@ -17,6 +17,11 @@ extern const nd_command nd_cmd_eval;
    one). */
 nd_ude *nd_learn_net_of(const nd_cmd_ctx *ctx, const char **term, char *name, size_t cap);
 
+/* Reads `vs TERM` at positional *pos, moving *pos past it: *true_at gets TERM's argument
+   (NULL when the call has no `vs` there); SyntaxError when no name follows vs. */
+nd_status nd_learn_vs(const nd_cmd_ctx *ctx, size_t *pos, const nd_arg **true_at,
+                      nd_error *err);
+
 /* Places an error that has no location yet on the command's name. */
 void nd_learn_locate_call(const nd_cmd_ctx *ctx, nd_error *err);
 

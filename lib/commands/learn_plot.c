@@ -37,6 +37,20 @@ int nd_plot_net_target(const nd_cmd_ctx *ctx)
     return nd_learn_net_of(ctx, &term, name, sizeof name) != NULL;
 }
 
+nd_status nd_learn_vs(const nd_cmd_ctx *ctx, size_t *pos, const nd_arg **true_at,
+                      nd_error *err)
+{
+    const nd_arg *a = nd_arg_pos(ctx, *pos);
+    *true_at = NULL;
+    if (!a || a->value->kind != ND_EXPR_NAME || strcmp(a->value->str, "vs") != 0) return ND_OK;
+    const nd_arg *b = nd_arg_pos(ctx, *pos + 1);
+    if (!b || b->value->kind != ND_EXPR_NAME)
+        return nd_arg_error(a, err, ND_ESYNTAX, "'vs' needs the true term after it");
+    *true_at = b;
+    *pos += 2;
+    return ND_OK;
+}
+
 int nd_learn_plot_option(const char *key)
 {
     return strcmp(key, "title") == 0 || strcmp(key, "width") == 0 || strcmp(key, "height") == 0;
@@ -45,16 +59,18 @@ int nd_learn_plot_option(const char *key)
 nd_status nd_learn_plot_show(const nd_cmd_ctx *ctx, nd_figure *fig, const char *caption,
                              const char *key, json_t *value, nd_value **result, nd_error *err)
 {
-    nd_status st = nd_cmd_figure_size(ctx, fig, err);
+    nd_status st = key && nd_fig_set_json(fig, key, value) != 0
+                       ? nd_error_fail(err, ND_ENOMEM, "out of memory while rendering output")
+                       : nd_cmd_figure_size(ctx, fig, err);
+    if (!key) json_decref(value);
     nd_bundle *b = NULL;
     if (st == ND_OK) st = nd_fig_render(fig, &b, err);
     if (st != ND_OK) {
-        json_decref(value);
         nd_fig_free(fig);
         nd_learn_locate_call(ctx, err);
         return st;
     }
-    if (nd_fig_annotate(b, caption, key, value) != 0) {
+    if (nd_fig_caption(b, caption) != 0) {
         nd_bundle_free(b);
         b = NULL;
     }

@@ -15,9 +15,8 @@ int nd_learn_plot_option(const char *key);
 nd_status nd_learn_plot_title(const nd_cmd_ctx *ctx, const char *dflt, char **title,
                               nd_error *err);
 
-/* Renders fig (freed) with the width=/height= options, appends caption to its text and
-   the member key = value (taken over; key NULL: none) to its JSON (nd_fig_annotate), and
-   shows it (as a figure value in *result when the statement binds one; result may be
+/* Adds the member key = value (taken over; key NULL: none) to fig's JSON, renders fig
+   (freed) with the width=/height= options, appends caption to its text, and shows it (as a figure value in *result when the statement binds one; result may be
    NULL). */
 nd_status nd_learn_plot_show(const nd_cmd_ctx *ctx, nd_figure *fig, const char *caption,
                              const char *key, json_t *value, nd_value **result, nd_error *err);

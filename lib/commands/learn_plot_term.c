@@ -9,6 +9,7 @@
 #include "../learn/ude_plot.h"
 #include "../learn/ude_term.h"
 #include "../language/args.h"
+#include "learn_cmd.h"
 #include "learn_plot.h"
 #include "../language/target.h"
 
@@ -75,21 +76,16 @@ nd_status nd_learn_plot_term(const nd_cmd_ctx *ctx, nd_ude *u, const char *net_n
     const nd_model *truth_model = nd_ude_truth(u);
     /* [vs TRUE] [DATA] */
     size_t pos = 1;
-    const char *true_name = term;
-    const nd_arg *a = nd_arg_pos(ctx, pos);
-    if (a && a->value->kind == ND_EXPR_NAME && strcmp(a->value->str, "vs") == 0) {
-        const nd_arg *b = nd_arg_pos(ctx, pos + 1);
-        if (!b || b->value->kind != ND_EXPR_NAME)
-            return nd_arg_error(a, err, ND_ESYNTAX, "'vs' needs the true term after it");
-        true_name = b->value->str;
-        if (nd_model_index(truth_model, ND_MODEL_TERM, true_name) < 0 &&
-            nd_model_index(truth_model, ND_MODEL_STATE, true_name) < 0)
-            return nd_arg_error(b, err, ND_ENAME, "%s has no term '%s' to compare with",
-                                nd_model_name(truth_model), true_name);
-        pos += 2;
-    }
+    const nd_arg *b;
+    nd_status st = nd_learn_vs(ctx, &pos, &b, err);
+    if (st != ND_OK) return st;
+    const char *true_name = b ? b->value->str : term;
+    if (b && nd_model_index(truth_model, ND_MODEL_TERM, true_name) < 0 &&
+        nd_model_index(truth_model, ND_MODEL_STATE, true_name) < 0)
+        return nd_arg_error(b, err, ND_ENAME, "%s has no term '%s' to compare with",
+                            nd_model_name(truth_model), true_name);
     nd_ude_term te;
-    nd_status st = nd_ude_term_find(u, term, true_name, &te, err);
+    st = nd_ude_term_find(u, term, true_name, &te, err);
     if (st != ND_OK) {
         nd_target_locate(err, a0);
         return st;

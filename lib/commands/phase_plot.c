@@ -8,7 +8,7 @@
 #include "../learn/simulate.h"
 #include "../language/args.h"
 #include "../language/exec.h"
-#include "phase_setup.h"
+#include "phase_args.h"
 
 typedef struct phase_req {
     nd_phase_setup s;

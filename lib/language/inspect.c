@@ -28,14 +28,7 @@ static int word_at(const char *code, size_t cursor, size_t *start, size_t *end)
 static nd_bundle *model_item(const nd_ws *ws, const char *name)
 {
     const nd_model *m = nd_ws_model(ws);
-    char *text = m ? nd_model_explain(m, name) : NULL;
-    nd_bundle *b = text ? nd_bundle_create() : NULL;
-    if (b && nd_bundle_set(b, "text/plain", text) != 0) {
-        nd_bundle_free(b);
-        b = NULL;
-    }
-    free(text);
-    return b;
+    return m ? nd_model_explain_bundle(m, name) : NULL;
 }
 
 nd_bundle *nd_inspect(const nd_cmd_registry *reg, const nd_ws *ws, const char *code,

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/reduce.h"
 #include "../expr/treeval.h"
 
 int nd_numview_of(const nd_value *v, nd_numview *view)
@@ -209,38 +210,20 @@ nd_status nd_reduce(const char *name, const nd_value *v, nd_value **out, char *m
                  nd_value_a_type(v, t, sizeof t));
         return ND_ETYPE;
     }
-    const double *x = view.x;
+    static const struct { const char *name; nd_reduce_op op; } ops[] = {
+        {"sum", ND_REDUCE_SUM}, {"mean", ND_REDUCE_MEAN}, {"std", ND_REDUCE_STD},
+        {"min", ND_REDUCE_MIN}, {"max", ND_REDUCE_MAX}};
     size_t n = view.n;
-    double acc = 0;
+    double acc = (double)n;   /* len */
     nd_status st = ND_OK;
-    if (strcmp(name, "len") == 0) {
-        acc = (double)n;
-    } else if (strcmp(name, "sum") == 0) {
-        for (size_t i = 0; i < n; i++) acc += x[i];
-    } else if (n < (strcmp(name, "std") == 0 ? 2u : 1u)) {
-        snprintf(msg, cap, "%s() needs at least %s number%s, got %zu", name,
-                 n ? "two" : "one", n ? "s" : "", n);
-        st = ND_EVALUE;
-    } else if (strcmp(name, "min") == 0 || strcmp(name, "max") == 0) {
-        int is_max = name[1] == 'a';
-        acc = x[0];
-        for (size_t i = 0; i < n; i++) {
-            if (isnan(x[i])) {
-                acc = NAN;
-                break;
-            }
-            if (is_max ? x[i] > acc : x[i] < acc) acc = x[i];
-        }
-    } else {
-        /* Two passes: the mean first, then squares of deviations (no cancellation). */
-        double mean = 0;
-        for (size_t i = 0; i < n; i++) mean += x[i];
-        mean /= (double)n;
-        acc = mean;
-        if (name[0] == 's') {
-            double ss = 0;
-            for (size_t i = 0; i < n; i++) ss += (x[i] - mean) * (x[i] - mean);
-            acc = sqrt(ss / (double)(n - 1));
+    for (size_t k = 0; k < sizeof ops / sizeof ops[0]; k++) {
+        if (strcmp(name, ops[k].name) != 0) continue;
+        if (n < nd_reduce_min_count(ops[k].op)) {
+            snprintf(msg, cap, "%s() needs at least %s number%s, got %zu", name,
+                     n ? "two" : "one", n ? "s" : "", n);
+            st = ND_EVALUE;
+        } else {
+            acc = nd_reduce_numbers(ops[k].op, view.x, n);
         }
     }
     nd_numview_free(&view);

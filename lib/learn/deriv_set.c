@@ -14,6 +14,25 @@ int nd_deriv_set_computed(const nd_deriv_set *s, int m)
     return s->compare || s->method < 0 || s->method == m;
 }
 
+nd_deriv_options nd_deriv_set_shared(const nd_deriv_set *s)
+{
+    nd_deriv_options all;
+    nd_deriv_options_default(&all, ND_DERIV_SAVGOL);
+    all.method = nd_deriv_set_computed(s, ND_DERIV_SAVGOL) ? ND_DERIV_SAVGOL : ND_DERIV_FD;
+    return all;
+}
+
+void nd_deriv_set_options(nd_deriv_set *s, const nd_deriv_options *all)
+{
+    for (int k = 0; k < ND_DERIV_NMETHODS; k++) {
+        nd_deriv_options_default(&s->o[k], (nd_deriv_method)k);
+        s->o[k].window = all->window;
+        s->o[k].order = all->order;
+        s->o[k].iters = all->iters;
+        s->o[k].alpha = all->alpha;
+    }
+}
+
 /* Whether method m goes into the result. */
 static int in_result(const nd_deriv_set *s, int m)
 {

@@ -31,6 +31,14 @@ typedef struct nd_deriv_set {
 /* Returns 1 when method m is computed (every one for a comparison or method -1). */
 int nd_deriv_set_computed(const nd_deriv_set *s, int m);
 
+/* The settings the methods of s share (window, order, iters, alpha: each method reads
+   its own), with their defaults; its method is Savitzky–Golay when that is computed (so
+   nd_deriv_check_options checks the window against the data) and fd otherwise. */
+nd_deriv_options nd_deriv_set_shared(const nd_deriv_set *s);
+
+/* Gives every method of s the defaults of its own, then the shared settings of all. */
+void nd_deriv_set_options(nd_deriv_set *s, const nd_deriv_options *all);
+
 /* Computes the derivatives. Errors of nd_deriv_ex prefixed with the method and column
    ("savgol of v: …"); ND_EINTERRUPT (unlocated) when *interrupt is set between columns;
    ND_ENOMEM. */

@@ -9,6 +9,8 @@
 
 #include "../base/grid.h"
 #include "../base/numfmt.h"
+#include "../data/noise.h"
+#include "../data/select.h"
 #include "../models/model_ivp.h"
 #include "../ode/dense.h"
 
@@ -21,10 +23,49 @@ void nd_sim_options_default(nd_sim_options *o)
 
 double nd_sim_default_sample(double t_end)
 {
-    double raw = t_end / 4000, p = pow(10, floor(log10(raw))), steps[] = {1, 2, 5, 10};
-    for (size_t i = 0; i < 4; i++)
-        if (steps[i] * p >= raw) return steps[i] * p;
-    return raw;
+    return nd_nice_ceil(t_end / 4000);
+}
+
+nd_status nd_sim_check_size(double t_end, double sample, double cols, nd_error *err)
+{
+    double values = (floor(t_end / sample) + 1) * cols;
+    if (values <= ND_SIM_MAX_VALUES) return ND_OK;
+    return nd_error_fail(err, ND_ENOMEM, "this simulation would store %.3g values (%.3g GB): "
+                         "use a larger sample= or a shorter t= (at most %.0f values)", values,
+                         values * 8e-9, ND_SIM_MAX_VALUES);
+}
+
+nd_status nd_sim_observe(nd_dataset **ds, const char *const *names, size_t n,
+                         const char *input, double noise, unsigned long seed, size_t *bad,
+                         nd_error *err)
+{
+    *bad = (size_t)-1;
+    if (n) {
+        int idx[n + 2];
+        size_t k = 0;
+        idx[k++] = 0;
+        for (size_t i = 0; i < n; i++) {
+            int j = nd_ds_find(*ds, names[i]), twice = 0;
+            for (size_t c = 0; c < k; c++) twice |= idx[c] == j;
+            if (j < 1 || twice) {
+                *bad = i;
+                return j < 1 ? nd_error_fail(err, ND_ENAME, "observe: the simulation has no "
+                                             "variable '%s'", names[i])
+                             : nd_error_fail(err, ND_EVALUE, "observe: '%s' is named twice",
+                                             names[i]);
+            }
+            idx[k++] = j;
+        }
+        int in = input ? nd_ds_find(*ds, input) : -1;
+        int listed = 0;
+        for (size_t c = 0; c < k; c++) listed |= idx[c] == in;
+        if (in > 0 && !listed) idx[k++] = in;
+        nd_dataset *kept = nd_ds_select(*ds, idx, k);
+        if (!kept) return nd_error_fail(err, ND_ENOMEM, "out of memory");
+        nd_ds_free(*ds);
+        *ds = kept;
+    }
+    return noise > 0 ? nd_ds_add_noise_all(*ds, noise, seed, input, err) : ND_OK;
 }
 
 double *nd_sim_times(double t_end, double sample, size_t *n)

@@ -42,6 +42,23 @@ double nd_sim_default_sample(double t_end);
    stands for, nd_grid_snap; none above t_end) that `simulate` stores; NULL on ENOMEM. */
 double *nd_sim_times(double t_end, double sample, size_t *n);
 
+/* The most numbers a simulation stores, so that a mistyped t= or sample= is refused
+   before anything is allocated. */
+#define ND_SIM_MAX_VALUES 50000000.0
+
+/* ND_ENOMEM (saying how many values and gigabytes, and what to change) when the samples
+   of [0, t_end] every sample, cols numbers each, exceed ND_SIM_MAX_VALUES. */
+nd_status nd_sim_check_size(double t_end, double sample, double cols, nd_error *err);
+
+/* What `simulate` keeps of its run *ds: with names (n > 0), t, the columns called names
+   in that order and the driven input's column (input, NULL: none) when not among them;
+   then measurement noise of noise × each column's range (0: none, nd_ds_add_noise_all)
+   on all but the input. NameError for a name that is not a column, ValueError for one
+   named twice (its index in *bad, else (size_t)-1); ND_ENOMEM. *ds is replaced. */
+nd_status nd_sim_observe(nd_dataset **ds, const char *const *names, size_t n,
+                         const char *input, double noise, unsigned long seed, size_t *bad,
+                         nd_error *err);
+
 /* Integrates m from times[0] to t_end (>= times[n-1]) and returns in *out a dataset with
    a row per time: t, the states, the driven parameter (when a non-empty stimulus is
    given), the terms (o->terms); its metadata the run (model, changed parameters unless

@@ -207,6 +207,21 @@ static const char *term_name(const nd_sindy_options *o, size_t j, char *buf, siz
     return buf;
 }
 
+nd_status nd_sindy_check_options(const nd_sindy_options *o, nd_sindy_field *bad,
+                                 nd_error *err)
+{
+    nd_sindy_field f = !(o->threshold >= 0 && isfinite(o->threshold)) ? ND_SINDY_FIELD_THRESHOLD
+                       : !(o->ridge >= 0 && isfinite(o->ridge))       ? ND_SINDY_FIELD_RIDGE
+                       : !(o->nu > 0 && isfinite(o->nu))              ? ND_SINDY_FIELD_NU
+                                                                      : ND_SINDY_FIELD_NONE;
+    static const char *const why[] = {
+        [ND_SINDY_FIELD_THRESHOLD] = "threshold must be a finite number >= 0",
+        [ND_SINDY_FIELD_RIDGE] = "lambda must be a finite number >= 0",
+        [ND_SINDY_FIELD_NU] = "nu must be positive"};
+    if (bad) *bad = f;
+    return f == ND_SINDY_FIELD_NONE ? ND_OK : nd_error_fail(err, ND_EVALUE, "%s", why[f]);
+}
+
 static nd_status check_inputs(const double *theta, size_t rows, size_t p, const double *Y,
                               size_t m, const nd_sindy_options *o, nd_error *err)
 {
@@ -215,10 +230,8 @@ static nd_status check_inputs(const double *theta, size_t rows, size_t p, const 
     if (rows < p)
         return nd_error_fail(err, ND_EVALUE, "too few samples: %zu for %zu library terms "
                              "(need at least as many samples as terms)", rows, p);
-    if (!(o->threshold >= 0) || !isfinite(o->threshold))
-        return nd_error_fail(err, ND_EVALUE, "the threshold must be a finite number >= 0");
-    if (!(o->ridge >= 0) || !isfinite(o->ridge) || !(o->nu > 0) || !isfinite(o->nu))
-        return nd_error_fail(err, ND_EVALUE, "ridge must be >= 0 and nu > 0");
+    nd_status st = nd_sindy_check_options(o, NULL, err);
+    if (st != ND_OK) return st;
     char nm[160];
     for (size_t i = 0; i < rows * p; i++)
         if (!isfinite(theta[i]))

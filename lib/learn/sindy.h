@@ -98,6 +98,17 @@ typedef struct nd_sindy_options {
    optimizer's default), no ensemble, seed 1, no names. */
 void nd_sindy_options_default(nd_sindy_options *o);
 
+/* The option nd_sindy_check_options found wrong, for a caller to point at. */
+typedef enum nd_sindy_field {
+    ND_SINDY_FIELD_NONE, ND_SINDY_FIELD_THRESHOLD, ND_SINDY_FIELD_RIDGE, ND_SINDY_FIELD_NU
+} nd_sindy_field;
+
+/* Checks o's numbers: threshold and ridge finite and >= 0, nu finite and > 0; a
+   ValueError naming the first wrong one (the ridge as lambda, its usual symbol; its field
+   in *bad, NULL allowed). */
+nd_status nd_sindy_check_options(const nd_sindy_options *o, nd_sindy_field *bad,
+                                 nd_error *err);
+
 typedef struct nd_sindy_fit nd_sindy_fit;
 
 /* Fits every target column of Y (rows × m, row-major) on Θ (rows × p): coefficients in

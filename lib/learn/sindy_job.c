@@ -45,6 +45,33 @@ nd_status nd_sindy_job_columns(nd_sindy_job *job, const nd_dataset *ds, nd_error
     return ND_OK;
 }
 
+nd_status nd_sindy_job_add_target(nd_sindy_job *job, const nd_dataset *ds, const char *name,
+                                  nd_error *err)
+{
+    if (nd_ds_find(ds, name) < 1)
+        return nd_error_fail(err, ND_ENAME, "the dataset has no variable '%s'", name);
+    for (size_t k = 0; k < job->ntargets; k++)
+        if (strcmp(job->targets[k], name) == 0)
+            return nd_error_fail(err, ND_EVALUE, "'%s' is named twice", name);
+    if (job->ntargets == ND_SINDY_MAX_NAMES)
+        return nd_error_fail(err, ND_EVALUE, "at most %d targets", ND_SINDY_MAX_NAMES);
+    job->target_is_state[job->ntargets] = 1;
+    job->targets[job->ntargets++] = name;
+    return ND_OK;
+}
+
+nd_stim *nd_sindy_job_stim(const nd_sindy_job *job, const nd_stim *model_stim, int model_par,
+                           const nd_model *m, int *par)
+{
+    const nd_stim *from = job->net ? nd_ude_stim(job->net, par) : NULL;
+    if (!from) {
+        from = model_stim;
+        *par = model_par;
+    }
+    if (!from || *par < 0 || *par >= (int)nd_model_count(m, ND_MODEL_PAR)) return NULL;
+    return nd_stim_copy(from);
+}
+
 nd_status nd_sindy_job_default_targets(nd_sindy_job *job, nd_error *err)
 {
     const nd_model *m = job->fnmodel;

@@ -54,6 +54,12 @@ void nd_sindy_job_clear(nd_sindy_job *job);
    for more than ND_SINDY_MAX_NAMES. */
 nd_status nd_sindy_job_columns(nd_sindy_job *job, const nd_dataset *ds, nd_error *err);
 
+/* Adds the variable name of ds (a column after t) as a target, its derivative the
+   regression's left-hand side. NameError when ds has no such column, ValueError when it is
+   named twice or would be target ND_SINDY_MAX_NAMES + 1. */
+nd_status nd_sindy_job_add_target(nd_sindy_job *job, const nd_dataset *ds, const char *name,
+                                  nd_error *err);
+
 /* With no target named: the variables that are states of job->fnmodel (all of them when
    there is none), each a dX/dt target. ValueError when none is a state. */
 nd_status nd_sindy_job_default_targets(nd_sindy_job *job, nd_error *err);
@@ -91,6 +97,13 @@ nd_status nd_sindy_job_regress(nd_sindy_job *job, const atomic_int *interrupt, n
    model when every target is one of its states, else a new model of the targets; NULL
    with the reason in why as nd_sindy_recovered_model. */
 nd_model *nd_sindy_job_model(const nd_sindy_job *job, nd_sb *why, nd_error *err);
+
+/* Returns a copy of the stimulus the recovered model m carries over from the source: the
+   network's (a term target), else model_stim driving parameter model_par (the dataset's
+   model's, may be NULL); *par gets its parameter. NULL when there is none, when the
+   parameter is not one of m's, or on ENOMEM. */
+nd_stim *nd_sindy_job_stim(const nd_sindy_job *job, const nd_stim *model_stim, int model_par,
+                           const nd_model *m, int *par);
 
 /* ---- views (sindy_view.c) ---- */
 

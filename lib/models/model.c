@@ -255,6 +255,11 @@ const char *nd_model_time_unit(const nd_model *m)
     return m->def->time_unit ? m->def->time_unit : "";
 }
 
+double nd_model_rate_scale(const nd_model *m)
+{
+    return strcmp(nd_model_time_unit(m), "ms") == 0 ? 1000 : 1;
+}
+
 size_t nd_model_count(const nd_model *m, nd_model_kind kind)
 {
     return (unsigned)kind < 4 ? m->def->list[kind].count : 0;

@@ -93,6 +93,10 @@ const char *nd_model_name(const nd_model *m);
 /* Returns the unit of time the model declares (`time ms`), or "" when it declares none. */
 const char *nd_model_time_unit(const nd_model *m);
 
+/* Returns the factor from events per time unit to events per second (Hz): 1000 for a
+   millisecond model, else 1 (the rate stays per time unit). */
+double nd_model_rate_scale(const nd_model *m);
+
 /* Returns the text m was read from (*len bytes) and where it started in its cell (for
    rebuilding it elsewhere with nd_model_parse). */
 const char *nd_model_source(const nd_model *m, size_t *len, int *line, int *col);
@@ -243,5 +247,13 @@ char *nd_model_using(const nd_model *m);
 /* Returns a plain-text explanation of name (kind, value or definition, unit, summary,
    doc), caller frees; NULL when the model has no such name. */
 char *nd_model_explain(const nd_model *m, const char *name);
+
+/* Returns nd_model_explain's text as a text/plain bundle (what `explain` and the
+   inspector show); NULL when the model has no such name, or on ENOMEM. */
+nd_bundle *nd_model_explain_bundle(const nd_model *m, const char *name);
+
+/* Returns "note (model NAME): …\n" with what reading the model noticed (nd_model_notes),
+   as `model` warns it; NULL when there is nothing to note, or on ENOMEM. Caller frees. */
+char *nd_model_notes_text(const nd_model *m);
 
 #endif

@@ -82,3 +82,26 @@ char *nd_model_summary(const nd_model *m)
     nd_sb_printf(&sb, "), %zu parameters", nd_model_count(m, ND_MODEL_PAR));
     return nd_sb_take(&sb);
 }
+
+char *nd_model_notes_text(const nd_model *m)
+{
+    const char *notes = nd_model_notes(m);
+    if (!notes[0]) return NULL;
+    nd_sb sb;
+    nd_sb_init(&sb);
+    nd_sb_printf(&sb, "note (model %s): %s%s", nd_model_name(m), notes,
+                 notes[strlen(notes) - 1] == '\n' ? "" : "\n");
+    return nd_sb_take(&sb);
+}
+
+nd_bundle *nd_model_explain_bundle(const nd_model *m, const char *name)
+{
+    char *text = nd_model_explain(m, name);
+    nd_bundle *b = text ? nd_bundle_create() : NULL;
+    if (b && nd_bundle_set(b, "text/plain", text) != 0) {
+        nd_bundle_free(b);
+        b = NULL;
+    }
+    free(text);
+    return b;
+}

@@ -1,15 +1,13 @@
 /* Adding to a rendered figure what the caller knows about it: a caption under its text
-   and a member of its JSON (a fit's RMS, a comparison's numbers). */
+   (a fit's RMS, a comparison's numbers). Its JSON members go in before rendering
+   (nd_fig_set_json). */
 #ifndef ND_PLOT_ANNOTATE_H
 #define ND_PLOT_ANNOTATE_H
 
-#include <jansson.h>
-
 #include "../base/bundle.h"
 
-/* Appends caption to b's text/plain (on a new line when there is text already; NULL: no
-   caption) and sets key to value (taken over; key NULL: nothing) in b's JSON object;
-   0, or -1 on ENOMEM or when b's JSON is not an object. */
-int nd_fig_annotate(nd_bundle *b, const char *caption, const char *key, json_t *value);
+/* Appends caption to b's text/plain, on a new line when there is text already (NULL: no
+   caption); 0, or -1 on ENOMEM. */
+int nd_fig_caption(nd_bundle *b, const char *caption);
 
 #endif

@@ -4,9 +4,11 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "../../lib/base/atomicfile.h"
 #include "../../lib/base/bundle.h"
 #include "../../lib/base/minimize.h"
 #include "../../lib/base/range.h"
+#include "../../lib/base/reduce.h"
 #include "../../lib/base/root.h"
 #include "../../lib/base/error.h"
 #include "../../lib/base/json.h"
@@ -209,6 +211,21 @@ TEST(text_escaping)
     CHECK_INT(nd_utf8_width("a\xc2\xb5\xe2\x88\x92"), 3);
 }
 
+/* Unicode 15, table 3-7: the well-formed sequences; a buffer's end cuts one short. */
+TEST(utf8_sequences_per_the_unicode_table)
+{
+    CHECK_INT(nd_utf8_seq_len("\xe2\x88\x92"), 3);            /* U+2212 */
+    CHECK_INT(nd_utf8_seq_len_n("\xe2\x88\x92", 3), 3);
+    CHECK_INT(nd_utf8_seq_len_n("\xe2\x88\x92", 2), 0);       /* cut by the buffer */
+    CHECK_INT(nd_utf8_seq_len("\xc0\x80"), 0);                 /* overlong NUL */
+    CHECK_INT(nd_utf8_seq_len("\xe0\x9f\xbf"), 0);             /* overlong U+07FF */
+    CHECK_INT(nd_utf8_seq_len("\xed\xa0\x80"), 0);             /* surrogate U+D800 */
+    CHECK_INT(nd_utf8_seq_len("\xf4\x8f\xbf\xbf"), 4);        /* U+10FFFF */
+    CHECK_INT(nd_utf8_seq_len("\xf4\x90\x80\x80"), 0);        /* above U+10FFFF */
+    CHECK_INT(nd_utf8_seq_len("\xe2\x88"), 0);                 /* the NUL ends it */
+    CHECK_INT(nd_utf8_seq_len("x"), 1);
+}
+
 TEST(error_column_counts_characters_of_the_source)
 {
     /* "ä" and "ö" are two bytes each: byte column 13 is character column 11. */
@@ -330,4 +347,34 @@ TEST(json_builders_write_compact_ordered_text)
     CHECK_STR(s, "{\"type\":\"x\",\"v\":[1.5,\"nan\",\"-inf\"],\"n\":3,\"third\":0.10000000000000001}");
     free(s);
     CHECK(nd_json_dump(NULL) == NULL);
+}
+
+/* Sums, means and sample standard deviations of short runs worked by hand; the two-pass
+   std keeps its digits where Σx² − n·mean² would lose them all (1e9 + {1, 2, 3}: std 1). */
+TEST(reduce_numbers_by_hand)
+{
+    const double x[] = {1, 2, 4}, big[] = {1e9 + 1, 1e9 + 2, 1e9 + 3}, gap[] = {3, NAN, 1};
+    CHECK_NEAR(nd_reduce_numbers(ND_REDUCE_SUM, x, 3), 7, 0);
+    CHECK_NEAR(nd_reduce_numbers(ND_REDUCE_SUM, x, 0), 0, 0);
+    CHECK_NEAR(nd_reduce_numbers(ND_REDUCE_MEAN, x, 3), 7.0 / 3, 1e-15);
+    CHECK_NEAR(nd_reduce_numbers(ND_REDUCE_STD, x, 3), sqrt(7.0 / 3), 1e-15);  /* (16+1+25)/9/2 */
+    CHECK_NEAR(nd_reduce_numbers(ND_REDUCE_STD, big, 3), 1, 0);
+    CHECK_NEAR(nd_reduce_numbers(ND_REDUCE_MIN, x, 3), 1, 0);
+    CHECK_NEAR(nd_reduce_numbers(ND_REDUCE_MAX, x, 3), 4, 0);
+    CHECK(isnan(nd_reduce_numbers(ND_REDUCE_MIN, gap, 3)));
+    CHECK(isnan(nd_reduce_numbers(ND_REDUCE_STD, x, 1)));
+    CHECK(isnan(nd_reduce_numbers(ND_REDUCE_MEAN, x, 0)));
+    CHECK_INT(nd_reduce_min_count(ND_REDUCE_STD), 2);
+}
+
+/* Only plain files (or none yet) are read or replaced: a directory or a device is not. */
+TEST(file_check_regular_refuses_directories_and_devices)
+{
+    nd_error err;
+    CHECK_INT(nd_file_check_regular("/nonexistent/neurodyn-test", "read", &err), ND_OK);
+    CHECK_INT(nd_file_check_regular("/dev/null", "write", &err), ND_EIO);
+    CHECK_STR(err.msg, "cannot write '/dev/null': it is a device or pipe, not a regular file");
+    CHECK_INT(nd_file_check_regular("/", "read", &err), ND_EIO);
+    CHECK_STR(err.msg, "cannot read '/': it is a directory, not a regular file");
+    CHECK_INT(nd_file_check_regular("/etc/passwd", "read", &err), ND_OK);
 }

@@ -7,6 +7,7 @@
 
 #include "../../lib/base/json.h"
 #include "../../lib/learn/deriv_set.h"
+#include "../../lib/learn/hybrid_view.h"
 #include "../../lib/learn/sindy_job.h"
 #include "../../lib/learn/ude_stages.h"
 #include "../../lib/learn/ude_train_view.h"
@@ -111,7 +112,17 @@ TEST(deriv_set_differentiates_and_compares_a_quadratic)
     int cols[] = {1};
     nd_deriv_set s = {.ds = ds, .src = "q", .cols = cols, .nvars = 1, .method = -1,
                       .compare = 1};
-    for (int m = 0; m < ND_DERIV_NMETHODS; m++) nd_deriv_options_default(&s.o[m], m);
+    nd_deriv_options all = nd_deriv_set_shared(&s);   /* a comparison computes savgol */
+    CHECK_INT(all.method, ND_DERIV_SAVGOL);
+    all.window = 7;
+    nd_deriv_set_options(&s, &all);
+    CHECK_INT(s.o[ND_DERIV_TV].method, ND_DERIV_TV);   /* each keeps its own method */
+    CHECK_INT(s.o[ND_DERIV_FD].window, 7);
+    s.method = ND_DERIV_FD;
+    s.compare = 0;
+    CHECK_INT(nd_deriv_set_shared(&s).method, ND_DERIV_FD);   /* no window to check */
+    s.method = -1;
+    s.compare = 1;
     nd_error err = {0};
     CHECK_INT(nd_deriv_set_run(&s, NULL, &err), ND_OK);
     nd_dataset *res = nd_deriv_set_dataset(&s);
@@ -171,12 +182,13 @@ TEST(json_seeds_and_figure_annotations)
     nd_bundle *fig = nd_bundle_create();
     nd_bundle_set(fig, "text/plain", "figure: V against t");
     nd_bundle_set(fig, ND_MIME_JSON, "{\"type\":\"figure\",\"panels\":2}");
-    CHECK_INT(nd_fig_annotate(fig, "RMS 0.5", "fit", json_pack("{s:f}", "rms", 0.5)), 0);
+    CHECK_INT(nd_fig_caption(fig, "RMS 0.5"), 0);
     CHECK_STR(nd_bundle_get(fig, "text/plain"), "figure: V against t\nRMS 0.5");
-    CHECK_STR(nd_bundle_get(fig, ND_MIME_JSON),
-              "{\"type\":\"figure\",\"panels\":2,\"fit\":{\"rms\":0.5}}");
-    nd_bundle_set(fig, ND_MIME_JSON, "[1]");   /* not an object: refused, value released */
-    CHECK_INT(nd_fig_annotate(fig, NULL, "fit", json_integer(1)), -1);
+    CHECK_INT(nd_fig_caption(fig, NULL), 0);
+    CHECK_STR(nd_bundle_get(fig, "text/plain"), "figure: V against t\nRMS 0.5");
+    nd_bundle_set(fig, "text/plain", "");   /* no text yet: the caption alone */
+    CHECK_INT(nd_fig_caption(fig, "RMS 0.5"), 0);
+    CHECK_STR(nd_bundle_get(fig, "text/plain"), "RMS 0.5");
     nd_bundle_free(fig);
 }
 
@@ -193,6 +205,10 @@ TEST(ude_run_logs_each_stage_after_the_history)
     size_t hidden[] = {4};
     nd_ude_spec spec = {rep, 1, in, 2, hidden, 1, ND_ACT_TANH, 1};
     nd_ude *u = m ? nd_ude_create(m, &spec, NULL) : NULL;
+    nd_bundle *eqs = u ? nd_ude_equations(u) : NULL;   /* the term reads the network */
+    CHECK_CONTAINS(eqs ? nd_bundle_get(eqs, "text/plain") : NULL, "  U1 = network(x, y)\n");
+    CHECK_CONTAINS(eqs ? nd_bundle_get(eqs, "text/plain") : NULL, "  dy/dt = -delta*y");
+    nd_bundle_free(eqs);
     nd_ude_experiment ex = {data, NULL, -1};
     nd_ude_train_stage st[2] = {{.r.kind = ND_OPTIM_ADAM, .iters = 4, .collocation = -1},
                                 {.r.kind = ND_OPTIM_ADAM, .r.segments = 2, .iters = 3,
@@ -228,4 +244,33 @@ TEST(ude_run_logs_each_stage_after_the_history)
     nd_ude_free(u);
     nd_ds_free(data);
     nd_model_free(m);
+}
+
+/* Named targets are checked by the job (a column, once); the recovered model carries the
+   source's stimulus only when it drives one of its own parameters. */
+TEST(sindy_job_targets_and_carried_stimulus)
+{
+    nd_dataset *ds = decay();
+    nd_sindy_job job = {.name = "rec", .target_text = "data"};
+    nd_error err = {0};
+    CHECK_INT(nd_sindy_job_columns(&job, ds, &err), ND_OK);
+    CHECK_INT(nd_sindy_job_add_target(&job, ds, "x", &err), ND_OK);
+    CHECK_INT(nd_sindy_job_add_target(&job, ds, "x", &err), ND_EVALUE);
+    CHECK_STR(err.msg, "'x' is named twice");
+    CHECK_INT(nd_sindy_job_add_target(&job, ds, "t", &err), ND_ENAME);   /* time is no target */
+    CHECK_INT(job.ntargets, 1);
+    static const char src[] = "dx/dt = -k*x + I\npar k = 2, I = 0\ninit x = 1\n";
+    nd_model *m = nd_model_parse("d", src, sizeof src - 1, 1, 1, &err);
+    nd_stim *s = nd_stim_create();
+    CHECK(s && nd_stim_add_step(s, 1, 2, 3) == ND_OK);
+    int par = -7;
+    nd_stim *c = m ? nd_sindy_job_stim(&job, s, 1, m, &par) : NULL;
+    CHECK(c && par == 1 && nd_stim_eval(c, 2) == 3);
+    nd_stim_free(c);
+    CHECK(m && nd_sindy_job_stim(&job, s, 2, m, &par) == NULL);        /* no parameter 2 */
+    CHECK(m && nd_sindy_job_stim(&job, NULL, -1, m, &par) == NULL);
+    nd_stim_free(s);
+    nd_model_free(m);
+    nd_sindy_job_clear(&job);
+    nd_ds_free(ds);
 }

@@ -9,6 +9,7 @@
 
 #include "../../lib/language/objects.h"
 #include "../../lib/language/workspace.h"
+#include "../../lib/data/select.h"
 #include "../../lib/learn/simulate.h"
 #include "../../lib/models/model_ivp.h"
 #include "rec_sink.h"
@@ -201,4 +202,35 @@ TEST(sim_reports_resets_and_keeps_rows_before_a_failure)
     nd_model_free(m);
     free(jumps);
     free(t);
+}
+
+/* observe= keeps t, the names in their order and the driven input; the size guard counts
+   rows × columns before anything is allocated. */
+TEST(sim_observe_keeps_the_named_columns_and_the_input)
+{
+    const char *names[] = {"t", "V", "n", "m", "I"};
+    double t[] = {0, 1, 2}, v[] = {-65, -60, -55}, n[] = {.3, .31, .32}, m[] = {.05, .06, .07},
+           in[] = {10, 10, 10};
+    const double *cols[] = {t, v, n, m, in};
+    nd_dataset *ds = nd_ds_from_columns(5, names, cols, 3);
+    const char *keep[] = {"m", "V"};
+    size_t bad = 7;
+    nd_error err;
+    CHECK_INT(nd_sim_observe(&ds, keep, 2, "I", 0, 1, &bad, &err), ND_OK);
+    CHECK_INT(bad, (size_t)-1);
+    CHECK_INT(nd_ds_cols(ds), 4);
+    CHECK_STR(nd_ds_name(ds, 1), "m");
+    CHECK_STR(nd_ds_name(ds, 2), "V");
+    CHECK_STR(nd_ds_name(ds, 3), "I");
+    CHECK_NEAR(nd_ds_col(ds, 2)[1], -60, 0);
+    const char *twice[] = {"V", "m", "V"};
+    CHECK_INT(nd_sim_observe(&ds, twice, 3, NULL, 0, 1, &bad, &err), ND_EVALUE);
+    CHECK_INT(bad, 2);
+    const char *missing[] = {"h"};
+    CHECK_INT(nd_sim_observe(&ds, missing, 1, NULL, 0, 1, &bad, &err), ND_ENAME);
+    CHECK_INT(bad, 0);
+    nd_ds_free(ds);
+    /* 1e6 rows of 50 numbers is the limit; one more sample is over it */
+    CHECK_INT(nd_sim_check_size(999999, 1, 50, &err), ND_OK);
+    CHECK_INT(nd_sim_check_size(1000000, 1, 50, &err), ND_ENOMEM);
 }

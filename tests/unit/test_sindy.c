@@ -1,5 +1,6 @@
 /* SINDy's library and sparse regression: the FHN case of docs/science.md, Lorenz, SR3,
    ensembles, the threshold sweep, and the errors of bad requests. */
+#include <math.h>
 #include <stdlib.h>
 
 #include "../../lib/learn/sindy.h"
@@ -253,4 +254,31 @@ TEST(sindy_bad_requests_say_what_is_wrong)
     t3[2] = 0;
     CHECK(nd_sindy_regress(t3, 8, 3, Y8, 1, &o, &err) == NULL);
     CHECK_CONTAINS(err.msg, "threshold");
+}
+
+/* The option rules live once in the library: the command and nd_sindy_regress both ask. */
+TEST(sindy_options_checked_by_one_rule)
+{
+    nd_sindy_options o;
+    nd_sindy_options_default(&o);
+    nd_sindy_field bad = ND_SINDY_FIELD_THRESHOLD;
+    nd_error err;
+    CHECK_INT(nd_sindy_check_options(&o, &bad, &err), ND_OK);
+    CHECK_INT(bad, ND_SINDY_FIELD_NONE);
+    o.threshold = 0;                      /* 0 keeps every term: allowed */
+    CHECK_INT(nd_sindy_check_options(&o, &bad, &err), ND_OK);
+    o.ridge = -1e-9;
+    CHECK_INT(nd_sindy_check_options(&o, &bad, &err), ND_EVALUE);
+    CHECK_INT(bad, ND_SINDY_FIELD_RIDGE);
+    CHECK_STR(err.msg, "lambda must be a finite number >= 0");
+    o.ridge = 0;
+    o.nu = 0;
+    CHECK_INT(nd_sindy_check_options(&o, &bad, &err), ND_EVALUE);
+    CHECK_INT(bad, ND_SINDY_FIELD_NU);
+    o.threshold = NAN;                    /* the first wrong one is named */
+    CHECK_INT(nd_sindy_check_options(&o, &bad, &err), ND_EVALUE);
+    CHECK_INT(bad, ND_SINDY_FIELD_THRESHOLD);
+    double theta[4] = {1, 2, 3, 4}, y[2] = {1, 2};
+    CHECK(!nd_sindy_regress(theta, 2, 2, y, 1, &o, &err));
+    CHECK_STR(err.msg, "threshold must be a finite number >= 0");
 }

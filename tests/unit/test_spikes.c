@@ -299,3 +299,34 @@ TEST(dense_keeps_both_slopes_at_a_break)
     CHECK_NEAR(tm, 1, 1e-12);
     nd_dense_free(d);
 }
+
+/* The column `spikes` counts (V, else the first after time) and the rule its options
+   make: a given threshold is a plain crossing with a tenth of the range as hysteresis. */
+TEST(spikes_column_and_rule_from_options)
+{
+    const char *names[] = {"t", "n", "V"};
+    nd_dataset *ds = nd_ds_create(3, names, NULL);
+    for (int i = 0; ds && i < 11; i++) {
+        double row[3] = {i, 0.1 * i, -70 + 10 * i};   /* V spans -70 … 30: range 100 */
+        nd_ds_append(ds, row);
+    }
+    CHECK_INT(nd_spikes_column(ds, NULL), 2);
+    CHECK_INT(nd_spikes_column(ds, "n"), 1);
+    CHECK_INT(nd_spikes_column(ds, "t"), -1);
+    CHECK_INT(nd_spikes_column(ds, "h"), -1);
+    nd_spikes_rule r;
+    nd_error err;
+    double thr = -10, hys = 4;
+    CHECK_INT(nd_spikes_rule_with(ds, 2, &thr, NULL, &r, &err), ND_OK);
+    CHECK(r.kind == ND_SPIKES_GIVEN && r.threshold == -10);
+    CHECK_NEAR(r.hysteresis, 10, 1e-12);
+    CHECK_INT(nd_spikes_rule_with(ds, 2, &thr, &hys, &r, &err), ND_OK);
+    CHECK_NEAR(r.hysteresis, 4, 0);
+    CHECK_INT(nd_spikes_rule_with(ds, 2, NULL, NULL, &r, &err), ND_OK);
+    CHECK(r.kind == ND_SPIKES_VOLTAGE);   /* mV-like V without a unit: the physiological rule */
+    nd_ds_free(ds);
+    const char *one[] = {"t"};
+    ds = nd_ds_create(1, one, NULL);
+    CHECK_INT(nd_spikes_column(ds, NULL), -1);
+    nd_ds_free(ds);
+}

@@ -9,6 +9,7 @@
 
 #include "../../lib/analysis/eq_view.h"
 #include "../../lib/analysis/fi_view.h"
+#include "../../lib/analysis/phase_setup.h"
 #include "../../lib/analysis/phase_view.h"
 #include "../../lib/analysis/spikes_view.h"
 #include "../../lib/base/json.h"
@@ -258,6 +259,17 @@ TEST(model_views_equations_learned_and_summary)
     s = nd_model_using(m);
     CHECK_STR(s, "using fhn: The FitzHugh–Nagumo model (2 states, 4 parameters)\n");
     free(s);
+    CHECK(nd_model_notes_text(m) == NULL);   /* nothing noticed in the built-in */
+    b = nd_model_explain_bundle(m, "eps");
+    CHECK_CONTAINS(b ? nd_bundle_get(b, "text/plain") : NULL, "eps");
+    nd_bundle_free(b);
+    CHECK(nd_model_explain_bundle(m, "gNa") == NULL);   /* fhn has no gNa */
+    nd_model_free(m);
+    static const char decay[] = "dx/dt = -x\n";
+    m = nd_model_parse("d", decay, sizeof decay - 1, 1, 1, &e);
+    s = m ? nd_model_notes_text(m) : NULL;
+    CHECK_STR(s, "note (model d): init of x defaults to 0\n");
+    free(s);
     nd_model_free(m);
 }
 
@@ -333,4 +345,44 @@ TEST(nice_steps_and_decimals)
     CHECK_INT(nd_numfmt_decimals(-90, 1), 0);
     CHECK_INT(nd_numfmt_decimals(0.1, 0.25), 2);
     CHECK_INT(nd_numfmt_decimals(0, 1.0 / 3), 6);   /* no finite decimal writes 1/3 */
+}
+
+/* fi's progress line, and the rate unit of a millisecond model (spikes/ms × 1000 = Hz). */
+TEST(fi_progress_line_and_rate_scale)
+{
+    char buf[160];
+    nd_fi_progress_text("I", 0, 3.5, 11, 80, 1.25, buf, sizeof buf);
+    CHECK_STR(buf, "fi: down sweep at I = 3.5 (12 of 80 runs, 1.2 s)");
+    nd_error e = {0};
+    nd_model *m = nd_model_builtin("hh", &e);
+    CHECK(m && nd_model_rate_scale(m) == 1000);
+    nd_model_free(m);
+    m = nd_model_builtin("fhn", &e);   /* dimensionless time: rates stay per time unit */
+    CHECK(m && nd_model_rate_scale(m) == 1);
+    nd_model_free(m);
+}
+
+/* An analysis' copy of the model: its own values, and boxes x0 ± max(1, 2|x0|) where no
+   range was given (fhn starts at v = -1.1994: [-3.5982, 1.1994]). */
+TEST(phase_setup_copies_the_model_and_frames_the_states)
+{
+    nd_error e = {0};
+    nd_model *m = nd_model_builtin("fhn", &e);
+    nd_phase_setup s;
+    CHECK_INT(m ? nd_phase_setup_init(&s, m, &e) : ND_EINTERNAL, ND_OK);
+    if (!m) return;
+    CHECK_INT(s.n, 2);
+    CHECK_NEAR(s.x0[0], -1.1994, 1e-15);
+    int ip = nd_model_index(m, ND_MODEL_PAR, "I");
+    double before = nd_model_pars(m)[ip];
+    s.p[ip] = before + 3;                                     /* the model keeps its I */
+    CHECK_NEAR(nd_model_pars(m)[ip], before, 0);
+    s.lo[1] = -5, s.hi[1] = 5, s.ranged[1] = 1;
+    nd_phase_setup_frame(&s);
+    CHECK_NEAR(s.lo[0], -3.5982, 1e-12);
+    CHECK_NEAR(s.hi[0], 1.1994, 1e-12);
+    CHECK_NEAR(s.lo[1], -5, 0);                               /* a given range stays */
+    nd_phase_setup_free(&s);
+    CHECK(s.p == NULL && s.n == 0);
+    nd_model_free(m);
 }

@@ -1,24 +1,12 @@
 /* Option reading shared by the phase-plane commands. */
-#include "phase_setup.h"
+#include "phase_args.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../analysis/equilibria.h"
 #include "../language/args.h"
 #include "../language/target.h"
-
-void nd_phase_setup_free(nd_phase_setup *s)
-{
-    free(s->p);
-    free(s->x0);
-    free(s->lo);
-    free(s->hi);
-    free(s->ranged);
-    free(s->given);
-    memset(s, 0, sizeof *s);
-}
 
 /* Reads one option named after a state (range or value) or a parameter (value). */
 static nd_status read_option(const nd_cmd_ctx *ctx, const nd_arg *a, nd_phase_setup *s,
@@ -59,29 +47,12 @@ nd_status nd_phase_setup_read(const nd_cmd_ctx *ctx, const nd_arg *model_arg,
     memset(s, 0, sizeof *s);
     nd_model_obj *mo;
     nd_status st = nd_target_model(ctx, model_arg, &mo, err);
-    if (st != ND_OK) return st;
-    s->m = mo->model;
-    s->n = nd_model_count(s->m, ND_MODEL_STATE);
-    s->npar = nd_model_count(s->m, ND_MODEL_PAR);
-    size_t n = s->n ? s->n : 1;
-    s->p = malloc((s->npar ? s->npar : 1) * sizeof *s->p);
-    s->x0 = malloc(n * sizeof *s->x0);
-    s->lo = malloc(n * sizeof *s->lo);
-    s->hi = malloc(n * sizeof *s->hi);
-    s->ranged = calloc(n, 1);
-    s->given = calloc(n, 1);
-    if (!s->p || !s->x0 || !s->lo || !s->hi || !s->ranged || !s->given) {
-        nd_phase_setup_free(s);
-        return nd_error_fail(err, ND_ENOMEM, "out of memory");
-    }
-    if (s->npar) memcpy(s->p, nd_model_pars(s->m), s->npar * sizeof *s->p);
-    if (s->n) memcpy(s->x0, nd_model_inits(s->m), s->n * sizeof *s->x0);
+    if (st != ND_OK || (st = nd_phase_setup_init(s, mo->model, err)) != ND_OK) return st;
     for (size_t i = 0; st == ND_OK && i < ctx->call->nargs; i++) {
         const nd_arg *a = &ctx->call->args[i];
         if (a->key && !nd_cmd_option(ctx->cmd, a->key)) st = read_option(ctx, a, s, err);
     }
-    for (size_t i = 0; i < s->n; i++)
-        if (!s->ranged[i]) nd_eq_default_range(s->x0[i], &s->lo[i], &s->hi[i]);
+    nd_phase_setup_frame(s);
     if (st != ND_OK) nd_phase_setup_free(s);
     return st;
 }
