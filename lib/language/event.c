@@ -1,0 +1,127 @@
+/* Turning a statement and its outcome into facts: cheap (no evaluation: option values are
+   read from the syntax tree) because it runs after every statement. Memory failures only
+   lose facts, never the statement. */
+#include "event.h"
+
+#include <ctype.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void nd_event_init(nd_event *ev)
+{
+    memset(ev, 0, sizeof *ev);
+    nd_mentor_facts_init(&ev->facts);
+    ev->guess = ev->value = NAN;
+}
+
+void nd_event_clear(nd_event *ev)
+{
+    nd_mentor_facts_clear(&ev->facts);
+    nd_event_init(ev);
+}
+
+/* A literal option value: a number (maybe negated), a word, a string, a range. */
+static void add_literal(nd_mentor_facts *f, const char *name, const nd_expr *e)
+{
+    char sub[160];
+    switch (e->kind) {
+    case ND_EXPR_NUMBER: nd_mentor_fact_num(f, name, e->num); break;
+    case ND_EXPR_NEG:
+        if (e->a->kind == ND_EXPR_NUMBER) nd_mentor_fact_num(f, name, -e->a->num);
+        break;
+    case ND_EXPR_NAME:
+    case ND_EXPR_STRING: nd_mentor_fact_str(f, name, e->str); break;
+    case ND_EXPR_RANGE:
+        snprintf(sub, sizeof sub, "%s.lo", name);
+        add_literal(f, sub, e->a);
+        snprintf(sub, sizeof sub, "%s.hi", name);
+        add_literal(f, sub, e->b);
+        break;
+    default: break;
+    }
+}
+
+void nd_event_begin(nd_event *ev, const char *command, const nd_call *call)
+{
+    nd_event_clear(ev);
+    nd_mentor_fact_str(&ev->facts, "command", command);
+    if (!call) return;
+    char name[160];
+    size_t pos = 0;
+    for (size_t i = 0; i < call->nargs; i++) {
+        const nd_arg *a = &call->args[i];
+        if (a->key) snprintf(name, sizeof name, "opt.%s", a->key);
+        else snprintf(name, sizeof name, "arg.%zu", ++pos);
+        add_literal(&ev->facts, name, a->value);
+    }
+}
+
+/* One field of a result: numbers, truth values and strings as they are, vectors and lists
+   by their length (and a list's first record by its fields, one level deep). */
+static void add_field(nd_mentor_facts *f, const char *name, const nd_value *v, int depth)
+{
+    char sub[160];
+    switch (v->kind) {
+    case ND_VAL_NUMBER: nd_mentor_fact_num(f, name, v->as.num); break;
+    case ND_VAL_BOOL: nd_mentor_fact_num(f, name, v->as.truth); break;
+    case ND_VAL_STRING: nd_mentor_fact_str(f, name, v->as.str); break;
+    case ND_VAL_VECTOR:
+        snprintf(sub, sizeof sub, "%s.n", name);
+        nd_mentor_fact_num(f, sub, (double)v->as.vec.n);
+        break;
+    case ND_VAL_LIST:
+        snprintf(sub, sizeof sub, "%s.n", name);
+        nd_mentor_fact_num(f, sub, (double)v->as.list.n);
+        if (v->as.list.n && depth == 0) {
+            snprintf(sub, sizeof sub, "%s.1", name);
+            const nd_value *first = v->as.list.items[0];
+            for (size_t i = 0; nd_value_field_name(first, i); i++) {
+                const char *fn = nd_value_field_name(first, i);
+                char deeper[240];
+                snprintf(deeper, sizeof deeper, "%s.%s", sub, fn);
+                nd_value *x = NULL;
+                if (nd_value_field(first, fn, &x) == 1) add_field(f, deeper, x, depth + 1);
+                nd_value_unref(x);
+            }
+        }
+        break;
+    default: break;
+    }
+}
+
+void nd_event_result(nd_event *ev, const nd_value *v)
+{
+    if (!v) return;
+    nd_mentor_fact_str(&ev->facts, "result", nd_value_type_name(v));
+    for (size_t i = 0; nd_value_field_name(v, i); i++) {
+        const char *name = nd_value_field_name(v, i);
+        nd_value *x = NULL;
+        if (nd_value_field(v, name, &x) == 1) add_field(&ev->facts, name, x, 0);
+        nd_value_unref(x);
+    }
+}
+
+/* msg.NAME for each "NAME = NUMBER" in the message ("at t = 2.6 (rk4, dt = 0.1)"). */
+static void message_numbers(nd_mentor_facts *f, const char *msg)
+{
+    for (const char *p = strstr(msg, " = "); p; p = strstr(p + 1, " = ")) {
+        const char *end = p, *start = p;
+        while (start > msg && (isalnum((unsigned char)start[-1]) || start[-1] == '_')) start--;
+        char *after;
+        double x = strtod(p + 3, &after);
+        if (start == end || after == p + 3) continue;
+        char name[96];
+        snprintf(name, sizeof name, "msg.%.*s", (int)(end - start), start);
+        nd_mentor_fact_num(f, name, x);
+    }
+}
+
+void nd_event_end(nd_event *ev, nd_status st, const nd_error *err)
+{
+    if (st == ND_OK || !err) return;
+    nd_mentor_fact_str(&ev->facts, "error", nd_status_name(st));
+    nd_mentor_fact_str(&ev->facts, "message", err->msg);
+    message_numbers(&ev->facts, err->msg);
+}

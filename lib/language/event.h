@@ -1,0 +1,44 @@
+/* The last event of a session: which statement ran last, how it ended and what it gave,
+   as the facts the mentor (lib/analysis/mentor.h) reasons on; plus where the mentor's
+   own conversation stands (which situation or guess, which level). */
+#ifndef ND_LANGUAGE_EVENT_H
+#define ND_LANGUAGE_EVENT_H
+
+#include "../analysis/mentor.h"
+#include "../base/error.h"
+#include "ast.h"
+#include "value.h"
+
+typedef struct nd_event {
+    nd_mentor_facts facts;   /* empty until a statement has run */
+    char topic[64];          /* what `hint` continues: a situation's or a guess's id */
+    int topic_is_guess;
+    int level;               /* the level last shown for topic (0: none yet) */
+    double guess;            /* the last guessed value for a guess topic (NAN: none) */
+    double value;            /* what the library computed for that guess (NAN: not yet) */
+} nd_event;
+
+/* Prepares an empty event. */
+void nd_event_init(nd_event *ev);
+
+/* Frees what ev holds and empties it. */
+void nd_event_clear(nd_event *ev);
+
+/* Starts a new event for a statement: forgets the previous facts and the mentor's topic,
+   and records command (the command's name; "(expression)" for an expression statement,
+   "(parse)" for a cell that did not parse) and, when call is not NULL, its options as
+   opt.KEY (numbers, words, opt.KEY.lo/.hi for ranges) and its positional words as
+   arg.1, arg.2 …. */
+void nd_event_begin(nd_event *ev, const char *command, const nd_call *call);
+
+/* Adds what the statement gave: v's type as `result` and its number, truth and string
+   fields, a vector's or list's length as NAME.n, and the fields of a list's first record
+   as NAME.1.FIELD. v NULL adds nothing. */
+void nd_event_result(nd_event *ev, const nd_value *v);
+
+/* Ends the event with the statement's status: on failure adds error (the error's name),
+   message and msg.NAME for each "NAME = NUMBER" the message quotes; success adds nothing
+   (a situation tests `no error`). */
+void nd_event_end(nd_event *ev, nd_status st, const nd_error *err);
+
+#endif

@@ -1,0 +1,144 @@
+/* The mentor's tables kept honest: every row parses and has what its kind needs, every
+   document it points to exists, every situation's own example triggers that very row
+   through the interpreter, and every hint level ends at a command that runs. */
+#include "test.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "../../lib/analysis/mentor.h"
+#include "rec_sink.h"
+
+/* The last mentor JSON the cell showed (caller frees), or NULL. */
+json_t *mentor_json(const rec_fixture *f);
+json_t *mentor_json(const rec_fixture *f)
+{
+    for (int i = f->r.n - 1; i >= 0; i--)
+        if (f->r.ev[i].json && strstr(f->r.ev[i].json, "\"type\":\"mentor\""))
+            return json_loads(f->r.ev[i].json, 0, NULL);
+    return NULL;
+}
+
+/* Each word of read: that names a file under docs/ or notebooks/ must exist. */
+static void check_reads(const nd_mentor_row *row, const char *read)
+{
+    char buf[512];
+    snprintf(buf, sizeof buf, "%s", read);
+    for (char *w = strtok(buf, " ,;()"); w; w = strtok(NULL, " ,;()")) {
+        if (strncmp(w, "docs/", 5) != 0 && strncmp(w, "notebooks/", 10) != 0) continue;
+        char *hash = strchr(w, '#');
+        if (hash) *hash = '\0';
+        if (access(w, R_OK) != 0) nd_test_fail(__FILE__, __LINE__, "row %s reads %s: missing", row->id, w);
+    }
+}
+
+static void check_row_shape(const nd_mentor_row *row)
+{
+    static const char *const categories[] = {"concept", "math", "implementation"};
+    const char *cat = nd_mentor_row_get(row, "category");
+    int known = 0;
+    for (int i = 0; cat && i < 3; i++) known |= strcmp(cat, categories[i]) == 0;
+    if (!known) nd_test_fail(__FILE__, __LINE__, "row %s: category '%s'", row->id, cat ? cat : "");
+    const char *read = nd_mentor_row_get(row, "read");
+    if (!read) nd_test_fail(__FILE__, __LINE__, "row %s: no read:", row->id);
+    else check_reads(row, read);
+    if (!nd_mentor_row_get(row, "run")) nd_test_fail(__FILE__, __LINE__, "row %s: no run:", row->id);
+}
+
+TEST(mentor_tables_parse_and_every_row_is_complete)
+{
+    const nd_mentor_table *s = nd_mentor_builtin("situations");
+    const nd_mentor_table *g = nd_mentor_builtin("guesses");
+    CHECK(s != NULL && g != NULL);
+    if (!s || !g) return;
+    CHECK(s->n >= 20);
+    CHECK(g->n >= 4);
+    nd_mentor_facts none;
+    nd_mentor_facts_init(&none);
+    for (size_t i = 0; i < s->n; i++) {
+        const nd_mentor_row *r = &s->rows[i];
+        check_row_shape(r);
+        size_t asks = nd_mentor_row_count(r, "ask");
+        if (asks < 2 || asks > 3) nd_test_fail(__FILE__, __LINE__, "row %s: %zu questions", r->id, asks);
+        if (!nd_mentor_row_get(r, "why") || nd_mentor_row_count(r, "hint") < 1 ||
+            nd_mentor_row_count(r, "example") < 1)
+            nd_test_fail(__FILE__, __LINE__, "row %s: why, hint or example missing", r->id);
+        nd_error e;
+        nd_error_clear(&e);
+        const char *when = nd_mentor_row_get(r, "when");
+        if (!when || nd_mentor_when(when, &none, &e) < 0)
+            nd_test_fail(__FILE__, __LINE__, "row %s: when: %s", r->id, e.msg);
+        for (size_t j = 0; j < i; j++)
+            if (strcmp(s->rows[j].id, r->id) == 0) nd_test_fail(__FILE__, __LINE__, "row %s twice", r->id);
+    }
+    for (size_t i = 0; i < g->n; i++) {
+        const nd_mentor_row *r = &g->rows[i];
+        check_row_shape(r);
+        if (!nd_mentor_row_get(r, "what") || !nd_mentor_row_get(r, "low") ||
+            !nd_mentor_row_get(r, "high") || !nd_mentor_row_get(r, "right") ||
+            !nd_mentor_row_get(r, "hint"))
+            nd_test_fail(__FILE__, __LINE__, "guess %s: what, low, high, right or hint missing", r->id);
+    }
+}
+
+/* Runs each line of the row's example as a cell of its own (a failing cell is the point
+   of most examples). */
+static void run_example(rec_fixture *f, const nd_mentor_row *r)
+{
+    for (size_t k = 0; k < nd_mentor_row_count(r, "example"); k++)
+        rec_fixture_run(f, nd_mentor_row_nth(r, "example", k));
+}
+
+static const char *json_text(json_t *j, const char *key)
+{
+    const char *s = json_string_value(json_object_get(j, key));
+    return s ? s : "";
+}
+
+/* The example triggers the row; hint climbs to the last level, whose command runs. */
+static void check_situation(const nd_mentor_row *r)
+{
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    run_example(&f, r);
+    CHECK_INT(rec_fixture_run(&f, "stuck"), ND_OK);
+    json_t *j = mentor_json(&f);
+    if (getenv("ND_MENTOR_VERBOSE")) for (int i = 0; i < f.r.n; i++) printf("%s\n", f.r.ev[i].text);
+    if (!j || strcmp(json_text(j, "situation"), r->id) != 0) {
+        nd_test_fail(__FILE__, __LINE__, "example of %s gives situation '%s'", r->id,
+                     j ? json_text(j, "situation") : "(none)");
+        json_decref(j);
+        rec_fixture_teardown(&f);
+        return;
+    }
+    CHECK_STR(json_text(j, "category"), nd_mentor_row_get(r, "category"));
+    if (json_array_size(json_object_get(j, "questions")) < 2)
+        nd_test_fail(__FILE__, __LINE__, "%s: fewer than 2 questions filled", r->id);
+    CHECK(json_object_get(j, "command") == NULL);   /* never the fix at the first level */
+    long levels = (long)json_integer_value(json_object_get(j, "levels"));
+    json_decref(j);
+    char *command = NULL;
+    for (long level = 2; level <= levels; level++) {
+        CHECK_INT(rec_fixture_run(&f, "hint"), ND_OK);
+        j = mentor_json(&f);
+        CHECK_INT(j ? json_integer_value(json_object_get(j, "level")) : 0, level);
+        if (level == levels && j && json_object_get(j, "command")) command = strdup(json_text(j, "command"));
+        json_decref(j);
+    }
+    if (!command) nd_test_fail(__FILE__, __LINE__, "%s: the last level has no command", r->id);
+    else if (rec_fixture_run(&f, command) != ND_OK)
+        nd_test_fail(__FILE__, __LINE__, "%s: `%s` fails: %s", r->id, command, f.e.msg);
+    free(command);
+    rec_fixture_teardown(&f);
+}
+
+TEST(mentor_every_situation_is_triggered_by_its_example_and_ends_at_a_command_that_runs)
+{
+    const nd_mentor_table *s = nd_mentor_builtin("situations");
+    const char *only = getenv("ND_MENTOR_ONLY");
+    for (size_t i = 0; s && i < s->n; i++)
+        if (!only || strcmp(only, s->rows[i].id) == 0) check_situation(&s->rows[i]);
+}
