@@ -63,6 +63,8 @@ static int add_rest(const nd_model *m, const double *x, const double *re, const 
     const nd_mentor_fact *method = nd_mentor_fact_get(f, "opt.method");
     double lim = method && !method->is_num ? stability_limit(method->str) : NAN;
     if (isfinite(lim) && modulus > 0) rc |= nd_mentor_fact_num(f, "dt_limit", lim / modulus);
+    const nd_mentor_fact *dt = nd_mentor_fact_get(f, "opt.dt");
+    if (dt && dt->is_num && fast > 0) rc |= nd_mentor_fact_num(f, "dt_over_tau", dt->num * fast);
     return rc ? -1 : 0;
 }
 

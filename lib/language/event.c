@@ -58,8 +58,36 @@ void nd_event_begin(nd_event *ev, const char *command, const nd_call *call)
     }
 }
 
+static void add_field(nd_mentor_facts *f, const char *name, const nd_value *v, int depth);
+
+/* The fields of r as NAME.FIELD; its numbers also as NAME.min and NAME.max (a per-target
+   record of SINDy: nterms.max = 0 means every target lost every term). */
+static void add_subfields(nd_mentor_facts *f, const char *name, const nd_value *r, int depth)
+{
+    double lo = INFINITY, hi = -INFINITY;
+    char sub[240];
+    for (size_t i = 0; nd_value_field_name(r, i); i++) {
+        const char *fn = nd_value_field_name(r, i);
+        snprintf(sub, sizeof sub, "%s.%s", name, fn);
+        nd_value *x = NULL;
+        if (nd_value_field(r, fn, &x) == 1) {
+            add_field(f, sub, x, depth + 1);
+            if (x->kind == ND_VAL_NUMBER) {
+                lo = fmin(lo, x->as.num);
+                hi = fmax(hi, x->as.num);
+            }
+        }
+        nd_value_unref(x);
+    }
+    if (lo > hi) return;
+    snprintf(sub, sizeof sub, "%s.min", name);
+    nd_mentor_fact_num(f, sub, lo);
+    snprintf(sub, sizeof sub, "%s.max", name);
+    nd_mentor_fact_num(f, sub, hi);
+}
+
 /* One field of a result: numbers, truth values and strings as they are, vectors and lists
-   by their length (and a list's first record by its fields, one level deep). */
+   by their length, records (and a list's first item) by their fields, one level deep. */
 static void add_field(nd_mentor_facts *f, const char *name, const nd_value *v, int depth)
 {
     char sub[160];
@@ -76,16 +104,11 @@ static void add_field(nd_mentor_facts *f, const char *name, const nd_value *v, i
         nd_mentor_fact_num(f, sub, (double)v->as.list.n);
         if (v->as.list.n && depth == 0) {
             snprintf(sub, sizeof sub, "%s.1", name);
-            const nd_value *first = v->as.list.items[0];
-            for (size_t i = 0; nd_value_field_name(first, i); i++) {
-                const char *fn = nd_value_field_name(first, i);
-                char deeper[240];
-                snprintf(deeper, sizeof deeper, "%s.%s", sub, fn);
-                nd_value *x = NULL;
-                if (nd_value_field(first, fn, &x) == 1) add_field(f, deeper, x, depth + 1);
-                nd_value_unref(x);
-            }
+            add_subfields(f, sub, v->as.list.items[0], depth);
         }
+        break;
+    case ND_VAL_RECORD:
+        if (depth == 0) add_subfields(f, name, v, depth);
         break;
     default: break;
     }
