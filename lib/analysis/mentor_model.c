@@ -106,7 +106,18 @@ static nd_status par_index(const nd_model *m, const char *name, int *i, nd_error
 
 static nd_status range_of(const char *text, double *lo, double *hi, nd_error *err)
 {
-    if (sscanf(text, "%lf..%lf", lo, hi) != 2 || !(*lo < *hi))
+    /* strtod would read "0." of "0..20" as a number: split at ".." first */
+    const char *dots = strstr(text, "..");
+    char first[64], *end = NULL;
+    int ok = dots != NULL && dots > text && (size_t)(dots - text) < sizeof first;
+    if (ok) {
+        memcpy(first, text, (size_t)(dots - text));
+        first[dots - text] = '\0';
+        *lo = strtod(first, &end);
+        ok = *end == '\0';
+    }
+    if (ok) *hi = strtod(dots + 2, &end);
+    if (!ok || end == dots + 2 || *end || !(*lo < *hi))
         return nd_error_fail(err, ND_EVALUE, "a range LO..HI expected, not '%s'", text);
     return ND_OK;
 }

@@ -17,6 +17,12 @@ static const char *next_step(const nd_mentor_answer *a)
                          : "`hint` again for the next level.";
 }
 
+/* A situation's why explains; a guess's describes the quantity. */
+static const char *about(const nd_mentor_answer *a)
+{
+    return strcmp(a->kind, "guess") == 0 ? "About:" : "Why:";
+}
+
 static char *plain(const nd_mentor_answer *a)
 {
     nd_sb sb;
@@ -25,7 +31,7 @@ static char *plain(const nd_mentor_answer *a)
     nd_sb_printf(&sb, "mentor (%s %s, level %d of %d)", a->kind, a->id, a->level, a->nlevels);
     if (a->category) nd_sb_printf(&sb, ": most likely a %s problem", a->category);
     nd_sb_puts(&sb, "\n");
-    if (a->why) nd_sb_printf(&sb, "%s %s\n", a->category ? "Why:" : "About:", a->why);
+    if (a->why) nd_sb_printf(&sb, "%s %s\n", about(a), a->why);
     for (size_t i = 0; i < a->nq; i++) nd_sb_printf(&sb, "  ? %s\n", a->questions[i]);
     if (a->hint) nd_sb_printf(&sb, "Hint: %s\n", a->hint);
     if (a->value) nd_sb_printf(&sb, "Value: %s\n", a->value);
@@ -59,7 +65,7 @@ static char *html(const nd_mentor_answer *a)
         nd_sb_puts(&sb, "</b> problem");
     }
     nd_sb_puts(&sb, "</p>");
-    html_part(&sb, a->category ? "Why:" : "About:", a->why, "span");
+    html_part(&sb, about(a), a->why, "span");
     if (a->nq) {
         nd_sb_puts(&sb, "<ul>");
         for (size_t i = 0; i < a->nq; i++) {
