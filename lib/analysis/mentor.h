@@ -145,6 +145,10 @@ nd_bundle *nd_mentor_bundle(const nd_mentor_answer *a);
    so, and what to try; NULL on ENOMEM. */
 nd_bundle *nd_mentor_bundle_idle(const char *lead);
 
+/* Returns the facts as a table (text/plain, text/html) and {"type":"mentor facts",
+   "facts":{NAME: value}}, for whoever writes a row's when:; NULL on ENOMEM. */
+nd_bundle *nd_mentor_facts_bundle(const nd_mentor_facts *f);
+
 /* ---- guesses ---- */
 
 /* Computes the quantity guess row asks for (its compute: rest STATE, tau_fast,

@@ -3,10 +3,13 @@
 #include "mentor.h"
 
 #include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "../base/json.h"
 #include "../base/strbuf.h"
+#include "../base/table.h"
 #include "../base/textfmt.h"
 
 /* What to type next, from where a learner stands in the levels. */
@@ -124,4 +127,38 @@ nd_bundle *nd_mentor_bundle_idle(const char *lead)
              nd_json_put(o, "lead", nd_json_utf8(lead)) |
              nd_json_put(o, "questions", json_array());
     return nd_bundle_take3(strdup(lead), nd_sb_take(&sb), nd_json_dump(nd_json_ok(o, rc)));
+}
+
+nd_bundle *nd_mentor_facts_bundle(const nd_mentor_facts *f)
+{
+    static const char *const headers[] = {"fact", "value"};
+    nd_table *t = nd_table_create(2, headers);
+    json_t *o = json_object(), *facts = json_object();
+    int rc = t ? 0 : -1;
+    for (size_t i = 0; rc == 0 && i < f->n; i++) {
+        char num[32];
+        const nd_mentor_fact *x = &f->v[i];
+        if (x->is_num) snprintf(num, sizeof num, "%.6g", x->num);
+        const char *cells[] = {x->name, x->is_num ? num : x->str};
+        rc |= nd_table_add_row(t, cells);
+        rc |= nd_json_put(facts, x->name, x->is_num ? nd_json_real(x->num) : nd_json_utf8(x->str));
+    }
+    rc |= nd_json_put(o, "type", json_string("mentor facts")) | nd_json_put(o, "facts", facts);
+    nd_sb text, html;
+    nd_sb_init(&text);
+    nd_sb_init(&html);
+    if (rc == 0) {
+        nd_sb_puts(&text, "What the mentor knows about the last statement (the facts a row's when: tests):\n");
+        nd_table_text(t, &text);
+        nd_table_html(t, &html);
+    }
+    nd_table_free(t);
+    char *json = nd_json_dump(nd_json_ok(o, rc));
+    if (rc) {
+        nd_sb_free(&text);
+        nd_sb_free(&html);
+        free(json);
+        return NULL;
+    }
+    return nd_bundle_take3(nd_sb_take(&text), nd_sb_take(&html), json);
 }

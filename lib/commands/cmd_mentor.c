@@ -3,7 +3,6 @@
    gather the facts and show what the library answers. */
 #include <math.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "../analysis/mentor.h"
@@ -52,12 +51,9 @@ static nd_status situation(nd_cmd_ctx *ctx, int next, nd_error *err)
     nd_status st = gather(ctx, &f, err);
     const nd_mentor_table *t = nd_mentor_builtin("situations");
     const nd_mentor_row *row = st == ND_OK && t ? nd_mentor_match(t, &f) : NULL;
-    if (getenv("ND_MENTOR_DEBUG")) {
-        for (size_t i = 0; i < f.n; i++) {
-            if (f.v[i].is_num) fprintf(stderr, "%s = %g\n", f.v[i].name, f.v[i].num);
-            else fprintf(stderr, "%s = '%s'\n", f.v[i].name, f.v[i].str);
-        }
-    }
+    int facts = 0;
+    if (st == ND_OK) st = nd_arg_opt_bool(ctx, "facts", 0, &facts, err);
+    if (st == ND_OK && facts) st = nd_cmd_display(ctx, nd_mentor_facts_bundle(&f), err);
     if (st == ND_OK && !row) {
         const nd_mentor_fact *cmd = nd_mentor_fact_get(&f, "command");
         const nd_mentor_fact *msg = nd_mentor_fact_get(&f, "message");
@@ -194,6 +190,11 @@ static nd_status run_hint(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     return situation(ctx, 1, err);
 }
 
+static const nd_option stuck_options[] = {
+    {"facts", "false", "also show the facts of the last statement the situations are matched on"},
+    {NULL, NULL, NULL}
+};
+
 static const nd_command cmd_stuck = {
     "stuck", "ask the mentor about what just happened", "stuck",
     "Looks at the last statement (its command, options, error message, or the record it "
@@ -202,8 +203,10 @@ static const nd_command cmd_stuck = {
     "(docs/mentor.md), and answers in three parts: which kind of trouble it most likely is "
     "(concept, math or implementation) and why; two or three questions with the situation's "
     "own numbers; and where to read. It never gives the fix: `hint` does, one level at a "
-    "time.",
-    NULL, "use hh\nset I = 10\nsimulate t=100 method=rk4 dt=0.1\nstuck\nhint",
+    "time.\n\n"
+    "`stuck facts=true` also shows the facts the mentor matched (what a row's when: of "
+    "lib/analysis/mentor/situations.md tests).",
+    stuck_options, "use hh\nset I = 10\nsimulate t=100 method=rk4 dt=0.1\nstuck\nhint",
     ND_CMD_MENTOR, run_stuck
 };
 

@@ -251,3 +251,20 @@ TEST(mentor_without_an_event_says_so_and_its_own_commands_leave_the_event)
     CHECK_INT(rec_fixture_run(&f, "stuck extra"), ND_ESYNTAX);
     rec_fixture_teardown(&f);
 }
+
+TEST(mentor_stuck_facts_shows_what_the_rows_test)
+{
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    run_cells(&f, "use hh\nset I = 10\nsimulate t=100 method=rk4 dt=0.1");
+    CHECK_INT(rec_fixture_run(&f, "stuck facts=true"), ND_OK);
+    const char *json = NULL;
+    for (int i = 0; i < f.r.n; i++)
+        if (f.r.ev[i].json && strstr(f.r.ev[i].json, "\"mentor facts\"")) json = f.r.ev[i].json;
+    CHECK_NEAR(rec_json_number(json, "\"opt.dt\":"), 0.1, 1e-12);
+    CHECK_NEAR(rec_json_number(json, "\"msg.t\":"), 2.6, 1e-12);
+    CHECK_NEAR(rec_json_number(json, "\"par.I\":"), 10, 1e-12);
+    CHECK_CONTAINS(json, "\"opt.method\":\"rk4\"");
+    CHECK_CONTAINS(json, "\"error\":\"SolverError\"");
+    rec_fixture_teardown(&f);
+}
