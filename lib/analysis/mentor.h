@@ -128,9 +128,10 @@ typedef struct nd_mentor_answer {
     char *value;             /* a guess revealed: the number in words, else NULL */
 } nd_mentor_answer;
 
-/* Fills a with level (clamped to 1 … nlevels) of situation row for facts f. Questions
-   whose facts are missing are left out; ND_EVALUE when the command or a hint of that
-   level cannot be filled, ND_ENOMEM. */
+/* Fills a with level (clamped to 1 … nlevels) of situation row for facts f: level 1 the
+   category, why, questions (those whose facts are missing are left out) and where to
+   read; level k > 1 the category, hint k-1 and where to read, the last level also the
+   command. ND_EVALUE when the hint or command of that level cannot be filled, ND_ENOMEM. */
 nd_status nd_mentor_answer_situation(const nd_mentor_row *row, const nd_mentor_facts *f,
                                      int level, nd_mentor_answer *a, nd_error *err);
 
@@ -157,9 +158,9 @@ nd_bundle *nd_mentor_facts_bundle(const nd_mentor_facts *f);
    analysis's error. */
 nd_status nd_mentor_guess_compute(const nd_mentor_row *row, double *value, nd_error *err);
 
-/* Fills a with the answer to guessing x for row, whose true value is value, at level
-   (1: how far off and the question that explains it; 2: a bracket; 3: the number and the
-   command that computes it). */
+/* Fills a with the answer to guessing x (NAN: nothing guessed) for row, whose true value
+   is value, at level (1: how far off and the question that explains it; 2: how far off
+   and a bracket; 3: also the number and the command that computes it). */
 nd_status nd_mentor_answer_guess(const nd_mentor_row *row, double value, double x, int level,
                                  nd_mentor_answer *a, nd_error *err);
 

@@ -72,9 +72,13 @@ nd_status nd_mentor_answer_situation(const nd_mentor_row *row, const nd_mentor_f
     a->nlevels = 1 + (int)nd_mentor_row_count(row, "hint");
     a->level = level < 1 ? 1 : level > a->nlevels ? a->nlevels : level;
     nd_status st = common(row, f, a, err);
-    if (st == ND_OK) st = fill(row, nd_mentor_row_get(row, "why"), f, &a->why, err);
+    /* the diagnosis (why and the questions) belongs to the first level; the later ones
+       add only their hint, so each level reads as one more step */
+    if (st == ND_OK && a->level == 1)
+        st = fill(row, nd_mentor_row_get(row, "why"), f, &a->why, err);
     /* A question whose facts are missing is left out rather than asked with a hole. */
-    for (size_t i = 0; st == ND_OK && i < nd_mentor_row_count(row, "ask") && a->nq < 3; i++) {
+    for (size_t i = 0; st == ND_OK && a->level == 1 && i < nd_mentor_row_count(row, "ask") &&
+                       a->nq < 3; i++) {
         char *q = nd_mentor_fill(nd_mentor_row_nth(row, "ask", i), f, NULL);
         if (q) a->questions[a->nq++] = q;
     }
@@ -129,7 +133,7 @@ nd_status nd_mentor_answer_guess(const nd_mentor_row *row, double value, double 
         snprintf(lead, sizeof lead, "Your guess %g is %s.", x, words);
         if (!(a->lead = strdup(lead))) st = nd_error_fail(err, ND_ENOMEM, "out of memory");
         char *q = NULL;
-        if (st == ND_OK) st = fill(row, nd_mentor_row_get(row, side), &f, &q, err);
+        if (st == ND_OK && a->level == 1) st = fill(row, nd_mentor_row_get(row, side), &f, &q, err);
         if (q) a->questions[a->nq++] = q;
     }
     if (st == ND_OK && a->level >= 2)
