@@ -140,3 +140,32 @@ TEST(mentor_every_situation_is_triggered_by_its_example_and_ends_at_a_command_th
     CHECK(s != NULL);
     for (size_t i = 0; s && i < s->n; i++) check_situation(&s->rows[i]);
 }
+
+/* The file's text (caller frees), or NULL. */
+static char *slurp(const char *path)
+{
+    FILE *fp = fopen(path, "rb");
+    if (!fp) return NULL;
+    char *buf = calloc(1, 1 << 20);
+    size_t n = buf ? fread(buf, 1, (1 << 20) - 1, fp) : 0;
+    (void)n;
+    fclose(fp);
+    return buf;
+}
+
+TEST(mentor_docs_list_every_row)
+{
+    char *doc = slurp("docs/mentor.md");
+    CHECK(doc != NULL);
+    const char *names[] = {"situations", "guesses"};
+    for (int k = 0; doc && k < 2; k++) {
+        const nd_mentor_table *t = nd_mentor_builtin(names[k]);
+        for (size_t i = 0; t && i < t->n; i++) {
+            char needle[96];
+            snprintf(needle, sizeof needle, "| `%s` |", t->rows[i].id);
+            if (!strstr(doc, needle))
+                nd_test_fail(__FILE__, __LINE__, "docs/mentor.md does not list %s", t->rows[i].id);
+        }
+    }
+    free(doc);
+}
