@@ -28,12 +28,9 @@ static nd_status no_event(const nd_cmd_ctx *ctx, nd_error *err)
 /* The event's facts plus what the current model says about its rest state. */
 static nd_status gather(const nd_cmd_ctx *ctx, nd_mentor_facts *f, nd_error *err)
 {
-    const nd_mentor_facts *ev = &ctx->exec->event->facts;
     nd_mentor_facts_init(f);
-    for (size_t i = 0; i < ev->n; i++)
-        if ((ev->v[i].is_num ? nd_mentor_fact_num(f, ev->v[i].name, ev->v[i].num)
-                             : nd_mentor_fact_str(f, ev->v[i].name, ev->v[i].str)) != 0)
-            return nd_error_fail(err, ND_ENOMEM, "out of memory");
+    if (nd_event_facts(ctx->exec->event, f) != 0)
+        return nd_error_fail(err, ND_ENOMEM, "out of memory");
     const nd_model *m = nd_ws_model(ctx->ws);
     return m ? nd_mentor_model_facts(m, nd_model_pars(m), f, err) : ND_OK;
 }
@@ -67,7 +64,7 @@ static nd_status situation(nd_cmd_ctx *ctx, int next, nd_error *err)
         st = nd_cmd_display(ctx, nd_mentor_bundle_idle(lead), err);
     } else if (st == ND_OK) {
         int same = !ev->topic_is_guess && strcmp(ev->topic, row->id) == 0;
-        int level = next && same ? ev->level + 1 : next && !same ? 1 : 1;
+        int level = next && same ? ev->level + 1 : 1;
         nd_mentor_answer a;
         st = nd_mentor_answer_situation(row, &f, level, &a, err);
         if (st == ND_OK) {

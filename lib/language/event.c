@@ -1,6 +1,7 @@
 /* Turning a statement and its outcome into facts: cheap (no evaluation: option values are
-   read from the syntax tree) because it runs after every statement. Memory failures only
-   lose facts, never the statement. */
+   read from the syntax tree; the result's fields are read only when the mentor asks)
+   because it runs after every statement. Memory failures only lose facts, never the
+   statement. */
 #include "event.h"
 
 #include <ctype.h>
@@ -19,6 +20,7 @@ void nd_event_init(nd_event *ev)
 void nd_event_clear(nd_event *ev)
 {
     nd_mentor_facts_clear(&ev->facts);
+    nd_value_unref(ev->result);
     nd_event_init(ev);
 }
 
@@ -114,16 +116,30 @@ static void add_field(nd_mentor_facts *f, const char *name, const nd_value *v, i
     }
 }
 
-void nd_event_result(nd_event *ev, const nd_value *v)
+void nd_event_result(nd_event *ev, nd_value *v)
 {
     if (!v) return;
-    nd_mentor_fact_str(&ev->facts, "result", nd_value_type_name(v));
+    nd_value_unref(ev->result);
+    ev->result = nd_value_ref(v);
+}
+
+int nd_event_facts(const nd_event *ev, nd_mentor_facts *out)
+{
+    const nd_mentor_facts *f = &ev->facts;
+    for (size_t i = 0; i < f->n; i++)
+        if ((f->v[i].is_num ? nd_mentor_fact_num(out, f->v[i].name, f->v[i].num)
+                            : nd_mentor_fact_str(out, f->v[i].name, f->v[i].str)) != 0)
+            return -1;
+    const nd_value *v = ev->result;
+    if (!v) return 0;
+    if (nd_mentor_fact_str(out, "result", nd_value_type_name(v)) != 0) return -1;
     for (size_t i = 0; nd_value_field_name(v, i); i++) {
         const char *name = nd_value_field_name(v, i);
         nd_value *x = NULL;
-        if (nd_value_field(v, name, &x) == 1) add_field(&ev->facts, name, x, 0);
+        if (nd_value_field(v, name, &x) == 1) add_field(out, name, x, 0);
         nd_value_unref(x);
     }
+    return 0;
 }
 
 /* msg.NAME for each "NAME = NUMBER" in the message ("at t = 2.6 (rk4, dt = 0.1)"). */

@@ -11,6 +11,8 @@
 
 typedef struct nd_event {
     nd_mentor_facts facts;   /* empty until a statement has run */
+    nd_value *result;        /* what it gave (a reference), read only when asked: a
+                                recording's fields are costly to build after every load */
     char topic[64];          /* what `hint` continues: a situation's or a guess's id */
     int topic_is_guess;
     int level;               /* the level last shown for topic (0: none yet) */
@@ -31,14 +33,18 @@ void nd_event_clear(nd_event *ev);
    arg.1, arg.2 …. */
 void nd_event_begin(nd_event *ev, const char *command, const nd_call *call);
 
-/* Adds what the statement gave: v's type as `result` and its number, truth and string
-   fields, a vector's or list's length as NAME.n, and the fields of a list's first record
-   as NAME.1.FIELD. v NULL adds nothing. */
-void nd_event_result(nd_event *ev, const nd_value *v);
+/* Keeps (a reference to) what the statement gave; v NULL keeps nothing new. */
+void nd_event_result(nd_event *ev, nd_value *v);
 
 /* Ends the event with the statement's status: on failure adds error (the error's name),
    message and msg.NAME for each "NAME = NUMBER" the message quotes; success adds nothing
    (a situation tests `no error`). */
 void nd_event_end(nd_event *ev, nd_status st, const nd_error *err);
+
+/* Fills out (initialised by the caller) with the event's facts and those of its result:
+   its type as `result`, its number, truth and string fields, a vector's or list's length
+   as NAME.n, a record field's fields as NAME.KEY with NAME.min/.max of its numbers, a
+   list's first record as NAME.1.KEY. 0, or -1 on ENOMEM. */
+int nd_event_facts(const nd_event *ev, nd_mentor_facts *out);
 
 #endif
