@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "../../lib/analysis/mentor.h"
@@ -22,16 +23,48 @@ json_t *mentor_json(const rec_fixture *f)
     return NULL;
 }
 
-/* Each word of read: that names a file under docs/ or notebooks/ must exist. */
+char *slurp(const char *path);
+
+/* Does doc have a heading line (#…) containing section, in any case? */
+static int has_heading(const char *doc, const char *section)
+{
+    size_t n = strlen(section);
+    for (const char *line = doc; line && *line; line = strchr(line, '\n') ? strchr(line, '\n') + 1 : NULL) {
+        if (*line != '#') continue;
+        const char *end = strchr(line, '\n');
+        for (const char *p = line; p + n <= (end ? end : line + strlen(line)); p++)
+            if (strncasecmp(p, section, n) == 0) return 1;
+    }
+    return 0;
+}
+
+/* Each docs/… or notebooks/… that read: names must exist; a "docs/X.md (SECTION)" must have
+   a heading containing SECTION. */
 static void check_reads(const nd_mentor_row *row, const char *read)
 {
     char buf[512];
     snprintf(buf, sizeof buf, "%s", read);
-    for (char *w = strtok(buf, " ,;()"); w; w = strtok(NULL, " ,;()")) {
-        if (strncmp(w, "docs/", 5) != 0 && strncmp(w, "notebooks/", 10) != 0) continue;
-        char *hash = strchr(w, '#');
-        if (hash) *hash = '\0';
-        if (access(w, R_OK) != 0) nd_test_fail(__FILE__, __LINE__, "row %s reads %s: missing", row->id, w);
+    for (char *w = buf; (w = strpbrk(w, "dn"));) {
+        if (strncmp(w, "docs/", 5) != 0 && strncmp(w, "notebooks/", 10) != 0) {
+            w++;
+            continue;
+        }
+        size_t len = strcspn(w, " ,;()");
+        char path[256];
+        snprintf(path, sizeof path, "%.*s", (int)len, w);
+        w += len;
+        if (access(path, R_OK) != 0) {
+            nd_test_fail(__FILE__, __LINE__, "row %s reads %s: missing", row->id, path);
+            continue;
+        }
+        if (strncmp(w, " (", 2) != 0 || !strchr(w, ')')) continue;
+        char section[160];
+        snprintf(section, sizeof section, "%.*s", (int)(strchr(w, ')') - w - 2), w + 2);
+        char *doc = slurp(path);
+        if (!doc || !has_heading(doc, section))
+            nd_test_fail(__FILE__, __LINE__, "row %s reads %s (%s): no such heading", row->id,
+                         path, section);
+        free(doc);
     }
 }
 
@@ -142,7 +175,8 @@ TEST(mentor_every_situation_is_triggered_by_its_example_and_ends_at_a_command_th
 }
 
 /* The file's text (caller frees), or NULL. */
-static char *slurp(const char *path)
+char *slurp(const char *path);
+char *slurp(const char *path)
 {
     FILE *fp = fopen(path, "rb");
     if (!fp) return NULL;
