@@ -20,6 +20,11 @@ static const char *next_step(const nd_mentor_answer *a)
                          : "`hint` again for the next level.";
 }
 
+static const char *article(const char *word)
+{
+    return strchr("aeiou", word[0]) && word[0] ? "an" : "a";
+}
+
 /* A situation's why explains; a guess's describes the quantity. */
 static const char *about(const nd_mentor_answer *a)
 {
@@ -32,7 +37,7 @@ static char *plain(const nd_mentor_answer *a)
     nd_sb_init(&sb);
     if (a->lead) nd_sb_printf(&sb, "%s\n", a->lead);
     nd_sb_printf(&sb, "mentor (%s %s, level %d of %d)", a->kind, a->id, a->level, a->nlevels);
-    if (a->category) nd_sb_printf(&sb, ": most likely a %s problem", a->category);
+    if (a->category) nd_sb_printf(&sb, ": most likely %s %s problem", article(a->category), a->category);
     nd_sb_puts(&sb, "\n");
     if (a->why) nd_sb_printf(&sb, "%s %s\n", about(a), a->why);
     for (size_t i = 0; i < a->nq; i++) nd_sb_printf(&sb, "  ? %s\n", a->questions[i]);
@@ -63,7 +68,7 @@ static char *html(const nd_mentor_answer *a)
     nd_html_escape(&sb, a->id);
     nd_sb_printf(&sb, ", level %d of %d)", a->level, a->nlevels);
     if (a->category) {
-        nd_sb_puts(&sb, ": most likely a <b>");
+        nd_sb_printf(&sb, ": most likely %s <b>", article(a->category));
         nd_html_escape(&sb, a->category);
         nd_sb_puts(&sb, "</b> problem");
     }
