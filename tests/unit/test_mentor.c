@@ -77,6 +77,10 @@ static const case_ cases[] = {
     {"use wb\nfi I 0..3 step=1", "fi-onset-resolution", "math", {"every 1", NULL, NULL}},
     {"rec = table t=[0, 1, 2, 3] V=[-71, -70, -71, -70.5]\nspikes rec", "recording-no-spikes", "concept",
      {"plot rec V", NULL, NULL}},
+    {"use hh\nd = simulate t=20 sample=0.1 observe=V noise=0.01 seed=2\nf = fit hh d params=[gNa, gK]",
+     "fit-not-identifiable", "concept", {"gNa and gK trade off", "fit hh d params=[gL]", NULL}},
+    {"use hh\nset gK = 28\nstim step at=2 dur=20 amp=9\nd = simulate t=30 sample=0.1 observe=V noise=0.01 seed=4\n"
+     "set gK = 36\nstim none\nf = fit hh d params=[EL]", "fit-misfit", "concept", {"times the noise", "1 of them", NULL}},
 };
 
 /* Runs the lines of cells one cell each (most are meant to fail). */
