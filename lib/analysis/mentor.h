@@ -142,9 +142,16 @@ void nd_mentor_answer_clear(nd_mentor_answer *a);
    or NULL on ENOMEM. */
 nd_bundle *nd_mentor_bundle(const nd_mentor_answer *a);
 
-/* Returns the answer when nothing happened yet (or nothing the table knows): lead says
-   so, and what to try; NULL on ENOMEM. */
+/* Returns an answer that is only lead (kind "none"); NULL on ENOMEM. */
 nd_bundle *nd_mentor_bundle_idle(const char *lead);
+
+/* Returns the answer when no situation matches facts f: nothing has run yet (no command
+   fact), the last statement failed in a way the table does not know, or it ran fine;
+   each says what to try. NULL on ENOMEM. */
+nd_bundle *nd_mentor_bundle_unmatched(const nd_mentor_facts *f);
+
+/* Returns the list of the guessable quantities of t (NULL: none) with what each is. */
+nd_bundle *nd_mentor_bundle_guesses(const nd_mentor_table *t);
 
 /* Returns the facts as a table (text/plain, text/html) and {"type":"mentor facts",
    "facts":{NAME: value}}, for whoever writes a row's when:; NULL on ENOMEM. */

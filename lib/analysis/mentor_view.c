@@ -167,3 +167,41 @@ nd_bundle *nd_mentor_facts_bundle(const nd_mentor_facts *f)
     }
     return nd_bundle_take3(nd_sb_take(&text), nd_sb_take(&html), json);
 }
+
+nd_bundle *nd_mentor_bundle_unmatched(const nd_mentor_facts *f)
+{
+    const nd_mentor_fact *cmd = nd_mentor_fact_get(f, "command");
+    const nd_mentor_fact *msg = nd_mentor_fact_get(f, "message");
+    const char *name = cmd && !cmd->is_num ? cmd->str : "?";
+    nd_sb sb;
+    nd_sb_init(&sb);
+    if (!cmd)
+        nd_sb_puts(&sb, "Nothing has run yet, so there is nothing to be stuck on. Try `use hh`, "
+                        "`simulate t=50` and `spikes`, then ask again when something surprises you.");
+    else if (msg && !msg->is_num)
+        nd_sb_printf(&sb, "The last statement (%s) failed: %s. The mentor's table has no "
+                     "situation for it: read the message's names and numbers against `help %s`.",
+                     name, msg->str, name);
+    else
+        nd_sb_printf(&sb, "The last statement (%s) ran without a problem the mentor recognises. "
+                     "Run the cell that surprised you, then `stuck`.", name);
+    char *lead = nd_sb_take(&sb);
+    nd_bundle *b = lead ? nd_mentor_bundle_idle(lead) : NULL;
+    free(lead);
+    return b;
+}
+
+nd_bundle *nd_mentor_bundle_guesses(const nd_mentor_table *t)
+{
+    nd_sb sb;
+    nd_sb_init(&sb);
+    nd_sb_puts(&sb, "Things to guess (guess NAME = VALUE):");
+    for (size_t i = 0; t && i < t->n; i++) {
+        const char *what = nd_mentor_row_get(&t->rows[i], "what");
+        nd_sb_printf(&sb, "\n  %s: %s", t->rows[i].id, what ? what : "");
+    }
+    char *text = nd_sb_take(&sb);
+    nd_bundle *b = text ? nd_mentor_bundle_idle(text) : NULL;
+    free(text);
+    return b;
+}

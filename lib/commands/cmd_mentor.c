@@ -40,10 +40,7 @@ static nd_status situation(nd_cmd_ctx *ctx, int next, nd_error *err)
 {
     nd_event *ev = ctx->exec->event;
     if (!ev) return no_event(ctx, err);
-    if (ev->facts.n == 0)
-        return nd_cmd_display(ctx, nd_mentor_bundle_idle(
-            "Nothing has run yet, so there is nothing to be stuck on. Try `use hh`, "
-            "`simulate t=50` and `spikes`, then ask again when something surprises you."), err);
+    if (ev->facts.n == 0) return nd_cmd_display(ctx, nd_mentor_bundle_unmatched(&ev->facts), err);
     nd_mentor_facts f;
     nd_status st = gather(ctx, &f, err);
     const nd_mentor_table *t = nd_mentor_builtin("situations");
@@ -52,16 +49,7 @@ static nd_status situation(nd_cmd_ctx *ctx, int next, nd_error *err)
     if (st == ND_OK) st = nd_arg_opt_bool(ctx, "facts", 0, &facts, err);
     if (st == ND_OK && facts) st = nd_cmd_display(ctx, nd_mentor_facts_bundle(&f), err);
     if (st == ND_OK && !row) {
-        const nd_mentor_fact *cmd = nd_mentor_fact_get(&f, "command");
-        const nd_mentor_fact *msg = nd_mentor_fact_get(&f, "message");
-        char lead[768];
-        if (msg) snprintf(lead, sizeof lead, "The last statement (%s) failed: %s. The mentor's "
-                          "table has no situation for it: read the message's names and numbers "
-                          "against `help %s`.", cmd->str, msg->str, cmd->str);
-        else snprintf(lead, sizeof lead, "The last statement (%s) ran without a problem the "
-                      "mentor recognises. Run the cell that surprised you, then `stuck`.",
-                      cmd ? cmd->str : "?");
-        st = nd_cmd_display(ctx, nd_mentor_bundle_idle(lead), err);
+        st = nd_cmd_display(ctx, nd_mentor_bundle_unmatched(&f), err);
     } else if (st == ND_OK) {
         int same = !ev->topic_is_guess && strcmp(ev->topic, row->id) == 0;
         int level = next && same ? ev->level + 1 : 1;
@@ -123,23 +111,12 @@ static nd_status guess_level(nd_cmd_ctx *ctx, const nd_mentor_row *row, double x
     return show(ctx, &a, err);
 }
 
-static nd_status list_guesses(const nd_cmd_ctx *ctx, nd_error *err)
-{
-    const nd_mentor_table *t = nd_mentor_builtin("guesses");
-    char text[2048] = "Things to guess (guess NAME = VALUE):";
-    for (size_t i = 0; t && i < t->n; i++) {
-        const char *what = nd_mentor_row_get(&t->rows[i], "what");
-        snprintf(text + strlen(text), sizeof text - strlen(text), "\n  %s: %s", t->rows[i].id,
-                 what ? what : "");
-    }
-    return nd_cmd_display(ctx, nd_mentor_bundle_idle(text), err);
-}
-
 static nd_status run_guess(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
 {
     (void)result;
     if (!ctx->exec->event) return no_event(ctx, err);
-    if (ctx->call->nargs == 0) return list_guesses(ctx, err);
+    if (ctx->call->nargs == 0)
+        return nd_cmd_display(ctx, nd_mentor_bundle_guesses(nd_mentor_builtin("guesses")), err);
     if (ctx->call->nargs > 1)
         return nd_arg_error(&ctx->call->args[1], err, ND_ESYNTAX,
                             "guess takes one NAME = VALUE (or NAME)");
