@@ -51,14 +51,14 @@ static nd_status situation(nd_cmd_ctx *ctx, int next, nd_error *err)
     if (st == ND_OK && !row) {
         st = nd_cmd_display(ctx, nd_mentor_bundle_unmatched(&f), err);
     } else if (st == ND_OK) {
-        int same = !ev->topic_is_guess && strcmp(ev->topic, row->id) == 0;
-        int level = next && same ? ev->level + 1 : 1;
+        int same = strcmp(ev->situation, row->id) == 0;
+        int level = next && same ? ev->situation_level + 1 : 1;
         nd_mentor_answer a;
         st = nd_mentor_answer_situation(row, &f, level, &a, err);
         if (st == ND_OK) {
-            snprintf(ev->topic, sizeof ev->topic, "%s", row->id);
-            ev->topic_is_guess = 0;
-            ev->level = a.level;
+            snprintf(ev->situation, sizeof ev->situation, "%s", row->id);
+            ev->situation_level = a.level;
+            ev->last_is_guess = 0;
             st = show(ctx, &a, err);
         }
     }
@@ -92,22 +92,23 @@ static nd_status guess_level(nd_cmd_ctx *ctx, const nd_mentor_row *row, double x
                              nd_error *err)
 {
     nd_event *ev = ctx->exec->event;
-    if (!ev->topic_is_guess || strcmp(ev->topic, row->id) != 0) {
-        snprintf(ev->topic, sizeof ev->topic, "%s", row->id);
-        ev->topic_is_guess = 1;
+    if (strcmp(ev->guess_name, row->id) != 0) {
+        snprintf(ev->guess_name, sizeof ev->guess_name, "%s", row->id);
+        ev->guess_level = 0;
         ev->guess = ev->value = NAN;
     }
     nd_status st = ND_OK;
     if (isnan(ev->value)) st = nd_mentor_guess_compute(row, &ev->value, err);
     if (st != ND_OK) {
-        ev->topic[0] = '\0';
+        ev->guess_name[0] = '\0';
         return st;
     }
     if (!isnan(x)) ev->guess = x;
     nd_mentor_answer a;
     st = nd_mentor_answer_guess(row, ev->value, ev->guess, level, &a, err);
     if (st != ND_OK) return st;
-    ev->level = a.level;
+    ev->guess_level = a.level;
+    ev->last_is_guess = 1;
     return show(ctx, &a, err);
 }
 
@@ -127,15 +128,15 @@ static nd_status run_guess(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
         nd_status st = guess_row(a, a->key, &row, err);
         if (st == ND_OK) st = nd_arg_number(ctx, a, &x, err);
         if (st != ND_OK) return st;
-        int same = ctx->exec->event->topic_is_guess && strcmp(ctx->exec->event->topic, a->key) == 0;
-        return guess_level(ctx, row, x, same ? ctx->exec->event->level : 1, err);
+        int same = strcmp(ctx->exec->event->guess_name, a->key) == 0;
+        return guess_level(ctx, row, x, same ? ctx->exec->event->guess_level : 1, err);
     }
     const char *name;
     nd_status st = nd_arg_name(ctx, a, &name, err);
     if (st == ND_OK) st = guess_row(a, name, &row, err);
     if (st != ND_OK) return st;
-    int same = ctx->exec->event->topic_is_guess && strcmp(ctx->exec->event->topic, name) == 0;
-    return guess_level(ctx, row, NAN, same ? ctx->exec->event->level + 1 : 1, err);
+    int same = strcmp(ctx->exec->event->guess_name, name) == 0;
+    return guess_level(ctx, row, NAN, same ? ctx->exec->event->guess_level + 1 : 1, err);
 }
 
 static nd_status run_reveal(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
@@ -156,10 +157,10 @@ static nd_status run_hint(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     nd_status st = nd_arg_expect(ctx, 0, 0, err);
     if (st != ND_OK) return st;
     nd_event *ev = ctx->exec->event;
-    if (ev && ev->topic_is_guess) {
+    if (ev && ev->last_is_guess) {
         const nd_mentor_table *t = nd_mentor_builtin("guesses");
-        const nd_mentor_row *row = t ? nd_mentor_table_find(t, ev->topic) : NULL;
-        if (row) return guess_level(ctx, row, NAN, ev->level + 1, err);
+        const nd_mentor_row *row = t ? nd_mentor_table_find(t, ev->guess_name) : NULL;
+        if (row) return guess_level(ctx, row, NAN, ev->guess_level + 1, err);
     }
     return situation(ctx, 1, err);
 }

@@ -47,7 +47,12 @@ static void add_literal(nd_mentor_facts *f, const char *name, const nd_expr *e)
 
 void nd_event_begin(nd_event *ev, const char *command, const nd_call *call)
 {
-    nd_event_clear(ev);
+    nd_mentor_facts_clear(&ev->facts);
+    nd_value_unref(ev->result);
+    ev->result = NULL;
+    ev->situation[0] = '\0';
+    ev->situation_level = 0;
+    ev->last_is_guess = 0;
     nd_mentor_fact_str(&ev->facts, "command", command);
     if (!call) return;
     char name[160];

@@ -13,11 +13,16 @@ typedef struct nd_event {
     nd_mentor_facts facts;   /* empty until a statement has run */
     nd_value *result;        /* what it gave (a reference), read only when asked: a
                                 recording's fields are costly to build after every load */
-    char topic[64];          /* what `hint` continues: a situation's or a guess's id */
-    int topic_is_guess;
-    int level;               /* the level last shown for topic (0: none yet) */
-    double guess;            /* the last guessed value for a guess topic (NAN: none) */
-    double value;            /* what the library computed for that guess (NAN: not yet) */
+    char situation[64];      /* the situation `stuck` or `hint` last showed for this event */
+    int situation_level;     /* its level (0: none yet) */
+    /* The guess being talked about outlives events: a learner may check something between
+       two guesses. */
+    char guess_name[64];     /* "" when none */
+    int guess_level;
+    double guess;            /* the last guessed value (NAN: none) */
+    double value;            /* what the library computed for it (NAN: not yet) */
+    int last_is_guess;       /* 1 when the mentor's last answer was about the guess: `hint`
+                                continues it; a new statement makes the event the topic */
 } nd_event;
 
 /* Prepares an empty event. */
@@ -26,7 +31,8 @@ void nd_event_init(nd_event *ev);
 /* Frees what ev holds and empties it. */
 void nd_event_clear(nd_event *ev);
 
-/* Starts a new event for a statement: forgets the previous facts and the mentor's topic,
+/* Starts a new event for a statement: forgets the previous facts and situation (not the
+   guess),
    and records command (the command's name; "(expression)" for an expression statement,
    "(parse)" for a cell that did not parse) and, when call is not NULL, its options as
    opt.KEY (numbers, words, opt.KEY.lo/.hi for ranges) and its positional words as

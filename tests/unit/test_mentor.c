@@ -272,3 +272,22 @@ TEST(mentor_stuck_facts_shows_what_the_rows_test)
     CHECK_CONTAINS(json, "\"error\":\"SolverError\"");
     rec_fixture_teardown(&f);
 }
+
+TEST(mentor_a_guess_outlives_other_statements_but_hint_follows_the_newest_topic)
+{
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    CHECK_INT(rec_fixture_run(&f, "guess hh_rest_v = -80"), ND_OK);
+    CHECK_INT(rec_fixture_run(&f, "use hh"), ND_OK);              /* checking something */
+    CHECK_INT(rec_fixture_run(&f, "guess hh_rest_v"), ND_OK);     /* the guess goes on */
+    json_t *j = mentor_json(&f);
+    CHECK_INT(json_integer_value(json_object_get(j, "level")), 2);
+    CHECK_CONTAINS(lead(j), "Your guess -80");
+    json_decref(j);
+    rec_fixture_run(&f, "simulate t=10 method=rk4 dt=0.1 bogus=1");
+    CHECK_INT(rec_fixture_run(&f, "hint"), ND_OK);                /* the newest topic: the error */
+    j = mentor_json(&f);
+    CHECK_STR(json_string_value(json_object_get(j, "situation")), "unknown-option");
+    json_decref(j);
+    rec_fixture_teardown(&f);
+}
