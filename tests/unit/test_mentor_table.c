@@ -203,3 +203,45 @@ TEST(mentor_docs_list_every_row)
     }
     free(doc);
 }
+
+TEST(mentor_table_parser_and_conditions)
+{
+    nd_mentor_table t;
+    nd_error e;
+    nd_error_clear(&e);
+    const char *text = "preamble, ignored\n- not a key yet: fine\n\n## a\n- when: x > 2; s = p|q\n"
+                       "- ask: one {x}\n  and more\n- ask: two {missing}\n## b\n- when: has y\n";
+    CHECK_INT(nd_mentor_table_parse("t", text, &t, &e), ND_OK);
+    CHECK_INT(t.n, 2);
+    if (t.n == 2) {
+        CHECK_STR(t.rows[0].id, "a");
+        CHECK_STR(nd_mentor_row_nth(&t.rows[0], "ask", 0), "one {x} and more");
+        CHECK_INT(nd_mentor_row_count(&t.rows[0], "ask"), 2);
+        CHECK_INT(t.rows[1].line, 9);
+    }
+    nd_mentor_facts f;
+    nd_mentor_facts_init(&f);
+    nd_mentor_fact_num(&f, "x", 3);
+    nd_mentor_fact_str(&f, "s", "q");
+    nd_mentor_fact_num(&f, "lim", 4);
+    CHECK(nd_mentor_match(&t, &f) == &t.rows[0]);
+    nd_mentor_fact_str(&f, "s", "r");
+    CHECK(nd_mentor_match(&t, &f) == NULL);
+    nd_mentor_fact_num(&f, "y", 0);
+    CHECK(nd_mentor_match(&t, &f) == &t.rows[1]);
+    CHECK_INT(nd_mentor_when("x < lim; s ~ R; no z; x != 2; x >= 3", &f, NULL), 1);
+    CHECK_INT(nd_mentor_when("x > lim", &f, NULL), 0);
+    CHECK_INT(nd_mentor_when("x == 3", &f, &e), -1);
+    CHECK_INT(nd_mentor_when("= 3", &f, &e), -1);
+    const char *missing = NULL;
+    char *s = nd_mentor_fill("x is {x}, z is {z:none}", &f, NULL);
+    CHECK_STR(s, "x is 3, z is none");
+    free(s);
+    CHECK(nd_mentor_fill("{nothing}", &f, &missing) == NULL);
+    CHECK(missing && strncmp(missing, "nothing", 7) == 0);
+    nd_mentor_facts_clear(&f);
+    nd_mentor_table_clear(&t);
+    CHECK_INT(nd_mentor_table_parse("t", "## a\n- when: x\nstray text\n", &t, &e), ND_ESYNTAX);
+    CHECK_INT(e.line, 3);
+    CHECK_INT(t.n, 0);
+}
