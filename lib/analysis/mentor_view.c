@@ -53,7 +53,8 @@ static char *plain(const nd_mentor_answer *a)
 static void html_part(nd_sb *sb, const char *label, const char *text, const char *tag)
 {
     if (!text) return;
-    nd_sb_printf(sb, "<p><b>%s</b> <%s>", label, tag);
+    if (*label) nd_sb_printf(sb, "<p><b>%s</b> <%s>", label, tag);
+    else nd_sb_printf(sb, "<p><%s>", tag);
     nd_html_escape(sb, text);
     nd_sb_printf(sb, "</%s></p>", tag);
 }
@@ -85,7 +86,11 @@ static char *html(const nd_mentor_answer *a)
     }
     html_part(&sb, "Hint:", a->hint, "span");
     html_part(&sb, "Value:", a->value, "span");
-    html_part(&sb, "Try:", a->command, "code");
+    if (a->command) {   /* one statement a line: keep the lines */
+        nd_sb_puts(&sb, "<p><b>Try:</b></p><pre><code>");
+        nd_html_escape(&sb, a->command);
+        nd_sb_puts(&sb, "</code></pre>");
+    }
     html_part(&sb, "Read:", a->read, "span");
     html_part(&sb, "", next_step(a), "i");
     nd_sb_puts(&sb, "</div>");
