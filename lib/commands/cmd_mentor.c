@@ -29,7 +29,7 @@ static nd_status no_event(const nd_cmd_ctx *ctx, nd_error *err)
 static nd_status gather(const nd_cmd_ctx *ctx, nd_mentor_facts *f, nd_error *err)
 {
     nd_mentor_facts_init(f);
-    if (nd_event_facts(ctx->exec->event, f) != 0)
+    if (nd_event_facts(ctx->exec->event, ctx->ws, f) != 0)
         return nd_error_fail(err, ND_ENOMEM, "out of memory");
     const nd_model *m = nd_ws_model(ctx->ws);
     return m ? nd_mentor_model_facts(m, nd_model_pars(m), f, err) : ND_OK;

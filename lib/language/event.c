@@ -128,21 +128,35 @@ void nd_event_result(nd_event *ev, nd_value *v)
     ev->result = nd_value_ref(v);
 }
 
-int nd_event_facts(const nd_event *ev, nd_mentor_facts *out)
+/* v's fields as PREFIX.FIELD (PREFIX NULL: FIELD). */
+static void add_fields(nd_mentor_facts *f, const char *prefix, const nd_value *v)
+{
+    char name[240];
+    for (size_t i = 0; nd_value_field_name(v, i); i++) {
+        const char *fn = nd_value_field_name(v, i);
+        if (prefix) snprintf(name, sizeof name, "%s.%s", prefix, fn);
+        else snprintf(name, sizeof name, "%s", fn);
+        nd_value *x = NULL;
+        if (nd_value_field(v, fn, &x) == 1) add_field(f, name, x, prefix ? 1 : 0);
+        nd_value_unref(x);
+    }
+}
+
+int nd_event_facts(const nd_event *ev, const nd_ws *ws, nd_mentor_facts *out)
 {
     const nd_mentor_facts *f = &ev->facts;
     for (size_t i = 0; i < f->n; i++)
         if ((f->v[i].is_num ? nd_mentor_fact_num(out, f->v[i].name, f->v[i].num)
                             : nd_mentor_fact_str(out, f->v[i].name, f->v[i].str)) != 0)
             return -1;
-    const nd_value *v = ev->result;
-    if (!v) return 0;
-    if (nd_mentor_fact_str(out, "result", nd_value_type_name(v)) != 0) return -1;
-    for (size_t i = 0; nd_value_field_name(v, i); i++) {
-        const char *name = nd_value_field_name(v, i);
-        nd_value *x = NULL;
-        if (nd_value_field(v, name, &x) == 1) add_field(out, name, x, 0);
-        nd_value_unref(x);
+    for (size_t i = 0; i < f->n; i++) {
+        const nd_value *named = !f->v[i].is_num && strncmp(f->v[i].name, "arg.", 4) == 0
+                                ? nd_ws_get(ws, f->v[i].str) : NULL;
+        if (named) add_fields(out, f->v[i].name, named);
+    }
+    if (ev->result) {
+        if (nd_mentor_fact_str(out, "result", nd_value_type_name(ev->result)) != 0) return -1;
+        add_fields(out, NULL, ev->result);
     }
     return 0;
 }

@@ -8,6 +8,7 @@
 #include "../base/error.h"
 #include "ast.h"
 #include "value.h"
+#include "workspace.h"
 
 typedef struct nd_event {
     nd_mentor_facts facts;   /* empty until a statement has run */
@@ -50,7 +51,9 @@ void nd_event_end(nd_event *ev, nd_status st, const nd_error *err);
 /* Fills out (initialised by the caller) with the event's facts and those of its result:
    its type as `result`, its number, truth and string fields, a vector's or list's length
    as NAME.n, a record field's fields as NAME.KEY with NAME.min/.max of its numbers, a
-   list's first record as NAME.1.KEY. 0, or -1 on ENOMEM. */
-int nd_event_facts(const nd_event *ev, nd_mentor_facts *out);
+   list's first record as NAME.1.KEY; and, for each positional word arg.N that names a
+   value of ws, that value's fields as arg.N.FIELD (a simulated dataset has
+   arg.1.method, a recording's sweep arg.1.sweep). 0, or -1 on ENOMEM. */
+int nd_event_facts(const nd_event *ev, const nd_ws *ws, nd_mentor_facts *out);
 
 #endif

@@ -75,7 +75,8 @@ static const case_ cases[] = {
     {"use hh\ncontinue I 120..180", "hopf-supercritical", "concept", {"I = 154.5", NULL, NULL}},
     {"use hh\nfi I 0..20 step=1", "bistability", "concept", {"I = 7 and 9", NULL, NULL}},
     {"use wb\nfi I 0..3 step=1", "fi-onset-resolution", "math", {"every 1", NULL, NULL}},
-    {"rec = table t=[0, 1, 2, 3] V=[-71, -70, -71, -70.5]\nspikes rec", "recording-no-spikes", "concept",
+    /* a model is current, but the trace is not its simulation */
+    {"use hh\nrec = table t=[0, 1, 2, 3] V=[-71, -70, -71, -70.5]\nspikes rec", "recording-no-spikes", "concept",
      {"plot rec V", NULL, NULL}},
     {"use hh\nd = simulate t=20 sample=0.1 observe=V noise=0.01 seed=2\nf = fit hh d params=[gNa, gK]",
      "fit-not-identifiable", "concept", {"gNa and gK trade off", "fit hh d params=[gL]", NULL}},
