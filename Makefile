@@ -29,13 +29,16 @@ obj = $(patsubst %.c,$(1)/obj/%.o,$(2))
 # The built-in models are model-language files embedded into the library as C strings.
 MODEL_TEXTS := $(sort $(wildcard lib/models/*.nd))
 GEN_SRC    := $(BUILD)/gen/model_texts.c
+# The mentor's tables of situations and guesses, embedded the same way.
+MENTOR_TEXTS := $(sort $(wildcard lib/analysis/mentor/*.md))
 
-LIB_OBJ    := $(call obj,$(BUILD),$(LIB_SRC)) $(BUILD)/obj/gen/model_texts.o
+LIB_OBJ    := $(call obj,$(BUILD),$(LIB_SRC)) $(BUILD)/obj/gen/model_texts.o \
+              $(BUILD)/obj/gen/mentor_texts.o
 KERNEL_OBJ := $(call obj,$(BUILD),$(KERNEL_SRC))
 UNIT_OBJ   := $(call obj,$(BUILD),$(UNIT_SRC))
 
 ASAN_OBJ   := $(call obj,$(ASAN_BUILD),$(LIB_SRC) $(KERNEL_SRC) $(UNIT_SRC)) \
-              $(ASAN_BUILD)/obj/gen/model_texts.o
+              $(ASAN_BUILD)/obj/gen/model_texts.o $(ASAN_BUILD)/obj/gen/mentor_texts.o
 
 # libFuzzer targets (fuzz/, see docs/fuzzing.md): Debian's clang, the library and the
 # kernel's parsers compiled with the same coverage and sanitizer instrumentation.
@@ -46,7 +49,8 @@ FUZZ_FLAGS   := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
 FUZZ_TARGETS := wire connfile cell model abf csv
 FUZZ_SECONDS ?= 60
 FUZZ_KERNEL_SRC := kernel/wire.c kernel/frame.c kernel/signer.c kernel/ids.c kernel/connfile.c
-FUZZ_LIB_OBJ := $(call obj,$(FUZZ_BUILD),$(LIB_SRC)) $(FUZZ_BUILD)/obj/gen/model_texts.o
+FUZZ_LIB_OBJ := $(call obj,$(FUZZ_BUILD),$(LIB_SRC)) $(FUZZ_BUILD)/obj/gen/model_texts.o \
+                $(FUZZ_BUILD)/obj/gen/mentor_texts.o
 FUZZ_BINS    := $(patsubst %,$(FUZZ_BUILD)/fuzz-%,$(FUZZ_TARGETS))
 
 $(foreach b,$(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD),$(call obj,$(b),$(HDF5_SRC))): \
@@ -87,6 +91,11 @@ $(FUZZ_BUILD)/obj/%.o: %.c
 $(GEN_SRC): $(MODEL_TEXTS) lib/models/embed.sh
 	@mkdir -p $(dir $@)
 	sh lib/models/embed.sh $(MODEL_TEXTS) > $@
+
+$(BUILD)/gen/mentor_texts.c: $(MENTOR_TEXTS) lib/models/embed.sh
+	@mkdir -p $(dir $@)
+	sh lib/models/embed.sh --header lib/analysis/mentor_texts.h --array nd_mentor_texts \
+	  --count nd_mentor_text_count $(MENTOR_TEXTS) > $@
 
 $(BUILD)/obj/gen/%.o: $(BUILD)/gen/%.c
 	@mkdir -p $(dir $@)

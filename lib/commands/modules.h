@@ -57,6 +57,9 @@ nd_status nd_cmd_register_rec(nd_cmd_registry *reg, nd_error *err);
 /* `fit` (cmd_fit.c). */
 nd_status nd_cmd_register_fit(nd_cmd_registry *reg, nd_error *err);
 
+/* stuck, hint, guess, reveal: the mentor (cmd_mentor.c). */
+nd_status nd_cmd_register_mentor(nd_cmd_registry *reg, nd_error *err);
+
 /* Registers the commands of every module; stops at the first failure. */
 nd_status nd_cmd_register_all(nd_cmd_registry *reg, nd_error *err);
 

@@ -12,9 +12,9 @@
 /* The lists of special points, by kind; then what every diagram has. */
 static const char *const kind_fields[] = {"fold",  "hopf",       "cycle_fold", "period_doubling",
                                           "torus", "homoclinic", "snic"};
-static const char *const other_fields[] = {"points", "parameter", "branches", "cycles"};
+static const char *const other_fields[] = {"points", "parameter", "branches", "cycles", "notes"};
 
-enum { NKINDS = 7, NOTHER = 4 };
+enum { NKINDS = 7, NOTHER = 5 };
 
 const char *nd_bif_field_name(const nd_bif_result *r, size_t i)
 {
@@ -150,6 +150,7 @@ int nd_bif_field(const nd_bif_result *r, const char *name, nd_value **out)
     else if (strcmp(name, "parameter") == 0) *out = nd_value_string(r->param);
     else if (strcmp(name, "branches") == 0) *out = records(r, r->nbranches, branch_at);
     else if (strcmp(name, "cycles") == 0) *out = records(r, r->ncycles, cycle_at);
+    else if (strcmp(name, "notes") == 0) *out = nd_value_string(r->notes ? r->notes : "");
     else return 0;
     return *out ? 1 : -1;
 }

@@ -195,6 +195,9 @@ int nd_cmd_keep_pinned(nd_ws *ws, const nd_sink *sink, const char *name, int lin
 
 nd_status nd_cmd_give(const nd_cmd_ctx *ctx, nd_value *r, nd_value **result, nd_error *err)
 {
+    /* a result shown but not bound is still what the mentor hears about */
+    if (r && !ctx->bind && ctx->exec->event && ctx->exec->depth == 0)
+        nd_event_result(ctx->exec->event, r);
     nd_status st = nd_cmd_display(ctx, r ? nd_value_to_bundle(r) : NULL, err);
     if (st == ND_OK && ctx->bind) *result = r;
     else nd_value_unref(r);

@@ -45,9 +45,11 @@ enum {
     ND_CMD_BLOCK = 2,         /* takes a trailing { ... } block */
     ND_CMD_STAGES = 4,        /* the word `then` starts a new stage, in which options may
                                  be given again (train … adam iters=… then lbfgs iters=…) */
-    ND_CMD_GROUPS = 8         /* with ANY_OPTIONS: an undeclared option starts a group in
+    ND_CMD_GROUPS = 8,        /* with ANY_OPTIONS: an undeclared option starts a group in
                                  which declared ones may be given again (sweep I=0..20 n=41
                                  gK=20..50 n=31) */
+    ND_CMD_MENTOR = 16        /* talks about the last event (stuck, hint, guess): running it
+                                 leaves that event as it was */
 };
 
 struct nd_command {

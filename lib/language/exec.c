@@ -48,6 +48,15 @@ static nd_status show(nd_exec *ex, const nd_value *v, nd_error *err)
     return ND_OK;
 }
 
+/* The event a statement leaves for the mentor: the cell's top-level statements only, and
+   not the mentor's own commands (they talk about the event before them). */
+static nd_event *recorded(const nd_exec *ex, const nd_stmt *s)
+{
+    if (!ex->event || ex->depth > 0) return NULL;
+    const nd_command *cmd = s->kind == ND_STMT_CMD ? nd_cmd_find(ex->registry, s->call.name) : NULL;
+    return cmd && (cmd->flags & ND_CMD_MENTOR) ? NULL : ex->event;
+}
+
 static nd_status run_statement(nd_exec *ex, const nd_stmt *s, int show_values, nd_error *err)
 {
     nd_value *v = NULL;
@@ -56,10 +65,15 @@ static nd_status run_statement(nd_exec *ex, const nd_stmt *s, int show_values, n
     if (s->kind == ND_STMT_EXPR && s->bind &&
         nd_cmd_keep_pinned(ex->ws, nd_output_sink(ex->out), s->bind, s->line))
         return ND_OK;
-    switch (s->kind) {
-    case ND_STMT_HELP: return run_help(ex, s, err);
-    case ND_STMT_CMD:  st = run_command(ex, &s->call, s->bind, &v, err); break;
-    default:           st = nd_eval(s->expr, ex->ws, &v, err); break;
+    if (s->kind == ND_STMT_HELP) return run_help(ex, s, err);
+    nd_event *ev = recorded(ex, s);
+    if (ev) nd_event_begin(ev, s->kind == ND_STMT_CMD ? s->call.name : "(expression)",
+                           s->kind == ND_STMT_CMD ? &s->call : NULL);
+    if (s->kind == ND_STMT_CMD) st = run_command(ex, &s->call, s->bind, &v, err);
+    else st = nd_eval(s->expr, ex->ws, &v, err);
+    if (ev) {
+        if (st == ND_OK) nd_event_result(ev, v);
+        nd_event_end(ev, st, err);
     }
     if (st != ND_OK) return st;
     if (s->bind) {

@@ -6,6 +6,7 @@
 #include "../base/error.h"
 #include "ast.h"
 #include "commands.h"
+#include "event.h"
 #include "output.h"
 #include "workspace.h"
 
@@ -16,6 +17,8 @@ struct nd_exec {
     const atomic_int *interrupt;   /* nonzero: stop at the next safe point */
     nd_output *out;
     int depth;                     /* blocks being run inside one another */
+    nd_event *event;               /* where a cell's top-level statements leave their facts
+                                      for the mentor (NULL: not recorded) */
 };
 
 /* Deeper nesting than this is refused, so hostile input cannot exhaust the C stack. */

@@ -206,7 +206,7 @@ nd_status nd_interact_run(const nd_exec *ex, nd_interact *it, nd_interact_output
         nd_output o;
         nd_output_init(&o, &capture);
         /* depth 1: the block runs as a block, and an interact inside it is refused */
-        nd_exec sub = {ex->ws, ex->registry, ex->interrupt, &o, ex->depth + 1};
+        nd_exec sub = {ex->ws, ex->registry, ex->interrupt, &o, ex->depth + 1, NULL};
         st = nd_exec_program(&sub, it->prog, 0, err);
         nd_output_flush(&o);
         if (st == ND_OK && out->oom)

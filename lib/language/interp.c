@@ -16,6 +16,7 @@ struct nd_interp {
     nd_ws *ws;
     nd_cmd_registry *registry;
     atomic_int interrupt;   /* lock-free, so setting it from a signal handler is safe */
+    nd_event event;         /* the last statement's facts, for the mentor */
 };
 
 nd_interp *nd_interp_create(nd_cmd_register_fn modules)
@@ -23,6 +24,7 @@ nd_interp *nd_interp_create(nd_cmd_register_fn modules)
     nd_interp *in = calloc(1, sizeof *in);
     if (!in) return NULL;
     atomic_init(&in->interrupt, 0);
+    nd_event_init(&in->event);
     in->ws = nd_ws_create();
     in->registry = nd_cmd_registry_create();
     if (!in->ws || !in->registry || modules(in->registry, NULL) != ND_OK) {
@@ -35,6 +37,7 @@ nd_interp *nd_interp_create(nd_cmd_register_fn modules)
 void nd_interp_free(nd_interp *in)
 {
     if (!in) return;
+    nd_event_clear(&in->event);
     nd_ws_free(in->ws);
     nd_cmd_registry_free(in->registry);
     free(in);
@@ -47,10 +50,14 @@ nd_status nd_interp_exec(nd_interp *in, const char *code, const nd_sink *sink, n
     nd_error_clear(err);
     nd_program *prog;
     nd_status st = nd_parse_program(code, strlen(code), 1, 1, in->registry, &prog, err);
-    if (st != ND_OK) return st;
+    if (st != ND_OK) {
+        nd_event_begin(&in->event, "(parse)", NULL);
+        nd_event_end(&in->event, st, err);
+        return st;
+    }
     nd_output out;
     nd_output_init(&out, sink);
-    nd_exec ex = {in->ws, in->registry, &in->interrupt, &out, 0};
+    nd_exec ex = {in->ws, in->registry, &in->interrupt, &out, 0, &in->event};
     st = nd_exec_program(&ex, prog, 1, err);
     if (st == ND_OK) nd_output_finish(&out);
     else nd_output_flush(&out);
@@ -64,7 +71,7 @@ nd_status nd_interp_interact(nd_interp *in, int id, size_t k, double value, int 
     nd_error local;
     if (!err) err = &local;
     nd_error_clear(err);
-    nd_exec ex = {in->ws, in->registry, &in->interrupt, NULL, 0};
+    nd_exec ex = {in->ws, in->registry, &in->interrupt, NULL, 0, NULL};
     return nd_interact_move(&ex, id, k, value, quick, sink, applied, err);
 }
 

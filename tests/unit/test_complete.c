@@ -49,7 +49,7 @@ TEST(complete_command_position)
     CHECK_CONTAINS(all, " sin sindy sleep speed ");
     CHECK_CONTAINS(all, " vars warn x1 x2");
     CHECK(strstr(all, "sqrt") == NULL);
-    CHECK_STR(complete_str(in, "x = 1\n  re"), "8-10: repeat");
+    CHECK_STR(complete_str(in, "x = 1\n  re"), "8-10: repeat reveal");
     CHECK_STR(complete_str(in, "x = 1; wa"), "7-9: warn");
     nd_interp_free(in);
 }
@@ -72,7 +72,7 @@ TEST(complete_help_topics_and_bindings)
     CHECK_STR(complete_str(in, "help sl"), "5-7: sleep");
     CHECK_STR(complete_str(in, "help sle"), "5-8: sleep");
     CHECK_STR(complete_str(in, "? sle"), "2-5: sleep");
-    CHECK_STR(complete_str(in, "?re"), "1-3: repeat");
+    CHECK_STR(complete_str(in, "?re"), "1-3: repeat reveal");
     /* After "NAME =" both commands and expressions are possible. */
     CHECK_STR(complete_str(in, "y = si"), "4-6: sign simulate sin sindy sinh");
     CHECK_STR(complete_str(in, "y = print s"), "10-11: sign sin sinh speed sqrt std sum");
