@@ -11,6 +11,7 @@
 
 #include "../base/root.h"
 #include "fit_impl.h"
+#include "lift.h"
 
 /* More events than this inside one grid step: a reset that re-triggers its event. */
 enum { MAX_EVENTS_PER_STEP = 64 };
@@ -165,41 +166,16 @@ size_t nd_fit_events(nd_fit *f)
 
 nd_status fit_data_events(nd_fit *f, fit_exp *e)
 {
-    size_t n = f->n, np1 = 1 + n + f->npar, no = f->nobsv;
-    /* The observed variables a reset assigns: a row of its derivatives that is not the
-       identity's. */
-    double *D = malloc(n * np1 * sizeof *D);
-    int *lifted = calloc(no, sizeof *lifted), any = 0;
+    size_t no = f->nobsv;
+    int *lifted = calloc(no ? no : 1, sizeof *lifted);
     /* nm serves every dataset: as long as the longest. */
     size_t *nm = e->rows > f->nm_cap ? realloc(f->nm, e->rows * sizeof *nm) : f->nm;
     if (nm && e->rows > f->nm_cap) f->nm = nm, f->nm_cap = e->rows;
     e->dev = calloc(e->rows, sizeof *e->dev);
-    int bad = !D || !lifted || !nm || !e->dev;
-    for (size_t k = 0; !bad && k < f->nw; k++) {
-        if (nd_model_reset_jac(f->m, k, 0, nd_model_inits(f->m), nd_model_pars(f->m), D)) continue;
-        for (size_t q = 0; q < no; q++) {
-            const double *row = D + (size_t)f->obs[q] * np1;
-            for (size_t c = 0; c < np1; c++)
-                if (row[c] != (c == 1 + (size_t)f->obs[q])) lifted[q] = any = 1;
-        }
-    }
-    for (size_t q = 0; !bad && any && q < no; q++) {
-        if (!lifted[q]) continue;
-        double lo = INFINITY, hi = -INFINITY;
-        for (size_t j = 0; j < e->rows; j++) {
-            double d = e->d[j * no + q];
-            if (isfinite(d)) lo = fmin(lo, d), hi = fmax(hi, d);
-        }
-        double prev = NAN;
-        for (size_t j = 0; j < e->rows; j++) {
-            double d = e->d[j * no + q];
-            if (!isfinite(d)) continue;
-            if (prev - d > 0.5 * (hi - lo)) e->dev[j]++;
-            prev = d;
-        }
-    }
-    for (size_t j = 1; !bad && j < e->rows; j++) e->dev[j] = (e->dev[j] != 0) + e->dev[j - 1];
-    free(D), free(lifted);
+    int any = lifted ? nd_lift_columns(f->m, f->obs, no, lifted) : -1;
+    int bad = any < 0 || !nm || !e->dev;
+    if (!bad && any) nd_lift_count(e->d, e->rows, no, no, lifted, e->dev);
+    free(lifted);
     if (!bad && !any) free(e->dev), e->dev = NULL;
     return bad ? ND_ENOMEM : ND_OK;
 }
@@ -214,13 +190,13 @@ void fit_lift(nd_fit *f, const fit_exp *e, size_t j0, size_t j1, size_t seg, dou
         /* The model reset a − b times more (or b − a times fewer) than the data by t_j: its
            jumps k ∈ [min, max) are added (subtracted); one the model has not made is taken
            to be like its last. */
-        size_t k0 = a < b ? a : b, k1 = a < b ? b : a;
-        double sign = a > b ? 1 : -1;
+        size_t k0, k1;
+        double sign = nd_lift_range(a, b, &k0, &k1);
         for (size_t q = 0; q < no; q++) {
             size_t row = j * no + q;
             if (!isfinite(e->d[row])) continue;
             for (size_t k = k0; k < k1; k++) {
-                size_t kk = k < f->njump ? k : f->njump - 1;
+                size_t kk = nd_lift_jump(k, f->njump);
                 r[row] += sign * f->jump[kk * no + q];
                 if (J) fit_sens_row_add(f, e, seg, f->djump + (kk * no + q) * ms, sign, J + row * ld);
             }

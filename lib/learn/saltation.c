@@ -28,17 +28,30 @@ void nd_salt_free(nd_salt *s)
     *s = (nd_salt){0};
 }
 
+int nd_salt_load(nd_salt *s, const nd_model *m, size_t k, double t, const double *p,
+                 const double *ym)
+{
+    return nd_model_event_grad(m, k, t, ym, p, s->dg) || nd_model_reset_jac(m, k, t, ym, p, s->D)
+               ? -1 : 0;
+}
+
+/* Whether the crossing rate den (of magnitude scale) is too small for the event time to
+   be differentiable. */
+static int grazing(double den, double scale)
+{
+    return !(fabs(den) > 1e3 * DBL_EPSILON * scale);
+}
+
 int nd_salt_compute(nd_salt *s, const nd_model *m, size_t k, double t, const double *p,
                     const double *ym, const double *fm, const double *fp)
 {
     size_t n = s->n, np = s->npar, w = 1 + n + np;
-    if (nd_model_event_grad(m, k, t, ym, p, s->dg) || nd_model_reset_jac(m, k, t, ym, p, s->D))
-        return -1;
+    if (nd_salt_load(s, m, k, t, p, ym)) return -1;
     const double *gy = s->dg + 1, *gp = s->dg + 1 + n;
     double den = s->dg[0], scale = fabs(s->dg[0]);
     for (size_t i = 0; i < n; i++) den += gy[i] * fm[i], scale += fabs(gy[i] * fm[i]);
     /* A crossing at a vanishing rate: the event time is not differentiable. */
-    if (!(fabs(den) > 1e3 * DBL_EPSILON * scale)) return -1;
+    if (grazing(den, scale)) return -1;
     for (size_t j = 0; j < n; j++) s->ty[j] = -gy[j] / den;
     for (size_t j = 0; j < np; j++) s->tp[j] = -gp[j] / den;
     for (size_t i = 0; i < n; i++) {
@@ -64,4 +77,38 @@ void nd_salt_forward(const nd_salt *s, double *S, size_t ms, const int *col, dou
             row[c] = v;
         }
     }
+}
+
+double nd_salt_reset_adjoint(const nd_salt *s, const double *lp, const double *c, double *lm,
+                             double *mu)
+{
+    size_t n = s->n, np = s->npar, w = 1 + n + np;
+    double tbar = 0;
+    for (size_t j = 0; j < n; j++) lm[j] = c ? c[j] : 0;
+    for (size_t i = 0; i < n; i++) {
+        double l = lp[i] - (c ? c[i] : 0);
+        if (l == 0) continue;
+        const double *Di = s->D + i * w;
+        tbar += Di[0] * l;
+        for (size_t j = 0; j < n; j++) lm[j] += Di[1 + j] * l;
+        for (size_t j = 0; mu && j < np; j++) mu[j] += Di[1 + n + j] * l;
+    }
+    return tbar;
+}
+
+int nd_salt_time_adjoint(const nd_salt *s, double tbar, const double *dphi, double *lm,
+                         double *mu)
+{
+    size_t n = s->n, np = s->npar;
+    const double *gy = s->dg + 1, *gp = s->dg + 1 + n;
+    double den = s->dg[0], scale = fabs(s->dg[0]), num = tbar;
+    for (size_t i = 0; i < n; i++) {
+        den += gy[i] * dphi[i], scale += fabs(gy[i] * dphi[i]);
+        num += lm[i] * dphi[i];
+    }
+    if (grazing(den, scale)) return -1;
+    double lambda = -num / den;
+    for (size_t i = 0; i < n; i++) lm[i] += lambda * gy[i];
+    for (size_t j = 0; mu && j < np; j++) mu[j] += lambda * gp[j];
+    return 0;
 }

@@ -42,4 +42,28 @@ int nd_salt_compute(nd_salt *s, const nd_model *m, size_t k, double t, const dou
    S ← Σ_y S + Σ_p[:, col]. work has n × ms values. */
 void nd_salt_forward(const nd_salt *s, double *S, size_t ms, const int *col, double *work);
 
+/* Loads the event's gradient (dg: ∂g/∂t, ∂g/∂y, ∂g/∂p) and the reset's derivatives (D: n
+   rows of 1 + n + npar) at event k of m at time t from the state ym before the reset,
+   without the matrices; 0, or -1 when not available. nd_salt_compute starts with it. */
+int nd_salt_load(nd_salt *s, const nd_model *m, size_t k, double t, const double *p,
+                 const double *ym);
+
+/* The same jump in reverse, on a discrete solve whose step is cut at the event (the
+   event time θ a root on the step's own solution). In two parts, because the step's
+   derivative by its length is known only to the integrator:
+   nd_salt_reset_adjoint: the reset y⁺ = h(t*, y⁻, p) with λ⁺ the adjoint just after it
+     and c (may be NULL) the cotangent of the jump y⁻ − y⁺: writes λ⁻ = H_yᵀ(λ⁺ − c) + c
+     into lm, adds H_pᵀ(λ⁺ − c) to mu (npar, may be NULL) and returns the event time's
+     cotangent H_tᵀ(λ⁺ − c);
+   nd_salt_time_adjoint: with tbar the event time's whole explicit cotangent (the reset's,
+     and the shortened rest of the step's) and dphi = ∂y⁻/∂θ of the step that reached the
+     event, adds λ g_y to lm and λ g_p to mu, λ = −(tbar + lm·dphi)/(g_t + g_y·dphi): the
+     implicit function theorem on g(t + θ, y⁻(θ)) = 0. Returns -1 when the event is only
+     grazed. With dphi = f⁻ and the rest of the step's cotangent −λ⁺·f⁺ — the limit of
+     a fine step — the two compose to λ⁻ = Σ_yᵀ λ⁺, the saltation matrix's transpose. */
+double nd_salt_reset_adjoint(const nd_salt *s, const double *lp, const double *c, double *lm,
+                             double *mu);
+int nd_salt_time_adjoint(const nd_salt *s, double tbar, const double *dphi, double *lm,
+                         double *mu);
+
 #endif

@@ -23,14 +23,15 @@ void nd_ude_fit_free(nd_ude_fit *f)
     free(f->part), free(f->pth), free(f->pgr);
     ude_eval_free(&f->ev);
     ude_params_free(f);
+    ude_events_free(f);
     free(f->Fp);
     nd_stim_free(f->stim);
     nd_mlp_work_free(f->wb);
     nd_mlp_work_free(f->wc);
     free(f->Xc), free(f->Zc), free(f->Dc);
-    free(f->t), free(f->d), free(f->observed), free(f->sub), free(f->seg), free(f->seg_stage);
+    free(f->t), free(f->d), free(f->observed), free(f->sub), free(f->seg);
     free(f->c), free(f->sc), free(f->Jm), free(f->Fz), free(f->dzdx), free(f->DZ);
-    free(f->E), free(f->DX), free(f->ypred), free(f->yend), free(f->starts);
+    free(f->E), free(f->DX), free(f->Kt), free(f->ypred), free(f->yend), free(f->starts);
     free(f->K), free(f->Ys), free(f->ybar), free(f->Kbar), free(f->Ybar), free(f->dy);
     free(f);
 }
@@ -87,6 +88,7 @@ int ude_rk_step(nd_ude_fit *f, size_t j, double t, double h, double *y, int reco
                 nd_model_jacp(f->u->open, ts, f->Ys, f->ev.p, f->ev.Jp))
                 return -1;
             if (f->nphys) ude_params_tape(f, at, f->ev.Jp, f->ev.npar);
+            memcpy(f->Kt + at * n, K, n * sizeof *K);
             double *Fz = f->Fz + at * n * f->nout;
             for (size_t i = 0; i < n; i++)
                 for (size_t k = 0; k < f->nout; k++)
@@ -106,23 +108,41 @@ int ude_rk_step(nd_ude_fit *f, size_t j, double t, double h, double *y, int reco
     return 0;
 }
 
-/* Integrates every segment from its start, filling ypred and yend (and the tape). */
-static int forward(nd_ude_fit *f, int record)
+/* Integrates every segment from its start, filling ypred and yend, the record of steps
+   and events (and the tape). */
+static int forward_once(nd_ude_fit *f, int record)
 {
     size_t n = f->n, q = 0;
     double *y = f->dy;   /* scratch */
+    f->nent = f->nev = 0;
+    f->short_tape = 0;
     memcpy(f->ypred, f->starts, n * sizeof *f->ypred);
     for (size_t k = 0; k < f->S; k++) {
+        f->segev[k] = f->nev;
         memcpy(y, f->starts + k * n, n * sizeof *y);
         for (size_t j = f->seg[k]; j < f->seg[k + 1]; j++) {
             double h = (f->t[j + 1] - f->t[j]) / (double)f->sub[j];
-            for (size_t m = 0; m < f->sub[j]; m++, q += (size_t)f->rk->s)
-                if (ude_rk_step(f, j, f->t[j] + (double)m * h, h, y, record, q, 0)) return -1;
+            f->first[j] = f->nent;
+            for (size_t m = 0; m < f->sub[j]; m++)
+                if (ude_step(f, j, f->t[j] + (double)m * h, h, y, record, &q)) return -1;
             memcpy(f->ypred + (j + 1) * n, y, n * sizeof *y);
+            f->nm[j + 1] = f->nev - f->segev[k];
         }
         memcpy(f->yend + k * n, y, n * sizeof *y);
     }
+    f->first[f->rows - 1] = f->nent;
+    f->segev[f->S] = f->nev;
+    f->nq = q;
     return 0;
+}
+
+/* forward_once, again on a longer tape when the events made the recording outgrow it. */
+static int forward(nd_ude_fit *f, int record)
+{
+    if (forward_once(f, record)) return -1;
+    if (!record || !f->short_tape) return 0;
+    if (ude_tape_reserve(f, f->nq + f->nq / 4 + (size_t)f->rk->s, NULL)) return -1;
+    return forward_once(f, record);
 }
 
 /* ---- the loss and its adjoint ---- */
@@ -163,12 +183,11 @@ static void add_data_grad(const nd_ude_fit *f, size_t j, double *ybar)
     for (size_t i = 0; i < n; i++) {
         double d = f->d[j * n + i];
         if (f->observed[i] && isfinite(d))
-            ybar[i] += 2 * (f->ypred[j * n + i] - d) / (f->sc[i] * f->sc[i] * (double)f->nobs);
+            ybar[i] += 2 * f->res[j * n + i] / (f->sc[i] * f->sc[i] * (double)f->nobs);
     }
 }
 
-/* Reverse sweep over one RK step whose stages start at tape index q. */
-static void rk_adjoint(nd_ude_fit *f, double h, size_t q, double *ybar)
+void ude_rk_adjoint(nd_ude_fit *f, double h, size_t q, double *ybar)
 {
     size_t n = f->n, nout = f->nout, nin = f->nin;
     int S = f->rk->s;
@@ -206,7 +225,7 @@ static void rk_adjoint(nd_ude_fit *f, double h, size_t q, double *ybar)
 /* The network's input Jacobian at every taped stage, in one batch per output. */
 static int batch_jacobians(nd_ude_fit *f)
 {
-    size_t N = f->nstages, nout = f->nout, nin = f->nin;
+    size_t N = f->nq, nout = f->nout, nin = f->nin;
     if (nd_mlp_work_set_batch(f->wb, N)) return -1;
     for (size_t k = 0; k < nout; k++) {
         memset(f->E, 0, N * nout * sizeof *f->E);
@@ -238,14 +257,15 @@ int nd_ude_fit_loss(void *fit, const double *theta, double *loss, double *grad)
     ude_fit_set_theta(f, theta);
     if (forward(f, grad != NULL)) return 1;
     double data = 0, cont = 0, l2 = 0;
-    for (size_t j = 0; j < f->rows; j++)
-        for (size_t i = 0; i < n; i++) {
-            double d = f->d[j * n + i];
-            if (f->observed[i] && isfinite(d)) {
-                double r = (f->ypred[j * n + i] - d) / f->sc[i];
-                data += r * r;
+    /* Sample j > 0 belongs to the segment that ends at or after it. */
+    for (size_t k = 0; k < S; k++)
+        for (size_t j = k ? f->seg[k] + 1 : 0; j <= f->seg[k + 1]; j++)
+            for (size_t i = 0; i < n; i++) {
+                double d = f->d[j * n + i], *r = f->res + j * n + i;
+                if (!f->observed[i] || !isfinite(d)) continue;
+                *r = f->ypred[j * n + i] + ude_lift(f, j, k, i, 0) - d;
+                data += *r * *r / (f->sc[i] * f->sc[i]);
             }
-        }
     data /= (double)f->nobs;
     double wc = S > 1 ? f->continuity / (double)(S - 1) : 0;
     for (size_t k = 1; k < S; k++)
@@ -256,7 +276,7 @@ int nd_ude_fit_loss(void *fit, const double *theta, double *loss, double *grad)
     for (size_t i = 0; i < M; i++) l2 += f->l2 * theta[i] * theta[i];
     double colloc = 0;
     if (f->colloc_weight > 0 && ude_colloc_add(f, theta, f->colloc_weight, &colloc, NULL)) return 1;
-    f->last = (nd_ude_fit_parts){data, cont, colloc, l2, (long)f->nstages};
+    f->last = (nd_ude_fit_parts){data, cont, colloc, l2, (long)f->nq};
     *loss = data + cont + colloc + l2;
     if (!isfinite(*loss)) return 1;
     if (!grad) return 0;
@@ -264,6 +284,15 @@ int nd_ude_fit_loss(void *fit, const double *theta, double *loss, double *grad)
     if (batch_jacobians(f)) return 1;
     memset(grad, 0, f->ntheta * sizeof *grad);
     if (f->nphys) memset(f->gp, 0, f->nphys * sizeof *f->gp);
+    if (f->dev) {   /* the jumps' cotangents from the lifted residuals */
+        for (size_t e = 0; e < f->nev; e++) memset(f->evd + (e * 2 + 1) * n, 0, n * sizeof *f->evd);
+        for (size_t k = 0; k < S; k++)
+            for (size_t j = f->seg[k] + 1; j <= f->seg[k + 1]; j++)
+                for (size_t i = 0; i < n; i++)
+                    if (f->observed[i] && isfinite(f->d[j * n + i]))
+                        ude_lift(f, j, k, i, 2 * f->res[j * n + i] /
+                                                 (f->sc[i] * f->sc[i] * (double)f->nobs));
+    }
     for (size_t k = 0; k < S; k++) {
         double *ybar = f->ybar;
         memset(ybar, 0, n * sizeof *ybar);
@@ -273,13 +302,8 @@ int nd_ude_fit_loss(void *fit, const double *theta, double *loss, double *grad)
             for (size_t i = 0; i < n; i++)
                 ybar[i] += 2 * wc * (f->yend[k * n + i] - f->starts[(k + 1) * n + i]) /
                            (f->sc[i] * f->sc[i]);
-        size_t q = f->seg_stage[k + 1];
         for (size_t j = last; j-- > f->seg[k];) {
-            double h = (f->t[j + 1] - f->t[j]) / (double)f->sub[j];
-            for (size_t m = 0; m < f->sub[j]; m++) {
-                q -= (size_t)f->rk->s;
-                rk_adjoint(f, h, q, ybar);
-            }
+            ude_interval_adjoint(f, j, ybar);
             if (j > f->seg[k]) add_data_grad(f, j, ybar);
         }
         if (k > 0)
@@ -290,7 +314,7 @@ int nd_ude_fit_loss(void *fit, const double *theta, double *loss, double *grad)
             }
     }
     /* wb still holds the activations taped along the solve. */
-    if (nd_mlp_backward(f->u->net, f->wb, f->nstages, f->DZ, grad, NULL)) return 1;
+    if (nd_mlp_backward(f->u->net, f->wb, f->nq, f->DZ, grad, NULL)) return 1;
     for (size_t i = 0; i < M; i++) grad[i] += 2 * f->l2 * theta[i];
     if (f->nphys) ude_params_grad(f, grad);
     if (f->colloc_weight > 0 && ude_colloc_add(f, theta, f->colloc_weight, &colloc, grad)) return 1;

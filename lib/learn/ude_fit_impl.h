@@ -3,6 +3,7 @@
 #ifndef ND_LEARN_UDE_FIT_IMPL_H
 #define ND_LEARN_UDE_FIT_IMPL_H
 
+#include "saltation.h"
 #include "ude_impl.h"
 
 typedef struct rk_scheme {
@@ -10,6 +11,17 @@ typedef struct rk_scheme {
     int s;
     double c[4], a[4][4], b[4];
 } rk_scheme;
+
+/* One entry of the solve's record, in order: a Runge–Kutta step of length h whose stages
+   start at tape index q — a whole grid step, a step that ends at an event, or the rest of
+   a grid step after its last event — or the reset of event ev. */
+typedef enum ude_entry_kind { UDE_STEP, UDE_TO_EVENT, UDE_REST, UDE_EVENT } ude_entry_kind;
+typedef struct ude_entry {
+    ude_entry_kind kind;
+    double h;
+    size_t q;
+    size_t ev;
+} ude_entry;
 
 struct nd_ude_fit {
     nd_ude *u;
@@ -28,7 +40,6 @@ struct nd_ude_fit {
     size_t nobs;          /* finite observed values */
     size_t *sub;          /* substeps of each of the rows - 1 intervals */
     size_t *seg;          /* S + 1 boundaries (sample indices) */
-    size_t *seg_stage;    /* S + 1: index of each segment's first stage */
     size_t nstages;
     double *c, *sc;       /* n: the centre and scale of each state */
     double continuity, l2;
@@ -59,6 +70,24 @@ struct nd_ude_fit {
     size_t nparts;
     nd_ude_fit **part;
     double *pth, *pgr;    /* one part's θ and gradient */
+    /* the solve's record and the `when` resets (ude_events.c) */
+    size_t nw;            /* the model's whens (0: the fixed grid alone) */
+    size_t cap, nq;       /* stages the tape has room for; stages the last solve took */
+    int short_tape;       /* the last recording solve ran out of room */
+    ude_entry *ent;
+    size_t nent, capent;
+    size_t *first;        /* rows: the entry each sample interval starts at */
+    size_t *nm;           /* rows: events since its segment's start by each sample */
+    size_t *segev;        /* S + 1: the first event of each segment */
+    size_t *dev;          /* rows: the data's resets by each sample (NULL: no lifting) */
+    int *lifted;          /* n: observed states a reset assigns */
+    nd_salt *salt;        /* capev saltation matrices (filled by a recording solve) */
+    size_t nev, capev;
+    double *evd;          /* capev × 2n: the jump y⁻ − y⁺, its cotangent */
+    double *Kt;           /* cap × n: the stages' slopes (tape) */
+    double *res;          /* rows × n: lifted residuals ypred + lift − d */
+    double *y0, *ym, *ga, *gb, *mu;   /* scratch: n, n, nw, nw, npar */
+    double *dK, *dphi, *v;            /* scratch: s × n, n, n */
 };
 
 /* Resolves o->params into f (indices, names, gp): NameError with a suggestion for an
@@ -111,6 +140,37 @@ void ude_fit_set_theta(nd_ude_fit *f, const double *theta);
    the segment starts kept in u when they fit. */
 nd_ude_fit *ude_fit_create_one(nd_ude *u, const nd_ude_experiment *ex,
                                const nd_ude_fit_options *o, int resume, nd_error *err);
+
+/* Allocates the record and, for a model with resets, checks that training can go
+   through them and counts the data's resets (ude_events.c); called once f has its data. */
+nd_status ude_events_setup(nd_ude_fit *f, nd_error *err);
+void ude_events_free(nd_ude_fit *f);
+
+/* One grid step from t with step h of sample interval j: cut at each event crossed (the
+   event time a root on the step's own solution), the reset applied; appends the entries
+   and advances *q by the stages taped (recorded only when record and the tape has room;
+   short_tape is set otherwise). 0, or -1 when not finite or an event is only grazed. */
+int ude_step(nd_ude_fit *f, size_t j, double t, double h, double *y, int record, size_t *q);
+
+/* The lift of residual (j, i) in segment k (lift.h); with w ≠ 0, adds w times its
+   derivative by each jump used to that jump's cotangent. */
+double ude_lift(nd_ude_fit *f, size_t j, size_t k, size_t i, double w);
+
+/* The reverse pass over sample interval j's record: ybar, the adjoint at its end, becomes
+   the adjoint at its start; the steps' parts go to the tape's cotangents and f->gp, the
+   events' through the reset and the event time (nd_salt_reset_adjoint, _time_adjoint). */
+void ude_interval_adjoint(nd_ude_fit *f, size_t j, double *ybar);
+
+/* The reverse sweep over one Runge–Kutta step of length h whose stages start at q
+   (ude_fit.c). */
+void ude_rk_adjoint(nd_ude_fit *f, double h, size_t q, double *ybar);
+
+/* With the observed states held to the data: at a sample where the data reset, applies to
+   y the resets that assign an observed state, so the unobserved ones jump too. */
+void ude_forced_reset(nd_ude_fit *f, size_t j, double t, double *y);
+
+/* Makes room on the tape for N stages (its contents are lost); ND_ENOMEM. */
+nd_status ude_tape_reserve(nd_ude_fit *f, size_t N, nd_error *err);
 
 /* The sum over the parts (ude_fit_multi.c): loss and gradient, θ in and out. */
 int ude_multi_loss(nd_ude_fit *f, const double *theta, double *loss, double *grad);

@@ -117,22 +117,21 @@ static nd_status read_grid(nd_ude_fit *f, const nd_dataset *data, const nd_ude_f
         return nd_error_fail(err, ND_EVALUE, "the fit would integrate %zu stages: use fewer "
                              "samples or a larger dt", f->nstages);
     f->S = o->segments;
-    f->seg = malloc((f->S + 1) * sizeof *f->seg);
-    f->seg_stage = malloc((f->S + 1) * sizeof *f->seg_stage);
-    if (!f->seg || !f->seg_stage) return nd_error_fail(err, ND_ENOMEM, "out of memory");
-    size_t q = 0, j = 0;
-    for (size_t k = 0; k <= f->S; k++) {
+    if (!(f->seg = malloc((f->S + 1) * sizeof *f->seg)))
+        return nd_error_fail(err, ND_ENOMEM, "out of memory");
+    for (size_t k = 0; k <= f->S; k++)
         f->seg[k] = (size_t)llround((double)k * (double)(f->rows - 1) / (double)f->S);
-        for (; j < f->seg[k]; j++) q += f->sub[j] * (size_t)f->rk->s;
-        f->seg_stage[k] = q;
-    }
     return ND_OK;
 }
 
-static nd_status alloc_tape(nd_ude_fit *f, nd_error *err)
+nd_status ude_tape_reserve(nd_ude_fit *f, size_t N, nd_error *err)
 {
-    size_t n = f->n, N = f->nstages, nin = f->nin, nout = f->nout, s = (size_t)f->rk->s;
-    f->ntheta = f->npar_net + (f->S - 1) * n;
+    size_t n = f->n, nin = f->nin, nout = f->nout;
+    free(f->Fp), free(f->Jm), free(f->Fz), free(f->dzdx), free(f->DZ), free(f->E), free(f->DX);
+    free(f->Kt);
+    nd_mlp_work_free(f->wb);
+    f->wb = NULL;
+    f->cap = 0;
     f->Fp = malloc((N * n * f->nphys + 1) * sizeof *f->Fp);
     f->Jm = malloc(N * n * n * sizeof *f->Jm);
     f->Fz = malloc(N * n * nout * sizeof *f->Fz);
@@ -140,6 +139,20 @@ static nd_status alloc_tape(nd_ude_fit *f, nd_error *err)
     f->DZ = malloc(N * nout * sizeof *f->DZ);
     f->E = malloc(N * nout * sizeof *f->E);
     f->DX = malloc(N * nin * sizeof *f->DX);
+    f->Kt = malloc(N * n * sizeof *f->Kt);
+    if (!f->Fp || !f->Jm || !f->Fz || !f->dzdx || !f->DZ || !f->E || !f->DX || !f->Kt)
+        return nd_error_fail(err, ND_ENOMEM, "out of memory for the training tape (%zu stages)",
+                             N);
+    if (!(f->wb = nd_mlp_work_create(f->u->net, N, err)))
+        return err && err->code ? err->code : ND_ENOMEM;
+    f->cap = N;
+    return ND_OK;
+}
+
+static nd_status alloc_tape(nd_ude_fit *f, nd_error *err)
+{
+    size_t n = f->n, s = (size_t)f->rk->s;
+    f->ntheta = f->npar_net + (f->S - 1) * n;
     f->ypred = malloc(f->rows * n * sizeof *f->ypred);
     f->yend = malloc(f->S * n * sizeof *f->yend);
     f->starts = malloc(f->S * n * sizeof *f->starts);
@@ -151,14 +164,12 @@ static nd_status alloc_tape(nd_ude_fit *f, nd_error *err)
     f->ybar = malloc(n * sizeof *f->ybar);
     f->Ybar = malloc(n * sizeof *f->Ybar);
     f->dy = malloc(n * sizeof *f->dy);
-    if (!f->Fp || !f->Jm || !f->Fz || !f->dzdx || !f->DZ || !f->E || !f->DX ||
-        !f->ypred || !f->yend || !f->starts || !f->c || !f->sc || !f->K || !f->Kbar ||
+    if (!f->ypred || !f->yend || !f->starts || !f->c || !f->sc || !f->K || !f->Kbar ||
         !f->Ys || !f->ybar || !f->Ybar || !f->dy)
-        return nd_error_fail(err, ND_ENOMEM, "out of memory for the training tape (%zu stages)",
-                             N);
-    if (!(f->wb = nd_mlp_work_create(f->u->net, N, err))) return err->code ? err->code : ND_ENOMEM;
+        return nd_error_fail(err, ND_ENOMEM, "out of memory for the fit");
     memcpy(f->starts, nd_model_inits(f->u->open), n * sizeof *f->starts);
-    return ND_OK;
+    /* Each event adds a step: room for a few, more when the solve needs it. */
+    return ude_tape_reserve(f, f->nstages + (f->nw ? 64 * s : 0), err);
 }
 
 static nd_ude_fit *fit_build(nd_ude *u, const nd_ude_experiment *ex,
@@ -187,11 +198,7 @@ static nd_ude_fit *fit_build(nd_ude *u, const nd_ude_experiment *ex,
     f->colloc_weight = o->collocation;
     f->stim_par = ex->stim ? ex->stim_par : u->stim_par;
     nd_status st = ND_OK;
-    if (nd_model_nwhens(m))
-        st = nd_error_fail(err, ND_EVALUE, "'%s' has `when` resets: training through resets "
-                           "is not supported (the loss jumps with the event times)",
-                           nd_model_name(m));
-    else if (!nd_model_has_jac(m))
+    if (!nd_model_has_jac(m))
         st = nd_error_fail(err, ND_EVALUE, "'%s' has a function that cannot be differentiated, "
                            "so its gradient is not available (see show's notes)",
                            nd_model_name(m));
@@ -212,6 +219,7 @@ static nd_ude_fit *fit_build(nd_ude *u, const nd_ude_experiment *ex,
         else st = nd_stim_prepare(f->stim, f->t[f->rows - 1], err);
     }
     if (!st) st = ude_eval_init(&f->ev, u, f->stim, f->stim_par, err);
+    if (!st) st = ude_events_setup(f, err);
     if (!st) st = alloc_tape(f, err);
     if (st) {
         nd_ude_fit_free(f);
@@ -233,6 +241,7 @@ static int forced_run(nd_ude_fit *f, double *traj)
         double h = (f->t[j + 1] - f->t[j]) / (double)f->sub[j];
         for (size_t m = 0; m < f->sub[j]; m++)
             if (ude_rk_step(f, j, f->t[j] + (double)m * h, h, y, 0, 0, 1)) return -1;
+        ude_forced_reset(f, j + 1, f->t[j + 1], y);
         memcpy(traj + (j + 1) * n, y, n * sizeof *y);
     }
     return 0;
@@ -311,6 +320,9 @@ int ude_estimate_output(nd_ude_fit *f, size_t k, const double *traj, double *zk,
             continue;
         double g = f->ev.Jp[bi * np + pk];
         if (g != 0 && isfinite(rate[j])) zk[j] = (rate[j] - f->K[bi]) / g;
+        /* The smoothed rate is meaningless where its window holds a reset of the data. */
+        size_t lo = j >= 3 ? j - 3 : 0, hi = j + 3 < f->rows ? j + 3 : f->rows - 1;
+        if (f->dev && f->dev[hi] != f->dev[lo]) zk[j] = NAN;
     }
     return 0;
 }
