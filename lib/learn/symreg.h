@@ -37,7 +37,8 @@ typedef struct nd_symreg_options {
     unsigned threads;              /* workers (0: every core); never changes the result */
     size_t population;             /* per island (default 48) */
     int migrate_every;             /* generations between migrations (default 10) */
-    double parsimony;              /* score = max(nmse, 1e-20)·(1 + parsimony·size) (0.02) */
+    double parsimony;              /* score = log max(nmse, 1e-20) + parsimony·size (0.02):
+                                      a node must cut the error by e^parsimony */
     size_t max_rows;               /* rows the search uses, evenly spaced (default 256) */
     double stop_error;             /* stop when an expression's relative RMS error is below
                                       it (default 1e-9; 0: run every generation) */

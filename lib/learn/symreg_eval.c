@@ -186,6 +186,10 @@ int sr_eval(const sr_tree *t, const sr_ops *ops, const double *X, sr_scratch *s,
             e->dep = 0;
             memcpy(e->v, X + (size_t)nd->var * rows, rows * sizeof(double));
             sp++;
+        } else if (nd->arity == 1 && s->fncache && nd[1].kind == SR_VAR &&
+                   s->fncache[(size_t)nd->op * s->nvars + nd[1].var]) {
+            memcpy(st[sp - 1].v, s->fncache[(size_t)nd->op * s->nvars + nd[1].var],
+                   rows * sizeof(double));
         } else if (nd->arity == 1) {
             /* In place: the operand is the top entry. */
             tmp = st[sp - 1];

@@ -8,7 +8,9 @@
 #include "../expr/compile.h"
 #include "symreg.h"
 
-enum { SR_MAX_CONSTS = 16 };
+/* SR_MAX_ARG: the most nodes in an argument of exp, sin, a model function … (a physical
+   formula takes exp(-x^2/2), mInf(V), not a polynomial fitted inside). */
+enum { SR_MAX_CONSTS = 16, SR_MAX_ARG = 5 };
 
 typedef enum sr_kind { SR_CONST, SR_VAR, SR_OP } sr_kind;
 
@@ -80,6 +82,10 @@ int sr_random(const sr_ops *ops, int nvars, nd_rng *rng, int max, sr_node *out);
 int sr_vary(const sr_ops *ops, int nvars, int maxsize, nd_rng *rng, const sr_tree *parent,
             const sr_tree *other, sr_tree *t);
 
+/* 1 when no transcendental operator (exp, log, sqrt, sin, cos, tanh, pow, a model's
+   function) sits inside another and none has arguments above SR_MAX_ARG nodes each. */
+int sr_nesting_ok(const sr_tree *t, const sr_ops *ops);
+
 /* ---- expressions (sr_expr.c) ---- */
 
 /* t as an expression over vars (constants written to ten significant digits when
@@ -104,6 +110,10 @@ typedef struct sr_scratch {
     double *jac;        /* rows × SR_MAX_CONSTS */
     double *pred;       /* rows */
     double *tmp;        /* 4 × rows: operands made columns, partial derivatives */
+    /* Optional: fncache[op * nvars + var] is one-argument function op at input var over
+       these rows (a model function of a raw input is the same column in every tree). */
+    const double *const *fncache;
+    size_t nvars;
 } sr_scratch;
 
 int sr_scratch_init(sr_scratch *s, size_t rows);
@@ -133,6 +143,7 @@ typedef struct sr_world {
     size_t rows, nvars;
     const char *const *vars;
     double var_y;               /* variance of y over the rows (at least tiny) */
+    const double **fncache;     /* as sr_scratch.fncache, over the search rows */
 } sr_world;
 
 /* Hall of fame: the most accurate tree of each size (loss NAN: none yet). */
@@ -167,6 +178,9 @@ int sr_island_run(const sr_world *w, sr_island *isl, int gens, sr_scratch *s,
 
 /* Replaces isl's oldest members by copies of random trees of h (Pareto members). */
 void sr_island_migrate(const sr_world *w, sr_island *isl, const sr_hof *h);
+
+/* Shrinks an exact t (error at rounding level) while it stays exact (symreg_prune.c). */
+void sr_prune(const sr_world *w, sr_tree *t, sr_scratch *s);
 
 /* ---- the front (symreg_front.c) ---- */
 

@@ -7,7 +7,7 @@
 
 #include "symreg_impl.h"
 
-enum { TOURNAMENT = 6, FIT_ITERS = 10, TRIES = 8, INIT_SIZE = 7 };
+enum { TOURNAMENT = 4, FIT_ITERS = 10, TRIES = 8, INIT_SIZE = 7 };
 
 void sr_hof_clear(sr_hof *h)
 {
@@ -27,7 +27,7 @@ void sr_hof_offer(sr_hof *h, const sr_tree *t)
 void sr_score(const sr_world *w, sr_tree *t)
 {
     double nmse = t->loss / w->var_y;
-    t->score = isfinite(nmse) ? fmax(nmse, 1e-20) * (1 + w->o->parsimony * t->n) : INFINITY;
+    t->score = isfinite(nmse) ? log(fmax(nmse, 1e-20)) + w->o->parsimony * t->n : INFINITY;
 }
 
 /* A fitted constant that comes out as rounding noise (|c| < 1e-6) is set to 0 and the
@@ -70,7 +70,10 @@ void sr_island_init(const sr_world *w, sr_island *isl, uint64_t seed, sr_scratch
     int max = w->o->maxsize < INIT_SIZE ? w->o->maxsize : INIT_SIZE;
     for (size_t k = 0; k < isl->npop; k++) {
         sr_tree *t = &isl->pop[k];
-        t->n = sr_random(&w->ops, (int)w->nvars, &isl->rng, max, t->nodes);
+        for (int tries = 0; tries < 20; tries++) {
+            t->n = sr_random(&w->ops, (int)w->nvars, &isl->rng, max, t->nodes);
+            if (sr_nesting_ok(t, &w->ops)) break;
+        }
         t->birth = isl->clock++;
         finish(w, isl, t, s);
     }

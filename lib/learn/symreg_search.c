@@ -40,6 +40,8 @@ static void *worker_new(void *ctx, nd_error *err)
         return NULL;
     }
     wk->s = ctx;
+    wk->scratch.fncache = wk->s->w.fncache;
+    wk->scratch.nvars = wk->s->w.nvars;
     return wk;
 }
 
@@ -107,14 +109,44 @@ static nd_status pick_rows(search *s, const double *X, const double *y, size_t r
     return ND_OK;
 }
 
-/* Merges every island's hall of fame into h, in island order. */
-static void merge(const search *s, sr_hof *h)
+/* Every one-argument model function at every input, over the search rows. */
+static int cache_functions(sr_world *w, double **store)
+{
+    size_t n = (size_t)w->ops.nop * w->nvars;
+    w->fncache = calloc(n, sizeof *w->fncache);
+    *store = malloc(n * w->rows * sizeof(double));
+    if (!w->fncache || !*store) return -1;
+    for (int j = 0; j < w->ops.nop; j++) {
+        const sr_op *op = &w->ops.op[j];
+        if (op->code != SR_FN || op->arity != 1) continue;
+        for (size_t v = 0; v < w->nvars; v++) {
+            double *col = *store + ((size_t)j * w->nvars + v) * w->rows;
+            for (size_t i = 0; i < w->rows; i++) {
+                double out[2];
+                nd_code_eval(op->fn, &w->X[v * w->rows + i], out);
+                col[i] = out[0];
+            }
+            w->fncache[(size_t)j * w->nvars + v] = col;
+        }
+    }
+    return 0;
+}
+
+/* Merges every island's hall of fame into h, in island order, and prunes the exact
+   expressions (relative error below 1e-9) on the calling thread. */
+static void merge(const search *s, sr_hof *h, sr_scratch *scratch)
 {
     for (unsigned i = 0; i < s->nisl; i++)
         for (int k = 1; k <= s->w.o->maxsize; k++) sr_hof_offer(h, &s->isl[i].hof.best[k]);
+    for (int k = 1; k <= s->w.o->maxsize; k++) {
+        sr_tree t = h->best[k];
+        if (!t.n || !(t.loss < 1e-18 * s->w.var_y)) continue;
+        sr_prune(&s->w, &t, scratch);
+        sr_hof_offer(h, &t);
+    }
 }
 
-enum { PATIENCE = 3 };
+enum { PATIENCE = 5 };
 
 /* 1 when an expression below stop_error has existed for PATIENCE migrations without a
    smaller one below it appearing (so the search gets to shrink a bloated exact form). */
@@ -152,12 +184,13 @@ nd_symreg_result *nd_symreg_run(const double *X, const double *y, size_t rows,
         }
     search s;
     memset(&s, 0, sizeof s);
+    sr_scratch scratch = {0};
     s.w.o = o;
     s.w.vars = vars;
     s.w.nvars = nvars;
     s.interrupt = o->interrupt;
     if (sr_ops_build(&s.w.ops, o, err) != ND_OK) return NULL;
-    double *Xc = NULL, *yc = NULL, t0 = now();
+    double *Xc = NULL, *yc = NULL, *fnstore = NULL, t0 = now();
     nd_symreg_result *res = NULL;
     sr_hof *h = malloc(sizeof *h);
     sr_tree *pool_trees = NULL;
@@ -171,6 +204,12 @@ nd_symreg_result *nd_symreg_run(const double *X, const double *y, size_t rows,
     if (pick_rows(&s, X, y, rows, nvars, o->max_rows, &Xc, &yc, err) != ND_OK) goto done;
     s.w.X = Xc;
     s.w.y = yc;
+    if (cache_functions(&s.w, &fnstore) != 0 || sr_scratch_init(&scratch, s.w.rows) != 0) {
+        nd_error_fail(err, ND_ENOMEM, "out of memory");
+        goto done;
+    }
+    scratch.fncache = s.w.fncache;
+    scratch.nvars = nvars;
     for (unsigned i = 0; i < s.nisl; i++) {
         s.isl[i].pop = pool_trees + (size_t)i * o->population;
         s.isl[i].npop = o->population;
@@ -185,13 +224,13 @@ nd_symreg_result *nd_symreg_run(const double *X, const double *y, size_t rows,
     int interrupted = 0, early = 0, smallest = ND_SYMREG_MAX_SIZE + 1, waited = 0;
     nd_status st = out ? nd_pool_run(&job, out, NULL, NULL, err) : ND_ENOMEM;
     s.started = 1;
-    if (st == ND_OK) merge(&s, h);
+    if (st == ND_OK) merge(&s, h, &scratch);
     while (st == ND_OK && done_gens < o->iters && !(early = reached(&s, h, &smallest, &waited))) {
         s.gens = (int)(o->iters - done_gens < o->migrate_every ? o->iters - done_gens
                                                                  : o->migrate_every);
         job.interrupt = o->interrupt;
         st = nd_pool_run(&job, out, NULL, NULL, err);
-        merge(&s, h);
+        merge(&s, h, &scratch);
         if (st == ND_EINTERRUPT || (o->interrupt && atomic_load(o->interrupt))) {
             interrupted = 1;
             st = ND_OK;
@@ -219,6 +258,8 @@ nd_symreg_result *nd_symreg_run(const double *X, const double *y, size_t rows,
     res->seconds = now() - t0;
 done:
     sr_ops_free(&s.w.ops);
-    free(Xc), free(yc), free(h), free(s.isl), free(pool_trees);
+    free(Xc), free(yc), free(h), free(s.isl), free(pool_trees), free(fnstore);
+    free(s.w.fncache);
+    sr_scratch_free(&scratch);
     return res;
 }

@@ -156,11 +156,47 @@ static int delete(const sr_ops *ops, nd_rng *rng, sr_tree *t)
     return sr_splice(t, i, end, keep, cend - child, ND_SYMREG_MAX_SIZE);
 }
 
+/* Replaces an operator's subtree by a constant (then fitted): removes what cancels out,
+   am(V)/am(V) or x - x, which the simplifier leaves alone. */
+static int collapse(nd_rng *rng, sr_tree *t)
+{
+    int idx[ND_SYMREG_MAX_SIZE], n = 0;
+    for (int i = 0; i < t->n; i++)
+        if (t->nodes[i].kind == SR_OP) idx[n++] = i;
+    if (!n) return -1;
+    int i = idx[nd_rng_next(rng) % (uint64_t)n];
+    sr_node one = {.kind = SR_CONST, .c = 1};
+    return sr_splice(t, i, sr_subtree_end(t, i), &one, 1, ND_SYMREG_MAX_SIZE);
+}
+
 static int crossover(int maxsize, nd_rng *rng, sr_tree *t, const sr_tree *other)
 {
     int i = random_node(t, rng), end = sr_subtree_end(t, i);
     int j = random_node(other, rng), jend = sr_subtree_end(other, j);
     return sr_splice(t, i, end, &other->nodes[j], jend - j, maxsize);
+}
+
+/* exp, log, sqrt, sin, cos, tanh, pow and a model's functions: the operators that may not
+   appear inside one another (exp(exp(x)), mInf(bm(V))), a restriction physics formulas
+   rarely break that keeps the search from composing primitives into curve fitters. */
+static int transcendental(const sr_node *nd, const sr_ops *ops)
+{
+    if (nd->kind != SR_OP) return 0;
+    int c = ops->op[nd->op].code;
+    return c == SR_FN || c == SR_EXP || c == SR_LOG || c == SR_SQRT || c == SR_SIN ||
+           c == SR_COS || c == SR_TANH || c == SR_POW;
+}
+
+int sr_nesting_ok(const sr_tree *t, const sr_ops *ops)
+{
+    for (int i = 0; i < t->n; i++) {
+        if (!transcendental(&t->nodes[i], ops)) continue;
+        int end = sr_subtree_end(t, i);
+        if (end - i - 1 > SR_MAX_ARG * t->nodes[i].arity) return 0;
+        for (int j = i + 1; j < end; j++)
+            if (transcendental(&t->nodes[j], ops)) return 0;
+    }
+    return 1;
 }
 
 int sr_vary(const sr_ops *ops, int nvars, int maxsize, nd_rng *rng, const sr_tree *parent,
@@ -174,7 +210,8 @@ int sr_vary(const sr_ops *ops, int nvars, int maxsize, nd_rng *rng, const sr_tre
     else if (u < 0.35) rc = perturb(rng, t);
     else if (u < 0.55) rc = point(ops, nvars, rng, t);
     else if (u < 0.70) rc = insert(ops, nvars, maxsize, rng, t);
-    else if (u < 0.82) rc = delete(ops, rng, t);
+    else if (u < 0.78) rc = delete(ops, rng, t);
+    else if (u < 0.86) rc = collapse(rng, t);
     else rc = replace_subtree(ops, nvars, maxsize, rng, t);
-    return rc;
+    return rc == 0 && sr_nesting_ok(t, ops) ? 0 : -1;
 }
