@@ -22,6 +22,10 @@ static const char *alias(const char *name)
     if (strcmp(name, "square") == 0) return "pow2";
     if (strcmp(name, "cube") == 0) return "pow3";
     if (strcmp(name, "^") == 0) return "pow";
+    if (strcmp(name, "add") == 0) return "+";
+    if (strcmp(name, "sub") == 0) return "-";
+    if (strcmp(name, "mul") == 0) return "*";
+    if (strcmp(name, "div") == 0) return "/";
     return name;
 }
 
