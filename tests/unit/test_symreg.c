@@ -38,7 +38,7 @@ static double f_i_39_22(const double *x) { return x[0] * x[1] * x[2] / x[3]; }
 static const problem feynman[] = {
     /* exp(-θ²/2)/c, c = sqrt(2π): / exp / neg pow2 θ 2 c (7 nodes; c·exp(c·θ²) is 6) */
     {"I.6.2a", 1, {"theta"}, 1, 3, f_i_6_2a, {"+", "-", "*", "/", "exp", "pow2"}, 6, 7, 100},
-    /* q·(Ef + B·v·sin θ) is 9 nodes; expanded, q·Ef + q·B·v·sin θ, 12 (the simplifier
+    /* q·(Ef + B·v·sin θ) is 10 nodes; expanded, q·Ef + q·B·v·sin θ, 12 (the simplifier
        does not factor, so either counts) */
     {"I.12.11", 5, {"q", "Ef", "B", "v", "theta"}, 1, 5, f_i_12_11,
      {"+", "-", "*", "/", "sin"}, 5, 12, 100},
