@@ -5,6 +5,7 @@
    program: "recovered exactly" means an expression on the front no larger than the true
    formula (after simplification) that matches the formula to a relative RMS error below
    1e-6 on fresh points drawn from the same ranges. */
+#include <stdatomic.h>
 #include <stdlib.h>
 
 #include "../../lib/models/model.h"
@@ -154,4 +155,40 @@ TEST(symreg_rejects_bad_options)
     memset(&err, 0, sizeof err);
     CHECK(nd_symreg_run(X, y, 10, vars, 1, &o, &err) == NULL);
     CHECK_CONTAINS(err.msg, "not finite at row 4");
+}
+
+static void stop_after_first(void *ctx, const nd_symreg_result *front, long gen, long total)
+{
+    (void)total;
+    atomic_int *flag = ctx;
+    if (front->nfront > 0 && gen >= 10) atomic_store(flag, 1);
+}
+
+/* An interrupt (here raised by the progress callback after the first exchange) stops the
+   search at the next generation and keeps the front found so far. */
+TEST(symreg_interrupt_keeps_the_front)
+{
+    const sr_problem *p = &sr_fx_feynman[1];
+    double *X, *y;
+    sr_fx_sample(p, 200, 7, 0.01, &X, &y);
+    atomic_int flag = 0;
+    nd_symreg_options o;
+    nd_symreg_options_default(&o);
+    o.ops = p->ops;
+    o.nops = p->nops;
+    o.iters = 1000;
+    o.stop_error = 0;
+    o.interrupt = &flag;
+    o.progress = stop_after_first;
+    o.progress_ctx = &flag;
+    nd_error err = {0};
+    nd_symreg_result *r = nd_symreg_run(X, y, 200, p->vars, p->nvars, &o, &err);
+    CHECK(r != NULL);
+    if (r) {
+        CHECK(r->interrupted);
+        CHECK_INT(r->generations, 10);
+        CHECK(r->nfront > 0);
+    }
+    nd_symreg_result_free(r);
+    free(X), free(y);
 }

@@ -1,0 +1,95 @@
+/* Symbolic regression (nd_symreg_run) on the problems of the unit tests — six SRBench
+   Feynman equations, hh's mInf from its rates, Rinzel's INa with mInf as primitive —
+   over several seeds, with one thread and with two. For each problem: how many seeds
+   recover it exactly within its budget (an expression no larger than the formula within
+   1e-6 of it on fresh points, as the tests define it), the median wall time of a search
+   (it stops early once an exact form is found, so this is the time to recovery when it
+   succeeds), the generations, and whether the two thread counts gave the same front (they
+   must). Then the same for Rinzel's INa with a doubled budget.
+
+   Build and run from the top of the checkout (`make build/bench/symreg`):
+       build/bench/symreg [seeds]        (default 5 seeds) */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "lib/models/model.h"
+/* the problems of the tests, compiled in: a bench program is one file */
+#include "tests/unit/symreg_fixture.c"
+
+enum { MAX_SEEDS = 32 };
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static int cmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median(double *x, int n)
+{
+    qsort(x, (size_t)n, sizeof *x, cmp);
+    return n % 2 ? x[n / 2] : 0.5 * (x[n / 2 - 1] + x[n / 2]);
+}
+
+static int same_front(const nd_symreg_result *a, const nd_symreg_result *b)
+{
+    if (!a || !b || a->nfront != b->nfront) return 0;
+    for (size_t k = 0; k < a->nfront; k++)
+        if (a->front[k].size != b->front[k].size || a->front[k].mse != b->front[k].mse ||
+            strcmp(a->front[k].text, b->front[k].text) != 0)
+            return 0;
+    return 1;
+}
+
+static void run(const sr_problem *p, int seeds)
+{
+    nd_error err = {0};
+    nd_model *m = p->model ? nd_model_builtin(p->model, &err) : NULL;
+    double t1[MAX_SEEDS], t2[MAX_SEEDS], gens[MAX_SEEDS];
+    int ok = 0, same = 1;
+    for (int s = 0; s < seeds; s++) {
+        double a = now();
+        nd_symreg_result *r1 = sr_fx_search(p, m, 0, 1, (uint64_t)s + 1, &err);
+        double b = now();
+        nd_symreg_result *r2 = sr_fx_search(p, m, 0, 2, (uint64_t)s + 1, &err);
+        double c = now();
+        t1[s] = b - a;
+        t2[s] = c - b;
+        gens[s] = r1 ? (double)r1->generations : 0;
+        ok += sr_fx_exact(p, r1, m) != NULL;
+        same &= same_front(r1, r2);
+        nd_symreg_result_free(r1);
+        nd_symreg_result_free(r2);
+    }
+    double m1 = median(t1, seeds), m2 = median(t2, seeds);
+    printf("%-8s %3d/%-3d %6ld %9.0f %9.2f %9.2f %7.2fx   %s\n", p->name, ok, seeds, p->iters,
+           median(gens, seeds), m1, m2, m1 / m2, same ? "yes" : "NO");
+    nd_model_free(m);
+}
+
+int main(int argc, char **argv)
+{
+    int seeds = argc > 1 ? atoi(argv[1]) : 5;
+    if (seeds < 1 || seeds > MAX_SEEDS) seeds = 5;
+    printf("symbolic regression: exact recoveries over seeds 1..%d, 200 clean samples, "
+           "4 islands x 48\n\n", seeds);
+    printf("%-8s %7s %6s %9s %9s %9s %8s   %s\n", "problem", "exact", "budget", "gens(med)",
+           "1 thr (s)", "2 thr (s)", "speed-up", "same front");
+    for (size_t i = 0; i < sr_fx_nfeynman; i++) run(&sr_fx_feynman[i], seeds);
+    run(&sr_fx_minf, seeds);
+    run(&sr_fx_ina, seeds);
+    sr_problem longer = sr_fx_ina;
+    longer.name = "INa x3";
+    longer.iters = 300;
+    run(&longer, seeds);
+    return 0;
+}
