@@ -4,8 +4,10 @@
    recover it exactly within its budget (an expression no larger than the formula within
    1e-6 of it on fresh points, as the tests define it), the median wall time of a search
    (it stops early once an exact form is found, so this is the time to recovery when it
-   succeeds), the generations, and whether the two thread counts gave the same front (they
-   must). Then the same for Rinzel's INa with a doubled budget.
+   succeeds) with one thread (its CPU time too: the wall time of an idle core) and with
+   two (and how many cores the two-thread run kept busy: its CPU time over its wall time,
+   the speed-up to expect with both cores free), the generations, and whether the two
+   thread counts gave the same front (they must). Then Rinzel's INa with 3x the budget.
 
    Build and run from the top of the checkout (`make build/bench/symreg`):
        build/bench/symreg [seeds]        (default 5 seeds) */
@@ -21,12 +23,15 @@
 
 enum { MAX_SEEDS = 32 };
 
-static double now(void)
+static double clock_s(clockid_t id)
 {
     struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
+    clock_gettime(id, &ts);
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
+
+static double now(void) { return clock_s(CLOCK_MONOTONIC); }
+static double cpu(void) { return clock_s(CLOCK_PROCESS_CPUTIME_ID); }
 
 static int cmp(const void *a, const void *b)
 {
@@ -54,16 +59,18 @@ static void run(const sr_problem *p, int seeds)
 {
     nd_error err = {0};
     nd_model *m = p->model ? nd_model_builtin(p->model, &err) : NULL;
-    double t1[MAX_SEEDS], t2[MAX_SEEDS], gens[MAX_SEEDS];
+    double t1[MAX_SEEDS], t2[MAX_SEEDS], c1[MAX_SEEDS], busy[MAX_SEEDS], gens[MAX_SEEDS];
     int ok = 0, same = 1;
     for (int s = 0; s < seeds; s++) {
-        double a = now();
+        double a = now(), ca = cpu();
         nd_symreg_result *r1 = sr_fx_search(p, m, 0, 1, (uint64_t)s + 1, &err);
-        double b = now();
+        double b = now(), cb = cpu();
         nd_symreg_result *r2 = sr_fx_search(p, m, 0, 2, (uint64_t)s + 1, &err);
-        double c = now();
+        double c = now(), cc = cpu();
         t1[s] = b - a;
         t2[s] = c - b;
+        c1[s] = cb - ca;
+        busy[s] = (cc - cb) / (c - b);
         gens[s] = r1 ? (double)r1->generations : 0;
         ok += sr_fx_exact(p, r1, m) != NULL;
         same &= same_front(r1, r2);
@@ -71,8 +78,10 @@ static void run(const sr_problem *p, int seeds)
         nd_symreg_result_free(r2);
     }
     double m1 = median(t1, seeds), m2 = median(t2, seeds);
-    printf("%-8s %3d/%-3d %6ld %9.0f %9.2f %9.2f %7.2fx   %s\n", p->name, ok, seeds, p->iters,
-           median(gens, seeds), m1, m2, m1 / m2, same ? "yes" : "NO");
+    printf("%-8s %3d/%-3d %6ld %9.0f %9.2f %9.2f %9.2f %7.2fx %6.2f   %s\n", p->name, ok, seeds,
+           p->iters, median(gens, seeds), median(c1, seeds), m1, m2, m1 / m2,
+           median(busy, seeds), same ? "yes" : "NO");
+    fflush(stdout);
     nd_model_free(m);
 }
 
@@ -82,8 +91,8 @@ int main(int argc, char **argv)
     if (seeds < 1 || seeds > MAX_SEEDS) seeds = 5;
     printf("symbolic regression: exact recoveries over seeds 1..%d, 200 clean samples, "
            "4 islands x 48\n\n", seeds);
-    printf("%-8s %7s %6s %9s %9s %9s %8s   %s\n", "problem", "exact", "budget", "gens(med)",
-           "1 thr (s)", "2 thr (s)", "speed-up", "same front");
+    printf("%-8s %7s %6s %9s %9s %9s %9s %8s %6s   %s\n", "problem", "exact", "budget",
+           "gens(med)", "1thr cpu", "1thr wall", "2thr wall", "speed-up", "busy", "same front");
     for (size_t i = 0; i < sr_fx_nfeynman; i++) run(&sr_fx_feynman[i], seeds);
     run(&sr_fx_minf, seeds);
     run(&sr_fx_ina, seeds);

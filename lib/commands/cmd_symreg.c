@@ -381,9 +381,12 @@ static const nd_command cmd_symreg = {
     "without such a model, to the fit. The fit's fields: EQ.equation, EQ.size, EQ.error "
     "(relative RMS error), EQ.front (the expressions), EQ.sizes, EQ.errors, EQ.target.",
     symreg_options,
-    "data = table \"feynman.csv\"\n"
-    "eq = symreg data F q Ef B v theta ops=[\"+\", \"*\", sin]\n"
-    "eq = symreg net.INa functions=[mInf] ops=[\"+\", \"-\", \"*\", pow3]",
+    "use hh_rinzel\nstim step at=5 dur=50 amp=10\n"
+    "truth = simulate t=60 sample=0.1 terms=true\n"
+    "eq = symreg truth INa V n functions=[mInf] ops=[\"+\", \"-\", \"*\", pow3]\n"
+    "data = load \"feynman.csv\"\n"
+    "f = symreg data F q Ef B v theta ops=[\"+\", \"*\", sin]\n"
+    "sr = symreg net.INa truth functions=[mInf] ops=[add, sub, mul, pow3] pick=13",
     0, run_symreg
 };
 

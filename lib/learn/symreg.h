@@ -24,8 +24,9 @@ enum { ND_SYMREG_MAX_SIZE = 60, ND_SYMREG_MAX_VARS = 32, ND_SYMREG_MAX_OPS = 48 
 typedef struct nd_symreg_result nd_symreg_result;
 
 typedef struct nd_symreg_options {
-    const char *const *ops;        /* operator names (nd_symreg_op_names); NULL: the default
-                                      set + - * / exp pow2 */
+    const char *const *ops;        /* operator names: + - * / (or add sub mul div), pow, neg,
+                                      exp, log, sqrt, sin, cos, tanh, abs, inv, pow2 (square),
+                                      pow3 (cube); NULL: + - * / exp pow2 */
     size_t nops;
     const nd_model *fnmodel;       /* the model whose functions may be primitives */
     const char *const *functions;  /* those functions (one or two arguments) */
@@ -51,10 +52,6 @@ typedef struct nd_symreg_options {
 
 /* Fills o with the defaults above. */
 void nd_symreg_options_default(nd_symreg_options *o);
-
-/* Returns the names of the operators the search knows, NULL-terminated: binary + - * /
-   pow (x^y), unary neg exp log sqrt sin cos tanh abs inv pow2 pow3 square cube. */
-const char *const *nd_symreg_op_names(void);
 
 /* One expression of the front. */
 typedef struct nd_symreg_entry {
@@ -96,8 +93,5 @@ void nd_symreg_pick(nd_symreg_result *r, int pick_size);
 
 /* Frees r (NULL is fine). */
 void nd_symreg_result_free(nd_symreg_result *r);
-
-/* Counts the nodes of e as the search does (pow2(x), written x^2, is two nodes). */
-int nd_symreg_size(const nd_expr *e);
 
 #endif

@@ -157,14 +157,3 @@ int sr_simplify(sr_tree *t, const sr_ops *ops, const char *const *vars, size_t n
     if (rc == 0) *t = out;
     return rc;
 }
-
-int nd_symreg_size(const nd_expr *e)
-{
-    if (!e) return 0;
-    if (e->kind == ND_EXPR_BINARY && e->op == ND_OP_POW && e->b->kind == ND_EXPR_NUMBER &&
-        (e->b->num == 2 || e->b->num == 3))
-        return 1 + nd_symreg_size(e->a);
-    int n = 1 + nd_symreg_size(e->a) + nd_symreg_size(e->b);
-    for (size_t k = 0; k < e->nitems; k++) n += nd_symreg_size(e->items[k]);
-    return n;
-}

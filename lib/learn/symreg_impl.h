@@ -55,14 +55,14 @@ typedef struct sr_ops {
     int neg;                          /* index of neg */
 } sr_ops;
 
-/* Builds the operator set (sr_ops.c); ValueError for an unknown name or function. */
+/* Builds the operator set (symreg_ops.c); ValueError for an unknown name or function. */
 nd_status sr_ops_build(sr_ops *ops, const nd_symreg_options *o, nd_error *err);
 void sr_ops_free(sr_ops *ops);
 
 /* Returns the index of the operator called name with arity, or -1. */
 int sr_ops_find(const sr_ops *ops, const char *name, int arity);
 
-/* ---- trees (sr_tree.c) ---- */
+/* ---- trees (symreg_tree.c) ---- */
 
 /* Returns the index one past the subtree starting at node i. */
 int sr_subtree_end(const sr_tree *t, int i);
@@ -86,7 +86,7 @@ int sr_vary(const sr_ops *ops, int nvars, int maxsize, nd_rng *rng, const sr_tre
    function) sits inside another and none has arguments above SR_MAX_ARG nodes each. */
 int sr_nesting_ok(const sr_tree *t, const sr_ops *ops);
 
-/* ---- expressions (sr_expr.c) ---- */
+/* ---- expressions (symreg_expr.c) ---- */
 
 /* t as an expression over vars (constants written to ten significant digits when
    round, else exact); NULL on ENOMEM. */
@@ -101,7 +101,7 @@ int sr_from_expr(const nd_expr *e, const sr_ops *ops, const char *const *vars, s
 int sr_simplify(sr_tree *t, const sr_ops *ops, const char *const *vars, size_t nvars,
                 int max);
 
-/* ---- evaluation (sr_eval.c) ---- */
+/* ---- evaluation (symreg_eval.c) ---- */
 
 /* Per-worker scratch for evaluating trees on `rows` samples. */
 typedef struct sr_scratch {
@@ -124,7 +124,7 @@ void sr_scratch_free(sr_scratch *s);
    s->jac (column k at s->jac + k*rows). Returns 0, or -1 when a value is not finite. */
 int sr_eval(const sr_tree *t, const sr_ops *ops, const double *X, sr_scratch *s, int jac);
 
-/* ---- constants (sr_const.c) ---- */
+/* ---- constants (symreg_const.c) ---- */
 
 /* Fits t's constants to y by Levenberg–Marquardt (at most iters iterations) and sets
    t->loss to the mean squared error (INFINITY when t cannot be evaluated). Returns the

@@ -29,14 +29,6 @@ static const char *alias(const char *name)
     return name;
 }
 
-const char *const *nd_symreg_op_names(void)
-{
-    static const char *names[] = {"+", "-", "*", "/", "pow", "neg", "exp", "log", "sqrt",
-                                  "sin", "cos", "tanh", "abs", "inv", "pow2", "pow3",
-                                  "square", "cube", NULL};
-    return names;
-}
-
 void nd_symreg_options_default(nd_symreg_options *o)
 {
     memset(o, 0, sizeof *o);
