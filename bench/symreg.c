@@ -90,7 +90,7 @@ int main(int argc, char **argv)
     int seeds = argc > 1 ? atoi(argv[1]) : 5;
     if (seeds < 1 || seeds > MAX_SEEDS) seeds = 5;
     printf("symbolic regression: exact recoveries over seeds 1..%d, 200 clean samples, "
-           "4 islands x 48\n\n", seeds);
+           "8 islands x 48\n\n", seeds);
     printf("%-8s %7s %6s %9s %9s %9s %9s %8s %6s   %s\n", "problem", "exact", "budget",
            "gens(med)", "1thr cpu", "1thr wall", "2thr wall", "speed-up", "busy", "same front");
     for (size_t i = 0; i < sr_fx_nfeynman; i++) run(&sr_fx_feynman[i], seeds);

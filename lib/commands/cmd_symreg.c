@@ -342,7 +342,7 @@ static const nd_option symreg_options[] = {
      "threads"},
     {"pick", "0 (the rule)", "the front's entry of this size (or the largest below it); "
      "else the smallest expression within 1.5x of the best error"},
-    {"islands", "4", "populations evolving apart, exchanging their best every 10 generations"},
+    {"islands", "8", "populations evolving apart, exchanging their best every 10 generations"},
     {"population", "48", "expressions per island"},
     {"threads", "0 (all cores)", "worker threads (the result does not depend on it)"},
     {"rows", "256", "samples the search fits (evenly spaced); errors are reported on all"},
@@ -360,7 +360,7 @@ static const nd_option symreg_options[] = {
 static const nd_command cmd_symreg = {
     "symreg", "symbolic regression: a search over expressions for a column or a learned term",
     "EQ = symreg DATA Y [X …] | NET.TERM [DATA] [ops=[…] functions=[…] maxsize=30 iters=300 "
-    "seed=1 pick= islands=4 population=48 threads= rows=256 parsimony=0.02 model= t=100]",
+    "seed=1 pick= islands=8 population=48 threads= rows=256 parsimony=0.02 model= t=100]",
     "Searches the space of expressions for formulas that explain a target, by genetic "
     "programming (Koza 1992; Schmidt & Lipson 2009) in the manner of SymbolicRegression.jl "
     "(Cranmer 2023): populations of expression trees on several islands evolve by mutation "

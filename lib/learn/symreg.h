@@ -34,7 +34,7 @@ typedef struct nd_symreg_options {
     int maxsize;                   /* largest expression, in nodes (default 30) */
     long iters;                    /* generations per island (default 300) */
     uint64_t seed;                 /* default 1 */
-    unsigned islands;              /* default 4 */
+    unsigned islands;              /* default 8 */
     unsigned threads;              /* workers (0: every core); never changes the result */
     size_t population;             /* per island (default 48) */
     int migrate_every;             /* generations between migrations (default 10) */

@@ -35,7 +35,7 @@ void nd_symreg_options_default(nd_symreg_options *o)
     o->maxsize = 30;
     o->iters = 300;
     o->seed = 1;
-    o->islands = 4;
+    o->islands = 8;
     o->population = 48;
     o->migrate_every = 10;
     o->parsimony = 0.02;
