@@ -10,13 +10,18 @@
    thread counts gave the same front (they must). Then Rinzel's INa with 3x the budget.
 
    Build and run from the top of the checkout (`make build/bench/symreg`):
-       build/bench/symreg [seeds]        (default 5 seeds) */
+       build/bench/symreg [seeds]        (default 5 seeds)
+       build/bench/symreg eval           (the cost of evaluating one candidate only) */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
+#include "lib/expr/compile.h"
+#include "lib/expr/lexer.h"
+#include "lib/expr/parse.h"
+#include "lib/learn/symreg_impl.h"
 #include "lib/models/model.h"
 /* the problems of the tests, compiled in: a bench program is one file */
 #include "tests/unit/symreg_fixture.c"
@@ -85,10 +90,79 @@ static void run(const sr_problem *p, int seeds)
     nd_model_free(m);
 }
 
+static int resolve5(void *ctx, const char *name)
+{
+    const sr_problem *p = ctx;
+    for (size_t j = 0; j < p->nvars; j++)
+        if (strcmp(p->vars[j], name) == 0) return (int)j;
+    return -1;
+}
+
+/* What evaluating one candidate costs: I.12.11's expanded form (12 nodes) on 256 rows,
+   batched over the prefix array (with and without the derivatives by its constants),
+   against the compiled program of lib/expr run row by row (NEURODYN_NATIVE=0: the VM) and
+   the compilation itself, which a candidate that lives for one evaluation would pay. */
+static void eval_speed(void)
+{
+    const sr_problem *p = &sr_fx_feynman[1];
+    const char *text = "1.5 * q * Ef + 0.5 * q * B * v * sin(theta)";
+    nd_tokens toks;
+    size_t pos = 0, rows = 256;
+    if (nd_lex_all(text, strlen(text), 1, 1, &toks, NULL) != ND_OK) return;
+    nd_expr *e = nd_expr_parse(&toks, &pos, NULL);
+    nd_lex_free(&toks);
+    nd_symreg_options o;
+    nd_symreg_options_default(&o);
+    o.ops = p->ops;
+    o.nops = p->nops;
+    sr_ops ops;
+    sr_tree t;
+    sr_scratch s;
+    nd_error err = {0};
+    if (!e || sr_ops_build(&ops, &o, &err) != ND_OK) return;
+    sr_from_expr(e, &ops, p->vars, p->nvars, ND_SYMREG_MAX_SIZE, &t);
+    double *X, *y, *Xc = malloc(rows * p->nvars * sizeof(double)), out;
+    sr_fx_sample(p, rows, 7, 0, &X, &y);
+    for (size_t i = 0; i < rows; i++)
+        for (size_t j = 0; j < p->nvars; j++) Xc[j * rows + i] = X[i * p->nvars + j];
+    sr_scratch_init(&s, rows);
+    enum { N = 20000 };
+    double a = now();
+    for (int k = 0; k < N; k++) sr_eval(&t, &ops, Xc, &s, 0);
+    double b = now();
+    for (int k = 0; k < N; k++) sr_eval(&t, &ops, Xc, &s, 1);
+    double c = now();
+    setenv("NEURODYN_NATIVE", "0", 1);
+    const nd_expr *ex[1] = {e};
+    nd_code *code = NULL;
+    for (int k = 0; k < 200; k++) {
+        nd_code_free(code);
+        code = nd_code_compile(ex, 1, resolve5, (void *)p, &err);
+    }
+    double d = now();
+    for (int k = 0; k < N; k++)
+        for (size_t i = 0; i < rows; i++) nd_code_eval(code, X + i * p->nvars, &out);
+    double f = now();
+    printf("one candidate, 12 nodes, 256 rows: batched %.2f us, batched with the Jacobian "
+           "of its %d constants %.2f us; compiled VM row by row %.2f us plus %.1f us to "
+           "compile it\n\n", 1e6 * (b - a) / N, sr_nconsts(&t), 1e6 * (c - b) / N,
+           1e6 * (f - d) / N, 1e6 * (d - c) / 200);
+    nd_code_free(code);
+    sr_scratch_free(&s);
+    sr_ops_free(&ops);
+    nd_expr_free(e);
+    free(X), free(y), free(Xc);
+}
+
 int main(int argc, char **argv)
 {
+    if (argc > 1 && strcmp(argv[1], "eval") == 0) {
+        eval_speed();
+        return 0;
+    }
     int seeds = argc > 1 ? atoi(argv[1]) : 5;
     if (seeds < 1 || seeds > MAX_SEEDS) seeds = 5;
+    eval_speed();
     printf("symbolic regression: exact recoveries over seeds 1..%d, 200 clean samples, "
            "8 islands x 48\n\n", seeds);
     printf("%-8s %7s %6s %9s %9s %9s %9s %8s %6s   %s\n", "problem", "exact", "budget",
