@@ -26,6 +26,7 @@ typedef struct symreg_call {
     const char *ops[MAX_WORDS], *fns[MAX_WORDS];
     char net_name[256];
     nd_value *holder;              /* the dataset's value, held while the job runs */
+    const nd_model_obj *model_obj; /* the workspace model behind a dataset, or NULL */
     nd_progress pr;
 } symreg_call;
 
@@ -112,6 +113,7 @@ static nd_status dataset_model(const nd_cmd_ctx *ctx, const nd_dataset *ds, symr
         if (cand && !nd_ds_meta(ds, "network")) mo = cand;
     }
     if (mo) sc->job.base = sc->job.opt.fnmodel = mo->model;
+    sc->model_obj = mo;
     return ND_OK;
 }
 
@@ -264,16 +266,19 @@ static nd_status bind_result(const symreg_call *sc, nd_model *model, nd_value **
         nd_value_unref(fit);
         return nd_error_fail(err, ND_ENOMEM, "out of memory");
     }
+    /* The stimulus in force for the source (the network's, or the dataset model's)
+       carries over. */
     int par = -1;
+    nd_stim *stim = NULL;
     const nd_ude *u = sc->job.sj.net;
-    if (u && nd_ude_stim(u, &par)) {
-        nd_stim *stim = nd_stim_copy(nd_ude_stim(u, &par));
-        if (stim && par >= 0 && par < (int)nd_model_count(mo->model, ND_MODEL_PAR)) {
-            mo->stim = stim;
-            mo->stim_par = par;
-        } else {
-            nd_stim_free(stim);
-        }
+    if (u && nd_ude_stim(u, &par)) stim = nd_stim_copy(nd_ude_stim(u, &par));
+    else if (sc->model_obj && sc->model_obj->stim)
+        stim = nd_stim_copy(sc->model_obj->stim), par = sc->model_obj->stim_par;
+    if (stim && par >= 0 && par < (int)nd_model_count(mo->model, ND_MODEL_PAR)) {
+        mo->stim = stim;
+        mo->stim_par = par;
+    } else {
+        nd_stim_free(stim);
     }
     mo->fit = fit;
     *result = v;

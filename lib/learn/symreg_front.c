@@ -44,7 +44,9 @@ static int fill_entry(const sr_world *w, const sr_tree *t, double mse, double va
 {
     sr_tree r = *t;
     round_consts(&r);
-    e->size = t->n;
+    /* Fitted signs may leave n + (-0.8) behind; the simplifier writes n - 0.8. */
+    sr_simplify(&r, &w->ops, w->vars, w->nvars, ND_SYMREG_MAX_SIZE);
+    e->size = r.n;
     e->mse = mse;
     e->nrmse = sqrt(mse / var);
     e->expr = sr_to_expr(&r, &w->ops, w->vars);
