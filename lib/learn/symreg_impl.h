@@ -27,7 +27,7 @@ typedef struct sr_tree {
     int n;
     sr_node nodes[ND_SYMREG_MAX_SIZE];
     double loss;       /* mean squared error on the search rows */
-    double score;      /* loss with the parsimony factor */
+    double score;      /* log of the relative loss plus parsimony × size (lower wins) */
     long birth;        /* when it entered its population (the oldest is replaced) */
 } sr_tree;
 
@@ -45,18 +45,19 @@ typedef struct sr_op {
     nd_code *fn;       /* SR_FN: f and its partial derivatives, compiled */
 } sr_op;
 
-/* The operator set of a search: the allowed ones (mutations draw from them) and neg,
-   which simplification may introduce. */
+/* The operator set of a search: the allowed ones (mutations draw from them), and + - * /
+   pow2 pow3 neg always, because simplification may write them. */
 typedef struct sr_ops {
     sr_op op[ND_SYMREG_MAX_OPS];
     int nop;
     int allowed[ND_SYMREG_MAX_OPS];   /* indices drawn by mutations */
     int nallowed;
-    int neg;                          /* index of neg */
 } sr_ops;
 
 /* Builds the operator set (symreg_ops.c); ValueError for an unknown name or function. */
 nd_status sr_ops_build(sr_ops *ops, const nd_symreg_options *o, nd_error *err);
+
+/* Frees the compiled model functions of ops. */
 void sr_ops_free(sr_ops *ops);
 
 /* Returns the index of the operator called name with arity, or -1. */
@@ -88,8 +89,7 @@ int sr_nesting_ok(const sr_tree *t, const sr_ops *ops);
 
 /* ---- expressions (symreg_expr.c) ---- */
 
-/* t as an expression over vars (constants written to ten significant digits when
-   round, else exact); NULL on ENOMEM. */
+/* t as an expression over vars, constants exact; NULL on ENOMEM. */
 nd_expr *sr_to_expr(const sr_tree *t, const sr_ops *ops, const char *const *vars);
 
 /* Reads e back into t; -1 when e uses something outside ops/vars or is too large. */
@@ -116,7 +116,10 @@ typedef struct sr_scratch {
     size_t nvars;
 } sr_scratch;
 
+/* Allocates s for rows samples (no function cache); 0, or -1 on ENOMEM (s freed). */
 int sr_scratch_init(sr_scratch *s, size_t rows);
+
+/* Frees s's buffers and zeroes it. */
 void sr_scratch_free(sr_scratch *s);
 
 /* Evaluates t on X (rows × nvars, column-major: column j at X + j*rows) into s->pred and,

@@ -140,7 +140,7 @@ nd_status sr_ops_build(sr_ops *ops, const nd_symreg_options *o, nd_error *err)
     /* What simplification may write, even when mutations may not draw it. */
     static const char *const always[] = {"+", "-", "*", "/", "pow2", "pow3"};
     for (size_t i = 0; i < sizeof always / sizeof always[0]; i++) add_builtin(ops, always[i]);
-    ops->neg = add_builtin(ops, "neg");
+    add_builtin(ops, "neg");
     for (size_t i = 0; i < o->nfunctions; i++) {
         const nd_model_item *it = o->fnmodel ? nd_model_find(o->fnmodel, o->functions[i], NULL)
                                              : NULL;
