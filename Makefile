@@ -218,6 +218,7 @@ bench: deps all install $(BENCH_C)
 	$(BUILD)/bench/fi_onset
 	$(PYTHON) bench/sweep.py
 	OPENBLAS_CORETYPE=$(ND_CORETYPE) $(BUILD)/bench/cmaes
+	$(BUILD)/bench/symreg 3
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

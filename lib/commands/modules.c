@@ -24,6 +24,7 @@ static const register_fn modules[] = {
     nd_cmd_register_interact,
     nd_cmd_register_fit,
     nd_cmd_register_mentor,
+    nd_cmd_register_symreg,
 };
 
 nd_status nd_cmd_register_all(nd_cmd_registry *reg, nd_error *err)

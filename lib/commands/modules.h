@@ -45,6 +45,9 @@ nd_status nd_cmd_register_learn(nd_cmd_registry *reg, nd_error *err);
 /* sindy: sparse identification of equations (cmd_sindy.c). */
 nd_status nd_cmd_register_sindy(nd_cmd_registry *reg, nd_error *err);
 
+/* symreg: symbolic regression by genetic programming (cmd_symreg.c). */
+nd_status nd_cmd_register_symreg(nd_cmd_registry *reg, nd_error *err);
+
 /* Registers the derivative command (deriv, cmd_deriv.c). */
 nd_status nd_cmd_register_deriv(nd_cmd_registry *reg, nd_error *err);
 

@@ -1,0 +1,178 @@
+/* Symbolic regression (nd_symreg_run) on the problems of the unit tests — six SRBench
+   Feynman equations, hh's mInf from its rates, Rinzel's INa with mInf as primitive —
+   over several seeds, with one thread and with two. For each problem: how many seeds
+   recover it exactly within its budget (an expression no larger than the formula within
+   1e-6 of it on fresh points, as the tests define it), the median wall time of a search
+   (it stops early once an exact form is found, so this is the time to recovery when it
+   succeeds) with one thread (its CPU time too: the wall time of an idle core) and with
+   two (and how many cores the two-thread run kept busy: its CPU time over its wall time,
+   the speed-up to expect with both cores free), the generations, and whether the two
+   thread counts gave the same front (they must). Then Rinzel's INa with 3x the budget.
+
+   Build and run from the top of the checkout (`make build/bench/symreg`):
+       build/bench/symreg [seeds]        (default 5 seeds)
+       build/bench/symreg eval           (the cost of evaluating one candidate only) */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "lib/expr/compile.h"
+#include "lib/expr/lexer.h"
+#include "lib/expr/parse.h"
+#include "lib/learn/symreg_impl.h"
+#include "lib/models/model.h"
+/* the problems of the tests, compiled in: a bench program is one file */
+#include "tests/unit/symreg_fixture.c"
+
+enum { MAX_SEEDS = 32 };
+
+static double clock_s(clockid_t id)
+{
+    struct timespec ts;
+    clock_gettime(id, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+static double now(void) { return clock_s(CLOCK_MONOTONIC); }
+static double cpu(void) { return clock_s(CLOCK_PROCESS_CPUTIME_ID); }
+
+static int cmp(const void *a, const void *b)
+{
+    double x = *(const double *)a, y = *(const double *)b;
+    return (x > y) - (x < y);
+}
+
+static double median(double *x, int n)
+{
+    qsort(x, (size_t)n, sizeof *x, cmp);
+    return n % 2 ? x[n / 2] : 0.5 * (x[n / 2 - 1] + x[n / 2]);
+}
+
+static int same_front(const nd_symreg_result *a, const nd_symreg_result *b)
+{
+    if (!a || !b || a->nfront != b->nfront) return 0;
+    for (size_t k = 0; k < a->nfront; k++)
+        if (a->front[k].size != b->front[k].size || a->front[k].mse != b->front[k].mse ||
+            strcmp(a->front[k].text, b->front[k].text) != 0)
+            return 0;
+    return 1;
+}
+
+static void run(const sr_problem *p, int seeds)
+{
+    nd_error err = {0};
+    nd_model *m = p->model ? nd_model_builtin(p->model, &err) : NULL;
+    double t1[MAX_SEEDS], t2[MAX_SEEDS], c1[MAX_SEEDS], busy[MAX_SEEDS], gens[MAX_SEEDS];
+    int ok = 0, same = 1;
+    for (int s = 0; s < seeds; s++) {
+        double a = now(), ca = cpu();
+        nd_symreg_result *r1 = sr_fx_search(p, m, 0, 1, (uint64_t)s + 1, &err);
+        double b = now(), cb = cpu();
+        nd_symreg_result *r2 = sr_fx_search(p, m, 0, 2, (uint64_t)s + 1, &err);
+        double c = now(), cc = cpu();
+        t1[s] = b - a;
+        t2[s] = c - b;
+        c1[s] = cb - ca;
+        busy[s] = (cc - cb) / (c - b);
+        gens[s] = r1 ? (double)r1->generations : 0;
+        ok += sr_fx_exact(p, r1, m) != NULL;
+        same &= same_front(r1, r2);
+        nd_symreg_result_free(r1);
+        nd_symreg_result_free(r2);
+    }
+    double m1 = median(t1, seeds), m2 = median(t2, seeds);
+    printf("%-8s %3d/%-3d %6ld %9.0f %9.2f %9.2f %9.2f %7.2fx %6.2f   %s\n", p->name, ok, seeds,
+           p->iters, median(gens, seeds), median(c1, seeds), m1, m2, m1 / m2,
+           median(busy, seeds), same ? "yes" : "NO");
+    fflush(stdout);
+    nd_model_free(m);
+}
+
+static int resolve5(void *ctx, const char *name)
+{
+    const sr_problem *p = ctx;
+    for (size_t j = 0; j < p->nvars; j++)
+        if (strcmp(p->vars[j], name) == 0) return (int)j;
+    return -1;
+}
+
+/* What evaluating one candidate costs: I.12.11's expanded form (12 nodes) on 256 rows,
+   batched over the prefix array (with and without the derivatives by its constants),
+   against the compiled program of lib/expr run row by row (NEURODYN_NATIVE=0: the VM) and
+   the compilation itself, which a candidate that lives for one evaluation would pay. */
+static void eval_speed(void)
+{
+    const sr_problem *p = &sr_fx_feynman[1];
+    const char *text = "1.5 * q * Ef + 0.5 * q * B * v * sin(theta)";
+    nd_tokens toks;
+    size_t pos = 0, rows = 256;
+    if (nd_lex_all(text, strlen(text), 1, 1, &toks, NULL) != ND_OK) return;
+    nd_expr *e = nd_expr_parse(&toks, &pos, NULL);
+    nd_lex_free(&toks);
+    nd_symreg_options o;
+    nd_symreg_options_default(&o);
+    o.ops = p->ops;
+    o.nops = p->nops;
+    sr_ops ops;
+    sr_tree t;
+    sr_scratch s;
+    nd_error err = {0};
+    if (!e || sr_ops_build(&ops, &o, &err) != ND_OK) return;
+    sr_from_expr(e, &ops, p->vars, p->nvars, ND_SYMREG_MAX_SIZE, &t);
+    double *X, *y, *Xc = malloc(rows * p->nvars * sizeof(double)), out;
+    sr_fx_sample(p, rows, 7, 0, &X, &y);
+    for (size_t i = 0; i < rows; i++)
+        for (size_t j = 0; j < p->nvars; j++) Xc[j * rows + i] = X[i * p->nvars + j];
+    sr_scratch_init(&s, rows);
+    enum { N = 20000 };
+    double a = now();
+    for (int k = 0; k < N; k++) sr_eval(&t, &ops, Xc, &s, 0);
+    double b = now();
+    for (int k = 0; k < N; k++) sr_eval(&t, &ops, Xc, &s, 1);
+    double c = now();
+    setenv("NEURODYN_NATIVE", "0", 1);
+    const nd_expr *ex[1] = {e};
+    nd_code *code = NULL;
+    for (int k = 0; k < 200; k++) {
+        nd_code_free(code);
+        code = nd_code_compile(ex, 1, resolve5, (void *)p, &err);
+    }
+    double d = now();
+    for (int k = 0; k < N; k++)
+        for (size_t i = 0; i < rows; i++) nd_code_eval(code, X + i * p->nvars, &out);
+    double f = now();
+    printf("one candidate, 12 nodes, 256 rows: batched %.2f us, batched with the Jacobian "
+           "of its %d constants %.2f us; compiled VM row by row %.2f us plus %.1f us to "
+           "compile it\n\n", 1e6 * (b - a) / N, sr_nconsts(&t), 1e6 * (c - b) / N,
+           1e6 * (f - d) / N, 1e6 * (d - c) / 200);
+    nd_code_free(code);
+    sr_scratch_free(&s);
+    sr_ops_free(&ops);
+    nd_expr_free(e);
+    free(X), free(y), free(Xc);
+}
+
+int main(int argc, char **argv)
+{
+    if (argc > 1 && strcmp(argv[1], "eval") == 0) {
+        eval_speed();
+        return 0;
+    }
+    int seeds = argc > 1 ? atoi(argv[1]) : 5;
+    if (seeds < 1 || seeds > MAX_SEEDS) seeds = 5;
+    eval_speed();
+    printf("symbolic regression: exact recoveries over seeds 1..%d, 200 clean samples, "
+           "8 islands x 48\n\n", seeds);
+    printf("%-8s %7s %6s %9s %9s %9s %9s %8s %6s   %s\n", "problem", "exact", "budget",
+           "gens(med)", "1thr cpu", "1thr wall", "2thr wall", "speed-up", "busy", "same front");
+    for (size_t i = 0; i < sr_fx_nfeynman; i++) run(&sr_fx_feynman[i], seeds);
+    run(&sr_fx_minf, seeds);
+    run(&sr_fx_ina, seeds);
+    sr_problem longer = sr_fx_ina;
+    longer.name = "INa x3";
+    longer.iters = 300;
+    run(&longer, seeds);
+    return 0;
+}
