@@ -6,6 +6,7 @@
 #include "../learn/ude_term.h"
 #include "../language/args.h"
 #include "learn_cmd.h"
+#include "ensemble_cmd.h"
 #include "../language/objects.h"
 #include "../language/target.h"
 
@@ -15,6 +16,9 @@ static nd_status run_eval(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     char net_name[256];
     const char *term = NULL;
     nd_ude *u = nd_learn_net_of(ctx, &term, net_name, sizeof net_name);
+    nd_ude *mem[1];
+    if (!u && nd_ens_target(ctx, mem, 1, &term, net_name, sizeof net_name))
+        return nd_eval_ens(ctx, result, err);
     if (!u || !term)
         return nd_arg_error(a0 ? a0 : NULL, err, ND_ETYPE, "eval needs a network's term: "
                             "eval NET.TERM DATA (e.g. eval net.INa data)");

@@ -12,6 +12,7 @@
 #include "../language/progress.h"
 #include "../language/target.h"
 #include "train.h"
+#include "ensemble_cmd.h"
 
 /* Updates come at most this often, and drawing the curve (gnuplot, ~40 ms) takes at most
    a tenth of the training time. */
@@ -126,6 +127,11 @@ static nd_status run_train(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     nd_train_call tc;
     nd_status st = nd_train_read_call(ctx, &tc, err);
     if (st == ND_OK) st = probe(ctx, &tc, err);
+    if (st == ND_OK && nd_arg_opt(ctx, "ensemble")) {
+        st = nd_train_ensemble(ctx, &tc, result, err);
+        nd_train_call_clear(&tc);
+        return st;
+    }
     live lv = {.net_name = tc.net_name};
     nd_ude_run r = {.u = tc.u, .ex = tc.ex, .nex = tc.ndata, .fo = tc.fo, .stages = tc.st,
                     .nstages = tc.nst, .cap = ND_TRAIN_MAX_STAGES, .on_iteration = on_iteration,
@@ -182,6 +188,7 @@ static const nd_option train_options[] = {
     {"gtol", "1e-8", "stage option: stop when the gradient norm falls below it"},
     {"colloc", "false", "stage option: fit the network to the term values the data imply "
                         "(derivative matching, no solve): a cheap first stage"},
+    ND_TRAIN_ENSEMBLE_OPTIONS,
     {NULL, NULL, NULL}
 };
 
