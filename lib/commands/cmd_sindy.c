@@ -19,6 +19,7 @@
 #include "learn_plot.h"
 #include "modules.h"
 #include "sindy_cmd.h"
+#include "ensemble_cmd.h"
 #include "../language/target.h"
 #include "../language/workspace.h"
 
@@ -288,6 +289,24 @@ static nd_status bind_result(const sindy_call *sc, nd_model *model, nd_value **r
                                                   : nd_error_fail(err, ND_ENOMEM, "out of memory");
 }
 
+nd_status nd_sindy_net_job(const nd_cmd_ctx *ctx, const nd_ude *u, const char *net_name,
+                           const char *term, nd_sindy_job *job, nd_error *err)
+{
+    memset(job, 0, sizeof *job);
+    const nd_arg *a0 = nd_arg_pos(ctx, 0);
+    job->name = "sindy";
+    job->target_text = a0->value->str ? a0->value->str : "";
+    job->net = u;
+    job->net_name = net_name;
+    nd_status st = read_options(ctx, job, err);
+    if (st == ND_OK && nd_arg_opt(ctx, "model"))
+        st = nd_arg_error(nd_arg_opt(ctx, "model"), err, ND_EVALUE, "model= is for a "
+                          "dataset target: a network brings its own model");
+    if (st == ND_OK) st = net_samples(ctx, a0, job, term, err);
+    if (st == ND_OK) st = regress(ctx, job, err);
+    return st;
+}
+
 static nd_status run_sindy(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
 {
     nd_status st = nd_arg_expect(ctx, 1, -1, err);
@@ -307,6 +326,11 @@ static nd_status run_sindy(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
             sc.net_name[len] = '\0';
             job->net = nd_value_as_ude(nd_ws_get(ctx->ws, sc.net_name));
         }
+        nd_ude *mem[1];
+        char en[256];
+        const char *term;
+        if (!job->net && nd_ens_target(ctx, mem, 1, &term, en, sizeof en))
+            return nd_sindy_ens(ctx, result, err);
         if (!job->net)
             return nd_arg_error(a0, err, ND_ENAME, "'%.*s' is not a network: sindy NET.TERM "
                                 "needs a network made by ude", (int)len, s);
