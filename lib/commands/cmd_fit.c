@@ -371,7 +371,8 @@ static const nd_option fit_options[] = {
 static const nd_command cmd_fit = {
     "fit", "estimate parameters of a model from data, with standard errors",
     "[FITTED =] fit MODEL DATA [DATA …] params=[P, …] [observe=V method=lbfgs|lm iters=200 "
-    "shoot=1 continuity=1 dt= log=true lower=[…] upper=[…] profile=P] | "
+    "shoot=1 continuity=1 dt= log=true lower=[…] upper=[…] profile=P ensemble=N "
+    "bootstrap=false] | "
     "fit MODEL SWEEP … params=[…] method=cmaes [objective=features|fi capacitance= window= "
     "seed= threads= evals=]",
     "Estimates the parameters named in params= of MODEL (built-in or your own) by least "
@@ -405,12 +406,20 @@ static const nd_command cmd_fit = {
     "sweeps (datasets with t, V and I, e.g. `sweep rec 7`), each simulated under its own "
     "current (capacitance= converts pA to µA/cm²), searched by CMA-ES (Hansen 2016) inside "
     "lower=/upper= (default x/10 … 10x), seeded and identical on any number of threads. "
-    "It reports the objective before and after and the work done; no standard errors.",
+    "It reports the objective before and after and the work done; no standard errors.\n\n"
+    "ensemble=N (least squares only) then fits N more times at once (threads=), each "
+    "member from the estimates scattered by its seed (seed=) and, with bootstrap=true, on a "
+    "resample: of the datasets when there are several, else of the fit's residuals added "
+    "back to its trajectory. A table gives each parameter's mean ± SD across the members "
+    "beside the single fit's standard error; a member whose loss ends above twice the "
+    "fit's is left out and counted. FITTED gains .ensemble_mean, .ensemble_sd, "
+    ".ensemble_values, .ensemble_size, .ensemble_kept.",
     fit_options,
     "sim = simulate hh t=50 observe=V noise=0.01 seed=1\n"
     "fitted = fit hh sim params=[gNa, gK] method=lm\n"
     "fit hh sim params=[gNa, gK] profile=gK\n"
-    "fw = fit wb s2 s6 s10 params=[gNa, gK] objective=features capacitance=70 threads=2",
+    "fw = fit wb s2 s6 s10 params=[gNa, gK] objective=features capacitance=70 threads=2\n"
+    "fe = fit hh sim params=[gNa, gK] method=lm ensemble=8 bootstrap=true",
     0, run_fit
 };
 

@@ -424,7 +424,11 @@ static const nd_command cmd_sindy = {
     "new model of the targets started at the data's first row, which `simulate`, `plot`, "
     "`show`, `spikes` and `continue` accept. Its fields are the fit's: EQ.coefficients.V "
     "(per target, a vector over EQ.library's terms), EQ.equations, EQ.r2, EQ.rms, "
-    "EQ.nterms (per target), EQ.targets, EQ.threshold.",
+    "EQ.nterms (per target), EQ.targets, EQ.threshold.\n\n"
+    "With ENS.TERM, ENS an ensemble (`ens = train … ensemble=N`), the same fit is made for "
+    "every member's term and shown as each coefficient's mean ± SD, range and how many "
+    "members kept it; EQ is bound to that record (EQ.mean, EQ.sd, EQ.nonzero, EQ.terms, "
+    "EQ.coefficients: one vector per member).",
     sindy_options,
     "use fhn\nset I = 0.5\ndata = simulate t=300 sample=0.1\n"
     "eq = sindy data library=[poly(3)] threshold=0.05\n"

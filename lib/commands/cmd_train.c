@@ -195,7 +195,8 @@ static const nd_option train_options[] = {
 const nd_command nd_cmd_train = {
     "train", "fit a network (ude, node) to data: Adam(W) then L-BFGS",
     "train NET DATA [DATA …] [observe= segments= continuity= l2= dt= method=] "
-    "[adam|adamw|lbfgs [iters= lr= wd= memory= gtol= colloc=]] [then STAGE …]",
+    "[adam|adamw|lbfgs [iters= lr= wd= memory= gtol= colloc=]] [then STAGE …] "
+    "[ensemble=N bootstrap= seed= threads= heldout= truth=]",
     "Fits the network's parameters so that the hybrid, integrated with a fixed-step scheme "
     "from the data's first sample, matches the observed columns of DATA (a column t and "
     "one column per observed state; the others are hidden). The loss is the mean squared "
@@ -230,7 +231,20 @@ const nd_command nd_cmd_train = {
     "A stage with colloc=true fits the network directly to the values of the replaced "
     "terms that the data imply along a guessed trajectory (derivative matching): no "
     "solve, so it is cheap, and a good start: `adam colloc=true iters=500 then adam "
-    "iters=1000 then lbfgs iters=200`.",
+    "iters=1000 then lbfgs iters=200`.\n\n"
+    "ensemble=N trains N networks (a deep ensemble) with the same stages or recipe, each "
+    "from its own weights seed (member 1: seed=, default the network's; the others derived "
+    "from it), at once on threads= threads, the same members for any number; "
+    "bootstrap=true trains each on a resample of the datasets (two or more). "
+    "`ens = train …` binds the ensemble: ens.members (networks: `m = ens.members[1]`), "
+    "ens.seeds, ens.losses, ens.ok, ens.good_fits, and the calibration: the members "
+    "predicted from their initial states against the first dataset (and heldout=DATA, not "
+    "trained on) with the band mean ± 2 SD across them — ens.spread (mean SD), ens.noise, "
+    "ens.coverage (share of the samples inside the band), ens.predictive_coverage (inside "
+    "mean ± 2√(SD² + noise²), the band of a new observation), heldout_… the same. "
+    "truth=DATA (noise-free, every state) adds the band of the learned term against the "
+    "true one (ens.term_spread, ens.term_coverage). `plot ens DATA`, `plot ens.TERM vs "
+    "TERM DATA`, `eval ens.TERM vs TERM DATA` and `sindy ens.TERM …` take the ensemble.",
     train_options,
     "data = simulate hh_rinzel t=50 sample=0.1 observe=V noise=0.05\n"
     "net = ude hh_rinzel replace=INa inputs=V,n\n"
@@ -239,6 +253,7 @@ const nd_command nd_cmd_train = {
     "use hh_rinzel\n"
     "stim ramp t0=0 t1=50 a0=0 a1=15\n"
     "ramp = simulate t=50 sample=0.1 observe=V noise=0.05\n"
-    "both = train net data ramp observe=V",
+    "both = train net data ramp observe=V\n"
+    "ens = train net data observe=V ensemble=8 heldout=ramp",
     ND_CMD_STAGES, run_train
 };

@@ -31,6 +31,8 @@ typedef struct ens_args {
     nd_dataset *held;
     const char *held_name;
     nd_ude_experiment held_ex;
+    nd_value *truth_holder;
+    nd_dataset *truth;        /* truth=: every state, noise-free, for the term band */
 } ens_args;
 
 /* A whole number from lo to hi given as key= (default dflt) into *out. */
@@ -62,6 +64,9 @@ static nd_status read_ens_args(const nd_cmd_ctx *ctx, const nd_train_call *tc, e
         return nd_arg_error(nd_arg_opt(ctx, "bootstrap"), err, ND_EVALUE, "bootstrap resamples "
                             "the datasets: give at least two (train NET DATA1 DATA2 … "
                             "ensemble=%zu bootstrap=true)", ea->members);
+    const nd_arg *tr = nd_arg_opt(ctx, "truth");
+    if (tr && (st = nd_target_dataset(ctx, tr, &ea->truth_holder, &ea->truth, err)) != ND_OK)
+        return st;
     const nd_arg *h = nd_arg_opt(ctx, "heldout");
     if (!h) return ND_OK;
     ea->held_name = h->value->kind == ND_EXPR_NAME ? h->value->str : "held-out data";
@@ -146,6 +151,29 @@ static nd_value *ens_record(nd_ude_ens *e, nd_bundle *view, const nd_ude_ens_che
     return NULL;
 }
 
+/* truth=: the band of the first replaced term along the truth's rows against the true
+   term of that name (its figure in tp, the share inside the band in *cover). */
+static nd_status term_check(const nd_cmd_ctx *ctx, const nd_train_call *tc, const ens_args *ea,
+                            const nd_ude_ens *e, nd_ens_band *b, double **tv, nd_ude_plot *tp,
+                            double *cover, nd_error *err)
+{
+    const char *term = nd_ude_replace(tc->u, 0);
+    size_t m = nd_ds_rows(ea->truth);
+    if (!(*tv = malloc((m + 1) * sizeof **tv))) return nd_error_fail(err, ND_ENOMEM, "out of memory");
+    nd_status st = nd_ude_ens_term_band(e->member, e->n, term, NULL, ea->truth, b, *tv, err);
+    if (st != ND_OK) {
+        nd_target_locate(err, nd_arg_opt(ctx, "truth"));
+        return st;
+    }
+    *cover = nd_ens_coverage(b, *tv, 0, NULL);
+    const nd_model_item *it = nd_model_find(nd_ude_truth(tc->u), term, NULL);
+    char title[300];
+    snprintf(title, sizeof title, "%.100s.%.60s over %zu members vs the true %.60s", tc->net_name,
+             term, e->n, term);
+    return nd_ude_ens_plot_term(b, e->n, ea->truth, *tv, tc->net_name, term, term,
+                                it ? it->unit : NULL, title, tp, err);
+}
+
 /* The checks on the training data (its first dataset) and the held-out data, with their
    figures shown after the summary. */
 static nd_status check_and_show(nd_cmd_ctx *ctx, nd_train_call *tc, ens_args *ea,
@@ -168,14 +196,29 @@ static nd_status check_and_show(nd_cmd_ctx *ctx, nd_train_call *tc, ens_args *ea
                  c[k].data);
         st = nd_ude_ens_plot_check(&c[k], ds[k], &b[k], tc->net_name, title, &p[k], err);
     }
+    nd_ude_plot tp = {0};
+    nd_ens_band tb = {0};
+    double *tv = NULL, term_cover = NAN;
+    if (st == ND_OK && ea->truth)
+        st = term_check(ctx, tc, ea, e, &tb, &tv, &tp, &term_cover, err);
     if (st == ND_OK) {
         nd_bundle *view = nd_ude_ens_view(e, tc->net_name, tc->data_name, tc->ndata, &c[0],
                                           ea->held ? &c[1] : NULL);
         nd_value *rec = view ? ens_record(e, view, &c[0], ea->held ? &c[1] : NULL) : NULL;
+        if (rec && ea->truth &&
+            (nd_record_add_number(rec, "term_spread", nd_ens_mean_sd(&tb)) ||
+             nd_record_add_number(rec, "term_coverage", term_cover))) {
+            nd_value_unref(rec);
+            rec = NULL;
+        }
         st = nd_cmd_give(ctx, rec, result, err);
     }
     for (int k = 0; st == ND_OK && k < 1 + (ea->held != NULL); k++)
         st = show_plot(ctx, &p[k], "band", err);
+    if (st == ND_OK && ea->truth) st = show_plot(ctx, &tp, "term_band", err);
+    nd_ude_plot_clear(&tp);
+    nd_ens_band_free(&tb);
+    free(tv);
     for (int k = 0; k < 2; k++) {
         nd_ude_plot_clear(&p[k]);
         nd_ens_band_free(&b[k]);
@@ -209,6 +252,7 @@ nd_status nd_train_ensemble(nd_cmd_ctx *ctx, nd_train_call *tc, nd_value **resul
     if (st != ND_OK && err && err->line == 0) nd_learn_locate_call(ctx, err);
     nd_ude_ens_clear(&e);
     nd_value_unref(ea.held_holder);
+    nd_value_unref(ea.truth_holder);
     return st;
 }
 
