@@ -80,7 +80,7 @@ static nd_status train_member(void *w, size_t i, double *out, nd_error *err)
     }
     for (size_t k = 0; k < rq->nex; k++) ex[k] = rq->ex[draw[k]];
     memcpy(st, rq->stages, rq->nstages * sizeof *st);
-    nd_mlp_reinit(nd_ude_net(u), seed);
+    nd_ude_reset(u, seed);
     nd_ude_run r = {.u = u, .ex = ex, .nex = rq->nex, .fo = rq->fo, .stages = st,
                     .nstages = rq->nstages, .cap = ND_UDE_MAX_STAGES};
     nd_ude_auto_result res = {0};

@@ -226,3 +226,44 @@ TEST(cmd_train_ensemble_errors_are_located)
               ND_ENAME);
     rec_fixture_teardown(&f);
 }
+
+TEST(ude_reset_trains_as_a_fresh_network)
+{
+    nd_model *m = nd_model_builtin("hh_rinzel", NULL);
+    nd_dataset *d = recording(m, 10, 8, 1);
+    const char *rep[] = {"INa"}, *in[] = {"V", "n"}, *obs[] = {"V"};
+    size_t hidden[] = {5, 4};
+    nd_ude_spec s = {rep, 1, in, 2, hidden, 2, ND_ACT_TANH, 3};
+    nd_ude *a = nd_ude_create(m, &s, NULL), *b = nd_ude_create(m, &s, NULL);
+    nd_ude_fit_options o;
+    nd_ude_fit_options_default(&o);
+    o.observe = obs;
+    o.nobserve = 1;
+    o.segments = 4;
+    nd_optim_options oo;
+    nd_optim_options_default(&oo);
+    /* a: trained (history, scaling, segment starts), then reset; b: fresh */
+    nd_ude_fit *f = nd_ude_fit_create(a, d, &o, NULL);
+    CHECK(f && nd_ude_fit_run(f, ND_OPTIM_LBFGS, &oo, 5, NULL, NULL) == ND_OK);
+    nd_ude_fit_free(f);
+    nd_ude_reset(a, 3);
+    size_t n;
+    nd_ude_history(a, &n);
+    CHECK_INT(n, 0);
+    CHECK_INT(nd_ude_nstages(a), 0);
+    CHECK(memcmp(nd_mlp_params(nd_ude_net(a)), nd_mlp_params(nd_ude_net(b)),
+                 nd_mlp_nparams(nd_ude_net(a)) * sizeof(double)) == 0);
+    CHECK_INT(nd_mlp_has_scaling(nd_ude_net(a)), 0);
+    for (int k = 0; k < 2; k++) {
+        nd_ude *u = k ? b : a;
+        f = nd_ude_fit_create(u, d, &o, NULL);
+        CHECK(f && nd_ude_fit_run(f, ND_OPTIM_LBFGS, &oo, 5, NULL, NULL) == ND_OK);
+        nd_ude_fit_free(f);
+    }
+    CHECK(memcmp(nd_mlp_params(nd_ude_net(a)), nd_mlp_params(nd_ude_net(b)),
+                 nd_mlp_nparams(nd_ude_net(a)) * sizeof(double)) == 0);
+    nd_ude_free(a);
+    nd_ude_free(b);
+    nd_ds_free(d);
+    nd_model_free(m);
+}
