@@ -209,6 +209,7 @@ bench: deps all install $(BENCH_C)
 	$(BUILD)/bench/fi_onset
 	$(PYTHON) bench/sweep.py
 	OPENBLAS_CORETYPE=$(ND_CORETYPE) $(BUILD)/bench/cmaes
+	OPENBLAS_CORETYPE=$(ND_CORETYPE) $(BUILD)/bench/ensemble
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

@@ -130,8 +130,11 @@ static nd_value *ens_record(nd_ude_ens *e, nd_bundle *view, const nd_ude_ens_che
         bad = !items[i] || !seeds[i];
     }
     if (!bad) {
+        /* the lists take the references over (and copy the arrays) */
         bad = nd_record_add(r, "members", nd_value_list(items, e->n)) ||
               nd_record_add(r, "seeds", nd_value_list(seeds, e->n));
+        free(items);
+        free(seeds);
         items = seeds = NULL;
     }
     bad = bad || nd_record_add_number(r, "size", (double)e->n) ||

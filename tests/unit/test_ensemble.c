@@ -9,6 +9,7 @@
 #include "../../lib/language/objects.h"
 #include "../../lib/language/workspace.h"
 #include "../../lib/learn/ensemble.h"
+#include "../../lib/learn/fit_ensemble.h"
 #include "../../lib/learn/ude_ensemble.h"
 #include "rec_sink.h"
 #include "test.h"
@@ -266,4 +267,113 @@ TEST(ude_reset_trains_as_a_fresh_network)
     nd_ude_free(b);
     nd_ds_free(d);
     nd_model_free(m);
+}
+
+TEST(fit_ens_residual_resample_adds_drawn_residuals_to_the_fit)
+{
+    const double d[] = {1, 5, NAN, 2, 8}, fit[] = {0, 4, 3, 3, 6};
+    /* residuals of the finite rows: 1, 1, −1, 2 */
+    double y[5];
+    nd_fit_ens_residual_resample(9, d, fit, 5, y);
+    CHECK(isnan(y[2]));
+    int seen_other = 0;
+    for (int i = 0; i < 5; i++) {
+        if (i == 2) continue;
+        double r = y[i] - fit[i];
+        CHECK(r == 1 || r == -1 || r == 2);
+        seen_other |= y[i] != d[i];
+    }
+    CHECK(seen_other);   /* a resample, not the data (the draw of seed 9 is not the identity) */
+    double z[5];
+    nd_fit_ens_residual_resample(9, d, fit, 5, z);
+    CHECK(memcmp(y, z, sizeof y) == 0 || (isnan(y[2]) && isnan(z[2])));
+}
+
+#define FIT_SWEEPS                                                                         \
+    "use hh\nset gNa=100 gK=30\n"                                                          \
+    "stim step at=2 dur=20 amp=8\ns1 = simulate t=30 sample=0.1 observe=V noise=0.01 seed=1\n" \
+    "stim step at=2 dur=20 amp=15\ns2 = simulate t=30 sample=0.1 observe=V noise=0.01 seed=2\n" \
+    "set gNa=120 gK=36\nstim none\n"
+
+/* The vector field name of record r (NULL when absent). */
+static const nd_value *vec(const nd_value *r, const char *name)
+{
+    const nd_value *v = r ? nd_record_get(r, name) : NULL;
+    return v && v->kind == ND_VAL_VECTOR ? v : NULL;
+}
+
+TEST(cmd_fit_ensemble_same_on_one_and_two_threads_with_its_spread)
+{
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    CHECK_INT(rec_fixture_run(&f, FIT_SWEEPS
+                              "a = fit hh s1 params=[gNa, gK] method=lm ensemble=4 bootstrap=true "
+                              "threads=1\n"
+                              "b = fit hh s1 params=[gNa, gK] method=lm ensemble=4 bootstrap=true "
+                              "threads=2\n"
+                              "c = fit hh s1 s2 params=[gNa, gK] method=lm ensemble=3 "
+                              "bootstrap=true"), ND_OK);
+    nd_ws *ws = nd_interp_workspace(f.in);
+    const nd_value *ra = nd_value_as_model(nd_ws_get(ws, "a"))->fit;
+    const nd_value *rb = nd_value_as_model(nd_ws_get(ws, "b"))->fit;
+    const nd_value *va = vec(ra, "ensemble_values"), *vb = vec(rb, "ensemble_values");
+    CHECK(va && vb && va->as.vec.n == 8 && vb->as.vec.n == 8);
+    if (va && vb && va->as.vec.n == 8 && vb->as.vec.n == 8) {
+        CHECK(memcmp(va->as.vec.x, vb->as.vec.x, 8 * sizeof(double)) == 0);
+        /* the mean and SD are those of the kept members' values */
+        const nd_value *mean = vec(ra, "ensemble_mean"), *sd = vec(ra, "ensemble_sd");
+        double m = 0, q = 0;
+        size_t k = 0;
+        for (size_t i = 0; i < 4; i++)
+            if (isfinite(va->as.vec.x[2 * i])) m += va->as.vec.x[2 * i], k++;
+        m /= (double)k;
+        for (size_t i = 0; i < 4; i++)
+            if (isfinite(va->as.vec.x[2 * i]))
+                q += (va->as.vec.x[2 * i] - m) * (va->as.vec.x[2 * i] - m);
+        CHECK(mean && sd && k >= 2);
+        if (mean && sd && k >= 2) {
+            CHECK_NEAR(mean->as.vec.x[0], m, 1e-12);
+            CHECK_NEAR(sd->as.vec.x[0], sqrt(q / (double)(k - 1)), 1e-12);
+            /* resampled 1 % noise moves gNa by about its SE, not by tens */
+            CHECK(sd->as.vec.x[0] > 0 && sd->as.vec.x[0] < 5);
+            CHECK(fabs(m - 100) < 5);
+        }
+    }
+    const rec_event *d = last_json(&f, "\"type\":\"fit ensemble\"");
+    CHECK(d && strstr(d->text, "resampled datasets") && strstr(d->json, "\"extra_name\":\"single-fit SE\""));
+    nd_error err = {0};
+    CHECK_INT(rec_run(f.in, "fit hh s1 params=[gNa] ensemble=3 method=cmaes", &f.r, &err), ND_EVALUE);
+    CHECK_CONTAINS(err.msg, "ensemble= is for the least-squares fit");
+    rec_fixture_teardown(&f);
+}
+
+TEST(cmd_sindy_over_an_ensemble_gives_each_members_coefficients)
+{
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    CHECK_INT(rec_fixture_run(&f, ENS_SETUP "ens = train net d1 observe=V ensemble=3 "
+                                  "lbfgs iters=5\n"
+                                  "g = sindy ens.INa truth library=[mInf(V)^3*(0.89-1.1*n)*(V-ENa), 1]"),
+              ND_OK);
+    nd_ws *ws = nd_interp_workspace(f.in);
+    const nd_value *g = nd_ws_get(ws, "g");
+    const nd_value *c = g ? nd_record_get(g, "coefficients") : NULL, *mean = vec(g, "mean");
+    CHECK(c && c->kind == ND_VAL_LIST && c->as.list.n == 3 && mean && mean->as.vec.n == 2);
+    if (c && c->kind == ND_VAL_LIST && c->as.list.n == 3 && mean && mean->as.vec.n == 2) {
+        double s = 0;
+        for (size_t k = 0; k < 3; k++) s += c->as.list.items[k]->as.vec.x[0];
+        CHECK_NEAR(mean->as.vec.x[0], s / 3, 1e-12);
+        /* each member's coefficient is that member's own sindy */
+        CHECK_INT(rec_fixture_run(&f, "m2 = ens.members[2]\n"
+                                      "e2 = sindy m2.INa truth library=[mInf(V)^3*(0.89-1.1*n)*(V-ENa), 1]"),
+                  ND_OK);
+        nd_value *e2 = nd_ws_get(ws, "e2");
+        nd_value *f2 = e2 ? nd_value_as_model(e2)->fit : NULL;
+        nd_value *c2 = f2 ? nd_record_get(f2, "coefficients") : NULL;
+        const nd_value *ina = vec(c2, "INa");   /* coefficients per target */
+        CHECK(ina && ina->as.vec.n == 2);
+        if (ina && ina->as.vec.n == 2)
+            CHECK(memcmp(ina->as.vec.x, c->as.list.items[1]->as.vec.x, 2 * sizeof(double)) == 0);
+    }
+    rec_fixture_teardown(&f);
 }
