@@ -196,7 +196,7 @@ const nd_command nd_cmd_train = {
     "train", "fit a network (ude, node) to data: Adam(W) then L-BFGS",
     "train NET DATA [DATA …] [observe= segments= continuity= l2= dt= method=] "
     "[adam|adamw|lbfgs [iters= lr= wd= memory= gtol= colloc=]] [then STAGE …] "
-    "[ensemble=N bootstrap= seed= threads= heldout= truth=]",
+    "[ensemble=N bootstrap= seed= threads= heldout= truth= figures=]",
     "Fits the network's parameters so that the hybrid, integrated with a fixed-step scheme "
     "from the data's first sample, matches the observed columns of DATA (a column t and "
     "one column per observed state; the others are hidden). The loss is the mean squared "
@@ -243,7 +243,8 @@ const nd_command nd_cmd_train = {
     "ens.coverage (share of the samples inside the band), ens.predictive_coverage (inside "
     "mean ± 2√(SD² + noise²), the band of a new observation), heldout_… the same. "
     "truth=DATA (noise-free, every state) adds the band of the learned term against the "
-    "true one (ens.term_spread, ens.term_coverage). `plot ens DATA`, `plot ens.TERM vs "
+    "true one (ens.term_spread, ens.term_coverage); figures=false shows the summary "
+    "without the band figures. `plot ens DATA`, `plot ens.TERM vs "
     "TERM DATA`, `eval ens.TERM vs TERM DATA` and `sindy ens.TERM …` take the ensemble.",
     train_options,
     "data = simulate hh_rinzel t=50 sample=0.1 observe=V noise=0.05\n"

@@ -33,6 +33,7 @@ typedef struct ens_args {
     nd_ude_experiment held_ex;
     nd_value *truth_holder;
     nd_dataset *truth;        /* truth=: every state, noise-free, for the term band */
+    int figures;              /* show the band figures (a study loop may not want them) */
 } ens_args;
 
 /* A whole number from lo to hi given as key= (default dflt) into *out. */
@@ -55,7 +56,8 @@ static nd_status read_ens_args(const nd_cmd_ctx *ctx, const nd_train_call *tc, e
         (st = whole(ctx, "seed", (double)nd_mlp_seed(nd_ude_net_const(tc->u)), 0,
                     9007199254740992.0, &seed, err)) ||
         (st = whole(ctx, "threads", 0, 0, 256, &threads, err)) ||
-        (st = nd_arg_opt_bool(ctx, "bootstrap", 0, &ea->bootstrap, err)))
+        (st = nd_arg_opt_bool(ctx, "bootstrap", 0, &ea->bootstrap, err)) ||
+        (st = nd_arg_opt_bool(ctx, "figures", 1, &ea->figures, err)))
         return st;
     ea->members = (size_t)n;
     ea->seed = (uint64_t)seed;
@@ -216,9 +218,9 @@ static nd_status check_and_show(nd_cmd_ctx *ctx, nd_train_call *tc, ens_args *ea
         }
         st = nd_cmd_give(ctx, rec, result, err);
     }
-    for (int k = 0; st == ND_OK && k < 1 + (ea->held != NULL); k++)
+    for (int k = 0; st == ND_OK && ea->figures && k < 1 + (ea->held != NULL); k++)
         st = show_plot(ctx, &p[k], "band", err);
-    if (st == ND_OK && ea->truth) st = show_plot(ctx, &tp, "term_band", err);
+    if (st == ND_OK && ea->figures && ea->truth) st = show_plot(ctx, &tp, "term_band", err);
     nd_ude_plot_clear(&tp);
     nd_ens_band_free(&tb);
     free(tv);

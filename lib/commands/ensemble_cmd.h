@@ -11,7 +11,7 @@
 #define ND_ENS_RECORD "network ensemble"
 
 /* train's options for ensembles, for its option table (ensemble=, bootstrap=, seed=,
-   threads=, heldout=, truth=). */
+   threads=, heldout=, truth=, figures=). */
 #define ND_TRAIN_ENSEMBLE_OPTIONS                                                              \
     {"ensemble", "none", "train this many networks (2 … 256) from independent weight seeds "   \
                          "and bind them as one ensemble record"},                              \
@@ -23,7 +23,9 @@
                                 "for any number)"},                                            \
     {"heldout", "none", "with ensemble=: a dataset not trained on, for the calibration check"}, \
     {"truth", "none", "with ensemble=: a noise-free dataset of every state (a synthetic "     \
-                      "study): the band of the learned term against the true one"}
+                      "study): the band of the learned term against the true one"},   \
+    {"figures", "true", "with ensemble=: show the band figures (false: the summary only, "    \
+                        "e.g. in a loop)"}
 
 /* Trains the ensemble asked by the call read into tc (ensemble= given) and shows and
    binds its record; errors located on the option at fault or the command. */
