@@ -353,7 +353,8 @@ nd_status nd_plot_ens(const nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
             return nd_arg_error(da ? nd_arg_pos(ctx, 2) : nd_arg_pos(ctx, 0), err, ND_ESYNTAX,
                                 "usage: plot ENS DATA or plot ENS.TERM [vs TERM] DATA");
         nd_ude_experiment ex;
-        nd_ude_ens_check c = {{0}};
+        nd_ude_ens_check c;
+        memset(&c, 0, sizeof c);
         st = nd_target_dataset(ctx, da, &holder, &ds, err);
         if (st == ND_OK && (st = nd_ude_experiment_of(mem[0], ds, &ex, err)) != ND_OK)
             nd_target_locate(err, da);
