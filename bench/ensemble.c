@@ -25,6 +25,33 @@ static double now(void)
     return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
+/* The calling thread's CPU time: with one thread, each member's cost by differences. */
+static double thread_cpu(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
+}
+
+enum { MAX_MEMBERS = 256 };
+static double done_at[MAX_MEMBERS + 1];
+
+static void on_done(void *ctx, size_t done, size_t total)
+{
+    (void)ctx;
+    (void)total;
+    if (done <= MAX_MEMBERS) done_at[done] = thread_cpu();
+}
+
+/* The wall time two free cores would take: members claimed in index order by whichever
+   worker is free first (as nd_pool_run hands them out), each taking its one-thread cost. */
+static double two_core_makespan(const double *cost, size_t n)
+{
+    double w[2] = {0, 0};
+    for (size_t i = 0; i < n; i++) w[w[1] < w[0]] += cost[i];
+    return w[0] > w[1] ? w[0] : w[1];
+}
+
 static double cpu(void)
 {
     struct timespec ts;
@@ -54,12 +81,14 @@ int main(int argc, char **argv)
     double secs[2], busy[2];
     for (int k = 0; k < 2; k++) {
         nd_ude_ens_request rq = {.proto = u, .ex = &ex, .nex = 1, .members = members,
-                                 .seed = 1, .threads = (unsigned)(k + 1)};
+                                 .seed = 1, .threads = (unsigned)(k + 1),
+                                 .progress = k == 0 ? on_done : NULL};
         nd_ude_fit_options_default(&rq.fo);
         rq.fo.observe = obs;
         rq.fo.nobserve = 1;
         nd_error err = {0};
         double t0 = now(), c0 = cpu();
+        done_at[0] = thread_cpu();
         if (nd_ude_ens_train(&rq, &e[k], &err) != ND_OK) {
             fprintf(stderr, "ensemble: %s\n", err.msg);
             return 1;
@@ -75,9 +104,19 @@ int main(int argc, char **argv)
                memcmp(nd_mlp_params(a), nd_mlp_params(b), nd_mlp_nparams(a) * sizeof(double)) == 0;
         good += e[0].ok[i] != 0;
     }
-    printf("members  1 thread  2 threads  speed-up  busy  good fits  same bits\n");
-    printf("%7zu  %7.1fs  %8.1fs  %7.2fx  %4.2f  %4zu of %zu  %s\n", members, secs[0], secs[1],
-           secs[0] / secs[1], busy[1], good, e[0].n, same ? "yes" : "NO");
+    /* each member's CPU cost on one thread, and what two free cores would make of them */
+    double cost[MAX_MEMBERS], total = 0;
+    for (size_t i = 0; i < members && i < MAX_MEMBERS; i++)
+        total += cost[i] = done_at[i + 1] - done_at[i];
+    double ideal = total / two_core_makespan(cost, members < MAX_MEMBERS ? members : MAX_MEMBERS);
+    printf("members  1 thread  2 threads  speed-up  busy (1, 2)  ideal on 2 free cores  "
+           "good fits  same bits\n");
+    printf("%7zu  %7.1fs  %8.1fs  %7.2fx  %4.2f  %4.2f  %20.2fx  %4zu of %zu  %s\n", members,
+           secs[0], secs[1], secs[0] / secs[1], busy[0], busy[1], ideal, good, e[0].n,
+           same ? "yes" : "NO");
+    printf("member CPU seconds (one thread):");
+    for (size_t i = 0; i < members && i < MAX_MEMBERS; i++) printf(" %.2f", cost[i]);
+    printf("\n");
     nd_ude_ens_clear(&e[0]);
     nd_ude_ens_clear(&e[1]);
     nd_ude_free(u);
