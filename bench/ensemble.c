@@ -88,7 +88,7 @@ int main(int argc, char **argv)
         rq.fo.nobserve = 1;
         nd_error err = {0};
         double t0 = now(), c0 = cpu();
-        done_at[0] = thread_cpu();
+        if (k == 0) done_at[0] = thread_cpu();
         if (nd_ude_ens_train(&rq, &e[k], &err) != ND_OK) {
             fprintf(stderr, "ensemble: %s\n", err.msg);
             return 1;
