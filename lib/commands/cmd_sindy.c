@@ -399,7 +399,7 @@ static const nd_option sindy_options[] = {
 
 static const nd_command cmd_sindy = {
     "sindy", "sparse identification of equations from data or from a network's term",
-    "EQ = sindy DATA [VAR …] | NET.TERM [DATA] [library=[…] optimizer=stlsq|sr3 threshold= "
+    "EQ = sindy DATA [VAR …] | NET.TERM [DATA] | ENS.TERM [DATA] [library=[…] optimizer=stlsq|sr3 threshold= "
     "lambda= nu= normalize=true ensemble=0 seed=1 sweep=false deriv=fd|savgol|tv window= "
     "order= alpha= model=]",
     "Finds the few library terms that explain a target, by sparse regression (SINDy).\n\n"
