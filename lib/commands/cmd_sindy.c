@@ -399,9 +399,9 @@ static const nd_option sindy_options[] = {
 
 static const nd_command cmd_sindy = {
     "sindy", "sparse identification of equations from data or from a network's term",
-    "EQ = sindy DATA [VAR …] | NET.TERM [DATA] | ENS.TERM [DATA] [library=[…] optimizer=stlsq|sr3 threshold= "
-    "lambda= nu= normalize=true ensemble=0 seed=1 sweep=false deriv=fd|savgol|tv window= "
-    "order= alpha= model=]",
+    "EQ = sindy DATA [VAR …] | NET.TERM [DATA] | ENS.TERM [DATA] [library=[…] "
+    "optimizer=stlsq|sr3 threshold= lambda= nu= normalize=true ensemble=0 seed=1 sweep=false "
+    "deriv=fd|savgol|tv window= order= alpha= model=]",
     "Finds the few library terms that explain a target, by sparse regression (SINDy).\n\n"
     "With a dataset, the targets are the derivatives dX/dt of its variables (those named, "
     "else the states of the model it was simulated from, else every column besides t), "
