@@ -219,6 +219,7 @@ bench: deps all install $(BENCH_C)
 	$(PYTHON) bench/sweep.py
 	OPENBLAS_CORETYPE=$(ND_CORETYPE) $(BUILD)/bench/cmaes
 	$(BUILD)/bench/symreg 3
+	OPENBLAS_CORETYPE=$(ND_CORETYPE) $(BUILD)/bench/ensemble
 
 clean:
 	rm -rf $(BUILD) $(ASAN_BUILD) $(FUZZ_BUILD)

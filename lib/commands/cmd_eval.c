@@ -6,6 +6,7 @@
 #include "../learn/ude_term.h"
 #include "../language/args.h"
 #include "learn_cmd.h"
+#include "ensemble_cmd.h"
 #include "../language/objects.h"
 #include "../language/target.h"
 
@@ -15,6 +16,9 @@ static nd_status run_eval(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     char net_name[256];
     const char *term = NULL;
     nd_ude *u = nd_learn_net_of(ctx, &term, net_name, sizeof net_name);
+    nd_ude *mem[1];
+    if (!u && nd_ens_target(ctx, mem, 1, &term, net_name, sizeof net_name))
+        return nd_eval_ens(ctx, result, err);
     if (!u || !term)
         return nd_arg_error(a0 ? a0 : NULL, err, ND_ETYPE, "eval needs a network's term: "
                             "eval NET.TERM DATA (e.g. eval net.INa data)");
@@ -55,14 +59,16 @@ static nd_status run_eval(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
 
 const nd_command nd_cmd_eval = {
     "eval", "a network's learned term along a dataset, as a dataset",
-    "NAME = eval NET.TERM [vs TERM] DATA",
+    "NAME = eval NET.TERM [vs TERM] DATA | NAME = eval ENS.TERM [vs TERM] DATA",
     "Evaluates the term that network NET learned (a replaced term, or for `node` and "
     "replace=X a state's derivative dX/dt) at every row of DATA and returns a dataset with "
     "the columns t and TERM, ready for plot, save, spikes or further computation. DATA "
     "must hold the states the network reads (its inputs); a stimulated parameter comes from "
     "its column, else from the network's stimulus. With `vs TERM` a third column gives the "
     "model's true TERM at the same rows (DATA must then hold every state: a noise-free "
-    "`simulate` without observe=). `plot NET.TERM vs TERM DATA` draws the same numbers.",
+    "`simulate` without observe=). `plot NET.TERM vs TERM DATA` draws the same numbers.\n\n"
+    "With an ensemble's term (`eval ENS.TERM [vs TERM] DATA`) the columns are t, TERM (the "
+    "members' mean), TERM sd, TERM lo and TERM hi (mean ∓ 2 SD) and, with vs, true TERM.",
     NULL,
     "y = eval net.INa truth\n"
     "both = eval net.INa vs INa truth\n"

@@ -14,6 +14,7 @@
 #include "../language/target.h"
 #include "learn_cmd.h"
 #include "fit_cmaes_cmd.h"
+#include "fit_ens_cmd.h"
 #include "learn_plot.h"
 #include "modules.h"
 
@@ -260,6 +261,9 @@ static nd_status run_fit(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
         st = nd_target_dataset(ctx, nd_arg_pos(ctx, i), &fc->holders[fc->ndata], &ds, err);
         if (st == ND_OK) fc->data[fc->ndata++] = ds;
     }
+    if (st == ND_OK && fc->cmaes && nd_arg_opt(ctx, "ensemble"))
+        st = nd_arg_error(nd_arg_opt(ctx, "ensemble"), err, ND_EVALUE, "ensemble= is for the "
+                          "least-squares fit (method=lbfgs or lm)");
     if (st == ND_OK && fc->cmaes) {
         st = nd_fit_cmaes_command(ctx, mo, fc->params, fc->o.nparams, fc->lower, fc->upper,
                                   fc->data, fc->ndata, result, err);
@@ -321,6 +325,11 @@ static nd_status run_fit(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     }
     if (st == ND_OK && ctx->bind) st = bind_model(f, &stats, fc->profile && !interrupted ? &prof : NULL,
                                                      result, err);
+    if (st == ND_OK && !interrupted && nd_arg_opt(ctx, "ensemble"))
+        st = nd_fit_ensemble_cmd(ctx, mo->model, fc->data, fc->ndata, &fc->o, fc->method,
+                                 fc->iters, f, stats.se,
+                                 ctx->bind && *result ? nd_value_as_model(*result)->fit : NULL,
+                                 err);
     nd_fit_profile_free(&prof);
     nd_fit_stats_free(&stats);
     nd_fit_free(f);
@@ -340,8 +349,10 @@ static const nd_option fit_options[] = {
     {"capacitance", "0", "with method=cmaes: the cell's capacitance in pF, to turn the sweeps' "
                          "currents into µA/cm² (0: they are densities already)"},
     {"window", "found in the current", "with method=cmaes: the stimulus window START..END in ms"},
-    {"seed", "1", "with method=cmaes: the search's seed (the same seed, the same result)"},
-    {"threads", "1", "with method=cmaes: threads evaluating a generation (same result)"},
+    {"seed", "1", "with method=cmaes: the search's seed (the same seed, the same result); "
+                  "with ensemble=: the members' seeds derive from it"},
+    {"threads", "1", "with method=cmaes: threads evaluating a generation; with ensemble=: "
+                     "members fitted at once (one per core by default); the same result"},
     {"evals", "3000", "with method=cmaes: most objective evaluations"},
     {"iters", "200", "iterations of the search"},
     {"shoot", "1", "multiple shooting: segments per dataset, each starting state fitted too "
@@ -353,13 +364,15 @@ static const nd_option fit_options[] = {
     {"upper", "none", "upper bounds, one number per parameter (nan: none)"},
     {"profile", NULL, "a fitted parameter whose profile likelihood and 95 % interval to "
                       "compute (the others re-optimised on a grid of 21 values)"},
+    ND_FIT_ENSEMBLE_OPTIONS,
     {NULL, NULL, NULL}
 };
 
 static const nd_command cmd_fit = {
     "fit", "estimate parameters of a model from data, with standard errors",
     "[FITTED =] fit MODEL DATA [DATA …] params=[P, …] [observe=V method=lbfgs|lm iters=200 "
-    "shoot=1 continuity=1 dt= log=true lower=[…] upper=[…] profile=P] | "
+    "shoot=1 continuity=1 dt= log=true lower=[…] upper=[…] profile=P ensemble=N "
+    "bootstrap=false] | "
     "fit MODEL SWEEP … params=[…] method=cmaes [objective=features|fi capacitance= window= "
     "seed= threads= evals=]",
     "Estimates the parameters named in params= of MODEL (built-in or your own) by least "
@@ -397,12 +410,20 @@ static const nd_command cmd_fit = {
     "sweeps (datasets with t, V and I, e.g. `sweep rec 7`), each simulated under its own "
     "current (capacitance= converts pA to µA/cm²), searched by CMA-ES (Hansen 2016) inside "
     "lower=/upper= (default x/10 … 10x), seeded and identical on any number of threads. "
-    "It reports the objective before and after and the work done; no standard errors.",
+    "It reports the objective before and after and the work done; no standard errors.\n\n"
+    "ensemble=N (least squares only) then fits N more times at once (threads=), each "
+    "member from the estimates scattered by its seed (seed=) and, with bootstrap=true, on a "
+    "resample: of the datasets when there are several, else of the fit's residuals added "
+    "back to its trajectory. A table gives each parameter's mean ± SD across the members "
+    "beside the single fit's standard error; a member whose loss ends above twice the "
+    "fit's is left out and counted. FITTED gains .ensemble_mean, .ensemble_sd, "
+    ".ensemble_values, .ensemble_size, .ensemble_kept.",
     fit_options,
     "sim = simulate hh t=50 observe=V noise=0.01 seed=1\n"
     "fitted = fit hh sim params=[gNa, gK] method=lm\n"
     "fit hh sim params=[gNa, gK] profile=gK\n"
-    "fw = fit wb s2 s6 s10 params=[gNa, gK] objective=features capacitance=70 threads=2",
+    "fw = fit wb s2 s6 s10 params=[gNa, gK] objective=features capacitance=70 threads=2\n"
+    "fe = fit hh sim params=[gNa, gK] method=lm ensemble=8 bootstrap=true",
     0, run_fit
 };
 

@@ -190,7 +190,8 @@ static const nd_option plot_options[] = {
 static const nd_command cmd_plot = {
     "plot", "plot variables of datasets",
     "plot DATASET VAR [VAR …] [DATASET [VAR …] …] [vs X] [title= t= width= height=] | "
-    "plot NET DATA | plot NET.TERM vs TERM V=a..b | plot REC [N …]",
+    "plot NET DATA | plot NET.TERM vs TERM V=a..b | plot ENS DATA | plot ENS.TERM vs TERM DATA "
+    "| plot REC [N …]",
     "Plots variables of one or more datasets against time, one panel per variable "
     "(`plot sim V m h n`); a second dataset overlays the same variables (`plot sim V data`), "
     "noisy data as dots. `vs X` plots against X instead of time: a trajectory in the "
@@ -208,7 +209,12 @@ static const nd_command cmd_plot = {
     "values given, else the model's initial values); `plot NET.TERM [vs TERM] DATASET` "
     "follows a dataset holding every state (a noise-free simulation) and plots both "
     "against time. The caption gives the RMS difference and its fraction of the true "
-    "term's range.",
+    "term's range.\n\n"
+    "With an ensemble (`ens = train … ensemble=N`): `plot ENS DATA` draws the members' "
+    "mean prediction with the band mean ± 2 SD across them over the data, with the spread "
+    "and the share of the samples inside the band (and inside the band widened by the "
+    "data's noise); `plot ENS.TERM [vs TERM] DATASET` the band of the learned term along a "
+    "dataset of every state, with the share of the rows where the true term is inside.",
     plot_options,
     "plot sim V\nplot sim V m h n\nplot sim V vs n\nplot sim V data V\nplot net data\n"
     "plot net.INa vs INa V=-90..40 n=0.4\nplot net.INa vs INa truth",

@@ -19,6 +19,7 @@
 #include "learn_plot.h"
 #include "modules.h"
 #include "sindy_cmd.h"
+#include "ensemble_cmd.h"
 #include "../language/target.h"
 #include "../language/workspace.h"
 
@@ -269,6 +270,24 @@ static nd_status bind_result(const sindy_call *sc, nd_model *model, nd_value **r
                                                   : nd_error_fail(err, ND_ENOMEM, "out of memory");
 }
 
+nd_status nd_sindy_net_job(const nd_cmd_ctx *ctx, const nd_ude *u, const char *net_name,
+                           const char *term, nd_sindy_job *job, nd_error *err)
+{
+    memset(job, 0, sizeof *job);
+    const nd_arg *a0 = nd_arg_pos(ctx, 0);
+    job->name = "sindy";
+    job->target_text = a0->value->str ? a0->value->str : "";
+    job->net = u;
+    job->net_name = net_name;
+    nd_status st = read_options(ctx, job, err);
+    if (st == ND_OK && nd_arg_opt(ctx, "model"))
+        st = nd_arg_error(nd_arg_opt(ctx, "model"), err, ND_EVALUE, "model= is for a "
+                          "dataset target: a network brings its own model");
+    if (st == ND_OK) st = net_samples(ctx, a0, job, term, err);
+    if (st == ND_OK) st = regress(ctx, job, err);
+    return st;
+}
+
 static nd_status run_sindy(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
 {
     nd_status st = nd_arg_expect(ctx, 1, -1, err);
@@ -284,6 +303,11 @@ static nd_status run_sindy(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     nd_ude *net = nd_learn_net_of(ctx, &term, sc.net_name, sizeof sc.net_name);
     if (a0->value->kind == ND_EXPR_NAME && strchr(a0->value->str, '.')) {
         const char *s = a0->value->str;
+        nd_ude *mem[1];
+        char en[256];
+        const char *eterm;
+        if (!net && nd_ens_target(ctx, mem, 1, &eterm, en, sizeof en))
+            return nd_sindy_ens(ctx, result, err);
         if (!(job->net = net))
             return nd_arg_error(a0, err, ND_ENAME, "'%.*s' is not a network: sindy NET.TERM "
                                 "needs a network made by ude", (int)(strchr(s, '.') - s), s);
@@ -352,9 +376,9 @@ static const nd_option sindy_options[] = {
 
 static const nd_command cmd_sindy = {
     "sindy", "sparse identification of equations from data or from a network's term",
-    "EQ = sindy DATA [VAR …] | NET.TERM [DATA] [library=[…] optimizer=stlsq|sr3 threshold= "
-    "lambda= nu= normalize=true ensemble=0 seed=1 sweep=false deriv=fd|savgol|tv window= "
-    "order= alpha= model=]",
+    "EQ = sindy DATA [VAR …] | NET.TERM [DATA] | ENS.TERM [DATA] [library=[…] "
+    "optimizer=stlsq|sr3 threshold= lambda= nu= normalize=true ensemble=0 seed=1 sweep=false "
+    "deriv=fd|savgol|tv window= order= alpha= model=]",
     "Finds the few library terms that explain a target, by sparse regression (SINDy).\n\n"
     "With a dataset, the targets are the derivatives dX/dt of its variables (those named, "
     "else the states of the model it was simulated from, else every column besides t), "
@@ -377,7 +401,11 @@ static const nd_command cmd_sindy = {
     "new model of the targets started at the data's first row, which `simulate`, `plot`, "
     "`show`, `spikes` and `continue` accept. Its fields are the fit's: EQ.coefficients.V "
     "(per target, a vector over EQ.library's terms), EQ.equations, EQ.r2, EQ.rms, "
-    "EQ.nterms (per target), EQ.targets, EQ.threshold.",
+    "EQ.nterms (per target), EQ.targets, EQ.threshold.\n\n"
+    "With ENS.TERM, ENS an ensemble (`ens = train … ensemble=N`), the same fit is made for "
+    "every member's term and shown as each coefficient's mean ± SD, range and how many "
+    "members kept it; EQ is bound to that record (EQ.mean, EQ.sd, EQ.nonzero, EQ.terms, "
+    "EQ.coefficients: one vector per member).",
     sindy_options,
     "use fhn\nset I = 0.5\ndata = simulate t=300 sample=0.1\n"
     "eq = sindy data library=[poly(3)] threshold=0.05\n"

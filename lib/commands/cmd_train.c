@@ -12,6 +12,7 @@
 #include "../language/progress.h"
 #include "../language/target.h"
 #include "train.h"
+#include "ensemble_cmd.h"
 
 /* Updates come at most this often, and drawing the curve (gnuplot, ~40 ms) takes at most
    a tenth of the training time. */
@@ -130,6 +131,11 @@ static nd_status run_train(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     nd_train_call tc;
     nd_status st = nd_train_read_call(ctx, &tc, err);
     if (st == ND_OK) st = probe(ctx, &tc, err);
+    if (st == ND_OK && nd_arg_opt(ctx, "ensemble")) {
+        st = nd_train_ensemble(ctx, &tc, result, err);
+        nd_train_call_clear(&tc);
+        return st;
+    }
     live lv = {.net_name = tc.net_name};
     nd_ude_run r = {.u = tc.u, .ex = tc.ex, .nex = tc.ndata, .fo = tc.fo, .stages = tc.st,
                     .nstages = tc.nst, .cap = ND_TRAIN_MAX_STAGES, .on_iteration = on_iteration,
@@ -193,6 +199,7 @@ static const nd_option train_options[] = {
     {"gtol", "1e-8", "stage option: stop when the gradient norm falls below it"},
     {"colloc", "false", "stage option: fit the network to the term values the data imply "
                         "(derivative matching, no solve): a cheap first stage"},
+    ND_TRAIN_ENSEMBLE_OPTIONS,
     {NULL, NULL, NULL}
 };
 
@@ -200,7 +207,8 @@ const nd_command nd_cmd_train = {
     "train", "fit a network (ude, node) to data: Adam(W) then L-BFGS",
     "train NET DATA [DATA …] [observe= segments= continuity= l2= dt= method= validate= "
     "params=] "
-    "[adam|adamw|lbfgs [iters= lr= wd= memory= gtol= colloc=]] [then STAGE …]",
+    "[adam|adamw|lbfgs [iters= lr= wd= memory= gtol= colloc=]] [then STAGE …] "
+    "[ensemble=N bootstrap= seed= threads= heldout= truth= figures=]",
     "Fits the network's parameters so that the hybrid, integrated with a fixed-step scheme "
     "from the data's first sample, matches the observed columns of DATA (a column t and "
     "one column per observed state; the others are hidden). The loss is the mean squared "
@@ -247,7 +255,21 @@ const nd_command nd_cmd_train = {
     "A stage with colloc=true fits the network directly to the values of the replaced "
     "terms that the data imply along a guessed trajectory (derivative matching): no "
     "solve, so it is cheap, and a good start: `adam colloc=true iters=500 then adam "
-    "iters=1000 then lbfgs iters=200`.",
+    "iters=1000 then lbfgs iters=200`.\n\n"
+    "ensemble=N trains N networks (a deep ensemble) with the same stages or recipe, each "
+    "from its own weights seed (member 1: seed=, default the network's; the others derived "
+    "from it), at once on threads= threads, the same members for any number; "
+    "bootstrap=true trains each on a resample of the datasets (two or more). "
+    "`ens = train …` binds the ensemble: ens.members (networks: `m = ens.members[1]`), "
+    "ens.seeds, ens.losses, ens.ok, ens.good_fits, and the calibration: the members "
+    "predicted from their initial states against the first dataset (and heldout=DATA, not "
+    "trained on) with the band mean ± 2 SD across them — ens.spread (mean SD), ens.noise, "
+    "ens.coverage (share of the samples inside the band), ens.predictive_coverage (inside "
+    "mean ± 2√(SD² + noise²), the band of a new observation), heldout_… the same. "
+    "truth=DATA (noise-free, every state) adds the band of the learned term against the "
+    "true one (ens.term_spread, ens.term_coverage); figures=false shows the summary "
+    "without the band figures. `plot ens DATA`, `plot ens.TERM vs "
+    "TERM DATA`, `eval ens.TERM vs TERM DATA` and `sindy ens.TERM …` take the ensemble.",
     train_options,
     "data = simulate hh_rinzel t=50 sample=0.1 observe=V noise=0.05\n"
     "net = ude hh_rinzel replace=INa inputs=V,n\n"
@@ -258,6 +280,7 @@ const nd_command nd_cmd_train = {
     "ramp = simulate t=50 sample=0.1 observe=V noise=0.05\n"
     "both = train net data ramp observe=V\n"
     "held = train net data observe=V validate=ramp lbfgs iters=20\n"
-    "phys = train net data observe=V params=[gK] lbfgs iters=20",
+    "phys = train net data observe=V params=[gK] lbfgs iters=20\n"
+    "ens = train net data observe=V ensemble=8 heldout=ramp",
     ND_CMD_STAGES, run_train
 };

@@ -14,6 +14,7 @@
 #include "../language/exec.h"
 #include "learn_cmd.h"
 #include "learn_plot.h"
+#include "ensemble_cmd.h"
 #include "../language/target.h"
 #include "../language/workspace.h"
 
@@ -34,7 +35,9 @@ int nd_plot_net_target(const nd_cmd_ctx *ctx)
 {
     char name[256];
     const char *term;
-    return nd_learn_net_of(ctx, &term, name, sizeof name) != NULL;
+    nd_ude *mem[1];
+    return nd_learn_net_of(ctx, &term, name, sizeof name) != NULL ||
+           nd_ens_target(ctx, mem, 1, &term, name, sizeof name) > 0;
 }
 
 nd_status nd_learn_vs(const nd_cmd_ctx *ctx, size_t *pos, const nd_arg **true_at,
@@ -148,7 +151,7 @@ nd_status nd_plot_net(const nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     char name[256];
     const char *term;
     nd_ude *u = nd_learn_net_of(ctx, &term, name, sizeof name);
-    if (!u) return nd_error_fail(err, ND_EINTERNAL, "plot: not a network");
+    if (!u) return nd_plot_ens(ctx, result, err);
     return term ? nd_learn_plot_term(ctx, u, name, term, result, err)
                 : plot_fit(ctx, u, name, result, err);
 }

@@ -57,6 +57,11 @@ nd_ude *nd_ude_copy(const nd_ude *u);
 /* Frees u (NULL is fine). */
 void nd_ude_free(nd_ude *u);
 
+/* Forgets u's training — weights redrawn from seed, scaling, history, stages, segment
+   starts — so that it trains as a network fresh from `ude` with that seed would (an
+   ensemble's members). */
+void nd_ude_reset(nd_ude *u, uint64_t seed);
+
 /* Returns 1 for a neural ODE (nd_ude_create_node), 0 for a UDE. */
 int nd_ude_is_node(const nd_ude *u);
 

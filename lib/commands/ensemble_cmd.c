@@ -1,0 +1,423 @@
+/* Ensembles of networks in the commands (ensemble_cmd.h): reading the ensemble options of
+   `train`, binding the members as one record, and the ensemble's paths of plot and eval.
+   The science — training, bands, coverage, views — is lib/learn/ude_ensemble*.c. */
+#include "ensemble_cmd.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../learn/ude_ensemble.h"
+#include "../learn/ude_ensemble_view.h"
+#include "../learn/ude_term.h"
+#include "../language/args.h"
+#include "../language/exec.h"
+#include "../language/figure_value.h"
+#include "../language/progress.h"
+#include "../language/target.h"
+#include "learn_cmd.h"
+#include "learn_plot.h"
+
+/* ---- train … ensemble=N ---- */
+
+typedef struct ens_args {
+    size_t members;
+    int bootstrap;
+    uint64_t seed;
+    unsigned threads;
+    nd_value *held_holder;
+    nd_dataset *held;
+    const char *held_name;
+    nd_ude_experiment held_ex;
+    nd_value *truth_holder;
+    nd_dataset *truth;        /* truth=: every state, noise-free, for the term band */
+    int figures;              /* show the band figures (a study loop may not want them) */
+} ens_args;
+
+/* A whole number from lo to hi given as key= (default dflt) into *out. */
+static nd_status whole(const nd_cmd_ctx *ctx, const char *key, double dflt, double lo, double hi,
+                       double *out, nd_error *err)
+{
+    nd_status st = nd_arg_opt_number(ctx, key, dflt, out, err);
+    if (st == ND_OK && !(*out >= lo && *out <= hi && *out == floor(*out)))
+        st = nd_arg_error(nd_arg_opt(ctx, key), err, ND_EVALUE, "%s must be a whole number "
+                          "from %.0f to %.0f", key, lo, hi);
+    return st;
+}
+
+static nd_status read_ens_args(const nd_cmd_ctx *ctx, const nd_train_call *tc, ens_args *ea,
+                               nd_error *err)
+{
+    double n, seed, threads;
+    nd_status st;
+    if ((st = whole(ctx, "ensemble", 0, 2, ND_ENS_MAX_MEMBERS, &n, err)) ||
+        (st = whole(ctx, "seed", (double)nd_mlp_seed(nd_ude_net_const(tc->u)), 0,
+                    9007199254740992.0, &seed, err)) ||
+        (st = whole(ctx, "threads", 0, 0, 256, &threads, err)) ||
+        (st = nd_arg_opt_bool(ctx, "bootstrap", 0, &ea->bootstrap, err)) ||
+        (st = nd_arg_opt_bool(ctx, "figures", 1, &ea->figures, err)))
+        return st;
+    ea->members = (size_t)n;
+    ea->seed = (uint64_t)seed;
+    ea->threads = (unsigned)threads;
+    if (ea->bootstrap && tc->ndata < 2)
+        return nd_arg_error(nd_arg_opt(ctx, "bootstrap"), err, ND_EVALUE, "bootstrap resamples "
+                            "the datasets: give at least two (train NET DATA1 DATA2 … "
+                            "ensemble=%zu bootstrap=true)", ea->members);
+    const nd_arg *tr = nd_arg_opt(ctx, "truth");
+    if (tr && (st = nd_target_dataset(ctx, tr, &ea->truth_holder, &ea->truth, err)) != ND_OK)
+        return st;
+    const nd_arg *h = nd_arg_opt(ctx, "heldout");
+    if (!h) return ND_OK;
+    ea->held_name = h->value->kind == ND_EXPR_NAME ? h->value->str : "held-out data";
+    if ((st = nd_target_dataset(ctx, h, &ea->held_holder, &ea->held, err)) == ND_OK &&
+        (st = nd_ude_experiment_of(tc->u, ea->held, &ea->held_ex, err)) != ND_OK)
+        nd_target_locate(err, h);
+    return st;
+}
+
+static void on_member(void *ctx, size_t done, size_t total)
+{
+    nd_progress *pr = ctx;
+    char text[128];
+    snprintf(text, sizeof text, "training the ensemble: %zu of %zu members done", done, total);
+    nd_progress_text(pr, text);
+}
+
+/* Shows p's figure with its caption and JSON member key (nd_learn_plot_show takes the
+   figure and the member). */
+static nd_status show_plot(const nd_cmd_ctx *ctx, nd_ude_plot *p, const char *key, nd_error *err)
+{
+    nd_figure *fig = p->fig;
+    json_t *json = p->json;
+    p->fig = NULL;
+    p->json = NULL;
+    return nd_learn_plot_show(ctx, fig, p->caption, key, json, NULL, err);
+}
+
+static int add_check(nd_value *r, const char *prefix, const nd_ude_ens_check *c)
+{
+    char k[4][64];
+    snprintf(k[0], sizeof k[0], "%sspread", prefix);
+    snprintf(k[1], sizeof k[1], "%snoise", prefix);
+    snprintf(k[2], sizeof k[2], "%scoverage", prefix);
+    snprintf(k[3], sizeof k[3], "%spredictive_coverage", prefix);
+    return nd_record_add_number(r, k[0], c->spread) || nd_record_add_number(r, k[1], c->noise) ||
+           nd_record_add_number(r, k[2], c->coverage) ||
+           nd_record_add_number(r, k[3], c->predictive);
+}
+
+/* The record: the members (taken out of e) and the numbers of the summary. */
+static nd_value *ens_record(nd_ude_ens *e, nd_bundle *view, const nd_ude_ens_check *train,
+                            const nd_ude_ens_check *held)
+{
+    nd_value *r = nd_value_record(ND_ENS_RECORD, view);
+    nd_value **items = calloc(e->n, sizeof *items), **seeds = calloc(e->n, sizeof *seeds);
+    double *ok = calloc(e->n, sizeof *ok);
+    int bad = !r || !items || !seeds || !ok;
+    size_t nok = 0;
+    for (size_t i = 0; !bad && i < e->n; i++) {
+        char s[32];
+        snprintf(s, sizeof s, "%llu", (unsigned long long)e->seed[i]);
+        items[i] = nd_value_ude(e->member[i]);
+        e->member[i] = NULL;   /* the value owns it now (or freed it) */
+        seeds[i] = nd_value_string(s);
+        ok[i] = e->ok[i] != 0;
+        nok += e->ok[i] != 0;
+        bad = !items[i] || !seeds[i];
+    }
+    if (!bad) {
+        /* the lists take the references over (and copy the arrays) */
+        bad = nd_record_add(r, "members", nd_value_list(items, e->n)) ||
+              nd_record_add(r, "seeds", nd_value_list(seeds, e->n));
+        free(items);
+        free(seeds);
+        items = seeds = NULL;
+    }
+    bad = bad || nd_record_add_number(r, "size", (double)e->n) ||
+          nd_record_add_number(r, "good_fits", (double)nok) ||
+          nd_record_add_vector(r, "losses", e->loss, e->n) ||
+          nd_record_add_vector(r, "ok", ok, e->n) ||
+          nd_record_add_vector(r, "rms_over_noise", e->rms_over_noise, e->n) ||
+          nd_record_add_string(r, "band", "mean ± 2 SD of the members") ||
+          add_check(r, "", train) || (held && add_check(r, "heldout_", held));
+    for (size_t i = 0; items && i < e->n; i++) nd_value_unref(items[i]);
+    for (size_t i = 0; seeds && i < e->n; i++) nd_value_unref(seeds[i]);
+    free(items);
+    free(seeds);
+    free(ok);
+    if (!bad) return r;
+    nd_value_unref(r);
+    return NULL;
+}
+
+/* truth=: the band of the first replaced term along the truth's rows against the true
+   term of that name (its figure in tp, the share inside the band in *cover). */
+static nd_status term_check(const nd_cmd_ctx *ctx, const nd_train_call *tc, const ens_args *ea,
+                            const nd_ude_ens *e, nd_ens_band *b, double **tv, nd_ude_plot *tp,
+                            double *cover, nd_error *err)
+{
+    const char *term = nd_ude_replace(tc->u, 0);
+    size_t m = nd_ds_rows(ea->truth);
+    if (!(*tv = malloc((m + 1) * sizeof **tv))) return nd_error_fail(err, ND_ENOMEM, "out of memory");
+    nd_status st = nd_ude_ens_term_band(e->member, e->n, term, NULL, ea->truth, b, *tv, err);
+    if (st != ND_OK) {
+        nd_target_locate(err, nd_arg_opt(ctx, "truth"));
+        return st;
+    }
+    *cover = nd_ens_coverage(b, *tv, 0, NULL);
+    const nd_model_item *it = nd_model_find(nd_ude_truth(tc->u), term, NULL);
+    char title[300];
+    snprintf(title, sizeof title, "%.100s.%.60s over %zu members vs the true %.60s", tc->net_name,
+             term, e->n, term);
+    return nd_ude_ens_plot_term(b, e->n, ea->truth, *tv, tc->net_name, term, term,
+                                it ? it->unit : NULL, title, tp, err);
+}
+
+/* The checks on the training data (its first dataset) and the held-out data, with their
+   figures shown after the summary. */
+static nd_status check_and_show(nd_cmd_ctx *ctx, nd_train_call *tc, ens_args *ea,
+                                nd_ude_ens *e, nd_value **result, nd_error *err)
+{
+    nd_ude_ens_check c[2];
+    nd_ens_band b[2] = {{0}};
+    const atomic_int *intr = ctx->exec->interrupt;
+    const char *const *obs = tc->fo.nobserve ? tc->fo.observe : NULL;
+    nd_status st = nd_ude_ens_check_data(e->member, e->n, &tc->ex[0], tc->data_name[0], obs,
+                                         intr, &c[0], &b[0], err);
+    if (st == ND_OK && ea->held)
+        st = nd_ude_ens_check_data(e->member, e->n, &ea->held_ex, ea->held_name, obs, intr,
+                                   &c[1], &b[1], err);
+    nd_ude_plot p[2] = {{0}};
+    const nd_dataset *ds[2] = {tc->data[0], ea->held};
+    for (int k = 0; st == ND_OK && k < 1 + (ea->held != NULL); k++) {
+        char title[300];
+        snprintf(title, sizeof title, "ensemble of %zu %.100s against %.60s", e->n, tc->net_name,
+                 c[k].data);
+        st = nd_ude_ens_plot_check(&c[k], ds[k], &b[k], tc->net_name, title, &p[k], err);
+    }
+    nd_ude_plot tp = {0};
+    nd_ens_band tb = {0};
+    double *tv = NULL, term_cover = NAN;
+    if (st == ND_OK && ea->truth)
+        st = term_check(ctx, tc, ea, e, &tb, &tv, &tp, &term_cover, err);
+    if (st == ND_OK) {
+        nd_bundle *view = nd_ude_ens_view(e, tc->net_name, tc->data_name, tc->ndata, &c[0],
+                                          ea->held ? &c[1] : NULL);
+        nd_value *rec = view ? ens_record(e, view, &c[0], ea->held ? &c[1] : NULL) : NULL;
+        if (rec && ea->truth &&
+            (nd_record_add_number(rec, "term_spread", nd_ens_mean_sd(&tb)) ||
+             nd_record_add_number(rec, "term_coverage", term_cover))) {
+            nd_value_unref(rec);
+            rec = NULL;
+        }
+        st = nd_cmd_give(ctx, rec, result, err);
+    }
+    for (int k = 0; st == ND_OK && ea->figures && k < 1 + (ea->held != NULL); k++)
+        st = show_plot(ctx, &p[k], "band", err);
+    if (st == ND_OK && ea->figures && ea->truth) st = show_plot(ctx, &tp, "term_band", err);
+    nd_ude_plot_clear(&tp);
+    nd_ens_band_free(&tb);
+    free(tv);
+    for (int k = 0; k < 2; k++) {
+        nd_ude_plot_clear(&p[k]);
+        nd_ens_band_free(&b[k]);
+    }
+    return st;
+}
+
+nd_status nd_train_ensemble(nd_cmd_ctx *ctx, nd_train_call *tc, nd_value **result,
+                            nd_error *err)
+{
+    ens_args ea = {0};
+    nd_status st = read_ens_args(ctx, tc, &ea, err);
+    nd_progress pr;
+    nd_ude_ens e = {0};
+    if (st == ND_OK) {
+        nd_progress_init(&pr, ctx, "ensemble-progress");
+        char text[128];
+        snprintf(text, sizeof text, "training an ensemble of %zu: starting…", ea.members);
+        nd_progress_text(&pr, text);
+        nd_ude_ens_request rq = {
+            .proto = tc->u, .ex = tc->ex, .nex = tc->ndata, .fo = tc->fo, .stages = tc->st,
+            .nstages = tc->recipe ? 0 : tc->nst, .l2_given = tc->l2_given,
+            .members = ea.members, .seed = ea.seed, .bootstrap = ea.bootstrap,
+            .threads = ea.threads, .interrupt = ctx->exec->interrupt, .progress = on_member,
+            .progress_ctx = &pr};
+        st = nd_ude_ens_train(&rq, &e, err);
+        nd_progress_text(&pr, st == ND_OK ? "ensemble trained" : "ensemble stopped");
+        if (st != ND_OK) nd_learn_locate_run(ctx, err, nd_arg_pos(ctx, 0));
+    }
+    if (st == ND_OK) st = check_and_show(ctx, tc, &ea, &e, result, err);
+    if (st != ND_OK && err && err->line == 0) nd_learn_locate_call(ctx, err);
+    nd_ude_ens_clear(&e);
+    nd_value_unref(ea.held_holder);
+    nd_value_unref(ea.truth_holder);
+    return st;
+}
+
+/* ---- the record where a network is accepted ---- */
+
+size_t nd_ens_target(const nd_cmd_ctx *ctx, nd_ude **out, size_t cap, const char **term,
+                     char *name, size_t namecap)
+{
+    const nd_arg *a = nd_arg_pos(ctx, 0);
+    if (!a || a->value->kind != ND_EXPR_NAME) return 0;
+    const char *s = a->value->str, *dot = strchr(s, '.');
+    size_t len = dot ? (size_t)(dot - s) : strlen(s);
+    if (len >= namecap) return 0;
+    memcpy(name, s, len);
+    name[len] = '\0';
+    *term = dot ? dot + 1 : NULL;
+    const nd_value *v = nd_ws_get(ctx->ws, name);
+    if (!v || v->kind != ND_VAL_RECORD || strcmp(v->as.rec.type, ND_ENS_RECORD) != 0) return 0;
+    const nd_value *m = nd_record_get(v, "members");
+    size_t n = 0;
+    for (size_t i = 0; m && m->kind == ND_VAL_LIST && i < m->as.list.n && n < cap; i++)
+        if ((out[n] = nd_value_as_ude(m->as.list.items[i]))) n++;
+    return n;
+}
+
+/* ENS.TERM [vs TRUE] DATA: the band along DATA (*holder keeps it) and the true values. */
+static nd_status term_band(const nd_cmd_ctx *ctx, nd_ude *const *mem, size_t n,
+                           const char *term, const char **true_name, nd_value **holder,
+                           nd_dataset **ds, nd_ens_band *b, double **tv, nd_error *err)
+{
+    size_t pos = 1;
+    const nd_arg *a = nd_arg_pos(ctx, pos), *true_at = NULL;
+    *true_name = NULL;
+    if (a && a->value->kind == ND_EXPR_NAME && strcmp(a->value->str, "vs") == 0) {
+        true_at = nd_arg_pos(ctx, pos + 1);
+        if (!true_at || true_at->value->kind != ND_EXPR_NAME)
+            return nd_arg_error(a, err, ND_ESYNTAX, "'vs' needs the true term after it");
+        *true_name = true_at->value->str;
+        pos += 2;
+    }
+    const nd_arg *da = nd_arg_pos(ctx, pos);
+    if (!da || nd_arg_pos(ctx, pos + 1))
+        return nd_arg_error(da ? nd_arg_pos(ctx, pos + 1) : nd_arg_pos(ctx, 0), err, ND_ESYNTAX,
+                            "an ensemble's term is followed along a dataset: ENS.TERM [vs "
+                            "TERM] DATA");
+    nd_status st = nd_target_dataset(ctx, da, holder, ds, err);
+    if (st != ND_OK) return st;
+    size_t m = nd_ds_rows(*ds);
+    *tv = *true_name ? malloc((m + 1) * sizeof **tv) : NULL;
+    if (*true_name && !*tv) return nd_error_fail(err, ND_ENOMEM, "out of memory");
+    st = nd_ude_ens_term_band(mem, n, term, *true_name, *ds, b, *tv, err);
+    if (st != ND_OK)
+        nd_target_locate(err, st == ND_ENAME ? (true_at && strstr(err->msg, "compare") ? true_at
+                                                                                      : nd_arg_pos(ctx, 0))
+                                             : da);
+    return st;
+}
+
+nd_status nd_plot_ens(const nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
+{
+    nd_ude *mem[ND_ENS_MAX_MEMBERS];
+    char name[256];
+    const char *term;
+    size_t n = nd_ens_target(ctx, mem, ND_ENS_MAX_MEMBERS, &term, name, sizeof name);
+    if (n < 2) return nd_arg_error(nd_arg_pos(ctx, 0), err, ND_EVALUE, "%s has fewer than two "
+                                   "members", name);
+    for (size_t i = 0; i < ctx->call->nargs; i++)
+        if (ctx->call->args[i].key && !nd_learn_plot_option(ctx->call->args[i].key))
+            return nd_arg_error(&ctx->call->args[i], err, ND_ENAME, "plot of an ensemble takes "
+                                "title=, width=, height= (not %s=)", ctx->call->args[i].key);
+    nd_value *holder = NULL;
+    nd_dataset *ds = NULL;
+    nd_ens_band b = {0};
+    nd_ude_plot p = {0};
+    double *tv = NULL;
+    char dflt[300], *title = NULL;
+    nd_status st;
+    const char *key = term ? "term_band" : "band";
+    if (term) {
+        const char *true_name;
+        st = term_band(ctx, mem, n, term, &true_name, &holder, &ds, &b, &tv, err);
+        const nd_model_item *it = true_name ? nd_model_find(nd_ude_truth(mem[0]), true_name, NULL)
+                                            : NULL;
+        snprintf(dflt, sizeof dflt, "%.100s.%.60s over %zu members%s%.60s", name, term, n,
+                 true_name ? " vs " : "", true_name ? true_name : "");
+        if (st == ND_OK) st = nd_learn_plot_title(ctx, dflt, &title, err);
+        if (st == ND_OK)
+            st = nd_ude_ens_plot_term(&b, n, ds, tv, name, term, true_name ? true_name : term,
+                                      it ? it->unit : NULL, title, &p, err);
+    } else {
+        const nd_arg *da = nd_arg_pos(ctx, 1);
+        if (!da || nd_arg_pos(ctx, 2))
+            return nd_arg_error(da ? nd_arg_pos(ctx, 2) : nd_arg_pos(ctx, 0), err, ND_ESYNTAX,
+                                "usage: plot ENS DATA or plot ENS.TERM [vs TERM] DATA");
+        nd_ude_experiment ex;
+        nd_ude_ens_check c;
+        memset(&c, 0, sizeof c);
+        st = nd_target_dataset(ctx, da, &holder, &ds, err);
+        if (st == ND_OK && (st = nd_ude_experiment_of(mem[0], ds, &ex, err)) != ND_OK)
+            nd_target_locate(err, da);
+        if (st == ND_OK &&
+            (st = nd_ude_ens_check_data(mem, n, &ex, da->value->kind == ND_EXPR_NAME
+                                                         ? da->value->str : "the data",
+                                        NULL, ctx->exec->interrupt, &c, &b, err)) != ND_OK)
+            nd_learn_locate_run(ctx, err, da);
+        snprintf(dflt, sizeof dflt, "ensemble of %zu %.100s against %.60s", n, name, c.data);
+        if (st == ND_OK) st = nd_learn_plot_title(ctx, dflt, &title, err);
+        if (st == ND_OK) st = nd_ude_ens_plot_check(&c, ds, &b, name, title, &p, err);
+    }
+    if (st == ND_OK) {
+        st = nd_learn_plot_show(ctx, p.fig, p.caption, key, p.json, result, err);
+        p.fig = NULL;
+        p.json = NULL;
+    }
+    nd_ude_plot_clear(&p);
+    nd_ens_band_free(&b);
+    free(tv);
+    free(title);
+    nd_value_unref(holder);
+    return st;
+}
+
+nd_status nd_eval_ens(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
+{
+    nd_ude *mem[ND_ENS_MAX_MEMBERS];
+    char name[256];
+    const char *term, *true_name = NULL;
+    size_t n = nd_ens_target(ctx, mem, ND_ENS_MAX_MEMBERS, &term, name, sizeof name);
+    if (n < 2 || !term)
+        return nd_arg_error(nd_arg_pos(ctx, 0), err, ND_ETYPE, "eval needs an ensemble's term: "
+                            "eval ENS.TERM [vs TERM] DATA");
+    nd_value *holder = NULL;
+    nd_dataset *ds = NULL, *out = NULL;
+    nd_ens_band b = {0};
+    double *tv = NULL;
+    nd_status st = term_band(ctx, mem, n, term, &true_name, &holder, &ds, &b, &tv, err);
+    if (st == ND_OK) {
+        const nd_model_item *it = nd_model_find(nd_ude_truth(mem[0]), true_name ? true_name : term,
+                                                NULL);
+        const char *unit = it ? it->unit : "";
+        char sd[300], lo[300], hi[300], tr[300];
+        snprintf(sd, sizeof sd, "%s sd", term);
+        snprintf(lo, sizeof lo, "%s lo", term);
+        snprintf(hi, sizeof hi, "%s hi", term);
+        snprintf(tr, sizeof tr, "true %s", true_name ? true_name : term);
+        const char *names[] = {"t"}, *units[] = {nd_ds_unit(ds, 0)};
+        out = nd_ds_create(1, names, units);
+        int rc = !out || nd_ds_reserve(out, b.m) != 0;
+        for (size_t j = 0; !rc && j < b.m; j++) rc = nd_ds_append(out, &nd_ds_col(ds, 0)[j]);
+        rc = rc || nd_ds_add_column(out, term, unit, b.mean) || nd_ds_add_column(out, sd, unit, b.sd) ||
+             nd_ds_add_column(out, lo, unit, b.lo) || nd_ds_add_column(out, hi, unit, b.hi) ||
+             (tv && nd_ds_add_column(out, tr, unit, tv)) ||
+             nd_ds_set_meta(out, "ensemble", name) != ND_OK ||
+             nd_ds_set_meta(out, "term", term) != ND_OK ||
+             nd_ds_set_meta(out, "band", "mean ± 2 SD of the members") != ND_OK;
+        if (rc) {
+            nd_ds_free(out);
+            st = nd_error_fail(err, ND_ENOMEM, "out of memory");
+        } else {
+            st = nd_cmd_give(ctx, nd_value_dataset(out), result, err);
+        }
+    }
+    nd_ens_band_free(&b);
+    free(tv);
+    nd_value_unref(holder);
+    return st;
+}
