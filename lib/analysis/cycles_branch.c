@@ -279,6 +279,15 @@ static int explain_end(nd_cwalk *k, const double *u, double from)
     return nd_bif_add_point(k->r, &pt, u + slow) ? -1 : 1;
 }
 
+/* 1 when a fold at lam is the fold at last seen again: along a canard λ is constant to
+   ~1e-9 and the sign of the tangent's λ-component flips at nearly every step. Such flips
+   between two orbits both this close to the last fold are not even located (each
+   locating costs some 20 corrections). */
+static int same_fold(const nd_cwalk *k, double lam, double last)
+{
+    return fabs(lam - last) < 1e-6 * (k->hi - k->lo);
+}
+
 /* The walk from the first orbit u (tangent t) of a branch starting at parameter from,
    ending where the period exceeds tmax. skip_first: u is on the branch already (the
    second direction through a simulated orbit). */
@@ -356,7 +365,8 @@ nd_status nd_cwalk_trace(nd_cwalk *k, double from, double tmax, double *u, doubl
         /* the fold lies before w in arclength, so it goes first; the locating overwrites
            the shot, so w is shot again (folds are rare). A turn at a tiny amplitude is the
            branch passing through a Hopf point: it ends there. */
-        if (st == ND_OK && (t[L + 1] > 0) != (tw[L + 1] > 0)) {
+        if (st == ND_OK && (t[L + 1] > 0) != (tw[L + 1] > 0) &&
+            !(same_fold(k, u[L + 1], last_fold) && same_fold(k, lam, last_fold))) {
             reshoot = 1;
             if (locate_fold(k, u, t, ds, t[L + 1], tw[L + 1], fw) == 0) {
                 if (extent(k) < 0.1 * amp_big) {
@@ -364,9 +374,8 @@ nd_status nd_cwalk_trace(nd_cwalk *k, double from, double tmax, double *u, doubl
                         st = nd_error_fail(err, ND_ENOMEM, "out of memory");
                     break;
                 }
-                /* along a canard λ is constant to ~1e-9 and its sign flips are noise:
-                   one fold there, not ten */
-                if (!(fabs(k->w2[L + 1] - last_fold) < 1e-6 * (k->hi - k->lo))) {
+                /* one fold along a canard, not ten */
+                if (!same_fold(k, k->w2[L + 1], last_fold)) {
                     last_fold = k->w2[L + 1];
                     if ((st = push_special(k, ND_BIF_CYCLE_FOLD, err)) != ND_OK) break;
                 }
