@@ -77,10 +77,19 @@ static void set_row(nd_cwalk *k, const double *t)
     for (size_t i = 0; i < k->nu; i++) k->row[i] = t[i] / k->sc[i];
 }
 
+/* k->o->check, remembered once it has stopped the work: the locating loops, which may run
+   for a good part of a second, ask it at each correction but cannot return a status. */
+static nd_status check(nd_cwalk *k)
+{
+    if (k->stop == ND_OK && k->o->check) k->stop = k->o->check(k->o->check_ctx, &k->stop_err);
+    return k->stop;
+}
+
 /* Corrects the prediction at scaled arclength s along t from u (phase reference u,
-   k->fu) into w; iterations or -1. */
+   k->fu) into w; iterations or -1 (also when k->o->check stops the work). */
 static int correct(nd_cwalk *k, const double *u, const double *t, double s, double *w)
 {
+    if (check(k) != ND_OK) return -1;
     set_row(k, t);
     for (size_t i = 0; i < k->nu; i++) w[i] = u[i] + s * k->sc[i] * t[i];
     return nd_shoot_newton(&k->s, w, k->nu, u, k->fu, k->row, nd_shoot_dot(k->row, u, k->nu) + s);
@@ -316,7 +325,10 @@ nd_status nd_cwalk_trace(nd_cwalk *k, double from, double tmax, double *u, doubl
             diverging = 1;
             break;
         }
-        if (k->o->check && (st = k->o->check(k->o->check_ctx, err)) != ND_OK) break;
+        if ((st = check(k)) != ND_OK) {
+            if (err) *err = k->stop_err;
+            break;
+        }
         int its = correct(k, u, t, ds, w);
         int ok = its >= 0 && !isnan(nd_cwalk_tangent(k, w, t, tw, fw));
         double turn = ok ? nd_shoot_dot(t, tw, nu) : 0;
