@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/blas.h"
 #include "../base/root.h"
 #include "cycles_end.h"
 #include "cycles_walk.h"
@@ -468,6 +469,7 @@ nd_status nd_bif_continue_cycles(const nd_model *m, nd_bif_result *r,
     k.w2 = k.tt + nu;
     double *u = k.w2 + nu, *t = u + nu;
     nd_status st = ND_OK;
+    int blas = nd_blas_threads(1);   /* the bordered solves have L + 2 unknowns */
     for (size_t i = 0; i < np && st == ND_OK && o->from_hopf; i++) {
         nd_bif_point h = r->points[i];   /* a copy: r->points grows with folds */
         if (h.kind != ND_BIF_HOPF || reached[i] || !(h.omega > 0)) continue;
@@ -501,6 +503,7 @@ nd_status nd_bif_continue_cycles(const nd_model *m, nd_bif_result *r,
             st = nd_cwalk_from_simulation(&k, k.lo + (k.hi - k.lo) * ((double)j + 0.5) / (double)ns,
                                  tscale, 1, u, t, reached, err);
     }
+    nd_blas_threads(blas);
     free(buf);
     free(reached);
     nd_shoot_free(&k.s);

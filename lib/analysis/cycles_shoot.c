@@ -141,7 +141,10 @@ static int run_segment(nd_shoot *s, size_t k, const double *x0, double dt)
     nd_ode_options_default(&o);
     o.rtol = 5e-10;
     o.atol = 5e-11;
-    o.max_steps = 200000;
+    /* an orbit's segment takes a few hundred steps (under 1500 on every branch of the
+       notebooks); a Newton iterate thrown far off (V = 229 mV, h = -21) can take 2e5
+       steps to fail, a third of a second with no interrupt check: fail it sooner */
+    o.max_steps = 20000;
     /* The step size follows the orbit alone (CVODES's default for sensitivities): the
        variational part is linear along it, integrated by the same steps to a like
        accuracy, and in the error test its growing entries (the multipliers) would shorten
