@@ -15,7 +15,11 @@
    subcritical Hopf point a large kick jumps past the small unstable cycle (onset too low).
    On the development machine: equilibria 0.35 ms, cycles 1.12 s (94 orbits, folds of
    cycles at 6.2603, 7.8423, 7.9178); kick 1 mV / 2 s: [9.707, 9.717];
-   0.01 mV / 2 s: [9.902, 9.912]; 0.01 mV / 40 s: [9.775, 9.785] in 184 ms. */
+   0.01 mV / 2 s: [9.902, 9.912]; 0.01 mV / 40 s: [9.775, 9.785] in 184 ms.
+
+   Then the whole of `continue` with its cycle branches (the command's default: from the
+   Hopf points and from simulated orbits) for hh over I = 0..200 and hh_rinzel over 0..40,
+   the median of REPS runs in CPU time of this process (the machine may be shared). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +37,13 @@ static double now(void)
 {
     struct timespec ts;
     clock_gettime(CLOCK_MONOTONIC, &ts);
+    return ts.tv_sec + 1e-9 * ts.tv_nsec;
+}
+
+static double cpu(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
     return ts.tv_sec + 1e-9 * ts.tv_nsec;
 }
 
@@ -82,6 +93,39 @@ static void brute_force(double T, double kick)
     printf("brute force, kick %g mV, T = %5.0f ms: onset in [%.4f, %.4f] after %d "
            "simulations, %.1f ms\n", kick, T, lo, hi, sims, 1e3 * (now() - t0));
     nd_model_free(m);
+}
+
+enum { REPS = 5 };
+
+/* `continue PAR lo..hi` of a built-in model with its cycles, as the command runs it. */
+static int whole(const char *name, const char *par, double lo, double hi)
+{
+    nd_error err = {0};
+    nd_model *m = nd_model_builtin(name, &err);
+    if (!m) return fprintf(stderr, "%s\n", err.msg), 1;
+    int pi = nd_model_index(m, ND_MODEL_PAR, par);
+    double tc[REPS];
+    size_t orbits = 0, folds = 0;
+    for (int k = 0; k < REPS; k++) {
+        nd_bif_result *r = NULL;
+        double c0 = cpu();
+        nd_cycle_options co;
+        nd_cycle_options_default(&co);
+        if (nd_bif_continue(m, pi, lo, hi, NULL, &r, &err) != ND_OK ||
+            nd_bif_continue_cycles(m, r, &co, &err) != ND_OK)
+            return fprintf(stderr, "%s\n", err.msg), 1;
+        tc[k] = cpu() - c0;
+        orbits = folds = 0;
+        for (size_t i = 0; i < r->ncycles; i++) orbits += r->cycles[i].n;
+        for (size_t i = 0; i < r->npoints; i++) folds += r->points[i].kind == ND_BIF_CYCLE_FOLD;
+        nd_bif_free(r);
+    }
+    qsort(tc, REPS, sizeof tc[0], cmp);
+    printf("continue %s %g..%g %s with cycles: median %.3f s CPU (min %.3f) over %d runs, "
+           "%zu orbits, cycle folds: %zu\n", par, lo, hi, name, tc[REPS / 2], tc[0], REPS,
+           orbits, folds);
+    nd_model_free(m);
+    return 0;
 }
 
 int main(void)
@@ -135,5 +179,5 @@ int main(void)
     brute_force(2000, 0.01);
     brute_force(40000, 0.01);
     brute_force(40000, 1e-4);
-    return 0;
+    return whole("hh", "I", 0, 200) || whole("hh_rinzel", "I", 0, 40);
 }

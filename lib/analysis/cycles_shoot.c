@@ -37,7 +37,8 @@ int nd_shoot_init(nd_shoot *s, const nd_model *m, const double *p, int par, size
     s->L = nseg * s->n;
     size_t n = s->n, L = s->L, N = L + 2;
     size_t total = s->npar + (2 * n + n * n) + n * n + n * s->npar + 3 * L + nseg * n * n +
-                   2 * n + N * N + N + 2 * n * n + seg_samples(nseg);
+                   2 * n + N * N + N + 2 * n * n + seg_samples(nseg) +
+                   (n + n * n + n * s->npar);
     s->p = malloc((total ? total : 1) * sizeof(double));
     s->piv = malloc(N * sizeof *s->piv);
     if (!s->p || !s->piv) return -1;
@@ -56,6 +57,8 @@ int nd_shoot_init(nd_shoot *s, const nd_model *m, const double *p, int par, size
     s->P = s->b + N;
     s->Q = s->P + n * n;
     s->tout = s->Q + n * n;
+    s->F = s->tout + seg_samples(nseg);
+    s->fused = nd_model_has_jac(m);
     return 0;
 }
 
@@ -86,6 +89,28 @@ static int dfdlam(nd_shoot *s, const double *x, double *out)
     return 0;
 }
 
+/* f, J and ∂f/∂λ at x into dy (n values), s->J and ds: from the fused program when the
+   model has one (the rate functions are then computed once, not three times). */
+static int flow_and_jac(nd_shoot *s, const double *x, double *dy, double *ds)
+{
+    size_t n = s->n;
+    if (s->fused && nd_model_rhs_jac(s->m, 0, x, s->p, s->F) == 0) {
+        const double *J = s->F + n, *Jp = J + n * n;
+        for (size_t i = 0; i < n * n; i++)
+            if (!isfinite(J[i])) return -1;
+        memcpy(dy, s->F, n * sizeof *dy);
+        memcpy(s->J, J, n * n * sizeof *s->J);
+        if (s->par >= 0)
+            for (size_t i = 0; i < n; i++) ds[i] = Jp[i * s->npar + (size_t)s->par];
+        return 0;
+    }
+    s->fused = 0;
+    nd_model_rhs(s->m, 0, x, s->p, dy);
+    if (nd_eq_jacobian(s->m, s->p, x, s->J, NULL) != ND_OK) return -1;
+    if (s->par >= 0) dfdlam(s, x, ds);
+    return 0;
+}
+
 static int aug_rhs(void *ctx, double t, const double *y, double *dy)
 {
     (void)t;
@@ -93,8 +118,7 @@ static int aug_rhs(void *ctx, double t, const double *y, double *dy)
     size_t n = s->n;
     const double *X = y + n, *sv = X + n * n;
     double *dX = dy + n, *ds = dX + n * n;
-    nd_model_rhs(s->m, 0, y, s->p, dy);
-    if (nd_eq_jacobian(s->m, s->p, y, s->J, NULL) != ND_OK) return -1;
+    if (flow_and_jac(s, y, dy, ds)) return -1;
     for (size_t i = 0; i < n; i++) {
         const double *Ji = s->J + i * n;
         for (size_t j = 0; j < n; j++) {
@@ -107,7 +131,6 @@ static int aug_rhs(void *ctx, double t, const double *y, double *dy)
         memset(ds, 0, n * sizeof *ds);
         return 0;
     }
-    dfdlam(s, y, ds);
     for (size_t i = 0; i < n; i++) {
         double a = ds[i];
         for (size_t k = 0; k < n; k++) a += s->J[i * n + k] * sv[k];
