@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/blas.h"
 #include "../base/root.h"
 #include "cycles_end.h"
 #include "cycles_walk.h"
@@ -77,10 +78,19 @@ static void set_row(nd_cwalk *k, const double *t)
     for (size_t i = 0; i < k->nu; i++) k->row[i] = t[i] / k->sc[i];
 }
 
+/* k->o->check, remembered once it has stopped the work: the locating loops, which may run
+   for a good part of a second, ask it at each correction but cannot return a status. */
+static nd_status check(nd_cwalk *k)
+{
+    if (k->stop == ND_OK && k->o->check) k->stop = k->o->check(k->o->check_ctx, &k->stop_err);
+    return k->stop;
+}
+
 /* Corrects the prediction at scaled arclength s along t from u (phase reference u,
-   k->fu) into w; iterations or -1. */
+   k->fu) into w; iterations or -1 (also when k->o->check stops the work). */
 static int correct(nd_cwalk *k, const double *u, const double *t, double s, double *w)
 {
+    if (check(k) != ND_OK) return -1;
     set_row(k, t);
     for (size_t i = 0; i < k->nu; i++) w[i] = u[i] + s * k->sc[i] * t[i];
     return nd_shoot_newton(&k->s, w, k->nu, u, k->fu, k->row, nd_shoot_dot(k->row, u, k->nu) + s);
@@ -279,6 +289,15 @@ static int explain_end(nd_cwalk *k, const double *u, double from)
     return nd_bif_add_point(k->r, &pt, u + slow) ? -1 : 1;
 }
 
+/* 1 when a fold at lam is the fold at last seen again: along a canard λ is constant to
+   ~1e-9 and the sign of the tangent's λ-component flips at nearly every step. Such flips
+   between two orbits both this close to the last fold are not even located (each
+   locating costs some 20 corrections). */
+static int same_fold(const nd_cwalk *k, double lam, double last)
+{
+    return fabs(lam - last) < 1e-6 * (k->hi - k->lo);
+}
+
 /* The walk from the first orbit u (tangent t) of a branch starting at parameter from,
    ending where the period exceeds tmax. skip_first: u is on the branch already (the
    second direction through a simulated orbit). */
@@ -307,7 +326,10 @@ nd_status nd_cwalk_trace(nd_cwalk *k, double from, double tmax, double *u, doubl
             diverging = 1;
             break;
         }
-        if (k->o->check && (st = k->o->check(k->o->check_ctx, err)) != ND_OK) break;
+        if ((st = check(k)) != ND_OK) {
+            if (err) *err = k->stop_err;
+            break;
+        }
         int its = correct(k, u, t, ds, w);
         int ok = its >= 0 && !isnan(nd_cwalk_tangent(k, w, t, tw, fw));
         double turn = ok ? nd_shoot_dot(t, tw, nu) : 0;
@@ -356,7 +378,8 @@ nd_status nd_cwalk_trace(nd_cwalk *k, double from, double tmax, double *u, doubl
         /* the fold lies before w in arclength, so it goes first; the locating overwrites
            the shot, so w is shot again (folds are rare). A turn at a tiny amplitude is the
            branch passing through a Hopf point: it ends there. */
-        if (st == ND_OK && (t[L + 1] > 0) != (tw[L + 1] > 0)) {
+        if (st == ND_OK && (t[L + 1] > 0) != (tw[L + 1] > 0) &&
+            !(same_fold(k, u[L + 1], last_fold) && same_fold(k, lam, last_fold))) {
             reshoot = 1;
             if (locate_fold(k, u, t, ds, t[L + 1], tw[L + 1], fw) == 0) {
                 if (extent(k) < 0.1 * amp_big) {
@@ -364,9 +387,8 @@ nd_status nd_cwalk_trace(nd_cwalk *k, double from, double tmax, double *u, doubl
                         st = nd_error_fail(err, ND_ENOMEM, "out of memory");
                     break;
                 }
-                /* along a canard λ is constant to ~1e-9 and its sign flips are noise:
-                   one fold there, not ten */
-                if (!(fabs(k->w2[L + 1] - last_fold) < 1e-6 * (k->hi - k->lo))) {
+                /* one fold along a canard, not ten */
+                if (!same_fold(k, k->w2[L + 1], last_fold)) {
                     last_fold = k->w2[L + 1];
                     if ((st = push_special(k, ND_BIF_CYCLE_FOLD, err)) != ND_OK) break;
                 }
@@ -447,6 +469,7 @@ nd_status nd_bif_continue_cycles(const nd_model *m, nd_bif_result *r,
     k.w2 = k.tt + nu;
     double *u = k.w2 + nu, *t = u + nu;
     nd_status st = ND_OK;
+    int blas = nd_blas_threads(1);   /* the bordered solves have L + 2 unknowns */
     for (size_t i = 0; i < np && st == ND_OK && o->from_hopf; i++) {
         nd_bif_point h = r->points[i];   /* a copy: r->points grows with folds */
         if (h.kind != ND_BIF_HOPF || reached[i] || !(h.omega > 0)) continue;
@@ -480,6 +503,7 @@ nd_status nd_bif_continue_cycles(const nd_model *m, nd_bif_result *r,
             st = nd_cwalk_from_simulation(&k, k.lo + (k.hi - k.lo) * ((double)j + 0.5) / (double)ns,
                                  tscale, 1, u, t, reached, err);
     }
+    nd_blas_threads(blas);
     free(buf);
     free(reached);
     nd_shoot_free(&k.s);

@@ -37,7 +37,8 @@ int nd_shoot_init(nd_shoot *s, const nd_model *m, const double *p, int par, size
     s->L = nseg * s->n;
     size_t n = s->n, L = s->L, N = L + 2;
     size_t total = s->npar + (2 * n + n * n) + n * n + n * s->npar + 3 * L + nseg * n * n +
-                   2 * n + N * N + N + 2 * n * n + seg_samples(nseg);
+                   2 * n + N * N + N + 2 * n * n + seg_samples(nseg) +
+                   (n + n * n + n * s->npar);
     s->p = malloc((total ? total : 1) * sizeof(double));
     s->piv = malloc(N * sizeof *s->piv);
     if (!s->p || !s->piv) return -1;
@@ -56,6 +57,8 @@ int nd_shoot_init(nd_shoot *s, const nd_model *m, const double *p, int par, size
     s->P = s->b + N;
     s->Q = s->P + n * n;
     s->tout = s->Q + n * n;
+    s->F = s->tout + seg_samples(nseg);
+    s->fused = nd_model_has_jac(m);
     return 0;
 }
 
@@ -86,6 +89,28 @@ static int dfdlam(nd_shoot *s, const double *x, double *out)
     return 0;
 }
 
+/* f, J and ∂f/∂λ at x into dy (n values), s->J and ds: from the fused program when the
+   model has one (the rate functions are then computed once, not three times). */
+static int flow_and_jac(nd_shoot *s, const double *x, double *dy, double *ds)
+{
+    size_t n = s->n;
+    if (s->fused && nd_model_rhs_jac(s->m, 0, x, s->p, s->F) == 0) {
+        const double *J = s->F + n, *Jp = J + n * n;
+        for (size_t i = 0; i < n * n; i++)
+            if (!isfinite(J[i])) return -1;
+        memcpy(dy, s->F, n * sizeof *dy);
+        memcpy(s->J, J, n * n * sizeof *s->J);
+        if (s->par >= 0)
+            for (size_t i = 0; i < n; i++) ds[i] = Jp[i * s->npar + (size_t)s->par];
+        return 0;
+    }
+    s->fused = 0;
+    nd_model_rhs(s->m, 0, x, s->p, dy);
+    if (nd_eq_jacobian(s->m, s->p, x, s->J, NULL) != ND_OK) return -1;
+    if (s->par >= 0) dfdlam(s, x, ds);
+    return 0;
+}
+
 static int aug_rhs(void *ctx, double t, const double *y, double *dy)
 {
     (void)t;
@@ -93,8 +118,7 @@ static int aug_rhs(void *ctx, double t, const double *y, double *dy)
     size_t n = s->n;
     const double *X = y + n, *sv = X + n * n;
     double *dX = dy + n, *ds = dX + n * n;
-    nd_model_rhs(s->m, 0, y, s->p, dy);
-    if (nd_eq_jacobian(s->m, s->p, y, s->J, NULL) != ND_OK) return -1;
+    if (flow_and_jac(s, y, dy, ds)) return -1;
     for (size_t i = 0; i < n; i++) {
         const double *Ji = s->J + i * n;
         for (size_t j = 0; j < n; j++) {
@@ -107,7 +131,6 @@ static int aug_rhs(void *ctx, double t, const double *y, double *dy)
         memset(ds, 0, n * sizeof *ds);
         return 0;
     }
-    dfdlam(s, y, ds);
     for (size_t i = 0; i < n; i++) {
         double a = ds[i];
         for (size_t k = 0; k < n; k++) a += s->J[i * n + k] * sv[k];
@@ -139,17 +162,27 @@ static int run_segment(nd_shoot *s, size_t k, const double *x0, double dt)
     nd_ode_problem pr = {.n = 2 * n + n * n, .ctx = s, .rhs = aug_rhs};
     nd_ode_options o;
     nd_ode_options_default(&o);
-    o.rtol = 1e-9;
-    o.atol = 1e-10;
-    o.max_steps = 200000;
+    o.rtol = 5e-10;
+    o.atol = 5e-11;
+    /* an orbit's segment takes a few hundred steps (under 1500 on every branch of the
+       notebooks); a Newton iterate thrown far off (V = 229 mV, h = -21) can take 2e5
+       steps to fail, a third of a second with no interrupt check: fail it sooner */
+    o.max_steps = 20000;
+    /* The step size follows the orbit alone (CVODES's default for sensitivities): the
+       variational part is linear along it, integrated by the same steps to a like
+       accuracy, and in the error test its growing entries (the multipliers) would shorten
+       every step; that frees a tighter tolerance on the orbit at 60 % of the steps. */
+    o.err_n = n;
     if (nd_ode_solve(&pr, 0, dt, s->y, &o, s->tout, ns, extent, s, NULL, NULL) != ND_OK)
         return -1;
     memcpy(s->xT + k * n, s->y, n * sizeof *s->xT);
     memcpy(s->M + k * n * n, s->y + n, n * n * sizeof *s->M);
     memcpy(s->sT + k * n, s->y + n + n * n, n * sizeof *s->sT);
     nd_model_rhs(s->m, 0, s->xT + k * n, s->p, s->fT + k * n);
+    for (size_t i = 0; i < 2 * n + n * n; i++)   /* the error test sees only x */
+        if (!isfinite(s->y[i])) return -1;
     for (size_t i = 0; i < n; i++)
-        if (!isfinite(s->xT[k * n + i]) || !isfinite(s->fT[k * n + i])) return -1;
+        if (!isfinite(s->fT[k * n + i])) return -1;
     return 0;
 }
 

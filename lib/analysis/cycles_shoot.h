@@ -33,6 +33,8 @@ typedef struct nd_shoot {
     double *P, *Q;        /* [n²] each: the product of the segments' monodromies */
     int *piv;
     double *tout;         /* the dense pass of one segment */
+    double *F;            /* [n + n² + n·npar] f, J, Jp of the fused evaluation */
+    int fused;            /* 1 while the model's fused evaluation serves */
 } nd_shoot;
 
 /* Prepares s for model m with parameters p (copied) continuing parameter par (-1:

@@ -23,6 +23,8 @@ typedef struct nd_cwalk {
     double *row;         /* [nu] the arclength row in unscaled unknowns */
     double *tt;          /* [nu] scratch tangent of the locating */
     double *w2;          /* [nu] scratch point of the locating */
+    nd_status stop;      /* what o->check returned once it stopped the work (ND_OK: not) */
+    nd_error stop_err;
 } nd_cwalk;
 
 /* f at each segment start of u into out (L values), at u's λ. */

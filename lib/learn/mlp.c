@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/blas.h"
 #include "../base/rng.h"
 
 /* Caps that keep every size product far from overflow and reject typos like hidden=1e9. */
@@ -108,7 +109,7 @@ nd_mlp *nd_mlp_alloc_checked(const size_t *width, size_t nlayers, nd_act act,
     nd_mlp *m = alloc_layout(width, nlayers, act, seed);
     if (!m) nd_error_fail(err, ND_ENOMEM, "out of memory for a network");
     /* Once is enough, but it is cheap; see the header on why one thread. */
-    openblas_set_num_threads(1);
+    nd_blas_threads(1);
     return m;
 }
 

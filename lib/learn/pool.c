@@ -5,12 +5,14 @@
 #define _GNU_SOURCE
 #include "pool.h"
 
-#include <cblas.h>
 #include <math.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+
+#include "../base/blas.h"
 
 typedef struct shared {
     const nd_pool_job *job;
@@ -106,7 +108,7 @@ nd_status nd_pool_run(const nd_pool_job *job, double *out, unsigned char *done, 
     if (st == ND_OK) {
         /* One BLAS thread per worker: N workers each asking OpenBLAS for N threads would
            run N² threads on N cores. */
-        if (nt > 1) openblas_set_num_threads(1);
+        if (nt > 1) nd_blas_threads(1);
         for (; started < nt; started++)
             if (pthread_create(&tid[started], NULL, work, &ws[started]) != 0) break;
         work(&ws[0]);

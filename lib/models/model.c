@@ -125,6 +125,7 @@ void md_def_free(md_def *def)
     free(def->stim_text), free(def->stim), free(def->time_unit), free(def->source);
     nd_code_free(def->rhs), nd_code_free(def->jac), nd_code_free(def->jacp);
     nd_code_free(def->terms), nd_code_free(def->events);
+    nd_code_free(atomic_load(&def->fused));
     free(def);
 }
 
@@ -435,6 +436,20 @@ int nd_model_jacp(const nd_model *m, double t, const double *y, const double *p,
 }
 
 int nd_model_has_jac(const nd_model *m) { return m->def->jac != NULL; }
+
+int nd_model_rhs_jac(const nd_model *m, double t, const double *y, const double *p, double *out)
+{
+    md_def *d = m->def;
+    nd_code *c = atomic_load(&d->fused);
+    if (!c && d->jac) {
+        /* built once; two threads may race to build it, and the loser frees its copy */
+        nd_code *mine = md_build_fused(d), *none = NULL;
+        if (!mine) return -1;
+        if (atomic_compare_exchange_strong(&d->fused, &none, mine)) c = mine;
+        else nd_code_free(mine), c = none;
+    }
+    return md_run(m, c, t, y, p, out);
+}
 
 int nd_model_terms(const nd_model *m, double t, const double *y, const double *p, double *terms)
 {

@@ -185,6 +185,12 @@ int nd_model_jacp(const nd_model *m, double t, const double *y, const double *p,
    not be differentiated; nd_model_notes says which). */
 int nd_model_has_jac(const nd_model *m);
 
+/* f (n values), then J (n², row-major), then the parameter Jacobian (n·npar) into out, in
+   one evaluation that computes their shared subexpressions (the rate functions) once:
+   for solvers that need all three at every step. Compiled on first use; 0, or -1 when the
+   model has no symbolic Jacobian. */
+int nd_model_rhs_jac(const nd_model *m, double t, const double *y, const double *p, double *out);
+
 /* Writes the value of every term (nd_model_count(TERM) of them) at (t, y). */
 int nd_model_terms(const nd_model *m, double t, const double *y, const double *p,
                    double *terms);

@@ -137,6 +137,34 @@ static nd_status build_jacobians(md_def *d, nd_expr *const *f, nd_error *err)
     return st;
 }
 
+nd_code *md_build_fused(md_def *d)
+{
+    if (!d->jac) return NULL;
+    size_t n = d->list[ND_MODEL_STATE].count, np = d->list[ND_MODEL_PAR].count;
+    size_t total = n + n * n + n * np;
+    nd_error err;
+    nd_error_clear(&err);
+    nd_expr **src = item_exprs(d, ND_MODEL_STATE, &err);
+    nd_expr **f = src ? inline_all(d, src, n, &err) : NULL;
+    free(src);
+    nd_expr **J = f ? derivatives(d, f, ND_MODEL_STATE, &err) : NULL;
+    nd_expr **Jp = J && np ? derivatives(d, f, ND_MODEL_PAR, &err) : NULL;
+    nd_expr **all = J && (Jp || !np) ? calloc(total, sizeof *all) : NULL;
+    nd_code *code = NULL;
+    if (all) {
+        memcpy(all, f, n * sizeof *all);
+        memcpy(all + n, J, n * n * sizeof *all);
+        if (np) memcpy(all + n + n * n, Jp, n * np * sizeof *all);
+        free(f), free(J), free(Jp);
+        compile(d, all, total, &code, &err);   /* frees all */
+        return code;
+    }
+    free_exprs(f, n);
+    free_exprs(J, n * n);
+    free_exprs(Jp, n * np);
+    return NULL;
+}
+
 /* g_k = hi - lo for every when, so that the event is g_k crossing zero upward. */
 static nd_status build_events(md_def *d, nd_error *err)
 {

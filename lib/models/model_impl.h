@@ -101,6 +101,7 @@ typedef struct md_def {
     md_refs inits, docs;  /* resolved by md_check */
     /* compiled code; slots are [t, y0..y(n-1), p0..p(np-1)] */
     nd_code *rhs, *jac, *jacp, *terms, *events;
+    _Atomic(nd_code *) fused;   /* [f, J, Jp] in one program, built on first use */
 } md_def;
 
 struct nd_model {
@@ -125,6 +126,11 @@ nd_status md_check(md_def *def, nd_error *err);
 
 /* Compiles rhs, Jacobians, terms, events and resets; ND_OK or an error. */
 nd_status md_build(md_def *def, nd_error *err);
+
+/* Compiles f, the Jacobian and the parameter Jacobian (as rhs, jac, jacp) into one
+   program, so that they share their subexpressions; NULL when the model has no symbolic
+   Jacobian or on failure. */
+nd_code *md_build_fused(md_def *def);
 
 /* Evaluates code over the slots [t, y, p] of m into out; 0, or -1 when code is NULL or
    memory runs out. */

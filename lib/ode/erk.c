@@ -51,10 +51,11 @@ static nd_status initial_step(nd_ode_run *r, const nd_ode_tableau *tab, double t
 {
     size_t n = r->n;
     double rtol = r->opt->rtol, atol = r->opt->atol;
+    if (r->opt->err_n > 0 && r->opt->err_n < n) n = r->opt->err_n;
     double dnf = wnorm(f0, y, y, n, rtol, atol), dny = wnorm(y, y, y, n, rtol, atol);
     double h = (dnf <= 1e-5 || dny <= 1e-5) ? 1e-6 : 0.01 * dny / dnf;
     h = fmin(h, hmax);
-    for (size_t i = 0; i < n; i++) y1[i] = y[i] + h * f0[i];
+    for (size_t i = 0; i < r->n; i++) y1[i] = y[i] + h * f0[i];
     nd_status s = nd_ode_run_rhs(r, t + h, y1, f1);
     if (s) return s;
     for (size_t i = 0; i < n; i++) y1[i] = f1[i] - f0[i];
@@ -99,7 +100,7 @@ static nd_status underflow(nd_ode_run *r, double t, double h, const double *y,
 nd_status nd_ode_erk_solve(nd_ode_run *r, const nd_ode_tableau *tab, double *y)
 {
     const nd_ode_options *o = r->opt;
-    const size_t n = r->n;
+    const size_t n = r->n, nerr = o->err_n > 0 && o->err_n < n ? o->err_n : n;
     const int s = tab->stages;
     nd_ode_stats *st = r->st;
     double *mem = malloc((size_t)(s + 3) * n * sizeof(double));
@@ -161,12 +162,12 @@ nd_status nd_ode_erk_solve(nd_ode_run *r, const nd_ode_tableau *tab, double *y)
         if (rc) break;
         st->steps++;
 
-        for (size_t c = 0; c < n; c++) {
+        for (size_t c = 0; c < nerr; c++) {
             double e = 0;
             for (int j = 0; j < s; j++) e += tab->e[j] * k[j][c];
             ys[c] = h * e;
         }
-        double err = wnorm(ys, ya, ynew, n, o->rtol, o->atol);
+        double err = wnorm(ys, ya, ynew, nerr, o->rtol, o->atol);
         if (!isfinite(err)) {
             /* A stage left the model's domain or overflowed: shrink hard and retry. */
             st->rejected++;

@@ -38,6 +38,9 @@ typedef struct nd_ode_options {
                                step (0 = automatic) */
     double dt_max;          /* adaptive methods: largest step (0 = unlimited) */
     long max_steps;         /* attempted steps before giving up with a SolverError */
+    size_t err_n;           /* dp5, tsit5: only the first err_n components enter the error
+                               estimate (0: all); the rest ride along on the same steps,
+                               as CVODES does by default with forward sensitivities */
     const atomic_int *interrupt;  /* optional: nonzero stops the solve (Interrupted) */
     /* Optional: called with every point of the computed solution in time order — t0, each
        accepted step's end, each event before its reset and the state after it — so a

@@ -251,3 +251,38 @@ TEST(ode_method_names)
     CHECK_INT(nd_ode_method_parse("rk45", &m), -1);
     CHECK_STR(nd_ode_method_name(ND_ODE_EXPEULER), "expeuler");
 }
+
+/* The forced problem of forced_rhs with a rider z' = 3z, z(0) = 1 (z = e^{3t}). */
+static int rider_rhs(void *c, double t, const double *y, double *f)
+{
+    (void)c;
+    f[0] = -y[0] + sin(t);
+    f[1] = 3 * y[1];
+    return 0;
+}
+
+/* err_n = 1: the rider takes the forced problem's own steps (the same count as solving it
+   alone), fewer than when it enters the error test, and is still integrated accurately. */
+TEST(ode_error_test_on_leading_components)
+{
+    const nd_ode_method ms[] = {ND_ODE_DP5, ND_ODE_TSIT5};
+    for (size_t k = 0; k < 2; k++) {
+        nd_ode_options o;
+        nd_ode_options_default(&o);
+        o.method = ms[k];
+        o.rtol = 1e-9;
+        o.atol = 1e-12;
+        nd_ode_stats alone, full, lead;
+        double y1[1] = {1}, y2[2] = {1, 1}, y3[2] = {1, 1};
+        nd_ode_problem p1 = {.n = 1, .rhs = forced_rhs}, p2 = {.n = 2, .rhs = rider_rhs};
+        CHECK(nd_ode_solve(&p1, 0, 2, y1, &o, NULL, 0, NULL, NULL, &alone, NULL) == ND_OK);
+        CHECK(nd_ode_solve(&p2, 0, 2, y2, &o, NULL, 0, NULL, NULL, &full, NULL) == ND_OK);
+        o.err_n = 1;
+        CHECK(nd_ode_solve(&p2, 0, 2, y3, &o, NULL, 0, NULL, NULL, &lead, NULL) == ND_OK);
+        CHECK(lead.steps == alone.steps);
+        CHECK(lead.steps < full.steps);
+        CHECK(fabs(y3[0] - y1[0]) == 0);
+        CHECK(fabs(y3[0] - forced_exact(2)) < 1e-8);
+        CHECK(fabs(y3[1] / exp(6) - 1) < 1e-6);
+    }
+}
