@@ -3,6 +3,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../lib/base/blas.h"
 #include "../lib/neurodyn.h"
 #include "batch.h"
 #include "blas_pin.h"
@@ -49,6 +50,10 @@ static int run(int argc, char **argv)
 int main(int argc, char **argv)
 {
     nd_blas_pin(argv);
+    /* One OpenBLAS thread for the whole process: the library's solves are small, and a
+       result must not depend on whether an earlier cell (a network, a sweep) had already
+       lowered the count. */
+    nd_blas_threads(1);
     if (argc >= 2 && strcmp(argv[1], "--version") == 0) {
         printf("neurodyn %s\n", ND_VERSION);
         return 0;
