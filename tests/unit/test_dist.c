@@ -2,14 +2,16 @@
    through a barrier (the same collective contract as the MPI plugin). Each rank computes
    exactly its points (i mod size), every rank ends with the serial run's table, the
    lowest failing point's error is the same on every rank and names the point, a rank that
-   stopped at an error or runs other work is reported instead of hanging, and the crash
-   notes say what is running. */
+   stopped at an error or runs other work is reported instead of hanging, only rank 0
+   writes files, and the crash notes say what is running. */
 #include "test.h"
+#include "tempdir.h"
 
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "../../lib/base/atomicfile.h"
 #include "../../lib/base/dist.h"
 #include "../../lib/learn/pool_dist.h"
 
@@ -280,4 +282,26 @@ TEST(dist_crash_notes_list_the_work_in_progress)
     CHECK_STR(buf, "sweep point");   /* cut to the buffer, still terminated */
     nd_dist_note_end(3);
     CHECK_INT(nd_dist_notes(buf, sizeof buf), 0);
+}
+
+TEST(dist_only_rank_0_writes_files)
+{
+    char dir[64], path[128];
+    CHECK_INT(nd_tempdir_make(dir), 0);
+    nd_tempdir_path(path, sizeof path, dir, "t.csv");
+    nd_dist other = *nd_dist_serial();
+    other.rank = 1;
+    other.size = 2;
+    nd_dist_use(&other);
+    CHECK_INT(nd_dist_is_root(), 0);
+    CHECK_INT(nd_file_replace_bytes(path, "x\n", 2), 0);   /* success, as rank 0's will be */
+    nd_dist_use(NULL);
+    char *text = nd_tempdir_read(path);
+    CHECK(text == NULL);
+    free(text);
+    CHECK_INT(nd_file_replace_bytes(path, "x\n", 2), 0);
+    text = nd_tempdir_read(path);
+    CHECK_STR(text, "x\n");
+    free(text);
+    nd_tempdir_remove(dir);
 }
