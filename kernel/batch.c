@@ -148,6 +148,13 @@ static void on_sigint(int sig)
 static char *load(const char *path, FILE *err, nd_error *e)
 {
     int use_stdin = strcmp(path, "-") == 0;
+    if (use_stdin && nd_dist_current()->size > 1) {
+        /* mpirun gives standard input to rank 0 only: the others would run nothing */
+        nd_error_fail(e, ND_EIO, "under MPI the script must be a file: only rank 0 reads "
+                      "standard input");
+        fprintf(err, "IOError: %s\n", e->msg);
+        return NULL;
+    }
     FILE *f = use_stdin ? stdin : fopen(path, "rb");
     char *code = f ? read_all(f) : NULL;
     if (f && !use_stdin) fclose(f);
