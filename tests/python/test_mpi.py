@@ -2,7 +2,8 @@
 ranks give what a serial run gives, byte for byte (standard output, saved tables and
 figure files; only the wall-clock times the run reports, which differ between any two
 runs, are masked); the other rank prints nothing; an error in the script is reported
-once and every rank stops; a rank killed while computing ends the run at once with a
+once and every rank stops, and one met by a single rank is reported by rank 0 instead
+of leaving it waiting; a rank killed while computing ends the run at once with a
 message naming the grid point it was on, which must be one of that rank's share (the
 points of odd index: point i goes to rank i mod 2)."""
 
@@ -97,6 +98,20 @@ def test_an_error_in_the_script_is_reported_once_and_every_rank_stops(tmp_path):
     assert r.stderr.count("NameError") == 1, r.stderr
     assert serial.stderr.strip().splitlines()[-1] in r.stderr
     assert masked(r.stdout) == masked(serial.stdout)
+
+
+def test_an_error_met_by_one_rank_alone_is_reported_by_rank_0(tmp_path):
+    # what a file present on one machine but not another does: here rank 1 (mpirun's
+    # second program) cannot open it; rank 0 must not wait for it at the sweep
+    (tmp_path / "zero.nd").write_text('use hh\nd = 1\na = sweep I=0..10 n=4 t=100\n')
+    (tmp_path / "one.nd").write_text('use hh\nd = load "missing.csv"\n'
+                                     'a = sweep I=0..10 n=4 t=100\n')
+    cmd = mpi(1, "run", "zero.nd") + [":", "-np", "1", binary(), "run", "one.nd"]
+    r = run(cmd, tmp_path)
+    assert r.returncode != 0
+    assert r.stderr.count("IOError: on rank 1 of 2: cannot open 'missing.csv'") == 1, r.stderr
+    assert r.stderr.count("IOError") == 1
+    assert "sweep of" not in r.stdout
 
 
 def rank_pid(rank, launcher):
