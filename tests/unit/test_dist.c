@@ -121,8 +121,8 @@ static void *rank_main(void *arg)
     return NULL;
 }
 
-/* Runs size rank threads, each set up as runs[k] says (defaults filled here). */
-static void run_world(int size, rank_run *runs)
+/* Runs body on size rank threads, each with its runs[k] (npoints defaults to NPOINTS). */
+static void run_world_with(int size, rank_run *runs, void *(*body)(void *))
 {
     world w = {.size = size};
     pthread_barrier_init(&w.bar, NULL, (unsigned)size);
@@ -133,10 +133,15 @@ static void run_world(int size, rank_run *runs)
                               .allgather = fake_allgather, .allgatherv = fake_allgatherv,
                               .broadcast = fake_broadcast, .abort = fake_abort};
         if (!runs[k].npoints) runs[k].npoints = NPOINTS;
-        pthread_create(&t[k], NULL, rank_main, &runs[k]);
+        pthread_create(&t[k], NULL, body, &runs[k]);
     }
     for (int k = 0; k < size; k++) pthread_join(t[k], NULL);
     pthread_barrier_destroy(&w.bar);
+}
+
+static void run_world(int size, rank_run *runs)
+{
+    run_world_with(size, runs, rank_main);
 }
 
 static rank_run *fresh(int size)
@@ -232,19 +237,8 @@ static void *end_main(void *arg)
 
 TEST(dist_finish_reports_another_ranks_error_on_rank_0)
 {
-    world w = {.size = 3};
-    pthread_barrier_init(&w.bar, NULL, 3);
     rank_run *runs = fresh(3);
-    pthread_t t[3];
-    for (int k = 0; k < 3; k++) {
-        runs[k].ri = (rank_impl){&w, k};
-        runs[k].d = (nd_dist){.abi = ND_DIST_ABI, .rank = k, .size = 3, .impl = &runs[k].ri,
-                              .allgather = fake_allgather, .allgatherv = fake_allgatherv,
-                              .broadcast = fake_broadcast, .abort = fake_abort};
-        pthread_create(&t[k], NULL, end_main, &runs[k]);
-    }
-    for (int k = 0; k < 3; k++) pthread_join(t[k], NULL);
-    pthread_barrier_destroy(&w.bar);
+    run_world_with(3, runs, end_main);
     CHECK_INT(runs[0].fin, ND_ENAME);
     CHECK_STR(runs[0].fin_err.msg, "on rank 2 of 3: unknown name 'foo'");
     CHECK_INT(runs[0].fin_err.line, 4);
