@@ -62,7 +62,8 @@ DEB_PACKAGES := build-essential libzmq3-dev libjansson-dev libssl-dev libopenbla
                 python3-pytest python3-ipykernel python3-scipy jupyter-console python3-pexpect \
                 chromium chromium-driver python3-selenium \
                 jupyter-nbextension-jupyter-js-widgets python3-ipywidgets \
-                clang libclang-rt-dev libhdf5-dev python3-h5py python3-neo
+                clang libclang-rt-dev libhdf5-dev python3-h5py python3-neo \
+                openmpi-bin libopenmpi-dev
 
 # The peers the benchmarks compare against (not needed to build or test).
 BENCH_PACKAGES := python3-torch
@@ -74,7 +75,12 @@ ND_CORETYPE := $(shell grep -qw avx2 /proc/cpuinfo 2>/dev/null && grep -qw fma /
 
 .PHONY: all deps install run test unit asan-unit pytest bench clean notebooks report fuzz fuzz-build run-notebook
 
-all: $(BUILD)/neurodyn $(BUILD)/libneurodyn.a $(BUILD)/libneurodyn.so
+# The MPI plugin (docs/mpi.md): built only where mpicc is installed; `neurodyn run` loads
+# it when mpirun or srun starts it, and nothing else needs MPI.
+MPICC    := $(shell command -v mpicc 2>/dev/null)
+MPI_PLUGIN := $(if $(MPICC),$(BUILD)/libneurodyn_mpi.so)
+
+all: $(BUILD)/neurodyn $(BUILD)/libneurodyn.a $(BUILD)/libneurodyn.so $(MPI_PLUGIN)
 
 $(BUILD)/obj/%.o: %.c
 	@mkdir -p $(dir $@)
@@ -127,6 +133,11 @@ $(BUILD)/libneurodyn.so: $(LIB_OBJ) lib/neurodyn.map
 
 $(BUILD)/neurodyn: $(call obj,$(BUILD),kernel/main.c) $(KERNEL_OBJ) $(BUILD)/libneurodyn.a
 	$(CC) -o $@ $^ $(LIBS)
+
+$(BUILD)/libneurodyn_mpi.so: kernel/mpi/dist_mpi.c lib/base/dist.h
+	@mkdir -p $(dir $@)
+	$(if $(MPICC),,$(error mpicc not found: install libopenmpi-dev (make deps)))
+	$(MPICC) -std=c11 $(CFLAGS) -Wall -Wextra -fPIC -shared -o $@ $<
 
 $(BUILD)/unit-tests: $(UNIT_OBJ) $(KERNEL_OBJ) $(BUILD)/libneurodyn.a
 	$(CC) -o $@ $^ $(LIBS)

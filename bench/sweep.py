@@ -3,20 +3,28 @@
 (0..20, 20..50), 200 ms transient then 1000 ms measured per point, from rest.
 
 neurodyn: build/bench/sweep runs the map with 1 and 2 threads (bench/sweep.c) and checks
-that the two tables are identical. Python: what a Python user writes, SciPy's solve_ivp
+that the two tables are identical. Then the same map as a script, `neurodyn run`, with 1
+thread, 2 threads, and on 2 MPI ranks of 1 thread each (`mpirun -np 2`, when mpirun and
+the MPI plugin are there): the time the sweep reports (from its start to the gathered
+table on rank 0) and the whole process's, and whether the MPI table is byte-identical to
+the serial one. Python: what a Python user writes, SciPy's solve_ivp
 (RK45, rtol = atol = 1e-6 as neurodyn's default, spikes as upward crossings of -20 mV by
 event location) over the points in a multiprocessing pool of 2 processes. SciPy takes
 about a second per point, so by default it times an evenly spread subset of the points
 (--subset, default 40 of 1600) and scales the time to the whole map, saying so; the rates
 of the subset are compared with neurodyn's.
 
-Usage: /usr/bin/python3 bench/sweep.py [--subset N] [--repeats R]
-       (after `make build/bench/sweep`)
+Usage: /usr/bin/python3 bench/sweep.py [--subset N] [--repeats R] [--no-scipy]
+       (after `make all build/bench/sweep`)
 """
 import argparse
 import json
 import os
+import re
+import resource
+import shutil
 import subprocess
+import tempfile
 import time
 from multiprocessing import Pool
 
@@ -25,6 +33,8 @@ from scipy.integrate import solve_ivp
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 BIN = os.path.join(ROOT, "build", "bench", "sweep")
+NEURODYN = os.path.join(ROOT, "build", "neurodyn")
+PLUGIN = os.path.join(ROOT, "build", "libneurodyn_mpi.so")
 HH_INIT = [-64.9964, 0.052955, 0.595994, 0.317732]
 TRANSIENT, WINDOW = 200.0, 1000.0
 
@@ -59,10 +69,65 @@ def rate(point):
     return 1000.0 / np.mean(np.diff(t))
 
 
+def children_cpu():
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+def script_run(cmd, threads, workdir):
+    """Runs the map as a script; (the sweep's own seconds, the process's, its CPU seconds
+    (every rank's), the table without its metadata lines)."""
+    path = os.path.join(workdir, f"map{threads}.nd")
+    table = os.path.join(workdir, f"map-{len(cmd)}-{threads}.csv")
+    with open(path, "w") as f:
+        f.write(f"use hh\nm = sweep I=0..20 n=40 gK=20..50 n=40 threads={threads} plot=false\n"
+                f"save m \"{table}\"\n")
+    t0, c0 = time.perf_counter(), children_cpu()
+    out = subprocess.run(cmd + [NEURODYN, "run", path], check=True, capture_output=True,
+                         text=True, cwd=workdir).stdout
+    wall, cpu = time.perf_counter() - t0, children_cpu() - c0
+    sweep = float(re.search(r"points on \d+ threads? in (\d+\.\d+) s", out).group(1))
+    with open(table) as f:
+        return sweep, wall, cpu, [l for l in f if not l.startswith("#")]
+
+
+def script_rows(repeats):
+    """1 thread, 2 threads, 2 MPI ranks: best of repeats each; returns the MPI time or None."""
+    mpirun = shutil.which("mpirun")
+    runs = [("1 thread", [], 1), ("2 threads", [], 2)]
+    if mpirun and os.path.exists(PLUGIN):
+        runs.append(("2 MPI ranks x 1 thread",
+                     [mpirun, "--allow-run-as-root", "--oversubscribe", "-np", "2"], 1))
+    best = {}
+    with tempfile.TemporaryDirectory() as d:
+        for name, cmd, threads in runs:
+            for _ in range(repeats):
+                r = script_run(cmd, threads, d)
+                if name not in best or r[0] < best[name][0]:
+                    best[name] = r
+    print("The same map as a script (`neurodyn run`): the sweep's own time (start to the "
+          "table on rank 0), the whole process's, and its CPU time (all ranks)")
+    t1, c1 = best["1 thread"][0], best["1 thread"][2]
+    for name, _, threads in runs:
+        workers = 1 if name == "1 thread" else 2
+        sweep, wall, cpu, table = best[name]
+        same = "" if name == "1 thread" else \
+            f"; values {'identical' if table == best['1 thread'][3] else 'DIFFERENT'}"
+        print(f"  {name:24s} {sweep:7.3f} s  speed-up {t1 / sweep:4.2f}x  (process "
+              f"{wall:6.3f} s, CPU {cpu:6.3f} s: {workers * c1 / cpu:4.2f}x on free cores){same}")
+    if len(runs) < 3:
+        print("  (no mpirun or no build/libneurodyn_mpi.so: the MPI row is left out)")
+        return None
+    mpi = best["2 MPI ranks x 1 thread"][0]
+    print(f"  2 MPI ranks / 2 threads: {best['2 threads'][0] / mpi:.2f}x the speed")
+    return mpi
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--subset", type=int, default=40)
     ap.add_argument("--repeats", type=int, default=1)
+    ap.add_argument("--no-scipy", action="store_true", help="leave SciPy out (it takes ~25 s)")
     args = ap.parse_args()
     if not os.path.exists(BIN):
         subprocess.run(["make", "-C", ROOT, "build/bench/sweep"], check=True)
@@ -71,6 +136,9 @@ def main():
                          text=True).stdout
     print(out, end="")
     nd = json.loads(out.strip().splitlines()[-1])
+    mpi = script_rows(args.repeats)
+    if args.no_scipy:
+        return
 
     I = np.linspace(0, 20, 40)
     gK = np.linspace(20, 50, 40)
@@ -85,6 +153,9 @@ def main():
           f"in {dt:.2f} s, scaled to the whole map: {scaled:.1f} s")
     print(f"  neurodyn 2 threads is {scaled / nd['t2']:.0f}x faster "
           f"({scaled:.1f} s / {nd['t2']:.3f} s)")
+    if mpi:
+        print(f"  neurodyn on 2 MPI ranks is {scaled / mpi:.0f}x faster ({scaled:.1f} s / "
+              f"{mpi:.3f} s)")
     with open(csv) as f:
         table = np.loadtxt([l for l in f if not l.startswith("#")][1:], delimiter=",")
     mine = table[pick, 2]

@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "../lib/base/dist.h"
 #include "../lib/base/strbuf.h"
 #include "../lib/neurodyn.h"
 #include "../lib/plot/figure.h"
@@ -143,56 +144,65 @@ static void on_sigint(int sig)
     if (in) nd_interp_interrupt(in);
 }
 
-static char *load(const char *path, FILE *err)
+/* Reads the script; NULL with e filled (its message said on err). */
+static char *load(const char *path, FILE *err, nd_error *e)
 {
     int use_stdin = strcmp(path, "-") == 0;
-    FILE *f = use_stdin ? stdin : fopen(path, "rb");
-    if (!f) {
-        fprintf(err, "IOError: cannot open '%s'\n", path);
+    if (use_stdin && nd_dist_current()->size > 1) {
+        /* mpirun gives standard input to rank 0 only: the others would run nothing */
+        nd_error_fail(e, ND_EIO, "under MPI the script must be a file: only rank 0 reads "
+                      "standard input");
+        fprintf(err, "IOError: %s\n", e->msg);
         return NULL;
     }
-    char *code = read_all(f);
-    if (!use_stdin) fclose(f);
-    if (!code) fprintf(err, "IOError: cannot read '%s'\n", path);
+    FILE *f = use_stdin ? stdin : fopen(path, "rb");
+    char *code = f ? read_all(f) : NULL;
+    if (f && !use_stdin) fclose(f);
+    if (!code) {
+        nd_error_fail(e, ND_EIO, "cannot %s '%s'", f ? "read" : "open", path);
+        fprintf(err, "IOError: %s\n", e->msg);
+    }
     return code;
 }
 
 /* Makes the figure directory (one level) unless it exists; 0, or 1 with a message. */
-static int make_figure_dir(const char *dir, FILE *err)
+static int make_figure_dir(const char *dir, FILE *err, nd_error *e)
 {
     struct stat sb;
     if (stat(dir, &sb) == 0 && S_ISDIR(sb.st_mode)) return 0;
     if (mkdir(dir, 0755) == 0) return 0;
-    fprintf(err, "IOError: cannot make the figure directory '%s': %s\n", dir,
-            errno == EEXIST ? "a file of that name exists" : strerror(errno));
+    nd_error_fail(e, ND_EIO, "cannot make the figure directory '%s': %s", dir,
+                  errno == EEXIST ? "a file of that name exists" : strerror(errno));
+    fprintf(err, "IOError: %s\n", e->msg);
     return 1;
 }
 
 /* Binds the -D parameters; 0, or -1 after the error on err. */
-static int define_all(nd_interp *in, const nd_batch_options *opts, FILE *err)
+static int define_all(nd_interp *in, const nd_batch_options *opts, FILE *err, nd_error *e)
 {
     for (size_t i = 0; opts && i < opts->ndefines; i++) {
-        nd_error e;
-        if (nd_interp_define(in, opts->defines[i], &e) != ND_OK) {
-            fprintf(err, "%s: -D %s: %s\n", nd_status_name(e.code), opts->defines[i], e.msg);
+        if (nd_interp_define(in, opts->defines[i], e) != ND_OK) {
+            fprintf(err, "%s: -D %s: %s\n", nd_status_name(e->code), opts->defines[i], e->msg);
             return -1;
         }
     }
     return 0;
 }
 
-int nd_batch_run(const char *path, const nd_batch_options *opts, FILE *out, FILE *err)
+/* Runs code on a fresh interpreter; its status, its error said on err. */
+static nd_status execute(const char *code, const nd_batch_options *opts, const char *figures,
+                         FILE *out, FILE *err, nd_error *e)
 {
-    const char *figures = opts ? opts->figures : NULL;
-    if (figures && make_figure_dir(figures, err) != 0) return 1;
-    char *code = load(path, err);
-    if (!code) return 1;
     nd_interp *in = nd_interp_create(nd_cmd_register_all);
-    if (!in || define_all(in, opts, err) != 0) {
-        if (!in) fputs("MemoryError: cannot create the interpreter\n", err);
+    if (!in) {
+        fputs("MemoryError: cannot create the interpreter\n", err);
+        nd_error_fail(e, ND_ENOMEM, "cannot create the interpreter");
+        return nd_dist_finish(nd_dist_current(), e->code, e);
+    }
+    if (define_all(in, opts, err, e) != 0) {
         nd_interp_free(in);
-        free(code);
-        return 1;
+        /* said already; the other ranks of a distributed run learn why this one stopped */
+        return nd_dist_finish(nd_dist_current(), e->code, e);
     }
     terminal term = {out, err, figures, 0, NULL, 0};
     /* No sliders on a terminal: interact says so and runs its block once. */
@@ -206,20 +216,40 @@ int nd_batch_run(const char *path, const nd_batch_options *opts, FILE *out, FILE
     running = in;
     sigaction(SIGINT, &sa, &old);
 
-    nd_error e;
-    nd_status st = nd_interp_exec(in, code, &sink, &e);
+    nd_status st = nd_interp_exec(in, code, &sink, e);
 
     sigaction(SIGINT, &old, NULL);
     running = NULL;
+    /* Every rank of a distributed run ends here together; an error met by another rank
+       alone comes back as this one's, so that rank 0 reports it. */
+    st = nd_dist_finish(nd_dist_current(), st, e);
     if (st != ND_OK) {
-        char *tb = nd_error_traceback(&e, code);
-        put_text(err, tb ? tb : e.msg);
+        char *tb = nd_error_traceback(e, code);
+        put_text(err, tb ? tb : e->msg);
         free(tb);
     }
     nd_interp_free(in);
-    free(code);
     for (size_t i = 0; i < term.nids; i++) free(term.ids[i].id);
     free(term.ids);
+    return st;
+}
+
+int nd_batch_run(const char *path, const nd_batch_options *opts, FILE *out, FILE *err)
+{
+    /* In a distributed run rank 0 alone speaks and writes figures; the others run the same
+       script into /dev/null. */
+    int root = nd_dist_is_root();
+    FILE *quiet = root ? NULL : fopen("/dev/null", "w");
+    if (quiet) out = err = quiet;
+    const char *figures = root && opts ? opts->figures : NULL;
+    nd_error e = {0};
+    nd_status st = ND_EIO;
+    char *code = NULL;
+    if ((!figures || make_figure_dir(figures, err, &e) == 0) && (code = load(path, err, &e)))
+        st = execute(code, opts, figures, out, err, &e);
+    else nd_dist_finish(nd_dist_current(), st, &e);   /* said; the other ranks learn why */
+    free(code);
+    if (quiet) fclose(quiet);
     return st == ND_OK ? 0 : 1;
 }
 

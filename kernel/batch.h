@@ -20,7 +20,10 @@ typedef struct nd_batch_options {
    fig-001.svg and fig-001.png, fig-002 …, in the order shown, and a line on out says
    where; a display updated in place (training's live loss curve) keeps its number and its
    files end as its last state. Ctrl-C interrupts the running statement. On failure writes
-   the traceback (or the bad parameter) to err and returns 1; returns 0 on success. */
+   the traceback (or the bad parameter) to err and returns 1; returns 0 on success.
+   In a distributed run (lib/base/dist.h: mpirun) every rank runs the file, rank 0 alone
+   writes to out, err and the figure directory, and an error met by another rank alone
+   is reported by rank 0 ("on rank R of N: …"). */
 int nd_batch_run(const char *path, const nd_batch_options *opts, FILE *out, FILE *err);
 
 /* Writes the Markdown reference of every command (docs/commands.md) to out; 0, or 1 with a

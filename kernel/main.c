@@ -7,6 +7,7 @@
 #include "../lib/neurodyn.h"
 #include "batch.h"
 #include "blas_pin.h"
+#include "mpi_launch.h"
 #include "server.h"
 
 static int usage(FILE *to)
@@ -62,7 +63,13 @@ int main(int argc, char **argv)
         return usage(stdout);
     if (argc == 2 && strcmp(argv[1], "reference") == 0) return nd_batch_reference(stdout, stderr);
     if (argc == 2 && strcmp(argv[1], "lexicon") == 0) return nd_batch_lexicon(stdout, stderr);
-    if (argc >= 3 && strcmp(argv[1], "run") == 0) return run(argc - 2, argv + 2);
+    if (argc >= 3 && strcmp(argv[1], "run") == 0) {
+        /* under mpirun or srun: one rank of a distributed run (docs/mpi.md) */
+        if (nd_mpi_start(&argc, &argv, stderr) != 0) return 2;
+        int rc = run(argc - 2, argv + 2);
+        nd_mpi_stop();
+        return rc;
+    }
     if (argc == 4 && strcmp(argv[1], "kernel") == 0 && strcmp(argv[2], "-f") == 0)
         return nd_server_run(argv[3]);
     return usage(stderr);

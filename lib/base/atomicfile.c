@@ -1,5 +1,6 @@
 /* mkstemp next to the destination keeps the rename on one file system (atomic). */
 #include "atomicfile.h"
+#include "dist.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -18,6 +19,8 @@ static int fill(FILE *f, nd_file_writer write, void *ctx)
 
 int nd_file_replace(const char *path, nd_file_writer write, void *ctx)
 {
+    /* In a distributed run every rank holds the same results; one writes them. */
+    if (!nd_dist_is_root()) return 0;
     size_t len = strlen(path);
     char *tmp = malloc(len + sizeof ".tmp-XXXXXX");
     if (!tmp) return ENOMEM;

@@ -14,7 +14,8 @@
 typedef int (*nd_file_writer)(FILE *f, void *ctx);
 
 /* Replaces path by what write(f, ctx) produces; returns 0, or the errno of the first
-   failure (the temporary file removed, path untouched). */
+   failure (the temporary file removed, path untouched). On the ranks other than 0 of a
+   distributed run (lib/base/dist.h) it writes nothing and returns 0: rank 0 writes. */
 int nd_file_replace(const char *path, nd_file_writer write, void *ctx);
 
 /* nd_file_replace with the n bytes of data as the content. */

@@ -12,6 +12,7 @@
 #include "../base/grid.h"
 #include "../base/numfmt.h"
 #include "pool.h"
+#include "pool_dist.h"
 #include "psweep_impl.h"
 
 enum { NMEASURES = 6 };
@@ -202,6 +203,19 @@ static nd_dataset *make_table(const nd_psweep_job *j, const double *vals, size_t
     return ds;
 }
 
+/* Names point i by its swept values, for errors and crash notes ("sweep point I=3, gK=36"). */
+static void point_label(void *ctx, size_t i, char *buf, size_t cap)
+{
+    const nd_psweep_options *o = ((const nd_psweep_job *)ctx)->o;
+    size_t rest = i, len = (size_t)snprintf(buf, cap, "sweep point ");
+    for (size_t k = 0; k < o->naxes && len < cap; k++) {
+        char v[ND_NUMFMT_CAP];
+        len += (size_t)snprintf(buf + len, cap - len, "%s%s=%s", k ? ", " : "", o->axes[k].name,
+                                nd_numfmt(o->axes[k].values[rest % o->axes[k].n], v));
+        rest /= o->axes[k].n;
+    }
+}
+
 nd_status nd_psweep_run(const nd_model *m, const nd_psweep_options *o, nd_dataset **out,
                         size_t *ndone, nd_error *err)
 {
@@ -221,11 +235,13 @@ nd_status nd_psweep_run(const nd_model *m, const nd_psweep_options *o, nd_datase
     if (!vals) return nd_error_fail(err, ND_ENOMEM, "out of memory");
     unsigned threads = o->threads ? o->threads : nd_pool_cores();
     if (threads > npoints) threads = (unsigned)npoints;
-    nd_pool_job pj = {npoints, j.ncols, threads, nd_psweep_worker_new, nd_psweep_worker_free,
-                      nd_psweep_eval_point, &j,
-                      o->interrupt, o->progress, o->progress_ctx};
+    nd_pool_job pj = {.npoints = npoints, .nout = j.ncols, .threads = threads,
+                      .worker_new = nd_psweep_worker_new, .worker_free = nd_psweep_worker_free,
+                      .eval = nd_psweep_eval_point, .ctx = &j, .interrupt = o->interrupt,
+                      .progress = o->progress, .progress_ctx = o->progress_ctx};
     size_t done = 0;
-    st = nd_pool_run(&pj, vals, NULL, &done, err);
+    /* over the ranks of a distributed run, when the script runs under mpirun */
+    st = nd_pool_run_dist(&pj, nd_dist_current(), point_label, &j, vals, NULL, &done, err);
     if (ndone) *ndone = done;
     if (st == ND_OK || st == ND_EINTERRUPT) {
         *out = make_table(&j, vals, npoints, done, threads);

@@ -87,7 +87,10 @@ nd_status nd_psweep_check(const nd_model *m, const nd_psweep_options *o, nd_erro
    axes,
    grid_shape "nx ny". On ND_EINTERRUPT *out still holds every point (unfinished ones NAN
    and metadata done < points); on other errors *out is NULL. *ndone (may be NULL): the
-   points finished. The table is the same whatever o->threads. */
+   points finished. The table is the same whatever o->threads, and whatever the number of
+   ranks of a distributed run (nd_dist_current): each computes its share of the points
+   and every rank gets the whole table. A failing point's error names it ("sweep point
+   I=3, gK=36: …"). */
 nd_status nd_psweep_run(const nd_model *m, const nd_psweep_options *o, nd_dataset **out,
                         size_t *ndone, nd_error *err);
 

@@ -1,0 +1,31 @@
+/* N independent jobs producing fixed-size records of doubles, spread over the ranks of a
+   distributed run (lib/base/dist.h) and, on each rank, over its threads (nd_pool_run):
+   the one place where sweeps, and ensembles of fits, are divided between processes.
+   Every rank ends with every record, so that the script goes on identically everywhere;
+   serially it is nd_pool_run with point names in its errors. */
+#ifndef ND_LEARN_POOL_DIST_H
+#define ND_LEARN_POOL_DIST_H
+
+#include <stddef.h>
+
+#include "../base/dist.h"
+#include "../base/error.h"
+#include "pool.h"
+
+/* Names point i for messages ("sweep point I=3, gK=36") into buf (cap bytes); called from
+   any worker thread, so it may only read shared data. */
+typedef void (*nd_pool_label)(void *ctx, size_t i, char *buf, size_t cap);
+
+/* Runs job as nd_pool_run does, point i on rank i mod d->size (neighbouring points, which
+   cost alike, land on different ranks) and each rank's share on job->threads threads.
+   Every rank returns the same out, done, *ndone, status and error: for failing points the
+   error of the lowest failing one with its label in front ("sweep point I=3, gK=36: …",
+   serially too); when the ranks are not all at this job, nd_dist_step's error. Progress
+   counts this rank's points scaled to the total. With more than one rank, the crash notes
+   (nd_dist_note_begin) name each point while it runs, so that a rank killed by a signal
+   can say where. label may be NULL (points named by index). */
+nd_status nd_pool_run_dist(const nd_pool_job *job, nd_dist *d, nd_pool_label label,
+                           void *label_ctx, double *out, unsigned char *done, size_t *ndone,
+                           nd_error *err);
+
+#endif

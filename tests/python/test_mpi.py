@@ -1,0 +1,170 @@
+"""`mpirun -np 2 neurodyn run` (docs/mpi.md): the sweeps of a script spread over two
+ranks give what a serial run gives, byte for byte (standard output, saved tables and
+figure files; only the wall-clock times the run reports, which differ between any two
+runs, are masked); the other rank prints nothing; an error in the script is reported
+once and every rank stops, and one met by a single rank is reported by rank 0 instead
+of leaving it waiting; a rank killed while computing ends the run at once with a
+message naming the grid point it was on, which must be one of that rank's share (the
+points of odd index: point i goes to rank i mod 2)."""
+
+import os
+import re
+import shutil
+import signal
+import subprocess
+import time
+
+import numpy as np
+import pytest
+
+from conftest import installed_spec
+
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+MPIRUN = shutil.which("mpirun")
+pytestmark = pytest.mark.skipif(MPIRUN is None, reason="mpirun is not installed (Debian "
+                                "openmpi-bin): the MPI runs cannot be tested here")
+TIMEOUT = 120
+
+
+def binary():
+    return os.environ.get("NEURODYN_TEST_BINARY") or installed_spec().argv[0]
+
+
+def env():
+    e = dict(os.environ)
+    # an ASan binary lives elsewhere: the plugin of this checkout's build then
+    if not os.path.exists(os.path.join(os.path.dirname(binary()), "libneurodyn_mpi.so")):
+        e["NEURODYN_MPI_PLUGIN"] = os.path.join(ROOT, "build", "libneurodyn_mpi.so")
+    return e
+
+
+def mpi(n, *args):
+    return [MPIRUN, "--allow-run-as-root", "--oversubscribe", "-np", str(n), binary(), *args]
+
+
+def run(cmd, cwd):
+    return subprocess.run(cmd, cwd=cwd, env=env(), capture_output=True, text=True,
+                          timeout=TIMEOUT)
+
+
+# The only parts of a serial run's output that change from run to run: the time a sweep
+# took and its progress lines (shown when it takes longer than half a second).
+TIMES = re.compile(r" in \d+\.\d+ s$|^sweep: (\d+ of \d+ points|done in|stopped after) .*\n",
+                   re.M)
+
+
+def masked(text):
+    return TIMES.sub("", text)
+
+
+SCRIPT = """use hh
+a = sweep I=0..20 n=7 gK=30..45 n=3 t=300
+save a "rate.csv"
+b = sweep I=4..16 step=4 measure=spikes t=200
+save b "spikes.csv"
+plot b
+"""
+
+
+def test_two_ranks_write_what_a_serial_run_writes(tmp_path):
+    outs = {}
+    for name, cmd in (("serial", [binary(), "run"]), ("mpi", mpi(2, "run"))):
+        d = tmp_path / name
+        d.mkdir()
+        (d / "study.nd").write_text(SCRIPT)
+        r = run(cmd + ["study.nd", "--figures", "figs"], d)
+        assert r.returncode == 0, r.stdout + r.stderr
+        outs[name] = (d, r.stdout)
+    (ds, serial), (dm, parallel) = outs["serial"], outs["mpi"]
+    # the other rank printed nothing: each result once
+    assert parallel.count("sweep of hh") == 2 and parallel.count("saved ") == 2
+    assert masked(parallel) == masked(serial)
+    files = sorted(p.relative_to(ds).as_posix() for p in ds.rglob("*") if p.is_file())
+    assert "rate.csv" in files and "figs/fig-001.svg" in files and "figs/fig-003.png" in files
+    for f in files:
+        assert (dm / f).read_bytes() == (ds / f).read_bytes(), f
+    assert sorted(p.relative_to(dm).as_posix() for p in dm.rglob("*") if p.is_file()) == files
+    # a grid with both kinds of point, so that the comparison covers spiking and rest
+    rate = np.loadtxt([l for l in (ds / "rate.csv").read_text().splitlines()
+                       if not l.startswith("#")][1:], delimiter=",")
+    assert rate.shape == (21, 3) and (rate[:, 2] == 0).any() and (rate[:, 2] > 0).any()
+
+
+def test_an_error_in_the_script_is_reported_once_and_every_rank_stops(tmp_path):
+    (tmp_path / "bad.nd").write_text("use hh\na = sweep I=0..10 n=4 t=100\nplot nosuch\n")
+    serial = run([binary(), "run", "bad.nd"], tmp_path)
+    r = run(mpi(2, "run", "bad.nd"), tmp_path)
+    assert serial.returncode == 1 and r.returncode != 0
+    assert r.stderr.count("NameError") == 1, r.stderr
+    assert serial.stderr.strip().splitlines()[-1] in r.stderr
+    assert masked(r.stdout) == masked(serial.stdout)
+
+
+def test_an_error_met_by_one_rank_alone_is_reported_by_rank_0(tmp_path):
+    # what a file present on one machine but not another does: here rank 1 (mpirun's
+    # second program) cannot open it; rank 0 must not wait for it at the sweep
+    (tmp_path / "zero.nd").write_text('use hh\nd = 1\na = sweep I=0..10 n=4 t=100\n')
+    (tmp_path / "one.nd").write_text('use hh\nd = load "missing.csv"\n'
+                                     'a = sweep I=0..10 n=4 t=100\n')
+    cmd = mpi(1, "run", "zero.nd") + [":", "-np", "1", binary(), "run", "one.nd"]
+    r = run(cmd, tmp_path)
+    assert r.returncode != 0
+    assert r.stderr.count("IOError: on rank 1 of 2: cannot open 'missing.csv'") == 1, r.stderr
+    assert r.stderr.count("IOError") == 1
+    assert "sweep of" not in r.stdout
+
+
+def rank_pid(rank, launcher):
+    """The pid of the given rank among the launcher's descendants, or None."""
+    for pid in os.listdir("/proc"):
+        if not pid.isdigit():
+            continue
+        try:
+            with open(f"/proc/{pid}/environ", "rb") as f:
+                environ = f.read().split(b"\0")
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                cmdline = f.read()
+        except OSError:
+            continue
+        if (f"OMPI_COMM_WORLD_RANK={rank}".encode() in environ and b"crash.nd" in cmdline
+                and f"MPIRUN_TAG={launcher}".encode() in environ):
+            return int(pid)
+    return None
+
+
+def test_a_rank_killed_while_computing_names_its_point(tmp_path):
+    # a 40 x 40 grid on one thread per rank: seconds of work, of which half a second runs
+    # before rank 0's first progress line shows that both ranks are inside the sweep
+    (tmp_path / "crash.nd").write_text(
+        "use hh\nm = sweep I=0..20 n=40 gK=20..50 n=40 threads=1\nsave m \"m.csv\"\n")
+    tag = str(os.getpid())
+    e = env()
+    e["MPIRUN_TAG"] = tag
+    p = subprocess.Popen(mpi(2, "run", "crash.nd"), cwd=tmp_path, env=e,
+                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        for line in p.stdout:
+            if line.startswith("sweep: "):
+                break
+        pid = rank_pid(1, tag)
+        assert pid, "rank 1 not found"
+        start = time.monotonic()
+        os.kill(pid, signal.SIGSEGV)
+        out, err = p.communicate(timeout=TIMEOUT)
+        ended = time.monotonic() - start
+    finally:
+        if p.poll() is None:
+            p.kill()
+            p.wait()
+    assert p.returncode != 0
+    assert ended < 30, f"the run took {ended:.1f} s to end after the rank died"
+    m = re.search(r"neurodyn: rank 1 of 2 died of signal 11 \(SIGSEGV[^)]*\) while computing "
+                  r"sweep point I=([-0-9.e]+), gK=([-0-9.e]+)\n", err)
+    assert m, err
+    I, gK = float(m.group(1)), float(m.group(2))
+    iI = int(np.argmin(abs(np.linspace(0, 20, 40) - I)))
+    igK = int(np.argmin(abs(np.linspace(20, 50, 40) - gK)))
+    assert np.linspace(0, 20, 40)[iI] == pytest.approx(I, abs=1e-12)
+    assert np.linspace(20, 50, 40)[igK] == pytest.approx(gK, abs=1e-12)
+    assert (iI + 40 * igK) % 2 == 1     # rank 1's share
+    assert not (tmp_path / "m.csv").exists()
