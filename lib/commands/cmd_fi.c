@@ -122,10 +122,11 @@ static nd_status run_fi(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     fc.o.progress_ctx = &pr;
     nd_fi_result r;
     st = nd_fi_sweep(m, &fc.o, &r, err);
-    if (pr.pr.shown) {
+    if (st == ND_OK) {
+        nd_progress_end(&pr.pr);
+    } else if (pr.pr.shown) {
         char text[96];
-        snprintf(text, sizeof text, st == ND_OK ? "fi: done in %.1f s" : "fi: stopped after %.1f s",
-                 nd_progress_now() - pr.pr.start);
+        snprintf(text, sizeof text, "fi: stopped after %.1f s", nd_progress_now() - pr.pr.start);
         nd_progress_text(&pr.pr, text);
     }
     if (st == ND_EINTERRUPT) {

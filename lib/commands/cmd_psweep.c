@@ -194,10 +194,10 @@ static void on_progress(void *ctx, size_t done, size_t total)
     nd_progress_text(&p->pr, text);
 }
 
-static nd_status show(nd_cmd_ctx *ctx, nd_dataset *ds, double seconds, int plot,
+static nd_status show(nd_cmd_ctx *ctx, nd_dataset *ds, int plot,
                       nd_value **result, nd_error *err)
 {
-    nd_status st = nd_cmd_display(ctx, nd_psweep_bundle(ds, seconds), err);
+    nd_status st = nd_cmd_display(ctx, nd_psweep_bundle(ds), err);
     nd_figure *fig = st == ND_OK && plot ? nd_psweep_figure(ds) : NULL;
     if (fig && (st = nd_cmd_figure_size(ctx, fig, err)) == ND_OK) {
         nd_bundle *b = NULL;
@@ -242,11 +242,11 @@ nd_status nd_psweep_cmd_run(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     o.progress_ctx = &pr;
     nd_dataset *ds = NULL;
     st = nd_psweep_run(m, &o, &ds, NULL, err);
-    double seconds = nd_progress_now() - pr.pr.start;
-    if (pr.pr.shown) {
+    if (st == ND_OK) {
+        nd_progress_end(&pr.pr);
+    } else if (pr.pr.shown) {
         char text[96];
-        snprintf(text, sizeof text, st == ND_OK ? "sweep: done in %.1f s"
-                                                : "sweep: stopped after %.1f s", seconds);
+        snprintf(text, sizeof text, "sweep: stopped after %.1f s", nd_progress_now() - pr.pr.start);
         nd_progress_text(&pr.pr, text);
     }
     axes_free(&ax);
@@ -258,5 +258,5 @@ nd_status nd_psweep_cmd_run(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
         nd_ds_free(ds);
         return st;
     }
-    return show(ctx, ds, seconds, plot, result, err);
+    return show(ctx, ds, plot, result, err);
 }

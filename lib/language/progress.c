@@ -39,3 +39,11 @@ void nd_progress_text(nd_progress *pr, const char *text)
     if (b && nd_bundle_set(b, "text/plain", text) == 0) nd_progress_show(pr, b);
     nd_bundle_free(b);
 }
+
+void nd_progress_end(nd_progress *pr)
+{
+    if (!pr->shown) return;
+    nd_bundle *b = nd_bundle_create();
+    if (b) nd_progress_show(pr, b);
+    nd_bundle_free(b);
+}

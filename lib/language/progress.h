@@ -29,4 +29,9 @@ void nd_progress_show(nd_progress *pr, const nd_bundle *b);
 /* Shows text alone in the progress display. */
 void nd_progress_text(nd_progress *pr, const char *text);
 
+/* Empties the progress display of finished work (a front end then shows nothing): whether
+   it appeared at all depends on how long the work took, so it must not stay in a notebook
+   whose outputs are compared when it is re-run. */
+void nd_progress_end(nd_progress *pr);
+
 #endif

@@ -157,8 +157,7 @@ static void put_meta_number(nd_dataset *ds, const char *key, double x)
     nd_ds_set_meta(ds, key, nd_numfmt(x, b));
 }
 
-static nd_dataset *make_table(const nd_psweep_job *j, const double *vals, size_t npoints, size_t done,
-                              unsigned threads)
+static nd_dataset *make_table(const nd_psweep_job *j, const double *vals, size_t npoints, size_t done)
 {
     const nd_psweep_options *o = j->o;
     const nd_model *m = j->m;
@@ -193,7 +192,6 @@ static nd_dataset *make_table(const nd_psweep_job *j, const double *vals, size_t
         put_meta_number(ds, "transient", o->transient);
     }
     put_meta_number(ds, "axes", (double)o->naxes);
-    put_meta_number(ds, "threads", threads);
     put_meta_number(ds, "points", (double)npoints);
     put_meta_number(ds, "done", (double)done);
     if (o->naxes == 2) {
@@ -244,7 +242,7 @@ nd_status nd_psweep_run(const nd_model *m, const nd_psweep_options *o, nd_datase
     st = nd_pool_run_dist(&pj, nd_dist_current(), point_label, &j, vals, NULL, &done, err);
     if (ndone) *ndone = done;
     if (st == ND_OK || st == ND_EINTERRUPT) {
-        *out = make_table(&j, vals, npoints, done, threads);
+        *out = make_table(&j, vals, npoints, done);
         if (!*out) st = nd_error_fail(err, ND_ENOMEM, "out of memory");
     }
     free(vals);

@@ -97,10 +97,11 @@ nd_status nd_psweep_run(const nd_model *m, const nd_psweep_options *o, nd_datase
 /* ---- views (psweep_view.c) ---- */
 
 /* Returns the summary of a table from nd_psweep_run: text/plain ("sweep of hh: I = 0 … 20
-   (41 values) × gK = 20 … 50 (31 values), 1271 points on 2 threads in 3.1 s; rate 0 …
-   131 Hz"), HTML and ND_MIME_JSON {"type":"sweep", …} (docs/json-results.md); seconds < 0
-   leaves the time out. NULL on ENOMEM. */
-nd_bundle *nd_psweep_bundle(const nd_dataset *ds, double seconds);
+   (41 values) × gK = 20 … 50 (31 values), 1271 points; rate 0 … 131 Hz"), HTML and
+   ND_MIME_JSON {"type":"sweep", …} (docs/json-results.md). Neither the time nor the
+   threads it took are in it: the same sweep shows the same on any machine. NULL on
+   ENOMEM. */
+nd_bundle *nd_psweep_bundle(const nd_dataset *ds);
 
 /* Returns the figure of a sweep table's rate column (else, for measure fixed, its last
    column, else its first measured one): a heatmap over a two-parameter grid, a curve

@@ -48,7 +48,7 @@ static size_t distinct(const nd_dataset *ds, size_t c, double *lo, double *hi)
     return count;
 }
 
-static void summarize(nd_sb *sb, const nd_dataset *ds, double seconds)
+static void summarize(nd_sb *sb, const nd_dataset *ds)
 {
     size_t na = axis_count(ds), rows = nd_ds_rows(ds);
     char a[ND_NUMFMT_CAP], b[ND_NUMFMT_CAP];
@@ -59,10 +59,8 @@ static void summarize(nd_sb *sb, const nd_dataset *ds, double seconds)
         nd_sb_printf(sb, "%s%s = %s … %s (%zu value%s)", k ? " × " : "", nd_ds_name(ds, k),
                      nd_numfmt(lo, a), nd_numfmt(hi, b), n, n == 1 ? "" : "s");
     }
-    double done = meta_number(ds, "done"), threads = meta_number(ds, "threads");
-    nd_sb_printf(sb, "\n%zu point%s on %.0f thread%s", rows, rows == 1 ? "" : "s", threads,
-                 threads == 1 ? "" : "s");
-    if (seconds >= 0) nd_sb_printf(sb, " in %.2f s", seconds);
+    double done = meta_number(ds, "done");
+    nd_sb_printf(sb, "\n%zu point%s", rows, rows == 1 ? "" : "s");
     if (done < (double)rows) nd_sb_printf(sb, "; interrupted: %.0f finished, the rest nan", done);
     const char *meas = nd_ds_meta(ds, "measure");
     nd_sb_printf(sb, "\nmeasure %s of %s", meas ? meas : "?",
@@ -81,7 +79,7 @@ static void summarize(nd_sb *sb, const nd_dataset *ds, double seconds)
     }
 }
 
-static char *sweep_json(const nd_dataset *ds, double seconds)
+static char *sweep_json(const nd_dataset *ds)
 {
     size_t na = axis_count(ds), rows = nd_ds_rows(ds), nx, ny;
     json_t *j = json_object(), *axes = json_array(), *cols = json_array();
@@ -116,22 +114,20 @@ static char *sweep_json(const nd_dataset *ds, double seconds)
           nd_json_put(j, "axes", axes) | nd_json_put(j, "columns", cols) |
           nd_json_put(j, "grid_shape", shape) |
           nd_json_put(j, "points", json_integer((json_int_t)rows)) |
-          nd_json_put(j, "done", json_integer((json_int_t)meta_number(ds, "done"))) |
-          nd_json_put(j, "threads", json_integer((json_int_t)meta_number(ds, "threads"))) |
-          nd_json_put(j, "seconds", seconds >= 0 ? nd_json_real(seconds) : json_null());
+          nd_json_put(j, "done", json_integer((json_int_t)meta_number(ds, "done")));
     return nd_json_dump(nd_json_ok(j, rc));
 }
 
-nd_bundle *nd_psweep_bundle(const nd_dataset *ds, double seconds)
+nd_bundle *nd_psweep_bundle(const nd_dataset *ds)
 {
     nd_sb plain, html;
     nd_sb_init(&plain);
     nd_sb_init(&html);
-    summarize(&plain, ds, seconds);
+    summarize(&plain, ds);
     nd_sb_puts(&html, "<pre>");
     nd_html_escape(&html, plain.data ? plain.data : "");
     nd_sb_puts(&html, "</pre>");
-    return nd_bundle_take3(nd_sb_take(&plain), nd_sb_take(&html), sweep_json(ds, seconds));
+    return nd_bundle_take3(nd_sb_take(&plain), nd_sb_take(&html), sweep_json(ds));
 }
 
 nd_figure *nd_psweep_figure(const nd_dataset *ds)

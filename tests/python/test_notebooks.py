@@ -30,9 +30,13 @@ def comparable(output):
 
 
 def merged(outputs):
-    """Consecutive stream outputs of the same stream as one, as nbconvert stores them."""
+    """Consecutive stream outputs of the same stream as one, as nbconvert stores them; an
+    empty display (a finished progress line, whose appearance depends on how long the work
+    took) left out."""
     out = []
     for o in outputs:
+        if o["output_type"] == "display_data" and not o.get("data"):
+            continue
         if (o["output_type"] == "stream" and out and out[-1]["output_type"] == "stream"
                 and out[-1]["name"] == o["name"]):
             out[-1] = dict(out[-1], text=out[-1]["text"] + o["text"])

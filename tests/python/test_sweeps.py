@@ -56,7 +56,8 @@ def test_one_and_two_threads_give_the_same_table(k):
     grid = "I=0..20 n=9 gK=30..45 n=4 t=300"
     k.ok(f"a = sweep {grid} threads=1 plot=false")
     r = k.ok(f"b = sweep {grid} threads=2 plot=false")
-    assert r.neurodyn("sweep")["threads"] == 2
+    # the view is the same on any machine: neither threads nor time are in it
+    assert "threads" not in r.neurodyn("sweep") and "seconds" not in r.neurodyn("sweep")
     na, a = table(k, "a")
     nb, b = table(k, "b")
     assert na == nb == ["I", "gK", "rate"]
