@@ -53,16 +53,6 @@ static nd_status words(const nd_cmd_ctx *ctx, const char *key, const char **out,
     return ND_OK;
 }
 
-static nd_status whole(const nd_cmd_ctx *ctx, const char *key, double dflt, double lo,
-                       double hi, double *out, nd_error *err)
-{
-    nd_status st = nd_arg_opt_number(ctx, key, dflt, out, err);
-    if (st == ND_OK && !(*out >= lo && *out <= hi && *out == floor(*out)))
-        st = nd_arg_error(nd_arg_opt(ctx, key), err, ND_EVALUE,
-                          "%s must be a whole number from %g to %g", key, lo, hi);
-    return st;
-}
-
 static nd_status read_options(const nd_cmd_ctx *ctx, symreg_call *sc, nd_error *err)
 {
     nd_symreg_options *o = &sc->job.opt;
@@ -71,14 +61,14 @@ static nd_status read_options(const nd_cmd_ctx *ctx, symreg_call *sc, nd_error *
     nd_status st;
     if ((st = words(ctx, "ops", sc->ops, &o->nops, err)) ||
         (st = words(ctx, "functions", sc->fns, &o->nfunctions, err)) ||
-        (st = whole(ctx, "maxsize", o->maxsize, 3, ND_SYMREG_MAX_SIZE, &maxsize, err)) ||
-        (st = whole(ctx, "iters", (double)o->iters, 1, 1e6, &iters, err)) ||
-        (st = whole(ctx, "seed", (double)o->seed, 0, 9007199254740992.0, &seed, err)) ||
-        (st = whole(ctx, "pick", 0, 0, ND_SYMREG_MAX_SIZE, &pick, err)) ||
-        (st = whole(ctx, "islands", o->islands, 1, 256, &islands, err)) ||
-        (st = whole(ctx, "population", (double)o->population, 4, 100000, &pop, err)) ||
-        (st = whole(ctx, "threads", 0, 0, 1024, &threads, err)) ||
-        (st = whole(ctx, "rows", (double)o->max_rows, 5, 1e7, &rows, err)) ||
+        (st = nd_arg_opt_whole(ctx, "maxsize", o->maxsize, 3, ND_SYMREG_MAX_SIZE, &maxsize, err)) ||
+        (st = nd_arg_opt_whole(ctx, "iters", (double)o->iters, 1, 1e6, &iters, err)) ||
+        (st = nd_arg_opt_whole(ctx, "seed", (double)o->seed, 0, 9007199254740992.0, &seed, err)) ||
+        (st = nd_arg_opt_whole(ctx, "pick", 0, 0, ND_SYMREG_MAX_SIZE, &pick, err)) ||
+        (st = nd_arg_opt_whole(ctx, "islands", o->islands, 1, 256, &islands, err)) ||
+        (st = nd_arg_opt_whole(ctx, "population", (double)o->population, 4, 100000, &pop, err)) ||
+        (st = nd_arg_opt_whole(ctx, "threads", 0, 0, 1024, &threads, err)) ||
+        (st = nd_arg_opt_whole(ctx, "rows", (double)o->max_rows, 5, 1e7, &rows, err)) ||
         (st = nd_arg_opt_number(ctx, "parsimony", o->parsimony, &o->parsimony, err)))
         return st;
     if (!(o->parsimony >= 0 && isfinite(o->parsimony)))

@@ -35,26 +35,15 @@ typedef struct ens_args {
     int figures;              /* show the band figures (a study loop may not want them) */
 } ens_args;
 
-/* A whole number from lo to hi given as key= (default dflt) into *out. */
-static nd_status whole(const nd_cmd_ctx *ctx, const char *key, double dflt, double lo, double hi,
-                       double *out, nd_error *err)
-{
-    nd_status st = nd_arg_opt_number(ctx, key, dflt, out, err);
-    if (st == ND_OK && !(*out >= lo && *out <= hi && *out == floor(*out)))
-        st = nd_arg_error(nd_arg_opt(ctx, key), err, ND_EVALUE, "%s must be a whole number "
-                          "from %.0f to %.0f", key, lo, hi);
-    return st;
-}
-
 static nd_status read_ens_args(const nd_cmd_ctx *ctx, const nd_train_call *tc, ens_args *ea,
                                nd_error *err)
 {
     double n, seed, threads;
     nd_status st;
-    if ((st = whole(ctx, "ensemble", 0, 2, ND_ENS_MAX_MEMBERS, &n, err)) ||
-        (st = whole(ctx, "seed", (double)nd_mlp_seed(nd_ude_net_const(tc->u)), 0,
+    if ((st = nd_arg_opt_whole(ctx, "ensemble", 0, 2, ND_ENS_MAX_MEMBERS, &n, err)) ||
+        (st = nd_arg_opt_whole(ctx, "seed", (double)nd_mlp_seed(nd_ude_net_const(tc->u)), 0,
                     9007199254740992.0, &seed, err)) ||
-        (st = whole(ctx, "threads", 0, 0, 256, &threads, err)) ||
+        (st = nd_arg_opt_whole(ctx, "threads", 0, 0, 256, &threads, err)) ||
         (st = nd_arg_opt_bool(ctx, "bootstrap", 0, &ea->bootstrap, err)) ||
         (st = nd_arg_opt_bool(ctx, "figures", 1, &ea->figures, err)))
         return st;

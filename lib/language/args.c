@@ -2,6 +2,7 @@
    argument sits ("argument 1 of 'sleep'", "option 't'"). */
 #include "args.h"
 
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -150,6 +151,16 @@ nd_status nd_arg_opt_number(const nd_cmd_ctx *ctx, const char *key, double dflt,
     const nd_arg *a = nd_arg_opt(ctx, key);
     *out = dflt;
     return a ? nd_arg_number(ctx, a, out, err) : ND_OK;
+}
+
+nd_status nd_arg_opt_whole(const nd_cmd_ctx *ctx, const char *key, double dflt, double lo,
+                           double hi, double *out, nd_error *err)
+{
+    nd_status st = nd_arg_opt_number(ctx, key, dflt, out, err);
+    if (st == ND_OK && !(*out >= lo && *out <= hi && *out == floor(*out)))
+        st = nd_arg_error(nd_arg_opt(ctx, key), err, ND_EVALUE,
+                          "%s must be a whole number from %g to %g", key, lo, hi);
+    return st;
 }
 
 nd_status nd_arg_opt_bool(const nd_cmd_ctx *ctx, const char *key, int dflt, int *out,

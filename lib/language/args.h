@@ -48,6 +48,11 @@ nd_status nd_arg_name(const nd_cmd_ctx *ctx, const nd_arg *arg, const char **out
 nd_status nd_arg_opt_number(const nd_cmd_ctx *ctx, const char *key, double dflt, double *out,
                             nd_error *err);
 
+/* Sets *out to option key's number when given, else to dflt, refusing (at the option) a
+   value that is not a whole number from lo to hi. */
+nd_status nd_arg_opt_whole(const nd_cmd_ctx *ctx, const char *key, double dflt, double lo,
+                           double hi, double *out, nd_error *err);
+
 /* Sets *out to option key's truth value when given, else to dflt. */
 nd_status nd_arg_opt_bool(const nd_cmd_ctx *ctx, const char *key, int dflt, int *out,
                           nd_error *err);
