@@ -290,7 +290,6 @@ static nd_status run_fit(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     nd_fit_stats stats = {0};
     nd_fit_profile prof = {0};
     int interrupted = 0;
-    double t0 = nd_progress_now();
     if (st == ND_OK) {
         nd_progress_init(&lv.pr, ctx, "fit-progress");
         nd_optim_callbacks cb = {ctx->exec->interrupt, on_progress, &lv, NULL, NULL};
@@ -315,12 +314,11 @@ static nd_status run_fit(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
                                                "are kept" : "fit done");
         if (st != ND_OK) nd_learn_locate_call(ctx, err);
     }
-    double seconds = nd_progress_now() - t0;
     if (st == ND_OK) st = nd_fit_stats_compute(f, &stats, err);
     if (st == ND_OK && fc->profile && !interrupted) st = profile(ctx, f, fc, &stats, &lv, &prof, err);
     if (st == ND_OK) {
         nd_fit_report r = {f, ctx->bind ? ctx->bind : nd_model_name(mo->model), &info, &stats,
-                           fc->profile && !interrupted ? &prof : NULL, seconds};
+                           fc->profile && !interrupted ? &prof : NULL};
         st = show(ctx, &r, err);
     }
     if (st == ND_OK && ctx->bind) st = bind_model(f, &stats, fc->profile && !interrupted ? &prof : NULL,

@@ -303,10 +303,11 @@ static nd_status run_symreg(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
         job->opt.progress = on_progress;
         job->opt.progress_ctx = sc;
         st = nd_symreg_job_run(job, err);
-        if (sc->pr.shown) {
+        if (st == ND_OK && !(job->res && job->res->interrupted)) {
+            nd_progress_end(&sc->pr);
+        } else if (sc->pr.shown) {
             char text[96];
-            snprintf(text, sizeof text, "symreg: %s after %.1f s",
-                     job->res && job->res->interrupted ? "interrupted" : "done",
+            snprintf(text, sizeof text, "symreg: stopped after %.1f s",
                      nd_progress_now() - sc->pr.start);
             nd_progress_text(&sc->pr, text);
         }

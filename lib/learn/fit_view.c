@@ -49,11 +49,11 @@ static void summary_line(const nd_fit_report *r, nd_sb *sb)
 {
     const nd_fit *f = r->fit;
     nd_sb_printf(sb, "fit of %s: %zu parameter%s on %zu dataset%s (%zu observed samples), %s, "
-                 "%ld iterations (%s), RMS residual %.4g, %.3g s\n",
+                 "%ld iterations (%s), RMS residual %.4g\n",
                  r->model_name, nd_fit_nparams(f), nd_fit_nparams(f) == 1 ? "" : "s",
                  nd_fit_ndata(f), nd_fit_ndata(f) == 1 ? "" : "s", nd_fit_nobs(f),
                  nd_fit_method_name(r->run->method), r->run->iterations, r->run->stop,
-                 sqrt(r->stats->ssr / (double)nd_fit_nobs(f)), r->seconds);
+                 sqrt(r->stats->ssr / (double)nd_fit_nobs(f)));
 }
 
 static void correlations_text(const nd_fit_report *r, nd_sb *sb)

@@ -15,7 +15,6 @@ typedef struct nd_fit_report {
     const nd_fit_run_info *run;
     const nd_fit_stats *stats;
     const nd_fit_profile *prof;
-    double seconds;
 } nd_fit_report;
 
 /* Returns the bundle (text/plain, text/html, application/vnd.neurodyn+json "fit"), or

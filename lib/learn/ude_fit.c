@@ -264,7 +264,8 @@ int nd_ude_fit_loss(void *fit, const double *theta, double *loss, double *grad)
                 double d = f->d[j * n + i], *r = f->res + j * n + i;
                 if (!f->observed[i] || !isfinite(d)) continue;
                 *r = f->ypred[j * n + i] + ude_lift(f, j, k, i, 0) - d;
-                data += *r * *r / (f->sc[i] * f->sc[i]);
+                double z = *r / f->sc[i];   /* scaled first: the loss's bits as before */
+                data += z * z;
             }
     data /= (double)f->nobs;
     double wc = S > 1 ? f->continuity / (double)(S - 1) : 0;
