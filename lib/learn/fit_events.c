@@ -9,7 +9,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../base/root.h"
 #include "fit_impl.h"
 #include "lift.h"
 
@@ -52,18 +51,17 @@ typedef struct probe {
     nd_fit *f;
     const fit_exp *e;
     double t;
-    size_t k;
 } probe;
 
 /* g_k at the end of the step of length s from the saved start (no sensitivities). */
-static double g_after(void *ctx, double s)
+static double g_after(void *ctx, size_t k, double s)
 {
     probe *pr = ctx;
     nd_fit *f = pr->f;
     memcpy(f->y, f->y0, f->n * sizeof *f->y);
     if (fit_step(f, pr->e, pr->t, s, 0) || events_at(f, pr->e, pr->t + s, f->y, f->gb))
         return NAN;
-    return f->gb[pr->k];
+    return f->gb[k];
 }
 
 /* Keeps the jump y⁻ − y⁺ of the observed variables at the event just fired (f->y0 before,
@@ -128,20 +126,11 @@ int fit_step_events(nd_fit *f, const fit_exp *e, double t, double h, int sens)
         if (events_at(f, e, t, f->y, f->ga) || fit_step(f, e, t, len, sens) ||
             events_at(f, e, tend, f->y, f->gb))
             return -1;
-        /* The earliest event that crossed (from below, as lib/ode/events.c decides). */
-        double best = INFINITY;
+        double best;
         size_t kbest = 0;
-        probe pr = {f, e, t, 0};
-        for (size_t k = 0; k < nw; k++) {
-            if (!(f->ga[k] < 0 && f->gb[k] >= 0)) continue;
-            double gk = f->gb[k], s;
-            pr.k = k;
-            if (nd_root_illinois(g_after, &pr, 0, f->ga[k], len, gk, 1e-15 * len + 1e-300,
-                                 200, &s))
-                return -1;
-            if (s < best) best = s, kbest = k;
-        }
-        if (best == INFINITY) return 0;
+        probe pr = {f, e, t};
+        int found = nd_salt_first_crossing(nw, f->ga, f->gb, len, g_after, &pr, &best, &kbest);
+        if (found <= 0) return found;
         /* Back to the start, the step to the event with its sensitivities, the reset. */
         memcpy(f->y, f->y0, n * sizeof *f->y);
         if (sens) memcpy(f->Sy, f->Sy0, n * ms * sizeof *f->Sy);

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/root.h"
+
 int nd_salt_init(nd_salt *s, const nd_model *m)
 {
     size_t n = nd_model_count(m, ND_MODEL_STATE), np = nd_model_count(m, ND_MODEL_PAR);
@@ -111,4 +113,34 @@ int nd_salt_time_adjoint(const nd_salt *s, double tbar, const double *dphi, doub
     for (size_t i = 0; i < n; i++) lm[i] += lambda * gy[i];
     for (size_t j = 0; mu && j < np; j++) mu[j] += lambda * gp[j];
     return 0;
+}
+
+typedef struct crossing {
+    nd_salt_event_fn g;
+    void *ctx;
+    size_t k;
+} crossing;
+
+static double event_at(void *ctx, double s)
+{
+    crossing *c = ctx;
+    return c->g(c->ctx, c->k, s);
+}
+
+int nd_salt_first_crossing(size_t nw, const double *ga, const double *gb, double len,
+                           nd_salt_event_fn g, void *ctx, double *s, size_t *k)
+{
+    double best = INFINITY;
+    crossing c = {g, ctx, 0};
+    for (c.k = 0; c.k < nw; c.k++) {
+        if (!(ga[c.k] < 0 && gb[c.k] >= 0)) continue;
+        double r;
+        if (nd_root_illinois(event_at, &c, 0, ga[c.k], len, gb[c.k], 1e-15 * len + 1e-300,
+                             200, &r))
+            return -1;
+        if (r < best) best = r, *k = c.k;
+    }
+    if (best == INFINITY) return 0;
+    *s = best;
+    return 1;
 }

@@ -66,4 +66,15 @@ double nd_salt_reset_adjoint(const nd_salt *s, const double *lp, const double *c
 int nd_salt_time_adjoint(const nd_salt *s, double tbar, const double *dphi, double *lm,
                          double *mu);
 
+/* Event k's function at s into a step (the step from its start redone to length s), or
+   NaN when that step fails. */
+typedef double (*nd_salt_event_fn)(void *ctx, size_t k, double s);
+
+/* The earliest of nw events that crossed from below over a step of length len (ga: their
+   values at its start, gb: at its end; below-to-at-or-above, as lib/ode/events.c decides),
+   located on the step's own solution by Illinois. Sets *s and *k and returns 1; 0 when
+   none crossed; -1 when a root search failed. */
+int nd_salt_first_crossing(size_t nw, const double *ga, const double *gb, double len,
+                           nd_salt_event_fn g, void *ctx, double *s, size_t *k);
+
 #endif

@@ -11,7 +11,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../base/root.h"
 #include "lift.h"
 #include "ude_fit_impl.h"
 
@@ -154,12 +153,12 @@ static int events_at(nd_ude_fit *f, double t, const double *y, double *g)
 
 typedef struct probe {
     nd_ude_fit *f;
-    size_t j, k;
+    size_t j;
     double t;
 } probe;
 
 /* g_k at the end of the step of length s from the saved start f->y0 (no tape). */
-static double g_after(void *ctx, double s)
+static double g_after(void *ctx, size_t k, double s)
 {
     probe *pr = ctx;
     nd_ude_fit *f = pr->f;
@@ -167,7 +166,7 @@ static double g_after(void *ctx, double s)
     if (ude_rk_step(f, pr->j, pr->t, s, f->ym, 0, 0, 0) ||
         events_at(f, pr->t + s, f->ym, f->gb))
         return NAN;
-    return f->gb[pr->k];
+    return f->gb[k];
 }
 
 /* Applies event k at ts to y (the state just before it), keeping its jump and, when
@@ -210,20 +209,11 @@ int ude_step(nd_ude_fit *f, size_t j, double t, double h, double *y, int record,
             tape_step(f, fired ? UDE_REST : UDE_STEP, j, t, len, y, record, q) ||
             events_at(f, tend, y, f->gb))
             return -1;
-        /* The earliest event that crossed (from below, as lib/ode/events.c decides). */
-        double best = INFINITY;
+        double best;
         size_t kbest = 0;
-        probe pr = {f, j, 0, t};
-        for (size_t k = 0; k < nw; k++) {
-            if (!(f->ga[k] < 0 && f->gb[k] >= 0)) continue;
-            double gk = f->gb[k], s;
-            pr.k = k;
-            if (nd_root_illinois(g_after, &pr, 0, f->ga[k], len, gk, 1e-15 * len + 1e-300,
-                                 200, &s))
-                return -1;
-            if (s < best) best = s, kbest = k;
-        }
-        if (best == INFINITY) return 0;
+        probe pr = {f, j, t};
+        int found = nd_salt_first_crossing(nw, f->ga, f->gb, len, g_after, &pr, &best, &kbest);
+        if (found <= 0) return found;
         /* Back to the start: the step to the event, taped in place of the whole one. */
         *q = q0, f->nent = e0;
         memcpy(y, f->y0, n * sizeof *y);
