@@ -136,6 +136,8 @@ nd_mlp *nd_mlp_create(size_t nin, const size_t *hidden, size_t nhidden, size_t n
 void nd_mlp_reinit(nd_mlp *m, uint64_t seed)
 {
     m->seed = seed;
+    /* the biases too: a new network starts with them at 0 */
+    memset(m->params, 0, m->nparams * sizeof *m->params);
     init_weights(m);
 }
 

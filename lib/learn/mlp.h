@@ -34,7 +34,8 @@ nd_mlp *nd_mlp_create(size_t nin, const size_t *hidden, size_t nhidden, size_t n
 /* Returns an independent deep copy of m (NULL when out of memory). */
 nd_mlp *nd_mlp_copy(const nd_mlp *m);
 
-/* Draws fresh weights from seed exactly as nd_mlp_create would, keeping shape and scaling. */
+/* Draws fresh weights (and zero biases) from seed exactly as nd_mlp_create would, keeping
+   shape and scaling. */
 void nd_mlp_reinit(nd_mlp *m, uint64_t seed);
 
 /* Frees m (NULL is fine). */

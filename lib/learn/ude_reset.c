@@ -6,8 +6,6 @@
 
 void nd_ude_reset(nd_ude *u, uint64_t seed)
 {
-    /* nd_mlp_reinit draws the weights only: the biases a new network starts with are 0 */
-    memset(nd_mlp_params(u->net), 0, nd_mlp_nparams(u->net) * sizeof(double));
     nd_mlp_reinit(u->net, seed);
     nd_mlp_set_scaling(u->net, NULL, NULL, NULL, NULL, NULL);   /* the identity */
     u->scaled = 0;

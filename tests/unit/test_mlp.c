@@ -333,3 +333,22 @@ TEST(mlp_bad_arguments_give_clear_errors)
                    "\"scaling\": {\"in_std\": [-1]}}",
                    "standard deviation");
 }
+
+TEST(mlp_reinit_is_a_fresh_network_biases_included)
+{
+    /* A retry of the default recipe reinitialises a trained network: it must start where
+       nd_mlp_create with that seed starts, not from the trained biases. */
+    static const size_t hidden[] = {8};
+    nd_mlp *a = nd_mlp_create(2, hidden, 1, 1, ND_ACT_TANH, 7, NULL);
+    nd_mlp *b = nd_mlp_create(2, hidden, 1, 1, ND_ACT_TANH, 3, NULL);
+    CHECK(a && b);
+    if (a && b) {
+        double *p = nd_mlp_params(b);
+        for (size_t i = 0; i < nd_mlp_nparams(b); i++) p[i] += 0.5;   /* "trained" */
+        nd_mlp_reinit(b, 7);
+        CHECK(memcmp(nd_mlp_params(a), nd_mlp_params(b),
+                     nd_mlp_nparams(a) * sizeof(double)) == 0);
+    }
+    nd_mlp_free(a);
+    nd_mlp_free(b);
+}
