@@ -1,0 +1,228 @@
+/* The Laplace approximation (lib/learn/laplace.h, ude_laplace.h): the Hessian of a known
+   function, the posterior of Bayesian linear regression against its closed form, the
+   evidence maximum as MacKay's condition, and on a trained hybrid the exactness of the
+   learned term's Jacobian, the Hessian against a directional difference of the adjoint
+   gradient, and the band's SD against √(φᵀΣφ) worked out here. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../lib/data/noise.h"
+#include "../../lib/learn/laplace.h"
+#include "../../lib/learn/mlp.h"
+#include "../../lib/learn/ude_laplace.h"
+#include "../../lib/learn/ude_term.h"
+#include "test.h"
+#include "ude_fixture.h"
+
+/* f(x) = x0⁴/12 + x0·x1·x2 + 3·x1² with its exact gradient: H = [[x0², x2, x1],
+   [x2, 6, x0], [x1, x0, 0]]. */
+static int quartic(void *ctx, const double *x, double *f, double *g)
+{
+    (void)ctx;
+    *f = pow(x[0], 4) / 12 + x[0] * x[1] * x[2] + 3 * x[1] * x[1];
+    if (g) {
+        g[0] = pow(x[0], 3) / 3 + x[1] * x[2];
+        g[1] = x[0] * x[2] + 6 * x[1];
+        g[2] = x[0] * x[1];
+    }
+    return 0;
+}
+
+TEST(laplace_hessian_matches_the_analytic_one)
+{
+    double x[4] = {9, 1.5, -0.7, 2.0}, H[9];   /* x[0] is not among the parameters */
+    CHECK_INT(nd_laplace_hessian(quartic, NULL, x + 1, 3, 0, 3, 1e-4, H, NULL), ND_OK);
+    const double want[9] = {1.5 * 1.5, 2.0, -0.7, 2.0, 6, 1.5, -0.7, 1.5, 0};
+    for (int i = 0; i < 9; i++) CHECK_NEAR(H[i], want[i], 1e-7);
+    CHECK(x[1] == 1.5 && x[2] == -0.7 && x[3] == 2.0);   /* restored */
+    /* a block: parameters 1 … 2 only */
+    CHECK_INT(nd_laplace_hessian(quartic, NULL, x + 1, 3, 1, 2, 1e-4, H, NULL), ND_OK);
+    CHECK_NEAR(H[0], 6, 1e-7);
+    CHECK_NEAR(H[1], 1.5, 1e-7);
+    CHECK_NEAR(H[3], 0, 1e-7);
+}
+
+/* y = Φθ + ε, σ = 0.5: the negative log-likelihood Σ (yⱼ − φⱼᵀθ)²/(2σ²). */
+typedef struct linreg {
+    const double *phi, *y;
+    size_t n;
+} linreg;
+
+static int nll(void *ctx, const double *th, double *f, double *g)
+{
+    const linreg *l = ctx;
+    *f = 0;
+    if (g) g[0] = g[1] = 0;
+    for (size_t j = 0; j < l->n; j++) {
+        double r = l->y[j] - l->phi[2 * j] * th[0] - l->phi[2 * j + 1] * th[1];
+        *f += r * r / (2 * 0.25);
+        if (g) g[0] -= r * l->phi[2 * j] / 0.25, g[1] -= r * l->phi[2 * j + 1] / 0.25;
+    }
+    return 0;
+}
+
+TEST(laplace_posterior_of_linear_regression_is_the_closed_form)
+{
+    const double phi[] = {1, 0.2, 1, -0.5, 1, 1.3, 1, 2.1, 1, -1.7};
+    const double y[] = {0.9, 0.1, 1.8, 2.4, -0.6};
+    linreg l = {phi, y, 5};
+    double th[2] = {0.7, 0.8}, H[4];
+    CHECK_INT(nd_laplace_hessian(nll, &l, th, 2, 0, 2, 1e-4, H, NULL), ND_OK);
+    /* closed form: A = ΦᵀΦ/σ² + αI, Σ = A⁻¹ (2 × 2 by hand) */
+    double s00 = 0, s01 = 0, s11 = 0, alpha = 0.3;
+    for (int j = 0; j < 5; j++) {
+        s00 += phi[2 * j] * phi[2 * j];
+        s01 += phi[2 * j] * phi[2 * j + 1];
+        s11 += phi[2 * j + 1] * phi[2 * j + 1];
+    }
+    double a = s00 / 0.25 + alpha, b = s01 / 0.25, d = s11 / 0.25 + alpha, det = a * d - b * b;
+    nd_laplace_post post;
+    CHECK_INT(nd_laplace_posterior(H, th, 2, alpha, &post, NULL), ND_OK);
+    CHECK_NEAR(post.cov[0], d / det, 1e-9);
+    CHECK_NEAR(post.cov[1], -b / det, 1e-9);
+    CHECK_NEAR(post.cov[2], -b / det, 1e-9);
+    CHECK_NEAR(post.cov[3], a / det, 1e-9);
+    CHECK(!post.evidence && post.alpha == alpha && post.clipped == 0);
+    /* the predictive SD of a new point x* = (1, 0.4) */
+    const double xs[2] = {1, 0.4};
+    double sd, v = (xs[0] * (d * xs[0] - b * xs[1]) + xs[1] * (-b * xs[0] + a * xs[1])) / det;
+    nd_laplace_predictive_sd(&post, xs, 1, &sd);
+    CHECK_NEAR(sd, sqrt(v), 1e-9);
+    nd_laplace_post_free(&post);
+    /* the evidence maximum: α‖θ‖² = γ = Σ λ/(λ + α) (MacKay 1992, eq. 4.9), and the log
+       evidence lower on either side */
+    CHECK_INT(nd_laplace_posterior(H, th, 2, -1, &post, NULL), ND_OK);
+    CHECK(post.evidence && post.alpha > 0);
+    double tr = a + d - 2 * alpha, dt = (a - alpha) * (d - alpha) - b * b;   /* of ΦᵀΦ/σ² */
+    double l1 = 0.5 * (tr + sqrt(tr * tr - 4 * dt)), l2 = 0.5 * (tr - sqrt(tr * tr - 4 * dt));
+    double al = post.alpha, gamma = l1 / (l1 + al) + l2 / (l2 + al);
+    CHECK_NEAR(post.gamma, gamma, 1e-9);
+    CHECK_NEAR(al * (th[0] * th[0] + th[1] * th[1]), gamma, 1e-9);
+    nd_laplace_post lo, hi;
+    CHECK_INT(nd_laplace_posterior(H, th, 2, 0.5 * al, &lo, NULL), ND_OK);
+    CHECK_INT(nd_laplace_posterior(H, th, 2, 2 * al, &hi, NULL), ND_OK);
+    CHECK(lo.log_evidence < post.log_evidence && hi.log_evidence < post.log_evidence);
+    nd_laplace_post_free(&post);
+    nd_laplace_post_free(&lo);
+    nd_laplace_post_free(&hi);
+}
+
+TEST(laplace_of_a_trained_hybrid_is_exact_in_its_last_layer)
+{
+    nd_model *m = nd_model_builtin("hh_rinzel", NULL);
+    nd_stim *stim = nd_stim_create();
+    nd_stim_add_step(stim, 1, 20, 10);
+    nd_dataset *full = ude_fx_simulate(m, stim, nd_model_index(m, ND_MODEL_PAR, "I"), 8, 0.1);
+    const char *cols[] = {"t", "V"};
+    nd_dataset *d = ude_fx_select(full, cols, 2);
+    nd_ds_add_noise(d, "V", 0.05, 3, NULL);
+    nd_ds_set_meta(d, "input", "I");
+    nd_ds_set_stim(d, stim);
+    const char *rep[] = {"INa"}, *in[] = {"V", "n"}, *obs[] = {"V"};
+    size_t hidden[] = {5, 4};
+    nd_ude_spec s = {rep, 1, in, 2, hidden, 2, ND_ACT_TANH, 3};
+    nd_ude *u = nd_ude_create(m, &s, NULL);
+    nd_ude_experiment ex;
+    CHECK_INT(nd_ude_experiment_of(u, d, &ex, NULL), ND_OK);
+    nd_ude_fit_options fo;
+    nd_ude_fit_options_default(&fo);
+    fo.observe = obs;
+    fo.nobserve = 1;
+    nd_error err = {0};
+    nd_ude_fit *f = nd_ude_fit_create_multi(u, &ex, 1, &fo, &err);
+    CHECK(f != NULL);
+    nd_optim_options oo;
+    nd_optim_options_default(&oo);
+    CHECK(nd_ude_fit_run(f, ND_OPTIM_LBFGS, &oo, 20, NULL, &err) == ND_OK);
+    size_t n = nd_ude_fit_nparams(f);
+    double *theta = malloc(n * sizeof *theta);
+    nd_ude_fit_theta(f, theta);
+
+    nd_ude_laplace lp;
+    CHECK_INT(nd_ude_laplace_fit(u, &ex, 1, &fo, -1, &lp, &err), ND_OK);
+    size_t p = lp.post.p, np = nd_mlp_nparams(nd_ude_net(u));
+    CHECK_INT(p, 5);   /* 4 weights and a bias */
+    CHECK_INT(lp.first, np - 5);
+    CHECK_INT(lp.nobs, nd_ds_rows(d));
+    for (size_t i = 0; i < p; i++) {
+        CHECK(lp.post.cov[i * p + i] > 0);
+        for (size_t j = 0; j < p; j++) CHECK_NEAR(lp.post.cov[i * p + j], lp.post.cov[j * p + i], 1e-12 * fabs(lp.post.cov[i * p + i]));
+    }
+    /* the network is back at its trained weights */
+    double *now = malloc(n * sizeof *now);
+    nd_ude_fit_theta(f, now);
+    for (size_t i = 0; i < np; i++) CHECK(now[i] == theta[i]);
+
+    /* the Hessian against the directional central difference of the exact gradient:
+       H·v ≈ (g(θ + εv) − g(θ − εv)) / 2ε on the last layer, v a fixed direction */
+    double *H = malloc(p * p * sizeof *H), *gp = malloc(n * sizeof *gp), *gm = malloc(n * sizeof *gm), L;
+    nd_ude_fit_options o0 = fo;
+    nd_ude_fit *f0 = nd_ude_fit_create_multi(u, &ex, 1, &o0, &err);
+    CHECK_INT(nd_laplace_hessian(nd_ude_fit_loss, f0, theta, n, lp.first, p, 1e-4, H, &err), ND_OK);
+    const double v[5] = {0.3, -0.5, 0.2, 0.9, -0.4};
+    double eps = 1e-3;
+    for (size_t i = 0; i < p; i++) theta[lp.first + i] += eps * v[i];
+    nd_ude_fit_loss(f0, theta, &L, gp);
+    for (size_t i = 0; i < p; i++) theta[lp.first + i] -= 2 * eps * v[i];
+    nd_ude_fit_loss(f0, theta, &L, gm);
+    for (size_t i = 0; i < p; i++) theta[lp.first + i] += eps * v[i];
+    double scale = 0;
+    for (size_t i = 0; i < p * p; i++) scale = fmax(scale, fabs(H[i]));
+    for (size_t i = 0; i < p; i++) {
+        double hv = 0;
+        for (size_t j = 0; j < p; j++) hv += H[i * p + j] * v[j];
+        CHECK_NEAR(hv, (gp[lp.first + i] - gm[lp.first + i]) / (2 * eps), 1e-4 * scale);
+    }
+    /* the precision is N/(2L̂) times that Hessian, plus α: Σ⁻¹ Σ = I */
+    double c = (double)lp.nobs / (2 * lp.data_loss);
+    for (size_t i = 0; i < p; i++)
+        for (size_t j = 0; j < p; j++) {
+            double s2 = 0;
+            for (size_t k = 0; k < p; k++)
+                s2 += (c * H[i * p + k] + (i == k) * lp.post.alpha) * lp.post.cov[k * p + j];
+            if (!lp.post.clipped) CHECK_NEAR(s2, i == j, 1e-6);
+        }
+
+    /* the Jacobian of INa in the last layer is exact: INa(θ + Δ) − INa(θ) = φ·Δ */
+    size_t rows = nd_ds_rows(full);
+    double *phi = malloc(rows * p * sizeof *phi), *a = malloc(rows * sizeof *a), *b = malloc(rows * sizeof *b);
+    CHECK_INT(nd_ude_laplace_term_jacobian(u, &lp, "INa", full, phi, &err), ND_OK);
+    nd_ude_term te;
+    CHECK_INT(nd_ude_term_find(u, "INa", NULL, &te, &err), ND_OK);
+    CHECK_INT(nd_ude_term_along(&te, full, a, NULL, &err), ND_OK);
+    double *w = nd_mlp_params(nd_ude_net(u));
+    double keep[5];
+    memcpy(keep, w + lp.first, sizeof keep);
+    for (size_t i = 0; i < p; i++) w[lp.first + i] += v[i];
+    CHECK_INT(nd_ude_term_along(&te, full, b, NULL, &err), ND_OK);
+    memcpy(w + lp.first, keep, sizeof keep);
+    for (size_t r = 0; r < rows; r++) {
+        double lin = 0;
+        for (size_t i = 0; i < p; i++) lin += phi[r * p + i] * v[i];
+        CHECK_NEAR(b[r] - a[r], lin, 1e-9 * (1 + fabs(a[r]) + fabs(b[r])));
+    }
+    /* the band: the trained term ∓ 2 √(φᵀΣφ), the truth beside it */
+    nd_ens_band band;
+    double *truth = malloc(rows * sizeof *truth);
+    CHECK_INT(nd_ude_laplace_term_band(u, &lp, "INa", NULL, full, &band, truth, &err), ND_OK);
+    for (size_t r = 0; r < rows; r += 7) {
+        double q = 0;
+        for (size_t i = 0; i < p; i++)
+            for (size_t j = 0; j < p; j++) q += phi[r * p + i] * lp.post.cov[i * p + j] * phi[r * p + j];
+        /* Σ has entries far larger than φᵀΣφ: the sums cancel, so rounding shows early */
+        CHECK_NEAR(band.sd[r], sqrt(q), 1e-8 * (1 + sqrt(q)));
+        CHECK_NEAR(band.mean[r], a[r], 1e-12 * (1 + fabs(a[r])));
+        CHECK_NEAR(band.hi[r] - band.lo[r], 4 * band.sd[r], 1e-9 * (1 + band.sd[r]));
+        CHECK(isfinite(truth[r]));
+    }
+    nd_ens_band_free(&band);
+    nd_ude_laplace_free(&lp);
+    free(truth), free(phi), free(a), free(b), free(H), free(gp), free(gm), free(theta), free(now);
+    nd_ude_fit_free(f0);
+    nd_ude_fit_free(f);
+    nd_ude_free(u);
+    nd_ds_free(d);
+    nd_ds_free(full);
+    nd_model_free(m);
+}
