@@ -21,7 +21,8 @@ static char *laplace_json(const nd_ude_laplace *lp, const char *net_name, const 
              nd_json_put(j, "prior_precision", nd_json_real(lp->post.alpha)) ||
              nd_json_put(j, "prior", nd_json_utf8(lp->post.evidence ? "evidence" : "given")) ||
              nd_json_put(j, "well_determined", nd_json_real(lp->post.gamma)) ||
-             nd_json_put(j, "clipped", json_integer((json_int_t)lp->post.clipped));
+             nd_json_put(j, "clipped", json_integer((json_int_t)lp->post.clipped)) ||
+             nd_json_put(j, "covariance", nd_json_reals(lp->post.cov, lp->post.p * lp->post.p));
     if (!rc && c && c->band) {
         const nd_ens_band *b = c->band;
         json_t *tb = json_object();
