@@ -1,4 +1,4 @@
-/* The Laplace posterior (laplace.h): the Hessian from an exact gradient, its eigenvalues
+/* The Laplace posterior (laplace.h): the precision's eigenvalues
    (LAPACK dsyev), the evidence-maximising prior precision and the covariance. */
 #include "laplace.h"
 
@@ -6,32 +6,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-
-nd_status nd_laplace_hessian(nd_objective fn, void *ctx, double *theta, size_t n, size_t first,
-                             size_t p, double h, double *H, nd_error *err)
-{
-    double *gp = malloc((n + 1) * sizeof *gp), *gm = malloc((n + 1) * sizeof *gm), f;
-    nd_status st = gp && gm ? ND_OK : nd_error_fail(err, ND_ENOMEM, "out of memory");
-    for (size_t j = 0; st == ND_OK && j < p; j++) {
-        double *x = &theta[first + j], x0 = *x, step = h * (1 + fabs(x0));
-        *x = x0 + step;
-        int bad = fn(ctx, theta, &f, gp);
-        *x = x0 - step;
-        bad |= fn(ctx, theta, &f, gm);
-        *x = x0;
-        if (bad) {
-            st = nd_error_fail(err, ND_ESOLVER, "the loss could not be evaluated near the "
-                               "trained weights");
-            break;
-        }
-        for (size_t i = 0; i < p; i++) H[i * p + j] = (gp[first + i] - gm[first + i]) / (2 * step);
-    }
-    for (size_t i = 0; st == ND_OK && i < p; i++)
-        for (size_t j = 0; j < i; j++) H[i * p + j] = H[j * p + i] = 0.5 * (H[i * p + j] + H[j * p + i]);
-    free(gp);
-    free(gm);
-    return st;
-}
 
 void nd_laplace_post_free(nd_laplace_post *post)
 {

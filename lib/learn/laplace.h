@@ -10,7 +10,6 @@
 #include <stddef.h>
 
 #include "../base/error.h"
-#include "optim.h"
 
 typedef struct nd_laplace_post {
     size_t p;
@@ -21,12 +20,6 @@ typedef struct nd_laplace_post {
     size_t clipped;       /* eigenvalues of H below 0 set to 0 (not a minimum there) */
     int evidence;         /* α came from the evidence (else it was given) */
 } nd_laplace_post;
-
-/* Writes into H (p × p, symmetric) the Hessian of fn with respect to theta[first …
-   first+p−1] by central differences of fn's exact gradient (step h relative to 1 + |θᵢ|),
-   symmetrised; theta (n long) is restored. ND_ESOLVER when fn fails, ND_ENOMEM. */
-nd_status nd_laplace_hessian(nd_objective fn, void *ctx, double *theta, size_t n, size_t first,
-                             size_t p, double h, double *H, nd_error *err);
 
 /* Computes the posterior at the mode theta (p values) from H (p × p, the Hessian of the
    negative log-likelihood): alpha ≥ 0 is the prior precision, alpha < 0 asks for the

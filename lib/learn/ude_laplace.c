@@ -1,8 +1,8 @@
-/* The last-layer Laplace posterior of a hybrid and the band of its learned term
-   (ude_laplace.h). The likelihood: the data loss L is the mean of N squared normalised
-   residuals, so with Gaussian noise of variance σ² (normalised) the negative
-   log-likelihood is N·L/(2σ²); σ² is its maximum-likelihood value L̂ at the trained
-   weights, so the Hessian of the negative log-likelihood is N/(2L̂)·∇²L. */
+/* The last-layer Laplace posterior of a hybrid and the bands it gives (ude_laplace.h).
+   The likelihood: the data loss is the mean of N squared normalised residuals; with
+   Gaussian noise of normalised variance σ² the negative log-likelihood is Σ rⱼ²/(2σ²),
+   σ² its maximum-likelihood value (the residuals' mean square) at the trained weights,
+   and its Gauss–Newton matrix JᵀJ/σ² (J the normalised predictions' Jacobian). */
 #include "ude_laplace.h"
 
 #include <math.h>
@@ -17,29 +17,37 @@ void nd_ude_laplace_free(nd_ude_laplace *lp)
     memset(lp, 0, sizeof *lp);
 }
 
-static int observed(const nd_ude_fit_options *fo, const char *name)
+void nd_ude_laplace_pred_free(nd_ude_laplace_pred *pr)
 {
-    if (!fo->observe) return 1;
-    for (size_t i = 0; i < fo->nobserve; i++)
-        if (strcmp(fo->observe[i], name) == 0) return 1;
-    return 0;
+    nd_ens_band_free(&pr->band);
+    free(pr->data);
+    free(pr->t);
+    memset(pr, 0, sizeof *pr);
 }
 
-/* The finite observed values of the experiments' state columns. */
-static size_t count_observed(const nd_ude *u, const nd_ude_experiment *ex, size_t nex,
-                             const nd_ude_fit_options *fo)
+/* The data-loss fit of u on the experiments (no L2, no collocation), its θ and the output
+   layer's place and size in it. */
+static nd_ude_fit *data_fit(nd_ude *u, const nd_ude_experiment *ex, size_t nex,
+                            const nd_ude_fit_options *fo, double **theta, size_t *first,
+                            size_t *p, nd_error *err)
 {
-    const nd_model *m = nd_ude_model(u);
-    size_t N = 0;
-    for (size_t k = 0; k < nex; k++)
-        for (size_t s = 0; s < nd_model_count(m, ND_MODEL_STATE); s++) {
-            const char *name = nd_model_item_at(m, ND_MODEL_STATE, s)->name;
-            int c = nd_ds_find(ex[k].data, name);
-            if (c < 1 || !observed(fo, name)) continue;
-            const double *x = nd_ds_col(ex[k].data, (size_t)c);
-            for (size_t r = 0; r < nd_ds_rows(ex[k].data); r++) N += isfinite(x[r]) != 0;
-        }
-    return N;
+    nd_ude_fit_options o = *fo;
+    o.l2 = 0;
+    o.collocation = 0;
+    const nd_mlp *net = nd_ude_net_const(u);
+    size_t nh = nd_mlp_nhidden(net);
+    size_t last = nh ? nd_mlp_hidden(net, nh - 1) : nd_mlp_nin(net);
+    *p = nd_mlp_nout(net) * (last + 1);
+    *first = nd_mlp_nparams(net) - *p;
+    nd_ude_fit *f = nd_ude_fit_create_multi(u, ex, nex, &o, err);
+    if (!f) return NULL;
+    if (!(*theta = malloc(nd_ude_fit_nparams(f) * sizeof **theta))) {
+        nd_ude_fit_free(f);
+        nd_error_fail(err, ND_ENOMEM, "out of memory");
+        return NULL;
+    }
+    nd_ude_fit_theta(f, *theta);
+    return f;
 }
 
 nd_status nd_ude_laplace_fit(nd_ude *u, const nd_ude_experiment *ex, size_t nex,
@@ -47,41 +55,81 @@ nd_status nd_ude_laplace_fit(nd_ude *u, const nd_ude_experiment *ex, size_t nex,
                              nd_error *err)
 {
     memset(lp, 0, sizeof *lp);
-    nd_ude_fit_options o = *fo;
-    o.l2 = 0;
-    o.collocation = 0;
-    const nd_mlp *net = nd_ude_net_const(u);
-    size_t nh = nd_mlp_nhidden(net);
-    size_t last = nh ? nd_mlp_hidden(net, nh - 1) : nd_mlp_nin(net);
-    size_t p = nd_mlp_nout(net) * (last + 1);
-    lp->first = nd_mlp_nparams(net) - p;
-    lp->nobs = count_observed(u, ex, nex, fo);
-    nd_ude_fit *f = nd_ude_fit_create_multi(u, ex, nex, &o, err);
+    double *theta = NULL;
+    size_t p;
+    nd_ude_fit *f = data_fit(u, ex, nex, fo, &theta, &lp->first, &p, err);
     if (!f) return err && err->code ? err->code : ND_ENOMEM;
-    size_t n = nd_ude_fit_nparams(f);
-    double *theta = malloc(n * sizeof *theta), *H = malloc((p * p + 1) * sizeof *H);
-    nd_status st = theta && H ? ND_OK : nd_error_fail(err, ND_ENOMEM, "out of memory");
-    double loss = NAN;
+    nd_ude_fit_jac jac;
+    nd_status st = nd_ude_fit_jacobian(f, theta, lp->first, p, &jac, err);
+    double *H = st == ND_OK ? calloc(p * p + 1, sizeof *H) : NULL;
+    if (st == ND_OK && !H) st = nd_error_fail(err, ND_ENOMEM, "out of memory");
     if (st == ND_OK) {
-        nd_ude_fit_theta(f, theta);
-        if (nd_ude_fit_loss(f, theta, &loss, NULL) || !(nd_ude_fit_last(f).data > 0))
-            st = nd_error_fail(err, ND_ESOLVER, "the trained network's loss is not finite "
-                               "and positive on these data");
-        lp->data_loss = nd_ude_fit_last(f).data;
+        double ss = 0;
+        for (size_t r = 0; r < jac.rows; r++) ss += jac.res[r] * jac.res[r];
+        lp->nobs = jac.rows;
+        lp->data_loss = jac.rows ? ss / (double)jac.rows : NAN;
+        if (!(lp->data_loss > 0))
+            st = nd_error_fail(err, ND_EVALUE, "the network fits the data exactly (or there "
+                               "are none): no noise to set the likelihood's width");
     }
-    /* A step of 1e-4 (relative): the loss is smooth in the output layer, and the central
-       difference's O(h²) error stays far below the Hessian's own scale. */
-    if (st == ND_OK) st = nd_laplace_hessian(nd_ude_fit_loss, f, theta, n, lp->first, p, 1e-4, H, err);
-    if (st == ND_OK) {
-        double scale = (double)lp->nobs / (2 * lp->data_loss);
-        for (size_t i = 0; i < p * p; i++) H[i] *= scale;
-        st = nd_laplace_posterior(H, theta + lp->first, p, prior, &lp->post, err);
+    for (size_t r = 0; st == ND_OK && r < jac.rows; r++) {
+        const double *J = jac.J + r * p;
+        for (size_t a = 0; a < p; a++)
+            for (size_t b = 0; b < p; b++) H[a * p + b] += J[a] * J[b] / lp->data_loss;
     }
-    if (theta) nd_ude_fit_loss(f, theta, &loss, NULL);   /* the network back at its mode */
+    if (st == ND_OK) st = nd_laplace_posterior(H, theta + lp->first, p, prior, &lp->post, err);
+    nd_ude_fit_jac_free(&jac);
     nd_ude_fit_free(f);
     free(theta);
     free(H);
     if (st != ND_OK) nd_ude_laplace_free(lp);
+    return st;
+}
+
+nd_status nd_ude_laplace_predict(nd_ude *u, const nd_ude_laplace *lp, const nd_ude_experiment *ex,
+                                 const nd_ude_fit_options *fo, nd_ude_laplace_pred *pr,
+                                 nd_error *err)
+{
+    memset(pr, 0, sizeof *pr);
+    double *theta = NULL;
+    size_t first, p;
+    nd_ude_fit *f = data_fit(u, ex, 1, fo, &theta, &first, &p, err);
+    if (!f) return err && err->code ? err->code : ND_ENOMEM;
+    nd_ude_fit_jac jac;
+    nd_status st = nd_ude_fit_jacobian(f, theta, first, p, &jac, err);
+    size_t m = 0, state = st == ND_OK && jac.rows ? jac.state[0] : 0;
+    for (size_t r = 0; st == ND_OK && r < jac.rows; r++) {
+        if (jac.state[r] < state) state = jac.state[r];   /* the first observed variable */
+    }
+    for (size_t r = 0; st == ND_OK && r < jac.rows; r++) m += jac.state[r] == state;
+    double *mean = malloc((m + 1) * sizeof *mean), *sd = malloc((m + 1) * sizeof *sd);
+    pr->data = malloc((m + 1) * sizeof *pr->data);
+    pr->t = malloc((m + 1) * sizeof *pr->t);
+    if (st == ND_OK && (!mean || !sd || !pr->data || !pr->t))
+        st = nd_error_fail(err, ND_ENOMEM, "out of memory");
+    double scale = 1;
+    for (size_t r = 0, k = 0; st == ND_OK && r < jac.rows; r++) {
+        if (jac.state[r] != state) continue;
+        scale = jac.scale[r];
+        double s;
+        nd_laplace_predictive_sd(&lp->post, jac.J + r * p, 1, &s);
+        mean[k] = jac.data[r] + jac.res[r] * scale;   /* ŷ (lifted across resets) */
+        pr->data[k] = jac.data[r];
+        pr->t[k] = jac.t[r];
+        sd[k++] = s * scale;
+    }
+    if (st == ND_OK) st = nd_ens_band_of(mean, sd, m, &pr->band, err);
+    if (st == ND_OK) {
+        pr->noise = scale * sqrt(lp->data_loss);
+        pr->coverage = nd_ens_coverage(&pr->band, pr->data, 0, NULL);
+        pr->predictive = nd_ens_coverage(&pr->band, pr->data, pr->noise, NULL);
+    }
+    free(mean);
+    free(sd);
+    nd_ude_fit_jac_free(&jac);
+    nd_ude_fit_free(f);
+    free(theta);
+    if (st != ND_OK) nd_ude_laplace_pred_free(pr);
     return st;
 }
 

@@ -8,6 +8,28 @@
 #include "../base/strbuf.h"
 #include "../base/textfmt.h"
 
+static json_t *pred_json(const nd_ude_laplace_pred *pr, const char *data, const char *var)
+{
+    json_t *o = json_object();
+    int rc = !o || nd_json_put(o, "data", nd_json_utf8(data)) ||
+             nd_json_put(o, "variable", nd_json_utf8(var)) ||
+             nd_json_put(o, "band", nd_json_utf8("prediction ± 2 SD (linearised)")) ||
+             nd_json_put(o, "points", json_integer((json_int_t)pr->band.m)) ||
+             nd_json_put(o, "spread", nd_json_real(nd_ens_mean_sd(&pr->band))) ||
+             nd_json_put(o, "noise", nd_json_real(pr->noise)) ||
+             nd_json_put(o, "coverage", nd_json_real(pr->coverage)) ||
+             nd_json_put(o, "predictive_coverage", nd_json_real(pr->predictive));
+    return nd_json_ok(o, rc);
+}
+
+static void pred_text(nd_sb *s, const nd_ude_laplace_pred *pr, const char *data, const char *var)
+{
+    nd_sb_printf(s, "  %s on %s: mean SD %.3g (noise %.3g); inside ± 2 SD %.1f %%, inside "
+                 "± 2√(SD² + noise²) %.1f %% of %zu samples\n", var, data,
+                 nd_ens_mean_sd(&pr->band), pr->noise, 100 * pr->coverage, 100 * pr->predictive,
+                 pr->band.m);
+}
+
 static char *laplace_json(const nd_ude_laplace *lp, const char *net_name, const char *data_name,
                           const nd_ude_laplace_check *c)
 {
@@ -23,6 +45,8 @@ static char *laplace_json(const nd_ude_laplace *lp, const char *net_name, const 
              nd_json_put(j, "well_determined", nd_json_real(lp->post.gamma)) ||
              nd_json_put(j, "clipped", json_integer((json_int_t)lp->post.clipped)) ||
              nd_json_put(j, "covariance", nd_json_reals(lp->post.cov, lp->post.p * lp->post.p));
+    if (!rc && c && c->train) rc = nd_json_put(j, "train", pred_json(c->train, data_name, c->variable));
+    if (!rc && c && c->held) rc = nd_json_put(j, "heldout", pred_json(c->held, c->held_name, c->variable));
     if (!rc && c && c->band) {
         const nd_ens_band *b = c->band;
         json_t *tb = json_object();
@@ -55,6 +79,8 @@ nd_bundle *nd_ude_laplace_view(const nd_ude_laplace *lp, const char *net_name,
     if (lp->post.clipped)
         nd_sb_printf(&s, "  %zu negative curvature directions set to the prior alone\n",
                      lp->post.clipped);
+    if (c && c->train) pred_text(&s, c->train, data_name, c->variable);
+    if (c && c->held) pred_text(&s, c->held, c->held_name, c->variable);
     if (c && c->band)
         nd_sb_printf(&s, "  %s ± 2 SD: mean SD %.4g; covers the true %s on %.1f %% of %zu points\n",
                      c->term, nd_ens_mean_sd(c->band), c->term, 100 * c->coverage, c->band->m);
