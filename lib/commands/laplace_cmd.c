@@ -58,7 +58,7 @@ static nd_status give(nd_cmd_ctx *ctx, const nd_train_call *tc, const nd_ude_lap
     nd_ude_laplace_check c = {.term = nd_ude_replace(tc->u, 0), .truth = tv, .coverage = NAN,
                               .train = &pt, .held_name = held->name};
     nd_status st = tv ? ND_OK : nd_error_fail(err, ND_ENOMEM, "out of memory");
-    if (st == ND_OK) st = nd_ude_laplace_predict(tc->u, lp, &tc->ex[0], &tc->fo, &pt, err);
+    if (st == ND_OK) st = nd_ude_laplace_predict(tc->u, lp, NULL, &tc->fo, &pt, err);
     if (st == ND_OK && held->ds) {
         st = nd_ude_laplace_predict(tc->u, lp, &held->ex, &tc->fo, &ph, err);
         if (st != ND_OK) nd_target_locate(err, nd_arg_opt(ctx, "heldout"));

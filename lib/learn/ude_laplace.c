@@ -6,6 +6,7 @@
 #include "ude_laplace.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -14,6 +15,7 @@
 void nd_ude_laplace_free(nd_ude_laplace *lp)
 {
     nd_laplace_post_free(&lp->post);
+    nd_ude_fit_jac_free(&lp->jac);
     memset(lp, 0, sizeof *lp);
 }
 
@@ -61,6 +63,7 @@ nd_status nd_ude_laplace_fit(nd_ude *u, const nd_ude_experiment *ex, size_t nex,
     if (!f) return err && err->code ? err->code : ND_ENOMEM;
     nd_ude_fit_jac jac;
     nd_status st = nd_ude_fit_jacobian(f, theta, lp->first, p, &jac, err);
+    lp->jac = jac;   /* kept for the band on the training data; freed with lp */
     double *H = st == ND_OK ? calloc(p * p + 1, sizeof *H) : NULL;
     if (st == ND_OK && !H) st = nd_error_fail(err, ND_ENOMEM, "out of memory");
     if (st == ND_OK) {
@@ -78,7 +81,6 @@ nd_status nd_ude_laplace_fit(nd_ude *u, const nd_ude_experiment *ex, size_t nex,
             for (size_t b = 0; b < p; b++) H[a * p + b] += J[a] * J[b] / lp->data_loss;
     }
     if (st == ND_OK) st = nd_laplace_posterior(H, theta + lp->first, p, prior, &lp->post, err);
-    nd_ude_fit_jac_free(&jac);
     nd_ude_fit_free(f);
     free(theta);
     free(H);
@@ -86,37 +88,29 @@ nd_status nd_ude_laplace_fit(nd_ude *u, const nd_ude_experiment *ex, size_t nex,
     return st;
 }
 
-nd_status nd_ude_laplace_predict(nd_ude *u, const nd_ude_laplace *lp, const nd_ude_experiment *ex,
-                                 const nd_ude_fit_options *fo, nd_ude_laplace_pred *pr,
-                                 nd_error *err)
+/* The band of the first observed variable of experiment k's rows of jac. */
+static nd_status band_of(const nd_ude_laplace *lp, const nd_ude_fit_jac *jac, size_t k,
+                         nd_ude_laplace_pred *pr, nd_error *err)
 {
-    memset(pr, 0, sizeof *pr);
-    double *theta = NULL;
-    size_t first, p;
-    nd_ude_fit *f = data_fit(u, ex, 1, fo, &theta, &first, &p, err);
-    if (!f) return err && err->code ? err->code : ND_ENOMEM;
-    nd_ude_fit_jac jac;
-    nd_status st = nd_ude_fit_jacobian(f, theta, first, p, &jac, err);
-    size_t m = 0, state = st == ND_OK && jac.rows ? jac.state[0] : 0;
-    for (size_t r = 0; st == ND_OK && r < jac.rows; r++) {
-        if (jac.state[r] < state) state = jac.state[r];   /* the first observed variable */
-    }
-    for (size_t r = 0; st == ND_OK && r < jac.rows; r++) m += jac.state[r] == state;
+    size_t m = 0, p = jac->p, state = SIZE_MAX;
+    for (size_t r = 0; r < jac->rows; r++)
+        if (jac->exp[r] == k && jac->state[r] < state) state = jac->state[r];
+    for (size_t r = 0; r < jac->rows; r++) m += jac->exp[r] == k && jac->state[r] == state;
     double *mean = malloc((m + 1) * sizeof *mean), *sd = malloc((m + 1) * sizeof *sd);
     pr->data = malloc((m + 1) * sizeof *pr->data);
     pr->t = malloc((m + 1) * sizeof *pr->t);
-    if (st == ND_OK && (!mean || !sd || !pr->data || !pr->t))
-        st = nd_error_fail(err, ND_ENOMEM, "out of memory");
+    nd_status st = mean && sd && pr->data && pr->t ? ND_OK
+                                                  : nd_error_fail(err, ND_ENOMEM, "out of memory");
     double scale = 1;
-    for (size_t r = 0, k = 0; st == ND_OK && r < jac.rows; r++) {
-        if (jac.state[r] != state) continue;
-        scale = jac.scale[r];
+    for (size_t r = 0, i = 0; st == ND_OK && r < jac->rows; r++) {
+        if (jac->exp[r] != k || jac->state[r] != state) continue;
+        scale = jac->scale[r];
         double s;
-        nd_laplace_predictive_sd(&lp->post, jac.J + r * p, 1, &s);
-        mean[k] = jac.data[r] + jac.res[r] * scale;   /* ŷ (lifted across resets) */
-        pr->data[k] = jac.data[r];
-        pr->t[k] = jac.t[r];
-        sd[k++] = s * scale;
+        nd_laplace_predictive_sd(&lp->post, jac->J + r * p, 1, &s);
+        mean[i] = jac->data[r] + jac->res[r] * scale;   /* ŷ (lifted across resets) */
+        pr->data[i] = jac->data[r];
+        pr->t[i] = jac->t[r];
+        sd[i++] = s * scale;
     }
     if (st == ND_OK) st = nd_ens_band_of(mean, sd, m, &pr->band, err);
     if (st == ND_OK) {
@@ -126,9 +120,36 @@ nd_status nd_ude_laplace_predict(nd_ude *u, const nd_ude_laplace *lp, const nd_u
     }
     free(mean);
     free(sd);
-    nd_ude_fit_jac_free(&jac);
-    nd_ude_fit_free(f);
-    free(theta);
+    return st;
+}
+
+nd_status nd_ude_laplace_predict(const nd_ude *u, const nd_ude_laplace *lp, const nd_ude_experiment *ex,
+                                 const nd_ude_fit_options *fo, nd_ude_laplace_pred *pr,
+                                 nd_error *err)
+{
+    memset(pr, 0, sizeof *pr);
+    nd_status st;
+    if (!ex) {
+        st = band_of(lp, &lp->jac, 0, pr, err);
+    } else {
+        /* A fit keeps its segment starts in the hybrid: a copy keeps u's for its own data. */
+        nd_ude *c = nd_ude_copy(u);
+        if (!c) return nd_error_fail(err, ND_ENOMEM, "out of memory");
+        double *theta = NULL;
+        size_t first, p;
+        nd_ude_fit *f = data_fit(c, ex, 1, fo, &theta, &first, &p, err);
+        if (!f) {
+            nd_ude_free(c);
+            return err && err->code ? err->code : ND_ENOMEM;
+        }
+        nd_ude_fit_jac jac;
+        st = nd_ude_fit_jacobian(f, theta, first, p, &jac, err);
+        if (st == ND_OK) st = band_of(lp, &jac, 0, pr, err);
+        nd_ude_fit_jac_free(&jac);
+        nd_ude_fit_free(f);
+        nd_ude_free(c);
+        free(theta);
+    }
     if (st != ND_OK) nd_ude_laplace_pred_free(pr);
     return st;
 }

@@ -22,6 +22,7 @@ typedef struct nd_ude_laplace {
     size_t first;           /* where the output layer starts in the network's parameters */
     size_t nobs;            /* observed samples in the data loss */
     double data_loss;       /* the mean squared normalised residual at the trained weights */
+    nd_ude_fit_jac jac;     /* the observed predictions' Jacobian on the training data */
 } nd_ude_laplace;
 
 /* A prediction's linearised band at the observed samples of one variable of one
@@ -47,9 +48,10 @@ nd_status nd_ude_laplace_fit(nd_ude *u, const nd_ude_experiment *ex, size_t nex,
 void nd_ude_laplace_free(nd_ude_laplace *lp);
 
 /* The linearised band of the first observed variable (fo's observe, else the first state
-   in the data) of u's prediction on experiment ex under lp (trained on other data or the
-   same): one adjoint per sample, as nd_ude_laplace_fit. Its errors. */
-nd_status nd_ude_laplace_predict(nd_ude *u, const nd_ude_laplace *lp, const nd_ude_experiment *ex,
+   in the data) of u's prediction on experiment ex under lp: one adjoint per sample, as
+   nd_ude_laplace_fit; ex NULL: on lp's first training experiment, from the Jacobian it
+   kept (no solve). u is left as it was (the fit runs on a copy). Its errors. */
+nd_status nd_ude_laplace_predict(const nd_ude *u, const nd_ude_laplace *lp, const nd_ude_experiment *ex,
                                  const nd_ude_fit_options *fo, nd_ude_laplace_pred *pr,
                                  nd_error *err);
 

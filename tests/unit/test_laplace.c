@@ -183,6 +183,22 @@ TEST(laplace_of_a_trained_hybrid_is_exact_in_its_last_layer)
     nd_ude_fit_jac_free(&jac);
     nd_ude_fit_free(f0);
 
+    /* the prediction's band on the training data: ŷ ∓ 2√(JΣJᵀ), the data beside it */
+    nd_ude_laplace_pred pr;
+    CHECK_INT(nd_ude_laplace_predict(u, &lp, &ex, &fo, &pr, &err), ND_OK);
+    nd_ude_laplace_pred kept;   /* from the Jacobian the posterior kept: the same band */
+    CHECK_INT(nd_ude_laplace_predict(u, &lp, NULL, &fo, &kept, &err), ND_OK);
+    CHECK_INT(kept.band.m, pr.band.m);
+    for (size_t j = 0; j < nd_ds_rows(d); j++) CHECK_NEAR(kept.band.sd[j], pr.band.sd[j], 1e-9 * (1 + pr.band.sd[j]));
+    nd_ude_laplace_pred_free(&kept);
+    CHECK_INT(pr.band.m, nd_ds_rows(d));
+    for (size_t j = 0; j < nd_ds_rows(d); j++) {
+        CHECK(isfinite(pr.band.sd[j]) && pr.band.sd[j] >= 0);
+        CHECK(pr.data[j] == nd_ds_col(d, 1)[j]);
+    }
+    CHECK(pr.predictive >= pr.coverage);
+    nd_ude_laplace_pred_free(&pr);
+
     /* on data the hybrid itself produced the residuals vanish and the Gauss–Newton matrix
        (2/N)·JᵀJ is the Hessian of the loss: against central differences of its gradient */
     size_t R = nd_ds_rows(d);
@@ -217,17 +233,6 @@ TEST(laplace_of_a_trained_hybrid_is_exact_in_its_last_layer)
     nd_ude_fit_free(f2);
     nd_ds_free(self);
     free(th2), free(yv), free(g);
-
-    /* the prediction's band on the training data: ŷ ∓ 2√(JΣJᵀ), the data beside it */
-    nd_ude_laplace_pred pr;
-    CHECK_INT(nd_ude_laplace_predict(u, &lp, &ex, &fo, &pr, &err), ND_OK);
-    CHECK_INT(pr.band.m, R);
-    for (size_t j = 0; j < R; j++) {
-        CHECK(isfinite(pr.band.sd[j]) && pr.band.sd[j] >= 0);
-        CHECK(pr.data[j] == nd_ds_col(d, 1)[j]);
-    }
-    CHECK(pr.predictive >= pr.coverage);
-    nd_ude_laplace_pred_free(&pr);
 
     /* the Jacobian of INa in the last layer is exact: INa(θ + Δ) − INa(θ) = φ·Δ */
     const double v[5] = {0.3, -0.5, 0.2, 0.9, -0.4};
