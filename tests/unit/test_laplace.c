@@ -9,11 +9,13 @@
 #include <string.h>
 
 #include "../../lib/data/noise.h"
+#include "../../lib/language/workspace.h"
 #include "../../lib/learn/laplace.h"
 #include "../../lib/learn/mlp.h"
 #include "../../lib/learn/ude_laplace.h"
 #include "../../lib/learn/ude_term.h"
 #include "../../lib/learn/ude_verdict.h"
+#include "rec_sink.h"
 #include "test.h"
 #include "ude_fixture.h"
 
@@ -275,4 +277,38 @@ TEST(laplace_of_a_trained_hybrid_is_exact_in_its_last_layer)
     nd_ds_free(d);
     nd_ds_free(full);
     nd_model_free(m);
+}
+
+TEST(laplace_command_binds_its_record_and_locates_errors)
+{
+    rec_fixture f;
+    rec_fixture_setup(&f);
+    CHECK_INT(rec_fixture_run(&f, "use fhn\nset I = 0.5\n"
+                                  "data = simulate t=20 sample=0.5 observe=v noise=0.05 seed=3\n"
+                                  "truth = simulate t=20 sample=0.5\n"
+                                  "net = ude replace=v inputs=v,w hidden=4 seed=3\n"
+                                  "train net data lbfgs iters=20\n"
+                                  "post = laplace net data truth=truth heldout=data"), ND_OK);
+    nd_value *r = nd_ws_get(nd_interp_workspace(f.in), "post");
+    CHECK(r && r->kind == ND_VAL_RECORD);
+    if (r && r->kind == ND_VAL_RECORD) {
+        nd_value *p = nd_record_get(r, "parameters"), *cov = nd_record_get(r, "covariance");
+        CHECK(p && p->as.num == 5);   /* 4 weights and a bias */
+        CHECK(cov && cov->kind == ND_VAL_VECTOR && cov->as.vec.n == 25);
+        nd_value *tc = nd_record_get(r, "term_coverage");
+        CHECK(tc && tc->as.num >= 0 && tc->as.num <= 1);
+        /* held out = the training data: the band from a fresh Jacobian on a copy equals the
+           one from the posterior's own */
+        nd_value *c = nd_record_get(r, "coverage"), *hc = nd_record_get(r, "heldout_coverage");
+        nd_value *s = nd_record_get(r, "spread"), *hs = nd_record_get(r, "heldout_spread");
+        CHECK(c && hc && c->as.num == hc->as.num);
+        CHECK(s && hs && fabs(s->as.num - hs->as.num) <= 1e-9 * s->as.num);
+    }
+    CHECK_INT(rec_fixture_run(&f, "laplace net data prior=-1"), ND_EVALUE);
+    CHECK_CONTAINS(f.e.msg, "prior=");
+    CHECK_INT(f.e.col, 24);   /* on the value */
+    CHECK_INT(rec_fixture_run(&f, "laplace data net"), ND_ETYPE);
+    CHECK_INT(rec_fixture_run(&f, "laplace net data truth=data"), ND_EVALUE);
+    CHECK_CONTAINS(f.e.msg, "no column 'w'");
+    rec_fixture_teardown(&f);
 }
