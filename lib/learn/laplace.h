@@ -1,8 +1,8 @@
 /* The Laplace approximation of a posterior over a few parameters (MacKay 1992; Ritter,
    Botev & Barber 2018; Daxberger et al. 2021): a Gaussian at the trained values whose
    precision is the Hessian of the negative log-likelihood (or its Gauss–Newton matrix)
-   plus an isotropic prior
-   precision α, α chosen by maximising the evidence (MacKay's fixed point) unless given;
+   plus an isotropic prior precision α, α chosen by maximising the evidence (MacKay's
+   fixed point) unless given;
    and the predictive SD of a quantity linear in those parameters, √(φᵀ Σ φ). Plain
    linear algebra, shared by any model whose last layer is the parameter block. */
 #ifndef ND_LEARN_LAPLACE_H
