@@ -199,6 +199,7 @@ static const nd_command cmd_node = {
 
 nd_status nd_cmd_register_learn(nd_cmd_registry *reg, nd_error *err)
 {
-    static const nd_command *const all[] = {&cmd_ude, &cmd_node, &nd_cmd_train, &nd_cmd_eval};
+    static const nd_command *const all[] = {&cmd_ude, &cmd_node, &nd_cmd_train, &nd_cmd_eval,
+                                              &nd_cmd_laplace};
     return nd_cmd_register_list(reg, all, sizeof all / sizeof all[0], err);
 }

@@ -9,6 +9,9 @@
 /* The train command (cmd_train.c). */
 extern const nd_command nd_cmd_train;
 
+/* The laplace command (laplace_cmd.c). */
+extern const nd_command nd_cmd_laplace;
+
 /* The eval command (cmd_eval.c). */
 extern const nd_command nd_cmd_eval;
 

@@ -40,8 +40,8 @@ void nd_ens_mean_sd_of(const double *x, size_t n, size_t stride, double *mean, d
     *sd = k > 1 ? sqrt(q / (double)(k - 1)) : NAN;
 }
 
-nd_status nd_ens_band_compute(const double *v, size_t nmem, size_t m, nd_ens_band *b,
-                              nd_error *err)
+/* Allocates b's arrays for m points. */
+static nd_status band_alloc(nd_ens_band *b, size_t m, nd_error *err)
 {
     memset(b, 0, sizeof *b);
     b->m = m;
@@ -49,20 +49,44 @@ nd_status nd_ens_band_compute(const double *v, size_t nmem, size_t m, nd_ens_ban
     b->sd = malloc((m + 1) * sizeof *b->sd);
     b->lo = malloc((m + 1) * sizeof *b->lo);
     b->hi = malloc((m + 1) * sizeof *b->hi);
-    b->n = malloc((m + 1) * sizeof *b->n);
+    b->n = calloc(m + 1, sizeof *b->n);
     if (!b->mean || !b->sd || !b->lo || !b->hi || !b->n) {
         nd_ens_band_free(b);
         return nd_error_fail(err, ND_ENOMEM, "out of memory");
     }
-    for (size_t j = 0; j < m; j++) {
+    return ND_OK;
+}
+
+static void band_edges(nd_ens_band *b, size_t j)
+{
+    b->lo[j] = b->mean[j] - ND_ENS_BAND_K * b->sd[j];
+    b->hi[j] = b->mean[j] + ND_ENS_BAND_K * b->sd[j];
+}
+
+nd_status nd_ens_band_compute(const double *v, size_t nmem, size_t m, nd_ens_band *b,
+                              nd_error *err)
+{
+    nd_status st = band_alloc(b, m, err);
+    for (size_t j = 0; st == ND_OK && j < m; j++) {
         size_t k = 0;
         for (size_t i = 0; i < nmem; i++) k += isfinite(v[i * m + j]) != 0;
         b->n[j] = k;
         nd_ens_mean_sd_of(v + j, nmem, m, &b->mean[j], &b->sd[j]);
-        b->lo[j] = b->mean[j] - ND_ENS_BAND_K * b->sd[j];
-        b->hi[j] = b->mean[j] + ND_ENS_BAND_K * b->sd[j];
+        band_edges(b, j);
     }
-    return ND_OK;
+    return st;
+}
+
+nd_status nd_ens_band_of(const double *mean, const double *sd, size_t m, nd_ens_band *b,
+                         nd_error *err)
+{
+    nd_status st = band_alloc(b, m, err);
+    for (size_t j = 0; st == ND_OK && j < m; j++) {
+        b->mean[j] = mean[j];
+        b->sd[j] = sd[j];
+        band_edges(b, j);
+    }
+    return st;
 }
 
 void nd_ens_band_free(nd_ens_band *b)

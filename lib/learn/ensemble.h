@@ -40,6 +40,11 @@ typedef struct nd_ens_band {
 nd_status nd_ens_band_compute(const double *v, size_t nmem, size_t m, nd_ens_band *b,
                               nd_error *err);
 
+/* Fills b from a mean and an SD given at each of m points (a posterior's, not members':
+   n stays 0); the band mean ∓ ND_ENS_BAND_K sd as nd_ens_band_compute's. ND_ENOMEM. */
+nd_status nd_ens_band_of(const double *mean, const double *sd, size_t m, nd_ens_band *b,
+                         nd_error *err);
+
 /* Frees what b holds and zeroes it. */
 void nd_ens_band_free(nd_ens_band *b);
 

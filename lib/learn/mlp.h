@@ -111,6 +111,12 @@ nd_status nd_mlp_work_set_batch(nd_mlp_work *w, size_t batch);
 nd_status nd_mlp_backward(const nd_mlp *m, nd_mlp_work *w, size_t batch, const double *dy,
                           double *grad_params, double *dx);
 
+/* Returns the input of the output layer (the last hidden layer's activations, or the
+   scaled input for a network without hidden layers) of row `row` of the last forward pass
+   on w: nd_mlp_hidden(m, nhidden − 1) values. The output layer is affine in its weights
+   and bias, so these give its Jacobian exactly (laplace.h). */
+const double *nd_mlp_work_last_input(const nd_mlp_work *w, size_t row);
+
 /* Returns a new JSON object with architecture, activation, seed, parameters and scaling
    (doubles round-trip exactly through json_dumps' 17 digits); NULL when a parameter is
    not finite (JSON has no NaN) or out of memory. */

@@ -185,3 +185,9 @@ nd_status nd_mlp_backward(const nd_mlp *m, nd_mlp_work *w, size_t batch, const d
             for (size_t i = 0; i < nin; i++) dx[r * nin + i] = delta[r * nin + i] / m->in_std[i];
     return ND_OK;
 }
+
+const double *nd_mlp_work_last_input(const nd_mlp_work *w, size_t row)
+{
+    size_t L = w->nlayers - 1;
+    return w->a[L] + row * w->width[L];
+}

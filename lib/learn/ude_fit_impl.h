@@ -175,6 +175,10 @@ nd_status ude_tape_reserve(nd_ude_fit *f, size_t N, nd_error *err);
 /* The sum over the parts (ude_fit_multi.c): loss and gradient, θ in and out. */
 int ude_multi_loss(nd_ude_fit *f, const double *theta, double *loss, double *grad);
 void ude_multi_set_theta(nd_ude_fit *f, const double *theta);
+
+/* Writes part k's θ (the shared network head, then its own part of theta from off) into
+   f->pth. */
+void ude_multi_part_theta(nd_ude_fit *f, size_t k, const double *theta, size_t off);
 void ude_multi_theta(const nd_ude_fit *f, double *theta);
 
 #endif

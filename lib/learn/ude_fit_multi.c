@@ -131,7 +131,7 @@ nd_ude_fit *nd_ude_fit_create_multi(nd_ude *u, const nd_ude_experiment *ex, size
 }
 
 /* Part k's θ: the shared network parameters, then its own starts from offset off of θ. */
-static void part_theta(nd_ude_fit *f, size_t k, const double *theta, size_t off)
+void ude_multi_part_theta(nd_ude_fit *f, size_t k, const double *theta, size_t off)
 {
     size_t P = f->npar_net;
     memcpy(f->pth, theta, P * sizeof *f->pth);
@@ -142,7 +142,7 @@ void ude_multi_set_theta(nd_ude_fit *f, const double *theta)
 {
     size_t off = f->npar_net;
     for (size_t k = 0; k < f->nparts; k++) {
-        part_theta(f, k, theta, off);
+        ude_multi_part_theta(f, k, theta, off);
         ude_fit_set_theta(f->part[k], f->pth);
         off += f->part[k]->ntheta - f->npar_net;
     }
@@ -174,7 +174,7 @@ int ude_multi_loss(nd_ude_fit *f, const double *theta, double *loss, double *gra
         nd_ude_fit *p = f->part[k];
         size_t own = p->ntheta - P;
         double lk;
-        part_theta(f, k, theta, off);
+        ude_multi_part_theta(f, k, theta, off);
         if (nd_ude_fit_loss(p, f->pth, &lk, grad ? f->pgr : NULL)) return 1;
         *loss += lk;
         if (grad) {

@@ -127,22 +127,24 @@ static int reads_state(const nd_ude *u, const char *name)
     return 0;
 }
 
-nd_status nd_ude_term_along(const nd_ude_term *t, const nd_dataset *ds, double *learned,
-                            double *truth, nd_error *err)
+/* Fills p with ds's rows (points_free it on success or failure); truth: every
+   state is needed. */
+static nd_status points_along(points *p, const nd_ude_term *t, const nd_dataset *ds, int truth,
+                              nd_error *err)
 {
     size_t m = nd_ds_rows(ds);
+    memset(p, 0, sizeof *p);
     if (m < 1 || nd_ds_cols(ds) < 1 || strcmp(nd_ds_name(ds, 0), "t") != 0)
         return nd_error_fail(err, ND_EVALUE, "the dataset needs a column t and at least one row");
-    points p;
-    nd_status st = points_init(&p, t, m, err);
+    nd_status st = points_init(p, t, m, err);
     const double *tc = nd_ds_col(ds, 0);
-    for (size_t r = 0; st == ND_OK && r < m; r++) p.tt[r] = tc[r];
-    for (size_t s = 0; st == ND_OK && s < p.n; s++) {
-        const char *name = nd_model_item_at(p.truth, ND_MODEL_STATE, s)->name;
+    for (size_t r = 0; st == ND_OK && r < m; r++) p->tt[r] = tc[r];
+    for (size_t s = 0; st == ND_OK && s < p->n; s++) {
+        const char *name = nd_model_item_at(p->truth, ND_MODEL_STATE, s)->name;
         int c = nd_ds_find(ds, name);
         if (c >= 1) {
             const double *x = nd_ds_col(ds, (size_t)c);
-            for (size_t r = 0; r < m; r++) p.Y[r * p.n + s] = x[r];
+            for (size_t r = 0; r < m; r++) p->Y[r * p->n + s] = x[r];
         } else if (truth || reads_state(t->u, name)) {
             st = nd_error_fail(err, ND_EVALUE, "the dataset has no column '%s': %s needs every "
                                "state read (simulate the model without observe=)", name,
@@ -153,18 +155,37 @@ nd_status nd_ude_term_along(const nd_ude_term *t, const nd_dataset *ds, double *
     int par = -1;
     const nd_stim *stim0 = nd_ude_stim(t->u, &par);
     if (st == ND_OK && stim0 && par >= 0) {
-        const char *pn = nd_model_item_at(p.truth, ND_MODEL_PAR, (size_t)par)->name;
+        const char *pn = nd_model_item_at(p->truth, ND_MODEL_PAR, (size_t)par)->name;
         int c = nd_ds_find(ds, pn);
         nd_stim *stim = c >= 1 ? NULL : nd_stim_copy(stim0);
         if (c < 1 && !stim) st = nd_error_fail(err, ND_ENOMEM, "out of memory");
         else if (stim) st = nd_stim_prepare(stim, tc[m - 1], err);
-        double base = nd_model_pars(p.truth)[par];
+        double base = nd_model_pars(p->truth)[par];
         for (size_t r = 0; st == ND_OK && r < m; r++)
-            assign(&p, r, pn, c >= 1 ? nd_ds_col(ds, (size_t)c)[r]
+            assign(p, r, pn, c >= 1 ? nd_ds_col(ds, (size_t)c)[r]
                                      : base + nd_stim_eval(stim, tc[r]));
         nd_stim_free(stim);
     }
+    return st;
+}
+
+nd_status nd_ude_term_along(const nd_ude_term *t, const nd_dataset *ds, double *learned,
+                            double *truth, nd_error *err)
+{
+    points p;
+    nd_status st = points_along(&p, t, ds, truth != NULL, err);
     if (st == ND_OK) st = evaluate(&p, learned, truth, err);
+    points_free(&p);
+    return st;
+}
+
+nd_status nd_ude_term_inputs(const nd_ude_term *t, const nd_dataset *ds, double *x, nd_error *err)
+{
+    points p;
+    nd_status st = points_along(&p, t, ds, 0, err);
+    size_t nin = nd_ude_ninputs(t->u);
+    for (size_t r = 0; st == ND_OK && r < p.m; r++)
+        nd_ude_inputs_at(t->u, p.tt[r], p.Y + r * p.n, p.Po + r * p.npo, x + r * nin);
     points_free(&p);
     return st;
 }

@@ -30,6 +30,10 @@ nd_status nd_ude_term_find(const nd_ude *u, const char *term, const char *true_n
 nd_status nd_ude_term_along(const nd_ude_term *t, const nd_dataset *ds, double *learned,
                             double *truth, nd_error *err);
 
+/* Writes the network's inputs at the rows of ds (nd_ds_rows × nd_ude_ninputs values), read
+   as nd_ude_term_along reads them. Its errors. */
+nd_status nd_ude_term_inputs(const nd_ude_term *t, const nd_dataset *ds, double *x, nd_error *err);
+
 /* Evaluates as input `sweep` (a state, a parameter or "t") runs over m points from lo to
    hi (into xs), the other states and parameters at the nfix values given by name, else
    the model's initial and current values. NameError for a name that is none of these. */
