@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "../learn/ude_ensemble.h"
-#include "../learn/ude_ensemble_view.h"
+#include "../learn/ude_ensemble_check.h"
 #include "../learn/ude_term.h"
 #include "../language/args.h"
 #include "../language/exec.h"
@@ -141,60 +141,32 @@ static nd_value *ens_record(nd_ude_ens *e, nd_bundle *view, const nd_ude_ens_che
     return NULL;
 }
 
-/* truth=: the band of the first replaced term along the truth's rows against the true
-   term of that name (its figure in tp, the share inside the band in *cover). */
-static nd_status term_check(const nd_cmd_ctx *ctx, const nd_train_call *tc, const ens_args *ea,
-                            const nd_ude_ens *e, nd_ens_band *b, double **tv, nd_ude_plot *tp,
-                            double *cover, nd_error *err)
-{
-    const char *term = nd_ude_replace(tc->u, 0);
-    size_t m = nd_ds_rows(ea->truth);
-    if (!(*tv = malloc((m + 1) * sizeof **tv))) return nd_error_fail(err, ND_ENOMEM, "out of memory");
-    nd_status st = nd_ude_ens_term_band(e->member, e->n, term, NULL, ea->truth, b, *tv, err);
-    if (st != ND_OK) {
-        nd_target_locate(err, nd_arg_opt(ctx, "truth"));
-        return st;
-    }
-    *cover = nd_ens_coverage(b, *tv, 0, NULL);
-    const nd_model_item *it = nd_model_find(nd_ude_truth(tc->u), term, NULL);
-    char title[300];
-    snprintf(title, sizeof title, "%.100s.%.60s over %zu members vs the true %.60s", tc->net_name,
-             term, e->n, term);
-    return nd_ude_ens_plot_term(b, e->n, ea->truth, *tv, tc->net_name, term, term,
-                                it ? it->unit : NULL, title, tp, err);
-}
-
-/* The checks on the training data (its first dataset) and the held-out data, with their
-   figures shown after the summary. */
+/* The checks on the training data (its first dataset) and the held-out data, and with
+   truth= the first replaced term against the true one, their figures shown after the
+   summary. */
 static nd_status check_and_show(nd_cmd_ctx *ctx, nd_train_call *tc, ens_args *ea,
                                 nd_ude_ens *e, nd_value **result, nd_error *err)
 {
-    nd_ude_ens_check c[2];
-    nd_ens_band b[2] = {{0}};
+    nd_ude_ens_checked k[2];
+    memset(k, 0, sizeof k);
     const atomic_int *intr = ctx->exec->interrupt;
     const char *const *obs = tc->fo.nobserve ? tc->fo.observe : NULL;
-    nd_status st = nd_ude_ens_check_data(e->member, e->n, &tc->ex[0], tc->data_name[0], obs,
-                                         intr, &c[0], &b[0], err);
+    nd_status st = nd_ude_ens_check_figure(e->member, e->n, tc->net_name, &tc->ex[0],
+                                           tc->data[0], tc->data_name[0], obs, intr, &k[0], err);
     if (st == ND_OK && ea->held)
-        st = nd_ude_ens_check_data(e->member, e->n, &ea->held_ex, ea->held_name, obs, intr,
-                                   &c[1], &b[1], err);
-    nd_ude_plot p[2] = {{0}};
-    const nd_dataset *ds[2] = {tc->data[0], ea->held};
-    for (int k = 0; st == ND_OK && k < 1 + (ea->held != NULL); k++) {
-        char title[300];
-        snprintf(title, sizeof title, "ensemble of %zu %.100s against %.60s", e->n, tc->net_name,
-                 c[k].data);
-        st = nd_ude_ens_plot_check(&c[k], ds[k], &b[k], tc->net_name, title, &p[k], err);
-    }
+        st = nd_ude_ens_check_figure(e->member, e->n, tc->net_name, &ea->held_ex, ea->held,
+                                     ea->held_name, obs, intr, &k[1], err);
     nd_ude_plot tp = {0};
     nd_ens_band tb = {0};
     double *tv = NULL, term_cover = NAN;
-    if (st == ND_OK && ea->truth)
-        st = term_check(ctx, tc, ea, e, &tb, &tv, &tp, &term_cover, err);
+    if (st == ND_OK && ea->truth &&
+        (st = nd_ude_ens_truth_check(e->member, e->n, tc->u, tc->net_name, ea->truth, &tb, &tv,
+                                     &term_cover, &tp, err)) != ND_OK)
+        nd_target_locate(err, nd_arg_opt(ctx, "truth"));
     if (st == ND_OK) {
-        nd_bundle *view = nd_ude_ens_view(e, tc->net_name, tc->data_name, tc->ndata, &c[0],
-                                          ea->held ? &c[1] : NULL);
-        nd_value *rec = view ? ens_record(e, view, &c[0], ea->held ? &c[1] : NULL) : NULL;
+        nd_bundle *view = nd_ude_ens_view(e, tc->net_name, tc->data_name, tc->ndata, &k[0].c,
+                                          ea->held ? &k[1].c : NULL);
+        nd_value *rec = view ? ens_record(e, view, &k[0].c, ea->held ? &k[1].c : NULL) : NULL;
         if (rec && ea->truth &&
             (nd_record_add_number(rec, "term_spread", nd_ens_mean_sd(&tb)) ||
              nd_record_add_number(rec, "term_coverage", term_cover))) {
@@ -203,16 +175,13 @@ static nd_status check_and_show(nd_cmd_ctx *ctx, nd_train_call *tc, ens_args *ea
         }
         st = nd_cmd_give(ctx, rec, result, err);
     }
-    for (int k = 0; st == ND_OK && ea->figures && k < 1 + (ea->held != NULL); k++)
-        st = show_plot(ctx, &p[k], "band", err);
+    for (int i = 0; st == ND_OK && ea->figures && i < 1 + (ea->held != NULL); i++)
+        st = show_plot(ctx, &k[i].p, "band", err);
     if (st == ND_OK && ea->figures && ea->truth) st = show_plot(ctx, &tp, "term_band", err);
     nd_ude_plot_clear(&tp);
     nd_ens_band_free(&tb);
     free(tv);
-    for (int k = 0; k < 2; k++) {
-        nd_ude_plot_clear(&p[k]);
-        nd_ens_band_free(&b[k]);
-    }
+    for (int i = 0; i < 2; i++) nd_ude_ens_checked_clear(&k[i]);
     return st;
 }
 
@@ -382,28 +351,9 @@ nd_status nd_eval_ens(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     if (st == ND_OK) {
         const nd_model_item *it = nd_model_find(nd_ude_truth(mem[0]), true_name ? true_name : term,
                                                 NULL);
-        const char *unit = it ? it->unit : "";
-        char sd[300], lo[300], hi[300], tr[300];
-        snprintf(sd, sizeof sd, "%s sd", term);
-        snprintf(lo, sizeof lo, "%s lo", term);
-        snprintf(hi, sizeof hi, "%s hi", term);
-        snprintf(tr, sizeof tr, "true %s", true_name ? true_name : term);
-        const char *names[] = {"t"}, *units[] = {nd_ds_unit(ds, 0)};
-        out = nd_ds_create(1, names, units);
-        int rc = !out || nd_ds_reserve(out, b.m) != 0;
-        for (size_t j = 0; !rc && j < b.m; j++) rc = nd_ds_append(out, &nd_ds_col(ds, 0)[j]);
-        rc = rc || nd_ds_add_column(out, term, unit, b.mean) || nd_ds_add_column(out, sd, unit, b.sd) ||
-             nd_ds_add_column(out, lo, unit, b.lo) || nd_ds_add_column(out, hi, unit, b.hi) ||
-             (tv && nd_ds_add_column(out, tr, unit, tv)) ||
-             nd_ds_set_meta(out, "ensemble", name) != ND_OK ||
-             nd_ds_set_meta(out, "term", term) != ND_OK ||
-             nd_ds_set_meta(out, "band", "mean ± 2 SD of the members") != ND_OK;
-        if (rc) {
-            nd_ds_free(out);
-            st = nd_error_fail(err, ND_ENOMEM, "out of memory");
-        } else {
-            st = nd_cmd_give(ctx, nd_value_dataset(out), result, err);
-        }
+        st = nd_ude_ens_term_dataset(&b, ds, tv, name, term, true_name, it ? it->unit : "",
+                                     &out, err);
+        if (st == ND_OK) st = nd_cmd_give(ctx, nd_value_dataset(out), result, err);
     }
     nd_ens_band_free(&b);
     free(tv);
