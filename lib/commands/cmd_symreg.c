@@ -257,19 +257,12 @@ static nd_status bind_result(const symreg_call *sc, nd_model *model, nd_value **
         return nd_error_fail(err, ND_ENOMEM, "out of memory");
     }
     /* The stimulus in force for the source (the network's, or the dataset model's)
-       carries over. */
+       carries over, as for sindy. */
+    const nd_model_obj *src = sc->model_obj;
     int par = -1;
-    nd_stim *stim = NULL;
-    const nd_ude *u = sc->job.sj.net;
-    if (u && nd_ude_stim(u, &par)) stim = nd_stim_copy(nd_ude_stim(u, &par));
-    else if (sc->model_obj && sc->model_obj->stim)
-        stim = nd_stim_copy(sc->model_obj->stim), par = sc->model_obj->stim_par;
-    if (stim && par >= 0 && par < (int)nd_model_count(mo->model, ND_MODEL_PAR)) {
-        mo->stim = stim;
+    if ((mo->stim = nd_sindy_job_stim(&sc->job.sj, src ? src->stim : NULL,
+                                      src ? src->stim_par : -1, mo->model, &par)))
         mo->stim_par = par;
-    } else {
-        nd_stim_free(stim);
-    }
     mo->fit = fit;
     *result = v;
     return ND_OK;
