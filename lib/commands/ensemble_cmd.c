@@ -75,14 +75,15 @@ static void on_member(void *ctx, size_t done, size_t total)
 }
 
 /* Shows p's figure with its caption and JSON member key (nd_learn_plot_show takes the
-   figure and the member). */
-static nd_status show_plot(const nd_cmd_ctx *ctx, nd_ude_plot *p, const char *key, nd_error *err)
+   figure and the member), bound to *result when result is not NULL. */
+static nd_status show_plot(const nd_cmd_ctx *ctx, nd_ude_plot *p, const char *key,
+                           nd_value **result, nd_error *err)
 {
     nd_figure *fig = p->fig;
     json_t *json = p->json;
     p->fig = NULL;
     p->json = NULL;
-    return nd_learn_plot_show(ctx, fig, p->caption, key, json, NULL, err);
+    return nd_learn_plot_show(ctx, fig, p->caption, key, json, result, err);
 }
 
 static int add_check(nd_value *r, const char *prefix, const nd_ude_ens_check *c)
@@ -152,10 +153,11 @@ static nd_status check_and_show(nd_cmd_ctx *ctx, nd_train_call *tc, ens_args *ea
     const atomic_int *intr = ctx->exec->interrupt;
     const char *const *obs = tc->fo.nobserve ? tc->fo.observe : NULL;
     nd_status st = nd_ude_ens_check_figure(e->member, e->n, tc->net_name, &tc->ex[0],
-                                           tc->data[0], tc->data_name[0], obs, intr, &k[0], err);
+                                           tc->data[0], tc->data_name[0], obs, intr, NULL, &k[0],
+                                           err);
     if (st == ND_OK && ea->held)
         st = nd_ude_ens_check_figure(e->member, e->n, tc->net_name, &ea->held_ex, ea->held,
-                                     ea->held_name, obs, intr, &k[1], err);
+                                     ea->held_name, obs, intr, NULL, &k[1], err);
     nd_ude_plot tp = {0};
     nd_ens_band tb = {0};
     double *tv = NULL, term_cover = NAN;
@@ -176,8 +178,8 @@ static nd_status check_and_show(nd_cmd_ctx *ctx, nd_train_call *tc, ens_args *ea
         st = nd_cmd_give(ctx, rec, result, err);
     }
     for (int i = 0; st == ND_OK && ea->figures && i < 1 + (ea->held != NULL); i++)
-        st = show_plot(ctx, &k[i].p, "band", err);
-    if (st == ND_OK && ea->figures && ea->truth) st = show_plot(ctx, &tp, "term_band", err);
+        st = show_plot(ctx, &k[i].p, "band", NULL, err);
+    if (st == ND_OK && ea->figures && ea->truth) st = show_plot(ctx, &tp, "term_band", NULL, err);
     nd_ude_plot_clear(&tp);
     nd_ens_band_free(&tb);
     free(tv);
@@ -284,50 +286,37 @@ nd_status nd_plot_ens(const nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
                                 "title=, width=, height= (not %s=)", ctx->call->args[i].key);
     nd_value *holder = NULL;
     nd_dataset *ds = NULL;
-    nd_ens_band b = {0};
-    nd_ude_plot p = {0};
+    nd_ude_ens_checked k;
+    memset(&k, 0, sizeof k);
     double *tv = NULL;
-    char dflt[300], *title = NULL;
+    char *title = NULL;
     nd_status st;
     const char *key = term ? "term_band" : "band";
     if (term) {
         const char *true_name;
-        st = term_band(ctx, mem, n, term, &true_name, &holder, &ds, &b, &tv, err);
-        const nd_model_item *it = true_name ? nd_model_find(nd_ude_truth(mem[0]), true_name, NULL)
-                                            : NULL;
-        snprintf(dflt, sizeof dflt, "%.100s.%.60s over %zu members%s%.60s", name, term, n,
-                 true_name ? " vs " : "", true_name ? true_name : "");
-        if (st == ND_OK) st = nd_learn_plot_title(ctx, dflt, &title, err);
+        st = term_band(ctx, mem, n, term, &true_name, &holder, &ds, &k.b, &tv, err);
+        if (st == ND_OK) st = nd_learn_plot_title(ctx, NULL, &title, err);
         if (st == ND_OK)
-            st = nd_ude_ens_plot_term(&b, n, ds, tv, name, term, true_name ? true_name : term,
-                                      it ? it->unit : NULL, title, &p, err);
+            st = nd_ude_ens_term_figure(mem[0], &k.b, n, ds, tv, name, term, true_name, title,
+                                        &k.p, err);
     } else {
         const nd_arg *da = nd_arg_pos(ctx, 1);
         if (!da || nd_arg_pos(ctx, 2))
             return nd_arg_error(da ? nd_arg_pos(ctx, 2) : nd_arg_pos(ctx, 0), err, ND_ESYNTAX,
                                 "usage: plot ENS DATA or plot ENS.TERM [vs TERM] DATA");
         nd_ude_experiment ex;
-        nd_ude_ens_check c;
-        memset(&c, 0, sizeof c);
         st = nd_target_dataset(ctx, da, &holder, &ds, err);
         if (st == ND_OK && (st = nd_ude_experiment_of(mem[0], ds, &ex, err)) != ND_OK)
             nd_target_locate(err, da);
+        if (st == ND_OK) st = nd_learn_plot_title(ctx, NULL, &title, err);
         if (st == ND_OK &&
-            (st = nd_ude_ens_check_data(mem, n, &ex, da->value->kind == ND_EXPR_NAME
-                                                         ? da->value->str : "the data",
-                                        NULL, ctx->exec->interrupt, &c, &b, err)) != ND_OK)
+            (st = nd_ude_ens_check_figure(mem, n, name, &ex, ds, da->value->kind == ND_EXPR_NAME
+                                                                 ? da->value->str : "the data",
+                                          NULL, ctx->exec->interrupt, title, &k, err)) != ND_OK)
             nd_learn_locate_run(ctx, err, da);
-        snprintf(dflt, sizeof dflt, "ensemble of %zu %.100s against %.60s", n, name, c.data);
-        if (st == ND_OK) st = nd_learn_plot_title(ctx, dflt, &title, err);
-        if (st == ND_OK) st = nd_ude_ens_plot_check(&c, ds, &b, name, title, &p, err);
     }
-    if (st == ND_OK) {
-        st = nd_learn_plot_show(ctx, p.fig, p.caption, key, p.json, result, err);
-        p.fig = NULL;
-        p.json = NULL;
-    }
-    nd_ude_plot_clear(&p);
-    nd_ens_band_free(&b);
+    if (st == ND_OK) st = show_plot(ctx, &k.p, key, result, err);
+    nd_ude_ens_checked_clear(&k);
     free(tv);
     free(title);
     nd_value_unref(holder);
@@ -348,13 +337,9 @@ nd_status nd_eval_ens(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     nd_ens_band b = {0};
     double *tv = NULL;
     nd_status st = term_band(ctx, mem, n, term, &true_name, &holder, &ds, &b, &tv, err);
-    if (st == ND_OK) {
-        const nd_model_item *it = nd_model_find(nd_ude_truth(mem[0]), true_name ? true_name : term,
-                                                NULL);
-        st = nd_ude_ens_term_dataset(&b, ds, tv, name, term, true_name, it ? it->unit : "",
-                                     &out, err);
-        if (st == ND_OK) st = nd_cmd_give(ctx, nd_value_dataset(out), result, err);
-    }
+    if (st == ND_OK && (st = nd_ude_ens_term_dataset(mem[0], &b, ds, tv, name, term, true_name,
+                                                     &out, err)) == ND_OK)
+        st = nd_cmd_give(ctx, nd_value_dataset(out), result, err);
     nd_ens_band_free(&b);
     free(tv);
     nd_value_unref(holder);

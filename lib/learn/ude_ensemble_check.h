@@ -15,12 +15,13 @@ typedef struct nd_ude_ens_checked {
 } nd_ude_ens_checked;
 
 /* nd_ude_ens_check_data of the n members of net_name on ex (data ds named data_name),
-   then its figure titled "ensemble of N NET against DATA": out. Errors of both. */
+   then its figure titled title (NULL: "ensemble of N NET against DATA"): out. Errors of
+   both. */
 nd_status nd_ude_ens_check_figure(nd_ude *const *member, size_t n, const char *net_name,
                                   const nd_ude_experiment *ex, const nd_dataset *ds,
                                   const char *data_name, const char *const *observe,
-                                  const atomic_int *interrupt, nd_ude_ens_checked *out,
-                                  nd_error *err);
+                                  const atomic_int *interrupt, const char *title,
+                                  nd_ude_ens_checked *out, nd_error *err);
 
 /* Frees what k holds and zeroes it. */
 void nd_ude_ens_checked_clear(nd_ude_ens_checked *k);
@@ -33,12 +34,20 @@ nd_status nd_ude_ens_truth_check(nd_ude *const *member, size_t n, const nd_ude *
                                  nd_ens_band *b, double **tv, double *cover, nd_ude_plot *p,
                                  nd_error *err);
 
-/* The band b of term (of ensemble ens_name) along ds's times as a dataset: t, TERM,
-   "TERM sd", "TERM lo", "TERM hi" and, when tv is not NULL, "true TRUE" (true_name NULL:
-   term), in unit, with the metadata ensemble, term and band. ND_ENOMEM. */
-nd_status nd_ude_ens_term_dataset(const nd_ens_band *b, const nd_dataset *ds, const double *tv,
-                                  const char *ens_name, const char *term,
-                                  const char *true_name, const char *unit, nd_dataset **out,
-                                  nd_error *err);
+/* The figure of band b of term over the n members of ens_name (net one of them) along
+   ds's times against the true true_name (values tv; NULL: none), in the unit of net's
+   true model, titled title (NULL: "ENS.TERM over N members[ vs TRUE]"). ND_ENOMEM. */
+nd_status nd_ude_ens_term_figure(const nd_ude *net, const nd_ens_band *b, size_t n,
+                                 const nd_dataset *ds, const double *tv, const char *ens_name,
+                                 const char *term, const char *true_name, const char *title,
+                                 nd_ude_plot *p, nd_error *err);
+
+/* The band b of term (of ensemble ens_name, net one of its members) along ds's times as
+   a dataset: t, TERM, "TERM sd", "TERM lo", "TERM hi" and, when tv is not NULL, "true
+   TRUE" (true_name NULL: term), in the unit of net's true model, with the metadata
+   ensemble, term and band. ND_ENOMEM. */
+nd_status nd_ude_ens_term_dataset(const nd_ude *net, const nd_ens_band *b, const nd_dataset *ds,
+                                  const double *tv, const char *ens_name, const char *term,
+                                  const char *true_name, nd_dataset **out, nd_error *err);
 
 #endif
