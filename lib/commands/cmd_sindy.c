@@ -122,16 +122,11 @@ static nd_status net_samples(const nd_cmd_ctx *ctx, const nd_arg *a0, nd_sindy_j
     if (nd_arg_opt(ctx, "deriv"))
         return nd_arg_error(nd_arg_opt(ctx, "deriv"), err, ND_EVALUE, "a network's term "
                             "needs no derivatives: deriv= is for a dataset target");
-    nd_value *holder = NULL;
-    nd_dataset *ds = NULL;
-    double T = 100;
-    if (da) st = nd_target_dataset(ctx, da, &holder, &ds, err);
-    else if ((st = nd_arg_opt_number(ctx, "t", 100, &T, err)) == ND_OK && !(T > 0 && isfinite(T)))
-        st = nd_arg_error(nd_arg_opt(ctx, "t"), err, ND_EVALUE, "t must be positive");
-    if (st != ND_OK) return st;
+    nd_value *holder;
+    nd_dataset *ds;
+    double T;
     nd_sim_options o;
-    nd_sim_options_default(&o);
-    o.ode.interrupt = ctx->exec->interrupt;
+    if ((st = nd_learn_net_source(ctx, da, &holder, &ds, &T, &o, err)) != ND_OK) return st;
     st = nd_sindy_job_net_samples(job, k, ds, T, NET_SAMPLES, &o, err);
     nd_value_unref(holder);
     if (st != ND_OK) return locate(err, da ? da : a0, st);

@@ -245,22 +245,16 @@ static nd_status term_band(const nd_cmd_ctx *ctx, nd_ude *const *mem, size_t n,
                            nd_dataset **ds, nd_ens_band *b, double **tv, nd_error *err)
 {
     size_t pos = 1;
-    const nd_arg *a = nd_arg_pos(ctx, pos), *true_at = NULL;
-    *true_name = NULL;
-    if (a && a->value->kind == ND_EXPR_NAME && strcmp(a->value->str, "vs") == 0) {
-        true_at = nd_arg_pos(ctx, pos + 1);
-        if (!true_at || true_at->value->kind != ND_EXPR_NAME)
-            return nd_arg_error(a, err, ND_ESYNTAX, "'vs' needs the true term after it");
-        *true_name = true_at->value->str;
-        pos += 2;
-    }
+    const nd_arg *true_at;
+    nd_status st = nd_learn_vs(ctx, &pos, &true_at, err);
+    if (st != ND_OK) return st;
+    *true_name = true_at ? true_at->value->str : NULL;
     const nd_arg *da = nd_arg_pos(ctx, pos);
     if (!da || nd_arg_pos(ctx, pos + 1))
         return nd_arg_error(da ? nd_arg_pos(ctx, pos + 1) : nd_arg_pos(ctx, 0), err, ND_ESYNTAX,
                             "an ensemble's term is followed along a dataset: ENS.TERM [vs "
                             "TERM] DATA");
-    nd_status st = nd_target_dataset(ctx, da, holder, ds, err);
-    if (st != ND_OK) return st;
+    if ((st = nd_target_dataset(ctx, da, holder, ds, err)) != ND_OK) return st;
     size_t m = nd_ds_rows(*ds);
     *tv = *true_name ? malloc((m + 1) * sizeof **tv) : NULL;
     if (*true_name && !*tv) return nd_error_fail(err, ND_ENOMEM, "out of memory");
