@@ -18,20 +18,15 @@ nd_status nd_fit_ensemble_cmd(const nd_cmd_ctx *ctx, const nd_model *m,
     double n, seed, threads;
     int boot;
     nd_status st;
-    if ((st = nd_arg_opt_number(ctx, "ensemble", 0, &n, err)) ||
-        (st = nd_arg_opt_number(ctx, "seed", 1, &seed, err)) ||
-        (st = nd_arg_opt_number(ctx, "threads", 0, &threads, err)) ||
-        (st = nd_arg_opt_bool(ctx, "bootstrap", 0, &boot, err)))
+    if ((st = nd_arg_opt_whole(ctx, "ensemble", 0, 2, ND_ENS_MAX_MEMBERS, &n, err)) ||
+        (st = nd_arg_opt_number(ctx, "seed", 1, &seed, err)))
         return st;
-    if (!(n >= 2 && n <= ND_ENS_MAX_MEMBERS && n == floor(n)))
-        return nd_arg_error(nd_arg_opt(ctx, "ensemble"), err, ND_EVALUE, "ensemble must be a "
-                            "whole number from 2 to %d", ND_ENS_MAX_MEMBERS);
     if (!(seed >= 0 && seed <= 9007199254740992.0 && seed == floor(seed)))
         return nd_arg_error(nd_arg_opt(ctx, "seed"), err, ND_EVALUE, "seed must be a whole "
                             "number >= 0");
-    if (!(threads >= 0 && threads <= 256 && threads == floor(threads)))
-        return nd_arg_error(nd_arg_opt(ctx, "threads"), err, ND_EVALUE, "threads must be a "
-                            "whole number from 0 to 256");
+    if ((st = nd_arg_opt_whole(ctx, "threads", 0, 0, 256, &threads, err)) ||
+        (st = nd_arg_opt_bool(ctx, "bootstrap", 0, &boot, err)))
+        return st;
     size_t np = nd_fit_nparams(single), k = (size_t)n;
     double *v = malloc((k * np + 1) * sizeof *v), *loss = malloc((k + 1) * sizeof *loss);
     if (!v || !loss) st = nd_error_fail(err, ND_ENOMEM, "out of memory");
