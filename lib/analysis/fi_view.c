@@ -166,3 +166,20 @@ void nd_fi_progress_text(const char *par, int up, double value, size_t done, siz
     snprintf(buf, cap, "fi: %s sweep at %s = %s (%zu of %zu runs, %.1f s)", up ? "up" : "down",
              par, nd_numfmt(value, v), done + 1, total, seconds);
 }
+
+int nd_fi_is_result(const nd_dataset *ds)
+{
+    return nd_ds_find(ds, "rate_up") >= 0 && nd_ds_find(ds, "rate_down") >= 0;
+}
+
+int nd_fi_add_result_panel(nd_figure *fig, const char *param, const char *param_unit,
+                           const nd_dataset *ds)
+{
+    size_t up = (size_t)nd_ds_find(ds, "rate_up"), down = (size_t)nd_ds_find(ds, "rate_down");
+    char *xlabel = nd_fig_label(param, param_unit);
+    int p = xlabel ? nd_fi_add_panel(fig, xlabel, nd_ds_unit(ds, up), nd_ds_col(ds, 0),
+                                     nd_ds_col(ds, up), nd_ds_col(ds, down), nd_ds_rows(ds),
+                                     "rate, up sweep", "rate, down sweep") : -1;
+    free(xlabel);
+    return p < 0 ? -1 : 0;
+}

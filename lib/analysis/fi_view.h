@@ -32,6 +32,14 @@ int nd_fi_add_panel(nd_figure *fig, const char *xlabel, const char *rate_unit,
                     const double *x, const double *up, const double *down, size_t n,
                     const char *up_label, const char *down_label);
 
+/* Returns 1 when ds is an F-I result (the dataset `fi` binds: rate_up and rate_down). */
+int nd_fi_is_result(const nd_dataset *ds);
+
+/* Adds F-I result ds (nd_fi_is_result) below fig's panels against parameter param (in
+   param_unit, may be NULL), up and down sweeps as `fi` draws them; 0, or -1 on ENOMEM. */
+int nd_fi_add_result_panel(nd_figure *fig, const char *param, const char *param_unit,
+                           const nd_dataset *ds);
+
 /* Returns the figure of the rates against the parameter ("hh: firing rate against I (F-I
    curve)"), the sweeps o ran; NULL on ENOMEM. */
 nd_figure *nd_fi_figure(const nd_model *m, const nd_fi_options *o, const nd_fi_result *r);

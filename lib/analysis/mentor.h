@@ -171,4 +171,48 @@ nd_status nd_mentor_guess_compute(const nd_mentor_row *row, double *value, nd_er
 nd_status nd_mentor_answer_guess(const nd_mentor_row *row, double value, double x, int level,
                                  nd_mentor_answer *a, nd_error *err);
 
+/* ---- the conversation ---- */
+
+/* Where a conversation with the mentor stands: the situation last shown for the current
+   event and its level, and the guess talked about (it outlives events: a learner may
+   check something between two guesses). */
+typedef struct nd_mentor_talk {
+    char situation[64];      /* "" when none */
+    int situation_level;
+    char guess_name[64];     /* "" when none */
+    int guess_level;
+    double guess;            /* the last guessed value (NAN: none) */
+    double value;            /* what the library computed for it (NAN: not yet) */
+    int last_is_guess;       /* the last answer was about the guess: `hint` continues it */
+} nd_mentor_talk;
+
+/* Starts t with nothing said. */
+void nd_mentor_talk_init(nd_mentor_talk *t);
+
+/* A new event becomes the topic: forgets the situation, not the guess. */
+void nd_mentor_talk_event(nd_mentor_talk *t);
+
+/* Fills a with situation row for facts f at level 1, or with next, when row is the
+   situation last shown, at the level after it; t remembers it. Errors of
+   nd_mentor_answer_situation. */
+nd_status nd_mentor_talk_situation(nd_mentor_talk *t, const nd_mentor_row *row,
+                                   const nd_mentor_facts *f, int next, nd_mentor_answer *a,
+                                   nd_error *err);
+
+/* Returns the level guessing row id gets now: 1 for another guess than t's, else t's level
+   (again: the next one). */
+int nd_mentor_talk_guess_level(const nd_mentor_talk *t, const char *id, int again);
+
+/* Fills a with guess row at level (x: a new guess, NAN: keep the last), its value computed
+   once per guess (nd_mentor_guess_compute); t remembers it. Errors of the computation
+   (t then forgets the guess) and of nd_mentor_answer_guess. */
+nd_status nd_mentor_talk_guess(nd_mentor_talk *t, const nd_mentor_row *row, double x,
+                               int level, nd_mentor_answer *a, nd_error *err);
+
+/* Returns the guess row `hint` continues (the last answer was about it), or NULL. */
+const nd_mentor_row *nd_mentor_talk_hint_guess(const nd_mentor_talk *t);
+
+/* Writes the ids of t's rows (NULL: none) into buf, ", "-separated, cut to cap. */
+void nd_mentor_table_ids(const nd_mentor_table *t, char *buf, size_t cap);
+
 #endif

@@ -36,7 +36,7 @@ static nd_status read_args(const nd_cmd_ctx *ctx, const nd_bif_result *r, size_t
         if (st != ND_OK) return st;
         const nd_dataset *ds = nd_value_as_dataset(nd_ws_get(ctx->ws, name));
         if (ds) {
-            if (nd_ds_find(ds, "rate_up") < 0 || nd_ds_find(ds, "rate_down") < 0)
+            if (!nd_fi_is_result(ds))
                 return nd_arg_error(a, err, ND_EVALUE, "'%s' is not an F-I result (make one "
                                     "with `%s = fi %s a..b`)", name, name, r->param);
             *fi = ds;
@@ -51,18 +51,6 @@ static nd_status read_args(const nd_cmd_ctx *ctx, const nd_bif_result *r, size_t
     return ND_OK;
 }
 
-/* Adds the F-I curve below the diagram: up and down sweeps, as `fi` draws them. */
-static int add_fi_panel(nd_figure *fig, const nd_bif_result *r, const nd_dataset *fi)
-{
-    size_t up = (size_t)nd_ds_find(fi, "rate_up"), down = (size_t)nd_ds_find(fi, "rate_down");
-    char *xlabel = nd_fig_label(r->param, r->param_unit);
-    int p = xlabel ? nd_fi_add_panel(fig, xlabel, nd_ds_unit(fi, up), nd_ds_col(fi, 0),
-                                     nd_ds_col(fi, up), nd_ds_col(fi, down), nd_ds_rows(fi),
-                                     "rate, up sweep", "rate, down sweep") : -1;
-    free(xlabel);
-    return p < 0 ? -1 : 0;
-}
-
 nd_status nd_plot_bif(const nd_cmd_ctx *ctx, const nd_bif_result *r, nd_value **result,
                       nd_error *err)
 {
@@ -75,7 +63,7 @@ nd_status nd_plot_bif(const nd_cmd_ctx *ctx, const nd_bif_result *r, nd_value **
     if (st == ND_OK) st = nd_bif_figure(r, var, title, &fig, err);
     free(title);
     if (st != ND_OK) return st;
-    if (fi && add_fi_panel(fig, r, fi) != 0) {
+    if (fi && nd_fi_add_result_panel(fig, r->param, r->param_unit, fi) != 0) {
         nd_fig_free(fig);
         return nd_error_fail(err, ND_ENOMEM, "out of memory");
     }

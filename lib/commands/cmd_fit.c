@@ -162,6 +162,11 @@ static void on_progress(void *ctx, long iter, double f, double gnorm, double ela
     nd_progress_text(&lv->pr, text);
 }
 
+static void polishing(void *ctx)
+{
+    ((live *)ctx)->what = "polishing (single shooting)";
+}
+
 /* ---- the result ---- */
 
 static nd_value *fit_record(const nd_fit *f, const nd_fit_stats *s, const nd_fit_profile *p)
@@ -215,19 +220,14 @@ static nd_status bind_model(nd_fit *f, const nd_fit_stats *s, const nd_fit_profi
     return (mo->fit = fit_record(f, s, p)) ? ND_OK : nd_error_fail(err, ND_ENOMEM, "out of memory");
 }
 
-/* The profile's grid: ±4 SE around the estimate (±50 % without one), inside the bounds. */
+/* The profile of fc->profile over its grid (nd_fit_profile_range). */
 static nd_status profile(const nd_cmd_ctx *ctx, nd_fit *f, const fit_call *fc,
                          const nd_fit_stats *s, live *lv, nd_fit_profile *p, nd_error *err)
 {
     size_t i = 0;
     while (strcmp(nd_fit_param_name(f, i), fc->profile) != 0) i++;
-    double x = nd_fit_values(f)[i], w = isfinite(s->se[i]) && s->se[i] > 0 ? 4 * s->se[i]
-                                                                          : 0.5 * fabs(x);
-    if (w == 0) w = 1;
-    double lo = x - w, hi = x + w;
-    if (fc->o.log && x > 0 && !(fc->lower[i] > -INFINITY) && lo <= 0) lo = x / 2;
-    if (fc->lower[i] > -INFINITY && lo <= fc->lower[i]) lo = (fc->lower[i] + x) / 2;
-    if (fc->upper[i] < INFINITY && hi >= fc->upper[i]) hi = (fc->upper[i] + x) / 2;
+    double lo, hi;
+    nd_fit_profile_range(f, i, s->se[i], fc->o.log, fc->lower[i], fc->upper[i], &lo, &hi);
     lv->what = "profiling";
     nd_optim_callbacks cb = {ctx->exec->interrupt, on_progress, lv, NULL, NULL};
     return nd_fit_profile_run(f, i, lo, hi, PROFILE_POINTS, s->sigma * s->sigma, fc->method,
@@ -293,16 +293,7 @@ static nd_status run_fit(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     if (st == ND_OK) {
         nd_progress_init(&lv.pr, ctx, "fit-progress");
         nd_optim_callbacks cb = {ctx->exec->interrupt, on_progress, &lv, NULL, NULL};
-        st = nd_fit_run(f, fc->method, fc->iters, &cb, &info, err);
-        /* Shooting finds the basin; single shooting then polishes on the loss the
-           statistics are computed from. */
-        if (st == ND_OK && fc->o.segments > 1) {
-            long it = info.iterations;
-            nd_fit_set_single(f, 1);
-            lv.what = "polishing (single shooting)";
-            st = nd_fit_run(f, fc->method, fc->iters, &cb, &info, err);
-            info.iterations += it;
-        }
+        st = nd_fit_run_polished(f, fc->method, fc->iters, &cb, polishing, &lv, &info, err);
         /* An interrupt ends the search, not the fit: the best parameters so far are
            shown and bound like a finished fit's (no profile is run after it). */
         if (st == ND_EINTERRUPT) {

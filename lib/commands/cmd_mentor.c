@@ -51,16 +51,9 @@ static nd_status situation(nd_cmd_ctx *ctx, int next, nd_error *err)
     if (st == ND_OK && !row) {
         st = nd_cmd_display(ctx, nd_mentor_bundle_unmatched(&f), err);
     } else if (st == ND_OK) {
-        int same = strcmp(ev->situation, row->id) == 0;
-        int level = next && same ? ev->situation_level + 1 : 1;
         nd_mentor_answer a;
-        st = nd_mentor_answer_situation(row, &f, level, &a, err);
-        if (st == ND_OK) {
-            snprintf(ev->situation, sizeof ev->situation, "%s", row->id);
-            ev->situation_level = a.level;
-            ev->last_is_guess = 0;
-            st = show(ctx, &a, err);
-        }
+        st = nd_mentor_talk_situation(&ev->talk, row, &f, next, &a, err);
+        if (st == ND_OK) st = show(ctx, &a, err);
     }
     nd_mentor_facts_clear(&f);
     return st;
@@ -80,10 +73,8 @@ static nd_status guess_row(const nd_arg *arg, const char *name,
     const nd_mentor_table *t = nd_mentor_builtin("guesses");
     *row = t ? nd_mentor_table_find(t, name) : NULL;
     if (*row) return ND_OK;
-    char names[512] = "";
-    for (size_t i = 0; t && i < t->n; i++)
-        snprintf(names + strlen(names), sizeof names - strlen(names), "%s%s", i ? ", " : "",
-                 t->rows[i].id);
+    char names[512];
+    nd_mentor_table_ids(t, names, sizeof names);
     return nd_arg_error(arg, err, ND_ENAME, "nothing to guess called '%s' (try: %s)", name, names);
 }
 
@@ -91,25 +82,9 @@ static nd_status guess_row(const nd_arg *arg, const char *name,
 static nd_status guess_level(nd_cmd_ctx *ctx, const nd_mentor_row *row, double x, int level,
                              nd_error *err)
 {
-    nd_event *ev = ctx->exec->event;
-    if (strcmp(ev->guess_name, row->id) != 0) {
-        snprintf(ev->guess_name, sizeof ev->guess_name, "%s", row->id);
-        ev->guess_level = 0;
-        ev->guess = ev->value = NAN;
-    }
-    nd_status st = ND_OK;
-    if (isnan(ev->value)) st = nd_mentor_guess_compute(row, &ev->value, err);
-    if (st != ND_OK) {
-        ev->guess_name[0] = '\0';
-        return st;
-    }
-    if (!isnan(x)) ev->guess = x;
     nd_mentor_answer a;
-    st = nd_mentor_answer_guess(row, ev->value, ev->guess, level, &a, err);
-    if (st != ND_OK) return st;
-    ev->guess_level = a.level;
-    ev->last_is_guess = 1;
-    return show(ctx, &a, err);
+    nd_status st = nd_mentor_talk_guess(&ctx->exec->event->talk, row, x, level, &a, err);
+    return st == ND_OK ? show(ctx, &a, err) : st;
 }
 
 static nd_status run_guess(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
@@ -128,15 +103,15 @@ static nd_status run_guess(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
         nd_status st = guess_row(a, a->key, &row, err);
         if (st == ND_OK) st = nd_arg_number(ctx, a, &x, err);
         if (st != ND_OK) return st;
-        int same = strcmp(ctx->exec->event->guess_name, a->key) == 0;
-        return guess_level(ctx, row, x, same ? ctx->exec->event->guess_level : 1, err);
+        return guess_level(ctx, row, x, nd_mentor_talk_guess_level(&ctx->exec->event->talk,
+                                                                    a->key, 0), err);
     }
     const char *name;
     nd_status st = nd_arg_name(ctx, a, &name, err);
     if (st == ND_OK) st = guess_row(a, name, &row, err);
     if (st != ND_OK) return st;
-    int same = strcmp(ctx->exec->event->guess_name, name) == 0;
-    return guess_level(ctx, row, NAN, same ? ctx->exec->event->guess_level + 1 : 1, err);
+    return guess_level(ctx, row, NAN, nd_mentor_talk_guess_level(&ctx->exec->event->talk, name, 1),
+                       err);
 }
 
 static nd_status run_reveal(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
@@ -156,13 +131,10 @@ static nd_status run_hint(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     (void)result;
     nd_status st = nd_arg_expect(ctx, 0, 0, err);
     if (st != ND_OK) return st;
-    nd_event *ev = ctx->exec->event;
-    if (ev && ev->last_is_guess) {
-        const nd_mentor_table *t = nd_mentor_builtin("guesses");
-        const nd_mentor_row *row = t ? nd_mentor_table_find(t, ev->guess_name) : NULL;
-        if (row) return guess_level(ctx, row, NAN, ev->guess_level + 1, err);
-    }
-    return situation(ctx, 1, err);
+    const nd_mentor_row *row = ctx->exec->event ? nd_mentor_talk_hint_guess(&ctx->exec->event->talk)
+                                                : NULL;
+    return row ? guess_level(ctx, row, NAN, ctx->exec->event->talk.guess_level + 1, err)
+               : situation(ctx, 1, err);
 }
 
 static const nd_option stuck_options[] = {

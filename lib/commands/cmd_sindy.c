@@ -122,29 +122,18 @@ static nd_status net_samples(const nd_cmd_ctx *ctx, const nd_arg *a0, nd_sindy_j
     if (nd_arg_opt(ctx, "deriv"))
         return nd_arg_error(nd_arg_opt(ctx, "deriv"), err, ND_EVALUE, "a network's term "
                             "needs no derivatives: deriv= is for a dataset target");
-    if (da) {
-        nd_value *holder;
-        nd_dataset *ds;
-        if ((st = nd_target_dataset(ctx, da, &holder, &ds, err)) != ND_OK) return st;
-        st = nd_sindy_job_net_rows(job, ds, err);
-        nd_value_unref(holder);
-        if (st != ND_OK) return locate(err, da, st);
-    } else {
-        double T;
-        if ((st = nd_arg_opt_number(ctx, "t", 100, &T, err)) != ND_OK) return st;
-        if (!(T > 0 && isfinite(T)))
-            return nd_arg_error(nd_arg_opt(ctx, "t"), err, ND_EVALUE, "t must be positive");
-        nd_sim_options o;
-        nd_sim_options_default(&o);
-        o.ode.interrupt = ctx->exec->interrupt;
-        job->rows = NET_SAMPLES;
-        if ((st = nd_sindy_net_run_inputs(job->net, T, NET_SAMPLES, &o, &job->X, err)) != ND_OK)
-            return locate(err, a0, st);
-    }
+    nd_value *holder;
+    nd_dataset *ds;
+    double T;
+    nd_sim_options o;
+    if ((st = nd_learn_net_source(ctx, da, &holder, &ds, &T, &o, err)) != ND_OK) return st;
+    st = nd_sindy_job_net_samples(job, k, ds, T, NET_SAMPLES, &o, err);
+    nd_value_unref(holder);
+    if (st != ND_OK) return locate(err, da ? da : a0, st);
     if (job->rows < MIN_ROWS)
         return nd_arg_error(da ? da : a0, err, ND_EVALUE, "too few samples: %zu rows",
                             job->rows);
-    return nd_sindy_job_net_output(job, k, err);
+    return ND_OK;
 }
 
 /* ---- options ---- */

@@ -144,16 +144,11 @@ static nd_status net_samples(const nd_cmd_ctx *ctx, symreg_call *sc, const nd_ud
     if (nd_arg_opt(ctx, "model"))
         return nd_arg_error(nd_arg_opt(ctx, "model"), err, ND_EVALUE, "model= is for a dataset "
                             "target: a network brings its own model");
-    nd_dataset *ds = NULL;
-    double T = 100;
-    nd_status st = ND_OK;
-    if (da) st = nd_target_dataset(ctx, da, &sc->holder, &ds, err);
-    else if ((st = nd_arg_opt_number(ctx, "t", 100, &T, err)) == ND_OK && !(T > 0 && isfinite(T)))
-        st = nd_arg_error(nd_arg_opt(ctx, "t"), err, ND_EVALUE, "t must be positive");
-    if (st != ND_OK) return st;
+    nd_dataset *ds;
+    double T;
     nd_sim_options o;
-    nd_sim_options_default(&o);
-    o.ode.interrupt = ctx->exec->interrupt;
+    nd_status st = nd_learn_net_source(ctx, da, &sc->holder, &ds, &T, &o, err);
+    if (st != ND_OK) return st;
     st = nd_symreg_job_net(&sc->job, u, sc->net_name, term, ds, T, NET_SAMPLES, &o, err);
     if (st != ND_OK) nd_target_locate(err, da && st != ND_ENAME ? da : a0);
     sc->job.opt.fnmodel = sc->job.base;
@@ -257,19 +252,12 @@ static nd_status bind_result(const symreg_call *sc, nd_model *model, nd_value **
         return nd_error_fail(err, ND_ENOMEM, "out of memory");
     }
     /* The stimulus in force for the source (the network's, or the dataset model's)
-       carries over. */
+       carries over, as for sindy. */
+    const nd_model_obj *src = sc->model_obj;
     int par = -1;
-    nd_stim *stim = NULL;
-    const nd_ude *u = sc->job.sj.net;
-    if (u && nd_ude_stim(u, &par)) stim = nd_stim_copy(nd_ude_stim(u, &par));
-    else if (sc->model_obj && sc->model_obj->stim)
-        stim = nd_stim_copy(sc->model_obj->stim), par = sc->model_obj->stim_par;
-    if (stim && par >= 0 && par < (int)nd_model_count(mo->model, ND_MODEL_PAR)) {
-        mo->stim = stim;
+    if ((mo->stim = nd_sindy_job_stim(&sc->job.sj, src ? src->stim : NULL,
+                                      src ? src->stim_par : -1, mo->model, &par)))
         mo->stim_par = par;
-    } else {
-        nd_stim_free(stim);
-    }
     mo->fit = fit;
     *result = v;
     return ND_OK;

@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "../learn/ude_ensemble.h"
-#include "../learn/ude_ensemble_view.h"
+#include "../learn/ude_ensemble_check.h"
 #include "../learn/ude_term.h"
 #include "../language/args.h"
 #include "../language/exec.h"
@@ -75,14 +75,15 @@ static void on_member(void *ctx, size_t done, size_t total)
 }
 
 /* Shows p's figure with its caption and JSON member key (nd_learn_plot_show takes the
-   figure and the member). */
-static nd_status show_plot(const nd_cmd_ctx *ctx, nd_ude_plot *p, const char *key, nd_error *err)
+   figure and the member), bound to *result when result is not NULL. */
+static nd_status show_plot(const nd_cmd_ctx *ctx, nd_ude_plot *p, const char *key,
+                           nd_value **result, nd_error *err)
 {
     nd_figure *fig = p->fig;
     json_t *json = p->json;
     p->fig = NULL;
     p->json = NULL;
-    return nd_learn_plot_show(ctx, fig, p->caption, key, json, NULL, err);
+    return nd_learn_plot_show(ctx, fig, p->caption, key, json, result, err);
 }
 
 static int add_check(nd_value *r, const char *prefix, const nd_ude_ens_check *c)
@@ -141,60 +142,33 @@ static nd_value *ens_record(nd_ude_ens *e, nd_bundle *view, const nd_ude_ens_che
     return NULL;
 }
 
-/* truth=: the band of the first replaced term along the truth's rows against the true
-   term of that name (its figure in tp, the share inside the band in *cover). */
-static nd_status term_check(const nd_cmd_ctx *ctx, const nd_train_call *tc, const ens_args *ea,
-                            const nd_ude_ens *e, nd_ens_band *b, double **tv, nd_ude_plot *tp,
-                            double *cover, nd_error *err)
-{
-    const char *term = nd_ude_replace(tc->u, 0);
-    size_t m = nd_ds_rows(ea->truth);
-    if (!(*tv = malloc((m + 1) * sizeof **tv))) return nd_error_fail(err, ND_ENOMEM, "out of memory");
-    nd_status st = nd_ude_ens_term_band(e->member, e->n, term, NULL, ea->truth, b, *tv, err);
-    if (st != ND_OK) {
-        nd_target_locate(err, nd_arg_opt(ctx, "truth"));
-        return st;
-    }
-    *cover = nd_ens_coverage(b, *tv, 0, NULL);
-    const nd_model_item *it = nd_model_find(nd_ude_truth(tc->u), term, NULL);
-    char title[300];
-    snprintf(title, sizeof title, "%.100s.%.60s over %zu members vs the true %.60s", tc->net_name,
-             term, e->n, term);
-    return nd_ude_ens_plot_term(b, e->n, ea->truth, *tv, tc->net_name, term, term,
-                                it ? it->unit : NULL, title, tp, err);
-}
-
-/* The checks on the training data (its first dataset) and the held-out data, with their
-   figures shown after the summary. */
+/* The checks on the training data (its first dataset) and the held-out data, and with
+   truth= the first replaced term against the true one, their figures shown after the
+   summary. */
 static nd_status check_and_show(nd_cmd_ctx *ctx, nd_train_call *tc, ens_args *ea,
                                 nd_ude_ens *e, nd_value **result, nd_error *err)
 {
-    nd_ude_ens_check c[2];
-    nd_ens_band b[2] = {{0}};
+    nd_ude_ens_checked k[2];
+    memset(k, 0, sizeof k);
     const atomic_int *intr = ctx->exec->interrupt;
     const char *const *obs = tc->fo.nobserve ? tc->fo.observe : NULL;
-    nd_status st = nd_ude_ens_check_data(e->member, e->n, &tc->ex[0], tc->data_name[0], obs,
-                                         intr, &c[0], &b[0], err);
+    nd_status st = nd_ude_ens_check_figure(e->member, e->n, tc->net_name, &tc->ex[0],
+                                           tc->data[0], tc->data_name[0], obs, intr, NULL, &k[0],
+                                           err);
     if (st == ND_OK && ea->held)
-        st = nd_ude_ens_check_data(e->member, e->n, &ea->held_ex, ea->held_name, obs, intr,
-                                   &c[1], &b[1], err);
-    nd_ude_plot p[2] = {{0}};
-    const nd_dataset *ds[2] = {tc->data[0], ea->held};
-    for (int k = 0; st == ND_OK && k < 1 + (ea->held != NULL); k++) {
-        char title[300];
-        snprintf(title, sizeof title, "ensemble of %zu %.100s against %.60s", e->n, tc->net_name,
-                 c[k].data);
-        st = nd_ude_ens_plot_check(&c[k], ds[k], &b[k], tc->net_name, title, &p[k], err);
-    }
+        st = nd_ude_ens_check_figure(e->member, e->n, tc->net_name, &ea->held_ex, ea->held,
+                                     ea->held_name, obs, intr, NULL, &k[1], err);
     nd_ude_plot tp = {0};
     nd_ens_band tb = {0};
     double *tv = NULL, term_cover = NAN;
-    if (st == ND_OK && ea->truth)
-        st = term_check(ctx, tc, ea, e, &tb, &tv, &tp, &term_cover, err);
+    if (st == ND_OK && ea->truth &&
+        (st = nd_ude_ens_truth_check(e->member, e->n, tc->u, tc->net_name, ea->truth, &tb, &tv,
+                                     &term_cover, &tp, err)) != ND_OK)
+        nd_target_locate(err, nd_arg_opt(ctx, "truth"));
     if (st == ND_OK) {
-        nd_bundle *view = nd_ude_ens_view(e, tc->net_name, tc->data_name, tc->ndata, &c[0],
-                                          ea->held ? &c[1] : NULL);
-        nd_value *rec = view ? ens_record(e, view, &c[0], ea->held ? &c[1] : NULL) : NULL;
+        nd_bundle *view = nd_ude_ens_view(e, tc->net_name, tc->data_name, tc->ndata, &k[0].c,
+                                          ea->held ? &k[1].c : NULL);
+        nd_value *rec = view ? ens_record(e, view, &k[0].c, ea->held ? &k[1].c : NULL) : NULL;
         if (rec && ea->truth &&
             (nd_record_add_number(rec, "term_spread", nd_ens_mean_sd(&tb)) ||
              nd_record_add_number(rec, "term_coverage", term_cover))) {
@@ -203,16 +177,13 @@ static nd_status check_and_show(nd_cmd_ctx *ctx, nd_train_call *tc, ens_args *ea
         }
         st = nd_cmd_give(ctx, rec, result, err);
     }
-    for (int k = 0; st == ND_OK && ea->figures && k < 1 + (ea->held != NULL); k++)
-        st = show_plot(ctx, &p[k], "band", err);
-    if (st == ND_OK && ea->figures && ea->truth) st = show_plot(ctx, &tp, "term_band", err);
+    for (int i = 0; st == ND_OK && ea->figures && i < 1 + (ea->held != NULL); i++)
+        st = show_plot(ctx, &k[i].p, "band", NULL, err);
+    if (st == ND_OK && ea->figures && ea->truth) st = show_plot(ctx, &tp, "term_band", NULL, err);
     nd_ude_plot_clear(&tp);
     nd_ens_band_free(&tb);
     free(tv);
-    for (int k = 0; k < 2; k++) {
-        nd_ude_plot_clear(&p[k]);
-        nd_ens_band_free(&b[k]);
-    }
+    for (int i = 0; i < 2; i++) nd_ude_ens_checked_clear(&k[i]);
     return st;
 }
 
@@ -274,22 +245,16 @@ static nd_status term_band(const nd_cmd_ctx *ctx, nd_ude *const *mem, size_t n,
                            nd_dataset **ds, nd_ens_band *b, double **tv, nd_error *err)
 {
     size_t pos = 1;
-    const nd_arg *a = nd_arg_pos(ctx, pos), *true_at = NULL;
-    *true_name = NULL;
-    if (a && a->value->kind == ND_EXPR_NAME && strcmp(a->value->str, "vs") == 0) {
-        true_at = nd_arg_pos(ctx, pos + 1);
-        if (!true_at || true_at->value->kind != ND_EXPR_NAME)
-            return nd_arg_error(a, err, ND_ESYNTAX, "'vs' needs the true term after it");
-        *true_name = true_at->value->str;
-        pos += 2;
-    }
+    const nd_arg *true_at;
+    nd_status st = nd_learn_vs(ctx, &pos, &true_at, err);
+    if (st != ND_OK) return st;
+    *true_name = true_at ? true_at->value->str : NULL;
     const nd_arg *da = nd_arg_pos(ctx, pos);
     if (!da || nd_arg_pos(ctx, pos + 1))
         return nd_arg_error(da ? nd_arg_pos(ctx, pos + 1) : nd_arg_pos(ctx, 0), err, ND_ESYNTAX,
                             "an ensemble's term is followed along a dataset: ENS.TERM [vs "
                             "TERM] DATA");
-    nd_status st = nd_target_dataset(ctx, da, holder, ds, err);
-    if (st != ND_OK) return st;
+    if ((st = nd_target_dataset(ctx, da, holder, ds, err)) != ND_OK) return st;
     size_t m = nd_ds_rows(*ds);
     *tv = *true_name ? malloc((m + 1) * sizeof **tv) : NULL;
     if (*true_name && !*tv) return nd_error_fail(err, ND_ENOMEM, "out of memory");
@@ -315,50 +280,37 @@ nd_status nd_plot_ens(const nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
                                 "title=, width=, height= (not %s=)", ctx->call->args[i].key);
     nd_value *holder = NULL;
     nd_dataset *ds = NULL;
-    nd_ens_band b = {0};
-    nd_ude_plot p = {0};
+    nd_ude_ens_checked k;
+    memset(&k, 0, sizeof k);
     double *tv = NULL;
-    char dflt[300], *title = NULL;
+    char *title = NULL;
     nd_status st;
     const char *key = term ? "term_band" : "band";
     if (term) {
         const char *true_name;
-        st = term_band(ctx, mem, n, term, &true_name, &holder, &ds, &b, &tv, err);
-        const nd_model_item *it = true_name ? nd_model_find(nd_ude_truth(mem[0]), true_name, NULL)
-                                            : NULL;
-        snprintf(dflt, sizeof dflt, "%.100s.%.60s over %zu members%s%.60s", name, term, n,
-                 true_name ? " vs " : "", true_name ? true_name : "");
-        if (st == ND_OK) st = nd_learn_plot_title(ctx, dflt, &title, err);
+        st = term_band(ctx, mem, n, term, &true_name, &holder, &ds, &k.b, &tv, err);
+        if (st == ND_OK) st = nd_learn_plot_title(ctx, NULL, &title, err);
         if (st == ND_OK)
-            st = nd_ude_ens_plot_term(&b, n, ds, tv, name, term, true_name ? true_name : term,
-                                      it ? it->unit : NULL, title, &p, err);
+            st = nd_ude_ens_term_figure(mem[0], &k.b, n, ds, tv, name, term, true_name, title,
+                                        &k.p, err);
     } else {
         const nd_arg *da = nd_arg_pos(ctx, 1);
         if (!da || nd_arg_pos(ctx, 2))
             return nd_arg_error(da ? nd_arg_pos(ctx, 2) : nd_arg_pos(ctx, 0), err, ND_ESYNTAX,
                                 "usage: plot ENS DATA or plot ENS.TERM [vs TERM] DATA");
         nd_ude_experiment ex;
-        nd_ude_ens_check c;
-        memset(&c, 0, sizeof c);
         st = nd_target_dataset(ctx, da, &holder, &ds, err);
         if (st == ND_OK && (st = nd_ude_experiment_of(mem[0], ds, &ex, err)) != ND_OK)
             nd_target_locate(err, da);
+        if (st == ND_OK) st = nd_learn_plot_title(ctx, NULL, &title, err);
         if (st == ND_OK &&
-            (st = nd_ude_ens_check_data(mem, n, &ex, da->value->kind == ND_EXPR_NAME
-                                                         ? da->value->str : "the data",
-                                        NULL, ctx->exec->interrupt, &c, &b, err)) != ND_OK)
+            (st = nd_ude_ens_check_figure(mem, n, name, &ex, ds, da->value->kind == ND_EXPR_NAME
+                                                                 ? da->value->str : "the data",
+                                          NULL, ctx->exec->interrupt, title, &k, err)) != ND_OK)
             nd_learn_locate_run(ctx, err, da);
-        snprintf(dflt, sizeof dflt, "ensemble of %zu %.100s against %.60s", n, name, c.data);
-        if (st == ND_OK) st = nd_learn_plot_title(ctx, dflt, &title, err);
-        if (st == ND_OK) st = nd_ude_ens_plot_check(&c, ds, &b, name, title, &p, err);
     }
-    if (st == ND_OK) {
-        st = nd_learn_plot_show(ctx, p.fig, p.caption, key, p.json, result, err);
-        p.fig = NULL;
-        p.json = NULL;
-    }
-    nd_ude_plot_clear(&p);
-    nd_ens_band_free(&b);
+    if (st == ND_OK) st = show_plot(ctx, &k.p, key, result, err);
+    nd_ude_ens_checked_clear(&k);
     free(tv);
     free(title);
     nd_value_unref(holder);
@@ -379,32 +331,9 @@ nd_status nd_eval_ens(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     nd_ens_band b = {0};
     double *tv = NULL;
     nd_status st = term_band(ctx, mem, n, term, &true_name, &holder, &ds, &b, &tv, err);
-    if (st == ND_OK) {
-        const nd_model_item *it = nd_model_find(nd_ude_truth(mem[0]), true_name ? true_name : term,
-                                                NULL);
-        const char *unit = it ? it->unit : "";
-        char sd[300], lo[300], hi[300], tr[300];
-        snprintf(sd, sizeof sd, "%s sd", term);
-        snprintf(lo, sizeof lo, "%s lo", term);
-        snprintf(hi, sizeof hi, "%s hi", term);
-        snprintf(tr, sizeof tr, "true %s", true_name ? true_name : term);
-        const char *names[] = {"t"}, *units[] = {nd_ds_unit(ds, 0)};
-        out = nd_ds_create(1, names, units);
-        int rc = !out || nd_ds_reserve(out, b.m) != 0;
-        for (size_t j = 0; !rc && j < b.m; j++) rc = nd_ds_append(out, &nd_ds_col(ds, 0)[j]);
-        rc = rc || nd_ds_add_column(out, term, unit, b.mean) || nd_ds_add_column(out, sd, unit, b.sd) ||
-             nd_ds_add_column(out, lo, unit, b.lo) || nd_ds_add_column(out, hi, unit, b.hi) ||
-             (tv && nd_ds_add_column(out, tr, unit, tv)) ||
-             nd_ds_set_meta(out, "ensemble", name) != ND_OK ||
-             nd_ds_set_meta(out, "term", term) != ND_OK ||
-             nd_ds_set_meta(out, "band", "mean ± 2 SD of the members") != ND_OK;
-        if (rc) {
-            nd_ds_free(out);
-            st = nd_error_fail(err, ND_ENOMEM, "out of memory");
-        } else {
-            st = nd_cmd_give(ctx, nd_value_dataset(out), result, err);
-        }
-    }
+    if (st == ND_OK && (st = nd_ude_ens_term_dataset(mem[0], &b, ds, tv, name, term, true_name,
+                                                     &out, err)) == ND_OK)
+        st = nd_cmd_give(ctx, nd_value_dataset(out), result, err);
     nd_ens_band_free(&b);
     free(tv);
     nd_value_unref(holder);

@@ -3,6 +3,7 @@
 #ifndef ND_COMMANDS_LEARN_CMD_H
 #define ND_COMMANDS_LEARN_CMD_H
 
+#include "../learn/simulate.h"
 #include "../language/commands.h"
 #include "../language/objects.h"
 
@@ -24,6 +25,12 @@ nd_ude *nd_learn_net_of(const nd_cmd_ctx *ctx, const char **term, char *name, si
    (NULL when the call has no `vs` there); SyntaxError when no name follows vs. */
 nd_status nd_learn_vs(const nd_cmd_ctx *ctx, size_t *pos, const nd_arg **true_at,
                       nd_error *err);
+
+/* Reads where a network's term is sampled (sindy, symreg): dataset da (held in *holder)
+   or, da NULL, the network's own run over t= (positive, default 100) with the solver
+   options *o, which the call can interrupt. */
+nd_status nd_learn_net_source(const nd_cmd_ctx *ctx, const nd_arg *da, nd_value **holder,
+                              nd_dataset **ds, double *T, nd_sim_options *o, nd_error *err);
 
 /* Places an error that has no location yet on the command's name. */
 void nd_learn_locate_call(const nd_cmd_ctx *ctx, nd_error *err);

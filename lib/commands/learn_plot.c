@@ -54,6 +54,21 @@ nd_status nd_learn_vs(const nd_cmd_ctx *ctx, size_t *pos, const nd_arg **true_at
     return ND_OK;
 }
 
+nd_status nd_learn_net_source(const nd_cmd_ctx *ctx, const nd_arg *da, nd_value **holder,
+                              nd_dataset **ds, double *T, nd_sim_options *o, nd_error *err)
+{
+    *holder = NULL;
+    *ds = NULL;
+    *T = 100;
+    nd_sim_options_default(o);
+    o->ode.interrupt = ctx->exec->interrupt;
+    if (da) return nd_target_dataset(ctx, da, holder, ds, err);
+    nd_status st = nd_arg_opt_number(ctx, "t", 100, T, err);
+    if (st == ND_OK && !(*T > 0 && isfinite(*T)))
+        st = nd_arg_error(nd_arg_opt(ctx, "t"), err, ND_EVALUE, "t must be positive");
+    return st;
+}
+
 int nd_learn_plot_option(const char *key)
 {
     return strcmp(key, "title") == 0 || strcmp(key, "width") == 0 || strcmp(key, "height") == 0;

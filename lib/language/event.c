@@ -14,7 +14,7 @@ void nd_event_init(nd_event *ev)
 {
     memset(ev, 0, sizeof *ev);
     nd_mentor_facts_init(&ev->facts);
-    ev->guess = ev->value = NAN;
+    nd_mentor_talk_init(&ev->talk);
 }
 
 void nd_event_clear(nd_event *ev)
@@ -50,9 +50,7 @@ void nd_event_begin(nd_event *ev, const char *command, const nd_call *call)
     nd_mentor_facts_clear(&ev->facts);
     nd_value_unref(ev->result);
     ev->result = NULL;
-    ev->situation[0] = '\0';
-    ev->situation_level = 0;
-    ev->last_is_guess = 0;
+    nd_mentor_talk_event(&ev->talk);
     nd_mentor_fact_str(&ev->facts, "command", command);
     if (!call) return;
     char name[160];

@@ -14,16 +14,7 @@ typedef struct nd_event {
     nd_mentor_facts facts;   /* empty until a statement has run */
     nd_value *result;        /* what it gave (a reference), read only when asked: a
                                 recording's fields are costly to build after every load */
-    char situation[64];      /* the situation `stuck` or `hint` last showed for this event */
-    int situation_level;     /* its level (0: none yet) */
-    /* The guess being talked about outlives events: a learner may check something between
-       two guesses. */
-    char guess_name[64];     /* "" when none */
-    int guess_level;
-    double guess;            /* the last guessed value (NAN: none) */
-    double value;            /* what the library computed for it (NAN: not yet) */
-    int last_is_guess;       /* 1 when the mentor's last answer was about the guess: `hint`
-                                continues it; a new statement makes the event the topic */
+    nd_mentor_talk talk;     /* where the mentor's conversation stands */
 } nd_event;
 
 /* Prepares an empty event. */

@@ -124,6 +124,14 @@ typedef struct nd_fit_run_info {
 nd_status nd_fit_run(nd_fit *f, nd_fit_method method, long iters, const nd_optim_callbacks *cb,
                      nd_fit_run_info *info, nd_error *err);
 
+/* nd_fit_run and, when f was asked for more than one segment, again on single shooting
+   from where it stopped: shooting finds the basin, single shooting polishes on the loss
+   the statistics are computed from. polishing (may be NULL) is called with ctx before the
+   second run; info counts the iterations of both. Errors as nd_fit_run. */
+nd_status nd_fit_run_polished(nd_fit *f, nd_fit_method method, long iters,
+                              const nd_optim_callbacks *cb, void (*polishing)(void *ctx),
+                              void *ctx, nd_fit_run_info *info, nd_error *err);
+
 /* Returns a copy of the model with the current estimates. */
 nd_model *nd_fit_model(const nd_fit *f, nd_error *err);
 
@@ -191,6 +199,12 @@ typedef struct nd_fit_profile {
     double *value, *ssr;   /* n grid values of the parameter, the re-optimised SSR */
     double lo, hi;         /* the 95 % interval: SSR − SSRmin ≤ 3.84 σ² (NaN: not reached) */
 } nd_fit_profile;
+
+/* Writes into lo, hi the grid a profile of parameter i runs over: its estimate ± 4 se (±
+   50 % of it when se is not a positive number), kept inside the bounds lower and upper
+   (±INFINITY: none) and, when the fit is in log coordinates (log), above zero. */
+void nd_fit_profile_range(const nd_fit *f, size_t i, double se, int log, double lower,
+                          double upper, double *lo, double *hi);
 
 /* Profiles parameter `param` on n points over [lo, hi], re-optimising the others with
    method (up to iters iterations each) from the current estimates; the fit is left at its

@@ -98,12 +98,8 @@ static nd_status fit_member(void *w, size_t i, double *out, nd_error *err)
     if (st == ND_OK && !f) st = err && err->code ? err->code : ND_ENOMEM;
     nd_optim_callbacks cb = {rq->interrupt, NULL, NULL, NULL, NULL};
     nd_fit_run_info info = {0};
-    if (st == ND_OK) st = nd_fit_run(f, rq->method, rq->iters, &cb, &info, err);
-    /* as the single fit: shooting finds the basin, single shooting polishes */
-    if (st == ND_OK && rq->o->segments > 1) {
-        nd_fit_set_single(f, 1);
-        st = nd_fit_run(f, rq->method, rq->iters, &cb, &info, err);
-    }
+    if (st == ND_OK)
+        st = nd_fit_run_polished(f, rq->method, rq->iters, &cb, NULL, NULL, &info, err);
     if (st == ND_OK) {
         memcpy(out, nd_fit_values(f), jb->np * sizeof *out);
         out[jb->np] = info.loss;

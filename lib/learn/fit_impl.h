@@ -47,6 +47,7 @@ struct nd_fit {
     size_t ntheta, nres, nobs;
     double continuity;
     int single;                   /* 1: the segments are ignored (nd_fit_set_single) */
+    int shoots;                   /* asked for more than one segment (nd_fit_run_polished) */
     double *sc;                   /* n: the scale of each state */
     double dscale;                /* the scale of the observed data */
     /* work */

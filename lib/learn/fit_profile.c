@@ -81,3 +81,15 @@ nd_status nd_fit_profile_run(nd_fit *f, size_t param, double lo, double hi, size
     else nd_fit_profile_free(p);
     return st;
 }
+
+void nd_fit_profile_range(const nd_fit *f, size_t i, double se, int log, double lower,
+                          double upper, double *lo, double *hi)
+{
+    double x = nd_fit_values(f)[i], w = isfinite(se) && se > 0 ? 4 * se : 0.5 * fabs(x);
+    if (w == 0) w = 1;
+    *lo = x - w;
+    *hi = x + w;
+    if (log && x > 0 && !(lower > -INFINITY) && *lo <= 0) *lo = x / 2;
+    if (lower > -INFINITY && *lo <= lower) *lo = (lower + x) / 2;
+    if (upper < INFINITY && *hi >= upper) *hi = (upper + x) / 2;
+}

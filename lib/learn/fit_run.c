@@ -168,3 +168,17 @@ nd_status nd_fit_run(nd_fit *f, nd_fit_method method, long iters, const nd_optim
     return method == ND_FIT_LM ? run_lm(f, iters, cb, info, err)
                                : run_lbfgs(f, iters, cb, info, err);
 }
+
+nd_status nd_fit_run_polished(nd_fit *f, nd_fit_method method, long iters,
+                              const nd_optim_callbacks *cb, void (*polishing)(void *ctx),
+                              void *ctx, nd_fit_run_info *info, nd_error *err)
+{
+    nd_status st = nd_fit_run(f, method, iters, cb, info, err);
+    if (st != ND_OK || !f->shoots) return st;
+    long it = info->iterations;
+    nd_fit_set_single(f, 1);
+    if (polishing) polishing(ctx);
+    st = nd_fit_run(f, method, iters, cb, info, err);
+    info->iterations += it;
+    return st;
+}

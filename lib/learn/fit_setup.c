@@ -284,6 +284,7 @@ nd_fit *nd_fit_create(const nd_model *m, const nd_dataset *const *data, size_t n
     f->rk = ude_scheme("rk4");
     f->ndata = ndata;
     f->continuity = o->continuity;
+    f->shoots = o->segments > 1;
     nd_status st = ND_OK;
     size_t np = o->nparams ? o->nparams : 1;
     if (f->m) {

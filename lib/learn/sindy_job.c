@@ -160,6 +160,19 @@ nd_status nd_sindy_job_net_output(nd_sindy_job *job, size_t k, nd_error *err)
     return st == ND_OK ? nd_sindy_net_output(job->net, k, job->X, job->rows, &job->Y, err) : st;
 }
 
+nd_status nd_sindy_job_net_samples(nd_sindy_job *job, size_t k, const nd_dataset *ds, double T,
+                                   size_t samples, const nd_sim_options *o, nd_error *err)
+{
+    nd_status st;
+    if (ds) {
+        st = nd_sindy_job_net_rows(job, ds, err);
+    } else {
+        job->rows = samples;
+        st = nd_sindy_net_run_inputs(job->net, T, samples, o, &job->X, err);
+    }
+    return st == ND_OK ? nd_sindy_job_net_output(job, k, err) : st;
+}
+
 /* ---- the library: [poly(3), poly(2, v, w), prod(poly(1), [exp(V/10)]), expr …] ---- */
 
 static nd_status locate_expr(nd_error *err, const nd_expr *e, nd_status st)

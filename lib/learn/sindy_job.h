@@ -81,6 +81,13 @@ nd_status nd_sindy_job_net_rows(nd_sindy_job *job, const nd_dataset *ds, nd_erro
 /* The first row and Y, the network's output k at the rows X. */
 nd_status nd_sindy_job_net_output(nd_sindy_job *job, size_t k, nd_error *err);
 
+/* The samples of job->net's output k along its inputs: at ds's rows
+   (nd_sindy_job_net_rows) or, ds NULL, along the network's own run over [0, T] at
+   `samples` times with o (nd_sindy_net_run_inputs); then Y (nd_sindy_job_net_output).
+   Errors of those. */
+nd_status nd_sindy_job_net_samples(nd_sindy_job *job, size_t k, const nd_dataset *ds, double T,
+                                   size_t samples, const nd_sim_options *o, nd_error *err);
+
 /* Builds job->lib from spec, the library as written ([poly(3), poly(2, v, w), prod(A, B),
    expressions …]; NULL: poly(3)), inputs marked, expressions over job->fnmodel's functions
    and parameters. Errors are located in spec where they can be; ValueError for an empty

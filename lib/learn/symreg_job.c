@@ -73,14 +73,7 @@ nd_status nd_symreg_job_net(nd_symreg_job *job, const nd_ude *u, const char *net
     if (sj->nvars > ND_SYMREG_MAX_VARS)
         return nd_error_fail(err, ND_EVALUE, "the network has more than %d inputs",
                              ND_SYMREG_MAX_VARS);
-    if (ds) {
-        st = nd_sindy_job_net_rows(sj, ds, err);
-    } else {
-        sj->rows = samples;
-        st = nd_sindy_net_run_inputs(u, T, samples, o, &sj->X, err);
-    }
-    if (st == ND_OK) st = nd_sindy_job_net_output(sj, k, err);
-    if (st != ND_OK) return st;
+    if ((st = nd_sindy_job_net_samples(sj, k, ds, T, samples, o, err)) != ND_OK) return st;
     job->X = sj->X;
     job->y = sj->Y;
     job->rows = sj->rows;
