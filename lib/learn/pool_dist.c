@@ -29,6 +29,11 @@ typedef struct member {
     unsigned slot;
 } member;
 
+/* Set on a thread while it evaluates a point of a distributed pool: a pool started inside
+   one (a CMA-ES generation of an ensemble member's fit) belongs to that point alone, so it
+   runs serially on the rank instead of starting an exchange the other ranks never make. */
+static _Thread_local int inside_point;
+
 /* What each rank reports after its share. */
 typedef struct report {
     int32_t status;
@@ -78,7 +83,10 @@ static nd_status member_eval(void *ptr, size_t j, double *out, nd_error *err)
         name_point(s, i, text, sizeof text);
         nd_dist_note_begin(m->slot, text);
     }
+    int outer = inside_point;
+    inside_point = 1;
     nd_status st = s->job->eval(m->state, i, out, err);
+    inside_point = outer;
     if (s->notes) nd_dist_note_end(m->slot);
     if (st != ND_OK && st != ND_EINTERRUPT) {
         size_t seen = atomic_load(&s->fail_at);
@@ -165,6 +173,11 @@ nd_status nd_pool_run_dist(const nd_pool_job *job, nd_dist *d, nd_pool_label lab
     for (size_t k = 0; k < n * job->nout; k++) out[k] = NAN;
     if (done) memset(done, 0, n);
     if (ndone) *ndone = 0;
+    nd_dist alone;   /* a copy: its step count is this call's own, not shared by threads */
+    if (inside_point) {
+        alone = *nd_dist_serial();
+        d = &alone;
+    }
     nd_status st = nd_dist_step(d, ND_DIST_POOL, n, job->nout, err);
     if (st != ND_OK) return st;
     share s = {.job = job, .d = d, .label = label, .label_ctx = label_ctx,
