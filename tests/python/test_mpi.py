@@ -3,7 +3,8 @@ ranks give what a serial run gives, byte for byte (standard output, saved tables
 figure files; only the wall-clock times the run reports, which differ between any two
 runs, are masked); the other rank prints nothing; an error in the script is reported
 once and every rank stops, and one met by a single rank is reported by rank 0 instead
-of leaving it waiting; a rank killed while computing ends the run at once with a
+of leaving it waiting; ensembles of fits and the candidates of a CMA-ES fit, spread over
+the ranks the same way, give the serial run's estimates to the last bit; a rank killed while computing ends the run at once with a
 message naming the grid point it was on, which must be one of that rank's share (the
 points of odd index: point i goes to rank i mod 2)."""
 
@@ -47,9 +48,10 @@ def run(cmd, cwd):
                           timeout=TIMEOUT)
 
 
-# The only part of a serial run's output that changes from run to run: a sweep's progress
-# lines (shown when it takes longer than half a second).
-TIMES = re.compile(r"^sweep: (\d+ of \d+ points|stopped after) .*\n", re.M)
+# The only part of a serial run's output that changes from run to run: the progress lines
+# of a sweep or a fit (shown when it takes longer than half a second, then every so often).
+TIMES = re.compile(r"^(sweep: (\d+ of \d+ points|stopped after)|fitting: iteration|"
+                   r"CMA-ES: generation) .*\n", re.M)
 
 
 def masked(text):
@@ -87,6 +89,45 @@ def test_two_ranks_write_what_a_serial_run_writes(tmp_path):
     rate = np.loadtxt([l for l in (ds / "rate.csv").read_text().splitlines()
                        if not l.startswith("#")][1:], delimiter=",")
     assert rate.shape == (21, 3) and (rate[:, 2] == 0).any() and (rate[:, 2] > 0).any()
+
+
+FITS = """use hh
+set gNa=100 gK=30
+stim step at=2 dur=20 amp=8
+s1 = simulate t=30 sample=0.1 observe=V noise=0.01 seed=1
+s2 = simulate t=30 sample=0.1 observe=V noise=0.01 seed=2
+set gNa=120 gK=36
+stim none
+a = fit hh s1 params=[gNa, gK] method=lm ensemble=5 bootstrap=true
+print a.ensemble_values
+b = fit hh s1 s2 params=[gNa, gK] method=lm ensemble=3 bootstrap=true threads=1
+t = table gNa_gK=b.ensemble_values
+save t "members.csv"
+c = fit hh s1 params=[gNa, gK] method=cmaes seed=3 evals=120
+print c.estimates
+"""
+
+
+def test_ensembles_and_cmaes_on_two_ranks_give_the_serial_estimates(tmp_path):
+    outs = {}
+    for name, cmd in (("serial", [binary(), "run"]), ("mpi", mpi(2, "run"))):
+        d = tmp_path / name
+        d.mkdir()
+        (d / "fits.nd").write_text(FITS)
+        r = run(cmd + ["fits.nd"], d)
+        assert r.returncode == 0, r.stdout + r.stderr
+        outs[name] = (d, r.stdout)
+    (ds, serial), (dm, parallel) = outs["serial"], outs["mpi"]
+    assert parallel.count("ensemble of 5 fits") == 1 and parallel.count("saved ") == 1
+    assert masked(parallel) == masked(serial)
+    assert (dm / "members.csv").read_bytes() == (ds / "members.csv").read_bytes()
+    # members that differ (each its own start and resample) near the truth (gNa 100,
+    # gK 30) the data were made with: the comparison is of real, distinct fits
+    line = [l for l in serial.splitlines() if l.startswith("[")][0]
+    v = np.array([float(x) for x in line.strip("[]").split(",")]).reshape(5, 2)
+    assert len(set(v[:, 0])) == 5
+    assert np.all(abs(v[:, 0] - 100) < 5) and np.all(abs(v[:, 1] - 30) < 2)
+    assert "20 generations of 6" in serial
 
 
 def test_an_error_in_the_script_is_reported_once_and_every_rank_stops(tmp_path):
