@@ -329,7 +329,7 @@ nd_status nd_cmaes_minimize(nd_cmaes_fn f, void *ctx, size_t n, const double *x0
         es_sample(&s, &rng, o->lower, o->upper);
         long evals = 0;
         st = cmaes_eval_population(f, ctx, n, lambda, s.xf, s.val, s.done, o->threads,
-                                   o->interrupt, &evals, err);
+                                   o->interrupt, o->dist, &evals, err);
         r->evals += evals;
         if (st != ND_OK) break;
         keep_best(&s, &r->fbest, xbest);

@@ -35,14 +35,14 @@ static void label(void *ctx, size_t k, char *buf, size_t cap)
 
 nd_status cmaes_eval_population(nd_cmaes_fn f, void *ctx, size_t n, size_t lambda,
                                 const double *pts, double *val, unsigned char *done,
-                                int threads, const atomic_int *interrupt, long *count,
-                                nd_error *err)
+                                int threads, const atomic_int *interrupt, nd_dist *d,
+                                long *count, nd_error *err)
 {
     job j = {f, ctx, n, pts};
     nd_pool_job pj = {.npoints = lambda, .nout = 1, .threads = threads > 1 ? (unsigned)threads : 1,
                       .eval = eval, .ctx = &j, .interrupt = interrupt};
     size_t nd = 0;
-    nd_status st = nd_pool_run_dist(&pj, nd_dist_current(), label, NULL, val, done, &nd, err);
+    nd_status st = nd_pool_run_dist(&pj, d ? d : nd_dist_current(), label, NULL, val, done, &nd, err);
     for (size_t k = 0; k < lambda; k++)
         if (!done[k]) val[k] = INFINITY;
     *count = (long)nd;
