@@ -3,11 +3,13 @@ ranks give what a serial run gives, byte for byte (standard output, saved tables
 figure files; only the wall-clock times the run reports, which differ between any two
 runs, are masked); the other rank prints nothing; an error in the script is reported
 once and every rank stops, and one met by a single rank is reported by rank 0 instead
-of leaving it waiting; ensembles of fits and the candidates of a CMA-ES fit, spread over
-the ranks the same way, give the serial run's estimates to the last bit; a rank killed while computing ends the run at once with a
+of leaving it waiting; ensembles of fits and of trained networks and the candidates of a
+CMA-ES fit, spread over the ranks the same way, give the serial run's estimates and saved
+networks to the last bit; a rank killed while computing ends the run at once with a
 message naming the grid point it was on, which must be one of that rank's share (the
 points of odd index: point i goes to rank i mod 2)."""
 
+import json
 import os
 import re
 import shutil
@@ -51,7 +53,7 @@ def run(cmd, cwd):
 # The only part of a serial run's output that changes from run to run: the progress lines
 # of a sweep or a fit (shown when it takes longer than half a second, then every so often).
 TIMES = re.compile(r"^(sweep: (\d+ of \d+ points|stopped after)|fitting: iteration|"
-                   r"CMA-ES: generation) .*\n", re.M)
+                   r"CMA-ES: generation|training the ensemble: \d+ of \d+ members).*\n", re.M)
 
 
 def masked(text):
@@ -105,10 +107,20 @@ t = table gNa_gK=b.ensemble_values
 save t "members.csv"
 c = fit hh s1 params=[gNa, gK] method=cmaes seed=3 evals=120
 print c.estimates
+use hh_rinzel
+stim step at=1 dur=20 amp=10
+d1 = simulate t=8 sample=0.1 observe=V noise=0.05 seed=1
+stim step at=1 dur=20 amp=14
+d2 = simulate t=8 sample=0.1 observe=V noise=0.05 seed=2
+net = ude replace=INa inputs=V,n hidden=5,4 seed=3
+ens = train net d1 d2 observe=V ensemble=3 bootstrap=true lbfgs iters=15
+print ens.losses
+m2 = ens.members[2]
+save m2 "m2.json"
 """
 
 
-def test_ensembles_and_cmaes_on_two_ranks_give_the_serial_estimates(tmp_path):
+def test_ensembles_and_cmaes_on_two_ranks_give_the_serial_results(tmp_path):
     outs = {}
     for name, cmd in (("serial", [binary(), "run"]), ("mpi", mpi(2, "run"))):
         d = tmp_path / name
@@ -118,9 +130,17 @@ def test_ensembles_and_cmaes_on_two_ranks_give_the_serial_estimates(tmp_path):
         assert r.returncode == 0, r.stdout + r.stderr
         outs[name] = (d, r.stdout)
     (ds, serial), (dm, parallel) = outs["serial"], outs["mpi"]
-    assert parallel.count("ensemble of 5 fits") == 1 and parallel.count("saved ") == 1
+    assert parallel.count("ensemble of 5 fits") == 1 and parallel.count("saved ") == 2
     assert masked(parallel) == masked(serial)
-    assert (dm / "members.csv").read_bytes() == (ds / "members.csv").read_bytes()
+    for f in ("members.csv", "m2.json"):
+        assert (dm / f).read_bytes() == (ds / f).read_bytes(), f
+    # a trained member (rank 0 trains members 1 and 3, rank 1 member 2): its loss history
+    # travelled with it, and its losses differ from the other members'
+    m2 = json.loads((ds / "m2.json").read_text())
+    assert len(m2["history"]) > 10
+    line = [l for l in serial.splitlines() if l.startswith("[")][-1]
+    losses = [float(x) for x in line.strip("[]").split(",")]
+    assert len(set(losses)) == 3 and losses[1] == m2["history"][-1]
     # members that differ (each its own start and resample) near the truth (gNa 100,
     # gK 30) the data were made with: the comparison is of real, distinct fits
     line = [l for l in serial.splitlines() if l.startswith("[")][0]
