@@ -30,7 +30,7 @@ static nd_status eval(void *w, size_t k, double *out, nd_error *err)
 static void label(void *ctx, size_t k, char *buf, size_t cap)
 {
     (void)ctx;
-    snprintf(buf, cap, "CMA-ES candidate %zu of a generation", k);
+    snprintf(buf, cap, "CMA-ES candidate %zu of a generation", k + 1);
 }
 
 nd_status cmaes_eval_population(nd_cmaes_fn f, void *ctx, size_t n, size_t lambda,

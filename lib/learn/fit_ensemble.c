@@ -125,7 +125,7 @@ static void *worker_new(void *ctx, nd_error *err)
 static void member_label(void *ctx, size_t i, char *buf, size_t cap)
 {
     (void)ctx;
-    snprintf(buf, cap, "ensemble member %zu", i);
+    snprintf(buf, cap, "ensemble member %zu", i + 1);   /* counted from 1, as ens.members[k] */
 }
 
 nd_status nd_fit_ens_run(const nd_fit_ens_request *rq, double *values, double *loss,

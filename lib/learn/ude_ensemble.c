@@ -119,7 +119,7 @@ static void *worker_new(void *ctx, nd_error *err)
 static void member_label(void *ctx, size_t i, char *buf, size_t cap)
 {
     (void)ctx;
-    snprintf(buf, cap, "ensemble member %zu", i);
+    snprintf(buf, cap, "ensemble member %zu", i + 1);   /* counted from 1, as ens.members[k] */
 }
 
 /* After a distributed training: every member rebuilt on every rank from its trainer's
@@ -144,7 +144,7 @@ static nd_status share_members(const nd_ude_ens_request *rq, nd_ude_ens *e, nd_d
         json_t *j = json_loads(text[i], 0, NULL);
         if (!j || !(e->member[i] = nd_ude_from_json(j, err)))
             st = nd_error_fail(err, ND_EINTERNAL, "ensemble member %zu could not be passed "
-                               "between ranks (a network that is not finite?)", i);
+                               "between ranks (a network that is not finite?)", i + 1);
         json_decref(j);
         if (st != ND_OK) break;
         size_t len;

@@ -160,6 +160,19 @@ def test_an_error_in_the_script_is_reported_once_and_every_rank_stops(tmp_path):
     assert masked(r.stdout) == masked(serial.stdout)
 
 
+def test_a_failing_ensemble_member_is_named_once_as_serially(tmp_path):
+    # member 4 (counted from 1, as ens.members[4]) diverges in these 15 iterations: it is
+    # rank 1's (index 3), and rank 0 reports it with the serial run's message
+    script = "\n".join(FITS.splitlines()[-10:-3]).replace("ensemble=3", "ensemble=6") + "\n"
+    (tmp_path / "ens.nd").write_text(script)
+    serial = run([binary(), "run", "ens.nd"], tmp_path)
+    r = run(mpi(2, "run", "ens.nd"), tmp_path)
+    assert serial.returncode == 1 and r.returncode != 0
+    last = serial.stderr.strip().splitlines()[-1]
+    assert last.startswith("SolverError: ensemble member 4: "), serial.stderr
+    assert r.stderr.count("SolverError") == 1 and last in r.stderr, r.stderr
+
+
 def test_an_error_met_by_one_rank_alone_is_reported_by_rank_0(tmp_path):
     # what a file present on one machine but not another does: here rank 1 (mpirun's
     # second program) cannot open it; rank 0 must not wait for it at the sweep
