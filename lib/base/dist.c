@@ -77,6 +77,8 @@ typedef struct header {
 static void describe(const header *h, char *buf, size_t cap)
 {
     if (h->kind == ND_DIST_END) snprintf(buf, cap, "the end of the script");
+    else if (h->kind == ND_DIST_TEXTS)
+        snprintf(buf, cap, "the texts of a pool of %llu points", (unsigned long long)h->a);
     else snprintf(buf, cap, "a pool of %llu points × %llu values", (unsigned long long)h->a,
                   (unsigned long long)h->b);
 }

@@ -57,7 +57,8 @@ int nd_dist_is_root(void);
 /* What an exchange is about to do (compared across ranks by nd_dist_step). */
 typedef enum nd_dist_kind {
     ND_DIST_POOL = 1,   /* a pool of points: a = points, b = values per point */
-    ND_DIST_END = 2     /* the end of the script (nd_dist_finish) */
+    ND_DIST_END = 2,    /* the end of the script (nd_dist_finish) */
+    ND_DIST_TEXTS = 3   /* the texts of a pool's points: a = points */
 } nd_dist_kind;
 
 /* Starts a collective exchange on d: every rank says what it is about to do; ND_OK when

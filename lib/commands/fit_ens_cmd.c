@@ -34,7 +34,7 @@ nd_status nd_fit_ensemble_cmd(const nd_cmd_ctx *ctx, const nd_model *m,
     nd_progress_init(&pr, ctx, "fit-ensemble-progress");
     nd_progress_text(&pr, "fitting the ensemble…");
     nd_fit_ens_request rq = {m, data, ndata, o, method, iters, single, k, (uint64_t)seed, boot,
-                             (unsigned)threads, ctx->exec->interrupt, 0};
+                             (unsigned)threads, ctx->exec->interrupt, 0, NULL};
     size_t kept = 0;
     if (st == ND_OK) st = nd_fit_ens_run(&rq, v, loss, &kept, err);
     nd_progress_text(&pr, st == ND_OK ? "ensemble fitted" : "ensemble stopped");

@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/blas.h"
 #include "../base/rng.h"
 #include "cmaes_impl.h"
 
@@ -78,8 +79,12 @@ static int es_eigen(es *s)
     size_t n = s->n;
     for (size_t i = 0; i < n; i++)
         for (size_t j = 0; j < n; j++) s->B[i * n + j] = s->C[i * n + j];
-    if (LAPACKE_dsyev(LAPACK_ROW_MAJOR, 'V', 'U', (lapack_int)n, s->B, (lapack_int)n, s->D) != 0)
-        return -1;
+    /* one BLAS thread, whatever the caller had: the bits of dsyev depend on the count, and
+       a generation's evaluation on several threads sets it to one (pool.c) */
+    int blas = nd_blas_threads(1);
+    int info = LAPACKE_dsyev(LAPACK_ROW_MAJOR, 'V', 'U', (lapack_int)n, s->B, (lapack_int)n, s->D);
+    nd_blas_threads(blas);
+    if (info != 0) return -1;
     /* ascending: D[0] is the smallest */
     if (!(s->D[0] > 0) || s->D[n - 1] > 1e14 * s->D[0]) return -1;
     for (size_t i = 0; i < n; i++) s->D[i] = sqrt(s->D[i]);
@@ -322,8 +327,11 @@ nd_status nd_cmaes_minimize(nd_cmaes_fn f, void *ctx, size_t n, const double *x0
             }
         }
         es_sample(&s, &rng, o->lower, o->upper);
-        r->evals += cmaes_eval_population(f, ctx, n, lambda, s.xf, s.val, s.done,
-                                             o->threads, o->interrupt);
+        long evals = 0;
+        st = cmaes_eval_population(f, ctx, n, lambda, s.xf, s.val, s.done, o->threads,
+                                   o->interrupt, o->dist, &evals, err);
+        r->evals += evals;
+        if (st != ND_OK) break;
         keep_best(&s, &r->fbest, xbest);
         if (o->interrupt && atomic_load(o->interrupt)) {
             stop = ND_CMAES_INTERRUPT;

@@ -11,6 +11,8 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../base/dist.h"
+
 #include "../base/error.h"
 
 /* The objective at x (n values): 0 with *value set, or nonzero when it cannot be
@@ -54,6 +56,9 @@ typedef struct nd_cmaes_options {
     const atomic_int *interrupt;  /* nonzero stops the run, keeping the best (may be NULL) */
     void (*progress)(void *ctx, const nd_cmaes_state *s);  /* after each generation, or NULL */
     void *progress_ctx;
+    nd_dist *dist;         /* the ranks sharing each generation's candidates (pool_dist.h;
+                              every rank runs the same minimisation); NULL: the process's,
+                              nd_dist_current */
 } nd_cmaes_options;
 
 /* Fills o with the defaults above, sigma0 = 0.3, one thread, seed 1, no bounds. */

@@ -4,11 +4,12 @@
 #include "fit_ensemble.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../base/rng.h"
-#include "pool.h"
+#include "pool_dist.h"
 
 /* A stream for the starts, apart from the resamples' (nd_ens_resample). */
 #define START_STREAM (UINT64_C(3) << 40)
@@ -117,6 +118,12 @@ static void *worker_new(void *ctx, nd_error *err)
     return ctx;
 }
 
+static void member_label(void *ctx, size_t i, char *buf, size_t cap)
+{
+    (void)ctx;
+    snprintf(buf, cap, "ensemble member %zu", i + 1);   /* counted from 1, as ens.members[k] */
+}
+
 nd_status nd_fit_ens_run(const nd_fit_ens_request *rq, double *values, double *loss,
                          size_t *kept, nd_error *err)
 {
@@ -153,7 +160,8 @@ nd_status nd_fit_ens_run(const nd_fit_ens_request *rq, double *values, double *l
         free(theta);
         limit = ND_FIT_MISFIT * l;
     }
-    if (st == ND_OK) st = nd_pool_run(&pj, out, NULL, NULL, err);
+    nd_dist *d = rq->dist ? rq->dist : nd_dist_current();
+    if (st == ND_OK) st = nd_pool_run_dist(&pj, d, member_label, NULL, out, NULL, NULL, err);
     *kept = 0;
     for (size_t i = 0; st == ND_OK && i < n; i++) {
         loss[i] = out[i * (np + 1) + np];

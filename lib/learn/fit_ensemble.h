@@ -2,7 +2,8 @@
    independent seeds, each member started from the estimates scattered by its seed and,
    with bootstrap, fitted to a resample — of the datasets when there are several, else of
    the single fit's residuals added back to its trajectory (Efron's residual bootstrap) —
-   on the thread pool with the same members for any number of threads. The spread of each
+   on the thread pool and over the ranks of a distributed run (pool_dist.h) with the same
+   members for any number of threads or ranks. The spread of each
    parameter across the members sits beside the single fit's standard errors. */
 #ifndef ND_LEARN_FIT_ENSEMBLE_H
 #define ND_LEARN_FIT_ENSEMBLE_H
@@ -11,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../base/dist.h"
 #include "ensemble.h"
 #include "fit.h"
 
@@ -38,12 +40,15 @@ typedef struct nd_fit_ens_request {
                                        estimates): it stopped in another basin, far from
                                        the data; 0: ND_FIT_MISFIT × the single fit's loss
                                        at its estimates */
+    nd_dist *dist;                  /* the ranks sharing the members (NULL: the process's,
+                                       nd_dist_current) */
 } nd_fit_ens_request;
 
 /* Fits rq->members members: values gets members × nparams estimates (member-major; NaN
    for a member left out), loss the members' final losses, *kept the members kept.
-   ValueError for a member count out of range; the lowest
-   failing member's error (nd_pool_run); ND_EINTERRUPT. */
+   ValueError for a member count out of range; the lowest failing member's error
+   ("ensemble member 3: …", nd_pool_run_dist); ND_EINTERRUPT. Collective under a
+   distributed run: every rank calls it with the same request. */
 nd_status nd_fit_ens_run(const nd_fit_ens_request *rq, double *values, double *loss,
                          size_t *kept, nd_error *err);
 

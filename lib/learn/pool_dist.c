@@ -29,6 +29,11 @@ typedef struct member {
     unsigned slot;
 } member;
 
+/* Set on a thread while it evaluates a point of a distributed pool: a pool started inside
+   one (a CMA-ES generation of an ensemble member's fit) belongs to that point alone, so it
+   runs serially on the rank instead of starting an exchange the other ranks never make. */
+static _Thread_local int inside_point;
+
 /* What each rank reports after its share. */
 typedef struct report {
     int32_t status;
@@ -78,7 +83,10 @@ static nd_status member_eval(void *ptr, size_t j, double *out, nd_error *err)
         name_point(s, i, text, sizeof text);
         nd_dist_note_begin(m->slot, text);
     }
+    int outer = inside_point;
+    inside_point = 1;
     nd_status st = s->job->eval(m->state, i, out, err);
+    inside_point = outer;
     if (s->notes) nd_dist_note_end(m->slot);
     if (st != ND_OK && st != ND_EINTERRUPT) {
         size_t seen = atomic_load(&s->fail_at);
@@ -165,6 +173,11 @@ nd_status nd_pool_run_dist(const nd_pool_job *job, nd_dist *d, nd_pool_label lab
     for (size_t k = 0; k < n * job->nout; k++) out[k] = NAN;
     if (done) memset(done, 0, n);
     if (ndone) *ndone = 0;
+    nd_dist alone;   /* a copy: its step count is this call's own, not shared by threads */
+    if (inside_point) {
+        alone = *nd_dist_serial();
+        d = &alone;
+    }
     nd_status st = nd_dist_step(d, ND_DIST_POOL, n, job->nout, err);
     if (st != ND_OK) return st;
     share s = {.job = job, .d = d, .label = label, .label_ctx = label_ctx,
@@ -211,4 +224,71 @@ nd_status nd_pool_run_dist(const nd_pool_job *job, nd_dist *d, nd_pool_label lab
     free(rec);
     free(recs);
     return st;
+}
+
+/* Lengths first (one double per point, exact below 2^53), then the bytes of each rank's
+   texts packed into doubles: the exchanges the vtable has. */
+nd_status nd_pool_share_texts(nd_dist *d, size_t n, char **texts, nd_error *err)
+{
+    if (d->size <= 1) {
+        for (size_t i = 0; i < n; i++)
+            if (!texts[i] && !(texts[i] = calloc(1, 1)))
+                return nd_error_fail(err, ND_ENOMEM, "out of memory");
+        return ND_OK;
+    }
+    nd_status st = nd_dist_step(d, ND_DIST_TEXTS, n, 0, err);
+    if (st != ND_OK) return st;
+    size_t size = (size_t)d->size, mine = share_of(n, d->rank, d->size);
+    size_t *counts = malloc(size * sizeof *counts);
+    double *len = malloc((mine + 1) * sizeof *len), *lens = malloc((n + 1) * sizeof *lens);
+    for (size_t j = 0; len && j < mine; j++) {
+        const char *t = texts[(size_t)d->rank + j * size];
+        len[j] = t ? (double)strlen(t) : 0;
+    }
+    if (!counts || !len || !lens)
+        d->abort(d->impl, "neurodyn: out of memory for the texts of a distributed run");
+    for (size_t r = 0; r < size; r++) counts[r] = share_of(n, (int)r, d->size);
+    if (d->allgatherv(d->impl, len, counts, lens) != 0)
+        d->abort(d->impl, "neurodyn: an exchange between ranks failed");
+    /* lens is in rank order: rank r's points r, r + size, … */
+    size_t total = 0, at = 0;
+    for (size_t r = 0; r < size; r++) {
+        size_t bytes = 0;
+        for (size_t j = 0; j < counts[r]; j++) bytes += (size_t)lens[at++];
+        counts[r] = (bytes + sizeof(double) - 1) / sizeof(double);
+        total += counts[r];
+    }
+    double *out = calloc(counts[d->rank] + 1, sizeof *out), *all = malloc((total + 1) * sizeof *all);
+    if (!out || !all) d->abort(d->impl, "neurodyn: out of memory for the texts of a distributed run");
+    char *p = (char *)out;
+    for (size_t j = 0; j < mine; j++) {
+        const char *t = texts[(size_t)d->rank + j * size];
+        memcpy(p, t ? t : "", (size_t)len[j]);
+        p += (size_t)len[j];
+    }
+    if (d->allgatherv(d->impl, out, counts, all) != 0)
+        d->abort(d->impl, "neurodyn: an exchange between ranks failed");
+    const char *block = (const char *)all;
+    at = 0;
+    for (size_t r = 0; r < size; r++) {
+        const char *q = block;
+        for (size_t j = 0; j < share_of(n, (int)r, d->size); j++) {
+            size_t i = r + j * size, l = (size_t)lens[at++];
+            if (!texts[i] || (size_t)d->rank != r) {
+                free(texts[i]);
+                if (!(texts[i] = malloc(l + 1)))
+                    d->abort(d->impl, "neurodyn: out of memory for the texts of a distributed run");
+                memcpy(texts[i], q, l);
+                texts[i][l] = '\0';
+            }
+            q += l;
+        }
+        block += counts[r] * sizeof(double);
+    }
+    free(counts);
+    free(len);
+    free(lens);
+    free(out);
+    free(all);
+    return ND_OK;
 }

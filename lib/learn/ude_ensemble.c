@@ -1,14 +1,18 @@
-/* Training an ensemble of hybrids on the thread pool, and the bands of what they predict
-   (ude_ensemble.h). Each point of the pool job is one member: a copy of the prototype
-   reseeded and trained from scratch, so members share nothing mutable and the result does
-   not depend on which thread trained which member. */
+/* Training an ensemble of hybrids on the thread pool and the ranks of a distributed run,
+   and the bands of what they predict (ude_ensemble.h). Each point of the pool job is one
+   member: a copy of the prototype reseeded and trained from scratch, so members share
+   nothing mutable and the result does not depend on which thread trained which member.
+   Across ranks a member's record is its verdict; the network itself, with its loss
+   history, stages and shooting starts, travels as its JSON (nd_ude_to_json, exact to the
+   bit) and every rank rebuilds every member from it, so that all hold the same objects. */
 #include "ude_ensemble.h"
 
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "pool.h"
+#include "../base/json.h"
+#include "pool_dist.h"
 #include "ude_term.h"
 #include "ude_verdict.h"
 
@@ -60,10 +64,10 @@ static nd_status judge(const nd_ude *u, const nd_ude_experiment *ex, size_t nex,
     return st;
 }
 
-/* Trains member i into e's slots i (its own: no other thread writes them). */
+/* Trains member i into e's slots i (its own: no other thread writes them); out gets its
+   verdict (passed, then the ratio), which every rank needs. */
 static nd_status train_member(void *w, size_t i, double *out, nd_error *err)
 {
-    (void)out;
     const job *jb = w;
     const nd_ude_ens_request *rq = jb->rq;
     nd_ude_ens *e = jb->e;
@@ -101,6 +105,8 @@ static nd_status train_member(void *w, size_t i, double *out, nd_error *err)
     e->seed[i] = seed;
     e->kept_seed[i] = nd_mlp_seed(nd_ude_net_const(u));
     e->member[i] = u;
+    out[0] = e->ok[i];
+    out[1] = e->rms_over_noise[i];
     return ND_OK;
 }
 
@@ -108,6 +114,49 @@ static void *worker_new(void *ctx, nd_error *err)
 {
     (void)err;
     return ctx;
+}
+
+static void member_label(void *ctx, size_t i, char *buf, size_t cap)
+{
+    (void)ctx;
+    snprintf(buf, cap, "ensemble member %zu", i + 1);   /* counted from 1, as ens.members[k] */
+}
+
+/* After a distributed training: every member rebuilt on every rank from its trainer's
+   JSON, with what follows from it (seeds, draws, last loss). */
+static nd_status share_members(const nd_ude_ens_request *rq, nd_ude_ens *e, nd_dist *d,
+                               nd_error *err)
+{
+    size_t n = e->n;
+    char **text = calloc(n, sizeof *text);
+    if (!text) d->abort(d->impl, "neurodyn: out of memory for the members of an ensemble");
+    for (size_t i = 0; i < n; i++) {
+        json_t *j = e->member[i] ? nd_ude_to_json(e->member[i]) : NULL;
+        if (j) text[i] = json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(17));
+        json_decref(j);
+    }
+    nd_status st = nd_pool_share_texts(d, n, text, err);
+    for (size_t i = 0; i < n; i++) {
+        nd_ude_free(e->member[i]);
+        e->member[i] = NULL;
+    }
+    for (size_t i = 0; st == ND_OK && i < n; i++) {
+        json_t *j = json_loads(text[i], 0, NULL);
+        if (!j || !(e->member[i] = nd_ude_from_json(j, err)))
+            st = nd_error_fail(err, ND_EINTERNAL, "ensemble member %zu could not be passed "
+                               "between ranks (a network that is not finite?)", i + 1);
+        json_decref(j);
+        if (st != ND_OK) break;
+        size_t len;
+        const double *h = nd_ude_history(e->member[i], &len);
+        e->loss[i] = len ? h[len - 1] : NAN;
+        e->seed[i] = nd_ens_member_seed(rq->seed, i);
+        e->kept_seed[i] = nd_mlp_seed(nd_ude_net_const(e->member[i]));
+        nd_ude_ens_draw(e->seed[i], rq->nex, rq->bootstrap, e->draw + i * rq->nex);
+    }
+    for (size_t i = 0; i < n; i++) free(text[i]);
+    free(text);
+    return st;
 }
 
 nd_status nd_ude_ens_train(const nd_ude_ens_request *rq, nd_ude_ens *e, nd_error *err)
@@ -129,16 +178,22 @@ nd_status nd_ude_ens_train(const nd_ude_ens_request *rq, nd_ude_ens *e, nd_error
     e->ok = calloc(n, sizeof *e->ok);
     e->rms_over_noise = calloc(n, sizeof *e->rms_over_noise);
     e->draw = calloc(n * rq->nex + 1, sizeof *e->draw);
-    double *out = calloc(n, sizeof *out);
+    double *out = calloc(2 * n, sizeof *out);
     nd_status st = ND_OK;
     if (!e->member || !e->seed || !e->kept_seed || !e->loss || !e->ok || !e->rms_over_noise ||
         !e->draw || !out)
         st = nd_error_fail(err, ND_ENOMEM, "out of memory");
     job jb = {rq, e};
-    nd_pool_job pj = {.npoints = n, .nout = 1, .threads = rq->threads, .worker_new = worker_new,
+    nd_pool_job pj = {.npoints = n, .nout = 2, .threads = rq->threads, .worker_new = worker_new,
                       .eval = train_member, .ctx = &jb, .interrupt = rq->interrupt,
                       .progress = rq->progress, .progress_ctx = rq->progress_ctx};
-    if (st == ND_OK) st = nd_pool_run(&pj, out, NULL, NULL, err);
+    nd_dist *d = rq->dist ? rq->dist : nd_dist_current();
+    if (st == ND_OK) st = nd_pool_run_dist(&pj, d, member_label, NULL, out, NULL, NULL, err);
+    for (size_t i = 0; st == ND_OK && i < n; i++) {
+        e->ok[i] = out[2 * i] != 0;
+        e->rms_over_noise[i] = out[2 * i + 1];
+    }
+    if (st == ND_OK && d->size > 1) st = share_members(rq, e, d, err);
     free(out);
     if (st != ND_OK) nd_ude_ens_clear(e);
     return st;

@@ -2,7 +2,9 @@
    (nd_ens_member_seed), each on the datasets or — bootstrap — on a resample of them drawn
    with replacement, in parallel on the thread pool (pool.h) with the same members for any
    number of threads; then what the members say together: the band of a prediction or of
-   a learned term across them, and how often observations or the truth lie inside it. */
+   a learned term across them, and how often observations or the truth lie inside it.
+   Under a distributed run (lib/base/dist.h) the members are spread over the ranks too
+   (pool_dist.h), and every rank ends with all of them, the same to the bit. */
 #ifndef ND_LEARN_UDE_ENSEMBLE_H
 #define ND_LEARN_UDE_ENSEMBLE_H
 
@@ -10,6 +12,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../base/dist.h"
 #include "ensemble.h"
 #include "ude.h"
 #include "ude_stages.h"
@@ -30,6 +33,8 @@ typedef struct nd_ude_ens_request {
     const atomic_int *interrupt;
     void (*progress)(void *ctx, size_t done, size_t total);   /* calling thread only */
     void *progress_ctx;
+    nd_dist *dist;                  /* the ranks sharing the members (NULL: the process's,
+                                       nd_dist_current) */
 } nd_ude_ens_request;
 
 typedef struct nd_ude_ens {
@@ -45,7 +50,8 @@ typedef struct nd_ude_ens {
 
 /* Trains rq->members members into e (cleared first). ValueError for a member count out
    of range or bootstrap with one experiment; errors of the training (the lowest failing
-   member's, nd_pool_run); ND_EINTERRUPT (e is cleared: an ensemble is all or nothing). */
+   member's, "ensemble member 3: …", nd_pool_run_dist); ND_EINTERRUPT (e is cleared: an
+   ensemble is all or nothing). Collective under a distributed run. */
 nd_status nd_ude_ens_train(const nd_ude_ens_request *rq, nd_ude_ens *e, nd_error *err);
 
 /* Frees what e holds and zeroes it. */

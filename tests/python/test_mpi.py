@@ -3,10 +3,13 @@ ranks give what a serial run gives, byte for byte (standard output, saved tables
 figure files; only the wall-clock times the run reports, which differ between any two
 runs, are masked); the other rank prints nothing; an error in the script is reported
 once and every rank stops, and one met by a single rank is reported by rank 0 instead
-of leaving it waiting; a rank killed while computing ends the run at once with a
+of leaving it waiting; ensembles of fits and of trained networks and the candidates of a
+CMA-ES fit, spread over the ranks the same way, give the serial run's estimates and saved
+networks to the last bit; a rank killed while computing ends the run at once with a
 message naming the grid point it was on, which must be one of that rank's share (the
 points of odd index: point i goes to rank i mod 2)."""
 
+import json
 import os
 import re
 import shutil
@@ -47,9 +50,10 @@ def run(cmd, cwd):
                           timeout=TIMEOUT)
 
 
-# The only part of a serial run's output that changes from run to run: a sweep's progress
-# lines (shown when it takes longer than half a second).
-TIMES = re.compile(r"^sweep: (\d+ of \d+ points|stopped after) .*\n", re.M)
+# The only part of a serial run's output that changes from run to run: the progress lines
+# of a sweep or a fit (shown when it takes longer than half a second, then every so often).
+TIMES = re.compile(r"^(sweep: (\d+ of \d+ points|stopped after)|fitting: iteration|"
+                   r"CMA-ES: generation|training the ensemble: \d+ of \d+ members).*\n", re.M)
 
 
 def masked(text):
@@ -89,6 +93,63 @@ def test_two_ranks_write_what_a_serial_run_writes(tmp_path):
     assert rate.shape == (21, 3) and (rate[:, 2] == 0).any() and (rate[:, 2] > 0).any()
 
 
+FITS = """use hh
+set gNa=100 gK=30
+stim step at=2 dur=20 amp=8
+s1 = simulate t=30 sample=0.1 observe=V noise=0.01 seed=1
+s2 = simulate t=30 sample=0.1 observe=V noise=0.01 seed=2
+set gNa=120 gK=36
+stim none
+a = fit hh s1 params=[gNa, gK] method=lm ensemble=5 bootstrap=true
+print a.ensemble_values
+b = fit hh s1 s2 params=[gNa, gK] method=lm ensemble=3 bootstrap=true threads=1
+t = table gNa_gK=b.ensemble_values
+save t "members.csv"
+c = fit hh s1 params=[gNa, gK] method=cmaes seed=3 evals=120
+print c.estimates
+use hh_rinzel
+stim step at=1 dur=20 amp=10
+d1 = simulate t=8 sample=0.1 observe=V noise=0.05 seed=1
+stim step at=1 dur=20 amp=14
+d2 = simulate t=8 sample=0.1 observe=V noise=0.05 seed=2
+net = ude replace=INa inputs=V,n hidden=5,4 seed=3
+ens = train net d1 d2 observe=V ensemble=3 bootstrap=true lbfgs iters=15
+print ens.losses
+m2 = ens.members[2]
+save m2 "m2.json"
+"""
+
+
+def test_ensembles_and_cmaes_on_two_ranks_give_the_serial_results(tmp_path):
+    outs = {}
+    for name, cmd in (("serial", [binary(), "run"]), ("mpi", mpi(2, "run"))):
+        d = tmp_path / name
+        d.mkdir()
+        (d / "fits.nd").write_text(FITS)
+        r = run(cmd + ["fits.nd"], d)
+        assert r.returncode == 0, r.stdout + r.stderr
+        outs[name] = (d, r.stdout)
+    (ds, serial), (dm, parallel) = outs["serial"], outs["mpi"]
+    assert parallel.count("ensemble of 5 fits") == 1 and parallel.count("saved ") == 2
+    assert masked(parallel) == masked(serial)
+    for f in ("members.csv", "m2.json"):
+        assert (dm / f).read_bytes() == (ds / f).read_bytes(), f
+    # a trained member (rank 0 trains members 1 and 3, rank 1 member 2): its loss history
+    # travelled with it, and its losses differ from the other members'
+    m2 = json.loads((ds / "m2.json").read_text())
+    assert len(m2["history"]) > 10
+    line = [l for l in serial.splitlines() if l.startswith("[")][-1]
+    losses = [float(x) for x in line.strip("[]").split(",")]
+    assert len(set(losses)) == 3 and losses[1] == m2["history"][-1]
+    # members that differ (each its own start and resample) near the truth (gNa 100,
+    # gK 30) the data were made with: the comparison is of real, distinct fits
+    line = [l for l in serial.splitlines() if l.startswith("[")][0]
+    v = np.array([float(x) for x in line.strip("[]").split(",")]).reshape(5, 2)
+    assert len(set(v[:, 0])) == 5
+    assert np.all(abs(v[:, 0] - 100) < 5) and np.all(abs(v[:, 1] - 30) < 2)
+    assert "20 generations of 6" in serial
+
+
 def test_an_error_in_the_script_is_reported_once_and_every_rank_stops(tmp_path):
     (tmp_path / "bad.nd").write_text("use hh\na = sweep I=0..10 n=4 t=100\nplot nosuch\n")
     serial = run([binary(), "run", "bad.nd"], tmp_path)
@@ -97,6 +158,19 @@ def test_an_error_in_the_script_is_reported_once_and_every_rank_stops(tmp_path):
     assert r.stderr.count("NameError") == 1, r.stderr
     assert serial.stderr.strip().splitlines()[-1] in r.stderr
     assert masked(r.stdout) == masked(serial.stdout)
+
+
+def test_a_failing_ensemble_member_is_named_once_as_serially(tmp_path):
+    # member 4 (counted from 1, as ens.members[4]) diverges in these 15 iterations: it is
+    # rank 1's (index 3), and rank 0 reports it with the serial run's message
+    script = "\n".join(FITS.splitlines()[-10:-3]).replace("ensemble=3", "ensemble=6") + "\n"
+    (tmp_path / "ens.nd").write_text(script)
+    serial = run([binary(), "run", "ens.nd"], tmp_path)
+    r = run(mpi(2, "run", "ens.nd"), tmp_path)
+    assert serial.returncode == 1 and r.returncode != 0
+    last = serial.stderr.strip().splitlines()[-1]
+    assert last.startswith("SolverError: ensemble member 4: "), serial.stderr
+    assert r.stderr.count("SolverError") == 1 and last in r.stderr, r.stderr
 
 
 def test_an_error_met_by_one_rank_alone_is_reported_by_rank_0(tmp_path):

@@ -5,6 +5,7 @@
    stopped at an error or runs other work is reported instead of hanging, only rank 0
    writes files, and the crash notes say what is running. */
 #include "test.h"
+#include "dist_fake.h"
 #include "tempdir.h"
 
 #include <pthread.h>
@@ -15,67 +16,11 @@
 #include "../../lib/base/dist.h"
 #include "../../lib/learn/pool_dist.h"
 
-enum { MAXR = 4, NPOINTS = 23, NOUT = 2 };
-
-typedef struct world {
-    int size;
-    pthread_barrier_t bar;
-    const void *from[MAXR];
-    const size_t *counts;
-} world;
-
-typedef struct rank_impl {
-    world *w;
-    int rank;
-} rank_impl;
-
-static int fake_allgather(void *impl, const void *mine, size_t bytes, void *all)
-{
-    rank_impl *ri = impl;
-    world *w = ri->w;
-    w->from[ri->rank] = mine;
-    pthread_barrier_wait(&w->bar);
-    for (int r = 0; r < w->size; r++) memcpy((char *)all + (size_t)r * bytes, w->from[r], bytes);
-    pthread_barrier_wait(&w->bar);
-    return 0;
-}
-
-static int fake_allgatherv(void *impl, const double *mine, const size_t *counts, double *all)
-{
-    rank_impl *ri = impl;
-    world *w = ri->w;
-    w->from[ri->rank] = mine;
-    pthread_barrier_wait(&w->bar);
-    for (int r = 0; r < w->size; r++) {
-        memcpy(all, w->from[r], counts[r] * sizeof *all);
-        all += counts[r];
-    }
-    pthread_barrier_wait(&w->bar);
-    return 0;
-}
-
-static int fake_broadcast(void *impl, double *x, size_t n, int root)
-{
-    rank_impl *ri = impl;
-    world *w = ri->w;
-    w->from[ri->rank] = x;
-    pthread_barrier_wait(&w->bar);
-    if (ri->rank != root) memcpy(x, w->from[root], n * sizeof *x);
-    pthread_barrier_wait(&w->bar);
-    return 0;
-}
-
-static void fake_abort(void *impl, const char *msg)
-{
-    (void)impl;
-    fprintf(stderr, "%s\n", msg);
-    abort();
-}
+enum { MAXR = DIST_FAKE_MAXR, NPOINTS = 23, NOUT = 2 };
 
 /* What one rank does and what it got. */
 typedef struct rank_run {
     nd_dist d;
-    rank_impl ri;
     int evaluated[NPOINTS];     /* how often this rank evaluated each point */
     int fail_a, fail_b;         /* points that fail (-1: none) */
     size_t npoints;             /* points of this rank's pool */
@@ -124,19 +69,14 @@ static void *rank_main(void *arg)
 /* Runs body on size rank threads, each with its runs[k] (npoints defaults to NPOINTS). */
 static void run_world_with(int size, rank_run *runs, void *(*body)(void *))
 {
-    world w = {.size = size};
-    pthread_barrier_init(&w.bar, NULL, (unsigned)size);
-    pthread_t t[MAXR];
+    nd_dist *d[MAXR];
+    void *args[MAXR];
     for (int k = 0; k < size; k++) {
-        runs[k].ri = (rank_impl){&w, k};
-        runs[k].d = (nd_dist){.abi = ND_DIST_ABI, .rank = k, .size = size, .impl = &runs[k].ri,
-                              .allgather = fake_allgather, .allgatherv = fake_allgatherv,
-                              .broadcast = fake_broadcast, .abort = fake_abort};
         if (!runs[k].npoints) runs[k].npoints = NPOINTS;
-        pthread_create(&t[k], NULL, body, &runs[k]);
+        d[k] = &runs[k].d;
+        args[k] = &runs[k];
     }
-    for (int k = 0; k < size; k++) pthread_join(t[k], NULL);
-    pthread_barrier_destroy(&w.bar);
+    dist_fake_run(size, d, body, args);
 }
 
 static void run_world(int size, rank_run *runs)

@@ -1,6 +1,6 @@
 /* Ensembles (lib/learn/ensemble.h, ude_ensemble.h, the train/plot/eval paths): member
    seeds, bootstrap draws, the band and coverage arithmetic against numbers worked out by
-   hand, training identical on one and two threads, and `train … ensemble=N` end to end. */
+   hand, training identical on one and two threads and on two (thread) ranks, and `train … ensemble=N` end to end. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +13,7 @@
 #include "../../lib/learn/ude_ensemble.h"
 #include "rec_sink.h"
 #include "test.h"
+#include "dist_fake.h"
 #include "ude_fixture.h"
 
 TEST(ens_member_seeds_are_distinct_and_never_typed_or_retries)
@@ -102,8 +103,9 @@ static nd_dataset *recording(const nd_model *m, double amp, double t1, unsigned 
     return d;
 }
 
-/* Trains 3 members (bootstrap over two recordings, 15 L-BFGS iterations) on threads. */
-static void train_three(unsigned threads, nd_ude_ens *e)
+/* Trains 3 members (bootstrap over two recordings, 15 L-BFGS iterations) on threads and
+   the ranks of d (NULL: serial). */
+static void train_three_on(unsigned threads, nd_dist *dist, nd_ude_ens *e)
 {
     nd_model *m = nd_model_builtin("hh_rinzel", NULL);
     nd_dataset *d[2] = {recording(m, 10, 8, 1), recording(m, 14, 8, 2)};
@@ -120,7 +122,8 @@ static void train_three(unsigned threads, nd_ude_ens *e)
     nd_optim_options_default(&st.o);
     const char *obs[] = {"V"};
     nd_ude_ens_request rq = {.proto = u, .ex = ex, .nex = 2, .stages = &st, .nstages = 1,
-                             .members = 3, .seed = 5, .bootstrap = 1, .threads = threads};
+                             .members = 3, .seed = 5, .bootstrap = 1, .threads = threads,
+                             .dist = dist};
     nd_ude_fit_options_default(&rq.fo);
     rq.fo.observe = obs;
     rq.fo.nobserve = 1;
@@ -131,6 +134,63 @@ static void train_three(unsigned threads, nd_ude_ens *e)
     nd_ds_free(d[0]);
     nd_ds_free(d[1]);
     nd_model_free(m);
+}
+
+static void train_three(unsigned threads, nd_ude_ens *e)
+{
+    train_three_on(threads, NULL, e);
+}
+
+/* A member's whole state: the JSON that saving it writes. */
+static char *member_text(const nd_ude *u)
+{
+    json_t *j = nd_ude_to_json(u);
+    char *s = j ? json_dumps(j, JSON_COMPACT | JSON_REAL_PRECISION(17)) : NULL;
+    json_decref(j);
+    return s;
+}
+
+typedef struct ens_rank {
+    nd_dist d;
+    nd_ude_ens e;
+} ens_rank;
+
+static void *ens_rank_main(void *arg)
+{
+    ens_rank *r = arg;
+    train_three_on(2, &r->d, &r->e);
+    return NULL;
+}
+
+TEST(ens_training_on_two_ranks_gives_every_rank_the_serial_members)
+{
+    nd_ude_ens a;
+    train_three(1, &a);
+    ens_rank r[2];
+    memset(r, 0, sizeof r);
+    nd_dist *d[2] = {&r[0].d, &r[1].d};
+    void *args[2] = {&r[0], &r[1]};
+    dist_fake_run(2, d, ens_rank_main, args);
+    for (int k = 0; k < 2; k++) {
+        nd_ude_ens *b = &r[k].e;
+        CHECK_INT(b->n, 3);
+        for (size_t i = 0; i < 3 && a.n == 3 && b->n == 3; i++) {
+            char *ta = member_text(a.member[i]), *tb = member_text(b->member[i]);
+            CHECK(ta && tb && strcmp(ta, tb) == 0);   /* weights, history, stages, starts */
+            free(ta);
+            free(tb);
+            CHECK(memcmp(&a.loss[i], &b->loss[i], sizeof a.loss[i]) == 0);
+            CHECK(memcmp(&a.rms_over_noise[i], &b->rms_over_noise[i], sizeof a.loss[i]) == 0);
+            CHECK_INT(a.ok[i], b->ok[i]);
+            CHECK(a.seed[i] == b->seed[i] && a.kept_seed[i] == b->kept_seed[i]);
+            CHECK(a.draw[2 * i] == b->draw[2 * i] && a.draw[2 * i + 1] == b->draw[2 * i + 1]);
+        }
+        nd_ude_ens_clear(b);
+    }
+    /* the members were trained apart: one exchange for the verdicts' pool, one for the
+       networks */
+    CHECK_INT(r[0].d.steps, 2);
+    nd_ude_ens_clear(&a);
 }
 
 TEST(ens_training_is_identical_on_one_and_two_threads)
