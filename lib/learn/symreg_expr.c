@@ -149,6 +149,7 @@ int sr_from_expr(const nd_expr *e, const sr_ops *ops, const char *const *vars, s
 int sr_simplify(sr_tree *t, const sr_ops *ops, const char *const *vars, size_t nvars,
                 int max)
 {
+    sr_cancel(t, ops);
     nd_expr *e = nd_expr_simplify(sr_to_expr(t, ops, vars));
     if (!e) return -1;
     sr_tree out = *t;

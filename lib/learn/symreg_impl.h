@@ -87,6 +87,10 @@ int sr_vary(const sr_ops *ops, int nvars, int maxsize, nd_rng *rng, const sr_tre
    function) sits inside another and none has arguments above SR_MAX_ARG nodes each. */
 int sr_nesting_ok(const sr_tree *t, const sr_ops *ops);
 
+/* Replaces a/a by 1 and a − a by 0 (identical subtrees, constants included), which the
+   expression engine's simplifier leaves alone; returns how many it replaced. */
+int sr_cancel(sr_tree *t, const sr_ops *ops);
+
 /* ---- expressions (symreg_expr.c) ---- */
 
 /* t as an expression over vars, constants exact; NULL on ENOMEM. */
@@ -96,8 +100,8 @@ nd_expr *sr_to_expr(const sr_tree *t, const sr_ops *ops, const char *const *vars
 int sr_from_expr(const nd_expr *e, const sr_ops *ops, const char *const *vars, size_t nvars,
                  int max, sr_tree *t);
 
-/* Simplifies t in place with the expression engine's simplifier; -1 (t unchanged) when
-   the simplified form cannot be read back. */
+/* Cancels (sr_cancel) and simplifies t in place with the expression engine's simplifier;
+   -1 (t only cancelled) when the simplified form cannot be read back. */
 int sr_simplify(sr_tree *t, const sr_ops *ops, const char *const *vars, size_t nvars,
                 int max);
 

@@ -215,3 +215,33 @@ int sr_vary(const sr_ops *ops, int nvars, int maxsize, nd_rng *rng, const sr_tre
     else rc = replace_subtree(ops, nvars, maxsize, rng, t);
     return rc == 0 && sr_nesting_ok(t, ops) ? 0 : -1;
 }
+
+static int same_subtree(const sr_tree *t, int a, int b)
+{
+    int n = sr_subtree_end(t, a) - a;
+    if (sr_subtree_end(t, b) - b != n) return 0;
+    for (int k = 0; k < n; k++) {
+        const sr_node *x = &t->nodes[a + k], *y = &t->nodes[b + k];
+        if (x->kind != y->kind) return 0;
+        if (x->kind == SR_CONST && x->c != y->c) return 0;
+        if (x->kind == SR_VAR && x->var != y->var) return 0;
+        if (x->kind == SR_OP && x->op != y->op) return 0;
+    }
+    return 1;
+}
+
+int sr_cancel(sr_tree *t, const sr_ops *ops)
+{
+    int done = 0;
+    for (int i = 0; i < t->n; i++) {
+        if (t->nodes[i].kind != SR_OP || t->nodes[i].arity != 2) continue;
+        int code = ops->op[t->nodes[i].op].code;
+        if (code != SR_DIV && code != SR_SUB) continue;
+        int b = sr_subtree_end(t, i + 1);
+        if (!same_subtree(t, i + 1, b)) continue;
+        sr_node c = {.kind = SR_CONST, .c = code == SR_DIV ? 1 : 0};
+        sr_splice(t, i, sr_subtree_end(t, i), &c, 1, ND_SYMREG_MAX_SIZE);
+        done++;
+    }
+    return done;
+}

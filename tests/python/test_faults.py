@@ -317,11 +317,38 @@ def test_load_from_a_device_or_pipe(kernel):
 
 # ---------------------------------------------------------------- interrupts
 
+def _hh_chain(k):
+    """A chain of k HH compartments with the current injected into the first."""
+    rows = ["model hh3 {"]
+    for i in range(1, k + 1):
+        inj = "I" if i == 1 else "0"
+        cpl = "".join(f" + gc*(V{j} - V{i})" for j in (i - 1, i + 1) if 1 <= j <= k)
+        rows += [f"dV{i}/dt = {inj}{cpl} - 120*m{i}^3*h{i}*(V{i} - 50) - 36*n{i}^4*(V{i} + 77)"
+                 f" - 0.3*(V{i} + 54.387)",
+                 f"dm{i}/dt = am(V{i})*(1 - m{i}) - bm(V{i})*m{i}",
+                 f"dh{i}/dt = ah(V{i})*(1 - h{i}) - bh(V{i})*h{i}",
+                 f"dn{i}/dt = an(V{i})*(1 - n{i}) - bn(V{i})*n{i}"]
+    rows += ["fn am(V) = 0.1*(V + 40)/(1 - exp(-(V + 40)/10))",
+             "fn bm(V) = 4*exp(-(V + 65)/18)",
+             "fn ah(V) = 0.07*exp(-(V + 65)/20)",
+             "fn bh(V) = 1/(1 + exp(-(V + 35)/10))",
+             "fn an(V) = 0.01*(V + 55)/(1 - exp(-(V + 55)/10))",
+             "fn bn(V) = 0.125*exp(-(V + 65)/80)",
+             "par I = 0, gc = 1",
+             "init " + ", ".join(f"V{i} = -65, m{i} = 0.053, h{i} = 0.596, n{i} = 0.318"
+                                 for i in range(1, k + 1)),
+             "}"]
+    return "\n".join(rows)
+
+
+HH3 = _hh_chain(3)
+
 LONG = {
     "sleep": ("", "sleep 30"),
     "simulate": ("use hh\nset I = 10", "long = simulate t=1e6 sample=100"),
     "fi": ("use hh", "long = fi I 0..100 step=0.02"),
-    "continue": ("use hh", "long = continue I 0..200 hh ds=0.0001 maxpoints=1000000"),
+    # three coupled HH compartments: 12 states make the cycle continuation last seconds
+    "continue": (HH3, "long = continue I 0..200 hh3 ds=0.0001"),
     "repeat": ("let i = 0", "repeat 1e9 { let i = i + 1 }"),
     "train": ("use hh_rinzel\ndata = simulate t=50 sample=0.1\n"
               "net = ude replace=INa inputs=V,n hidden=8 seed=1",

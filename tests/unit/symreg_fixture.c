@@ -16,6 +16,16 @@ static double f_i_14_4(const double *x) { return 0.5 * x[0] * x[1] * x[1]; }
 static double f_i_18_12(const double *x) { return x[0] * x[1] * sin(x[2]); }
 static double f_ii_3_24(const double *x) { return x[0] / (4 * PI * x[1] * x[1]); }
 static double f_i_39_22(const double *x) { return x[0] * x[1] * x[2] / x[3]; }
+/* p_d/(4π ε) · 3z/r⁵ · sqrt(x² + y²) over (epsilon, p_d, r, x, y, z) */
+static double f_ii_6_15a(const double *x)
+{
+    return x[1] / (4 * PI * x[0]) * 3 * x[5] / pow(x[2], 5) * sqrt(x[3] * x[3] + x[4] * x[4]);
+}
+/* p_d/(4π ε) · 3 cos θ sin θ / r³ over (epsilon, p_d, theta, r) */
+static double f_ii_6_15b(const double *x)
+{
+    return x[1] / (4 * PI * x[0]) * 3 * cos(x[2]) * sin(x[2]) / (x[3] * x[3] * x[3]);
+}
 
 #define ARITH "+", "-", "*", "/"
 
@@ -39,8 +49,17 @@ const sr_problem sr_fx_feynman[] = {
     /* n·kb·T/V: / * * n kb T V */
     {"I.39.22", 4, {"n", "kb", "T", "V"}, 1, 5, 0, 0, f_i_39_22, {ARITH}, 4, NULL, {0}, 0, 7,
      100, 20, 7},
+    /* c·p_d·cos θ·sin θ/(ε·r³): / * * * c p_d cos θ sin θ * epsilon pow3 r (14 nodes) */
+    {"II.6.15b", 4, {"epsilon", "p_d", "theta", "r"}, 1, 3, 0, 0, f_ii_6_15b,
+     {ARITH, "sin", "cos", "pow3"}, 7, NULL, {0}, 0, 14, 300, 20, 7},
 };
 const size_t sr_fx_nfeynman = sizeof sr_fx_feynman / sizeof sr_fx_feynman[0];
+
+/* c·p_d·z·sqrt(x² + y²)/(ε·r^5): / * * * c p_d z sqrt + pow2 x pow2 y * epsilon pow r 5
+   (18 nodes), inputs in [1, 3] as in the Feynman database */
+const sr_problem sr_fx_ii_6_15a = {"II.6.15a", 6, {"epsilon", "p_d", "r", "x", "y", "z"},
+                                   1, 3, 0, 0, f_ii_6_15a, {ARITH, "sqrt", "pow2", "pow"}, 7,
+                                   NULL, {0}, 0, 18, 300, 24, 7};
 
 /* Hodgkin & Huxley (1952), modern convention (rest near -65 mV). */
 static double am(double V) { return 0.1 * (V + 40) / (1 - exp(-(V + 40) / 10)); }

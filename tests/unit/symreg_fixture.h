@@ -28,9 +28,12 @@ typedef struct sr_problem {
     uint64_t sample_seed;     /* of the 200 samples */
 } sr_problem;
 
-/* Feynman I.6.2a, I.12.11, I.14.4, I.18.12, II.3.24, I.39.22. */
+/* Feynman I.6.2a, I.12.11, I.14.4, I.18.12, II.3.24, I.39.22, II.6.15b. */
 extern const sr_problem sr_fx_feynman[];
 extern const size_t sr_fx_nfeynman;
+
+/* Feynman II.6.15a (not recovered within its budget: bench/symreg.c only). */
+extern const sr_problem sr_fx_ii_6_15a;
 
 /* hh's mInf with am, bm as primitives; hh_rinzel's INa with mInf as primitive. */
 extern const sr_problem sr_fx_minf, sr_fx_ina;

@@ -8,6 +8,9 @@
 #include <stdatomic.h>
 #include <stdlib.h>
 
+#include "../../lib/expr/lexer.h"
+#include "../../lib/expr/parse.h"
+#include "../../lib/learn/symreg_impl.h"
 #include "../../lib/models/model.h"
 #include "symreg_fixture.h"
 #include "test.h"
@@ -35,37 +38,86 @@ static void show_front(const nd_symreg_result *r)
         printf("      %2d %.3g %s\n", r->front[k].size, r->front[k].nrmse, r->front[k].text);
 }
 
+/* The first of seeds 1..seeds whose search recovers p exactly (printing the form, and
+   checking it names must_contain when given), or 0. The search is deterministic, but a
+   seed is an arbitrary choice: a test asks for a recovery within a few seeds rather than
+   pinning the one that happens to work. */
+static int recovered_within(const sr_problem *p, const nd_model *m, int seeds,
+                            const char *must_contain)
+{
+    for (int seed = 1; seed <= seeds; seed++) {
+        nd_symreg_result *r = search(p, m, 0, 2, (uint64_t)seed);
+        const nd_symreg_entry *e = sr_fx_exact(p, r, m);
+        printf("  %-8s seed %d: %s (%ld generations)\n", p->name, seed, e ? e->text : "missed",
+               r ? r->generations : 0);
+        if (e && must_contain) CHECK_CONTAINS(e->text, must_contain);
+        nd_symreg_result_free(r);
+        if (e) return seed;
+    }
+    return 0;
+}
+
+/* Every Feynman problem of the fixture is recovered exactly within its budget by one of
+   seeds 1–3 (bench/symreg.c gives the rate per seed). */
 TEST(symreg_feynman_exact)
 {
     size_t solved = 0;
     for (size_t i = 0; i < sr_fx_nfeynman; i++) {
-        const sr_problem *p = &sr_fx_feynman[i];
-        nd_symreg_result *r = search(p, NULL, 0, 2, 1);
-        const nd_symreg_entry *e = sr_fx_exact(p, r, NULL);
-        printf("  %-8s %s  %s (%ld generations)\n", p->name, e ? "recovered" : "missed   ",
-               e ? e->text : "-", r ? r->generations : 0);
-        if (!e) show_front(r);
-        solved += e != NULL;
-        if (!e) nd_test_fail(__FILE__, __LINE__, "%s not recovered", p->name);
-        nd_symreg_result_free(r);
+        int seed = recovered_within(&sr_fx_feynman[i], NULL, 3, NULL);
+        solved += seed > 0;
+        if (!seed) nd_test_fail(__FILE__, __LINE__, "%s not recovered", sr_fx_feynman[i].name);
     }
-    printf("  Feynman recovery rate: %zu of %zu\n", solved, sr_fx_nfeynman);
+    printf("  Feynman: %zu of %zu recovered within 3 seeds\n", solved, sr_fx_nfeynman);
 }
 
 /* hh's mInf = αm/(αm + βm) with the rates as primitives. The hardest problem here: with
-   the default 8 islands only seed 4 of 1–4 finds it within 100 generations (the others
-   end on larger equivalent forms or a fitted am(·) argument); bench/symreg.c reports the
-   rate. The test pins that seed: the search is deterministic. */
+   the default 8 islands about half the seeds find it within 100 generations (4 of seeds
+   1–8; the others end on am(c·V + d) curve fits or larger equivalent forms; bench/symreg.c
+   reports the rate). The test asks that one of seeds 1–4 recovers it (all four missing
+   would be a rate well below the measured one). */
 TEST(symreg_minf_from_rates)
 {
     nd_model *m = builtin(sr_fx_minf.model);
-    nd_symreg_result *r = search(&sr_fx_minf, m, 0, 2, 4);
-    const nd_symreg_entry *e = sr_fx_exact(&sr_fx_minf, r, m);
-    if (!e) show_front(r);
-    CHECK(e != NULL);
-    if (e) CHECK_CONTAINS(e->text, "am(V)");
-    nd_symreg_result_free(r);
+    CHECK(recovered_within(&sr_fx_minf, m, 4, "am(V)") > 0);
     nd_model_free(m);
+}
+
+/* The simplifier leaves a/a and a − a alone; symreg cancels them (identical subtrees,
+   constants included) before simplifying, so am(V)/am(V)·x is x at once. */
+TEST(symreg_cancels_identical_operands)
+{
+    static const char *const vars[2] = {"x", "y"};
+    static const char *const ops[4] = {"+", "-", "*", "/"};
+    struct { const char *in, *out; } cases[] = {
+        {"x / x * y", "y"}, {"(x * y - x * y) + x", "x"}, {"(x + 2.5) / (x + 2.5) + y", "y + 1"},
+        {"(x + 2.5) / (x + 2.25)", "(x + 2.5) / (x + 2.25)"},
+    };
+    nd_symreg_options o;
+    nd_symreg_options_default(&o);
+    o.ops = ops;
+    o.nops = 4;
+    sr_ops so;
+    nd_error err = {0};
+    CHECK(sr_ops_build(&so, &o, &err) == ND_OK);
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        nd_tokens toks;
+        size_t pos = 0;
+        CHECK(nd_lex_all(cases[k].in, strlen(cases[k].in), 1, 1, &toks, NULL) == ND_OK);
+        nd_expr *e = nd_expr_parse(&toks, &pos, NULL);
+        nd_lex_free(&toks);
+        sr_tree t;
+        CHECK(e && sr_from_expr(e, &so, vars, 2, ND_SYMREG_MAX_SIZE, &t) == 0);
+        CHECK(sr_simplify(&t, &so, vars, 2, ND_SYMREG_MAX_SIZE) == 0);
+        nd_expr *back = sr_to_expr(&t, &so, vars);
+        nd_sb sb;
+        nd_sb_init(&sb);
+        nd_expr_text(back, &sb);
+        CHECK_STR(nd_sb_str(&sb), cases[k].out);
+        nd_sb_free(&sb);
+        nd_expr_free(back);
+        nd_expr_free(e);
+    }
+    sr_ops_free(&so);
 }
 
 /* Rinzel's INa with mInf as a primitive: the 13-node form, and gNa read back from the
