@@ -54,7 +54,7 @@ def test_notebook_reproduces_its_outputs(path):
     stored = nbformat.read(path, as_version=4)
     assert stored.metadata.get("kernelspec", {}).get("name") == "neurodyn"
     fresh = copy.deepcopy(stored)
-    NotebookClient(fresh, kernel_name="neurodyn", timeout=120, allow_errors=False,
+    NotebookClient(fresh, kernel_name="neurodyn", timeout=600, allow_errors=False,
                    resources={"metadata": {"path": os.path.dirname(path)}}).execute()
     code_cells = [(a, b) for a, b in zip(stored.cells, fresh.cells) if a.cell_type == "code"]
     assert code_cells
