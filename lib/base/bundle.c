@@ -117,6 +117,17 @@ const char *nd_bundle_get(const nd_bundle *b, const char *mime)
     return e ? e->text : NULL;
 }
 
+nd_bundle *nd_bundle_latex(const char *plain, const char *latex, const char *json)
+{
+    nd_bundle *b = plain && latex && json ? nd_bundle_create() : NULL;
+    if (b && (nd_bundle_set(b, "text/plain", plain) || nd_bundle_set(b, "text/latex", latex) ||
+              nd_bundle_set(b, ND_MIME_JSON, json))) {
+        nd_bundle_free(b);
+        b = NULL;
+    }
+    return b;
+}
+
 nd_bundle *nd_bundle_take3(char *plain, char *html, char *json)
 {
     nd_bundle *b = plain && html && json ? nd_bundle_create() : NULL;

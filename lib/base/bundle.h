@@ -27,6 +27,10 @@ int nd_bundle_setf(nd_bundle *b, const char *mime, const char *fmt, ...)
    taking ownership of them (all freed); NULL if any is NULL or memory runs out. */
 nd_bundle *nd_bundle_take3(char *plain, char *html, char *json);
 
+/* Returns a bundle of text/plain, text/latex and ND_MIME_JSON (an equation's view) copied
+   from the three texts; NULL if any is NULL or memory runs out. */
+nd_bundle *nd_bundle_latex(const char *plain, const char *latex, const char *json);
+
 /* Returns a deep copy of b, or NULL on ENOMEM. */
 nd_bundle *nd_bundle_copy(const nd_bundle *b);
 

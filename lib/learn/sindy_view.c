@@ -393,15 +393,11 @@ nd_status nd_sindy_view(const nd_sindy_job *job, const char *model, const char *
     char *json = NULL;
     if (rc) json_decref(list);
     else json = nd_json_dump(result_json(job, model, list));
-    nd_bundle *b = nd_bundle_create();
-    if (b && json && !plain.oom && !tex.oom &&
-        nd_bundle_set(b, "text/plain", nd_sb_str(&plain)) == 0 &&
-        nd_bundle_set(b, "text/latex", nd_sb_str(&tex)) == 0 &&
-        nd_bundle_set(b, ND_MIME_JSON, json) == 0) {
+    nd_bundle *b = plain.oom || tex.oom ? NULL
+                                        : nd_bundle_latex(nd_sb_str(&plain), nd_sb_str(&tex), json);
+    if (b) {
         *equations = b;
         *table = table_bundle(job, json);
-    } else {
-        nd_bundle_free(b);
     }
     free(json);
     nd_sb_free(&plain);

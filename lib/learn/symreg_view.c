@@ -145,15 +145,11 @@ nd_status nd_symreg_view(const nd_symreg_job *job, const char *model, const char
     nd_sb_init(&tex);
     equation_text(job, model, unbuilt, &plain, &tex);
     char *json = nd_json_dump(result_json(job, model));
-    nd_bundle *b = nd_bundle_create();
-    if (b && json && !plain.oom && !tex.oom &&
-        nd_bundle_set(b, "text/plain", nd_sb_str(&plain)) == 0 &&
-        nd_bundle_set(b, "text/latex", nd_sb_str(&tex)) == 0 &&
-        nd_bundle_set(b, ND_MIME_JSON, json) == 0) {
+    nd_bundle *b = plain.oom || tex.oom ? NULL
+                                        : nd_bundle_latex(nd_sb_str(&plain), nd_sb_str(&tex), json);
+    if (b) {
         *equation = b;
         *front = front_bundle(job, json);
-    } else {
-        nd_bundle_free(b);
     }
     free(json);
     nd_sb_free(&plain);
