@@ -22,7 +22,7 @@
 #define DEFAULT_N 21
 
 static const char *const own_options[] = {"step", "n", "model", "measure", "var", "t",
-                                          "transient", "threads", "plot"};
+                                          "transient", "threads", "plot", "bound"};
 
 static int is_own(const char *key)
 {
@@ -177,6 +177,10 @@ static nd_status read_options(const nd_cmd_ctx *ctx, const nd_model *m, nd_pswee
     if (st == ND_OK && !(o->transient >= 0 && isfinite(o->transient)))
         st = nd_arg_error(nd_arg_opt(ctx, "transient"), err, ND_EVALUE,
                           "transient must be finite and >= 0");
+    if (st == ND_OK) st = nd_arg_opt_number(ctx, "bound", o->bound, &o->bound, err);
+    if (st == ND_OK && !(o->bound >= 0 && isfinite(o->bound)))
+        st = nd_arg_error(nd_arg_opt(ctx, "bound"), err, ND_EVALUE,
+                          "bound must be finite and >= 0 (0: no bound)");
     return st;
 }
 

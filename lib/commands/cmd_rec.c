@@ -68,7 +68,7 @@ static const nd_command cmd_sweep = {
     "sweep", "one sweep of a recording, or a model over a grid of parameter values",
     "[NAME =] sweep RECORDING N [columns=[…] area= capacitance=] | "
     "[NAME =] sweep PAR=a..b [step=|n=] [PAR=a..b [step=|n=] …] [model= measure= var= t= "
-    "transient= threads= plot=]",
+    "transient= threads= bound= plot=]",
     "Parameter grids: `sweep I=0..20 step=0.5` simulates the model (default: the "
     "current one; `model=`) at each value of I, every point from the model's initial "
     "state with the parameter held constant (the stimulus protocol is not applied), and "
@@ -84,7 +84,10 @@ static const nd_command cmd_sweep = {
     "`features` measures on a recording, over the window (mV and ms; the first spike's "
     "threshold, peak, half_width, ahp_depth); `fixed`: the number of "
     "equilibria, how many are stable, and var at the lowest stable one (no simulation); "
-    "`max`, `min`: the extremes of var. A point where the solver fails is nan.\n\n"
+    "`max`, `min`: the extremes of var. A point where the solver fails, or whose state "
+    "leaves ±`bound` (default 1e6: a diverging point stops at once instead of after ten "
+    "million ever smaller steps), is nan; the summary counts them and gives the first "
+    "one's error (metadata `failed`, `failure`).\n\n"
     "The points run on every core (`threads=`; one BLAS thread each) and the table is "
     "the same with any number of threads. In a script run by `mpirun -np N neurodyn run` "
     "the points are also spread over the N ranks, with the same table (docs/mpi.md). "

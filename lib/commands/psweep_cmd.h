@@ -24,6 +24,7 @@ nd_status nd_psweep_cmd_run(nd_cmd_ctx *ctx, nd_value **result, nd_error *err);
     {"t", "1000", "measuring time after the transient, per point"}, \
     {"transient", "200", "time simulated first and not measured, per point"}, \
     {"threads", "all cores", "worker threads (1: serial; the table is the same)"}, \
+    {"bound", "1e6", "a point whose state leaves ±bound has diverged: it stops there (nan); 0: none"}, \
     {"plot", "true", "show the curve (one parameter) or heatmap (two)"}
 
 #endif

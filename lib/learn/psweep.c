@@ -38,8 +38,9 @@ int nd_psweep_measure_parse(const char *name, nd_psweep_measure *out)
 void nd_psweep_options_default(nd_psweep_options *o, const nd_psweep_axis *axes, size_t naxes,
                                int var)
 {
-    *o = (nd_psweep_options){axes, naxes, ND_PSWEEP_RATE, var, 1000, 200, 1e-6, 0,
-                             NULL, NULL, NULL};
+    *o = (nd_psweep_options){.axes = axes, .naxes = naxes, .measure = ND_PSWEEP_RATE,
+                             .var = var, .t = 1000, .transient = 200, .rtol = 1e-6,
+                             .bound = 1e6};
 }
 
 nd_status nd_psweep_range(double a, double b, double step, size_t n, double **values,
@@ -109,6 +110,8 @@ nd_status nd_psweep_check(const nd_model *m, const nd_psweep_options *o, nd_erro
     if (!(o->t > 0) || !isfinite(o->t) || !(o->transient >= 0) || !isfinite(o->transient))
         return nd_error_fail(err, ND_EVALUE, "t must be positive and transient >= 0 (finite)");
     if (!(o->rtol > 0)) return nd_error_fail(err, ND_EVALUE, "rtol must be positive");
+    if (!(o->bound >= 0))
+        return nd_error_fail(err, ND_EVALUE, "bound must not be negative (0: none)");
     if ((unsigned)o->measure >= NMEASURES)
         return nd_error_fail(err, ND_EVALUE, "unknown measure");
     return ND_OK;
@@ -214,6 +217,34 @@ static void point_label(void *ctx, size_t i, char *buf, size_t cap)
     }
 }
 
+/* Marks the points that failed (a finished point whose first measured column is NAN: every
+   measure writes a number there when it succeeds) in the table's metadata, with the first
+   one's error, got by measuring it again strictly: the message is the same whichever
+   thread or rank met it first. */
+static nd_status note_failures(nd_psweep_job *j, nd_dataset *ds, nd_error *err)
+{
+    size_t rows = nd_ds_rows(ds), first = rows, failed = 0;
+    const double *c = nd_ds_col(ds, j->o->naxes);
+    for (size_t i = 0; i < rows; i++)
+        if (isnan(c[i]) && failed++ == 0) first = i;
+    if (failed == 0) return ND_OK;
+    put_meta_number(ds, "failed", (double)failed);
+    nd_error why;
+    nd_error_clear(&why);
+    double out[ND_PSWEEP_MAX_COLS];
+    j->strict = 1;
+    void *w = nd_psweep_worker_new(j, err);
+    if (!w) return err->code;
+    nd_status st = nd_psweep_eval_point(w, first, out, &why);
+    nd_psweep_worker_free(w);
+    j->strict = 0;
+    char label[160], msg[sizeof why.msg + sizeof label + 4];
+    point_label(j, first, label, sizeof label);
+    snprintf(msg, sizeof msg, "%s: %s", label, st == ND_OK ? "no value" : why.msg);
+    nd_ds_set_meta(ds, "failure", msg);
+    return st == ND_EINTERRUPT ? nd_error_fail(err, st, "%s", why.msg) : ND_OK;
+}
+
 nd_status nd_psweep_run(const nd_model *m, const nd_psweep_options *o, nd_dataset **out,
                         size_t *ndone, nd_error *err)
 {
@@ -244,6 +275,7 @@ nd_status nd_psweep_run(const nd_model *m, const nd_psweep_options *o, nd_datase
     if (st == ND_OK || st == ND_EINTERRUPT) {
         *out = make_table(&j, vals, npoints, done);
         if (!*out) st = nd_error_fail(err, ND_ENOMEM, "out of memory");
+        else if (st == ND_OK) st = note_failures(&j, *out, err);
     }
     free(vals);
     return st;

@@ -51,6 +51,8 @@ typedef struct nd_psweep_options {
     double t;                  /* the measuring window after the transient */
     double transient;          /* time integrated first and not measured */
     double rtol;               /* solver tolerance (atol the same) */
+    double bound;              /* a point whose state leaves [-bound, bound] stops there
+                                  and is a hole in the table (0: no bound) */
     unsigned threads;          /* 0: one per core */
     const atomic_int *interrupt;
     /* Optional: called on the calling thread with the points finished and their total. */
@@ -59,7 +61,8 @@ typedef struct nd_psweep_options {
 } nd_psweep_options;
 
 /* Fills o with the defaults for the axes: measure rate on state var, t 1000, transient
-   200, rtol 1e-6, all cores. */
+   200, rtol 1e-6, bound 1e6 (far beyond any physiological value, so that only a
+   diverging point stops early), all cores. */
 void nd_psweep_options_default(nd_psweep_options *o, const nd_psweep_axis *axes, size_t naxes,
                                int var);
 
@@ -83,9 +86,10 @@ nd_status nd_psweep_check(const nd_model *m, const nd_psweep_options *o, nd_erro
 
 /* Runs the sweep on copies of m (m itself is not touched) and returns in *out the table:
    one row per point (axis 0 fastest), the axes' values then the measure's columns; its
-   metadata: model, measure, var, t, transient, axes, threads, points, done and, for two
-   axes,
-   grid_shape "nx ny". On ND_EINTERRUPT *out still holds every point (unfinished ones NAN
+   metadata: model, measure, var, t, transient, axes, threads, points, done, for two
+   axes grid_shape "nx ny", and when points failed (the solver gave up or the state left
+   the bound: their measured columns are NAN) failed (their count) and failure (the first
+   one's error, naming the point). On ND_EINTERRUPT *out still holds every point (unfinished ones NAN
    and metadata done < points); on other errors *out is NULL. *ndone (may be NULL): the
    points finished. The table is the same whatever o->threads, and whatever the number of
    ranks of a distributed run (nd_dist_current): each computes its share of the points

@@ -16,6 +16,8 @@ typedef struct nd_psweep_job {
     int slot[ND_PSWEEP_MAX_AXES];
     size_t np, ns, ncols;
     double scale;          /* rates per second for ms models */
+    int strict;            /* 1: a point where the solver fails returns its error (to name
+                              a failure); 0: the point is a hole (NAN) and the sweep goes on */
 } nd_psweep_job;
 
 /* Where axis name writes: a parameter's index (>= 0), -1 - a state's index, or INT_MIN
@@ -29,7 +31,7 @@ void *nd_psweep_worker_new(void *ctx, nd_error *err);
 void nd_psweep_worker_free(void *w);
 
 /* Measures point i (axis 0 fastest) into out (the measure's columns; left as they are,
-   NAN from the pool, where the solver fails at that point). */
+   NAN from the pool, where the solver fails at that point, unless the job is strict). */
 nd_status nd_psweep_eval_point(void *w, size_t i, double *out, nd_error *err);
 
 #endif

@@ -119,6 +119,7 @@ static nd_status simulate_point(const worker *w, double *out, nd_error *err)
     nd_sim_options_default(&so);
     so.ode.rtol = so.ode.atol = o->rtol;
     so.ode.interrupt = o->interrupt;
+    so.ode.bound = o->bound;
     so.pars = w->p;
     so.y0 = w->y0;
     so.dense = o->measure == ND_PSWEEP_RATE || o->measure == ND_PSWEEP_SPIKES;
@@ -143,7 +144,7 @@ static nd_status simulate_point(const worker *w, double *out, nd_error *err)
     nd_ds_free(ds);
     /* A point where the solver fails (a blow-up in a corner of the grid) is a hole in the
        table, not the end of the sweep. */
-    return st == ND_ESOLVER || st == ND_EVALUE ? ND_OK : st;
+    return !j->strict && (st == ND_ESOLVER || st == ND_EVALUE) ? ND_OK : st;
 }
 
 static nd_status fixed_point(const worker *w, double *out, nd_error *err)
@@ -169,7 +170,7 @@ static nd_status fixed_point(const worker *w, double *out, nd_error *err)
         out[2] = x;
     }
     nd_eq_list_free(&l);
-    return st == ND_ESOLVER ? ND_OK : st;
+    return !j->strict && st == ND_ESOLVER ? ND_OK : st;
 }
 
 nd_status nd_psweep_eval_point(void *ptr, size_t i, double *out, nd_error *err)

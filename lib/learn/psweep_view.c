@@ -62,6 +62,9 @@ static void summarize(nd_sb *sb, const nd_dataset *ds)
     double done = meta_number(ds, "done");
     nd_sb_printf(sb, "\n%zu point%s", rows, rows == 1 ? "" : "s");
     if (done < (double)rows) nd_sb_printf(sb, "; interrupted: %.0f finished, the rest nan", done);
+    double failed = meta_number(ds, "failed");
+    if (failed > 0)
+        nd_sb_printf(sb, "; %.0f failed (nan), the first: %s", failed, nd_ds_meta(ds, "failure"));
     const char *meas = nd_ds_meta(ds, "measure");
     nd_sb_printf(sb, "\nmeasure %s of %s", meas ? meas : "?",
                  nd_ds_meta(ds, "var") ? nd_ds_meta(ds, "var") : "?");
@@ -115,6 +118,10 @@ static char *sweep_json(const nd_dataset *ds)
           nd_json_put(j, "grid_shape", shape) |
           nd_json_put(j, "points", json_integer((json_int_t)rows)) |
           nd_json_put(j, "done", json_integer((json_int_t)meta_number(ds, "done")));
+    double failed = meta_number(ds, "failed");
+    rc |= nd_json_put(j, "failed", json_integer(failed > 0 ? (json_int_t)failed : 0)) |
+          nd_json_put(j, "failure", failed > 0 ? nd_json_utf8(nd_ds_meta(ds, "failure"))
+                                               : json_null());
     return nd_json_dump(nd_json_ok(j, rc));
 }
 

@@ -121,9 +121,24 @@ static nd_status point(nd_ode_run *r, double t, const double *y, const double *f
     return callback_failed(r, "keeping the solution failed at t = %g", t);
 }
 
+/* Fails when a state has left [-bound, bound]. */
+static nd_status check_bound(nd_ode_run *r, double t, const double *y)
+{
+    double b = r->opt->bound;
+    for (size_t i = 0; b > 0 && i < r->n; i++)
+        if (fabs(y[i]) > b) {
+            char buf[32];
+            return nd_error_fail(r->err, ND_ESOLVER, "%s = %g left the bound ±%g at t = %g "
+                                 "(%s): the solution diverges",
+                                 nd_ode_run_varname(r, i, buf), y[i], b, t, r->method);
+        }
+    return ND_OK;
+}
+
 nd_status nd_ode_run_every_step(nd_ode_run *r, double t, const double *y, const double *f)
 {
-    nd_status s = point(r, t, y, f);
+    nd_status s = check_bound(r, t, y);
+    if (s == ND_OK) s = point(r, t, y, f);
     if (s || r->tout) return s;
     return report(r, t, y, 0, r->nreported++);
 }

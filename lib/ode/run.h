@@ -84,8 +84,9 @@ nd_status nd_ode_run_events(nd_ode_run *r, double t, const double *y, double *g)
    breaks at or before t. */
 double nd_ode_run_next_stop(nd_ode_run *r, double t);
 
-/* Hands the point (t, y) to the options' on_point (with f, the right-hand side there when
-   the solver has it, else NULL), and reports it as an every-step output when tout is NULL. */
+/* Fails when a state of y is beyond the options' bound; else hands the point (t, y) to
+   the options' on_point (with f, the right-hand side there when the solver has it, else
+   NULL), and reports it as an every-step output when tout is NULL. */
 nd_status nd_ode_run_every_step(nd_ode_run *r, double t, const double *y, const double *f);
 
 #endif

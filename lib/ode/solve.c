@@ -63,6 +63,8 @@ static nd_status check_args(const nd_ode_problem *p, double t0, double t1, const
     }
     if (o->max_steps <= 0)
         return nd_error_fail(err, ND_EVALUE, "max_steps must be positive");
+    if (!(o->bound >= 0))
+        return nd_error_fail(err, ND_EVALUE, "bound must not be negative (0: none)");
     /* A fixed step knows its step count in advance: refuse at once what would only fail
        after max_steps steps (plus one per breakpoint, which the grid also steps onto). */
     if (nd_ode_method_is_fixed(o->method) &&

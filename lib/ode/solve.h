@@ -38,6 +38,9 @@ typedef struct nd_ode_options {
                                step (0 = automatic) */
     double dt_max;          /* adaptive methods: largest step (0 = unlimited) */
     long max_steps;         /* attempted steps before giving up with a SolverError */
+    double bound;           /* > 0: a state whose magnitude exceeds it after a step ends the
+                               solve with a SolverError (a diverging solution stops at once
+                               instead of exhausting max_steps; XPPAUT's BOUNDS); 0: none */
     size_t err_n;           /* dp5, tsit5: only the first err_n components enter the error
                                estimate (0: all); the rest ride along on the same steps,
                                as CVODES does by default with forward sensitivities */
@@ -52,7 +55,7 @@ typedef struct nd_ode_options {
 } nd_ode_options;
 
 /* Fills o with the defaults: dp5, rtol = atol = 1e-6, dt = 0 (automatic first step),
-   no dt_max, max_steps = 10,000,000, no interrupt flag. */
+   no dt_max, max_steps = 10,000,000, no bound, no interrupt flag. */
 void nd_ode_options_default(nd_ode_options *o);
 
 typedef struct nd_ode_stats {

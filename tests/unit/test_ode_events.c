@@ -3,6 +3,8 @@
 
 #include <math.h>
 #include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
 
 #include "../../lib/ode/solve.h"
 #include "../../lib/ode/stim.h"
@@ -391,5 +393,39 @@ TEST(ode_callback_failures)
         CHECK_INT(nd_ode_solve(&p, 0, 1, &y, &o, NULL, 0, log_out, &c, NULL, &err), ND_ESOLVER);
         CHECK_CONTAINS(err.msg, "output was stopped");
         CHECK_INT(c.n, 2);
+    }
+}
+
+static int grow(void *ctx, double t, const double *y, double *f)
+{
+    (void)ctx, (void)t;
+    f[0] = y[0];
+    return 0;
+}
+
+/* x' = x from 1 crosses 1000 at t = ln 1000 = 6.91: with bound 1000 every method stops at
+   the first step beyond it, naming the state; without a bound it reaches e^10. */
+TEST(ode_bound_stops_a_diverging_solution_at_once)
+{
+    for (size_t k = 0; k < 7; k++) {
+        nd_ode_problem p = {.n = 1, .rhs = grow};
+        nd_ode_options o;
+        tight(&o, all_methods[k]);
+        o.bound = 1000;
+        double y = 1;
+        nd_error err;
+        nd_ode_stats st;
+        CHECK_INT(nd_ode_solve(&p, 0, 10, &y, &o, NULL, 0, NULL, NULL, &st, &err), ND_ESOLVER);
+        CHECK_CONTAINS(err.msg, "left the bound");
+        CHECK_CONTAINS(err.msg, "diverges");
+        const char *at = strstr(err.msg, "at t = ");   /* the step that crossed */
+        double t = at ? strtod(at + 7, NULL) : NAN;
+        CHECK(t >= log(1000) && t < log(1000) + 0.05);
+        o.bound = 0;
+        y = 1;
+        CHECK_INT(nd_ode_solve(&p, 0, 10, &y, &o, NULL, 0, NULL, NULL, &st, &err), ND_OK);
+        CHECK_NEAR(y, exp(10), 1e-3 * exp(10));
+        o.bound = -1;
+        CHECK_INT(nd_ode_solve(&p, 0, 10, &y, &o, NULL, 0, NULL, NULL, &st, &err), ND_EVALUE);
     }
 }

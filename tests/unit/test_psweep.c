@@ -253,3 +253,34 @@ TEST(psweep_features_of_hh_agree_with_its_steady_rate)
     nd_ds_free(ds);
     nd_model_free(m);
 }
+
+/* FitzHugh–Nagumo with b < 0: w grows like exp(eps·|b|·t) and the solution diverges (the
+   explicit solver would take ten million ever smaller steps first); with b > 0 it stays on
+   its cycle. The diverging point is a hole, counted and named in the metadata. */
+TEST(psweep_a_diverging_point_stops_at_the_bound_and_is_named)
+{
+    static const char text[] = "dv/dt = v - v^3/3 - w + I\ndw/dt = eps*(v + a - b*w)\n"
+                               "par a = 0.7, b = 0.8, eps = 0.08, I = 0.5\n"
+                               "init v = -1.2, w = -0.6\n";
+    nd_error e = {0};
+    nd_model *m = nd_model_parse("fhnb", text, sizeof text - 1, 1, 1, &e);
+    CHECK(m != NULL);
+    if (!m) return;
+    double b[] = {-3, 0.8};
+    nd_psweep_axis ax[] = {{"b", b, 2}};
+    nd_psweep_options o;
+    nd_psweep_options_default(&o, ax, 1, 0);
+    o.measure = ND_PSWEEP_MAX;
+    CHECK(o.bound == 1e6);
+    nd_dataset *ds = NULL;
+    CHECK_INT(nd_psweep_run(m, &o, &ds, NULL, &e), ND_OK);
+    if (ds) {
+        CHECK(isnan(nd_ds_col(ds, 1)[0]));
+        CHECK(nd_ds_col(ds, 1)[1] > 1.5 && nd_ds_col(ds, 1)[1] < 2.5);  /* the cycle's top */
+        CHECK_STR(nd_ds_meta(ds, "failed"), "1");
+        CHECK_CONTAINS(nd_ds_meta(ds, "failure"), "sweep point b=-3: w = ");
+        CHECK_CONTAINS(nd_ds_meta(ds, "failure"), "left the bound");
+    }
+    nd_ds_free(ds);
+    nd_model_free(m);
+}
