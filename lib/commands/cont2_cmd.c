@@ -18,8 +18,10 @@
 static int kind_word(const nd_arg *a)
 {
     if (!a || a->value->kind != ND_EXPR_NAME) return 0;
-    return strcmp(a->value->str, "hopf") == 0 ? ND_C2_HOPF
-           : strcmp(a->value->str, "fold") == 0 ? ND_C2_FOLD : 0;
+    return strcmp(a->value->str, "hopf") == 0   ? ND_C2_HOPF
+           : strcmp(a->value->str, "fold") == 0 ? ND_C2_FOLD
+           : strcmp(a->value->str, "lpc") == 0  ? ND_C2_LPC
+                                                : 0;
 }
 
 int nd_cont2_cmd_is_two(const nd_cmd_ctx *ctx)
