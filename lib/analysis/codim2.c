@@ -25,7 +25,9 @@ int nd_c2_on_earlier(const nd_c2_result *r, int kind, double p1, double p2, int 
             if ((a > 0) == (b > 0) && a != 0) continue;
             double f = a == b ? 0 : a / (a - b);
             double at = P[free_][i] + f * (P[free_][i + 1] - P[free_][i]);
-            if (fabs(at - q[free_]) <= 1e-3 * (r->hi[free_] - r->lo[free_])) return 1;
+            /* folds of cycles come in close pairs (born together at a cusp of cycles) */
+            double tol = kind == ND_C2_LPC ? 1e-5 : 1e-3;
+            if (fabs(at - q[free_]) <= tol * (r->hi[free_] - r->lo[free_])) return 1;
         }
     }
     return 0;

@@ -96,7 +96,8 @@ nd_status nd_c2_lpc_curves(nd_c2_result *r, const nd_model *m, const int par[2],
                            nd_error *err);
 
 /* Whether the start (p1, p2) lies on an earlier curve of kind: a segment of it crosses
-   the line through the start (p2 fixed, or p1 when along is 1) within 1e-3 of the box. */
+   the line through the start (p2 fixed, or p1 when along is 1) within 1e-3 of the box
+   (LPC: 1e-5). */
 int nd_c2_on_earlier(const nd_c2_result *r, int kind, double p1, double p2, int along);
 
 /* G(u) into F (M values) and, when Jac is not NULL, its Jacobian (M × N, row-major, with
