@@ -528,15 +528,15 @@ nd_status nd_c2_follow(nd_c2_result *r, const nd_model *m, int kind, const int p
     W.Mat = W.Jac + N * N;
     double *saved = NULL;
     int rc = 0;
-    double *c2 = start;   /* the unit vector of the second parameter, for the first correction */
-    memset(c2, 0, N * sizeof *c2);
-    c2[n + 1] = 1;
     int init = kind == ND_C2_LPC
                    ? nd_lpc_init(&W.S, m, par, width, x, p, omega, o->lpc_max_period, u)
                    : nd_c2_sys_init(&W.S, m, kind, par, width, x, p, omega, u);
-    /* the start onto the curve with the second parameter held (an LPC's orbit comes from
-       a one-parameter branch, located to that branch's tolerance) */
-    if (init || correct(&W, c2, u[n + 1], u) < 0 || first_tangent(&W, u, t) ||
+    /* an LPC's orbit comes from a one-parameter branch, located to that branch's
+       tolerance: onto the curve first, normal to its tangent */
+    if (init == 0 && kind == ND_C2_LPC &&
+        (first_tangent(&W, u, t) || correct(&W, t, dot(t, u, N), u) < 0))
+        init = -1;
+    if (init || first_tangent(&W, u, t) ||
         add_curve(r, kind, &W.ci)) {
         nd_c2_note(r, kind == ND_C2_HOPF ? "a Hopf point could not start a curve"
                       : kind == ND_C2_LPC ? "a fold of cycles could not start a curve"
