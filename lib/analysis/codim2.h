@@ -79,10 +79,9 @@ typedef struct nd_c2_options {
     double ds_max;         /* largest step (scaled); 0: 0.05 */
     size_t max_points;     /* per direction of a curve; 0: 1000 */
     /* LPC curves: where the one-parameter cycle continuation (in par1 at m's par2) that
-       finds their starts looks for cycles (nd_cycle_options: from_hopf, samples, start);
-       max_period: an LPC curve ends where the period exceeds this times the first's (0:
-       20) */
-    int lpc_from_hopf;     /* 0: the default (1) */
+       finds their starts looks for cycles, besides its Hopf points (nd_cycle_options'
+       samples and start); max_period: an LPC curve ends where the period exceeds this
+       times the first's (0: 20) */
     size_t lpc_samples;    /* 0: 8; SIZE_MAX: no simulations */
     double lpc_start;      /* finite: simulate there (as continue's from=VALUE); 0 counts as
                               a value only when lpc_start_set */

@@ -140,7 +140,7 @@ static void jt_w(const nd_lpc *P, const double *w, double *out)
 static int g_gradient(nd_c2_sys *S, double *grad)
 {
     nd_lpc *P = S->lpc;
-    size_t L = P->L, n = P->n;
+    size_t L = P->L;
     /* ε such that ε v̂ moves no scaled unknown by more than FD_STEP */
     double big = fabs(P->v[L]) / S->sc[S->N - 1];
     for (size_t i = 0; i < L; i++) big = fmax(big, fabs(P->v[i]) / S->sc[col(P, i)]);
@@ -159,7 +159,6 @@ static int g_gradient(nd_c2_sys *S, double *grad)
     }
     for (size_t i = 0; rc == 0 && i < L + 3; i++) grad[i] = -(Jp[i] - Jm[i]) / (2 * eps);
     free(w);
-    (void)n;
     return rc ? -1 : 0;
 }
 
