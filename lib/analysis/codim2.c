@@ -12,9 +12,7 @@
 #include "continuation.h"
 #include "equilibria.h"
 
-/* Whether the start (p1, p2) lies on an earlier curve of kind: a segment of it crosses
-   the line through the start (p2 fixed, or p1 when along is 1) within 1e-3 of the box. */
-static int on_earlier(const nd_c2_result *r, int kind, double p1, double p2, int along)
+int nd_c2_on_earlier(const nd_c2_result *r, int kind, double p1, double p2, int along)
 {
     double q[2] = {p1, p2};
     int fix = along ? 0 : 1, free_ = 1 - fix;
@@ -27,7 +25,9 @@ static int on_earlier(const nd_c2_result *r, int kind, double p1, double p2, int
             if ((a > 0) == (b > 0) && a != 0) continue;
             double f = a == b ? 0 : a / (a - b);
             double at = P[free_][i] + f * (P[free_][i + 1] - P[free_][i]);
-            if (fabs(at - q[free_]) <= 1e-3 * (r->hi[free_] - r->lo[free_])) return 1;
+            /* folds of cycles come in close pairs (born together at a cusp of cycles) */
+            double tol = kind == ND_C2_LPC ? 1e-5 : 1e-3;
+            if (fabs(at - q[free_]) <= tol * (r->hi[free_] - r->lo[free_])) return 1;
         }
     }
     return 0;
@@ -110,7 +110,7 @@ static nd_status follow_from(nd_c2_result *r, const nd_model *m, int kind, const
         memcpy(p, nd_model_pars(m), npar * sizeof *p);
         p[par[1 - along]] = v;
         p[par[along]] = bp->param;
-        if (!on_earlier(r, kind, p[par[0]], p[par[1]], along))
+        if (!nd_c2_on_earlier(r, kind, p[par[0]], p[par[1]], along))
             st = nd_c2_follow(r, m, kind, par, bp->state, p, bp->omega, o, err);
     }
     free(p);
@@ -142,8 +142,8 @@ nd_status nd_c2_continue(const nd_model *m, int kinds, int par1, double lo1, dou
     if (!(isfinite(lo1) && isfinite(hi1) && lo1 < hi1 && isfinite(lo2) && isfinite(hi2) &&
           lo2 < hi2))
         return nd_error_fail(err, ND_EVALUE, "each range needs two finite ends, a < b");
-    if (!(kinds & (ND_C2_HOPF | ND_C2_FOLD)))
-        return nd_error_fail(err, ND_EVALUE, "no curve kind asked for (hopf, fold)");
+    if (!(kinds & (ND_C2_HOPF | ND_C2_FOLD | ND_C2_LPC)))
+        return nd_error_fail(err, ND_EVALUE, "no curve kind asked for (hopf, fold, lpc)");
     nd_c2_options o;
     if (opts) o = *opts;
     else nd_c2_options_default(&o);
@@ -174,12 +174,16 @@ nd_status nd_c2_continue(const nd_model *m, int kinds, int par1, double lo1, dou
             if (along == 0 && k == 0) first = b;
             else nd_bif_free(b);
         }
+    if (st == ND_OK && (kinds & ND_C2_LPC) && first)
+        st = nd_c2_lpc_curves(r, m, par, line_value(m, r, par, 1, 0), first, &o, &found, err);
     nd_bif_free(first);
     if (st == ND_OK && !found)
         st = nd_error_fail(err, ND_ESOLVER, "no %s to start from on the lines searched "
                            "(%d of %s over [%g, %g], %d of %s over [%g, %g])",
-                           kinds == ND_C2_HOPF ? "Hopf point" : kinds == ND_C2_FOLD
-                                                                    ? "fold" : "Hopf point or fold",
+                           kinds == ND_C2_HOPF   ? "Hopf point"
+                           : kinds == ND_C2_FOLD ? "fold"
+                           : kinds == ND_C2_LPC  ? "fold of cycles"
+                                                 : "special point",
                            NLINES, r->par[0], lo1, hi1, NLINES, r->par[1], lo2, hi2);
     if (st != ND_OK) {
         nd_c2_free(r);

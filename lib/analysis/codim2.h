@@ -16,8 +16,10 @@
 #include "../models/model.h"
 #include "../plot/figure.h"
 
-/* The curve kinds (bit flags, so a call can ask for both). */
-enum { ND_C2_HOPF = 1, ND_C2_FOLD = 2 };
+/* The curve kinds (bit flags, so a call can ask for several). ND_C2_LPC: folds of limit
+   cycles (saddle-nodes of periodic orbits), continued on the shooting formulation
+   (lpc_sys.c). */
+enum { ND_C2_HOPF = 1, ND_C2_FOLD = 2, ND_C2_LPC = 4 };
 
 /* The codimension-2 points. */
 typedef enum nd_c2_kind {
@@ -31,15 +33,18 @@ typedef enum nd_c2_kind {
 /* One curve: n points (p1, p2, the equilibrium and the test quantities), in the order
    traced. */
 typedef struct nd_c2_curve {
-    int kind;              /* ND_C2_HOPF or ND_C2_FOLD */
+    int kind;              /* ND_C2_HOPF, ND_C2_FOLD or ND_C2_LPC */
     size_t n, cap;
     double *p1, *p2;       /* [n] the two parameters */
-    double *state;         /* [n * dim] the equilibrium */
+    double *state;         /* [n * dim] the equilibrium; LPC: a point on the cycle (where its
+                              first shooting segment starts) */
+    double *period;        /* [n] LPC: the cycle's period; Hopf: 2π/ω; fold: NAN */
     double *omega;         /* [n] Hopf: the frequency of the critical pair; fold: NAN */
     double *l1;            /* [n] Hopf: first Lyapunov coefficient; fold: NAN */
     double *a;             /* [n] fold: the normal-form coefficient a = ⟨p, B(q,q)⟩/2
                               (⟨p, q⟩ = ⟨q, q⟩ = 1; 0 at a cusp); Hopf: NAN */
-    int *n_unstable;       /* [n] eigenvalues with positive real part */
+    int *n_unstable;       /* [n] eigenvalues with positive real part; LPC: Floquet
+                              multipliers outside the unit circle (the two at 1 not counted) */
     char *end;             /* why the curve stops at each end: "edge of the box", ... */
 } nd_c2_curve;
 
@@ -73,6 +78,15 @@ typedef struct nd_c2_options {
     double ds;             /* first step in the box scaled to the unit square; 0: 0.01 */
     double ds_max;         /* largest step (scaled); 0: 0.05 */
     size_t max_points;     /* per direction of a curve; 0: 1000 */
+    /* LPC curves: where the one-parameter cycle continuation (in par1 at m's par2) that
+       finds their starts looks for cycles, besides its Hopf points (nd_cycle_options'
+       samples and start); max_period: an LPC curve ends where the period exceeds this
+       times the first's (0: 20) */
+    size_t lpc_samples;    /* 0: 8; SIZE_MAX: no simulations */
+    double lpc_start;      /* finite: simulate there (as continue's from=VALUE); 0 counts as
+                              a value only when lpc_start_set */
+    int lpc_start_set;
+    double lpc_max_period;
     /* Called between steps; a non-OK status (an interrupt) stops the work with it. */
     nd_status (*check)(void *ctx, nd_error *err);
     void *check_ctx;
@@ -81,14 +95,18 @@ typedef struct nd_c2_options {
 /* Fills o with the defaults. */
 void nd_c2_options_default(nd_c2_options *o);
 
-/* Continues the curves of kinds (ND_C2_HOPF | ND_C2_FOLD) of m in parameters par1, par2
-   (indices) inside the box [lo1, hi1] × [lo2, hi2]. They start at the points of that
-   kind a one-parameter continuation in par1 over [lo1, hi1] finds at m's value of par2
+/* Continues the curves of kinds (ND_C2_HOPF | ND_C2_FOLD | ND_C2_LPC) of m in parameters
+   par1, par2 (indices) inside the box [lo1, hi1] × [lo2, hi2]. They start at the points of
+   that kind a one-parameter continuation in par1 over [lo1, hi1] finds at m's value of par2
    (none there: in par2 at m's par1); each is followed both ways to the box's edges (or a
    closed loop, a Bogdanov–Takens point ending a Hopf curve, max_points), and a start
-   already on an earlier curve is skipped. *out is the new result. ND_EVALUE for bad
-   parameters or box, ND_ESOLVER when no starting point is found, ND_ENOMEM, or what
-   o->check returned. */
+   already on an earlier curve is skipped. LPC curves start at the folds of cycles of the
+   one-parameter cycle continuation on the first line and, when Hopf curves are asked for
+   too, next to each Bautin point (a fold of the small cycles of a nearby subcritical Hopf
+   point); they end at the box's edges, where the cycle shrinks to an equilibrium (a
+   Bautin point), where the period blows up (a homoclinic orbit is near) or the cycles grow
+   too unstable for shooting. *out is the new result. ND_EVALUE for bad parameters or box,
+   ND_ESOLVER when no starting point is found, ND_ENOMEM, or what o->check returned. */
 nd_status nd_c2_continue(const nd_model *m, int kinds, int par1, double lo1, double hi1,
                          int par2, double lo2, double hi2, const nd_c2_options *o,
                          nd_c2_result **out, nd_error *err);
@@ -102,7 +120,7 @@ const char *nd_c2_kind_name(nd_c2_kind k);
 /* Returns the short label of the kind: "BT", "CP", "GH", "ZH", "HH" (MatCont's). */
 const char *nd_c2_kind_tag(nd_c2_kind k);
 
-/* Returns the curve kind's name: "hopf" or "fold". */
+/* Returns the curve kind's name: "hopf", "fold" or "lpc". */
 const char *nd_c2_curve_name(int kind);
 
 /* ---- views (codim2_view.c) ---- */

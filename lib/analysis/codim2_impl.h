@@ -7,13 +7,18 @@
 #include <stddef.h>
 
 #include "codim2.h"
+#include "continuation.h"
 
 /* A defining system G(u) = 0, G: R^N → R^(N−1), whose solution set is the curve. The
    unknowns are scaled, real = u[i] * sc[i]: x (n states), the two parameters, and for a
    Hopf curve v (n: a unit vector of the critical eigenspace) and κ = ω². */
+struct nd_lpc;
+
 typedef struct nd_c2_sys {
     const nd_model *m;
-    int kind;              /* ND_C2_HOPF or ND_C2_FOLD */
+    int kind;              /* ND_C2_HOPF, ND_C2_FOLD or ND_C2_LPC */
+    struct nd_lpc *lpc;    /* LPC: the shooting system (lpc_sys.c), which the functions
+                              below hand over to */
     size_t n, N, M;        /* states, unknowns, equations (N − 1) */
     size_t npar;
     int par[2];
@@ -41,6 +46,9 @@ typedef struct nd_c2_test {
     int n_unstable;        /* eigenvalues with Re > 0 (the critical ones not counted) */
     int other_cplx;        /* complex eigenvalues with Re > 0 other than the critical pair */
     int other_real;        /* real ones with Re > 0 other than a fold's zero */
+    double period;         /* LPC: the cycle's period; Hopf: 2π/ω; fold: NAN */
+    const char *end;       /* LPC: why the curve cannot go on from here (the cycle shrank to
+                              an equilibrium, the period blew up, …), or NULL */
 } nd_c2_test;
 
 /* Prepares S for kind at the point (x, p) of a one-parameter continuation (omega: the
@@ -52,6 +60,45 @@ int nd_c2_sys_init(nd_c2_sys *S, const nd_model *m, int kind, const int par[2],
 
 /* Frees S's arrays. */
 void nd_c2_sys_free(nd_c2_sys *S);
+
+/* The auxiliary vectors of S (borders, reference vectors) as one block of *len values, so
+   that the walk can restore those of the start for its second direction. */
+double *nd_c2_aux(nd_c2_sys *S, size_t *len);
+
+/* ---- the LPC system (lpc_sys.c): unknowns x_0 (n), p1, p2, x_1 … x_7 (the other segment
+   starts), T; equations: the matching of the shooting segments, the phase condition and
+   g = 0 from the bordered Jacobian of (matching, phase) with respect to (X, T) ---- */
+
+/* Prepares S for the LPC curve through the cycle fold whose orbit passes through x with
+   period T at parameters p; u (S->N values) receives the scaled unknowns. -1 on ENOMEM or
+   when the shooting fails. */
+int nd_lpc_init(nd_c2_sys *S, const nd_model *m, const int par[2], const double width[2],
+                const double *x, const double *p, double T, double max_period, double *u);
+
+/* nd_c2_eval, nd_c2_accept, nd_c2_tests, nd_c2_aux and nd_c2_sys_free for an LPC S. */
+int nd_lpc_eval(nd_c2_sys *S, const double *u, double *F, double *Jac);
+void nd_lpc_accept(nd_c2_sys *S, const double *u);
+int nd_lpc_tests(nd_c2_sys *S, const double *u, nd_c2_test *t);
+double *nd_lpc_aux(nd_c2_sys *S, size_t *len);
+
+/* Why an LPC curve that turns back in the parameter plane ends there, by the size of the
+   last cycle tested: at a Bautin point (the cycle has shrunk) or a cusp of cycles. */
+const char *nd_lpc_turn_reason(const nd_c2_sys *S);
+void nd_lpc_free(nd_c2_sys *S);
+
+/* The LPC curves' starts (lpc_start.c): the folds of cycles of a one-parameter cycle
+   continuation of line (par[0] over the box at par2 = v, its equilibria in *line, to
+   which the cycles are added) and, for each Bautin point on r's Hopf curves, a fold of the
+   small cycles of a subcritical Hopf point next to it. *found is set when there is a
+   start. ND_OK, ND_ENOMEM or an interrupt. */
+nd_status nd_c2_lpc_curves(nd_c2_result *r, const nd_model *m, const int par[2], double v,
+                           nd_bif_result *line, const nd_c2_options *o, int *found,
+                           nd_error *err);
+
+/* Whether the start (p1, p2) lies on an earlier curve of kind: a segment of it crosses
+   the line through the start (p2 fixed, or p1 when along is 1) within 1e-3 of the box
+   (LPC: 1e-5). */
+int nd_c2_on_earlier(const nd_c2_result *r, int kind, double p1, double p2, int along);
 
 /* G(u) into F (M values) and, when Jac is not NULL, its Jacobian (M × N, row-major, with
    respect to the scaled unknowns). 0, or -1 when something is not finite or singular. */
@@ -83,7 +130,7 @@ nd_c2_result *nd_c2_create(const nd_model *m, const int par[2], const double lo[
 void nd_c2_note(nd_c2_result *r, const char *text);
 
 /* Follows the curve of kind through the point (x, p) of a one-parameter continuation
-   (omega: a Hopf point's ω) both ways and appends it to r with its codimension-2 points;
+   (omega: a Hopf point's ω; LPC: the cycle's period) both ways and appends it to r with its codimension-2 points;
    ND_OK (a start that fails is noted in r, not fatal), ND_ENOMEM, or what o->check
    returned. */
 nd_status nd_c2_follow(nd_c2_result *r, const nd_model *m, int kind, const int par[2],

@@ -63,6 +63,7 @@ void nd_c2_free(nd_c2_result *r)
         free(cv->omega);
         free(cv->l1);
         free(cv->a);
+        free(cv->period);
         free(cv->n_unstable);
         free(cv->end);
     }
@@ -95,5 +96,5 @@ const char *nd_c2_kind_tag(nd_c2_kind k)
 
 const char *nd_c2_curve_name(int kind)
 {
-    return kind == ND_C2_HOPF ? "hopf" : "fold";
+    return kind == ND_C2_HOPF ? "hopf" : kind == ND_C2_LPC ? "lpc" : "fold";
 }

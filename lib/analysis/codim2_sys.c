@@ -214,6 +214,7 @@ static int eval_hopf(nd_c2_sys *S, const double *u, double *F, double *Jac)
 
 int nd_c2_eval(nd_c2_sys *S, const double *u, double *F, double *Jac)
 {
+    if (S->kind == ND_C2_LPC) return nd_lpc_eval(S, u, F, Jac);
     size_t n = S->n, N = S->N;
     unscale(S, u);
     nd_model_rhs(S->m, 0, S->x, S->p, F);
@@ -248,6 +249,10 @@ int nd_c2_eval(nd_c2_sys *S, const double *u, double *F, double *Jac)
 
 void nd_c2_accept(nd_c2_sys *S, const double *u)
 {
+    if (S->kind == ND_C2_LPC) {
+        nd_lpc_accept(S, u);
+        return;
+    }
     size_t n = S->n;
     unscale(S, u);
     if (nd_eq_jacobian(S->m, S->p, S->x, S->A, NULL) != ND_OK) return;
@@ -298,16 +303,19 @@ static int is_critical(const nd_c2_sys *S, size_t i, size_t k, double omega)
 
 int nd_c2_tests(nd_c2_sys *S, const double *u, nd_c2_test *t)
 {
+    if (S->kind == ND_C2_LPC) return nd_lpc_tests(S, u, t);
     size_t n = S->n, N = S->N;
     unscale(S, u);
     if (nd_eq_jacobian(S->m, S->p, S->x, S->A, NULL) != ND_OK || eigen(S)) return -1;
-    t->l1 = t->omega = t->a = NAN;
+    t->l1 = t->omega = t->a = t->period = NAN;
+    t->end = NULL;
     double omega = 0;
     if (S->kind == ND_C2_HOPF) {
         double kap = u[N - 1] * S->sc[N - 1];
         t->bt = kap;
         omega = kap > 0 ? sqrt(kap) : 0;
         t->omega = omega;
+        t->period = omega > 0 ? 2 * M_PI / omega : NAN;
         double complex det = 1;
         for (size_t i = 0; i < n; i++) det *= S->re[i] + I * S->im[i];
         t->cusp_or_zh = creal(det);
@@ -340,6 +348,7 @@ int nd_c2_tests(nd_c2_sys *S, const double *u, nd_c2_test *t)
 
 double nd_c2_track(nd_c2_sys *S, const double *u, double *tr, double *ti)
 {
+    if (S->kind == ND_C2_LPC) return NAN;   /* no crossings are tracked on LPC curves */
     unscale(S, u);
     if (nd_eq_jacobian(S->m, S->p, S->x, S->A, NULL) != ND_OK || eigen(S)) return NAN;
     double omega = S->kind == ND_C2_HOPF ? sqrt(fmax(0, u[S->N - 1] * S->sc[S->N - 1])) : 0;
@@ -388,8 +397,16 @@ static int eigvecs(nd_c2_sys *S, double omega, double *rre, double *rim, double 
     return rc;
 }
 
+double *nd_c2_aux(nd_c2_sys *S, size_t *len)
+{
+    if (S->kind == ND_C2_LPC) return nd_lpc_aux(S, len);
+    *len = 3 * S->n;   /* b, c, v0 are adjacent */
+    return S->b;
+}
+
 void nd_c2_sys_free(nd_c2_sys *S)
 {
+    nd_lpc_free(S);
     free(S->p);
     free(S->piv);
     memset(S, 0, sizeof *S);

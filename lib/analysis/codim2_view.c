@@ -25,12 +25,14 @@ static void summary(nd_sb *sb, const nd_c2_result *r)
 {
     char a[ND_NUMFMT_CAP], b[ND_NUMFMT_CAP], c[ND_NUMFMT_CAP], d[ND_NUMFMT_CAP];
     size_t nh = count_curves(r, ND_C2_HOPF), nf = count_curves(r, ND_C2_FOLD);
+    size_t nl = count_curves(r, ND_C2_LPC);
     nd_sb_printf(sb, "two-parameter bifurcation diagram of %s in %s over [%s, %s] × %s over "
-                 "[%s, %s]: %zu Hopf curve%s, %zu fold curve%s, %zu codimension-2 point%s",
+                 "[%s, %s]: %zu Hopf curve%s, %zu fold curve%s, ",
                  r->model, r->par[0], nd_numfmt(r->lo[0], a), nd_numfmt(r->hi[0], b),
                  r->par[1], nd_numfmt(r->lo[1], c), nd_numfmt(r->hi[1], d), nh,
-                 nh == 1 ? "" : "s", nf, nf == 1 ? "" : "s", r->npoints,
-                 r->npoints == 1 ? "" : "s");
+                 nh == 1 ? "" : "s", nf, nf == 1 ? "" : "s");
+    if (nl) nd_sb_printf(sb, "%zu fold-of-cycles (LPC) curve%s, ", nl, nl == 1 ? "" : "s");
+    nd_sb_printf(sb, "%zu codimension-2 point%s", r->npoints, r->npoints == 1 ? "" : "s");
 }
 
 static void state_text(nd_sb *sb, const nd_c2_result *r, const double *x)
@@ -79,6 +81,40 @@ static void point_table(const nd_c2_result *r, nd_sb *plain, nd_sb *html)
     nd_table_free(t);
 }
 
+/* The points of an LPC curve, at most 12 spread along it: the parameters, the period and
+   the state where the cycle's first shooting segment starts. */
+static void lpc_table(const nd_c2_result *r, const nd_c2_curve *cv, nd_sb *plain)
+{
+    size_t nh = 3 + r->dim;
+    const char **headers = malloc(nh * sizeof *headers);
+    if (!headers) return;
+    headers[0] = r->par[0];
+    headers[1] = r->par[1];
+    headers[2] = "period";
+    for (size_t i = 0; i < r->dim; i++) headers[3 + i] = r->names[i];
+    nd_table *t = nd_table_create(nh, headers);
+    char (*cells)[32] = malloc(nh * sizeof *cells);
+    const char **row = malloc(nh * sizeof *row);
+    size_t shown = cv->n < 12 ? cv->n : 12;
+    for (size_t k = 0; t && cells && row && k < shown; k++) {
+        size_t i = shown > 1 ? k * (cv->n - 1) / (shown - 1) : 0;
+        double v[3] = {cv->p1[i], cv->p2[i], cv->period[i]};
+        for (size_t j = 0; j < nh; j++) {
+            snprintf(cells[j], sizeof cells[j], "%.7g", j < 3 ? v[j] : cv->state[i * r->dim + j - 3]);
+            row[j] = cells[j];
+        }
+        nd_table_add_row(t, row);
+    }
+    if (t && cells && row && shown) {
+        nd_table_text(t, plain);
+        nd_sb_putc(plain, '\n');
+    }
+    nd_table_free(t);
+    free(cells);
+    free(row);
+    free(headers);
+}
+
 static void curve_lines(const nd_c2_result *r, nd_sb *plain)
 {
     for (size_t c = 0; c < r->ncurves; c++) {
@@ -91,6 +127,7 @@ static void curve_lines(const nd_c2_result *r, nd_sb *plain)
         nd_sb_printf(plain, "%s curve %zu: %zu points, %s %.6g … %.6g, %s %.6g … %.6g; ends: "
                      "%s\n", nd_c2_curve_name(cv->kind), c + 1, cv->n, r->par[0], lo1, hi1,
                      r->par[1], lo2, hi2, cv->end ? cv->end : "-");
+        if (cv->kind == ND_C2_LPC) lpc_table(r, cv, plain);
     }
 }
 
@@ -130,6 +167,7 @@ static json_t *curve_json(const nd_c2_result *r, const nd_c2_curve *cv)
                          nd_json_put(o, "omega", nd_json_reals(cv->omega, cv->n)) |
                          nd_json_put(o, "l1", nd_json_reals(cv->l1, cv->n)) |
                          nd_json_put(o, "a", nd_json_reals(cv->a, cv->n)) |
+                         nd_json_put(o, "period", nd_json_reals(cv->period, cv->n)) |
                          nd_json_put(o, "n_unstable", nu) |
                          nd_json_put(o, "end", nd_json_utf8(cv->end ? cv->end : "")));
 }
@@ -203,7 +241,14 @@ static int add_curve(nd_figure *fig, const nd_c2_curve *cv, int *labelled)
     if (!y) return -1;
     double *y2 = y + n;
     int ok = 1;
-    if (cv->kind == ND_C2_FOLD) {
+    if (cv->kind == ND_C2_LPC) {
+        nd_fig_style st = {ND_FIG_DOTTED, ND_FIG_NOMARK, ND_FIG_GREEN, 2.5};
+        ok = nd_fig_add_series(fig, 0, (*labelled & 8) ? NULL
+                               : "fold of cycles (LPC) curve: rest and firing coexist between "
+                                 "it and the subcritical Hopf curve",
+                               cv->p1, cv->p2, n, st) >= 0;
+        *labelled |= 8;
+    } else if (cv->kind == ND_C2_FOLD) {
         nd_fig_style st = {ND_FIG_SOLID, ND_FIG_NOMARK, ND_FIG_BLUE, 2};
         ok = nd_fig_add_series(fig, 0, (*labelled & 1) ? NULL : "fold (saddle-node) curve",
                                cv->p1, cv->p2, n, st) >= 0;

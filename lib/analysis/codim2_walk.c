@@ -133,7 +133,7 @@ static int grow_curve(nd_c2_curve *c, size_t dim)
 {
     if (c->n < c->cap) return 0;
     size_t cap = c->cap ? 2 * c->cap : 64;
-    double **arr[] = {&c->p1, &c->p2, &c->omega, &c->l1, &c->a};
+    double **arr[] = {&c->p1, &c->p2, &c->omega, &c->l1, &c->a, &c->period};
     for (size_t k = 0; k < sizeof arr / sizeof *arr; k++) {
         double *t = realloc(*arr[k], cap * sizeof *t);
         if (!t) return -1;
@@ -160,6 +160,7 @@ static int push_point(walker *W, const double *u, const nd_c2_test *t)
     c->omega[i] = t->omega;
     c->l1[i] = t->l1;
     c->a[i] = t->a;
+    c->period[i] = t->period;
     c->n_unstable[i] = t->n_unstable;
     return 0;
 }
@@ -337,6 +338,13 @@ static double dist(const walker *W, const double *u, const double *w)
     return sqrt(s);
 }
 
+/* 1 when the parameter-plane parts of the tangents t and tw point opposite ways. */
+static int turns_back(const walker *W, const double *t, const double *tw)
+{
+    size_t n = W->S.n;
+    return t[n] * tw[n] + t[n + 1] * tw[n + 1] < 0;
+}
+
 /* Traces from u (tangent t) until an end; 1 when the curve closed on start, 0 otherwise,
    -1 on ENOMEM, -2 for an interrupt (err set). */
 static int trace(walker *W, double *u, double *t, const double *start, const nd_c2_options *o,
@@ -402,6 +410,19 @@ static int trace(walker *W, double *u, double *t, const double *start, const nd_
                         "neutral saddles)");
             break;
         }
+        if (!out && S->kind == ND_C2_LPC && turns_back(W, t, tw)) {
+            /* the curve turns back on itself in the parameter plane: a cusp of cycles, or
+               (the cycle small) the Bautin point, through which the shooting system
+               continues onto the same cycles half a period shifted */
+            note_end(W, nd_lpc_turn_reason(S));
+            break;
+        }
+        if (!out && B.end) {
+            /* the system cannot go on from w (an LPC cycle shrank, its period blew up) */
+            if (push_point(W, w, &B)) rc = -1;
+            note_end(W, B.end);
+            break;
+        }
         if (out) {
             /* end on the edge: the point of the curve with that parameter on the edge */
             double e_vec_target = edge;
@@ -446,7 +467,7 @@ static void reverse_curve(nd_c2_result *r, size_t ci, size_t dim)
 {
     nd_c2_curve *c = &r->curves[ci];
     for (size_t i = 0, j = c->n ? c->n - 1 : 0; i < j; i++, j--) {
-        double *arr[] = {c->p1, c->p2, c->omega, c->l1, c->a};
+        double *arr[] = {c->p1, c->p2, c->omega, c->l1, c->a, c->period};
         for (size_t k = 0; k < sizeof arr / sizeof *arr; k++) {
             double t = arr[k][i];
             arr[k][i] = arr[k][j];
@@ -489,9 +510,9 @@ nd_status nd_c2_follow(nd_c2_result *r, const nd_model *m, int kind, const int p
                        const double *x, const double *p, double omega, const nd_c2_options *o,
                        nd_error *err)
 {
-    walker W = {.r = r, .tol = 1e-10};
+    walker W = {.r = r, .tol = kind == ND_C2_LPC ? 1e-8 : 1e-10};
     size_t n = nd_model_count(m, ND_MODEL_STATE);
-    size_t N = kind == ND_C2_HOPF ? 2 * n + 3 : n + 2;
+    size_t N = kind == ND_C2_HOPF ? 2 * n + 3 : kind == ND_C2_LPC ? 8 * n + 3 : n + 2;
     double width[2] = {r->hi[0] - r->lo[0], r->hi[1] - r->lo[1]};
     double *mem = malloc((N * 6 + N * N * 2 + N) * sizeof *mem);
     W.piv = malloc(N * sizeof *W.piv);
@@ -507,20 +528,31 @@ nd_status nd_c2_follow(nd_c2_result *r, const nd_model *m, int kind, const int p
     W.Mat = W.Jac + N * N;
     double *saved = NULL;
     int rc = 0;
-    if (nd_c2_sys_init(&W.S, m, kind, par, width, x, p, omega, u) ||
-        first_tangent(&W, u, t) || add_curve(r, kind, &W.ci)) {
+    int init = kind == ND_C2_LPC
+                   ? nd_lpc_init(&W.S, m, par, width, x, p, omega, o->lpc_max_period, u)
+                   : nd_c2_sys_init(&W.S, m, kind, par, width, x, p, omega, u);
+    /* an LPC's orbit comes from a one-parameter branch, located to that branch's
+       tolerance: onto the curve first, normal to its tangent */
+    if (init == 0 && kind == ND_C2_LPC &&
+        (first_tangent(&W, u, t) || correct(&W, t, dot(t, u, N), u) < 0))
+        init = -1;
+    if (init || first_tangent(&W, u, t) ||
+        add_curve(r, kind, &W.ci)) {
         nd_c2_note(r, kind == ND_C2_HOPF ? "a Hopf point could not start a curve"
-                                                       : "a fold could not start a curve");
+                      : kind == ND_C2_LPC ? "a fold of cycles could not start a curve"
+                                          : "a fold could not start a curve");
         goto done;
     }
+    nd_c2_accept(&W.S, u);
     /* the auxiliary vectors at the start, restored for the second direction */
-    size_t naux = 3 * n;
+    size_t naux;
+    double *aux = nd_c2_aux(&W.S, &naux);
     saved = malloc(naux * sizeof *saved);
     if (!saved) {
         rc = -1;
         goto done;
     }
-    memcpy(saved, W.S.b, naux * sizeof *saved);   /* b, c, v0 are adjacent */
+    memcpy(saved, aux, naux * sizeof *saved);
     memcpy(u0, u, N * sizeof *u);
     memcpy(start, u, N * sizeof *u);
     for (size_t i = 0; i < N; i++) t0[i] = -t[i];
@@ -532,7 +564,8 @@ nd_status nd_c2_follow(nd_c2_result *r, const nd_model *m, int kind, const int p
     rc = trace(&W, u, t0, start, o, err, &st);
     if (rc == 0) {
         reverse_curve(r, W.ci, n);
-        memcpy(W.S.b, saved, naux * sizeof *saved);
+        memcpy(aux, saved, naux * sizeof *saved);
+        nd_c2_accept(&W.S, u0);
         memcpy(u, u0, N * sizeof *u);
         rc = trace(&W, u, t, start, o, err, &st);
         if (rc == 1) rc = 0;

@@ -28,15 +28,22 @@ static size_t seg_samples(size_t nseg)
 
 int nd_shoot_init(nd_shoot *s, const nd_model *m, const double *p, int par, size_t nseg)
 {
+    return nd_shoot_init2(s, m, p, par, -1, nseg);
+}
+
+int nd_shoot_init2(nd_shoot *s, const nd_model *m, const double *p, int par, int par2,
+                   size_t nseg)
+{
     memset(s, 0, sizeof *s);
     s->m = m;
     s->par = par;
+    s->par2 = par2;
     s->n = nd_model_count(m, ND_MODEL_STATE);
     s->npar = nd_model_count(m, ND_MODEL_PAR);
     s->nseg = nseg;
     s->L = nseg * s->n;
     size_t n = s->n, L = s->L, N = L + 2;
-    size_t total = s->npar + (2 * n + n * n) + n * n + n * s->npar + 3 * L + nseg * n * n +
+    size_t total = s->npar + (3 * n + n * n) + n * n + n * s->npar + 4 * L + nseg * n * n +
                    2 * n + N * N + N + 2 * n * n + seg_samples(nseg) +
                    (n + n * n + n * s->npar);
     s->p = malloc((total ? total : 1) * sizeof(double));
@@ -44,12 +51,13 @@ int nd_shoot_init(nd_shoot *s, const nd_model *m, const double *p, int par, size
     if (!s->p || !s->piv) return -1;
     memcpy(s->p, p, s->npar * sizeof *s->p);
     s->y = s->p + s->npar;
-    s->J = s->y + 2 * n + n * n;
+    s->J = s->y + 3 * n + n * n;
     s->Jp = s->J + n * n;
     s->xT = s->Jp + n * s->npar;
     s->sT = s->xT + L;
     s->fT = s->sT + L;
-    s->M = s->fT + L;
+    s->sT2 = s->fT + L;
+    s->M = s->sT2 + L;
     s->xmin = s->M + nseg * n * n;
     s->xmax = s->xmin + n;
     s->A = s->xmax + n;
@@ -70,10 +78,11 @@ void nd_shoot_free(nd_shoot *s)
     s->piv = NULL;
 }
 
-/* ∂f/∂λ at x into out: the symbolic column when compiled, central differences otherwise. */
-static int dfdlam(nd_shoot *s, const double *x, double *out)
+/* ∂f/∂p[par] at x into out: the symbolic column when compiled, central differences
+   otherwise. */
+static int dfdlam(nd_shoot *s, int par, const double *x, double *out)
 {
-    size_t n = s->n, k = (size_t)s->par;
+    size_t n = s->n, k = (size_t)par;
     if (nd_model_has_jac(s->m) && nd_model_jacp(s->m, 0, x, s->p, s->Jp) == 0) {
         for (size_t i = 0; i < n; i++) out[i] = s->Jp[i * s->npar + k];
         return 0;
@@ -91,7 +100,7 @@ static int dfdlam(nd_shoot *s, const double *x, double *out)
 
 /* f, J and ∂f/∂λ at x into dy (n values), s->J and ds: from the fused program when the
    model has one (the rate functions are then computed once, not three times). */
-static int flow_and_jac(nd_shoot *s, const double *x, double *dy, double *ds)
+static int flow_and_jac(nd_shoot *s, const double *x, double *dy, double *ds, double *ds2)
 {
     size_t n = s->n;
     if (s->fused && nd_model_rhs_jac(s->m, 0, x, s->p, s->F) == 0) {
@@ -102,12 +111,15 @@ static int flow_and_jac(nd_shoot *s, const double *x, double *dy, double *ds)
         memcpy(s->J, J, n * n * sizeof *s->J);
         if (s->par >= 0)
             for (size_t i = 0; i < n; i++) ds[i] = Jp[i * s->npar + (size_t)s->par];
+        if (s->par2 >= 0)
+            for (size_t i = 0; i < n; i++) ds2[i] = Jp[i * s->npar + (size_t)s->par2];
         return 0;
     }
     s->fused = 0;
     nd_model_rhs(s->m, 0, x, s->p, dy);
     if (nd_eq_jacobian(s->m, s->p, x, s->J, NULL) != ND_OK) return -1;
-    if (s->par >= 0) dfdlam(s, x, ds);
+    if (s->par >= 0) dfdlam(s, s->par, x, ds);
+    if (s->par2 >= 0) dfdlam(s, s->par2, x, ds2);
     return 0;
 }
 
@@ -116,9 +128,9 @@ static int aug_rhs(void *ctx, double t, const double *y, double *dy)
     (void)t;
     nd_shoot *s = ctx;
     size_t n = s->n;
-    const double *X = y + n, *sv = X + n * n;
-    double *dX = dy + n, *ds = dX + n * n;
-    if (flow_and_jac(s, y, dy, ds)) return -1;
+    const double *X = y + n, *sv = X + n * n, *sv2 = sv + n;
+    double *dX = dy + n, *ds = dX + n * n, *ds2 = ds + n;
+    if (flow_and_jac(s, y, dy, ds, ds2)) return -1;
     for (size_t i = 0; i < n; i++) {
         const double *Ji = s->J + i * n;
         for (size_t j = 0; j < n; j++) {
@@ -135,6 +147,11 @@ static int aug_rhs(void *ctx, double t, const double *y, double *dy)
         double a = ds[i];
         for (size_t k = 0; k < n; k++) a += s->J[i * n + k] * sv[k];
         ds[i] = a;
+    }
+    for (size_t i = 0; s->par2 >= 0 && i < n; i++) {
+        double a = ds2[i];
+        for (size_t k = 0; k < n; k++) a += s->J[i * n + k] * sv2[k];
+        ds2[i] = a;
     }
     return 0;
 }
@@ -155,11 +172,12 @@ static int run_segment(nd_shoot *s, size_t k, const double *x0, double dt)
 {
     size_t n = s->n, ns = seg_samples(s->nseg);
     memcpy(s->y, x0, n * sizeof *x0);
-    memset(s->y + n, 0, (n * n + n) * sizeof *s->y);
+    size_t naug = 2 * n + n * n + (s->par2 >= 0 ? n : 0);
+    memset(s->y + n, 0, (naug - n) * sizeof *s->y);
     for (size_t i = 0; i < n; i++) s->y[n + i * n + i] = 1;
     /* j·dt/(ns−1) may round above dt, which the solver refuses */
     for (size_t j = 0; j < ns; j++) s->tout[j] = fmin(dt, dt * (double)j / (double)(ns - 1));
-    nd_ode_problem pr = {.n = 2 * n + n * n, .ctx = s, .rhs = aug_rhs};
+    nd_ode_problem pr = {.n = naug, .ctx = s, .rhs = aug_rhs};
     nd_ode_options o;
     nd_ode_options_default(&o);
     o.rtol = 5e-10;
@@ -178,8 +196,9 @@ static int run_segment(nd_shoot *s, size_t k, const double *x0, double dt)
     memcpy(s->xT + k * n, s->y, n * sizeof *s->xT);
     memcpy(s->M + k * n * n, s->y + n, n * n * sizeof *s->M);
     memcpy(s->sT + k * n, s->y + n + n * n, n * sizeof *s->sT);
+    if (s->par2 >= 0) memcpy(s->sT2 + k * n, s->y + 2 * n + n * n, n * sizeof *s->sT2);
     nd_model_rhs(s->m, 0, s->xT + k * n, s->p, s->fT + k * n);
-    for (size_t i = 0; i < 2 * n + n * n; i++)   /* the error test sees only x */
+    for (size_t i = 0; i < naug; i++)   /* the error test sees only x */
         if (!isfinite(s->y[i])) return -1;
     for (size_t i = 0; i < n; i++)
         if (!isfinite(s->fT[k * n + i])) return -1;
@@ -214,7 +233,7 @@ int nd_shoot_spread(nd_shoot *s, const double *x0, double T, double lam, double 
 /* Fills the first L + 1 rows of the bordered matrix (nu columns) from the last shot:
    segment k's rows hold M_k at its own start, −I at the next start (x_0 after the last),
    f(end)/nseg for T (a segment lasts T/nseg) and the sensitivity for λ. */
-static void fill_rows(nd_shoot *s, size_t nu, const double *fref)
+void nd_shoot_fill_rows(nd_shoot *s, size_t nu, const double *fref)
 {
     size_t n = s->n, L = s->L;
     memset(s->A, 0, (L + 1) * nu * sizeof *s->A);
@@ -251,7 +270,7 @@ int nd_shoot_newton(nd_shoot *s, double *u, size_t nu, const double *xref, const
     double lam = s->par >= 0 ? s->p[s->par] : 0;
     for (int it = 1; it <= MAX_NEWTON; it++) {
         if (nd_shoot_run(s, u, u[L], nu > L + 1 ? u[L + 1] : lam)) return -1;
-        fill_rows(s, nu, fref);
+        nd_shoot_fill_rows(s, nu, fref);
         for (size_t k = 0; k < s->nseg; k++) {
             const double *next = u + ((k + 1) % s->nseg) * n;
             for (size_t i = 0; i < n; i++) s->b[k * n + i] = next[i] - s->xT[k * n + i];
@@ -278,7 +297,7 @@ int nd_shoot_newton(nd_shoot *s, double *u, size_t nu, const double *xref, const
 int nd_shoot_tangent(nd_shoot *s, const double *fref, const double *dir, double *t)
 {
     size_t L = s->L, nu = L + 2;
-    fill_rows(s, nu, fref);
+    nd_shoot_fill_rows(s, nu, fref);
     memcpy(s->A + (L + 1) * nu, dir, nu * sizeof *dir);
     memset(s->b, 0, nu * sizeof *s->b);
     s->b[L + 1] = 1;

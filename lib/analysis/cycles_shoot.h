@@ -19,6 +19,7 @@ typedef struct nd_shoot {
     const nd_model *m;
     double *p;            /* [npar] parameters; p[par] follows λ when par >= 0 */
     int par;
+    int par2;             /* a second parameter whose sensitivity rides along (-1: none) */
     size_t n, npar;
     size_t nseg, L;       /* segments; L = nseg·n unknowns for the segment starts */
     double *y;            /* [n + n² + n] augmented state: x, X (row-major), s */
@@ -27,6 +28,7 @@ typedef struct nd_shoot {
     double *xT;           /* [L] end of each segment */
     double *M;            /* [nseg·n²] monodromy of each segment, row-major */
     double *sT;           /* [L] ∂(end)/∂λ (zero when par < 0) */
+    double *sT2;          /* [L] ∂(end)/∂p[par2] (when par2 >= 0) */
     double *fT;           /* [L] f at each end */
     double *xmin, *xmax;  /* [n] extent of x over the orbit */
     double *A, *b;        /* [(L+2)²], [L+2] the bordered system */
@@ -41,6 +43,11 @@ typedef struct nd_shoot {
    none) with nseg >= 1 segments; 0, or -1 on ENOMEM (s is then safe to free). */
 int nd_shoot_init(nd_shoot *s, const nd_model *m, const double *p, int par, size_t nseg);
 
+/* As nd_shoot_init, with the sensitivity to a second parameter par2 (>= 0, != par) too:
+   each shot then fills sT2 as well. */
+int nd_shoot_init2(nd_shoot *s, const nd_model *m, const double *p, int par, int par2,
+                   size_t nseg);
+
 /* Frees what nd_shoot_init allocated. */
 void nd_shoot_free(nd_shoot *s);
 
@@ -52,6 +59,10 @@ int nd_shoot_spread(nd_shoot *s, const double *x0, double T, double lam, double 
 /* Integrates every segment from X (L values) over T/nseg at λ (ignored when par < 0),
    filling xT, M, sT, fT, xmin, xmax; 0, or -1 when an integration fails. */
 int nd_shoot_run(nd_shoot *s, const double *X, double T, double lam);
+
+/* Fills the first L + 1 rows of s->A (nu columns: L + 1 for X, T; L + 2 adds λ) with the
+   Jacobian of the matching conditions and the phase row fref at the last shot. */
+void nd_shoot_fill_rows(nd_shoot *s, size_t nu, const double *fref);
 
 /* Newton on u = (X, T) (nu = L + 1, λ fixed) or u = (X, T, λ) (nu = L + 2) for the
    matching of consecutive segments (the last one back to x_0), the phase condition

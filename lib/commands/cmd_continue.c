@@ -138,7 +138,9 @@ static const nd_option continue_options[] = {
                        "cycles, period doublings, torus points, homoclinic/SNIC ends)"},
     {"from", "simulation", "where cycle branches start: hopf (Hopf points only), simulation "
                            "(also stable orbits found by simulating at 8 values across the "
-                           "range) or a value of PARAM (simulate there)"},
+                           "range) or a value of PARAM (simulate there); two parameters with "
+                           "lpc: the same, for the cycle continuation in P1 whose folds start "
+                           "the LPC curves"},
     {"map", "none", "two parameters: a sweep result over the same grid (sweep P1=… n=… "
                     "P2=… n=…) drawn as a heatmap under the curves"},
     {"plot", "true", "two parameters: show the figure of the curves"},
@@ -151,7 +153,8 @@ static const nd_option continue_options[] = {
 static const nd_command cmd_continue = {
     "continue", "equilibria against a parameter: folds, Hopf points, the bifurcation diagram",
     "[NAME =] continue PARAM a..b [MODEL] [ds= maxpoints= cycles= from=]   (or PARAM=a..b) | "
-    "[NAME =] continue hopf|fold [fold] P1=a..b P2=c..d [MODEL] [ds= maxpoints= map= plot=]",
+    "[NAME =] continue hopf|fold|lpc [fold|lpc …] P1=a..b P2=c..d [MODEL] [ds= maxpoints= map= "
+    "plot= from=]",
     "Follows the equilibrium of the model (found from its initial values at PARAM = a) as "
     "PARAM goes from a to b, by pseudo-arclength continuation: the branch may turn around "
     "at a fold and come back. Shows the special points: folds (saddle-nodes: two "
@@ -175,14 +178,21 @@ static const nd_command cmd_continue = {
     "changes sign, the onset turns from super- to subcritical), zero-Hopf (ZH) and double "
     "Hopf (HH). It shows their table and the figure of the curves (subcritical Hopf "
     "orange, supercritical vermillion), over the heatmap of a sweep of the same grid with "
-    "map=. The record's fields: curves, hopf, fold, points, bt, cusp, bautin, zero_hopf, "
+    "map=. `lpc` adds the curves of folds of cycles (LPC: where the stable spiking orbit "
+    "meets an unstable one and both vanish; with the subcritical part of a Hopf curve they "
+    "bound the region where rest and repetitive firing coexist), continued by shooting from "
+    "the folds of cycles of the one-parameter cycle continuation in P1 (from= as in one "
+    "parameter) and, with hopf, from next to each Bautin point; each ends at the box, at the "
+    "Bautin point (the cycle shrinks away), at a cusp of cycles or where the period blows "
+    "up. The record's fields: curves, hopf, fold, lpc, points, bt, cusp, bautin, zero_hopf, "
     "double_hopf. ds= is then a step in the box scaled to the unit square (default 0.01), "
     "maxpoints= per direction of a curve (1000). See docs/bifurcations.md.",
     continue_options, "bif = continue I 0..200 hh\nplot bif V\nbif = continue I 0..2 fhn ds=0.01\n"
     "b = continue r=-2..2\nb = continue I 0..40 hh_rinzel from=10\n"
     "c = continue hopf I=0..200 gK=20..50 hh\n"
     "m = sweep I=0..200 n=41 gK=0..50 n=26 model=hh t=300\n"
-    "c = continue hopf fold I=0..200 gK=0..50 hh map=m",
+    "c = continue hopf fold I=0..200 gK=0..50 hh map=m\n"
+    "c = continue hopf lpc I=0..200 gK=0..50 hh map=m",
     ND_CMD_ANY_OPTIONS, run_continue
 };
 

@@ -1,8 +1,9 @@
-/* continue hopf|fold P1=a..b P2=c..d [MODEL]: reads the call, runs nd_c2_continue, shows
+/* continue hopf|fold|lpc P1=a..b P2=c..d [MODEL]: reads the call, runs nd_c2_continue, shows
    its table and figure and binds its record. */
 #include "cont2_cmd.h"
 
 #include <math.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,8 +19,10 @@
 static int kind_word(const nd_arg *a)
 {
     if (!a || a->value->kind != ND_EXPR_NAME) return 0;
-    return strcmp(a->value->str, "hopf") == 0 ? ND_C2_HOPF
-           : strcmp(a->value->str, "fold") == 0 ? ND_C2_FOLD : 0;
+    return strcmp(a->value->str, "hopf") == 0   ? ND_C2_HOPF
+           : strcmp(a->value->str, "fold") == 0 ? ND_C2_FOLD
+           : strcmp(a->value->str, "lpc") == 0  ? ND_C2_LPC
+                                                : 0;
 }
 
 int nd_cont2_cmd_is_two(const nd_cmd_ctx *ctx)
@@ -77,6 +80,28 @@ static nd_status read_kinds(nd_cmd_ctx *ctx, int *kinds, size_t *npos, nd_error 
     return nd_arg_expect(ctx, i, (long)i + 1, err);
 }
 
+/* from=: where the one-parameter cycle continuation that starts the LPC curves looks for
+   cycles, as in continue's one-parameter form (hopf, simulation or a value of P1). */
+static nd_status read_from(nd_cmd_ctx *ctx, nd_c2_options *o, nd_error *err)
+{
+    const nd_arg *a = nd_arg_opt(ctx, "from");
+    if (!a) return ND_OK;
+    if (a->value->kind == ND_EXPR_NAME) {
+        char *w = NULL;
+        nd_status st = nd_arg_opt_word(ctx, "from", NULL, &w, err);
+        if (st != ND_OK) return st;
+        int hopf = strcmp(w, "hopf") == 0, sim = strcmp(w, "simulation") == 0;
+        free(w);
+        if (!hopf && !sim)
+            return nd_arg_error(a, err, ND_EVALUE, "from= is hopf, simulation or a value of "
+                                "the first parameter (from=10)");
+        if (hopf) o->lpc_samples = SIZE_MAX;
+        return ND_OK;
+    }
+    o->lpc_start_set = 1;
+    return nd_arg_number(ctx, a, &o->lpc_start, err);
+}
+
 static nd_status read_map(nd_cmd_ctx *ctx, const nd_dataset **map, nd_error *err)
 {
     *map = NULL;
@@ -110,6 +135,7 @@ static nd_value *curve_record(const nd_c2_result *r, const nd_c2_curve *cv)
     if (rc == 0) rc = nd_record_add_vector(rec, "omega", cv->omega, cv->n);
     if (rc == 0) rc = nd_record_add_vector(rec, "l1", cv->l1, cv->n);
     if (rc == 0) rc = nd_record_add_vector(rec, "a", cv->a, cv->n);
+    if (rc == 0) rc = nd_record_add_vector(rec, "period", cv->period, cv->n);
     if (rc == 0) rc = nd_record_add_string(rec, "end", cv->end ? cv->end : "");
     if (rc) {
         nd_value_unref(rec);
@@ -171,6 +197,7 @@ static nd_value *result_record(const nd_c2_result *r, nd_bundle *view)
     if (rc == 0) rc = nd_record_add(rec, "curves", list_of(r, 1, 0));
     if (rc == 0) rc = nd_record_add(rec, "hopf", list_of(r, 1, ND_C2_HOPF));
     if (rc == 0) rc = nd_record_add(rec, "fold", list_of(r, 1, ND_C2_FOLD));
+    if (rc == 0) rc = nd_record_add(rec, "lpc", list_of(r, 1, ND_C2_LPC));
     if (rc == 0) rc = nd_record_add(rec, "points", list_of(r, 0, -1));
     for (int k = 0; rc == 0 && k < 5; k++) rc = nd_record_add(rec, by_kind[k], list_of(r, 0, k));
     if (rc == 0) rc = nd_record_add_string(rec, "notes", r->notes);
@@ -211,6 +238,10 @@ nd_status nd_cont2_cmd_run(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     o.max_points = (size_t)maxp;
     o.check = check_interrupt;
     o.check_ctx = ctx;
+    if ((st = read_from(ctx, &o, err)) != ND_OK) {
+        free(title);
+        return st;
+    }
     nd_c2_result *r = NULL;
     st = nd_c2_continue(mo->model, kinds, par[0], lo[0], hi[0], par[1], lo[1], hi[1], &o, &r,
                         err);

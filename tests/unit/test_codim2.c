@@ -272,3 +272,36 @@ TEST(codim2_double_hopf_of_two_oscillators)
     }
     nd_c2_free(r);
 }
+
+/* The Bautin normal form r' = r(b1 + b2 r² − r⁴), θ' = 1 (Kuznetsov 3rd ed. §8.3): its
+   folds of cycles lie on b1 = −b2²/4 (b2 > 0), where the double root r² = b2/2 of
+   b1 + b2 r² − r⁴ = 0 sits, with the period 2π. The LPC curve starts at the fold of the
+   one-parameter cycle branch at b2 = 1 (b1 = −1/4) and ends at the box's edge one way
+   and at the Bautin point (0, 0) the other, where the cycle shrinks away. */
+TEST(codim2_lpc_bautin_normal_form)
+{
+    nd_c2_result *r = run("dx/dt = x*(b1 + b2*(x^2 + y^2) - (x^2 + y^2)^2) - y\n"
+                          "dy/dt = y*(b1 + b2*(x^2 + y^2) - (x^2 + y^2)^2) + x\n"
+                          "par b1 = -0.5, b2 = 1\ninit x = 0.1, y = 0\n",
+                          ND_C2_LPC, -1, 0.2, 0, 1.5);
+    CHECK(r != NULL);
+    if (!r) return;
+    CHECK_INT((int)r->ncurves, 1);
+    const nd_c2_curve *cv = &r->curves[0];
+    CHECK_INT(cv->kind, ND_C2_LPC);
+    CHECK(cv->n > 10);
+    double b2min = INFINITY, b2max = -INFINITY;
+    for (size_t i = 0; i < cv->n; i++) {
+        double b1 = cv->p1[i], b2 = cv->p2[i], x = cv->state[2 * i], y = cv->state[2 * i + 1];
+        CHECK_NEAR(b1, -b2 * b2 / 4, 1e-6);
+        CHECK_NEAR(x * x + y * y, b2 / 2, 1e-6);
+        CHECK_NEAR(cv->period[i], 2 * M_PI, 1e-6);
+        CHECK_INT(cv->n_unstable[i], 0);
+        b2min = fmin(b2min, b2);
+        b2max = fmax(b2max, b2);
+    }
+    CHECK_NEAR(b2max, 1.5, 1e-9);        /* the edge b2 = 1.5 (b1 = −0.5625 inside) */
+    CHECK(b2min < 0.01);                 /* down to the Bautin point */
+    CHECK(cv->end && strstr(cv->end, "Bautin") && strstr(cv->end, "edge of the box"));
+    nd_c2_free(r);
+}
