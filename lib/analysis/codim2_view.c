@@ -242,10 +242,9 @@ static int add_curve(nd_figure *fig, const nd_c2_curve *cv, int *labelled)
     double *y2 = y + n;
     int ok = 1;
     if (cv->kind == ND_C2_LPC) {
-        nd_fig_style st = {ND_FIG_DOTTED, ND_FIG_NOMARK, ND_FIG_GREEN, 2.5};
-        ok = nd_fig_add_series(fig, 0, (*labelled & 8) ? NULL
-                               : "fold of cycles (LPC) curve: rest and firing coexist between "
-                                 "it and the subcritical Hopf curve",
+        /* sky blue: it must show over the dark and the green of a viridis firing map */
+        nd_fig_style st = {ND_FIG_DOTTED, ND_FIG_NOMARK, ND_FIG_SKYBLUE, 3};
+        ok = nd_fig_add_series(fig, 0, (*labelled & 8) ? NULL : "fold of cycles (LPC) curve",
                                cv->p1, cv->p2, n, st) >= 0;
         *labelled |= 8;
     } else if (cv->kind == ND_C2_FOLD) {
