@@ -1,6 +1,7 @@
 /* Two-parameter continuation of HH: the Hopf curves in (I, gK) over I = 0..200,
-   gK = 20..50 (the issue's target: well under 50 ms), and Hopf and fold curves over
-   gK = 0..50 with the Bautin point; median wall time of repeated runs, with the points
+   gK = 20..50 (the issue's target: well under 50 ms), Hopf and fold curves over
+   gK = 0..50 with the Bautin point, and the same box with the folds of cycles (LPC
+   curves: each Newton step shoots the cycle, so they cost far more than the others); median wall time of repeated runs, with the points
    per curve and the codimension-2 points found. The time includes finding the starting
    points (one-parameter continuations along 10 lines of the box).
 
@@ -11,7 +12,7 @@
 
 #include "../lib/analysis/codim2.h"
 
-enum { RUNS = 21 };
+enum { RUNS = 21, LPC_RUNS = 3 };
 
 static double now(void)
 {
@@ -26,13 +27,21 @@ static int cmp(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-static void bench(const nd_model *m, int kinds, double gk_lo, double gk_hi)
+static const char *kinds_name(int kinds)
+{
+    return kinds == ND_C2_HOPF                  ? "hopf"
+           : kinds == (ND_C2_HOPF | ND_C2_FOLD) ? "hopf + fold"
+           : kinds == ND_C2_LPC                 ? "lpc"
+                                                : "hopf + lpc";
+}
+
+static void bench(const nd_model *m, int kinds, double gk_lo, double gk_hi, int runs)
 {
     double t[RUNS];
     nd_c2_result *r = NULL;
     nd_error err = {0};
     int I = nd_model_index(m, ND_MODEL_PAR, "I"), gK = nd_model_index(m, ND_MODEL_PAR, "gK");
-    for (int k = 0; k < RUNS; k++) {
+    for (int k = 0; k < runs; k++) {
         nd_c2_free(r);
         double t0 = now();
         if (nd_c2_continue(m, kinds, I, 0, 200, gK, gk_lo, gk_hi, NULL, &r, &err) != ND_OK) {
@@ -41,9 +50,9 @@ static void bench(const nd_model *m, int kinds, double gk_lo, double gk_hi)
         }
         t[k] = now() - t0;
     }
-    qsort(t, RUNS, sizeof *t, cmp);
-    printf("hh, I 0..200 x gK %g..%g, %s: median %.2f ms;", gk_lo, gk_hi,
-           kinds == ND_C2_HOPF ? "hopf" : "hopf + fold", 1e3 * t[RUNS / 2]);
+    qsort(t, (size_t)runs, sizeof *t, cmp);
+    printf("hh, I 0..200 x gK %g..%g, %s: median of %d %.2f ms;", gk_lo, gk_hi,
+           kinds_name(kinds), runs, 1e3 * t[runs / 2]);
     for (size_t c = 0; c < r->ncurves; c++)
         printf(" %s curve %zu points;", nd_c2_curve_name(r->curves[c].kind), r->curves[c].n);
     for (size_t i = 0; i < r->npoints; i++)
@@ -58,8 +67,10 @@ int main(void)
     nd_error err = {0};
     nd_model *m = nd_model_builtin("hh", &err);
     if (!m) return 1;
-    bench(m, ND_C2_HOPF, 20, 50);
-    bench(m, ND_C2_HOPF | ND_C2_FOLD, 0, 50);
+    bench(m, ND_C2_HOPF, 20, 50, RUNS);
+    bench(m, ND_C2_HOPF | ND_C2_FOLD, 0, 50, RUNS);
+    bench(m, ND_C2_LPC, 0, 50, LPC_RUNS);
+    bench(m, ND_C2_HOPF | ND_C2_LPC, 0, 50, LPC_RUNS);
     nd_model_free(m);
     return 0;
 }
