@@ -45,7 +45,7 @@ void nd_fields_free(nd_fields *f)
     free(f);
 }
 
-static nd_status fail(nd_fields *f, nd_status st)
+nd_status nd_fields_fail(nd_fields *f, nd_status st)
 {
     if (f && f->root->status == ND_OK) f->root->status = st;
     return st;
@@ -58,7 +58,7 @@ static nd_field *add(nd_fields *f, const char *name, nd_field_kind kind, int *du
     *dup = 0;
     if (!f) return NULL;
     if ((name == NULL) != (f->type == NULL)) {
-        fail(f, ND_EINTERNAL);
+        nd_fields_fail(f, ND_EINTERNAL);
         return NULL;
     }
     if (name && nd_fields_find(f, name)) {
@@ -69,7 +69,7 @@ static nd_field *add(nd_fields *f, const char *name, nd_field_kind kind, int *du
         size_t cap = f->cap ? 2 * f->cap : 8;
         nd_field *items = realloc(f->items, cap * sizeof *items);
         if (!items) {
-            fail(f, ND_ENOMEM);
+            nd_fields_fail(f, ND_ENOMEM);
             return NULL;
         }
         f->items = items;
@@ -79,7 +79,7 @@ static nd_field *add(nd_fields *f, const char *name, nd_field_kind kind, int *du
     memset(d, 0, sizeof *d);
     d->kind = kind;
     if (name && !(d->name = strdup(name))) {
-        fail(f, ND_ENOMEM);
+        nd_fields_fail(f, ND_ENOMEM);
         return NULL;
     }
     f->n++;
@@ -125,7 +125,7 @@ nd_status nd_fields_string(nd_fields *f, const char *name, const char *s)
 {
     int dup;
     nd_field *d = add(f, name, ND_FIELD_STRING, &dup);
-    if (d && !(d->str = strdup(s))) return fail(f, ND_ENOMEM);
+    if (d && !(d->str = strdup(s))) return nd_fields_fail(f, ND_ENOMEM);
     return added(f, d, dup);
 }
 
@@ -134,11 +134,11 @@ double *nd_fields_vector_fill(nd_fields *f, const char *name, size_t n)
     int dup;
     nd_field *d = add(f, name, ND_FIELD_VECTOR, &dup);
     if (!d) {
-        if (dup) fail(f, ND_EINTERNAL);   /* nowhere to write: a builder's mistake */
+        if (dup) nd_fields_fail(f, ND_EINTERNAL);   /* nowhere to write: a builder's mistake */
         return NULL;
     }
     if (!(d->x = malloc((n ? n : 1) * sizeof *d->x))) {
-        fail(f, ND_ENOMEM);
+        nd_fields_fail(f, ND_ENOMEM);
         return NULL;
     }
     d->n = n;
@@ -164,10 +164,10 @@ static nd_fields *child(nd_fields *f, const char *name, const char *type)
     int dup;
     nd_field *d = add(f, name, type ? ND_FIELD_RECORD : ND_FIELD_LIST, &dup);
     if (!d) {
-        if (dup) fail(f, ND_EINTERNAL);
+        if (dup) nd_fields_fail(f, ND_EINTERNAL);
         return NULL;
     }
-    if (!(d->sub = node(type, f->root))) fail(f, ND_ENOMEM);
+    if (!(d->sub = node(type, f->root))) nd_fields_fail(f, ND_ENOMEM);
     return d->sub;
 }
 

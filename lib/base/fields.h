@@ -69,6 +69,9 @@ nd_fields *nd_fields_record(nd_fields *f, const char *name, const char *type);
 /* Adds an empty list and returns it (owned by f); its items are added with a NULL name. */
 nd_fields *nd_fields_list(nd_fields *f, const char *name);
 
+/* Records a failure of the builder of f (a value it could not compute) and returns st. */
+nd_status nd_fields_fail(nd_fields *f, nd_status st);
+
 /* ND_OK when every addition to f's root and its children succeeded, else the first
    failure's code (ND_ENOMEM for f NULL). */
 nd_status nd_fields_status(const nd_fields *f);
