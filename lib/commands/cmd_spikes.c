@@ -2,7 +2,6 @@
    trace reproduces another). Both return records; the science and the views are in
    lib/analysis (spikes.h, compare.h, spikes_view.h). */
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "../analysis/compare_sides.h"
