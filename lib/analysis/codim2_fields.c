@@ -8,7 +8,8 @@ static void curve(nd_fields *l, const nd_c2_result *r, const nd_c2_curve *cv)
     nd_fields_string(f, "kind", nd_c2_curve_name(cv->kind));
     nd_fields_vector(f, r->par[0], cv->p1, cv->n);
     nd_fields_vector(f, r->par[1], cv->p2, cv->n);
-    for (size_t i = 0; i < r->dim; i++) nd_fields_column(f, r->names[i], cv->state, cv->n, r->dim, i);
+    for (size_t i = 0; i < r->dim; i++)
+        nd_fields_column(f, r->names[i], cv->state, cv->n, r->dim, i);
     nd_fields_vector(f, "omega", cv->omega, cv->n);
     nd_fields_vector(f, "l1", cv->l1, cv->n);
     nd_fields_vector(f, "a", cv->a, cv->n);

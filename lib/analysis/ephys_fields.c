@@ -22,10 +22,12 @@ nd_fields *nd_ephys_fields(const nd_ephys_sweep *s, size_t n, const nd_ephys_cel
         for (size_t k = 0; col && k < n; k++) col[k] = first_spike(&s[k], f);
     }
     const struct { const char *name; size_t off; } sweep_fields[] = {
-        {"amplitude", offsetof(nd_ephys_sweep, amplitude)}, {"rate", offsetof(nd_ephys_sweep, rate)},
+        {"amplitude", offsetof(nd_ephys_sweep, amplitude)},
+        {"rate", offsetof(nd_ephys_sweep, rate)},
         {"latency", offsetof(nd_ephys_sweep, latency)},
         {"adaptation", offsetof(nd_ephys_sweep, adaptation)},
-        {"isi_mean", offsetof(nd_ephys_sweep, isi_mean)}, {"sag_sweep", offsetof(nd_ephys_sweep, sag)},
+        {"isi_mean", offsetof(nd_ephys_sweep, isi_mean)},
+        {"sag_sweep", offsetof(nd_ephys_sweep, sag)},
         {"tau_sweep", offsetof(nd_ephys_sweep, tau)},
     };
     for (size_t f = 0; f < sizeof sweep_fields / sizeof sweep_fields[0]; f++) {

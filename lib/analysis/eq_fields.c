@@ -18,7 +18,8 @@ nd_fields *nd_eq_fixed_fields(const nd_model *m, const nd_eq_list *l)
     nd_fields *f = nd_fields_create("equilibria");
     nd_fields_number(f, "count", (double)l->count);
     nd_fields *pts = nd_fields_list(f, "points");
-    for (size_t k = 0; k < l->count; k++) point(nd_fields_record(pts, NULL, "equilibrium"), m, l, k);
+    for (size_t k = 0; k < l->count; k++)
+        point(nd_fields_record(pts, NULL, "equilibrium"), m, l, k);
     return nd_fields_done(f);
 }
 
