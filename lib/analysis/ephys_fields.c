@@ -1,6 +1,7 @@
 /* The values `features` exposes (ephys_view.h): cell values as numbers, per-sweep values
    as vectors. */
 #include <math.h>
+#include <stddef.h>
 
 #include "ephys_view.h"
 
