@@ -12,6 +12,7 @@
 
 #include "../base/bundle.h"
 #include "../base/error.h"
+#include "../base/fields.h"
 #include "../data/dataset.h"
 #include "../models/model.h"
 #include "../plot/figure.h"
@@ -137,5 +138,14 @@ nd_bundle *nd_c2_bundle(const nd_c2_result *r);
    grid, ND_ENOMEM. */
 nd_status nd_c2_figure(const nd_c2_result *r, const nd_dataset *map, const char *title,
                        nd_figure **out, nd_error *err);
+
+/* ---- fields (codim2_fields.c) ---- */
+
+/* The values a two-parameter diagram exposes ("bifurcation2"): parameters (the two
+   names), curves, hopf, fold (lists of "bifurcation curve": kind, each parameter and
+   state by name as vectors, omega, l1, a, end), points, bt, cusp, bautin, zero_hopf,
+   double_hopf (lists of "codimension-2 point": kind, tag, parameters and states by name,
+   curve (1-based), omega, l1_before, l1_after) and notes; NULL on ENOMEM. */
+nd_fields *nd_c2_fields(const nd_c2_result *r);
 
 #endif

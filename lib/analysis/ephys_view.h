@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "../base/bundle.h"
+#include "../base/fields.h"
 #include "../plot/figure.h"
 #include "ephys.h"
 
@@ -21,5 +22,12 @@ nd_bundle *nd_ephys_bundle(const nd_ephys_sweep *s, size_t n, const nd_ephys_cel
    above; NULL on ENOMEM. */
 nd_figure *nd_ephys_fi_figure(const nd_ephys_cell *cell, const char *title,
                               const char *current_unit);
+
+/* The values features exposes ("features"): per sweep of the n sweeps s, as vectors, the
+   first spike's threshold, peak, half_width, ahp_depth (NaN for a silent sweep), then
+   amplitude, rate, latency, adaptation, isi_mean, sag_sweep, tau_sweep, spike_count; with
+   a cell (NULL: none) its rheobase, input_resistance, tau, sag, fi_slope as numbers; NULL
+   on ENOMEM (ephys_fields.c). */
+nd_fields *nd_ephys_fields(const nd_ephys_sweep *s, size_t n, const nd_ephys_cell *cell);
 
 #endif

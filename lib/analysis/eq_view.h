@@ -4,6 +4,7 @@
 #define ND_ANALYSIS_EQ_VIEW_H
 
 #include "../base/bundle.h"
+#include "../base/fields.h"
 #include "../base/json.h"
 #include "../base/strbuf.h"
 #include "../models/model.h"
@@ -31,5 +32,14 @@ nd_bundle *nd_eq_view_fixed(const nd_model *m, const double *p, const nd_eq_list
    {"type":"stability",…} as nd_eq_view_fixed; NULL on ENOMEM. */
 nd_bundle *nd_eq_view_stability(const nd_model *m, const double *p, const nd_eq_list *l,
                                 int nearest, double max_rate);
+
+/* The values `fixed` exposes ("equilibria"): count and points, a list of "equilibrium"
+   records: each state by name (from m), re and im (the eigenvalues, vectors), type
+   ("stable focus" …) and stable (a bool); NULL on ENOMEM. */
+nd_fields *nd_eq_fixed_fields(const nd_model *m, const nd_eq_list *l);
+
+/* The values `stability` exposes ("stability"): the fields of l's one point as in
+   nd_eq_fixed_fields and max_rate; NULL on ENOMEM. */
+nd_fields *nd_eq_stability_fields(const nd_model *m, const nd_eq_list *l, double max_rate);
 
 #endif

@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "../base/bundle.h"
+#include "../base/fields.h"
 #include "../data/dataset.h"
 #include "compare.h"
 #include "spikes.h"
@@ -44,5 +45,14 @@ typedef struct nd_compare_report {
 /* Returns the counts, matches, Γ (and the RMS when there is one), a table of the first
    20 matched errors tB − tA and {"type":"compare",…}; NULL on ENOMEM. */
 nd_bundle *nd_compare_bundle(const nd_compare_report *r);
+
+/* The fields of a spike search ("spikes": count, times, peak_times, peaks, isi, rate,
+   count_rate, isi_mean, isi_cv, threshold, variable, block_start, t_start, t_end); NULL
+   on ENOMEM. */
+nd_fields *nd_spikes_fields(const nd_spikes_report *r);
+
+/* The fields of a comparison ("compare": gamma, matched, missing, extra, dt_mean, dt_max,
+   dt, times_a, times_b, rms, delta); NULL on ENOMEM. */
+nd_fields *nd_compare_fields(const nd_compare_report *r);
 
 #endif

@@ -10,6 +10,7 @@
 #include "../learn/fit_view.h"
 #include "../language/args.h"
 #include "../language/exec.h"
+#include "../language/fields_value.h"
 #include "../language/progress.h"
 #include "../language/target.h"
 #include "learn_cmd.h"
@@ -169,37 +170,6 @@ static void polishing(void *ctx)
 
 /* ---- the result ---- */
 
-static nd_value *fit_record(const nd_fit *f, const nd_fit_stats *s, const nd_fit_profile *p)
-{
-    size_t np = nd_fit_nparams(f);
-    nd_value **names = calloc(np, sizeof *names);
-    size_t k = 0;
-    while (names && k < np && (names[k] = nd_value_string(nd_fit_param_name(f, k)))) k++;
-    nd_value *list = names && k == np ? nd_value_list(names, np) : NULL;
-    if (!list)
-        while (names && k-- > 0) nd_value_unref(names[k]);
-    free(names);
-    nd_value *rec = nd_value_record("fit", NULL);
-    if (!rec || !list || nd_record_add(rec, "parameters", list) ||
-        nd_record_add_vector(rec, "estimates", nd_fit_values(f), np) ||
-        nd_record_add_vector(rec, "se", s->se, np) ||
-        nd_record_add_vector(rec, "initial", nd_fit_initial(f), np) ||
-        nd_record_add_vector(rec, "correlation", s->corr, np * np) ||
-        nd_record_add_number(rec, "ssr", s->ssr) ||
-        nd_record_add_number(rec, "sigma", s->sigma) ||
-        nd_record_add_number(rec, "condition", s->cond) ||
-        nd_record_add_number(rec, "identifiable", s->identifiable) ||
-        nd_record_add_string(rec, "warning", s->warning ? s->warning : "") ||
-        (p && (nd_record_add_vector(rec, "profile_values", p->value, p->n) ||
-               nd_record_add_vector(rec, "profile_ssr", p->ssr, p->n) ||
-               nd_record_add_number(rec, "profile_lo", p->lo) ||
-               nd_record_add_number(rec, "profile_hi", p->hi)))) {
-        nd_value_unref(rec);
-        return NULL;
-    }
-    return rec;
-}
-
 /* `fitted = fit …` binds the model with the estimates, the first dataset's stimulus and
    the fit as its fields. */
 static nd_status bind_model(nd_fit *f, const nd_fit_stats *s, const nd_fit_profile *p,
@@ -217,7 +187,7 @@ static nd_status bind_model(nd_fit *f, const nd_fit_stats *s, const nd_fit_profi
         mo->stim_par = par;
     }
     *result = v;
-    return (mo->fit = fit_record(f, s, p)) ? ND_OK : nd_error_fail(err, ND_ENOMEM, "out of memory");
+    return (mo->fit = nd_record_of_fields(nd_fit_fields(f, s, p), NULL)) ? ND_OK : nd_error_fail(err, ND_ENOMEM, "out of memory");
 }
 
 /* The profile of fc->profile over its grid (nd_fit_profile_range). */

@@ -6,8 +6,8 @@
 #include "../analysis/phase_view.h"
 #include "../language/args.h"
 #include "../language/exec.h"
+#include "../language/fields_value.h"
 #include "../learn/simulate.h"
-#include "eq_record.h"
 #include "modules.h"
 #include "phase_args.h"
 
@@ -33,8 +33,8 @@ static nd_status run_fixed(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
                                       (void *)ctx->exec->interrupt, &l, err);
     if (st == ND_OK) {
         nd_bundle *view = nd_eq_view_fixed(s.m, s.p, &l, s.lo, s.hi, t1 > 0);
-        st = nd_cmd_give(ctx, view ? nd_eq_list_record(s.m, &l, "equilibria", view) : NULL,
-                         result, err);
+        st = nd_cmd_give(ctx, view ? nd_record_of_fields(nd_eq_fixed_fields(s.m, &l), view)
+                              : NULL, result, err);
     }
     nd_eq_list_free(&l);
     nd_phase_setup_free(&s);
@@ -64,28 +64,6 @@ static const nd_command cmd_fixed = {
 
 /* ---- stability ---- */
 
-/* What `st = stability …` binds: the one point's fields, and how far from rest it is. */
-static nd_value *stability_record(const nd_phase_setup *s, const nd_eq_list *l,
-                                  double max_rate, nd_bundle *view)
-{
-    nd_value *point = view ? nd_eq_point_record(s->m, l, 0) : NULL;
-    if (!point) {
-        nd_bundle_free(view);
-        return NULL;
-    }
-    nd_value *rec = nd_value_record("stability", view);
-    int rc = rec ? 0 : -1;
-    for (size_t i = 0; rc == 0 && i < point->as.rec.n; i++)
-        rc = nd_record_add(rec, point->as.rec.names[i], nd_value_ref(point->as.rec.items[i]));
-    if (rc == 0) rc = nd_record_add_number(rec, "max_rate", max_rate);
-    nd_value_unref(point);
-    if (rc != 0) {
-        nd_value_unref(rec);
-        return NULL;
-    }
-    return rec;
-}
-
 static nd_status run_stability(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
 {
     nd_status st = nd_arg_expect(ctx, 0, 2, err);
@@ -109,7 +87,8 @@ static nd_status run_stability(nd_cmd_ctx *ctx, nd_value **result, nd_error *err
     if (st == ND_OK) st = nd_eq_linearise(s.m, s.p, s.x0, &l, &max_rate, err);
     if (st == ND_OK) {
         nd_bundle *view = nd_eq_view_stability(s.m, s.p, &l, nearest, max_rate);
-        st = nd_cmd_give(ctx, stability_record(&s, &l, max_rate, view), result, err);
+        nd_fields *f = view ? nd_eq_stability_fields(s.m, &l, max_rate) : NULL;
+        st = nd_cmd_give(ctx, view ? nd_record_of_fields(f, view) : NULL, result, err);
     }
     nd_eq_list_free(&l);
     nd_phase_setup_free(&s);

@@ -1,9 +1,7 @@
 /* Recording commands: sweep (one sweep of a recording as a dataset), features
    (electrophysiology features of a recording or a trace). */
 #include <math.h>
-#include <stddef.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "../analysis/ephys_source.h"
@@ -12,6 +10,7 @@
 
 #include "../data/recording.h"
 #include "../language/args.h"
+#include "../language/fields_value.h"
 #include "../language/target.h"
 #include "adapt_args.h"
 #include "modules.h"
@@ -115,54 +114,6 @@ static const nd_command cmd_sweep = {
 
 /* ---- features ---- */
 
-/* The first spike's value of field f per sweep (NAN for a silent one). */
-static double first_spike(const nd_ephys_sweep *w, size_t field)
-{
-    if (!w->n_spikes) return NAN;
-    const nd_ephys_spike *p = &w->spikes[0];
-    const double v[] = {p->threshold_v, p->peak_v, p->half_width, p->ahp_depth};
-    return v[field];
-}
-
-/* The record of features: cell values as numbers, per-sweep values as vectors. */
-static nd_value *features_record(const nd_ephys_sweep *s, size_t n, const nd_ephys_cell *cell,
-                                 nd_bundle *view)
-{
-    nd_value *r = nd_value_record("features", view);
-    double *col = r ? malloc((n ? n : 1) * sizeof *col) : NULL;
-    int rc = !col;
-    static const char *const spike_fields[] = {"threshold", "peak", "half_width", "ahp_depth"};
-    for (size_t f = 0; !rc && f < 4; f++) {
-        for (size_t k = 0; k < n; k++) col[k] = first_spike(&s[k], f);
-        rc |= nd_record_add_vector(r, spike_fields[f], col, n);
-    }
-    const struct { const char *name; size_t off; } sweep_fields[] = {
-        {"amplitude", offsetof(nd_ephys_sweep, amplitude)}, {"rate", offsetof(nd_ephys_sweep, rate)},
-        {"latency", offsetof(nd_ephys_sweep, latency)},
-        {"adaptation", offsetof(nd_ephys_sweep, adaptation)},
-        {"isi_mean", offsetof(nd_ephys_sweep, isi_mean)}, {"sag_sweep", offsetof(nd_ephys_sweep, sag)},
-        {"tau_sweep", offsetof(nd_ephys_sweep, tau)},
-    };
-    for (size_t f = 0; !rc && f < sizeof sweep_fields / sizeof sweep_fields[0]; f++) {
-        for (size_t k = 0; k < n; k++)
-            col[k] = *(const double *)((const char *)&s[k] + sweep_fields[f].off);
-        rc |= nd_record_add_vector(r, sweep_fields[f].name, col, n);
-    }
-    for (size_t k = 0; !rc && k < n; k++) col[k] = (double)s[k].n_spikes;
-    if (!rc) rc = nd_record_add_vector(r, "spike_count", col, n);
-    if (cell && !rc)
-        rc |= nd_record_add_number(r, "rheobase", cell->rheobase) |
-              nd_record_add_number(r, "input_resistance", cell->input_resistance) |
-              nd_record_add_number(r, "tau", cell->tau) | nd_record_add_number(r, "sag", cell->sag) |
-              nd_record_add_number(r, "fi_slope", cell->fi_slope);
-    free(col);
-    if (rc) {
-        nd_value_unref(r);
-        return NULL;
-    }
-    return r;
-}
-
 static nd_status recording_features(nd_cmd_ctx *ctx, const nd_recording *rec, double start,
                                     double end, int plot, nd_value **result, nd_error *err)
 {
@@ -178,7 +129,7 @@ static nd_status recording_features(nd_cmd_ctx *ctx, const nd_recording *rec, do
     if (plot && fig && (st = nd_fig_render_take(fig, &b, err)) == ND_OK)
         st = nd_cmd_display(ctx, b, err);
     if (st == ND_OK)
-        st = nd_cmd_give(ctx, features_record(s, n, &cell, nd_ephys_bundle(s, n, &cell, unit)),
+        st = nd_cmd_give(ctx, nd_record_of_fields(nd_ephys_fields(s, n, &cell), nd_ephys_bundle(s, n, &cell, unit)),
                          result, err);
     nd_ephys_cell_clear(&cell);
     nd_ephys_sweeps_free(s, n);
@@ -192,7 +143,7 @@ static nd_status dataset_features(nd_cmd_ctx *ctx, const nd_dataset *ds, double 
     const char *unit;
     nd_status st = nd_ephys_of_dataset(ds, start, end, &s, &unit, err);
     if (st != ND_OK) return st;
-    st = nd_cmd_give(ctx, features_record(&s, 1, NULL, nd_ephys_bundle(&s, 1, NULL, unit)),
+    st = nd_cmd_give(ctx, nd_record_of_fields(nd_ephys_fields(&s, 1, NULL), nd_ephys_bundle(&s, 1, NULL, unit)),
                      result, err);
     nd_ephys_sweep_clear(&s);
     return st;

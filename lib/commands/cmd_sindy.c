@@ -13,6 +13,7 @@
 #include "../learn/sindy_job.h"
 #include "../learn/ude.h"
 #include "../language/args.h"
+#include "../language/fields_value.h"
 #include "deriv_args.h"
 #include "../language/exec.h"
 #include "learn_cmd.h"
@@ -242,7 +243,7 @@ static nd_status bind_result(const sindy_call *sc, nd_model *model, nd_value **r
 {
     const nd_sindy_job *job = &sc->job;
     if (!model) {
-        *result = nd_sindy_fit_record(job);
+        *result = nd_record_of_fields(nd_sindy_fields(job), NULL);
         return *result ? ND_OK : nd_error_fail(err, ND_ENOMEM, "out of memory");
     }
     nd_value *v = nd_value_model(model);
@@ -255,7 +256,7 @@ static nd_status bind_result(const sindy_call *sc, nd_model *model, nd_value **r
                                       mo->model, &par)))
         mo->stim_par = par;
     *result = v;
-    return (mo->fit = nd_sindy_fit_record(job)) ? ND_OK
+    return (mo->fit = nd_record_of_fields(nd_sindy_fields(job), NULL)) ? ND_OK
                                                   : nd_error_fail(err, ND_ENOMEM, "out of memory");
 }
 

@@ -2,42 +2,16 @@
    trace reproduces another). Both return records; the science and the views are in
    lib/analysis (spikes.h, compare.h, spikes_view.h). */
 #include <math.h>
-#include <stdlib.h>
 #include <string.h>
 
 #include "../analysis/compare_sides.h"
 #include "../language/args.h"
+#include "../language/fields_value.h"
 #include "modules.h"
 #include "../language/objects.h"
 #include "../language/target.h"
 
 /* ---- spikes ---- */
-
-/* The record a spikes statement binds: its fields, shown as nd_spikes_bundle. */
-static nd_value *spikes_record(const nd_spikes_report *r, const double *isi)
-{
-    const nd_spikes *s = r->s;
-    nd_value *rec = nd_value_record("spikes", nd_spikes_bundle(r));
-    size_t ni = s->n ? s->n - 1 : 0;
-    if (rec && (nd_record_add_number(rec, "count", (double)s->n) ||
-                nd_record_add_vector(rec, "times", s->times, s->n) ||
-                nd_record_add_vector(rec, "peak_times", s->peak_times, s->n) ||
-                nd_record_add_vector(rec, "peaks", s->peaks, s->n) ||
-                nd_record_add_vector(rec, "isi", isi, ni) ||
-                nd_record_add_number(rec, "rate", nd_spikes_isi_rate(s)) ||
-                nd_record_add_number(rec, "count_rate", nd_spikes_rate(s, r->t0, r->t1)) ||
-                nd_record_add_number(rec, "isi_mean", nd_spikes_isi_mean(s)) ||
-                nd_record_add_number(rec, "isi_cv", nd_spikes_isi_cv(s)) ||
-                nd_record_add_number(rec, "threshold", s->threshold) ||
-                nd_record_add_string(rec, "variable", r->var) ||
-                nd_record_add_number(rec, "block_start", s->block_start) ||
-                nd_record_add_number(rec, "t_start", r->t0) ||
-                nd_record_add_number(rec, "t_end", r->t1))) {
-        nd_value_unref(rec);
-        return NULL;
-    }
-    return rec;
-}
 
 /* The column of ds that the optional argument va names (default V, else the first). */
 static nd_status pick_column(const nd_cmd_ctx *ctx, const nd_dataset *ds, const nd_arg *dsa,
@@ -85,15 +59,12 @@ static nd_status run_spikes(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
         (st = nd_spikes_dataset(ds, (size_t)col, &rule, &s, NULL, err)) != ND_OK)
         nd_target_locate(err, nd_arg_opt(ctx, "threshold") ? nd_arg_opt(ctx, "threshold")
                                                             : nd_arg_pos(ctx, 0));
-    double *isi = st == ND_OK ? malloc((s.n ? s.n : 1) * sizeof *isi) : NULL;
-    if (st == ND_OK && !isi) st = nd_error_fail(err, ND_ENOMEM, "out of memory");
     if (st == ND_OK) {
-        nd_spikes_isi(&s, isi);
         nd_spikes_report r;
         nd_spikes_report_of(ds, (size_t)col, &s, &rule, &r);
-        st = nd_cmd_give(ctx, spikes_record(&r, isi), result, err);
+        st = nd_cmd_give(ctx, nd_record_of_fields(nd_spikes_fields(&r), nd_spikes_bundle(&r)),
+                         result, err);
     }
-    free(isi);
     nd_spikes_clear(&s);
     nd_value_unref(holder);
     return st;
@@ -184,27 +155,6 @@ static void side_clear(side *sd)
     nd_value_unref(sd->holder);
 }
 
-static nd_value *compare_record(const nd_compare_report *r)
-{
-    const nd_compare *c = r->c;
-    nd_value *rec = nd_value_record("compare", nd_compare_bundle(r));
-    if (rec && (nd_record_add_number(rec, "gamma", c->gamma) ||
-                nd_record_add_number(rec, "matched", (double)c->matched) ||
-                nd_record_add_number(rec, "missing", (double)c->missing) ||
-                nd_record_add_number(rec, "extra", (double)c->extra) ||
-                nd_record_add_number(rec, "dt_mean", c->dt_mean) ||
-                nd_record_add_number(rec, "dt_max", c->dt_max) ||
-                nd_record_add_vector(rec, "dt", c->dt, c->matched) ||
-                nd_record_add_vector(rec, "times_a", r->a, r->na) ||
-                nd_record_add_vector(rec, "times_b", r->b, r->nb) ||
-                nd_record_add_number(rec, "rms", r->rms) ||
-                nd_record_add_number(rec, "delta", c->delta))) {
-        nd_value_unref(rec);
-        return NULL;
-    }
-    return rec;
-}
-
 static nd_status run_compare(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
 {
     nd_status st = nd_arg_expect(ctx, 2, 3, err);
@@ -225,7 +175,8 @@ static nd_status run_compare(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     if (st == ND_OK && (st = nd_compare_sides(&a.c, &b.c, delta, &c, &r, err)) != ND_OK &&
         st != ND_ENOMEM)
         nd_target_locate(err, nd_arg_pos(ctx, 1));
-    if (st == ND_OK) st = nd_cmd_give(ctx, compare_record(&r), result, err);
+    if (st == ND_OK) st = nd_cmd_give(ctx, nd_record_of_fields(nd_compare_fields(&r), nd_compare_bundle(&r)),
+                                       result, err);
     nd_compare_clear(&c);
     side_clear(&a);
     side_clear(&b);

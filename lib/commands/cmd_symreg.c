@@ -4,13 +4,13 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
-#include <string.h>
 
 #include "../learn/simulate.h"
 #include "../learn/symreg_job.h"
 #include "../learn/ude.h"
 #include "../language/args.h"
 #include "../language/exec.h"
+#include "../language/fields_value.h"
 #include "../language/objects.h"
 #include "../language/progress.h"
 #include "../language/target.h"
@@ -199,44 +199,12 @@ static nd_status show(const nd_cmd_ctx *ctx, symreg_call *sc, nd_model **model, 
     return st;
 }
 
-/* The record of the search: the front's sizes, errors and expressions, the chosen
-   equation (its text and, as `expression`, the tree a model can use). */
-static nd_value *fit_record(const nd_symreg_job *job)
-{
-    const nd_symreg_result *r = job->res;
-    nd_value *rec = nd_value_record("symreg", NULL);
-    double size[ND_SYMREG_MAX_SIZE], err[ND_SYMREG_MAX_SIZE];
-    nd_value *exprs[ND_SYMREG_MAX_SIZE];
-    size_t n = 0;
-    for (; n < r->nfront; n++) {
-        size[n] = r->front[n].size;
-        err[n] = r->front[n].nrmse;
-        if (!(exprs[n] = nd_value_string(r->front[n].text))) break;
-    }
-    nd_value *list = n == r->nfront ? nd_value_list(exprs, n) : NULL;
-    if (!list)
-        for (size_t k = 0; k < n; k++) nd_value_unref(exprs[k]);
-    const nd_symreg_entry *e = nd_symreg_job_chosen(job);
-    int rc = !rec || !list || nd_record_add_vector(rec, "sizes", size, n) ||
-             nd_record_add_vector(rec, "errors", err, n) || nd_record_add(rec, "front", list) ||
-             nd_record_add_string(rec, "target", job->target) ||
-             nd_record_add_string(rec, "equation", e ? e->text : "") ||
-             nd_record_add_number(rec, "size", e ? e->size : 0) ||
-             nd_record_add_number(rec, "error", e ? e->nrmse : NAN);
-    if (rc && !rec) nd_value_unref(list);
-    if (rc) {
-        nd_value_unref(rec);
-        return NULL;
-    }
-    return rec;
-}
-
 /* `eq = symreg …` binds the model with the equation in place of the term (the fit as its
    fields), or the fit alone when there is no model. */
 static nd_status bind_result(const symreg_call *sc, nd_model *model, nd_value **result,
                              nd_error *err)
 {
-    nd_value *fit = fit_record(&sc->job);
+    nd_value *fit = nd_record_of_fields(nd_symreg_fields(&sc->job), NULL);
     if (!fit) {
         nd_model_free(model);
         return nd_error_fail(err, ND_ENOMEM, "out of memory");

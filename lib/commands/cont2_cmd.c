@@ -2,14 +2,13 @@
    its table and figure and binds its record. */
 #include "cont2_cmd.h"
 
-#include <math.h>
 #include <stdint.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../analysis/codim2.h"
 #include "../language/args.h"
+#include "../language/fields_value.h"
 #include "../language/figure_value.h"
 #include "../language/objects.h"
 #include "../language/target.h"
@@ -117,97 +116,6 @@ static nd_status read_map(nd_cmd_ctx *ctx, const nd_dataset **map, nd_error *err
     return ND_OK;
 }
 
-/* The record: curves, points, and the points by kind. */
-static nd_value *curve_record(const nd_c2_result *r, const nd_c2_curve *cv)
-{
-    nd_value *rec = nd_value_record("bifurcation curve", NULL);
-    int rc = rec ? 0 : -1;
-    if (rc == 0) rc = nd_record_add_string(rec, "kind", nd_c2_curve_name(cv->kind));
-    if (rc == 0) rc = nd_record_add_vector(rec, r->par[0], cv->p1, cv->n);
-    if (rc == 0) rc = nd_record_add_vector(rec, r->par[1], cv->p2, cv->n);
-    double *col = malloc((cv->n ? cv->n : 1) * sizeof *col);
-    for (size_t i = 0; rc == 0 && i < r->dim; i++) {
-        if (!col) rc = -1;
-        for (size_t k = 0; rc == 0 && k < cv->n; k++) col[k] = cv->state[k * r->dim + i];
-        if (rc == 0) rc = nd_record_add_vector(rec, r->names[i], col, cv->n);
-    }
-    free(col);
-    if (rc == 0) rc = nd_record_add_vector(rec, "omega", cv->omega, cv->n);
-    if (rc == 0) rc = nd_record_add_vector(rec, "l1", cv->l1, cv->n);
-    if (rc == 0) rc = nd_record_add_vector(rec, "a", cv->a, cv->n);
-    if (rc == 0) rc = nd_record_add_vector(rec, "period", cv->period, cv->n);
-    if (rc == 0) rc = nd_record_add_string(rec, "end", cv->end ? cv->end : "");
-    if (rc) {
-        nd_value_unref(rec);
-        return NULL;
-    }
-    return rec;
-}
-
-static nd_value *point_record(const nd_c2_result *r, const nd_c2_point *p)
-{
-    nd_value *rec = nd_value_record("codimension-2 point", NULL);
-    int rc = rec ? 0 : -1;
-    if (rc == 0) rc = nd_record_add_string(rec, "kind", nd_c2_kind_name(p->kind));
-    if (rc == 0) rc = nd_record_add_string(rec, "tag", nd_c2_kind_tag(p->kind));
-    if (rc == 0) rc = nd_record_add_number(rec, r->par[0], p->p1);
-    if (rc == 0) rc = nd_record_add_number(rec, r->par[1], p->p2);
-    for (size_t i = 0; rc == 0 && i < r->dim; i++)
-        rc = nd_record_add_number(rec, r->names[i], p->state[i]);
-    if (rc == 0) rc = nd_record_add_number(rec, "curve", (double)p->curve + 1);
-    if (rc == 0) rc = nd_record_add_number(rec, "omega", p->omega);
-    if (rc == 0) rc = nd_record_add_number(rec, "l1_before", p->l1_before);
-    if (rc == 0) rc = nd_record_add_number(rec, "l1_after", p->l1_after);
-    if (rc) {
-        nd_value_unref(rec);
-        return NULL;
-    }
-    return rec;
-}
-
-/* A list of the curves of kind (0: all) or of the points of kind pk (-1: all). */
-static nd_value *list_of(const nd_c2_result *r, int curves, int kind)
-{
-    size_t n = curves ? r->ncurves : r->npoints, k = 0;
-    nd_value **items = calloc(n ? n : 1, sizeof *items);
-    if (!items) return NULL;
-    int ok = 1;
-    for (size_t i = 0; ok && i < n; i++) {
-        if (curves && kind && r->curves[i].kind != kind) continue;
-        if (!curves && kind >= 0 && (int)r->points[i].kind != kind) continue;
-        items[k] = curves ? curve_record(r, &r->curves[i]) : point_record(r, &r->points[i]);
-        ok = items[k++] != NULL;
-    }
-    nd_value *l = ok ? nd_value_list(items, k) : NULL;
-    if (!ok)
-        while (k-- > 0) nd_value_unref(items[k]);
-    free(items);
-    return l;
-}
-
-/* The record, shown as view (taken over). */
-static nd_value *result_record(const nd_c2_result *r, nd_bundle *view)
-{
-    static const char *const by_kind[] = {"bt", "cusp", "bautin", "zero_hopf", "double_hopf"};
-    nd_value *rec = nd_value_record("bifurcation2", view);
-    nd_value *pars[2] = {nd_value_string(r->par[0]), nd_value_string(r->par[1])};
-    int rc = rec ? 0 : -1;
-    if (rc == 0) rc = nd_record_add(rec, "parameters", nd_value_list(pars, 2));
-    else for (int j = 0; j < 2; j++) nd_value_unref(pars[j]);
-    if (rc == 0) rc = nd_record_add(rec, "curves", list_of(r, 1, 0));
-    if (rc == 0) rc = nd_record_add(rec, "hopf", list_of(r, 1, ND_C2_HOPF));
-    if (rc == 0) rc = nd_record_add(rec, "fold", list_of(r, 1, ND_C2_FOLD));
-    if (rc == 0) rc = nd_record_add(rec, "lpc", list_of(r, 1, ND_C2_LPC));
-    if (rc == 0) rc = nd_record_add(rec, "points", list_of(r, 0, -1));
-    for (int k = 0; rc == 0 && k < 5; k++) rc = nd_record_add(rec, by_kind[k], list_of(r, 0, k));
-    if (rc == 0) rc = nd_record_add_string(rec, "notes", r->notes);
-    if (rc) {
-        nd_value_unref(rec);
-        return NULL;
-    }
-    return rec;
-}
-
 nd_status nd_cont2_cmd_run(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
 {
     int kinds, par[2], plot = 1;
@@ -264,7 +172,7 @@ nd_status nd_cont2_cmd_run(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     if (st == ND_OK) {
         nd_bundle *view = fb ? fb : nd_c2_bundle(r);
         fb = NULL;
-        st = nd_cmd_give(ctx, result_record(r, view), result, err);
+        st = nd_cmd_give(ctx, nd_record_of_fields(nd_c2_fields(r), view), result, err);
     }
     nd_bundle_free(fb);
     nd_c2_free(r);

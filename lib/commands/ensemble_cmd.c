@@ -13,6 +13,7 @@
 #include "../learn/ude_term.h"
 #include "../language/args.h"
 #include "../language/exec.h"
+#include "../language/fields_value.h"
 #include "../language/figure_value.h"
 #include "../language/progress.h"
 #include "../language/target.h"
@@ -86,57 +87,24 @@ static nd_status show_plot(const nd_cmd_ctx *ctx, nd_ude_plot *p, const char *ke
     return nd_learn_plot_show(ctx, fig, p->caption, key, json, result, err);
 }
 
-static int add_check(nd_value *r, const char *prefix, const nd_ude_ens_check *c)
+/* The record: the members (taken out of e: networks are values of the language) and
+   the ensemble's fields (nd_ude_ens_fields, taken over). */
+static nd_value *ens_record(nd_ude_ens *e, nd_bundle *view, nd_fields *f)
 {
-    char k[4][64];
-    snprintf(k[0], sizeof k[0], "%sspread", prefix);
-    snprintf(k[1], sizeof k[1], "%snoise", prefix);
-    snprintf(k[2], sizeof k[2], "%scoverage", prefix);
-    snprintf(k[3], sizeof k[3], "%spredictive_coverage", prefix);
-    return nd_record_add_number(r, k[0], c->spread) || nd_record_add_number(r, k[1], c->noise) ||
-           nd_record_add_number(r, k[2], c->coverage) ||
-           nd_record_add_number(r, k[3], c->predictive);
-}
-
-/* The record: the members (taken out of e) and the numbers of the summary. */
-static nd_value *ens_record(nd_ude_ens *e, nd_bundle *view, const nd_ude_ens_check *train,
-                            const nd_ude_ens_check *held)
-{
-    nd_value *r = nd_value_record(ND_ENS_RECORD, view);
-    nd_value **items = calloc(e->n, sizeof *items), **seeds = calloc(e->n, sizeof *seeds);
-    double *ok = calloc(e->n, sizeof *ok);
-    int bad = !r || !items || !seeds || !ok;
-    size_t nok = 0;
-    for (size_t i = 0; !bad && i < e->n; i++) {
-        char s[32];
-        snprintf(s, sizeof s, "%llu", (unsigned long long)e->seed[i]);
-        items[i] = nd_value_ude(e->member[i]);
-        e->member[i] = NULL;   /* the value owns it now (or freed it) */
-        seeds[i] = nd_value_string(s);
-        ok[i] = e->ok[i] != 0;
-        nok += e->ok[i] != 0;
-        bad = !items[i] || !seeds[i];
+    nd_value *r = nd_value_record(ND_UDE_ENS_TYPE, view);
+    nd_value **items = calloc(e->n, sizeof *items);
+    size_t k = 0;
+    for (; r && items && k < e->n; k++) {
+        items[k] = nd_value_ude(e->member[k]);
+        e->member[k] = NULL;   /* the value owns it now (or freed it) */
+        if (!items[k]) break;
     }
-    if (!bad) {
-        /* the lists take the references over (and copy the arrays) */
-        bad = nd_record_add(r, "members", nd_value_list(items, e->n)) ||
-              nd_record_add(r, "seeds", nd_value_list(seeds, e->n));
-        free(items);
-        free(seeds);
-        items = seeds = NULL;
-    }
-    bad = bad || nd_record_add_number(r, "size", (double)e->n) ||
-          nd_record_add_number(r, "good_fits", (double)nok) ||
-          nd_record_add_vector(r, "losses", e->loss, e->n) ||
-          nd_record_add_vector(r, "ok", ok, e->n) ||
-          nd_record_add_vector(r, "rms_over_noise", e->rms_over_noise, e->n) ||
-          nd_record_add_string(r, "band", "mean ± 2 SD of the members") ||
-          add_check(r, "", train) || (held && add_check(r, "heldout_", held));
-    for (size_t i = 0; items && i < e->n; i++) nd_value_unref(items[i]);
-    for (size_t i = 0; seeds && i < e->n; i++) nd_value_unref(seeds[i]);
+    int bad = !r || !items || k < e->n || nd_record_add(r, "members", nd_value_list(items, k)) ||
+              nd_record_add_fields(r, f);
+    if (bad && items && k < e->n)
+        while (k-- > 0) nd_value_unref(items[k]);
     free(items);
-    free(seeds);
-    free(ok);
+    nd_fields_free(f);
     if (!bad) return r;
     nd_value_unref(r);
     return NULL;
@@ -168,14 +136,9 @@ static nd_status check_and_show(nd_cmd_ctx *ctx, nd_train_call *tc, ens_args *ea
     if (st == ND_OK) {
         nd_bundle *view = nd_ude_ens_view(e, tc->net_name, tc->data_name, tc->ndata, &k[0].c,
                                           ea->held ? &k[1].c : NULL);
-        nd_value *rec = view ? ens_record(e, view, &k[0].c, ea->held ? &k[1].c : NULL) : NULL;
-        if (rec && ea->truth &&
-            (nd_record_add_number(rec, "term_spread", nd_ens_mean_sd(&tb)) ||
-             nd_record_add_number(rec, "term_coverage", term_cover))) {
-            nd_value_unref(rec);
-            rec = NULL;
-        }
-        st = nd_cmd_give(ctx, rec, result, err);
+        nd_fields *f = view ? nd_ude_ens_fields(e, &k[0].c, ea->held ? &k[1].c : NULL,
+                                                ea->truth ? &tb : NULL, term_cover) : NULL;
+        st = nd_cmd_give(ctx, view ? ens_record(e, view, f) : NULL, result, err);
     }
     for (int i = 0; st == ND_OK && ea->figures && i < 1 + (ea->held != NULL); i++)
         st = show_plot(ctx, &k[i].p, "band", NULL, err);
@@ -231,7 +194,7 @@ size_t nd_ens_target(const nd_cmd_ctx *ctx, nd_ude **out, size_t cap, const char
     name[len] = '\0';
     *term = dot ? dot + 1 : NULL;
     const nd_value *v = nd_ws_get(ctx->ws, name);
-    if (!v || v->kind != ND_VAL_RECORD || strcmp(v->as.rec.type, ND_ENS_RECORD) != 0) return 0;
+    if (!v || v->kind != ND_VAL_RECORD || strcmp(v->as.rec.type, ND_UDE_ENS_TYPE) != 0) return 0;
     const nd_value *m = nd_record_get(v, "members");
     size_t n = 0;
     for (size_t i = 0; m && m->kind == ND_VAL_LIST && i < m->as.list.n && n < cap; i++)

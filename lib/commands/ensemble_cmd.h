@@ -7,9 +7,6 @@
 #include "../language/commands.h"
 #include "train.h"
 
-/* The record type an ensemble training binds. */
-#define ND_ENS_RECORD "network ensemble"
-
 /* train's options for ensembles, for its option table (ensemble=, bootstrap=, seed=,
    threads=, heldout=, truth=, figures=). */
 #define ND_TRAIN_ENSEMBLE_OPTIONS                                                              \

@@ -9,6 +9,7 @@
 
 #include "../learn/fit_cmaes.h"
 #include "../learn/fit_cmaes_view.h"
+#include "../language/fields_value.h"
 #include "../language/args.h"
 #include "../language/exec.h"
 #include "../language/progress.h"
@@ -77,21 +78,12 @@ static nd_status bind_fitted(const nd_model_obj *mo, const char *const *params, 
     nd_value *v = st == ND_OK ? nd_value_model(m) : NULL;
     if (st != ND_OK) nd_model_free(m);
     nd_model_obj *fitted = v ? nd_value_as_model(v) : NULL;
-    nd_value *rec = fitted ? nd_value_record("fit_cmaes", view) : NULL;
-    if (!rec) nd_bundle_free(view);
-    int rc = !rec || nd_record_add_number(rec, "value", r->value) |
-             nd_record_add_number(rec, "start_value", r->start_value) |
-             nd_record_add_number(rec, "evaluations", (double)r->evals) |
-             nd_record_add_vector(rec, "estimates", r->best, np);
-    for (size_t i = 0; !rc && i < np; i++) rc |= nd_record_add_number(rec, params[i], r->best[i]);
-    if (st == ND_OK && (rc || !fitted)) {
-        nd_value_unref(rec);
+    nd_value *rec = fitted ? nd_record_of_fields(nd_fit_cmaes_fields(r, params, np), view) : NULL;
+    if (!fitted) nd_bundle_free(view);
+    if (st != ND_OK) return st;
+    if (!rec) {
         nd_value_unref(v);
         return nd_error_fail(err, ND_ENOMEM, "out of memory");
-    }
-    if (st != ND_OK) {
-        nd_value_unref(rec);
-        return st;
     }
     fitted->fit = rec;
     *result = v;

@@ -8,6 +8,7 @@
 #include "../learn/fit_ensemble_view.h"
 #include "../language/args.h"
 #include "../language/exec.h"
+#include "../language/fields_value.h"
 #include "../language/progress.h"
 
 nd_status nd_fit_ensemble_cmd(const nd_cmd_ctx *ctx, const nd_model *m,
@@ -42,13 +43,10 @@ nd_status nd_fit_ensemble_cmd(const nd_cmd_ctx *ctx, const nd_model *m,
         double *mean = calloc(np + 1, sizeof *mean), *sd = calloc(np + 1, sizeof *sd);
         nd_bundle *view = mean && sd ? nd_fit_ens_view(&rq, v, kept, se, mean, sd) : NULL;
         st = view ? nd_cmd_display(ctx, view, err) : nd_error_fail(err, ND_ENOMEM, "out of memory");
-        if (st == ND_OK && rec &&
-            (nd_record_add_number(rec, "ensemble_size", (double)k) ||
-             nd_record_add_number(rec, "ensemble_kept", (double)kept) ||
-             nd_record_add_vector(rec, "ensemble_mean", mean, np) ||
-             nd_record_add_vector(rec, "ensemble_sd", sd, np) ||
-             nd_record_add_vector(rec, "ensemble_values", v, k * np)))
+        nd_fields *f = st == ND_OK && rec ? nd_fit_ens_fields(&rq, v, kept, mean, sd) : NULL;
+        if (st == ND_OK && rec && nd_record_add_fields(rec, f))
             st = nd_error_fail(err, ND_ENOMEM, "out of memory");
+        nd_fields_free(f);
         free(mean), free(sd);
     }
     free(v);

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "../language/args.h"
+#include "../language/fields_value.h"
 #include "../language/target.h"
 #include "../learn/ude_laplace_view.h"
 #include "learn_cmd.h"
@@ -17,32 +18,6 @@ typedef struct held_arg {
     const char *name;
     nd_ude_experiment ex;
 } held_arg;
-
-/* Shows and binds the record of lp with the checks of c. */
-static nd_status show(nd_cmd_ctx *ctx, const nd_train_call *tc, const nd_ude_laplace *lp,
-                      const nd_ude_laplace_check *c, nd_value **result, nd_error *err)
-{
-    nd_bundle *view = nd_ude_laplace_view(lp, tc->net_name, tc->data_name[0], c);
-    nd_value *r = view ? nd_value_record("laplace", view) : NULL;
-    if (r && (nd_record_add_number(r, "parameters", (double)lp->post.p) ||
-              nd_record_add_number(r, "prior_precision", lp->post.alpha) ||
-              nd_record_add_number(r, "well_determined", lp->post.gamma) ||
-              nd_record_add_number(r, "noise_rms", sqrt(lp->data_loss)) ||
-              nd_record_add_vector(r, "covariance", lp->post.cov, lp->post.p * lp->post.p) ||
-              nd_record_add_number(r, "spread", nd_ens_mean_sd(&c->train->band)) ||
-              nd_record_add_number(r, "coverage", c->train->coverage) ||
-              nd_record_add_number(r, "predictive_coverage", c->train->predictive) ||
-              (c->held && (nd_record_add_number(r, "heldout_spread", nd_ens_mean_sd(&c->held->band)) ||
-                           nd_record_add_number(r, "heldout_coverage", c->held->coverage) ||
-                           nd_record_add_number(r, "heldout_predictive_coverage",
-                                                c->held->predictive))) ||
-              (c->band && (nd_record_add_number(r, "term_spread", nd_ens_mean_sd(c->band)) ||
-                           nd_record_add_number(r, "term_coverage", c->coverage))))) {
-        nd_value_unref(r);
-        r = NULL;
-    }
-    return nd_cmd_give(ctx, r, result, err);
-}
 
 /* The bands: the prediction's on the first dataset and on heldout=, and with truth= the
    first replaced term's along the truth's rows. */
@@ -74,7 +49,9 @@ static nd_status give(nd_cmd_ctx *ctx, const nd_train_call *tc, const nd_ude_lap
     if (st == ND_OK) {
         c.variable = tc->fo.nobserve ? tc->fo.observe[0]
                                      : nd_model_item_at(mod, ND_MODEL_STATE, 0)->name;
-        st = show(ctx, tc, lp, &c, result, err);
+        nd_bundle *view = nd_ude_laplace_view(lp, tc->net_name, tc->data_name[0], &c);
+        nd_fields *f = view ? nd_ude_laplace_fields(lp, &c) : NULL;
+        st = nd_cmd_give(ctx, view ? nd_record_of_fields(f, view) : NULL, result, err);
     }
     nd_ude_laplace_pred_free(&pt);
     nd_ude_laplace_pred_free(&ph);

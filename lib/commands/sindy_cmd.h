@@ -1,17 +1,10 @@
-/* The record `eq = sindy …` binds (sindy_out.c) and the network job shared with
-   sindy_ens.c, for cmd_sindy.c. Not a public header. */
+/* The network job shared by cmd_sindy.c and sindy_ens.c. Not a public header. */
 #ifndef ND_COMMANDS_SINDY_CMD_H
 #define ND_COMMANDS_SINDY_CMD_H
 
 #include "../learn/sindy_job.h"
 #include "../language/commands.h"
 #include "../language/objects.h"
-
-/* Returns the fit as a record (the fields of the model `eq = sindy …` binds): library and
-   targets (lists of strings), coefficients (per target: a vector over the library's
-   terms), equations (per target: its text), r2, rms, nterms (per target: numbers) and
-   threshold; NULL on ENOMEM. */
-nd_value *nd_sindy_fit_record(const nd_sindy_job *job);
 
 /* One network's term fitted as `sindy NET.TERM …` fits it, from the call's options and
    dataset, without showing anything: job (cleared first; release it with

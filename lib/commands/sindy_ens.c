@@ -9,43 +9,10 @@
 #include "../learn/ensemble_view.h"
 #include "../learn/ude.h"
 #include "../language/args.h"
+#include "../language/fields_value.h"
 #include "ensemble_cmd.h"
 #include "learn_cmd.h"
 #include "sindy_cmd.h"
-
-/* The record: terms, mean, sd, nonzero and each member's coefficients. */
-static nd_value *spread_record(const nd_ens_spread *s, nd_bundle *view)
-{
-    nd_value *r = nd_value_record("sindy ensemble", view);
-    double *mean = calloc(s->p + 1, sizeof *mean), *sd = calloc(s->p + 1, sizeof *sd);
-    double *nzd = calloc(s->p + 1, sizeof *nzd);
-    size_t *nz = calloc(s->p + 1, sizeof *nz);
-    nd_value **names = calloc(s->p + 1, sizeof *names), **rows = calloc(s->n + 1, sizeof *rows);
-    int bad = !r || !mean || !sd || !nzd || !nz || !names || !rows;
-    if (!bad) {
-        nd_ens_spread_stats(s, mean, sd, nz);
-        for (size_t i = 0; i < s->p; i++) {
-            nzd[i] = (double)nz[i];
-            bad |= !(names[i] = nd_value_string(s->names[i]));
-        }
-        for (size_t k = 0; k < s->n; k++) bad |= !(rows[k] = nd_value_vector(s->v + k * s->p, s->p));
-    }
-    if (!bad) {
-        bad = nd_record_add(r, "terms", nd_value_list(names, s->p)) ||
-              nd_record_add(r, "coefficients", nd_value_list(rows, s->n));
-        free(names), free(rows);
-        names = rows = NULL;
-    }
-    bad = bad || nd_record_add_number(r, "members", (double)s->n) ||
-          nd_record_add_vector(r, "mean", mean, s->p) || nd_record_add_vector(r, "sd", sd, s->p) ||
-          nd_record_add_vector(r, "nonzero", nzd, s->p);
-    for (size_t i = 0; names && i < s->p; i++) nd_value_unref(names[i]);
-    for (size_t k = 0; rows && k < s->n; k++) nd_value_unref(rows[k]);
-    free(names), free(rows), free(mean), free(sd), free(nzd), free(nz);
-    if (!bad) return r;
-    nd_value_unref(r);
-    return NULL;
-}
 
 nd_status nd_sindy_ens(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
 {
@@ -84,7 +51,8 @@ nd_status nd_sindy_ens(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
         nd_ens_spread s = {"sindy ensemble", title, (const char *const *)names, p, n, v,
                            NULL, NULL};
         nd_bundle *view = nd_ens_spread_view(&s);
-        st = nd_cmd_give(ctx, view ? spread_record(&s, view) : NULL, result, err);
+        nd_fields *f = view ? nd_ens_spread_fields(&s) : NULL;
+        st = nd_cmd_give(ctx, view ? nd_record_of_fields(f, view) : NULL, result, err);
     }
     for (size_t i = 0; names && i < p; i++) free(names[i]);
     free(names);

@@ -3,30 +3,15 @@
 #include "figure_value.h"
 
 #include "args.h"
+#include "fields_value.h"
 
-#include <stdlib.h>
-
-static nd_value *figure_record(const nd_figure *fig, nd_bundle *view)
-{
-    int w, h;
-    nd_fig_size(fig, &w, &h);
-    const char *title = nd_fig_title(fig), *text = nd_bundle_get(view, "text/plain");
-    nd_value *r = nd_value_record("figure", view);
-    if (r && (nd_record_add(r, "title", title ? nd_value_string(title) : nd_value_none()) ||
-              nd_record_add_string(r, "description", text ? text : "") ||
-              nd_record_add_number(r, "panels", (double)nd_fig_panel_count(fig)) ||
-              nd_record_add_number(r, "width", w) || nd_record_add_number(r, "height", h))) {
-        nd_value_unref(r);
-        r = NULL;
-    }
-    return r;
-}
 
 nd_status nd_cmd_give_figure(const nd_cmd_ctx *ctx, const nd_figure *fig, nd_bundle *b,
                              nd_value **result, nd_error *err)
 {
     if (!result || !ctx->bind) return nd_cmd_display(ctx, b, err);
-    return nd_cmd_give(ctx, figure_record(fig, b), result, err);
+    nd_fields *f = nd_fig_fields(fig, nd_bundle_get(b, "text/plain"));
+    return nd_cmd_give(ctx, nd_record_of_fields(f, b), result, err);
 }
 
 const nd_bundle *nd_value_figure(const nd_value *v)

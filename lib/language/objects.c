@@ -5,11 +5,12 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../analysis/bif_fields.h"
 #include "../analysis/bif_view.h"
 #include "../data/rec_view.h"
 #include "../learn/ude.h"
-#include "bif_fields.h"
 #include "../learn/ude_view.h"
+#include "fields_value.h"
 
 static char *dataset_summary(const void *data) { return nd_ds_summary(data); }
 static nd_bundle *dataset_bundle(const void *data) { return nd_ds_bundle(data); }
@@ -206,12 +207,17 @@ static void bif_free(void *data) { nd_bif_free(data); }
 
 static const char *bif_field_name(const void *data, size_t i)
 {
-    return nd_bif_field_name(data, i);
+    (void)data;
+    return nd_bif_field_name(i);
 }
 
 static int bif_field(const void *data, const char *name, nd_value **out)
 {
-    return nd_bif_field(data, name, out);
+    nd_fields *f = nd_fields_create("");
+    int rc = f ? nd_bif_field_add(data, name, f) : -1;
+    *out = rc == 1 ? nd_value_of_field(nd_fields_at(f, 0)) : NULL;
+    nd_fields_free(f);
+    return rc == 1 && !*out ? -1 : rc;
 }
 
 static const nd_object_type bif_type = {"bifurcation diagram", bif_summary, bif_bundle,

@@ -82,3 +82,23 @@ nd_bundle *nd_ens_spread_view(const nd_ens_spread *s)
     free(nz);
     return nd_bundle_take3(nd_sb_take(&plain), nd_sb_take(&html), json);
 }
+
+nd_fields *nd_ens_spread_fields(const nd_ens_spread *s)
+{
+    nd_fields *f = nd_fields_create(s->type);
+    nd_fields_strings(f, "terms", s->names, s->p);
+    nd_fields *rows = nd_fields_list(f, "coefficients");
+    for (size_t k = 0; k < s->n; k++) nd_fields_vector(rows, NULL, s->v + k * s->p, s->p);
+    nd_fields_number(f, "members", (double)s->n);
+    double *mean = nd_fields_vector_fill(f, "mean", s->p), *sd = nd_fields_vector_fill(f, "sd", s->p);
+    double *nzd = nd_fields_vector_fill(f, "nonzero", s->p);
+    size_t *nz = calloc(s->p + 1, sizeof *nz);
+    if (mean && sd && nzd && nz) {
+        nd_ens_spread_stats(s, mean, sd, nz);
+        for (size_t i = 0; i < s->p; i++) nzd[i] = (double)nz[i];
+    } else {
+        nd_fields_fail(f, ND_ENOMEM);
+    }
+    free(nz);
+    return nd_fields_done(f);
+}

@@ -8,6 +8,7 @@
 #include <stddef.h>
 
 #include "../base/bundle.h"
+#include "../base/fields.h"
 
 typedef struct nd_ens_spread {
     const char *type;            /* the JSON "type" ("sindy ensemble", "fit ensemble") */
@@ -25,5 +26,10 @@ void nd_ens_spread_stats(const nd_ens_spread *s, double *mean, double *sd, size_
 
 /* The table of s; NULL on ENOMEM. */
 nd_bundle *nd_ens_spread_view(const nd_ens_spread *s);
+
+/* The values s exposes (of type s->type): terms (the names), coefficients (each member's
+   values, a list of vectors), members, and each name's mean, sd and nonzero as
+   nd_ens_spread_stats gives them; NULL on ENOMEM. */
+nd_fields *nd_ens_spread_fields(const nd_ens_spread *s);
 
 #endif

@@ -4,6 +4,7 @@
 #define ND_LEARN_FIT_CMAES_VIEW_H
 
 #include "../base/bundle.h"
+#include "../base/fields.h"
 #include "fit_cmaes.h"
 
 /* Returns text/plain, text/html and ND_MIME_JSON {"type":"fit_cmaes","objective",
@@ -13,5 +14,11 @@
 nd_bundle *nd_fit_cmaes_bundle(const char *model, const char *const *names, size_t np,
                                const double *x0, nd_fit_kind kind,
                                const nd_fit_cmaes_result *r);
+
+/* The values a gradient-free fit exposes ("fit_cmaes", the fields of the fitted model):
+   value, start_value, evaluations, estimates, and each of the np parameters names by
+   name; NULL on ENOMEM (fit_fields.c). */
+nd_fields *nd_fit_cmaes_fields(const nd_fit_cmaes_result *r, const char *const *names,
+                               size_t np);
 
 #endif

@@ -4,6 +4,7 @@
 #define ND_LEARN_FIT_ENSEMBLE_VIEW_H
 
 #include "../base/bundle.h"
+#include "../base/fields.h"
 #include "fit_ensemble.h"
 
 /* The table "fit ensemble" of rq's members (values: members × the parameters of
@@ -13,5 +14,11 @@
    ENOMEM. */
 nd_bundle *nd_fit_ens_view(const nd_fit_ens_request *rq, const double *values, size_t kept,
                            const double *se, double *mean, double *sd);
+
+/* The values an ensemble of fits adds to the fit's ("fit ensemble"): ensemble_size,
+   ensemble_kept, ensemble_mean and ensemble_sd (as nd_fit_ens_view gave them),
+   ensemble_values (members × parameters); NULL on ENOMEM (fit_fields.c). */
+nd_fields *nd_fit_ens_fields(const nd_fit_ens_request *rq, const double *values, size_t kept,
+                             const double *mean, const double *sd);
 
 #endif

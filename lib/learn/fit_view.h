@@ -5,6 +5,7 @@
 #define ND_LEARN_FIT_VIEW_H
 
 #include "../base/bundle.h"
+#include "../base/fields.h"
 #include "../plot/figure.h"
 #include "fit.h"
 
@@ -25,5 +26,11 @@ nd_bundle *nd_fit_view(const nd_fit_report *r);
    data as dots, the fitted model's single-shooting solve as a line; NULL on ENOMEM or a
    failed solve. */
 nd_figure *nd_fit_view_figure(nd_fit *f, const char *title);
+
+/* The values a fit exposes ("fit", the fields of the fitted model): parameters (names),
+   estimates, se, initial, correlation (row-major), ssr, sigma, condition, identifiable,
+   warning, and with a profile p (NULL: none) profile_values, profile_ssr, profile_lo,
+   profile_hi; NULL on ENOMEM (fit_fields.c). */
+nd_fields *nd_fit_fields(const nd_fit *f, const nd_fit_stats *s, const nd_fit_profile *p);
 
 #endif

@@ -252,8 +252,9 @@ nd_status nd_psweep_run(const nd_model *m, const nd_psweep_options *o, nd_datase
     if (ndone) *ndone = 0;
     nd_status st = nd_psweep_check(m, o, err);
     if (st != ND_OK) return st;
-    nd_psweep_job j = {m, o, {0}, nd_model_count(m, ND_MODEL_PAR), nd_model_count(m, ND_MODEL_STATE), 0,
-             strcmp(nd_model_time_unit(m), "ms") == 0 ? 1000 : 1};
+    nd_psweep_job j = {.m = m, .o = o, .np = nd_model_count(m, ND_MODEL_PAR),
+                       .ns = nd_model_count(m, ND_MODEL_STATE),
+                       .scale = strcmp(nd_model_time_unit(m), "ms") == 0 ? 1000 : 1};
     for (size_t k = 0; k < o->naxes; k++) j.slot[k] = nd_psweep_axis_slot(m, o->axes[k].name);
     const char *names[ND_PSWEEP_MAX_COLS], *units[ND_PSWEEP_MAX_COLS];
     char buf[160];

@@ -10,6 +10,7 @@
 #include <stddef.h>
 
 #include "../base/bundle.h"
+#include "../base/fields.h"
 #include "../base/strbuf.h"
 #include "../plot/figure.h"
 #include "sindy.h"
@@ -127,5 +128,12 @@ nd_status nd_sindy_view(const nd_sindy_job *job, const char *model, const char *
 /* The Pareto figure of the sweep (relative residual against number of terms, the knee
    marked) titled title, and its caption in *caption (malloc'ed); NULL on ENOMEM. */
 nd_figure *nd_sindy_view_sweep(const nd_sindy_job *job, const char *title, char **caption);
+
+/* ---- fields (sindy_fields.c) ---- */
+
+/* The values an identification exposes ("sindy fit", the fields of the model it binds):
+   library (the terms), targets, coefficients, equations, r2, rms, nterms (each a
+   "per target" record with one field per target) and threshold; NULL on ENOMEM. */
+nd_fields *nd_sindy_fields(const nd_sindy_job *job);
 
 #endif

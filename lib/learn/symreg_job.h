@@ -7,6 +7,7 @@
 #define ND_LEARN_SYMREG_JOB_H
 
 #include "../base/bundle.h"
+#include "../base/fields.h"
 #include "../base/strbuf.h"
 #include "../data/dataset.h"
 #include "../plot/figure.h"
@@ -76,5 +77,10 @@ nd_figure *nd_symreg_view_figure(const nd_symreg_job *job, const char *title, ch
 /* Appends the live progress line: generations done of total, the front's size and its most
    accurate expression. */
 void nd_symreg_view_progress(const nd_symreg_result *front, long gen, long total, nd_sb *sb);
+
+/* The values a search exposes ("symreg", the fields of the model it binds): sizes, errors
+   and front (the expressions) of the Pareto front, target, and the chosen equation, size
+   and error; NULL on ENOMEM (sindy_fields.c). */
+nd_fields *nd_symreg_fields(const nd_symreg_job *job);
 
 #endif

@@ -7,8 +7,12 @@
 #include <stdatomic.h>
 
 #include "../base/bundle.h"
+#include "../base/fields.h"
 #include "ude_ensemble.h"
 #include "ude_plot.h"
+
+/* The type of an ensemble's record. */
+#define ND_UDE_ENS_TYPE "network ensemble"
 
 /* The members' prediction of one observed variable against a dataset. */
 typedef struct nd_ude_ens_check {
@@ -53,5 +57,14 @@ nd_status nd_ude_ens_plot_term(const nd_ens_band *b, size_t n, const nd_dataset 
                                const double *tv, const char *net_name, const char *term,
                                const char *true_name, const char *unit, const char *title,
                                nd_ude_plot *out, nd_error *err);
+
+/* The values an ensemble exposes besides its members (ND_UDE_ENS_TYPE): seeds (strings),
+   size, good_fits, losses, ok, rms_over_noise, band, then spread, noise, coverage,
+   predictive_coverage of the check train, the same prefixed heldout_ for held (NULL:
+   none), and term_spread, term_coverage for a term band (NULL: none); NULL on ENOMEM
+   (ude_fields.c). */
+nd_fields *nd_ude_ens_fields(const nd_ude_ens *e, const nd_ude_ens_check *train,
+                             const nd_ude_ens_check *held, const nd_ens_band *term,
+                             double term_coverage);
 
 #endif

@@ -7,6 +7,7 @@
 #define ND_LEARN_UDE_LAPLACE_VIEW_H
 
 #include "../base/bundle.h"
+#include "../base/fields.h"
 #include "ude_laplace.h"
 
 /* The bands shown: the prediction's on the training and held-out data, the learned term's
@@ -26,5 +27,11 @@ typedef struct nd_ude_laplace_check {
    c->band NULL: none); NULL on ENOMEM. */
 nd_bundle *nd_ude_laplace_view(const nd_ude_laplace *lp, const char *net_name,
                                const char *data_name, const nd_ude_laplace_check *c);
+
+/* The values lp exposes with check c ("laplace"): parameters, prior_precision,
+   well_determined, noise_rms, covariance (p × p, row-major), spread, coverage,
+   predictive_coverage, the same prefixed heldout_ when c->held, and term_spread,
+   term_coverage when c->band; NULL on ENOMEM (ude_fields.c). */
+nd_fields *nd_ude_laplace_fields(const nd_ude_laplace *lp, const nd_ude_laplace_check *c);
 
 #endif

@@ -7,6 +7,7 @@
 #include <stddef.h>
 
 #include "../base/bundle.h"
+#include "../base/fields.h"
 #include "../plot/figure.h"
 #include "optim.h"
 #include "ude.h"
@@ -73,5 +74,16 @@ nd_bundle *nd_ude_train_view(const nd_ude_train_report *r);
 nd_figure *nd_ude_loss_figure(const double *loss, size_t n, const size_t *starts,
                               const nd_ude_stage_report *const *stages, size_t nstages,
                               const char *title);
+
+/* The values a judged training exposes ("training"): verdict, ok, loss, history, stages
+   (a list of "training stage": name, iterations, loss, stopped), the first experiment's
+   first observed variable's numbers (variable, noise, residual_rms, rms_over_noise,
+   data_spikes, model_spikes, gamma, spike_time_errors, missed_spikes, extra_spikes),
+   attempts and attempt_kept for the recipe, experiments (a list of "training experiment":
+   data, ok, verdict and those numbers), the physical parameters (parameters, initial,
+   estimates), and with held-out data validation (a list of "held-out experiment": data,
+   ok, text, rms, data_spikes, model_spikes, matched, gamma), validation_rms and
+   validation_gamma; NULL on ENOMEM (ude_fields.c). r->verdicts must be set. */
+nd_fields *nd_ude_train_fields(const nd_ude_train_report *r);
 
 #endif

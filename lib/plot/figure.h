@@ -7,6 +7,7 @@
 
 #include "../base/bundle.h"
 #include "../base/error.h"
+#include "../base/fields.h"
 #include "../base/json.h"
 
 typedef struct nd_figure nd_figure;
@@ -125,5 +126,9 @@ void nd_fig_size(const nd_figure *fig, int *width, int *height);
    about two thirds of a render: for redraws that a full render soon replaces, such as
    interact's while a slider is dragged. */
 int nd_fig_draft(int on);
+
+/* The values a figure exposes ("figure"): title (none without one), description (NULL:
+   ""), panels, width, height; NULL on ENOMEM (fig_fields.c). */
+nd_fields *nd_fig_fields(const nd_figure *fig, const char *description);
 
 #endif
