@@ -38,17 +38,6 @@ void nd_cwalk_flow(nd_cwalk *k, const double *u, double *out)
     for (size_t i = 0; i < k->L; i += k->n) nd_model_rhs(k->s.m, 0, u + i, k->s.p, out + i);
 }
 
-/* Euclidean size of the orbit's extent from the last shot. */
-static double extent(const nd_cwalk *k)
-{
-    double a = 0;
-    for (size_t i = 0; i < k->n; i++) {
-        double d = k->s.xmax[i] - k->s.xmin[i];
-        a += d * d;
-    }
-    return sqrt(a);
-}
-
 /* Appends the orbit of the last shot at u to the branch; 0 or -1. */
 static int push_orbit(nd_cwalk *k, const double *u, double *mx)
 {
@@ -310,7 +299,7 @@ nd_status nd_cwalk_trace(nd_cwalk *k, double from, double tmax, double *u, doubl
     double *w = malloc((2 * nu + k->L) * sizeof *w);
     if (!w) return nd_error_fail(err, ND_ENOMEM, "out of memory");
     double *tw = w + nu, *fw = tw + nu;
-    double amp0 = extent(k), amp_big = amp0, last_fold = NAN;
+    double amp0 = nd_shoot_extent(&k->s), amp_big = amp0, last_fold = NAN;
     char msg[200];
     double mx0;
     int diverging = 0, npd, nns;
@@ -345,7 +334,7 @@ nd_status nd_cwalk_trace(nd_cwalk *k, double from, double tmax, double *u, doubl
             }
             continue;
         }
-        double lam = w[L + 1], amp = extent(k);
+        double lam = w[L + 1], amp = nd_shoot_extent(&k->s);
         if (lam < k->lo || lam > k->hi) {
             if (end_on_edge(k, u, w, lam > k->hi ? k->hi : k->lo))
                 st = nd_error_fail(err, ND_ENOMEM, "out of memory");
@@ -382,7 +371,7 @@ nd_status nd_cwalk_trace(nd_cwalk *k, double from, double tmax, double *u, doubl
             !(same_fold(k, u[L + 1], last_fold) && same_fold(k, lam, last_fold))) {
             reshoot = 1;
             if (locate_fold(k, u, t, ds, t[L + 1], tw[L + 1], fw) == 0) {
-                if (extent(k) < 0.1 * amp_big) {
+                if (nd_shoot_extent(&k->s) < 0.1 * amp_big) {
                     if (reach_hopf(k, k->w2[L + 1], reached))
                         st = nd_error_fail(err, ND_ENOMEM, "out of memory");
                     break;

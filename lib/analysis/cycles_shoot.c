@@ -338,3 +338,13 @@ int nd_shoot_floquet(nd_shoot *s, double *re, double *im, size_t *trivial, int *
     *stable = mx < 1;
     return 0;
 }
+
+double nd_shoot_extent(const nd_shoot *s)
+{
+    double a = 0;
+    for (size_t i = 0; i < s->n; i++) {
+        double d = s->xmax[i] - s->xmin[i];
+        a += d * d;
+    }
+    return sqrt(a);
+}

@@ -60,6 +60,9 @@ int nd_shoot_spread(nd_shoot *s, const double *x0, double T, double lam, double 
    filling xT, M, sT, fT, xmin, xmax; 0, or -1 when an integration fails. */
 int nd_shoot_run(nd_shoot *s, const double *X, double T, double lam);
 
+/* Returns the Euclidean size of the last shot's orbit: the norm of xmax − xmin. */
+double nd_shoot_extent(const nd_shoot *s);
+
 /* Fills the first L + 1 rows of s->A (nu columns: L + 1 for X, T; L + 2 adds λ) with the
    Jacobian of the matching conditions and the phase row fref at the last shot. */
 void nd_shoot_fill_rows(nd_shoot *s, size_t nu, const double *fref);

@@ -239,16 +239,6 @@ void nd_lpc_accept(nd_c2_sys *S, const double *u)
     if (bordered(P) == 0) borders_from_solution(P);
 }
 
-static double extent(const nd_lpc *P)
-{
-    double a = 0;
-    for (size_t i = 0; i < P->n; i++) {
-        double d = P->s.xmax[i] - P->s.xmin[i];
-        a += d * d;
-    }
-    return sqrt(a);
-}
-
 int nd_lpc_tests(nd_c2_sys *S, const double *u, nd_c2_test *t)
 {
     nd_lpc *P = S->lpc;
@@ -277,7 +267,7 @@ int nd_lpc_tests(nd_c2_sys *S, const double *u, nd_c2_test *t)
         big = fmax(big, m);
         t->n_unstable += m > 1;
     }
-    double ext = extent(P);
+    double ext = nd_shoot_extent(&P->s);
     P->extent_max = fmax(P->extent_max, ext);
     P->extent_last = ext;
     if (ext < SHRUNK * P->extent_max)
@@ -387,7 +377,7 @@ int nd_lpc_init(nd_c2_sys *S, const nd_model *m, const int par[2], const double 
     /* the segment starts along the orbit, and its extent for the scales */
     if (nd_shoot_spread(&P->s, x, T, p[par[0]], P->X) || nd_shoot_run(&P->s, P->X, T, p[par[0]]))
         return -1;
-    P->extent_max = extent(P);
+    P->extent_max = nd_shoot_extent(&P->s);
     for (size_t i = 0; i < L; i++)
         S->sc[col(P, i)] = fmax(1, fmax(fabs(P->s.xmin[i % n]), fabs(P->s.xmax[i % n]))) *
                            sqrt((double)ND_CYCLE_SEGMENTS);

@@ -66,28 +66,6 @@ static nd_status read_param(nd_cmd_ctx *ctx, const char **pname, const nd_arg **
     return st;
 }
 
-/* Reads from=: hopf (branches from the Hopf points only), simulation (default: also
-   through stable orbits that simulations at sampled values settle on) or a parameter
-   value (simulate there). */
-static nd_status read_from(nd_cmd_ctx *ctx, nd_cycle_options *co, nd_error *err)
-{
-    const nd_arg *a = nd_arg_opt(ctx, "from");
-    if (!a) return ND_OK;
-    if (a->value->kind == ND_EXPR_NAME) {
-        char *w = NULL;
-        nd_status st = nd_arg_opt_word(ctx, "from", NULL, &w, err);
-        if (st != ND_OK) return st;
-        int hopf = strcmp(w, "hopf") == 0, sim = strcmp(w, "simulation") == 0;
-        free(w);
-        if (!hopf && !sim)
-            return nd_arg_error(a, err, ND_EVALUE, "from= is hopf, simulation or a value of "
-                                "the parameter (from=10)");
-        if (hopf) co->samples = SIZE_MAX;
-        return ND_OK;
-    }
-    return nd_arg_number(ctx, a, &co->start, err);
-}
-
 static nd_status run_continue(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
 {
     if (nd_cont2_cmd_is_two(ctx)) return nd_cont2_cmd_run(ctx, result, err);
@@ -121,7 +99,9 @@ static nd_status run_continue(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
         nd_cycle_options_default(&co);
         co.check = check_interrupt;
         co.check_ctx = ctx;
-        if ((st = read_from(ctx, &co, err)) != ND_OK ||
+        int given = 0;
+        if ((st = nd_cont_read_from(ctx, "the parameter", &co.samples, &co.start, &given,
+                                    err)) != ND_OK ||
             (st = nd_bif_continue_cycles(mo->model, r, &co, err)) != ND_OK) {
             nd_bif_free(r);
             return st;

@@ -79,9 +79,8 @@ static nd_status read_kinds(nd_cmd_ctx *ctx, int *kinds, size_t *npos, nd_error 
     return nd_arg_expect(ctx, i, (long)i + 1, err);
 }
 
-/* from=: where the one-parameter cycle continuation that starts the LPC curves looks for
-   cycles, as in continue's one-parameter form (hopf, simulation or a value of P1). */
-static nd_status read_from(nd_cmd_ctx *ctx, nd_c2_options *o, nd_error *err)
+nd_status nd_cont_read_from(nd_cmd_ctx *ctx, const char *param, size_t *samples,
+                            double *start, int *given, nd_error *err)
 {
     const nd_arg *a = nd_arg_opt(ctx, "from");
     if (!a) return ND_OK;
@@ -93,12 +92,12 @@ static nd_status read_from(nd_cmd_ctx *ctx, nd_c2_options *o, nd_error *err)
         free(w);
         if (!hopf && !sim)
             return nd_arg_error(a, err, ND_EVALUE, "from= is hopf, simulation or a value of "
-                                "the first parameter (from=10)");
-        if (hopf) o->lpc_samples = SIZE_MAX;
+                                "%s (from=10)", param);
+        if (hopf) *samples = SIZE_MAX;
         return ND_OK;
     }
-    o->lpc_start_set = 1;
-    return nd_arg_number(ctx, a, &o->lpc_start, err);
+    *given = 1;
+    return nd_arg_number(ctx, a, start, err);
 }
 
 static nd_status read_map(nd_cmd_ctx *ctx, const nd_dataset **map, nd_error *err)
@@ -146,7 +145,8 @@ nd_status nd_cont2_cmd_run(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     o.max_points = (size_t)maxp;
     o.check = check_interrupt;
     o.check_ctx = ctx;
-    if ((st = read_from(ctx, &o, err)) != ND_OK) {
+    if ((st = nd_cont_read_from(ctx, "the first parameter", &o.lpc_samples, &o.lpc_start,
+                                &o.lpc_start_set, err)) != ND_OK) {
         free(title);
         return st;
     }
