@@ -9,6 +9,7 @@
 
    Build and run from the top of the checkout (`make build/bench/cmaes`):
        OPENBLAS_CORETYPE=Haswell build/bench/cmaes */
+#include "clock.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,13 +21,6 @@
 #include "tests/unit/fit_fixture.c"
 
 enum { NSWEEPS = 4, RUNS = 3 };
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 /* One fit; the fastest wall time of RUNS into *secs, that run's CPU time over it in *busy. */
 static int fit(const nd_model *m, nd_dataset **sw, int threads, size_t lambda,
@@ -44,13 +38,13 @@ static int fit(const nd_model *m, nd_dataset **sw, int threads, size_t lambda,
         o.cmaes.lambda = lambda;
         nd_error e;
         if (k) nd_fit_cmaes_result_clear(r);
-        double t0 = now();
+        double t0 = bench_now();
         clock_t c0 = clock();
         if (nd_fit_cmaes(m, names, 2, NULL, lo, hi, (const nd_dataset *const *)sw, NSWEEPS, &o, r, &e)) {
             fprintf(stderr, "fit failed: %s\n", e.msg);
             return -1;
         }
-        double wall = now() - t0, cpu = (double)(clock() - c0) / CLOCKS_PER_SEC;
+        double wall = bench_now() - t0, cpu = (double)(clock() - c0) / CLOCKS_PER_SEC;
         if (wall < *secs) *secs = wall, *busy = cpu / wall;
     }
     return 0;

@@ -10,22 +10,10 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "clock.h"
 #include "../lib/analysis/codim2.h"
 
 enum { RUNS = 21, LPC_RUNS = 3 };
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + 1e-9 * ts.tv_nsec;
-}
-
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
 
 static const char *kinds_name(int kinds)
 {
@@ -43,14 +31,14 @@ static void bench(const nd_model *m, int kinds, double gk_lo, double gk_hi, int 
     int I = nd_model_index(m, ND_MODEL_PAR, "I"), gK = nd_model_index(m, ND_MODEL_PAR, "gK");
     for (int k = 0; k < runs; k++) {
         nd_c2_free(r);
-        double t0 = now();
+        double t0 = bench_now();
         if (nd_c2_continue(m, kinds, I, 0, 200, gK, gk_lo, gk_hi, NULL, &r, &err) != ND_OK) {
             printf("failed: %s\n", err.msg);
             return;
         }
-        t[k] = now() - t0;
+        t[k] = bench_now() - t0;
     }
-    qsort(t, (size_t)runs, sizeof *t, cmp);
+    qsort(t, (size_t)runs, sizeof *t, bench_cmp);
     printf("hh, I 0..200 x gK %g..%g, %s: median of %d %.2f ms;", gk_lo, gk_hi,
            kinds_name(kinds), runs, 1e3 * t[runs / 2]);
     for (size_t c = 0; c < r->ncurves; c++)

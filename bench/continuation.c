@@ -25,6 +25,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "../lib/analysis/continuation.h"
 #include "../lib/analysis/cycles.h"
 #include "../lib/analysis/equilibria.h"
@@ -32,26 +33,6 @@
 #include "../lib/ode/solve.h"
 
 enum { RUNS = 51 };
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + 1e-9 * ts.tv_nsec;
-}
-
-static double cpu(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return ts.tv_sec + 1e-9 * ts.tv_nsec;
-}
-
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
 
 static int spiked(void *ctx, double t, const double *y, int event, size_t which)
 {
@@ -82,7 +63,7 @@ static void brute_force(double T, double kick)
 {
     nd_error err = {0};
     nd_model *m = nd_model_builtin("hh", &err);
-    double lo = 5, hi = 15, t0 = now();
+    double lo = 5, hi = 15, t0 = bench_now();
     int sims = 0;
     while (hi - lo > 0.01) {
         double mid = 0.5 * (lo + hi);
@@ -91,7 +72,7 @@ static void brute_force(double T, double kick)
         else lo = mid;
     }
     printf("brute force, kick %g mV, T = %5.0f ms: onset in [%.4f, %.4f] after %d "
-           "simulations, %.1f ms\n", kick, T, lo, hi, sims, 1e3 * (now() - t0));
+           "simulations, %.1f ms\n", kick, T, lo, hi, sims, 1e3 * (bench_now() - t0));
     nd_model_free(m);
 }
 
@@ -108,19 +89,19 @@ static int whole(const char *name, const char *par, double lo, double hi)
     size_t orbits = 0, folds = 0;
     for (int k = 0; k < REPS; k++) {
         nd_bif_result *r = NULL;
-        double c0 = cpu();
+        double c0 = bench_cpu();
         nd_cycle_options co;
         nd_cycle_options_default(&co);
         if (nd_bif_continue(m, pi, lo, hi, NULL, &r, &err) != ND_OK ||
             nd_bif_continue_cycles(m, r, &co, &err) != ND_OK)
             return fprintf(stderr, "%s\n", err.msg), 1;
-        tc[k] = cpu() - c0;
+        tc[k] = bench_cpu() - c0;
         orbits = folds = 0;
         for (size_t i = 0; i < r->ncycles; i++) orbits += r->cycles[i].n;
         for (size_t i = 0; i < r->npoints; i++) folds += r->points[i].kind == ND_BIF_CYCLE_FOLD;
         nd_bif_free(r);
     }
-    qsort(tc, REPS, sizeof tc[0], cmp);
+    qsort(tc, REPS, sizeof tc[0], bench_cmp);
     printf("continue %s %g..%g %s with cycles: median %.3f s CPU (min %.3f) over %d runs, "
            "%zu orbits, cycle folds: %zu\n", par, lo, hi, name, tc[REPS / 2], tc[0], REPS,
            orbits, folds);
@@ -141,14 +122,14 @@ int main(void)
     nd_bif_result *r = NULL;
     for (int k = 0; k < RUNS; k++) {
         nd_bif_free(r);
-        double t0 = now();
+        double t0 = bench_now();
         if (nd_bif_continue(m, par, 0, 200, NULL, &r, &err) != ND_OK) {
             fprintf(stderr, "%s\n", err.msg);
             return 1;
         }
-        t[k] = now() - t0;
+        t[k] = bench_now() - t0;
     }
-    qsort(t, RUNS, sizeof t[0], cmp);
+    qsort(t, RUNS, sizeof t[0], bench_cmp);
     printf("hh equilibria, I = 0..200: median %.3f ms (min %.3f, max %.3f) over %d runs, "
            "%zu branch points\n", 1e3 * t[RUNS / 2], 1e3 * t[0], 1e3 * t[RUNS - 1], RUNS,
            r->branches[0].n);
@@ -157,14 +138,14 @@ int main(void)
                nd_bif_kind_name(r->points[i].kind), r->points[i].param, r->points[i].omega,
                r->points[i].l1, nd_bif_criticality(&r->points[i]));
     /* The cycles from both Hopf points: the part of the diagram that costs. */
-    double c0 = cpu();
+    double c0 = bench_cpu();
     nd_cycle_options co;
     nd_cycle_options_default(&co);
     if (nd_bif_continue_cycles(m, r, &co, &err) != ND_OK) {
         fprintf(stderr, "%s\n", err.msg);
         return 1;
     }
-    double tc = cpu() - c0;
+    double tc = bench_cpu() - c0;
     size_t orbits = 0;
     for (size_t i = 0; i < r->ncycles; i++) orbits += r->cycles[i].n;
     printf("hh cycles from the Hopf points: %.3f s CPU for %zu orbits; equilibria + cycles %.3f s\n",

@@ -8,6 +8,7 @@
 
    Build and run from the top of the checkout (`make build/bench/ensemble`):
        OPENBLAS_CORETYPE=Haswell build/bench/ensemble [members] */
+#include "clock.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,21 +19,6 @@
 #include "lib/learn/ude_ensemble.h"
 #include "tests/unit/ude_fixture.h"
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-/* The calling thread's CPU time: with one thread, each member's cost by differences. */
-static double thread_cpu(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
 enum { MAX_MEMBERS = 256 };
 static double done_at[MAX_MEMBERS + 1];
 
@@ -40,7 +26,7 @@ static void on_done(void *ctx, size_t done, size_t total)
 {
     (void)ctx;
     (void)total;
-    if (done <= MAX_MEMBERS) done_at[done] = thread_cpu();
+    if (done <= MAX_MEMBERS) done_at[done] = bench_thread_cpu();
 }
 
 /* The wall time two free cores would take: members claimed in index order by whichever
@@ -50,13 +36,6 @@ static double two_core_makespan(const double *cost, size_t n)
     double w[2] = {0, 0};
     for (size_t i = 0; i < n; i++) w[w[1] < w[0]] += cost[i];
     return w[0] > w[1] ? w[0] : w[1];
-}
-
-static double cpu(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
 }
 
 int main(int argc, char **argv)
@@ -87,14 +66,14 @@ int main(int argc, char **argv)
         rq.fo.observe = obs;
         rq.fo.nobserve = 1;
         nd_error err = {0};
-        double t0 = now(), c0 = cpu();
-        if (k == 0) done_at[0] = thread_cpu();
+        double t0 = bench_now(), c0 = bench_cpu();
+        if (k == 0) done_at[0] = bench_thread_cpu();
         if (nd_ude_ens_train(&rq, &e[k], &err) != ND_OK) {
             fprintf(stderr, "ensemble: %s\n", err.msg);
             return 1;
         }
-        secs[k] = now() - t0;
-        busy[k] = (cpu() - c0) / secs[k];
+        secs[k] = bench_now() - t0;
+        busy[k] = (bench_cpu() - c0) / secs[k];
     }
     int same = e[0].n == e[1].n;
     size_t good = 0;

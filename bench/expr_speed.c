@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "../lib/expr/ast.h"
 #include "../lib/expr/compile.h"
 #include "../lib/language/parser.h"
@@ -64,13 +65,6 @@ static void hh_by_hand(const double *s, double *out)
     out[3] = an * (1 - n) - bn * n;
 }
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + 1e-9 * ts.tv_nsec;
-}
-
 static double pts[NPTS][NSLOTS];
 
 /* Best of 7 runs of `reps` sweeps over the points, in ns per evaluation. */
@@ -78,14 +72,14 @@ static double time_it(const nd_code *code, long reps, double *checksum)
 {
     double best = INFINITY, sum = 0, out[4];
     for (int run = 0; run < 7; run++) {
-        double t0 = now();
+        double t0 = bench_now();
         for (long r = 0; r < reps; r++)
             for (int i = 0; i < NPTS; i++) {
                 if (code) nd_code_eval(code, pts[i], out);
                 else hh_by_hand(pts[i], out);
                 sum += out[0] + out[1] + out[2] + out[3];
             }
-        double dt = (now() - t0) / ((double)reps * NPTS) * 1e9;
+        double dt = (bench_now() - t0) / ((double)reps * NPTS) * 1e9;
         if (dt < best) best = dt;
     }
     *checksum = sum;
@@ -102,9 +96,9 @@ static int remove_entry(const char *path, const struct stat *st, int flag, struc
 static nd_code *compile_hh(nd_expr **rhs, double *seconds)
 {
     nd_error err;
-    double t0 = now();
+    double t0 = bench_now();
     nd_code *code = nd_code_compile((const nd_expr *const *)rhs, 4, resolve, NULL, &err);
-    *seconds = now() - t0;
+    *seconds = bench_now() - t0;
     if (!code) fprintf(stderr, "compile failed: %s\n", err.msg);
     return code;
 }

@@ -13,24 +13,12 @@
    Prints, for measuring windows of 500, 2000 and 10000 ms and tolerances 0.1, 0.01 and
    0.001, the onset found, its rate and the wall time (median of 5 runs). Just above a
    Hopf point the oscillation grows slowly, so short windows see the onset late. */
+#include "clock.h"
 #include <stdio.h>
 #include <stdlib.h>
 #include <time.h>
 
 #include "lib/analysis/fi.h"
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
 
 int main(void)
 {
@@ -45,12 +33,12 @@ int main(void)
     double t[5];
     nd_fi_result r = {0};
     for (int k = 0; k < 5; k++) {
-        double t0 = now();
+        double t0 = bench_now();
         nd_fi_result_clear(&r);
         if (nd_fi_sweep(m, &o, &r, &e) != ND_OK) return fprintf(stderr, "%s\n", e.msg), 1;
-        t[k] = now() - t0;
+        t[k] = bench_now() - t0;
     }
-    qsort(t, 5, sizeof *t, cmp);
+    qsort(t, 5, sizeof *t, bench_cmp);
     printf("F-I sweep hh I = 0..20 step 0.5, up and down: %.3f s, %ld rhs evaluations\n",
            t[2], r.rhs_evals);
     nd_fi_result_clear(&r);
@@ -63,12 +51,12 @@ int main(void)
             o.rate_scale = 1000;
             double onset = 0, rate = 0;
             for (int k = 0; k < 5; k++) {
-                double t0 = now();
+                double t0 = bench_now();
                 if (nd_fi_onset(m, &o, tols[i], &onset, &rate, &e) != ND_OK)
                     return fprintf(stderr, "%s\n", e.msg), 1;
-                t[k] = now() - t0;
+                t[k] = bench_now() - t0;
             }
-            qsort(t, 5, sizeof *t, cmp);
+            qsort(t, 5, sizeof *t, bench_cmp);
             printf("%8g %8g %10.4f %10.3f %9.3f\n", windows[w], tols[i], onset, rate, t[2]);
         }
     nd_model_free(m);

@@ -8,20 +8,8 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "clock.h"
 #include "../lib/learn/fit.h"
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + 1e-9 * ts.tv_nsec;
-}
-
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
 
 int main(int argc, char **argv)
 {
@@ -53,19 +41,19 @@ int main(int argc, char **argv)
         double times[5], est[2] = {0};
         long iters = 0;
         for (int rep = 0; rep < 5; rep++) {
-            double t0 = now();
+            double t0 = bench_now();
             nd_fit *f = nd_fit_create(m, d, 1, &o, &err);
             nd_fit_run_info info;
             if (!f || nd_fit_run(f, runs[k].m, 500, NULL, &info, &err) != ND_OK) {
                 fprintf(stderr, "%s\n", err.msg);
                 return 1;
             }
-            times[rep] = now() - t0;
+            times[rep] = bench_now() - t0;
             est[0] = nd_fit_values(f)[0], est[1] = nd_fit_values(f)[1];
             iters = info.iterations;
             nd_fit_free(f);
         }
-        qsort(times, 5, sizeof *times, cmp);
+        qsort(times, 5, sizeof *times, bench_cmp);
         printf("%s{\"method\": \"%s\", \"estimates\": [%.17g, %.17g], \"seconds\": %.6g, "
                "\"iterations\": %ld}", k ? ", " : "", runs[k].name,
                est[0], est[1], times[2], iters);

@@ -40,6 +40,7 @@
 #include <sunmatrix/sunmatrix_dense.h>
 #include <time.h>
 
+#include "clock.h"
 #include "../lib/models/model.h"
 #include "../lib/models/model_ivp.h"
 #include "../lib/ode/solve.h"
@@ -54,13 +55,6 @@
 static double tout[NOUT];
 static double y0_model[HH_N];     /* the built-in model's initial values (rest) */
 static double min_time = 0.3;
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + 1e-9 * ts.tv_nsec;
-}
 
 /* ---- a solve's result --------------------------------------------------------------- */
 
@@ -326,12 +320,6 @@ typedef void (*solve_fn)(const void *job, trace *tr);
 static void solve_nd(const void *job, trace *tr) { run_nd(job, tr); }
 static void solve_cv(const void *job, trace *tr) { run_cvode(job, tr); }
 
-static int cmp_double(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
 static trace ref, timed, acc;
 
 /* One benchmark entry: a solver configuration and the wall times of its timed solves. */
@@ -362,9 +350,9 @@ static void time_all(void)
 {
     for (int i = 0; i < nentries; i++) {
         bench_entry *e = &entries[i];
-        double t0 = now();
+        double t0 = bench_now();
         e->fn(entry_job(e), &timed);
-        double one = now() - t0;
+        double one = bench_now() - t0;
         e->per_round = (long)ceil(min_time / ROUNDS / fmax(one, 1e-7));
         if (e->per_round > 30000) e->per_round = 30000;
         e->times = malloc(ROUNDS * e->per_round * sizeof *e->times);
@@ -374,9 +362,9 @@ static void time_all(void)
         for (int i = 0; i < nentries; i++) {
             bench_entry *e = &entries[i];
             for (long r = 0; r < e->per_round; r++) {
-                double t0 = now();
+                double t0 = bench_now();
                 e->fn(entry_job(e), &timed);
-                e->times[e->ntimes++] = now() - t0;
+                e->times[e->ntimes++] = bench_now() - t0;
             }
         }
 }
@@ -385,7 +373,7 @@ static void time_all(void)
    and one with the spike event. */
 static void report(bench_entry *e)
 {
-    qsort(e->times, e->ntimes, sizeof *e->times, cmp_double);
+    qsort(e->times, e->ntimes, sizeof *e->times, bench_cmp);
     long n = e->ntimes;
     double med = n % 2 ? e->times[n / 2] : 0.5 * (e->times[n / 2 - 1] + e->times[n / 2]);
     const void *job = entry_job(e);
@@ -454,16 +442,16 @@ static double time_rhs(rhs_kind kind, const nd_model *m, const double *pars,
 {
     long reps = 1;
     for (;;) {
-        double t0 = now();
+        double t0 = bench_now();
         sink = sweep(kind, m, pars, ivp, reps);
-        if (now() - t0 >= 0.02) break;
+        if (bench_now() - t0 >= 0.02) break;
         reps *= 2;
     }
     double best = INFINITY;
     for (int run = 0; run < 7; run++) {
-        double t0 = now();
+        double t0 = bench_now();
         sink = sweep(kind, m, pars, ivp, reps);
-        best = fmin(best, (now() - t0) * 1e9 / ((double)reps * NOUT));
+        best = fmin(best, (bench_now() - t0) * 1e9 / ((double)reps * NOUT));
     }
     return best;
 }
@@ -530,12 +518,12 @@ int main(int argc, char **argv)
 
     /* The reference and its cross-checks. */
     nd_job rj = {&hand_problem, ND_ODE_DP5, 1e-12, 1};
-    double t0 = now();
+    double t0 = bench_now();
     run_nd(&rj, &ref);
     if (!ref.ok) return 1;
     printf("{\"kind\": \"ref\", \"method\": \"dp5\", \"model\": \"hand\"");
     pnum("tol", 1e-12);
-    pnum("time", now() - t0);
+    pnum("time", bench_now() - t0);
     printf(", \"evals\": %ld, \"nspikes\": %d, \"spikes\": [", ref.evals, ref.nspikes);
     for (int k = 0; k < ref.nspikes && k < MAXSPIKES; k++)
         printf("%s%.12g", k ? ", " : "", ref.spikes[k]);

@@ -8,23 +8,11 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "clock.h"
 #include "../lib/analysis/ephys.h"
 #include "../lib/data/abf.h"
 
 #define REPEATS 21
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + 1e-9 * ts.tv_nsec;
-}
-
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
 
 /* One full run: read, window, sweeps, cell; the cell's values in out[5] and the spike
    total in *spikes. */
@@ -70,15 +58,15 @@ int main(int argc, char **argv)
     double read_t[REPEATS], all_t[REPEATS], cell[5] = {0};
     size_t spikes = 0;
     for (int r = 0; r < REPEATS; r++) {
-        double t0 = now();
+        double t0 = bench_now();
         if (run(path, 0, cell, &spikes) != 0) return 1;
-        double t1 = now();
+        double t1 = bench_now();
         if (run(path, 1, cell, &spikes) != 0) return 1;
         read_t[r] = t1 - t0;
-        all_t[r] = now() - t1;
+        all_t[r] = bench_now() - t1;
     }
-    qsort(read_t, REPEATS, sizeof *read_t, cmp);
-    qsort(all_t, REPEATS, sizeof *all_t, cmp);
+    qsort(read_t, REPEATS, sizeof *read_t, bench_cmp);
+    qsort(all_t, REPEATS, sizeof *all_t, bench_cmp);
     printf("{\"read_s\": %.9g, \"features_s\": %.9g, \"rheobase\": %.17g, "
            "\"input_resistance\": %.17g, \"tau\": %.17g, \"sag\": %.17g, \"fi_slope\": %.17g, "
            "\"spikes\": %zu}\n", read_t[REPEATS / 2], all_t[REPEATS / 2], cell[0], cell[1],

@@ -14,24 +14,12 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "../lib/learn/sindy.h"
 #include "../lib/models/model_ivp.h"
 #include "../lib/ode/solve.h"
 
 #define ROWS 10000
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + 1e-9 * ts.tv_nsec;
-}
-
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
 
 typedef struct rows {
     double *X, *Y;
@@ -84,21 +72,21 @@ int main(int argc, char **argv)
     double te[REPS], tf[REPS], ts[REPS];
     nd_sindy_fit *f = NULL;
     for (int k = 0; k < REPS; k++) {
-        double t0 = now();
+        double t0 = bench_now();
         nd_sindy_lib_eval(lib, r.X, ROWS, theta, &err);
-        double t1 = now();
+        double t1 = bench_now();
         nd_sindy_fit_free(f);
         f = nd_sindy_regress(theta, ROWS, p, r.Y, 3, &so, &err);
-        double t2 = now();
+        double t2 = bench_now();
         nd_sindy_fit *full = nd_sindy_regress(theta, ROWS, p, r.Y, 3, &full_o, &err);
         if (full) nd_sindy_sweep_auto(theta, ROWS, p, r.Y, 3, &so, nd_sindy_coef(full), &sw, &err);
         nd_sindy_fit_free(full);
-        double t3 = now();
+        double t3 = bench_now();
         te[k] = t1 - t0, tf[k] = t2 - t1, ts[k] = t3 - t2;
     }
-    qsort(te, REPS, sizeof *te, cmp);
-    qsort(tf, REPS, sizeof *tf, cmp);
-    qsort(ts, REPS, sizeof *ts, cmp);
+    qsort(te, REPS, sizeof *te, bench_cmp);
+    qsort(tf, REPS, sizeof *tf, bench_cmp);
+    qsort(ts, REPS, sizeof *ts, bench_cmp);
     size_t terms = 0;
     for (size_t k = 0; k < 3; k++) terms += nd_sindy_nterms(f, k);
     json_t *out = json_pack("{s:i,s:i,s:f,s:f,s:f,s:i,s:i,s:f,s:f,s:f,s:f}", "rows", ROWS,

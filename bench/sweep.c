@@ -5,6 +5,7 @@
 
    Usage: build/bench/sweep [repeats [table.csv]]   (default 3; the best time of each is
    kept; the table is saved when a path is given) */
+#include "clock.h"
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -12,20 +13,6 @@
 #include <time.h>
 
 #include "lib/learn/psweep.h"
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static double cpu(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 /* Runs the map repeats times; *best is the shortest wall time, *cpu_s the CPU time of that
    run (all threads): cpu / (threads × wall) below 1 means the cores were busy elsewhere. */
@@ -41,12 +28,12 @@ static nd_dataset *run(const nd_model *m, const nd_psweep_axis *ax, unsigned thr
         nd_ds_free(ds);
         ds = NULL;
         nd_error e = {0};
-        double t0 = now(), c0 = cpu();
+        double t0 = bench_now(), c0 = bench_cpu();
         if (nd_psweep_run(m, &o, &ds, NULL, &e) != ND_OK) {
             fprintf(stderr, "sweep failed: %s\n", e.msg);
             exit(1);
         }
-        double dt = now() - t0, dc = cpu() - c0;
+        double dt = bench_now() - t0, dc = bench_cpu() - c0;
         if (dt < *best) *best = dt, *cpu_s = dc;
     }
     return ds;

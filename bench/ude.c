@@ -43,6 +43,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "../lib/data/dataset.h"
 #include "../lib/data/noise.h"
 #include "../lib/learn/mlp.h"
@@ -79,19 +80,6 @@
 
 
 static double min_time = 0.5;
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return ts.tv_sec + 1e-9 * ts.tv_nsec;
-}
-
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
 
 static void die(const char *what, const nd_error *err)
 {
@@ -319,16 +307,16 @@ static void time_losses(nd_ude_fit *f, const double *theta, double *grad, double
         for (int which = 0; which < 2; which++) {
             double *ts = which ? tgrad : tfwd;
             int *k = which ? &ng : &nf, k0 = *k;
-            double t_start = now();
-            while (*k < MAXREP && (*k - k0 < 3 || now() - t_start < min_time / 6)) {
-                double t = now();
+            double t_start = bench_now();
+            while (*k < MAXREP && (*k - k0 < 3 || bench_now() - t_start < min_time / 6)) {
+                double t = bench_now();
                 if (nd_ude_fit_loss(f, theta, loss, which ? grad : NULL) != 0)
                     die("nd_ude_fit_loss", NULL);
-                ts[(*k)++] = now() - t;
+                ts[(*k)++] = bench_now() - t;
             }
         }
-    qsort(tfwd, (size_t)nf, sizeof tfwd[0], cmp);
-    qsort(tgrad, (size_t)ng, sizeof tgrad[0], cmp);
+    qsort(tfwd, (size_t)nf, sizeof tfwd[0], bench_cmp);
+    qsort(tgrad, (size_t)ng, sizeof tgrad[0], bench_cmp);
     *t_fwd = tfwd[nf / 2];
     *t_grad = tgrad[ng / 2];
 }
@@ -392,10 +380,10 @@ int main(int argc, char **argv)
     }
     if (adam_iters < torch_iters) adam_iters = torch_iters;
 
-    double t_build = now();
+    double t_build = bench_now();
     problem P;
     problem_build(&P);
-    t_build = now() - t_build;
+    t_build = bench_now() - t_build;
     if (problem_path) write_problem(&P, problem_path, torch_iters);
     {
         double sa[MAXSPIKES], lo = INFINITY, hi = -INFINITY, sc = loss_scale(P.data);
@@ -449,10 +437,10 @@ int main(int argc, char **argv)
         oo.lr = LR;
         oo.gtol = 0;
         nd_error err = {0};
-        double t0 = now();
+        double t0 = bench_now();
         if (nd_ude_fit_run(f, ND_OPTIM_ADAM, &oo, adam_iters, NULL, &err) != ND_OK)
             die("nd_ude_fit_run (adam)", &err);
-        double t_adam = now() - t0;
+        double t_adam = bench_now() - t0;
         size_t nh;
         const double *h = nd_ude_history(u, &nh);
         o = json_pack("{s:s,s:I,s:f,s:f,s:o}", "kind", "adam", "iters", (json_int_t)adam_iters,
@@ -474,7 +462,7 @@ int main(int argc, char **argv)
         nd_ude *u = nd_ude_copy(P.u);
         json_t *st = json_array();
         size_t nh0 = 0;
-        double t0 = now();
+        double t0 = bench_now();
         if (!recipe) {
             nd_error err = {0};
             nd_ude_auto_result res;
@@ -486,7 +474,7 @@ int main(int argc, char **argv)
                               "status", rc == ND_OK ? "ok" : err.msg));
         }
         for (int k = 0; k < nstages; k++) {
-            double ts = now();
+            double ts = bench_now();
             nd_ude_fit *f = fit_for(u, P.data, stages[k].segments, stages[k].continuity);
             nd_optim_options oo;
             nd_optim_options_default(&oo);
@@ -505,11 +493,11 @@ int main(int argc, char **argv)
                               nd_optim_kind_name(stages[k].kind), "segments",
                               (json_int_t)stages[k].segments, "continuity", stages[k].continuity,
                               "lr", stages[k].lr, "iters", (json_int_t)stages[k].iters,
-                              "seconds", now() - ts, "final_loss", loss, "best_loss", best,
+                              "seconds", bench_now() - ts, "final_loss", loss, "best_loss", best,
                               "status", rc == ND_OK ? "ok" : err.msg));
             nd_ude_fit_free(f);
         }
-        double wall = now() - t0;
+        double wall = bench_now() - t0;
         /* The errors: single-shooting loss of the result, learned INa, spike times. */
         nd_ude_fit *f1 = fit_for(u, P.data, 1, 1);
         size_t np = nd_ude_fit_nparams(f1);

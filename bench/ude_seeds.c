@@ -12,16 +12,10 @@
 #include <stdlib.h>
 #include <time.h>
 
+#include "clock.h"
 #include "../lib/data/noise.h"
 #include "../lib/learn/ude.h"
 #include "../tests/unit/ude_fixture.h"
-
-static double now(void)
-{
-    struct timespec t;
-    clock_gettime(CLOCK_MONOTONIC, &t);
-    return t.tv_sec + 1e-9 * t.tv_nsec;
-}
 
 /* Upward crossings of 0 mV, linearly interpolated. */
 static int crossings(const double *t, const double *V, size_t n, double *out, int cap)
@@ -104,9 +98,9 @@ int main(void)
         nd_ude_set_stim(u, st, par, NULL);
         nd_ude_auto_result r;
         nd_error err = {0};
-        double t0 = now();
+        double t0 = bench_now();
         nd_status s = nd_ude_train_auto(u, d, NULL, NULL, NULL, NULL, &r, &err);
-        double secs = now() - t0, ina, e1, e2, ina2;
+        double secs = bench_now() - t0, ina, e1, e2, ina2;
         grade(u, m, st, par, 60, &ina, &e1);
         grade(u, m, test, par, 80, &ina2, &e2);
         good += s == ND_OK && r.ok;
