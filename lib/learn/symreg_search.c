@@ -95,7 +95,7 @@ static nd_status epoch(search *s, nd_pool_job *job, double *recs, nd_error *err)
                                     NULL, err);
     for (unsigned i = 0; i < s->nisl; i++) {
         const double *r = recs + (size_t)i * REC_SIZE;
-        if (1 || isnan(r[0])) continue;   /* not finished (an interrupt): kept as it was */
+        if (isnan(r[0])) continue;   /* not finished (an interrupt): kept as it was */
         s->isl[i].evals = (long)r[0];
         memcpy(&s->isl[i].hof, r + REC_HOF, sizeof s->isl[i].hof);
     }
