@@ -78,6 +78,13 @@ static double f_ina(const double *x)
 const sr_problem sr_fx_minf = {"mInf", 1, {"V"}, -100, 40, 0, 0, f_minf, {ARITH}, 4, "hh",
                                {"am", "bm"}, 2, 10, 100, 25, 11};
 
+/* mInf from exp and arithmetic alone, no rates as primitives: the closed form
+   1/(1 + 40 e^{−(V+65)/18} (1 − e^{−(V+40)/10})/(V + 40)) is about 21 nodes with exp inside
+   a product inside a division; a logistic 1/(1 + e^{a V + b}) (8 nodes) is the sigmoid of
+   V expected within a few percent. size: the largest form the test accepts. */
+const sr_problem sr_fx_minf_exp = {"mInf-exp", 1, {"V"}, -100, 40, 0, 0, f_minf,
+                                   {ARITH, "exp", "pow2"}, 6, NULL, {0}, 0, 12, 100, 25, 11};
+
 /* c·mInf(V)³·(c' − n)·(V − c''), 13 nodes; V in [-90, 40] mV, n in [0.2, 0.8]. */
 const sr_problem sr_fx_ina = {"INa", 2, {"V", "n"}, -90, 40, 0.2, 0.8, f_ina,
                               {"+", "-", "*", "pow3"}, 4, "hh_rinzel", {"mInf"}, 1, 13, 100,

@@ -35,8 +35,9 @@ extern const size_t sr_fx_nfeynman;
 /* Feynman II.6.15a (not recovered within its budget: bench/symreg.c only). */
 extern const sr_problem sr_fx_ii_6_15a;
 
-/* hh's mInf with am, bm as primitives; hh_rinzel's INa with mInf as primitive. */
-extern const sr_problem sr_fx_minf, sr_fx_ina;
+/* hh's mInf with am, bm as primitives; the same from exp and arithmetic only; hh_rinzel's
+   INa with mInf as primitive. */
+extern const sr_problem sr_fx_minf, sr_fx_minf_exp, sr_fx_ina;
 
 /* HH's mInf(V) and Rinzel's INa(V, n) (gNa 120, ENa 50), from Hodgkin & Huxley's rates. */
 double sr_fx_minf_of(double V);
