@@ -225,6 +225,11 @@ nd_symreg_result *nd_symreg_run(const double *X, const double *y, size_t rows,
     s.w.nvars = nvars;
     s.interrupt = o->interrupt;
     if (sr_ops_build(&s.w.ops, o, err) != ND_OK) return NULL;
+    sr_dim dims[ND_SYMREG_MAX_VARS];
+    if (o->units) {
+        sr_dims_from_units(o->units, nvars, dims);
+        s.w.dims = dims;
+    }
     double *Xc = NULL, *yc = NULL, *fnstore = NULL, t0 = now();
     nd_symreg_result *res = NULL;
     sr_hof *h = malloc(sizeof *h);

@@ -149,6 +149,48 @@ TEST(symreg_cancels_identical_operands)
     sr_ops_free(&so);
 }
 
+/* Dimensions: with V in mV, n dimensionless and I in µA/cm², a sum of two known different
+   dimensions or a function of a dimensional argument is refused; a fitted constant makes
+   its term's dimension free (a conductance times V may be added to I); no units, no
+   check. Each case written with its verdict. */
+TEST(symreg_units_refuse_mixed_dimensions)
+{
+    static const char *const vars[3] = {"V", "n", "I"};
+    static const char *const units[3] = {"mV", "1", "uA/cm^2"};
+    static const char *const ops[8] = {"+", "-", "*", "/", "exp", "sqrt", "pow2", "tanh"};
+    struct { const char *in; int ok; } cases[] = {
+        {"V + n", 0},           {"I - V", 0},         {"exp(V)", 0},
+        {"tanh(V * n)", 0},     {"(V + I) * 2.5", 0}, {"V - 50", 1},
+        {"I + 2.5 * V", 1},     {"exp(V / 18)", 1},   {"n * V + V", 1},
+        {"sqrt(V^2) - V", 1},   {"V^2 / V + V", 1},   {"n + n^2 - 1", 1},
+        {"V / V + n", 1},       {"V * n / V - I / I", 1},
+    };
+    nd_symreg_options o;
+    nd_symreg_options_default(&o);
+    o.ops = ops;
+    o.nops = 8;
+    sr_ops so;
+    nd_error err = {0};
+    CHECK(sr_ops_build(&so, &o, &err) == ND_OK);
+    sr_dim dims[3];
+    sr_dims_from_units(units, 3, dims);
+    for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
+        nd_tokens toks;
+        size_t pos = 0;
+        CHECK(nd_lex_all(cases[k].in, strlen(cases[k].in), 1, 1, &toks, NULL) == ND_OK);
+        nd_expr *e = nd_expr_parse(&toks, &pos, NULL);
+        nd_lex_free(&toks);
+        sr_tree t;
+        CHECK(e && sr_from_expr(e, &so, vars, 3, ND_SYMREG_MAX_SIZE, &t) == 0);
+        if (sr_units_ok(&t, &so, dims) != cases[k].ok)
+            nd_test_fail(__FILE__, __LINE__, "%s: %s expected", cases[k].in,
+                         cases[k].ok ? "accepted" : "refused");
+        CHECK(sr_units_ok(&t, &so, NULL));   /* no units: nothing refused */
+        nd_expr_free(e);
+    }
+    sr_ops_free(&so);
+}
+
 /* Rinzel's INa with mInf as a primitive: the 13-node form from one of seeds 1–3, and gNa
    read back from the recovered expression within 1 %: f(V, 0) − f(V, 1) =
    gNa·1.1·mInf(V)³·(V − ENa). */
