@@ -37,7 +37,7 @@ enum { MAX_SEEDS = 32, MAX_ROWS = 16 };
 typedef struct row {
     const char *name;
     int ok, seeds;
-    double wall;   /* median, one thread */
+    double cpu;    /* median CPU time of a one-thread search: an idle core's wall time */
 } row;
 
 static row rows[MAX_ROWS];
@@ -98,12 +98,18 @@ static void run(const sr_problem *p, int seeds)
         nd_symreg_result_free(r1);
         nd_symreg_result_free(r2);
     }
-    double m1 = median(t1, seeds), m2 = one_thread ? NAN : median(t2, seeds);
-    printf("%-8s %3d/%-3d %6ld %9.0f %9.2f %9.2f %9.2f %7.2fx %6.2f   %s\n", p->name, ok, seeds,
-           p->iters, median(gens, seeds), median(c1, seeds), m1, m2, m1 / m2,
-           median(busy, seeds), one_thread ? "-" : same ? "yes" : "NO");
+    double m1 = median(t1, seeds);
+    printf("%-8s %3d/%-3d %6ld %9.0f %9.2f %9.2f", p->name, ok, seeds, p->iters,
+           median(gens, seeds), median(c1, seeds), m1);
+    if (one_thread) {
+        printf(" %9s %8s %6s   %s\n", "-", "-", "-", "-");
+    } else {
+        double m2 = median(t2, seeds);
+        printf(" %9.2f %7.2fx %6.2f   %s\n", m2, m1 / m2, median(busy, seeds),
+               same ? "yes" : "NO");
+    }
     fflush(stdout);
-    if (nrows < MAX_ROWS) rows[nrows++] = (row){p->name, ok, seeds, m1};
+    if (nrows < MAX_ROWS) rows[nrows++] = (row){p->name, ok, seeds, median(c1, seeds)};
     nd_model_free(m);
 }
 
@@ -184,21 +190,21 @@ static const struct { const char *name; int seconds; const char *eureqa; } aif[]
 static void published(void)
 {
     printf("\nbeside what is published for the same equations (ours: seeds recovering within "
-           "the budget, median wall time of a 1-thread search; AI Feynman: solution time,\n"
+           "the budget, median CPU time of a 1-thread search; AI Feynman: solution time,\n"
            "Udrescu & Tegmark 2020 Tables 4-5, with dimensional analysis, on their machine):\n\n");
-    printf("%-9s %9s %11s   %16s %15s\n", "equation", "ours", "ours time", "AI Feynman time",
+    printf("%-9s %9s %11s   %16s %15s\n", "equation", "ours", "ours CPU", "AI Feynman time",
            "Eureqa solved");
     for (int i = 0; i < nrows; i++)
         for (size_t k = 0; k < sizeof aif / sizeof aif[0]; k++)
             if (strcmp(rows[i].name, aif[k].name) == 0)
                 printf("%-9s %5d/%-3d %9.2f s   %14d s %15s\n", rows[i].name, rows[i].ok,
-                       rows[i].seeds, rows[i].wall, aif[k].seconds, aif[k].eureqa);
+                       rows[i].seeds, rows[i].cpu, aif[k].seconds, aif[k].eureqa);
     printf("\n  Udrescu & Tegmark 2020: AI Feynman solves all 100 Feynman equations, Eureqa 71.\n"
            "  La Cava et al. 2021 (SRBench): no per-equation rate found; its aggregate "
            "symbolic solution rates on the ground-truth\n"
-           "  problems at noise 0 (10 seeds, up to 8 h per fit), as quoted by later work: "
-           "AIFeynman about 54-56 %%, GP-GOMEA 27 %%,\n"
-           "  AFP_FE 26 %%, ITEA 21 %%, AFP 21 %%, DSR 20 %%, Operon 16 %%, gplearn 16 %% "
+           "  problems at noise 0 (10 trials, up to 8 h per fit), quoted secondhand by later "
+           "work: AIFeynman about 54-56 %%,\n"
+           "  the best genetic programming (GP-GOMEA, AFP_FE) near 26-27 %% "
            "(see docs/science.md).\n"
            "  Cranmer 2023 (PySR): reports EmpiricalBench, not Feynman rates.\n");
 }
