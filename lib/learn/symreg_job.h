@@ -37,8 +37,9 @@ typedef struct nd_symreg_job {
 void nd_symreg_job_clear(nd_symreg_job *job);
 
 /* The samples of column `target` of ds against the columns inputs[0..n) (n 0: every
-   column but t and the target), with the columns' units for the dimension check. NameError for a missing column, ValueError for the target
-   among the inputs, too many inputs or fewer than 5 rows; ENOMEM. */
+   column but t and the target), with the columns' units for the dimension check.
+   NameError for a missing column, ValueError for the target among the inputs, too many
+   inputs or fewer than 5 rows; ENOMEM. */
 nd_status nd_symreg_job_dataset(nd_symreg_job *job, const nd_dataset *ds, const char *target,
                                 const char *const *inputs, size_t n, nd_error *err);
 

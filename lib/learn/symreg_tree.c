@@ -170,11 +170,11 @@ static int collapse(nd_rng *rng, sr_tree *t)
     return sr_splice(t, i, sr_subtree_end(t, i), &one, 1, ND_SYMREG_MAX_SIZE);
 }
 
-/* The pairs f(g(x)) = x (for x where both are defined) that wrap can insert, outer first:
-   sqrt(x^2), 1/(1/x), -(-x), log(exp(x)). */
-static const int inverse_pair[][2] = {
-    {SR_SQRT, SR_POW2}, {SR_INV, SR_INV}, {SR_NEG, SR_NEG}, {SR_LOG, SR_EXP},
-};
+/* The pairs f(g(x)) = x (for x where both are defined) that wrap can insert, outer first.
+   Only sqrt(x^2): the other pairs do not survive to be distributed — the simplifier folds
+   -(-x) at once, 1/(1/x) becomes a division, which distribute does not enter, and
+   log(exp(x)) breaks the nesting rule. */
+static const int inverse_pair[][2] = {{SR_SQRT, SR_POW2}};
 
 static int allowed_code(const sr_ops *ops, int code)
 {
@@ -183,13 +183,13 @@ static int allowed_code(const sr_ops *ops, int code)
     return -1;
 }
 
-/* Wraps node i's subtree x in an operator and its inverse, f(g(x)), which leaves the value
-   unchanged: a neutral step after which distribute can move g inside x (x + y →
-   sqrt((x + y)^2) → sqrt(x^2 + y^2)), a change no single mutation makes and whose
-   intermediate forms are far less accurate than either end. */
+/* Wraps a random node's subtree x in an operator and its inverse, f(g(x)), which leaves
+   the value unchanged (for x ≥ 0): a neutral step after which distribute can move g inside
+   x (x + y → sqrt((x + y)^2) → sqrt(x^2 + y^2)), a change no single mutation makes and
+   whose intermediate forms are far less accurate than either end. */
 static int wrap(const sr_ops *ops, int maxsize, nd_rng *rng, sr_tree *t)
 {
-    int pairs[4][2], np = 0;
+    int pairs[sizeof inverse_pair / sizeof inverse_pair[0]][2], np = 0;
     for (size_t k = 0; k < sizeof inverse_pair / sizeof inverse_pair[0]; k++) {
         int f = allowed_code(ops, inverse_pair[k][0]), g = allowed_code(ops, inverse_pair[k][1]);
         if (f >= 0 && g >= 0) pairs[np][0] = f, pairs[np++][1] = g;
