@@ -43,7 +43,9 @@ static void snap(const sr_world *w, sr_island *isl, sr_tree *t, sr_scratch *s)
     if (at < 0) return;
     sr_tree u = *t;
     u.nodes[at].c = 0;
-    if (sr_simplify(&u, &w->ops, w->vars, w->nvars, w->o->maxsize) != 0 || u.n >= t->n) return;
+    if (sr_simplify(&u, &w->ops, w->vars, w->nvars, w->o->maxsize) != 0 || u.n >= t->n ||
+        !sr_units_ok(&u, &w->ops, w->dims))   /* c·V + n with c = 0 is V + n */
+        return;
     isl->evals += sr_fit(&u, &w->ops, w->X, w->y, s, FIT_ITERS) > 0;
     if (u.loss <= t->loss * (1 + 1e-9) + 1e-30 * w->var_y) *t = u;
 }

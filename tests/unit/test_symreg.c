@@ -188,6 +188,36 @@ TEST(symreg_units_refuse_mixed_dimensions)
         CHECK(sr_units_ok(&t, &so, NULL));   /* no units: nothing refused */
         nd_expr_free(e);
     }
+    /* A search with the units on data that are numerically V + n: the 3-node V + n would
+       fit exactly but mixes mV with a pure number; the front must hold no such expression
+       (each read back and checked) and reach the data exactly in a consistent form of at
+       least 5 nodes (V + c·n, c fitted to 1). */
+    enum { ROWS = 60 };
+    double X[ROWS * 3], y[ROWS];
+    for (int i = 0; i < ROWS; i++) {
+        double V = -80 + 2 * i, n = 0.1 + 0.013 * i, I = 5 * sin(0.3 * i);
+        X[3 * i] = V, X[3 * i + 1] = n, X[3 * i + 2] = I;
+        y[i] = V + n;
+    }
+    o.units = units;
+    o.iters = 20;
+    o.islands = 2;
+    o.population = 16;
+    o.threads = 1;
+    nd_symreg_result *r = nd_symreg_run(X, y, ROWS, vars, 3, &o, &err);
+    CHECK(r && r->nfront > 1);
+    if (r) {
+        const nd_symreg_entry *last = &r->front[r->nfront - 1];
+        printf("  with units, V + n is written %s (size %d)\n", last->text, last->size);
+        CHECK(last->nrmse < 1e-9 && last->size >= 5);
+    }
+    for (size_t k = 0; r && k < r->nfront; k++) {
+        sr_tree t;
+        CHECK(sr_from_expr(r->front[k].expr, &so, vars, 3, ND_SYMREG_MAX_SIZE, &t) == 0);
+        if (!sr_units_ok(&t, &so, dims))
+            nd_test_fail(__FILE__, __LINE__, "on the front: %s", r->front[k].text);
+    }
+    nd_symreg_result_free(r);
     sr_ops_free(&so);
 }
 
