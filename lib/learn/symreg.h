@@ -43,6 +43,11 @@ typedef struct nd_symreg_options {
     size_t max_rows;               /* rows the search uses, evenly spaced (default 256) */
     double stop_error;             /* stop when an expression's relative RMS error is below
                                       it (default 1e-9; 0: run every generation) */
+    const char *const *units;      /* optional, one per input: its unit ("ms", "mV", "pA",
+                                      "uA/cm^2", "1" for none; NULL or another: unknown).
+                                      Candidates that add inputs of different known
+                                      dimensions, or take exp, log, sin, cos, tanh of a
+                                      dimensional one, are refused (symreg_units.c) */
     const atomic_int *interrupt;   /* optional: stops at the next generation, front kept */
     /* Optional: called on the calling thread after every migration with the front so far
        and the generations done out of the total. */

@@ -44,8 +44,12 @@ static int fill_entry(const sr_world *w, const sr_tree *t, double mse, double va
 {
     sr_tree r = *t;
     round_consts(&r);
-    /* Fitted signs may leave n + (-0.8) behind; the simplifier writes n - 0.8. */
+    /* Fitted signs may leave n + (-0.8) behind; the simplifier writes n - 0.8. A constant
+       rounded to 1 that carries a unit (V + 1·n, the 1 in mV) is kept: simplified away it
+       would show V + n, which the units refuse. */
+    sr_tree rounded = r;
     sr_simplify(&r, &w->ops, w->vars, w->nvars, ND_SYMREG_MAX_SIZE);
+    if (!sr_units_ok(&r, &w->ops, w->dims)) r = rounded;
     e->size = r.n;
     e->mse = mse;
     e->nrmse = sqrt(mse / var);

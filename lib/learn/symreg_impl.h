@@ -91,6 +91,26 @@ int sr_nesting_ok(const sr_tree *t, const sr_ops *ops);
    expression engine's simplifier leaves alone; returns how many it replaced. */
 int sr_cancel(sr_tree *t, const sr_ops *ops);
 
+/* ---- dimensions (symreg_units.c) ---- */
+
+/* Exponents of time, potential, current and current density. */
+enum { SR_NDIMS = 4 };
+
+/* An input's dimension: known (exponents) or not (no unit, or one not understood). */
+typedef struct sr_dim {
+    int known;
+    signed char e[SR_NDIMS];
+} sr_dim;
+
+/* dims[j] from units[j] ("ms", "mV", "pA", "uA/cm^2", … as lib/data/units.h reads them;
+   "1" dimensionless; NULL, "" or another: unknown). units may be NULL (all unknown). */
+void sr_dims_from_units(const char *const *units, size_t nvars, sr_dim *dims);
+
+/* 0 when t adds or subtracts two subtrees of known, different dimensions or applies exp,
+   log, sin, cos or tanh to a known dimensional one (constants make a term's dimension
+   free); 1 otherwise, and always when dims is NULL. */
+int sr_units_ok(const sr_tree *t, const sr_ops *ops, const sr_dim *dims);
+
 /* ---- expressions (symreg_expr.c) ---- */
 
 /* t as an expression over vars, constants exact; NULL on ENOMEM. */
@@ -150,6 +170,7 @@ typedef struct sr_world {
     size_t rows, nvars;
     const char *const *vars;
     double var_y;               /* variance of y over the rows (at least tiny) */
+    const sr_dim *dims;         /* the inputs' dimensions, or NULL: none known */
     const double **fncache;     /* as sr_scratch.fncache, over the search rows */
 } sr_world;
 

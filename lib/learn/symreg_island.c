@@ -43,7 +43,9 @@ static void snap(const sr_world *w, sr_island *isl, sr_tree *t, sr_scratch *s)
     if (at < 0) return;
     sr_tree u = *t;
     u.nodes[at].c = 0;
-    if (sr_simplify(&u, &w->ops, w->vars, w->nvars, w->o->maxsize) != 0 || u.n >= t->n) return;
+    if (sr_simplify(&u, &w->ops, w->vars, w->nvars, w->o->maxsize) != 0 || u.n >= t->n ||
+        !sr_units_ok(&u, &w->ops, w->dims))   /* c·V + n with c = 0 is V + n */
+        return;
     isl->evals += sr_fit(&u, &w->ops, w->X, w->y, s, FIT_ITERS) > 0;
     if (u.loss <= t->loss * (1 + 1e-9) + 1e-30 * w->var_y) *t = u;
 }
@@ -52,6 +54,10 @@ static void snap(const sr_world *w, sr_island *isl, sr_tree *t, sr_scratch *s)
 static void finish(const sr_world *w, sr_island *isl, sr_tree *t, sr_scratch *s)
 {
     sr_simplify(t, &w->ops, w->vars, w->nvars, w->o->maxsize);
+    if (!sr_units_ok(t, &w->ops, w->dims)) {   /* refused: never scored, never kept */
+        t->loss = t->score = INFINITY;
+        return;
+    }
     isl->evals += sr_fit(t, &w->ops, w->X, w->y, s, FIT_ITERS) > 0;
     for (int k = 0; k < 3 && isfinite(t->loss); k++) {
         int n = t->n;
@@ -72,7 +78,7 @@ void sr_island_init(const sr_world *w, sr_island *isl, uint64_t seed, sr_scratch
         sr_tree *t = &isl->pop[k];
         for (int tries = 0; tries < 20; tries++) {
             t->n = sr_random(&w->ops, (int)w->nvars, &isl->rng, max, t->nodes);
-            if (sr_nesting_ok(t, &w->ops)) break;
+            if (sr_nesting_ok(t, &w->ops) && sr_units_ok(t, &w->ops, w->dims)) break;
         }
         t->birth = isl->clock++;
         finish(w, isl, t, s);

@@ -52,7 +52,9 @@ nd_status nd_symreg_job_dataset(nd_symreg_job *job, const nd_dataset *ds, const 
         const double *col = nd_ds_col(ds, (size_t)cols[j]);
         for (size_t i = 0; i < rows; i++) job->X[i * nv + j] = col[i];
         job->vars[j] = nd_ds_name(ds, (size_t)cols[j]);
+        job->units[j] = nd_ds_unit(ds, (size_t)cols[j]);
     }
+    job->opt.units = job->units;
     memcpy(job->y, nd_ds_col(ds, (size_t)ty), rows * sizeof(double));
     job->rows = rows;
     job->nvars = nv;

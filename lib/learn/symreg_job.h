@@ -27,6 +27,7 @@ typedef struct nd_symreg_job {
     /* the samples */
     size_t rows, nvars;
     const char *vars[ND_SYMREG_MAX_VARS];
+    const char *units[ND_SYMREG_MAX_VARS];   /* a dataset's column units (opt.units) */
     double *X, *y;                /* rows × nvars (row-major), rows */
     nd_sindy_job sj;              /* a network's samples (its X, Y and vars are used) */
     /* the search */
@@ -37,8 +38,9 @@ typedef struct nd_symreg_job {
 void nd_symreg_job_clear(nd_symreg_job *job);
 
 /* The samples of column `target` of ds against the columns inputs[0..n) (n 0: every
-   column but t and the target). NameError for a missing column, ValueError for the target
-   among the inputs, too many inputs or fewer than 5 rows; ENOMEM. */
+   column but t and the target), with the columns' units for the dimension check.
+   NameError for a missing column, ValueError for the target among the inputs, too many
+   inputs or fewer than 5 rows; ENOMEM. */
 nd_status nd_symreg_job_dataset(nd_symreg_job *job, const nd_dataset *ds, const char *target,
                                 const char *const *inputs, size_t n, nd_error *err);
 

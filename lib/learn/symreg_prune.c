@@ -14,7 +14,8 @@ static int try_variant(const sr_world *w, const sr_tree *t, int i, const sr_node
     *out = *t;
     if (sr_splice(out, i, sr_subtree_end(t, i), src, n, ND_SYMREG_MAX_SIZE) != 0) return -1;
     sr_simplify(out, &w->ops, w->vars, w->nvars, w->o->maxsize);
-    if (out->n >= t->n || !sr_nesting_ok(out, &w->ops)) return -1;
+    if (out->n >= t->n || !sr_nesting_ok(out, &w->ops) || !sr_units_ok(out, &w->ops, w->dims))
+        return -1;
     sr_fit(out, &w->ops, w->X, w->y, s, 20);
     return out->loss <= tol ? 0 : -1;
 }

@@ -1,13 +1,20 @@
 /* The search: islands evolving in parallel between migrations at fixed generations, with
    the merge of their halls of fame, the stop test and the progress report done on the
-   calling thread in island order, so the thread count never changes the front. */
+   calling thread in island order, so the thread count never changes the front.
+
+   Under a distributed run (lib/base/dist.h) the islands are divided over the ranks by
+   nd_pool_run_dist (island i on rank i mod size, every epoch, so an island's population
+   and random stream never leave its rank); after each epoch every island's hall of fame
+   travels to every rank as its record, so each rank merges the same halls in the same
+   order, migrates the same way and ends with the serial run's front, byte for byte. */
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include <time.h>
 
-#include "pool.h"
+#include "pool_dist.h"
 #include "symreg_impl.h"
 
 static double now(void)
@@ -53,6 +60,11 @@ static void worker_free(void *p)
     free(wk);
 }
 
+/* An island's record: its evaluations, then its hall of fame's bytes (the same build on
+   every rank, so the bytes mean the same thing everywhere). */
+enum { REC_HOF = 1 };
+#define REC_SIZE (REC_HOF + (sizeof(sr_hof) + sizeof(double) - 1) / sizeof(double))
+
 static nd_status island_eval(void *p, size_t i, double *out, nd_error *err)
 {
     (void)err;
@@ -63,8 +75,31 @@ static nd_status island_eval(void *p, size_t i, double *out, nd_error *err)
         sr_island_init(&s->w, isl, nd_rng_derive(s->w.o->seed, i), &wk->scratch);
     else
         sr_island_run(&s->w, isl, s->gens, &wk->scratch, s->interrupt);
-    out[0] = 0;
+    out[0] = (double)isl->evals;
+    memcpy(out + REC_HOF, &isl->hof, sizeof isl->hof);
     return ND_OK;
+}
+
+static void island_label(void *ctx, size_t i, char *buf, size_t cap)
+{
+    (void)ctx;
+    snprintf(buf, cap, "symreg island %zu", i + 1);
+}
+
+/* Runs one epoch of every island (on this rank's threads, or over the ranks) and gives
+   every rank every island's hall of fame and evaluation count. An island another rank
+   evolved keeps a stale population here, which is never used: it stays that rank's. */
+static nd_status epoch(search *s, nd_pool_job *job, double *recs, nd_error *err)
+{
+    nd_status st = nd_pool_run_dist(job, nd_dist_current(), island_label, NULL, recs, NULL,
+                                    NULL, err);
+    for (unsigned i = 0; i < s->nisl; i++) {
+        const double *r = recs + (size_t)i * REC_SIZE;
+        if (isnan(r[0])) continue;   /* not finished (an interrupt): kept as it was */
+        s->isl[i].evals = (long)r[0];
+        memcpy(&s->isl[i].hof, r + REC_HOF, sizeof s->isl[i].hof);
+    }
+    return st;
 }
 
 static nd_status check(const nd_symreg_options *o, size_t rows, size_t nvars, nd_error *err)
@@ -190,6 +225,11 @@ nd_symreg_result *nd_symreg_run(const double *X, const double *y, size_t rows,
     s.w.nvars = nvars;
     s.interrupt = o->interrupt;
     if (sr_ops_build(&s.w.ops, o, err) != ND_OK) return NULL;
+    sr_dim dims[ND_SYMREG_MAX_VARS];
+    if (o->units) {
+        sr_dims_from_units(o->units, nvars, dims);
+        s.w.dims = dims;
+    }
     double *Xc = NULL, *yc = NULL, *fnstore = NULL, t0 = now();
     nd_symreg_result *res = NULL;
     sr_hof *h = malloc(sizeof *h);
@@ -215,21 +255,21 @@ nd_symreg_result *nd_symreg_run(const double *X, const double *y, size_t rows,
         s.isl[i].npop = o->population;
     }
     sr_hof_clear(h);
-    double dummy[256];
-    double *out = s.nisl <= 256 ? dummy : malloc(s.nisl * sizeof(double));
-    nd_pool_job job = {.npoints = s.nisl, .nout = 1, .threads = o->threads,
+    double *recs = malloc((size_t)s.nisl * REC_SIZE * sizeof(double));
+    nd_pool_job job = {.npoints = s.nisl, .nout = REC_SIZE, .threads = o->threads,
                        .worker_new = worker_new, .worker_free = worker_free,
                        .eval = island_eval, .ctx = &s};
     long done_gens = 0;
     int interrupted = 0, early = 0, smallest = ND_SYMREG_MAX_SIZE + 1, waited = 0;
-    nd_status st = out ? nd_pool_run(&job, out, NULL, NULL, err) : ND_ENOMEM;
+    nd_status st = recs ? epoch(&s, &job, recs, err)
+                        : nd_error_fail(err, ND_ENOMEM, "out of memory");
     s.started = 1;
     if (st == ND_OK) merge(&s, h, &scratch);
     while (st == ND_OK && done_gens < o->iters && !(early = reached(&s, h, &smallest, &waited))) {
         s.gens = (int)(o->iters - done_gens < o->migrate_every ? o->iters - done_gens
                                                                  : o->migrate_every);
         job.interrupt = o->interrupt;
-        st = nd_pool_run(&job, out, NULL, NULL, err);
+        st = epoch(&s, &job, recs, err);
         merge(&s, h, &scratch);
         if (st == ND_EINTERRUPT || (o->interrupt && atomic_load(o->interrupt))) {
             interrupted = 1;
@@ -245,7 +285,7 @@ nd_symreg_result *nd_symreg_run(const double *X, const double *y, size_t rows,
             nd_symreg_result_free(snap);
         }
     }
-    if (out != dummy) free(out);
+    free(recs);
     if (st != ND_OK) goto done;
     if (!(res = sr_result_build(&s.w, h, X, y, rows))) {
         nd_error_fail(err, ND_ENOMEM, "out of memory");

@@ -1,6 +1,7 @@
 /* Trees in prefix order and the variations of genetic programming: random growth, point
    mutation, subtree replacement, insertion and deletion of a node, constant perturbation
-   and subtree crossover (Koza 1992). */
+   and subtree crossover (Koza 1992); and two structural moves, wrapping a subtree in an
+   operator and its inverse and distributing a one-argument operator over a sum. */
 #include <math.h>
 #include <string.h>
 
@@ -169,6 +170,66 @@ static int collapse(nd_rng *rng, sr_tree *t)
     return sr_splice(t, i, sr_subtree_end(t, i), &one, 1, ND_SYMREG_MAX_SIZE);
 }
 
+/* The pairs f(g(x)) = x (for x where both are defined) that wrap can insert, outer first.
+   Only sqrt(x^2): the other pairs do not survive to be distributed — the simplifier folds
+   -(-x) at once, 1/(1/x) becomes a division, which distribute does not enter, and
+   log(exp(x)) breaks the nesting rule. */
+static const int inverse_pair[][2] = {{SR_SQRT, SR_POW2}};
+
+static int allowed_code(const sr_ops *ops, int code)
+{
+    for (int k = 0; k < ops->nallowed; k++)
+        if (ops->op[ops->allowed[k]].code == code) return ops->allowed[k];
+    return -1;
+}
+
+/* Wraps a random node's subtree x in an operator and its inverse, f(g(x)), which leaves
+   the value unchanged (for x ≥ 0): a neutral step after which distribute can move g inside
+   x (x + y → sqrt((x + y)^2) → sqrt(x^2 + y^2)), a change no single mutation makes and
+   whose intermediate forms are far less accurate than either end. */
+static int wrap(const sr_ops *ops, int maxsize, nd_rng *rng, sr_tree *t)
+{
+    int pairs[sizeof inverse_pair / sizeof inverse_pair[0]][2], np = 0;
+    for (size_t k = 0; k < sizeof inverse_pair / sizeof inverse_pair[0]; k++) {
+        int f = allowed_code(ops, inverse_pair[k][0]), g = allowed_code(ops, inverse_pair[k][1]);
+        if (f >= 0 && g >= 0) pairs[np][0] = f, pairs[np++][1] = g;
+    }
+    if (!np) return -1;
+    int k = (int)(nd_rng_next(rng) % (uint64_t)np);
+    int i = random_node(t, rng), end = sr_subtree_end(t, i), len = end - i;
+    sr_node buf[ND_SYMREG_MAX_SIZE + 2];
+    for (int j = 0; j < 2; j++)
+        buf[j] = (sr_node){.kind = SR_OP, .op = (uint8_t)pairs[k][j], .arity = 1};
+    memcpy(buf + 2, &t->nodes[i], (size_t)len * sizeof(sr_node));
+    return sr_splice(t, i, end, buf, len + 2, maxsize);
+}
+
+/* Moves a one-argument operator into a sum or difference: g(a ± b) → g(a) ± g(b). Not an
+   identity: a structural step (with wrap, how a norm sqrt(x^2 + y^2) grows from x + y). */
+static int distribute(const sr_ops *ops, int maxsize, nd_rng *rng, sr_tree *t)
+{
+    int idx[ND_SYMREG_MAX_SIZE], n = 0;
+    for (int i = 0; i + 1 < t->n; i++) {
+        const sr_node *g = &t->nodes[i], *c = &t->nodes[i + 1];
+        if (g->kind == SR_OP && g->arity == 1 && c->kind == SR_OP &&
+            (ops->op[c->op].code == SR_ADD || ops->op[c->op].code == SR_SUB))
+            idx[n++] = i;
+    }
+    if (!n) return -1;
+    int i = idx[nd_rng_next(rng) % (uint64_t)n], end = sr_subtree_end(t, i);
+    int a = i + 2, b = sr_subtree_end(t, a);
+    sr_node buf[ND_SYMREG_MAX_SIZE + 1];
+    int m = 0;
+    buf[m++] = t->nodes[i + 1];
+    buf[m++] = t->nodes[i];
+    memcpy(buf + m, &t->nodes[a], (size_t)(b - a) * sizeof(sr_node));
+    m += b - a;
+    buf[m++] = t->nodes[i];
+    memcpy(buf + m, &t->nodes[b], (size_t)(end - b) * sizeof(sr_node));
+    m += end - b;
+    return sr_splice(t, i, end, buf, m, maxsize);
+}
+
 static int crossover(int maxsize, nd_rng *rng, sr_tree *t, const sr_tree *other)
 {
     int i = random_node(t, rng), end = sr_subtree_end(t, i);
@@ -212,6 +273,8 @@ int sr_vary(const sr_ops *ops, int nvars, int maxsize, nd_rng *rng, const sr_tre
     else if (u < 0.70) rc = insert(ops, nvars, maxsize, rng, t);
     else if (u < 0.78) rc = delete(ops, rng, t);
     else if (u < 0.86) rc = collapse(rng, t);
+    else if (u < 0.90) rc = wrap(ops, maxsize, rng, t);
+    else if (u < 0.94) rc = distribute(ops, maxsize, rng, t);
     else rc = replace_subtree(ops, nvars, maxsize, rng, t);
     return rc == 0 && sr_nesting_ok(t, ops) ? 0 : -1;
 }

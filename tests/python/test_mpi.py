@@ -5,7 +5,8 @@ runs, are masked); the other rank prints nothing; an error in the script is repo
 once and every rank stops, and one met by a single rank is reported by rank 0 instead
 of leaving it waiting; ensembles of fits and of trained networks and the candidates of a
 CMA-ES fit, spread over the ranks the same way, give the serial run's estimates and saved
-networks to the last bit; a rank killed while computing ends the run at once with a
+networks to the last bit; so do the islands of a symbolic regression (island i on rank
+i mod 2, halls of fame exchanged at every migration), whose front is the serial one; a rank killed while computing ends the run at once with a
 message naming the grid point it was on, which must be one of that rank's share (the
 points of odd index: point i goes to rank i mod 2)."""
 
@@ -53,7 +54,8 @@ def run(cmd, cwd):
 # The only part of a serial run's output that changes from run to run: the progress lines
 # of a sweep or a fit (shown when it takes longer than half a second, then every so often).
 TIMES = re.compile(r"^(sweep: (\d+ of \d+ points|stopped after)|fitting: iteration|"
-                   r"CMA-ES: generation|training the ensemble: \d+ of \d+ members).*\n", re.M)
+                   r"CMA-ES: generation|training the ensemble: \d+ of \d+ members|"
+                   r"symreg: generation \d+ of).*\n", re.M)
 
 
 def masked(text):
@@ -148,6 +150,36 @@ def test_ensembles_and_cmaes_on_two_ranks_give_the_serial_results(tmp_path):
     assert len(set(v[:, 0])) == 5
     assert np.all(abs(v[:, 0] - 100) < 5) and np.all(abs(v[:, 1] - 30) < 2)
     assert "20 generations of 6" in serial
+
+
+SYMREG = """use hh_rinzel
+stim step at=5 dur=50 amp=10
+truth = simulate t=30 sample=0.1 terms=true
+eq = symreg truth INa V n functions=[mInf] ops=[add, sub, mul, pow3] iters=40 islands=4 seed=2
+print eq.front
+print eq.error
+"""
+
+
+def test_symreg_islands_on_two_ranks_give_the_serial_front(tmp_path):
+    outs = {}
+    for name, cmd in (("serial", [binary(), "run"]), ("mpi", mpi(2, "run"))):
+        d = tmp_path / name
+        d.mkdir()
+        (d / "sr.nd").write_text(SYMREG)
+        r = run(cmd + ["sr.nd"], d)
+        assert r.returncode == 0, r.stdout + r.stderr
+        outs[name] = r.stdout
+    serial, parallel = outs["serial"], outs["mpi"]
+    assert parallel.count("Pareto front of INa") == 2   # the table and the figure, once
+    assert masked(parallel) == masked(serial)
+    # a real search: 4 islands of 48 over 40 generations, a front of several sizes whose
+    # errors fall (islands 2 and 4 evolved on rank 1 and reached rank 0 through the
+    # exchange: a front built without them would differ from the serial one)
+    assert "40 generations on 4 islands of 48" in serial
+    lines = serial.splitlines()
+    front = [l for l in lines if l.startswith("[")][-1].count('", "') + 1
+    assert front >= 5 and float(lines[-1]) < 0.2, serial
 
 
 def test_an_error_in_the_script_is_reported_once_and_every_rank_stops(tmp_path):

@@ -32,26 +32,26 @@ static double f_ii_6_15b(const double *x)
 const sr_problem sr_fx_feynman[] = {
     /* exp(-θ²/2)/c, c = sqrt(2π): / exp / neg pow2 θ 2 c (7 nodes; c·exp(c·θ²) is 6) */
     {"I.6.2a", 1, {"theta"}, 1, 3, 0, 0, f_i_6_2a, {ARITH, "exp", "pow2"}, 6, NULL, {0}, 0, 7,
-     100, 20, 7},
+     100, 20, 7, 0},
     /* q·(Ef + B·v·sin θ) is 10 nodes; expanded, q·Ef + q·B·v·sin θ, 12 (the simplifier
        does not factor, so either counts) */
     {"I.12.11", 5, {"q", "Ef", "B", "v", "theta"}, 1, 5, 0, 0, f_i_12_11, {ARITH, "sin"}, 5,
-     NULL, {0}, 0, 12, 100, 20, 7},
+     NULL, {0}, 0, 12, 100, 20, 7, 0},
     /* k·x²/2 = c·k·x²: * * c k pow2 x */
     {"I.14.4", 2, {"k", "x"}, 1, 5, 0, 0, f_i_14_4, {ARITH, "pow2"}, 5, NULL, {0}, 0, 6, 100,
-     20, 7},
+     20, 7, 0},
     /* r·F·sin θ: * * r F sin θ */
     {"I.18.12", 3, {"r", "F", "theta"}, 1, 5, 0, 0, f_i_18_12, {ARITH, "sin"}, 5, NULL, {0}, 0,
-     6, 100, 20, 7},
+     6, 100, 20, 7, 0},
     /* P/(4π r²) = c·P/r²: / * c P pow2 r */
     {"II.3.24", 2, {"P", "r"}, 1, 5, 0, 0, f_ii_3_24, {ARITH, "pow2"}, 5, NULL, {0}, 0, 6,
-     100, 20, 7},
+     100, 20, 7, 0},
     /* n·kb·T/V: / * * n kb T V */
     {"I.39.22", 4, {"n", "kb", "T", "V"}, 1, 5, 0, 0, f_i_39_22, {ARITH}, 4, NULL, {0}, 0, 7,
-     100, 20, 7},
+     100, 20, 7, 0},
     /* c·p_d·cos θ·sin θ/(ε·r³): / * * * c p_d cos θ sin θ * epsilon pow3 r (14 nodes) */
     {"II.6.15b", 4, {"epsilon", "p_d", "theta", "r"}, 1, 3, 0, 0, f_ii_6_15b,
-     {ARITH, "sin", "cos", "pow3"}, 7, NULL, {0}, 0, 14, 300, 20, 7},
+     {ARITH, "sin", "cos", "pow3"}, 7, NULL, {0}, 0, 14, 300, 20, 7, 0},
 };
 const size_t sr_fx_nfeynman = sizeof sr_fx_feynman / sizeof sr_fx_feynman[0];
 
@@ -59,7 +59,7 @@ const size_t sr_fx_nfeynman = sizeof sr_fx_feynman / sizeof sr_fx_feynman[0];
    (18 nodes), inputs in [1, 3] as in the Feynman database */
 const sr_problem sr_fx_ii_6_15a = {"II.6.15a", 6, {"epsilon", "p_d", "r", "x", "y", "z"},
                                    1, 3, 0, 0, f_ii_6_15a, {ARITH, "sqrt", "pow2", "pow"}, 7,
-                                   NULL, {0}, 0, 18, 300, 24, 7};
+                                   NULL, {0}, 0, 18, 300, 24, 7, 0};
 
 /* Hodgkin & Huxley (1952), modern convention (rest near -65 mV). */
 static double am(double V) { return 0.1 * (V + 40) / (1 - exp(-(V + 40) / 10)); }
@@ -76,12 +76,19 @@ static double f_ina(const double *x)
 
 /* am(V)/(am(V) + bm(V)), 8 nodes, or an equivalent no larger than 1 - bm/(bm + am), 10. */
 const sr_problem sr_fx_minf = {"mInf", 1, {"V"}, -100, 40, 0, 0, f_minf, {ARITH}, 4, "hh",
-                               {"am", "bm"}, 2, 10, 100, 25, 11};
+                               {"am", "bm"}, 2, 10, 100, 25, 11, 0};
+
+/* mInf with the default operators and no rates as primitives: the closed form
+   1/(1 + 40 e^{−(V+65)/18} (1 − e^{−(V+40)/10})/(V + 40)) is about 21 nodes with exp inside
+   a product inside a division; a logistic c/(c′ + e^{−aV}) (8 nodes) is the sigmoid of V
+   expected, within 1.5 %. size: the largest form accepted. */
+const sr_problem sr_fx_minf_exp = {"mInf-exp", 1, {"V"}, -100, 40, 0, 0, f_minf,
+                                   {ARITH, "exp", "pow2"}, 6, NULL, {0}, 0, 12, 100, 25, 11, 1};
 
 /* c·mInf(V)³·(c' − n)·(V − c''), 13 nodes; V in [-90, 40] mV, n in [0.2, 0.8]. */
 const sr_problem sr_fx_ina = {"INa", 2, {"V", "n"}, -90, 40, 0.2, 0.8, f_ina,
                               {"+", "-", "*", "pow3"}, 4, "hh_rinzel", {"mInf"}, 1, 13, 100,
-                              25, 11};
+                              25, 11, 0};
 
 void sr_fx_sample(const sr_problem *p, size_t rows, uint64_t seed, double noise, double **X,
                   double **y)
@@ -145,6 +152,45 @@ const nd_symreg_entry *sr_fx_exact(const sr_problem *p, const nd_symreg_result *
         if (r->front[k].size <= p->size && sr_fx_fresh_error(p, r->front[k].expr, m) < 1e-6)
             return &r->front[k];
     return NULL;
+}
+
+/* The held-out error of e against p's formula on the grid of sr_fx_sigmoid, or INFINITY
+   when e does not rise monotonically and saturate there. */
+static double sigmoid_error(const sr_problem *p, const nd_expr *e)
+{
+    double se = 0, sy = 0, mean = 0, prev = -INFINITY, lo = NAN, hi = NAN;
+    int n = 0, rising = 1;
+    for (double V = -99.875; V < 40; V += 0.25, n++) mean += p->f(&V);
+    mean /= n;
+    for (double V = -99.875; V < 40; V += 0.25) {
+        double v = sr_fx_eval(p, e, NULL, &V), f = p->f(&V);
+        se += (v - f) * (v - f);
+        sy += (f - mean) * (f - mean);
+        rising &= v >= prev - 1e-12;
+        prev = v;
+        if (V == -99.875) lo = v;
+        hi = v;
+    }
+    return rising && lo < 0.05 && hi > 0.9 && isfinite(se) ? sqrt(se / sy) : INFINITY;
+}
+
+const nd_symreg_entry *sr_fx_sigmoid(const sr_problem *p, const nd_symreg_result *r,
+                                     double *err)
+{
+    for (size_t k = 0; r && k < r->nfront; k++) {
+        const nd_symreg_entry *e = &r->front[k];
+        if (e->size > p->size || !strstr(e->text, "exp(")) continue;
+        *err = sigmoid_error(p, e->expr);
+        if (*err < 0.02) return e;
+    }
+    return NULL;
+}
+
+const nd_symreg_entry *sr_fx_found(const sr_problem *p, const nd_symreg_result *r,
+                                   const nd_model *m)
+{
+    double err;
+    return p->sigmoid ? sr_fx_sigmoid(p, r, &err) : sr_fx_exact(p, r, m);
 }
 
 nd_symreg_result *sr_fx_search(const sr_problem *p, const nd_model *m, double noise,
