@@ -30,11 +30,11 @@ static inline int bench_cmp(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Sorts x[0..n) in place and returns its median (the upper middle for even n). */
+/* Sorts x[0..n) (n >= 1) in place and returns its median. */
 static inline double bench_median(double *x, size_t n)
 {
     qsort(x, n, sizeof *x, bench_cmp);
-    return x[n / 2];
+    return n % 2 ? x[n / 2] : 0.5 * (x[n / 2 - 1] + x[n / 2]);
 }
 
 #endif

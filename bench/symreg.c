@@ -23,6 +23,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "clock.h"
 #include "lib/expr/compile.h"
 #include "lib/expr/lexer.h"
 #include "lib/expr/parse.h"
@@ -44,28 +45,6 @@ static row rows[MAX_ROWS];
 static int nrows;
 static int one_thread;
 
-static double clock_s(clockid_t id)
-{
-    struct timespec ts;
-    clock_gettime(id, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
-
-static double now(void) { return clock_s(CLOCK_MONOTONIC); }
-static double cpu(void) { return clock_s(CLOCK_PROCESS_CPUTIME_ID); }
-
-static int cmp(const void *a, const void *b)
-{
-    double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
-static double median(double *x, int n)
-{
-    qsort(x, (size_t)n, sizeof *x, cmp);
-    return n % 2 ? x[n / 2] : 0.5 * (x[n / 2 - 1] + x[n / 2]);
-}
-
 static int same_front(const nd_symreg_result *a, const nd_symreg_result *b)
 {
     if (!a || !b || a->nfront != b->nfront) return 0;
@@ -83,11 +62,11 @@ static void run(const sr_problem *p, int seeds)
     double t1[MAX_SEEDS], t2[MAX_SEEDS], c1[MAX_SEEDS], busy[MAX_SEEDS], gens[MAX_SEEDS];
     int ok = 0, same = 1;
     for (int s = 0; s < seeds; s++) {
-        double a = now(), ca = cpu();
+        double a = bench_now(), ca = bench_cpu();
         nd_symreg_result *r1 = sr_fx_search(p, m, 0, 1, (uint64_t)s + 1, &err);
-        double b = now(), cb = cpu();
+        double b = bench_now(), cb = bench_cpu();
         nd_symreg_result *r2 = one_thread ? NULL : sr_fx_search(p, m, 0, 2, (uint64_t)s + 1, &err);
-        double c = now(), cc = cpu();
+        double c = bench_now(), cc = bench_cpu();
         t1[s] = b - a;
         t2[s] = c - b;
         c1[s] = cb - ca;
@@ -98,18 +77,18 @@ static void run(const sr_problem *p, int seeds)
         nd_symreg_result_free(r1);
         nd_symreg_result_free(r2);
     }
-    double m1 = median(t1, seeds);
+    double m1 = bench_median(t1, seeds);
     printf("%-8s %3d/%-3d %6ld %9.0f %9.2f %9.2f", p->name, ok, seeds, p->iters,
-           median(gens, seeds), median(c1, seeds), m1);
+           bench_median(gens, seeds), bench_median(c1, seeds), m1);
     if (one_thread) {
         printf(" %9s %8s %6s   %s\n", "-", "-", "-", "-");
     } else {
-        double m2 = median(t2, seeds);
-        printf(" %9.2f %7.2fx %6.2f   %s\n", m2, m1 / m2, median(busy, seeds),
+        double m2 = bench_median(t2, seeds);
+        printf(" %9.2f %7.2fx %6.2f   %s\n", m2, m1 / m2, bench_median(busy, seeds),
                same ? "yes" : "NO");
     }
     fflush(stdout);
-    if (nrows < MAX_ROWS) rows[nrows++] = (row){p->name, ok, seeds, median(c1, seeds)};
+    if (nrows < MAX_ROWS) rows[nrows++] = (row){p->name, ok, seeds, bench_median(c1, seeds)};
     nd_model_free(m);
 }
 
@@ -150,11 +129,11 @@ static void eval_speed(void)
         for (size_t j = 0; j < p->nvars; j++) Xc[j * rows + i] = X[i * p->nvars + j];
     sr_scratch_init(&s, rows);
     enum { N = 20000 };
-    double a = now();
+    double a = bench_now();
     for (int k = 0; k < N; k++) sr_eval(&t, &ops, Xc, &s, 0);
-    double b = now();
+    double b = bench_now();
     for (int k = 0; k < N; k++) sr_eval(&t, &ops, Xc, &s, 1);
-    double c = now();
+    double c = bench_now();
     setenv("NEURODYN_NATIVE", "0", 1);
     const nd_expr *ex[1] = {e};
     nd_code *code = NULL;
@@ -162,10 +141,10 @@ static void eval_speed(void)
         nd_code_free(code);
         code = nd_code_compile(ex, 1, resolve5, (void *)p, &err);
     }
-    double d = now();
+    double d = bench_now();
     for (int k = 0; k < N; k++)
         for (size_t i = 0; i < rows; i++) nd_code_eval(code, X + i * p->nvars, &out);
-    double f = now();
+    double f = bench_now();
     printf("one candidate, 12 nodes, 256 rows: batched %.2f us, batched with the Jacobian "
            "of its %d constants %.2f us; compiled VM row by row %.2f us plus %.1f us to "
            "compile it\n\n", 1e6 * (b - a) / N, sr_nconsts(&t), 1e6 * (c - b) / N,
