@@ -199,6 +199,11 @@ static nd_status regress(const nd_cmd_ctx *ctx, nd_sindy_job *job, nd_error *err
     return st;
 }
 
+static nd_figure *sweep_figure(const void *job, const char *title, char **caption)
+{
+    return nd_sindy_view_sweep(job, title, caption);
+}
+
 /* Shows the equations, the table and the sweep's figure; *model gets the recovered model
    when the statement binds one (NULL with a note when none can be built). */
 static nd_status show(const nd_cmd_ctx *ctx, const nd_sindy_job *job, nd_model **model,
@@ -210,24 +215,17 @@ static nd_status show(const nd_cmd_ctx *ctx, const nd_sindy_job *job, nd_model *
         nd_error merr = {0};
         *model = nd_sindy_job_model(job, &why, &merr);
     }
-    nd_bundle *eqs, *table;
+    nd_bundle *eqs = NULL, *table = NULL;
     nd_status st = nd_sindy_view(job, *model ? job->name : NULL,
                                  ctx->bind && !*model ? nd_sb_str(&why) : NULL, &eqs, &table,
                                  err);
     nd_sb_free(&why);
-    if (st == ND_OK) st = nd_cmd_display(ctx, eqs, err);
-    else nd_bundle_free(eqs);
-    if (st == ND_OK) st = nd_cmd_display(ctx, table, err);
-    else nd_bundle_free(table);
-    if (st == ND_OK && job->sw.n) {
-        char *title = NULL, *caption = NULL;
-        st = nd_learn_plot_title(ctx, "SINDy threshold sweep (Pareto front)", &title, err);
-        nd_figure *fig = st == ND_OK ? nd_sindy_view_sweep(job, title, &caption) : NULL;
-        if (st == ND_OK)
-            st = fig ? nd_learn_plot_show(ctx, fig, caption, NULL, NULL, NULL, err)
-                     : nd_error_fail(err, ND_ENOMEM, "out of memory");
-        free(title);
-        free(caption);
+    if (st != ND_OK) {
+        nd_bundle_free(eqs);
+        nd_bundle_free(table);
+    } else {
+        st = nd_learn_show_found(ctx, eqs, table, "SINDy threshold sweep (Pareto front)",
+                                 job->sw.n ? sweep_figure : NULL, job, err);
     }
     if (st != ND_OK) {
         nd_model_free(*model);

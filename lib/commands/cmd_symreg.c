@@ -166,6 +166,11 @@ static void on_progress(void *p, const nd_symreg_result *front, long gen, long t
     nd_sb_free(&sb);
 }
 
+static nd_figure *front_figure(const void *job, const char *title, char **caption)
+{
+    return nd_symreg_view_figure(job, title, caption);
+}
+
 /* Shows the equation, the front and its figure; *model gets the recovered model when the
    statement binds one. */
 static nd_status show(const nd_cmd_ctx *ctx, symreg_call *sc, nd_model **model, nd_error *err)
@@ -177,24 +182,17 @@ static nd_status show(const nd_cmd_ctx *ctx, symreg_call *sc, nd_model **model, 
         nd_error merr = {0};
         *model = nd_symreg_job_model(job, &why, &merr);
     }
-    nd_bundle *eq, *front;
+    nd_bundle *eq = NULL, *front = NULL;
     nd_status st = nd_symreg_view(job, *model ? job->name : NULL,
                                   job->base && !*model ? nd_sb_str(&why) : NULL, &eq, &front,
                                   err);
     nd_sb_free(&why);
-    if (st == ND_OK) st = nd_cmd_display(ctx, eq, err);
-    else nd_bundle_free(eq);
-    if (st == ND_OK) st = nd_cmd_display(ctx, front, err);
-    else nd_bundle_free(front);
-    if (st == ND_OK && job->res->nfront) {
-        char *title = NULL, *caption = NULL;
-        st = nd_learn_plot_title(ctx, "symreg: Pareto front (error against size)", &title, err);
-        nd_figure *fig = st == ND_OK ? nd_symreg_view_figure(job, title, &caption) : NULL;
-        if (st == ND_OK)
-            st = fig ? nd_learn_plot_show(ctx, fig, caption, NULL, NULL, NULL, err)
-                     : nd_error_fail(err, ND_ENOMEM, "out of memory");
-        free(title);
-        free(caption);
+    if (st != ND_OK) {
+        nd_bundle_free(eq);
+        nd_bundle_free(front);
+    } else {
+        st = nd_learn_show_found(ctx, eq, front, "symreg: Pareto front (error against size)",
+                                 job->res->nfront ? front_figure : NULL, job, err);
     }
     return st;
 }

@@ -170,3 +170,22 @@ nd_status nd_plot_net(const nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     return term ? nd_learn_plot_term(ctx, u, name, term, result, err)
                 : plot_fit(ctx, u, name, result, err);
 }
+
+nd_status nd_learn_show_found(const nd_cmd_ctx *ctx, nd_bundle *eqs, nd_bundle *table,
+                              const char *dflt_title, nd_learn_figure_fn make,
+                              const void *job, nd_error *err)
+{
+    nd_status st = nd_cmd_display(ctx, eqs, err);
+    if (st == ND_OK) st = nd_cmd_display(ctx, table, err);
+    else nd_bundle_free(table);
+    if (st != ND_OK || !make) return st;
+    char *title = NULL, *caption = NULL;
+    st = nd_learn_plot_title(ctx, dflt_title, &title, err);
+    nd_figure *fig = st == ND_OK ? make(job, title, &caption) : NULL;
+    if (st == ND_OK)
+        st = fig ? nd_learn_plot_show(ctx, fig, caption, NULL, NULL, NULL, err)
+                 : nd_error_fail(err, ND_ENOMEM, "out of memory");
+    free(title);
+    free(caption);
+    return st;
+}

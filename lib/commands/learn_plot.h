@@ -21,6 +21,17 @@ nd_status nd_learn_plot_title(const nd_cmd_ctx *ctx, const char *dflt, char **ti
 nd_status nd_learn_plot_show(const nd_cmd_ctx *ctx, nd_figure *fig, const char *caption,
                              const char *key, json_t *value, nd_value **result, nd_error *err);
 
+/* Makes a figure titled title for job, its caption in *caption (malloc'ed); NULL on
+   ENOMEM. */
+typedef nd_figure *(*nd_learn_figure_fn)(const void *job, const char *title, char **caption);
+
+/* Shows an identification as sindy and symreg do: the equations and the table (each
+   freed when it is not shown), then, when make is given, make(job, …)'s figure titled by
+   the title= option or dflt_title. */
+nd_status nd_learn_show_found(const nd_cmd_ctx *ctx, nd_bundle *eqs, nd_bundle *table,
+                              const char *dflt_title, nd_learn_figure_fn make,
+                              const void *job, nd_error *err);
+
 /* `plot NET.TERM …` for network u bound as net_name (learn_plot_term.c). */
 nd_status nd_learn_plot_term(const nd_cmd_ctx *ctx, nd_ude *u, const char *net_name,
                              const char *term, nd_value **result, nd_error *err);
