@@ -123,9 +123,10 @@ static void equation_text(const nd_symreg_job *job, const char *model, const cha
         nd_sb_puts(plain, "  no expression could be evaluated on the samples\n");
         nd_sb_puts(tex, "$$\\text{no expression}$$");
     }
-    nd_sb_printf(plain, "search: %zu expressions on the front, %ld generations on %u islands "
-                 "of %zu, %ld evaluations, seed %llu%s\n", r->nfront, r->generations,
-                 job->opt.islands, job->opt.population, r->evaluations,
+    nd_sb_printf(plain, "search: %zu expression%s on the front, %ld generations on %u island%s "
+                 "of %zu, %ld evaluations, seed %llu%s\n", r->nfront, r->nfront == 1 ? "" : "s",
+                 r->generations, job->opt.islands, job->opt.islands == 1 ? "" : "s",
+                 job->opt.population, r->evaluations,
                  (unsigned long long)job->opt.seed,
                  r->interrupted ? " — interrupted: the front found so far"
                  : r->stopped_early ? " — stopped: an exact expression was found" : "");
