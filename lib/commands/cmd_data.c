@@ -19,28 +19,23 @@
 #include "../language/objects.h"
 #include "../language/target.h"
 
-/* The figure a name shows (a figure value, or a result shown with one), or NULL. */
-static const nd_bundle *figure_arg(const nd_cmd_ctx *ctx, const nd_arg *a)
-{
-    if (a->value->kind != ND_EXPR_NAME) return NULL;
-    return nd_value_figure(nd_ws_get(ctx->ws, a->value->str));
-}
-
-/* Finds what to save: a figure, a network or a dataset (held in *holder). */
+/* Finds what to save in the first argument's value (a name, or an expression such as
+   ens.members[2]): a figure (a figure value, or a result shown with one), a network or a
+   dataset; *holder keeps it alive. */
 static nd_status save_source(const nd_cmd_ctx *ctx, const nd_bundle **fig, nd_ude **net,
                              nd_value **holder, nd_dataset **ds, nd_error *err)
 {
     const nd_arg *a = nd_arg_pos(ctx, 0);
-    if ((*fig = figure_arg(ctx, a)) || (*net = nd_target_ude(ctx, a))) return ND_OK;
-    nd_status st = nd_target_dataset(ctx, a, holder, ds, err);
-    static const char key[] = " a dataset here, not ";
-    char *at = st == ND_ETYPE ? strstr(err->msg, key) : NULL;
-    if (at) {   /* "… expects a dataset, a network or a figure here, not a number" */
-        char rest[sizeof err->msg];
-        snprintf(rest, sizeof rest, "%s", at + sizeof key - 1);
-        snprintf(at, sizeof err->msg - (size_t)(at - err->msg),
-                 " a dataset, a network or a figure here, not %s", rest);
-    }
+    nd_status st = nd_arg_value(ctx, a, holder, err);
+    if (st != ND_OK) return st;
+    if ((*fig = nd_value_figure(*holder)) || (*net = nd_value_as_ude(*holder)) ||
+        (*ds = nd_value_as_dataset(*holder)))
+        return ND_OK;
+    char kind[64];
+    st = nd_arg_error(a, err, ND_ETYPE, "'save' expects a dataset, a network or a figure here, "
+                      "not %s", nd_value_a_type(*holder, kind, sizeof kind));
+    nd_value_unref(*holder);
+    *holder = NULL;
     return st;
 }
 

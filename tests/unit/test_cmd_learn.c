@@ -315,6 +315,13 @@ TEST(cmd_learn_save_load_round_trip)
     CHECK_INT(rec_fixture_run(&f, code), ND_EIO);
     CHECK_INT(rec_fixture_run(&f, "save 3 \"x.json\""), ND_ETYPE);
     CHECK_CONTAINS(f.e.msg, "a dataset, a network or a figure here, not a number");
+    /* a network reached by an expression (as an ensemble's members[k]) saves the same */
+    snprintf(code, sizeof code, "nets = [net, net2]\nsave nets[2] \"%s/n3.json\"\n"
+                                "net3 = load \"%s/n3.json\"", dir, dir);
+    CHECK_INT(rec_fixture_run(&f, code), ND_OK);
+    nd_ude *c = net(&f, "net3");
+    CHECK(a && c && memcmp(nd_mlp_params(nd_ude_net(a)), nd_mlp_params(nd_ude_net(c)),
+                           nd_mlp_nparams(nd_ude_net(a)) * sizeof(double)) == 0);
     nd_tempdir_remove(dir);
     rec_fixture_teardown(&f);
 }
