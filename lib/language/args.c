@@ -35,6 +35,17 @@ const nd_arg *nd_arg_opt(const nd_cmd_ctx *ctx, const char *key)
     return NULL;
 }
 
+/* The binary + or − written "a -b" (one space before the operator, none after it) at the
+   top of e or of its range's lower end: the expression rule reads it as a − b, while the
+   writer of `fi I -1.5..4.5` meant two arguments. NULL when there is none. */
+static const nd_expr *spaced_sign(const nd_expr *e)
+{
+    if (e->kind == ND_EXPR_RANGE) e = e->a;
+    if (e->kind != ND_EXPR_BINARY || (e->op != ND_OP_ADD && e->op != ND_OP_SUB)) return NULL;
+    const nd_expr *l = e->a, *r = e->b;
+    return l->line == r->line && r->col - (l->col + l->span) == 2 ? e : NULL;
+}
+
 nd_status nd_arg_expect(const nd_cmd_ctx *ctx, size_t min, long max, nd_error *err)
 {
     size_t n = nd_arg_count(ctx);
@@ -43,8 +54,15 @@ nd_status nd_arg_expect(const nd_cmd_ctx *ctx, size_t min, long max, nd_error *e
     const nd_arg *extra = n > min ? nd_arg_pos(ctx, (size_t)max) : NULL;
     int line = extra ? extra->line : c->line, col = extra ? extra->col : c->col;
     int span = extra ? extra->span : (int)strlen(c->name);
-    return nd_error_set(err, ND_ESYNTAX, line, col, span, "%s arguments for '%s' (usage: %s)",
-                        n < min ? "too few" : "too many", c->name, ctx->cmd->usage);
+    const nd_expr *sign = NULL;
+    for (size_t i = 0; n < min && !sign && i < n; i++) sign = spaced_sign(nd_arg_pos(ctx, i)->value);
+    char hint[160] = "";
+    if (sign)
+        snprintf(hint, sizeof hint, "; the '%s' at column %d was read as %s inside one "
+                 "argument: to pass two, put a comma before it", nd_expr_op_name(sign->op),
+                 sign->b->col - 1, sign->op == ND_OP_SUB ? "a subtraction" : "an addition");
+    return nd_error_set(err, ND_ESYNTAX, line, col, span, "%s arguments for '%s' (usage: %s)%s",
+                        n < min ? "too few" : "too many", c->name, ctx->cmd->usage, hint);
 }
 
 nd_status nd_arg_error(const nd_arg *arg, nd_error *err, nd_status code, const char *fmt, ...)

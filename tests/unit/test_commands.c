@@ -141,5 +141,10 @@ TEST(commands_argument_helper_errors)
     CHECK_STR(result_text(in, "span 1, 2"), "TypeError 1:6: argument 1 of 'span' expects a range lo..hi, not a number");
     CHECK_STR(result_text(in, "span 1..2, 2"), "TypeError 1:12: argument 2 of 'span' expects a string, not a number");
     CHECK_STR(result_text(in, "span 1..2"), "SyntaxError 1:1: too few arguments for 'span' (usage: span LO..HI TEXT)");
+    /* "x -1..2" is x − 1 .. 2 by the expression rule; the error says where a comma would
+       make it two arguments (and says nothing of "x - 1..2" or "x-1..2") */
+    CHECK_STR(result_text(in, "span x -1..2"), "SyntaxError 1:1: too few arguments for 'span' (usage: span LO..HI TEXT); the '-' at column 8 was read as a subtraction inside one argument: to pass two, put a comma before it");
+    CHECK_STR(result_text(in, "span x - 1..2"), "SyntaxError 1:1: too few arguments for 'span' (usage: span LO..HI TEXT)");
+    CHECK_STR(result_text(in, "span x-1..2"), "SyntaxError 1:1: too few arguments for 'span' (usage: span LO..HI TEXT)");
     nd_interp_free(in);
 }
