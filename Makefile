@@ -193,7 +193,13 @@ pytest: all install
 
 # Every test: C unit tests, the same under ASan+UBSan, the real-client suites, then a short
 # smoke run of every fuzz target (with its regression inputs).
-test: deps all install $(BUILD)/unit-tests $(ASAN_BUILD)/unit-tests $(FUZZ_BINS)
+# The builds run on every core, once deps has installed the packages (a parallel make would
+# otherwise start compiling against headers still being installed).
+NPROC := $(shell nproc 2>/dev/null || echo 1)
+
+test: deps
+	@$(MAKE) --no-print-directory -j$(NPROC) all install $(BUILD)/unit-tests \
+	    $(ASAN_BUILD)/unit-tests $(FUZZ_BINS)
 	@tests/run_all.sh
 
 fuzz-build: $(FUZZ_BINS)

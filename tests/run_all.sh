@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test suite and ends with one line the CI reads: "N passed, N failed".
-# Suites: C unit tests, the same under ASan+UBSan, the real-client Python suites, then a
-# 2-second smoke run of every libFuzzer target with its regression inputs (fuzz/run.sh).
+# Suites: C unit tests, the same under ASan+UBSan (beside the next two), the real-client
+# Python suites, then a 2-second smoke run of every libFuzzer target with its regression
+# inputs (fuzz/run.sh).
 set -u
 cd "$(dirname "$0")/.."
 
@@ -19,13 +20,9 @@ count() {
     failed=$((failed + ${f:-0} + ${e:-0}))
 }
 
-run_suite() {
-    local name=$1; shift
-    local out
-    out=$(mktemp)
-    echo "=== $name"
-    "$@" 2>&1 | tee "$out"
-    local rc=${PIPESTATUS[0]}
+# Counts a finished suite from its output file and exit code.
+settle() {
+    local out=$1 rc=$2
     count "$out"
     if [ "$rc" -ne 0 ]; then
         status=1
@@ -35,10 +32,31 @@ run_suite() {
     rm -f "$out"
 }
 
+run_suite() {
+    local name=$1; shift
+    local out
+    out=$(mktemp)
+    echo "=== $name"
+    "$@" 2>&1 | tee "$out"
+    settle "$out" "${PIPESTATUS[0]}"
+}
+
+# The sanitizer run is single-threaded and the client tests leave a core mostly idle, so
+# the two run side by side; the sanitizer's output is shown when both are done.
+asan_out=$(mktemp)
+asan_rc=$(mktemp)
+( env ASAN_OPTIONS=detect_leaks=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+      build-asan/unit-tests > "$asan_out" 2>&1; echo $? > "$asan_rc" ) &
+asan_pid=$!
+
 run_suite "unit tests" build/unit-tests
-run_suite "unit tests (ASan+UBSan)" env ASAN_OPTIONS=detect_leaks=1 \
-    UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 build-asan/unit-tests
-run_suite "Jupyter client tests" /usr/bin/python3 -m pytest -q -p no:cacheprovider tests/python
+run_suite "Jupyter client tests" /usr/bin/python3 -m pytest -q -p no:cacheprovider \
+    --durations=15 tests/python
+wait "$asan_pid"
+echo "=== unit tests (ASan+UBSan)"
+cat "$asan_out"
+settle "$asan_out" "$(cat "$asan_rc" 2>/dev/null || echo 1)"
+rm -f "$asan_rc"
 run_suite "fuzz smoke (libFuzzer)" fuzz/run.sh --smoke
 
 echo "$passed passed, $failed failed"
