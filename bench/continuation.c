@@ -28,6 +28,7 @@
 #include "clock.h"
 #include "../lib/analysis/continuation.h"
 #include "../lib/analysis/cycles.h"
+#include "../lib/base/blas.h"
 #include "../lib/analysis/equilibria.h"
 #include "../lib/models/model_ivp.h"
 #include "../lib/ode/solve.h"
@@ -111,6 +112,9 @@ static int whole(const char *name, const char *par, double lo, double hi)
 
 int main(void)
 {
+    /* as the kernel does: the small solves here gain nothing from BLAS threads, whose
+       idle spinning would count in the CPU time */
+    nd_blas_threads(1);
     nd_error err = {0};
     nd_model *m = nd_model_builtin("hh", &err);
     if (!m) {
