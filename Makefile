@@ -2,6 +2,9 @@
 
 CC       ?= cc
 PYTHON   := /usr/bin/python3
+# `make run` and `make test` build on every core, once deps has installed the packages (a
+# parallel make would otherwise start compiling against headers still being installed).
+NPROC := $(shell nproc 2>/dev/null || echo 1)
 BUILD    := build
 ASAN_BUILD := build-asan
 
@@ -179,7 +182,8 @@ $(KERNEL_DIR)/docs/index.html: $(wildcard docs/*.md) kernelspec/install_docs.py
 install: $(KERNEL_DIR)/kernel.json $(KERNEL_DIR)/kernel.js $(KERNEL_DIR)/docs/index.html
 	jupyter kernelspec install --user --replace --name neurodyn $(KERNEL_DIR)
 
-run: deps all install
+run: deps
+	@$(MAKE) --no-print-directory -j$(NPROC) all install
 	jupyter notebook --notebook-dir=notebooks $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 unit: $(BUILD)/unit-tests
@@ -193,10 +197,6 @@ pytest: all install
 
 # Every test: C unit tests, the same under ASan+UBSan, the real-client suites, then a short
 # smoke run of every fuzz target (with its regression inputs).
-# The builds run on every core, once deps has installed the packages (a parallel make would
-# otherwise start compiling against headers still being installed).
-NPROC := $(shell nproc 2>/dev/null || echo 1)
-
 test: deps
 	@$(MAKE) --no-print-directory -j$(NPROC) all install $(BUILD)/unit-tests \
 	    $(ASAN_BUILD)/unit-tests $(FUZZ_BINS)
