@@ -113,6 +113,20 @@ TEST(symreg_minf_sigmoid_from_closed_form)
 
 /* The simplifier leaves a/a and a − a alone; symreg cancels them (identical subtrees,
    constants included) before simplifying, so am(V)/am(V)·x is x at once. */
+/* Parses text and builds its tree in *t (the test fails when either step does); returns
+   the parsed expression for the caller to free. */
+static nd_expr *parse_tree(const char *text, const sr_ops *so, const char *const *vars,
+                           size_t nvars, sr_tree *t)
+{
+    nd_tokens toks;
+    size_t pos = 0;
+    CHECK(nd_lex_all(text, strlen(text), 1, 1, &toks, NULL) == ND_OK);
+    nd_expr *e = nd_expr_parse(&toks, &pos, NULL);
+    nd_lex_free(&toks);
+    CHECK(e && sr_from_expr(e, so, vars, nvars, ND_SYMREG_MAX_SIZE, t) == 0);
+    return e;
+}
+
 TEST(symreg_cancels_identical_operands)
 {
     static const char *const vars[2] = {"x", "y"};
@@ -129,13 +143,8 @@ TEST(symreg_cancels_identical_operands)
     nd_error err = {0};
     CHECK(sr_ops_build(&so, &o, &err) == ND_OK);
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
-        nd_tokens toks;
-        size_t pos = 0;
-        CHECK(nd_lex_all(cases[k].in, strlen(cases[k].in), 1, 1, &toks, NULL) == ND_OK);
-        nd_expr *e = nd_expr_parse(&toks, &pos, NULL);
-        nd_lex_free(&toks);
         sr_tree t;
-        CHECK(e && sr_from_expr(e, &so, vars, 2, ND_SYMREG_MAX_SIZE, &t) == 0);
+        nd_expr *e = parse_tree(cases[k].in, &so, vars, 2, &t);
         CHECK(sr_simplify(&t, &so, vars, 2, ND_SYMREG_MAX_SIZE) == 0);
         nd_expr *back = sr_to_expr(&t, &so, vars);
         nd_sb sb;
@@ -175,13 +184,8 @@ TEST(symreg_units_refuse_mixed_dimensions)
     sr_dim dims[3];
     sr_dims_from_units(units, 3, dims);
     for (size_t k = 0; k < sizeof cases / sizeof cases[0]; k++) {
-        nd_tokens toks;
-        size_t pos = 0;
-        CHECK(nd_lex_all(cases[k].in, strlen(cases[k].in), 1, 1, &toks, NULL) == ND_OK);
-        nd_expr *e = nd_expr_parse(&toks, &pos, NULL);
-        nd_lex_free(&toks);
         sr_tree t;
-        CHECK(e && sr_from_expr(e, &so, vars, 3, ND_SYMREG_MAX_SIZE, &t) == 0);
+        nd_expr *e = parse_tree(cases[k].in, &so, vars, 3, &t);
         if (sr_units_ok(&t, &so, dims) != cases[k].ok)
             nd_test_fail(__FILE__, __LINE__, "%s: %s expected", cases[k].in,
                          cases[k].ok ? "accepted" : "refused");
