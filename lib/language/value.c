@@ -156,21 +156,6 @@ int nd_record_add(nd_value *r, const char *name, nd_value *v)
     return 0;
 }
 
-int nd_record_add_number(nd_value *r, const char *name, double x)
-{
-    return nd_record_add(r, name, nd_value_number(x));
-}
-
-int nd_record_add_vector(nd_value *r, const char *name, const double *x, size_t n)
-{
-    return nd_record_add(r, name, nd_value_vector(x, n));
-}
-
-int nd_record_add_string(nd_value *r, const char *name, const char *s)
-{
-    return nd_record_add(r, name, nd_value_string(s));
-}
-
 nd_value *nd_record_get(const nd_value *r, const char *name)
 {
     if (r->kind != ND_VAL_RECORD) return NULL;

@@ -86,11 +86,6 @@ nd_value *nd_value_record(const char *type, nd_bundle *view);
    0, or -1 on ENOMEM. */
 int nd_record_add(nd_value *r, const char *name, nd_value *v);
 
-/* nd_record_add of a number, a vector of n numbers, a string; 0, or -1 on ENOMEM. */
-int nd_record_add_number(nd_value *r, const char *name, double x);
-int nd_record_add_vector(nd_value *r, const char *name, const double *x, size_t n);
-int nd_record_add_string(nd_value *r, const char *name, const char *s);
-
 /* Returns record r's field called name (borrowed), or NULL when r has none. */
 nd_value *nd_record_get(const nd_value *r, const char *name);
 
