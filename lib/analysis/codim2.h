@@ -84,16 +84,14 @@ typedef struct nd_c2_options {
        samples and start); max_period: an LPC curve ends where the period exceeds this
        times the first's (0: 20) */
     size_t lpc_samples;    /* 0: 8; SIZE_MAX: no simulations */
-    double lpc_start;      /* finite: simulate there (as continue's from=VALUE); 0 counts as
-                              a value only when lpc_start_set */
-    int lpc_start_set;
+    double lpc_start;      /* finite: simulate there (as continue's from=VALUE); NAN: no */
     double lpc_max_period;
     /* Called between steps; a non-OK status (an interrupt) stops the work with it. */
     nd_status (*check)(void *ctx, nd_error *err);
     void *check_ctx;
 } nd_c2_options;
 
-/* Fills o with the defaults. */
+/* Fills o with the defaults (all zero, lpc_start NAN). */
 void nd_c2_options_default(nd_c2_options *o);
 
 /* Continues the curves of kinds (ND_C2_HOPF | ND_C2_FOLD | ND_C2_LPC) of m in parameters

@@ -1,12 +1,14 @@
 /* The two-parameter result's storage, names and freeing. */
 #include "codim2_impl.h"
 
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 void nd_c2_options_default(nd_c2_options *o)
 {
     memset(o, 0, sizeof *o);
+    o->lpc_start = NAN;
 }
 
 static char *dup(const char *s)

@@ -27,7 +27,7 @@ static void cycle_options(const nd_c2_options *o, nd_cycle_options *co)
     nd_cycle_options_default(co);
     co->from_hopf = 1;
     co->samples = o->lpc_samples;
-    if (o->lpc_start_set) co->start = o->lpc_start;
+    co->start = o->lpc_start;
     co->check = check_interrupt;
     co->check_ctx = (void *)o;
 }

@@ -99,9 +99,8 @@ static nd_status run_continue(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
         nd_cycle_options_default(&co);
         co.check = check_interrupt;
         co.check_ctx = ctx;
-        int given = 0;
-        if ((st = nd_cont_read_from(ctx, "the parameter", &co.samples, &co.start, &given,
-                                    err)) != ND_OK ||
+        if ((st = nd_cont_read_from(ctx, "the parameter", &co.samples, &co.start, err)) !=
+                ND_OK ||
             (st = nd_bif_continue_cycles(mo->model, r, &co, err)) != ND_OK) {
             nd_bif_free(r);
             return st;

@@ -80,7 +80,7 @@ static nd_status read_kinds(nd_cmd_ctx *ctx, int *kinds, size_t *npos, nd_error 
 }
 
 nd_status nd_cont_read_from(nd_cmd_ctx *ctx, const char *param, size_t *samples,
-                            double *start, int *given, nd_error *err)
+                            double *start, nd_error *err)
 {
     const nd_arg *a = nd_arg_opt(ctx, "from");
     if (!a) return ND_OK;
@@ -96,7 +96,6 @@ nd_status nd_cont_read_from(nd_cmd_ctx *ctx, const char *param, size_t *samples,
         if (hopf) *samples = SIZE_MAX;
         return ND_OK;
     }
-    *given = 1;
     return nd_arg_number(ctx, a, start, err);
 }
 
@@ -145,8 +144,8 @@ nd_status nd_cont2_cmd_run(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     o.max_points = (size_t)maxp;
     o.check = check_interrupt;
     o.check_ctx = ctx;
-    if ((st = nd_cont_read_from(ctx, "the first parameter", &o.lpc_samples, &o.lpc_start,
-                                &o.lpc_start_set, err)) != ND_OK) {
+    st = nd_cont_read_from(ctx, "the first parameter", &o.lpc_samples, &o.lpc_start, err);
+    if (st != ND_OK) {
         free(title);
         return st;
     }

@@ -15,8 +15,8 @@ nd_status nd_cont2_cmd_run(nd_cmd_ctx *ctx, nd_value **result, nd_error *err);
 
 /* Reads from=, where a cycle continuation looks for cycles: hopf (only the branches from
    Hopf points: *samples = SIZE_MAX), simulation (the default: nothing changes) or a value
-   of the parameter (*start, *given = 1); param names that parameter in the error. */
+   of the parameter (*start); param names that parameter in the error. */
 nd_status nd_cont_read_from(nd_cmd_ctx *ctx, const char *param, size_t *samples,
-                            double *start, int *given, nd_error *err);
+                            double *start, nd_error *err);
 
 #endif
