@@ -214,7 +214,6 @@ static double rerun(nd_server *s, const nd_msg *parent, int interact, size_t k, 
     nd_sink sink = nd_display_sink(&out);
     nd_error err;
     double applied = value;
-    nd_interp_clear_interrupt(s->interp);
     nd_status st = nd_interp_interact(s->interp, interact, k, value, quick, &sink, &applied, &err);
     nd_cell_output_clear(&out);
     if (st != ND_OK)
@@ -227,7 +226,9 @@ void nd_comm_settle(nd_server *s, int now)
     owed_run *o = &s->comms->owed;
     if (!o->active || (!now && now_seconds() < o->due)) return;
     o->active = 0;
-    /* Not an answer to any request: a status of its own, and no parent. */
+    /* Not an answer to any request: a status of its own, and no parent. An interrupt from
+       before is dropped (shell requests are cleared the same way in nd_handle_request). */
+    nd_interp_clear_interrupt(s->interp);
     nd_server_status(s, NULL, "busy");
     rerun(s, NULL, o->interact, o->slider, o->value, 0);
     nd_server_status(s, NULL, "idle");

