@@ -43,7 +43,8 @@ def env():
 
 
 def mpi(n, *args):
-    return [MPIRUN, "--allow-run-as-root", "--oversubscribe", "-np", str(n), binary(), *args]
+    return [MPIRUN, "--allow-run-as-root", "--oversubscribe", "--mca", "pml", "ob1", "-np", str(n),
+            binary(), *args]
 
 
 def run(cmd, cwd):
