@@ -62,23 +62,14 @@ static nd_status read_bounds(const nd_cmd_ctx *ctx, const char *key, size_t np, 
     for (size_t i = 0; i < np; i++) out[i] = none;
     const nd_arg *a = nd_arg_opt(ctx, key);
     if (!a) return ND_OK;
-    nd_value *v;
-    nd_status st = nd_arg_value(ctx, a, &v, err);
-    if (st != ND_OK) return st;
-    /* A number, a vector, or a list of numbers ([130] is a list of one). */
-    size_t n = v->kind == ND_VAL_VECTOR ? v->as.vec.n : v->kind == ND_VAL_NUMBER ? 1
-             : v->kind == ND_VAL_LIST ? v->as.list.n : 0;
-    for (size_t i = 0; v->kind == ND_VAL_LIST && i < n; i++)
-        if (v->as.list.items[i]->kind != ND_VAL_NUMBER) n = 0;
-    if (n != np)
+    double *x;
+    size_t n;
+    nd_status st = nd_arg_numbers(ctx, a, &x, &n, err);
+    if (st == ND_OK && n != np)
         st = nd_arg_error(a, err, ND_EVALUE, "%s expects %zu number%s, one per parameter "
                           "(nan: no bound)", key, np, np == 1 ? "" : "s");
-    for (size_t i = 0; st == ND_OK && i < np; i++) {
-        double x = v->kind == ND_VAL_VECTOR ? v->as.vec.x[i]
-                 : v->kind == ND_VAL_LIST   ? v->as.list.items[i]->as.num : v->as.num;
-        out[i] = isnan(x) ? none : x;
-    }
-    nd_value_unref(v);
+    for (size_t i = 0; st == ND_OK && i < np; i++) out[i] = isnan(x[i]) ? none : x[i];
+    free(x);
     return st;
 }
 

@@ -17,6 +17,8 @@
 
 typedef struct sim_request {
     double t_end, sample, noise;
+    double *noise_sd;      /* noise_sd=: one for all, or one per observed variable */
+    size_t nsd;
     double seed;
     int terms;
     char *method;
@@ -28,6 +30,8 @@ static nd_status read_request(nd_cmd_ctx *ctx, sim_request *rq, nd_error *err)
     nd_status st;
     nd_ode_options_default(&rq->opt);
     rq->method = NULL;
+    rq->noise_sd = NULL;
+    rq->nsd = 0;
     if ((st = nd_arg_opt_number(ctx, "t", 100, &rq->t_end, err)) != ND_OK) return st;
     if (!(rq->t_end > 0) || !isfinite(rq->t_end))
         return nd_arg_error(nd_arg_opt(ctx, "t"), err, ND_EVALUE,
@@ -48,6 +52,11 @@ static nd_status read_request(nd_cmd_ctx *ctx, sim_request *rq, nd_error *err)
     double dt_default = nd_ode_method_is_fixed(rq->opt.method) ? 0.01 : 0;
     if ((st = nd_arg_opt_number(ctx, "dt", dt_default, &rq->opt.dt, err)) != ND_OK) return st;
     if ((st = nd_arg_opt_number(ctx, "noise", 0, &rq->noise, err)) != ND_OK) return st;
+    const nd_arg *sd = nd_arg_opt(ctx, "noise_sd");
+    if (sd && (st = nd_arg_numbers(ctx, sd, &rq->noise_sd, &rq->nsd, err)) != ND_OK) return st;
+    if (rq->noise > 0 && sd)
+        return nd_arg_error(sd, err, ND_EVALUE, "noise= (a fraction of each variable's range) "
+                            "and noise_sd= (in the variables' units) cannot both be given");
     if ((st = nd_arg_opt_number(ctx, "seed", 1, &rq->seed, err)) != ND_OK) return st;
     return nd_arg_opt_bool(ctx, "terms", 0, &rq->terms, err);
 }
@@ -65,8 +74,18 @@ static nd_status observe(nd_cmd_ctx *ctx, const sim_request *rq, const char *inp
         items[i] = v->kind == ND_EXPR_LIST ? v->items[i] : v;
         names[i] = items[i]->kind == ND_EXPR_NAME ? items[i]->str : "?";
     }
-    nd_status st = nd_sim_observe(ds, names, n, input, rq->noise, (unsigned long)rq->seed, &bad,
-                                  err);
+    nd_noise nz = {rq->noise, rq->noise_sd, rq->nsd, (unsigned long)rq->seed};
+    char warn[512];
+    nd_status st = nd_sim_observe(ds, names, n, input, rq->noise > 0 || rq->nsd ? &nz : NULL,
+                                  warn, sizeof warn, &bad, err);
+    if (st == ND_OK && warn[0]) {
+        ctx->sink->stream(ctx->sink->ctx, ND_STREAM_ERR, "warning: ");
+        ctx->sink->stream(ctx->sink->ctx, ND_STREAM_ERR, warn);
+        ctx->sink->stream(ctx->sink->ctx, ND_STREAM_ERR, "\n");
+    }
+    const nd_arg *noise = nd_arg_opt(ctx, "noise_sd") ? nd_arg_opt(ctx, "noise_sd")
+                                                     : nd_arg_opt(ctx, "noise");
+    if (st == ND_EVALUE && bad >= n && noise) nd_arg_error(noise, err, st, "%s", err->msg);
     if (bad < n) {
         err->line = items[bad]->line;
         err->col = items[bad]->col;
@@ -87,6 +106,7 @@ static nd_status run_simulate(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     sim_request rq;
     if ((st = read_request(ctx, &rq, err)) != ND_OK) {
         free(rq.method);
+        free(rq.noise_sd);
         return st;
     }
     free(rq.method);
@@ -109,7 +129,7 @@ static nd_status run_simulate(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     so.stim = stim;
     so.input = input;
     so.terms = rq.terms;
-    so.dense = rq.noise <= 0;   /* noisy data has no continuous solution behind it */
+    so.dense = rq.noise <= 0 && !rq.nsd;   /* noisy data has no continuous solution behind it */
     size_t nt = 0;
     double *times = nd_sim_times(rq.t_end, rq.sample, &nt);
     nd_dataset *ds = NULL;
@@ -139,6 +159,7 @@ static nd_status run_simulate(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     nd_ds_free(ds);
     nd_stim_free(stim);
     free(times);
+    free(rq.noise_sd);
     return st;
 }
 
@@ -151,6 +172,7 @@ static const nd_option simulate_options[] = {
     {"sample", "about t/4000", "interval between stored samples"},
     {"observe", "all", "the variables to keep (observe=V or observe=V,n)"},
     {"noise", "0", "Gaussian measurement noise, as a fraction of each variable's range"},
+    {"noise_sd", "none", "Gaussian measurement noise in the variables' units (mV for V): one standard deviation for all, or a list, one per observed variable"},
     {"seed", "1", "seed of the noise (the same numbers on every machine)"},
     {"terms", "false", "also store the model's terms (currents) at each sample"},
     {NULL, NULL, NULL}
@@ -158,8 +180,8 @@ static const nd_option simulate_options[] = {
 
 static const nd_command cmd_simulate = {
     "simulate", "integrate a model over time into a dataset",
-    "NAME = simulate [MODEL|NET] t=… [method= rtol= atol= dt= sample= observe= noise= seed= "
-    "terms=]",
+    "NAME = simulate [MODEL|NET] t=… [method= rtol= atol= dt= sample= observe= noise= noise_sd= "
+    "seed= terms=]",
     "Integrates MODEL (default: the current model) from its initial values with its "
     "parameters and stimulus, and returns a dataset sampled every `sample` time units: "
     "t, the states, the driven input, and the terms with terms=true. The solver's work "
@@ -168,11 +190,18 @@ static const nd_command cmd_simulate = {
     "blow-up stops with a SolverError naming the time and variable. The dataset also keeps "
     "the solver's continuous solution (every computed point with its slope), so `spikes` "
     "places crossings and peaks between the samples; noise= drops it.\n\n"
+    "Measurement noise is Gaussian, seeded, and added to every observed variable but the "
+    "driven input: noise= as a fraction of each variable's range over the run (0.05 of a "
+    "spiking trace's ~100 mV is 5 mV), which gives a trace that hardly moves (a cell at rest) "
+    "next to none, and says so; noise_sd= in the variables' own units (noise_sd=0.5 is "
+    "0.5 mV on V; noise_sd=[0.5, 0.01] with observe=V,n). The dataset's `noise` metadata "
+    "records what was added.\n\n"
     "A network from `ude` or `node` simulates the same way, with the network in the loop "
     "and its own stimulus (change it with `stim NET …` to test generalisation); the "
     "dataset's metadata names the network, and terms=true stores the learned terms too.",
     simulate_options,
-    "use hh\nset I = 10\nsim = simulate t=100\ndata = simulate t=50 sample=0.1 observe=V noise=0.05 seed=42",
+    "use hh\nset I = 10\nsim = simulate t=100\ndata = simulate t=50 sample=0.1 observe=V noise=0.05 seed=42\n"
+    "rest = simulate hh t=50 sample=0.1 observe=V noise_sd=0.5",
     0, run_simulate
 };
 

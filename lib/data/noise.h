@@ -12,10 +12,29 @@
 nd_status nd_ds_add_noise(nd_dataset *ds, const char *col, double rel_sigma,
                           unsigned long seed, nd_error *err);
 
-/* Adds noise as nd_ds_add_noise to every column but time and the one called except (may
-   be NULL: the input that was applied is not measured), column j seeded seed + j. */
-nd_status nd_ds_add_noise_all(nd_dataset *ds, double rel_sigma, unsigned long seed,
-                              const char *except, nd_error *err);
+/* Adds N(0, sd^2), sd in the column's own unit, to each finite value of col (the same
+   draws as nd_ds_add_noise for a seed), noted in "noise"; ND_ENAME, or ND_EVALUE for sd < 0. */
+nd_status nd_ds_add_noise_sd(nd_dataset *ds, const char *col, double sd, unsigned long seed,
+                             nd_error *err);
+
+/* The measurement noise of a synthetic dataset: relative to each column's range (rel), or
+   absolute (sd, in each column's unit: one value for every column, or one per noisy
+   column in order), not both. */
+typedef struct nd_noise {
+    double rel;
+    const double *sd;
+    size_t nsd;
+    unsigned long seed;
+} nd_noise;
+
+/* Adds nz's noise to every column but time and the one called except (may be NULL: the
+   input that was applied is not measured), column j seeded seed + j. ND_EVALUE when both
+   kinds are given or nsd is neither 1 nor the number of noisy columns (the message names
+   them). When relative noise is given to columns that vary by less than 0.01 % of their
+   size (a resting trace: their noise is next to none) and warn is not NULL, warn (of cap
+   bytes) names them; else warn is "". */
+nd_status nd_ds_add_noise_all(nd_dataset *ds, const nd_noise *nz, const char *except,
+                              char *warn, size_t cap, nd_error *err);
 
 /* Estimates the standard deviation of white measurement noise on a sampled smooth signal
    y(t) (n samples, t increasing, NaNs skipped) from Gasser's pseudo-residuals (the

@@ -120,6 +120,34 @@ nd_status nd_arg_number(const nd_cmd_ctx *ctx, const nd_arg *arg, double *out, n
     return st;
 }
 
+nd_status nd_arg_numbers(const nd_cmd_ctx *ctx, const nd_arg *arg, double **x, size_t *n,
+                         nd_error *err)
+{
+    nd_value *v;
+    nd_status st = nd_arg_value(ctx, arg, &v, err);
+    if (st != ND_OK) return st;
+    size_t k = v->kind == ND_VAL_VECTOR ? v->as.vec.n : v->kind == ND_VAL_NUMBER ? 1
+             : v->kind == ND_VAL_LIST ? v->as.list.n : 0;
+    for (size_t i = 0; v->kind == ND_VAL_LIST && i < k; i++)
+        if (v->as.list.items[i]->kind != ND_VAL_NUMBER) k = 0;
+    *x = NULL;
+    *n = 0;
+    if (!k) {
+        char who[96], got[64];
+        st = nd_arg_error(arg, err, ND_ETYPE, "%s expects a number or a list of numbers, not %s",
+                          describe(ctx, arg, who, sizeof who), nd_value_a_type(v, got, sizeof got));
+    } else if (!(*x = malloc(k * sizeof **x))) {
+        st = nd_error_fail(err, ND_ENOMEM, "out of memory");
+    } else {
+        for (size_t i = 0; i < k; i++)
+            (*x)[i] = v->kind == ND_VAL_VECTOR ? v->as.vec.x[i]
+                    : v->kind == ND_VAL_LIST   ? v->as.list.items[i]->as.num : v->as.num;
+        *n = k;
+    }
+    nd_value_unref(v);
+    return st;
+}
+
 nd_status nd_arg_bool(const nd_cmd_ctx *ctx, const nd_arg *arg, int *out, nd_error *err)
 {
     nd_value *v;

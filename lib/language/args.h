@@ -30,6 +30,11 @@ nd_status nd_arg_value(const nd_cmd_ctx *ctx, const nd_arg *arg, nd_value **out,
 /* Evaluates arg to a number; TypeError "option 't' expects a number" otherwise. */
 nd_status nd_arg_number(const nd_cmd_ctx *ctx, const nd_arg *arg, double *out, nd_error *err);
 
+/* Evaluates arg to numbers: a number, a list of numbers or a vector ([0.5] is a list of
+   one); *x is malloc'ed (caller frees), *n >= 1. TypeError naming arg otherwise. */
+nd_status nd_arg_numbers(const nd_cmd_ctx *ctx, const nd_arg *arg, double **x, size_t *n,
+                         nd_error *err);
+
 /* Evaluates arg to true or false. */
 nd_status nd_arg_bool(const nd_cmd_ctx *ctx, const nd_arg *arg, int *out, nd_error *err);
 

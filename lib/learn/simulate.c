@@ -36,10 +36,11 @@ nd_status nd_sim_check_size(double t_end, double sample, double cols, nd_error *
 }
 
 nd_status nd_sim_observe(nd_dataset **ds, const char *const *names, size_t n,
-                         const char *input, double noise, unsigned long seed, size_t *bad,
-                         nd_error *err)
+                         const char *input, const nd_noise *nz, char *warn, size_t cap,
+                         size_t *bad, nd_error *err)
 {
     *bad = (size_t)-1;
+    if (warn && cap) warn[0] = '\0';
     if (n) {
         int idx[n + 2];
         size_t k = 0;
@@ -65,7 +66,7 @@ nd_status nd_sim_observe(nd_dataset **ds, const char *const *names, size_t n,
         nd_ds_free(*ds);
         *ds = kept;
     }
-    return noise > 0 ? nd_ds_add_noise_all(*ds, noise, seed, input, err) : ND_OK;
+    return nz ? nd_ds_add_noise_all(*ds, nz, input, warn, cap, err) : ND_OK;
 }
 
 double *nd_sim_times(double t_end, double sample, size_t *n)

@@ -13,6 +13,7 @@
 
 #include "../base/error.h"
 #include "../data/dataset.h"
+#include "../data/noise.h"
 #include "../models/model.h"
 #include "../ode/solve.h"
 #include "../ode/stim.h"
@@ -52,12 +53,12 @@ nd_status nd_sim_check_size(double t_end, double sample, double cols, nd_error *
 
 /* What `simulate` keeps of its run *ds: with names (n > 0), t, the columns called names
    in that order and the driven input's column (input, NULL: none) when not among them;
-   then measurement noise of noise × each column's range (0: none, nd_ds_add_noise_all)
+   then the measurement noise nz (NULL: none; nd_ds_add_noise_all, its warning in warn)
    on all but the input. NameError for a name that is not a column, ValueError for one
    named twice (its index in *bad, else (size_t)-1); ND_ENOMEM. *ds is replaced. */
 nd_status nd_sim_observe(nd_dataset **ds, const char *const *names, size_t n,
-                         const char *input, double noise, unsigned long seed, size_t *bad,
-                         nd_error *err);
+                         const char *input, const nd_noise *nz, char *warn, size_t cap,
+                         size_t *bad, nd_error *err);
 
 /* Integrates m from times[0] to t_end (>= times[n-1]) and returns in *out a dataset with
    a row per time: t, the states, the driven parameter (when a non-empty stimulus is

@@ -216,7 +216,7 @@ TEST(sim_observe_keeps_the_named_columns_and_the_input)
     const char *keep[] = {"m", "V"};
     size_t bad = 7;
     nd_error err;
-    CHECK_INT(nd_sim_observe(&ds, keep, 2, "I", 0, 1, &bad, &err), ND_OK);
+    CHECK_INT(nd_sim_observe(&ds, keep, 2, "I", NULL, NULL, 0, &bad, &err), ND_OK);
     CHECK_INT(bad, (size_t)-1);
     CHECK_INT(nd_ds_cols(ds), 4);
     CHECK_STR(nd_ds_name(ds, 1), "m");
@@ -224,10 +224,10 @@ TEST(sim_observe_keeps_the_named_columns_and_the_input)
     CHECK_STR(nd_ds_name(ds, 3), "I");
     CHECK_NEAR(nd_ds_col(ds, 2)[1], -60, 0);
     const char *twice[] = {"V", "m", "V"};
-    CHECK_INT(nd_sim_observe(&ds, twice, 3, NULL, 0, 1, &bad, &err), ND_EVALUE);
+    CHECK_INT(nd_sim_observe(&ds, twice, 3, NULL, NULL, NULL, 0, &bad, &err), ND_EVALUE);
     CHECK_INT(bad, 2);
     const char *missing[] = {"h"};
-    CHECK_INT(nd_sim_observe(&ds, missing, 1, NULL, 0, 1, &bad, &err), ND_ENAME);
+    CHECK_INT(nd_sim_observe(&ds, missing, 1, NULL, NULL, NULL, 0, &bad, &err), ND_ENAME);
     CHECK_INT(bad, 0);
     nd_ds_free(ds);
     /* 1e6 rows of 50 numbers is the limit; one more sample is over it */

@@ -208,7 +208,8 @@ TEST(select_and_noise_keep_what_they_should)
     nd_ds_free(sel);
     nd_error e = {0};
     double v10 = nd_ds_col(ds, 1)[10], i10 = nd_ds_col(ds, 2)[10], t10 = nd_ds_col(ds, 0)[10];
-    CHECK_INT(nd_ds_add_noise_all(ds, 0.1, 7, "I", &e), ND_OK);
+    nd_noise nz = {.rel = 0.1, .seed = 7};
+    CHECK_INT(nd_ds_add_noise_all(ds, &nz, "I", NULL, 0, &e), ND_OK);
     CHECK(nd_ds_col(ds, 1)[10] != v10);        /* measured: noisy */
     CHECK(nd_ds_col(ds, 2)[10] == i10);        /* the applied input: untouched */
     CHECK(nd_ds_col(ds, 0)[10] == t10);        /* time: untouched */
