@@ -43,6 +43,7 @@ static nd_dist serial = {ND_DIST_ABI, 0, 1, NULL, serial_allgather, serial_allga
                          serial_broadcast, serial_abort, 0, 0};
 
 static nd_dist *current = &serial;
+static atomic_int interrupted;
 
 nd_dist *nd_dist_serial(void)
 {
@@ -52,6 +53,17 @@ nd_dist *nd_dist_serial(void)
 void nd_dist_use(nd_dist *d)
 {
     current = d ? d : &serial;
+    atomic_store(&interrupted, 0);
+}
+
+void nd_dist_set_interrupted(void)
+{
+    atomic_store(&interrupted, 1);
+}
+
+int nd_dist_interrupted(void)
+{
+    return atomic_load(&interrupted);
 }
 
 nd_dist *nd_dist_current(void)

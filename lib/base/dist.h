@@ -54,6 +54,14 @@ nd_dist *nd_dist_current(void);
 /* Returns 1 when this process prints and writes files (rank 0), else 0. */
 int nd_dist_is_root(void);
 
+/* Records that the ranks found an interrupt at an exchange (one of them was interrupted,
+   say by a SIGINT sent to it alone): every rank then stops at its next statement, where a
+   serial run that was interrupted stops. */
+void nd_dist_set_interrupted(void);
+
+/* Returns 1 after nd_dist_set_interrupted (until nd_dist_use starts another run), else 0. */
+int nd_dist_interrupted(void);
+
 /* What an exchange is about to do (compared across ranks by nd_dist_step). */
 typedef enum nd_dist_kind {
     ND_DIST_POOL = 1,   /* a pool of points: a = points, b = values per point */

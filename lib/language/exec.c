@@ -2,12 +2,14 @@
    the failing statement and carries a location in the cell. */
 #include "exec.h"
 
+#include "../base/dist.h"
 #include "eval.h"
 #include "help.h"
 
 nd_status nd_exec_check_interrupt(const nd_exec *ex, int line, int col, nd_error *err)
 {
-    if (!atomic_load(ex->interrupt)) return ND_OK;
+    /* under MPI, an interrupt that another rank saw stops this one at the same place */
+    if (!atomic_load(ex->interrupt) && !nd_dist_interrupted()) return ND_OK;
     return nd_error_set(err, ND_EINTERRUPT, line, col, 1, "interrupted by the user");
 }
 

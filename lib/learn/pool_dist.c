@@ -146,7 +146,8 @@ static void run_share(share *s, double *rec, report *mine)
     free(flags);
 }
 
-/* The status every rank returns: the lowest failing point's error, else an interrupt. */
+/* The status every rank returns: the lowest failing point's error, else an interrupt
+   (which every rank then also keeps for its next statement, nd_dist_set_interrupted). */
 static nd_status agree(const report *all, int size, size_t npoints, size_t ndone, nd_error *err)
 {
     int pick = -1;
@@ -159,9 +160,11 @@ static nd_status agree(const report *all, int size, size_t npoints, size_t ndone
         return (nd_status)all[pick].status;
     }
     for (int r = 0; r < size; r++)
-        if (all[r].status == ND_EINTERRUPT)
+        if (all[r].status == ND_EINTERRUPT) {
+            if (size > 1) nd_dist_set_interrupted();
             return nd_error_fail(err, ND_EINTERRUPT, "interrupted after %zu of %zu points",
                                  ndone, npoints);
+        }
     return ND_OK;
 }
 
