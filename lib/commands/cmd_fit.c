@@ -304,6 +304,7 @@ static const nd_option fit_options[] = {
     {"threads", "1", "with method=cmaes: threads evaluating a generation; with ensemble=: "
                      "members fitted at once (one per core by default); the same result"},
     {"evals", "3000", "with method=cmaes: most objective evaluations"},
+    {"restarts", "2", "with method=cmaes: most restarts (twice the population, from a random start) while a feature is not matched and evaluations are left"},
     {"iters", "200", "iterations of the search"},
     {"shoot", "1", "multiple shooting: segments per dataset, each starting state fitted too "
                    "(for spiking data)"},
@@ -324,7 +325,7 @@ static const nd_command cmd_fit = {
     "shoot=1 continuity=1 dt= log=true lower=[…] upper=[…] profile=P ensemble=N "
     "bootstrap=false] | "
     "fit MODEL SWEEP … params=[…] method=cmaes [objective=features|fi capacitance= window= "
-    "seed= threads= evals=]",
+    "seed= threads= evals= restarts=]",
     "Estimates the parameters named in params= of MODEL (built-in or your own) by least "
     "squares on one or several datasets at once, which share the parameters: the sum of "
     "squared differences between each observed variable (observe=, default every column "
@@ -360,7 +361,13 @@ static const nd_command cmd_fit = {
     "sweeps (datasets with t, V and I, e.g. `sweep rec 7`), each simulated under its own "
     "current (capacitance= converts pA to µA/cm²), searched by CMA-ES (Hansen 2016) inside "
     "lower=/upper= (default x/10 … 10x), seeded and identical on any number of threads. "
-    "It reports the objective before and after and the work done; no standard errors.\n\n"
+    "It reports the objective before and after, the work done, and each feature at the "
+    "estimate against the data's, matched when within two of its scales (a rate: two "
+    "spikes in the window or 20 %); a feature not matched is named, for the model may not "
+    "do what the cell does or the search may have stopped in a local minimum. While one "
+    "is not matched and evaluations are left, the search restarts (restarts=, 2 by "
+    "default) from a random point of the bounds with twice the population (IPOP-CMA-ES, "
+    "Auger & Hansen 2005), keeping the best of all runs. No standard errors.\n\n"
     "ensemble=N (least squares only) then fits N more times at once (threads=; under "
     "mpirun also over the ranks), each "
     "member from the estimates scattered by its seed (seed=) and, with bootstrap=true, on a "

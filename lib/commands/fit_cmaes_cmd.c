@@ -33,6 +33,7 @@ static nd_status read_cmaes_options(const nd_cmd_ctx *ctx, nd_fit_cmaes_options 
     nd_fit_cmaes_options_default(o);
     char *kind = NULL;
     double seed = 1, threads = 1, evals = (double)o->cmaes.max_evals, lo = NAN, hi = NAN;
+    double restarts = o->restarts;
     nd_status st = nd_arg_opt_word(ctx, "objective", "features", &kind, err);
     if (st == ND_OK) {
         if (strcmp(kind, "features") == 0) o->setup.kind = ND_FIT_FEATURES;
@@ -45,6 +46,7 @@ static nd_status read_cmaes_options(const nd_cmd_ctx *ctx, nd_fit_cmaes_options 
     if (st == ND_OK) st = nd_arg_opt_number(ctx, "seed", seed, &seed, err);
     if (st == ND_OK) st = nd_arg_opt_number(ctx, "threads", threads, &threads, err);
     if (st == ND_OK) st = nd_arg_opt_number(ctx, "evals", evals, &evals, err);
+    if (st == ND_OK) st = nd_arg_opt_whole(ctx, "restarts", restarts, 0, 20, &restarts, err);
     if (st == ND_OK && nd_arg_opt(ctx, "window"))
         st = nd_arg_opt_range(ctx, "window", NAN, NAN, &lo, &hi, err);
     if (st != ND_OK) return st;
@@ -60,6 +62,7 @@ static nd_status read_cmaes_options(const nd_cmd_ctx *ctx, nd_fit_cmaes_options 
     o->cmaes.seed = (uint64_t)seed;
     o->cmaes.threads = (int)threads;
     o->cmaes.max_evals = (long)evals;
+    o->restarts = (int)restarts;
     o->setup.start = lo;
     o->setup.end = hi;
     o->setup.interrupt = ctx->exec->interrupt;
@@ -116,7 +119,12 @@ nd_status nd_fit_cmaes_command(nd_cmd_ctx *ctx, const nd_model_obj *mo,
     nd_progress_text(&pr, r.stop == ND_CMAES_INTERRUPT ? "fit interrupted: the best "
                      "parameters so far are kept" : "fit done");
     const char *name = ctx->bind ? ctx->bind : nd_model_name(mo->model);
-    nd_bundle *view = nd_fit_cmaes_bundle(name, params, np, x0, o.setup.kind, &r);
+    const char *sweeps[nd ? nd : 1];   /* the data as the call names them (t2, t7 …) */
+    for (size_t k = 0; k < nd; k++) {
+        const nd_arg *a = nd_arg_pos(ctx, 1 + k);
+        sweeps[k] = a && a->value->kind == ND_EXPR_NAME ? a->value->str : NULL;
+    }
+    nd_bundle *view = nd_fit_cmaes_bundle(name, params, np, x0, o.setup.kind, &r, sweeps);
     if (!view) st = nd_error_fail(err, ND_ENOMEM, "out of memory");
     else if (ctx->bind) {
         nd_bundle *shown = nd_bundle_copy(view);

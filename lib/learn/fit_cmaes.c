@@ -7,6 +7,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/rng.h"
+
 void nd_fit_cmaes_options_default(nd_fit_cmaes_options *o)
 {
     nd_fit_setup_default(&o->setup);
@@ -14,11 +16,12 @@ void nd_fit_cmaes_options_default(nd_fit_cmaes_options *o)
     o->cmaes.tolfun = 1e-6;
     o->cmaes.tolx = 1e-4;        /* in the unit box: 0.02 % of a 10-fold range */
     o->cmaes.max_evals = 3000;
+    o->restarts = 2;
 }
 
 void nd_fit_cmaes_result_clear(nd_fit_cmaes_result *r)
 {
-    free(r->best), free(r->lower), free(r->upper);
+    free(r->best), free(r->lower), free(r->upper), free(r->features);
     memset(r, 0, sizeof *r);
 }
 
@@ -91,6 +94,25 @@ static nd_status bounds(const char *const *names, size_t np, const double *x0, c
     return ND_OK;
 }
 
+/* The features at r->best into r (replacing those of an earlier best); one evaluation. */
+static nd_status report(const nd_fit_objective *obj, nd_fit_cmaes_result *r, nd_error *err)
+{
+    free(r->features);
+    nd_status st = nd_fit_objective_report(obj, r->best, &r->features, &r->nfeatures, err);
+    r->unmatched = 0;
+    for (size_t i = 0; i < r->nfeatures; i++) r->unmatched += !r->features[i].matched;
+    r->evals++;
+    return st;
+}
+
+/* A run that converged somewhere may restart; one cut short by the budget, the target or
+   an interrupt may not. */
+static int converged(nd_cmaes_stop s)
+{
+    return s == ND_CMAES_TOLFUN || s == ND_CMAES_TOLX || s == ND_CMAES_STAGNATION ||
+           s == ND_CMAES_CONDITION;
+}
+
 nd_status nd_fit_cmaes(const nd_model *m, const char *const *names, size_t np,
                        const double *x0, const double *lower, const double *upper,
                        const nd_dataset *const *sweeps, size_t ns,
@@ -129,19 +151,40 @@ nd_status nd_fit_cmaes(const nd_model *m, const char *const *names, size_t np,
         nd_cmaes_options co = o->cmaes;
         co.lower = zeros, co.upper = ones;
         if (o->cmaes.progress) co.progress = progress_u, co.progress_ctx = &map;
-        nd_cmaes_result cr;
-        st = nd_cmaes_minimize(eval_u, &map, np, u0, &co, ub, &cr, err);
-        if (!st) {
-            to_pars(&map, ub, r->best);
-            r->value = cr.fbest;
-            if (!(cr.fbest <= r->start_value)) {
-                memcpy(r->best, start, np * sizeof *start);
-                r->value = r->start_value;
-            }
-            r->evals = cr.evals + 1;
-            r->generations = cr.generations;
+        memcpy(r->best, start, np * sizeof *start);
+        r->value = r->start_value;
+        r->evals = 1;
+        nd_rng rng;
+        nd_rng_seed(&rng, nd_rng_derive(o->cmaes.seed, 0x1905));
+        for (int run = 0; !st; run++) {
+            nd_cmaes_result cr;
+            st = nd_cmaes_minimize(eval_u, &map, np, u0, &co, ub, &cr, err);
+            if (st) break;
+            r->evals += cr.evals;
+            r->generations += cr.generations;
             r->stop = cr.stop;
             r->lambda = cr.lambda;
+            int better = cr.fbest < r->value;
+            if (better) {
+                to_pars(&map, ub, r->best);
+                r->value = cr.fbest;
+                r->best_run = run;
+            }
+            if (cr.stop == ND_CMAES_INTERRUPT) {   /* no simulation runs after an interrupt */
+                if (better) free(r->features), r->features = NULL, r->nfeatures = r->unmatched = 0;
+                break;
+            }
+            if ((better || run == 0) && (st = report(obj, r, err)) != ND_OK) break;
+            long left = co.max_evals - cr.evals;
+            /* IPOP: twice the population, a fresh start anywhere in the box */
+            if (!r->unmatched || run >= o->restarts || !converged(cr.stop) ||
+                left < (long)(20 * 2 * cr.lambda))
+                break;
+            co.lambda = 2 * cr.lambda;
+            co.max_evals = left;
+            co.seed = nd_rng_derive(o->cmaes.seed, (uint64_t)run + 1);
+            for (size_t j = 0; j < np; j++) u0[j] = nd_rng_uniform(&rng);
+            r->restarts++;
         }
     }
     nd_fit_objective_free(obj);

@@ -49,6 +49,22 @@ nd_fields *nd_fit_cmaes_fields(const nd_fit_cmaes_result *r, const char *const *
     nd_fields_number(f, "start_value", r->start_value);
     nd_fields_number(f, "evaluations", (double)r->evals);
     nd_fields_vector(f, "estimates", r->best, np);
+    nd_fields_number(f, "restarts", r->restarts);
+    if (r->nfeatures) {
+        nd_fields_number(f, "unmatched", (double)r->unmatched);
+        nd_fields_bool(f, "matched", r->unmatched == 0);
+        nd_fields *list = nd_fields_list(f, "features");
+        for (size_t i = 0; i < r->nfeatures; i++) {
+            const nd_fit_feature *x = &r->features[i];
+            nd_fields *one = nd_fields_record(list, NULL, "feature");
+            nd_fields_number(one, "sweep", (double)x->sweep + 1);
+            nd_fields_string(one, "feature", x->name);
+            nd_fields_number(one, "data", x->data);
+            nd_fields_number(one, "model", x->model);
+            nd_fields_number(one, "score", x->score);
+            nd_fields_bool(one, "matched", x->matched);
+        }
+    }
     for (size_t i = 0; i < np; i++) nd_fields_number(f, names[i], r->best[i]);
     return nd_fields_done(f);
 }

@@ -184,15 +184,16 @@ nd_status nd_fit_objective_trace(const nd_fit_objective *f, size_t k, const doub
     return st;
 }
 
-/* |model − data| / scale; 0 when the recording lacks the feature (the recording says which
-   features there are, as an experiment's feature set does in BluePyOpt: the fast-spiking
-   cell's strongest step has spikes but no measurable latency), ND_FIT_MISSING when only the
+/* Appends a feature the recording has (the recording says which features there are, as
+   an experiment's feature set does in BluePyOpt: the fast-spiking cell's strongest step has
+   spikes but no measurable latency): |model − data| / scale, ND_FIT_MISSING when only the
    model lacks it. */
-static double score(double model, double data, double scale)
+static void compare(nd_fit_feature *out, size_t *n, const char *name, const char *unit,
+                    double model, double data, double scale)
 {
-    if (isnan(data)) return 0;
-    if (isnan(model)) return ND_FIT_MISSING;
-    return fabs(model - data) / scale;
+    if (isnan(data)) return;
+    double score = isnan(model) ? ND_FIT_MISSING : fabs(model - data) / scale;
+    out[(*n)++] = (nd_fit_feature){0, name, unit, data, model, scale, score, score <= 2};
 }
 
 /* The mean peak and the mean trough (after-hyperpolarisation) of a sweep's spikes; NAN
@@ -209,19 +210,55 @@ static void spike_means(const nd_ephys_sweep *s, double *peak, double *trough)
     *trough = nt ? st / (double)nt : NAN;
 }
 
-/* The features' distance of one sweep (docs/learning.md lists the scales). */
-static double feature_distance(const nd_ephys_sweep *mod, const nd_ephys_sweep *dat)
+/* The features of one sweep compared (docs/learning.md lists the scales) into out
+   (ND_FIT_MAX_FEATURES); returns how many. */
+static size_t compare_sweep(nd_fit_kind kind, const nd_ephys_sweep *mod,
+                            const nd_ephys_sweep *dat, nd_fit_feature *out)
 {
-    double nd = (double)dat->n_spikes, nm = (double)mod->n_spikes;
-    double d = fabs(nm - nd) / fmax(1, 0.1 * nd);
-    d += score(mod->latency, dat->latency, fmax(0.5, 0.1 * dat->latency));
-    d += score(mod->isi_mean, dat->isi_mean, fmax(0.5, 0.1 * dat->isi_mean));
+    size_t n = 0;
+    if (kind == ND_FIT_FI) {
+        /* one spike more or less in the window, or 10 % of the rate */
+        double scale = fmax(1000.0 / (dat->end - dat->start), 0.1 * dat->rate), d = mod->rate - dat->rate;
+        out[n++] = (nd_fit_feature){0, "firing rate", "Hz", dat->rate, mod->rate, scale, d * d,
+                                    fabs(d) <= 2 * scale};
+        return n;
+    }
+    double nd = (double)dat->n_spikes;
+    compare(out, &n, "spike count", "", (double)mod->n_spikes, nd, fmax(1, 0.1 * nd));
+    compare(out, &n, "first-spike latency", "ms", mod->latency, dat->latency,
+            fmax(0.5, 0.1 * dat->latency));
+    compare(out, &n, "mean ISI", "ms", mod->isi_mean, dat->isi_mean, fmax(0.5, 0.1 * dat->isi_mean));
     double pm, tm, pd, td;
     spike_means(mod, &pm, &tm);
     spike_means(dat, &pd, &td);
-    d += score(pm, pd, 2) + score(tm, td, 2);
-    if (dat->n_spikes == 0) d += score(mod->steady, dat->steady, 1);
-    return d;
+    compare(out, &n, "mean spike peak", "mV", pm, pd, 2);
+    compare(out, &n, "mean trough", "mV", tm, td, 2);
+    if (dat->n_spikes == 0) compare(out, &n, "steady state", "mV", mod->steady, dat->steady, 1);
+    return n;
+}
+
+/* Sweep k simulated at pars and compared: its features into out; nonzero when the
+   simulation or the measurement failed. */
+static int sweep_features(const nd_fit_objective *f, size_t k, const double *pars,
+                          nd_fit_feature *out, size_t *n, nd_error *err)
+{
+    const fsweep *w = &f->sw[k];
+    size_t rows = nd_ds_rows(w->ds);
+    double *v = malloc(rows * sizeof *v);
+    nd_ephys_sweep mod;
+    int rc = !v ? (nd_error_fail(err, ND_ENOMEM, "out of memory"), 1)
+                : simulate(f, w, pars, v, err) != ND_OK;
+    /* the recording's window and amplitude: both traces measured alike */
+    nd_ephys_trace tr = {nd_ds_col(w->ds, 0), v, NULL, rows, rows, 0, w->data.start,
+                         w->data.end, w->data.amplitude};
+    if (!rc) rc = nd_ephys_sweep_analyze(&tr, NULL, &mod, err) != ND_OK;
+    if (!rc) {
+        *n = compare_sweep(f->setup.kind, &mod, &w->data, out);
+        for (size_t j = 0; j < *n; j++) out[j].sweep = k;
+        nd_ephys_sweep_clear(&mod);
+    }
+    free(v);
+    return rc;
 }
 
 int nd_fit_objective_eval(void *obj, const double *p, size_t np, double *value)
@@ -231,24 +268,34 @@ int nd_fit_objective_eval(void *obj, const double *p, size_t np, double *value)
     double *pars = full_pars(f, p), total = 0;
     int rc = pars ? 0 : -1;
     for (size_t k = 0; k < f->ns && !rc; k++) {
-        const fsweep *w = &f->sw[k];
-        size_t n = nd_ds_rows(w->ds);
-        double *v = malloc(n * sizeof *v);
+        nd_fit_feature feat[ND_FIT_MAX_FEATURES];
+        size_t n = 0;
         nd_error err;
-        nd_ephys_sweep mod;
-        rc = !v || simulate(f, w, pars, v, &err) != ND_OK;
-        /* the recording's window and amplitude: both traces measured alike */
-        nd_ephys_trace tr = {nd_ds_col(w->ds, 0), v, NULL, n, n, 0, w->data.start, w->data.end,
-                             w->data.amplitude};
-        if (!rc) rc = nd_ephys_sweep_analyze(&tr, NULL, &mod, &err) != ND_OK;
-        if (!rc) {
-            if (f->setup.kind == ND_FIT_FI) total += (mod.rate - w->data.rate) * (mod.rate - w->data.rate);
-            else total += feature_distance(&mod, &w->data);
-            nd_ephys_sweep_clear(&mod);
-        }
-        free(v);
+        rc = sweep_features(f, k, pars, feat, &n, &err);
+        for (size_t j = 0; !rc && j < n; j++) total += feat[j].score;
     }
     free(pars);
     if (!rc) *value = total;
     return rc;
+}
+
+nd_status nd_fit_objective_report(const nd_fit_objective *f, const double *p,
+                                  nd_fit_feature **out, size_t *n, nd_error *err)
+{
+    *n = 0;
+    double *pars = full_pars(f, p);
+    *out = malloc(f->ns * ND_FIT_MAX_FEATURES * sizeof **out);
+    nd_status st = pars && *out ? ND_OK : nd_error_fail(err, ND_ENOMEM, "out of memory");
+    for (size_t k = 0; k < f->ns && st == ND_OK; k++) {
+        size_t m = 0;
+        if (sweep_features(f, k, pars, *out + *n, &m, err)) st = err->code ? err->code : ND_ESOLVER;
+        *n += m;
+    }
+    free(pars);
+    if (st != ND_OK) {
+        free(*out);
+        *out = NULL;
+        *n = 0;
+    }
+    return st;
 }

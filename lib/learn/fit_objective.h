@@ -71,6 +71,29 @@ int nd_fit_objective_eval(void *obj, const double *p, size_t np, double *value);
 nd_status nd_fit_objective_trace(const nd_fit_objective *f, size_t k, const double *p,
                                  double **v, nd_error *err);
 
+/* One feature of one sweep as the objective compares it: the recording's and the
+   model's value, the scale, and the score the objective adds (features: |model − data| /
+   scale, ND_FIT_MISSING when only the model lacks it; fi: (rate_model − rate_data)²). */
+typedef struct nd_fit_feature {
+    size_t sweep;          /* from 0 */
+    const char *name;      /* "spike count", "first-spike latency", "mean ISI", "mean spike
+                              peak", "mean trough", "steady state", "firing rate" */
+    const char *unit;      /* "", "ms", "mV", "Hz" */
+    double data, model, scale, score;
+    int matched;           /* within two scales (fi: the scale is one spike in the window
+                              or 10 % of the rate, the larger) */
+} nd_fit_feature;
+
+/* The most features one sweep compares. */
+#define ND_FIT_MAX_FEATURES 6
+
+/* Every feature nd_fit_objective_eval compares at parameter values p (those the recording
+   has), sweep by sweep, into *out (malloc'ed, *n of them; the caller frees); their scores
+   sum to the objective. ND_ESOLVER (or the simulation's error) when a sweep cannot be
+   simulated, ND_ENOMEM. */
+nd_status nd_fit_objective_report(const nd_fit_objective *f, const double *p,
+                                  nd_fit_feature **out, size_t *n, nd_error *err);
+
 /* Returns the number of samples of sweep k. */
 size_t nd_fit_sweep_length(const nd_fit_objective *f, size_t k);
 

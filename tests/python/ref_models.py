@@ -12,7 +12,7 @@ def _current(I, t):
     return I(t) if callable(I) else I
 
 
-def hh(t, y, I, gK=36.0):
+def hh(t, y, I, gK=36.0, gNa=120.0):
     V, m, h, n = y
     am = 0.1 * (V + 40) / (1 - np.exp(-(V + 40) / 10))
     bm = 4 * np.exp(-(V + 65) / 18)
@@ -20,7 +20,7 @@ def hh(t, y, I, gK=36.0):
     bh = 1 / (1 + np.exp(-(V + 35) / 10))
     an = 0.01 * (V + 55) / (1 - np.exp(-(V + 55) / 10))
     bn = 0.125 * np.exp(-(V + 65) / 80)
-    INa = 120 * m**3 * h * (V - 50)
+    INa = gNa * m**3 * h * (V - 50)
     IK = gK * n**4 * (V + 77)
     IL = 0.3 * (V + 54.387)
     return [_current(I, t) - INa - IK - IL, am * (1 - m) - bm * m, ah * (1 - h) - bh * h,

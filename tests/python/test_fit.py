@@ -217,3 +217,47 @@ def test_gradient_free_options_are_checked(k):
         r = k.execute(code)
         assert r.status == "error", code
         assert message in r.content["evalue"], (code, r.content["evalue"])
+
+
+def test_gradient_free_fit_says_which_features_it_misses_and_restarts_out_of_them(k):
+    """One sweep of HH made with gNa = 100, gK = 30 (8 µA/cm² on [2, 22) ms), fitted from
+    120, 36 with seed 3: without restarts CMA-ES settles in a local minimum far from the
+    truth and the fit names the features it misses; with the default restarts (twice the
+    population, a random start) it reaches the truth's basin and every feature matches.
+    The recording's spike count in the table is SciPy's, counted independently here."""
+    from scipy.integrate import solve_ivp
+    from ref_models import HH_INIT, hh
+
+    def drive(t, y):
+        return hh(t, y, 8.0 if 2 <= t < 22 else 0.0, gK=30.0, gNa=100.0)
+
+    up = lambda t, y: y[0] + 20
+    up.direction = 1
+    sol = solve_ivp(drive, (0, 30), HH_INIT, method="LSODA", rtol=1e-9, atol=1e-11,
+                    events=up, max_step=0.05)
+    spikes = sum(1 for t in sol.t_events[0] if 2 <= t < 22)
+    k.ok("use hh\nset gNa=100 gK=30\nstim step at=2 dur=20 amp=8\n"
+         "s1 = simulate t=30 sample=0.1 observe=V\nset gNa=120 gK=36\nstim none")
+    fits = {}
+    for restarts in (0, 2):
+        r = k.execute(f"c = fit hh s1 params=[gNa, gK] method=cmaes seed=3 restarts={restarts}")
+        assert r.status == "ok", r.content
+        fits[restarts] = r.neurodyn("fit_cmaes")
+    stuck, found = fits[0], fits[2]
+    count = [f for f in stuck["features"] if f["feature"] == "spike count"][0]
+    assert count["data"] == spikes == 2
+    est = {p["name"]: p["estimate"] for p in stuck["parameters"]}
+    assert est["gK"] < 15 and stuck["restarts"] == 0
+    assert stuck["unmatched"] >= 1
+    missed = [f for f in stuck["features"] if not f["matched"]]
+    assert all(abs(f["model"] - f["data"]) > 2 * f["scale"] for f in missed)
+    r = k.execute("c = fit hh s1 params=[gNa, gK] method=cmaes seed=3 restarts=0")
+    shown = "".join(m["content"]["data"].get("text/plain", "") for m in r.of_type("display_data"))
+    assert "NOT matched at the estimate" in shown and "local minimum" in shown, shown
+    est = {p["name"]: p["estimate"] for p in found["parameters"]}
+    assert found["restarts"] >= 1 and found["unmatched"] == 0
+    assert est["gNa"] == pytest.approx(100, rel=0.03) and est["gK"] == pytest.approx(30, rel=0.03)
+    assert found["value"] < stuck["value"]
+    assert all(f["matched"] == (f["score"] <= 2) for f in found["features"])
+    assert k.ok("print c.matched").stream("stdout").strip() == "false"   # the restarts=0 fit
+    k.ok("set gNa=120 gK=36")

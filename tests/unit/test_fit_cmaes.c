@@ -84,6 +84,49 @@ TEST(fit_features_objective_is_zero_at_the_truth_only)
     nd_model_free(m);
 }
 
+/* The report lists what the objective sums: every feature the recording has, sweep by
+   sweep (the silent sweep: its spike count and steady state; a spiking one: count,
+   latency, ISI, peak, trough), each score |model − data| / scale, matched within two. */
+TEST(fit_report_lists_the_features_the_objective_sums)
+{
+    nd_model *m = wb();
+    nd_dataset *sw[NSWEEPS] = {0};
+    CHECK(m && make_sweeps(m, sw) == 0);
+    nd_fit_setup s;
+    nd_fit_setup_default(&s);
+    s.capacitance_pf = FIT_FX_CAP_PF;
+    nd_error e;
+    nd_fit_objective *f = nd_fit_objective_create(m, names, 2, (const nd_dataset *const *)sw, NSWEEPS, &s, &e);
+    CHECK(f != NULL);
+    double start[2] = {35, 9}, value = -1, sum = 0;
+    nd_fit_feature *feat = NULL;
+    size_t n = 0, per[NSWEEPS] = {0};
+    if (f) {
+        CHECK_INT(nd_fit_objective_eval(f, start, 2, &value), 0);
+        CHECK_INT(nd_fit_objective_report(f, start, &feat, &n, &e), ND_OK);
+    }
+    for (size_t i = 0; i < n; i++) {
+        const nd_fit_feature *x = &feat[i];
+        sum += x->score;
+        per[x->sweep]++;
+        CHECK_NEAR(x->score, fabs(x->model - x->data) / x->scale, 1e-12);
+        CHECK_INT(x->matched, x->score <= 2);
+        if (strcmp(x->name, "spike count") == 0)
+            CHECK_NEAR(x->data, (double)nd_fit_sweep_spikes(f, x->sweep), 0);
+    }
+    CHECK_INT(n, 2 + 3 * 5);
+    CHECK_INT(per[0], 2);
+    CHECK_STR(n ? feat[1].name : "", "steady state");
+    CHECK_NEAR(sum, value, 1e-12 * value);
+    size_t missed = 0;
+    for (size_t i = 0; i < n; i++) missed += !feat[i].matched;
+    CHECK(missed > 0);                   /* the start is another cell */
+    free(feat);
+    nd_fit_objective_free(f);
+    free_sweeps(sw);
+    nd_model_free(m);
+}
+
 /* Counts the generations reported, checking that each sees parameter values in bounds. */
 static void count_progress(void *ctx, const nd_cmaes_state *s)
 {
