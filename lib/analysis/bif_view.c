@@ -27,9 +27,11 @@ char *nd_bif_summary(const nd_bif_result *r)
     char a[ND_NUMFMT_CAP], b[ND_NUMFMT_CAP];
     nd_sb sb;
     nd_sb_init(&sb);
-    nd_sb_printf(&sb, "bifurcation diagram of %s in %s over [%s, %s]: %zu equilibria, "
-                 "%zu Hopf, %zu fold", r->model, r->param, nd_numfmt(r->lo, a),
-                 nd_numfmt(r->hi, b), neq, count_kind(r, ND_BIF_HOPF),
+    /* branches and their points, not "27 equilibria": hh has one equilibrium at each I */
+    nd_sb_printf(&sb, "bifurcation diagram of %s in %s over [%s, %s]: %zu equilibrium "
+                 "branch%s (%zu points), %zu Hopf, %zu fold", r->model, r->param,
+                 nd_numfmt(r->lo, a), nd_numfmt(r->hi, b), r->nbranches,
+                 r->nbranches == 1 ? "" : "es", neq, count_kind(r, ND_BIF_HOPF),
                  count_kind(r, ND_BIF_FOLD));
     if (r->ncycles) nd_sb_printf(&sb, ", %zu cycle branch%s", r->ncycles,
                                  r->ncycles == 1 ? "" : "es");

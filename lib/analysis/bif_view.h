@@ -7,7 +7,7 @@
 #include "../plot/figure.h"
 #include "continuation.h"
 
-/* Returns "bifurcation diagram of fhn in I over [0, 2]: 52 equilibria, 2 Hopf, 0 fold"
+/* Returns "bifurcation diagram of fhn in I over [0, 2]: 1 equilibrium branch (52 points), 2 Hopf, 0 fold"
    (caller frees), or NULL on ENOMEM. */
 char *nd_bif_summary(const nd_bif_result *r);
 

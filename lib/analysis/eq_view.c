@@ -138,7 +138,8 @@ nd_bundle *nd_eq_view_fixed(const nd_model *m, const double *p, const nd_eq_list
         nd_sb_printf(&h, "%s%s \u2208 [%.4g, %.4g]", i ? ", " : "", state_name(m, NULL, i),
                      lo[i], hi[i]);
     nd_sb_printf(&h, "%s)%s", along ? ", and along a trajectory" : "",
-                 l->count ? ":" : " — try wider ranges");
+                 l->count ? ":" : ": there may be none at these parameters (past a fold "
+                 "the rest state is gone), or one outside these ranges (give wider ones)");
     return list_bundle(m, p, l, "equilibria", nd_sb_take(&h));
 }
 
