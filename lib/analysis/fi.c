@@ -29,7 +29,7 @@ void nd_fi_result_clear(nd_fi_result *r)
 
 nd_fi_findings nd_fi_find(const nd_fi_result *r)
 {
-    nd_fi_findings f = {-1, -1, -1, -1, 0};
+    nd_fi_findings f = {-1, -1, -1, -1, 0, NAN, NAN, 0};
     long n = (long)r->n;
     for (long i = 0; i < n && f.onset < 0; i++)
         if (r->rate_up[i] > 0) f.onset = i;

@@ -60,14 +60,31 @@ typedef struct nd_fi_findings {
     long onset, offset;       /* the first value firing going up, the last going down */
     long bist_lo, bist_hi;    /* the values silent going up but firing coming down */
     double max_rate;          /* the highest rate of either sweep */
+    /* The onset resolved below the grid (nd_fi_classify; NAN and 0 until then). */
+    double onset_value;       /* where firing starts, to a thousandth of the step */
+    double onset_rate;        /* the rate just above it */
+    int onset_class;          /* 1: the rate rises from near zero there, 2: it jumps to a
+                                 finite rate (under 0.35 of the curve's highest); 0: not
+                                 resolved */
 } nd_fi_findings;
 
 /* Returns the onset, offset, bistable window and highest rate of r. */
 nd_fi_findings nd_fi_find(const nd_fi_result *r);
 
+/* Resolves the up sweep's onset below the grid: nd_fi_onset over r's range from its first
+   value, to a thousandth of the step (r's threshold), then the class from the rate just
+   above the onset. A grid too coarse cannot tell a steep class 1 rise
+   (lif: the rate falls to zero only logarithmically) from a class 2 jump; this can. Leaves
+   f unresolved (ND_OK) when the sweep starts firing at its first value or a finer approach
+   finds no single onset; ND_EINTERRUPT, ND_ESOLVER, ND_ENOMEM. */
+nd_status nd_fi_classify(const nd_model *m, const nd_fi_options *o, const nd_fi_result *r,
+                         nd_fi_findings *f, nd_error *err);
+
 /* Finds the value where the up sweep starts firing to within tol, brute force: checks
    that a is silent and b fires, then sweeps the bracket up in tenths from rest at its
-   lower end, narrowing it to the first firing tenth, until it is narrower than tol. Each
+   lower end, narrowing it to the first firing tenth, until it is narrower than tol; a
+   bistable neuron that no longer fires at the bracket's top when approached in the
+   smaller steps is swept on up in them (up to b): the onset of a slow ramp. Each
    probe is one simulation (o's threshold, automatic when NAN, transient and window).
    *onset is the firing end of the final bracket, *rate (may be NULL) its rate.
    ND_EVALUE when the range does not bracket an onset. */

@@ -44,20 +44,24 @@ nd_status nd_fi_onset(const nd_model *m, const nd_fi_options *o, double tol, dou
     /* A bisection would jump from rest at lo straight to the midpoint, and a big jump
        kicks a bistable neuron onto its firing cycle below the true onset. So each level
        sweeps the bracket up in tenths from rest at lo, as a slow up sweep would, and the
-       first firing tenth becomes the next bracket. */
+       first firing tenth becomes the next bracket. When the smaller steps no longer kick
+       it into firing at hi (a bistable neuron: hh below its Hopf point, izh below its
+       fold), the sweep goes on up in those steps to where it fires from rest: the onset
+       of a slow ramp. */
     while (st == ND_OK && hi - lo > tol) {
         double step = (hi - lo) / DIVISIONS, x = lo;
         memcpy(y, rest, n * sizeof *y);
-        for (int k = 1; k <= DIVISIONS && st == ND_OK; k++) {
+        for (int k = 1; st == ND_OK; k++) {
             x = k == DIVISIONS ? hi : lo + k * step;
+            if (k > DIVISIONS && x > o->b) break;
             st = nd_fi_run_value(m, pars, o, thr, hys, x, y, &r, &evals, err);
             if (st != ND_OK || r > 0) break;
             memcpy(rest, y, n * sizeof *y);
         }
         if (st != ND_OK) break;
         if (!(r > 0)) {
-            st = nd_error_fail(err, ND_EVALUE, "the model stops firing at %g when approached "
-                               "in smaller steps: no single onset in the range", hi);
+            st = nd_error_fail(err, ND_EVALUE, "the model does not fire up to %g when "
+                               "approached in steps of %g: no onset in the range", o->b, step);
             break;
         }
         r_hi = r;
@@ -72,4 +76,37 @@ nd_status nd_fi_onset(const nd_model *m, const nd_fi_options *o, double tol, dou
     free(y);
     free(pars);
     return st;
+}
+
+nd_status nd_fi_classify(const nd_model *m, const nd_fi_options *o, const nd_fi_result *r,
+                         nd_fi_findings *f, nd_error *err)
+{
+    f->onset_value = f->onset_rate = NAN;
+    f->onset_class = 0;
+    if (f->onset < 1 || isnan(r->threshold)) return ND_OK;
+    /* From the sweep's first value, as the sweep went (a bistable neuron, hh, started at
+       rest next to its onset would be kicked onto its firing cycle by the jump there), to
+       the last value of the first stretch that fires (approached slowly, it may start
+       firing above the grid's onset; above the stretch, fhn is silent again). */
+    size_t last = (size_t)f->onset;
+    while (last + 1 < r->n && r->rate_up[last + 1] > 0) last++;
+    nd_fi_options near = *o;
+    near.a = r->value[0];
+    near.b = r->value[last];
+    near.threshold = r->threshold;
+    near.hysteresis = r->hysteresis;
+    near.progress = NULL;
+    nd_error sub;
+    double onset, rate;
+    double step = r->value[f->onset] - r->value[f->onset - 1];
+    nd_status st = nd_fi_onset(m, &near, 1e-3 * step, &onset, &rate, &sub);
+    if (st == ND_EVALUE) return ND_OK;   /* no firing within the range when approached finely */
+    if (st != ND_OK) {
+        if (err) *err = sub;
+        return st;
+    }
+    f->onset_value = onset;
+    f->onset_rate = rate;
+    f->onset_class = rate < 0.35 * f->max_rate ? 1 : 2;
+    return ND_OK;
 }

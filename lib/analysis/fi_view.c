@@ -40,11 +40,19 @@ static void summarize(nd_sb *sb, const nd_model *m, const nd_fi_options *o,
         double rate = r->rate_up[f->onset];
         nd_sb_printf(sb, "Up sweep: starts firing at %s = %s at %.4g %s", p,
                      nd_numfmt(r->value[f->onset], a), rate, u);
-        /* Class by the jump at onset, relative to the rates further up the curve. */
-        if (f->onset > 0)
+        /* Class by the rate just above the onset, relative to the rates further up the
+           curve: resolved below the grid when nd_fi_classify could, else on the grid. */
+        if (f->onset_class)
+            nd_sb_printf(sb, "; resolved below the grid, firing starts at %s = %.6g at %.4g %s%s.\n",
+                         p, f->onset_value, f->onset_rate, u,
+                         f->onset_class == 1 ? " and the rate rises from near zero: class "
+                                               "1-like onset"
+                                             : ", a jump to a finite rate: class 2-like onset");
+        else if (f->onset > 0)
             nd_sb_puts(sb, rate < 0.35 * f->max_rate
-                               ? " (rising from near zero: class 1-like onset).\n"
-                               : " (a nonzero onset frequency: class 2-like onset).\n");
+                               ? " (rising from near zero on the grid: class 1-like onset).\n"
+                               : " (a nonzero onset frequency on the grid, not resolved "
+                                 "below it: class 2-like onset).\n");
         else
             nd_sb_puts(sb, " (already at the start of the range).\n");
     }
@@ -75,6 +83,9 @@ static char *fi_json(const nd_model *m, const nd_fi_options *o, const nd_fi_resu
              nd_json_put(j, "threshold", nd_json_real(r->threshold)) |
              nd_json_put(j, "onset", nd_json_real(at(r->value, f->onset))) |
              nd_json_put(j, "onset_rate", nd_json_real(at(r->rate_up, f->onset))) |
+             nd_json_put(j, "onset_resolved", nd_json_real(f->onset_value)) |
+             nd_json_put(j, "onset_resolved_rate", nd_json_real(f->onset_rate)) |
+             nd_json_put(j, "onset_class", json_integer(f->onset_class)) |
              nd_json_put(j, "offset", nd_json_real(at(r->value, f->offset))) |
              nd_json_put(j, "bistable_from", nd_json_real(at(r->value, f->bist_lo))) |
              nd_json_put(j, "bistable_to", nd_json_real(at(r->value, f->bist_hi)));
@@ -156,6 +167,10 @@ nd_dataset *nd_fi_dataset(const nd_model *m, const nd_fi_options *o, const nd_fi
     };
     for (size_t k = 0; k < sizeof found / sizeof found[0]; k++)
         nd_ds_set_meta(ds, found[k].key, nd_numfmt(at(found[k].x, found[k].i), buf));
+    nd_ds_set_meta(ds, "onset_resolved", nd_numfmt(f->onset_value, buf));
+    nd_ds_set_meta(ds, "onset_resolved_rate", nd_numfmt(f->onset_rate, buf));
+    snprintf(buf, sizeof buf, "%d", f->onset_class);
+    nd_ds_set_meta(ds, "onset_class", buf);
     return ds;
 }
 

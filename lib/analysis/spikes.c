@@ -295,5 +295,6 @@ double nd_spikes_isi_cv(const nd_spikes *s)
         double d = s->times[i] - s->times[i - 1] - mean;
         ss += d * d;
     }
-    return sqrt(ss / (double)(s->n - 2)) / mean;
+    double cv = sqrt(ss / (double)(s->n - 2)) / mean;
+    return cv < 1e-12 ? 0 : cv;
 }

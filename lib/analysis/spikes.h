@@ -106,7 +106,9 @@ double nd_spikes_isi_rate(const nd_spikes *s);
 /* Mean inter-spike interval (NAN with fewer than two spikes). */
 double nd_spikes_isi_mean(const nd_spikes *s);
 
-/* Coefficient of variation of the inter-spike intervals (NAN with fewer than three spikes). */
+/* Coefficient of variation of the inter-spike intervals (NAN with fewer than three
+   spikes); 0 below 1e-12, where intervals equal but for rounding (a periodic reset model)
+   would read 7e-16. */
 double nd_spikes_isi_cv(const nd_spikes *s);
 
 #endif

@@ -138,6 +138,12 @@ static nd_status run_fi(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
         return st;
     }
     nd_fi_findings f = nd_fi_find(&r);
+    if ((st = nd_fi_classify(m, &fc.o, &r, &f, err)) != ND_OK) {
+        nd_fi_result_clear(&r);
+        if (st == ND_EINTERRUPT) nd_cmd_check_interrupt(ctx, err);
+        else nd_learn_locate_call(ctx, err);
+        return st;
+    }
     st = nd_cmd_display(ctx, nd_fi_bundle(m, &fc.o, &r, &f), err);
     nd_bundle *fig = NULL;
     if (st == ND_OK && fc.plot && (st = nd_fig_render_take(nd_fi_figure(m, &fc.o, &r), &fig,
@@ -174,9 +180,13 @@ static const nd_command cmd_fi = {
     "at a and continues each value from the state the previous one left; the down sweep "
     "does the same from b back to a. Where the two differ the neuron is bistable: it "
     "rests going up and keeps firing coming down (hysteresis). Rates are per second for "
-    "a millisecond time axis. Returns a dataset with columns PARAM, rate_up, rate_down "
-    "and, as metadata (also fields: `f.onset`), onset, onset_rate, offset, bistable_from "
-    "and bistable_to (nan when there is none).",
+    "a millisecond time axis. The onset is then resolved below the grid, which alone "
+    "cannot tell a steep class 1 rise from a class 2 jump: a slow up sweep in ever smaller "
+    "steps to a thousandth of the step, and the rate just above it; class 1-like when that "
+    "rate is below a third of the curve's highest. Returns a dataset with columns PARAM, "
+    "rate_up, rate_down and, as metadata (also fields: `f.onset`), onset, onset_rate, "
+    "offset, bistable_from, bistable_to, onset_resolved, onset_resolved_rate (nan when "
+    "there is none) and onset_class (1, 2, or 0: not resolved).",
     fi_options, "use hh\nf = fi I 0..20 step=0.5\nuse ml set=snic\nfi I 35..60 step=1",
     0, run_fi
 };

@@ -146,3 +146,39 @@ TEST(fi_onset_by_brute_force_finds_the_hopf_point)
     CHECK_CONTAINS(e.msg, "lower end");
     nd_model_free(m);
 }
+
+/* A grid too coarse to see lif's logarithmic rise: from 0 to 3 nA in steps of 0.5 the
+   first rate is 72 Hz, half the top one, which read as a class 2 jump on the grid. Below
+   the grid the onset is the rheobase (Vth − EL)/R = 1.5 nA and the rate there the closed
+   form 1/(τ ln((RI + EL − Vreset)/(RI + EL − Vth))), near zero: class 1. hh's onset is a
+   jump at its Hopf point (9.78) to ~68 Hz: class 2, with a fine grid or a coarse one. */
+TEST(fi_classify_resolves_the_onset_below_the_grid)
+{
+    nd_model *m = builtin("lif", NULL);
+    nd_fi_options o;
+    options(&o, m, 0, 3, 0.5);
+    nd_fi_result r;
+    nd_error e;
+    CHECK_INT(nd_fi_sweep(m, &o, &r, &e), ND_OK);
+    nd_fi_findings f = nd_fi_find(&r);
+    CHECK_INT(f.onset, 4);                                  /* I = 2 */
+    CHECK(r.rate_up[f.onset] > 0.35 * f.max_rate);          /* the grid alone says class 2 */
+    CHECK_INT(nd_fi_classify(m, &o, &r, &f, &e), ND_OK);
+    CHECK_INT(f.onset_class, 1);
+    CHECK(f.onset_value > 1.5 && f.onset_value <= 1.5 + 1e-3 * 0.5 + 1e-12);
+    double I = f.onset_value, rate = 1000 / (10 * log((10 * I - 65 + 65) / (10 * I - 65 + 50)));
+    CHECK_NEAR(f.onset_rate, rate, 0.01 * rate);
+    nd_fi_result_clear(&r);
+    nd_model_free(m);
+
+    m = builtin("hh", NULL);
+    options(&o, m, 0, 20, 2);
+    CHECK_INT(nd_fi_sweep(m, &o, &r, &e), ND_OK);
+    f = nd_fi_find(&r);
+    CHECK_INT(nd_fi_classify(m, &o, &r, &f, &e), ND_OK);
+    CHECK_INT(f.onset_class, 2);
+    CHECK(f.onset_value > 9.77 && f.onset_value < 9.85);
+    CHECK(f.onset_rate > 60);
+    nd_fi_result_clear(&r);
+    nd_model_free(m);
+}
