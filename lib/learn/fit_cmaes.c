@@ -94,15 +94,18 @@ static nd_status bounds(const char *const *names, size_t np, const double *x0, c
     return ND_OK;
 }
 
-/* The features at r->best into r (replacing those of an earlier best); one evaluation. */
-static nd_status report(const nd_fit_objective *obj, nd_fit_cmaes_result *r, nd_error *err)
+/* The features at r->best into r (replacing those of an earlier best); one evaluation.
+   Returns 0, or -1 when they could not be compared (an interrupt during the simulation):
+   the fit stands without them. */
+static int report(const nd_fit_objective *obj, nd_fit_cmaes_result *r)
 {
     free(r->features);
-    nd_status st = nd_fit_objective_report(obj, r->best, &r->features, &r->nfeatures, err);
+    nd_error sub;
+    nd_status st = nd_fit_objective_report(obj, r->best, &r->features, &r->nfeatures, &sub);
     r->unmatched = 0;
     for (size_t i = 0; i < r->nfeatures; i++) r->unmatched += !r->features[i].matched;
     r->evals++;
-    return st;
+    return st == ND_OK ? 0 : -1;
 }
 
 /* A run that converged somewhere may restart; one cut short by the budget, the target or
@@ -174,7 +177,7 @@ nd_status nd_fit_cmaes(const nd_model *m, const char *const *names, size_t np,
                 if (better) free(r->features), r->features = NULL, r->nfeatures = r->unmatched = 0;
                 break;
             }
-            if ((better || run == 0) && (st = report(obj, r, err)) != ND_OK) break;
+            if ((better || run == 0) && report(obj, r) != 0) break;
             long left = co.max_evals - cr.evals;
             /* IPOP: twice the population, a fresh start anywhere in the box */
             if (!r->unmatched || run >= o->restarts || !converged(cr.stop) ||

@@ -82,7 +82,8 @@ static void verdict(nd_sb *sb, const nd_fit_cmaes_result *r, nd_fit_kind kind,
                     const char *const *sweeps)
 {
     if (!r->nfeatures) {
-        nd_sb_puts(sb, "The features were not compared (the fit was interrupted).");
+        nd_sb_puts(sb, "The features were not compared at the estimate (the fit was "
+                   "interrupted).");
         return;
     }
     const char *what = kind == ND_FIT_FI ? "firing rates" : "features";
