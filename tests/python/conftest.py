@@ -19,6 +19,7 @@ import shutil
 import tempfile
 import time
 
+import numpy as np
 import pytest
 
 # --- isolation: must run before any kernel is started (conftest is imported first) ---
@@ -81,6 +82,17 @@ def tmp_path_for(name):
     """A fresh path inside the private temporary directory."""
     d = tempfile.mkdtemp(prefix=name + "-", dir=_TMP)
     return d
+
+
+def saved_table(kernel, name, where):
+    """The bound dataset or table NAME, saved as CSV by the kernel (under tmp_path_for(where))
+    and read back: its column names (units dropped) and its rows."""
+    path = os.path.join(tmp_path_for(where), f"{name}.csv")
+    kernel.ok(f'save {name} "{path}"')
+    with open(path) as f:
+        lines = [line for line in f if not line.startswith("#")]
+    names = [c.split(" [")[0].split(" ")[0] for c in lines[0].strip().split(",")]
+    return names, np.loadtxt(lines[1:], delimiter=",", ndmin=2)
 
 
 def installed_spec():

@@ -220,7 +220,7 @@ def test_an_error_met_by_one_rank_alone_is_reported_by_rank_0(tmp_path):
     assert "sweep of" not in r.stdout
 
 
-def rank_pid(rank, launcher, script="crash.nd"):
+def rank_pid(rank, launcher, script):
     """The pid of the given rank among the launcher's descendants, or None."""
     for pid in os.listdir("/proc"):
         if not pid.isdigit():
@@ -238,31 +238,40 @@ def rank_pid(rank, launcher, script="crash.nd"):
     return None
 
 
-def test_a_rank_killed_while_computing_names_its_point(tmp_path):
-    # a 40 x 40 grid on one thread per rank: seconds of work, of which half a second runs
-    # before rank 0's first progress line shows that both ranks are inside the sweep
-    (tmp_path / "crash.nd").write_text(
-        "use hh\nm = sweep I=0..20 n=40 gK=20..50 n=40 threads=1\nsave m \"m.csv\"\n")
+def signal_rank_1_inside_the_sweep(tmp_path, name, script, sig):
+    """Writes script to the file name, runs it on 2 ranks and sends sig to rank 1 alone once
+    rank 0's first progress line shows both ranks inside the sweep; (status, out, err)."""
+    (tmp_path / name).write_text(script)
     tag = str(os.getpid())
     e = env()
     e["MPIRUN_TAG"] = tag
-    p = subprocess.Popen(mpi(2, "run", "crash.nd"), cwd=tmp_path, env=e,
+    p = subprocess.Popen(mpi(2, "run", name), cwd=tmp_path, env=e,
                          stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     try:
         for line in p.stdout:
             if line.startswith("sweep: "):
                 break
-        pid = rank_pid(1, tag)
+        pid = rank_pid(1, tag, name)
         assert pid, "rank 1 not found"
         start = time.monotonic()
-        os.kill(pid, signal.SIGSEGV)
+        os.kill(pid, sig)
         out, err = p.communicate(timeout=TIMEOUT)
-        print(f"the run ended {time.monotonic() - start:.1f} s after rank 1 died")
+        print(f"the run ended {time.monotonic() - start:.1f} s after the signal")
     finally:
         if p.poll() is None:
             p.kill()
             p.wait()
-    assert p.returncode != 0
+    return p.returncode, out, err
+
+
+def test_a_rank_killed_while_computing_names_its_point(tmp_path):
+    # a 40 x 40 grid on one thread per rank: seconds of work, of which half a second runs
+    # before rank 0's first progress line shows that both ranks are inside the sweep
+    status, out, err = signal_rank_1_inside_the_sweep(
+        tmp_path, "crash.nd",
+        "use hh\nm = sweep I=0..20 n=40 gK=20..50 n=40 threads=1\nsave m \"m.csv\"\n",
+        signal.SIGSEGV)
+    assert status != 0
     m = re.search(r"neurodyn: rank 1 of 2 died of signal 11 \(SIGSEGV[^)]*\) while computing "
                   r"sweep point I=([-0-9.e]+), gK=([-0-9.e]+)\n", err)
     assert m, err
@@ -279,27 +288,11 @@ def test_an_interrupt_sent_to_one_rank_stops_every_rank_where_a_serial_run_stops
     """SIGINT to rank 1 alone (not through mpirun): the sweep keeps the points finished on
     both ranks and every rank stops at the next statement, as a serial run interrupted in
     the sweep does; one error, not "on rank 1 of 2" (rank 0 was told at the exchange)."""
-    (tmp_path / "stop.nd").write_text(
+    status, out, err = signal_rank_1_inside_the_sweep(
+        tmp_path, "stop.nd",
         "use hh\nm = sweep I=0..20 n=40 gK=20..50 n=40 threads=1\n"
-        "save m \"m.csv\"\nprint \"went on\"\n")
-    tag = str(os.getpid())
-    e = env()
-    e["MPIRUN_TAG"] = tag
-    p = subprocess.Popen(mpi(2, "run", "stop.nd"), cwd=tmp_path, env=e,
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-    try:
-        for line in p.stdout:
-            if line.startswith("sweep: "):
-                break
-        pid = rank_pid(1, tag, "stop.nd")
-        assert pid, "rank 1 not found"
-        os.kill(pid, signal.SIGINT)
-        out, err = p.communicate(timeout=TIMEOUT)
-    finally:
-        if p.poll() is None:
-            p.kill()
-            p.wait()
-    assert p.returncode != 0
+        "save m \"m.csv\"\nprint \"went on\"\n", signal.SIGINT)
+    assert status != 0
     m = re.search(r"^1600 points; interrupted: (\d+) finished, the rest nan$", out, re.M)
     assert m, out
     assert 0 < int(m.group(1)) < 1600

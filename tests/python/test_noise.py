@@ -3,13 +3,11 @@ variable's range, so a resting trace gets next to none and the kernel says so; n
 is in the variables' own units. The expected standard deviations are the numbers asked
 for (the noise is the difference from the same simulation without it), and the resting
 potential is SciPy's."""
-import os
-
 import numpy as np
 import pytest
 from scipy.integrate import solve_ivp
 
-from conftest import start_kernel, tmp_path_for
+from conftest import saved_table, start_kernel
 from ref_models import HH_INIT, hh
 
 
@@ -23,13 +21,8 @@ def k():
 
 def columns(k, name):
     """The dataset's columns by name, saved as CSV and read back."""
-    path = os.path.join(tmp_path_for("noise"), f"{name}.csv")
-    k.ok(f'save {name} "{path}"')
-    with open(path) as f:
-        lines = [line for line in f if not line.startswith("#")]
-    head = lines[0].strip().split(",")
-    data = np.loadtxt(lines[1:], delimiter=",", ndmin=2)
-    return {h.split(" ")[0]: data[:, i] for i, h in enumerate(head)}
+    names, data = saved_table(k, name, "noise")
+    return dict(zip(names, data.T))
 
 
 def test_the_clean_trace_is_at_rest(k):

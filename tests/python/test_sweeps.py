@@ -6,14 +6,13 @@ silent below its fold of cycles (6.26) and firing above its Hopf point (9.78,
 docs/science.md); the heatmap figure of a two-parameter grid; an interrupt that keeps
 the points finished; clear errors; and `sweep REC N` still a recording's sweep."""
 
-import os
 import time
 
 import numpy as np
 import pytest
 from scipy.integrate import solve_ivp
 
-from conftest import start_kernel, tmp_path_for
+from conftest import saved_table, start_kernel
 from ref_models import HH_INIT, hh
 
 def scipy_rate(I, gK, transient=200.0, t=1000.0):
@@ -38,12 +37,7 @@ def k():
 
 def table(k, name):
     """The bound table, saved as CSV by the kernel and read back: names, rows."""
-    path = os.path.join(tmp_path_for("sweeps"), f"{name}.csv")
-    k.ok(f'save {name} "{path}"')
-    with open(path) as f:
-        lines = [l for l in f if not l.startswith("#")]
-    names = [c.split(" [")[0] for c in lines[0].strip().split(",")]
-    return names, np.loadtxt(lines[1:], delimiter=",", ndmin=2)
+    return saved_table(k, name, "sweeps")
 
 
 def fails(k, code):

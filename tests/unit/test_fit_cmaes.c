@@ -34,16 +34,22 @@ static void free_sweeps(nd_dataset **sw)
     for (int k = 0; k < NSWEEPS; k++) nd_ds_free(sw[k]);
 }
 
+/* The features objective of gNa and gK over the fixture's sweeps (NULL on failure). */
+static nd_fit_objective *features_objective(const nd_model *m, nd_dataset **sw, nd_error *e)
+{
+    nd_fit_setup s;
+    nd_fit_setup_default(&s);
+    s.capacitance_pf = FIT_FX_CAP_PF;
+    return nd_fit_objective_create(m, names, 2, (const nd_dataset *const *)sw, NSWEEPS, &s, e);
+}
+
 TEST(fit_features_objective_is_zero_at_the_truth_only)
 {
     nd_model *m = wb();
     nd_dataset *sw[NSWEEPS] = {0};
     CHECK(m && make_sweeps(m, sw) == 0);
-    nd_fit_setup s;
-    nd_fit_setup_default(&s);
-    s.capacitance_pf = FIT_FX_CAP_PF;
     nd_error e;
-    nd_fit_objective *f = nd_fit_objective_create(m, names, 2, (const nd_dataset *const *)sw, NSWEEPS, &s, &e);
+    nd_fit_objective *f = features_objective(m, sw, &e);
     CHECK(f != NULL);
     if (f) {
         /* the recordings: silent at -50 pA, spiking at the others */
@@ -92,11 +98,8 @@ TEST(fit_report_lists_the_features_the_objective_sums)
     nd_model *m = wb();
     nd_dataset *sw[NSWEEPS] = {0};
     CHECK(m && make_sweeps(m, sw) == 0);
-    nd_fit_setup s;
-    nd_fit_setup_default(&s);
-    s.capacitance_pf = FIT_FX_CAP_PF;
     nd_error e;
-    nd_fit_objective *f = nd_fit_objective_create(m, names, 2, (const nd_dataset *const *)sw, NSWEEPS, &s, &e);
+    nd_fit_objective *f = features_objective(m, sw, &e);
     CHECK(f != NULL);
     double start[2] = {35, 9}, value = -1, sum = 0;
     nd_fit_feature *feat = NULL;
