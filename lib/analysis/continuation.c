@@ -376,9 +376,9 @@ static int rest_by_search(walk *k, double *u)
     nd_eq_list_init(&l, n);
     int found = -1;
     if (lo) {
-        for (size_t i = 0; i < n; i++) nd_eq_default_range(x0[i], &lo[i], &hi[i]);
         nd_eq_seeds seeds = {lo, hi, 0, u, 1};
-        if (nd_eq_find_all(k->c.m, k->c.p, &seeds, &l, NULL) == ND_OK) {
+        if (nd_eq_default_box(k->c.m, k->c.p, x0, lo, hi) == ND_OK &&
+            nd_eq_find_all(k->c.m, k->c.p, &seeds, &l, NULL) == ND_OK) {
             double best = INFINITY;
             for (size_t j = 0; j < l.count; j++) {
                 double d = 0;

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "../base/rng.h"
+
 nd_status nd_eq_jacobian(const nd_model *m, const double *p, const double *x, double *J,
                          nd_error *err)
 {
@@ -311,9 +313,69 @@ nd_status nd_eq_find_all(const nd_model *m, const double *p, const nd_eq_seeds *
     return st;
 }
 
-void nd_eq_default_range(double x0, double *lo, double *hi)
+static int dimensionless(const char *unit)
 {
-    double r = fmax(1, 2 * fabs(x0));
-    *lo = x0 - r;
-    *hi = x0 + r;
+    return !unit || !*unit || strcmp(unit, "1") == 0;
+}
+
+/* Point k of the probe set over the states other than i: a grid of 5 values per state
+   (k < 5^(n-1)) for n <= 5, else the k-th of a seeded uniform sequence; x[i] untouched. */
+static void probe_point(const double *lo, const double *hi, size_t n, size_t i, size_t k,
+                        nd_rng *rng, double *x)
+{
+    for (size_t j = 0; j < n; j++) {
+        if (j == i) continue;
+        double u;
+        if (n <= 5) {
+            u = (double)(k % 5) / 4;
+            k /= 5;
+        } else {
+            u = nd_rng_uniform(rng);
+        }
+        x[j] = lo[j] + u * (hi[j] - lo[j]);
+    }
+}
+
+/* 1 when state i's flow points into [0, 1] at both ends at every probe point. */
+static int keeps_unit_interval(const nd_model *m, const double *p, const double *lo,
+                               const double *hi, size_t i, double *x, double *f)
+{
+    size_t n = nd_model_count(m, ND_MODEL_STATE), probes = 256;
+    if (n <= 5)
+        for (size_t j = probes = 1; j < n; j++) probes *= 5;
+    nd_rng rng;
+    nd_rng_seed(&rng, 0x9a7e5);
+    for (size_t k = 0; k < probes; k++) {
+        probe_point(lo, hi, n, i, k, &rng, x);
+        for (int end = 0; end <= 1; end++) {
+            x[i] = end;
+            if (nd_model_rhs(m, 0, x, p, f) != 0 || !isfinite(f[i])) return 0;
+            if (end == 0 ? f[i] < 0 : f[i] > 0) return 0;
+        }
+    }
+    return 1;
+}
+
+nd_status nd_eq_default_box(const nd_model *m, const double *p, const double *x0, double *lo,
+                            double *hi)
+{
+    size_t n = nd_model_count(m, ND_MODEL_STATE);
+    for (size_t i = 0; i < n; i++) {
+        double r = fmax(1, 2 * fabs(x0[i]));
+        lo[i] = x0[i] - r;
+        hi[i] = x0[i] + r;
+    }
+    /* every gate is probed over the wide boxes of the others, so the order of the states
+       does not matter */
+    size_t k = n ? n : 1;
+    double *x = malloc(4 * k * sizeof *x), *wlo = x + 2 * k, *whi = x + 3 * k;
+    if (!x) return ND_ENOMEM;
+    memcpy(wlo, lo, n * sizeof *lo);
+    memcpy(whi, hi, n * sizeof *hi);
+    for (size_t i = 0; i < n; i++)
+        if (x0[i] >= 0 && x0[i] <= 1 && dimensionless(nd_model_item_at(m, ND_MODEL_STATE, i)->unit) &&
+            keeps_unit_interval(m, p, wlo, whi, i, x, x + k))
+            lo[i] = 0, hi[i] = 1;
+    free(x);
+    return ND_OK;
 }

@@ -40,8 +40,14 @@ nd_status nd_phase_setup_init(nd_phase_setup *s, const nd_model *m, nd_error *er
     return ND_OK;
 }
 
-void nd_phase_setup_frame(nd_phase_setup *s)
+nd_status nd_phase_setup_frame(nd_phase_setup *s, const nd_model *m)
 {
-    for (size_t i = 0; i < s->n; i++)
-        if (!s->ranged[i]) nd_eq_default_range(s->x0[i], &s->lo[i], &s->hi[i]);
+    size_t n = s->n ? s->n : 1;
+    double *lo = malloc(2 * n * sizeof *lo);
+    if (!lo) return ND_ENOMEM;
+    nd_status st = nd_eq_default_box(m, s->p, s->x0, lo, lo + n);
+    for (size_t i = 0; st == ND_OK && i < s->n; i++)
+        if (!s->ranged[i]) s->lo[i] = lo[i], s->hi[i] = lo[n + i];
+    free(lo);
+    return st;
 }

@@ -23,9 +23,10 @@ typedef struct nd_phase_setup {
    then zeroed). Free with nd_phase_setup_free. */
 nd_status nd_phase_setup_init(nd_phase_setup *s, const nd_model *m, nd_error *err);
 
-/* Gives every state without a range the default box around its value,
-   x0 ± max(1, 2|x0|) (nd_eq_default_range). */
-void nd_phase_setup_frame(nd_phase_setup *s);
+/* Gives every state of m (s's model) without a range the default box around its value
+   at s's parameters (nd_eq_default_box: x0 ± max(1, 2|x0|), [0, 1] for a gate);
+   ND_ENOMEM. */
+nd_status nd_phase_setup_frame(nd_phase_setup *s, const nd_model *m);
 
 /* Frees what nd_phase_setup_init allocated (safe on a zeroed or partial setup). */
 void nd_phase_setup_free(nd_phase_setup *s);

@@ -53,8 +53,9 @@ static const nd_command cmd_fixed = {
     "Finds the equilibria of the model (any number of states) by Newton's method with the "
     "symbolic Jacobian, started from a grid of seeds over a box of states and from samples "
     "of a trajectory of length t from the initial state, then keeps each distinct point "
-    "once. A state's range defaults to init ± max(1, 2|init|); give V=-100..50 to choose "
-    "it, or a number to hold the seeds of that state at one value. A parameter given as "
+    "once. A state's range defaults to init ± max(1, 2|init|), or [0, 1] for a gate (a "
+    "dimensionless state that the flow keeps in [0, 1], as hh's m, h, n); give V=-100..50 "
+    "to choose it, or a number to hold the seeds of that state at one value. A parameter given as "
     "I=0.5 applies to this command only; the stimulus protocol is ignored. Each point "
     "comes with the eigenvalues of the Jacobian (LAPACK) and its type: stable/unstable "
     "node or focus, saddle, centre, non-hyperbolic.",

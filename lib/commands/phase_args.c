@@ -52,7 +52,8 @@ nd_status nd_phase_setup_read(const nd_cmd_ctx *ctx, const nd_arg *model_arg,
         const nd_arg *a = &ctx->call->args[i];
         if (a->key && !nd_cmd_option(ctx->cmd, a->key)) st = read_option(ctx, a, s, err);
     }
-    nd_phase_setup_frame(s);
+    if (st == ND_OK && nd_phase_setup_frame(s, mo->model) != ND_OK)
+        st = nd_error_fail(err, ND_ENOMEM, "out of memory");
     if (st != ND_OK) nd_phase_setup_free(s);
     return st;
 }

@@ -151,11 +151,12 @@ static nd_status fixed_point(const worker *w, double *out, nd_error *err)
 {
     const nd_psweep_job *j = w->j;
     double lo[j->ns], hi[j->ns];
-    for (size_t k = 0; k < j->ns; k++) nd_eq_default_range(w->y0[k], &lo[k], &hi[k]);
     nd_eq_seeds seeds = {lo, hi, 0, w->y0, 1};
     nd_eq_list l;
     nd_eq_list_init(&l, j->ns);
-    nd_status st = nd_eq_find_all(w->m, w->p, &seeds, &l, err);
+    nd_status st = nd_eq_default_box(w->m, w->p, w->y0, lo, hi);
+    if (st != ND_OK) return nd_error_fail(err, st, "out of memory");
+    st = nd_eq_find_all(w->m, w->p, &seeds, &l, err);
     if (st == ND_OK) {
         size_t stable = 0;
         size_t v = (size_t)j->o->var;

@@ -174,3 +174,41 @@ TEST(eq_saddle_focus_is_named)
     CHECK_STR(nd_eq_kind_name(nd_eq_classify(re2, im2, 3)), "saddle");
     CHECK(!nd_eq_kind_stable(ND_EQ_SADDLE_FOCUS));
 }
+
+/* The default box: [0, 1] for a gate (hh's m, h, n: αx(V)(1 − x) − βx(V)x ≥ 0 at 0 and ≤ 0
+   at 1 for every V), init ± max(1, 2|init|) for the rest (V in mV; fhn's w, which is
+   dimensionless but starts at −0.62); a dimensionless state starting at 0.5 whose flow
+   leaves [0, 1] (x' = 1 − 2x + y, pushed past 1 where y > 1) keeps the wide box, whether
+   it comes before or after y (a gate itself, probed over x's wide box). */
+TEST(eq_default_box_gives_gates_the_unit_interval)
+{
+    nd_error e;
+    nd_model *m = nd_model_builtin("hh", &e);
+    double lo[4], hi[4];
+    CHECK_INT(m ? nd_eq_default_box(m, nd_model_pars(m), nd_model_inits(m), lo, hi) : ND_EINTERNAL,
+              ND_OK);
+    CHECK_NEAR(lo[0], -64.9964 - 2 * 64.9964, 1e-9);
+    CHECK_NEAR(hi[0], -64.9964 + 2 * 64.9964, 1e-9);
+    for (int i = 1; i < 4; i++) CHECK(lo[i] == 0 && hi[i] == 1);
+    nd_model_free(m);
+    m = nd_model_builtin("fhn", &e);
+    CHECK_INT(m ? nd_eq_default_box(m, nd_model_pars(m), nd_model_inits(m), lo, hi) : ND_EINTERNAL,
+              ND_OK);
+    CHECK_NEAR(lo[1], -0.6243 - 2 * 0.6243, 1e-4);
+    nd_model_free(m);
+    const char *src = "dx/dt = 1 - 2*x + y\ndy/dt = -y\ninit x = 0.5, y = 0.5\n";
+    m = nd_model_parse("leaky", src, strlen(src), 1, 1, &e);
+    CHECK_INT(m ? nd_eq_default_box(m, nd_model_pars(m), nd_model_inits(m), lo, hi) : ND_EINTERNAL,
+              ND_OK);
+    CHECK_NEAR(lo[0], -0.5, 1e-12);      /* y reaches 1.5 in its box: x' = 0.5 > 0 at x = 1 */
+    CHECK_NEAR(hi[0], 1.5, 1e-12);
+    CHECK(lo[1] == 0 && hi[1] == 1);
+    nd_model_free(m);
+    src = "dy/dt = -y\ndx/dt = 1 - 2*x + y\ninit x = 0.5, y = 0.5\n";
+    m = nd_model_parse("leaky2", src, strlen(src), 1, 1, &e);
+    CHECK_INT(m ? nd_eq_default_box(m, nd_model_pars(m), nd_model_inits(m), lo, hi) : ND_EINTERNAL,
+              ND_OK);
+    CHECK(lo[0] == 0 && hi[0] == 1);
+    CHECK_NEAR(lo[1], -0.5, 1e-12);
+    nd_model_free(m);
+}

@@ -379,7 +379,7 @@ TEST(phase_setup_copies_the_model_and_frames_the_states)
     s.p[ip] = before + 3;                                     /* the model keeps its I */
     CHECK_NEAR(nd_model_pars(m)[ip], before, 0);
     s.lo[1] = -5, s.hi[1] = 5, s.ranged[1] = 1;
-    nd_phase_setup_frame(&s);
+    CHECK_INT(nd_phase_setup_frame(&s, m), ND_OK);
     CHECK_NEAR(s.lo[0], -3.5982, 1e-12);
     CHECK_NEAR(s.hi[0], 1.1994, 1e-12);
     CHECK_NEAR(s.lo[1], -5, 0);                               /* a given range stays */
