@@ -80,6 +80,13 @@ int nd_fig_has_heatmap(const nd_figure *fig);
 /* Appends the heatmap's datablock $hP and the settings before panel p's plot (palette,
    colour range and bar), and the plot item that draws it, to the script. */
 void nd_fig_heatmap_data(nd_sb *sb, const nd_fig_heatmap *h, size_t p);
+
+/* Writes each dashed or dotted series k again as $p<k>, its dashes cut into the data, for
+   gnuplot's PNG terminal, which draws every dash type solid (dashes.c). */
+void nd_fig_dash_blocks(nd_sb *sb, const nd_figure *fig, const nd_fig_plan *plan);
+
+/* 1 when the PNG pass draws se from its $p block (it is dashed or dotted). */
+int nd_fig_png_dashed(const nd_fig_series *se);
 void nd_fig_heatmap_settings(nd_sb *sb, const nd_fig_heatmap *h,
                              void (*quote)(nd_sb *, const char *));
 void nd_fig_heatmap_item(nd_sb *sb, size_t p);

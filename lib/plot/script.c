@@ -115,15 +115,18 @@ static size_t finite_kept(const nd_fig_series *se, const nd_fig_plan *plan, size
     return count;
 }
 
-static void plot_item(nd_sb *sb, const nd_fig_series *se, size_t k, nd_fig_color color)
+/* png: the PNG pass, where a dashed series is drawn solid from its pre-cut $p block. */
+static void plot_item(nd_sb *sb, const nd_fig_series *se, size_t k, nd_fig_color color, int png)
 {
     const nd_fig_style *st = &se->style;
     double lw = st->width > 0 ? st->width : 1.5;
-    nd_sb_printf(sb, "$s%zu using 1:2 ", k);
+    int cut = png && nd_fig_png_dashed(se);
+    nd_fig_line line = cut ? ND_FIG_SOLID : st->line;
+    nd_sb_printf(sb, "$%c%zu using 1:2 ", cut ? 'p' : 's', k);
     if (st->line == ND_FIG_NOLINE) nd_sb_printf(sb, "with points %s", marker(st->marker));
-    else if (st->marker != ND_FIG_NOMARK)
-        nd_sb_printf(sb, "with linespoints %s %s", dash(st->line), marker(st->marker));
-    else nd_sb_printf(sb, "with lines %s", dash(st->line));
+    else if (st->marker != ND_FIG_NOMARK && !cut)
+        nd_sb_printf(sb, "with linespoints %s %s", dash(line), marker(st->marker));
+    else nd_sb_printf(sb, "with lines %s", dash(line));
     nd_sb_printf(sb, " lw %g lc rgb '%s' ", lw, palette[color]);
     if (se->label) {
         nd_sb_puts(sb, "title ");
@@ -134,7 +137,8 @@ static void plot_item(nd_sb *sb, const nd_fig_series *se, size_t k, nd_fig_color
 }
 
 /* The margins put every panel's frame at the same left edge, whatever its tick labels. */
-static void panel(nd_sb *sb, const nd_figure *fig, const nd_fig_plan *plan, size_t p, size_t *k)
+static void panel(nd_sb *sb, const nd_figure *fig, const nd_fig_plan *plan, size_t p, size_t *k,
+                  int png)
 {
     const nd_fig_panel *pn = &fig->panels[p];
     int bottom = p + 1 == fig->npanels;
@@ -180,13 +184,13 @@ static void panel(nd_sb *sb, const nd_figure *fig, const nd_fig_plan *plan, size
         /* gnuplot rejects a plot whose points are all undefined */
         if (finite_kept(se, plan, *k) == 0) continue;
         if (items++) nd_sb_puts(sb, ", \\\n     ");
-        plot_item(sb, se, *k, color);
+        plot_item(sb, se, *k, color, png);
     }
     nd_sb_puts(sb, items ? "\n" : "NaN notitle\n");
     if (pn->heat) nd_sb_puts(sb, "unset colorbox\nunset cblabel\n");
 }
 
-static void body(nd_sb *sb, const nd_figure *fig, const nd_fig_plan *plan)
+static void body(nd_sb *sb, const nd_figure *fig, const nd_fig_plan *plan, int png)
 {
     nd_sb_puts(sb, "set multiplot");
     if (fig->title) {
@@ -196,7 +200,7 @@ static void body(nd_sb *sb, const nd_figure *fig, const nd_fig_plan *plan)
     }
     nd_sb_putc(sb, '\n');
     size_t k = 0;
-    for (size_t p = 0; p < fig->npanels; p++) panel(sb, fig, plan, p, &k);
+    for (size_t p = 0; p < fig->npanels; p++) panel(sb, fig, plan, p, &k, png);
     nd_sb_puts(sb, "unset multiplot\n");
 }
 
@@ -208,7 +212,7 @@ char *nd_fig_script(const nd_figure *fig, const nd_fig_plan *plan, int with_png)
     common_settings(&sb);
     nd_sb_printf(&sb, "set terminal svg size %d,%d fixed noenhanced font 'Helvetica,12' "
                       "background '#ffffff'\nset output '/dev/fd/3'\n", plan->width, plan->height);
-    body(&sb, fig, plan);
+    body(&sb, fig, plan, 0);
     nd_sb_puts(&sb, "unset output\n");
     if (with_png) {
         /* The PNG is the fallback (LaTeX/PDF export, viewers without HTML): gnuplot's
@@ -217,7 +221,8 @@ char *nd_fig_script(const nd_figure *fig, const nd_fig_plan *plan, int with_png)
         nd_sb_printf(&sb, "set terminal png size %d,%d noenhanced font 'Helvetica,10' "
                           "background '#ffffff'\nset output '/dev/fd/4'\n",
                      plan->width, plan->height);
-        body(&sb, fig, plan);
+        nd_fig_dash_blocks(&sb, fig, plan);
+        body(&sb, fig, plan, 1);
         nd_sb_puts(&sb, "unset output\n");
     }
     return nd_sb_take(&sb);
