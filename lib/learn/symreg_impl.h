@@ -38,11 +38,22 @@ typedef enum sr_opcode {
     SR_POW2, SR_POW3, SR_FN
 } sr_opcode;
 
+enum { SR_NDIMS = 4 };
+
+/* An input's dimension: known (exponents) or not (no unit, or one not understood). */
+typedef struct sr_dim {
+    int known;
+    signed char e[SR_NDIMS];
+} sr_dim;
+
 typedef struct sr_op {
     int code;          /* sr_opcode (SR_FN for a model function) */
     int arity;
     const char *name;  /* as written in expressions (pow2 is written x^2) */
     nd_code *fn;       /* SR_FN: f and its partial derivatives, compiled */
+    sr_dim arg[2];     /* SR_FN: what each argument must be, known when the function's
+                          parameter is named like a state or parameter of its model with
+                          a unit (mInf(V): mV) */
 } sr_op;
 
 /* The operator set of a search: the allowed ones (mutations draw from them), and + - * /
@@ -94,20 +105,13 @@ int sr_cancel(sr_tree *t, const sr_ops *ops);
 /* ---- dimensions (symreg_units.c) ---- */
 
 /* Exponents of time, potential, current and current density. */
-enum { SR_NDIMS = 4 };
-
-/* An input's dimension: known (exponents) or not (no unit, or one not understood). */
-typedef struct sr_dim {
-    int known;
-    signed char e[SR_NDIMS];
-} sr_dim;
-
 /* dims[j] from units[j] ("ms", "mV", "pA", "uA/cm^2", … as lib/data/units.h reads them;
    "1" dimensionless; NULL, "" or another: unknown). units may be NULL (all unknown). */
 void sr_dims_from_units(const char *const *units, size_t nvars, sr_dim *dims);
 
-/* 0 when t adds or subtracts two subtrees of known, different dimensions or applies exp,
-   log, sin, cos or tanh to a known dimensional one (constants make a term's dimension
+/* 0 when t adds or subtracts two subtrees of known, different dimensions, applies exp,
+   log, sin, cos or tanh to a known dimensional one, or gives a model function an argument
+   of a known dimension other than its parameter's (constants make a term's dimension
    free); 1 otherwise, and always when dims is NULL. */
 int sr_units_ok(const sr_tree *t, const sr_ops *ops, const sr_dim *dims);
 

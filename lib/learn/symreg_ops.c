@@ -160,6 +160,13 @@ nd_status sr_ops_build(sr_ops *ops, const nd_symreg_options *o, nd_error *err)
         op->code = SR_FN;
         op->arity = (int)it->nparams;
         op->name = it->name;
+        for (size_t k = 0; k < it->nparams; k++) {
+            /* fn mInf(V): the argument is what the model's V is */
+            const nd_model_item *p = nd_model_find(o->fnmodel, it->params[k], NULL);
+            const char *unit = p && (p->kind == ND_MODEL_STATE || p->kind == ND_MODEL_PAR)
+                             ? p->unit : NULL;
+            sr_dims_from_units(&unit, 1, &op->arg[k]);
+        }
         nd_status st = compile_fn(op, o->fnmodel, it, err);
         if (st != ND_OK) {
             sr_ops_free(ops);

@@ -4,8 +4,9 @@
    is fine), and so does anything multiplied by one. What is refused is what no constant
    can mend: a sum or difference of two known, different dimensions (mV + µA/cm²) and a
    known dimensional argument of exp, log, sin, cos or tanh (exp(V), where exp(V/k) is
-   fine). A model function's arguments are not checked (its parameters' units are not
-   known here); its value is free. */
+   fine), and a model function given an argument of a known dimension other than its
+   parameter's (mInf(n) where the model's mInf takes V in mV; sr_op.arg). A model
+   function's value is free. */
 #include <string.h>
 
 #include "../data/units.h"
@@ -97,7 +98,15 @@ static dim walk(const sr_tree *t, int *i, const sr_ops *ops, const sr_dim *dims)
     case SR_TANH:
         if (a.kind == KNOWN && !dimensionless(&a)) return (dim){.kind = BAD};
         return (dim){.kind = KNOWN};
-    default: return (dim){.kind = FREE};   /* a model function */
+    default: {   /* a model function: each known argument as its parameter */
+        const sr_op *op = &ops->op[nd->op];
+        const dim *args[2] = {&a, &b};
+        for (int k = 0; k < nd->arity && k < 2; k++)
+            if (op->arg[k].known && args[k]->kind == KNOWN &&
+                memcmp(op->arg[k].e, args[k]->e, sizeof args[k]->e) != 0)
+                return (dim){.kind = BAD};
+        return (dim){.kind = FREE};
+    }
     }
 }
 

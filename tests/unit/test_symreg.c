@@ -225,6 +225,41 @@ TEST(symreg_units_refuse_mixed_dimensions)
     sr_ops_free(&so);
 }
 
+/* A model function's argument has its parameter's dimension: hh_rinzel's fn mInf(V) takes
+   V, which the model gives in mV, so mInf(n) (a pure number) and mInf(V + n) are refused,
+   mInf(V), mInf(V·n) (mV) and mInf(V/18) (a fitted scale: free) are not. */
+TEST(symreg_units_check_a_model_functions_argument)
+{
+    static const char *const vars[2] = {"V", "n"};
+    static const char *const units[2] = {"mV", "1"};
+    static const char *const fns[1] = {"mInf"};
+    struct { const char *in; int ok; } cases[] = {
+        {"mInf(n)", 0}, {"mInf(V + n)", 0}, {"mInf(V)", 1}, {"mInf(V * n)", 1},
+        {"mInf(V / 18)", 1}, {"mInf(V)^3 * (V - 50)", 1},
+    };
+    nd_error err = {0};
+    nd_model *m = nd_model_builtin("hh_rinzel", &err);
+    nd_symreg_options o;
+    nd_symreg_options_default(&o);
+    o.functions = fns;
+    o.nfunctions = 1;
+    o.fnmodel = m;
+    sr_ops so;
+    CHECK(m && sr_ops_build(&so, &o, &err) == ND_OK);
+    sr_dim dims[2];
+    sr_dims_from_units(units, 2, dims);
+    for (size_t k = 0; m && k < sizeof cases / sizeof cases[0]; k++) {
+        sr_tree t;
+        nd_expr *e = parse_tree(cases[k].in, &so, vars, 2, &t);
+        if (sr_units_ok(&t, &so, dims) != cases[k].ok)
+            nd_test_fail(__FILE__, __LINE__, "%s: %s expected", cases[k].in,
+                         cases[k].ok ? "accepted" : "refused");
+        nd_expr_free(e);
+    }
+    if (m) sr_ops_free(&so);
+    nd_model_free(m);
+}
+
 /* Rinzel's INa with mInf as a primitive: the 13-node form from one of seeds 1–3, and gNa
    read back from the recovered expression within 1 %: f(V, 0) − f(V, 1) =
    gNa·1.1·mInf(V)³·(V − ENa). */
