@@ -123,7 +123,8 @@ nd_status nd_ds_add_noise_all(nd_dataset *ds, const nd_noise *nz, const char *ex
         if (count)
             snprintf(warn, cap, "noise=%g is a fraction of each variable's range, and %s "
                      "barely changed over the run (by less than 0.01 %%): %s almost no noise; "
-                     "noise_sd= gives it in the variables' units", nz->rel, flats.data,
+                     "noise_sd= gives it in the variables' units", nz->rel,
+                     flats.len ? flats.data : "some variables",
                      count == 1 ? "it has" : "they have");
         nd_sb_free(&flats);
     }
