@@ -121,7 +121,12 @@ static nd_status run_fi(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     fc.o.progress = on_progress;
     fc.o.progress_ctx = &pr;
     nd_fi_result r;
+    nd_fi_findings f;
     st = nd_fi_sweep(m, &fc.o, &r, err);
+    if (st == ND_OK) {
+        f = nd_fi_find(&r);
+        if ((st = nd_fi_classify(m, &fc.o, &r, &f, err)) != ND_OK) nd_fi_result_clear(&r);
+    }
     if (st == ND_OK) {
         nd_progress_end(&pr.pr);
     } else if (pr.pr.shown) {
@@ -135,13 +140,6 @@ static nd_status run_fi(nd_cmd_ctx *ctx, nd_value **result, nd_error *err)
     }
     if (st != ND_OK) {
         nd_learn_locate_call(ctx, err);
-        return st;
-    }
-    nd_fi_findings f = nd_fi_find(&r);
-    if ((st = nd_fi_classify(m, &fc.o, &r, &f, err)) != ND_OK) {
-        nd_fi_result_clear(&r);
-        if (st == ND_EINTERRUPT) nd_cmd_check_interrupt(ctx, err);
-        else nd_learn_locate_call(ctx, err);
         return st;
     }
     st = nd_cmd_display(ctx, nd_fi_bundle(m, &fc.o, &r, &f), err);

@@ -54,9 +54,6 @@ static nd_status read_request(nd_cmd_ctx *ctx, sim_request *rq, nd_error *err)
     if ((st = nd_arg_opt_number(ctx, "noise", 0, &rq->noise, err)) != ND_OK) return st;
     const nd_arg *sd = nd_arg_opt(ctx, "noise_sd");
     if (sd && (st = nd_arg_numbers(ctx, sd, &rq->noise_sd, &rq->nsd, err)) != ND_OK) return st;
-    if (rq->noise > 0 && sd)
-        return nd_arg_error(sd, err, ND_EVALUE, "noise= (a fraction of each variable's range) "
-                            "and noise_sd= (in the variables' units) cannot both be given");
     if ((st = nd_arg_opt_number(ctx, "seed", 1, &rq->seed, err)) != ND_OK) return st;
     return nd_arg_opt_bool(ctx, "terms", 0, &rq->terms, err);
 }

@@ -9,13 +9,10 @@
 #include "../base/strbuf.h"
 #include "decimate.h"
 
-/* The pattern in pixels at line width lw: dashed 6 on, 4 off (as the SVG's dt (6,4)),
-   dotted 1.5 on, 3 off, each times the width. */
-static void pattern(nd_fig_line line, double lw, double *on, double *off)
+void nd_fig_dash_pattern(nd_fig_line line, double *on, double *off)
 {
-    double w = lw > 0 ? lw : 1.5;
-    *on = (line == ND_FIG_DOTTED ? 1.5 : 6) * w;
-    *off = (line == ND_FIG_DOTTED ? 3 : 4) * w;
+    *on = line == ND_FIG_DOTTED ? 1.5 : 6;
+    *off = line == ND_FIG_DOTTED ? 3 : 4;
 }
 
 /* The y range gnuplot draws panel p with: the fixed one, else the extent of its points and
@@ -47,8 +44,9 @@ static void panel_yrange(const nd_figure *fig, const nd_fig_plan *plan, size_t p
 static void dashed_block(nd_sb *sb, const nd_fig_series *se, const nd_fig_plan *plan,
                          size_t k, double sx, double sy)
 {
-    double on, off, run = 0, px = NAN, py = NAN;
-    pattern(se->style.line, se->style.width, &on, &off);
+    double on, off, run = 0, px = NAN, py = NAN, w = se->style.width > 0 ? se->style.width : 1.5;
+    nd_fig_dash_pattern(se->style.line, &on, &off);
+    on *= w, off *= w;   /* gnuplot's dash lengths are in line widths */
     int drawing = 1;
     nd_sb_printf(sb, "$p%zu << EOD\n", k);
     for (size_t i = 0; i < plan->nkeep[k]; i++) {

@@ -81,6 +81,10 @@ int nd_fig_has_heatmap(const nd_figure *fig);
    colour range and bar), and the plot item that draws it, to the script. */
 void nd_fig_heatmap_data(nd_sb *sb, const nd_fig_heatmap *h, size_t p);
 
+/* Sets the dash pattern of a dashed or dotted line, on and off lengths in line widths
+   (the SVG's dt (on,off) and the PNG's cut dashes alike). */
+void nd_fig_dash_pattern(nd_fig_line line, double *on, double *off);
+
 /* Writes each dashed or dotted series k again as $p<k>, its dashes cut into the data, for
    gnuplot's PNG terminal, which draws every dash type solid (dashes.c). */
 void nd_fig_dash_blocks(nd_sb *sb, const nd_figure *fig, const nd_fig_plan *plan);

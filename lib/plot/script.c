@@ -82,13 +82,15 @@ static void common_settings(nd_sb *sb)
                "set ylabel textcolor rgb '#333333'\n");
 }
 
-static const char *dash(nd_fig_line line)
+static void dash(nd_sb *sb, nd_fig_line line)
 {
-    switch (line) {
-    case ND_FIG_DASHED: return "dt (6,4)";
-    case ND_FIG_DOTTED: return "dt (1.5,3)";
-    default:            return "dt 1";
+    double on, off;
+    if (line != ND_FIG_DASHED && line != ND_FIG_DOTTED) {
+        nd_sb_puts(sb, "dt 1");
+        return;
     }
+    nd_fig_dash_pattern(line, &on, &off);
+    nd_sb_printf(sb, "dt (%g,%g)", on, off);
 }
 
 /* gnuplot point types and sizes for each marker kind. */
@@ -123,10 +125,16 @@ static void plot_item(nd_sb *sb, const nd_fig_series *se, size_t k, nd_fig_color
     int cut = png && nd_fig_png_dashed(se);
     nd_fig_line line = cut ? ND_FIG_SOLID : st->line;
     nd_sb_printf(sb, "$%c%zu using 1:2 ", cut ? 'p' : 's', k);
-    if (st->line == ND_FIG_NOLINE) nd_sb_printf(sb, "with points %s", marker(st->marker));
-    else if (st->marker != ND_FIG_NOMARK && !cut)
-        nd_sb_printf(sb, "with linespoints %s %s", dash(line), marker(st->marker));
-    else nd_sb_printf(sb, "with lines %s", dash(line));
+    if (st->line == ND_FIG_NOLINE) {
+        nd_sb_printf(sb, "with points %s", marker(st->marker));
+    } else if (st->marker != ND_FIG_NOMARK && !cut) {
+        nd_sb_puts(sb, "with linespoints ");
+        dash(sb, line);
+        nd_sb_printf(sb, " %s", marker(st->marker));
+    } else {
+        nd_sb_puts(sb, "with lines ");
+        dash(sb, line);
+    }
     nd_sb_printf(sb, " lw %g lc rgb '%s' ", lw, palette[color]);
     if (se->label) {
         nd_sb_puts(sb, "title ");
